@@ -1,0 +1,18 @@
+/* es-engine.h: the whole engine API
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "es-embedding-set.h"
+#include "es-engine-error.h"
+#include "es-engine-types.h"
+#include "es-evaluation.h"
+#include "es-expression.h"
+#include "es-loader.h"
+#include "es-matrix.h"
+#include "es-metadata.h"
+#include "es-neighbors.h"
+#include "es-projection.h"
+#include "es-vocabulary.h"

@@ -1,0 +1,227 @@
+/* es-vocabulary.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-vocabulary"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "es-vocabulary.h"
+
+#define EMPTY_SLOT G_MAXUINT64
+
+struct _EsVocabulary
+{
+  char *arena;          /* words, each followed by a NUL */
+  gsize arena_len;
+  gsize arena_alloc;
+  guint64 *offsets;     /* n_words + 1 entries */
+  gsize n_words;
+  gsize offsets_alloc;
+  guint64 *slots;       /* word index or EMPTY_SLOT */
+  guint64 *slot_hashes; /* cached hash, so growing never re-reads words */
+  gsize n_slots;        /* power of two */
+};
+
+static inline guint64
+hash_bytes (const char *word,
+            gsize       len)
+{
+  /* FNV-1a with a final mix: words are short, this is not the bottleneck. */
+  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      h ^= (guchar) word[i];
+      h *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+
+  return h;
+}
+
+static void
+grow_slots (EsVocabulary *self)
+{
+  gsize n_slots = self->n_slots ? self->n_slots * 2 : 64;
+  guint64 *slots = g_new (guint64, n_slots);
+  guint64 *hashes = g_new (guint64, n_slots);
+
+  memset (slots, 0xff, n_slots * sizeof (guint64));
+
+  for (gsize i = 0; i < self->n_slots; i++)
+    {
+      gsize pos;
+
+      if (self->slots[i] == EMPTY_SLOT)
+        continue;
+
+      pos = self->slot_hashes[i] & (n_slots - 1);
+      while (slots[pos] != EMPTY_SLOT)
+        pos = (pos + 1) & (n_slots - 1);
+      slots[pos] = self->slots[i];
+      hashes[pos] = self->slot_hashes[i];
+    }
+
+  g_free (self->slots);
+  g_free (self->slot_hashes);
+  self->slots = slots;
+  self->slot_hashes = hashes;
+  self->n_slots = n_slots;
+}
+
+EsVocabulary *
+es_vocabulary_new (gsize expected_words)
+{
+  EsVocabulary *self = g_new0 (EsVocabulary, 1);
+
+  self->offsets_alloc = MAX (expected_words, 16) + 1;
+  self->offsets = g_new (guint64, self->offsets_alloc);
+  self->offsets[0] = 0;
+  self->arena_alloc = MAX (expected_words, 16) * 8;
+  self->arena = g_malloc (self->arena_alloc);
+
+  while (self->n_slots < 2 * MAX (expected_words, 16))
+    grow_slots (self);
+
+  return self;
+}
+
+void
+es_vocabulary_free (EsVocabulary *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->arena);
+  g_free (self->offsets);
+  g_free (self->slots);
+  g_free (self->slot_hashes);
+  g_free (self);
+}
+
+gsize
+es_vocabulary_get_size (const EsVocabulary *self)
+{
+  return self->n_words;
+}
+
+static gboolean
+find_slot (const EsVocabulary *self,
+           const char         *word,
+           gsize               len,
+           guint64             hash,
+           gsize              *pos_out)
+{
+  gsize pos = hash & (self->n_slots - 1);
+
+  while (self->slots[pos] != EMPTY_SLOT)
+    {
+      guint64 index = self->slots[pos];
+
+      if (self->slot_hashes[pos] == hash &&
+          self->offsets[index + 1] - self->offsets[index] - 1 == len &&
+          memcmp (self->arena + self->offsets[index], word, len) == 0)
+        {
+          *pos_out = pos;
+          return TRUE;
+        }
+      pos = (pos + 1) & (self->n_slots - 1);
+    }
+
+  *pos_out = pos;
+  return FALSE;
+}
+
+/* Returns FALSE (and the existing index) when the word is already there:
+ * the first occurrence wins.
+ */
+gboolean
+es_vocabulary_add (EsVocabulary *self,
+                   const char   *word,
+                   gsize         len,
+                   gsize        *index)
+{
+  guint64 hash = hash_bytes (word, len);
+  gsize pos;
+
+  if (find_slot (self, word, len, hash, &pos))
+    {
+      if (index != NULL)
+        *index = self->slots[pos];
+      return FALSE;
+    }
+
+  if (self->arena_len + len + 1 > self->arena_alloc)
+    {
+      self->arena_alloc = MAX (self->arena_alloc * 2, self->arena_len + len + 1);
+      self->arena = g_realloc (self->arena, self->arena_alloc);
+    }
+  memcpy (self->arena + self->arena_len, word, len);
+  self->arena[self->arena_len + len] = '\0';
+  self->arena_len += len + 1;
+
+  if (self->n_words + 2 > self->offsets_alloc)
+    {
+      self->offsets_alloc *= 2;
+      self->offsets = g_renew (guint64, self->offsets, self->offsets_alloc);
+    }
+  self->offsets[self->n_words + 1] = self->arena_len;
+
+  self->slots[pos] = self->n_words;
+  self->slot_hashes[pos] = hash;
+  if (index != NULL)
+    *index = self->n_words;
+  self->n_words++;
+
+  /* Keep the load factor under 1/2. */
+  if (self->n_words * 2 > self->n_slots)
+    grow_slots (self);
+
+  return TRUE;
+}
+
+const char *
+es_vocabulary_get_word (const EsVocabulary *self,
+                        gsize               index,
+                        gsize              *len)
+{
+  g_return_val_if_fail (index < self->n_words, NULL);
+
+  if (len != NULL)
+    *len = self->offsets[index + 1] - self->offsets[index] - 1;
+
+  return self->arena + self->offsets[index];
+}
+
+gboolean
+es_vocabulary_lookup (const EsVocabulary *self,
+                      const char         *word,
+                      gssize              len,
+                      gsize              *index)
+{
+  gsize pos;
+
+  if (len < 0)
+    len = strlen (word);
+
+  if (!find_slot (self, word, len, hash_bytes (word, len), &pos))
+    return FALSE;
+
+  if (index != NULL)
+    *index = self->slots[pos];
+
+  return TRUE;
+}
+
+gsize
+es_vocabulary_get_memory_size (const EsVocabulary *self)
+{
+  return self->arena_alloc + self->offsets_alloc * sizeof (guint64) +
+         self->n_slots * 2 * sizeof (guint64);
+}

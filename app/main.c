@@ -5,12 +5,27 @@
 
 #include "config.h"
 
-#include <stdio.h>
+#include <glib.h>
+
+#include "es-cli.h"
+
+#ifdef HAVE_GUI
+# include "es-application.h"
+#endif
 
 int
 main (int   argc,
       char *argv[])
 {
-  printf ("embedscope %s\n", PACKAGE_VERSION);
-  return 0;
+  /* Headless commands never initialise GTK and never need a display. */
+  if (argc > 1 && (es_cli_is_command (argv[1]) ||
+                   g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+                   g_str_equal (argv[1], "--version")))
+    return es_cli_run (argc, argv);
+
+#ifdef HAVE_GUI
+  return es_application_run_gui (argc, argv);
+#else
+  return es_cli_run (argc, argv);
+#endif
 }

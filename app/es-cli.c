@@ -1,0 +1,280 @@
+/* es-cli.c: the headless subcommands, dispatched before any GTK set-up
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "es-cli-private.h"
+
+static const EsCliCommand commands[] = {
+  { "info", "FILE", "Show the format, shape, first words and load warnings of an embedding file",
+    "Example:\n  embedscope info vectors.txt --json", _es_cli_info },
+  { "neighbors", "FILE QUERY", "List the nearest neighbours of a word or word expression",
+    "QUERY is a word or an expression such as 'king - man + woman', '0.5*paris + avg(rome, berlin)'\n"
+    "or '\"new york\"'. Neighbours are computed in the original space, over all rows,\n"
+    "excluding the query's own words.\n\n"
+    "Scores: cosine similarity (descending) for cosine, euclidean distance (ascending) for\n"
+    "euclidean, dot product (descending) for dot.", _es_cli_neighbors },
+  { "analogy", "FILE A B C", "Solve 'A is to B as C is to ?' (B - A + C)",
+    "The order is that of questions-words.txt. Example:\n"
+    "  embedscope analogy vectors.txt man king woman      -> queen\n\n"
+    "3CosAdd on unit vectors like gensim's most_similar(positive=[B, C], negative=[A]);\n"
+    "--cosmul gives gensim's most_similar_cosmul (3CosMul).", _es_cli_analogy },
+  { "similarity", "FILE A B", "Print the cosine similarity of two words", NULL, _es_cli_similarity },
+  { "evaluate", "FILE", "Evaluate on an analogy set (questions-words) or word-pair similarities",
+    "Like gensim's evaluate_word_analogies (case-insensitive, restricted to the first 300000\n"
+    "words by default) and evaluate_word_pairs (Pearson, Spearman, OOV as a fraction).", _es_cli_evaluate },
+  { "project", "FILE", "Reduce or project every row and write the coordinates as TSV",
+    "Methods: pca (exact, centred on all rows), svd (truncated, not centred), axes (dot products\n"
+    "with word-expression axes, e.g. --axis 'woman - man' --axis 'king - queen'), identity\n"
+    "(chosen columns as they are). Components are 1-based.", _es_cli_project },
+  { "render", "FILE", "Draw the projection to a PNG, SVG or PDF file without a display",
+    "Example:\n  embedscope render vectors.txt --method pca --highlight king --output plot.png", _es_cli_render },
+};
+
+gboolean
+es_cli_is_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (name, commands[i].name) == 0)
+      return TRUE;
+
+  return g_strcmp0 (name, "help") == 0;
+}
+
+static void
+print_overview (FILE *stream)
+{
+  fprintf (stream,
+           "Usage:\n"
+           "  embedscope [FILE]                open the desktop app (on the bundled sample without FILE)\n"
+           "  embedscope COMMAND FILE [...]    run a headless command\n\n"
+           "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-11s %s\n", commands[i].name, commands[i].summary);
+  fprintf (stream,
+           "\nRun 'embedscope COMMAND --help' for a command's options.\n"
+           "Example: embedscope analogy vectors.txt man king woman   (-> queen)\n");
+}
+
+int
+es_cli_run (int    argc,
+            char **argv)
+{
+  const char *name = argc > 1 ? argv[1] : NULL;
+
+  if (name == NULL || g_strcmp0 (name, "help") == 0 ||
+      g_strcmp0 (name, "--help") == 0 || g_strcmp0 (name, "-h") == 0)
+    {
+      if (name != NULL && argc > 2 && g_strcmp0 (name, "help") == 0)
+        {
+          char *help_argv[] = { argv[2], (char *) "--help", NULL };
+
+          for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+            if (g_strcmp0 (argv[2], commands[i].name) == 0)
+              return commands[i].run (2, help_argv);
+        }
+      print_overview (stdout);
+      return ES_CLI_EXIT_OK;
+    }
+
+  if (g_strcmp0 (name, "--version") == 0)
+    {
+      printf ("embedscope %s\n", PACKAGE_VERSION);
+      return ES_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (name, commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, "embedscope: unknown command '%s'\n\n", name);
+  print_overview (stderr);
+
+  return ES_CLI_EXIT_USAGE;
+}
+
+const EsCliCommand *
+_es_cli_find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (name, commands[i].name) == 0)
+      return &commands[i];
+
+  g_return_val_if_reached (NULL);
+}
+
+GOptionContext *
+_es_cli_context_new (const EsCliCommand *command,
+                     EsCliCommon        *common,
+                     const GOptionEntry *entries)
+{
+  const GOptionEntry common_entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &common->json, "Print machine-readable JSON", NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT64, &common->limit, "Read only the first N rows", "N" },
+    { "shape", 0, 0, G_OPTION_ARG_STRING, &common->shape, "Shape of a raw projector .bytes file", "ROWSxDIMS" },
+    { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &common->metadata, "Metadata TSV (projector, or joined by word)", "FILE" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &common->strict, "Treat invalid UTF-8 in words as an error", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &common->version, "Print the version", NULL },
+    { NULL }
+  };
+  g_autofree char *parameters = NULL;
+  GOptionContext *context;
+
+  if (command == NULL)
+    return NULL;
+
+  parameters = g_strdup_printf ("%s - %s", command->parameters, command->summary);
+  context = g_option_context_new (parameters);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, common_entries, NULL);
+  if (command->description != NULL)
+    g_option_context_set_description (context, command->description);
+
+  return context;
+}
+
+void
+_es_cli_common_clear (EsCliCommon *common)
+{
+  g_clear_pointer (&common->shape, g_free);
+  g_clear_pointer (&common->metadata, g_free);
+}
+
+int
+_es_cli_usage_error (const EsCliCommand *command,
+                     const char         *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "embedscope: %s\n", message);
+  if (command != NULL)
+    fprintf (stderr, "Try 'embedscope %s --help'.\n", command->name);
+
+  return ES_CLI_EXIT_USAGE;
+}
+
+/* Returns -1 when parsing succeeded and the command should go on,
+ * otherwise the exit status.
+ */
+int
+_es_cli_parse (GOptionContext     *context,
+               const EsCliCommand *command,
+               EsCliCommon        *common,
+               int                *argc,
+               char             ***argv,
+               int                 n_positional)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return _es_cli_usage_error (command, "%s", error->message);
+
+  if (common->version)
+    {
+      printf ("embedscope %s\n", PACKAGE_VERSION);
+      return ES_CLI_EXIT_OK;
+    }
+
+  /* (*argv)[0] is the command name itself. */
+  if (*argc - 1 < n_positional)
+    return _es_cli_usage_error (command, "missing %s", command->parameters);
+  if (common->limit < 0)
+    return _es_cli_usage_error (command, "--limit must be a positive number of rows");
+  if (common->shape != NULL)
+    {
+      guint64 rows, dims;
+      char *end;
+
+      rows = g_ascii_strtoull (common->shape, &end, 10);
+      if (end == common->shape || (*end != 'x' && *end != 'X'))
+        return _es_cli_usage_error (command, "--shape expects ROWSxDIMS, e.g. 150x4, not '%s'", common->shape);
+      dims = g_ascii_strtoull (end + 1, &end, 10);
+      if (*end != '\0' || rows == 0 || dims == 0)
+        return _es_cli_usage_error (command, "--shape expects ROWSxDIMS, e.g. 150x4, not '%s'", common->shape);
+    }
+
+  return -1;
+}
+
+int
+_es_cli_input_error (const GError *error)
+{
+  fprintf (stderr, "embedscope: %s\n", error->message);
+
+  return ES_CLI_EXIT_INPUT;
+}
+
+EsEmbeddingSet *
+_es_cli_load (const char        *path,
+              const EsCliCommon *common,
+              GError           **error)
+{
+  EsLoadOptions options;
+
+  es_load_options_init (&options);
+  options.limit = common->limit;
+  options.encoding = common->strict ? ES_ENCODING_STRICT : ES_ENCODING_LENIENT;
+  options.metadata_path = common->metadata;
+  if (common->shape != NULL)
+    {
+      char *end;
+
+      options.shape_rows = g_ascii_strtoull (common->shape, &end, 10);
+      options.shape_dims = g_ascii_strtoull (end + 1, NULL, 10);
+    }
+
+  return es_loader_load_path (path, &options, NULL, NULL, NULL, error);
+}
+
+/* Human-readable commands report load warnings on stderr, so that stdout
+ * stays what was asked for.
+ */
+void
+_es_cli_print_warnings (EsEmbeddingSet *set)
+{
+  GPtrArray *warnings = es_embedding_set_get_warnings (set);
+
+  for (guint i = 0; i < warnings->len; i++)
+    fprintf (stderr, "embedscope: warning: %s\n", (const char *) g_ptr_array_index (warnings, i));
+}
+
+void
+_es_cli_print_json (EsJsonBuilder *builder)
+{
+  g_autofree char *text = es_json_builder_free_to_string (builder);
+
+  printf ("%s\n", text);
+}
+
+void
+_es_cli_json_word (EsJsonBuilder  *builder,
+                   EsEmbeddingSet *set,
+                   gsize           row)
+{
+  es_json_builder_string (builder,
+                          es_embedding_set_get_word (set, row),
+                          es_embedding_set_get_word_len (set, row));
+}
+
+char *
+_es_cli_display_word (EsEmbeddingSet *set,
+                      gsize           row)
+{
+  return es_embedding_set_dup_display_word (set, row);
+}

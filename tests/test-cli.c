@@ -1,0 +1,279 @@
+/* test-cli.c: the headless commands, run as a user runs them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+typedef struct
+{
+  char *out;
+  char *err;
+  int   status;
+} RunResult;
+
+static void
+run_result_clear (RunResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
+
+static void
+run_cli (RunResult  *result,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+  int wait_status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("ES_CLI"));
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &result->out, &result->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  result->status = WEXITSTATUS (wait_status);
+}
+
+static char *
+sample_path (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "..", "resources", "kjv-hamlet-5k-50d.w2v.txt", NULL);
+}
+
+/* Reads the number after "key": in a JSON text, independently of our
+ * writer (a lenient scanner is enough for these flat shapes).
+ */
+static double
+json_number (const char *json,
+             const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\": ", key);
+  const char *p = strstr (json, needle);
+
+  g_assert_nonnull (p);
+
+  return g_ascii_strtod (p + strlen (needle), NULL);
+}
+
+static void
+test_cli_info_json (void)
+{
+  g_auto(RunResult) r = { 0 };
+  g_autofree char *sample = sample_path ();
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *expected = g_string_new ("\"words\": [");
+
+  g_test_summary ("info --json reports the shape and the first words as the file has them");
+
+  run_cli (&r, "info", sample, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_nonnull (strstr (r.out, "\"format\": \"word2vec-text\""));
+  g_assert_nonnull (strstr (r.out, "\"compression\": \"none\""));
+  g_assert_cmpfloat (json_number (r.out, "rows"), ==, 5000);
+  g_assert_cmpfloat (json_number (r.out, "dims"), ==, 50);
+  g_assert_nonnull (strstr (r.out, "\"warnings\": []"));
+
+  /* The first five words, read from the file's own lines 2-6. */
+  g_assert_true (g_file_get_contents (sample, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", 7);
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *word = g_strndup (lines[i], strchr (lines[i], ' ') - lines[i]);
+
+      g_string_append_printf (expected, "%s\"%s\"", i > 1 ? ", " : "", word);
+    }
+  g_string_append (expected, "]");
+  g_assert_nonnull (strstr (r.out, expected->str));
+  g_string_free (expected, TRUE);
+}
+
+static void
+test_cli_input_errors (void)
+{
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt", NULL);
+  g_autofree char *sample = sample_path ();
+  g_auto(RunResult) r1 = { 0 };
+  g_auto(RunResult) r2 = { 0 };
+  g_auto(RunResult) r3 = { 0 };
+  g_autofree char *prefix = g_strdup_printf ("embedscope: %s:5:", bad);
+
+  g_test_summary ("Input errors exit 1 with the file and line on stderr and nothing on stdout");
+
+  run_cli (&r1, "info", bad, "--json", NULL);
+  g_assert_cmpint (r1.status, ==, 1);
+  g_assert_cmpstr (r1.out, ==, "");
+  g_assert_true (g_str_has_prefix (r1.err, prefix));
+
+  run_cli (&r2, "neighbors", sample, "nosuchwordanywhere", "--json", NULL);
+  g_assert_cmpint (r2.status, ==, 1);
+  g_assert_cmpstr (r2.out, ==, "");
+  g_assert_nonnull (strstr (r2.err, "nosuchwordanywhere"));
+
+  run_cli (&r3, "neighbors", sample, "gold", "-k", "5000", NULL);
+  g_assert_cmpint (r3.status, ==, 1);
+}
+
+static void
+test_cli_usage_errors (void)
+{
+  g_autofree char *sample = sample_path ();
+  const char *cases[][6] = {
+    { "info", NULL },
+    { "info", sample, "--no-such-option", NULL },
+    { "neighbors", sample, "gold", "-k", "many", NULL },
+    { "neighbors", sample, "gold", "--metric", "manhattan", NULL },
+    { "info", sample, "--shape", "12by4", NULL },
+    { "project", sample, "--components", "0,1", NULL },
+    { "analogy", sample, "man", "king", NULL },
+  };
+
+  g_test_summary ("Usage errors exit 2 and print nothing on stdout");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(RunResult) r = { 0 };
+
+      run_cli (&r, cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4], cases[i][5], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_true (g_str_has_prefix (r.err, "embedscope: "));
+    }
+}
+
+static void
+test_cli_neighbors_sample (void)
+{
+  g_autofree char *sample = sample_path ();
+  g_auto(RunResult) r = { 0 };
+  const char *first;
+
+  g_test_summary ("The nearest neighbour of 'gold' in the sample is 'silver' (0.86 per the kit's notes)");
+
+  run_cli (&r, "neighbors", sample, "gold", "-k", "3", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"query\": \"gold\""));
+  g_assert_nonnull (strstr (r.out, "\"metric\": \"cosine\""));
+  first = strstr (r.out, "\"neighbors\": [{\"word\": \"silver\", \"score\": ");
+  g_assert_nonnull (first);
+  g_assert_cmpfloat_with_epsilon (json_number (first, "score"), 0.86, 0.006);
+}
+
+static void
+test_cli_analogy_order (void)
+{
+  g_autofree char *file = g_test_build_filename (G_TEST_DIST, "data", "cli", "analogy.txt", NULL);
+  g_auto(RunResult) r = { 0 };
+  g_auto(RunResult) s = { 0 };
+  double man[3] = { 1, 0, 0 }, king[3] = { 1, 0, 1 }, woman[3] = { 1, 1, 0 }, queen[3] = { 1, 1, 1 };
+  double target[3], dot = 0, nt = 0, nq = 0;
+
+  g_test_summary ("analogy A B C answers B - A + C on unit vectors: man king woman -> queen");
+
+  /* The expected 3CosAdd score, by hand. */
+  for (guint i = 0; i < 3; i++)
+    target[i] = king[i] / sqrt (2) - man[i] + woman[i] / sqrt (2);
+  for (guint i = 0; i < 3; i++)
+    {
+      dot += target[i] * queen[i];
+      nt += target[i] * target[i];
+      nq += queen[i] * queen[i];
+    }
+
+  run_cli (&r, "analogy", file, "man", "king", "woman", "-k", "1", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "{\"word\": \"queen\""));
+  g_assert_cmpfloat_with_epsilon (json_number (r.out, "score"), dot / sqrt (nt * nq), 1e-6);
+
+  run_cli (&s, "similarity", file, "man", "king", "--json", NULL);
+  g_assert_cmpint (s.status, ==, 0);
+  g_assert_cmpfloat_with_epsilon (json_number (s.out, "cosine"), 1 / sqrt (2), 1e-6);
+}
+
+static void
+test_cli_project_identity (void)
+{
+  g_autofree char *file = g_test_build_filename (G_TEST_DIST, "data", "cli", "analogy.txt", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("es-cli-XXXXXX", NULL);
+  g_autofree char *output = g_build_filename (dir, "coords.tsv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(RunResult) r = { 0 };
+
+  g_test_summary ("project --method identity writes the chosen columns as TSV with a header");
+
+  run_cli (&r, "project", file, "--method", "identity", "--components", "3,1", "--output", output, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (output, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==,
+                   "word\tdim3\tdim1\n"
+                   "man\t0\t1\n"
+                   "woman\t0\t1\n"
+                   "king\t1\t1\n"
+                   "queen\t1\t1\n"
+                   "apple\t-1\t0\n"
+                   "pear\t0\t-1\n");
+  g_unlink (output);
+  g_rmdir (dir);
+}
+
+static void
+test_cli_decimal_comma_locale (void)
+{
+  g_autofree char *file = g_test_build_filename (G_TEST_DIST, "data", "cli", "analogy.txt", NULL);
+  g_auto(RunResult) r = { 0 };
+
+  g_test_summary ("Under a decimal-comma locale numbers are still read and written with a point");
+
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
+    {
+      if (g_getenv ("ES_REQUIRE_LOCALE") != NULL)
+        g_error ("the de_DE.UTF-8 locale is missing (build-aux/quickstart creates it)");
+      g_test_skip ("no de_DE.UTF-8 locale");
+      return;
+    }
+  setlocale (LC_ALL, "C");
+
+  g_setenv ("LC_ALL", "de_DE.UTF-8", TRUE);
+  run_cli (&r, "similarity", file, "man", "king", NULL);
+  g_unsetenv ("LC_ALL");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "0.707107"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/info/json", test_cli_info_json);
+  g_test_add_func ("/cli/errors/input", test_cli_input_errors);
+  g_test_add_func ("/cli/errors/usage", test_cli_usage_errors);
+  g_test_add_func ("/cli/neighbors/sample", test_cli_neighbors_sample);
+  g_test_add_func ("/cli/analogy/order", test_cli_analogy_order);
+  g_test_add_func ("/cli/project/identity", test_cli_project_identity);
+  g_test_add_func ("/cli/locale/decimal-comma", test_cli_decimal_comma_locale);
+
+  return g_test_run ();
+}

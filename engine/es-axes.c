@@ -17,10 +17,10 @@
 
 #include "es-projection-private.h"
 
-#include <math.h>
-
 #include "es-engine-error.h"
 #include "es-expression.h"
+
+#include <math.h>
 
 /* Below this length an orthogonalised unit axis is considered to lie in
  * the span of the axes before it (about 6e-5 degrees away).

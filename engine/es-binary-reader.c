@@ -41,7 +41,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
   const char *data = ctx->data;
   gsize len = ctx->len;
   gsize pos;
-  guint64 wanted, row_bytes, min_bytes;
+  guint64 wanted, row_bytes, capacity;
   gsize limit = ctx->options->limit;
   guint64 file_rows = 0;
 
@@ -49,21 +49,30 @@ _es_binary_reader_load (EsLoadContext  *ctx,
     return NULL;
   pos = header.data_start;
 
-  /* Each row needs at least a 1-byte word, a space and 4*D bytes. */
+  /* Each row needs at least a 1-byte word, a space and 4*D bytes: a
+   * header whose single row cannot fit is refused before any allocation;
+   * otherwise only as many rows as can fit are allocated, and a file cut
+   * short gets the precise "row N, byte B" error from the loop below.
+   */
   wanted = limit > 0 ? MIN (header.rows, limit) : header.rows;
   if (!g_uint64_checked_mul (&row_bytes, header.dims, 4) ||
       !g_uint64_checked_add (&row_bytes, row_bytes, 2) ||
-      !g_uint64_checked_mul (&min_bytes, row_bytes, wanted) ||
-      min_bytes > len - pos)
+      row_bytes > len - pos)
     {
-      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_HEADER,
-                   "%s: implausible header: %" G_GUINT64_FORMAT " rows x %" G_GUINT64_FORMAT
-                   " floats cannot fit in %" G_GSIZE_FORMAT " bytes",
-                   ctx->name, header.rows, header.dims, len);
+      if (pos == len)
+        g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY,
+                     "%s:2: header promises %" G_GUINT64_FORMAT " rows, no data",
+                     ctx->name, header.rows);
+      else
+        g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_HEADER,
+                     "%s: implausible header: rows of %" G_GUINT64_FORMAT
+                     " floats cannot fit in %" G_GSIZE_FORMAT " bytes",
+                     ctx->name, header.dims, len);
       return NULL;
     }
+  capacity = MIN (wanted, (len - pos) / row_bytes);
 
-  if (!_es_row_builder_init (&builder, ctx, header.dims, wanted, error))
+  if (!_es_row_builder_init (&builder, ctx, header.dims, capacity, error))
     return NULL;
 
   while (file_rows < wanted)

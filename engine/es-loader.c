@@ -162,6 +162,21 @@ sniff_text (EsLoadContext *ctx)
            !all_numbers)
     header = TRUE;
 
+  /* A 2-D projector TSV of integers looks like a header; word2vec writers
+   * separate the header with a space, and the next line would have a word.
+   */
+  nl = memchr (start, '\n', end - start);
+  if (header && n == 2 && all_numbers && nl != NULL &&
+      memchr (start, '\t', fields[1].start - start) != NULL)
+    {
+      gsize n_next = first_fields (nl + 1, end, &fields, &alloc, NULL);
+
+      if (n_next == 2 && field_is_number (&fields[0]) && field_is_number (&fields[1]))
+        return ES_FORMAT_PROJECTOR_TSV;
+      n_next = first_fields (start, end, &fields, &alloc, NULL);
+      g_assert (n_next == n);
+    }
+
   if (!header)
     {
       if (all_numbers && memchr (start, '\t', fields[n - 1].start - start) != NULL)

@@ -80,18 +80,20 @@ parse_slow (const char *text,
   return isinf (v) ? ES_FLOAT_OVERFLOW : ES_FLOAT_OK;
 }
 
+/* Parses the longest number at @p (never past @end) and sets *stop after
+ * it; the caller decides whether what follows is a valid separator.
+ */
 EsFloatStatus
-_es_parse_float (const char *text,
-                 gsize       len,
-                 float      *value)
+_es_parse_float_prefix (const char  *p,
+                        const char  *end,
+                        float       *value,
+                        const char **stop)
 {
-  const char *p = text;
-  const char *end = text + len;
+  const char *start = p;
+  const char *digits;
   gboolean negative = FALSE;
   guint64 m = 0;
-  int n_digits = 0;        /* significant digits accumulated into m */
-  gboolean truncated = FALSE;
-  gboolean any_digit = FALSE;
+  gsize n_int, n_frac = 0;
   int exp10 = 0;
   float v;
 
@@ -100,90 +102,68 @@ _es_parse_float (const char *text,
 
   if (p < end && !g_ascii_isdigit (*p) && *p != '.')
     {
-      gsize rest = end - p;
+      const char *q = p;
 
-      if (matches_ci (p, rest, "nan"))
+      while (q < end && g_ascii_isalpha (*q))
+        q++;
+      *stop = q;
+      if (matches_ci (p, q - p, "nan"))
         *value = negative ? -NAN : NAN;
-      else if (matches_ci (p, rest, "inf") || matches_ci (p, rest, "infinity"))
+      else if (matches_ci (p, q - p, "inf") || matches_ci (p, q - p, "infinity"))
         *value = negative ? -INFINITY : INFINITY;
       else
         return ES_FLOAT_INVALID;
       return ES_FLOAT_NONFINITE;
     }
 
-  for (; p < end && g_ascii_isdigit (*p); p++)
-    {
-      any_digit = TRUE;
-      if (m == 0 && *p == '0')
-        continue;
-      if (n_digits < 19)
-        {
-          m = m * 10 + (*p - '0');
-          n_digits++;
-        }
-      else
-        {
-          truncated = TRUE;
-          exp10++;
-        }
-    }
+  /* m may wrap for more than 19 digits; that case goes to strtof below. */
+  for (digits = p; p < end && (guint) (*p - '0') < 10; p++)
+    m = m * 10 + (guint) (*p - '0');
+  n_int = p - digits;
   if (p < end && *p == '.')
     {
-      for (p++; p < end && g_ascii_isdigit (*p); p++)
-        {
-          any_digit = TRUE;
-          if (m == 0 && *p == '0')
-            {
-              exp10--;
-              continue;
-            }
-          if (n_digits < 19)
-            {
-              m = m * 10 + (*p - '0');
-              n_digits++;
-              exp10--;
-            }
-          else
-            truncated = TRUE;
-        }
+      for (digits = ++p; p < end && (guint) (*p - '0') < 10; p++)
+        m = m * 10 + (guint) (*p - '0');
+      n_frac = p - digits;
     }
-  if (!any_digit)
-    return ES_FLOAT_INVALID;
+  if (n_int + n_frac == 0)
+    {
+      *stop = p;
+      return ES_FLOAT_INVALID;
+    }
 
+  /* An exponent needs digits; "1e" leaves the 'e' unparsed (an error). */
   if (p < end && (*p == 'e' || *p == 'E'))
     {
+      const char *q = p + 1;
       gboolean exp_negative = FALSE;
       int e = 0;
-      gboolean exp_digit = FALSE;
 
-      p++;
-      if (p < end && (*p == '+' || *p == '-'))
-        exp_negative = *p++ == '-';
-      for (; p < end && g_ascii_isdigit (*p); p++)
+      if (q < end && (*q == '+' || *q == '-'))
+        exp_negative = *q++ == '-';
+      if (q < end && g_ascii_isdigit (*q))
         {
-          exp_digit = TRUE;
-          if (e < 100000)
-            e = e * 10 + (*p - '0');
+          for (; q < end && g_ascii_isdigit (*q); q++)
+            if (e < 100000)
+              e = e * 10 + (*q - '0');
+          exp10 = exp_negative ? -e : e;
+          p = q;
         }
-      if (!exp_digit)
-        return ES_FLOAT_INVALID;
-      exp10 += exp_negative ? -e : e;
     }
-  if (p != end)
-    return ES_FLOAT_INVALID;
+  *stop = p;
 
-  if (truncated)
-    return parse_slow (text, len, value);
+  if (n_int + n_frac > 19)
+    return parse_slow (start, p - start, value);
 
+  exp10 -= (int) n_frac;
   /* Trailing zeros of %.18e-style significands do not need the slow path. */
   while (m >= (1u << 24) && m % 10 == 0)
     {
       m /= 10;
       exp10++;
     }
-
   if (m >= (1u << 24) || exp10 > 10 || exp10 < -10)
-    return parse_slow (text, len, value);
+    return parse_slow (start, p - start, value);
 
   v = (float) m;
   if (exp10 > 0)
@@ -193,6 +173,17 @@ _es_parse_float (const char *text,
   *value = negative ? -v : v;
 
   return ES_FLOAT_OK;
+}
+
+EsFloatStatus
+_es_parse_float (const char *text,
+                 gsize       len,
+                 float      *value)
+{
+  const char *stop;
+  EsFloatStatus status = _es_parse_float_prefix (text, text + len, value, &stop);
+
+  return stop == text + len ? status : ES_FLOAT_INVALID;
 }
 
 /* A non-negative decimal integer, no sign, no overflow. */

@@ -29,12 +29,16 @@ typedef enum
   ES_FLOAT_INVALID,   /* not a number at all */
 } EsFloatStatus;
 
-EsFloatStatus _es_parse_float (const char *text,
-                               gsize       len,
-                               float      *value);
-gboolean      _es_parse_uint  (const char *text,
-                               gsize       len,
-                               guint64    *value);
+EsFloatStatus _es_parse_float        (const char  *text,
+                                      gsize        len,
+                                      float       *value);
+EsFloatStatus _es_parse_float_prefix (const char  *p,
+                                      const char  *end,
+                                      float       *value,
+                                      const char **stop);
+gboolean      _es_parse_uint         (const char  *text,
+                                      gsize        len,
+                                      guint64     *value);
 
 /* ---- warnings (es-load-warnings.c) ---- */
 

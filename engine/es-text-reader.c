@@ -331,6 +331,52 @@ infer_dims (TextReader  *r,
   return FALSE;
 }
 
+static inline gboolean
+is_separator (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* The common line in one pass: a single-token word (none for TSV) and
+ * exactly D finite numbers.  Anything else returns FALSE and the line goes
+ * through the general path (split, locate, parse), which knows every
+ * special case and error message; that keeps this loop small and fast.
+ */
+static inline gboolean
+fast_line (const TextReader  *r,
+           const char        *p,
+           const char        *stop,
+           float             *out,
+           const char       **word,
+           gsize             *word_len)
+{
+  if (r->format != ES_FORMAT_PROJECTOR_TSV)
+    {
+      while (p < stop && is_separator (*p))
+        p++;
+      *word = p;
+      while (p < stop && !is_separator (*p))
+        p++;
+      *word_len = p - *word;
+      if (*word_len == 0)
+        return FALSE;
+    }
+
+  for (gsize j = 0; j < r->dims; j++)
+    {
+      while (p < stop && is_separator (*p))
+        p++;
+      if (p == stop ||
+          _es_parse_float_prefix (p, stop, &out[j], &p) != ES_FLOAT_OK ||
+          (p < stop && !is_separator (*p)))
+        return FALSE;
+    }
+  while (p < stop && is_separator (*p))
+    p++;
+
+  return p == stop;
+}
+
 EsEmbeddingSet *
 _es_text_reader_load (EsLoadContext  *ctx,
                       EsFormat        format,
@@ -353,7 +399,6 @@ _es_text_reader_load (EsLoadContext  *ctx,
   gboolean warned_extra = FALSE;
   gsize capacity;
   EsEmbeddingSet *set = NULL;
-  char where[64];
 
   if (has_header)
     {
@@ -412,8 +457,8 @@ _es_text_reader_load (EsLoadContext  *ctx,
   for (; p < end; p = next)
     {
       const char *stop = line_end (p, end, &next);
-      gsize n;
-      gsize first = 0;
+      const char *word = NULL;
+      gsize word_len = 0;
       float *slot;
       gsize first_row;
 
@@ -422,34 +467,55 @@ _es_text_reader_load (EsLoadContext  *ctx,
           !_es_load_context_poll (ctx, p - ctx->data, error))
         goto out;
 
-      n = _es_split_fields (p, stop, &r.fields, &r.fields_alloc);
-      if (n == 0)
-        {
-          /* Blank lines are only worth a warning when data follows. */
-          if (blank_count++ == 0)
-            blank_first = line;
-          continue;
-        }
-      if (limit > 0 && file_rows == limit)
-        break;
-      for (; blank_count > 0; blank_count--, blank_first++)
-        _es_load_warnings_add (ctx->warnings, "%s:%" G_GUINT64_FORMAT ": blank line skipped",
-                               ctx->name, blank_first);
-
-      if (has_header && file_rows == header.rows && !warned_extra)
-        {
-          _es_load_warnings_add (ctx->warnings,
-                                 "%s:%" G_GUINT64_FORMAT ": header says %" G_GUINT64_FORMAT
-                                 " rows, more data from line %" G_GUINT64_FORMAT,
-                                 ctx->name, line, header.rows, line);
-          warned_extra = TRUE;
-        }
-
-      if (!locate_values (&r, line, n, &first, error))
-        goto out;
       slot = _es_row_builder_slot (&builder, error);
-      if (slot == NULL || !parse_values (&r, line, first, slot, error))
+      if (slot == NULL)
         goto out;
+
+      if (G_LIKELY (fast_line (&r, p, stop, slot, &word, &word_len)))
+        {
+          if (G_UNLIKELY (blank_count > 0 || (has_header && file_rows == header.rows)))
+            {
+              /* Rare bookkeeping: let the general path below do it. */
+            }
+          else
+            goto parsed;
+        }
+
+      {
+        gsize n = _es_split_fields (p, stop, &r.fields, &r.fields_alloc);
+        gsize first = 0;
+
+        if (n == 0)
+          {
+            /* Blank lines are only worth a warning when data follows. */
+            if (blank_count++ == 0)
+              blank_first = line;
+            continue;
+          }
+        for (; blank_count > 0; blank_count--, blank_first++)
+          _es_load_warnings_add (ctx->warnings, "%s:%" G_GUINT64_FORMAT ": blank line skipped",
+                                 ctx->name, blank_first);
+
+        if (has_header && file_rows == header.rows && !warned_extra)
+          {
+            _es_load_warnings_add (ctx->warnings,
+                                   "%s:%" G_GUINT64_FORMAT ": header says %" G_GUINT64_FORMAT
+                                   " rows, more data from line %" G_GUINT64_FORMAT,
+                                   ctx->name, line, header.rows, line);
+            warned_extra = TRUE;
+          }
+
+        if (!locate_values (&r, line, n, &first, error) ||
+            !parse_values (&r, line, first, slot, error))
+          goto out;
+        if (first > 0)
+          {
+            word = r.fields[0].start;
+            word_len = r.fields[first - 1].start + r.fields[first - 1].len - word;
+          }
+      }
+
+    parsed:
       file_rows++;
       last_data_line = line;
 
@@ -457,33 +523,31 @@ _es_text_reader_load (EsLoadContext  *ctx,
         {
           /* Words come from the metadata once every row is known. */
           builder.rows++;
-          continue;
+        }
+      else
+        {
+          if (G_UNLIKELY (!g_utf8_validate_len (word, word_len, NULL)))
+            {
+              g_autofree char *prefix = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, ctx->name, line);
+
+              if (!_es_check_word (ctx, word, word_len, prefix, error))
+                goto out;
+            }
+          if (G_LIKELY (_es_row_builder_commit (&builder, word, word_len, &first_row)))
+            _es_record_line (lines, line);
+          else
+            {
+              g_autofree char *shown = _es_load_context_show (word, word_len);
+
+              _es_load_warnings_add (ctx->warnings,
+                                     "%s:%" G_GUINT64_FORMAT ": duplicate word `%s` (first at line %"
+                                     G_GUINT64_FORMAT "), this row skipped",
+                                     ctx->name, line, shown, g_array_index (lines, guint64, first_row));
+            }
         }
 
-      {
-        const char *word = r.fields[0].start;
-        gsize word_len = r.fields[first - 1].start + r.fields[first - 1].len - word;
-
-        g_snprintf (where, sizeof where, "%" G_GUINT64_FORMAT, line);
-        if (G_UNLIKELY (!g_utf8_validate_len (word, word_len, NULL)))
-          {
-            g_autofree char *prefix = g_strdup_printf ("%s:%s", ctx->name, where);
-
-            if (!_es_check_word (ctx, word, word_len, prefix, error))
-              goto out;
-          }
-        if (G_UNLIKELY (!_es_row_builder_commit (&builder, word, word_len, &first_row)))
-          {
-            g_autofree char *shown = _es_load_context_show (word, word_len);
-
-            _es_load_warnings_add (ctx->warnings,
-                                   "%s:%" G_GUINT64_FORMAT ": duplicate word `%s` (first at line %"
-                                   G_GUINT64_FORMAT "), this row skipped",
-                                   ctx->name, line, shown, g_array_index (lines, guint64, first_row));
-            continue;
-          }
-        _es_record_line (lines, line);
-      }
+      if (limit > 0 && file_rows == limit)
+        break;
     }
 
   if (has_header && file_rows < header.rows && (limit == 0 || file_rows < limit))

@@ -37,6 +37,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
                         GError        **error)
 {
   g_auto(EsRowBuilder) builder = { 0 };
+  g_autoptr(GArray) file_row_of = g_array_new (FALSE, FALSE, sizeof (guint64));
   EsW2vHeader header;
   const char *data = ctx->data;
   gsize len = ctx->len;
@@ -157,10 +158,12 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       pos = vector_pos + header.dims * 4;
       file_rows++;
 
-      if (!_es_row_builder_commit (&builder, word, word_len, &first_row))
+      if (_es_row_builder_commit (&builder, word, word_len, &first_row))
+        _es_record_line (file_row_of, row);
+      else
         _es_load_warnings_add (ctx->warnings,
-                               "%s: duplicate word (first at row %" G_GSIZE_FORMAT "), this row skipped",
-                               where, first_row + 1);
+                               "%s: duplicate word (first at row %" G_GUINT64_FORMAT "), this row skipped",
+                               where, g_array_index (file_row_of, guint64, first_row));
     }
 
   /* Data past the promised rows cannot be trusted to be rows. */

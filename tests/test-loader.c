@@ -881,6 +881,46 @@ test_loader_bad_numbers (void)
 }
 
 static void
+test_loader_warning_cap (void)
+{
+  g_autoptr(GString) text = g_string_new ("");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsEmbeddingSet) set = NULL;
+  GPtrArray *warnings;
+
+  g_test_summary ("At most 100 warnings, then one `... and N more`; duplicates in binaries name both rows");
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (text, "w%u 1 %s\n", i, i % 2 ? "nan" : "2");
+  bytes = g_bytes_new (text->str, text->len);
+  set = es_loader_load_bytes (bytes, "many", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 300);
+  g_assert_cmpuint (es_embedding_set_get_n_valid (set), ==, 150);
+  warnings = es_embedding_set_get_warnings (set);
+  g_assert_cmpuint (warnings->len, ==, 101);
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, "many:2: non-finite value nan");
+  g_assert_cmpstr (g_ptr_array_index (warnings, 99), ==, "many:200: non-finite value nan");
+  g_assert_cmpstr (g_ptr_array_index (warnings, 100), ==, "... and 50 more");
+
+  {
+    /* A word2vec binary with `b` twice: rows 2 and 3 (1-based). */
+    static const char binary[] = "3 1\na \0\0\x80\x3f\nb \0\0\0\x40\nb \0\0\x40\x40\n";
+    g_autoptr(GBytes) bin = g_bytes_new_static (binary, sizeof binary - 1);
+    g_autoptr(EsEmbeddingSet) bin_set = es_loader_load_bytes (bin, "dup.bin", NULL, NULL, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (es_embedding_set_get_format (bin_set), ==, ES_FORMAT_WORD2VEC_BINARY);
+    g_assert_cmpuint (es_embedding_set_get_rows (bin_set), ==, 2);
+    g_assert_true (es_embedding_set_get_vector (bin_set, 1)[0] == 2.0f);
+    g_assert_cmpuint (es_embedding_set_get_warnings (bin_set)->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (es_embedding_set_get_warnings (bin_set), 0), ==,
+                     "dup.bin: row 3 (b), byte 18: duplicate word (first at row 2), this row skipped");
+  }
+}
+
+static void
 test_loader_limit (void)
 {
   g_autofree char *text = data_path ("gensim", "lee_fasttext.vec", NULL);
@@ -1129,6 +1169,7 @@ main (int   argc,
   g_test_add_func ("/engine/loader/decimal-comma", test_loader_decimal_comma);
   g_test_add_func ("/engine/loader/random-floats", test_loader_random_floats);
   g_test_add_func ("/engine/loader/bad-numbers", test_loader_bad_numbers);
+  g_test_add_func ("/engine/loader/warning-cap", test_loader_warning_cap);
   g_test_add_func ("/engine/loader/limit", test_loader_limit);
   g_test_add_func ("/engine/loader/memory-limit", test_loader_memory_limit);
   g_test_add_func ("/engine/loader/progress-cancel", test_loader_progress_cancel);

@@ -49,7 +49,6 @@ void            _es_load_warnings_free  (EsLoadWarnings *self);
 void            _es_load_warnings_add   (EsLoadWarnings *self,
                                          const char     *format,
                                          ...) G_GNUC_PRINTF (2, 3);
-gboolean        _es_load_warnings_full  (const EsLoadWarnings *self);
 GPtrArray      *_es_load_warnings_steal (EsLoadWarnings *self);
 
 /* ---- the state every reader shares (es-loader.c) ---- */
@@ -78,11 +77,6 @@ gboolean _es_load_context_poll      (EsLoadContext *ctx,
                                      GError       **error);
 char    *_es_load_context_show      (const char    *bytes,
                                      gsize          len);
-gboolean _es_load_context_check_utf8 (EsLoadContext *ctx,
-                                      const char    *word,
-                                      gsize          len,
-                                      const char    *where,
-                                      GError       **error);
 
 /* ---- growing result (es-row-builder.c) ---- */
 
@@ -177,9 +171,6 @@ EsEmbeddingSet *_es_attach_projector_metadata (EsLoadContext  *ctx,
                                                const char     *metadata_path,
                                                GError        **error);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 
 /* ---- word2vec header (es-text-reader.c), shared with the binary reader ---- */
 

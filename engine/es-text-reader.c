@@ -433,7 +433,6 @@ _es_text_reader_load (EsLoadContext  *ctx,
     }
   else
     {
-      const char *first_stop;
       gsize first_len;
 
       if (!infer_dims (&r, p, end, error))
@@ -442,13 +441,12 @@ _es_text_reader_load (EsLoadContext  *ctx,
       /* Estimate the row count from the first line's length; the builder
        * grows if the guess is short.
        */
-      first_stop = line_end (p, end, &next);
+      line_end (p, end, &next);
       first_len = MAX ((gsize) (next - p), 2 * r.dims);
       capacity = ctx->len / first_len + ctx->len / first_len / 8 + 16;
       capacity = MIN (capacity, ctx->len / (2 * r.dims) + 1);
       if (limit > 0)
         capacity = MIN (capacity, limit);
-      (void) first_stop;
     }
 
   if (!_es_row_builder_init (&builder, ctx, r.dims, capacity, error))

@@ -846,6 +846,33 @@ test_loader_random_floats (void)
   g_assert_cmpuint (n_checked, ==, n_values * n_batches);
 }
 
+/* The fast path's domain (significand < 2^24, |exponent| <= 10) on a dense
+ * grid, through the internal parser, against strtof_l.
+ */
+static void
+test_loader_float_fast_path (void)
+{
+  guint n_checked = 0;
+
+  g_test_summary ("Significands below 2^24 with exponents -10..10 (the fast path) equal strtof_l");
+
+  for (int k = -10; k <= 10; k++)
+    for (guint32 m = 0; m < (1u << 24); m += 101 + (m & 7))
+      {
+        char text[32];
+        float value = 0.f;
+        float expected;
+
+        g_snprintf (text, sizeof text, "%ue%d", m, k);
+        g_assert_cmpint (_es_parse_float (text, strlen (text), &value), ==, ES_FLOAT_OK);
+        expected = ref_strtof (text);
+        if (!same_bits (value, expected))
+          g_error ("`%s`: got %.9g, strtof_l %.9g", text, value, expected);
+        n_checked++;
+      }
+  g_assert_cmpuint (n_checked, >, 3000000);
+}
+
 static void
 test_loader_bad_numbers (void)
 {
@@ -1168,6 +1195,7 @@ main (int   argc,
   g_test_add_func ("/engine/loader/gzip", test_loader_gzip);
   g_test_add_func ("/engine/loader/decimal-comma", test_loader_decimal_comma);
   g_test_add_func ("/engine/loader/random-floats", test_loader_random_floats);
+  g_test_add_func ("/engine/loader/float-fast-path", test_loader_float_fast_path);
   g_test_add_func ("/engine/loader/bad-numbers", test_loader_bad_numbers);
   g_test_add_func ("/engine/loader/warning-cap", test_loader_warning_cap);
   g_test_add_func ("/engine/loader/limit", test_loader_limit);

@@ -60,23 +60,47 @@ _es_load_context_poll (EsLoadContext *ctx,
   return TRUE;
 }
 
-/* File bytes for a message: valid UTF-8 (U+FFFD for bad bytes) and short,
- * since the offending text may be a 100,000-byte word or binary garbage.
+/* File bytes for a message: valid UTF-8 (U+FFFD for bad bytes, \xNN for
+ * control bytes) and short, since the offending text may be a
+ * 100,000-byte word or binary garbage.
  */
 char *
 _es_load_context_show (const char *bytes,
                        gsize       len)
 {
-  const gsize max_len = 60;
-  g_autofree char *valid = NULL;
-  GString *out;
+  const gsize max_chars = 60;
+  const char *p = bytes;
+  const char *end = bytes + len;
+  GString *out = g_string_new (NULL);
 
-  if (len <= max_len)
-    return g_utf8_make_valid (bytes, len);
+  for (gsize n = 0; p < end; n++)
+    {
+      gunichar c;
 
-  valid = g_utf8_make_valid (bytes, max_len);
-  out = g_string_new (valid);
-  g_string_append (out, "…");
+      if (n == max_chars)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append (out, "\xEF\xBF\xBD");   /* U+FFFD */
+          p++;
+        }
+      else if (c < 0x20 || c == 0x7f)
+        {
+          g_string_append_printf (out, "\\x%02X", c);
+          p++;
+        }
+      else
+        {
+          const char *next = g_utf8_next_char (p);
+
+          g_string_append_len (out, p, next - p);
+          p = next;
+        }
+    }
 
   return g_string_free (out, FALSE);
 }

@@ -445,6 +445,10 @@ _es_text_reader_load (EsLoadContext  *ctx,
       first_len = MAX ((gsize) (next - p), 2 * r.dims);
       capacity = ctx->len / first_len + ctx->len / first_len / 8 + 16;
       capacity = MIN (capacity, ctx->len / (2 * r.dims) + 1);
+      /* An estimate must not fail the memory check on its own: growing
+       * later checks the real need.
+       */
+      capacity = MIN (capacity, ctx->memory_limit / (r.dims * sizeof (float)) + 1);
       if (limit > 0)
         capacity = MIN (capacity, limit);
     }

@@ -289,8 +289,11 @@ parse_term (Parser  *parser,
   Term term = { 0 };
 
   skip_space (parser);
+  start = parser->p;
   if (scan_weight (parser, &number))
     {
+      if (!isfinite (number))
+        return parse_error (parser, start, error, "weight out of range");
       weight *= number;
       skip_space (parser);
     }

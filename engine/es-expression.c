@@ -7,11 +7,12 @@
 
 #include "config.h"
 
-#include <math.h>
-#include <string.h>
+#include "es-expression.h"
 
 #include "es-engine-error.h"
-#include "es-expression.h"
+
+#include <math.h>
+#include <string.h>
 
 /* Grammar details beyond the header:
  *

@@ -15,9 +15,7 @@ build_path_va (const char *first_element,
                va_list     args)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
-  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
-
-  g_ptr_array_add (parts, (gpointer) (srcdir != NULL ? srcdir : "."));
+  g_ptr_array_add (parts, (gpointer) g_test_get_dir (G_TEST_DIST));
   for (const char *part = first_element; part != NULL; part = va_arg (args, const char *))
     g_ptr_array_add (parts, (gpointer) part);
   g_ptr_array_add (parts, NULL);

@@ -324,6 +324,9 @@ es_evaluate_analogies (EsEmbeddingSet  *set,
       Question question = { 0 };
       gboolean known = TRUE;
 
+      if (line_no % 1024 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+
       if (g_str_has_prefix (line, ": "))
         {
           EsAnalogySection *section = g_new0 (EsAnalogySection, 1);

@@ -236,6 +236,40 @@ test_evaluation_analogies_by_hand (void)
 }
 
 static void
+progress_cb (double   fraction,
+             gpointer user_data)
+{
+  double *last = user_data;
+
+  g_assert_cmpfloat (fraction, >=, *last);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  *last = fraction;
+}
+
+static void
+test_evaluation_analogies_progress (void)
+{
+  g_autoptr(EsEmbeddingSet) set = es_test_load_set ("..", "resources", "kjv-hamlet-5k-50d.w2v.txt", NULL);
+  g_autofree char *questions = data_path ("questions-words.txt");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(EsAnalogyEvaluation) result = NULL;
+  g_autoptr(GError) error = NULL;
+  double last = 0.0;
+
+  g_test_summary ("Progress rises to 1; a cancelled evaluation stops with G_IO_ERROR_CANCELLED");
+
+  result = es_evaluate_analogies (set, questions, 0, TRUE, NULL, progress_cb, &last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (last, ==, 1.0);
+  g_clear_pointer (&result, es_analogy_evaluation_free);
+
+  g_cancellable_cancel (cancellable);
+  result = es_evaluate_analogies (set, questions, 0, TRUE, cancellable, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
 test_evaluation_analogies_errors (void)
 {
   g_autoptr(EsEmbeddingSet) set = make_analogy_set ();
@@ -314,6 +348,7 @@ main (int   argc,
 
   g_test_add_func ("/engine/evaluation/analogies-by-hand", test_evaluation_analogies_by_hand);
   g_test_add_func ("/engine/evaluation/analogies-errors", test_evaluation_analogies_errors);
+  g_test_add_func ("/engine/evaluation/analogies-progress", test_evaluation_analogies_progress);
   g_test_add_func ("/engine/evaluation/pairs-by-hand", test_evaluation_pairs_by_hand);
   g_test_add_func ("/engine/evaluation/gensim-kjv-hamlet", test_evaluation_gensim_kjv);
   g_test_add_func ("/engine/evaluation/gensim-lee", test_evaluation_gensim_lee);

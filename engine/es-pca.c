@@ -21,12 +21,12 @@
 
 #include "es-pca-private.h"
 
+#include "es-engine-error.h"
+
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <string.h>
-
-#include "es-engine-error.h"
 
 /* Upper triangle (row-major) of sum over blocks of block^T block, scaled. */
 static double *

@@ -13,11 +13,11 @@
 
 #include "es-projection-private.h"
 
+#include "es-engine-error.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
-
-#include "es-engine-error.h"
 
 void
 _es_stage_report (const EsStage *stage,

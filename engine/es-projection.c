@@ -9,10 +9,10 @@
 
 #include "es-projection-private.h"
 
-#include <string.h>
-
 #include "es-engine-error.h"
 #include "es-pca-private.h"
+
+#include <string.h>
 
 #define DEFAULT_COMPONENTS 10
 

@@ -220,6 +220,25 @@ _es_cli_input_error (const GError *error)
   return ES_CLI_EXIT_INPUT;
 }
 
+/* The common flags as loader options; borrowed strings stay in @common. */
+void
+_es_cli_load_options (const EsCliCommon *common,
+                      EsLoadOptions     *options)
+{
+  es_load_options_init (options);
+  options->limit = common->limit;
+  options->encoding = common->strict ? ES_ENCODING_STRICT : ES_ENCODING_LENIENT;
+  options->metadata_path = common->metadata;
+  if (common->shape != NULL)
+    {
+      char *end;
+
+      /* Already validated by _es_cli_parse (). */
+      options->shape_rows = g_ascii_strtoull (common->shape, &end, 10);
+      options->shape_dims = g_ascii_strtoull (end + 1, NULL, 10);
+    }
+}
+
 EsEmbeddingSet *
 _es_cli_load (const char        *path,
               const EsCliCommon *common,
@@ -227,17 +246,7 @@ _es_cli_load (const char        *path,
 {
   EsLoadOptions options;
 
-  es_load_options_init (&options);
-  options.limit = common->limit;
-  options.encoding = common->strict ? ES_ENCODING_STRICT : ES_ENCODING_LENIENT;
-  options.metadata_path = common->metadata;
-  if (common->shape != NULL)
-    {
-      char *end;
-
-      options.shape_rows = g_ascii_strtoull (common->shape, &end, 10);
-      options.shape_dims = g_ascii_strtoull (end + 1, NULL, 10);
-    }
+  _es_cli_load_options (common, &options);
 
   return es_loader_load_path (path, &options, NULL, NULL, NULL, error);
 }

@@ -81,14 +81,16 @@ build_tsv (EsEmbeddingSet     *set,
   guint k = es_projection_get_n_components (projection);
   const float *coords = es_projection_get_coords (projection);
   GString *tsv = g_string_sized_new (rows * 32);
+  /* PCA and SVD compute every component up to the highest asked for;
+   * identity and axes hold exactly the chosen columns, in order.
+   */
+  EsMethod method = es_projection_get_method (projection);
+  gboolean holds_all = method == ES_METHOD_PCA || method == ES_METHOD_SVD;
 
   g_string_append (tsv, "word");
   for (guint c = 0; c < n_components; c++)
     {
-      /* For identity and axes the projection holds only what was asked for. */
-      guint title = es_projection_get_method (projection) == ES_METHOD_PCA ||
-                    es_projection_get_method (projection) == ES_METHOD_SVD ? components[c] : c;
-      g_autofree char *name = column_title (projection, axes, title);
+      g_autofree char *name = column_title (projection, axes, components[c]);
 
       g_string_append_c (tsv, '\t');
       g_string_append (tsv, name);
@@ -100,8 +102,7 @@ build_tsv (EsEmbeddingSet     *set,
       g_string_append_len (tsv, es_embedding_set_get_word (set, i), es_embedding_set_get_word_len (set, i));
       for (guint c = 0; c < n_components; c++)
         {
-          guint column = es_projection_get_method (projection) == ES_METHOD_PCA ||
-                         es_projection_get_method (projection) == ES_METHOD_SVD ? components[c] : c;
+          guint column = holds_all ? components[c] : c;
           g_autofree char *value = es_format_float (coords[i * k + column]);
 
           g_string_append_c (tsv, '\t');

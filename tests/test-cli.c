@@ -261,6 +261,74 @@ test_cli_decimal_comma_locale (void)
   g_assert_nonnull (strstr (r.out, "0.707107"));
 }
 
+static void
+test_cli_evaluate_matches_gensim (void)
+{
+  g_autofree char *sample = sample_path ();
+  g_autofree char *questions = g_test_build_filename (G_TEST_DIST, "data", "gensim", "questions-words.txt", NULL);
+  g_autofree char *pairs = g_test_build_filename (G_TEST_DIST, "data", "gensim", "wordsim353.tsv", NULL);
+  g_auto(RunResult) r = { 0 };
+
+  g_test_summary ("evaluate --json gives gensim 4.2's figures (tests/data/reference/kjv-hamlet-*.tsv)");
+
+  run_cli (&r, "evaluate", sample, "--analogies", questions, "--pairs", pairs, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  /* gensim: 60 correct of 1008, 18536 questions out of vocabulary. */
+  g_assert_cmpfloat (json_number (r.out, "correct"), ==, 60);
+  g_assert_cmpfloat (json_number (r.out, "total"), ==, 1008);
+  g_assert_cmpfloat (json_number (r.out, "oov_questions"), ==, 18536);
+  g_assert_cmpfloat_with_epsilon (json_number (r.out, "accuracy"), 60.0 / 1008, 1e-12);
+  g_assert_nonnull (strstr (r.out, "{\"name\": \"capital-common-countries\", \"correct\": 0, \"total\": 0}"));
+  g_assert_null (strstr (r.out, "\"name\": \"total\""));
+  /* gensim: pearson 0.28898768, spearman 0.33360547, oov 86.118980 %, 49 pairs. */
+  g_assert_cmpfloat_with_epsilon (json_number (r.out, "pearson"), 0.2889876815989702, 1e-4);
+  g_assert_cmpfloat_with_epsilon (json_number (r.out, "spearman"), 0.3336054703802026, 1e-4);
+  g_assert_cmpfloat_with_epsilon (json_number (r.out, "oov_ratio"), 0.8611898016997166, 1e-9);
+  g_assert_cmpfloat (json_number (r.out, "pairs"), ==, 49);
+}
+
+static void
+test_cli_project_pca_matches_sklearn (void)
+{
+  g_autofree char *sample = sample_path ();
+  g_autofree char *reference = g_test_build_filename (G_TEST_DIST, "data", "reference",
+                                                      "kjv-hamlet-5k-50d.projection.tsv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(RunResult) r = { 0 };
+  const char *p;
+  guint n = 0;
+
+  g_test_summary ("project --json reports scikit-learn's explained-variance ratios of the first 10 components");
+
+  g_assert_true (g_file_get_contents (reference, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+
+  run_cli (&r, "project", sample, "--method", "pca", "--components", "2,3", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "{\"method\": \"pca\", \"explained_variance_ratio\": ["));
+  g_assert_null (strstr (r.out, "singular_values"));
+
+  p = strchr (r.out, '[') + 1;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "pca_ratio\t"))
+      {
+        g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+        for (n = 0; fields[n + 1] != NULL; n++)
+          {
+            char *end;
+            double ours = g_ascii_strtod (p, &end);
+
+            g_assert_true (end != p);
+            g_assert_cmpfloat_with_epsilon (ours, g_ascii_strtod (fields[n + 1], NULL), 1e-6);
+            p = end + (*end == ',' ? 2 : 0);
+          }
+      }
+  g_assert_cmpuint (n, ==, 10);
+  g_assert_cmpint (*p, ==, ']');
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -274,6 +342,8 @@ main (int   argc,
   g_test_add_func ("/cli/analogy/order", test_cli_analogy_order);
   g_test_add_func ("/cli/project/identity", test_cli_project_identity);
   g_test_add_func ("/cli/locale/decimal-comma", test_cli_decimal_comma_locale);
+  g_test_add_func ("/cli/evaluate/gensim", test_cli_evaluate_matches_gensim);
+  g_test_add_func ("/cli/project/sklearn", test_cli_project_pca_matches_sklearn);
 
   return g_test_run ();
 }

@@ -137,6 +137,7 @@ gsize           _es_split_fields        (const char     *line,
 EsEmbeddingSet *_es_text_reader_load    (EsLoadContext  *ctx,
                                          EsFormat        format,
                                          GError        **error);
+void            _es_text_reader_set_split_min (gsize     bytes);
 EsEmbeddingSet *_es_binary_reader_load  (EsLoadContext  *ctx,
                                          GError        **error);
 EsEmbeddingSet *_es_npy_reader_load     (EsLoadContext  *ctx,

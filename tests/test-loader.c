@@ -947,6 +947,92 @@ test_loader_warning_cap (void)
   }
 }
 
+/* Loads @path once by one thread and once split between two threads at
+ * the middle, and asserts the same result, warnings or error.
+ */
+static void
+assert_split_equivalent (const char          *path,
+                         const EsLoadOptions *options)
+{
+  g_autoptr(GError) error1 = NULL;
+  g_autoptr(GError) error2 = NULL;
+  g_autoptr(EsEmbeddingSet) one = NULL;
+  g_autoptr(EsEmbeddingSet) two = NULL;
+
+  _es_text_reader_set_split_min (G_MAXSIZE);
+  one = load (path, options, &error1);
+  _es_text_reader_set_split_min (1);
+  two = load (path, options, &error2);
+  _es_text_reader_set_split_min (16u << 20);
+
+  g_test_message ("%s: %s", path, error1 ? error1->message : "accepted");
+  if (one == NULL)
+    {
+      g_assert_null (two);
+      g_assert_nonnull (error2);
+      g_assert_cmpstr (error1->message, ==, error2->message);
+      return;
+    }
+  g_assert_nonnull (two);
+  assert_same_set (one, two);
+  g_assert_cmpuint (es_embedding_set_get_warnings (one)->len, ==, es_embedding_set_get_warnings (two)->len);
+  for (guint i = 0; i < es_embedding_set_get_warnings (one)->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (es_embedding_set_get_warnings (one), i), ==,
+                     g_ptr_array_index (es_embedding_set_get_warnings (two), i));
+}
+
+static void
+test_loader_two_threads (void)
+{
+  const char *bad[] = { "good.txt", "good.glove.txt", "blank_lines.txt", "duplicate_words.txt",
+                        "header_rows_too_few.txt", "header_rows_too_many.txt", "invalid_utf8.txt",
+                        "nan_inf.txt", "row_too_few.txt", "row_too_many.txt", "non_numeric.txt",
+                        "ragged.glove.txt", "word_with_spaces.glove.txt", "crlf.txt",
+                        "no_final_newline.txt", "float32_overflow.txt", "long_word.txt" };
+  const char *real[][2] = { { "gensim", "lee_fasttext.vec" }, { "gensim", "pang_lee_polarity_fasttext.vec" },
+                            { "gensim", "test_glove.txt" }, { "projector", "iris_tensors.tsv" },
+                            { "npm-word2vec", "vectors.txt" } };
+  g_autofree char *sample = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "resources",
+                                              "kjv-hamlet-5k-50d.w2v.txt", NULL);
+  g_autoptr(GString) dups = g_string_new ("");
+  g_autofree char *tmp = g_dir_make_tmp ("es-loader-XXXXXX", NULL);
+  g_autofree char *dups_path = g_build_filename (tmp, "dups.txt", NULL);
+  EsLoadOptions strict;
+
+  g_test_summary ("Splitting a text file between two threads changes nothing: rows, words, warnings, errors");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = data_path ("bad", bad[i], NULL);
+
+      assert_split_equivalent (path, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (real); i++)
+    {
+      g_autofree char *path = data_path (real[i][0], real[i][1], NULL);
+
+      assert_split_equivalent (path, NULL);
+    }
+  assert_split_equivalent (sample, NULL);
+
+  es_load_options_init (&strict);
+  strict.encoding = ES_ENCODING_STRICT;
+  {
+    g_autofree char *path = data_path ("gensim", "pang_lee_polarity_fasttext.vec", NULL);
+
+    assert_split_equivalent (path, &strict);
+  }
+
+  /* Duplicates across the halves name lines of both halves. */
+  for (guint i = 0; i < 400; i++)
+    g_string_append_printf (dups, "w%u 0.5 %u\n", i % 150, i);
+  g_assert_true (g_file_set_contents (dups_path, dups->str, dups->len, NULL));
+  assert_split_equivalent (dups_path, NULL);
+
+  g_unlink (dups_path);
+  g_rmdir (tmp);
+}
+
 static void
 test_loader_limit (void)
 {
@@ -1198,6 +1284,7 @@ main (int   argc,
   g_test_add_func ("/engine/loader/float-fast-path", test_loader_float_fast_path);
   g_test_add_func ("/engine/loader/bad-numbers", test_loader_bad_numbers);
   g_test_add_func ("/engine/loader/warning-cap", test_loader_warning_cap);
+  g_test_add_func ("/engine/loader/two-threads", test_loader_two_threads);
   g_test_add_func ("/engine/loader/limit", test_loader_limit);
   g_test_add_func ("/engine/loader/memory-limit", test_loader_memory_limit);
   g_test_add_func ("/engine/loader/progress-cancel", test_loader_progress_cancel);

@@ -167,6 +167,9 @@ gboolean        _es_projector_config_scan (const char   *json,
                                            char        **metadata_path);
 EsMetadata     *_es_metadata_read_tsv     (const char   *path,
                                            GError      **error);
+EsMetadata     *_es_metadata_join         (const EsEmbeddingSet *set,
+                                           const char           *path,
+                                           GError              **error);
 EsEmbeddingSet *_es_attach_projector_metadata (EsLoadContext  *ctx,
                                                EsRowBuilder   *builder,
                                                const char     *metadata_path,

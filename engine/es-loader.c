@@ -7,7 +7,7 @@
  * over to the reader for that format.  Readers work on one contiguous
  * buffer (an mmap for plain files), which keeps them simple and fast and
  * would let a later version split a file between threads at line
- * boundaries.
+ * boundaries (the text reader does that for large files).
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -315,7 +315,7 @@ load_data (const char          *name,
       set = _es_bytes_reader_load (&ctx, options->shape_rows, options->shape_dims, error);
     }
   else if (config_rows > 0 && config_dims > 0 &&
-           (guint64) config_rows * config_dims * 4 == len)
+           (guint64) config_rows * config_dims * 4 == len + ctx.data_offset)
     {
       format = ES_FORMAT_PROJECTOR_BYTES;
       set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
@@ -323,10 +323,31 @@ load_data (const char          *name,
   else
     {
       format = sniff_text (&ctx);
-      if (format == ES_FORMAT_WORD2VEC_BINARY)
+      /* A config also gives the shape of TSV tensors; for anything else
+       * it names, the size is wrong, and the bytes reader says so.
+       */
+      if (config_rows > 0 && config_dims > 0 && format != ES_FORMAT_PROJECTOR_TSV)
+        {
+          format = ES_FORMAT_PROJECTOR_BYTES;
+          set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
+        }
+      else if (format == ES_FORMAT_WORD2VEC_BINARY)
         set = _es_binary_reader_load (&ctx, error);
       else
         set = _es_text_reader_load (&ctx, format, error);
+    }
+
+  /* Word formats: the metadata TSV is joined by its first column. */
+  if (set != NULL && options->metadata_path != NULL &&
+      (format == ES_FORMAT_WORD2VEC_TEXT || format == ES_FORMAT_WORD2VEC_BINARY ||
+       format == ES_FORMAT_GLOVE))
+    {
+      g_autoptr(EsMetadata) joined = _es_metadata_join (set, options->metadata_path, error);
+
+      if (joined == NULL)
+        g_clear_pointer (&set, es_embedding_set_unref);
+      else
+        es_embedding_set_set_metadata (set, joined);
     }
 
   if (set != NULL)

@@ -5,7 +5,11 @@
  * word2vec / fastText text (with a `ROWS DIMS` header), headerless GloVe
  * and TensorBoard projector tensor TSV: one pass over the whole buffer,
  * splitting each line on runs of space/TAB and parsing straight into the
- * matrix, with no allocation per line or per word.
+ * matrix, with no allocation per line or per word.  Common lines take a
+ * one-pass fast path; everything unusual (blank lines, non-finite values,
+ * words with spaces, errors) goes through a general path that knows all
+ * the rules.  Large files are split in two at a line boundary and the
+ * second half is read by es-text-worker.c on another core.
  */
 
 #define G_LOG_DOMAIN "es-loader"

@@ -1134,18 +1134,34 @@ test_loader_progress_cancel (void)
     g_assert_cmpuint (state.calls, >=, 3);   /* the file is 2.4 MB: polled every MB */
   }
 
-  for (guint i = 0; i < 2; i++)
+  /* Plain, gzip, and plain split between two threads. */
+  for (guint i = 0; i < 3; i++)
     {
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
       g_autoptr(EsEmbeddingSet) set = NULL;
       ProgressState cancel_state = { cancellable, 0.0, 0, TRUE };
 
-      set = es_loader_load_path (i == 0 ? path : gz, NULL, cancellable, progress_cb, &cancel_state, &error);
+      _es_text_reader_set_split_min (i == 2 ? 1 : 16u << 20);
+      set = es_loader_load_path (i == 1 ? gz : path, NULL, cancellable, progress_cb, &cancel_state, &error);
       g_assert_null (set);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_assert_cmpfloat (cancel_state.last, <, 1.0);
       g_clear_error (&error);
     }
+  _es_text_reader_set_split_min (16u << 20);
+
+  /* Split progress is monotonic too and ends at 1. */
+  {
+    ProgressState split_state = { NULL, 0.0, 0, TRUE };
+    g_autoptr(EsEmbeddingSet) set = NULL;
+
+    _es_text_reader_set_split_min (1);
+    set = es_loader_load_path (path, NULL, NULL, progress_cb, &split_state, &error);
+    _es_text_reader_set_split_min (16u << 20);
+    g_assert_no_error (error);
+    g_assert_true (split_state.monotonic);
+    g_assert_cmpfloat (split_state.last, ==, 1.0);
+  }
 }
 
 static void
@@ -1224,6 +1240,19 @@ test_loader_join_metadata (void)
   g_assert_cmpstr (es_metadata_get_value (metadata, 6, 2), ==, "");               /* queen: short row */
   g_assert_cmpstr (es_metadata_get_value (metadata, 8, category), ==, "colour");  /* red */
   g_assert_cmpstr (es_metadata_get_value (metadata, 0, category), ==, "");        /* the */
+
+  /* The same through the load options. */
+  {
+    g_autoptr(EsEmbeddingSet) loaded = NULL;
+    EsLoadOptions options;
+
+    es_load_options_init (&options);
+    options.metadata_path = tsv;
+    loaded = load_ok (path, &options);
+    assert_same_set (set, loaded);
+    g_assert_cmpstr (es_metadata_get_value (es_embedding_set_get_metadata (loaded), 5, 1), ==, "royal");
+    g_assert_cmpstr (es_metadata_get_value (es_embedding_set_get_metadata (loaded), 1, 1), ==, "");
+  }
 
   g_unlink (tsv);
   g_rmdir (tmp);

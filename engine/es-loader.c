@@ -278,6 +278,8 @@ load_data (const char          *name,
         return NULL;
       data = g_bytes_get_data (inflated, &len);
       compression = ES_COMPRESSION_GZIP;
+      /* The uncompressed text stays in memory next to the matrix. */
+      ctx.memory_limit -= MIN (ctx.memory_limit / 2, len);
       ctx.progress_base = 0.5;
       ctx.progress_scale = 0.5;
     }

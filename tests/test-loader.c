@@ -1090,6 +1090,28 @@ test_loader_memory_limit (void)
   g_assert_null (set);
   g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "use --limit"));
+  g_clear_error (&error);
+
+  /* A gzip bomb (64 MB of zeros in ~64 KB) stops at the ceiling. */
+  {
+    g_autoptr(GConverter) compressor = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9));
+    g_autofree char *zeros = g_malloc0 (64u << 20);
+    g_autofree guint8 *packed = g_malloc (1u << 20);
+    gsize read = 0, written = 0;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(EsEmbeddingSet) bomb = NULL;
+
+    g_assert_cmpint (g_converter_convert (compressor, zeros, 64u << 20, packed, 1u << 20,
+                                          G_CONVERTER_INPUT_AT_END, &read, &written, &error),
+                     ==, G_CONVERTER_FINISHED);
+    g_assert_no_error (error);
+    bytes = g_bytes_new (packed, written);
+    options.memory_limit = 16u << 20;
+    bomb = es_loader_load_bytes (bytes, "bomb.gz", &options, NULL, NULL, NULL, &error);
+    g_assert_null (bomb);
+    g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, "bomb.gz: this file needs more than"));
+  }
 }
 
 typedef struct

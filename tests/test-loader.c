@@ -782,6 +782,13 @@ test_loader_decimal_comma (void)
     g_assert_true (same_bits (es_embedding_set_get_vector (set, 1)[3], -6.3681e-05f));
     g_assert_true (es_embedding_set_get_vector (good, 0)[0] == 0.125f);
   }
+  {
+    /* %.18e values take the strtof_l path, which must ignore the locale too. */
+    g_autofree char *en = data_path ("gensim", "EN.1-10.cbow1_wind5_hs0_neg10_size300_smpl1e-05.txt", NULL);
+    g_autoptr(EsEmbeddingSet) set = load_ok (en, NULL);
+
+    check_against_text (set, en, TRUE, TRUE);
+  }
   setlocale (LC_ALL, saved);
 }
 

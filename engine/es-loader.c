@@ -170,6 +170,7 @@ sniff_text (EsLoadContext *ctx)
   gboolean header = FALSE;
   gboolean all_numbers = TRUE;
   const char *nl;
+  guint64 dims = 0;
 
   if (n == 0)
     return ES_FORMAT_GLOVE;
@@ -210,7 +211,8 @@ sniff_text (EsLoadContext *ctx)
 
   /* The header must be the first line for word2vec. */
   nl = memchr (ctx->data, '\n', ctx->len);
-  if (start != ctx->data || nl == NULL)
+  if (start != ctx->data || nl == NULL ||
+      !_es_parse_uint (fields[1].start, fields[1].len, &dims))
     return ES_FORMAT_WORD2VEC_TEXT;
 
   /* Text when everything after the first word of the next line reads as
@@ -220,11 +222,27 @@ sniff_text (EsLoadContext *ctx)
   n = first_fields (nl + 1, end, &fields, &alloc, NULL);
   if (n == 0)
     return ES_FORMAT_WORD2VEC_TEXT;
-  if (n < 2)
-    return ES_FORMAT_WORD2VEC_BINARY;
-  for (gsize i = 1; i < n; i++)
-    if (!field_is_number (&fields[i]))
+  all_numbers = n >= 2;
+  for (gsize i = 1; i < n && all_numbers; i++)
+    all_numbers = field_is_number (&fields[i]);
+  if (all_numbers)
+    return ES_FORMAT_WORD2VEC_TEXT;
+
+  /* A text row with a typo must not be read as floats (that would load
+   * garbage): binary only when the bytes where the first vector would be
+   * are not plain text.
+   */
+  {
+    const char *vector = fields[0].start + fields[0].len + 1;
+    gsize span = MIN ((guint64) (end - MIN (vector, end)), MIN (dims, 1024) * 4);
+
+    if (!g_utf8_validate_len (vector, span, NULL))
       return ES_FORMAT_WORD2VEC_BINARY;
+    for (gsize i = 0; i < span; i++)
+      if (((guchar) vector[i] < 0x20 && vector[i] != '\t' && vector[i] != '\r' && vector[i] != '\n') ||
+          vector[i] == 0x7f)
+        return ES_FORMAT_WORD2VEC_BINARY;
+  }
 
   return ES_FORMAT_WORD2VEC_TEXT;
 }

@@ -900,6 +900,19 @@ test_loader_bad_numbers (void)
       g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_PARSE);
       g_assert_cmpstr (error->message, ==, needle);
     }
+  /* A typo in the first row of a word2vec text file is a parse error, not
+   * a reason to read the text as binary floats.
+   */
+  {
+    static const char typo[] = "2 3\nthe 0.1 abc 0.3\nof 1 2 3\n";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (typo, sizeof typo - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EsEmbeddingSet) set = es_loader_load_bytes (bytes, "typo", NULL, NULL, NULL, NULL, &error);
+
+    g_assert_null (set);
+    g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_PARSE);
+    g_assert_cmpstr (error->message, ==, "typo:2: field 3 (`abc`) is not a number");
+  }
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {
       g_autofree char *text = g_strdup_printf ("w 1 2\nv 1 %s\n", good[i]);

@@ -1330,6 +1330,74 @@ test_loader_projector_config_scan (void)
     }
 }
 
+/* Random damage to valid files: an error or a set, never a crash (run
+ * under ASan/valgrind to catch out-of-bounds reads).
+ */
+static void
+test_loader_mutations (void)
+{
+  const char *files[][2] = { { "bad", "good.txt" }, { "bad", "good.bin" }, { "bad", "good.txt.gz" },
+                             { "bad", "good.glove.txt" }, { "npy", "iris_f4.npy" },
+                             { "projector", "iris_tensors.tsv" } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  guint n_loaded = 0, n_refused = 0;
+
+  g_test_summary ("3,000 randomly damaged files load or fail cleanly");
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *path = data_path (files[f][0], files[f][1], NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      for (guint i = 0; i < 500; i++)
+        {
+          guint8 *buf = g_memdup2 (contents, len);
+          gsize cur = len;
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(EsEmbeddingSet) set = NULL;
+          EsLoadOptions options;
+
+          for (int m = g_rand_int_range (rand, 1, 4); m > 0 && cur > 0; m--)
+            {
+              gsize pos = g_rand_int_range (rand, 0, cur);
+
+              switch (g_rand_int_range (rand, 0, 4))
+                {
+                case 0:
+                  buf[pos] ^= 1 << g_rand_int_range (rand, 0, 8);
+                  break;
+                case 1:
+                  cur = pos;
+                  break;
+                case 2:
+                  buf[pos] = " \t\n\r.-e0\xff"[g_rand_int_range (rand, 0, 10)];
+                  break;
+                default:
+                  memmove (buf + pos, buf + pos + 1, cur - pos - 1);
+                  cur--;
+                  break;
+                }
+            }
+          bytes = g_bytes_new_take (buf, cur);
+          es_load_options_init (&options);
+          options.encoding = g_rand_boolean (rand) ? ES_ENCODING_STRICT : ES_ENCODING_LENIENT;
+          _es_text_reader_set_split_min (g_rand_boolean (rand) ? 1 : 16u << 20);
+          set = es_loader_load_bytes (bytes, "damaged", &options, NULL, NULL, NULL, &error);
+          g_assert_true ((set == NULL) == (error != NULL));
+          if (set != NULL)
+            n_loaded++;
+          else
+            n_refused++;
+        }
+    }
+  _es_text_reader_set_split_min (16u << 20);
+  g_test_message ("%u loaded, %u refused", n_loaded, n_refused);
+  g_assert_cmpuint (n_loaded + n_refused, ==, 3000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1361,6 +1429,7 @@ main (int   argc,
   g_test_add_func ("/engine/loader/progress-cancel", test_loader_progress_cancel);
   g_test_add_func ("/engine/loader/async-and-bytes", test_loader_async_and_bytes);
   g_test_add_func ("/engine/loader/join-metadata", test_loader_join_metadata);
+  g_test_add_func ("/engine/loader/mutations", test_loader_mutations);
 
   return g_test_run ();
 }

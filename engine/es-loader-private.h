@@ -137,6 +137,7 @@ gsize           _es_split_fields        (const char     *line,
 EsEmbeddingSet *_es_text_reader_load    (EsLoadContext  *ctx,
                                          EsFormat        format,
                                          GError        **error);
+void            _es_text_reader_set_split_min (gsize     bytes);
 EsEmbeddingSet *_es_binary_reader_load  (EsLoadContext  *ctx,
                                          GError        **error);
 EsEmbeddingSet *_es_npy_reader_load     (EsLoadContext  *ctx,
@@ -166,6 +167,9 @@ gboolean        _es_projector_config_scan (const char   *json,
                                            char        **metadata_path);
 EsMetadata     *_es_metadata_read_tsv     (const char   *path,
                                            GError      **error);
+EsMetadata     *_es_metadata_join         (const EsEmbeddingSet *set,
+                                           const char           *path,
+                                           GError              **error);
 EsEmbeddingSet *_es_attach_projector_metadata (EsLoadContext  *ctx,
                                                EsRowBuilder   *builder,
                                                const char     *metadata_path,

@@ -247,6 +247,28 @@ sniff_text (EsLoadContext *ctx)
   return ES_FORMAT_WORD2VEC_TEXT;
 }
 
+/* Whether the start of the data looks like text at all (no control
+ * bytes, valid UTF-8 apart from a character cut at the end).
+ */
+static gboolean
+sniffs_as_text (const EsLoadContext *ctx)
+{
+  gsize span = MIN (ctx->len, 4096);
+  const char *end_valid = NULL;
+
+  if (!g_utf8_validate_len (ctx->data, span, &end_valid) && ctx->data + span - end_valid > 3)
+    return FALSE;
+  for (gsize i = 0; i < span; i++)
+    {
+      guchar c = ctx->data[i];
+
+      if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static EsEmbeddingSet *
 load_data (const char          *name,
            const char          *path,
@@ -353,6 +375,16 @@ load_data (const char          *name,
         }
       else if (format == ES_FORMAT_WORD2VEC_BINARY)
         set = _es_binary_reader_load (&ctx, error);
+      else if (g_str_has_suffix (name, ".bytes") && !sniffs_as_text (&ctx))
+        {
+          /* Almost surely raw projector float32: say what would help
+           * rather than how the bytes fail to parse as text.
+           */
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+                       "%s: raw float32 projector data cannot be recognised from its content; "
+                       "give its shape (--shape ROWSxDIMS, e.g. 150x4) or keep its "
+                       "projector_config.json beside it", name);
+        }
       else
         set = _es_text_reader_load (&ctx, format, error);
     }

@@ -329,6 +329,37 @@ test_cli_project_pca_matches_sklearn (void)
   g_assert_cmpint (*p, ==, ']');
 }
 
+static void
+test_cli_raw_bytes_shape (void)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.bytes", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("es-cli-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (dir, "iris_tensors.bytes", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(RunResult) r1 = { 0 };
+  g_auto(RunResult) r2 = { 0 };
+  gsize len;
+
+  g_test_summary ("Raw .bytes without a config asks for --shape, and loads with it");
+
+  g_assert_true (g_file_get_contents (source, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+
+  run_cli (&r1, "info", copy, "--json", NULL);
+  g_assert_cmpint (r1.status, ==, 1);
+  g_assert_cmpstr (r1.out, ==, "");
+  g_assert_nonnull (strstr (r1.err, "--shape ROWSxDIMS"));
+
+  run_cli (&r2, "info", copy, "--shape", "150x4", "--json", NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_nonnull (strstr (r2.out, "\"format\": \"projector-bytes\""));
+  g_assert_cmpfloat (json_number (r2.out, "rows"), ==, 150);
+  g_assert_cmpfloat (json_number (r2.out, "dims"), ==, 4);
+
+  g_unlink (copy);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -342,6 +373,7 @@ main (int   argc,
   g_test_add_func ("/cli/analogy/order", test_cli_analogy_order);
   g_test_add_func ("/cli/project/identity", test_cli_project_identity);
   g_test_add_func ("/cli/locale/decimal-comma", test_cli_decimal_comma_locale);
+  g_test_add_func ("/cli/info/raw-bytes", test_cli_raw_bytes_shape);
   g_test_add_func ("/cli/evaluate/gensim", test_cli_evaluate_matches_gensim);
   g_test_add_func ("/cli/project/sklearn", test_cli_project_pca_matches_sklearn);
 

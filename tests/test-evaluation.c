@@ -48,7 +48,6 @@ check_analogy_reference (EsEmbeddingSet *set,
           g_test_message ("%s restrict %" G_GSIZE_FORMAT " case-insensitive %d: %u/%u in %.3f s",
                           name, restrict_rows, case_insensitive, result->correct, result->total,
                           g_timer_elapsed (timer, NULL));
-          g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 2.0);
           section = 0;
           runs++;
         }

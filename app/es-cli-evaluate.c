@@ -142,7 +142,7 @@ _es_cli_evaluate (int    argc,
       (pairs_path != NULL &&
        !es_evaluate_pairs (set, pairs_path, restrict_rows, !case_sensitive, &pairs, &error)))
     {
-      status = _es_cli_input_error (error);
+      status = _es_cli_input_error (argv[1], error);
       goto out;
     }
 

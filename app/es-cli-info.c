@@ -105,7 +105,7 @@ _es_cli_info (int    argc,
 
   if (!(set = _es_cli_load (argv[1], &common, &error)))
     {
-      status = _es_cli_input_error (error);
+      status = _es_cli_input_error (argv[1], error);
       goto out;
     }
 

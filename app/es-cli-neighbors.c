@@ -140,7 +140,7 @@ _es_cli_neighbors (int    argc,
       !check_k (set, k, 1, &error) ||
       !(neighbors = es_neighbors_of_expression (set, query, metric, k, NULL, &error)))
     {
-      status = _es_cli_input_error (error);
+      status = _es_cli_input_error (argv[1], error);
       goto out;
     }
 
@@ -200,7 +200,7 @@ _es_cli_analogy (int    argc,
         !check_k (set, k, 3, &error) ||
         !(neighbors = es_neighbors_analogy (set, positive, negative, cosmul, k, restrict_rows, NULL, &error)))
       {
-        status = _es_cli_input_error (error);
+        status = _es_cli_input_error (argv[1], error);
         goto out;
       }
   }
@@ -238,7 +238,7 @@ _es_cli_similarity (int    argc,
   if (!(set = _es_cli_load (argv[1], &common, &error)) ||
       !es_neighbors_similarity (set, argv[2], argv[3], &cosine, &error))
     {
-      status = _es_cli_input_error (error);
+      status = _es_cli_input_error (argv[1], error);
       goto out;
     }
 

@@ -45,7 +45,8 @@ int             _es_cli_parse            (GOptionContext     *context,
 int             _es_cli_usage_error      (const EsCliCommand *command,
                                           const char         *format,
                                           ...) G_GNUC_PRINTF (2, 3);
-int             _es_cli_input_error      (const GError       *error);
+int             _es_cli_input_error      (const char         *path,
+                                          const GError       *error);
 void            _es_cli_load_options     (const EsCliCommon  *common,
                                           EsLoadOptions      *options);
 EsEmbeddingSet *_es_cli_load             (const char         *path,

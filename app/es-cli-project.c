@@ -244,7 +244,7 @@ _es_cli_project (int    argc,
 
   if (!(set = _es_cli_load (argv[1], &common, &error)))
     {
-      status = _es_cli_input_error (error);
+      status = _es_cli_input_error (argv[1], error);
       goto out;
     }
   /* PCA reports the ratios of the first min (10, D) components whatever is drawn. */
@@ -255,7 +255,7 @@ _es_cli_project (int    argc,
           g_set_error (&error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT,
                        "%s: component %u asked for, but the vectors have %" G_GSIZE_FORMAT " dimensions",
                        argv[1], options.n_components, es_embedding_set_get_dims (set));
-          status = _es_cli_input_error (error);
+          status = _es_cli_input_error (argv[1], error);
           goto out;
         }
       options.n_components = MAX (options.n_components, MIN (10, es_embedding_set_get_dims (set)));
@@ -263,7 +263,7 @@ _es_cli_project (int    argc,
 
   if (!(projection = es_projection_compute (set, &options, NULL, NULL, NULL, &error)))
     {
-      status = _es_cli_input_error (error);
+      status = _es_cli_input_error (argv[1], error);
       goto out;
     }
 
@@ -278,7 +278,10 @@ _es_cli_project (int    argc,
         fwrite (tsv->str, 1, tsv->len, stdout);
       else if (!g_file_set_contents (output, tsv->str, tsv->len, &error))
         {
-          status = _es_cli_input_error (error);
+          /* Written to a temporary file and renamed: an existing file
+           * survives a failed write.
+           */
+          status = _es_cli_input_error (output, error);
           goto out;
         }
     }

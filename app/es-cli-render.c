@@ -142,7 +142,7 @@ _es_cli_render (int    argc,
   if (!es_render_file (argv[1], &load_options, &options,
                        components[0], components[1], three_d ? (gint) components[2] : -1,
                        azimuth, elevation, highlight, output, width, height, &error))
-    status = _es_cli_input_error (error);
+    status = _es_cli_input_error (argv[1], error);
   else
     status = ES_CLI_EXIT_OK;
 

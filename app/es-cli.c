@@ -212,10 +212,17 @@ _es_cli_parse (GOptionContext     *context,
   return -1;
 }
 
+/* Every input error names the file it is about: loader errors already
+ * start with it, others (an unknown word, k too large) get it here.
+ */
 int
-_es_cli_input_error (const GError *error)
+_es_cli_input_error (const char   *path,
+                     const GError *error)
 {
-  fprintf (stderr, "embedscope: %s\n", error->message);
+  if (g_str_has_prefix (error->message, path))
+    fprintf (stderr, "embedscope: %s\n", error->message);
+  else
+    fprintf (stderr, "embedscope: %s: %s\n", path, error->message);
 
   return ES_CLI_EXIT_INPUT;
 }

@@ -1,0 +1,201 @@
+/* es-binary-reader.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * word2vec binary: a `ROWS DIMS\n` text header, then per row the word, one
+ * space and DIMS little-endian float32.  word2vec-C writes a '\n' after
+ * each vector, gensim does not: newlines before a word are skipped, so
+ * both layouts load.  Floats are read with memcpy (no alignment in the
+ * file), and every read is bounds-checked against the buffer.
+ */
+
+#define G_LOG_DOMAIN "es-loader"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "es-engine-error.h"
+#include "es-loader-private.h"
+
+static inline float
+read_float_le (const char *p)
+{
+  guint32 bits;
+  float value;
+
+  memcpy (&bits, p, sizeof bits);
+  bits = GUINT32_FROM_LE (bits);
+  memcpy (&value, &bits, sizeof value);
+
+  return value;
+}
+
+/* "FILE: row N (word), byte B", only built when something is reported. */
+static char *
+describe_row (EsLoadContext *ctx,
+              guint64        row,
+              const char    *word,
+              gsize          word_len,
+              gsize          pos)
+{
+  g_autofree char *shown = _es_load_context_show (word, word_len);
+
+  return g_strdup_printf ("%s: row %" G_GUINT64_FORMAT " (%s), byte %" G_GSIZE_FORMAT,
+                          ctx->name, row, shown, pos);
+}
+
+EsEmbeddingSet *
+_es_binary_reader_load (EsLoadContext  *ctx,
+                        GError        **error)
+{
+  g_auto(EsRowBuilder) builder = { 0 };
+  g_autoptr(GArray) file_row_of = g_array_new (FALSE, FALSE, sizeof (guint64));
+  EsW2vHeader header;
+  const char *data = ctx->data;
+  gsize len = ctx->len;
+  gsize pos;
+  guint64 wanted, row_bytes, capacity;
+  gsize limit = ctx->options->limit;
+  guint64 file_rows = 0;
+
+  if (!_es_read_w2v_header (ctx, &header, error))
+    return NULL;
+  pos = header.data_start;
+
+  /* Each row needs at least a 1-byte word, a space and 4*D bytes: a
+   * header whose single row cannot fit is refused before any allocation;
+   * otherwise only as many rows as can fit are allocated, and a file cut
+   * short gets the precise "row N, byte B" error from the loop below.
+   */
+  wanted = limit > 0 ? MIN (header.rows, limit) : header.rows;
+  if (!g_uint64_checked_mul (&row_bytes, header.dims, 4) ||
+      !g_uint64_checked_add (&row_bytes, row_bytes, 2) ||
+      row_bytes > len - pos)
+    {
+      if (pos == len)
+        g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY,
+                     "%s:2: header promises %" G_GUINT64_FORMAT " rows, no data",
+                     ctx->name, header.rows);
+      else
+        g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_HEADER,
+                     "%s: implausible header: rows of %" G_GUINT64_FORMAT
+                     " floats cannot fit in %" G_GSIZE_FORMAT " bytes",
+                     ctx->name, header.dims, len);
+      return NULL;
+    }
+  capacity = MIN (wanted, (len - pos) / row_bytes);
+
+  if (!_es_row_builder_init (&builder, ctx, header.dims, capacity, error))
+    return NULL;
+
+  while (file_rows < wanted)
+    {
+      guint64 row = file_rows + 1;   /* 1-based in messages */
+      const char *word;
+      const char *space;
+      gsize word_len;
+      gsize vector_pos;
+      float *slot;
+      gsize first_row;
+      gboolean finite = TRUE;
+
+      if (G_UNLIKELY (pos >= ctx->next_poll) && !_es_load_context_poll (ctx, pos, error))
+        return NULL;
+
+      while (pos < len && (data[pos] == '\n' || data[pos] == '\r'))
+        pos++;
+      if (pos == len)
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
+                       "%s: row %" G_GUINT64_FORMAT ", byte %" G_GSIZE_FORMAT ": header promises %"
+                       G_GUINT64_FORMAT " rows, file ends after row %" G_GUINT64_FORMAT,
+                       ctx->name, row, pos, header.rows, file_rows);
+          return NULL;
+        }
+
+      word = data + pos;
+      space = memchr (word, ' ', len - pos);
+      if (space == NULL)
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
+                       "%s: row %" G_GUINT64_FORMAT ", byte %" G_GSIZE_FORMAT
+                       ": unexpected end of file in a word",
+                       ctx->name, row, pos);
+          return NULL;
+        }
+      word_len = space - word;
+      vector_pos = space + 1 - data;
+      if (word_len == 0)
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_PARSE,
+                       "%s: row %" G_GUINT64_FORMAT ", byte %" G_GSIZE_FORMAT ": empty word",
+                       ctx->name, row, pos);
+          return NULL;
+        }
+
+      if (len - vector_pos < header.dims * 4)
+        {
+          /* The byte where the data ran out, as in "row 7 (queen), byte 143". */
+          g_autofree char *where = describe_row (ctx, row, word, word_len, len);
+
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
+                       "%s: unexpected end of file, expected %" G_GUINT64_FORMAT " floats",
+                       where, header.dims);
+          return NULL;
+        }
+      if (G_UNLIKELY (!g_utf8_validate_len (word, word_len, NULL)))
+        {
+          g_autofree char *where = describe_row (ctx, row, word, word_len, word - data);
+
+          if (!_es_check_word (ctx, word, word_len, where, error))
+            return NULL;
+        }
+
+      slot = _es_row_builder_slot (&builder, error);
+      if (slot == NULL)
+        return NULL;
+      for (gsize j = 0; j < header.dims; j++)
+        {
+          slot[j] = read_float_le (data + vector_pos + 4 * j);
+          finite &= isfinite (slot[j]) != 0;
+        }
+      if (G_UNLIKELY (!finite))
+        {
+          g_autofree char *where = describe_row (ctx, row, word, word_len, word - data);
+
+          for (gsize j = 0; j < header.dims; j++)
+            if (!isfinite (slot[j]))
+              {
+                _es_load_warnings_add (ctx->warnings, "%s: non-finite value %s", where,
+                                       isnan (slot[j]) ? "nan" : slot[j] > 0 ? "inf" : "-inf");
+                break;
+              }
+        }
+      pos = vector_pos + header.dims * 4;
+      file_rows++;
+
+      if (G_LIKELY (_es_row_builder_commit (&builder, word, word_len, &first_row)))
+        _es_record_line (file_row_of, row);
+      else
+        {
+          g_autofree char *where = describe_row (ctx, row, word, word_len, word - data);
+
+          _es_load_warnings_add (ctx->warnings,
+                                 "%s: duplicate word (first at row %" G_GUINT64_FORMAT "), this row skipped",
+                                 where, g_array_index (file_row_of, guint64, first_row));
+        }
+    }
+
+  /* Data past the promised rows cannot be trusted to be rows. */
+  while (pos < len && g_ascii_isspace (data[pos]))
+    pos++;
+  if (pos < len && limit == 0)
+    _es_load_warnings_add (ctx->warnings,
+                           "%s: byte %" G_GSIZE_FORMAT ": header says %" G_GUINT64_FORMAT
+                           " rows, %" G_GSIZE_FORMAT " bytes after them ignored",
+                           ctx->name, pos, header.rows, len - pos);
+
+  return _es_row_builder_finish (&builder);
+}

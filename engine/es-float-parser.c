@@ -1,0 +1,237 @@
+/* es-float-parser.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Decimal text to float32, bit-identical to strtof() in the C locale.
+ *
+ * Fast path: when the decimal significand m is below 2^24 and the decimal
+ * exponent e has |e| <= 10, both m and 10^|e| are exact float32 values,
+ * so one float multiplication or division gives the correctly rounded
+ * result (IEEE rounds a single operation exactly).  That covers the usual
+ * %.5g / %.6f files.  Everything else (long significands, %.18e, large
+ * exponents) goes to strtof_l() with a "C" locale, after this file has
+ * checked the syntax itself, so hex floats, "nan(...)" and locale
+ * separators are never accepted.
+ */
+
+#define G_LOG_DOMAIN "es-loader"
+/* strtof_l and newlocale are GNU/POSIX-2008 extensions of <stdlib.h>. */
+#define _GNU_SOURCE
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "es-loader-private.h"
+
+static const float pow10_exact[] = {
+  1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f,
+};
+
+static locale_t
+c_locale (void)
+{
+  static gsize once = 0;
+  static locale_t locale;
+
+  if (g_once_init_enter (&once))
+    {
+      locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+      g_once_init_leave (&once, 1);
+    }
+
+  return locale;
+}
+
+static gboolean
+matches_ci (const char *text,
+            gsize       len,
+            const char *word)
+{
+  return strlen (word) == len && g_ascii_strncasecmp (text, word, len) == 0;
+}
+
+static EsFloatStatus
+parse_slow (const char *text,
+            gsize       len,
+            float      *value)
+{
+  char stack[64];
+  g_autofree char *heap = NULL;
+  char *buf = stack;
+  char *end = NULL;
+  float v;
+
+  /* strtof_l needs a NUL-terminated string; the syntax is already checked. */
+  if (len >= sizeof stack)
+    buf = heap = g_malloc (len + 1);
+  memcpy (buf, text, len);
+  buf[len] = '\0';
+
+  v = strtof_l (buf, &end, c_locale ());
+  if (end != buf + len)
+    return ES_FLOAT_INVALID;
+
+  *value = v;
+  /* A finite decimal that rounds to inf is an overflow: strtof gives inf. */
+  return isinf (v) ? ES_FLOAT_OVERFLOW : ES_FLOAT_OK;
+}
+
+/* m / 10^k correctly rounded to float, for m < 2^24 and 1 <= k <= 10.
+ * A float division would do, but it is the slowest step of the parser;
+ * multiplying by the double nearest 10^-k is off by at most about one
+ * double ulp, so rounding that to float is exact unless the double sits
+ * within a few ulps of a float rounding midpoint (its 29 extra bits near
+ * 0x10000000).  Only then, about once in 10^8 values, divide.
+ */
+static inline float
+divide_exact (guint64 m,
+              int     k)
+{
+  static const double inverse[] = {
+    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
+  };
+  double d = (double) m * inverse[k];
+  guint64 bits;
+  guint64 low;
+
+  memcpy (&bits, &d, sizeof bits);
+  low = bits & ((G_GUINT64_CONSTANT (1) << 29) - 1);
+  if (G_UNLIKELY (low - ((G_GUINT64_CONSTANT (1) << 28) - 8) <= 16))
+    return (float) m / pow10_exact[k];
+
+  return (float) d;
+}
+
+/* Parses the longest number at @p (never past @end) and sets *stop after
+ * it; the caller decides whether what follows is a valid separator.
+ */
+EsFloatStatus
+_es_parse_float_prefix (const char  *p,
+                        const char  *end,
+                        float       *value,
+                        const char **stop)
+{
+  const char *start = p;
+  const char *digits;
+  gboolean negative = FALSE;
+  guint64 m = 0;
+  gsize n_int, n_frac = 0;
+  int exp10 = 0;
+  float v;
+
+  if (p < end && (*p == '+' || *p == '-'))
+    negative = *p++ == '-';
+
+  if (p < end && !g_ascii_isdigit (*p) && *p != '.')
+    {
+      const char *q = p;
+
+      while (q < end && g_ascii_isalpha (*q))
+        q++;
+      *stop = q;
+      if (matches_ci (p, q - p, "nan"))
+        *value = negative ? -NAN : NAN;
+      else if (matches_ci (p, q - p, "inf") || matches_ci (p, q - p, "infinity"))
+        *value = negative ? -INFINITY : INFINITY;
+      else
+        return ES_FLOAT_INVALID;
+      return ES_FLOAT_NONFINITE;
+    }
+
+  /* m may wrap for more than 19 digits; that case goes to strtof below. */
+  for (digits = p; p < end && (guint) (*p - '0') < 10; p++)
+    m = m * 10 + (guint) (*p - '0');
+  n_int = p - digits;
+  if (p < end && *p == '.')
+    {
+      for (digits = ++p; p < end && (guint) (*p - '0') < 10; p++)
+        m = m * 10 + (guint) (*p - '0');
+      n_frac = p - digits;
+    }
+  if (n_int + n_frac == 0)
+    {
+      *stop = p;
+      return ES_FLOAT_INVALID;
+    }
+
+  /* An exponent needs digits; "1e" leaves the 'e' unparsed (an error). */
+  if (p < end && (*p == 'e' || *p == 'E'))
+    {
+      const char *q = p + 1;
+      gboolean exp_negative = FALSE;
+      int e = 0;
+
+      if (q < end && (*q == '+' || *q == '-'))
+        exp_negative = *q++ == '-';
+      if (q < end && g_ascii_isdigit (*q))
+        {
+          for (; q < end && g_ascii_isdigit (*q); q++)
+            if (e < 100000)
+              e = e * 10 + (*q - '0');
+          exp10 = exp_negative ? -e : e;
+          p = q;
+        }
+    }
+  *stop = p;
+
+  if (n_int + n_frac > 19)
+    return parse_slow (start, p - start, value);
+
+  exp10 -= (int) n_frac;
+  /* Trailing zeros of %.18e-style significands do not need the slow path. */
+  while (m >= (1u << 24) && m % 10 == 0)
+    {
+      m /= 10;
+      exp10++;
+    }
+  if (m >= (1u << 24) || exp10 > 10 || exp10 < -10)
+    return parse_slow (start, p - start, value);
+
+  v = (float) m;
+  if (exp10 > 0)
+    v *= pow10_exact[exp10];
+  else if (exp10 < 0)
+    v = divide_exact (m, -exp10);
+  *value = negative ? -v : v;
+
+  return ES_FLOAT_OK;
+}
+
+EsFloatStatus
+_es_parse_float (const char *text,
+                 gsize       len,
+                 float      *value)
+{
+  const char *stop;
+  EsFloatStatus status = _es_parse_float_prefix (text, text + len, value, &stop);
+
+  return stop == text + len ? status : ES_FLOAT_INVALID;
+}
+
+/* A non-negative decimal integer, no sign, no overflow. */
+gboolean
+_es_parse_uint (const char *text,
+                gsize       len,
+                guint64    *value)
+{
+  guint64 v = 0;
+
+  if (len == 0)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return FALSE;
+      if (!g_uint64_checked_mul (&v, v, 10) ||
+          !g_uint64_checked_add (&v, v, text[i] - '0'))
+        return FALSE;
+    }
+  *value = v;
+
+  return TRUE;
+}

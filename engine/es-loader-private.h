@@ -1,0 +1,199 @@
+/* es-loader-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the loader's split files (sniffing, readers, gzip, warnings).
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "es-embedding-set.h"
+#include "es-loader.h"
+
+G_BEGIN_DECLS
+
+/* How often (in bytes of input) readers poll the cancellable and report
+ * progress: 1 MB keeps cancel well under 100 ms even at 1 GB/s.
+ */
+#define ES_LOAD_POLL_BYTES (1u << 20)
+
+/* ---- numbers (es-float-parser.c) ---- */
+
+typedef enum
+{
+  ES_FLOAT_OK,        /* finite value */
+  ES_FLOAT_NONFINITE, /* nan / inf written as such in the file */
+  ES_FLOAT_OVERFLOW,  /* finite decimal beyond float32: became +-inf */
+  ES_FLOAT_INVALID,   /* not a number at all */
+} EsFloatStatus;
+
+EsFloatStatus _es_parse_float        (const char  *text,
+                                      gsize        len,
+                                      float       *value);
+EsFloatStatus _es_parse_float_prefix (const char  *p,
+                                      const char  *end,
+                                      float       *value,
+                                      const char **stop);
+gboolean      _es_parse_uint         (const char  *text,
+                                      gsize        len,
+                                      guint64     *value);
+
+/* ---- warnings (es-load-warnings.c) ---- */
+
+typedef struct _EsLoadWarnings EsLoadWarnings;
+
+EsLoadWarnings *_es_load_warnings_new   (void);
+void            _es_load_warnings_free  (EsLoadWarnings *self);
+void            _es_load_warnings_add   (EsLoadWarnings *self,
+                                         const char     *format,
+                                         ...) G_GNUC_PRINTF (2, 3);
+GPtrArray      *_es_load_warnings_steal (EsLoadWarnings *self);
+
+/* ---- the state every reader shares (es-loader.c) ---- */
+
+typedef struct
+{
+  const char          *name;         /* path as given, or display name */
+  const char          *path;         /* NULL for in-memory bytes */
+  const EsLoadOptions *options;
+  GCancellable        *cancellable;
+  EsProgressFunc       progress;
+  gpointer             progress_data;
+  double               progress_base;  /* parse progress maps to base + scale * f */
+  double               progress_scale;
+  const char          *data;           /* the whole (decompressed) content */
+  gsize                len;
+  gsize                data_offset;    /* BOM bytes skipped before data */
+  guint64              memory_limit;
+  EsLoadWarnings      *warnings;
+  const char          *metadata_path;  /* options' or projector_config.json's */
+  gsize                next_poll;      /* input offset of the next poll */
+} EsLoadContext;
+
+gboolean _es_load_context_poll      (EsLoadContext *ctx,
+                                     gsize          offset,
+                                     GError       **error);
+char    *_es_load_context_show      (const char    *bytes,
+                                     gsize          len);
+
+/* ---- growing result (es-row-builder.c) ---- */
+
+typedef struct
+{
+  EsLoadContext *ctx;
+  EsMatrix      *matrix;     /* capacity rows; only `rows` are filled */
+  gsize          capacity;
+  gsize          rows;
+  gsize          dims;
+  EsVocabulary  *vocabulary;
+} EsRowBuilder;
+
+gboolean        _es_row_builder_init   (EsRowBuilder  *self,
+                                        EsLoadContext *ctx,
+                                        gsize          dims,
+                                        gsize          capacity,
+                                        GError       **error);
+float          *_es_row_builder_slot   (EsRowBuilder  *self,
+                                        GError       **error);
+gboolean        _es_row_builder_commit (EsRowBuilder  *self,
+                                        const char    *word,
+                                        gsize          len,
+                                        gsize         *first);
+EsEmbeddingSet *_es_row_builder_finish (EsRowBuilder  *self);
+void            _es_row_builder_clear  (EsRowBuilder  *self);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsRowBuilder, _es_row_builder_clear)
+
+gboolean        _es_check_memory       (EsLoadContext *ctx,
+                                        guint64        rows,
+                                        guint64        dims,
+                                        GError       **error);
+
+/* ---- gzip (es-gzip-stream.c) ---- */
+
+GBytes *_es_gunzip (const char    *name,
+                    const guint8  *data,
+                    gsize          len,
+                    guint64        memory_limit,
+                    GCancellable  *cancellable,
+                    EsProgressFunc progress,
+                    gpointer       progress_data,
+                    GError       **error);
+
+/* ---- readers ---- */
+
+/* Fields of one text line, split on runs of space/TAB. */
+typedef struct
+{
+  const char *start;
+  gsize       len;
+} EsField;
+
+gsize           _es_split_fields        (const char     *line,
+                                         const char     *end,
+                                         EsField       **fields,
+                                         gsize          *alloc);
+EsEmbeddingSet *_es_text_reader_load    (EsLoadContext  *ctx,
+                                         EsFormat        format,
+                                         GError        **error);
+void            _es_text_reader_set_split_min (gsize     bytes);
+EsEmbeddingSet *_es_binary_reader_load  (EsLoadContext  *ctx,
+                                         GError        **error);
+EsEmbeddingSet *_es_npy_reader_load     (EsLoadContext  *ctx,
+                                         GError        **error);
+gboolean        _es_read_raw_rows       (EsLoadContext  *ctx,
+                                         EsRowBuilder   *builder,
+                                         const char     *src,
+                                         gsize           rows,
+                                         gsize           itemsize,
+                                         GError        **error);
+EsEmbeddingSet *_es_bytes_reader_load   (EsLoadContext  *ctx,
+                                         gsize           rows,
+                                         gsize           dims,
+                                         GError        **error);
+
+/* ---- projector side files (es-projector-config.c, es-metadata-reader.c) ---- */
+
+gboolean        _es_projector_config_find (const char   *tensor_path,
+                                           gsize        *rows,
+                                           gsize        *dims,
+                                           char        **metadata_path);
+gboolean        _es_projector_config_scan (const char   *json,
+                                           gsize         len,
+                                           const char   *tensor_basename,
+                                           gsize        *rows,
+                                           gsize        *dims,
+                                           char        **metadata_path);
+EsMetadata     *_es_metadata_read_tsv     (const char   *path,
+                                           GError      **error);
+EsMetadata     *_es_metadata_join         (const EsEmbeddingSet *set,
+                                           const char           *path,
+                                           GError              **error);
+EsEmbeddingSet *_es_attach_projector_metadata (EsLoadContext  *ctx,
+                                               EsRowBuilder   *builder,
+                                               const char     *metadata_path,
+                                               GError        **error);
+
+
+/* ---- word2vec header (es-text-reader.c), shared with the binary reader ---- */
+
+typedef struct
+{
+  guint64 rows;
+  guint64 dims;
+  gsize   data_start;   /* offset of the byte after the header's '\n' */
+} EsW2vHeader;
+
+gboolean _es_read_w2v_header (EsLoadContext *ctx,
+                              EsW2vHeader   *header,
+                              GError       **error);
+gboolean _es_check_word      (EsLoadContext *ctx,
+                              const char    *word,
+                              gsize          len,
+                              const char    *where,
+                              GError       **error);
+void     _es_record_line     (GArray        *lines,
+                              guint64        line);
+
+G_END_DECLS

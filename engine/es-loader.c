@@ -1,0 +1,513 @@
+/* es-loader.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The single entry point: map or receive the bytes, gunzip when the gzip
+ * magic is there, strip a BOM, sniff the format from the content and hand
+ * over to the reader for that format.  Readers work on one contiguous
+ * buffer (an mmap for plain files), which keeps them simple and fast and
+ * would let a later version split a file between threads at line
+ * boundaries (the text reader does that for large files).
+ */
+
+#define G_LOG_DOMAIN "es-loader"
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "es-engine-error.h"
+#include "es-loader-private.h"
+
+void
+es_load_options_init (EsLoadOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  memset (options, 0, sizeof *options);
+  options->encoding = ES_ENCODING_LENIENT;
+}
+
+/* 90% of physical memory: beyond that the machine would swap itself to a
+ * halt instead of failing cleanly.
+ */
+static guint64
+default_memory_limit (void)
+{
+  long pages = sysconf (_SC_PHYS_PAGES);
+  long page_size = sysconf (_SC_PAGESIZE);
+
+  if (pages <= 0 || page_size <= 0)
+    return G_GUINT64_CONSTANT (4) << 30;
+
+  return (guint64) ((double) pages * (double) page_size * 0.9);
+}
+
+gboolean
+_es_load_context_poll (EsLoadContext *ctx,
+                       gsize          offset,
+                       GError       **error)
+{
+  ctx->next_poll = offset + ES_LOAD_POLL_BYTES;
+
+  if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+    return FALSE;
+  if (ctx->progress != NULL && ctx->len > 0)
+    ctx->progress (ctx->progress_base + ctx->progress_scale * ((double) offset / ctx->len),
+                   ctx->progress_data);
+
+  return TRUE;
+}
+
+/* File bytes for a message: valid UTF-8 (U+FFFD for bad bytes, \xNN for
+ * control bytes) and short, since the offending text may be a
+ * 100,000-byte word or binary garbage.
+ */
+char *
+_es_load_context_show (const char *bytes,
+                       gsize       len)
+{
+  const gsize max_chars = 60;
+  const char *p = bytes;
+  const char *end = bytes + len;
+  GString *out = g_string_new (NULL);
+
+  for (gsize n = 0; p < end; n++)
+    {
+      gunichar c;
+
+      if (n == max_chars)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append (out, "\xEF\xBF\xBD");   /* U+FFFD */
+          p++;
+        }
+      else if (c < 0x20 || c == 0x7f)
+        {
+          g_string_append_printf (out, "\\x%02X", c);
+          p++;
+        }
+      else
+        {
+          const char *next = g_utf8_next_char (p);
+
+          g_string_append_len (out, p, next - p);
+          p = next;
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+field_is_number (const EsField *f)
+{
+  float ignored;
+
+  return _es_parse_float (f->start, f->len, &ignored) != ES_FLOAT_INVALID;
+}
+
+static gboolean
+field_is_integer (const EsField *f)
+{
+  gsize i = (f->len > 0 && (f->start[0] == '-' || f->start[0] == '+')) ? 1 : 0;
+
+  if (i == f->len)
+    return FALSE;
+  for (; i < f->len; i++)
+    if (!g_ascii_isdigit (f->start[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The fields of the first non-blank line at or after @p. */
+static gsize
+first_fields (const char  *p,
+              const char  *end,
+              EsField    **fields,
+              gsize       *alloc,
+              const char **line_start)
+{
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *stop = nl != NULL ? nl : end;
+      gsize n;
+
+      if (stop > p && stop[-1] == '\r')
+        stop--;
+      n = _es_split_fields (p, stop, fields, alloc);
+      if (n > 0)
+        {
+          if (line_start != NULL)
+            *line_start = p;
+          return n;
+        }
+      p = nl != NULL ? nl + 1 : end;
+    }
+
+  return 0;
+}
+
+/* Text formats, decided from the first line (and for word2vec, whether
+ * the first row after the header is text or raw floats).
+ */
+static EsFormat
+sniff_text (EsLoadContext *ctx)
+{
+  g_autofree EsField *fields = NULL;
+  gsize alloc = 0;
+  const char *end = ctx->data + ctx->len;
+  const char *start = NULL;
+  gsize n = first_fields (ctx->data, end, &fields, &alloc, &start);
+  gboolean header = FALSE;
+  gboolean all_numbers = TRUE;
+  const char *nl;
+  guint64 dims = 0;
+
+  if (n == 0)
+    return ES_FORMAT_GLOVE;
+
+  for (gsize i = 0; i < n && all_numbers; i++)
+    all_numbers = field_is_number (&fields[i]);
+
+  /* "ROWS DIMS"; a negative count is still meant as a header (and then
+   * refused), as is "10 4 extra".
+   */
+  if (n == 2 && field_is_integer (&fields[0]) && field_is_integer (&fields[1]))
+    header = TRUE;
+  else if (n >= 3 && field_is_integer (&fields[0]) && field_is_integer (&fields[1]) &&
+           !all_numbers)
+    header = TRUE;
+
+  /* A 2-D projector TSV of integers looks like a header; word2vec writers
+   * separate the header with a space, and the next line would have a word.
+   */
+  nl = memchr (start, '\n', end - start);
+  if (header && n == 2 && all_numbers && nl != NULL &&
+      memchr (start, '\t', fields[1].start - start) != NULL)
+    {
+      gsize n_next = first_fields (nl + 1, end, &fields, &alloc, NULL);
+
+      if (n_next == 2 && field_is_number (&fields[0]) && field_is_number (&fields[1]))
+        return ES_FORMAT_PROJECTOR_TSV;
+      n_next = first_fields (start, end, &fields, &alloc, NULL);
+      g_assert (n_next == n);
+    }
+
+  if (!header)
+    {
+      if (all_numbers && memchr (start, '\t', fields[n - 1].start - start) != NULL)
+        return ES_FORMAT_PROJECTOR_TSV;
+      return ES_FORMAT_GLOVE;
+    }
+
+  /* The header must be the first line for word2vec. */
+  nl = memchr (ctx->data, '\n', ctx->len);
+  if (start != ctx->data || nl == NULL ||
+      !_es_parse_uint (fields[1].start, fields[1].len, &dims))
+    return ES_FORMAT_WORD2VEC_TEXT;
+
+  /* Text when everything after the first word of the next line reads as
+   * numbers; raw float32 bytes essentially never do (they hold NULs and
+   * control bytes, and '\n' rarely falls where a line would end).
+   */
+  n = first_fields (nl + 1, end, &fields, &alloc, NULL);
+  if (n == 0)
+    return ES_FORMAT_WORD2VEC_TEXT;
+  all_numbers = n >= 2;
+  for (gsize i = 1; i < n && all_numbers; i++)
+    all_numbers = field_is_number (&fields[i]);
+  if (all_numbers)
+    return ES_FORMAT_WORD2VEC_TEXT;
+
+  /* A text row with a typo must not be read as floats (that would load
+   * garbage): binary only when the bytes where the first vector would be
+   * are not plain text.
+   */
+  {
+    const char *vector = fields[0].start + fields[0].len + 1;
+    gsize span = MIN ((guint64) (end - MIN (vector, end)), MIN (dims, 1024) * 4);
+
+    if (!g_utf8_validate_len (vector, span, NULL))
+      return ES_FORMAT_WORD2VEC_BINARY;
+    for (gsize i = 0; i < span; i++)
+      if (((guchar) vector[i] < 0x20 && vector[i] != '\t' && vector[i] != '\r' && vector[i] != '\n') ||
+          vector[i] == 0x7f)
+        return ES_FORMAT_WORD2VEC_BINARY;
+  }
+
+  return ES_FORMAT_WORD2VEC_TEXT;
+}
+
+static EsEmbeddingSet *
+load_data (const char          *name,
+           const char          *path,
+           const guint8        *data,
+           gsize                len,
+           const EsLoadOptions *options,
+           GCancellable        *cancellable,
+           EsProgressFunc       progress,
+           gpointer             progress_data,
+           GError             **error)
+{
+  EsLoadOptions defaults;
+  EsLoadContext ctx = { 0 };
+  g_autoptr(GBytes) inflated = NULL;
+  g_autofree char *config_metadata = NULL;
+  EsCompression compression = ES_COMPRESSION_NONE;
+  EsFormat format = ES_FORMAT_UNKNOWN;
+  gsize config_rows = 0;
+  gsize config_dims = 0;
+  EsEmbeddingSet *set = NULL;
+
+  if (options == NULL)
+    {
+      es_load_options_init (&defaults);
+      options = &defaults;
+    }
+
+  ctx.name = name;
+  ctx.path = path;
+  ctx.options = options;
+  ctx.cancellable = cancellable;
+  ctx.progress = progress;
+  ctx.progress_data = progress_data;
+  ctx.progress_scale = 1.0;
+  ctx.memory_limit = options->memory_limit ? options->memory_limit : default_memory_limit ();
+  ctx.metadata_path = options->metadata_path;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  /* By the magic, never by the name: a ".gz" with plain text loads as is. */
+  if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    {
+      inflated = _es_gunzip (name, data, len, ctx.memory_limit, cancellable,
+                             progress, progress_data, error);
+      if (inflated == NULL)
+        return NULL;
+      data = g_bytes_get_data (inflated, &len);
+      compression = ES_COMPRESSION_GZIP;
+      /* The uncompressed text stays in memory next to the matrix. */
+      ctx.memory_limit -= MIN (ctx.memory_limit / 2, len);
+      ctx.progress_base = 0.5;
+      ctx.progress_scale = 0.5;
+    }
+
+  if (len == 0)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY, "%s: empty file", name);
+      return NULL;
+    }
+
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+      ctx.data_offset = 3;
+    }
+  ctx.data = (const char *) data;
+  ctx.len = len;
+  ctx.warnings = _es_load_warnings_new ();
+
+  if (path != NULL)
+    _es_projector_config_find (path, &config_rows, &config_dims, &config_metadata);
+  if (ctx.metadata_path == NULL)
+    ctx.metadata_path = config_metadata;
+
+  if (len >= 6 && memcmp (data, "\x93NUMPY", 6) == 0)
+    {
+      format = ES_FORMAT_NPY;
+      set = _es_npy_reader_load (&ctx, error);
+    }
+  else if (options->shape_rows > 0 || options->shape_dims > 0)
+    {
+      /* Raw float32 cannot be recognised: the caller says what it is. */
+      format = ES_FORMAT_PROJECTOR_BYTES;
+      set = _es_bytes_reader_load (&ctx, options->shape_rows, options->shape_dims, error);
+    }
+  else if (config_rows > 0 && config_dims > 0 &&
+           (guint64) config_rows * config_dims * 4 == len + ctx.data_offset)
+    {
+      format = ES_FORMAT_PROJECTOR_BYTES;
+      set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
+    }
+  else
+    {
+      format = sniff_text (&ctx);
+      /* A config also gives the shape of TSV tensors; for anything else
+       * it names, the size is wrong, and the bytes reader says so.
+       */
+      if (config_rows > 0 && config_dims > 0 && format != ES_FORMAT_PROJECTOR_TSV)
+        {
+          format = ES_FORMAT_PROJECTOR_BYTES;
+          set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
+        }
+      else if (format == ES_FORMAT_WORD2VEC_BINARY)
+        set = _es_binary_reader_load (&ctx, error);
+      else
+        set = _es_text_reader_load (&ctx, format, error);
+    }
+
+  /* Word formats: the metadata TSV is joined by its first column. */
+  if (set != NULL && options->metadata_path != NULL &&
+      (format == ES_FORMAT_WORD2VEC_TEXT || format == ES_FORMAT_WORD2VEC_BINARY ||
+       format == ES_FORMAT_GLOVE))
+    {
+      g_autoptr(EsMetadata) joined = _es_metadata_join (set, options->metadata_path, error);
+
+      if (joined == NULL)
+        g_clear_pointer (&set, es_embedding_set_unref);
+      else
+        es_embedding_set_set_metadata (set, joined);
+    }
+
+  if (set != NULL)
+    {
+      es_embedding_set_set_source (set, name, format, compression);
+      es_embedding_set_take_warnings (set, _es_load_warnings_steal (ctx.warnings));
+      if (progress != NULL)
+        progress (1.0, progress_data);
+    }
+  _es_load_warnings_free (ctx.warnings);
+
+  return set;
+}
+
+EsEmbeddingSet *
+es_loader_load_path (const char           *path,
+                     const EsLoadOptions  *options,
+                     GCancellable         *cancellable,
+                     EsProgressFunc        progress,
+                     gpointer              progress_data,
+                     GError              **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* mmap: the kernel reads ahead and nothing is copied. */
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                   "%s: %s", path, local_error->message);
+      return NULL;
+    }
+
+  return load_data (path, path,
+                    (const guint8 *) g_mapped_file_get_contents (mapped),
+                    g_mapped_file_get_length (mapped),
+                    options, cancellable, progress, progress_data, error);
+}
+
+EsEmbeddingSet *
+es_loader_load_bytes (GBytes               *bytes,
+                      const char           *display_name,
+                      const EsLoadOptions  *options,
+                      GCancellable         *cancellable,
+                      EsProgressFunc        progress,
+                      gpointer              progress_data,
+                      GError              **error)
+{
+  gsize len = 0;
+  const guint8 *data;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+
+  return load_data (display_name != NULL ? display_name : "(memory)", NULL, data, len,
+                    options, cancellable, progress, progress_data, error);
+}
+
+/* Everything the worker needs, owned by the task: it touches nothing else. */
+typedef struct
+{
+  char           *path;
+  EsLoadOptions   options;
+  char           *metadata_path;
+  EsProgressFunc  progress;
+  gpointer        progress_data;
+} LoadTaskData;
+
+static void
+load_task_data_free (gpointer pointer)
+{
+  LoadTaskData *data = pointer;
+
+  g_free (data->path);
+  g_free (data->metadata_path);
+  g_free (data);
+}
+
+static void
+load_thread_cb (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  LoadTaskData *data = task_data;
+  GError *error = NULL;
+  EsEmbeddingSet *set;
+
+  set = es_loader_load_path (data->path, &data->options, cancellable,
+                             data->progress, data->progress_data, &error);
+  if (set == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, set, (GDestroyNotify) es_embedding_set_unref);
+}
+
+void
+es_loader_load_path_async (const char          *path,
+                           const EsLoadOptions *options,
+                           GCancellable        *cancellable,
+                           EsProgressFunc       progress,
+                           gpointer             progress_data,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadTaskData *data;
+
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (LoadTaskData, 1);
+  data->path = g_strdup (path);
+  if (options != NULL)
+    data->options = *options;
+  else
+    es_load_options_init (&data->options);
+  data->metadata_path = g_strdup (data->options.metadata_path);
+  data->options.metadata_path = data->metadata_path;
+  data->progress = progress;
+  data->progress_data = progress_data;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, es_loader_load_path_async);
+  g_task_set_priority (task, G_PRIORITY_LOW);
+  g_task_set_task_data (task, data, load_task_data_free);
+  g_task_run_in_thread (task, load_thread_cb);
+}
+
+EsEmbeddingSet *
+es_loader_load_path_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, es_loader_load_path_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,183 @@
+/* es-npy-reader.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * NumPy .npy: "\x93NUMPY", version bytes, a little-endian header length
+ * (2 bytes in v1, 4 in v2/v3) and a Python dict literal such as
+ * {'descr': '<f4', 'fortran_order': False, 'shape': (150, 4), }.
+ * Only what an embedding is accepted: 2-D, C order, little-endian f4/f8.
+ */
+
+#define G_LOG_DOMAIN "es-loader"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "es-engine-error.h"
+#include "es-loader-private.h"
+
+/* The text after `'key':` in the header dict, blanks skipped. */
+static const char *
+dict_value (const char *dict,
+            gsize       len,
+            const char *key)
+{
+  g_autofree char *quoted = g_strdup_printf ("'%s'", key);
+  gsize qlen = strlen (quoted);
+  const char *end = dict + len;
+
+  for (const char *p = dict; p + qlen <= end; p++)
+    {
+      if (memcmp (p, quoted, qlen) != 0)
+        continue;
+      p += qlen;
+      while (p < end && (*p == ' ' || *p == ':'))
+        p++;
+      return p;
+    }
+
+  return NULL;
+}
+
+static gboolean
+npy_error (EsLoadContext  *ctx,
+           GError        **error,
+           const char     *what)
+{
+  g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+               "%s: unsupported .npy file: %s", ctx->name, what);
+  return FALSE;
+}
+
+EsEmbeddingSet *
+_es_npy_reader_load (EsLoadContext  *ctx,
+                     GError        **error)
+{
+  g_auto(EsRowBuilder) builder = { 0 };
+  const guint8 *data = (const guint8 *) ctx->data;
+  gsize len = ctx->len;
+  guint8 major;
+  gsize header_len, header_start;
+  const char *dict, *dict_end, *p;
+  gsize itemsize;
+  guint64 shape[2];
+  guint n_shape = 0;
+  guint64 bytes;
+  gsize wanted;
+
+  if (len < 10)
+    {
+      npy_error (ctx, error, "truncated header");
+      return NULL;
+    }
+  major = data[6];
+  if (major == 1)
+    {
+      header_len = data[8] | (data[9] << 8);
+      header_start = 10;
+    }
+  else if (major == 2 || major == 3)
+    {
+      if (len < 12)
+        {
+          npy_error (ctx, error, "truncated header");
+          return NULL;
+        }
+      header_len = (gsize) data[8] | ((gsize) data[9] << 8) |
+                   ((gsize) data[10] << 16) | ((gsize) data[11] << 24);
+      header_start = 12;
+    }
+  else
+    {
+      npy_error (ctx, error, "unknown format version");
+      return NULL;
+    }
+  if (header_len > len - header_start)
+    {
+      npy_error (ctx, error, "truncated header");
+      return NULL;
+    }
+  dict = ctx->data + header_start;
+  dict_end = dict + header_len;
+
+  p = dict_value (dict, header_len, "descr");
+  if (p == NULL || dict_end - p < 5)
+    {
+      npy_error (ctx, error, "no 'descr' in the header");
+      return NULL;
+    }
+  if (memcmp (p, "'<f4'", 5) == 0)
+    itemsize = 4;
+  else if (memcmp (p, "'<f8'", 5) == 0)
+    itemsize = 8;
+  else
+    {
+      npy_error (ctx, error, "dtype must be '<f4' or '<f8' (float32 or float64, little-endian)");
+      return NULL;
+    }
+
+  p = dict_value (dict, header_len, "fortran_order");
+  if (p == NULL || dict_end - p < 5 || memcmp (p, "False", 5) != 0)
+    {
+      npy_error (ctx, error, "only C order ('fortran_order': False) is supported");
+      return NULL;
+    }
+
+  p = dict_value (dict, header_len, "shape");
+  if (p == NULL || p >= dict_end || *p != '(')
+    {
+      npy_error (ctx, error, "no 'shape' in the header");
+      return NULL;
+    }
+  for (p++; p < dict_end && *p != ')';)
+    {
+      const char *start;
+
+      while (p < dict_end && (*p == ' ' || *p == ','))
+        p++;
+      if (p >= dict_end || *p == ')')
+        break;
+      start = p;
+      while (p < dict_end && g_ascii_isdigit (*p))
+        p++;
+      if (n_shape == 2 || !_es_parse_uint (start, p - start, &shape[n_shape]))
+        {
+          npy_error (ctx, error, "the array must be 2-D (rows, dims)");
+          return NULL;
+        }
+      n_shape++;
+      while (p < dict_end && *p == 'L')   /* Python 2 longs */
+        p++;
+    }
+  if (n_shape != 2 || p >= dict_end)
+    {
+      npy_error (ctx, error, "the array must be 2-D (rows, dims)");
+      return NULL;
+    }
+  if (shape[0] == 0 || shape[1] == 0)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY,
+                   "%s: file contains no vectors (shape %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ")",
+                   ctx->name, shape[0], shape[1]);
+      return NULL;
+    }
+
+  if (!es_matrix_byte_size (shape[0], shape[1], &bytes) ||
+      !g_uint64_checked_mul (&bytes, bytes, itemsize / 4) ||
+      bytes > len - header_start - header_len)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
+                   "%s: shape (%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ") needs more data than the %"
+                   G_GSIZE_FORMAT " bytes after the header",
+                   ctx->name, shape[0], shape[1], len - header_start - header_len);
+      return NULL;
+    }
+
+  wanted = ctx->options->limit > 0 ? MIN (shape[0], ctx->options->limit) : shape[0];
+  if (!_es_row_builder_init (&builder, ctx, shape[1], wanted, error) ||
+      !_es_read_raw_rows (ctx, &builder, dict_end, wanted, itemsize, error))
+    return NULL;
+
+  return _es_attach_projector_metadata (ctx, &builder, ctx->metadata_path, error);
+}

@@ -1,0 +1,131 @@
+/* es-row-builder.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The growing matrix + vocabulary a reader fills row by row.  Readers
+ * size it from a checked header or an estimate from the file size, so
+ * growing (a copy) is rare; it doubles, so the total copy cost stays
+ * linear.
+ */
+
+#define G_LOG_DOMAIN "es-loader"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "es-engine-error.h"
+#include "es-loader-private.h"
+
+/* Refuses anything over the memory ceiling before allocating it. */
+gboolean
+_es_check_memory (EsLoadContext *ctx,
+                  guint64        rows,
+                  guint64        dims,
+                  GError       **error)
+{
+  guint64 bytes;
+
+  if (!es_matrix_byte_size (rows, dims, &bytes) || bytes > ctx->memory_limit)
+    {
+      double need = (double) rows * (double) dims * sizeof (float);
+
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "%s: this file needs %.1f GB; %.1f GB available — use --limit",
+                   ctx->name, need / 1e9, ctx->memory_limit / 1e9);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_es_row_builder_init (EsRowBuilder  *self,
+                      EsLoadContext *ctx,
+                      gsize          dims,
+                      gsize          capacity,
+                      GError       **error)
+{
+  memset (self, 0, sizeof *self);
+  self->ctx = ctx;
+  self->dims = dims;
+  self->capacity = MAX (capacity, 1);
+
+  if (!_es_check_memory (ctx, self->capacity, dims, error))
+    return FALSE;
+
+  self->matrix = es_matrix_new (self->capacity, dims, error);
+  if (self->matrix == NULL)
+    return FALSE;
+  self->vocabulary = es_vocabulary_new (self->capacity);
+
+  return TRUE;
+}
+
+/* Storage for the next row; the reader parses straight into it. */
+float *
+_es_row_builder_slot (EsRowBuilder  *self,
+                      GError       **error)
+{
+  if (self->rows == self->capacity)
+    {
+      gsize capacity = self->capacity * 2;
+      EsMatrix *bigger;
+
+      if (!_es_check_memory (self->ctx, capacity, self->dims, error))
+        {
+          /* Maybe the exact need still fits: grow by less. */
+          g_clear_error (error);
+          capacity = self->capacity + self->capacity / 8 + 1;
+          if (!_es_check_memory (self->ctx, capacity, self->dims, error))
+            return NULL;
+        }
+
+      bigger = es_matrix_new (capacity, self->dims, error);
+      if (bigger == NULL)
+        return NULL;
+      memcpy (es_matrix_get_data_mut (bigger), es_matrix_get_data (self->matrix),
+              self->rows * self->dims * sizeof (float));
+      es_matrix_unref (self->matrix);
+      self->matrix = bigger;
+      self->capacity = capacity;
+    }
+
+  return es_matrix_get_data_mut (self->matrix) + self->rows * self->dims;
+}
+
+/* Keeps the row in the slot under @word; FALSE (and the row of the first
+ * occurrence in @first) when the word is already there: first one wins.
+ */
+gboolean
+_es_row_builder_commit (EsRowBuilder *self,
+                        const char   *word,
+                        gsize         len,
+                        gsize        *first)
+{
+  if (!es_vocabulary_add (self->vocabulary, word, len, first))
+    return FALSE;
+
+  self->rows++;
+
+  return TRUE;
+}
+
+EsEmbeddingSet *
+_es_row_builder_finish (EsRowBuilder *self)
+{
+  EsEmbeddingSet *set;
+
+  es_matrix_shrink_rows (self->matrix, self->rows);
+  set = es_embedding_set_new (g_steal_pointer (&self->matrix),
+                              g_steal_pointer (&self->vocabulary));
+
+  return set;
+}
+
+void
+_es_row_builder_clear (EsRowBuilder *self)
+{
+  g_clear_pointer (&self->matrix, es_matrix_unref);
+  g_clear_pointer (&self->vocabulary, es_vocabulary_free);
+}

@@ -26,6 +26,13 @@ main (int   argc,
 #ifdef HAVE_GUI
   return es_application_run_gui (argc, argv);
 #else
+  /* Built without the GUI: describe the file instead of showing it. */
+  if (argc == 2)
+    {
+      char *info_argv[] = { argv[0], (char *) "info", argv[1], NULL };
+
+      return es_cli_run (3, info_argv);
+    }
   return es_cli_run (argc, argv);
 #endif
 }

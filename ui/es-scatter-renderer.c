@@ -1229,7 +1229,9 @@ try_place_label (EsScatterRenderer *self,
           box.y = CLAMP (cand[0][1], 0, MAX (lc->vp->height - h, 0));
           break;
         }
-      if (occupancy_is_free (self, cand[c][0] - pad, cand[c][1] - pad, w + 2 * pad, h + 2 * pad))
+      if (cand[c][0] >= 0 && cand[c][1] >= 0 &&
+          cand[c][0] + w <= lc->vp->width && cand[c][1] + h <= lc->vp->height &&
+          occupancy_is_free (self, cand[c][0] - pad, cand[c][1] - pad, w + 2 * pad, h + 2 * pad))
         {
           box.x = cand[c][0];
           box.y = cand[c][1];

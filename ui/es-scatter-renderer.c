@@ -1257,7 +1257,15 @@ layout_labels (EsScatterRenderer   *self,
 {
   gsize n = es_scatter_data_get_n_points (lc->data);
   double area = (double) lc->vp->width * lc->vp->height;
-  guint max_labels = (guint) CLAMP (area / (lc->height * lc->height * 40), 10, 800);
+  guint max_labels = (guint) CLAMP (area / (lc->height * lc->height * 25), 10, 1200);
+  /* Regions of the surface with their own share, so the frequent words
+   * in the middle of the cloud do not take every label.
+   */
+  double region = MAX (8 * lc->height, 64);
+  int region_cols = (int) ceil (lc->vp->width / region);
+  int region_rows = (int) ceil (lc->vp->height / region);
+  guint region_cap = (guint) MAX (2, region * region / (lc->height * lc->height * 18));
+  g_autofree guint16 *region_count = g_new0 (guint16, (gsize) region_cols * region_rows);
   guint tries = 0;
 
   /* Always labelled, most important first. */
@@ -1283,11 +1291,17 @@ layout_labels (EsScatterRenderer   *self,
     {
       double sx, sy, depth;
 
+      guint16 *count;
+
       if (!project_row (lc->data, &lc->t, row, &sx, &sy, &depth) ||
           sx < 0 || sy < 0 || sx >= lc->vp->width || sy >= lc->vp->height)
         continue;
+      count = &region_count[(int) (sy / region) * region_cols + (int) (sx / region)];
+      if (*count >= region_cap)
+        continue;
       tries++;
-      try_place_label (self, lc, row, FALSE);
+      if (try_place_label (self, lc, row, FALSE))
+        (*count)++;
     }
 }
 

@@ -338,7 +338,7 @@ test_data_from_projection (void)
 /* ---- raster back-end ------------------------------------------------- */
 
 static void
-test_raster_points (void)
+test_raster_points (gconstpointer user_data)
 {
   /* Data units; the independent maths below follows the documented
    * normalisation: range = max (10, 4) = 10, centre (5, 2).
@@ -357,6 +357,9 @@ test_raster_points (void)
                   "the space between points keeps the background");
 
   plain_style (&style);
+  /* Also through the density path of big N, forced here. */
+  if (GPOINTER_TO_INT (user_data))
+    es_scatter_renderer_set_density_threshold (renderer, 0);
   es_viewport_init (&vp, W, H, FALSE);
   es_viewport_fit (&vp, lo, hi, margin);
   es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
@@ -974,7 +977,8 @@ main (int   argc,
   g_test_add_func ("/render/data/normalise", test_data_normalise);
   g_test_add_func ("/render/data/categories", test_data_categories);
   g_test_add_func ("/render/data/from-projection", test_data_from_projection);
-  g_test_add_func ("/render/raster/points", test_raster_points);
+  g_test_add_data_func ("/render/raster/points", GINT_TO_POINTER (FALSE), test_raster_points);
+  g_test_add_data_func ("/render/raster/points-density", GINT_TO_POINTER (TRUE), test_raster_points);
   g_test_add_func ("/render/raster/categories", test_raster_categories);
   g_test_add_func ("/render/raster/3d", test_raster_3d);
   g_test_add_func ("/render/labels/disjoint", test_labels_disjoint);

@@ -104,6 +104,12 @@ void               es_scatter_renderer_draw_interaction (EsScatterRenderer *self
                                                      const EsPlotStyle    *style,
                                                      gint64                hover,
                                                      const double         *box);
+/* From this many visible points on (2D, one colour) the raster back-end
+ * counts points per pixel and colours by density instead of drawing a
+ * marker per point; G_MAXSIZE turns that off.
+ */
+void               es_scatter_renderer_set_density_threshold (EsScatterRenderer *self,
+                                                     gsize                 n_points);
 /* The labels placed by the last draw. */
 const EsLabelBox  *es_scatter_renderer_get_labels   (EsScatterRenderer    *self,
                                                      gsize                *n_labels);

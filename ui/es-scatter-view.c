@@ -54,6 +54,7 @@ struct _EsScatterView
   double             pointer_y;
 
   EsViewport         drag_start;
+  gboolean           dragging;
   gboolean           box_selecting;
   double             box[4];
   double             zoom_last;
@@ -244,6 +245,11 @@ motion_cb (GtkEventControllerMotion *motion,
 {
   self->pointer_x = x;
   self->pointer_y = y;
+  /* While dragging the camera moves with every event: no hit-testing
+   * (it would rebuild the grid each time).
+   */
+  if (self->dragging)
+    return;
   set_hover (self, es_scatter_view_lookup_point (self, x, y));
 }
 
@@ -285,7 +291,9 @@ drag_begin_cb (GtkGestureDrag *gesture,
 
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
   self->drag_start = self->viewport;
+  self->dragging = TRUE;
   self->box_selecting = (state & GDK_SHIFT_MASK) != 0;
+  set_hover (self, -1);
   self->box[0] = self->box[2] = x;
   self->box[1] = self->box[3] = y;
 }
@@ -323,6 +331,7 @@ drag_end_cb (GtkGestureDrag *gesture,
   int sf = self->scale_factor;
   g_autoptr(GArray) rows = NULL;
 
+  self->dragging = FALSE;
   if (!self->box_selecting)
     return;
   self->box_selecting = FALSE;
@@ -1070,9 +1079,13 @@ es_scatter_view_set_viewport (EsScatterView    *self,
   g_return_if_fail (viewport != NULL);
 
   self->viewport = *viewport;
-  self->three_d = viewport->three_d;
   self->needs_fit = FALSE;
   invalidate_view (self);
+  if (!!viewport->three_d != self->three_d)
+    {
+      self->three_d = !!viewport->three_d;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THREE_D]);
+    }
 }
 
 gboolean

@@ -1503,7 +1503,8 @@ draw_axes_2d (EsScatterRenderer *self,
 
       format_tick (values[i], step, buf, sizeof buf);
       cairo_text_extents (cr, buf, &ext);
-      if (y - fext.ascent < inset || y > lc->vp->height - fext.height * 2 - inset)
+      /* Clear of the axis title above and the x tick labels below. */
+      if (y - fext.ascent < inset + lc->height + 2 * scale || y > lc->vp->height - fext.height * 2 - inset)
         continue;
       occupancy_mark (self, inset, y - fext.ascent, ext.x_advance, fext.height);
       show_text_halo (cr, lc->style, inset, y, buf, lc->style->foreground);

@@ -91,12 +91,20 @@ invalidate (EsScatterView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Without queueing a draw: safe from snapshot and size_allocate. */
 static void
-invalidate_view (EsScatterView *self)
+mark_view_changed (EsScatterView *self)
 {
   /* The hit-test grid follows the camera. */
   g_clear_pointer (&self->index, es_point_index_free);
-  invalidate (self);
+  self->dirty = TRUE;
+}
+
+static void
+invalidate_view (EsScatterView *self)
+{
+  mark_view_changed (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -166,11 +174,13 @@ G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 static void
-ensure_viewport_size (EsScatterView *self)
+ensure_viewport_size_for (EsScatterView *self,
+                          int            width,
+                          int            height)
 {
   int sf = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  int w = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1) * sf;
-  int h = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1) * sf;
+  int w = MAX (width, 1) * sf;
+  int h = MAX (height, 1) * sf;
 
   if (w != self->viewport.width || h != self->viewport.height || sf != self->scale_factor)
     {
@@ -186,13 +196,21 @@ ensure_viewport_size (EsScatterView *self)
           self->viewport.scale *= k;
           self->viewport.fit_scale *= k;
         }
-      invalidate_view (self);
+      mark_view_changed (self);
     }
   if (self->needs_fit && self->data != NULL)
     {
       fit (self);
-      invalidate_view (self);
+      mark_view_changed (self);
     }
+}
+
+static void
+ensure_viewport_size (EsScatterView *self)
+{
+  ensure_viewport_size_for (self,
+                            gtk_widget_get_width (GTK_WIDGET (self)),
+                            gtk_widget_get_height (GTK_WIDGET (self)));
 }
 
 static void
@@ -541,6 +559,16 @@ es_scatter_view_snapshot (GtkWidget   *widget,
 }
 
 static void
+es_scatter_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  /* Follow the new size here, so snapshot only reads state. */
+  ensure_viewport_size_for (ES_SCATTER_VIEW (widget), width, height);
+}
+
+static void
 es_scatter_view_measure (GtkWidget      *widget,
                          GtkOrientation  orientation,
                          int             for_size,
@@ -663,6 +691,7 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
 
   widget_class->snapshot = es_scatter_view_snapshot;
   widget_class->measure = es_scatter_view_measure;
+  widget_class->size_allocate = es_scatter_view_size_allocate;
 
   properties[PROP_DATA] =
     g_param_spec_boxed ("data", NULL, NULL, ES_TYPE_SCATTER_DATA,

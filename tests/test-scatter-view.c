@@ -269,6 +269,71 @@ test_export (Fixture       *f,
 }
 
 static void
+invalidated_cb (GdkPaintable *paintable,
+                gboolean     *done)
+{
+  *done = TRUE;
+}
+
+static void
+test_snapshot_pixels (Fixture       *f,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (f->view));
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  gboolean done = FALSE;
+  int w = gtk_widget_get_width (GTK_WIDGET (f->view));
+  int h = gtk_widget_get_height (GTK_WIDGET (f->view));
+  gsize stride = 4 * (gsize) w;
+  EsViewport vp;
+  guint checked = 0;
+
+  g_test_summary ("What the widget snapshots (GTK's renderer, not ours) has the point colour where the viewport puts points");
+
+  if (gtk_widget_get_scale_factor (GTK_WIDGET (f->view)) != 1)
+    {
+      g_test_skip ("needs scale factor 1");
+      return;
+    }
+  es_scatter_view_set_show_labels (f->view, FALSE);
+  es_scatter_view_set_opacity (f->view, 1.0);
+  g_signal_connect (paintable, "invalidate-contents", G_CALLBACK (invalidated_cb), &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  pixels = g_malloc (stride * h);
+  gdk_texture_download (texture, pixels, stride);
+
+  es_scatter_view_get_viewport (f->view, &vp);
+  for (gsize row = 0; row < N_POINTS; row += 25)
+    {
+      double x, y, sx, sy;
+      const guchar *p;
+
+      es_scatter_data_get_point (f->data, row, &x, &y, NULL);
+      es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+      /* Away from the tick labels at the edges. */
+      if (sx < 60 || sy < 30 || sx > w - 10 || sy > h - 40)
+        continue;
+      /* B, G, R, A in memory: Okabe-Ito blue (0, 114, 178). */
+      p = pixels + (gsize) sy * stride + 4 * (gsize) sx;
+      g_assert_cmpint (ABS (p[2] - 0), <=, 3);
+      g_assert_cmpint (ABS (p[1] - 114), <=, 3);
+      g_assert_cmpint (ABS (p[0] - 178), <=, 3);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 10);
+}
+
+static void
 test_finalize (void)
 {
   GtkWidget *view = es_scatter_view_new ();
@@ -314,6 +379,7 @@ main (int   argc,
   g_test_add ("/ui/scatter-view/selected-notify", Fixture, NULL, fixture_setup, test_selected_notify, fixture_teardown);
   g_test_add ("/ui/scatter-view/pin-and-3d", Fixture, NULL, fixture_setup, test_pin_and_3d, fixture_teardown);
   g_test_add ("/ui/scatter-view/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
+  g_test_add ("/ui/scatter-view/snapshot-pixels", Fixture, NULL, fixture_setup, test_snapshot_pixels, fixture_teardown);
   g_test_add_func ("/ui/scatter-view/finalize", test_finalize);
 
   return g_test_run ();

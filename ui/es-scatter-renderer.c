@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -1621,7 +1622,7 @@ draw_legend (EsScatterRenderer *self,
           cairo_text_extents (cr, es_scatter_data_get_category_name (lc->data, i), &ext);
           w = MAX (w, swatch + 6 * scale + ext.x_advance);
         }
-      g_snprintf (more, sizeof more, "+%u more", n_more);
+      g_snprintf (more, sizeof more, _("+%u more"), n_more);
       h = (n_show + (n_more > 0) + (title != NULL)) * row_h;
     }
   else

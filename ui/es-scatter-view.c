@@ -9,6 +9,8 @@
 
 #include "es-scatter-view.h"
 
+#include <glib/gi18n.h>
+
 #include "es-point-index.h"
 #include "es-scatter-renderer.h"
 
@@ -52,6 +54,8 @@ struct _EsScatterView
   gint64             hover;
   double             pointer_x;
   double             pointer_y;
+
+  GtkWidget         *context_menu;
 
   EsViewport         drag_start;
   gboolean           dragging;
@@ -384,6 +388,23 @@ click_released_cb (GtkGestureClick *gesture,
 }
 
 static void
+context_pressed_cb (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    EsScatterView   *self)
+{
+  gint64 row = es_scatter_view_lookup_point (self, x, y);
+
+  /* Right-click acts on the point under the pointer, if any. */
+  if (row >= 0)
+    es_scatter_view_set_selected (self, row);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
 zoom_begin_cb (GtkGesture       *gesture,
                GdkEventSequence *sequence,
                EsScatterView    *self)
@@ -564,8 +585,13 @@ es_scatter_view_size_allocate (GtkWidget *widget,
                                int        height,
                                int        baseline)
 {
+  EsScatterView *self = ES_SCATTER_VIEW (widget);
+
   /* Follow the new size here, so snapshot only reads state. */
-  ensure_viewport_size_for (ES_SCATTER_VIEW (widget), width, height);
+  ensure_viewport_size_for (self, width, height);
+  /* A popover parented to a plain widget is placed by its parent. */
+  if (self->context_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
 static void
@@ -586,6 +612,7 @@ es_scatter_view_dispose (GObject *object)
 {
   EsScatterView *self = ES_SCATTER_VIEW (object);
 
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->texture);
   g_clear_pointer (&self->index, es_point_index_free);
   g_clear_pointer (&self->data, es_scatter_data_unref);
@@ -800,6 +827,33 @@ es_scatter_view_init (EsScatterView *self)
   gesture = gtk_gesture_click_new ();
   g_signal_connect (gesture, "released", G_CALLBACK (click_released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (context_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenu) view_section = g_menu_new ();
+    g_autoptr(GMenu) word_section = g_menu_new ();
+
+    g_menu_append (word_section, _("Pin or Unpin Word"), "plot.pin-selected");
+    g_menu_append (word_section, _("Copy Word"), "plot.copy-word");
+    g_menu_append (word_section, _("Copy Image"), "plot.copy-image");
+    g_menu_append (view_section, _("Zoom In"), "plot.zoom-in");
+    g_menu_append (view_section, _("Zoom Out"), "plot.zoom-out");
+    g_menu_append (view_section, _("Fit to Data"), "plot.fit");
+    g_menu_append (view_section, _("Reset View"), "plot.reset-view");
+    g_menu_append (view_section, _("3D"), "plot.toggle-3d");
+    g_menu_append (view_section, _("Show Labels"), "plot.show-labels");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (word_section));
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
+    self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+    gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+  }
 
   gesture = gtk_gesture_zoom_new ();
   g_signal_connect (gesture, "begin", G_CALLBACK (zoom_begin_cb), self);

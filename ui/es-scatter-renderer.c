@@ -43,7 +43,8 @@ struct _EsScatterRenderer
   gsize            zbuf_len;
   guint8          *hits;      /* points centred in each pixel, 2D */
   gsize            hits_len;
-  guint16         *density;   /* big N: points per pixel, then box sums */
+  guint16         *density;   /* big N: points per pixel */
+  guint16         *hsum;      /* ... and their horizontal box sums */
   guint32         *box_rows;
   gsize            density_len;
   gsize            density_threshold;
@@ -737,18 +738,20 @@ render_points_density (EsScatterRenderer     *self,
   double a = CLAMP (style->opacity, 0.0, 1.0);
   guint16 *dens;
   guint32 *rows;
-  g_autofree guint16 *hsum = g_new (guint16, n_pixels);
+  guint16 *hsum;
 
   if (self->density_len < n_pixels)
     {
       g_free (self->density);
-      g_free (self->box_rows);
+      g_free (self->hsum);
       self->density = g_new (guint16, n_pixels);
-      self->box_rows = g_new (guint32, width + 1);
+      self->hsum = g_new (guint16, n_pixels);
       self->density_len = n_pixels;
     }
+  /* The width can change at the same pixel count. */
   self->box_rows = g_renew (guint32, self->box_rows, width + 1);
   dens = self->density;
+  hsum = self->hsum;
   rows = self->box_rows;
   memset (dens, 0, n_pixels * sizeof (guint16));
 
@@ -1789,6 +1792,7 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->zbuf);
   g_free (self->hits);
   g_free (self->density);
+  g_free (self->hsum);
   g_free (self->box_rows);
   g_clear_pointer (&self->width_data, es_scatter_data_unref);
   g_free (self->width_font_family);

@@ -249,6 +249,22 @@ ensure_texture (EsScatterView *self)
   self->dirty = FALSE;
 }
 
+/* The hit-test grid: built once per camera change, then each lookup
+ * reads a few cells.
+ */
+static void
+ensure_index (EsScatterView *self)
+{
+  g_assert (self->data != NULL);
+
+  ensure_viewport_size (self);
+  if (!es_point_index_matches (self->index, self->data, &self->viewport))
+    {
+      g_clear_pointer (&self->index, es_point_index_free);
+      self->index = es_point_index_new (self->data, &self->viewport);
+    }
+}
+
 static void
 set_hover (EsScatterView *self,
            gint64         row)
@@ -361,9 +377,7 @@ drag_end_cb (GtkGestureDrag *gesture,
   if (self->data == NULL || (fabs (ox) < 2 && fabs (oy) < 2))
     return;
 
-  es_scatter_view_lookup_point (self, 0, 0); /* builds the grid */
-  if (self->index == NULL)
-    return;
+  ensure_index (self);
   rows = es_point_index_query_rect (self->index, self->box[0] * sf, self->box[1] * sf,
                                     (self->box[0] + ox) * sf, (self->box[1] + oy) * sf);
   g_signal_emit (self, signals[ROWS_SELECTED], 0, rows);
@@ -1130,14 +1144,8 @@ es_scatter_view_lookup_point (EsScatterView *self,
 
   if (self->data == NULL)
     return -1;
-  ensure_viewport_size (self);
+  ensure_index (self);
   sf = self->scale_factor;
-  /* Built once per camera change, then each lookup reads a few cells. */
-  if (!es_point_index_matches (self->index, self->data, &self->viewport))
-    {
-      g_clear_pointer (&self->index, es_point_index_free);
-      self->index = es_point_index_new (self->data, &self->viewport);
-    }
 
   return es_point_index_lookup (self->index, x * sf, y * sf,
                                 MAX (8.0, self->point_size) * sf);

@@ -420,6 +420,129 @@ test_raster_categories (void)
 }
 
 static void
+test_raster_gradient (void)
+{
+  const float xy[] = { 0, 0, 1, 0, 2, 0 };
+  const double values[] = { -3, 7, NAN };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3], sx, sy;
+
+  g_test_summary ("Numeric values map min to viridis' dark purple and max to its yellow (matplotlib's end points)");
+
+  es_scatter_data_set_values (data, values, "score");
+  plain_style (&style);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 40);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+
+  /* matplotlib: viridis(0) = (0.267, 0.0049, 0.3294), viridis(1) = (0.9932, 0.9062, 0.1439) */
+  es_viewport_project (&vp, 0.0, 0.5, 0.5, &sx, &sy, NULL);
+  assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 68, 1, 84, 2);
+  es_viewport_project (&vp, 0.5, 0.5, 0.5, &sx, &sy, NULL);
+  assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 253, 231, 37, 2);
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_vector_points (void)
+{
+  const float xy[] = { 0, 0,  10, 4,  3, 1,  8, 3 };
+  g_autoptr(EsScatterData) data = make_data (xy, 4, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 2 * W, 2 * H);
+  cairo_t *cr = cairo_create (surface);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  g_test_summary ("The vector back-end (taken because of a transform) puts points where the raster one does");
+
+  plain_style (&style);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 30);
+  /* Twice the size through a Cairo transform: not the pixel path. */
+  cairo_scale (cr, 2, 2);
+  es_scatter_renderer_draw (renderer, cr, data, &vp, &style, NULL);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  for (gsize i = 0; i < 4; i++)
+    {
+      double x, y, sx, sy;
+
+      es_scatter_data_get_point (data, i, &x, &y, NULL);
+      es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+      assert_pixel_near (pixel_at (surface, (int) (2 * sx), (int) (2 * sy)), 0, 114, 178, 2);
+    }
+  assert_pixel_near (pixel_at (surface, W, (int) (2 * (H / 2.0 - 0.1 * 340))), 255, 255, 255, 0);
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_overlay_selection (void)
+{
+  const float xy[] = { 0, 0, 1, 0.5f, 0.5f, 1 };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsPlotOverlay overlay;
+  EsViewport vp;
+  double lo[3], hi[3], x0, y0, x1, y1, x, y;
+  guint32 neighbours[] = { 1 };
+  guint32 p;
+
+  g_test_summary ("The selection gets a dark ring, the link to a neighbour is drawn in the accent colour");
+
+  plain_style (&style);
+  es_plot_overlay_init (&overlay);
+  overlay.selected = 0;
+  overlay.highlighted = neighbours;
+  overlay.n_highlighted = 1;
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 40);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, &overlay);
+
+  es_scatter_data_get_point (data, 0, &x, &y, NULL);
+  es_viewport_project (&vp, x, y, 0.5, &x0, &y0, NULL);
+  es_scatter_data_get_point (data, 1, &x, &y, NULL);
+  es_viewport_project (&vp, x, y, 0.5, &x1, &y1, NULL);
+
+  /* Ring radius: point radius 3 + 3 + 1.5 = 7.5 px; straight above the
+   * point (the link leaves to the right).
+   */
+  p = pixel_at (surface, (int) x0, (int) (y0 - 7.5));
+  g_assert_cmpuint ((p >> 16) & 0xff, <, 90);
+  g_assert_cmpuint (p & 0xff, <, 90);
+  /* Halfway along the link (a thin anti-aliased line: the most covered
+   * of the 3x3 pixels there): orange, accent (0.90, 0.38, 0) at 55 % over
+   * white, so red well above blue.
+   */
+  {
+    int best = 0;
+
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++)
+        {
+          p = pixel_at (surface, (int) ((x0 + x1) / 2) + dx, (int) ((y0 + y1) / 2) + dy);
+          best = MAX (best, (int) ((p >> 16) & 0xff) - (int) (p & 0xff));
+        }
+    g_assert_cmpint (best, >, 60);
+  }
+
+  cairo_surface_destroy (surface);
+}
+
+static void
 test_raster_3d (void)
 {
   const float xyz[] = { 0, 0, 0,  1, 1, 1,  1, 0, 0.5 };
@@ -980,7 +1103,10 @@ main (int   argc,
   g_test_add_data_func ("/render/raster/points", GINT_TO_POINTER (FALSE), test_raster_points);
   g_test_add_data_func ("/render/raster/points-density", GINT_TO_POINTER (TRUE), test_raster_points);
   g_test_add_func ("/render/raster/categories", test_raster_categories);
+  g_test_add_func ("/render/raster/gradient", test_raster_gradient);
   g_test_add_func ("/render/raster/3d", test_raster_3d);
+  g_test_add_func ("/render/raster/overlay-selection", test_overlay_selection);
+  g_test_add_func ("/render/vector/points", test_vector_points);
   g_test_add_func ("/render/labels/disjoint", test_labels_disjoint);
   g_test_add_func ("/render/labels/priority", test_labels_priority);
   g_test_add_func ("/render/point-index/lookup", test_point_index);

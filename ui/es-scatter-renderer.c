@@ -43,6 +43,9 @@ struct _EsScatterRenderer
   gsize            zbuf_len;
   guint8          *hits;      /* points centred in each pixel, 2D */
   gsize            hits_len;
+  float           *band_xy;   /* 2D: projected points grouped by band of rows */
+  guint32         *band_color;
+  gsize            band_len;
   guint16         *density;   /* big N: points per pixel */
   guint16         *hsum;      /* ... and their horizontal box sums */
   guint32         *box_rows;
@@ -321,6 +324,15 @@ get_sprite (EsScatterRenderer *self,
   return s;
 }
 
+/* floor () without the libm call: this runs several times per point. */
+static inline int
+fast_floor (double v)
+{
+  int i = (int) v;
+
+  return i - (v < i);
+}
+
 /* p * a / 256 for all four premultiplied channels at once. */
 static inline guint32
 scale_pixel (guint32 p,
@@ -351,8 +363,8 @@ splat (guint32       *pixels,
        double         sy,
        guint32        color)
 {
-  int ix = (int) floor (sx);
-  int iy = (int) floor (sy);
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
   int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
   int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
   int k = fy * SUB + fx;
@@ -393,8 +405,8 @@ splat_depth (guint32       *pixels,
              float          depth,
              guint32        color)
 {
-  int ix = (int) floor (sx);
-  int iy = (int) floor (sy);
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
   int fx = (int) ((sx - ix) * SUB);
   int fy = (int) ((sy - iy) * SUB);
   const guint8 *cov = s->coverage + (MIN (fy, SUB - 1) * SUB + MIN (fx, SUB - 1)) * s->size * s->size;
@@ -823,6 +835,165 @@ render_points_density (EsScatterRenderer     *self,
     }
 }
 
+#define BAND_ROWS 8
+
+static gboolean
+use_density (EsScatterRenderer   *self,
+             EsScatterData       *data,
+             const EsViewport    *vp)
+{
+  return !vp->three_d && es_scatter_data_get_n_visible (data) >= self->density_threshold &&
+         es_scatter_data_get_color_mode (data) == ES_SCATTER_COLOR_NONE;
+}
+
+/* Background, grid and points of the 2D sprite path, one band of rows at
+ * a time.  The points are first bucketed by band (a counting sort: two
+ * linear passes), then each band is cleared just before its points are
+ * blended in, so the pixels they touch are still in the cache; clearing
+ * the whole surface first and splatting afterwards makes nearly every
+ * point a cache miss.
+ */
+static void
+render_points_banded (EsScatterRenderer   *self,
+                      guint32             *pixels,
+                      int                  stride_px,
+                      int                  width,
+                      int                  height,
+                      EsScatterData       *data,
+                      const EsViewport    *vp,
+                      const EsPlotStyle   *style)
+{
+  gsize n = es_scatter_data_get_n_visible (data);
+  const float *xyz = es_scatter_data_get_sorted_xyz (data);
+  const guint16 *keys = es_scatter_data_get_sorted_keys (data);
+  g_autofree guint32 *lut = NULL;
+  g_autofree guint32 *band_start = NULL;
+  g_autofree int *grid_x = NULL;
+  g_autofree guint8 *grid_row = NULL;
+  guint32 missing, background, grid;
+  guint n_keys;
+  EsViewTransform t;
+  const Sprite *sprite = get_sprite (self, MAX (style->point_size, 0.5));
+  double margin = sprite->radius + 1;
+  int n_bands = (height + BAND_ROWS - 1) / BAND_ROWS;
+  gsize n_pixels = (gsize) width * height;
+  double a = CLAMP (style->opacity, 0.0, 1.0);
+  /* After this many points centred in one pixel it is opaque to 1/255:
+   * more add nothing visible there, so they are skipped.
+   */
+  guint saturation = a >= 0.999 ? 1 : a <= 0.02 ? 255
+                     : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
+  guint n_grid_x = 0;
+  int filled = 0;
+
+  lut = build_lut (data, style, &n_keys, &missing);
+  es_viewport_get_transform (vp, &t);
+  background = pack_premultiplied (style->background, style->background[3]);
+
+  /* The grid, as the Cairo underlay would draw it: 1 px lines at the
+   * floor of each tick position.
+   */
+  grid = over (pack_premultiplied (style->grid, style->grid[3]), background);
+  grid_x = g_new (int, 64);
+  grid_row = g_new0 (guint8, height);
+  if (style->show_axes)
+    {
+      double values[64], pos[64], step;
+      guint nt;
+
+      nt = compute_ticks (data, vp, 0, values, pos, G_N_ELEMENTS (values), &step);
+      for (guint i = 0; i < nt; i++)
+        if (floor (pos[i]) >= 0 && floor (pos[i]) < width)
+          grid_x[n_grid_x++] = (int) floor (pos[i]);
+      nt = compute_ticks (data, vp, 1, values, pos, G_N_ELEMENTS (values), &step);
+      for (guint i = 0; i < nt; i++)
+        if (floor (pos[i]) >= 0 && floor (pos[i]) < height)
+          grid_row[(int) floor (pos[i])] = 1;
+    }
+
+  if (self->band_len < n)
+    {
+      g_free (self->band_xy);
+      g_free (self->band_color);
+      self->band_xy = g_new (float, 2 * n);
+      self->band_color = g_new (guint32, n);
+      self->band_len = n;
+    }
+  if (self->hits_len < n_pixels)
+    {
+      g_free (self->hits);
+      self->hits = g_new (guint8, n_pixels);
+      self->hits_len = n_pixels;
+    }
+  memset (self->hits, 0, n_pixels);
+
+  /* Count per band, then place: points keep their spatial order within
+   * a band.
+   */
+  band_start = g_new0 (guint32, n_bands + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      double sx = t.ax * xyz[3 * i] + t.bx;
+      double sy = t.ay * xyz[3 * i + 1] + t.by;
+
+      if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+        continue;
+      band_start[CLAMP (fast_floor (sy) / BAND_ROWS, 0, n_bands - 1) + 1]++;
+    }
+  for (int b = 0; b < n_bands; b++)
+    band_start[b + 1] += band_start[b];
+  {
+    g_autofree guint32 *fill = g_memdup2 (band_start, sizeof (guint32) * (n_bands + 1));
+
+    for (gsize i = 0; i < n; i++)
+      {
+        double sx = t.ax * xyz[3 * i] + t.bx;
+        double sy = t.ay * xyz[3 * i + 1] + t.by;
+        guint32 pos;
+
+        if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+          continue;
+        pos = fill[CLAMP (fast_floor (sy) / BAND_ROWS, 0, n_bands - 1)]++;
+        self->band_xy[2 * pos] = (float) sx;
+        self->band_xy[2 * pos + 1] = (float) sy;
+        self->band_color[pos] = keys[i] < n_keys ? lut[keys[i]] : missing;
+      }
+  }
+
+  for (int b = 0; b < n_bands; b++)
+    {
+      /* Clear every row a sprite of this band can reach. */
+      int need = MIN (height, (b + 1) * BAND_ROWS + sprite->radius + 1);
+
+      for (; filled < need; filled++)
+        {
+          guint32 *row = pixels + (gsize) filled * stride_px;
+          guint32 fill = grid_row[filled] ? grid : background;
+
+          for (int x = 0; x < width; x++)
+            row[x] = fill;
+          for (guint g = 0; g < n_grid_x; g++)
+            row[grid_x[g]] = grid;
+        }
+
+      for (guint32 k = band_start[b]; k < band_start[b + 1]; k++)
+        {
+          double sx = self->band_xy[2 * k];
+          double sy = self->band_xy[2 * k + 1];
+
+          if (sx >= 0 && sy >= 0 && sx < width && sy < height)
+            {
+              guint8 *h = self->hits + (gsize) sy * width + (gsize) sx;
+
+              if (*h >= saturation)
+                continue;
+              (*h)++;
+            }
+          splat (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
+        }
+    }
+}
+
 static void
 render_points_raster (EsScatterRenderer   *self,
                       cairo_surface_t     *image,
@@ -842,59 +1013,17 @@ render_points_raster (EsScatterRenderer   *self,
   guint n_keys;
   EsViewTransform t;
   double diameter = MAX (style->point_size, 0.5);
-  const Sprite *sprite = get_sprite (self, diameter);
-  double margin = sprite->radius + 1;
 
   lut = build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
 
-  if (!vp->three_d && n >= self->density_threshold &&
-      es_scatter_data_get_color_mode (data) == ES_SCATTER_COLOR_NONE)
+  if (use_density (self, data, vp))
     {
       double rgb[3];
 
       key_color (data, 0, rgb);
       render_points_density (self, pixels, stride_px, width, height, data, &t, style,
                              pack_premultiplied (rgb, 1.0));
-    }
-  else if (!vp->three_d)
-    {
-      gsize n_pixels = (gsize) width * height;
-      double a = CLAMP (style->opacity, 0.0, 1.0);
-      /* After this many points centred in one pixel it is opaque to 1/255:
-       * more add nothing visible there, so they are skipped.  With big N
-       * (a million words pile up in the middle) most points end here.
-       */
-      guint saturation = a >= 0.999 ? 1 : a <= 0.02 ? 255
-                         : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
-
-      if (self->hits_len < n_pixels)
-        {
-          g_free (self->hits);
-          self->hits = g_new (guint8, n_pixels);
-          self->hits_len = n_pixels;
-        }
-      memset (self->hits, 0, n_pixels);
-
-      for (gsize i = 0; i < n; i++)
-        {
-          double sx = t.ax * xyz[3 * i] + t.bx;
-          double sy = t.ay * xyz[3 * i + 1] + t.by;
-          guint16 key = keys[i];
-
-          if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
-            continue;
-          if (sx >= 0 && sy >= 0 && sx < width && sy < height)
-            {
-              guint8 *h = self->hits + (gsize) sy * width + (gsize) sx;
-
-              if (*h >= saturation)
-                continue;
-              (*h)++;
-            }
-          splat (pixels, stride_px, width, height, sprite, sx, sy,
-                 key < n_keys ? lut[key] : missing);
-        }
     }
   else
     {
@@ -1791,6 +1920,8 @@ es_scatter_renderer_free (EsScatterRenderer *self)
     }
   g_free (self->zbuf);
   g_free (self->hits);
+  g_free (self->band_xy);
+  g_free (self->band_color);
   g_free (self->density);
   g_free (self->hsum);
   g_free (self->box_rows);
@@ -1827,24 +1958,34 @@ es_scatter_renderer_render_image (EsScatterRenderer   *self,
   cairo_surface_flush (image);
   pixels = (guint32 *) cairo_image_surface_get_data (image);
   stride_px = cairo_image_surface_get_stride (image) / 4;
-  background = pack_premultiplied (style->background, style->background[3]);
-  for (int y = 0; y < height; y++)
-    {
-      guint32 *row = pixels + (gsize) y * stride_px;
-
-      for (int x = 0; x < width; x++)
-        row[x] = background;
-    }
-  cairo_surface_mark_dirty (image);
-
   cr = cairo_create (image);
-  if (data != NULL)
-    draw_underlay (cr, data, viewport, style);
-  cairo_surface_flush (image);
 
-  if (data != NULL)
-    render_points_raster (self, image, data, viewport, style);
-  cairo_surface_mark_dirty (image);
+  if (data != NULL && !viewport->three_d && !use_density (self, data, viewport))
+    {
+      /* Clears, draws the grid and the points in one sweep. */
+      render_points_banded (self, pixels, stride_px, width, height, data, viewport, style);
+      cairo_surface_mark_dirty (image);
+    }
+  else
+    {
+      background = pack_premultiplied (style->background, style->background[3]);
+      for (int y = 0; y < height; y++)
+        {
+          guint32 *row = pixels + (gsize) y * stride_px;
+
+          for (int x = 0; x < width; x++)
+            row[x] = background;
+        }
+      cairo_surface_mark_dirty (image);
+
+      if (data != NULL)
+        {
+          draw_underlay (cr, data, viewport, style);
+          cairo_surface_flush (image);
+          render_points_raster (self, image, data, viewport, style);
+          cairo_surface_mark_dirty (image);
+        }
+    }
 
   if (data != NULL)
     {

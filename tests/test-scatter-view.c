@@ -239,6 +239,43 @@ test_pin_and_3d (Fixture       *f,
 }
 
 static void
+clipboard_text_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_copy (Fixture       *f,
+           gconstpointer  user_data)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->view));
+  g_autofree char *text = NULL;
+
+  g_test_summary ("plot.copy-word and plot.copy-neighbours put the words on the clipboard");
+
+  es_scatter_view_set_selected (f->view, 4);
+  es_scatter_view_set_highlighted (f->view, (guint32[]) { 7, 9 }, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.copy-word", NULL));
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_text_cb, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (text, ==, "word4");
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.copy-neighbours", NULL));
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_text_cb, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (text, ==, "word4\nword7\nword9");
+}
+
+static void
 test_export (Fixture       *f,
              gconstpointer  user_data)
 {
@@ -378,6 +415,7 @@ main (int   argc,
   g_test_add ("/ui/scatter-view/lookup-point", Fixture, NULL, fixture_setup, test_lookup_point, fixture_teardown);
   g_test_add ("/ui/scatter-view/selected-notify", Fixture, NULL, fixture_setup, test_selected_notify, fixture_teardown);
   g_test_add ("/ui/scatter-view/pin-and-3d", Fixture, NULL, fixture_setup, test_pin_and_3d, fixture_teardown);
+  g_test_add ("/ui/scatter-view/copy", Fixture, NULL, fixture_setup, test_copy, fixture_teardown);
   g_test_add ("/ui/scatter-view/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   g_test_add ("/ui/scatter-view/snapshot-pixels", Fixture, NULL, fixture_setup, test_snapshot_pixels, fixture_teardown);
   g_test_add_func ("/ui/scatter-view/finalize", test_finalize);

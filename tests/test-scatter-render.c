@@ -867,6 +867,7 @@ test_export_svg (void)
   EsViewport vp;
   EsPlotStyle style;
   const char *argv[] = { "xmllint", "--noout", path, NULL };
+  g_autofree char *xmllint = NULL;
   guint uses = 0;
 
   g_test_summary ("SVG export parses with xmllint and draws its labels as glyph uses");
@@ -875,7 +876,8 @@ test_export_svg (void)
   g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_SVG,
                                              W, H, &error));
   g_assert_no_error (error);
-  if (g_find_program_in_path ("xmllint") == NULL)
+  xmllint = g_find_program_in_path ("xmllint");
+  if (xmllint == NULL)
     {
       g_test_skip ("xmllint is not installed (libxml2-utils)");
       return;
@@ -904,6 +906,7 @@ test_export_pdf (void)
   EsViewport vp;
   EsPlotStyle style;
   const char *argv[] = { "pdftotext", path, "-", NULL };
+  g_autofree char *pdftotext = NULL;
 
   g_test_summary ("PDF export keeps the labels as text (pdftotext finds every word)");
 
@@ -911,7 +914,8 @@ test_export_pdf (void)
   g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_PDF,
                                              W, H, &error));
   g_assert_no_error (error);
-  if (g_find_program_in_path ("pdftotext") == NULL)
+  pdftotext = g_find_program_in_path ("pdftotext");
+  if (pdftotext == NULL)
     {
       g_test_skip ("pdftotext is not installed (poppler-utils)");
       return;

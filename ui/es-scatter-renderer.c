@@ -1158,18 +1158,27 @@ render_points_vector (cairo_t             *cr,
       es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], &sx, &sy, &depth);
       if (vp->three_d)
         {
-          double f = CLAMP ((depth - near) / (far - near), 0, 1) * 150.0 / 256.0;
+          /* The fog in the raster's levels: points in depth order mostly
+           * share one with the previous point, so they share a path.
+           */
+          int level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
+          int colour = key * FOG_LEVELS + level;
 
           rr = r * depth_size_factor (vp, depth);
-          /* Each point its own colour in 3D: flush every time. */
-          if (in_path > 0)
-            cairo_fill (cr);
-          in_path = 0;
-          key_color (data, key, rgb);
-          for (guint c = 0; c < 3; c++)
-            rgb[c] = rgb[c] * (1 - f) + style->background[c] * f;
-          cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
-                                 style->opacity * (key == KEY_NONE ? 0.6 : 1));
+          if (colour != last_key || in_path >= 256)
+            {
+              double f = level * 150.0 / (FOG_LEVELS - 1) / 256.0;
+
+              if (in_path > 0)
+                cairo_fill (cr);
+              in_path = 0;
+              key_color (data, key, rgb);
+              for (guint c = 0; c < 3; c++)
+                rgb[c] = rgb[c] * (1 - f) + style->background[c] * f;
+              cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
+                                     style->opacity * (key == KEY_NONE ? 0.6 : 1));
+              last_key = colour;
+            }
         }
       else if (key != last_key || in_path >= 256)
         {

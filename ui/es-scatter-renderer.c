@@ -48,6 +48,8 @@ struct _EsScatterRenderer
   gsize            band_len;
   guint16         *density;   /* big N: points per pixel */
   guint16         *hsum;      /* ... and their horizontal box sums */
+  guint16         *key_at;    /* ... colour key of the last point per pixel */
+  guint16         *hkey;
   guint32         *box_rows;
   gsize            density_len;
   gsize            density_threshold;
@@ -725,11 +727,13 @@ draw_underlay (cairo_t             *cr,
 
 /* ---- points: raster back-end ----------------------------------------- */
 
-/* Big N in one colour: count the points per pixel, spread the counts by
- * a (2R+1)^2 box (two running sums, so the cost does not depend on N or
- * the marker size), and map every pixel's count c to alpha 1 - (1 - a)^c:
- * what c overlapping markers would give, at a fixed cost per pixel plus a
- * few nanoseconds per point instead of a sprite per point.
+/* Big N: count the points per pixel, spread the counts by a (2R+1)^2 box
+ * (two running sums, so the cost does not depend on N or the marker
+ * size), and map every pixel's count c to alpha 1 - (1 - a)^c: what c
+ * overlapping markers would give, at a fixed cost per pixel plus a few
+ * nanoseconds per point instead of a sprite per point.  With colours,
+ * a pixel takes the colour of the last point that landed on it, or else
+ * of the nearest such pixel in the box (spread along with the counts).
  */
 static void
 render_points_density (EsScatterRenderer     *self,
@@ -739,66 +743,100 @@ render_points_density (EsScatterRenderer     *self,
                        int                    height,
                        EsScatterData         *data,
                        const EsViewTransform *t,
-                       const EsPlotStyle     *style,
-                       guint32                color)
+                       const EsPlotStyle     *style)
 {
   gsize n = es_scatter_data_get_n_visible (data);
   const float *xyz = es_scatter_data_get_sorted_xyz (data);
+  const guint16 *keys = es_scatter_data_get_sorted_keys (data);
+  gboolean colored = es_scatter_data_get_color_mode (data) != ES_SCATTER_COLOR_NONE;
   gsize n_pixels = (gsize) width * height;
   int radius = (int) ((MAX (style->point_size, 1.0) - 1) / 2 + 0.5);
   guint8 alpha_of[256];
   double a = CLAMP (style->opacity, 0.0, 1.0);
-  guint16 *dens;
+  g_autofree guint32 *opaque = NULL;
+  g_autofree int *vpos = g_new (int, width);
+  g_autofree guint16 *vkey = g_new0 (guint16, width);
+  guint n_keys = n_color_keys (data);
+  guint16 *dens, *hsum, *key_at, *hkey;
   guint32 *rows;
-  guint16 *hsum;
 
   if (self->density_len < n_pixels)
     {
       g_free (self->density);
       g_free (self->hsum);
+      g_free (self->key_at);
+      g_free (self->hkey);
       self->density = g_new (guint16, n_pixels);
       self->hsum = g_new (guint16, n_pixels);
+      self->key_at = g_new (guint16, n_pixels);
+      self->hkey = g_new (guint16, n_pixels);
       self->density_len = n_pixels;
     }
   /* The width can change at the same pixel count. */
   self->box_rows = g_renew (guint32, self->box_rows, width + 1);
   dens = self->density;
   hsum = self->hsum;
+  key_at = self->key_at;
+  hkey = self->hkey;
   rows = self->box_rows;
   memset (dens, 0, n_pixels * sizeof (guint16));
 
   for (guint c = 0; c < 256; c++)
     alpha_of[c] = (guint8) CLAMP ((1 - pow (1 - a, c)) * 255 + 0.5, 0, 255);
+  /* Opaque colours per key; the last slot for rows without one. */
+  opaque = g_new (guint32, n_keys + 1);
+  for (guint k = 0; k <= n_keys; k++)
+    {
+      double rgb[3];
+
+      key_color (data, k < n_keys ? (guint16) k : KEY_NONE, rgb);
+      opaque[k] = pack_premultiplied (rgb, 1.0);
+    }
 
   for (gsize i = 0; i < n; i++)
     {
       double sx = t->ax * xyz[3 * i] + t->bx;
       double sy = t->ay * xyz[3 * i + 1] + t->by;
-      guint16 *d;
+      gsize at;
 
       if (!(sx >= 0 && sy >= 0 && sx < width && sy < height))
         continue;
-      d = dens + (gsize) sy * width + (gsize) sx;
-      if (*d < 255)
-        (*d)++;
+      at = (gsize) sy * width + (gsize) sx;
+      if (dens[at] < 255)
+        dens[at]++;
+      if (colored)
+        key_at[at] = MIN (keys[i], n_keys);
     }
 
   /* Horizontal box sums, row by row (counts are capped at 255, so a sum
-   * of up to 2R+1 of them fits).
+   * of up to 2R+1 of them fits), with the latest coloured pixel.
    */
   for (int y = 0; y < height; y++)
     {
       const guint16 *in = dens + (gsize) y * width;
+      const guint16 *kin = key_at + (gsize) y * width;
       guint16 *out = hsum + (gsize) y * width;
+      guint16 *kout = hkey + (gsize) y * width;
       guint32 acc = 0;
+      int last = -1;
 
       for (int x = 0; x < MIN (radius, width); x++)
-        acc += in[x];
+        {
+          acc += in[x];
+          if (in[x] != 0)
+            last = x;
+        }
       for (int x = 0; x < width; x++)
         {
           if (x + radius < width)
-            acc += in[x + radius];
+            {
+              acc += in[x + radius];
+              if (in[x + radius] != 0)
+                last = x + radius;
+            }
           out[x] = (guint16) MIN (acc, 65535);
+          if (colored && acc != 0)
+            kout[x] = in[x] != 0 ? kin[x] : kin[last];
           if (x - radius >= 0)
             acc -= in[x - radius];
         }
@@ -806,18 +844,37 @@ render_points_density (EsScatterRenderer     *self,
 
   /* Vertical box sums as a running sum of rows, then colour. */
   memset (rows, 0, (width + 1) * sizeof (guint32));
+  for (int x = 0; x < width; x++)
+    vpos[x] = -1;
   for (int y = 0; y < MIN (radius, height); y++)
     for (int x = 0; x < width; x++)
-      rows[x] += hsum[(gsize) y * width + x];
+      {
+        rows[x] += hsum[(gsize) y * width + x];
+        if (hsum[(gsize) y * width + x] != 0)
+          {
+            vpos[x] = y;
+            vkey[x] = hkey[(gsize) y * width + x];
+          }
+      }
   for (int y = 0; y < height; y++)
     {
       guint32 *dst = pixels + (gsize) y * stride_px;
+      const guint16 *here = hsum + (gsize) y * width;
+      const guint16 *khere = hkey + (gsize) y * width;
       const guint16 *add = y + radius < height ? hsum + (gsize) (y + radius) * width : NULL;
+      const guint16 *kadd = y + radius < height ? hkey + (gsize) (y + radius) * width : NULL;
       const guint16 *sub = y - radius >= 0 ? hsum + (gsize) (y - radius) * width : NULL;
 
       if (add != NULL)
         for (int x = 0; x < width; x++)
-          rows[x] += add[x];
+          {
+            rows[x] += add[x];
+            if (colored && add[x] != 0)
+              {
+                vpos[x] = y + radius;
+                vkey[x] = kadd[x];
+              }
+          }
       for (int x = 0; x < width; x++)
         {
           guint32 c = rows[x];
@@ -825,6 +882,7 @@ render_points_density (EsScatterRenderer     *self,
           if (c != 0)
             {
               guint32 al = alpha_of[MIN (c, 255)];
+              guint32 color = !colored ? opaque[0] : opaque[here[x] != 0 ? khere[x] : vkey[x]];
 
               dst[x] = over (scale_pixel (color, al + (al >> 7)), dst[x]);
             }
@@ -842,8 +900,7 @@ use_density (EsScatterRenderer   *self,
              EsScatterData       *data,
              const EsViewport    *vp)
 {
-  return !vp->three_d && es_scatter_data_get_n_visible (data) >= self->density_threshold &&
-         es_scatter_data_get_color_mode (data) == ES_SCATTER_COLOR_NONE;
+  return !vp->three_d && es_scatter_data_get_n_visible (data) >= self->density_threshold;
 }
 
 /* Background, grid and points of the 2D sprite path, one band of rows at
@@ -1018,13 +1075,7 @@ render_points_raster (EsScatterRenderer   *self,
   es_viewport_get_transform (vp, &t);
 
   if (use_density (self, data, vp))
-    {
-      double rgb[3];
-
-      key_color (data, 0, rgb);
-      render_points_density (self, pixels, stride_px, width, height, data, &t, style,
-                             pack_premultiplied (rgb, 1.0));
-    }
+    render_points_density (self, pixels, stride_px, width, height, data, &t, style);
   else
     {
       guint32 background = pack_premultiplied (style->background, 1.0);
@@ -1933,6 +1984,8 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->band_color);
   g_free (self->density);
   g_free (self->hsum);
+  g_free (self->key_at);
+  g_free (self->hkey);
   g_free (self->box_rows);
   g_clear_pointer (&self->width_data, es_scatter_data_unref);
   g_free (self->width_font_family);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -24,13 +25,15 @@
 #define SUB           4      /* sub-pixel positions per axis of a sprite */
 #define MAX_SPRITE_Q  256    /* diameters up to 64 px in quarter pixels */
 #define FOG_LEVELS    16
-#define LABEL_TRIES   6000   /* on-screen candidates examined per layout */
+#define LABEL_TRIES   2500   /* on-screen candidates measured per layout */
+#define LABEL_SCAN    40000  /* on-screen candidates looked at per layout */
 
 typedef struct
 {
   int     radius;     /* sprite is (2 * radius + 1)^2 */
   int     size;
   guint8 *coverage;   /* SUB * SUB sprites, one per sub-pixel offset */
+  guint8 *span;       /* per sprite and row: first and one-past-last covered pixel */
 } Sprite;
 
 struct _EsScatterRenderer
@@ -40,6 +43,16 @@ struct _EsScatterRenderer
   gsize            zbuf_len;
   guint8          *hits;      /* points centred in each pixel, 2D */
   gsize            hits_len;
+  float           *band_xy;   /* 2D: projected points grouped by band of rows */
+  guint32         *band_color;
+  gsize            band_len;
+  guint16         *density;   /* big N: points per pixel */
+  guint16         *hsum;      /* ... and their horizontal box sums */
+  guint16         *key_at;    /* ... colour key of the last point per pixel */
+  guint16         *hkey;
+  guint32         *box_rows;
+  gsize            density_len;
+  gsize            density_threshold;
 
   /* Label widths, measured once per data and font. */
   EsScatterData   *width_data;
@@ -289,9 +302,37 @@ get_sprite (EsScatterRenderer *self,
               cov[j * s->size + i] = (guint8) (c * 255.0 + 0.5);
             }
       }
+
+  /* Row spans: the corners of the square are empty, so skip them. */
+  s->span = g_new0 (guint8, SUB * SUB * s->size * 2);
+  for (int k = 0; k < SUB * SUB; k++)
+    for (int j = 0; j < s->size; j++)
+      {
+        const guint8 *row = s->coverage + k * s->size * s->size + j * s->size;
+        guint8 *span = s->span + (k * s->size + j) * 2;
+        int first = s->size, last = 0;
+
+        for (int i = 0; i < s->size; i++)
+          if (row[i] != 0)
+            {
+              first = MIN (first, i);
+              last = i + 1;
+            }
+        span[0] = (guint8) MIN (first, last);
+        span[1] = (guint8) last;
+      }
   self->sprites[q] = s;
 
   return s;
+}
+
+/* floor () without the libm call: this runs several times per point. */
+static inline int
+fast_floor (double v)
+{
+  int i = (int) v;
+
+  return i - (v < i);
 }
 
 /* p * a / 256 for all four premultiplied channels at once. */
@@ -324,35 +365,28 @@ splat (guint32       *pixels,
        double         sy,
        guint32        color)
 {
-  int ix = (int) floor (sx);
-  int iy = (int) floor (sy);
-  int fx = (int) ((sx - ix) * SUB);
-  int fy = (int) ((sy - iy) * SUB);
-  const guint8 *cov = s->coverage + (MIN (fy, SUB - 1) * SUB + MIN (fx, SUB - 1)) * s->size * s->size;
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
+  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
+  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
+  int k = fy * SUB + fx;
+  const guint8 *cov = s->coverage + k * s->size * s->size;
+  const guint8 *span = s->span + k * s->size * 2;
   int x0 = ix - s->radius;
   int y0 = iy - s->radius;
-  int i0 = 0, j0 = 0, i1 = s->size, j1 = s->size;
-
-  if (x0 < 0)
-    i0 = -x0;
-  if (y0 < 0)
-    j0 = -y0;
-  if (x0 + i1 > width)
-    i1 = width - x0;
-  if (y0 + j1 > height)
-    j1 = height - y0;
+  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
+  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
 
   for (int j = j0; j < j1; j++)
     {
       guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
       const guint8 *c = cov + j * s->size;
+      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
 
-      for (int i = i0; i < i1; i++)
+      for (int i = a0; i < a1; i++)
         {
           guint32 a = c[i];
 
-          if (a == 0)
-            continue;
           row[i] = over (scale_pixel (color, a + (a >> 7)), row[i]);
         }
     }
@@ -373,8 +407,8 @@ splat_depth (guint32       *pixels,
              float          depth,
              guint32        color)
 {
-  int ix = (int) floor (sx);
-  int iy = (int) floor (sy);
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
   int fx = (int) ((sx - ix) * SUB);
   int fy = (int) ((sy - iy) * SUB);
   const guint8 *cov = s->coverage + (MIN (fy, SUB - 1) * SUB + MIN (fx, SUB - 1)) * s->size * s->size;
@@ -693,6 +727,345 @@ draw_underlay (cairo_t             *cr,
 
 /* ---- points: raster back-end ----------------------------------------- */
 
+/* Big N: count the points per pixel, spread the counts by a (2R+1)^2 box
+ * (two running sums, so the cost does not depend on N or the marker
+ * size), and map every pixel's count c to alpha 1 - (1 - a)^c: what c
+ * overlapping markers would give, at a fixed cost per pixel plus a few
+ * nanoseconds per point instead of a sprite per point.  With colours,
+ * a pixel takes the colour of the last point that landed on it, or else
+ * of the nearest such pixel in the box (spread along with the counts).
+ */
+static void
+render_points_density (EsScatterRenderer     *self,
+                       guint32               *pixels,
+                       int                    stride_px,
+                       int                    width,
+                       int                    height,
+                       EsScatterData         *data,
+                       const EsViewTransform *t,
+                       const EsPlotStyle     *style)
+{
+  gsize n = es_scatter_data_get_n_visible (data);
+  const float *xyz = es_scatter_data_get_sorted_xyz (data);
+  const guint16 *keys = es_scatter_data_get_sorted_keys (data);
+  gboolean colored = es_scatter_data_get_color_mode (data) != ES_SCATTER_COLOR_NONE;
+  gsize n_pixels = (gsize) width * height;
+  int radius = (int) ((MAX (style->point_size, 1.0) - 1) / 2 + 0.5);
+  guint8 alpha_of[256];
+  double a = CLAMP (style->opacity, 0.0, 1.0);
+  g_autofree guint32 *opaque = NULL;
+  g_autofree int *vpos = g_new (int, width);
+  g_autofree guint16 *vkey = g_new0 (guint16, width);
+  guint n_keys = n_color_keys (data);
+  guint16 *dens, *hsum, *key_at, *hkey;
+  guint32 *rows;
+
+  if (self->density_len < n_pixels)
+    {
+      g_free (self->density);
+      g_free (self->hsum);
+      g_free (self->key_at);
+      g_free (self->hkey);
+      self->density = g_new (guint16, n_pixels);
+      self->hsum = g_new (guint16, n_pixels);
+      self->key_at = g_new (guint16, n_pixels);
+      self->hkey = g_new (guint16, n_pixels);
+      self->density_len = n_pixels;
+    }
+  /* The width can change at the same pixel count. */
+  self->box_rows = g_renew (guint32, self->box_rows, width + 1);
+  dens = self->density;
+  hsum = self->hsum;
+  key_at = self->key_at;
+  hkey = self->hkey;
+  rows = self->box_rows;
+  memset (dens, 0, n_pixels * sizeof (guint16));
+
+  for (guint c = 0; c < 256; c++)
+    alpha_of[c] = (guint8) CLAMP ((1 - pow (1 - a, c)) * 255 + 0.5, 0, 255);
+  /* Opaque colours per key; the last slot for rows without one. */
+  opaque = g_new (guint32, n_keys + 1);
+  for (guint k = 0; k <= n_keys; k++)
+    {
+      double rgb[3];
+
+      key_color (data, k < n_keys ? (guint16) k : KEY_NONE, rgb);
+      opaque[k] = pack_premultiplied (rgb, 1.0);
+    }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double sx = t->ax * xyz[3 * i] + t->bx;
+      double sy = t->ay * xyz[3 * i + 1] + t->by;
+      gsize at;
+
+      if (!(sx >= 0 && sy >= 0 && sx < width && sy < height))
+        continue;
+      at = (gsize) sy * width + (gsize) sx;
+      if (dens[at] < 255)
+        dens[at]++;
+      if (colored)
+        key_at[at] = MIN (keys[i], n_keys);
+    }
+
+  /* Horizontal box sums, row by row (counts are capped at 255, so a sum
+   * of up to 2R+1 of them fits), with the latest coloured pixel.
+   */
+  for (int y = 0; y < height; y++)
+    {
+      const guint16 *in = dens + (gsize) y * width;
+      const guint16 *kin = key_at + (gsize) y * width;
+      guint16 *out = hsum + (gsize) y * width;
+      guint16 *kout = hkey + (gsize) y * width;
+      guint32 acc = 0;
+      int last = -1;
+
+      for (int x = 0; x < MIN (radius, width); x++)
+        {
+          acc += in[x];
+          if (in[x] != 0)
+            last = x;
+        }
+      for (int x = 0; x < width; x++)
+        {
+          if (x + radius < width)
+            {
+              acc += in[x + radius];
+              if (in[x + radius] != 0)
+                last = x + radius;
+            }
+          out[x] = (guint16) MIN (acc, 65535);
+          if (colored && acc != 0)
+            kout[x] = in[x] != 0 ? kin[x] : kin[last];
+          if (x - radius >= 0)
+            acc -= in[x - radius];
+        }
+    }
+
+  /* Vertical box sums as a running sum of rows, then colour. */
+  memset (rows, 0, (width + 1) * sizeof (guint32));
+  for (int x = 0; x < width; x++)
+    vpos[x] = -1;
+  for (int y = 0; y < MIN (radius, height); y++)
+    for (int x = 0; x < width; x++)
+      {
+        rows[x] += hsum[(gsize) y * width + x];
+        if (hsum[(gsize) y * width + x] != 0)
+          {
+            vpos[x] = y;
+            vkey[x] = hkey[(gsize) y * width + x];
+          }
+      }
+  for (int y = 0; y < height; y++)
+    {
+      guint32 *dst = pixels + (gsize) y * stride_px;
+      const guint16 *here = hsum + (gsize) y * width;
+      const guint16 *khere = hkey + (gsize) y * width;
+      const guint16 *add = y + radius < height ? hsum + (gsize) (y + radius) * width : NULL;
+      const guint16 *kadd = y + radius < height ? hkey + (gsize) (y + radius) * width : NULL;
+      const guint16 *sub = y - radius >= 0 ? hsum + (gsize) (y - radius) * width : NULL;
+
+      if (add != NULL)
+        for (int x = 0; x < width; x++)
+          {
+            rows[x] += add[x];
+            if (colored && add[x] != 0)
+              {
+                vpos[x] = y + radius;
+                vkey[x] = kadd[x];
+              }
+          }
+      for (int x = 0; x < width; x++)
+        {
+          guint32 c = rows[x];
+
+          if (c != 0)
+            {
+              guint32 al = alpha_of[MIN (c, 255)];
+              guint32 color = !colored ? opaque[0] : opaque[here[x] != 0 ? khere[x] : vkey[x]];
+
+              dst[x] = over (scale_pixel (color, al + (al >> 7)), dst[x]);
+            }
+        }
+      if (sub != NULL)
+        for (int x = 0; x < width; x++)
+          rows[x] -= sub[x];
+    }
+}
+
+#define BAND_ROWS 8
+
+static gboolean
+use_density (EsScatterRenderer   *self,
+             EsScatterData       *data,
+             const EsViewport    *vp)
+{
+  return !vp->three_d && es_scatter_data_get_n_visible (data) >= self->density_threshold;
+}
+
+/* Background, grid and points of the 2D sprite path, one band of rows at
+ * a time.  The points are first bucketed by band (a counting sort: two
+ * linear passes), then each band is cleared just before its points are
+ * blended in, so the pixels they touch are still in the cache; clearing
+ * the whole surface first and splatting afterwards makes nearly every
+ * point a cache miss.
+ */
+static void
+render_points_banded (EsScatterRenderer   *self,
+                      guint32             *pixels,
+                      int                  stride_px,
+                      int                  width,
+                      int                  height,
+                      EsScatterData       *data,
+                      const EsViewport    *vp,
+                      const EsPlotStyle   *style)
+{
+  gsize n = es_scatter_data_get_n_visible (data);
+  const float *xyz = es_scatter_data_get_sorted_xyz (data);
+  const guint16 *keys = es_scatter_data_get_sorted_keys (data);
+  g_autofree guint32 *lut = NULL;
+  g_autofree guint32 *band_start = NULL;
+  g_autofree int *grid_x = NULL;
+  g_autofree guint8 *grid_row = NULL;
+  g_autofree guint32 *plain_line = NULL;
+  g_autofree guint32 *grid_line = NULL;
+  guint32 missing, background, grid;
+  guint n_keys;
+  EsViewTransform t;
+  const Sprite *sprite = get_sprite (self, MAX (style->point_size, 0.5));
+  double margin = sprite->radius + 1;
+  int n_bands = (height + BAND_ROWS - 1) / BAND_ROWS;
+  gsize n_pixels = (gsize) width * height;
+  double a = CLAMP (style->opacity, 0.0, 1.0);
+  /* After this many points centred in one pixel it is opaque to 1/255:
+   * more add nothing visible there, so they are skipped.
+   */
+  guint saturation = a >= 0.999 ? 1 : a <= 0.02 ? 255
+                     : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
+  guint n_grid_x = 0;
+  int filled = 0;
+
+  lut = build_lut (data, style, &n_keys, &missing);
+  es_viewport_get_transform (vp, &t);
+  background = pack_premultiplied (style->background, style->background[3]);
+
+  /* The grid, as the Cairo underlay would draw it: 1 px lines at the
+   * floor of each tick position.
+   */
+  grid = over (pack_premultiplied (style->grid, style->grid[3]), background);
+  grid_x = g_new (int, 64);
+  grid_row = g_new0 (guint8, height);
+  if (style->show_axes)
+    {
+      double values[64], pos[64], step;
+      guint nt;
+
+      nt = compute_ticks (data, vp, 0, values, pos, G_N_ELEMENTS (values), &step);
+      for (guint i = 0; i < nt; i++)
+        if (floor (pos[i]) >= 0 && floor (pos[i]) < width)
+          grid_x[n_grid_x++] = (int) floor (pos[i]);
+      nt = compute_ticks (data, vp, 1, values, pos, G_N_ELEMENTS (values), &step);
+      for (guint i = 0; i < nt; i++)
+        if (floor (pos[i]) >= 0 && floor (pos[i]) < height)
+          grid_row[(int) floor (pos[i])] = 1;
+    }
+
+  /* Two template rows, copied with memcpy (much faster than a loop of
+   * stores): the background crossed by the vertical grid lines, and a
+   * horizontal grid line.
+   */
+  plain_line = g_new (guint32, width);
+  grid_line = g_new (guint32, width);
+  for (int x = 0; x < width; x++)
+    {
+      plain_line[x] = background;
+      grid_line[x] = grid;
+    }
+  for (guint g = 0; g < n_grid_x; g++)
+    plain_line[grid_x[g]] = grid;
+
+  if (self->band_len < n)
+    {
+      g_free (self->band_xy);
+      g_free (self->band_color);
+      self->band_xy = g_new (float, 2 * n);
+      self->band_color = g_new (guint32, n);
+      self->band_len = n;
+    }
+  /* Few points per pixel on average: nothing saturates, skip the count. */
+  if (n < n_pixels / 8)
+    saturation = G_MAXUINT;
+  else
+    {
+      if (self->hits_len < n_pixels)
+        {
+          g_free (self->hits);
+          self->hits = g_new (guint8, n_pixels);
+          self->hits_len = n_pixels;
+        }
+      memset (self->hits, 0, n_pixels);
+    }
+
+  /* Count per band, then place: points keep their spatial order within
+   * a band.
+   */
+  band_start = g_new0 (guint32, n_bands + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      double sx = t.ax * xyz[3 * i] + t.bx;
+      double sy = t.ay * xyz[3 * i + 1] + t.by;
+
+      if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+        continue;
+      band_start[CLAMP (fast_floor (sy) / BAND_ROWS, 0, n_bands - 1) + 1]++;
+    }
+  for (int b = 0; b < n_bands; b++)
+    band_start[b + 1] += band_start[b];
+  {
+    g_autofree guint32 *fill = g_memdup2 (band_start, sizeof (guint32) * (n_bands + 1));
+
+    for (gsize i = 0; i < n; i++)
+      {
+        double sx = t.ax * xyz[3 * i] + t.bx;
+        double sy = t.ay * xyz[3 * i + 1] + t.by;
+        guint32 pos;
+
+        if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+          continue;
+        pos = fill[CLAMP (fast_floor (sy) / BAND_ROWS, 0, n_bands - 1)]++;
+        self->band_xy[2 * pos] = (float) sx;
+        self->band_xy[2 * pos + 1] = (float) sy;
+        self->band_color[pos] = keys[i] < n_keys ? lut[keys[i]] : missing;
+      }
+  }
+
+  for (int b = 0; b < n_bands; b++)
+    {
+      /* Clear every row a sprite of this band can reach. */
+      int need = MIN (height, (b + 1) * BAND_ROWS + sprite->radius + 1);
+
+      for (; filled < need; filled++)
+        memcpy (pixels + (gsize) filled * stride_px, grid_row[filled] ? grid_line : plain_line,
+                (gsize) width * sizeof (guint32));
+
+      for (guint32 k = band_start[b]; k < band_start[b + 1]; k++)
+        {
+          double sx = self->band_xy[2 * k];
+          double sy = self->band_xy[2 * k + 1];
+
+          if (saturation != G_MAXUINT && sx >= 0 && sy >= 0 && sx < width && sy < height)
+            {
+              guint8 *h = self->hits + (gsize) sy * width + (gsize) sx;
+
+              if (*h >= saturation)
+                continue;
+              (*h)++;
+            }
+          splat (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
+        }
+    }
+}
+
 static void
 render_points_raster (EsScatterRenderer   *self,
                       cairo_surface_t     *image,
@@ -712,51 +1085,12 @@ render_points_raster (EsScatterRenderer   *self,
   guint n_keys;
   EsViewTransform t;
   double diameter = MAX (style->point_size, 0.5);
-  const Sprite *sprite = get_sprite (self, diameter);
-  double margin = sprite->radius + 1;
 
   lut = build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
 
-  if (!vp->three_d)
-    {
-      gsize n_pixels = (gsize) width * height;
-      double a = CLAMP (style->opacity, 0.0, 1.0);
-      /* After this many points centred in one pixel it is opaque to 1/255:
-       * more add nothing visible there, so they are skipped.  With big N
-       * (a million words pile up in the middle) most points end here.
-       */
-      guint saturation = a >= 0.999 ? 1 : a <= 0.02 ? 255
-                         : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
-
-      if (self->hits_len < n_pixels)
-        {
-          g_free (self->hits);
-          self->hits = g_new (guint8, n_pixels);
-          self->hits_len = n_pixels;
-        }
-      memset (self->hits, 0, n_pixels);
-
-      for (gsize i = 0; i < n; i++)
-        {
-          double sx = t.ax * xyz[3 * i] + t.bx;
-          double sy = t.ay * xyz[3 * i + 1] + t.by;
-          guint16 key = keys[i];
-
-          if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
-            continue;
-          if (sx >= 0 && sy >= 0 && sx < width && sy < height)
-            {
-              guint8 *h = self->hits + (gsize) sy * width + (gsize) sx;
-
-              if (*h >= saturation)
-                continue;
-              (*h)++;
-            }
-          splat (pixels, stride_px, width, height, sprite, sx, sy,
-                 key < n_keys ? lut[key] : missing);
-        }
-    }
+  if (use_density (self, data, vp))
+    render_points_density (self, pixels, stride_px, width, height, data, &t, style);
   else
     {
       guint32 background = pack_premultiplied (style->background, 1.0);
@@ -890,18 +1224,27 @@ render_points_vector (cairo_t             *cr,
       es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], &sx, &sy, &depth);
       if (vp->three_d)
         {
-          double f = CLAMP ((depth - near) / (far - near), 0, 1) * 150.0 / 256.0;
+          /* The fog in the raster's levels: points in depth order mostly
+           * share one with the previous point, so they share a path.
+           */
+          int level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
+          int colour = key * FOG_LEVELS + level;
 
           rr = r * depth_size_factor (vp, depth);
-          /* Each point its own colour in 3D: flush every time. */
-          if (in_path > 0)
-            cairo_fill (cr);
-          in_path = 0;
-          key_color (data, key, rgb);
-          for (guint c = 0; c < 3; c++)
-            rgb[c] = rgb[c] * (1 - f) + style->background[c] * f;
-          cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
-                                 style->opacity * (key == KEY_NONE ? 0.6 : 1));
+          if (colour != last_key || in_path >= 256)
+            {
+              double f = level * 150.0 / (FOG_LEVELS - 1) / 256.0;
+
+              if (in_path > 0)
+                cairo_fill (cr);
+              in_path = 0;
+              key_color (data, key, rgb);
+              for (guint c = 0; c < 3; c++)
+                rgb[c] = rgb[c] * (1 - f) + style->background[c] * f;
+              cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
+                                     style->opacity * (key == KEY_NONE ? 0.6 : 1));
+              last_key = colour;
+            }
         }
       else if (key != last_key || in_path >= 256)
         {
@@ -1229,7 +1572,9 @@ try_place_label (EsScatterRenderer *self,
           box.y = CLAMP (cand[0][1], 0, MAX (lc->vp->height - h, 0));
           break;
         }
-      if (occupancy_is_free (self, cand[c][0] - pad, cand[c][1] - pad, w + 2 * pad, h + 2 * pad))
+      if (cand[c][0] >= 0 && cand[c][1] >= 0 &&
+          cand[c][0] + w <= lc->vp->width && cand[c][1] + h <= lc->vp->height &&
+          occupancy_is_free (self, cand[c][0] - pad, cand[c][1] - pad, w + 2 * pad, h + 2 * pad))
         {
           box.x = cand[c][0];
           box.y = cand[c][1];
@@ -1255,8 +1600,17 @@ layout_labels (EsScatterRenderer   *self,
 {
   gsize n = es_scatter_data_get_n_points (lc->data);
   double area = (double) lc->vp->width * lc->vp->height;
-  guint max_labels = (guint) CLAMP (area / (lc->height * lc->height * 40), 10, 800);
+  guint max_labels = (guint) CLAMP (area / (lc->height * lc->height * 25), 10, 1200);
+  /* Regions of the surface with their own share, so the frequent words
+   * in the middle of the cloud do not take every label.
+   */
+  double region = MAX (8 * lc->height, 64);
+  int region_cols = (int) ceil (lc->vp->width / region);
+  int region_rows = (int) ceil (lc->vp->height / region);
+  guint region_cap = (guint) MAX (2, region * region / (lc->height * lc->height * 18));
+  g_autofree guint16 *region_count = g_new0 (guint16, (gsize) region_cols * region_rows);
   guint tries = 0;
+  guint scanned = 0;
 
   /* Always labelled, most important first. */
   if (overlay->selected >= 0)
@@ -1277,15 +1631,24 @@ layout_labels (EsScatterRenderer   *self,
   /* Then by rank while there is room; zooming in spreads the points, so
    * more of them find a free spot.
    */
-  for (gsize row = 0; row < n && self->labels->len < max_labels && tries < LABEL_TRIES; row++)
+  for (gsize row = 0;
+       row < n && self->labels->len < max_labels && tries < LABEL_TRIES && scanned < LABEL_SCAN;
+       row++)
     {
       double sx, sy, depth;
+
+      guint16 *count;
 
       if (!project_row (lc->data, &lc->t, row, &sx, &sy, &depth) ||
           sx < 0 || sy < 0 || sx >= lc->vp->width || sy >= lc->vp->height)
         continue;
+      scanned++;
+      count = &region_count[(int) (sy / region) * region_cols + (int) (sx / region)];
+      if (*count >= region_cap)
+        continue;
       tries++;
-      try_place_label (self, lc, row, FALSE);
+      if (try_place_label (self, lc, row, FALSE))
+        (*count)++;
     }
 }
 
@@ -1348,7 +1711,8 @@ draw_axes_2d (EsScatterRenderer *self,
 
       format_tick (values[i], step, buf, sizeof buf);
       cairo_text_extents (cr, buf, &ext);
-      if (y - fext.ascent < inset || y > lc->vp->height - fext.height * 2 - inset)
+      /* Clear of the axis title above and the x tick labels below. */
+      if (y - fext.ascent < inset + lc->height + 2 * scale || y > lc->vp->height - fext.height * 2 - inset)
         continue;
       occupancy_mark (self, inset, y - fext.ascent, ext.x_advance, fext.height);
       show_text_halo (cr, lc->style, inset, y, buf, lc->style->foreground);
@@ -1465,7 +1829,7 @@ draw_legend (EsScatterRenderer *self,
           cairo_text_extents (cr, es_scatter_data_get_category_name (lc->data, i), &ext);
           w = MAX (w, swatch + 6 * scale + ext.x_advance);
         }
-      g_snprintf (more, sizeof more, "+%u more", n_more);
+      g_snprintf (more, sizeof more, _("+%u more"), n_more);
       h = (n_show + (n_more > 0) + (title != NULL)) * row_h;
     }
   else
@@ -1606,6 +1970,10 @@ es_scatter_renderer_new (void)
   EsScatterRenderer *self = g_new0 (EsScatterRenderer, 1);
 
   self->labels = g_array_new (FALSE, FALSE, sizeof (EsLabelBox));
+  /* Above this many points (one colour, 2D) the density path is faster
+   * than a sprite per point (measured: 1M points in ~10 ms against ~70).
+   */
+  self->density_threshold = 150000;
 
   return self;
 }
@@ -1621,11 +1989,19 @@ es_scatter_renderer_free (EsScatterRenderer *self)
       if (self->sprites[q] != NULL)
         {
           g_free (self->sprites[q]->coverage);
+          g_free (self->sprites[q]->span);
           g_free (self->sprites[q]);
         }
     }
   g_free (self->zbuf);
   g_free (self->hits);
+  g_free (self->band_xy);
+  g_free (self->band_color);
+  g_free (self->density);
+  g_free (self->hsum);
+  g_free (self->key_at);
+  g_free (self->hkey);
+  g_free (self->box_rows);
   g_clear_pointer (&self->width_data, es_scatter_data_unref);
   g_free (self->width_font_family);
   g_free (self->widths);
@@ -1659,24 +2035,34 @@ es_scatter_renderer_render_image (EsScatterRenderer   *self,
   cairo_surface_flush (image);
   pixels = (guint32 *) cairo_image_surface_get_data (image);
   stride_px = cairo_image_surface_get_stride (image) / 4;
-  background = pack_premultiplied (style->background, style->background[3]);
-  for (int y = 0; y < height; y++)
-    {
-      guint32 *row = pixels + (gsize) y * stride_px;
-
-      for (int x = 0; x < width; x++)
-        row[x] = background;
-    }
-  cairo_surface_mark_dirty (image);
-
   cr = cairo_create (image);
-  if (data != NULL)
-    draw_underlay (cr, data, viewport, style);
-  cairo_surface_flush (image);
 
-  if (data != NULL)
-    render_points_raster (self, image, data, viewport, style);
-  cairo_surface_mark_dirty (image);
+  if (data != NULL && !viewport->three_d && !use_density (self, data, viewport))
+    {
+      /* Clears, draws the grid and the points in one sweep. */
+      render_points_banded (self, pixels, stride_px, width, height, data, viewport, style);
+      cairo_surface_mark_dirty (image);
+    }
+  else
+    {
+      background = pack_premultiplied (style->background, style->background[3]);
+      for (int y = 0; y < height; y++)
+        {
+          guint32 *row = pixels + (gsize) y * stride_px;
+
+          for (int x = 0; x < width; x++)
+            row[x] = background;
+        }
+      cairo_surface_mark_dirty (image);
+
+      if (data != NULL)
+        {
+          draw_underlay (cr, data, viewport, style);
+          cairo_surface_flush (image);
+          render_points_raster (self, image, data, viewport, style);
+          cairo_surface_mark_dirty (image);
+        }
+    }
 
   if (data != NULL)
     {
@@ -1799,6 +2185,15 @@ es_scatter_renderer_draw_interaction (EsScatterRenderer *self,
       cairo_show_text (cr, word);
     }
   cairo_restore (cr);
+}
+
+void
+es_scatter_renderer_set_density_threshold (EsScatterRenderer *self,
+                                           gsize              n_points)
+{
+  g_return_if_fail (self != NULL);
+
+  self->density_threshold = n_points;
 }
 
 const EsLabelBox *

@@ -360,6 +360,52 @@ test_cli_raw_bytes_shape (void)
   g_rmdir (dir);
 }
 
+static guint32
+read_be32 (const guchar *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static void
+test_cli_render (void)
+{
+  g_autofree char *sample = sample_path ();
+  g_autofree char *dir = g_dir_make_tmp ("es-cli-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "plot.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "plot.svg", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.png", NULL);
+  g_autofree guchar *contents = NULL;
+  g_auto(RunResult) r1 = { 0 };
+  g_auto(RunResult) r2 = { 0 };
+  g_auto(RunResult) r3 = { 0 };
+  gsize len;
+
+  g_test_summary ("render writes a PNG of the asked size, an SVG, and no file on error");
+
+  run_cli (&r1, "render", sample, "--3d", "--azimuth", "40", "--highlight", "gold",
+           "--width", "640", "--height", "400", "--output", png, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_true (g_file_get_contents (png, (char **) &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 33);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_assert_cmpmem (contents + 12, 4, "IHDR", 4);
+  g_assert_cmpuint (read_be32 (contents + 16), ==, 640);
+  g_assert_cmpuint (read_be32 (contents + 20), ==, 400);
+
+  run_cli (&r2, "render", sample, "--method", "svd", "--components", "2,3", "--output", svg, NULL);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+
+  run_cli (&r3, "render", sample, "--highlight", "nosuchwordanywhere", "--output", missing, NULL);
+  g_assert_cmpint (r3.status, ==, 1);
+  g_assert_nonnull (strstr (r3.err, "nosuchwordanywhere"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  g_unlink (png);
+  g_unlink (svg);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +420,7 @@ main (int   argc,
   g_test_add_func ("/cli/project/identity", test_cli_project_identity);
   g_test_add_func ("/cli/locale/decimal-comma", test_cli_decimal_comma_locale);
   g_test_add_func ("/cli/info/raw-bytes", test_cli_raw_bytes_shape);
+  g_test_add_func ("/cli/render/files", test_cli_render);
   g_test_add_func ("/cli/evaluate/gensim", test_cli_evaluate_matches_gensim);
   g_test_add_func ("/cli/project/sklearn", test_cli_project_pca_matches_sklearn);
 

@@ -10,8 +10,11 @@
 #include "es-render-command.h"
 
 #include "es-engine-error.h"
+#include "es-neighbors.h"
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
+
+#define ES_RENDER_N_NEIGHBORS 10
 
 gboolean
 es_render_file (const char                 *input,
@@ -37,6 +40,8 @@ es_render_file (const char                 *input,
   EsPlotOverlay overlay;
   EsViewport viewport;
   double lo[3], hi[3];
+  g_autoptr(GArray) neighbors = NULL;
+  g_autofree guint32 *neighbor_rows = NULL;
   gsize row;
 
   g_return_val_if_fail (input != NULL, FALSE);
@@ -93,6 +98,27 @@ es_render_file (const char                 *input,
           return FALSE;
         }
       overlay.selected = (gint64) row;
+
+      /* As in the app: the word's nearest neighbours in the original
+       * space (cosine) are ringed, linked and labelled.
+       */
+      if (es_embedding_set_is_row_valid (set, row))
+        {
+          g_autofree double *query = g_new (double, es_embedding_set_get_dims (set));
+          const float *vector = es_embedding_set_get_vector (set, row);
+          guint k = MIN (ES_RENDER_N_NEIGHBORS, es_embedding_set_get_n_valid (set) - 1);
+
+          for (gsize j = 0; j < es_embedding_set_get_dims (set); j++)
+            query[j] = vector[j];
+          neighbors = es_neighbors_search (set, query, ES_METRIC_COSINE, k, &row, 1, 0, NULL, error);
+          if (neighbors == NULL)
+            return FALSE;
+          neighbor_rows = g_new (guint32, MAX (neighbors->len, 1));
+          for (guint i = 0; i < neighbors->len; i++)
+            neighbor_rows[i] = g_array_index (neighbors, EsNeighbor, i).row;
+          overlay.highlighted = neighbor_rows;
+          overlay.n_highlighted = neighbors->len;
+        }
     }
 
   es_viewport_init (&viewport, width, height, cz >= 0);

@@ -97,11 +97,6 @@ _es_cli_info (int    argc,
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0)
     goto out;
-  if (argc > 2)
-    {
-      status = _es_cli_usage_error (command, "unexpected argument '%s'", argv[2]);
-      goto out;
-    }
 
   if (!(set = _es_cli_load (argv[1], &common, &error)))
     {

@@ -178,11 +178,6 @@ _es_cli_analogy (int    argc,
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 4)) >= 0)
     goto out;
-  if (argc > 5)
-    {
-      status = _es_cli_usage_error (command, "unexpected argument '%s'", argv[5]);
-      goto out;
-    }
   if (k <= 0 || restrict_rows < 0)
     {
       status = _es_cli_usage_error (command, k <= 0 ? "-k must be at least 1" : "--restrict must not be negative");
@@ -229,11 +224,6 @@ _es_cli_similarity (int    argc,
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 3)) >= 0)
     goto out;
-  if (argc > 4)
-    {
-      status = _es_cli_usage_error (command, "unexpected argument '%s'", argv[4]);
-      goto out;
-    }
 
   if (!(set = _es_cli_load (argv[1], &common, &error)) ||
       !es_neighbors_similarity (set, argv[2], argv[3], &cosine, &error))

@@ -29,6 +29,7 @@ typedef struct
   const char *summary;
   const char *description;  /* shown after the options in --help */
   int       (*run) (int argc, char **argv);
+  gboolean    variadic;     /* the last parameter may span several arguments */
 } EsCliCommand;
 
 const EsCliCommand *_es_cli_find_command (const char *name);

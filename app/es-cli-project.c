@@ -189,11 +189,6 @@ _es_cli_project (int    argc,
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0)
     goto out;
-  if (argc > 2)
-    {
-      status = _es_cli_usage_error (command, "unexpected argument '%s'", argv[2]);
-      goto out;
-    }
   if (method_name != NULL && !es_method_from_string (method_name, &options.method))
     {
       status = _es_cli_usage_error (command, "unknown method '%s' (pca, svd, axes or identity)", method_name);

@@ -54,11 +54,6 @@ _es_cli_render (int    argc,
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0)
     goto out;
-  if (argc > 2)
-    {
-      status = _es_cli_usage_error (command, "unexpected argument '%s'", argv[2]);
-      goto out;
-    }
   if (output == NULL)
     {
       status = _es_cli_usage_error (command, "--output FILE is required (.png, .svg or .pdf)");

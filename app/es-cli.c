@@ -22,7 +22,7 @@ static const EsCliCommand commands[] = {
     "or '\"new york\"'. Neighbours are computed in the original space, over all rows,\n"
     "excluding the query's own words.\n\n"
     "Scores: cosine similarity (descending) for cosine, euclidean distance (ascending) for\n"
-    "euclidean, dot product (descending) for dot.", _es_cli_neighbors },
+    "euclidean, dot product (descending) for dot.", _es_cli_neighbors, TRUE },
   { "analogy", "FILE A B C", "Solve 'A is to B as C is to ?' (B - A + C)",
     "The order is that of questions-words.txt. Example:\n"
     "  embedscope analogy vectors.txt man king woman      -> queen\n\n"
@@ -194,6 +194,8 @@ _es_cli_parse (GOptionContext     *context,
   /* (*argv)[0] is the command name itself. */
   if (*argc - 1 < n_positional)
     return _es_cli_usage_error (command, "missing %s", command->parameters);
+  if (*argc - 1 > n_positional && !command->variadic)
+    return _es_cli_usage_error (command, "unexpected argument '%s'", (*argv)[n_positional + 1]);
   if (common->limit < 0)
     return _es_cli_usage_error (command, "--limit must be a positive number of rows");
   if (common->shape != NULL)

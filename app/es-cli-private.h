@@ -48,6 +48,10 @@ int             _es_cli_usage_error      (const EsCliCommand *command,
                                           ...) G_GNUC_PRINTF (2, 3);
 int             _es_cli_input_error      (const char         *path,
                                           const GError       *error);
+gboolean        _es_cli_parse_components (const char         *text,
+                                          guint              *components,
+                                          guint               max_components,
+                                          guint              *n_components);
 void            _es_cli_load_options     (const EsCliCommon  *common,
                                           EsLoadOptions      *options);
 EsEmbeddingSet *_es_cli_load             (const char         *path,

@@ -14,31 +14,6 @@
 
 #define MAX_COMPONENTS 64
 
-/* "1,2,3" -> {0, 1, 2}; components are 1-based on the command line. */
-static gboolean
-parse_components (const char *text,
-                  guint      *components,
-                  guint      *n_components)
-{
-  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-  guint n = g_strv_length (parts);
-
-  if (n < 1 || n > MAX_COMPONENTS)
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      guint64 value;
-
-      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, G_MAXUINT, &value, NULL))
-        return FALSE;
-      components[i] = value - 1;
-    }
-  *n_components = n;
-
-  return TRUE;
-}
-
 static void
 add_doubles_json (EsJsonBuilder *builder,
                   const char    *name,
@@ -194,7 +169,7 @@ _es_cli_project (int    argc,
       status = _es_cli_usage_error (command, "unknown method '%s' (pca, svd, axes or identity)", method_name);
       goto out;
     }
-  if (components_text != NULL && !parse_components (components_text, components, &n_components))
+  if (components_text != NULL && !_es_cli_parse_components (components_text, components, MAX_COMPONENTS, &n_components))
     {
       status = _es_cli_usage_error (command, "--components expects 1-based numbers like 1,2,3, not '%s'",
                                     components_text);

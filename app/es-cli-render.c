@@ -79,25 +79,14 @@ _es_cli_render (int    argc,
   n_components = three_d ? 3 : 2;
   if (components_text != NULL)
     {
-      g_auto(GStrv) parts = g_strsplit (components_text, ",", -1);
+      guint n_given = 0;
 
-      if (g_strv_length (parts) != n_components)
+      if (!_es_cli_parse_components (components_text, components, 3, &n_given) ||
+          n_given != n_components)
         {
-          status = _es_cli_usage_error (command, "--components needs %u numbers%s", n_components,
-                                        three_d ? " with --3d" : "");
+          status = _es_cli_usage_error (command, "--components needs %u 1-based numbers%s, not '%s'",
+                                        n_components, three_d ? " with --3d" : "", components_text);
           goto out;
-        }
-      for (guint i = 0; i < n_components; i++)
-        {
-          guint64 value;
-
-          if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, G_MAXUINT, &value, NULL))
-            {
-              status = _es_cli_usage_error (command, "--components expects 1-based numbers, not '%s'",
-                                            components_text);
-              goto out;
-            }
-          components[i] = value - 1;
         }
     }
 

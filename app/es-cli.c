@@ -214,6 +214,32 @@ _es_cli_parse (GOptionContext     *context,
   return -1;
 }
 
+/* "1,2,3" -> {0, 1, 2}; components are 1-based on the command line. */
+gboolean
+_es_cli_parse_components (const char *text,
+                          guint      *components,
+                          guint       max_components,
+                          guint      *n_components)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  guint n = g_strv_length (parts);
+
+  if (n < 1 || n > max_components)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, G_MAXUINT, &value, NULL))
+        return FALSE;
+      components[i] = value - 1;
+    }
+  *n_components = n;
+
+  return TRUE;
+}
+
 /* Every input error names the file it is about: loader errors already
  * start with it, others (an unknown word, k too large) get it here.
  */

@@ -39,7 +39,12 @@ void          es_projection_options_init (EsProjectionOptions *options);
 
 /* Rows that are not valid (NaN/Inf) are left out of the fit and get NaN
  * coordinates.  Component signs follow one documented rule: the entry of
- * largest magnitude of every component vector is positive.
+ * largest magnitude of every component vector is positive (on a tie, the
+ * first such entry); custom axes keep the direction of their expression.
+ * Pre-processing is never implicit: @normalize first, then @center (PCA
+ * always centres).  Custom axes are evaluated on the pre-processed words.
+ * BLAS runs with the thread count the application set (OPENBLAS_NUM_THREADS
+ * or openblas_set_num_threads()); the engine never changes it.
  */
 EsProjection *es_projection_compute        (EsEmbeddingSet             *set,
                                             const EsProjectionOptions  *options,

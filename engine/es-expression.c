@@ -7,11 +7,12 @@
 
 #include "config.h"
 
-#include <math.h>
-#include <string.h>
+#include "es-expression.h"
 
 #include "es-engine-error.h"
-#include "es-expression.h"
+
+#include <math.h>
+#include <string.h>
 
 /* Grammar details beyond the header:
  *
@@ -289,8 +290,11 @@ parse_term (Parser  *parser,
   Term term = { 0 };
 
   skip_space (parser);
+  start = parser->p;
   if (scan_weight (parser, &number))
     {
+      if (!isfinite (number))
+        return parse_error (parser, start, error, "weight out of range");
       weight *= number;
       skip_space (parser);
     }

@@ -19,6 +19,22 @@ G_BEGIN_DECLS
  * A word is a run of bytes up to whitespace or one of + - * ( ) , " ; inside
  * double quotes anything goes (\" and \\ escape).  avg(a, b, c) weighs each
  * argument 1/n.  The parsed result is a flat list of (word, weight) terms.
+ *
+ * In detail:
+ *  - exactly one sign between two terms ("a - - b" is an error); U+2212
+ *    MINUS SIGN is the same as '-';
+ *  - a number is digits with an optional '.' and exponent ("2", "0.5",
+ *    ".25", "1e-3"), read locale-independently; it is a weight only when
+ *    '*' follows, otherwise it is an ordinary word ("1990", "3rd");
+ *  - "avg" is the function only when '(' follows; its arguments are full
+ *    expressions and the weight in front of avg multiplies them all; quote
+ *    it ("avg") to mean the word;
+ *  - whitespace between tokens is ignored;
+ *  - columns count characters from 1; a term's column is where its word
+ *    (or its opening quote) starts.
+ * Syntax errors are ES_ENGINE_ERROR_EXPRESSION, "expected a word at column
+ * 7"; unknown words ES_ENGINE_ERROR_UNKNOWN_WORD, "unknown word 'foo' at
+ * column 7".
  */
 EsExpression *es_expression_parse            (const char          *text,
                                               GError             **error);
@@ -40,7 +56,9 @@ gboolean      es_expression_resolve          (const EsExpression  *self,
                                               gsize               *rows,
                                               GError             **error);
 /* sum of weight * v(word), in double; with @unit_terms each word vector is
- * first scaled to unit length (gensim's most_similar does that).
+ * first scaled to unit length (gensim's most_similar does that; a zero
+ * vector stays zero).  Words resolve exactly, then ignoring case; a word
+ * whose row holds NaN or Inf is ES_ENGINE_ERROR_NUMERIC.
  */
 gboolean      es_expression_evaluate         (const EsExpression  *self,
                                               EsEmbeddingSet      *set,

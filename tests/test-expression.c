@@ -172,6 +172,7 @@ test_expression_syntax_errors (void)
   assert_parse_error ("a)", "unexpected ')' at column 2");
   assert_parse_error ("a * b", "expected '+' or '-' at column 3");
   assert_parse_error ("0.5*", "expected a word at column 5 (end of expression)");
+  assert_parse_error ("a + 1e999*b", "weight out of range at column 5");
   assert_parse_error ("\xc3\xa9 \xe2\x88\x92 (", "expected a word at column 5");
 }
 

@@ -1,0 +1,104 @@
+/* es-render-command.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-render-command"
+
+#include "config.h"
+
+#include "es-render-command.h"
+
+#include "es-engine-error.h"
+#include "es-scatter-data.h"
+#include "es-scatter-renderer.h"
+
+gboolean
+es_render_file (const char                 *input,
+                const EsLoadOptions        *load_options,
+                const EsProjectionOptions  *projection_options,
+                guint                       cx,
+                guint                       cy,
+                gint                        cz,
+                double                      azimuth,
+                double                      elevation,
+                const char                 *highlight_word,
+                const char                 *output,
+                int                         width,
+                int                         height,
+                GError                    **error)
+{
+  g_autoptr(EsEmbeddingSet) set = NULL;
+  g_autoptr(EsProjection) projection = NULL;
+  g_autoptr(EsScatterData) data = NULL;
+  EsProjectionOptions options;
+  EsPlotFormat format;
+  EsPlotStyle style;
+  EsPlotOverlay overlay;
+  EsViewport viewport;
+  double lo[3], hi[3];
+  gsize row;
+
+  g_return_val_if_fail (input != NULL, FALSE);
+  g_return_val_if_fail (output != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Check what needs no work first: a typo should not cost a PCA. */
+  if (!es_plot_format_from_path (output, &format))
+    {
+      g_autofree char *display = g_filename_display_name (output);
+
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "%s: unknown image format: use .png, .svg or .pdf", display);
+      return FALSE;
+    }
+  if (width <= 0 || height <= 0 || width > 32768 || height > 32768)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "invalid image size %d × %d", width, height);
+      return FALSE;
+    }
+
+  set = es_loader_load_path (input, load_options, NULL, NULL, NULL, error);
+  if (set == NULL)
+    return FALSE;
+
+  if (projection_options != NULL)
+    options = *projection_options;
+  else
+    es_projection_options_init (&options);
+  /* Enough components for the ones asked for. */
+  if (options.method == ES_METHOD_PCA || options.method == ES_METHOD_SVD)
+    options.n_components = MAX (options.n_components,
+                                 MAX (MAX (cx, cy), cz >= 0 ? (guint) cz : 0) + 1);
+
+  projection = es_projection_compute (set, &options, NULL, NULL, NULL, error);
+  if (projection == NULL)
+    return FALSE;
+
+  data = es_scatter_data_new_from_projection (set, projection, cx, cy, cz, error);
+  if (data == NULL)
+    return FALSE;
+
+  es_plot_style_init (&style, FALSE);
+  es_plot_overlay_init (&overlay);
+  if (highlight_word != NULL)
+    {
+      if (!es_scatter_data_lookup (data, highlight_word, &row))
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_UNKNOWN_WORD,
+                       "“%s” is not in the vocabulary", highlight_word);
+          return FALSE;
+        }
+      overlay.selected = (gint64) row;
+    }
+
+  es_viewport_init (&viewport, width, height, cz >= 0);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&viewport, lo, hi, 24);
+  if (cz >= 0)
+    es_viewport_set_angles (&viewport, azimuth, elevation);
+
+  return es_scatter_renderer_export (data, &viewport, &style, &overlay, output, format,
+                                     width, height, error);
+}

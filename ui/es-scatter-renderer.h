@@ -1,0 +1,134 @@
+/* es-scatter-renderer.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <cairo.h>
+
+#include "es-scatter-data.h"
+#include "es-viewport.h"
+
+G_BEGIN_DECLS
+
+typedef struct _EsScatterRenderer EsScatterRenderer;
+
+typedef enum
+{
+  ES_PLOT_FORMAT_PNG,
+  ES_PLOT_FORMAT_SVG,
+  ES_PLOT_FORMAT_PDF,
+} EsPlotFormat;
+
+/* By the extension (case-insensitive); FALSE for anything else. */
+gboolean es_plot_format_from_path (const char   *path,
+                                   EsPlotFormat *format);
+
+/* How it looks.  Sizes are in surface pixels (points for PDF). */
+typedef struct
+{
+  double      background[4];
+  double      foreground[4];   /* text, axes, the selection ring */
+  double      grid[4];
+  double      accent[4];       /* neighbours, links, analogy arrows */
+  double      point_size;      /* diameter */
+  double      opacity;         /* of one point, 0..1 */
+  double      font_size;
+  const char *font_family;
+  gboolean    show_labels;
+  gboolean    show_axes;
+  gboolean    show_legend;
+} EsPlotStyle;
+
+void es_plot_style_init (EsPlotStyle *style,
+                         gboolean     dark);
+
+/* What is singled out.  Rows are embedding rows; -1 for none. */
+typedef struct
+{
+  gint64         selected;
+  const guint32 *highlighted;     /* neighbours of the selection: ringed, linked, labelled */
+  gsize          n_highlighted;
+  const guint32 *pinned;          /* always labelled */
+  gsize          n_pinned;
+  const guint32 *search_hits;     /* always labelled, squared */
+  gsize          n_search_hits;
+  gint64         analogy[4];      /* a - b + c = result: arrows b->a and c->result */
+} EsPlotOverlay;
+
+void es_plot_overlay_init (EsPlotOverlay *overlay);
+
+/* A placed label, in surface pixels. */
+typedef struct
+{
+  guint32 row;
+  gboolean forced;
+  double  x;
+  double  y;
+  double  width;
+  double  height;
+} EsLabelBox;
+
+/* The renderer keeps only caches (label widths, sprites, depth buffer);
+ * one per widget or export, not shared between threads.
+ */
+EsScatterRenderer *es_scatter_renderer_new          (void);
+void               es_scatter_renderer_free         (EsScatterRenderer    *self);
+
+/* The whole plot.  Raster back-end when @cr targets an ARGB32 image
+ * surface of the viewport's size without a transform (points written as
+ * pixels, Cairo for the rest); vector back-end otherwise (every point a
+ * Cairo path, for SVG/PDF).
+ */
+void               es_scatter_renderer_draw         (EsScatterRenderer    *self,
+                                                     cairo_t              *cr,
+                                                     EsScatterData        *data,
+                                                     const EsViewport     *viewport,
+                                                     const EsPlotStyle    *style,
+                                                     const EsPlotOverlay  *overlay);
+/* The raster back-end on an ARGB32 image surface of the viewport's size. */
+void               es_scatter_renderer_render_image (EsScatterRenderer    *self,
+                                                     cairo_surface_t      *image,
+                                                     EsScatterData        *data,
+                                                     const EsViewport     *viewport,
+                                                     const EsPlotStyle    *style,
+                                                     const EsPlotOverlay  *overlay);
+/* The interactive layer on top: hover ring and word, rubber band
+ * (@box: x0, y0, x1, y1, or NULL).
+ */
+void               es_scatter_renderer_draw_interaction (EsScatterRenderer *self,
+                                                     cairo_t              *cr,
+                                                     EsScatterData        *data,
+                                                     const EsViewport     *viewport,
+                                                     const EsPlotStyle    *style,
+                                                     gint64                hover,
+                                                     const double         *box);
+/* The labels placed by the last draw. */
+const EsLabelBox  *es_scatter_renderer_get_labels   (EsScatterRenderer    *self,
+                                                     gsize                *n_labels);
+
+/* Writes exactly this view at width x height (the view scaled to fit,
+ * sizes scaled with it) atomically: a temporary file in the same folder
+ * renamed over @path, so a failure leaves no partial file and keeps an
+ * existing one.
+ */
+gboolean           es_scatter_renderer_export       (EsScatterData        *data,
+                                                     const EsViewport     *viewport,
+                                                     const EsPlotStyle    *style,
+                                                     const EsPlotOverlay  *overlay,
+                                                     const char           *path,
+                                                     EsPlotFormat          format,
+                                                     int                   width,
+                                                     int                   height,
+                                                     GError              **error);
+
+/* The colours, exposed for legends elsewhere and tests (r, g, b in 0..1). */
+void               es_scatter_renderer_category_color (guint               category,
+                                                     double                rgb[3]);
+void               es_scatter_renderer_gradient_color (double              t,
+                                                     double                rgb[3]);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsScatterRenderer, es_scatter_renderer_free)
+
+G_END_DECLS

@@ -1,0 +1,86 @@
+/* es-scatter-view.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "es-scatter-data.h"
+#include "es-viewport.h"
+
+G_BEGIN_DECLS
+
+#define ES_TYPE_SCATTER_VIEW (es_scatter_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (EsScatterView, es_scatter_view, ES, SCATTER_VIEW, GtkWidget)
+
+GtkWidget     *es_scatter_view_new               (void);
+
+EsScatterData *es_scatter_view_get_data          (EsScatterView  *self);
+void           es_scatter_view_set_data          (EsScatterView  *self,
+                                                  EsScatterData  *data);
+gint64         es_scatter_view_get_selected      (EsScatterView  *self);
+void           es_scatter_view_set_selected      (EsScatterView  *self,
+                                                  gint64          row);
+gboolean       es_scatter_view_get_three_d       (EsScatterView  *self);
+void           es_scatter_view_set_three_d       (EsScatterView  *self,
+                                                  gboolean        three_d);
+double         es_scatter_view_get_point_size    (EsScatterView  *self);
+void           es_scatter_view_set_point_size    (EsScatterView  *self,
+                                                  double          point_size);
+double         es_scatter_view_get_opacity       (EsScatterView  *self);
+void           es_scatter_view_set_opacity       (EsScatterView  *self,
+                                                  double          opacity);
+double         es_scatter_view_get_font_size     (EsScatterView  *self);
+void           es_scatter_view_set_font_size     (EsScatterView  *self,
+                                                  double          font_size);
+gboolean       es_scatter_view_get_show_labels   (EsScatterView  *self);
+void           es_scatter_view_set_show_labels   (EsScatterView  *self,
+                                                  gboolean        show_labels);
+
+/* Rows; copied.  Neighbours are ringed, linked to the selection and
+ * labelled; pinned words and search hits are always labelled.
+ */
+void           es_scatter_view_set_highlighted   (EsScatterView  *self,
+                                                  const guint32  *rows,
+                                                  gsize           n_rows);
+void           es_scatter_view_set_pinned        (EsScatterView  *self,
+                                                  const guint32  *rows,
+                                                  gsize           n_rows);
+const guint32 *es_scatter_view_get_pinned        (EsScatterView  *self,
+                                                  gsize          *n_rows);
+gboolean       es_scatter_view_is_pinned         (EsScatterView  *self,
+                                                  gsize           row);
+void           es_scatter_view_set_search_hits   (EsScatterView  *self,
+                                                  const guint32  *rows,
+                                                  gsize           n_rows);
+/* a - b + c = result; -1 for a missing one, all -1 to clear. */
+void           es_scatter_view_set_analogy       (EsScatterView  *self,
+                                                  gint64          a,
+                                                  gint64          b,
+                                                  gint64          c,
+                                                  gint64          result);
+
+/* The row drawn nearest to widget point (x, y), or -1: a grid lookup, no
+ * scan of all points.
+ */
+gint64         es_scatter_view_lookup_point      (EsScatterView  *self,
+                                                  double          x,
+                                                  double          y);
+/* The camera, in device pixels. */
+void           es_scatter_view_get_viewport      (EsScatterView  *self,
+                                                  EsViewport     *viewport);
+void           es_scatter_view_set_viewport      (EsScatterView  *self,
+                                                  const EsViewport *viewport);
+/* Exactly the current view as PNG, SVG or PDF (by the extension) at
+ * width x height (0: the widget's size), atomically.
+ */
+gboolean       es_scatter_view_export            (EsScatterView  *self,
+                                                  const char     *path,
+                                                  int             width,
+                                                  int             height,
+                                                  GError        **error);
+
+G_END_DECLS

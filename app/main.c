@@ -1,16 +1,16 @@
-/* main.c
+/* main.c: temporary GUI-only entry point (the integrator's main.c
+ * dispatches the CLI subcommands first, then calls es_application_run_gui).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include <stdio.h>
+#include "es-application.h"
 
 int
 main (int   argc,
       char *argv[])
 {
-  printf ("embedscope %s\n", PACKAGE_VERSION);
-  return 0;
+  return es_application_run_gui (argc, argv);
 }

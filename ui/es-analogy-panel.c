@@ -213,9 +213,13 @@ static void
 es_analogy_panel_dispose (GObject *object)
 {
   EsAnalogyPanel *self = (EsAnalogyPanel *)object;
+  GtkWidget *child;
 
   reset (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ES_TYPE_ANALOGY_PANEL);
+  /* Children the template does not bind (the root box) are ours too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->set, es_embedding_set_unref);
 
   G_OBJECT_CLASS (es_analogy_panel_parent_class)->dispose (object);

@@ -72,9 +72,19 @@ static void
 es_axes_editor_dispose (GObject *object)
 {
   EsAxesEditor *self = (EsAxesEditor *)object;
+  GtkWidget *child;
 
+  if (self->x_entry != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->x_entry, self);
+      g_signal_handlers_disconnect_by_data (self->y_entry, self);
+      g_signal_handlers_disconnect_by_data (self->z_entry, self);
+    }
   g_clear_handle_id (&self->debounce_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), ES_TYPE_AXES_EDITOR);
+  /* Children the template does not bind (the root box) are ours too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (es_axes_editor_parent_class)->dispose (object);
 }

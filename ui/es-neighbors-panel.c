@@ -242,12 +242,16 @@ static void
 es_neighbors_panel_dispose (GObject *object)
 {
   EsNeighborsPanel *self = (EsNeighborsPanel *)object;
+  GtkWidget *child;
 
   g_clear_handle_id (&self->debounce_source, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ES_TYPE_NEIGHBORS_PANEL);
+  /* Children the template does not bind (the root box) are ours too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->set, es_embedding_set_unref);
   g_clear_pointer (&self->neighbors, g_array_unref);
 

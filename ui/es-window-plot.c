@@ -204,7 +204,7 @@ _es_window_plot_update_marks (EsWindow *self)
   guint n_terms = 0;
   gint64 a = -1, b = -1, c = -1, result = -1;
 
-  if (self->view_set == NULL || self->set == NULL)
+  if (self->view_set == NULL || self->set == NULL || self->plot == NULL)
     return;
 
   neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "es-window-private.h"
 
@@ -582,6 +583,8 @@ load_ready_cb (GObject      *object,
     g_autoptr(GFile) file = g_file_new_for_path (request->path);
     g_autofree char *uri = g_file_get_uri (file);
 
+    /* The recent manager writes into the data dir, which may not exist yet. */
+    g_mkdir_with_parents (g_get_user_data_dir (), 0700);
     gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
   }
   _es_window_actions_update (self);
@@ -953,7 +956,23 @@ es_window_dispose (GObject *object)
   g_cancellable_cancel (self->dialog_cancellable);
   g_clear_object (&self->dialog_cancellable);
 
+  /* Children may still emit while the template is torn down. */
+  if (self->search != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->search, self);
+      g_signal_handlers_disconnect_by_data (self->plot, self);
+      g_signal_handlers_disconnect_by_data (self->top_n_adjustment, self);
+      g_signal_handlers_disconnect_by_data (self->category_dropdown, self);
+      g_signal_handlers_disconnect_by_data (self->label_dropdown, self);
+      g_signal_handlers_disconnect_by_data (self->color_dropdown, self);
+      g_signal_handlers_disconnect_by_data (self->neighbors_panel, self);
+      g_signal_handlers_disconnect_by_data (self->analogy_panel, self);
+      g_signal_handlers_disconnect_by_data (self->axes_editor, self);
+      g_signal_handlers_disconnect_by_data (self->filter_entry, self);
+    }
+
   gtk_widget_dispose_template (GTK_WIDGET (self), ES_TYPE_WINDOW);
+  g_clear_handle_id (&self->filter_source, g_source_remove);
 
   g_clear_pointer (&self->projection, es_projection_unref);
   g_clear_pointer (&self->view_set, es_embedding_set_unref);
@@ -985,7 +1004,8 @@ es_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_METHOD:
-      g_value_set_string (value, self->method);
+      /* Queried by the property action while the template is built. */
+      g_value_set_string (value, self->method != NULL ? self->method : "pca");
       break;
 
     case PROP_THREE_D:

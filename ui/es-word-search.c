@@ -360,11 +360,17 @@ static void
 es_word_search_dispose (GObject *object)
 {
   EsWordSearch *self = (EsWordSearch *)object;
+  GtkWidget *child;
 
   if (self->index_cancellable != NULL)
     g_cancellable_cancel (self->index_cancellable);
   g_clear_object (&self->index_cancellable);
+  if (self->entry != NULL)
+    g_signal_handlers_disconnect_by_data (self->entry, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ES_TYPE_WORD_SEARCH);
+  /* Children the template does not bind (the root box) are ours too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->words);
   g_clear_pointer (&self->set, es_embedding_set_unref);

@@ -585,7 +585,15 @@ load_ready_cb (GObject      *object,
 
     /* The recent manager writes into the data dir, which may not exist yet. */
     g_mkdir_with_parents (g_get_user_data_dir (), 0700);
-    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+    {
+      GtkRecentData data = { 0 };
+
+      data.display_name = NULL;
+      data.mime_type = (char *) "text/plain";
+      data.app_name = (char *) "Embedscope";
+      data.app_exec = (char *) "embedscope %f";
+      gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+    }
   }
   _es_window_actions_update (self);
 

@@ -1,9 +1,10 @@
 /* take-screenshot.c: the README/AppStream screenshot, made reproducibly
  *
- *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png [WORD] [ANALOGY]
+ *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png \
+ *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d]
  *
- * Opens the main window on the bundled sample, selects a word, solves an
- * analogy and renders the window with GTK's own renderer.
+ * Opens the main window (on the bundled sample by default), selects a
+ * word, solves an analogy and renders the window with GTK's own renderer.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -57,15 +58,36 @@ main (int   argc,
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  const char *word = argc > 2 ? argv[2] : "king";
-  const char *analogy = argc > 3 ? argv[3] : "king - man + woman";
+  g_autofree char *file = NULL;
+  g_autofree char *metadata = NULL;
+  g_autofree char *word = NULL;
+  g_autofree char *analogy = NULL;
+  g_autofree char *method = NULL;
+  gboolean three_d = FALSE;
+  const GOptionEntry entries[] = {
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "Embedding to open", "FILE" },
+    { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, "Metadata TSV to add", "FILE" },
+    { "word", 0, 0, G_OPTION_ARG_STRING, &word, "Word to select", "WORD" },
+    { "analogy", 0, 0, G_OPTION_ARG_STRING, &analogy, "Expression to solve", "EXPR" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "pca, svd, axes or identity", "METHOD" },
+    { "three-d", 0, 0, G_OPTION_ARG_NONE, &three_d, "Show three components", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("OUTPUT.png");
+  g_autoptr(GError) error = NULL;
   EsWindow *window;
   int width, height;
 
-  if (argc < 2)
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2)
     {
-      g_printerr ("usage: %s OUTPUT.png [WORD] [ANALOGY]\n", argv[0]);
+      g_printerr ("%s\n", error != NULL ? error->message : "usage: take-screenshot OUTPUT.png");
       return 2;
+    }
+  if (file == NULL)
+    {
+      word = word != NULL ? word : g_strdup ("king");
+      analogy = analogy != NULL ? analogy : g_strdup ("king - man + woman");
     }
 
   gtk_init ();
@@ -78,19 +100,42 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
 
-  sample = es_window_find_sample ();
+  sample = file != NULL ? g_strdup (file) : es_window_find_sample ();
+  if (method != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", method);
+  if (three_d)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL);
+  spin (100);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample);
   while (es_window_get_busy (window) || es_window_get_projection (window) == NULL)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      if (es_window_get_error (window) != NULL)
+        {
+          g_printerr ("%s\n", es_window_get_error (window));
+          return 1;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", word);
-  {
-    EsAnalogyPanel *panel = ES_ANALOGY_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_ANALOGY_PANEL));
+  if (metadata != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", metadata);
+      spin (200);
+      while (es_window_get_busy (window))
+        g_main_context_iteration (NULL, TRUE);
+    }
+  if (word != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", word);
+  if (analogy != NULL)
+    {
+      EsAnalogyPanel *panel = ES_ANALOGY_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_ANALOGY_PANEL));
 
-    es_analogy_panel_set_expression (panel, analogy);
-    gtk_widget_activate_action (GTK_WIDGET (panel), "panel.analogy", NULL);
-  }
+      es_analogy_panel_set_expression (panel, analogy);
+      gtk_widget_activate_action (GTK_WIDGET (panel), "panel.analogy", NULL);
+    }
   spin (1500);
+  if (es_window_get_error (window) != NULL)
+    g_printerr ("window error: %s\n", es_window_get_error (window));
 
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));

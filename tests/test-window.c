@@ -20,6 +20,7 @@
 #include "es-scatter-data.h"
 #include "es-scatter-view.h"
 #include "es-window.h"
+#include "es-word-search.h"
 
 #define TIMEOUT_S 60
 
@@ -150,6 +151,19 @@ destroy_window (EsWindow *window)
   g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
   gtk_window_destroy (GTK_WINDOW (window));
   /* Worker callbacks still hold references until they have run. */
+  for (guint i = 0; widget != NULL && i < 2000; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_assert_null (widget);
+}
+
+/* Like the close button: close-request saves the state, then destroys. */
+static void
+close_window (EsWindow *window)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+
+  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
+  gtk_window_close (GTK_WINDOW (window));
   for (guint i = 0; widget != NULL && i < 2000; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (1000);
   g_assert_null (widget);
@@ -561,6 +575,131 @@ test_window_cancel (void)
   destroy_window (window);
 }
 
+static gboolean
+filter_applied (gpointer data)
+{
+  EsWindow *window = data;
+  EsScatterData *scatter = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  gsize *expected = g_object_get_data (G_OBJECT (window), "expected-visible");
+
+  return scatter != NULL && es_scatter_data_get_n_visible (scatter) == *expected;
+}
+
+static void
+test_window_filters (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autoptr(GRegex) regex = g_regex_new ("^k.*g$", 0, 0, NULL);
+  gsize expected = 0;
+
+  g_test_summary ("Top-N, substring and regex filters hide exactly the rows they should");
+
+  g_object_set_data (G_OBJECT (window), "expected-visible", &expected);
+
+  expected = 100;
+  g_object_set (window, "top-n", 100u, NULL);
+  wait_for (filter_applied, window);
+
+  /* Substring, ignoring case, counted here by a plain scan. */
+  g_object_set (window, "top-n", 0u, NULL);
+  expected = 0;
+  for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
+    if (strstr (es_embedding_set_get_word (set, r), "ing") != NULL)
+      expected++;
+  g_assert_cmpuint (expected, >, 10);
+  g_object_set (window, "filter-text", "ING", NULL);
+  wait_for (filter_applied, window);
+
+  expected = 0;
+  for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
+    if (g_regex_match (regex, es_embedding_set_get_word (set, r), 0, NULL))
+      expected++;
+  g_assert_cmpuint (expected, >, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-regex", NULL));
+  g_object_set (window, "filter-text", "^k.*g$", NULL);
+  wait_for (filter_applied, window);
+
+  expected = 5000;
+  g_object_set (window, "filter-text", "", NULL);
+  wait_for (filter_applied, window);
+
+  destroy_window (window);
+}
+
+static gboolean
+search_ready (gpointer data)
+{
+  return es_word_search_is_ready (data);
+}
+
+static void
+test_window_search (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsWordSearch *search = ES_WORD_SEARCH (find_descendant (GTK_WIDGET (window), ES_TYPE_WORD_SEARCH));
+  const gsize *hits;
+  gsize n_hits = 0;
+  gsize expected = 0;
+  gsize king;
+
+  g_test_summary ("The search completes a prefix over the whole vocabulary, most frequent first");
+
+  wait_for (search_ready, search);
+  es_word_search_set_text (search, "KIN");
+  hits = es_word_search_get_hits (search, &n_hits);
+
+  for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
+    if (g_ascii_strncasecmp (es_embedding_set_get_word (set, r), "kin", 3) == 0)
+      expected++;
+  g_assert_cmpuint (n_hits, ==, expected);
+  for (gsize i = 0; i < n_hits; i++)
+    {
+      g_assert_true (g_ascii_strncasecmp (es_embedding_set_get_word (set, hits[i]), "kin", 3) == 0);
+      if (i > 0)
+        g_assert_cmpuint (hits[i - 1], <, hits[i]);
+    }
+
+  /* An exact word comes first whatever its rank. */
+  g_assert_true (es_embedding_set_lookup (set, "kingdom", &king));
+  es_word_search_set_text (search, "kingdom");
+  hits = es_word_search_get_hits (search, &n_hits);
+  g_assert_cmpuint (n_hits, >=, 1);
+  g_assert_cmpuint (hits[0], ==, king);
+
+  /* Choosing it selects the word in the window. */
+  g_signal_emit_by_name (es_word_search_get_editable (search), "activate");
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) king);
+
+  destroy_window (window);
+}
+
+static void
+test_window_remembers (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "embedscope", "settings.ini", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *method = NULL;
+
+  g_test_summary ("Method and recent files survive the window (atomic key file)");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
+  wait_for (not_busy, window);
+  close_window (window);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "method=svd"));
+  g_assert_nonnull (strstr (contents, "kjv-hamlet-5k-50d.w2v.txt"));
+
+  window = es_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_get (window, "method", &method, NULL);
+  g_assert_cmpstr (method, ==, "svd");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca");
+  close_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -603,6 +742,9 @@ main (int   argc,
   g_test_add_func ("/ui/window/export", test_window_export);
   g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
   g_test_add_func ("/ui/window/cancel", test_window_cancel);
+  g_test_add_func ("/ui/window/filters", test_window_filters);
+  g_test_add_func ("/ui/window/search", test_window_search);
+  g_test_add_func ("/ui/window/remembers", test_window_remembers);
 
   return g_test_run ();
 }

@@ -151,17 +151,39 @@ isolate_action (GtkWidget  *widget,
   g_autoptr(GArray) rows = NULL;
   g_autoptr(EsEmbeddingSet) subset = NULL;
 
-  if (self->set == NULL || neighbors == NULL || row < 0)
+  if (self->set == NULL || ((neighbors == NULL || row < 0) && self->box_rows->len == 0))
     return;
 
-  rows = g_array_new (FALSE, FALSE, sizeof (gsize));
+  /* The box selection, the selected word and its neighbours, once each. */
   {
-    gsize r = (gsize) row;
+    g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+    gsize r;
 
-    g_array_append_val (rows, r);
+    rows = g_array_new (FALSE, FALSE, sizeof (gsize));
+    for (guint i = 0; i < self->box_rows->len; i++)
+      {
+        r = g_array_index (self->box_rows, gsize, i);
+        if (g_hash_table_add (seen, GSIZE_TO_POINTER (r + 1)))
+          g_array_append_val (rows, r);
+      }
+    if (row >= 0 && neighbors != NULL)
+      {
+        r = (gsize) row;
+        if (g_hash_table_add (seen, GSIZE_TO_POINTER (r + 1)))
+          g_array_append_val (rows, r);
+        for (guint i = 0; i < neighbors->len; i++)
+          {
+            r = g_array_index (neighbors, EsNeighbor, i).row;
+            if (g_hash_table_add (seen, GSIZE_TO_POINTER (r + 1)))
+              g_array_append_val (rows, r);
+          }
+      }
   }
-  for (guint i = 0; i < neighbors->len; i++)
-    g_array_append_val (rows, g_array_index (neighbors, EsNeighbor, i).row);
+  if (rows->len < 3)
+    {
+      _es_window_show_error (self, _("Isolate needs at least three words"));
+      return;
+    }
 
   subset = es_embedding_set_subset (self->set, (const gsize *) (gpointer) rows->data, rows->len);
   if (subset == NULL)
@@ -353,7 +375,8 @@ _es_window_actions_update (EsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.select-row", self->view_set != NULL);
   gtk_widget_action_set_enabled (widget, "win.clear-selection", self->selected >= 0);
   gtk_widget_action_set_enabled (widget, "win.isolate",
-                                 has_neighbors && self->selected >= 0 && self->view_set == self->set);
+                                 self->view_set == self->set &&
+                                 ((has_neighbors && self->selected >= 0) || self->box_rows->len > 0));
   gtk_widget_action_set_enabled (widget, "win.show-all",
                                  self->view_set != NULL && self->view_set != self->set);
   gtk_widget_action_set_enabled (widget, "win.show-warnings",

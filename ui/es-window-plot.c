@@ -22,8 +22,8 @@ compute_mask (EsWindow *self,
               gsize     rows)
 {
   EsMetadata *metadata = es_embedding_set_get_metadata (self->view_set);
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
-  guint top_n = (guint) gtk_adjustment_get_value (self->top_n_adjustment);
+  const char *text = self->filter_text != NULL ? self->filter_text : "";
+  guint top_n = self->top_n;
   guint category = gtk_drop_down_get_selected (self->category_dropdown);
   guint color = gtk_drop_down_get_selected (self->color_dropdown);
   const char *category_name = NULL;

@@ -66,6 +66,7 @@ struct _EsWindow
   EsProjection         *projection;
   char                 *selected_word;
   gint64                selected;
+  GArray               *box_rows;     /* gsize rows of the whole file, Shift+drag */
 
   /* Properties */
   char                 *method;
@@ -74,6 +75,8 @@ struct _EsWindow
   guint                 component_y;
   guint                 component_z;
   gboolean              filter_regex;
+  guint                 top_n;
+  char                 *filter_text;
   gboolean              show_sidebar;
 
   /* One job per consumer: cancel and replace. */

@@ -38,6 +38,8 @@ enum {
   PROP_BUSY,
   PROP_FILTER_REGEX,
   PROP_SHOW_SIDEBAR,
+  PROP_TOP_N,
+  PROP_FILTER_TEXT,
   N_PROPS
 };
 
@@ -138,13 +140,24 @@ update_status (EsWindow *self)
 
   base = g_path_get_basename (es_embedding_set_get_path (self->set) != NULL
                               ? es_embedding_set_get_path (self->set) : _("Untitled"));
-  g_string_append_printf (status, _("%s — %'zu words × %zu dimensions (%s)"),
-                          base, es_embedding_set_get_n_valid (self->set),
-                          es_embedding_set_get_dims (self->set),
-                          es_format_to_string (es_embedding_set_get_format (self->set)));
+  {
+    EsFormat format = es_embedding_set_get_format (self->set);
+    gboolean words = format != ES_FORMAT_PROJECTOR_TSV && format != ES_FORMAT_PROJECTOR_BYTES &&
+                     format != ES_FORMAT_NPY;
+
+    g_string_append_printf (status, words ? _("%s — %zu words × %zu dimensions (%s%s)")
+                                          : _("%s — %zu points × %zu dimensions (%s%s)"),
+                            base, es_embedding_set_get_n_valid (self->set),
+                            es_embedding_set_get_dims (self->set),
+                            es_format_to_string (format),
+                            es_embedding_set_get_compression (self->set) == ES_COMPRESSION_GZIP
+                            ? ", gzip" : "");
+  }
   if (self->view_set != NULL && self->view_set != self->set)
     g_string_append_printf (status, _(" — isolated: %zu words"),
                             es_embedding_set_get_rows (self->view_set));
+  if (self->box_rows->len > 0)
+    g_string_append_printf (status, _(" — %u box-selected"), self->box_rows->len);
 
   if (self->projection != NULL)
     {
@@ -390,6 +403,7 @@ apply_projection (EsWindow       *self,
 
   if (new_set)
     {
+      g_array_set_size (self->box_rows, 0);
       g_clear_pointer (&self->set, es_embedding_set_unref);
       self->set = es_embedding_set_ref (set);
       es_word_search_set_embedding_set (self->search, set);
@@ -890,6 +904,32 @@ plot_point_activated_cb (EsWindow      *self,
 }
 
 static void
+plot_rows_selected_cb (EsWindow      *self,
+                       GArray        *rows,
+                       EsScatterView *plot)
+{
+  g_array_set_size (self->box_rows, 0);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      guint32 view_row = g_array_index (rows, guint32, i);
+      gsize row;
+
+      if (self->view_set == self->set)
+        row = view_row;
+      else if (!es_embedding_set_lookup (self->set,
+                                         es_embedding_set_get_word (self->view_set, view_row), &row))
+        continue;
+      g_array_append_val (self->box_rows, row);
+    }
+
+  /* Box-selected words are labelled, and Isolate takes them. */
+  es_scatter_view_set_pinned (self->plot, rows != NULL ? (const guint32 *) (gpointer) rows->data : NULL,
+                              rows != NULL ? rows->len : 0);
+  update_status (self);
+  _es_window_actions_update (self);
+}
+
+static void
 color_column_changed_cb (EsWindow *self)
 {
   update_category_choices (self);
@@ -969,14 +1009,12 @@ es_window_dispose (GObject *object)
     {
       g_signal_handlers_disconnect_by_data (self->search, self);
       g_signal_handlers_disconnect_by_data (self->plot, self);
-      g_signal_handlers_disconnect_by_data (self->top_n_adjustment, self);
       g_signal_handlers_disconnect_by_data (self->category_dropdown, self);
       g_signal_handlers_disconnect_by_data (self->label_dropdown, self);
       g_signal_handlers_disconnect_by_data (self->color_dropdown, self);
       g_signal_handlers_disconnect_by_data (self->neighbors_panel, self);
       g_signal_handlers_disconnect_by_data (self->analogy_panel, self);
       g_signal_handlers_disconnect_by_data (self->axes_editor, self);
-      g_signal_handlers_disconnect_by_data (self->filter_entry, self);
     }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ES_TYPE_WINDOW);
@@ -997,6 +1035,8 @@ es_window_finalize (GObject *object)
   g_clear_pointer (&self->method, g_free);
   g_clear_pointer (&self->selected_word, g_free);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->box_rows, g_array_unref);
+  g_clear_pointer (&self->filter_text, g_free);
 
   G_OBJECT_CLASS (es_window_parent_class)->finalize (object);
 }
@@ -1046,6 +1086,14 @@ es_window_get_property (GObject    *object,
 
     case PROP_SHOW_SIDEBAR:
       g_value_set_boolean (value, self->show_sidebar);
+      break;
+
+    case PROP_TOP_N:
+      g_value_set_uint (value, self->top_n);
+      break;
+
+    case PROP_FILTER_TEXT:
+      g_value_set_string (value, self->filter_text != NULL ? self->filter_text : "");
       break;
 
     default:
@@ -1155,6 +1203,25 @@ es_window_set_property (GObject      *object,
         }
       break;
 
+    case PROP_TOP_N:
+      if (self->top_n != g_value_get_uint (value))
+        {
+          self->top_n = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+          filter_changed_cb (self);
+        }
+      break;
+
+    case PROP_FILTER_TEXT:
+      if (g_strcmp0 (self->filter_text, g_value_get_string (value)) != 0)
+        {
+          g_free (self->filter_text);
+          self->filter_text = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+          filter_changed_cb (self);
+        }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1210,6 +1277,14 @@ es_window_class_init (EsWindowClass *klass)
     g_param_spec_boolean ("show-sidebar", NULL, NULL,
                           TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOP_N] =
+    g_param_spec_uint ("top-n", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILTER_TEXT] =
+    g_param_spec_string ("filter-text", NULL, NULL,
+                         "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Referencing the resource links its object file, whose constructor
@@ -1264,7 +1339,6 @@ es_window_class_init (EsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, neighbors_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, analogy_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, axes_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
 
   _es_window_class_actions_init (widget_class);
 }
@@ -1279,6 +1353,7 @@ es_window_init (EsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->selected = -1;
+  self->box_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->method = g_strdup ("pca");
   self->component_x = 0;
   self->component_y = 1;
@@ -1295,12 +1370,16 @@ es_window_init (EsWindow *self)
   g_object_bind_property (self->y_dropdown, "selected", self, "component-y", G_BINDING_DEFAULT);
   g_object_bind_property (self->z_dropdown, "selected", self, "component-z", G_BINDING_DEFAULT);
   g_object_bind_property (self, "three-d", self->plot, "three-d", G_BINDING_SYNC_CREATE);
-  g_signal_connect_swapped (self->top_n_adjustment, "value-changed", G_CALLBACK (filter_changed_cb), self);
+  g_object_bind_property (self, "top-n", self->top_n_adjustment, "value",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "filter-text", self->filter_entry, "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->category_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb), self);
   g_signal_connect_swapped (self->label_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb), self);
   g_signal_connect_swapped (self->color_dropdown, "notify::selected", G_CALLBACK (color_column_changed_cb), self);
   g_signal_connect_swapped (self->plot, "notify::selected", G_CALLBACK (plot_selected_cb), self);
   g_signal_connect_swapped (self->plot, "point-activated", G_CALLBACK (plot_point_activated_cb), self);
+  g_signal_connect_swapped (self->plot, "rows-selected", G_CALLBACK (plot_rows_selected_cb), self);
   g_signal_connect_swapped (self->search, "hits-changed", G_CALLBACK (search_hits_changed_cb), self);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);

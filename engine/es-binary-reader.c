@@ -32,11 +32,26 @@ read_float_le (const char *p)
   return value;
 }
 
+/* "FILE: row N (word), byte B", only built when something is reported. */
+static char *
+describe_row (EsLoadContext *ctx,
+              guint64        row,
+              const char    *word,
+              gsize          word_len,
+              gsize          pos)
+{
+  g_autofree char *shown = _es_load_context_show (word, word_len);
+
+  return g_strdup_printf ("%s: row %" G_GUINT64_FORMAT " (%s), byte %" G_GSIZE_FORMAT,
+                          ctx->name, row, shown, pos);
+}
+
 EsEmbeddingSet *
 _es_binary_reader_load (EsLoadContext  *ctx,
                         GError        **error)
 {
   g_auto(EsRowBuilder) builder = { 0 };
+  g_autoptr(GArray) file_row_of = g_array_new (FALSE, FALSE, sizeof (guint64));
   EsW2vHeader header;
   const char *data = ctx->data;
   gsize len = ctx->len;
@@ -84,8 +99,6 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       gsize vector_pos;
       float *slot;
       gsize first_row;
-      char where[256];
-      g_autofree char *shown = NULL;
       gboolean finite = TRUE;
 
       if (G_UNLIKELY (pos >= ctx->next_poll) && !_es_load_context_poll (ctx, pos, error))
@@ -114,7 +127,6 @@ _es_binary_reader_load (EsLoadContext  *ctx,
         }
       word_len = space - word;
       vector_pos = space + 1 - data;
-      shown = _es_load_context_show (word, word_len);
       if (word_len == 0)
         {
           g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_PARSE,
@@ -122,19 +134,24 @@ _es_binary_reader_load (EsLoadContext  *ctx,
                        ctx->name, row, pos);
           return NULL;
         }
-      g_snprintf (where, sizeof where, "%s: row %" G_GUINT64_FORMAT " (%s), byte %" G_GSIZE_FORMAT,
-                  ctx->name, row, shown, pos);
 
       if (len - vector_pos < header.dims * 4)
         {
+          /* The byte where the data ran out, as in "row 7 (queen), byte 143". */
+          g_autofree char *where = describe_row (ctx, row, word, word_len, len);
+
           g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
-                       "%s: row %" G_GUINT64_FORMAT " (%s), byte %" G_GSIZE_FORMAT
-                       ": unexpected end of file, expected %" G_GUINT64_FORMAT " floats",
-                       ctx->name, row, shown, len, header.dims);
+                       "%s: unexpected end of file, expected %" G_GUINT64_FORMAT " floats",
+                       where, header.dims);
           return NULL;
         }
-      if (!_es_check_word (ctx, word, word_len, where, error))
-        return NULL;
+      if (G_UNLIKELY (!g_utf8_validate_len (word, word_len, NULL)))
+        {
+          g_autofree char *where = describe_row (ctx, row, word, word_len, word - data);
+
+          if (!_es_check_word (ctx, word, word_len, where, error))
+            return NULL;
+        }
 
       slot = _es_row_builder_slot (&builder, error);
       if (slot == NULL)
@@ -144,8 +161,10 @@ _es_binary_reader_load (EsLoadContext  *ctx,
           slot[j] = read_float_le (data + vector_pos + 4 * j);
           finite &= isfinite (slot[j]) != 0;
         }
-      if (!finite)
+      if (G_UNLIKELY (!finite))
         {
+          g_autofree char *where = describe_row (ctx, row, word, word_len, word - data);
+
           for (gsize j = 0; j < header.dims; j++)
             if (!isfinite (slot[j]))
               {
@@ -157,10 +176,16 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       pos = vector_pos + header.dims * 4;
       file_rows++;
 
-      if (!_es_row_builder_commit (&builder, word, word_len, &first_row))
-        _es_load_warnings_add (ctx->warnings,
-                               "%s: duplicate word (first at row %" G_GSIZE_FORMAT "), this row skipped",
-                               where, first_row + 1);
+      if (G_LIKELY (_es_row_builder_commit (&builder, word, word_len, &first_row)))
+        _es_record_line (file_row_of, row);
+      else
+        {
+          g_autofree char *where = describe_row (ctx, row, word, word_len, word - data);
+
+          _es_load_warnings_add (ctx->warnings,
+                                 "%s: duplicate word (first at row %" G_GUINT64_FORMAT "), this row skipped",
+                                 where, g_array_index (file_row_of, guint64, first_row));
+        }
     }
 
   /* Data past the promised rows cannot be trusted to be rows. */

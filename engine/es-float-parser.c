@@ -80,18 +80,46 @@ parse_slow (const char *text,
   return isinf (v) ? ES_FLOAT_OVERFLOW : ES_FLOAT_OK;
 }
 
-EsFloatStatus
-_es_parse_float (const char *text,
-                 gsize       len,
-                 float      *value)
+/* m / 10^k correctly rounded to float, for m < 2^24 and 1 <= k <= 10.
+ * A float division would do, but it is the slowest step of the parser;
+ * multiplying by the double nearest 10^-k is off by at most about one
+ * double ulp, so rounding that to float is exact unless the double sits
+ * within a few ulps of a float rounding midpoint (its 29 extra bits near
+ * 0x10000000).  Only then, about once in 10^8 values, divide.
+ */
+static inline float
+divide_exact (guint64 m,
+              int     k)
 {
-  const char *p = text;
-  const char *end = text + len;
+  static const double inverse[] = {
+    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
+  };
+  double d = (double) m * inverse[k];
+  guint64 bits;
+  guint64 low;
+
+  memcpy (&bits, &d, sizeof bits);
+  low = bits & ((G_GUINT64_CONSTANT (1) << 29) - 1);
+  if (G_UNLIKELY (low - ((G_GUINT64_CONSTANT (1) << 28) - 8) <= 16))
+    return (float) m / pow10_exact[k];
+
+  return (float) d;
+}
+
+/* Parses the longest number at @p (never past @end) and sets *stop after
+ * it; the caller decides whether what follows is a valid separator.
+ */
+EsFloatStatus
+_es_parse_float_prefix (const char  *p,
+                        const char  *end,
+                        float       *value,
+                        const char **stop)
+{
+  const char *start = p;
+  const char *digits;
   gboolean negative = FALSE;
   guint64 m = 0;
-  int n_digits = 0;        /* significant digits accumulated into m */
-  gboolean truncated = FALSE;
-  gboolean any_digit = FALSE;
+  gsize n_int, n_frac = 0;
   int exp10 = 0;
   float v;
 
@@ -100,99 +128,88 @@ _es_parse_float (const char *text,
 
   if (p < end && !g_ascii_isdigit (*p) && *p != '.')
     {
-      gsize rest = end - p;
+      const char *q = p;
 
-      if (matches_ci (p, rest, "nan"))
+      while (q < end && g_ascii_isalpha (*q))
+        q++;
+      *stop = q;
+      if (matches_ci (p, q - p, "nan"))
         *value = negative ? -NAN : NAN;
-      else if (matches_ci (p, rest, "inf") || matches_ci (p, rest, "infinity"))
+      else if (matches_ci (p, q - p, "inf") || matches_ci (p, q - p, "infinity"))
         *value = negative ? -INFINITY : INFINITY;
       else
         return ES_FLOAT_INVALID;
       return ES_FLOAT_NONFINITE;
     }
 
-  for (; p < end && g_ascii_isdigit (*p); p++)
-    {
-      any_digit = TRUE;
-      if (m == 0 && *p == '0')
-        continue;
-      if (n_digits < 19)
-        {
-          m = m * 10 + (*p - '0');
-          n_digits++;
-        }
-      else
-        {
-          truncated = TRUE;
-          exp10++;
-        }
-    }
+  /* m may wrap for more than 19 digits; that case goes to strtof below. */
+  for (digits = p; p < end && (guint) (*p - '0') < 10; p++)
+    m = m * 10 + (guint) (*p - '0');
+  n_int = p - digits;
   if (p < end && *p == '.')
     {
-      for (p++; p < end && g_ascii_isdigit (*p); p++)
-        {
-          any_digit = TRUE;
-          if (m == 0 && *p == '0')
-            {
-              exp10--;
-              continue;
-            }
-          if (n_digits < 19)
-            {
-              m = m * 10 + (*p - '0');
-              n_digits++;
-              exp10--;
-            }
-          else
-            truncated = TRUE;
-        }
+      for (digits = ++p; p < end && (guint) (*p - '0') < 10; p++)
+        m = m * 10 + (guint) (*p - '0');
+      n_frac = p - digits;
     }
-  if (!any_digit)
-    return ES_FLOAT_INVALID;
+  if (n_int + n_frac == 0)
+    {
+      *stop = p;
+      return ES_FLOAT_INVALID;
+    }
 
+  /* An exponent needs digits; "1e" leaves the 'e' unparsed (an error). */
   if (p < end && (*p == 'e' || *p == 'E'))
     {
+      const char *q = p + 1;
       gboolean exp_negative = FALSE;
       int e = 0;
-      gboolean exp_digit = FALSE;
 
-      p++;
-      if (p < end && (*p == '+' || *p == '-'))
-        exp_negative = *p++ == '-';
-      for (; p < end && g_ascii_isdigit (*p); p++)
+      if (q < end && (*q == '+' || *q == '-'))
+        exp_negative = *q++ == '-';
+      if (q < end && g_ascii_isdigit (*q))
         {
-          exp_digit = TRUE;
-          if (e < 100000)
-            e = e * 10 + (*p - '0');
+          for (; q < end && g_ascii_isdigit (*q); q++)
+            if (e < 100000)
+              e = e * 10 + (*q - '0');
+          exp10 = exp_negative ? -e : e;
+          p = q;
         }
-      if (!exp_digit)
-        return ES_FLOAT_INVALID;
-      exp10 += exp_negative ? -e : e;
     }
-  if (p != end)
-    return ES_FLOAT_INVALID;
+  *stop = p;
 
-  if (truncated)
-    return parse_slow (text, len, value);
+  if (n_int + n_frac > 19)
+    return parse_slow (start, p - start, value);
 
+  exp10 -= (int) n_frac;
   /* Trailing zeros of %.18e-style significands do not need the slow path. */
   while (m >= (1u << 24) && m % 10 == 0)
     {
       m /= 10;
       exp10++;
     }
-
   if (m >= (1u << 24) || exp10 > 10 || exp10 < -10)
-    return parse_slow (text, len, value);
+    return parse_slow (start, p - start, value);
 
   v = (float) m;
   if (exp10 > 0)
     v *= pow10_exact[exp10];
   else if (exp10 < 0)
-    v /= pow10_exact[-exp10];
+    v = divide_exact (m, -exp10);
   *value = negative ? -v : v;
 
   return ES_FLOAT_OK;
+}
+
+EsFloatStatus
+_es_parse_float (const char *text,
+                 gsize       len,
+                 float      *value)
+{
+  const char *stop;
+  EsFloatStatus status = _es_parse_float_prefix (text, text + len, value, &stop);
+
+  return stop == text + len ? status : ES_FLOAT_INVALID;
 }
 
 /* A non-negative decimal integer, no sign, no overflow. */

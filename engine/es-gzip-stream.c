@@ -33,7 +33,9 @@ _es_gunzip (const char    *name,
             gpointer       progress_data,
             GError       **error)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autofree guint8 *out = NULL;
+  gsize out_len = 0;
+  gsize out_alloc = 0;
   g_autoptr(GConverter) converter = NULL;
   gsize pos = 0;
   gsize trailer_start = len >= 8 ? len - 8 : 0;
@@ -71,28 +73,36 @@ _es_gunzip (const char    *name,
       if (in_end == len)
         flags |= G_CONVERTER_INPUT_AT_END;
 
-      if (out->len > memory_limit)
+      /* Grow geometrically, within the memory ceiling (no gzip bomb). */
+      if (out_alloc - out_len < OUT_CHUNK)
         {
-          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
-                       "%s: this file needs more than %.1f GB uncompressed; %.1f GB available — use --limit",
-                       name, out->len / 1e9, memory_limit / 1e9);
-          return NULL;
-        }
-      if (out->len > G_MAXUINT - OUT_CHUNK)
-        {
-          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
-                       "%s: more than 4 GB uncompressed is not supported", name);
-          return NULL;
-        }
-      {
-        guint old_len = out->len;
+          gsize want = MAX (out_alloc * 2, out_len + OUT_CHUNK);
+          guint8 *bigger;
 
-        g_byte_array_set_size (out, old_len + OUT_CHUNK);
-        result = g_converter_convert (converter, data + pos, in_end - pos,
-                                      out->data + old_len, OUT_CHUNK, flags,
-                                      &bytes_read, &bytes_written, &local_error);
-        g_byte_array_set_size (out, old_len + (result == G_CONVERTER_ERROR ? 0 : bytes_written));
-      }
+          if (out_len > memory_limit)
+            {
+              g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                           "%s: this file needs more than %.1f GB uncompressed; %.1f GB available — use --limit",
+                           name, out_len / 1e9, memory_limit / 1e9);
+              return NULL;
+            }
+          want = MIN (want, MAX (memory_limit, out_len) + OUT_CHUNK);
+          bigger = g_try_realloc (out, want);
+          if (bigger == NULL)
+            {
+              g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                           "%s: cannot allocate %.1f GB to uncompress it", name, want / 1e9);
+              return NULL;
+            }
+          out = bigger;
+          out_alloc = want;
+        }
+
+      result = g_converter_convert (converter, data + pos, in_end - pos,
+                                    out + out_len, OUT_CHUNK, flags,
+                                    &bytes_read, &bytes_written, &local_error);
+      if (result != G_CONVERTER_ERROR)
+        out_len += bytes_written;
 
       if (result == G_CONVERTER_ERROR)
         {
@@ -125,5 +135,8 @@ _es_gunzip (const char    *name,
         }
     }
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  /* Give back the unused tail of the last doubling. */
+  out = g_realloc (out, MAX (out_len, 1));
+
+  return g_bytes_new_take (g_steal_pointer (&out), out_len);
 }

@@ -58,13 +58,6 @@ _es_load_warnings_add (EsLoadWarnings *self,
   va_end (args);
 }
 
-/* Lets callers skip formatting work once nothing more will be kept. */
-gboolean
-_es_load_warnings_full (const EsLoadWarnings *self)
-{
-  return self->messages->len >= MAX_WARNINGS;
-}
-
 GPtrArray *
 _es_load_warnings_steal (EsLoadWarnings *self)
 {

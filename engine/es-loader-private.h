@@ -29,12 +29,16 @@ typedef enum
   ES_FLOAT_INVALID,   /* not a number at all */
 } EsFloatStatus;
 
-EsFloatStatus _es_parse_float (const char *text,
-                               gsize       len,
-                               float      *value);
-gboolean      _es_parse_uint  (const char *text,
-                               gsize       len,
-                               guint64    *value);
+EsFloatStatus _es_parse_float        (const char  *text,
+                                      gsize        len,
+                                      float       *value);
+EsFloatStatus _es_parse_float_prefix (const char  *p,
+                                      const char  *end,
+                                      float       *value,
+                                      const char **stop);
+gboolean      _es_parse_uint         (const char  *text,
+                                      gsize        len,
+                                      guint64     *value);
 
 /* ---- warnings (es-load-warnings.c) ---- */
 
@@ -45,7 +49,6 @@ void            _es_load_warnings_free  (EsLoadWarnings *self);
 void            _es_load_warnings_add   (EsLoadWarnings *self,
                                          const char     *format,
                                          ...) G_GNUC_PRINTF (2, 3);
-gboolean        _es_load_warnings_full  (const EsLoadWarnings *self);
 GPtrArray      *_es_load_warnings_steal (EsLoadWarnings *self);
 
 /* ---- the state every reader shares (es-loader.c) ---- */
@@ -74,11 +77,6 @@ gboolean _es_load_context_poll      (EsLoadContext *ctx,
                                      GError       **error);
 char    *_es_load_context_show      (const char    *bytes,
                                      gsize          len);
-gboolean _es_load_context_check_utf8 (EsLoadContext *ctx,
-                                      const char    *word,
-                                      gsize          len,
-                                      const char    *where,
-                                      GError       **error);
 
 /* ---- growing result (es-row-builder.c) ---- */
 
@@ -139,6 +137,7 @@ gsize           _es_split_fields        (const char     *line,
 EsEmbeddingSet *_es_text_reader_load    (EsLoadContext  *ctx,
                                          EsFormat        format,
                                          GError        **error);
+void            _es_text_reader_set_split_min (gsize     bytes);
 EsEmbeddingSet *_es_binary_reader_load  (EsLoadContext  *ctx,
                                          GError        **error);
 EsEmbeddingSet *_es_npy_reader_load     (EsLoadContext  *ctx,
@@ -168,14 +167,14 @@ gboolean        _es_projector_config_scan (const char   *json,
                                            char        **metadata_path);
 EsMetadata     *_es_metadata_read_tsv     (const char   *path,
                                            GError      **error);
+EsMetadata     *_es_metadata_join         (const EsEmbeddingSet *set,
+                                           const char           *path,
+                                           GError              **error);
 EsEmbeddingSet *_es_attach_projector_metadata (EsLoadContext  *ctx,
                                                EsRowBuilder   *builder,
                                                const char     *metadata_path,
                                                GError        **error);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 
 /* ---- word2vec header (es-text-reader.c), shared with the binary reader ---- */
 

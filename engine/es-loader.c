@@ -7,7 +7,7 @@
  * over to the reader for that format.  Readers work on one contiguous
  * buffer (an mmap for plain files), which keeps them simple and fast and
  * would let a later version split a file between threads at line
- * boundaries.
+ * boundaries (the text reader does that for large files).
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -60,23 +60,47 @@ _es_load_context_poll (EsLoadContext *ctx,
   return TRUE;
 }
 
-/* File bytes for a message: valid UTF-8 (U+FFFD for bad bytes) and short,
- * since the offending text may be a 100,000-byte word or binary garbage.
+/* File bytes for a message: valid UTF-8 (U+FFFD for bad bytes, \xNN for
+ * control bytes) and short, since the offending text may be a
+ * 100,000-byte word or binary garbage.
  */
 char *
 _es_load_context_show (const char *bytes,
                        gsize       len)
 {
-  const gsize max_len = 60;
-  g_autofree char *valid = NULL;
-  GString *out;
+  const gsize max_chars = 60;
+  const char *p = bytes;
+  const char *end = bytes + len;
+  GString *out = g_string_new (NULL);
 
-  if (len <= max_len)
-    return g_utf8_make_valid (bytes, len);
+  for (gsize n = 0; p < end; n++)
+    {
+      gunichar c;
 
-  valid = g_utf8_make_valid (bytes, max_len);
-  out = g_string_new (valid);
-  g_string_append (out, "…");
+      if (n == max_chars)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append (out, "\xEF\xBF\xBD");   /* U+FFFD */
+          p++;
+        }
+      else if (c < 0x20 || c == 0x7f)
+        {
+          g_string_append_printf (out, "\\x%02X", c);
+          p++;
+        }
+      else
+        {
+          const char *next = g_utf8_next_char (p);
+
+          g_string_append_len (out, p, next - p);
+          p = next;
+        }
+    }
 
   return g_string_free (out, FALSE);
 }
@@ -146,6 +170,7 @@ sniff_text (EsLoadContext *ctx)
   gboolean header = FALSE;
   gboolean all_numbers = TRUE;
   const char *nl;
+  guint64 dims = 0;
 
   if (n == 0)
     return ES_FORMAT_GLOVE;
@@ -186,7 +211,8 @@ sniff_text (EsLoadContext *ctx)
 
   /* The header must be the first line for word2vec. */
   nl = memchr (ctx->data, '\n', ctx->len);
-  if (start != ctx->data || nl == NULL)
+  if (start != ctx->data || nl == NULL ||
+      !_es_parse_uint (fields[1].start, fields[1].len, &dims))
     return ES_FORMAT_WORD2VEC_TEXT;
 
   /* Text when everything after the first word of the next line reads as
@@ -196,11 +222,27 @@ sniff_text (EsLoadContext *ctx)
   n = first_fields (nl + 1, end, &fields, &alloc, NULL);
   if (n == 0)
     return ES_FORMAT_WORD2VEC_TEXT;
-  if (n < 2)
-    return ES_FORMAT_WORD2VEC_BINARY;
-  for (gsize i = 1; i < n; i++)
-    if (!field_is_number (&fields[i]))
+  all_numbers = n >= 2;
+  for (gsize i = 1; i < n && all_numbers; i++)
+    all_numbers = field_is_number (&fields[i]);
+  if (all_numbers)
+    return ES_FORMAT_WORD2VEC_TEXT;
+
+  /* A text row with a typo must not be read as floats (that would load
+   * garbage): binary only when the bytes where the first vector would be
+   * are not plain text.
+   */
+  {
+    const char *vector = fields[0].start + fields[0].len + 1;
+    gsize span = MIN ((guint64) (end - MIN (vector, end)), MIN (dims, 1024) * 4);
+
+    if (!g_utf8_validate_len (vector, span, NULL))
       return ES_FORMAT_WORD2VEC_BINARY;
+    for (gsize i = 0; i < span; i++)
+      if (((guchar) vector[i] < 0x20 && vector[i] != '\t' && vector[i] != '\r' && vector[i] != '\n') ||
+          vector[i] == 0x7f)
+        return ES_FORMAT_WORD2VEC_BINARY;
+  }
 
   return ES_FORMAT_WORD2VEC_TEXT;
 }
@@ -254,6 +296,8 @@ load_data (const char          *name,
         return NULL;
       data = g_bytes_get_data (inflated, &len);
       compression = ES_COMPRESSION_GZIP;
+      /* The uncompressed text stays in memory next to the matrix. */
+      ctx.memory_limit -= MIN (ctx.memory_limit / 2, len);
       ctx.progress_base = 0.5;
       ctx.progress_scale = 0.5;
     }
@@ -291,7 +335,7 @@ load_data (const char          *name,
       set = _es_bytes_reader_load (&ctx, options->shape_rows, options->shape_dims, error);
     }
   else if (config_rows > 0 && config_dims > 0 &&
-           (guint64) config_rows * config_dims * 4 == len)
+           (guint64) config_rows * config_dims * 4 == len + ctx.data_offset)
     {
       format = ES_FORMAT_PROJECTOR_BYTES;
       set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
@@ -299,10 +343,31 @@ load_data (const char          *name,
   else
     {
       format = sniff_text (&ctx);
-      if (format == ES_FORMAT_WORD2VEC_BINARY)
+      /* A config also gives the shape of TSV tensors; for anything else
+       * it names, the size is wrong, and the bytes reader says so.
+       */
+      if (config_rows > 0 && config_dims > 0 && format != ES_FORMAT_PROJECTOR_TSV)
+        {
+          format = ES_FORMAT_PROJECTOR_BYTES;
+          set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
+        }
+      else if (format == ES_FORMAT_WORD2VEC_BINARY)
         set = _es_binary_reader_load (&ctx, error);
       else
         set = _es_text_reader_load (&ctx, format, error);
+    }
+
+  /* Word formats: the metadata TSV is joined by its first column. */
+  if (set != NULL && options->metadata_path != NULL &&
+      (format == ES_FORMAT_WORD2VEC_TEXT || format == ES_FORMAT_WORD2VEC_BINARY ||
+       format == ES_FORMAT_GLOVE))
+    {
+      g_autoptr(EsMetadata) joined = _es_metadata_join (set, options->metadata_path, error);
+
+      if (joined == NULL)
+        g_clear_pointer (&set, es_embedding_set_unref);
+      else
+        es_embedding_set_set_metadata (set, joined);
     }
 
   if (set != NULL)

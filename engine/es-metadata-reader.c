@@ -205,23 +205,21 @@ _es_attach_projector_metadata (EsLoadContext  *ctx,
   return set;
 }
 
-EsEmbeddingSet *
-es_loader_join_metadata (EsEmbeddingSet  *set,
-                         const char      *path,
-                         GError         **error)
+/* The table at @path joined onto the words of @set: one row per row of
+ * the set, empty values for words the table does not name.
+ */
+EsMetadata *
+_es_metadata_join (const EsEmbeddingSet  *set,
+                   const char            *path,
+                   GError               **error)
 {
   g_autoptr(EsMetadata) table = NULL;
-  g_autoptr(EsMetadata) joined = NULL;
   g_autoptr(GHashTable) by_word = NULL;
-  g_autofree gsize *all = NULL;
   g_autofree const char **names = NULL;
   g_autofree const char **values = NULL;
+  EsMetadata *joined;
   gsize rows;
   guint n_columns;
-  EsEmbeddingSet *copy;
-
-  g_return_val_if_fail (set != NULL, NULL);
-  g_return_val_if_fail (path != NULL, NULL);
 
   table = _es_metadata_read_tsv (path, error);
   if (table == NULL)
@@ -251,6 +249,28 @@ es_loader_join_metadata (EsEmbeddingSet  *set,
       es_metadata_append_row (joined, values);
     }
 
+  return joined;
+}
+
+EsEmbeddingSet *
+es_loader_join_metadata (EsEmbeddingSet  *set,
+                         const char      *path,
+                         GError         **error)
+{
+  g_autoptr(EsMetadata) joined = NULL;
+  g_autofree gsize *all = NULL;
+  gsize rows;
+  EsEmbeddingSet *copy;
+
+  g_return_val_if_fail (set != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  joined = _es_metadata_join (set, path, error);
+  if (joined == NULL)
+    return NULL;
+
+  /* Sets are immutable once shared: attach to a copy. */
+  rows = es_embedding_set_get_rows (set);
   all = g_new (gsize, MAX (rows, 1));
   for (gsize i = 0; i < rows; i++)
     all[i] = i;

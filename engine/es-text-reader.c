@@ -5,7 +5,11 @@
  * word2vec / fastText text (with a `ROWS DIMS` header), headerless GloVe
  * and TensorBoard projector tensor TSV: one pass over the whole buffer,
  * splitting each line on runs of space/TAB and parsing straight into the
- * matrix, with no allocation per line or per word.
+ * matrix, with no allocation per line or per word.  Common lines take a
+ * one-pass fast path; everything unusual (blank lines, non-finite values,
+ * words with spaces, errors) goes through a general path that knows all
+ * the rules.  Large files are split in two at a line boundary and the
+ * second half is read by es-text-worker.c on another core.
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -16,6 +20,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-text-reader-private.h"
 
 gsize
 _es_split_fields (const char  *line,
@@ -51,22 +56,6 @@ _es_split_fields (const char  *line,
   return n;
 }
 
-/* The line starting at @p, without its "\r\n"/"\n"; *next is the line after. */
-static inline const char *
-line_end (const char  *p,
-          const char  *end,
-          const char **next)
-{
-  const char *nl = memchr (p, '\n', end - p);
-  const char *stop = nl != NULL ? nl : end;
-
-  *next = nl != NULL ? nl + 1 : end;
-  if (stop > p && stop[-1] == '\r')
-    stop--;
-
-  return stop;
-}
-
 gboolean
 _es_read_w2v_header (EsLoadContext *ctx,
                      EsW2vHeader   *header,
@@ -75,7 +64,7 @@ _es_read_w2v_header (EsLoadContext *ctx,
   g_autofree EsField *fields = NULL;
   gsize alloc = 0;
   const char *next;
-  const char *stop = line_end (ctx->data, ctx->data + ctx->len, &next);
+  const char *stop = _es_line_end (ctx->data, ctx->data + ctx->len, &next);
   gsize n = _es_split_fields (ctx->data, stop, &fields, &alloc);
   g_autofree char *shown = NULL;
 
@@ -153,18 +142,10 @@ _es_record_line (GArray  *lines,
   g_array_append_val (lines, line);
 }
 
-typedef struct
-{
-  EsLoadContext *ctx;
-  EsFormat       format;
-  gsize          dims;
-  EsField       *fields;
-  gsize          fields_alloc;
-} TextReader;
 
 /* Parses the value fields [first, first + dims) of a line into @out. */
 static gboolean
-parse_values (TextReader *r,
+parse_values (EsTextReader *r,
               guint64     line,
               gsize       first,
               float      *out,
@@ -217,7 +198,7 @@ parse_values (TextReader *r,
 
 /* Splits a data line into word and values according to the format. */
 static gboolean
-locate_values (TextReader  *r,
+locate_values (EsTextReader  *r,
                guint64      line,
                gsize        n,
                gsize       *first,
@@ -288,7 +269,7 @@ locate_values (TextReader  *r,
 
 /* D of a headerless file, from its first data line. */
 static gboolean
-infer_dims (TextReader  *r,
+infer_dims (EsTextReader  *r,
             const char  *p,
             const char  *end,
             GError     **error)
@@ -296,7 +277,7 @@ infer_dims (TextReader  *r,
   for (guint64 line = 1; p < end; line++)
     {
       const char *next;
-      const char *stop = line_end (p, end, &next);
+      const char *stop = _es_line_end (p, end, &next);
       gsize n = _es_split_fields (p, stop, &r->fields, &r->fields_alloc);
       gsize trailing = 0;
       float ignored;
@@ -331,175 +312,344 @@ infer_dims (TextReader  *r,
   return FALSE;
 }
 
+/* Files smaller than this are read by one thread: a second one would not
+ * pay for its start-up and the merge.
+ */
+#define SPLIT_MIN_BYTES (16u << 20)
+
+static gsize split_min_bytes = SPLIT_MIN_BYTES;
+
+/* Tests force the two-thread path on small files (and one-core machines). */
+void
+_es_text_reader_set_split_min (gsize bytes)
+{
+  split_min_bytes = bytes;
+}
+
+/* Everything one pass over the lines keeps, so that the pass can stop at
+ * the middle of the file and resume after the worker's rows are merged.
+ */
+typedef struct
+{
+  EsTextReader  r;
+  EsRowBuilder  builder;
+  GArray       *lines;          /* line number of each kept row */
+  EsW2vHeader   header;
+  gboolean      has_header;
+  gsize         limit;
+  guint64       line;           /* number of the last line read */
+  guint64       last_data_line;
+  guint64       file_rows;      /* data lines, duplicates included */
+  guint64       blank_first;    /* pending blank lines, warned about once data follows */
+  guint64       blank_count;
+  gboolean      warned_extra;
+  gboolean      done;           /* limit reached */
+  EsTextWorker *worker;         /* for progress while it runs */
+  const char   *worker_start;
+} TextPass;
+
+static gboolean
+pass_poll (TextPass    *pass,
+           const char  *p,
+           GError     **error)
+{
+  EsLoadContext *ctx = pass->r.ctx;
+  gsize done = p - ctx->data;
+
+  /* Both halves count towards progress while the worker runs. */
+  if (pass->worker != NULL)
+    done += _es_text_worker_get_progress (pass->worker);
+
+  if (!_es_load_context_poll (ctx, done, error))
+    return FALSE;
+  ctx->next_poll = (p - ctx->data) + ES_LOAD_POLL_BYTES;
+
+  return TRUE;
+}
+
+/* Bookkeeping due before every data line: pending blank lines and rows
+ * beyond the header's count.
+ */
+static void
+pass_before_data (TextPass *pass)
+{
+  EsLoadContext *ctx = pass->r.ctx;
+
+  for (; pass->blank_count > 0; pass->blank_count--, pass->blank_first++)
+    _es_load_warnings_add (ctx->warnings, "%s:%" G_GUINT64_FORMAT ": blank line skipped",
+                           ctx->name, pass->blank_first);
+
+  if (pass->has_header && pass->file_rows == pass->header.rows && !pass->warned_extra)
+    {
+      _es_load_warnings_add (ctx->warnings,
+                             "%s:%" G_GUINT64_FORMAT ": header says %" G_GUINT64_FORMAT
+                             " rows, more data from line %" G_GUINT64_FORMAT,
+                             ctx->name, pass->line, pass->header.rows, pass->line);
+      pass->warned_extra = TRUE;
+    }
+}
+
+/* Keeps the row just parsed into the builder's slot under @word. */
+static gboolean
+pass_commit (TextPass    *pass,
+             const char  *word,
+             gsize        word_len,
+             GError     **error)
+{
+  EsLoadContext *ctx = pass->r.ctx;
+  gsize first_row;
+
+  pass->file_rows++;
+  pass->last_data_line = pass->line;
+  if (pass->limit > 0 && pass->file_rows == pass->limit)
+    pass->done = TRUE;
+
+  if (pass->r.format == ES_FORMAT_PROJECTOR_TSV)
+    {
+      /* Words come from the metadata once every row is known. */
+      pass->builder.rows++;
+      return TRUE;
+    }
+
+  if (G_UNLIKELY (!g_utf8_validate_len (word, word_len, NULL)))
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, ctx->name, pass->line);
+
+      if (!_es_check_word (ctx, word, word_len, prefix, error))
+        return FALSE;
+    }
+
+  if (G_LIKELY (_es_row_builder_commit (&pass->builder, word, word_len, &first_row)))
+    _es_record_line (pass->lines, pass->line);
+  else
+    {
+      g_autofree char *shown = _es_load_context_show (word, word_len);
+
+      _es_load_warnings_add (ctx->warnings,
+                             "%s:%" G_GUINT64_FORMAT ": duplicate word `%s` (first at line %"
+                             G_GUINT64_FORMAT "), this row skipped",
+                             ctx->name, pass->line, shown,
+                             g_array_index (pass->lines, guint64, first_row));
+    }
+
+  return TRUE;
+}
+
+/* Reads the lines of [p, end); p is at a line start. */
+static gboolean
+pass_read (TextPass    *pass,
+           const char  *p,
+           const char  *end,
+           GError     **error)
+{
+  EsTextReader *r = &pass->r;
+  EsLoadContext *ctx = r->ctx;
+  const char *next;
+
+  for (; p < end && !pass->done; p = next)
+    {
+      const char *stop = _es_line_end (p, end, &next);
+      const char *word = NULL;
+      gsize word_len = 0;
+      gsize n, first = 0;
+      float *slot;
+
+      pass->line++;
+      if (G_UNLIKELY ((gsize) (p - ctx->data) >= ctx->next_poll) && !pass_poll (pass, p, error))
+        return FALSE;
+
+      slot = _es_row_builder_slot (&pass->builder, error);
+      if (slot == NULL)
+        return FALSE;
+
+      /* The common line, unless some bookkeeping is due. */
+      if (G_LIKELY (_es_text_fast_line (r, p, stop, slot, &word, &word_len)) &&
+          G_LIKELY (pass->blank_count == 0 &&
+                    !(pass->has_header && pass->file_rows == pass->header.rows)))
+        {
+          if (!pass_commit (pass, word, word_len, error))
+            return FALSE;
+          continue;
+        }
+
+      n = _es_split_fields (p, stop, &r->fields, &r->fields_alloc);
+      if (n == 0)
+        {
+          /* Blank lines are only worth a warning when data follows. */
+          if (pass->blank_count++ == 0)
+            pass->blank_first = pass->line;
+          continue;
+        }
+      pass_before_data (pass);
+
+      if (!locate_values (r, pass->line, n, &first, error) ||
+          !parse_values (r, pass->line, first, slot, error))
+        return FALSE;
+      if (first > 0)
+        {
+          word = r->fields[0].start;
+          word_len = r->fields[first - 1].start + r->fields[first - 1].len - word;
+        }
+      if (!pass_commit (pass, word, word_len, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Takes the worker's rows in file order, as if this thread had read them. */
+static gboolean
+pass_merge (TextPass      *pass,
+            EsTextWorker  *worker,
+            GError       **error)
+{
+  gsize rows = _es_text_worker_get_rows (worker);
+  gsize dims = pass->r.dims;
+
+  g_debug ("%s: merging %" G_GSIZE_FORMAT " rows parsed by the second thread",
+           pass->r.ctx->name, rows);
+
+  for (gsize i = 0; i < rows && !pass->done; i++)
+    {
+      const char *word;
+      gsize word_len;
+      const float *values = _es_text_worker_get_row (worker, i, &word, &word_len);
+      float *slot = _es_row_builder_slot (&pass->builder, error);
+
+      if (slot == NULL)
+        return FALSE;
+      pass->line++;
+      pass_before_data (pass);
+      memcpy (slot, values, dims * sizeof (float));
+      if (!pass_commit (pass, word, word_len, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 EsEmbeddingSet *
 _es_text_reader_load (EsLoadContext  *ctx,
                       EsFormat        format,
                       GError        **error)
 {
-  TextReader r = { ctx, format, 0, NULL, 0 };
-  g_auto(EsRowBuilder) builder = { 0 };
-  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  TextPass pass = { { ctx, format, 0, NULL, 0 } };
   const char *p = ctx->data;
   const char *end = ctx->data + ctx->len;
   const char *next;
-  EsW2vHeader header = { 0 };
-  gboolean has_header = format == ES_FORMAT_WORD2VEC_TEXT;
-  gsize limit = ctx->options->limit;
-  guint64 line = 0;
-  guint64 last_data_line = 0;
-  guint64 file_rows = 0;
-  guint64 blank_first = 0;
-  guint64 blank_count = 0;
-  gboolean warned_extra = FALSE;
   gsize capacity;
+  gsize first_len;
   EsEmbeddingSet *set = NULL;
-  char where[64];
 
-  if (has_header)
+  pass.lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  pass.has_header = format == ES_FORMAT_WORD2VEC_TEXT;
+  pass.limit = ctx->options->limit;
+
+  if (pass.has_header)
     {
       guint64 wanted, min_bytes;
 
-      if (!_es_read_w2v_header (ctx, &header, error))
+      if (!_es_read_w2v_header (ctx, &pass.header, error))
         goto out;
-      r.dims = header.dims;
-      p = ctx->data + header.data_start;
-      line = 1;
+      pass.r.dims = pass.header.dims;
+      p = ctx->data + pass.header.data_start;
+      pass.line = 1;
 
       /* Every value needs at least a digit and a separator: refuse a header
        * the file cannot hold before allocating anything from it.
        */
-      wanted = limit > 0 ? MIN (header.rows, limit) : header.rows;
-      if (!g_uint64_checked_mul (&min_bytes, wanted, header.dims) ||
+      wanted = pass.limit > 0 ? MIN (pass.header.rows, pass.limit) : pass.header.rows;
+      if (!g_uint64_checked_mul (&min_bytes, wanted, pass.header.dims) ||
           !g_uint64_checked_mul (&min_bytes, min_bytes, 2) ||
-          min_bytes > ctx->len - header.data_start)
+          min_bytes > ctx->len - pass.header.data_start)
         {
-          if (header.data_start == ctx->len)
+          if (pass.header.data_start == ctx->len)
             g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY,
                          "%s:2: header promises %" G_GUINT64_FORMAT " rows, no data",
-                         ctx->name, header.rows);
+                         ctx->name, pass.header.rows);
           else
             g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_HEADER,
                          "%s:1: implausible header: %" G_GUINT64_FORMAT " rows x %" G_GUINT64_FORMAT
                          " values cannot fit in %" G_GSIZE_FORMAT " bytes",
-                         ctx->name, header.rows, header.dims, ctx->len);
+                         ctx->name, pass.header.rows, pass.header.dims, ctx->len);
           goto out;
         }
       capacity = wanted;
     }
   else
     {
-      const char *first_stop;
-      gsize first_len;
-
-      if (!infer_dims (&r, p, end, error))
+      if (!infer_dims (&pass.r, p, end, error))
         goto out;
 
       /* Estimate the row count from the first line's length; the builder
-       * grows if the guess is short.
+       * grows if the guess is short.  An estimate must not fail the memory
+       * check on its own: growing later checks the real need.
        */
-      first_stop = line_end (p, end, &next);
-      first_len = MAX ((gsize) (next - p), 2 * r.dims);
+      _es_line_end (p, end, &next);
+      first_len = MAX ((gsize) (next - p), 2 * pass.r.dims);
       capacity = ctx->len / first_len + ctx->len / first_len / 8 + 16;
-      capacity = MIN (capacity, ctx->len / (2 * r.dims) + 1);
-      if (limit > 0)
-        capacity = MIN (capacity, limit);
-      (void) first_stop;
+      capacity = MIN (capacity, ctx->len / (2 * pass.r.dims) + 1);
+      capacity = MIN (capacity, ctx->memory_limit / (pass.r.dims * sizeof (float)) + 1);
+      if (pass.limit > 0)
+        capacity = MIN (capacity, pass.limit);
     }
 
-  if (!_es_row_builder_init (&builder, ctx, r.dims, capacity, error))
+  if (!_es_row_builder_init (&pass.builder, ctx, pass.r.dims, capacity, error))
     goto out;
 
-  for (; p < end; p = next)
+  /* Large files: the second half on another core (see es-text-worker.c). */
+  if (pass.limit == 0 && (gsize) (end - p) >= split_min_bytes &&
+      (g_get_num_processors () > 1 || split_min_bytes != SPLIT_MIN_BYTES))
     {
-      const char *stop = line_end (p, end, &next);
-      gsize n;
-      gsize first = 0;
-      float *slot;
-      gsize first_row;
+      const char *middle = memchr (p + (end - p) / 2, '\n', end - p - (end - p) / 2);
+      guint64 matrix_bytes;
 
-      line++;
-      if (G_UNLIKELY ((gsize) (p - ctx->data) >= ctx->next_poll) &&
-          !_es_load_context_poll (ctx, p - ctx->data, error))
-        goto out;
-
-      n = _es_split_fields (p, stop, &r.fields, &r.fields_alloc);
-      if (n == 0)
+      _es_line_end (p, end, &next);
+      first_len = MAX ((gsize) (next - p), 2 * pass.r.dims);
+      es_matrix_byte_size (pass.builder.capacity, pass.r.dims, &matrix_bytes);
+      if (middle != NULL && middle + 1 < end && matrix_bytes < ctx->memory_limit)
         {
-          /* Blank lines are only worth a warning when data follows. */
-          if (blank_count++ == 0)
-            blank_first = line;
-          continue;
+          gsize half = end - (middle + 1);
+
+          pass.worker_start = middle + 1;
+          pass.worker = _es_text_worker_start (&pass.r, pass.worker_start, end,
+                                               half / first_len + half / first_len / 8 + 16,
+                                               ctx->memory_limit - matrix_bytes);
         }
-      if (limit > 0 && file_rows == limit)
-        break;
-      for (; blank_count > 0; blank_count--, blank_first++)
-        _es_load_warnings_add (ctx->warnings, "%s:%" G_GUINT64_FORMAT ": blank line skipped",
-                               ctx->name, blank_first);
-
-      if (has_header && file_rows == header.rows && !warned_extra)
-        {
-          _es_load_warnings_add (ctx->warnings,
-                                 "%s:%" G_GUINT64_FORMAT ": header says %" G_GUINT64_FORMAT
-                                 " rows, more data from line %" G_GUINT64_FORMAT,
-                                 ctx->name, line, header.rows, line);
-          warned_extra = TRUE;
-        }
-
-      if (!locate_values (&r, line, n, &first, error))
-        goto out;
-      slot = _es_row_builder_slot (&builder, error);
-      if (slot == NULL || !parse_values (&r, line, first, slot, error))
-        goto out;
-      file_rows++;
-      last_data_line = line;
-
-      if (format == ES_FORMAT_PROJECTOR_TSV)
-        {
-          /* Words come from the metadata once every row is known. */
-          builder.rows++;
-          continue;
-        }
-
-      {
-        const char *word = r.fields[0].start;
-        gsize word_len = r.fields[first - 1].start + r.fields[first - 1].len - word;
-
-        g_snprintf (where, sizeof where, "%" G_GUINT64_FORMAT, line);
-        if (G_UNLIKELY (!g_utf8_validate_len (word, word_len, NULL)))
-          {
-            g_autofree char *prefix = g_strdup_printf ("%s:%s", ctx->name, where);
-
-            if (!_es_check_word (ctx, word, word_len, prefix, error))
-              goto out;
-          }
-        if (G_UNLIKELY (!_es_row_builder_commit (&builder, word, word_len, &first_row)))
-          {
-            g_autofree char *shown = _es_load_context_show (word, word_len);
-
-            _es_load_warnings_add (ctx->warnings,
-                                   "%s:%" G_GUINT64_FORMAT ": duplicate word `%s` (first at line %"
-                                   G_GUINT64_FORMAT "), this row skipped",
-                                   ctx->name, line, shown, g_array_index (lines, guint64, first_row));
-            continue;
-          }
-        _es_record_line (lines, line);
-      }
     }
 
-  if (has_header && file_rows < header.rows && (limit == 0 || file_rows < limit))
+  if (pass.worker != NULL)
     {
-      if (file_rows == 0)
+      gboolean ok = pass_read (&pass, p, pass.worker_start, error);
+      EsTextWorker *worker = g_steal_pointer (&pass.worker);
+
+      if (!ok)
+        _es_text_worker_stop (worker);
+      _es_text_worker_join (worker);
+      ok = ok && pass_merge (&pass, worker, error);
+      p = _es_text_worker_get_stop (worker);
+      _es_text_worker_free (worker);
+      if (!ok)
+        goto out;
+    }
+  if (!pass_read (&pass, p, end, error))
+    goto out;
+
+  if (pass.has_header && pass.file_rows < pass.header.rows &&
+      (pass.limit == 0 || pass.file_rows < pass.limit))
+    {
+      if (pass.file_rows == 0)
         g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY,
                      "%s:2: header promises %" G_GUINT64_FORMAT " rows, no data",
-                     ctx->name, header.rows);
+                     ctx->name, pass.header.rows);
       else
         g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
                      "%s: expected %" G_GUINT64_FORMAT " rows, found %" G_GUINT64_FORMAT
                      " (end of file after line %" G_GUINT64_FORMAT ")",
-                     ctx->name, header.rows, file_rows, last_data_line);
+                     ctx->name, pass.header.rows, pass.file_rows, pass.last_data_line);
       goto out;
     }
-  if (builder.rows == 0)
+  if (pass.builder.rows == 0)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY,
                    "%s: file contains no vectors", ctx->name);
@@ -507,11 +657,14 @@ _es_text_reader_load (EsLoadContext  *ctx,
     }
 
   if (format == ES_FORMAT_PROJECTOR_TSV)
-    set = _es_attach_projector_metadata (ctx, &builder, ctx->metadata_path, error);
+    set = _es_attach_projector_metadata (ctx, &pass.builder, ctx->metadata_path, error);
   else
-    set = _es_row_builder_finish (&builder);
+    set = _es_row_builder_finish (&pass.builder);
 
 out:
-  g_free (r.fields);
+  _es_text_worker_free (pass.worker);
+  _es_row_builder_clear (&pass.builder);
+  g_array_unref (pass.lines);
+  g_free (pass.r.fields);
   return set;
 }

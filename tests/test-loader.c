@@ -782,6 +782,13 @@ test_loader_decimal_comma (void)
     g_assert_true (same_bits (es_embedding_set_get_vector (set, 1)[3], -6.3681e-05f));
     g_assert_true (es_embedding_set_get_vector (good, 0)[0] == 0.125f);
   }
+  {
+    /* %.18e values take the strtof_l path, which must ignore the locale too. */
+    g_autofree char *en = data_path ("gensim", "EN.1-10.cbow1_wind5_hs0_neg10_size300_smpl1e-05.txt", NULL);
+    g_autoptr(EsEmbeddingSet) set = load_ok (en, NULL);
+
+    check_against_text (set, en, TRUE, TRUE);
+  }
   setlocale (LC_ALL, saved);
 }
 
@@ -846,6 +853,33 @@ test_loader_random_floats (void)
   g_assert_cmpuint (n_checked, ==, n_values * n_batches);
 }
 
+/* The fast path's domain (significand < 2^24, |exponent| <= 10) on a dense
+ * grid, through the internal parser, against strtof_l.
+ */
+static void
+test_loader_float_fast_path (void)
+{
+  guint n_checked = 0;
+
+  g_test_summary ("Significands below 2^24 with exponents -10..10 (the fast path) equal strtof_l");
+
+  for (int k = -10; k <= 10; k++)
+    for (guint32 m = 0; m < (1u << 24); m += 101 + (m & 7))
+      {
+        char text[32];
+        float value = 0.f;
+        float expected;
+
+        g_snprintf (text, sizeof text, "%ue%d", m, k);
+        g_assert_cmpint (_es_parse_float (text, strlen (text), &value), ==, ES_FLOAT_OK);
+        expected = ref_strtof (text);
+        if (!same_bits (value, expected))
+          g_error ("`%s`: got %.9g, strtof_l %.9g", text, value, expected);
+        n_checked++;
+      }
+  g_assert_cmpuint (n_checked, >, 3000000);
+}
+
 static void
 test_loader_bad_numbers (void)
 {
@@ -866,6 +900,19 @@ test_loader_bad_numbers (void)
       g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_PARSE);
       g_assert_cmpstr (error->message, ==, needle);
     }
+  /* A typo in the first row of a word2vec text file is a parse error, not
+   * a reason to read the text as binary floats.
+   */
+  {
+    static const char typo[] = "2 3\nthe 0.1 abc 0.3\nof 1 2 3\n";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (typo, sizeof typo - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EsEmbeddingSet) set = es_loader_load_bytes (bytes, "typo", NULL, NULL, NULL, NULL, &error);
+
+    g_assert_null (set);
+    g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_PARSE);
+    g_assert_cmpstr (error->message, ==, "typo:2: field 3 (`abc`) is not a number");
+  }
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {
       g_autofree char *text = g_strdup_printf ("w 1 2\nv 1 %s\n", good[i]);
@@ -878,6 +925,132 @@ test_loader_bad_numbers (void)
       g_assert_true (same_bits (es_embedding_set_get_vector (set, 1)[1], ref_strtof (good[i])) ||
                      (isnan (es_embedding_set_get_vector (set, 1)[1]) && isnan (ref_strtof (good[i]))));
     }
+}
+
+static void
+test_loader_warning_cap (void)
+{
+  g_autoptr(GString) text = g_string_new ("");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsEmbeddingSet) set = NULL;
+  GPtrArray *warnings;
+
+  g_test_summary ("At most 100 warnings, then one `... and N more`; duplicates in binaries name both rows");
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (text, "w%u 1 %s\n", i, i % 2 ? "nan" : "2");
+  bytes = g_bytes_new (text->str, text->len);
+  set = es_loader_load_bytes (bytes, "many", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 300);
+  g_assert_cmpuint (es_embedding_set_get_n_valid (set), ==, 150);
+  warnings = es_embedding_set_get_warnings (set);
+  g_assert_cmpuint (warnings->len, ==, 101);
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, "many:2: non-finite value nan");
+  g_assert_cmpstr (g_ptr_array_index (warnings, 99), ==, "many:200: non-finite value nan");
+  g_assert_cmpstr (g_ptr_array_index (warnings, 100), ==, "... and 50 more");
+
+  {
+    /* A word2vec binary with `b` twice: rows 2 and 3 (1-based). */
+    static const char binary[] = "3 1\na \0\0\x80\x3f\nb \0\0\0\x40\nb \0\0\x40\x40\n";
+    g_autoptr(GBytes) bin = g_bytes_new_static (binary, sizeof binary - 1);
+    g_autoptr(EsEmbeddingSet) bin_set = es_loader_load_bytes (bin, "dup.bin", NULL, NULL, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (es_embedding_set_get_format (bin_set), ==, ES_FORMAT_WORD2VEC_BINARY);
+    g_assert_cmpuint (es_embedding_set_get_rows (bin_set), ==, 2);
+    g_assert_true (es_embedding_set_get_vector (bin_set, 1)[0] == 2.0f);
+    g_assert_cmpuint (es_embedding_set_get_warnings (bin_set)->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (es_embedding_set_get_warnings (bin_set), 0), ==,
+                     "dup.bin: row 3 (b), byte 18: duplicate word (first at row 2), this row skipped");
+  }
+}
+
+/* Loads @path once by one thread and once split between two threads at
+ * the middle, and asserts the same result, warnings or error.
+ */
+static void
+assert_split_equivalent (const char          *path,
+                         const EsLoadOptions *options)
+{
+  g_autoptr(GError) error1 = NULL;
+  g_autoptr(GError) error2 = NULL;
+  g_autoptr(EsEmbeddingSet) one = NULL;
+  g_autoptr(EsEmbeddingSet) two = NULL;
+
+  _es_text_reader_set_split_min (G_MAXSIZE);
+  one = load (path, options, &error1);
+  _es_text_reader_set_split_min (1);
+  two = load (path, options, &error2);
+  _es_text_reader_set_split_min (16u << 20);
+
+  g_test_message ("%s: %s", path, error1 ? error1->message : "accepted");
+  if (one == NULL)
+    {
+      g_assert_null (two);
+      g_assert_nonnull (error2);
+      g_assert_cmpstr (error1->message, ==, error2->message);
+      return;
+    }
+  g_assert_nonnull (two);
+  assert_same_set (one, two);
+  g_assert_cmpuint (es_embedding_set_get_warnings (one)->len, ==, es_embedding_set_get_warnings (two)->len);
+  for (guint i = 0; i < es_embedding_set_get_warnings (one)->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (es_embedding_set_get_warnings (one), i), ==,
+                     g_ptr_array_index (es_embedding_set_get_warnings (two), i));
+}
+
+static void
+test_loader_two_threads (void)
+{
+  const char *bad[] = { "good.txt", "good.glove.txt", "blank_lines.txt", "duplicate_words.txt",
+                        "header_rows_too_few.txt", "header_rows_too_many.txt", "invalid_utf8.txt",
+                        "nan_inf.txt", "row_too_few.txt", "row_too_many.txt", "non_numeric.txt",
+                        "ragged.glove.txt", "word_with_spaces.glove.txt", "crlf.txt",
+                        "no_final_newline.txt", "float32_overflow.txt", "long_word.txt" };
+  const char *real[][2] = { { "gensim", "lee_fasttext.vec" }, { "gensim", "pang_lee_polarity_fasttext.vec" },
+                            { "gensim", "test_glove.txt" }, { "projector", "iris_tensors.tsv" },
+                            { "npm-word2vec", "vectors.txt" } };
+  g_autofree char *sample = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "resources",
+                                              "kjv-hamlet-5k-50d.w2v.txt", NULL);
+  g_autoptr(GString) dups = g_string_new ("");
+  g_autofree char *tmp = g_dir_make_tmp ("es-loader-XXXXXX", NULL);
+  g_autofree char *dups_path = g_build_filename (tmp, "dups.txt", NULL);
+  EsLoadOptions strict;
+
+  g_test_summary ("Splitting a text file between two threads changes nothing: rows, words, warnings, errors");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = data_path ("bad", bad[i], NULL);
+
+      assert_split_equivalent (path, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (real); i++)
+    {
+      g_autofree char *path = data_path (real[i][0], real[i][1], NULL);
+
+      assert_split_equivalent (path, NULL);
+    }
+  assert_split_equivalent (sample, NULL);
+
+  es_load_options_init (&strict);
+  strict.encoding = ES_ENCODING_STRICT;
+  {
+    g_autofree char *path = data_path ("gensim", "pang_lee_polarity_fasttext.vec", NULL);
+
+    assert_split_equivalent (path, &strict);
+  }
+
+  /* Duplicates across the halves name lines of both halves. */
+  for (guint i = 0; i < 400; i++)
+    g_string_append_printf (dups, "w%u 0.5 %u\n", i % 150, i);
+  g_assert_true (g_file_set_contents (dups_path, dups->str, dups->len, NULL));
+  assert_split_equivalent (dups_path, NULL);
+
+  g_unlink (dups_path);
+  g_rmdir (tmp);
 }
 
 static void
@@ -937,6 +1110,28 @@ test_loader_memory_limit (void)
   g_assert_null (set);
   g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "use --limit"));
+  g_clear_error (&error);
+
+  /* A gzip bomb (64 MB of zeros in ~64 KB) stops at the ceiling. */
+  {
+    g_autoptr(GConverter) compressor = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9));
+    g_autofree char *zeros = g_malloc0 (64u << 20);
+    g_autofree guint8 *packed = g_malloc (1u << 20);
+    gsize read = 0, written = 0;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(EsEmbeddingSet) bomb = NULL;
+
+    g_assert_cmpint (g_converter_convert (compressor, zeros, 64u << 20, packed, 1u << 20,
+                                          G_CONVERTER_INPUT_AT_END, &read, &written, &error),
+                     ==, G_CONVERTER_FINISHED);
+    g_assert_no_error (error);
+    bytes = g_bytes_new (packed, written);
+    options.memory_limit = 16u << 20;
+    bomb = es_loader_load_bytes (bytes, "bomb.gz", &options, NULL, NULL, NULL, &error);
+    g_assert_null (bomb);
+    g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, "bomb.gz: this file needs more than"));
+  }
 }
 
 typedef struct
@@ -981,18 +1176,34 @@ test_loader_progress_cancel (void)
     g_assert_cmpuint (state.calls, >=, 3);   /* the file is 2.4 MB: polled every MB */
   }
 
-  for (guint i = 0; i < 2; i++)
+  /* Plain, gzip, and plain split between two threads. */
+  for (guint i = 0; i < 3; i++)
     {
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
       g_autoptr(EsEmbeddingSet) set = NULL;
       ProgressState cancel_state = { cancellable, 0.0, 0, TRUE };
 
-      set = es_loader_load_path (i == 0 ? path : gz, NULL, cancellable, progress_cb, &cancel_state, &error);
+      _es_text_reader_set_split_min (i == 2 ? 1 : 16u << 20);
+      set = es_loader_load_path (i == 1 ? gz : path, NULL, cancellable, progress_cb, &cancel_state, &error);
       g_assert_null (set);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_assert_cmpfloat (cancel_state.last, <, 1.0);
       g_clear_error (&error);
     }
+  _es_text_reader_set_split_min (16u << 20);
+
+  /* Split progress is monotonic too and ends at 1. */
+  {
+    ProgressState split_state = { NULL, 0.0, 0, TRUE };
+    g_autoptr(EsEmbeddingSet) set = NULL;
+
+    _es_text_reader_set_split_min (1);
+    set = es_loader_load_path (path, NULL, NULL, progress_cb, &split_state, &error);
+    _es_text_reader_set_split_min (16u << 20);
+    g_assert_no_error (error);
+    g_assert_true (split_state.monotonic);
+    g_assert_cmpfloat (split_state.last, ==, 1.0);
+  }
 }
 
 static void
@@ -1072,6 +1283,19 @@ test_loader_join_metadata (void)
   g_assert_cmpstr (es_metadata_get_value (metadata, 8, category), ==, "colour");  /* red */
   g_assert_cmpstr (es_metadata_get_value (metadata, 0, category), ==, "");        /* the */
 
+  /* The same through the load options. */
+  {
+    g_autoptr(EsEmbeddingSet) loaded = NULL;
+    EsLoadOptions options;
+
+    es_load_options_init (&options);
+    options.metadata_path = tsv;
+    loaded = load_ok (path, &options);
+    assert_same_set (set, loaded);
+    g_assert_cmpstr (es_metadata_get_value (es_embedding_set_get_metadata (loaded), 5, 1), ==, "royal");
+    g_assert_cmpstr (es_metadata_get_value (es_embedding_set_get_metadata (loaded), 1, 1), ==, "");
+  }
+
   g_unlink (tsv);
   g_rmdir (tmp);
 }
@@ -1106,6 +1330,74 @@ test_loader_projector_config_scan (void)
     }
 }
 
+/* Random damage to valid files: an error or a set, never a crash (run
+ * under ASan/valgrind to catch out-of-bounds reads).
+ */
+static void
+test_loader_mutations (void)
+{
+  const char *files[][2] = { { "bad", "good.txt" }, { "bad", "good.bin" }, { "bad", "good.txt.gz" },
+                             { "bad", "good.glove.txt" }, { "npy", "iris_f4.npy" },
+                             { "projector", "iris_tensors.tsv" } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  guint n_loaded = 0, n_refused = 0;
+
+  g_test_summary ("3,000 randomly damaged files load or fail cleanly");
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *path = data_path (files[f][0], files[f][1], NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      for (guint i = 0; i < 500; i++)
+        {
+          guint8 *buf = g_memdup2 (contents, len);
+          gsize cur = len;
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(EsEmbeddingSet) set = NULL;
+          EsLoadOptions options;
+
+          for (int m = g_rand_int_range (rand, 1, 4); m > 0 && cur > 0; m--)
+            {
+              gsize pos = g_rand_int_range (rand, 0, cur);
+
+              switch (g_rand_int_range (rand, 0, 4))
+                {
+                case 0:
+                  buf[pos] ^= 1 << g_rand_int_range (rand, 0, 8);
+                  break;
+                case 1:
+                  cur = pos;
+                  break;
+                case 2:
+                  buf[pos] = " \t\n\r.-e0\xff"[g_rand_int_range (rand, 0, 10)];
+                  break;
+                default:
+                  memmove (buf + pos, buf + pos + 1, cur - pos - 1);
+                  cur--;
+                  break;
+                }
+            }
+          bytes = g_bytes_new_take (buf, cur);
+          es_load_options_init (&options);
+          options.encoding = g_rand_boolean (rand) ? ES_ENCODING_STRICT : ES_ENCODING_LENIENT;
+          _es_text_reader_set_split_min (g_rand_boolean (rand) ? 1 : 16u << 20);
+          set = es_loader_load_bytes (bytes, "damaged", &options, NULL, NULL, NULL, &error);
+          g_assert_true ((set == NULL) == (error != NULL));
+          if (set != NULL)
+            n_loaded++;
+          else
+            n_refused++;
+        }
+    }
+  _es_text_reader_set_split_min (16u << 20);
+  g_test_message ("%u loaded, %u refused", n_loaded, n_refused);
+  g_assert_cmpuint (n_loaded + n_refused, ==, 3000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1128,12 +1420,16 @@ main (int   argc,
   g_test_add_func ("/engine/loader/gzip", test_loader_gzip);
   g_test_add_func ("/engine/loader/decimal-comma", test_loader_decimal_comma);
   g_test_add_func ("/engine/loader/random-floats", test_loader_random_floats);
+  g_test_add_func ("/engine/loader/float-fast-path", test_loader_float_fast_path);
   g_test_add_func ("/engine/loader/bad-numbers", test_loader_bad_numbers);
+  g_test_add_func ("/engine/loader/warning-cap", test_loader_warning_cap);
+  g_test_add_func ("/engine/loader/two-threads", test_loader_two_threads);
   g_test_add_func ("/engine/loader/limit", test_loader_limit);
   g_test_add_func ("/engine/loader/memory-limit", test_loader_memory_limit);
   g_test_add_func ("/engine/loader/progress-cancel", test_loader_progress_cancel);
   g_test_add_func ("/engine/loader/async-and-bytes", test_loader_async_and_bytes);
   g_test_add_func ("/engine/loader/join-metadata", test_loader_join_metadata);
+  g_test_add_func ("/engine/loader/mutations", test_loader_mutations);
 
   return g_test_run ();
 }

@@ -8,7 +8,6 @@
 #include "es-test-utils.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 
 static char *
 build_path_va (const char *first_element,
@@ -28,37 +27,21 @@ es_test_load_set (const char *first_element,
                   ...)
 {
   g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
-  g_autofree float *data = NULL;
-  guint64 rows, dims;
+  EsLoadOptions options;
+  EsEmbeddingSet *set;
   va_list args;
 
   va_start (args, first_element);
   path = build_path_va (first_element, args);
   va_end (args);
 
-  /* A minimal word2vec text reader until the real loader is merged. */
-  g_file_get_contents (path, &contents, NULL, &error);
+  es_load_options_init (&options);
+  set = es_loader_load_path (path, &options, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  lines = g_strsplit (contents, "\n", -1);
-  g_assert_true (sscanf (lines[0], "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &rows, &dims) == 2);
-  data = g_new (float, rows * dims);
+  g_assert_nonnull (set);
 
-  for (guint64 i = 0; i < rows; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit (g_strstrip (lines[i + 1]), " ", -1);
-
-      g_assert_cmpuint (g_strv_length (fields), ==, dims + 1);
-      g_ptr_array_add (words, g_strdup (fields[0]));
-      for (guint64 j = 0; j < dims; j++)
-        data[i * dims + j] = (float) g_ascii_strtod (fields[j + 1], NULL);
-    }
-  g_ptr_array_add (words, NULL);
-
-  return es_embedding_set_new_from_arrays (rows, dims, (const char * const *) words->pdata, data);
+  return set;
 }
 
 GPtrArray *

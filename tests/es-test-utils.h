@@ -9,8 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* Loads a word2vec text file from tests/data (or resources/ for the
- * bundled sample) and fails the test when it cannot.
+/* Loads an embedding file, a path below tests/ ("..", "resources", ... for
+ * the bundled sample), with es_loader_load_path and the default options;
+ * fails the test when it cannot.
  */
 EsEmbeddingSet *es_test_load_set  (const char *first_element,
                                    ...) G_GNUC_NULL_TERMINATED;

@@ -334,6 +334,51 @@ test_neighbors_zero_vector (void)
   g_assert_cmpfloat (cosine, ==, 0.0);
 }
 
+static void
+test_neighbors_nan_rows (void)
+{
+  static const EsMetric metrics[] = { ES_METRIC_COSINE, ES_METRIC_EUCLIDEAN, ES_METRIC_DOT };
+  g_autoptr(EsEmbeddingSet) set = es_test_load_set ("data", "bad", "nan_inf.txt", NULL);
+  gsize rows = es_embedding_set_get_rows (set);
+  guint n_invalid = 0;
+
+  g_test_summary ("nan_inf.txt: the NaN/Inf rows (of, in, water) never appear, no score is NaN, "
+                  "and querying them is an error");
+
+  for (gsize row = 0; row < rows; row++)
+    {
+      g_autofree char *expression = g_strdup_printf ("\"%s\"", es_embedding_set_get_word (set, row));
+
+      if (!es_embedding_set_is_row_valid (set, row))
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GArray) result = es_neighbors_of_expression (set, expression, ES_METRIC_COSINE,
+                                                                 5, NULL, &error);
+
+          g_assert_null (result);
+          g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_NUMERIC);
+          n_invalid++;
+          continue;
+        }
+
+      for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GArray) result = es_neighbors_of_expression (set, expression, metrics[m],
+                                                                 20, NULL, &error);
+
+          g_assert_no_error (error);
+          /* 10 rows, 3 masked, minus the query word */
+          g_assert_cmpuint (result->len, ==, 6);
+          assert_no_nan (result);
+          for (guint i = 0; i < result->len; i++)
+            g_assert_true (es_embedding_set_is_row_valid (set, g_array_index (result, EsNeighbor, i).row));
+        }
+    }
+
+  g_assert_cmpuint (n_invalid, ==, 3);
+}
+
 /* Points on a plane, easy to check by hand. */
 static EsEmbeddingSet *
 make_plane (void)
@@ -571,6 +616,7 @@ main (int   argc,
   g_test_add_func ("/engine/neighbors/async", test_neighbors_async);
   g_test_add_func ("/engine/neighbors/errors", test_neighbors_errors);
   g_test_add_func ("/engine/neighbors/zero-vector", test_neighbors_zero_vector);
+  g_test_add_func ("/engine/neighbors/nan-rows", test_neighbors_nan_rows);
   g_test_add_func ("/engine/neighbors/gensim-kjv-hamlet", test_neighbors_gensim_kjv);
   g_test_add_func ("/engine/neighbors/gensim-lee", test_neighbors_gensim_lee);
 

@@ -84,7 +84,9 @@ es_render_file (const char                 *input,
   es_plot_overlay_init (&overlay);
   if (highlight_word != NULL)
     {
-      if (!es_scatter_data_lookup (data, highlight_word, &row))
+      /* Exact first; "King" still finds "king". */
+      if (!es_scatter_data_lookup (data, highlight_word, &row) &&
+          !es_embedding_set_lookup_ignore_case (set, highlight_word, &row))
         {
           g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_UNKNOWN_WORD,
                        "“%s” is not in the vocabulary", highlight_word);

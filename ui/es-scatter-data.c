@@ -67,6 +67,18 @@ spread_bits (guint32 v)
   return v;
 }
 
+/* Spreads the 16 bits of v to the even bit positions. */
+static guint32
+spread_bits16 (guint32 v)
+{
+  v &= 0xffff;
+  v = (v | (v << 8)) & 0x00ff00ff;
+  v = (v | (v << 4)) & 0x0f0f0f0f;
+  v = (v | (v << 2)) & 0x33333333;
+  v = (v | (v << 1)) & 0x55555555;
+  return v;
+}
+
 static guint32
 morton_code (double x,
              double y,
@@ -83,13 +95,7 @@ morton_code (double x,
   /* 2D: 16 bits per axis, interleaved. */
   ix = (guint32) CLAMP (x * 65535.0, 0.0, 65535.0);
   iy = (guint32) CLAMP (y * 65535.0, 0.0, 65535.0);
-  {
-    guint32 code = 0;
-
-    for (guint b = 0; b < 16; b++)
-      code |= ((ix >> b) & 1) << (2 * b) | ((iy >> b) & 1) << (2 * b + 1);
-    return code;
-  }
+  return spread_bits16 (ix) | (spread_bits16 (iy) << 1);
 }
 
 /* LSD radix sort of (code << 32 | row) by the code, 4 passes of 8 bits. */

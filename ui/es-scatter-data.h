@@ -53,7 +53,9 @@ EsScatterData *es_scatter_data_new_from_projection (EsEmbeddingSet    *set,
 EsScatterData *es_scatter_data_ref               (EsScatterData       *self);
 void           es_scatter_data_unref             (EsScatterData       *self);
 
-/* Only while the data is still private to its creator. */
+/* Only while the data is still private to its creator.  @categories has
+ * n_points entries (G_MAXUINT: none); @values too (NaN: none).
+ */
 void           es_scatter_data_set_categories    (EsScatterData       *self,
                                                   const guint         *categories,
                                                   const char * const  *names,

@@ -62,72 +62,78 @@ void es_plot_overlay_init (EsPlotOverlay *overlay);
 /* A placed label, in surface pixels. */
 typedef struct
 {
-  guint32 row;
-  gboolean forced;
-  double  x;
-  double  y;
-  double  width;
-  double  height;
+  guint32  row;
+  gboolean forced;    /* selection, neighbours, pins, hits: may overlap each other */
+  double   x;
+  double   y;
+  double   width;
+  double   height;
 } EsLabelBox;
 
 /* The renderer keeps only caches (label widths, sprites, depth buffer);
  * one per widget or export, not shared between threads.
  */
-EsScatterRenderer *es_scatter_renderer_new          (void);
-void               es_scatter_renderer_free         (EsScatterRenderer    *self);
+EsScatterRenderer *es_scatter_renderer_new                  (void);
+void              es_scatter_renderer_free                  (EsScatterRenderer    *self);
 
 /* The whole plot.  Raster back-end when @cr targets an ARGB32 image
  * surface of the viewport's size without a transform (points written as
  * pixels, Cairo for the rest); vector back-end otherwise (every point a
  * Cairo path, for SVG/PDF).
  */
-void               es_scatter_renderer_draw         (EsScatterRenderer    *self,
-                                                     cairo_t              *cr,
-                                                     EsScatterData        *data,
-                                                     const EsViewport     *viewport,
-                                                     const EsPlotStyle    *style,
-                                                     const EsPlotOverlay  *overlay);
+void              es_scatter_renderer_draw                  (EsScatterRenderer    *self,
+                                                             cairo_t              *cr,
+                                                             EsScatterData        *data,
+                                                             const EsViewport     *viewport,
+                                                             const EsPlotStyle    *style,
+                                                             const EsPlotOverlay  *overlay);
 /* The raster back-end on an ARGB32 image surface of the viewport's size. */
-void               es_scatter_renderer_render_image (EsScatterRenderer    *self,
-                                                     cairo_surface_t      *image,
-                                                     EsScatterData        *data,
-                                                     const EsViewport     *viewport,
-                                                     const EsPlotStyle    *style,
-                                                     const EsPlotOverlay  *overlay);
+void              es_scatter_renderer_render_image          (EsScatterRenderer    *self,
+                                                             cairo_surface_t      *image,
+                                                             EsScatterData        *data,
+                                                             const EsViewport     *viewport,
+                                                             const EsPlotStyle    *style,
+                                                             const EsPlotOverlay  *overlay);
 /* The interactive layer on top: hover ring and word, rubber band
  * (@box: x0, y0, x1, y1, or NULL).
  */
-void               es_scatter_renderer_draw_interaction (EsScatterRenderer *self,
-                                                     cairo_t              *cr,
-                                                     EsScatterData        *data,
-                                                     const EsViewport     *viewport,
-                                                     const EsPlotStyle    *style,
-                                                     gint64                hover,
-                                                     const double         *box);
+void              es_scatter_renderer_draw_interaction      (EsScatterRenderer    *self,
+                                                             cairo_t              *cr,
+                                                             EsScatterData        *data,
+                                                             const EsViewport     *viewport,
+                                                             const EsPlotStyle    *style,
+                                                             gint64                hover,
+                                                             const double         *box);
+/* From this many visible points on (2D, one colour) the raster back-end
+ * counts points per pixel and colours by density instead of drawing a
+ * marker per point; G_MAXSIZE turns that off.
+ */
+void              es_scatter_renderer_set_density_threshold (EsScatterRenderer    *self,
+                                                             gsize                 n_points);
 /* The labels placed by the last draw. */
-const EsLabelBox  *es_scatter_renderer_get_labels   (EsScatterRenderer    *self,
-                                                     gsize                *n_labels);
+const EsLabelBox *es_scatter_renderer_get_labels            (EsScatterRenderer    *self,
+                                                             gsize                *n_labels);
 
 /* Writes exactly this view at width x height (the view scaled to fit,
  * sizes scaled with it) atomically: a temporary file in the same folder
  * renamed over @path, so a failure leaves no partial file and keeps an
  * existing one.
  */
-gboolean           es_scatter_renderer_export       (EsScatterData        *data,
-                                                     const EsViewport     *viewport,
-                                                     const EsPlotStyle    *style,
-                                                     const EsPlotOverlay  *overlay,
-                                                     const char           *path,
-                                                     EsPlotFormat          format,
-                                                     int                   width,
-                                                     int                   height,
-                                                     GError              **error);
+gboolean          es_scatter_renderer_export                (EsScatterData        *data,
+                                                             const EsViewport     *viewport,
+                                                             const EsPlotStyle    *style,
+                                                             const EsPlotOverlay  *overlay,
+                                                             const char           *path,
+                                                             EsPlotFormat          format,
+                                                             int                   width,
+                                                             int                   height,
+                                                             GError              **error);
 
 /* The colours, exposed for legends elsewhere and tests (r, g, b in 0..1). */
-void               es_scatter_renderer_category_color (guint               category,
-                                                     double                rgb[3]);
-void               es_scatter_renderer_gradient_color (double              t,
-                                                     double                rgb[3]);
+void              es_scatter_renderer_category_color        (guint                 category,
+                                                             double                rgb[3]);
+void              es_scatter_renderer_gradient_color        (double                t,
+                                                             double                rgb[3]);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsScatterRenderer, es_scatter_renderer_free)
 

@@ -9,6 +9,8 @@
 
 #include "es-scatter-view.h"
 
+#include <glib/gi18n.h>
+
 #include "es-point-index.h"
 #include "es-scatter-renderer.h"
 
@@ -53,7 +55,10 @@ struct _EsScatterView
   double             pointer_x;
   double             pointer_y;
 
+  GtkWidget         *context_menu;
+
   EsViewport         drag_start;
+  gboolean           dragging;
   gboolean           box_selecting;
   double             box[4];
   double             zoom_last;
@@ -90,12 +95,20 @@ invalidate (EsScatterView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Without queueing a draw: safe from snapshot and size_allocate. */
 static void
-invalidate_view (EsScatterView *self)
+mark_view_changed (EsScatterView *self)
 {
   /* The hit-test grid follows the camera. */
   g_clear_pointer (&self->index, es_point_index_free);
-  invalidate (self);
+  self->dirty = TRUE;
+}
+
+static void
+invalidate_view (EsScatterView *self)
+{
+  mark_view_changed (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -165,11 +178,13 @@ G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 static void
-ensure_viewport_size (EsScatterView *self)
+ensure_viewport_size_for (EsScatterView *self,
+                          int            width,
+                          int            height)
 {
   int sf = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  int w = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1) * sf;
-  int h = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1) * sf;
+  int w = MAX (width, 1) * sf;
+  int h = MAX (height, 1) * sf;
 
   if (w != self->viewport.width || h != self->viewport.height || sf != self->scale_factor)
     {
@@ -185,13 +200,21 @@ ensure_viewport_size (EsScatterView *self)
           self->viewport.scale *= k;
           self->viewport.fit_scale *= k;
         }
-      invalidate_view (self);
+      mark_view_changed (self);
     }
   if (self->needs_fit && self->data != NULL)
     {
       fit (self);
-      invalidate_view (self);
+      mark_view_changed (self);
     }
+}
+
+static void
+ensure_viewport_size (EsScatterView *self)
+{
+  ensure_viewport_size_for (self,
+                            gtk_widget_get_width (GTK_WIDGET (self)),
+                            gtk_widget_get_height (GTK_WIDGET (self)));
 }
 
 static void
@@ -226,6 +249,22 @@ ensure_texture (EsScatterView *self)
   self->dirty = FALSE;
 }
 
+/* The hit-test grid: built once per camera change, then each lookup
+ * reads a few cells.
+ */
+static void
+ensure_index (EsScatterView *self)
+{
+  g_assert (self->data != NULL);
+
+  ensure_viewport_size (self);
+  if (!es_point_index_matches (self->index, self->data, &self->viewport))
+    {
+      g_clear_pointer (&self->index, es_point_index_free);
+      self->index = es_point_index_new (self->data, &self->viewport);
+    }
+}
+
 static void
 set_hover (EsScatterView *self,
            gint64         row)
@@ -244,6 +283,11 @@ motion_cb (GtkEventControllerMotion *motion,
 {
   self->pointer_x = x;
   self->pointer_y = y;
+  /* While dragging the camera moves with every event: no hit-testing
+   * (it would rebuild the grid each time).
+   */
+  if (self->dragging)
+    return;
   set_hover (self, es_scatter_view_lookup_point (self, x, y));
 }
 
@@ -285,7 +329,9 @@ drag_begin_cb (GtkGestureDrag *gesture,
 
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
   self->drag_start = self->viewport;
+  self->dragging = TRUE;
   self->box_selecting = (state & GDK_SHIFT_MASK) != 0;
+  set_hover (self, -1);
   self->box[0] = self->box[2] = x;
   self->box[1] = self->box[3] = y;
 }
@@ -323,6 +369,7 @@ drag_end_cb (GtkGestureDrag *gesture,
   int sf = self->scale_factor;
   g_autoptr(GArray) rows = NULL;
 
+  self->dragging = FALSE;
   if (!self->box_selecting)
     return;
   self->box_selecting = FALSE;
@@ -330,9 +377,7 @@ drag_end_cb (GtkGestureDrag *gesture,
   if (self->data == NULL || (fabs (ox) < 2 && fabs (oy) < 2))
     return;
 
-  es_scatter_view_lookup_point (self, 0, 0); /* builds the grid */
-  if (self->index == NULL)
-    return;
+  ensure_index (self);
   rows = es_point_index_query_rect (self->index, self->box[0] * sf, self->box[1] * sf,
                                     (self->box[0] + ox) * sf, (self->box[1] + oy) * sf);
   g_signal_emit (self, signals[ROWS_SELECTED], 0, rows);
@@ -354,6 +399,23 @@ click_released_cb (GtkGestureClick *gesture,
   es_scatter_view_set_selected (self, row);
   if (row >= 0)
     g_signal_emit (self, signals[POINT_ACTIVATED], 0, row);
+}
+
+static void
+context_pressed_cb (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    EsScatterView   *self)
+{
+  gint64 row = es_scatter_view_lookup_point (self, x, y);
+
+  /* Right-click acts on the point under the pointer, if any. */
+  if (row >= 0)
+    es_scatter_view_set_selected (self, row);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
 }
 
 static void
@@ -532,6 +594,21 @@ es_scatter_view_snapshot (GtkWidget   *widget,
 }
 
 static void
+es_scatter_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  EsScatterView *self = ES_SCATTER_VIEW (widget);
+
+  /* Follow the new size here, so snapshot only reads state. */
+  ensure_viewport_size_for (self, width, height);
+  /* A popover parented to a plain widget is placed by its parent. */
+  if (self->context_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->context_menu));
+}
+
+static void
 es_scatter_view_measure (GtkWidget      *widget,
                          GtkOrientation  orientation,
                          int             for_size,
@@ -549,6 +626,7 @@ es_scatter_view_dispose (GObject *object)
 {
   EsScatterView *self = ES_SCATTER_VIEW (object);
 
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->texture);
   g_clear_pointer (&self->index, es_point_index_free);
   g_clear_pointer (&self->data, es_scatter_data_unref);
@@ -654,6 +732,7 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
 
   widget_class->snapshot = es_scatter_view_snapshot;
   widget_class->measure = es_scatter_view_measure;
+  widget_class->size_allocate = es_scatter_view_size_allocate;
 
   properties[PROP_DATA] =
     g_param_spec_boxed ("data", NULL, NULL, ES_TYPE_SCATTER_DATA,
@@ -762,6 +841,33 @@ es_scatter_view_init (EsScatterView *self)
   gesture = gtk_gesture_click_new ();
   g_signal_connect (gesture, "released", G_CALLBACK (click_released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (context_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenu) view_section = g_menu_new ();
+    g_autoptr(GMenu) word_section = g_menu_new ();
+
+    g_menu_append (word_section, _("Pin or Unpin Word"), "plot.pin-selected");
+    g_menu_append (word_section, _("Copy Word"), "plot.copy-word");
+    g_menu_append (word_section, _("Copy Image"), "plot.copy-image");
+    g_menu_append (view_section, _("Zoom In"), "plot.zoom-in");
+    g_menu_append (view_section, _("Zoom Out"), "plot.zoom-out");
+    g_menu_append (view_section, _("Fit to Data"), "plot.fit");
+    g_menu_append (view_section, _("Reset View"), "plot.reset-view");
+    g_menu_append (view_section, _("3D"), "plot.toggle-3d");
+    g_menu_append (view_section, _("Show Labels"), "plot.show-labels");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (word_section));
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
+    self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+    gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+  }
 
   gesture = gtk_gesture_zoom_new ();
   g_signal_connect (gesture, "begin", G_CALLBACK (zoom_begin_cb), self);
@@ -1038,14 +1144,8 @@ es_scatter_view_lookup_point (EsScatterView *self,
 
   if (self->data == NULL)
     return -1;
-  ensure_viewport_size (self);
+  ensure_index (self);
   sf = self->scale_factor;
-  /* Built once per camera change, then each lookup reads a few cells. */
-  if (!es_point_index_matches (self->index, self->data, &self->viewport))
-    {
-      g_clear_pointer (&self->index, es_point_index_free);
-      self->index = es_point_index_new (self->data, &self->viewport);
-    }
 
   return es_point_index_lookup (self->index, x * sf, y * sf,
                                 MAX (8.0, self->point_size) * sf);
@@ -1070,9 +1170,13 @@ es_scatter_view_set_viewport (EsScatterView    *self,
   g_return_if_fail (viewport != NULL);
 
   self->viewport = *viewport;
-  self->three_d = viewport->three_d;
   self->needs_fit = FALSE;
   invalidate_view (self);
+  if (!!viewport->three_d != self->three_d)
+    {
+      self->three_d = !!viewport->three_d;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THREE_D]);
+    }
 }
 
 gboolean

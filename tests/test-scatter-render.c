@@ -1,0 +1,1120 @@
+/* test-scatter-render.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "es-engine.h"
+#include "es-point-index.h"
+#include "es-render-command.h"
+#include "es-scatter-data.h"
+#include "es-scatter-renderer.h"
+#include "es-viewport.h"
+
+#define W 400
+#define H 300
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static guint32
+pixel_at (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, cairo_image_surface_get_width (surface));
+  g_assert_cmpint (y, <, cairo_image_surface_get_height (surface));
+  return *(const guint32 *) (gconstpointer) (data + (gsize) y * stride + 4 * (gsize) x);
+}
+
+static void
+assert_pixel_near (guint32 pixel,
+                   int     r,
+                   int     g,
+                   int     b,
+                   int     tolerance)
+{
+  int pr = (pixel >> 16) & 0xff, pg = (pixel >> 8) & 0xff, pb = pixel & 0xff;
+
+  if (ABS (pr - r) > tolerance || ABS (pg - g) > tolerance || ABS (pb - b) > tolerance)
+    g_error ("pixel %08x is not near (%d, %d, %d)", pixel, r, g, b);
+}
+
+static EsScatterData *
+make_data (const float        *xy,
+           gsize               n,
+           const char * const *words)
+{
+  return es_scatter_data_new_from_coords (xy, n, 2, 0, 1, -1, NULL, words);
+}
+
+static void
+plain_style (EsPlotStyle *style)
+{
+  es_plot_style_init (style, FALSE);
+  style->show_axes = FALSE;
+  style->show_labels = FALSE;
+  style->show_legend = FALSE;
+  style->opacity = 1.0;
+  style->point_size = 6;
+}
+
+static char *
+random_words (GRand *rand,
+              guint  i)
+{
+  static const char *syllables[] = { "ka", "lo", "mi", "ne", "su", "ta", "ri", "po" };
+  GString *s = g_string_new (NULL);
+  guint n = g_rand_int_range (rand, 2, 5);
+
+  for (guint k = 0; k < n; k++)
+    g_string_append (s, syllables[g_rand_int_range (rand, 0, 8)]);
+  g_string_append_printf (s, "%u", i);
+  return g_string_free (s, FALSE);
+}
+
+/* ---- viewport ---------------------------------------------------------- */
+
+static void
+test_viewport_zoom_keeps_pointer (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  g_test_summary ("Zooming around a surface point keeps the world point under it where it was");
+
+  for (guint i = 0; i < 200; i++)
+    {
+      EsViewport vp;
+      double px = g_rand_double_range (rand, 0, W);
+      double py = g_rand_double_range (rand, 0, H);
+      double f = exp (g_rand_double_range (rand, -2, 2));
+      double wx, wy, wx2, wy2, sx, sy;
+
+      es_viewport_init (&vp, W, H, FALSE);
+      vp.center_x = g_rand_double_range (rand, -1, 2);
+      vp.center_y = g_rand_double_range (rand, -1, 2);
+      vp.scale = exp (g_rand_double_range (rand, 0, 8));
+
+      es_viewport_unproject (&vp, px, py, &wx, &wy);
+      es_viewport_zoom_at (&vp, f, px, py);
+      es_viewport_unproject (&vp, px, py, &wx2, &wy2);
+      g_assert_cmpfloat_with_epsilon (wx, wx2, 1e-9 * MAX (1, fabs (wx)));
+      g_assert_cmpfloat_with_epsilon (wy, wy2, 1e-9 * MAX (1, fabs (wy)));
+
+      /* And projecting it back lands on the pointer. */
+      es_viewport_project (&vp, wx, wy, 0.5, &sx, &sy, NULL);
+      g_assert_cmpfloat_with_epsilon (sx, px, 1e-6);
+      g_assert_cmpfloat_with_epsilon (sy, py, 1e-6);
+    }
+}
+
+static void
+test_viewport_pan (void)
+{
+  EsViewport vp;
+  double sx, sy, sx2, sy2;
+
+  g_test_summary ("Dragging by (dx, dy) moves every point by (dx, dy) in 2D");
+
+  es_viewport_init (&vp, W, H, FALSE);
+  vp.scale = 250;
+  es_viewport_project (&vp, 0.3, 0.7, 0.5, &sx, &sy, NULL);
+  es_viewport_pan (&vp, 17, -9);
+  es_viewport_project (&vp, 0.3, 0.7, 0.5, &sx2, &sy2, NULL);
+  g_assert_cmpfloat_with_epsilon (sx2 - sx, 17, 1e-9);
+  g_assert_cmpfloat_with_epsilon (sy2 - sy, -9, 1e-9);
+}
+
+static void
+test_viewport_fit (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  const double margin = 20;
+
+  g_test_summary ("After fit every point lies inside the surface minus the margin, and the box touches it");
+
+  for (guint round = 0; round < 50; round++)
+    {
+      double lo[3] = { g_rand_double_range (rand, 0, 0.5), g_rand_double_range (rand, 0, 0.5), 0.5 };
+      double hi[3] = { lo[0] + g_rand_double_range (rand, 0.01, 0.5),
+                       lo[1] + g_rand_double_range (rand, 0.01, 0.5), 0.5 };
+      EsViewport vp;
+      double x0, y0, x1, y1;
+
+      es_viewport_init (&vp, W, H, FALSE);
+      es_viewport_fit (&vp, lo, hi, margin);
+      es_viewport_project (&vp, lo[0], hi[1], 0.5, &x0, &y0, NULL);
+      es_viewport_project (&vp, hi[0], lo[1], 0.5, &x1, &y1, NULL);
+      g_assert_cmpfloat (x0, >=, margin - 1e-9);
+      g_assert_cmpfloat (y0, >=, margin - 1e-9);
+      g_assert_cmpfloat (x1, <=, W - margin + 1e-9);
+      g_assert_cmpfloat (y1, <=, H - margin + 1e-9);
+      /* Tight in one direction. */
+      g_assert_true (fabs ((x1 - x0) - (W - 2 * margin)) < 1e-6 ||
+                     fabs ((y1 - y0) - (H - 2 * margin)) < 1e-6);
+      g_assert_cmpfloat_with_epsilon (es_viewport_get_zoom (&vp), 1.0, 1e-12);
+    }
+}
+
+static void
+test_viewport_3d_projection (void)
+{
+  EsViewport vp;
+  double sx, sy, depth, f;
+  const double D = 3.0;
+
+  g_test_summary ("3D perspective matches hand-computed pinhole projections at azimuth 0 and 90");
+
+  es_viewport_init (&vp, W, H, TRUE);
+  vp.fov_deg = 90;          /* tan (45°) = 1: focal = min (W, H) / 2 */
+  vp.distance = D;
+  es_viewport_set_angles (&vp, 0, 0);
+  f = MIN (W, H) / 2.0;
+
+  /* Camera at (0.5, 0.5, 0.5 + D) looking down -z; right = +x, up = +y. */
+  g_assert_true (es_viewport_project (&vp, 0.7, 0.6, 0.5, &sx, &sy, &depth));
+  g_assert_cmpfloat_with_epsilon (depth, D, 1e-12);
+  g_assert_cmpfloat_with_epsilon (sx, W / 2.0 + f * 0.2 / D, 1e-9);
+  g_assert_cmpfloat_with_epsilon (sy, H / 2.0 - f * 0.1 / D, 1e-9);
+
+  /* A point nearer the camera (z = 1.5, depth D - 1) spreads out more. */
+  g_assert_true (es_viewport_project (&vp, 0.7, 0.5, 1.5, &sx, &sy, &depth));
+  g_assert_cmpfloat_with_epsilon (depth, D - 1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (sx, W / 2.0 + f * 0.2 / (D - 1), 1e-9);
+
+  /* Azimuth 90: camera at (0.5 + D, 0.5, 0.5) looking down -x; right = -z. */
+  es_viewport_set_angles (&vp, 90, 0);
+  g_assert_true (es_viewport_project (&vp, 0.5, 0.5, 0.3, &sx, &sy, &depth));
+  g_assert_cmpfloat_with_epsilon (depth, D, 1e-12);
+  g_assert_cmpfloat_with_epsilon (sx, W / 2.0 + f * 0.2 / D, 1e-9);
+  g_assert_cmpfloat_with_epsilon (sy, H / 2.0, 1e-9);
+
+  /* Elevation 90 is clamped short of the pole; behind the camera is hidden. */
+  es_viewport_set_angles (&vp, 0, 95);
+  g_assert_cmpfloat (vp.elevation, ==, 89);
+  es_viewport_set_angles (&vp, 0, 0);
+  g_assert_false (es_viewport_project (&vp, 0.5, 0.5, 0.5 + D + 1, &sx, &sy, &depth));
+}
+
+/* ---- scatter data -------------------------------------------------------- */
+
+static void
+test_data_normalise (void)
+{
+  const float xy[] = { 0, 0,  10, 5,  NAN, 1,  4, 2,  10, 0 };
+  const char *words[] = { "a", "b", "masked", "c", "d" };
+  g_autoptr(EsScatterData) data = make_data (xy, 5, words);
+  double x, y, z, lo[3], hi[3];
+  gsize row;
+
+  g_test_summary ("Coordinates get one scale for both axes (range 10), centred at 0.5; NaN rows are masked");
+
+  g_assert_cmpuint (es_scatter_data_get_n_points (data), ==, 5);
+  g_assert_cmpuint (es_scatter_data_get_n_visible (data), ==, 4);
+  g_assert_false (es_scatter_data_get_point (data, 2, &x, &y, NULL));
+
+  /* x: (x - 5) / 10 + 0.5; y: (y - 2.5) / 10 + 0.5 */
+  g_assert_true (es_scatter_data_get_point (data, 3, &x, &y, &z));
+  g_assert_cmpfloat_with_epsilon (x, (4 - 5) / 10.0 + 0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y, (2 - 2.5) / 10.0 + 0.5, 1e-6);
+  g_assert_cmpfloat (z, ==, 0.5);
+
+  es_scatter_data_get_bounds (data, lo, hi);
+  g_assert_cmpfloat_with_epsilon (lo[0], 0.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (hi[0], 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lo[1], 0.25, 1e-9);
+  g_assert_cmpfloat_with_epsilon (hi[1], 0.75, 1e-9);
+  g_assert_cmpfloat_with_epsilon (es_scatter_data_to_data_units (data, 0, 0.75), 7.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (es_scatter_data_from_data_units (data, 1, 5), 0.75, 1e-9);
+
+  g_assert_cmpstr (es_scatter_data_get_label (data, 3), ==, "c");
+  g_assert_true (es_scatter_data_lookup (data, "d", &row));
+  g_assert_cmpuint (row, ==, 4);
+  g_assert_false (es_scatter_data_lookup (data, "zzz", NULL));
+
+  /* The spatial order holds every visible row exactly once. */
+  {
+    const guint32 *rows = es_scatter_data_get_sorted_rows (data);
+    guint seen = 0;
+
+    for (guint i = 0; i < 4; i++)
+      seen |= 1u << rows[i];
+    g_assert_cmpuint (seen, ==, 0x1b);
+  }
+}
+
+static void
+test_data_categories (void)
+{
+  const float xy[] = { 0, 0, 1, 1, 2, 0, 3, 1 };
+  const char *cols[] = { "word", "kind", NULL };
+  g_autoptr(EsScatterData) data = make_data (xy, 4, NULL);
+  g_autoptr(EsMetadata) md = es_metadata_new (cols);
+  g_autoptr(EsMetadata) num = es_metadata_new (cols);
+  const char *r0[] = { "a", "fruit" }, *r1[] = { "b", "tool" }, *r2[] = { "c", "fruit" }, *r3[] = { "d", "" };
+  const char *n0[] = { "a", "1.5" }, *n1[] = { "b", "-2" }, *n2[] = { "c", "" }, *n3[] = { "d", "4" };
+  double lo, hi;
+
+  g_test_summary ("A text column colours by category in order of appearance; a numeric one by gradient");
+
+  es_metadata_append_row (md, r0);
+  es_metadata_append_row (md, r1);
+  es_metadata_append_row (md, r2);
+  es_metadata_append_row (md, r3);
+  g_assert_true (es_scatter_data_set_color_column (data, md, 1));
+  g_assert_cmpint (es_scatter_data_get_color_mode (data), ==, ES_SCATTER_COLOR_CATEGORIES);
+  g_assert_cmpuint (es_scatter_data_get_n_categories (data), ==, 2);
+  g_assert_cmpstr (es_scatter_data_get_category_name (data, 0), ==, "fruit");
+  g_assert_cmpstr (es_scatter_data_get_category_name (data, 1), ==, "tool");
+  g_assert_cmpuint (es_scatter_data_get_category (data, 2), ==, 0);
+  g_assert_cmpuint (es_scatter_data_get_category (data, 3), ==, G_MAXUINT);
+  g_assert_cmpstr (es_scatter_data_get_color_title (data), ==, "kind");
+
+  es_metadata_append_row (num, n0);
+  es_metadata_append_row (num, n1);
+  es_metadata_append_row (num, n2);
+  es_metadata_append_row (num, n3);
+  g_assert_true (es_scatter_data_set_color_column (data, num, 1));
+  g_assert_cmpint (es_scatter_data_get_color_mode (data), ==, ES_SCATTER_COLOR_VALUES);
+  es_scatter_data_get_value_range (data, &lo, &hi);
+  g_assert_cmpfloat (lo, ==, -2);
+  g_assert_cmpfloat (hi, ==, 4);
+}
+
+static void
+test_data_from_projection (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "resources",
+                                                 "kjv-hamlet-5k-50d.w2v.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsEmbeddingSet) set = NULL;
+  g_autoptr(EsProjection) projection = NULL;
+  g_autoptr(EsScatterData) data = NULL;
+  EsProjectionOptions options;
+  const float *coords;
+  double x, y;
+
+  g_test_summary ("Scatter data from a PCA of the sample: one point per row, titles with explained variance");
+
+  set = es_loader_load_path (path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  es_projection_options_init (&options);
+  options.method = ES_METHOD_PCA;
+  options.n_components = 3;
+  projection = es_projection_compute (set, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (es_scatter_data_new_from_projection (set, projection, 0, 5, -1, &error));
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  data = es_scatter_data_new_from_projection (set, projection, 0, 1, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (es_scatter_data_is_3d (data));
+  g_assert_cmpuint (es_scatter_data_get_n_points (data), ==, es_embedding_set_get_rows (set));
+  g_assert_true (g_str_has_prefix (es_scatter_data_get_axis_title (data, 0), "PC1 ("));
+  g_assert_true (g_str_has_suffix (es_scatter_data_get_axis_title (data, 2), "%)"));
+  g_assert_cmpstr (es_scatter_data_get_label (data, 0), ==, es_embedding_set_get_word (set, 0));
+
+  /* Normalised back to data units gives the projection's coordinates. */
+  coords = es_projection_get_coords (projection);
+  g_assert_true (es_scatter_data_get_point (data, 7, &x, &y, NULL));
+  g_assert_cmpfloat_with_epsilon (es_scatter_data_to_data_units (data, 0, x), coords[7 * 3 + 0], 1e-4);
+  g_assert_cmpfloat_with_epsilon (es_scatter_data_to_data_units (data, 1, y), coords[7 * 3 + 1], 1e-4);
+}
+
+/* ---- raster back-end ------------------------------------------------- */
+
+static void
+test_raster_points (gconstpointer user_data)
+{
+  /* Data units; the independent maths below follows the documented
+   * normalisation: range = max (10, 4) = 10, centre (5, 2).
+   */
+  const float xy[] = { 0, 0,  10, 4,  3, 1,  8, 3 };
+  g_autoptr(EsScatterData) data = make_data (xy, 4, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3] = { 0, 0.3, 0.5 }, hi[3] = { 1, 0.7, 0.5 };
+  const double margin = 30;
+  double scale;
+
+  g_test_summary ("Each point's pixel, where the viewport maths puts it, has the first palette colour; "
+                  "the space between points keeps the background");
+
+  plain_style (&style);
+  /* Also through the density path of big N, forced here. */
+  if (GPOINTER_TO_INT (user_data))
+    es_scatter_renderer_set_density_threshold (renderer, 0);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_viewport_fit (&vp, lo, hi, margin);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+
+  /* fit: scale = min ((W - 2m) / 1, (H - 2m) / 0.4) = 340, centred at (0.5, 0.5). */
+  scale = MIN ((W - 2 * margin) / 1.0, (H - 2 * margin) / 0.4);
+  for (guint i = 0; i < 4; i++)
+    {
+      double nx = (xy[2 * i] - 5) / 10.0 + 0.5;
+      double ny = (xy[2 * i + 1] - 2) / 10.0 + 0.5;
+      double sx = W / 2.0 + (nx - 0.5) * scale;
+      double sy = H / 2.0 - (ny - 0.5) * scale;
+
+      /* Okabe-Ito blue (0, 114, 178), opaque. */
+      assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 0, 114, 178, 2);
+      g_assert_cmpuint (pixel_at (surface, (int) sx, (int) sy) >> 24, ==, 255);
+    }
+  /* Normalised (0.5, 0.6) is 0.3 (102 px) from the nearest point: empty. */
+  assert_pixel_near (pixel_at (surface, (int) (W / 2.0 + (0.5 - 0.5) * scale),
+                               (int) (H / 2.0 - (0.6 - 0.5) * scale)), 255, 255, 255, 0);
+  /* Far corner: background. */
+  assert_pixel_near (pixel_at (surface, 2, 2), 255, 255, 255, 0);
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_raster_categories (void)
+{
+  const float xy[] = { 0, 0, 1, 0, 2, 0 };
+  const guint cats[] = { 0, 1, G_MAXUINT };
+  const char *names[] = { "one", "two" };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3], sx, sy;
+
+  g_test_summary ("Categories take the Okabe-Ito colours in order; a row without one is grey");
+
+  es_scatter_data_set_categories (data, cats, names, 2);
+  plain_style (&style);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 40);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+
+  es_viewport_project (&vp, 0.0, 0.5, 0.5, &sx, &sy, NULL);
+  assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 0, 114, 178, 2);    /* blue */
+  es_viewport_project (&vp, 0.5, 0.5, 0.5, &sx, &sy, NULL);
+  assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 230, 159, 0, 2);    /* orange */
+  es_viewport_project (&vp, 1.0, 0.5, 0.5, &sx, &sy, NULL);
+  /* Missing: grey 0.62 at 60 % over white. */
+  assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 198, 198, 198, 3);
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_raster_gradient (void)
+{
+  const float xy[] = { 0, 0, 1, 0, 2, 0 };
+  const double values[] = { -3, 7, NAN };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3], sx, sy;
+
+  g_test_summary ("Numeric values map min to viridis' dark purple and max to its yellow (matplotlib's end points)");
+
+  es_scatter_data_set_values (data, values, "score");
+  plain_style (&style);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 40);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+
+  /* matplotlib: viridis(0) = (0.267, 0.0049, 0.3294), viridis(1) = (0.9932, 0.9062, 0.1439) */
+  es_viewport_project (&vp, 0.0, 0.5, 0.5, &sx, &sy, NULL);
+  assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 68, 1, 84, 2);
+  es_viewport_project (&vp, 0.5, 0.5, 0.5, &sx, &sy, NULL);
+  assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 253, 231, 37, 2);
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_vector_points (void)
+{
+  const float xy[] = { 0, 0,  10, 4,  3, 1,  8, 3 };
+  g_autoptr(EsScatterData) data = make_data (xy, 4, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 2 * W, 2 * H);
+  cairo_t *cr = cairo_create (surface);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  g_test_summary ("The vector back-end (taken because of a transform) puts points where the raster one does");
+
+  plain_style (&style);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 30);
+  /* Twice the size through a Cairo transform: not the pixel path. */
+  cairo_scale (cr, 2, 2);
+  es_scatter_renderer_draw (renderer, cr, data, &vp, &style, NULL);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  for (gsize i = 0; i < 4; i++)
+    {
+      double x, y, sx, sy;
+
+      es_scatter_data_get_point (data, i, &x, &y, NULL);
+      es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+      assert_pixel_near (pixel_at (surface, (int) (2 * sx), (int) (2 * sy)), 0, 114, 178, 2);
+    }
+  assert_pixel_near (pixel_at (surface, W, (int) (2 * (H / 2.0 - 0.1 * 340))), 255, 255, 255, 0);
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_overlay_selection (void)
+{
+  const float xy[] = { 0, 0, 1, 0.5f, 0.5f, 1 };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsPlotOverlay overlay;
+  EsViewport vp;
+  double lo[3], hi[3], x0, y0, x1, y1, x, y;
+  guint32 neighbours[] = { 1 };
+  guint32 p;
+
+  g_test_summary ("The selection gets a dark ring, the link to a neighbour is drawn in the accent colour");
+
+  plain_style (&style);
+  es_plot_overlay_init (&overlay);
+  overlay.selected = 0;
+  overlay.highlighted = neighbours;
+  overlay.n_highlighted = 1;
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 40);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, &overlay);
+
+  es_scatter_data_get_point (data, 0, &x, &y, NULL);
+  es_viewport_project (&vp, x, y, 0.5, &x0, &y0, NULL);
+  es_scatter_data_get_point (data, 1, &x, &y, NULL);
+  es_viewport_project (&vp, x, y, 0.5, &x1, &y1, NULL);
+
+  /* Ring radius: point radius 3 + 3 + 1.5 = 7.5 px; straight above the
+   * point (the link leaves to the right).
+   */
+  p = pixel_at (surface, (int) x0, (int) (y0 - 7.5));
+  g_assert_cmpuint ((p >> 16) & 0xff, <, 90);
+  g_assert_cmpuint (p & 0xff, <, 90);
+  /* Halfway along the link (a thin anti-aliased line: the most covered
+   * of the 3x3 pixels there): orange, accent (0.90, 0.38, 0) at 55 % over
+   * white, so red well above blue.
+   */
+  {
+    int best = 0;
+
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++)
+        {
+          p = pixel_at (surface, (int) ((x0 + x1) / 2) + dx, (int) ((y0 + y1) / 2) + dy);
+          best = MAX (best, (int) ((p >> 16) & 0xff) - (int) (p & 0xff));
+        }
+    g_assert_cmpint (best, >, 60);
+  }
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_raster_3d (void)
+{
+  const float xyz[] = { 0, 0, 0,  1, 1, 1,  1, 0, 0.5 };
+  g_autoptr(EsScatterData) data = es_scatter_data_new_from_coords (xyz, 3, 3, 0, 1, 2, NULL, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsViewport vp;
+  const double D = 2.5;
+  double f = MIN (W, H) / 2.0;
+
+  g_test_summary ("3D points are drawn where the hand-computed perspective puts them");
+
+  plain_style (&style);
+  es_viewport_init (&vp, W, H, TRUE);
+  vp.fov_deg = 90;
+  vp.distance = D;
+  es_viewport_set_angles (&vp, 0, 0);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+
+  /* Normalised: each axis (v - 0.5) / 1 + 0.5 = v.  Camera on +z. */
+  for (guint i = 0; i < 3; i++)
+    {
+      double x = xyz[3 * i], y = xyz[3 * i + 1], z = xyz[3 * i + 2];
+      double depth = 0.5 + D - z;
+      double sx = W / 2.0 + f * (x - 0.5) / depth;
+      double sy = H / 2.0 - f * (y - 0.5) / depth;
+      guint32 p = pixel_at (surface, (int) sx, (int) sy);
+
+      /* Coloured (not white); blue dominates even with the depth fog. */
+      g_assert_cmpuint (p & 0xff, >, (p >> 16) & 0xff);
+    }
+  assert_pixel_near (pixel_at (surface, W / 2, H / 2), 255, 255, 255, 0);
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_labels_disjoint (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 2 * W, 2 * H);
+  g_autofree float *xy = g_new (float, 2 * 800);
+  EsPlotStyle style;
+  EsPlotOverlay overlay;
+  EsViewport vp;
+  double lo[3], hi[3];
+  const EsLabelBox *labels;
+  gsize n_labels, n_zoomed;
+  guint32 neighbours[] = { 1, 2 };
+  gboolean seen_selected = FALSE;
+
+  g_test_summary ("Placed labels never overlap, stay on the surface, include the selection, and get denser when zooming in");
+
+  for (guint i = 0; i < 800; i++)
+    {
+      xy[2 * i] = g_rand_double (rand);
+      xy[2 * i + 1] = g_rand_double (rand);
+      g_ptr_array_add (words, random_words (rand, i));
+    }
+  data = make_data (xy, 800, (const char * const *) words->pdata);
+  es_plot_style_init (&style, FALSE);
+  es_plot_overlay_init (&overlay);
+  overlay.selected = 500;
+  overlay.highlighted = neighbours;
+  overlay.n_highlighted = 2;
+  es_viewport_init (&vp, 2 * W, 2 * H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 20);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, &overlay);
+
+  labels = es_scatter_renderer_get_labels (renderer, &n_labels);
+  g_test_message ("%" G_GSIZE_FORMAT " labels placed", n_labels);
+  g_assert_cmpuint (n_labels, >=, 20);
+  for (gsize i = 0; i < n_labels; i++)
+    {
+      const EsLabelBox *a = &labels[i];
+
+      g_assert_cmpfloat (a->width, >, 0);
+      g_assert_cmpfloat (a->x, >=, 0);
+      g_assert_cmpfloat (a->y, >=, 0);
+      g_assert_cmpfloat (a->x + a->width, <=, vp.width);
+      g_assert_cmpfloat (a->y + a->height, <=, vp.height);
+      seen_selected |= a->row == 500;
+      for (gsize j = i + 1; j < n_labels; j++)
+        {
+          const EsLabelBox *b = &labels[j];
+          gboolean apart = a->x + a->width <= b->x || b->x + b->width <= a->x ||
+                           a->y + a->height <= b->y || b->y + b->height <= a->y;
+
+          /* Only forced labels (selection, neighbours) may overlap each
+           * other; every other label goes to a free spot.
+           */
+          if (!apart && !(a->forced && b->forced))
+            g_error ("labels %u and %u overlap", a->row, b->row);
+        }
+    }
+  g_assert_true (seen_selected);
+  /* The selection and its neighbours come first, forced. */
+  g_assert_cmpuint (labels[0].row, ==, 500);
+  g_assert_true (labels[0].forced);
+
+  /* Zoom 4x around the centre: the visible area holds a quarter of the
+   * points, spread out: relatively more of them get a label.
+   */
+  {
+    gsize visible = 0, labelled_visible;
+    double sx, sy;
+
+    es_viewport_zoom_at (&vp, 4, vp.width / 2.0, vp.height / 2.0);
+    es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+    labels = es_scatter_renderer_get_labels (renderer, &n_zoomed);
+    for (gsize i = 0; i < 800; i++)
+      {
+        double x, y;
+
+        es_scatter_data_get_point (data, i, &x, &y, NULL);
+        es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+        visible += sx >= 0 && sy >= 0 && sx < vp.width && sy < vp.height;
+      }
+    labelled_visible = n_zoomed;
+    g_test_message ("zoomed: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " visible labelled; before %"
+                    G_GSIZE_FORMAT " of 800", labelled_visible, visible, n_labels);
+    g_assert_cmpfloat ((double) labelled_visible / visible, >, (double) n_labels / 800 * 1.5);
+  }
+
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_labels_priority (void)
+{
+  /* Two points on top of each other: only one label fits, the higher
+   * ranked (lower row) one.
+   */
+  const float xy[] = { 0, 0,  0.0001f, 0,  1, 1 };
+  const char *words[] = { "first", "second", "third" };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, words);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+  const EsLabelBox *labels;
+  gsize n;
+  gboolean second = FALSE;
+
+  g_test_summary ("Of two colliding labels the higher-ranked word (lower row) wins");
+
+  es_plot_style_init (&style, FALSE);
+  style.show_axes = FALSE;
+  style.font_size = 40;     /* four candidate spots, all colliding */
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 60);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+  labels = es_scatter_renderer_get_labels (renderer, &n);
+  /* Placed in rank order, and the first at its preferred spot, right of
+   * its point: it never had to give way.
+   */
+  {
+    double x, y, sx, sy;
+    gssize pos_first = -1, pos_second = -1;
+
+    for (gsize i = 0; i < n; i++)
+      {
+        if (labels[i].row == 0)
+          pos_first = i;
+        if (labels[i].row == 1)
+          pos_second = i;
+      }
+    g_assert_cmpint (pos_first, >=, 0);
+    g_assert_true (pos_second < 0 || pos_second > pos_first);
+    es_scatter_data_get_point (data, 0, &x, &y, NULL);
+    es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+    g_assert_cmpfloat (labels[pos_first].x, >, sx);
+    g_assert_cmpfloat (labels[pos_first].y, <, sy);
+    g_assert_cmpfloat (labels[pos_first].y + labels[pos_first].height, >, sy);
+    /* The second cannot sit right of the (same) point as well. */
+    g_assert_true (pos_second < 0 || labels[pos_second].x + labels[pos_second].width <= sx + 1 ||
+                   labels[pos_second].y + labels[pos_second].height <= sy ||
+                   labels[pos_second].y >= sy);
+  }
+
+  /* With the second pinned, both are shown. */
+  {
+    guint32 pinned[] = { 1 };
+    EsPlotOverlay overlay;
+
+    es_plot_overlay_init (&overlay);
+    overlay.pinned = pinned;
+    overlay.n_pinned = 1;
+    es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, &overlay);
+    labels = es_scatter_renderer_get_labels (renderer, &n);
+    for (gsize i = 0; i < n; i++)
+      second |= labels[i].row == 1 && labels[i].forced;
+    g_assert_true (second);
+  }
+
+  cairo_surface_destroy (surface);
+}
+
+/* ---- point index --------------------------------------------------------- */
+
+static void
+test_point_index (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autofree float *xy = g_new (float, 2 * 3000);
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(EsPointIndex) index = NULL;
+  EsViewport vp;
+  double lo[3], hi[3];
+  const double radius = 10;
+
+  g_test_summary ("Grid lookups agree with a brute-force nearest-point search");
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      xy[2 * i] = g_rand_double (rand);
+      xy[2 * i + 1] = g_rand_double (rand);
+    }
+  data = make_data (xy, 3000, NULL);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 10);
+  index = es_point_index_new (data, &vp);
+  g_assert_true (es_point_index_matches (index, data, &vp));
+
+  for (guint q = 0; q < 500; q++)
+    {
+      double px = g_rand_double_range (rand, 0, W);
+      double py = g_rand_double_range (rand, 0, H);
+      gint64 best = -1;
+      double best_d2 = radius * radius;
+
+      for (gsize i = 0; i < 3000; i++)
+        {
+          double x, y, sx, sy, d2;
+
+          es_scatter_data_get_point (data, i, &x, &y, NULL);
+          es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+          d2 = (sx - px) * (sx - px) + (sy - py) * (sy - py);
+          if (d2 < best_d2)
+            {
+              best = i;
+              best_d2 = d2;
+            }
+        }
+      g_assert_cmpint (es_point_index_lookup (index, px, py, radius), ==, best);
+    }
+
+  /* A rectangle query returns exactly the points inside. */
+  {
+    g_autoptr(GArray) rows = es_point_index_query_rect (index, 100, 50, 200, 150);
+    gsize expected = 0;
+
+    for (gsize i = 0; i < 3000; i++)
+      {
+        double x, y, sx, sy;
+
+        es_scatter_data_get_point (data, i, &x, &y, NULL);
+        es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+        expected += sx >= 100 && sx <= 200 && sy >= 50 && sy <= 150;
+      }
+    g_assert_cmpuint (rows->len, ==, expected);
+    g_assert_cmpuint (rows->len, >, 0);
+  }
+}
+
+/* ---- export ---------------------------------------------------------------- */
+
+static EsScatterData *
+fruit_data (void)
+{
+  const float xy[] = { 0, 0,  1, 0.5f,  0.3f, 1,  0.8f, 0.1f };
+  const char *words[] = { "apple", "banana", "cherry", "damson" };
+
+  return make_data (xy, 4, words);
+}
+
+static void
+export_setup (EsScatterData *data,
+              EsViewport    *vp,
+              EsPlotStyle   *style)
+{
+  double lo[3], hi[3];
+
+  es_plot_style_init (style, FALSE);
+  es_viewport_init (vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (vp, lo, hi, 40);
+}
+
+static gboolean
+run (const char * const *argv,
+     char              **out)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, out, NULL, &status, &error))
+    {
+      g_test_message ("cannot run %s: %s", argv[0], error->message);
+      return FALSE;
+    }
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+static void
+test_export_svg (void)
+{
+  g_autoptr(EsScatterData) data = fruit_data ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "plot.svg", NULL);
+  g_autofree char *contents = NULL;
+  EsViewport vp;
+  EsPlotStyle style;
+  const char *argv[] = { "xmllint", "--noout", path, NULL };
+  guint uses = 0;
+
+  g_test_summary ("SVG export parses with xmllint and draws its labels as glyph uses");
+
+  export_setup (data, &vp, &style);
+  g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_SVG,
+                                             W, H, &error));
+  g_assert_no_error (error);
+  if (g_find_program_in_path ("xmllint") == NULL)
+    {
+      g_test_skip ("xmllint is not installed (libxml2-utils)");
+      return;
+    }
+  g_assert_true (run (argv, NULL));
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "width=\"400pt\""));
+  for (const char *p = contents; (p = strstr (p, "xlink:href=\"#glyph")) != NULL; p++)
+    uses++;
+  /* At least "apple" + "banana" + "cherry" + "damson" glyphs (27 letters). */
+  g_assert_cmpuint (uses, >=, 27);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_export_pdf (void)
+{
+  g_autoptr(EsScatterData) data = fruit_data ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "plot.pdf", NULL);
+  g_autofree char *text = NULL;
+  EsViewport vp;
+  EsPlotStyle style;
+  const char *argv[] = { "pdftotext", path, "-", NULL };
+
+  g_test_summary ("PDF export keeps the labels as text (pdftotext finds every word)");
+
+  export_setup (data, &vp, &style);
+  g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_PDF,
+                                             W, H, &error));
+  g_assert_no_error (error);
+  if (g_find_program_in_path ("pdftotext") == NULL)
+    {
+      g_test_skip ("pdftotext is not installed (poppler-utils)");
+      return;
+    }
+  g_assert_true (run (argv, &text));
+  g_assert_nonnull (strstr (text, "apple"));
+  g_assert_nonnull (strstr (text, "banana"));
+  g_assert_nonnull (strstr (text, "cherry"));
+  g_assert_nonnull (strstr (text, "damson"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_export_png_scaled (void)
+{
+  g_autoptr(EsScatterData) data = fruit_data ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "plot.png", NULL);
+  cairo_surface_t *png;
+  EsViewport vp;
+  EsPlotStyle style;
+  double x, y, sx, sy;
+
+  g_test_summary ("PNG export at twice the size shows the same view: every point moves to twice its position");
+
+  export_setup (data, &vp, &style);
+  style.show_labels = FALSE;
+  style.opacity = 1;
+  g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_PNG,
+                                             2 * W, 2 * H, &error));
+  g_assert_no_error (error);
+
+  png = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (png), ==, 2 * W);
+  g_assert_cmpint (cairo_image_surface_get_height (png), ==, 2 * H);
+  for (gsize i = 0; i < 4; i++)
+    {
+      es_scatter_data_get_point (data, i, &x, &y, NULL);
+      es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+      assert_pixel_near (pixel_at (png, (int) (2 * sx), (int) (2 * sy)), 0, 114, 178, 2);
+    }
+  cairo_surface_destroy (png);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_export_atomic (void)
+{
+  g_autoptr(EsScatterData) data = fruit_data ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "keep.png", NULL);
+  g_autofree char *blocker = g_build_filename (dir, "not-a-dir", NULL);
+  g_autofree char *bad = g_build_filename (blocker, "plot.png", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-dir", "plot.svg", NULL);
+  g_autofree char *contents = NULL;
+  struct rlimit old_limit, limit;
+  EsViewport vp;
+  EsPlotStyle style;
+
+  g_test_summary ("A failed export reports a GError, keeps an existing file byte for byte and leaves no temporary file");
+
+  export_setup (data, &vp, &style);
+  g_assert_true (g_file_set_contents (path, "original", -1, NULL));
+  g_assert_true (g_file_set_contents (blocker, "", -1, NULL));
+
+  /* Folder missing, or a file where a folder should be. */
+  g_assert_false (es_scatter_renderer_export (data, &vp, &style, NULL, missing, ES_PLOT_FORMAT_SVG,
+                                              W, H, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "plot.svg"));
+  g_clear_error (&error);
+  g_assert_false (es_scatter_renderer_export (data, &vp, &style, NULL, bad, ES_PLOT_FORMAT_PNG,
+                                              W, H, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* A write that fails half-way (file size limit: EFBIG) over an existing
+   * file: the old content survives.  Works as root too, unlike chmod.
+   */
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  limit = old_limit;
+  limit.rlim_cur = 200;
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  g_assert_false (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_PNG,
+                                              W, H, &error));
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "original");
+  g_clear_pointer (&contents, g_free);
+
+  /* The target is a folder: the rename fails, the temporary goes away. */
+  {
+    g_autofree char *sub = g_build_filename (dir, "sub.pdf", NULL);
+    g_autofree char *inner = g_build_filename (sub, "x", NULL);
+
+    g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (inner, "", -1, NULL));
+    g_assert_false (es_scatter_renderer_export (data, &vp, &style, NULL, sub, ES_PLOT_FORMAT_PDF,
+                                                W, H, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_unlink (inner);
+    g_rmdir (sub);
+  }
+  g_assert_cmpuint (count_entries (dir), ==, 2);
+
+  /* And a successful export replaces the file. */
+  g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_PNG,
+                                             W, H, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (memcmp (contents, "\x89PNG", 4) == 0);
+  g_assert_cmpuint (count_entries (dir), ==, 2);
+
+  g_unlink (path);
+  g_unlink (blocker);
+  g_rmdir (dir);
+}
+
+static void
+test_render_command (void)
+{
+  g_autofree char *input = g_test_build_filename (G_TEST_DIST, "..", "resources",
+                                                  "kjv-hamlet-5k-50d.w2v.txt", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "plot.png", NULL);
+  g_autofree char *txt = g_build_filename (dir, "plot.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface;
+
+  g_test_summary ("es_render_file loads, projects and writes a PNG of the asked size; bad names fail cleanly");
+
+  g_assert_false (es_render_file (input, NULL, NULL, 0, 1, -1, 0, 0, NULL, txt, 320, 200, &error));
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (es_render_file (input, NULL, NULL, 0, 1, -1, 0, 0, "no-such-word-here", png,
+                                  320, 200, &error));
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_UNKNOWN_WORD);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  g_assert_true (es_render_file (input, NULL, NULL, 0, 1, 2, 30, 20, "king", png, 320, 200, &error));
+  g_assert_no_error (error);
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 320);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 200);
+  cairo_surface_destroy (surface);
+
+  g_unlink (png);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/render/viewport/zoom-keeps-pointer", test_viewport_zoom_keeps_pointer);
+  g_test_add_func ("/render/viewport/pan", test_viewport_pan);
+  g_test_add_func ("/render/viewport/fit", test_viewport_fit);
+  g_test_add_func ("/render/viewport/3d-projection", test_viewport_3d_projection);
+  g_test_add_func ("/render/data/normalise", test_data_normalise);
+  g_test_add_func ("/render/data/categories", test_data_categories);
+  g_test_add_func ("/render/data/from-projection", test_data_from_projection);
+  g_test_add_data_func ("/render/raster/points", GINT_TO_POINTER (FALSE), test_raster_points);
+  g_test_add_data_func ("/render/raster/points-density", GINT_TO_POINTER (TRUE), test_raster_points);
+  g_test_add_func ("/render/raster/categories", test_raster_categories);
+  g_test_add_func ("/render/raster/gradient", test_raster_gradient);
+  g_test_add_func ("/render/raster/3d", test_raster_3d);
+  g_test_add_func ("/render/raster/overlay-selection", test_overlay_selection);
+  g_test_add_func ("/render/vector/points", test_vector_points);
+  g_test_add_func ("/render/labels/disjoint", test_labels_disjoint);
+  g_test_add_func ("/render/labels/priority", test_labels_priority);
+  g_test_add_func ("/render/point-index/lookup", test_point_index);
+  g_test_add_func ("/render/export/svg", test_export_svg);
+  g_test_add_func ("/render/export/pdf", test_export_pdf);
+  g_test_add_func ("/render/export/png-scaled", test_export_png_scaled);
+  g_test_add_func ("/render/export/atomic", test_export_atomic);
+  g_test_add_func ("/render/command/render-file", test_render_command);
+
+  return g_test_run ();
+}

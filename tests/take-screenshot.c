@@ -1,7 +1,7 @@
 /* take-screenshot.c: the README/AppStream screenshot, made reproducibly
  *
  *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png \
- *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d]
+ *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d] [--dark]
  *
  * Opens the main window (on the bundled sample by default), selects a
  * word, solves an analogy and renders the window with GTK's own renderer.
@@ -64,6 +64,7 @@ main (int   argc,
   g_autofree char *analogy = NULL;
   g_autofree char *method = NULL;
   gboolean three_d = FALSE;
+  gboolean dark = FALSE;
   const GOptionEntry entries[] = {
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "Embedding to open", "FILE" },
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, "Metadata TSV to add", "FILE" },
@@ -71,6 +72,7 @@ main (int   argc,
     { "analogy", 0, 0, G_OPTION_ARG_STRING, &analogy, "Expression to solve", "EXPR" },
     { "method", 0, 0, G_OPTION_ARG_STRING, &method, "pca, svd, axes or identity", "METHOD" },
     { "three-d", 0, 0, G_OPTION_ARG_NONE, &three_d, "Show three components", NULL },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("OUTPUT.png");
@@ -91,6 +93,7 @@ main (int   argc,
     }
 
   gtk_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (provider, "/io/github/embedscope/Embedscope/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),

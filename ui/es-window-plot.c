@@ -156,7 +156,7 @@ _es_window_plot_update (EsWindow *self)
 
     for (guint a = 0; a < (self->three_d ? 3u : 2u); a++)
       {
-        g_autofree char *title = _es_window_component_name (self->projection, axes[a]);
+        g_autofree char *title = _es_window_component_name (self, axes[a]);
 
         es_scatter_data_set_axis_title (data, a, title);
       }
@@ -285,12 +285,15 @@ _es_window_plot_export_tsv (EsWindow    *self,
   g_string_append (tsv, "word");
   for (guint a = 0; a < n_axes; a++)
     {
-      g_autofree char *name = _es_window_component_name (self->projection, axes[a]);
+      g_autofree char *name = _es_window_component_name (self, axes[a]);
       char *space = strchr (name, ' ');
 
-      /* "PC1 (12.3 %)" -> "PC1": a header is for programs. */
-      if (space != NULL)
+      /* "PC1 (12.3 %)" -> "PC1": a header is for programs; an axis
+       * expression stays whole, without tabs.
+       */
+      if (space != NULL && es_projection_get_method (self->projection) != ES_METHOD_AXES)
         *space = '\0';
+      g_strdelimit (name, "\t\n", ' ');
       g_string_append_printf (tsv, "\t%s", name);
     }
   g_string_append_c (tsv, '\n');

@@ -64,6 +64,7 @@ struct _EsWindow
   EsEmbeddingSet       *set;
   EsEmbeddingSet       *view_set;
   EsProjection         *projection;
+  char                **projection_axes;  /* the expressions of an AXES projection */
   char                 *selected_word;
   gint64                selected;
   GArray               *box_rows;     /* gsize rows of the whole file, Shift+drag */
@@ -109,7 +110,7 @@ gboolean _es_window_export           (EsWindow       *self,
                                       const char     *path,
                                       GError        **error);
 
-char  *_es_window_component_name    (EsProjection   *projection,
+char  *_es_window_component_name    (EsWindow       *self,
                                       guint           component);
 
 /* es-window-plot.c: everything that feeds the plot. */

@@ -52,6 +52,7 @@ typedef struct
   EsJob          *job;
   EsEmbeddingSet *set;       /* the loaded set, waiting for its reduction */
   char           *path;
+  char          **axes;
   gboolean        replaces_set;
 } Request;
 
@@ -62,6 +63,7 @@ request_free (Request *request)
   g_clear_object (&request->job);
   g_clear_pointer (&request->set, es_embedding_set_unref);
   g_clear_pointer (&request->path, g_free);
+  g_clear_pointer (&request->axes, g_strfreev);
   g_free (request);
 }
 
@@ -172,15 +174,29 @@ update_status (EsWindow *self)
           g_ascii_formatd (buf, sizeof buf, "%.1f", cumulative[shown - 1] * 100.0);
           g_string_append_printf (status, _(" — PCA: first %u components explain %s %%"), shown, buf);
         }
+
+      /* Word axes are rarely perpendicular: say how far from it they are. */
+      {
+        const double *angles = es_projection_get_axis_angles_deg (self->projection, &n);
+
+        if (angles != NULL && n > 0)
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_ascii_formatd (buf, sizeof buf, "%.1f", angles[0]);
+            g_string_append_printf (status, _(" — angle between X and Y: %s°"), buf);
+          }
+      }
     }
 
   gtk_label_set_text (self->status_label, status->str);
 }
 
 char *
-_es_window_component_name (EsProjection *projection,
-                           guint         i)
+_es_window_component_name (EsWindow *self,
+                           guint     i)
 {
+  EsProjection *projection = self->projection;
   const double *ratio;
   guint n = 0;
 
@@ -209,6 +225,9 @@ _es_window_component_name (EsProjection *projection,
       return g_strdup_printf ("SV%u", i + 1);
 
     case ES_METHOD_AXES:
+      /* The axis is its expression: "man - woman". */
+      if (self->projection_axes != NULL && i < g_strv_length (self->projection_axes))
+        return g_strdup (self->projection_axes[i]);
       return g_strdup_printf (_("Axis %u"), i + 1);
 
     case ES_METHOD_IDENTITY:
@@ -227,7 +246,7 @@ update_components (EsWindow *self)
   guint x = self->component_x, y = self->component_y, z = self->component_z;
 
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (names, _es_window_component_name (self->projection, i));
+    g_ptr_array_add (names, _es_window_component_name (self, i));
   g_ptr_array_add (names, NULL);
 
   gtk_string_list_splice (self->component_names, 0,
@@ -395,7 +414,8 @@ static void
 apply_projection (EsWindow       *self,
                   EsEmbeddingSet *set,
                   EsEmbeddingSet *view_set,
-                  EsProjection   *projection)
+                  EsProjection   *projection,
+                  char          **axes)
 {
   gboolean new_set = set != self->set;
   gboolean new_view = view_set != self->view_set;
@@ -420,6 +440,11 @@ apply_projection (EsWindow       *self,
 
   g_clear_pointer (&self->projection, es_projection_unref);
   self->projection = es_projection_ref (projection);
+  if (axes != self->projection_axes)
+    {
+      g_clear_pointer (&self->projection_axes, g_strfreev);
+      self->projection_axes = g_strdupv (axes);
+    }
 
   update_components (self);
   if (new_set || new_view)
@@ -512,10 +537,10 @@ projection_ready_cb (GObject      *object,
   if (request->replaces_set)
     {
       _es_window_show_error (self, NULL);
-      apply_projection (self, request->set, request->set, projection);
+      apply_projection (self, request->set, request->set, projection, request->axes);
     }
   else
-    apply_projection (self, self->set, request->set, projection);
+    apply_projection (self, self->set, request->set, projection, request->axes);
 }
 
 static void
@@ -547,6 +572,7 @@ start_projection (EsWindow       *self,
   request->set = es_embedding_set_ref (view_set);
   request->path = g_strdup (path);
   request->replaces_set = replaces_set;
+  request->axes = g_strdupv (axes);
 
   es_projection_compute_async (view_set, &options, es_job_get_cancellable (job),
                                es_job_progress_cb, job,
@@ -784,10 +810,7 @@ _es_window_join_metadata (EsWindow   *self,
   {
     g_autoptr(EsProjection) projection = es_projection_ref (self->projection);
 
-    if (self->view_set != self->set)
-      apply_projection (self, joined, joined, projection);
-    else
-      apply_projection (self, joined, joined, projection);
+    apply_projection (self, joined, joined, projection, self->projection_axes);
   }
 }
 
@@ -1021,6 +1044,7 @@ es_window_dispose (GObject *object)
   g_clear_handle_id (&self->filter_source, g_source_remove);
 
   g_clear_pointer (&self->projection, es_projection_unref);
+  g_clear_pointer (&self->projection_axes, g_strfreev);
   g_clear_pointer (&self->view_set, es_embedding_set_unref);
   g_clear_pointer (&self->set, es_embedding_set_unref);
 

@@ -701,6 +701,140 @@ test_window_remembers (void)
 }
 
 static void
+test_window_metadata (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *dir = g_dir_make_tmp ("es-metadata-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "groups.tsv", NULL);
+  const char *tsv = "word\tgroup\nking\troyal\nqueen\troyal\nman\tperson\nwoman\tperson\n";
+  EsScatterData *data;
+  EsMetadata *metadata;
+
+  g_test_summary ("A metadata TSV joined by word colours the plot by its last column");
+
+  g_assert_true (g_file_set_contents (path, tsv, -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", path));
+  g_assert_null (es_window_get_error (window));
+  metadata = es_embedding_set_get_metadata (es_window_get_embedding_set (window));
+  g_assert_nonnull (metadata);
+  g_assert_cmpstr (es_metadata_get_column_name (metadata, es_metadata_get_n_columns (metadata) - 1), ==, "group");
+
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_cmpint (es_scatter_data_get_color_mode (data), ==, ES_SCATTER_COLOR_CATEGORIES);
+  g_assert_cmpuint (es_scatter_data_get_n_categories (data), >=, 2);
+  {
+    gsize king;
+
+    g_assert_true (es_embedding_set_lookup (es_window_get_embedding_set (window), "king", &king));
+    g_assert_cmpstr (es_scatter_data_get_category_name (data, es_scatter_data_get_category (data, king)),
+                     ==, "royal");
+  }
+
+  /* A missing file is an error that keeps the data. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s",
+                                             "/nonexistent/groups.tsv"));
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_nonnull (es_embedding_set_get_metadata (es_window_get_embedding_set (window)));
+
+  g_remove (path);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (item))
+        return GTK_WIDGET (item);
+    }
+  return NULL;
+}
+
+static void
+test_window_large_file (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autofree char *dir = g_dir_make_tmp ("es-large-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "huge.txt", NULL);
+  g_autoptr(GString) text = g_string_new ("50000000 300\nking");
+  g_autofree char *secondary = NULL;
+  GtkWidget *dialog;
+
+  g_test_summary ("A file whose header announces 50M x 300 floats (60 GB) asks for a row "
+                  "limit before loading; cancelling keeps the current data");
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append (text, " 0.5");
+  g_string_append_c (text, '\n');
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
+  g_assert_false (es_window_get_busy (window));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "secondary-text", &secondary, NULL);
+  g_test_message ("%s", secondary);
+  /* 50e6 x 300 x 4 bytes, in g_format_size's SI units (a no-break space). */
+  g_assert_nonnull (strstr (secondary, "60.0\xc2\xa0GB"));
+
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (find_message_dialog ());
+  g_assert_false (es_window_get_busy (window));
+  g_assert_true (es_window_get_embedding_set (window) == set);
+
+  g_remove (path);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type))
+        return GTK_WIDGET (item);
+    }
+  return NULL;
+}
+
+static void
+test_window_open_dialog (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autoptr(GListModel) filters = NULL;
+  GtkWidget *chooser;
+
+  g_test_summary ("Ctrl+O's file chooser offers the supported formats; dismissing it changes nothing");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
+  /* Without a portal, GtkFileChooserNative falls back to a dialog. */
+  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_nonnull (chooser);
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (chooser));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 6);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  for (guint i = 0; i < 100 && find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (es_window_get_busy (window));
+  g_assert_true (es_window_get_embedding_set (window) == set);
+
+  destroy_window (window);
+}
+
+static void
 test_no_display (void)
 {
   if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
@@ -745,6 +879,9 @@ main (int   argc,
   g_test_add_func ("/ui/window/filters", test_window_filters);
   g_test_add_func ("/ui/window/search", test_window_search);
   g_test_add_func ("/ui/window/remembers", test_window_remembers);
+  g_test_add_func ("/ui/window/metadata", test_window_metadata);
+  g_test_add_func ("/ui/window/large-file", test_window_large_file);
+  g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
 
   return g_test_run ();
 }

@@ -137,7 +137,7 @@ GFile *
 es_dialogs_open_finish (GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -158,7 +158,7 @@ GFile *
 es_dialogs_save_finish (GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -280,7 +280,7 @@ es_dialogs_ask_limit_finish (GAsyncResult  *result,
 {
   g_autofree guint64 *value = NULL;
 
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
 
   value = g_task_propagate_pointer (G_TASK (result), error);
   if (value == NULL)

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "es-window-private.h"
 
@@ -18,6 +19,7 @@
 
 /* Files bigger than this get the row-limit question first. */
 #define LARGE_FILE_BYTES (G_GUINT64_CONSTANT (512) << 20)
+#define LARGE_MEMORY_BYTES (G_GUINT64_CONSTANT (1) << 30)
 #define FILTER_DEBOUNCE_MS 200
 #define MAX_COMPONENTS 10
 #define MAX_IDENTITY_COLUMNS 64
@@ -685,8 +687,10 @@ estimate_shape (GFile   *file,
 {
   g_autoptr(GFileInputStream) input = g_file_read (file, NULL, NULL);
   g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GDataInputStream) data = NULL;
+  g_autofree char *buffer = NULL;
   g_autofree char *line = NULL;
+  const char *newline;
+  gsize got = 0;
   guchar magic[2] = { 0, 0 };
   gboolean gzip;
   g_auto(GStrv) fields = NULL;
@@ -709,11 +713,16 @@ estimate_shape (GFile   *file,
   else
     stream = g_object_ref (G_INPUT_STREAM (input));
 
-  data = g_data_input_stream_new (stream);
-  line = g_data_input_stream_read_line (data, &length, NULL, NULL);
-  if (line == NULL || length == 0 || length > 1 << 20)
+  /* Only the first 64 KiB: a binary file may have no newline at all. */
+  buffer = g_malloc (65536 + 1);
+  if (!g_input_stream_read_all (stream, buffer, 65536, &got, NULL, NULL) || got == 0)
     return FALSE;
-
+  buffer[got] = '\0';
+  newline = memchr (buffer, '\n', got);
+  if (newline == NULL)
+    return FALSE;
+  length = (gsize) (newline - buffer);
+  line = g_strndup (buffer, length);
   fields = g_strsplit_set (g_strstrip (line), " \t", -1);
   if (g_strv_length (fields) == 2 &&
       g_ascii_string_to_unsigned (fields[0], 10, 1, G_MAXUINT64, rows, NULL) &&
@@ -761,8 +770,11 @@ es_window_open (EsWindow *self,
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
                             G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (info != NULL && (guint64) g_file_info_get_size (info) > LARGE_FILE_BYTES &&
-      estimate_shape (file, (guint64) g_file_info_get_size (info), &rows, &dims))
+  /* Big on disk, or big once in memory by its header: ask first. */
+  if (info != NULL &&
+      estimate_shape (file, (guint64) g_file_info_get_size (info), &rows, &dims) &&
+      ((guint64) g_file_info_get_size (info) > LARGE_FILE_BYTES ||
+       (double) rows * (double) dims * 4.0 > (double) LARGE_MEMORY_BYTES))
     {
       Request *request = g_new0 (Request, 1);
 

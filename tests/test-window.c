@@ -152,7 +152,10 @@ destroy_window (EsWindow *window)
   gtk_window_destroy (GTK_WINDOW (window));
   /* Worker callbacks still hold references until they have run. */
   for (guint i = 0; widget != NULL && i < 2000; i++)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
   g_assert_null (widget);
 }
 
@@ -165,7 +168,10 @@ close_window (EsWindow *window)
   g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
   gtk_window_close (GTK_WINDOW (window));
   for (guint i = 0; widget != NULL && i < 2000; i++)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
   g_assert_null (widget);
 }
 
@@ -510,7 +516,11 @@ test_window_export (void)
     g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
   }
 
-  g_remove (png), g_remove (svg), g_remove (pdf), g_remove (tsv), g_remove (ntsv);
+  g_remove (png);
+  g_remove (svg);
+  g_remove (pdf);
+  g_remove (tsv);
+  g_remove (ntsv);
   g_rmdir (dir);
   destroy_window (window);
 }

@@ -465,6 +465,23 @@ test_window_export (void)
   g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
   g_clear_pointer (&contents, g_free);
 
+  /* Double size: twice the plot's pixels, read back from the PNG header. */
+  {
+    g_autofree char *png2 = g_build_filename (dir, "view2x", NULL);
+    g_autofree char *png2_named = g_build_filename (dir, "view2x.png", NULL);
+    g_autoptr(GdkTexture) texture = NULL;
+    GtkWidget *plot = es_window_get_plot (window);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)",
+                                               "png-2x", png2));
+    g_assert_null (es_window_get_error (window));
+    texture = gdk_texture_new_from_filename (png2_named, NULL);
+    g_assert_nonnull (texture);
+    g_assert_cmpint (gdk_texture_get_width (texture), ==, 2 * gtk_widget_get_width (plot));
+    g_assert_cmpint (gdk_texture_get_height (texture), ==, 2 * gtk_widget_get_height (plot));
+    g_remove (png2_named);
+  }
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)", "svg", svg));
   contents = read_file (svg, &length);
   g_assert_nonnull (strstr (contents, "<svg"));

@@ -209,8 +209,24 @@ kind_extension (const char *kind)
 {
   if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors"))
     return "tsv";
+  if (g_str_equal (kind, "png-2x"))
+    return "png";
 
   return kind;
+}
+
+/* The image format follows the name, so a name without it gets it. */
+static char *
+with_extension (const char *path,
+                const char *extension)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *suffix = g_strconcat (".", extension, NULL);
+
+  if (g_str_has_suffix (lower, suffix))
+    return g_strdup (path);
+
+  return g_strconcat (path, suffix, NULL);
 }
 
 gboolean
@@ -220,7 +236,23 @@ _es_window_export (EsWindow    *self,
                    GError     **error)
 {
   if (g_str_equal (kind, "png") || g_str_equal (kind, "svg") || g_str_equal (kind, "pdf"))
-    return es_scatter_view_export (self->plot, path, 0, 0, error);
+    {
+      g_autofree char *named = with_extension (path, kind);
+
+      return es_scatter_view_export (self->plot, named, 0, 0, error);
+    }
+
+  if (g_str_equal (kind, "png-2x"))
+    {
+      g_autofree char *named = with_extension (path, "png");
+      int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self->plot)) * 2;
+
+      /* The same view at twice the pixels, for print and slides. */
+      return es_scatter_view_export (self->plot, named,
+                                     gtk_widget_get_width (GTK_WIDGET (self->plot)) * scale,
+                                     gtk_widget_get_height (GTK_WIDGET (self->plot)) * scale,
+                                     error);
+    }
 
   if (g_str_equal (kind, "coordinates"))
     return _es_window_plot_export_tsv (self, path, error);
@@ -279,7 +311,7 @@ export_action (GtkWidget  *widget,
   EsFileKind file_kind;
   char *dot;
 
-  if (g_str_equal (kind, "png"))
+  if (g_str_equal (kind, "png") || g_str_equal (kind, "png-2x"))
     file_kind = ES_FILE_KIND_PNG;
   else if (g_str_equal (kind, "svg"))
     file_kind = ES_FILE_KIND_SVG;

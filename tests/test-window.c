@@ -583,6 +583,55 @@ test_window_bad_file (void)
 }
 
 static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_window_method_during_load (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *old_set = es_window_get_embedding_set (window);
+  g_autofree char *other = g_test_build_filename (G_TEST_DIST, "data", "bad", "good.txt", NULL);
+
+  g_test_summary ("Switching the method while a new file is loading still shows the new file");
+
+  /* During the load. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", other));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
+  wait_for (not_busy, window);
+  g_assert_false (es_window_get_embedding_set (window) == old_set);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_SVD);
+
+  /* During the new file's first reduction: the load has ended (busy went
+   * TRUE, FALSE, TRUE) but the old file is still shown.
+   */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  wait_for (not_busy, window);
+  old_set = es_window_get_embedding_set (window);
+  {
+    guint notifies = 0;
+    gulong id = g_signal_connect_swapped (window, "notify::busy", G_CALLBACK (count_cb), &notifies);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", other));
+    while (notifies < 3)
+      g_main_context_iteration (NULL, TRUE);
+    g_signal_handler_disconnect (window, id);
+  }
+  g_assert_true (es_window_get_busy (window));
+  g_assert_true (es_window_get_embedding_set (window) == old_set);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
+  wait_for (not_busy, window);
+  g_assert_false (es_window_get_embedding_set (window) == old_set);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
+  g_assert_true (es_projection_get_rows (es_window_get_projection (window)) ==
+                 es_embedding_set_get_rows (es_window_get_embedding_set (window)));
+
+  destroy_window (window);
+}
+
+static void
 test_window_cancel (void)
 {
   EsWindow *window = open_window_on_sample ();
@@ -903,6 +952,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/export", test_window_export);
   g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
   g_test_add_func ("/ui/window/cancel", test_window_cancel);
+  g_test_add_func ("/ui/window/method-during-load", test_window_method_during_load);
   g_test_add_func ("/ui/window/filters", test_window_filters);
   g_test_add_func ("/ui/window/search", test_window_search);
   g_test_add_func ("/ui/window/remembers", test_window_remembers);

@@ -64,6 +64,8 @@ struct _EsWindow
   EsEmbeddingSet       *set;
   EsEmbeddingSet       *view_set;
   EsProjection         *projection;
+  EsEmbeddingSet       *pending_set;      /* loaded, its first reduction still running */
+  char                 *pending_path;
   char                **projection_axes;  /* the expressions of an AXES projection */
   char                 *selected_word;
   gint64                selected;

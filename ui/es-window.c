@@ -521,6 +521,11 @@ projection_ready_cb (GObject      *object,
   if (request->job != self->project_job)
     return;
   set_job (self, &self->project_job, NULL);
+  if (request->replaces_set)
+    {
+      g_clear_pointer (&self->pending_set, es_embedding_set_unref);
+      g_clear_pointer (&self->pending_path, g_free);
+    }
 
   es_method_from_string (self->method, &method);
   if (method == ES_METHOD_AXES)
@@ -557,6 +562,20 @@ start_projection (EsWindow       *self,
   EsProjectionOptions options;
   Request *request;
 
+  /* A method change during the first reduction of a new file must not
+   * fall back to the old file: remember which set is on its way.
+   */
+  if (replaces_set && view_set != self->pending_set)
+    {
+      g_autoptr(EsEmbeddingSet) keep = es_embedding_set_ref (view_set);
+      g_autofree char *keep_path = g_strdup (path);
+
+      g_clear_pointer (&self->pending_set, es_embedding_set_unref);
+      g_free (self->pending_path);
+      self->pending_set = g_steal_pointer (&keep);
+      self->pending_path = g_steal_pointer (&keep_path);
+    }
+
   job = es_job_new (_("Reducing"));
   {
     g_autofree char *message = g_strdup_printf (_("Computing the %s projection…"),
@@ -586,6 +605,15 @@ _es_window_reproject (EsWindow       *self,
                       EsEmbeddingSet *view_set)
 {
   g_return_if_fail (ES_IS_WINDOW (self));
+
+  if (view_set == NULL && self->pending_set != NULL && self->project_job != NULL)
+    {
+      g_autoptr(EsEmbeddingSet) pending = es_embedding_set_ref (self->pending_set);
+      g_autofree char *path = g_strdup (self->pending_path);
+
+      start_projection (self, pending, TRUE, path);
+      return;
+    }
 
   if (view_set == NULL)
     view_set = self->view_set;
@@ -659,6 +687,8 @@ _es_window_load_path (EsWindow   *self,
 
   /* A new file replaces every running job. */
   set_job (self, &self->project_job, NULL);
+  g_clear_pointer (&self->pending_set, es_embedding_set_unref);
+  g_clear_pointer (&self->pending_path, g_free);
   job = es_job_new (message);
   es_job_update (job, 0.0, message);
   set_job (self, &self->load_job, job);
@@ -1057,6 +1087,8 @@ es_window_dispose (GObject *object)
 
   g_clear_pointer (&self->projection, es_projection_unref);
   g_clear_pointer (&self->projection_axes, g_strfreev);
+  g_clear_pointer (&self->pending_set, es_embedding_set_unref);
+  g_clear_pointer (&self->pending_path, g_free);
   g_clear_pointer (&self->view_set, es_embedding_set_unref);
   g_clear_pointer (&self->set, es_embedding_set_unref);
 

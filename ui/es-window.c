@@ -852,7 +852,12 @@ _es_window_join_metadata (EsWindow   *self,
   {
     g_autoptr(EsProjection) projection = es_projection_ref (self->projection);
 
+    gboolean was_reducing = self->project_job != NULL && self->pending_set == NULL;
+
     apply_projection (self, joined, joined, projection, self->projection_axes);
+    /* A reduction of the set without metadata would bring it back. */
+    if (was_reducing)
+      _es_window_reproject (self, joined);
   }
 }
 

@@ -853,8 +853,22 @@ _es_window_join_metadata (EsWindow   *self,
     g_autoptr(EsProjection) projection = es_projection_ref (self->projection);
 
     gboolean was_reducing = self->project_job != NULL && self->pending_set == NULL;
+    g_autoptr(EsEmbeddingSet) view = es_embedding_set_ref (joined);
 
-    apply_projection (self, joined, joined, projection, self->projection_axes);
+    /* Isolated: the same words, now with their metadata. */
+    if (self->view_set != self->set)
+      {
+        gsize n = es_embedding_set_get_rows (self->view_set);
+        g_autofree gsize *rows = g_new (gsize, MAX (n, 1));
+
+        for (gsize i = 0; i < n; i++)
+          if (!es_embedding_set_lookup (joined, es_embedding_set_get_word (self->view_set, i), &rows[i]))
+            rows[i] = 0;
+        g_clear_pointer (&view, es_embedding_set_unref);
+        view = es_embedding_set_subset (joined, rows, n);
+      }
+
+    apply_projection (self, joined, view, projection, self->projection_axes);
     /* A reduction of the set without metadata would bring it back. */
     if (was_reducing)
       _es_window_reproject (self, joined);

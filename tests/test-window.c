@@ -806,6 +806,26 @@ test_window_metadata (void)
                      ==, "royal");
   }
 
+  /* Joined while isolating: the isolated words stay, with their groups. */
+  {
+    EsNeighborsPanel *panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window),
+                                                                   ES_TYPE_NEIGHBORS_PANEL));
+    EsEmbeddingSet *view;
+    gsize row;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
+    wait_for (panel_has_neighbors, panel);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+    wait_for (not_busy, window);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", path));
+    view = es_window_get_view_set (window);
+    g_assert_cmpuint (es_embedding_set_get_rows (view), ==, 11);
+    g_assert_true (es_embedding_set_lookup (view, "king", &row));
+    g_assert_cmpstr (es_metadata_get_value (es_embedding_set_get_metadata (view), row, 1), ==, "royal");
+    g_assert_cmpuint (es_scatter_data_get_n_points (
+                        es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)))), ==, 11);
+  }
+
   /* A missing file is an error that keeps the data. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s",
                                              "/nonexistent/groups.tsv"));

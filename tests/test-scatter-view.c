@@ -239,6 +239,106 @@ test_pin_and_3d (Fixture       *f,
 }
 
 static void
+clipboard_text_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_copy (Fixture       *f,
+           gconstpointer  user_data)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->view));
+  g_autofree char *text = NULL;
+
+  g_test_summary ("plot.copy-word and plot.copy-neighbours put the words on the clipboard");
+
+  es_scatter_view_set_selected (f->view, 4);
+  es_scatter_view_set_highlighted (f->view, (guint32[]) { 7, 9 }, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.copy-word", NULL));
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_text_cb, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (text, ==, "word4");
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.copy-neighbours", NULL));
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_text_cb, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (text, ==, "word4\nword7\nword9");
+}
+
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;   /* the widget keeps it alive */
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_gestures (Fixture       *f,
+               gconstpointer  user_data)
+{
+  GtkEventController *drag = find_controller (GTK_WIDGET (f->view), GTK_TYPE_GESTURE_DRAG);
+  GtkEventController *scroll = find_controller (GTK_WIDGET (f->view), GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  GtkEventController *motion = find_controller (GTK_WIDGET (f->view), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  int sf = gtk_widget_get_scale_factor (GTK_WIDGET (f->view));
+  EsViewport before, after;
+  double sx0, sy0, sx1, sy1, wx, wy, wx2, wy2;
+  gboolean handled = FALSE;
+
+  g_test_summary ("Dragging pans the content with the pointer (2D) or orbits (3D); scrolling zooms around the pointer");
+
+  /* Drag by (30, -20): every point follows. */
+  es_scatter_view_get_viewport (f->view, &before);
+  es_viewport_project (&before, 0.4, 0.6, 0.5, &sx0, &sy0, NULL);
+  g_signal_emit_by_name (drag, "drag-begin", 100.0, 100.0);
+  g_signal_emit_by_name (drag, "drag-update", 30.0, -20.0);
+  g_signal_emit_by_name (drag, "drag-end", 30.0, -20.0);
+  es_scatter_view_get_viewport (f->view, &after);
+  es_viewport_project (&after, 0.4, 0.6, 0.5, &sx1, &sy1, NULL);
+  g_assert_cmpfloat_with_epsilon (sx1 - sx0, 30 * sf, 1e-6);
+  g_assert_cmpfloat_with_epsilon (sy1 - sy0, -20 * sf, 1e-6);
+
+  /* Wheel one notch up at (120, 80): zooms in, that spot stays put. */
+  g_signal_emit_by_name (motion, "motion", 120.0, 80.0);
+  es_viewport_unproject (&after, 120 * sf, 80 * sf, &wx, &wy);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+  g_assert_true (handled);
+  es_scatter_view_get_viewport (f->view, &before);
+  g_assert_cmpfloat (before.scale, >, after.scale);
+  es_viewport_unproject (&before, 120 * sf, 80 * sf, &wx2, &wy2);
+  g_assert_cmpfloat_with_epsilon (wx2, wx, 1e-9);
+  g_assert_cmpfloat_with_epsilon (wy2, wy, 1e-9);
+
+  /* 3D: the same drag turns the camera half a degree per pixel. */
+  es_scatter_view_set_three_d (f->view, TRUE);
+  es_scatter_view_get_viewport (f->view, &before);
+  g_signal_emit_by_name (drag, "drag-begin", 100.0, 100.0);
+  g_signal_emit_by_name (drag, "drag-update", 30.0, -20.0);
+  g_signal_emit_by_name (drag, "drag-end", 30.0, -20.0);
+  es_scatter_view_get_viewport (f->view, &after);
+  g_assert_cmpfloat_with_epsilon (fmod (before.azimuth - after.azimuth + 360, 360), 15, 1e-9);
+  g_assert_cmpfloat_with_epsilon (before.elevation - after.elevation, 10, 1e-9);
+}
+
+static void
 test_export (Fixture       *f,
              gconstpointer  user_data)
 {
@@ -378,6 +478,8 @@ main (int   argc,
   g_test_add ("/ui/scatter-view/lookup-point", Fixture, NULL, fixture_setup, test_lookup_point, fixture_teardown);
   g_test_add ("/ui/scatter-view/selected-notify", Fixture, NULL, fixture_setup, test_selected_notify, fixture_teardown);
   g_test_add ("/ui/scatter-view/pin-and-3d", Fixture, NULL, fixture_setup, test_pin_and_3d, fixture_teardown);
+  g_test_add ("/ui/scatter-view/gestures", Fixture, NULL, fixture_setup, test_gestures, fixture_teardown);
+  g_test_add ("/ui/scatter-view/copy", Fixture, NULL, fixture_setup, test_copy, fixture_teardown);
   g_test_add ("/ui/scatter-view/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   g_test_add ("/ui/scatter-view/snapshot-pixels", Fixture, NULL, fixture_setup, test_snapshot_pixels, fixture_teardown);
   g_test_add_func ("/ui/scatter-view/finalize", test_finalize);

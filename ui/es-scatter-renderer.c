@@ -43,8 +43,13 @@ struct _EsScatterRenderer
   gsize            zbuf_len;
   guint8          *hits;      /* points centred in each pixel, 2D */
   gsize            hits_len;
+  float           *band_xy;   /* 2D: projected points grouped by band of rows */
+  guint32         *band_color;
+  gsize            band_len;
   guint16         *density;   /* big N: points per pixel */
   guint16         *hsum;      /* ... and their horizontal box sums */
+  guint16         *key_at;    /* ... colour key of the last point per pixel */
+  guint16         *hkey;
   guint32         *box_rows;
   gsize            density_len;
   gsize            density_threshold;
@@ -321,6 +326,15 @@ get_sprite (EsScatterRenderer *self,
   return s;
 }
 
+/* floor () without the libm call: this runs several times per point. */
+static inline int
+fast_floor (double v)
+{
+  int i = (int) v;
+
+  return i - (v < i);
+}
+
 /* p * a / 256 for all four premultiplied channels at once. */
 static inline guint32
 scale_pixel (guint32 p,
@@ -351,8 +365,8 @@ splat (guint32       *pixels,
        double         sy,
        guint32        color)
 {
-  int ix = (int) floor (sx);
-  int iy = (int) floor (sy);
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
   int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
   int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
   int k = fy * SUB + fx;
@@ -393,8 +407,8 @@ splat_depth (guint32       *pixels,
              float          depth,
              guint32        color)
 {
-  int ix = (int) floor (sx);
-  int iy = (int) floor (sy);
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
   int fx = (int) ((sx - ix) * SUB);
   int fy = (int) ((sy - iy) * SUB);
   const guint8 *cov = s->coverage + (MIN (fy, SUB - 1) * SUB + MIN (fx, SUB - 1)) * s->size * s->size;
@@ -713,11 +727,13 @@ draw_underlay (cairo_t             *cr,
 
 /* ---- points: raster back-end ----------------------------------------- */
 
-/* Big N in one colour: count the points per pixel, spread the counts by
- * a (2R+1)^2 box (two running sums, so the cost does not depend on N or
- * the marker size), and map every pixel's count c to alpha 1 - (1 - a)^c:
- * what c overlapping markers would give, at a fixed cost per pixel plus a
- * few nanoseconds per point instead of a sprite per point.
+/* Big N: count the points per pixel, spread the counts by a (2R+1)^2 box
+ * (two running sums, so the cost does not depend on N or the marker
+ * size), and map every pixel's count c to alpha 1 - (1 - a)^c: what c
+ * overlapping markers would give, at a fixed cost per pixel plus a few
+ * nanoseconds per point instead of a sprite per point.  With colours,
+ * a pixel takes the colour of the last point that landed on it, or else
+ * of the nearest such pixel in the box (spread along with the counts).
  */
 static void
 render_points_density (EsScatterRenderer     *self,
@@ -727,66 +743,100 @@ render_points_density (EsScatterRenderer     *self,
                        int                    height,
                        EsScatterData         *data,
                        const EsViewTransform *t,
-                       const EsPlotStyle     *style,
-                       guint32                color)
+                       const EsPlotStyle     *style)
 {
   gsize n = es_scatter_data_get_n_visible (data);
   const float *xyz = es_scatter_data_get_sorted_xyz (data);
+  const guint16 *keys = es_scatter_data_get_sorted_keys (data);
+  gboolean colored = es_scatter_data_get_color_mode (data) != ES_SCATTER_COLOR_NONE;
   gsize n_pixels = (gsize) width * height;
   int radius = (int) ((MAX (style->point_size, 1.0) - 1) / 2 + 0.5);
   guint8 alpha_of[256];
   double a = CLAMP (style->opacity, 0.0, 1.0);
-  guint16 *dens;
+  g_autofree guint32 *opaque = NULL;
+  g_autofree int *vpos = g_new (int, width);
+  g_autofree guint16 *vkey = g_new0 (guint16, width);
+  guint n_keys = n_color_keys (data);
+  guint16 *dens, *hsum, *key_at, *hkey;
   guint32 *rows;
-  guint16 *hsum;
 
   if (self->density_len < n_pixels)
     {
       g_free (self->density);
       g_free (self->hsum);
+      g_free (self->key_at);
+      g_free (self->hkey);
       self->density = g_new (guint16, n_pixels);
       self->hsum = g_new (guint16, n_pixels);
+      self->key_at = g_new (guint16, n_pixels);
+      self->hkey = g_new (guint16, n_pixels);
       self->density_len = n_pixels;
     }
   /* The width can change at the same pixel count. */
   self->box_rows = g_renew (guint32, self->box_rows, width + 1);
   dens = self->density;
   hsum = self->hsum;
+  key_at = self->key_at;
+  hkey = self->hkey;
   rows = self->box_rows;
   memset (dens, 0, n_pixels * sizeof (guint16));
 
   for (guint c = 0; c < 256; c++)
     alpha_of[c] = (guint8) CLAMP ((1 - pow (1 - a, c)) * 255 + 0.5, 0, 255);
+  /* Opaque colours per key; the last slot for rows without one. */
+  opaque = g_new (guint32, n_keys + 1);
+  for (guint k = 0; k <= n_keys; k++)
+    {
+      double rgb[3];
+
+      key_color (data, k < n_keys ? (guint16) k : KEY_NONE, rgb);
+      opaque[k] = pack_premultiplied (rgb, 1.0);
+    }
 
   for (gsize i = 0; i < n; i++)
     {
       double sx = t->ax * xyz[3 * i] + t->bx;
       double sy = t->ay * xyz[3 * i + 1] + t->by;
-      guint16 *d;
+      gsize at;
 
       if (!(sx >= 0 && sy >= 0 && sx < width && sy < height))
         continue;
-      d = dens + (gsize) sy * width + (gsize) sx;
-      if (*d < 255)
-        (*d)++;
+      at = (gsize) sy * width + (gsize) sx;
+      if (dens[at] < 255)
+        dens[at]++;
+      if (colored)
+        key_at[at] = MIN (keys[i], n_keys);
     }
 
   /* Horizontal box sums, row by row (counts are capped at 255, so a sum
-   * of up to 2R+1 of them fits).
+   * of up to 2R+1 of them fits), with the latest coloured pixel.
    */
   for (int y = 0; y < height; y++)
     {
       const guint16 *in = dens + (gsize) y * width;
+      const guint16 *kin = key_at + (gsize) y * width;
       guint16 *out = hsum + (gsize) y * width;
+      guint16 *kout = hkey + (gsize) y * width;
       guint32 acc = 0;
+      int last = -1;
 
       for (int x = 0; x < MIN (radius, width); x++)
-        acc += in[x];
+        {
+          acc += in[x];
+          if (in[x] != 0)
+            last = x;
+        }
       for (int x = 0; x < width; x++)
         {
           if (x + radius < width)
-            acc += in[x + radius];
+            {
+              acc += in[x + radius];
+              if (in[x + radius] != 0)
+                last = x + radius;
+            }
           out[x] = (guint16) MIN (acc, 65535);
+          if (colored && acc != 0)
+            kout[x] = in[x] != 0 ? kin[x] : kin[last];
           if (x - radius >= 0)
             acc -= in[x - radius];
         }
@@ -794,18 +844,37 @@ render_points_density (EsScatterRenderer     *self,
 
   /* Vertical box sums as a running sum of rows, then colour. */
   memset (rows, 0, (width + 1) * sizeof (guint32));
+  for (int x = 0; x < width; x++)
+    vpos[x] = -1;
   for (int y = 0; y < MIN (radius, height); y++)
     for (int x = 0; x < width; x++)
-      rows[x] += hsum[(gsize) y * width + x];
+      {
+        rows[x] += hsum[(gsize) y * width + x];
+        if (hsum[(gsize) y * width + x] != 0)
+          {
+            vpos[x] = y;
+            vkey[x] = hkey[(gsize) y * width + x];
+          }
+      }
   for (int y = 0; y < height; y++)
     {
       guint32 *dst = pixels + (gsize) y * stride_px;
+      const guint16 *here = hsum + (gsize) y * width;
+      const guint16 *khere = hkey + (gsize) y * width;
       const guint16 *add = y + radius < height ? hsum + (gsize) (y + radius) * width : NULL;
+      const guint16 *kadd = y + radius < height ? hkey + (gsize) (y + radius) * width : NULL;
       const guint16 *sub = y - radius >= 0 ? hsum + (gsize) (y - radius) * width : NULL;
 
       if (add != NULL)
         for (int x = 0; x < width; x++)
-          rows[x] += add[x];
+          {
+            rows[x] += add[x];
+            if (colored && add[x] != 0)
+              {
+                vpos[x] = y + radius;
+                vkey[x] = kadd[x];
+              }
+          }
       for (int x = 0; x < width; x++)
         {
           guint32 c = rows[x];
@@ -813,6 +882,7 @@ render_points_density (EsScatterRenderer     *self,
           if (c != 0)
             {
               guint32 al = alpha_of[MIN (c, 255)];
+              guint32 color = !colored ? opaque[0] : opaque[here[x] != 0 ? khere[x] : vkey[x]];
 
               dst[x] = over (scale_pixel (color, al + (al >> 7)), dst[x]);
             }
@@ -820,6 +890,164 @@ render_points_density (EsScatterRenderer     *self,
       if (sub != NULL)
         for (int x = 0; x < width; x++)
           rows[x] -= sub[x];
+    }
+}
+
+#define BAND_ROWS 8
+
+static gboolean
+use_density (EsScatterRenderer   *self,
+             EsScatterData       *data,
+             const EsViewport    *vp)
+{
+  return !vp->three_d && es_scatter_data_get_n_visible (data) >= self->density_threshold;
+}
+
+/* Background, grid and points of the 2D sprite path, one band of rows at
+ * a time.  The points are first bucketed by band (a counting sort: two
+ * linear passes), then each band is cleared just before its points are
+ * blended in, so the pixels they touch are still in the cache; clearing
+ * the whole surface first and splatting afterwards makes nearly every
+ * point a cache miss.
+ */
+static void
+render_points_banded (EsScatterRenderer   *self,
+                      guint32             *pixels,
+                      int                  stride_px,
+                      int                  width,
+                      int                  height,
+                      EsScatterData       *data,
+                      const EsViewport    *vp,
+                      const EsPlotStyle   *style)
+{
+  gsize n = es_scatter_data_get_n_visible (data);
+  const float *xyz = es_scatter_data_get_sorted_xyz (data);
+  const guint16 *keys = es_scatter_data_get_sorted_keys (data);
+  g_autofree guint32 *lut = NULL;
+  g_autofree guint32 *band_start = NULL;
+  g_autofree int *grid_x = NULL;
+  g_autofree guint8 *grid_row = NULL;
+  guint32 missing, background, grid;
+  guint n_keys;
+  EsViewTransform t;
+  const Sprite *sprite = get_sprite (self, MAX (style->point_size, 0.5));
+  double margin = sprite->radius + 1;
+  int n_bands = (height + BAND_ROWS - 1) / BAND_ROWS;
+  gsize n_pixels = (gsize) width * height;
+  double a = CLAMP (style->opacity, 0.0, 1.0);
+  /* After this many points centred in one pixel it is opaque to 1/255:
+   * more add nothing visible there, so they are skipped.
+   */
+  guint saturation = a >= 0.999 ? 1 : a <= 0.02 ? 255
+                     : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
+  guint n_grid_x = 0;
+  int filled = 0;
+
+  lut = build_lut (data, style, &n_keys, &missing);
+  es_viewport_get_transform (vp, &t);
+  background = pack_premultiplied (style->background, style->background[3]);
+
+  /* The grid, as the Cairo underlay would draw it: 1 px lines at the
+   * floor of each tick position.
+   */
+  grid = over (pack_premultiplied (style->grid, style->grid[3]), background);
+  grid_x = g_new (int, 64);
+  grid_row = g_new0 (guint8, height);
+  if (style->show_axes)
+    {
+      double values[64], pos[64], step;
+      guint nt;
+
+      nt = compute_ticks (data, vp, 0, values, pos, G_N_ELEMENTS (values), &step);
+      for (guint i = 0; i < nt; i++)
+        if (floor (pos[i]) >= 0 && floor (pos[i]) < width)
+          grid_x[n_grid_x++] = (int) floor (pos[i]);
+      nt = compute_ticks (data, vp, 1, values, pos, G_N_ELEMENTS (values), &step);
+      for (guint i = 0; i < nt; i++)
+        if (floor (pos[i]) >= 0 && floor (pos[i]) < height)
+          grid_row[(int) floor (pos[i])] = 1;
+    }
+
+  if (self->band_len < n)
+    {
+      g_free (self->band_xy);
+      g_free (self->band_color);
+      self->band_xy = g_new (float, 2 * n);
+      self->band_color = g_new (guint32, n);
+      self->band_len = n;
+    }
+  if (self->hits_len < n_pixels)
+    {
+      g_free (self->hits);
+      self->hits = g_new (guint8, n_pixels);
+      self->hits_len = n_pixels;
+    }
+  memset (self->hits, 0, n_pixels);
+
+  /* Count per band, then place: points keep their spatial order within
+   * a band.
+   */
+  band_start = g_new0 (guint32, n_bands + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      double sx = t.ax * xyz[3 * i] + t.bx;
+      double sy = t.ay * xyz[3 * i + 1] + t.by;
+
+      if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+        continue;
+      band_start[CLAMP (fast_floor (sy) / BAND_ROWS, 0, n_bands - 1) + 1]++;
+    }
+  for (int b = 0; b < n_bands; b++)
+    band_start[b + 1] += band_start[b];
+  {
+    g_autofree guint32 *fill = g_memdup2 (band_start, sizeof (guint32) * (n_bands + 1));
+
+    for (gsize i = 0; i < n; i++)
+      {
+        double sx = t.ax * xyz[3 * i] + t.bx;
+        double sy = t.ay * xyz[3 * i + 1] + t.by;
+        guint32 pos;
+
+        if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+          continue;
+        pos = fill[CLAMP (fast_floor (sy) / BAND_ROWS, 0, n_bands - 1)]++;
+        self->band_xy[2 * pos] = (float) sx;
+        self->band_xy[2 * pos + 1] = (float) sy;
+        self->band_color[pos] = keys[i] < n_keys ? lut[keys[i]] : missing;
+      }
+  }
+
+  for (int b = 0; b < n_bands; b++)
+    {
+      /* Clear every row a sprite of this band can reach. */
+      int need = MIN (height, (b + 1) * BAND_ROWS + sprite->radius + 1);
+
+      for (; filled < need; filled++)
+        {
+          guint32 *row = pixels + (gsize) filled * stride_px;
+          guint32 fill = grid_row[filled] ? grid : background;
+
+          for (int x = 0; x < width; x++)
+            row[x] = fill;
+          for (guint g = 0; g < n_grid_x; g++)
+            row[grid_x[g]] = grid;
+        }
+
+      for (guint32 k = band_start[b]; k < band_start[b + 1]; k++)
+        {
+          double sx = self->band_xy[2 * k];
+          double sy = self->band_xy[2 * k + 1];
+
+          if (sx >= 0 && sy >= 0 && sx < width && sy < height)
+            {
+              guint8 *h = self->hits + (gsize) sy * width + (gsize) sx;
+
+              if (*h >= saturation)
+                continue;
+              (*h)++;
+            }
+          splat (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
+        }
     }
 }
 
@@ -842,60 +1070,12 @@ render_points_raster (EsScatterRenderer   *self,
   guint n_keys;
   EsViewTransform t;
   double diameter = MAX (style->point_size, 0.5);
-  const Sprite *sprite = get_sprite (self, diameter);
-  double margin = sprite->radius + 1;
 
   lut = build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
 
-  if (!vp->three_d && n >= self->density_threshold &&
-      es_scatter_data_get_color_mode (data) == ES_SCATTER_COLOR_NONE)
-    {
-      double rgb[3];
-
-      key_color (data, 0, rgb);
-      render_points_density (self, pixels, stride_px, width, height, data, &t, style,
-                             pack_premultiplied (rgb, 1.0));
-    }
-  else if (!vp->three_d)
-    {
-      gsize n_pixels = (gsize) width * height;
-      double a = CLAMP (style->opacity, 0.0, 1.0);
-      /* After this many points centred in one pixel it is opaque to 1/255:
-       * more add nothing visible there, so they are skipped.  With big N
-       * (a million words pile up in the middle) most points end here.
-       */
-      guint saturation = a >= 0.999 ? 1 : a <= 0.02 ? 255
-                         : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
-
-      if (self->hits_len < n_pixels)
-        {
-          g_free (self->hits);
-          self->hits = g_new (guint8, n_pixels);
-          self->hits_len = n_pixels;
-        }
-      memset (self->hits, 0, n_pixels);
-
-      for (gsize i = 0; i < n; i++)
-        {
-          double sx = t.ax * xyz[3 * i] + t.bx;
-          double sy = t.ay * xyz[3 * i + 1] + t.by;
-          guint16 key = keys[i];
-
-          if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
-            continue;
-          if (sx >= 0 && sy >= 0 && sx < width && sy < height)
-            {
-              guint8 *h = self->hits + (gsize) sy * width + (gsize) sx;
-
-              if (*h >= saturation)
-                continue;
-              (*h)++;
-            }
-          splat (pixels, stride_px, width, height, sprite, sx, sy,
-                 key < n_keys ? lut[key] : missing);
-        }
-    }
+  if (use_density (self, data, vp))
+    render_points_density (self, pixels, stride_px, width, height, data, &t, style);
   else
     {
       guint32 background = pack_premultiplied (style->background, 1.0);
@@ -1029,18 +1209,27 @@ render_points_vector (cairo_t             *cr,
       es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], &sx, &sy, &depth);
       if (vp->three_d)
         {
-          double f = CLAMP ((depth - near) / (far - near), 0, 1) * 150.0 / 256.0;
+          /* The fog in the raster's levels: points in depth order mostly
+           * share one with the previous point, so they share a path.
+           */
+          int level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
+          int colour = key * FOG_LEVELS + level;
 
           rr = r * depth_size_factor (vp, depth);
-          /* Each point its own colour in 3D: flush every time. */
-          if (in_path > 0)
-            cairo_fill (cr);
-          in_path = 0;
-          key_color (data, key, rgb);
-          for (guint c = 0; c < 3; c++)
-            rgb[c] = rgb[c] * (1 - f) + style->background[c] * f;
-          cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
-                                 style->opacity * (key == KEY_NONE ? 0.6 : 1));
+          if (colour != last_key || in_path >= 256)
+            {
+              double f = level * 150.0 / (FOG_LEVELS - 1) / 256.0;
+
+              if (in_path > 0)
+                cairo_fill (cr);
+              in_path = 0;
+              key_color (data, key, rgb);
+              for (guint c = 0; c < 3; c++)
+                rgb[c] = rgb[c] * (1 - f) + style->background[c] * f;
+              cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
+                                     style->opacity * (key == KEY_NONE ? 0.6 : 1));
+              last_key = colour;
+            }
         }
       else if (key != last_key || in_path >= 256)
         {
@@ -1791,8 +1980,12 @@ es_scatter_renderer_free (EsScatterRenderer *self)
     }
   g_free (self->zbuf);
   g_free (self->hits);
+  g_free (self->band_xy);
+  g_free (self->band_color);
   g_free (self->density);
   g_free (self->hsum);
+  g_free (self->key_at);
+  g_free (self->hkey);
   g_free (self->box_rows);
   g_clear_pointer (&self->width_data, es_scatter_data_unref);
   g_free (self->width_font_family);
@@ -1827,24 +2020,34 @@ es_scatter_renderer_render_image (EsScatterRenderer   *self,
   cairo_surface_flush (image);
   pixels = (guint32 *) cairo_image_surface_get_data (image);
   stride_px = cairo_image_surface_get_stride (image) / 4;
-  background = pack_premultiplied (style->background, style->background[3]);
-  for (int y = 0; y < height; y++)
-    {
-      guint32 *row = pixels + (gsize) y * stride_px;
-
-      for (int x = 0; x < width; x++)
-        row[x] = background;
-    }
-  cairo_surface_mark_dirty (image);
-
   cr = cairo_create (image);
-  if (data != NULL)
-    draw_underlay (cr, data, viewport, style);
-  cairo_surface_flush (image);
 
-  if (data != NULL)
-    render_points_raster (self, image, data, viewport, style);
-  cairo_surface_mark_dirty (image);
+  if (data != NULL && !viewport->three_d && !use_density (self, data, viewport))
+    {
+      /* Clears, draws the grid and the points in one sweep. */
+      render_points_banded (self, pixels, stride_px, width, height, data, viewport, style);
+      cairo_surface_mark_dirty (image);
+    }
+  else
+    {
+      background = pack_premultiplied (style->background, style->background[3]);
+      for (int y = 0; y < height; y++)
+        {
+          guint32 *row = pixels + (gsize) y * stride_px;
+
+          for (int x = 0; x < width; x++)
+            row[x] = background;
+        }
+      cairo_surface_mark_dirty (image);
+
+      if (data != NULL)
+        {
+          draw_underlay (cr, data, viewport, style);
+          cairo_surface_flush (image);
+          render_points_raster (self, image, data, viewport, style);
+          cairo_surface_mark_dirty (image);
+        }
+    }
 
   if (data != NULL)
     {

@@ -536,6 +536,30 @@ copy_word_action (GtkWidget  *widget,
 }
 
 static void
+copy_neighbours_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  EsScatterView *self = ES_SCATTER_VIEW (widget);
+  g_autoptr(GString) text = g_string_new (NULL);
+  gsize n;
+
+  if (self->data == NULL || self->selected < 0)
+    return;
+  /* The word, then its neighbours, one per line. */
+  n = es_scatter_data_get_n_points (self->data);
+  g_string_append (text, es_scatter_data_get_label (self->data, (gsize) self->selected));
+  for (guint i = 0; i < self->highlighted->len; i++)
+    {
+      guint32 row = g_array_index (self->highlighted, guint32, i);
+
+      if (row < n)
+        g_string_append_printf (text, "\n%s", es_scatter_data_get_label (self->data, row));
+    }
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text->str);
+}
+
+static void
 copy_image_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -560,6 +584,7 @@ update_actions (EsScatterView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.reset-view", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.pin-selected", has_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.copy-word", has_selection);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.copy-neighbours", has_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.copy-image", has_data);
 }
 
@@ -775,6 +800,7 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   gtk_widget_class_install_action (widget_class, "plot.reset-view", NULL, reset_view_action);
   gtk_widget_class_install_action (widget_class, "plot.pin-selected", NULL, pin_selected_action);
   gtk_widget_class_install_action (widget_class, "plot.copy-word", NULL, copy_word_action);
+  gtk_widget_class_install_action (widget_class, "plot.copy-neighbours", NULL, copy_neighbours_action);
   gtk_widget_class_install_action (widget_class, "plot.copy-image", NULL, copy_image_action);
   gtk_widget_class_install_property_action (widget_class, "plot.toggle-3d", "three-d");
   gtk_widget_class_install_property_action (widget_class, "plot.show-labels", "show-labels");
@@ -854,6 +880,7 @@ es_scatter_view_init (EsScatterView *self)
 
     g_menu_append (word_section, _("Pin or Unpin Word"), "plot.pin-selected");
     g_menu_append (word_section, _("Copy Word"), "plot.copy-word");
+    g_menu_append (word_section, _("Copy Word and Neighbours"), "plot.copy-neighbours");
     g_menu_append (word_section, _("Copy Image"), "plot.copy-image");
     g_menu_append (view_section, _("Zoom In"), "plot.zoom-in");
     g_menu_append (view_section, _("Zoom Out"), "plot.zoom-out");

@@ -2,6 +2,7 @@
  *
  *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png \
  *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d] [--dark]
+ *     [--search TEXT] [--hold MS]
  *
  * Opens the main window (on the bundled sample by default), selects a
  * word, solves an analogy and renders the window with GTK's own renderer.
@@ -18,6 +19,7 @@
 #include "es-analogy-panel.h"
 #include "es-neighbors-panel.h"
 #include "es-window.h"
+#include "es-word-search.h"
 
 static GtkWidget *
 find_descendant (GtkWidget *widget,
@@ -65,6 +67,8 @@ main (int   argc,
   g_autofree char *method = NULL;
   gboolean three_d = FALSE;
   gboolean dark = FALSE;
+  g_autofree char *search = NULL;
+  int hold = 0;
   const GOptionEntry entries[] = {
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "Embedding to open", "FILE" },
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, "Metadata TSV to add", "FILE" },
@@ -73,6 +77,8 @@ main (int   argc,
     { "method", 0, 0, G_OPTION_ARG_STRING, &method, "pca, svd, axes or identity", "METHOD" },
     { "three-d", 0, 0, G_OPTION_ARG_NONE, &three_d, "Show three components", NULL },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Text typed into the search entry", "TEXT" },
+    { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "Keep the window up this many ms (for `import`, which also shows popovers)", "MS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("OUTPUT.png");
@@ -136,6 +142,15 @@ main (int   argc,
       es_analogy_panel_set_expression (panel, analogy);
       gtk_widget_activate_action (GTK_WIDGET (panel), "panel.analogy", NULL);
     }
+  if (search != NULL)
+    {
+      EsWordSearch *entry = ES_WORD_SEARCH (find_descendant (GTK_WIDGET (window), ES_TYPE_WORD_SEARCH));
+
+      while (!es_word_search_is_ready (entry))
+        g_main_context_iteration (NULL, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (entry));
+      es_word_search_set_text (entry, search);
+    }
   spin (1500);
   if (es_window_get_error (window) != NULL)
     g_printerr ("window error: %s\n", es_window_get_error (window));
@@ -154,6 +169,7 @@ main (int   argc,
       return 1;
     }
 
+  spin ((guint) MAX (hold, 0));
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

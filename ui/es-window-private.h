@@ -92,34 +92,33 @@ struct _EsWindow
   guint                 update_plot_source;
 };
 
-void   _es_window_class_actions_init (GtkWidgetClass *widget_class);
-void   _es_window_actions_update     (EsWindow       *self);
-void   _es_window_load_path          (EsWindow       *self,
-                                      const char     *path,
-                                      guint64         limit,
-                                      const char     *metadata_path);
-/* NULL: the current view. */
-void   _es_window_reproject          (EsWindow       *self,
-                                      EsEmbeddingSet *view_set);
-void   _es_window_select_word        (EsWindow       *self,
-                                      const char     *word);
-void   _es_window_show_error         (EsWindow       *self,
-                                      const char     *message);
-void   _es_window_join_metadata      (EsWindow       *self,
-                                      const char     *path);
-gboolean _es_window_export           (EsWindow       *self,
-                                      const char     *kind,
-                                      const char     *path,
-                                      GError        **error);
-
-char  *_es_window_component_name    (EsWindow       *self,
-                                      guint           component);
+void      _es_window_class_actions_init (GtkWidgetClass *widget_class);
+void      _es_window_actions_update     (EsWindow       *self);
+void      _es_window_load_path          (EsWindow       *self,
+                                         const char     *path,
+                                         guint64         limit,
+                                         const char     *metadata_path);
+/* NULL: the current view (or the new file still on its way). */
+void      _es_window_reproject          (EsWindow       *self,
+                                         EsEmbeddingSet *view_set);
+void      _es_window_select_word        (EsWindow       *self,
+                                         const char     *word);
+void      _es_window_show_error         (EsWindow       *self,
+                                         const char     *message);
+void      _es_window_join_metadata      (EsWindow       *self,
+                                         const char     *path);
+gboolean  _es_window_export             (EsWindow       *self,
+                                         const char     *kind,
+                                         const char     *path,
+                                         GError        **error);
+char     *_es_window_component_name     (EsWindow       *self,
+                                         guint           component);
 
 /* es-window-plot.c: everything that feeds the plot. */
-void   _es_window_plot_update        (EsWindow       *self);
-void   _es_window_plot_update_marks  (EsWindow       *self);
-gboolean _es_window_plot_export_tsv  (EsWindow       *self,
-                                      const char     *path,
-                                      GError        **error);
+void      _es_window_plot_update        (EsWindow       *self);
+void      _es_window_plot_update_marks  (EsWindow       *self);
+gboolean  _es_window_plot_export_tsv    (EsWindow       *self,
+                                         const char     *path,
+                                         GError        **error);
 
 G_END_DECLS

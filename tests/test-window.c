@@ -941,10 +941,29 @@ test_no_display (void)
   g_test_skip ("no display");
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
   g_autofree char *home = g_dir_make_tmp ("es-test-window-XXXXXX", NULL);
   g_autofree char *config = g_build_filename (home, "config", NULL);
   g_autofree char *data = g_build_filename (home, "data", NULL);
@@ -960,7 +979,9 @@ main (int   argc,
   if (!gtk_init_check ())
     {
       g_test_add_func ("/ui/window/no-display", test_no_display);
-      return g_test_run ();
+      status = g_test_run ();
+      remove_tree (home);
+      return status;
     }
 
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
@@ -980,5 +1001,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/large-file", test_window_large_file);
   g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
 
-  return g_test_run ();
+  status = g_test_run ();
+  remove_tree (home);
+
+  return status;
 }

@@ -83,6 +83,7 @@ struct _EsWindow
   gboolean              show_sidebar;
 
   /* One job per consumer: cancel and replace. */
+  GBindingGroup        *job_bindings;    /* progress bar and label <- current EsJob */
   EsJob                *load_job;
   EsJob                *project_job;
   GCancellable         *metadata_cancellable;

@@ -76,22 +76,9 @@ update_progress (EsWindow *self)
 {
   EsJob *job = self->load_job != NULL ? self->load_job : self->project_job;
 
+  /* The bindings carry fraction and message from whichever job runs. */
+  g_binding_group_set_source (self->job_bindings, job);
   gtk_revealer_set_reveal_child (self->progress_revealer, job != NULL);
-  if (job != NULL)
-    {
-      g_autofree char *message = es_job_dup_message (job);
-
-      gtk_label_set_text (self->progress_label, message != NULL ? message : es_job_get_title (job));
-      gtk_progress_bar_set_fraction (self->progress_bar, es_job_get_fraction (job));
-    }
-}
-
-static void
-job_notify_cb (EsJob      *job,
-               GParamSpec *pspec,
-               EsWindow   *self)
-{
-  update_progress (self);
 }
 
 static void
@@ -104,15 +91,11 @@ set_job (EsWindow  *self,
 
   if (*slot != NULL)
     {
-      g_signal_handlers_disconnect_by_func (*slot, job_notify_cb, self);
       es_job_cancel (*slot);
       g_clear_object (slot);
     }
   if (job != NULL)
-    {
-      *slot = g_object_ref (job);
-      g_signal_connect_object (job, "notify::fraction", G_CALLBACK (job_notify_cb), self, 0);
-    }
+    *slot = g_object_ref (job);
 
   update_progress (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -1074,17 +1057,14 @@ es_window_dispose (GObject *object)
   g_clear_handle_id (&self->filter_source, g_source_remove);
   g_clear_handle_id (&self->update_plot_source, g_source_remove);
   if (self->load_job != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (self->load_job, job_notify_cb, self);
-      es_job_cancel (self->load_job);
-      g_clear_object (&self->load_job);
-    }
+    es_job_cancel (self->load_job);
+  g_clear_object (&self->load_job);
   if (self->project_job != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (self->project_job, job_notify_cb, self);
-      es_job_cancel (self->project_job);
-      g_clear_object (&self->project_job);
-    }
+    es_job_cancel (self->project_job);
+  g_clear_object (&self->project_job);
+  if (self->job_bindings != NULL)
+    g_binding_group_set_source (self->job_bindings, NULL);
+  g_clear_object (&self->job_bindings);
   g_cancellable_cancel (self->dialog_cancellable);
   g_clear_object (&self->dialog_cancellable);
 
@@ -1447,6 +1427,9 @@ es_window_init (EsWindow *self)
   self->component_z = 2;
   self->show_sidebar = TRUE;
   self->dialog_cancellable = g_cancellable_new ();
+  self->job_bindings = g_binding_group_new ();
+  g_binding_group_bind (self->job_bindings, "fraction", self->progress_bar, "fraction", G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->job_bindings, "message", self->progress_label, "label", G_BINDING_SYNC_CREATE);
   gtk_menu_button_set_label (self->method_button, _("PCA"));
   gtk_widget_set_visible (GTK_WIDGET (self->axes_editor), FALSE);
   gtk_widget_set_visible (self->axes_separator, FALSE);

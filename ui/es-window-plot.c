@@ -226,6 +226,13 @@ _es_window_plot_update_marks (EsWindow *self)
       if (to_view_row (self, hits[i], &row))
         g_array_append_val (rows, row);
     }
+  for (guint i = 0; i < self->box_rows->len; i++)
+    {
+      guint32 row;
+
+      if (to_view_row (self, g_array_index (self->box_rows, gsize, i), &row))
+        g_array_append_val (rows, row);
+    }
   es_scatter_view_set_search_hits (self->plot, (const guint32 *) (gpointer) rows->data, rows->len);
 
   /* a - b + c = result, from the expression's signs. */

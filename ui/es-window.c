@@ -989,9 +989,8 @@ plot_rows_selected_cb (EsWindow      *self,
       g_array_append_val (self->box_rows, row);
     }
 
-  /* Box-selected words are labelled, and Isolate takes them. */
-  es_scatter_view_set_pinned (self->plot, rows != NULL ? (const guint32 *) (gpointer) rows->data : NULL,
-                              rows != NULL ? rows->len : 0);
+  /* Box-selected words are marked like search hits, and Isolate takes them. */
+  _es_window_plot_update_marks (self);
   update_status (self);
   _es_window_actions_update (self);
 }

@@ -387,6 +387,33 @@ test_window_select_and_neighbors (void)
 }
 
 static void
+test_window_box_selection (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  g_test_summary ("A Shift+drag box selection is what Isolate reduces");
+
+  for (guint32 r = 100; r < 140; r++)
+    g_array_append_val (rows, r);
+  g_signal_emit_by_name (es_window_get_plot (window), "rows-selected", rows);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+  wait_for (not_busy, window);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 40);
+  g_assert_cmpstr (es_embedding_set_get_word (es_window_get_view_set (window), 0), ==,
+                   es_embedding_set_get_word (es_window_get_embedding_set (window), 100));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-selection", NULL));
+  /* Nothing selected, nothing boxed: Isolate is off. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL);
+  g_assert_false (es_window_get_busy (window));
+
+  destroy_window (window);
+}
+
+static void
 test_window_analogy (void)
 {
   EsWindow *window = open_window_on_sample ();
@@ -990,6 +1017,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/methods", test_window_methods);
   g_test_add_func ("/ui/window/select-and-neighbors", test_window_select_and_neighbors);
   g_test_add_func ("/ui/window/analogy", test_window_analogy);
+  g_test_add_func ("/ui/window/box-selection", test_window_box_selection);
   g_test_add_func ("/ui/window/export", test_window_export);
   g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
   g_test_add_func ("/ui/window/cancel", test_window_cancel);

@@ -137,7 +137,12 @@ clear_selection_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
 {
+  EsWindow *self = ES_WINDOW (widget);
+
+  g_array_set_size (self->box_rows, 0);
   g_object_set (widget, "selected", (gint64) -1, NULL);
+  _es_window_plot_update_marks (self);
+  _es_window_actions_update (self);
 }
 
 static void
@@ -405,7 +410,8 @@ _es_window_actions_update (EsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export-to", has_view);
   gtk_widget_action_set_enabled (widget, "win.select-word", self->view_set != NULL);
   gtk_widget_action_set_enabled (widget, "win.select-row", self->view_set != NULL);
-  gtk_widget_action_set_enabled (widget, "win.clear-selection", self->selected >= 0);
+  gtk_widget_action_set_enabled (widget, "win.clear-selection",
+                                 self->selected >= 0 || self->box_rows->len > 0);
   gtk_widget_action_set_enabled (widget, "win.isolate",
                                  self->view_set == self->set &&
                                  ((has_neighbors && self->selected >= 0) || self->box_rows->len > 0));

@@ -122,6 +122,7 @@ update_status (EsWindow *self)
   if (self->set == NULL)
     {
       gtk_label_set_text (self->status_label, _("No embedding loaded"));
+      gtk_window_set_title (GTK_WINDOW (self), _("Embedscope"));
       return;
     }
 
@@ -175,6 +176,12 @@ update_status (EsWindow *self)
     }
 
   gtk_label_set_text (self->status_label, status->str);
+
+  {
+    g_autofree char *title = g_strdup_printf (_("%s — Embedscope"), base);
+
+    gtk_window_set_title (GTK_WINDOW (self), title);
+  }
 }
 
 char *

@@ -1,0 +1,175 @@
+/* take-screenshot.c: the README/AppStream screenshot, made reproducibly
+ *
+ *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png \
+ *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d] [--dark]
+ *     [--search TEXT] [--hold MS]
+ *
+ * Opens the main window (on the bundled sample by default), selects a
+ * word, solves an analogy and renders the window with GTK's own renderer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "take-screenshot"
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "es-analogy-panel.h"
+#include "es-neighbors-panel.h"
+#include "es-window.h"
+#include "es-word-search.h"
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+  g_autofree char *sample = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *metadata = NULL;
+  g_autofree char *word = NULL;
+  g_autofree char *analogy = NULL;
+  g_autofree char *method = NULL;
+  gboolean three_d = FALSE;
+  gboolean dark = FALSE;
+  g_autofree char *search = NULL;
+  int hold = 0;
+  const GOptionEntry entries[] = {
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "Embedding to open", "FILE" },
+    { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, "Metadata TSV to add", "FILE" },
+    { "word", 0, 0, G_OPTION_ARG_STRING, &word, "Word to select", "WORD" },
+    { "analogy", 0, 0, G_OPTION_ARG_STRING, &analogy, "Expression to solve", "EXPR" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "pca, svd, axes or identity", "METHOD" },
+    { "three-d", 0, 0, G_OPTION_ARG_NONE, &three_d, "Show three components", NULL },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Text typed into the search entry", "TEXT" },
+    { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "Keep the window up this many ms (for `import`, which also shows popovers)", "MS" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("OUTPUT.png");
+  g_autoptr(GError) error = NULL;
+  EsWindow *window;
+  int width, height;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2)
+    {
+      g_printerr ("%s\n", error != NULL ? error->message : "usage: take-screenshot OUTPUT.png");
+      return 2;
+    }
+  if (file == NULL)
+    {
+      word = word != NULL ? word : g_strdup ("king");
+      analogy = analogy != NULL ? analogy : g_strdup ("king - man + woman");
+    }
+
+  gtk_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/embedscope/Embedscope/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  window = es_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+
+  sample = file != NULL ? g_strdup (file) : es_window_find_sample ();
+  if (method != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", method);
+  if (three_d)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL);
+  spin (100);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample);
+  while (es_window_get_busy (window) || es_window_get_projection (window) == NULL)
+    {
+      if (es_window_get_error (window) != NULL)
+        {
+          g_printerr ("%s\n", es_window_get_error (window));
+          return 1;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  if (metadata != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", metadata);
+      spin (200);
+      while (es_window_get_busy (window))
+        g_main_context_iteration (NULL, TRUE);
+    }
+  if (word != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", word);
+  if (analogy != NULL)
+    {
+      EsAnalogyPanel *panel = ES_ANALOGY_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_ANALOGY_PANEL));
+
+      es_analogy_panel_set_expression (panel, analogy);
+      gtk_widget_activate_action (GTK_WIDGET (panel), "panel.analogy", NULL);
+    }
+  if (search != NULL)
+    {
+      EsWordSearch *entry = ES_WORD_SEARCH (find_descendant (GTK_WIDGET (window), ES_TYPE_WORD_SEARCH));
+
+      while (!es_word_search_is_ready (entry))
+        g_main_context_iteration (NULL, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (entry));
+      es_word_search_set_text (entry, search);
+    }
+  spin (1500);
+  if (es_window_get_error (window) != NULL)
+    g_printerr ("window error: %s\n", es_window_get_error (window));
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, argv[1]))
+    {
+      g_printerr ("could not write %s\n", argv[1]);
+      return 1;
+    }
+
+  spin ((guint) MAX (hold, 0));
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}

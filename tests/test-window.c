@@ -1,0 +1,1036 @@
+/* test-window.c: the main window driven through its actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
+
+#include "es-analogy-panel.h"
+#include "es-embedding-set.h"
+#include "es-neighbors.h"
+#include "es-neighbors-panel.h"
+#include "es-projection.h"
+#include "es-scatter-data.h"
+#include "es-scatter-view.h"
+#include "es-window.h"
+#include "es-word-search.h"
+
+#define TIMEOUT_S 60
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the main loop until @condition holds; fails after a minute. */
+static void
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_false (timed_out);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !es_window_get_busy (ES_WINDOW (data));
+}
+
+static gboolean
+panel_has_neighbors (gpointer data)
+{
+  return !es_neighbors_panel_get_busy (data) && es_neighbors_panel_get_neighbors (data) != NULL;
+}
+
+static gboolean
+analogy_done (gpointer data)
+{
+  return !es_analogy_panel_get_busy (data) &&
+         (es_analogy_panel_get_results (data) != NULL || es_analogy_panel_get_error (data) != NULL);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Reference rows "kind positive negative restrict rank word score" made by
+ * gensim (tests/reference/make-gensim-reference.py).
+ */
+static GPtrArray *
+load_reference (const char *kind,
+                const char *positive,
+                const char *negative)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "reference",
+                                                 "kjv-hamlet-neighbors.tsv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char **fields = g_strsplit (lines[i], "\t", -1);
+
+      if (g_strv_length (fields) == 7 && g_str_equal (fields[0], kind) &&
+          g_str_equal (fields[1], positive) && g_str_equal (fields[2], negative) &&
+          g_str_equal (fields[3], "0"))
+        g_ptr_array_add (rows, fields);
+      else
+        g_strfreev (fields);
+    }
+
+  return rows;
+}
+
+static char *
+sample_path (void)
+{
+  char *path = es_window_find_sample ();
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+static EsWindow *
+open_window_on_sample (void)
+{
+  g_autofree char *sample = sample_path ();
+  EsWindow *window = es_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+  g_assert_true (es_window_get_busy (window));
+  wait_for (not_busy, window);
+  g_assert_null (es_window_get_error (window));
+  g_assert_nonnull (es_window_get_embedding_set (window));
+
+  return window;
+}
+
+static void
+destroy_window (EsWindow *window)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+
+  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Worker callbacks still hold references until they have run. */
+  for (guint i = 0; widget != NULL && i < 2000; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (widget);
+}
+
+/* Like the close button: close-request saves the state, then destroys. */
+static void
+close_window (EsWindow *window)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+
+  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
+  gtk_window_close (GTK_WINDOW (window));
+  for (guint i = 0; widget != NULL && i < 2000; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (widget);
+}
+
+static double
+reference_value (const char *key,
+                 guint       column)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "reference",
+                                                 "kjv-hamlet-5k-50d.projection.tsv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+      if (g_str_equal (fields[0], key) && g_strv_length (fields) > column + 1)
+        return g_ascii_strtod (fields[column + 1], NULL);
+    }
+
+  g_assert_not_reached ();
+  return NAN;
+}
+
+static void
+test_window_open_sample (void)
+{
+  EsWindow *window;
+  EsEmbeddingSet *set;
+  EsProjection *projection;
+  EsScatterData *data;
+  const double *ratio;
+  guint n_ratio = 0;
+
+  g_test_summary ("The window loads the sample in a worker, reduces it with PCA and "
+                  "feeds the plot; the variance ratios match scikit-learn");
+
+  window = open_window_on_sample ();
+  set = es_window_get_embedding_set (window);
+  g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 5000);
+  g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 50);
+  g_assert_true (es_window_get_view_set (window) == set);
+
+  projection = es_window_get_projection (window);
+  g_assert_nonnull (projection);
+  g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_PCA);
+  g_assert_cmpuint (es_projection_get_n_components (projection), ==, 10);
+  ratio = es_projection_get_explained_variance_ratio (projection, &n_ratio);
+  g_assert_cmpfloat_with_epsilon (ratio[0], reference_value ("pca_ratio", 0), 1e-5);
+  g_assert_cmpfloat_with_epsilon (ratio[1], reference_value ("pca_ratio", 1), 1e-5);
+
+  /* The plot shows every row, in 2D. */
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_nonnull (data);
+  g_assert_cmpuint (es_scatter_data_get_n_points (data), ==, 5000);
+  g_assert_cmpuint (es_scatter_data_get_n_visible (data), ==, 5000);
+  g_assert_false (es_scatter_data_is_3d (data));
+  /* The X picker names PC1 with its share of the variance (13.3 %). */
+  g_assert_cmpstr (es_scatter_data_get_axis_title (data, 0), ==, "PC1 (13.3 %)");
+
+  destroy_window (window);
+}
+
+static void
+test_window_methods (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsProjection *projection;
+  EsScatterData *data;
+  g_autofree char *method = NULL;
+  gboolean three_d = FALSE;
+  const float *coords;
+  gsize row;
+
+  g_test_summary ("win.method switches the reduction, win.three-d the plot");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
+  wait_for (not_busy, window);
+  projection = es_window_get_projection (window);
+  g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_SVD);
+  {
+    guint n = 0;
+    const double *sv = es_projection_get_singular_values (projection, &n);
+
+    g_assert_cmpfloat_with_epsilon (sv[0], reference_value ("svd_raw_sv", 0), 1e-3);
+  }
+
+  /* Identity: the coordinates are the file's own numbers. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "identity"));
+  wait_for (not_busy, window);
+  projection = es_window_get_projection (window);
+  g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_IDENTITY);
+  coords = es_projection_get_coords (projection);
+  g_assert_cmpfloat_with_epsilon (coords[0], 0.083790, 1e-6);
+  g_assert_cmpfloat_with_epsilon (coords[1], -0.126398, 1e-6);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "axes"));
+  wait_for (not_busy, window);
+  projection = es_window_get_projection (window);
+  g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_AXES);
+  g_assert_cmpuint (es_projection_get_n_components (projection), ==, 2);
+  g_object_get (window, "method", &method, NULL);
+  g_assert_cmpstr (method, ==, "axes");
+
+  /* Custom axes in 3D need a third expression: a new reduction. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+  wait_for (not_busy, window);
+  g_object_get (window, "three-d", &three_d, NULL);
+  g_assert_true (three_d);
+  g_assert_cmpuint (es_projection_get_n_components (es_window_get_projection (window)), ==, 3);
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_true (es_scatter_data_is_3d (data));
+  g_assert_true (es_scatter_view_get_three_d (ES_SCATTER_VIEW (es_window_get_plot (window))));
+
+  /* Back to PCA in 3D, and to 2D. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
+  wait_for (not_busy, window);
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_true (es_scatter_data_is_3d (data));
+  g_assert_true (es_embedding_set_lookup (set, "king", &row));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_false (es_scatter_data_is_3d (data));
+
+  destroy_window (window);
+}
+
+static void
+test_window_select_and_neighbors (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsNeighborsPanel *panel;
+  g_autoptr(GPtrArray) reference = load_reference ("cosine", "king", "");
+  GArray *neighbors;
+  GtkWidget *row;
+  gsize king, first;
+
+  g_test_summary ("Selecting a word lists its neighbours in the original space as gensim "
+                  "ranks them; activating a neighbour selects it; isolate and show all");
+
+  g_assert_true (es_embedding_set_lookup (set, "king", &king));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) king);
+  g_assert_cmpint (es_scatter_view_get_selected (ES_SCATTER_VIEW (es_window_get_plot (window))), ==,
+                   (gint64) king);
+
+  panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
+  wait_for (panel_has_neighbors, panel);
+  neighbors = es_neighbors_panel_get_neighbors (panel);
+  g_assert_cmpuint (neighbors->len, ==, 10);
+  g_assert_cmpuint (reference->len, >=, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      char **ref = g_ptr_array_index (reference, i);
+      const EsNeighbor *n = &g_array_index (neighbors, EsNeighbor, i);
+
+      g_assert_cmpstr (es_embedding_set_get_word (set, n->row), ==, ref[5]);
+      g_assert_cmpfloat_with_epsilon (n->score, g_ascii_strtod (ref[6], NULL), 1e-5);
+    }
+
+  /* k from the panel's property; metric through its action. */
+  es_neighbors_panel_set_k (panel, 5);
+  wait_for (panel_has_neighbors, panel);
+  g_assert_cmpuint (es_neighbors_panel_get_neighbors (panel)->len, ==, 5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.metric", "s", "euclidean"));
+  wait_for (panel_has_neighbors, panel);
+  {
+    g_autoptr(GPtrArray) euclid = load_reference ("euclidean", "king", "");
+    const EsNeighbor *n = &g_array_index (es_neighbors_panel_get_neighbors (panel), EsNeighbor, 0);
+    char **ref = g_ptr_array_index (euclid, 0);
+
+    g_assert_cmpstr (es_embedding_set_get_word (set, n->row), ==, ref[5]);
+    g_assert_cmpfloat_with_epsilon (n->score, g_ascii_strtod (ref[6], NULL), 1e-4);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.metric", "s", "cosine"));
+  es_neighbors_panel_set_k (panel, 10);
+  wait_for (panel_has_neighbors, panel);
+
+  /* Isolate: the reduction re-runs on king and its 10 neighbours. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+  wait_for (not_busy, window);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 11);
+  g_assert_cmpuint (es_projection_get_rows (es_window_get_projection (window)), ==, 11);
+  g_assert_cmpuint (es_scatter_data_get_n_points (
+                      es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)))), ==, 11);
+  /* The selection follows the word into the subset. */
+  g_assert_cmpstr (es_embedding_set_get_word (es_window_get_view_set (window),
+                                              (gsize) es_window_get_selected (window)), ==, "king");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
+  wait_for (not_busy, window);
+  g_assert_true (es_window_get_view_set (window) == set);
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) king);
+  wait_for (panel_has_neighbors, panel);
+
+  /* Activating the first neighbour's row selects that word. */
+  neighbors = es_neighbors_panel_get_neighbors (panel);
+  first = g_array_index (neighbors, EsNeighbor, 0).row;
+  row = find_descendant (GTK_WIDGET (panel), GTK_TYPE_LIST_BOX_ROW);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) first);
+
+  /* Unknown words leave the selection and say so. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "zzzznotaword"));
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) first);
+  g_assert_nonnull (strstr (es_window_get_error (window), "zzzznotaword"));
+
+  destroy_window (window);
+}
+
+static void
+test_window_box_selection (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  g_test_summary ("A Shift+drag box selection is what Isolate reduces");
+
+  for (guint32 r = 100; r < 140; r++)
+    g_array_append_val (rows, r);
+  g_signal_emit_by_name (es_window_get_plot (window), "rows-selected", rows);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+  wait_for (not_busy, window);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 40);
+  g_assert_cmpstr (es_embedding_set_get_word (es_window_get_view_set (window), 0), ==,
+                   es_embedding_set_get_word (es_window_get_embedding_set (window), 100));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-selection", NULL));
+  /* Nothing selected, nothing boxed: Isolate is off. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL);
+  g_assert_false (es_window_get_busy (window));
+
+  destroy_window (window);
+}
+
+static void
+test_window_analogy (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autoptr(GPtrArray) reference = load_reference ("add", "king woman", "man");
+  EsAnalogyPanel *panel;
+  GArray *results;
+
+  g_test_summary ("The analogy entry ranks words as gensim's most_similar does");
+
+  panel = ES_ANALOGY_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_ANALOGY_PANEL));
+  es_analogy_panel_set_expression (panel, "king - man + woman");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.analogy", NULL));
+  wait_for (analogy_done, panel);
+  g_assert_null (es_analogy_panel_get_error (panel));
+  results = es_analogy_panel_get_results (panel);
+  g_assert_cmpuint (results->len, ==, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      char **ref = g_ptr_array_index (reference, i);
+      const EsNeighbor *n = &g_array_index (results, EsNeighbor, i);
+
+      g_assert_cmpstr (es_embedding_set_get_word (set, n->row), ==, ref[5]);
+      g_assert_cmpfloat_with_epsilon (n->score, g_ascii_strtod (ref[6], NULL), 1e-5);
+    }
+
+  /* An unknown word is an error shown in the panel, not a crash. */
+  es_analogy_panel_set_expression (panel, "king - zzzznotaword");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.analogy", NULL));
+  wait_for (analogy_done, panel);
+  g_assert_nonnull (strstr (es_analogy_panel_get_error (panel), "zzzznotaword"));
+  g_assert_null (es_analogy_panel_get_results (panel));
+
+  destroy_window (window);
+}
+
+static char *
+read_file (const char *path,
+           gsize      *length)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, length, NULL));
+  return contents;
+}
+
+static void
+test_window_export (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsProjection *projection = es_window_get_projection (window);
+  EsNeighborsPanel *panel;
+  g_autofree char *dir = g_dir_make_tmp ("es-export-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "view.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "view.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "view.pdf", NULL);
+  g_autofree char *tsv = g_build_filename (dir, "coords.tsv", NULL);
+  g_autofree char *ntsv = g_build_filename (dir, "neighbours.tsv", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize length = 0;
+  gsize king;
+
+  g_test_summary ("win.export-to writes PNG, SVG, PDF, coordinate and neighbour TSV files");
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
+  panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
+  wait_for (panel_has_neighbors, panel);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)", "png", png));
+  g_assert_null (es_window_get_error (window));
+  contents = read_file (png, &length);
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_clear_pointer (&contents, g_free);
+
+  /* Double size: twice the plot's pixels, read back from the PNG header. */
+  {
+    g_autofree char *png2 = g_build_filename (dir, "view2x", NULL);
+    g_autofree char *png2_named = g_build_filename (dir, "view2x.png", NULL);
+    g_autoptr(GdkTexture) texture = NULL;
+    GtkWidget *plot = es_window_get_plot (window);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)",
+                                               "png-2x", png2));
+    g_assert_null (es_window_get_error (window));
+    texture = gdk_texture_new_from_filename (png2_named, NULL);
+    g_assert_nonnull (texture);
+    g_assert_cmpint (gdk_texture_get_width (texture), ==, 2 * gtk_widget_get_width (plot));
+    g_assert_cmpint (gdk_texture_get_height (texture), ==, 2 * gtk_widget_get_height (plot));
+    g_remove (png2_named);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)", "svg", svg));
+  contents = read_file (svg, &length);
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)", "pdf", pdf));
+  contents = read_file (pdf, &length);
+  g_assert_cmpmem (contents, 5, "%PDF-", 5);
+  g_clear_pointer (&contents, g_free);
+
+  /* Coordinates: a header and one line per word, PC1/PC2 of the reduction. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)",
+                                             "coordinates", tsv));
+  contents = read_file (tsv, NULL);
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5000 + 2);
+  g_assert_cmpstr (lines[0], ==, "word\tPC1\tPC2");
+  g_assert_true (es_embedding_set_lookup (set, "king", &king));
+  {
+    g_auto(GStrv) fields = g_strsplit (lines[king + 1], "\t", -1);
+
+    g_assert_cmpstr (fields[0], ==, "king");
+    /* scikit-learn's PCA of the same file; components are defined up to
+     * sign, and the engine fixes signs by its own rule.
+     */
+    g_assert_cmpfloat_with_epsilon (fabs (g_ascii_strtod (fields[1], NULL)), 0.5971938201206559, 1e-4);
+    g_assert_cmpfloat_with_epsilon (fabs (g_ascii_strtod (fields[2], NULL)), 0.7268568242709658, 1e-4);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fields[1], NULL),
+                                    es_projection_get_coords (projection)[king * 10], 1e-6);
+  }
+  g_clear_pointer (&contents, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)",
+                                             "neighbors", ntsv));
+  contents = read_file (ntsv, NULL);
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2 + 10 + 1);
+  g_assert_true (g_str_has_prefix (lines[2], "1\tarioch\t0.78"));
+  g_clear_pointer (&contents, g_free);
+
+  /* A failed export leaves the existing file alone. */
+  {
+    g_autofree char *missing = g_build_filename (dir, "no-such-dir", "x.tsv", NULL);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)",
+                                               "coordinates", missing));
+    g_assert_nonnull (es_window_get_error (window));
+    g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  }
+
+  g_remove (png);
+  g_remove (svg);
+  g_remove (pdf);
+  g_remove (tsv);
+  g_remove (ntsv);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
+static void
+test_window_bad_file (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsProjection *projection = es_window_get_projection (window);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt", NULL);
+
+  g_test_summary ("A file that fails to load leaves the current dataset and shows the "
+                  "engine's message with the file and line");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", bad));
+  wait_for (not_busy, window);
+  g_assert_true (es_window_get_embedding_set (window) == set);
+  g_assert_true (es_window_get_projection (window) == projection);
+  g_assert_cmpuint (es_scatter_data_get_n_points (
+                      es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)))), ==, 5000);
+  g_assert_nonnull (es_window_get_error (window));
+  g_test_message ("error: %s", es_window_get_error (window));
+  g_assert_nonnull (strstr (es_window_get_error (window), "row_too_few.txt:"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-error", NULL));
+  g_assert_null (es_window_get_error (window));
+
+  /* A file with warnings loads and keeps them for the warnings list. */
+  {
+    g_autofree char *dup = g_test_build_filename (G_TEST_DIST, "data", "bad", "duplicate_words.txt", NULL);
+    GPtrArray *warnings;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", dup));
+    wait_for (not_busy, window);
+    g_assert_false (es_window_get_embedding_set (window) == set);
+    warnings = es_embedding_set_get_warnings (es_window_get_embedding_set (window));
+    g_assert_nonnull (warnings);
+    g_assert_cmpuint (warnings->len, >, 0);
+  }
+
+  destroy_window (window);
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_window_method_during_load (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *old_set = es_window_get_embedding_set (window);
+  g_autofree char *other = g_test_build_filename (G_TEST_DIST, "data", "bad", "good.txt", NULL);
+
+  g_test_summary ("Switching the method while a new file is loading still shows the new file");
+
+  /* During the load. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", other));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
+  wait_for (not_busy, window);
+  g_assert_false (es_window_get_embedding_set (window) == old_set);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_SVD);
+
+  /* During the new file's first reduction: the load has ended (busy went
+   * TRUE, FALSE, TRUE) but the old file is still shown.
+   */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  wait_for (not_busy, window);
+  old_set = es_window_get_embedding_set (window);
+  {
+    guint notifies = 0;
+    gulong id = g_signal_connect_swapped (window, "notify::busy", G_CALLBACK (count_cb), &notifies);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", other));
+    while (notifies < 3)
+      g_main_context_iteration (NULL, TRUE);
+    g_signal_handler_disconnect (window, id);
+  }
+  g_assert_true (es_window_get_busy (window));
+  g_assert_true (es_window_get_embedding_set (window) == old_set);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
+  wait_for (not_busy, window);
+  g_assert_false (es_window_get_embedding_set (window) == old_set);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
+  g_assert_true (es_projection_get_rows (es_window_get_projection (window)) ==
+                 es_embedding_set_get_rows (es_window_get_embedding_set (window)));
+
+  destroy_window (window);
+}
+
+static void
+test_window_cancel (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autofree char *sample = sample_path ();
+
+  g_test_summary ("Cancel stops a load and keeps the current dataset");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+  g_assert_true (es_window_get_busy (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  wait_for (not_busy, window);
+  /* Either the cancel won, or the tiny file had already loaded. */
+  if (es_window_get_embedding_set (window) == set)
+    g_assert_null (es_window_get_error (window));
+
+  destroy_window (window);
+}
+
+static gboolean
+filter_applied (gpointer data)
+{
+  EsWindow *window = data;
+  EsScatterData *scatter = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  gsize *expected = g_object_get_data (G_OBJECT (window), "expected-visible");
+
+  return scatter != NULL && es_scatter_data_get_n_visible (scatter) == *expected;
+}
+
+static void
+test_window_filters (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autoptr(GRegex) regex = g_regex_new ("^k.*g$", 0, 0, NULL);
+  gsize expected = 0;
+
+  g_test_summary ("Top-N, substring and regex filters hide exactly the rows they should");
+
+  g_object_set_data (G_OBJECT (window), "expected-visible", &expected);
+
+  expected = 100;
+  g_object_set (window, "top-n", 100u, NULL);
+  wait_for (filter_applied, window);
+
+  /* Substring, ignoring case, counted here by a plain scan. */
+  g_object_set (window, "top-n", 0u, NULL);
+  expected = 0;
+  for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
+    if (strstr (es_embedding_set_get_word (set, r), "ing") != NULL)
+      expected++;
+  g_assert_cmpuint (expected, >, 10);
+  g_object_set (window, "filter-text", "ING", NULL);
+  wait_for (filter_applied, window);
+
+  expected = 0;
+  for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
+    if (g_regex_match (regex, es_embedding_set_get_word (set, r), 0, NULL))
+      expected++;
+  g_assert_cmpuint (expected, >, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-regex", NULL));
+  g_object_set (window, "filter-text", "^k.*g$", NULL);
+  wait_for (filter_applied, window);
+
+  expected = 5000;
+  g_object_set (window, "filter-text", "", NULL);
+  wait_for (filter_applied, window);
+
+  destroy_window (window);
+}
+
+static gboolean
+search_ready (gpointer data)
+{
+  return es_word_search_is_ready (data);
+}
+
+static void
+test_window_search (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsWordSearch *search = ES_WORD_SEARCH (find_descendant (GTK_WIDGET (window), ES_TYPE_WORD_SEARCH));
+  const gsize *hits;
+  gsize n_hits = 0;
+  gsize expected = 0;
+  gsize king;
+
+  g_test_summary ("The search completes a prefix over the whole vocabulary, most frequent first");
+
+  wait_for (search_ready, search);
+  es_word_search_set_text (search, "KIN");
+  hits = es_word_search_get_hits (search, &n_hits);
+
+  for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
+    if (g_ascii_strncasecmp (es_embedding_set_get_word (set, r), "kin", 3) == 0)
+      expected++;
+  g_assert_cmpuint (n_hits, ==, expected);
+  for (gsize i = 0; i < n_hits; i++)
+    {
+      g_assert_true (g_ascii_strncasecmp (es_embedding_set_get_word (set, hits[i]), "kin", 3) == 0);
+      if (i > 0)
+        g_assert_cmpuint (hits[i - 1], <, hits[i]);
+    }
+
+  /* An exact word comes first whatever its rank. */
+  g_assert_true (es_embedding_set_lookup (set, "kingdom", &king));
+  es_word_search_set_text (search, "kingdom");
+  hits = es_word_search_get_hits (search, &n_hits);
+  g_assert_cmpuint (n_hits, >=, 1);
+  g_assert_cmpuint (hits[0], ==, king);
+
+  /* Choosing it selects the word in the window. */
+  g_signal_emit_by_name (es_word_search_get_editable (search), "activate");
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) king);
+
+  destroy_window (window);
+}
+
+static void
+test_window_remembers (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "embedscope", "settings.ini", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *method = NULL;
+
+  g_test_summary ("Method and recent files survive the window (atomic key file)");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
+  wait_for (not_busy, window);
+  close_window (window);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "method=svd"));
+  g_assert_nonnull (strstr (contents, "kjv-hamlet-5k-50d.w2v.txt"));
+
+  window = es_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_get (window, "method", &method, NULL);
+  g_assert_cmpstr (method, ==, "svd");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca");
+  close_window (window);
+}
+
+static void
+test_window_metadata (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *dir = g_dir_make_tmp ("es-metadata-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "groups.tsv", NULL);
+  const char *tsv = "word\tgroup\nking\troyal\nqueen\troyal\nman\tperson\nwoman\tperson\n";
+  EsScatterData *data;
+  EsMetadata *metadata;
+
+  g_test_summary ("A metadata TSV joined by word colours the plot by its last column");
+
+  g_assert_true (g_file_set_contents (path, tsv, -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", path));
+  g_assert_null (es_window_get_error (window));
+  metadata = es_embedding_set_get_metadata (es_window_get_embedding_set (window));
+  g_assert_nonnull (metadata);
+  g_assert_cmpstr (es_metadata_get_column_name (metadata, es_metadata_get_n_columns (metadata) - 1), ==, "group");
+
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_cmpint (es_scatter_data_get_color_mode (data), ==, ES_SCATTER_COLOR_CATEGORIES);
+  g_assert_cmpuint (es_scatter_data_get_n_categories (data), >=, 2);
+  {
+    gsize king;
+
+    g_assert_true (es_embedding_set_lookup (es_window_get_embedding_set (window), "king", &king));
+    g_assert_cmpstr (es_scatter_data_get_category_name (data, es_scatter_data_get_category (data, king)),
+                     ==, "royal");
+  }
+
+  /* Joined while isolating: the isolated words stay, with their groups. */
+  {
+    EsNeighborsPanel *panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window),
+                                                                   ES_TYPE_NEIGHBORS_PANEL));
+    EsEmbeddingSet *view;
+    gsize row;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
+    wait_for (panel_has_neighbors, panel);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+    wait_for (not_busy, window);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", path));
+    view = es_window_get_view_set (window);
+    g_assert_cmpuint (es_embedding_set_get_rows (view), ==, 11);
+    g_assert_true (es_embedding_set_lookup (view, "king", &row));
+    g_assert_cmpstr (es_metadata_get_value (es_embedding_set_get_metadata (view), row, 1), ==, "royal");
+    g_assert_cmpuint (es_scatter_data_get_n_points (
+                        es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)))), ==, 11);
+  }
+
+  /* A missing file is an error that keeps the data. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s",
+                                             "/nonexistent/groups.tsv"));
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_nonnull (es_embedding_set_get_metadata (es_window_get_embedding_set (window)));
+
+  g_remove (path);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (item))
+        return GTK_WIDGET (item);
+    }
+  return NULL;
+}
+
+static void
+test_window_large_file (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autofree char *dir = g_dir_make_tmp ("es-large-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "huge.txt", NULL);
+  g_autoptr(GString) text = g_string_new ("50000000 300\nking");
+  g_autofree char *secondary = NULL;
+  GtkWidget *dialog;
+
+  g_test_summary ("A file whose header announces 50M x 300 floats (60 GB) asks for a row "
+                  "limit before loading; cancelling keeps the current data");
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append (text, " 0.5");
+  g_string_append_c (text, '\n');
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
+  g_assert_false (es_window_get_busy (window));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "secondary-text", &secondary, NULL);
+  g_test_message ("%s", secondary);
+  /* 50e6 x 300 x 4 bytes, in g_format_size's SI units (a no-break space). */
+  g_assert_nonnull (strstr (secondary, "60.0\xc2\xa0GB"));
+
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (find_message_dialog ());
+  g_assert_false (es_window_get_busy (window));
+  g_assert_true (es_window_get_embedding_set (window) == set);
+
+  g_remove (path);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type))
+        return GTK_WIDGET (item);
+    }
+  return NULL;
+}
+
+static void
+test_window_open_dialog (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autoptr(GListModel) filters = NULL;
+  GtkWidget *chooser;
+
+  g_test_summary ("Ctrl+O's file chooser offers the supported formats; dismissing it changes nothing");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
+  /* Without a portal, GtkFileChooserNative falls back to a dialog. */
+  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_nonnull (chooser);
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (chooser));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 6);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  for (guint i = 0; i < 100 && find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (es_window_get_busy (window));
+  g_assert_true (es_window_get_embedding_set (window) == set);
+
+  destroy_window (window);
+}
+
+static void
+test_no_display (void)
+{
+  if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
+    {
+      g_test_fail_printf ("no display, and ES_REQUIRE_DISPLAY is set");
+      return;
+    }
+  g_test_skip ("no display");
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+  g_autofree char *home = g_dir_make_tmp ("es-test-window-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+
+  /* Settings and recent files go to a private, existing home. */
+  g_mkdir_with_parents (config, 0700);
+  g_mkdir_with_parents (data, 0700);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/ui/window/no-display", test_no_display);
+      status = g_test_run ();
+      remove_tree (home);
+      return status;
+    }
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/ui/window/open-sample", test_window_open_sample);
+  g_test_add_func ("/ui/window/methods", test_window_methods);
+  g_test_add_func ("/ui/window/select-and-neighbors", test_window_select_and_neighbors);
+  g_test_add_func ("/ui/window/analogy", test_window_analogy);
+  g_test_add_func ("/ui/window/box-selection", test_window_box_selection);
+  g_test_add_func ("/ui/window/export", test_window_export);
+  g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
+  g_test_add_func ("/ui/window/cancel", test_window_cancel);
+  g_test_add_func ("/ui/window/method-during-load", test_window_method_during_load);
+  g_test_add_func ("/ui/window/filters", test_window_filters);
+  g_test_add_func ("/ui/window/search", test_window_search);
+  g_test_add_func ("/ui/window/remembers", test_window_remembers);
+  g_test_add_func ("/ui/window/metadata", test_window_metadata);
+  g_test_add_func ("/ui/window/large-file", test_window_large_file);
+  g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
+
+  status = g_test_run ();
+  remove_tree (home);
+
+  return status;
+}

@@ -1,0 +1,318 @@
+/* es-dialogs.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-dialogs"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "es-dialogs.h"
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *patterns)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_auto(GStrv) split = g_strsplit (patterns, ";", -1);
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; split[i] != NULL; i++)
+    gtk_file_filter_add_pattern (filter, split[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+add_filters (GtkFileChooser *chooser,
+             EsFileKind      kind)
+{
+  switch (kind)
+    {
+    case ES_FILE_KIND_EMBEDDING:
+      add_filter (chooser, _("All supported formats"),
+                  "*.txt;*.vec;*.bin;*.w2v;*.tsv;*.bytes;*.npy;*.gz;*.json");
+      add_filter (chooser, _("word2vec text, GloVe, fastText (.txt, .vec)"),
+                  "*.txt;*.vec;*.w2v;*.txt.gz;*.vec.gz");
+      add_filter (chooser, _("word2vec binary (.bin)"), "*.bin;*.bin.gz");
+      add_filter (chooser, _("TensorBoard projector (.tsv, .bytes, .json)"),
+                  "*.tsv;*.bytes;*.json");
+      add_filter (chooser, _("NumPy array (.npy)"), "*.npy");
+      add_filter (chooser, _("All files"), "*");
+      break;
+
+    case ES_FILE_KIND_METADATA:
+      add_filter (chooser, _("Metadata (.tsv, .txt)"), "*.tsv;*.txt");
+      add_filter (chooser, _("All files"), "*");
+      break;
+
+    case ES_FILE_KIND_PNG:
+      add_filter (chooser, _("PNG image"), "*.png");
+      break;
+
+    case ES_FILE_KIND_SVG:
+      add_filter (chooser, _("SVG image"), "*.svg");
+      break;
+
+    case ES_FILE_KIND_PDF:
+      add_filter (chooser, _("PDF document"), "*.pdf");
+      break;
+
+    case ES_FILE_KIND_TSV:
+      add_filter (chooser, _("Tab-separated values"), "*.tsv");
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+file_chooser_response_cb (GtkNativeDialog *native,
+                          int              response,
+                          gpointer         user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      GFile *file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      if (file != NULL)
+        g_task_return_pointer (task, file, g_object_unref);
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", "No file chosen");
+    }
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", "Dismissed");
+
+  gtk_native_dialog_destroy (native);
+  g_object_unref (native);
+}
+
+static void
+run_chooser (GtkWindow            *parent,
+             GtkFileChooserAction  action,
+             const char           *title,
+             const char           *accept,
+             EsFileKind            kind,
+             const char           *suggested_name,
+             gpointer              source_tag,
+             GCancellable         *cancellable,
+             GAsyncReadyCallback   callback,
+             gpointer              user_data)
+{
+  GtkFileChooserNative *native;
+  GTask *task;
+
+  task = g_task_new (parent, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  /* The ref from _new is ours until the response. */
+  native = gtk_file_chooser_native_new (title, parent, action, accept, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  add_filters (GTK_FILE_CHOOSER (native), kind);
+  if (suggested_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested_name);
+  g_signal_connect (native, "response", G_CALLBACK (file_chooser_response_cb), task);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+void
+es_dialogs_open_async (GtkWindow           *parent,
+                       EsFileKind           kind,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  const char *title = kind == ES_FILE_KIND_METADATA ? _("Open Metadata") : _("Open Embedding");
+
+  run_chooser (parent, GTK_FILE_CHOOSER_ACTION_OPEN, title, _("_Open"), kind, NULL,
+               es_dialogs_open_async, cancellable, callback, user_data);
+}
+
+GFile *
+es_dialogs_open_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+es_dialogs_save_async (GtkWindow           *parent,
+                       EsFileKind           kind,
+                       const char          *suggested_name,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  run_chooser (parent, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export"), _("_Export"), kind,
+               suggested_name, es_dialogs_save_async, cancellable, callback, user_data);
+}
+
+GFile *
+es_dialogs_save_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+es_dialogs_format_memory (guint64 rows,
+                          guint64 dims)
+{
+  double bytes = (double) rows * (double) dims * 4.0;
+
+  return g_format_size ((guint64) MIN (bytes, (double) G_MAXUINT64));
+}
+
+typedef struct
+{
+  GtkSpinButton *spin;
+  GtkLabel      *memory;
+  guint64        dims;
+} LimitDialog;
+
+static void
+limit_changed_cb (GtkSpinButton *spin,
+                  LimitDialog   *ld)
+{
+  g_autofree char *size = es_dialogs_format_memory ((guint64) gtk_spin_button_get_value (spin),
+                                                    ld->dims);
+  g_autofree char *text = g_strdup_printf (_("Memory needed: %s"), size);
+
+  gtk_label_set_text (ld->memory, text);
+}
+
+static void
+limit_response_cb (GtkDialog *dialog,
+                   int        response,
+                   gpointer   user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LimitDialog *ld = g_task_get_task_data (task);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      guint64 *limit = g_new (guint64, 1);
+
+      *limit = (guint64) gtk_spin_button_get_value (ld->spin);
+      g_task_return_pointer (task, limit, g_free);
+    }
+  else if (response == GTK_RESPONSE_APPLY)
+    {
+      guint64 *limit = g_new0 (guint64, 1);
+
+      g_task_return_pointer (task, limit, g_free);
+    }
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", "Dismissed");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+void
+es_dialogs_ask_limit_async (GtkWindow           *parent,
+                            const char          *display_name,
+                            guint64              rows,
+                            guint64              dims,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autofree char *all_size = es_dialogs_format_memory (rows, dims);
+  GtkWidget *dialog;
+  GtkWidget *area;
+  GtkWidget *box;
+  LimitDialog *ld;
+  GTask *task;
+
+  task = g_task_new (parent, cancellable, callback, user_data);
+  g_task_set_source_tag (task, es_dialogs_ask_limit_async);
+  ld = g_new0 (LimitDialog, 1);
+  ld->dims = dims;
+  g_task_set_task_data (task, ld, g_free);
+
+  dialog = gtk_message_dialog_new (parent,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION,
+                                   GTK_BUTTONS_NONE,
+                                   _("“%s” is large"), display_name);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            _("About %" G_GUINT64_FORMAT " words of %"
+                                              G_GUINT64_FORMAT " dimensions need %s. "
+                                              "You can load only the first (most frequent) words."),
+                                            rows, dims, all_size);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
+                          _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("Load _All"), GTK_RESPONSE_APPLY,
+                          _("_Load First Words"), GTK_RESPONSE_ACCEPT,
+                          NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+
+  area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog));
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (_("Words to load:")));
+  ld->spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1000, MAX (rows, 1000), 1000));
+  gtk_spin_button_set_value (ld->spin, MIN (rows, 100000));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ld->spin));
+  gtk_box_append (GTK_BOX (area), box);
+  ld->memory = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (ld->memory, 0.0f);
+  gtk_box_append (GTK_BOX (area), GTK_WIDGET (ld->memory));
+  g_signal_connect (ld->spin, "value-changed", G_CALLBACK (limit_changed_cb), ld);
+  limit_changed_cb (ld->spin, ld);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (limit_response_cb), task);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+es_dialogs_ask_limit_finish (GAsyncResult  *result,
+                             guint64       *limit,
+                             GError       **error)
+{
+  g_autofree guint64 *value = NULL;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  value = g_task_propagate_pointer (G_TASK (result), error);
+  if (value == NULL)
+    return FALSE;
+  if (limit != NULL)
+    *limit = *value;
+
+  return TRUE;
+}
+
+static void
+message_response_cb (GtkDialog *dialog,
+                     int        response,
+                     gpointer   user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+void
+es_dialogs_show_error (GtkWindow  *parent,
+                       const char *primary,
+                       const char *secondary)
+{
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (parent,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_ERROR,
+                                   GTK_BUTTONS_CLOSE,
+                                   "%s", primary);
+  if (secondary != NULL)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  g_signal_connect (dialog, "response", G_CALLBACK (message_response_cb), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}

@@ -1,0 +1,61 @@
+/* es-dialogs.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ES_FILE_KIND_EMBEDDING,
+  ES_FILE_KIND_METADATA,
+  ES_FILE_KIND_PNG,
+  ES_FILE_KIND_SVG,
+  ES_FILE_KIND_PDF,
+  ES_FILE_KIND_TSV,
+} EsFileKind;
+
+/* GTK 4.8 dialogs behind one async API, so that moving to GtkFileDialog
+ * and GtkAlertDialog (4.10) touches this file only.  _finish returns NULL
+ * with G_IO_ERROR_CANCELLED when the user dismissed the dialog.
+ */
+void      es_dialogs_open_async       (GtkWindow            *parent,
+                                       EsFileKind            kind,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+GFile    *es_dialogs_open_finish      (GAsyncResult         *result,
+                                       GError              **error);
+void      es_dialogs_save_async       (GtkWindow            *parent,
+                                       EsFileKind            kind,
+                                       const char           *suggested_name,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+GFile    *es_dialogs_save_finish      (GAsyncResult         *result,
+                                       GError              **error);
+/* Asks for a row limit before loading a big file; *limit is 0 for all
+ * rows.  FALSE when the user cancelled.
+ */
+void      es_dialogs_ask_limit_async  (GtkWindow            *parent,
+                                       const char           *display_name,
+                                       guint64               rows,
+                                       guint64               dims,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean  es_dialogs_ask_limit_finish (GAsyncResult         *result,
+                                       guint64              *limit,
+                                       GError              **error);
+void      es_dialogs_show_error       (GtkWindow            *parent,
+                                       const char           *primary,
+                                       const char           *secondary);
+/* "1.2 GB" for rows x dims float32. */
+char     *es_dialogs_format_memory    (guint64               rows,
+                                       guint64               dims);
+
+G_END_DECLS

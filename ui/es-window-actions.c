@@ -1,0 +1,467 @@
+/* es-window-actions.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "es-window-private.h"
+
+#include "es-dialogs.h"
+#include "es-neighbors.h"
+#include "es-settings.h"
+
+static void
+open_ready_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(EsWindow) self = user_data;
+  g_autoptr(GFile) file = es_dialogs_open_finish (result, NULL);
+
+  if (file != NULL)
+    es_window_open (self, file);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  es_dialogs_open_async (GTK_WINDOW (self), ES_FILE_KIND_EMBEDDING, self->dialog_cancellable,
+                         open_ready_cb, g_object_ref (self));
+}
+
+static void
+open_path_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (g_variant_get_string (param, NULL));
+
+  es_window_open (ES_WINDOW (widget), file);
+}
+
+static void
+open_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  g_autofree char *sample = es_window_find_sample ();
+
+  if (sample != NULL)
+    _es_window_load_path (ES_WINDOW (widget), sample, 0, NULL);
+  else
+    _es_window_show_error (ES_WINDOW (widget), _("The bundled sample is not installed"));
+}
+
+static void
+open_metadata_ready_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(EsWindow) self = user_data;
+  g_autoptr(GFile) file = es_dialogs_open_finish (result, NULL);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  if (path != NULL)
+    _es_window_join_metadata (self, path);
+}
+
+static void
+open_metadata_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  es_dialogs_open_async (GTK_WINDOW (self), ES_FILE_KIND_METADATA, self->dialog_cancellable,
+                         open_metadata_ready_cb, g_object_ref (self));
+}
+
+static void
+open_metadata_path_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  _es_window_join_metadata (ES_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  /* The callbacks see the cancellation and clear the jobs. */
+  if (self->load_job != NULL)
+    es_job_cancel (self->load_job);
+  if (self->project_job != NULL)
+    es_job_cancel (self->project_job);
+}
+
+static void
+dismiss_error_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  _es_window_show_error (ES_WINDOW (widget), NULL);
+}
+
+static void
+select_word_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  _es_window_select_word (ES_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+select_row_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  g_object_set (widget, "selected", g_variant_get_int64 (param), NULL);
+}
+
+static void
+clear_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  g_array_set_size (self->box_rows, 0);
+  g_object_set (widget, "selected", (gint64) -1, NULL);
+  _es_window_plot_update_marks (self);
+  _es_window_actions_update (self);
+}
+
+static void
+isolate_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  GArray *neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel);
+  gint64 row = es_neighbors_panel_get_row (self->neighbors_panel);
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(EsEmbeddingSet) subset = NULL;
+
+  if (self->set == NULL || ((neighbors == NULL || row < 0) && self->box_rows->len == 0))
+    return;
+
+  /* The box selection, the selected word and its neighbours, once each. */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+    gsize r;
+
+    rows = g_array_new (FALSE, FALSE, sizeof (gsize));
+    for (guint i = 0; i < self->box_rows->len; i++)
+      {
+        r = g_array_index (self->box_rows, gsize, i);
+        if (g_hash_table_add (seen, GSIZE_TO_POINTER (r + 1)))
+          g_array_append_val (rows, r);
+      }
+    if (row >= 0 && neighbors != NULL)
+      {
+        r = (gsize) row;
+        if (g_hash_table_add (seen, GSIZE_TO_POINTER (r + 1)))
+          g_array_append_val (rows, r);
+        for (guint i = 0; i < neighbors->len; i++)
+          {
+            r = g_array_index (neighbors, EsNeighbor, i).row;
+            if (g_hash_table_add (seen, GSIZE_TO_POINTER (r + 1)))
+              g_array_append_val (rows, r);
+          }
+      }
+  }
+  if (rows->len < 3)
+    {
+      _es_window_show_error (self, _("Isolate needs at least three words"));
+      return;
+    }
+
+  subset = es_embedding_set_subset (self->set, (const gsize *) (gpointer) rows->data, rows->len);
+  if (subset == NULL)
+    return;
+
+  /* The plot keeps the old view until the subset's reduction is ready. */
+  _es_window_reproject (self, subset);
+}
+
+static void
+show_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  if (self->set != NULL)
+    _es_window_reproject (self, self->set);
+}
+
+static const char *
+kind_extension (const char *kind)
+{
+  if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors"))
+    return "tsv";
+  if (g_str_equal (kind, "png-2x"))
+    return "png";
+
+  return kind;
+}
+
+/* The image format follows the name, so a name without it gets it. */
+static char *
+with_extension (const char *path,
+                const char *extension)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *suffix = g_strconcat (".", extension, NULL);
+
+  if (g_str_has_suffix (lower, suffix))
+    return g_strdup (path);
+
+  return g_strconcat (path, suffix, NULL);
+}
+
+gboolean
+_es_window_export (EsWindow    *self,
+                   const char  *kind,
+                   const char  *path,
+                   GError     **error)
+{
+  if (g_str_equal (kind, "png") || g_str_equal (kind, "svg") || g_str_equal (kind, "pdf"))
+    {
+      g_autofree char *named = with_extension (path, kind);
+
+      return es_scatter_view_export (self->plot, named, 0, 0, error);
+    }
+
+  if (g_str_equal (kind, "png-2x"))
+    {
+      g_autofree char *named = with_extension (path, "png");
+      int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self->plot)) * 2;
+
+      /* The same view at twice the pixels, for print and slides. */
+      return es_scatter_view_export (self->plot, named,
+                                     gtk_widget_get_width (GTK_WIDGET (self->plot)) * scale,
+                                     gtk_widget_get_height (GTK_WIDGET (self->plot)) * scale,
+                                     error);
+    }
+
+  if (g_str_equal (kind, "coordinates"))
+    return _es_window_plot_export_tsv (self, path, error);
+
+  if (g_str_equal (kind, "neighbors"))
+    {
+      g_autofree char *tsv = es_neighbors_panel_dup_tsv (self->neighbors_panel);
+
+      if (tsv == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                       _("Select a word first: there is no neighbour list"));
+          return FALSE;
+        }
+      return g_file_set_contents (path, tsv, -1, error);
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown export kind “%s”", kind);
+  return FALSE;
+}
+
+typedef struct
+{
+  EsWindow *self;
+  char     *kind;
+} ExportRequest;
+
+static void
+export_ready_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ExportRequest *request = user_data;
+  g_autoptr(GFile) file = es_dialogs_save_finish (result, NULL);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path != NULL && !_es_window_export (request->self, request->kind, path, &error))
+    es_dialogs_show_error (GTK_WINDOW (request->self), _("Could not export"), error->message);
+
+  g_object_unref (request->self);
+  g_free (request->kind);
+  g_free (request);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  const char *kind = g_variant_get_string (param, NULL);
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  ExportRequest *request;
+  EsFileKind file_kind;
+  char *dot;
+
+  if (g_str_equal (kind, "png") || g_str_equal (kind, "png-2x"))
+    file_kind = ES_FILE_KIND_PNG;
+  else if (g_str_equal (kind, "svg"))
+    file_kind = ES_FILE_KIND_SVG;
+  else if (g_str_equal (kind, "pdf"))
+    file_kind = ES_FILE_KIND_PDF;
+  else if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors"))
+    file_kind = ES_FILE_KIND_TSV;
+  else
+    return;
+
+  base = g_path_get_basename (self->set != NULL && es_embedding_set_get_path (self->set) != NULL
+                              ? es_embedding_set_get_path (self->set) : "embedding");
+  if ((dot = strchr (base, '.')) != NULL)
+    *dot = '\0';
+  if (g_str_equal (kind, "neighbors"))
+    name = g_strdup_printf ("%s-neighbours-%s.tsv", base,
+                            self->selected_word != NULL ? self->selected_word : "");
+  else
+    name = g_strdup_printf ("%s-%s.%s", base, self->method, kind_extension (kind));
+
+  request = g_new0 (ExportRequest, 1);
+  request->self = g_object_ref (self);
+  request->kind = g_strdup (kind);
+  es_dialogs_save_async (GTK_WINDOW (self), file_kind, name, self->dialog_cancellable,
+                         export_ready_cb, request);
+}
+
+static void
+export_to_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  const char *kind;
+  const char *path;
+
+  g_variant_get (param, "(&s&s)", &kind, &path);
+  if (!_es_window_export (self, kind, path, &error))
+    _es_window_show_error (self, error->message);
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (ES_WINDOW (widget)->search));
+}
+
+static void
+show_warnings_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->warnings_button)))
+    gtk_menu_button_popup (self->warnings_button);
+}
+
+static void
+update_recent_menu (EsWindow *self)
+{
+  g_auto(GStrv) recent = es_settings_dup_recent ();
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (recent[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (base, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-path", g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+void
+_es_window_actions_update (EsWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean busy = self->load_job != NULL || self->project_job != NULL;
+  gboolean has_view = self->projection != NULL;
+  gboolean has_neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel) != NULL;
+
+  gtk_widget_action_set_enabled (widget, "win.cancel", busy);
+  gtk_widget_action_set_enabled (widget, "win.dismiss-error", self->error != NULL);
+  gtk_widget_action_set_enabled (widget, "win.open-metadata", self->set != NULL);
+  gtk_widget_action_set_enabled (widget, "win.open-metadata-path", self->set != NULL);
+  gtk_widget_action_set_enabled (widget, "win.export", has_view);
+  gtk_widget_action_set_enabled (widget, "win.export-to", has_view);
+  gtk_widget_action_set_enabled (widget, "win.select-word", self->view_set != NULL);
+  gtk_widget_action_set_enabled (widget, "win.select-row", self->view_set != NULL);
+  gtk_widget_action_set_enabled (widget, "win.clear-selection",
+                                 self->selected >= 0 || self->box_rows->len > 0);
+  gtk_widget_action_set_enabled (widget, "win.isolate",
+                                 self->view_set == self->set &&
+                                 ((has_neighbors && self->selected >= 0) || self->box_rows->len > 0));
+  gtk_widget_action_set_enabled (widget, "win.show-all",
+                                 self->view_set != NULL && self->view_set != self->set);
+  gtk_widget_action_set_enabled (widget, "win.show-warnings",
+                                 self->set != NULL && es_embedding_set_get_warnings (self->set) != NULL &&
+                                 es_embedding_set_get_warnings (self->set)->len > 0);
+  gtk_widget_set_sensitive (self->components_box, has_view);
+
+  update_recent_menu (self);
+}
+
+void
+_es_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-path", "s", open_path_action);
+  gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.open-metadata", NULL, open_metadata_action);
+  gtk_widget_class_install_action (widget_class, "win.open-metadata-path", "s", open_metadata_path_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
+  gtk_widget_class_install_action (widget_class, "win.select-word", "s", select_word_action);
+  gtk_widget_class_install_action (widget_class, "win.select-row", "x", select_row_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
+  gtk_widget_class_install_action (widget_class, "win.isolate", NULL, isolate_action);
+  gtk_widget_class_install_action (widget_class, "win.show-all", NULL, show_all_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-to", "(ss)", export_to_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-warnings", NULL, show_warnings_action);
+  gtk_widget_class_install_property_action (widget_class, "win.method", "method");
+  gtk_widget_class_install_property_action (widget_class, "win.three-d", "three-d");
+  gtk_widget_class_install_property_action (widget_class, "win.filter-regex", "filter-regex");
+  gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.open-metadata", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.three-d", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.method", "s", "pca");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.method", "s", "svd");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.method", "s", "axes");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.method", "s", "identity");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.isolate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", "s", "png");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+}

@@ -1,0 +1,125 @@
+/* es-window-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "es-window.h"
+
+#include "es-analogy-panel.h"
+#include "es-axes-editor.h"
+#include "es-job.h"
+#include "es-neighbors-panel.h"
+#include "es-scatter-view.h"
+#include "es-word-search.h"
+
+G_BEGIN_DECLS
+
+struct _EsWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  /* Template children */
+  GtkMenuButton        *method_button;
+  GtkWidget            *components_box;
+  GtkDropDown          *x_dropdown;
+  GtkDropDown          *y_dropdown;
+  GtkDropDown          *z_dropdown;
+  GtkWidget            *z_label;
+  EsWordSearch         *search;
+  GtkMenuButton        *warnings_button;
+  GtkListBox           *warnings_list;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkRevealer          *progress_revealer;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  GtkPaned             *paned;
+  EsScatterView        *plot;
+  GtkLabel             *status_label;
+  GtkWidget            *sidebar;
+  EsNeighborsPanel     *neighbors_panel;
+  EsAnalogyPanel       *analogy_panel;
+  EsAxesEditor         *axes_editor;
+  GtkWidget            *axes_separator;
+  GtkAdjustment        *top_n_adjustment;
+  GtkEntry             *filter_entry;
+  GtkDropDown          *category_dropdown;
+  GtkDropDown          *label_dropdown;
+  GtkDropDown          *color_dropdown;
+  GtkAdjustment        *point_size_adjustment;
+  GtkAdjustment        *opacity_adjustment;
+  GtkAdjustment        *font_size_adjustment;
+  GtkStringList        *component_names;
+  GtkStringList        *z_component_names;
+  GtkStringList        *category_names;
+  GtkStringList        *label_names;
+  GtkStringList        *color_names;
+  GMenu                *recent_menu;
+
+  /* Data: the whole file, what is shown (a subset when isolating), its
+   * reduction.
+   */
+  EsEmbeddingSet       *set;
+  EsEmbeddingSet       *view_set;
+  EsProjection         *projection;
+  EsEmbeddingSet       *pending_set;      /* loaded, its first reduction still running */
+  char                 *pending_path;
+  char                **projection_axes;  /* the expressions of an AXES projection */
+  char                 *selected_word;
+  gint64                selected;
+  GArray               *box_rows;     /* gsize rows of the whole file, Shift+drag */
+
+  /* Properties */
+  char                 *method;
+  gboolean              three_d;
+  guint                 component_x;
+  guint                 component_y;
+  guint                 component_z;
+  gboolean              filter_regex;
+  guint                 top_n;
+  char                 *filter_text;
+  gboolean              show_sidebar;
+
+  /* One job per consumer: cancel and replace. */
+  GBindingGroup        *job_bindings;    /* progress bar and label <- current EsJob */
+  EsJob                *load_job;
+  EsJob                *project_job;
+  GCancellable         *metadata_cancellable;
+  GCancellable         *dialog_cancellable;
+  char                 *error;
+  guint                 filter_source;
+  guint                 update_plot_source;
+};
+
+void      _es_window_class_actions_init (GtkWidgetClass *widget_class);
+void      _es_window_actions_update     (EsWindow       *self);
+void      _es_window_load_path          (EsWindow       *self,
+                                         const char     *path,
+                                         guint64         limit,
+                                         const char     *metadata_path);
+/* NULL: the current view (or the new file still on its way). */
+void      _es_window_reproject          (EsWindow       *self,
+                                         EsEmbeddingSet *view_set);
+void      _es_window_select_word        (EsWindow       *self,
+                                         const char     *word);
+void      _es_window_show_error         (EsWindow       *self,
+                                         const char     *message);
+void      _es_window_join_metadata      (EsWindow       *self,
+                                         const char     *path);
+gboolean  _es_window_export             (EsWindow       *self,
+                                         const char     *kind,
+                                         const char     *path,
+                                         GError        **error);
+char     *_es_window_component_name     (EsWindow       *self,
+                                         guint           component);
+
+/* es-window-plot.c: everything that feeds the plot. */
+void      _es_window_plot_update        (EsWindow       *self);
+void      _es_window_plot_update_marks  (EsWindow       *self);
+gboolean  _es_window_plot_export_tsv    (EsWindow       *self,
+                                         const char     *path,
+                                         GError        **error);
+
+G_END_DECLS

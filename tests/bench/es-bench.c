@@ -475,7 +475,7 @@ make_points (const BenchOptions  *opts,
       return es_scatter_data_new_from_projection (set, projection, 0, 1, three_d ? 2 : -1, error);
     }
 
-  n = (gsize) MAX (opts->points, 1);
+  n = (gsize) (opts->points > 0 ? opts->points : 100000);
   rand = g_rand_new_with_seed (1);
   coords = g_new (float, 3 * n);
   arena = g_malloc (n * 12);
@@ -605,11 +605,11 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  BenchOptions opts = { NULL, NULL, 100000, 15, 0, 0, FALSE, NULL };
+  BenchOptions opts = { NULL, NULL, 0, 15, 0, 0, FALSE, NULL };
   g_autofree char *output = NULL;
   const GOptionEntry entries[] = {
     { "points", 'p', 0, G_OPTION_ARG_INT64, &opts.points,
-      "Points to draw or export when no FILE is given (default 100000); floats for bandwidth", "N" },
+      "Points to draw or export when no FILE is given (default 100000); floats to stream for bandwidth (default 128 Mi)", "N" },
     { "frames", 'f', 0, G_OPTION_ARG_INT, &opts.frames, "Timed frames (default 15)", "F" },
     { "queries", 'q', 0, G_OPTION_ARG_INT, &opts.queries,
       "Queries (default 20 for knn-single, 100 for knn-batched)", "Q" },

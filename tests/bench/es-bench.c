@@ -162,6 +162,7 @@ stream_bandwidth (const float *data,
 {
   double best = 0;
 
+  threads = CLAMP (threads, 1, 16);
   for (guint r = 0; r < reps; r++)
     {
       StreamSlice slices[16];
@@ -169,7 +170,6 @@ stream_bandwidth (const float *data,
       gsize per = n / threads;
       double t0, seconds;
 
-      threads = CLAMP (threads, 1, G_N_ELEMENTS (slices));
       t0 = now_s ();
       for (guint t = 0; t < threads; t++)
         {

@@ -303,6 +303,23 @@ test_bench_draw (void)
 }
 
 static void
+test_bench_hover (void)
+{
+  const char *args[] = { "hover", "--points", "2000", NULL };
+  g_autofree char *out = run_tool ("ES_BENCH", args);
+  double points, hits, build;
+
+  parse_result (out, "points", &points);
+  g_assert_cmpfloat (points, ==, 2000);
+  parse_result (out, "build_s", &build);
+  g_assert_cmpfloat (build, >=, 0);
+  /* 2000 points on 1920 x 1080: some pointer positions hit, most miss. */
+  parse_result (out, "hit_fraction", &hits);
+  g_assert_cmpfloat (hits, >, 0.01);
+  g_assert_cmpfloat (hits, <, 0.9);
+}
+
+static void
 test_bench_export (void)
 {
   const char *formats[] = { "png", "svg", "pdf" };
@@ -391,6 +408,7 @@ main (int   argc,
   g_test_add_func ("/engine/bench/knn", test_bench_knn);
   g_test_add_func ("/engine/bench/bandwidth", test_bench_bandwidth);
   g_test_add_func ("/engine/bench/draw", test_bench_draw);
+  g_test_add_func ("/engine/bench/hover", test_bench_hover);
   g_test_add_func ("/engine/bench/export", test_bench_export);
 
   status = g_test_run ();

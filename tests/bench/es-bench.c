@@ -15,6 +15,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader.h"
+#include "es-point-index.h"
 #include "es-neighbors-private.h"
 #include "es-projection.h"
 #include "es-scatter-data.h"
@@ -644,6 +645,45 @@ op_export (const BenchOptions  *opts,
   return 0;
 }
 
+/* Hover hit-testing: build the grid once for the fitted view, then look
+ * up random pointer positions (8 px radius); seconds per lookup.
+ */
+static int
+op_hover (const BenchOptions  *opts,
+          GError             **error)
+{
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(EsPointIndex) index = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2);
+  EsViewport viewport;
+  double lo[3], hi[3], t0, build;
+  const guint lookups = 20000;
+  guint hits = 0;
+
+  data = make_points (opts, FALSE, error);
+  if (data == NULL)
+    return 1;
+  es_viewport_init (&viewport, 1920, 1080, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&viewport, lo, hi, 24);
+
+  t0 = now_s ();
+  index = es_point_index_new (data, &viewport);
+  build = now_s () - t0;
+
+  t0 = now_s ();
+  for (guint i = 0; i < lookups; i++)
+    hits += es_point_index_lookup (index, g_rand_double_range (rand, 0, 1920),
+                                   g_rand_double_range (rand, 0, 1080), 8) >= 0;
+
+  add_extra ("build_s", build);
+  add_extra ("hit_fraction", (double) hits / lookups);
+  add_extra ("points", es_scatter_data_get_n_visible (data));
+  print_result ((now_s () - t0) / lookups);
+
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,7 +709,7 @@ main (int   argc,
   context = g_option_context_new ("OP [FILE] - time one Embedscope operation");
   g_option_context_set_summary (context,
     "OP: load, pca, knn-single, knn-batched, bandwidth, draw-2d, draw-3d,\n"
-    "    export-png, export-svg, export-pdf\n"
+    "    hover, export-png, export-svg, export-pdf\n"
     "Prints the seconds (median where repeated) and key=value extras.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2 || argc > 3)
@@ -704,6 +744,8 @@ main (int   argc,
     status = op_draw (&opts, FALSE, &error);
   else if (g_str_equal (opts.op, "draw-3d"))
     status = op_draw (&opts, TRUE, &error);
+  else if (g_str_equal (opts.op, "hover"))
+    status = op_hover (&opts, &error);
   else if (g_str_equal (opts.op, "export-png"))
     status = op_export (&opts, ES_PLOT_FORMAT_PNG, "png", &error);
   else if (g_str_equal (opts.op, "export-svg"))

@@ -3,11 +3,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Values look like real GloVe (%.5g-style, mixed signs, a few exponents),
- * words are unique.  The same seed gives the same matrix in both formats.
+ * words are unique.  The same seed gives the same matrix in both formats:
+ * the binary holds the float that strtof gives for the printed decimal, so
+ * a correct loader reads bit-identical matrices from the two files.
  */
+
+#define G_LOG_DOMAIN "es-bench-generate"
+
+/* strtof_l and newlocale are GNU/POSIX-2008 extensions of <stdlib.h>. */
+#define _GNU_SOURCE
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +43,32 @@ make_word (char  *buf,
   buf[len] = '\0';
 }
 
+static FILE *
+open_output (const char *path)
+{
+  FILE *out = fopen (path, "wb");
+
+  if (out == NULL)
+    perror (path);
+  else
+    setvbuf (out, NULL, _IOFBF, 1 << 20);
+
+  return out;
+}
+
+static gboolean
+close_output (FILE       *out,
+              const char *path)
+{
+  if (out != NULL && (ferror (out) || fclose (out) != 0))
+    {
+      perror (path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -42,81 +76,98 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("OUTPUT - write a synthetic embedding file");
   gint64 rows = 100000, dims = 300;
   gboolean binary = FALSE;
+  g_autofree char *also_binary = NULL;
   gint seed = 1;
   const GOptionEntry entries[] = {
     { "rows", 'n', 0, G_OPTION_ARG_INT64, &rows, "Rows (default 100000)", "N" },
     { "dims", 'd', 0, G_OPTION_ARG_INT64, &dims, "Dimensions (default 300)", "D" },
     { "binary", 'b', 0, G_OPTION_ARG_NONE, &binary, "word2vec binary (with header) instead of GloVe text", NULL },
+    { "also-binary", 'a', 0, G_OPTION_ARG_FILENAME, &also_binary,
+      "Also write the same matrix as word2vec binary to PATH (one pass)", "PATH" },
     { "seed", 's', 0, G_OPTION_ARG_INT, &seed, "Random seed", "S" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GRand) rand = NULL;
   g_autofree float *row = NULL;
-  FILE *out;
+  g_autofree char *line = NULL;
+  locale_t c_locale;
+  const char *text_path = NULL, *bin_path = NULL;
+  FILE *text = NULL, *bin = NULL;
+  gsize line_size;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 || rows < 1 || dims < 1)
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2 || rows < 1 || dims < 1 ||
+      (binary && also_binary != NULL))
     {
-      fprintf (stderr, "%s\n", error ? error->message : "usage: es-bench-generate [-n N] [-d D] [-b] OUTPUT");
+      fprintf (stderr, "%s\n", error ? error->message
+                                     : "usage: es-bench-generate [-n N] [-d D] [-b | -a BIN] OUTPUT");
       return 2;
     }
 
-  out = fopen (argv[1], "wb");
-  if (out == NULL)
+  if (binary)
+    bin_path = argv[1];
+  else
     {
-      perror (argv[1]);
-      return 1;
+      text_path = argv[1];
+      bin_path = also_binary;
     }
-  setvbuf (out, NULL, _IOFBF, 1 << 20);
 
+  if ((text_path != NULL && (text = open_output (text_path)) == NULL) ||
+      (bin_path != NULL && (bin = open_output (bin_path)) == NULL))
+    return 1;
+
+  c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
   rand = g_rand_new_with_seed (seed);
   row = g_new (float, dims);
+  line_size = (gsize) dims * G_ASCII_DTOSTR_BUF_SIZE + 64;
+  line = g_malloc (line_size);
 
-  if (binary)
-    fprintf (out, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", rows, dims);
+  if (bin != NULL)
+    fprintf (bin, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", rows, dims);
 
   for (gint64 i = 0; i < rows; i++)
     {
       char word[64];
+      gsize len = 0;
 
       make_word (word, sizeof word, i);
-      fputs (word, out);
-      fputc (' ', out);
 
       for (gint64 j = 0; j < dims; j++)
         {
           /* Roughly normal, spread like GloVe 300d values. */
           double v = (g_rand_double (rand) + g_rand_double (rand) + g_rand_double (rand) - 1.5) * 0.7;
+          char *start = line + len;
 
           if (g_rand_int_range (rand, 0, 1000) == 0)
             v *= 1e-4;
-          row[j] = v;
+
+          g_ascii_formatd (start, G_ASCII_DTOSTR_BUF_SIZE, "%.5g", (float) v);
+          /* What the text says, to the bit, is what the binary holds. */
+          row[j] = strtof_l (start, NULL, c_locale);
+          len += strlen (start);
+          line[len++] = j + 1 < dims ? ' ' : '\n';
         }
 
-      if (binary)
+      if (text != NULL)
         {
-          fwrite (row, sizeof (float), dims, out);
-          fputc ('\n', out);
+          fputs (word, text);
+          fputc (' ', text);
+          fwrite (line, 1, len, text);
         }
-      else
+      if (bin != NULL)
         {
-          for (gint64 j = 0; j < dims; j++)
-            {
-              char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-              g_ascii_formatd (buf, sizeof buf, "%.5g", row[j]);
-              fputs (buf, out);
-              fputc (j + 1 < dims ? ' ' : '\n', out);
-            }
+          fputs (word, bin);
+          fputc (' ', bin);
+          fwrite (row, sizeof (float), dims, bin);
+          fputc ('\n', bin);
         }
     }
 
-  if (fclose (out) != 0)
-    {
-      perror (argv[1]);
-      return 1;
-    }
+  freelocale (c_locale);
+
+  if (!close_output (text, text_path) || !close_output (bin, bin_path))
+    return 1;
 
   return 0;
 }

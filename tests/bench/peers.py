@@ -25,6 +25,7 @@ def timed(fn):
 
 
 def main():
+    extras = {}
     if op == "load-text":
         seconds, _ = timed(lambda: load_gensim(False))
     elif op == "load-binary":
@@ -41,7 +42,9 @@ def main():
         kv = load_gensim(path.endswith(".bin"))
         x = kv.vectors
         solver = "full" if op == "pca-full" else "arpack"
-        seconds, pca = timed(lambda: PCA(n_components=3, svd_solver=solver).fit_transform(x))
+        pca = PCA(n_components=3, svd_solver=solver)
+        seconds, _ = timed(lambda: pca.fit_transform(x))
+        extras = {f"evr{i + 1}": r for i, r in enumerate(pca.explained_variance_ratio_)}
     elif op == "most-similar":
         kv = load_gensim(path.endswith(".bin"))
         words = kv.index_to_key[:: max(1, len(kv) // 20)][:20]
@@ -81,7 +84,7 @@ def main():
         seconds, _ = timed(draw)
     else:
         sys.exit("unknown op " + op)
-    print(f"{seconds:.6f}")
+    print("\t".join([f"{seconds:.9g}"] + [f"{k}={v:.6g}" for k, v in extras.items()]))
 
 
 main()

@@ -957,6 +957,175 @@ test_window_open_dialog (void)
   destroy_window (window);
 }
 
+/* Width and height from a PNG's IHDR chunk, which must come first. */
+static void
+read_png_size (const char *path,
+               guint32    *width,
+               guint32    *height)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  const guchar *p;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >=, 24);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_assert_cmpmem (contents + 12, 4, "IHDR", 4);
+  p = (const guchar *) contents + 16;
+  *width = ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+  *height = ((guint32) p[4] << 24) | ((guint32) p[5] << 16) | ((guint32) p[6] << 8) | p[7];
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+static gboolean
+has_toplevel (gpointer data)
+{
+  return find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+/* The chooser loads the folder set_file named asynchronously; answering
+ * before it is done cancels its own check of the name.
+ */
+static void
+settle_chooser (void)
+{
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+choose_file (GtkWidget  *chooser,
+             const char *dir,
+             const char *name)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+  settle_chooser ();
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  settle_chooser ();
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  settle_chooser ();
+}
+
+static void
+test_window_export_png_size (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  GtkWidget *plot = es_window_get_plot (window);
+  g_autofree char *dir = g_dir_make_tmp ("es-export-size-XXXXXX", NULL);
+  g_autofree char *fixed = g_build_filename (dir, "fixed.png", NULL);
+  g_autofree char *chosen = g_build_filename (dir, "chosen.png", NULL);
+  g_autofree char *doubled = g_build_filename (dir, "doubled.png", NULL);
+  guint32 width = 0, height = 0;
+  int plot_width, plot_height;
+  GtkWidget *dialog;
+  GtkWidget *spin;
+  GtkWidget *chooser;
+
+  g_test_summary ("PNG export at a chosen pixel size, scripted and through the size dialog "
+                  "and file chooser; the PNG header has that size");
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  plot_width = gtk_widget_get_width (plot);
+  plot_height = gtk_widget_get_height (plot);
+  g_assert_cmpint (plot_width, >, 16);
+
+  /* Scripted: any size, even another shape than the view. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-png-to", "(sii)",
+                                             fixed, 640, 360));
+  g_assert_null (es_window_get_error (window));
+  read_png_size (fixed, &width, &height);
+  g_assert_cmpuint (width, ==, 640);
+  g_assert_cmpuint (height, ==, 360);
+
+  /* Interactive: Export → PNG asks for the size first, at the view's
+   * size; a new width keeps the view's proportions.
+   */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", "s", "png"));
+  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
+  dialog = find_toplevel (GTK_TYPE_DIALOG);
+  g_assert_false (GTK_IS_FILE_CHOOSER (dialog));
+  spin = find_named (dialog, "width");
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==,
+                   plot_width * gtk_widget_get_scale_factor (plot));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1000);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_named (dialog, "height"))), ==,
+                   (int) round (1000.0 * plot_height / plot_width));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+
+  /* Then where: the file chooser (a dialog without a portal). */
+  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  choose_file (chooser, dir, "chosen.png");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  wait_for (file_exists, chosen);
+  read_png_size (chosen, &width, &height);
+  g_assert_cmpuint (width, ==, 1000);
+  g_assert_cmpuint (height, ==, (guint32) round (1000.0 * plot_height / plot_width));
+
+  /* The 2× button: twice the view's pixels. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", "s", "png"));
+  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
+  dialog = find_toplevel (GTK_TYPE_DIALOG);
+  {
+    GtkWidget *button = NULL;
+
+    for (GtkWidget *w = find_named (dialog, "width"); w != NULL && button == NULL; w = gtk_widget_get_parent (w))
+      if (GTK_IS_GRID (w))
+        {
+          GtkWidget *scales = gtk_grid_get_child_at (GTK_GRID (w), 1, 0);
+
+          button = gtk_widget_get_next_sibling (gtk_widget_get_first_child (scales));
+        }
+    g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "2×");
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  }
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  choose_file (chooser, dir, "doubled.png");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  wait_for (file_exists, doubled);
+  read_png_size (doubled, &width, &height);
+  g_assert_cmpuint (width, ==, 2 * plot_width);
+  g_assert_cmpuint (height, ==, 2 * plot_height);
+
+  g_remove (fixed);
+  g_remove (chosen);
+  g_remove (doubled);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -1028,6 +1197,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/metadata", test_window_metadata);
   g_test_add_func ("/ui/window/large-file", test_window_large_file);
   g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
+  g_test_add_func ("/ui/window/export-png-size", test_window_export_png_size);
 
   status = g_test_run ();
   remove_tree (home);

@@ -14,6 +14,7 @@
 
 #include "es-analogy-panel.h"
 #include "es-embedding-set.h"
+#include "es-metadata.h"
 #include "es-neighbors.h"
 #include "es-neighbors-panel.h"
 #include "es-projection.h"
@@ -1126,6 +1127,122 @@ test_window_export_png_size (void)
   destroy_window (window);
 }
 
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+/* Emits the drop target's "drop" as GTK does once the data arrived. */
+static gboolean
+drop_value (GtkDropTarget *drop,
+            const GValue  *value)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (drop, "drop", value, 20.0, 20.0, &handled);
+  return handled;
+}
+
+static void
+test_window_drop (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *sample = es_window_get_embedding_set (window);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_labels.tsv", NULL);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt", NULL);
+  GtkDropTarget *drop = find_drop_target (GTK_WIDGET (window));
+  gsize n_types = 0;
+  const GType *types;
+  gboolean file_list = FALSE, file = FALSE;
+  EsEmbeddingSet *set;
+
+  g_test_summary ("Dropping files on the window opens them: a single file, a file list (as file "
+                  "managers send), a tensors + labels pair; a bad file keeps the data");
+
+  g_assert_nonnull (drop);
+  types = gtk_drop_target_get_gtypes (drop, &n_types);
+  for (gsize i = 0; i < n_types; i++)
+    {
+      file_list |= types[i] == GDK_TYPE_FILE_LIST;
+      file |= types[i] == G_TYPE_FILE;
+    }
+  g_assert_true (file_list);
+  g_assert_true (file);
+
+  /* One GFile. */
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autoptr(GFile) gfile = g_file_new_for_path (tensors);
+
+    g_value_init (&value, G_TYPE_FILE);
+    g_value_set_object (&value, gfile);
+    g_assert_true (drop_value (drop, &value));
+    g_assert_true (es_window_get_busy (window));
+    wait_for (not_busy, window);
+    g_assert_null (es_window_get_error (window));
+    set = es_window_get_embedding_set (window);
+    g_assert_true (set != sample);
+    g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/iris_tensors.tsv"));
+    g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 150);
+    g_assert_null (es_embedding_set_get_metadata (set));
+  }
+
+  /* A file list: the tensors and their labels, in either order. */
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+    GFile *pair[2] = { g_file_new_for_path (labels), g_file_new_for_path (tensors) };
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_array (pair, 2));
+    g_object_unref (pair[0]);
+    g_object_unref (pair[1]);
+    g_assert_true (drop_value (drop, &value));
+    wait_for (not_busy, window);
+    g_assert_null (es_window_get_error (window));
+    set = es_window_get_embedding_set (window);
+    g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/iris_tensors.tsv"));
+    g_assert_nonnull (es_embedding_set_get_metadata (set));
+    g_assert_cmpuint (es_metadata_get_n_columns (es_embedding_set_get_metadata (set)), ==, 5);
+  }
+
+  /* A bad file: the engine's message, and the iris data stays. */
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+    GFile *one[1] = { g_file_new_for_path (bad) };
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_array (one, 1));
+    g_object_unref (one[0]);
+    g_assert_true (drop_value (drop, &value));
+    wait_for (not_busy, window);
+    g_assert_nonnull (es_window_get_error (window));
+    g_assert_nonnull (strstr (es_window_get_error (window), "row_too_few.txt:"));
+    g_assert_true (es_window_get_embedding_set (window) == set);
+  }
+
+  /* Nothing usable: not taken. */
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_array (NULL, 0));
+    g_assert_false (drop_value (drop, &value));
+  }
+
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -1198,6 +1315,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/large-file", test_window_large_file);
   g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
   g_test_add_func ("/ui/window/export-png-size", test_window_export_png_size);
+  g_test_add_func ("/ui/window/drop", test_window_drop);
 
   status = g_test_run ();
   remove_tree (home);

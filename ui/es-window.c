@@ -1010,19 +1010,55 @@ color_column_changed_cb (EsWindow *self)
 }
 
 static gboolean
+is_metadata_name (GFile *file)
+{
+  g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *lower = g_ascii_strdown (base != NULL ? base : "", -1);
+
+  return strstr (lower, "metadata") != NULL || strstr (lower, "label") != NULL;
+}
+
+/* A file manager offers a file list (text/uri-list); other sources a single
+ * file.  Two files, one named like metadata, are a projector pair.
+ */
+static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
          double         x,
          double         y,
          EsWindow      *self)
 {
-  GFile *file;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) && g_value_get_boxed (value) != NULL)
+    {
+      GSList *list = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      for (GSList *l = list; l != NULL; l = l->next)
+        g_ptr_array_add (files, g_object_ref (l->data));
+      g_slist_free (list);
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE) && g_value_get_object (value) != NULL)
+    g_ptr_array_add (files, g_object_ref (g_value_get_object (value)));
+
+  if (files->len == 0)
     return FALSE;
 
-  file = g_value_get_object (value);
-  es_window_open (self, file);
+  if (files->len == 2 && is_metadata_name (g_ptr_array_index (files, 0)) !=
+                         is_metadata_name (g_ptr_array_index (files, 1)))
+    {
+      guint m = is_metadata_name (g_ptr_array_index (files, 0)) ? 0 : 1;
+      g_autofree char *path = g_file_get_path (g_ptr_array_index (files, 1 - m));
+      g_autofree char *metadata = g_file_get_path (g_ptr_array_index (files, m));
+
+      if (path != NULL && metadata != NULL)
+        {
+          _es_window_load_path (self, path, 0, metadata);
+          return TRUE;
+        }
+    }
+
+  es_window_open (self, g_ptr_array_index (files, 0));
 
   return TRUE;
 }
@@ -1458,7 +1494,8 @@ es_window_init (EsWindow *self)
   g_signal_connect_swapped (self->plot, "rows-selected", G_CALLBACK (plot_rows_selected_cb), self);
   g_signal_connect_swapped (self->search, "hits-changed", G_CALLBACK (search_hits_changed_cb), self);
 
-  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 

@@ -68,6 +68,7 @@ typedef struct
   double   y;
   double   width;
   double   height;
+  gboolean displaced; /* moved away from a crowded point: drawn with a leader line */
 } EsLabelBox;
 
 /* The renderer keeps only caches (label widths, sprites, depth buffer);

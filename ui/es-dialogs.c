@@ -412,6 +412,16 @@ size_row_label (const char *text,
   return label;
 }
 
+static GtkWidget *
+size_unit_label (void)
+{
+  GtkWidget *label = gtk_label_new (_("pixels"));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
 static GtkSpinButton *
 size_spin (const char *name,
            int         value)
@@ -499,10 +509,10 @@ es_dialogs_ask_image_size_async (GtkWindow           *parent,
   sd->height = size_spin ("height", sd->view_height * scale);
   gtk_grid_attach (GTK_GRID (grid), size_row_label (_("_Width"), GTK_WIDGET (sd->width)), 0, 1, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->width), 1, 1, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), gtk_label_new (_("pixels")), 2, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), size_unit_label (), 2, 1, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), size_row_label (_("_Height"), GTK_WIDGET (sd->height)), 0, 2, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->height), 1, 2, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), gtk_label_new (_("pixels")), 2, 2, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), size_unit_label (), 2, 2, 1, 1);
 
   sd->keep_ratio = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Keep the view’s proportions")));
   gtk_widget_set_name (GTK_WIDGET (sd->keep_ratio), "keep-ratio");

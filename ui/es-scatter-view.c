@@ -17,7 +17,7 @@
 #include <math.h>
 #include <string.h>
 
-#define FIT_MARGIN   24.0
+#define FIT_MARGIN   40.0   /* clear of the tick labels along the edges */
 #define ZOOM_STEP    1.25
 
 struct _EsScatterView

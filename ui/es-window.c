@@ -1002,6 +1002,32 @@ plot_rows_selected_cb (EsWindow      *self,
   _es_window_actions_update (self);
 }
 
+/* No limit is 0 words: the spin button says "All" instead. */
+static gboolean
+top_n_output_cb (GtkSpinButton *spin,
+                 EsWindow      *self)
+{
+  if (gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin)) >= 0.5)
+    return FALSE;
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), _("All"));
+  return TRUE;
+}
+
+static int
+top_n_input_cb (GtkSpinButton *spin,
+                double        *value,
+                EsWindow      *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
+
+  if (*text != '\0' && g_ascii_strcasecmp (text, "all") != 0 && g_utf8_collate (text, _("All")) != 0)
+    return FALSE;
+
+  *value = 0;
+  return TRUE;
+}
+
 static void
 color_column_changed_cb (EsWindow *self)
 {
@@ -1061,6 +1087,52 @@ drop_cb (GtkDropTarget *target,
   es_window_open (self, g_ptr_array_index (files, 0));
 
   return TRUE;
+}
+
+static void
+component_setup_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  if (GPOINTER_TO_INT (ellipsize))
+    {
+      /* "PC1 (13.3 %)" always fits; longer expressions end in "…". */
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 12);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+component_bind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+/* A custom axis is a whole expression: the header button shows its start,
+ * the list all of it, so the header keeps fitting a small window.
+ */
+static void
+set_component_factories (GtkDropDown *dropdown)
+{
+  g_autoptr(GtkListItemFactory) button = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) list = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (button, "setup", G_CALLBACK (component_setup_cb), GINT_TO_POINTER (TRUE));
+  g_signal_connect (button, "bind", G_CALLBACK (component_bind_cb), NULL);
+  g_signal_connect (list, "setup", G_CALLBACK (component_setup_cb), GINT_TO_POINTER (FALSE));
+  g_signal_connect (list, "bind", G_CALLBACK (component_bind_cb), NULL);
+  gtk_drop_down_set_factory (dropdown, button);
+  gtk_drop_down_set_list_factory (dropdown, list);
 }
 
 static void
@@ -1448,6 +1520,8 @@ es_window_class_init (EsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, neighbors_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, analogy_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, axes_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, top_n_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, top_n_input_cb);
 
   _es_window_class_actions_init (widget_class);
 }
@@ -1478,6 +1552,9 @@ es_window_init (EsWindow *self)
   gtk_widget_set_visible (self->z_label, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->z_dropdown), FALSE);
 
+  set_component_factories (self->x_dropdown);
+  set_component_factories (self->y_dropdown);
+  set_component_factories (self->z_dropdown);
   g_object_bind_property (self->x_dropdown, "selected", self, "component-x", G_BINDING_DEFAULT);
   g_object_bind_property (self->y_dropdown, "selected", self, "component-y", G_BINDING_DEFAULT);
   g_object_bind_property (self->z_dropdown, "selected", self, "component-z", G_BINDING_DEFAULT);

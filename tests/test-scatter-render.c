@@ -765,6 +765,65 @@ test_labels_crowd (void)
   cairo_surface_destroy (surface);
 }
 
+/* WCAG 2 relative luminance of an sRGB byte triple. */
+static double
+relative_luminance (guint32 pixel)
+{
+  double lin[3];
+
+  for (guint c = 0; c < 3; c++)
+    {
+      double v = ((pixel >> (16 - 8 * c)) & 0xff) / 255.0;
+
+      lin[c] = v <= 0.03928 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+}
+
+static void
+test_style_point_contrast (void)
+{
+  const float xy[] = { 0.5f, 0.5f, 0, 0, 1, 1 };
+  const char *words[] = { "a", "b", "c" };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, words);
+
+  g_test_summary ("Uncoloured points stand out from the background by at least 4.5:1 (WCAG) "
+                  "in both the light and the dark style");
+
+  for (guint dark = 0; dark <= 1; dark++)
+    {
+      g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+      EsPlotStyle style;
+      EsViewport vp;
+      double lo[3], hi[3], x, y, sx, sy, lp, lb, ratio;
+      guint32 point, background;
+
+      es_plot_style_init (&style, dark);
+      style.opacity = 1;
+      style.point_size = 10;
+      style.show_labels = FALSE;
+      style.show_axes = FALSE;
+      es_viewport_init (&vp, W, H, FALSE);
+      es_scatter_data_get_bounds (data, lo, hi);
+      es_viewport_fit (&vp, lo, hi, 20);
+      es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+      cairo_surface_flush (surface);
+
+      es_scatter_data_get_point (data, 0, &x, &y, NULL);
+      es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+      point = pixel_at (surface, (int) sx, (int) sy);
+      background = pixel_at (surface, 5, H / 2);
+      lp = relative_luminance (point);
+      lb = relative_luminance (background);
+      ratio = (MAX (lp, lb) + 0.05) / (MIN (lp, lb) + 0.05);
+      g_test_message ("%s: point %06x on %06x, contrast %.2f", dark ? "dark" : "light",
+                      point & 0xffffff, background & 0xffffff, ratio);
+      g_assert_cmpfloat (ratio, >=, 4.5);
+      cairo_surface_destroy (surface);
+    }
+}
+
 static void
 test_labels_priority (void)
 {
@@ -1205,6 +1264,7 @@ main (int   argc,
   g_test_add_func ("/render/labels/disjoint", test_labels_disjoint);
   g_test_add_func ("/render/labels/priority", test_labels_priority);
   g_test_add_func ("/render/labels/crowd", test_labels_crowd);
+  g_test_add_func ("/render/style/point-contrast", test_style_point_contrast);
   g_test_add_func ("/render/point-index/lookup", test_point_index);
   g_test_add_func ("/render/export/svg", test_export_svg);
   g_test_add_func ("/render/export/pdf", test_export_pdf);

@@ -144,6 +144,8 @@ es_plot_style_init (EsPlotStyle *style,
       set_rgba (style->foreground, 0.92, 0.92, 0.92, 1);
       set_rgba (style->grid, 1, 1, 1, 0.09);
       set_rgba (style->accent, 1.0, 0.64, 0.28, 1);
+      /* Okabe & Ito's sky blue: their blue is too dark on a dark background. */
+      set_rgba (style->point, 0.337, 0.706, 0.914, 1);
     }
   else
     {
@@ -151,6 +153,7 @@ es_plot_style_init (EsPlotStyle *style,
       set_rgba (style->foreground, 0.14, 0.14, 0.16, 1);
       set_rgba (style->grid, 0, 0, 0, 0.08);
       set_rgba (style->accent, 0.90, 0.38, 0.0, 1);
+      set_rgba (style->point, 0.000, 0.447, 0.698, 1);
     }
   style->point_size = 4;
   style->opacity = 0.75;
@@ -214,6 +217,7 @@ es_scatter_renderer_gradient_color (double t,
 
 static void
 key_color (const EsScatterData *data,
+           const EsPlotStyle   *style,
            guint16              key,
            double               rgb[3])
 {
@@ -234,7 +238,7 @@ key_color (const EsScatterData *data,
 
     case ES_SCATTER_COLOR_NONE:
     default:
-      es_scatter_renderer_category_color (0, rgb);
+      memcpy (rgb, style->point, 3 * sizeof (double));
       break;
     }
 }
@@ -450,10 +454,10 @@ build_lut (const EsScatterData *data,
 
   for (guint k = 0; k < n; k++)
     {
-      key_color (data, (guint16) k, rgb);
+      key_color (data, style, (guint16) k, rgb);
       lut[k] = pack_premultiplied (rgb, style->opacity);
     }
-  key_color (data, KEY_NONE, rgb);
+  key_color (data, style, KEY_NONE, rgb);
   *missing = pack_premultiplied (rgb, style->opacity * 0.6);
   *n_keys = n;
 
@@ -790,7 +794,7 @@ render_points_density (EsScatterRenderer     *self,
     {
       double rgb[3];
 
-      key_color (data, k < n_keys ? (guint16) k : KEY_NONE, rgb);
+      key_color (data, style, k < n_keys ? (guint16) k : KEY_NONE, rgb);
       opaque[k] = pack_premultiplied (rgb, 1.0);
     }
 
@@ -1239,7 +1243,7 @@ render_points_vector (cairo_t             *cr,
               if (in_path > 0)
                 cairo_fill (cr);
               in_path = 0;
-              key_color (data, key, rgb);
+              key_color (data, style, key, rgb);
               for (guint c = 0; c < 3; c++)
                 rgb[c] = rgb[c] * (1 - f) + style->background[c] * f;
               cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
@@ -1255,7 +1259,7 @@ render_points_vector (cairo_t             *cr,
           if (in_path > 0)
             cairo_fill (cr);
           in_path = 0;
-          key_color (data, key, rgb);
+          key_color (data, style, key, rgb);
           cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
                                  style->opacity * (key == KEY_NONE ? 0.6 : 1));
           last_key = key;

@@ -32,6 +32,7 @@ typedef struct
   double      foreground[4];   /* text, axes, the selection ring */
   double      grid[4];
   double      accent[4];       /* neighbours, links, analogy arrows */
+  double      point[4];        /* points when no column colours them */
   double      point_size;      /* diameter */
   double      opacity;         /* of one point, 0..1 */
   double      font_size;

@@ -1243,6 +1243,90 @@ test_window_drop (void)
   destroy_window (window);
 }
 
+typedef struct
+{
+  EsWindow   *window;
+  gsize       row;
+  const char *label;
+} LabelWait;
+
+static gboolean
+plot_label_is (gpointer user_data)
+{
+  LabelWait *lw = user_data;
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (lw->window)));
+
+  return data != NULL && lw->row < es_scatter_data_get_n_points (data) &&
+         g_strcmp0 (es_scatter_data_get_label (data, lw->row), lw->label) == 0;
+}
+
+static gboolean
+plot_visible_is (gpointer user_data)
+{
+  LabelWait *lw = user_data;
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (lw->window)));
+
+  return data != NULL && es_scatter_data_get_n_visible (data) == lw->row;
+}
+
+static void
+test_window_label_column (void)
+{
+  EsWindow *window = es_window_new (NULL);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_labels.tsv", NULL);
+  GtkDropDown *label_column, *colour_column, *category;
+  LabelWait lw = { window, 0, NULL };
+  EsScatterData *data;
+
+  g_test_summary ("Projector tensors with their metadata: the chosen label column labels the "
+                  "points, the class column colours them, and the category filter keeps one class");
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", tensors));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", labels));
+  wait_for (not_busy, window);
+  g_assert_null (es_window_get_error (window));
+
+  label_column = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "label-column"));
+  colour_column = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "colour-column"));
+  category = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "category-column"));
+  g_assert_nonnull (label_column);
+
+  /* Columns: the word (a row number here), then the five of the TSV. The
+   * class column, the last, colours by default.
+   */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (label_column)), ==, 6);
+  g_assert_cmpuint (gtk_drop_down_get_selected (colour_column), ==, 5);
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_cmpint (es_scatter_data_get_color_mode (data), ==, ES_SCATTER_COLOR_CATEGORIES);
+  g_assert_cmpuint (es_scatter_data_get_n_categories (data), ==, 3);
+
+  /* Label by class: rows 0-49 are setosa, 100-149 virginica in the file. */
+  gtk_drop_down_set_selected (label_column, 5);
+  lw.row = 0;
+  lw.label = "Iris-setosa";
+  wait_for (plot_label_is, &lw);
+  lw.row = 120;
+  lw.label = "Iris-virginica";
+  g_assert_true (plot_label_is (&lw));
+
+  /* Label by sepal length: row 0 is 5.1 (the TSV's first data line). */
+  gtk_drop_down_set_selected (label_column, 1);
+  lw.row = 0;
+  lw.label = "5.1";
+  wait_for (plot_label_is, &lw);
+
+  /* Keep one class: 50 of 150 points stay visible. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (category)), ==, 4);
+  gtk_drop_down_set_selected (category, 2);
+  lw.row = 50;
+  wait_for (plot_visible_is, &lw);
+
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -1316,6 +1400,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
   g_test_add_func ("/ui/window/export-png-size", test_window_export_png_size);
   g_test_add_func ("/ui/window/drop", test_window_drop);
+  g_test_add_func ("/ui/window/label-column", test_window_label_column);
 
   status = g_test_run ();
   remove_tree (home);

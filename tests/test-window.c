@@ -1327,6 +1327,118 @@ test_window_label_column (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_menu_button_by_icon (GtkWidget  *widget,
+                          const char *icon)
+{
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), icon) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button_by_icon (child, icon);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The popover menu's item (a private GtkModelButton) showing @text. */
+static GtkWidget *
+find_menu_item (GtkWidget  *widget,
+                const char *text)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    {
+      g_autofree char *item_text = NULL;
+
+      g_object_get (widget, "text", &item_text, NULL);
+      if (g_strcmp0 (item_text, text) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+menu_item_active (GtkWidget *item)
+{
+  gboolean active = FALSE;
+
+  g_object_get (item, "active", &active, NULL);
+  return active;
+}
+
+static void
+test_window_main_menu (void)
+{
+  EsWindow *window = es_window_new (NULL);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+  GtkWidget *button = find_menu_button_by_icon (GTK_WIDGET (window), "open-menu-symbolic");
+  GMenuModel *recent = NULL;
+  GtkWidget *item;
+  gboolean found = FALSE;
+
+  g_test_summary ("The main menu's check item follows the side panel from the start, and "
+                  "recent file names keep their underscores");
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  item = find_menu_item (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                         "Show Side Panel");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_get_visible (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL)));
+  g_assert_true (menu_item_active (item));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  g_assert_false (menu_item_active (item));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  g_assert_true (menu_item_active (item));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* "iris_tensors.tsv", not "iristensors.tsv" with a mnemonic "t". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", tensors));
+  wait_for (not_busy, window);
+  {
+    GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+
+    for (int i = 0; i < g_menu_model_get_n_items (menu) && recent == NULL; i++)
+      {
+        g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+        for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section) && recent == NULL; j++)
+          recent = g_menu_model_get_item_link (section, j, G_MENU_LINK_SUBMENU);
+      }
+  }
+  g_assert_nonnull (recent);
+  for (int i = 0; i < g_menu_model_get_n_items (recent); i++)
+    {
+      g_autofree char *label = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (recent, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+      found |= g_str_equal (label, "iris__tensors.tsv");
+    }
+  g_assert_true (found);
+  g_object_unref (recent);
+
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -1401,6 +1513,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/export-png-size", test_window_export_png_size);
   g_test_add_func ("/ui/window/drop", test_window_drop);
   g_test_add_func ("/ui/window/label-column", test_window_label_column);
+  g_test_add_func ("/ui/window/main-menu", test_window_main_menu);
 
   status = g_test_run ();
   remove_tree (home);

@@ -469,7 +469,10 @@ update_recent_menu (EsWindow *self)
   for (guint i = 0; recent[i] != NULL; i++)
     {
       g_autofree char *base = g_path_get_basename (recent[i]);
-      g_autoptr(GMenuItem) item = g_menu_item_new (base, NULL);
+      /* Menu labels take mnemonics: "iris_tensors.tsv" must keep its "_". */
+      g_auto(GStrv) parts = g_strsplit (base, "_", -1);
+      g_autofree char *label = g_strjoinv ("__", parts);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target_value (item, "win.open-path", g_variant_new_string (recent[i]));
       g_menu_append_item (self->recent_menu, item);

@@ -1533,6 +1533,10 @@ es_window_init (EsWindow *self)
   g_autofree char *metric = NULL;
   GtkDropTarget *drop;
 
+  /* Before the template: its menus read the property actions' states
+   * once, when their items are built.
+   */
+  self->show_sidebar = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->selected = -1;
@@ -1541,7 +1545,6 @@ es_window_init (EsWindow *self)
   self->component_x = 0;
   self->component_y = 1;
   self->component_z = 2;
-  self->show_sidebar = TRUE;
   self->dialog_cancellable = g_cancellable_new ();
   self->job_bindings = g_binding_group_new ();
   g_binding_group_bind (self->job_bindings, "fraction", self->progress_bar, "fraction", G_BINDING_SYNC_CREATE);

@@ -1439,6 +1439,42 @@ test_window_main_menu (void)
   destroy_window (window);
 }
 
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static void
+test_window_warnings_popover (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *dup = g_test_build_filename (G_TEST_DIST, "data", "bad", "duplicate_words.txt", NULL);
+  GtkWidget *button = find_menu_button_by_icon (GTK_WIDGET (window), "dialog-warning-symbolic");
+  GtkWidget *popover;
+  GtkWidget *label;
+
+  g_test_summary ("Load warnings show in a popover wide enough to read them");
+
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", dup));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_get_visible (button));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-warnings", NULL));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  wait_for (widget_mapped, popover);
+  label = find_descendant (popover, GTK_TYPE_LABEL);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "duplicate"));
+  /* Wrapped labels alone would let it shrink to a few pixels. */
+  g_assert_cmpint (gtk_widget_get_width (popover), >=, 400);
+  g_assert_cmpint (gtk_widget_get_width (label), >=, 300);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -1514,6 +1550,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/drop", test_window_drop);
   g_test_add_func ("/ui/window/label-column", test_window_label_column);
   g_test_add_func ("/ui/window/main-menu", test_window_main_menu);
+  g_test_add_func ("/ui/window/warnings-popover", test_window_warnings_popover);
 
   status = g_test_run ();
   remove_tree (home);

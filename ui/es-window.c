@@ -355,6 +355,7 @@ update_warnings (EsWindow *self)
       gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_widget_set_margin_start (label, 6);
       gtk_widget_set_margin_end (label, 6);

@@ -422,6 +422,15 @@ export_to_action (GtkWidget  *widget,
     _es_window_show_error (self, error->message);
 }
 
+/* Its own action, so the menu item is greyed out without a neighbour list. */
+static void
+export_neighbors_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  gtk_widget_activate_action (widget, "win.export", "s", "neighbors");
+}
+
 static void
 export_png_to_action (GtkWidget  *widget,
                       const char *action_name,
@@ -494,6 +503,7 @@ _es_window_actions_update (EsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export", has_view);
   gtk_widget_action_set_enabled (widget, "win.export-to", has_view);
   gtk_widget_action_set_enabled (widget, "win.export-png-to", has_view);
+  gtk_widget_action_set_enabled (widget, "win.export-neighbors", has_view && has_neighbors);
   gtk_widget_action_set_enabled (widget, "win.select-word", self->view_set != NULL);
   gtk_widget_action_set_enabled (widget, "win.select-row", self->view_set != NULL);
   gtk_widget_action_set_enabled (widget, "win.clear-selection",
@@ -528,6 +538,7 @@ _es_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-all", NULL, show_all_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.export-to", "(ss)", export_to_action);
+  gtk_widget_class_install_action (widget_class, "win.export-neighbors", NULL, export_neighbors_action);
   gtk_widget_class_install_action (widget_class, "win.export-png-to", "(sii)", export_png_to_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.show-warnings", NULL, show_warnings_action);

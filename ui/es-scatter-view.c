@@ -17,8 +17,10 @@
 #include <math.h>
 #include <string.h>
 
-#define FIT_MARGIN   40.0   /* clear of the tick labels along the edges */
-#define ZOOM_STEP    1.25
+#define KEY_PAN_FRACTION 0.1    /* of the view, per arrow key in 2D */
+#define KEY_ORBIT_PX     10.0   /* the drag an arrow key stands for in 3D */
+#define FIT_MARGIN       40.0   /* clear of the tick labels along the edges */
+#define ZOOM_STEP        1.25
 
 struct _EsScatterView
 {
@@ -472,6 +474,30 @@ zoom_out_action (GtkWidget  *widget,
   zoom_by (ES_SCATTER_VIEW (widget), 1.0 / ZOOM_STEP);
 }
 
+/* Arrow keys: (dx, dy) is the direction to look.  2D pans a tenth of the
+ * view; 3D turns as a 10 px drag would (5 degrees).
+ */
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  EsScatterView *self = ES_SCATTER_VIEW (widget);
+  int dx = 0, dy = 0;
+
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  ensure_viewport_size (self);
+  if (self->viewport.three_d)
+    es_viewport_orbit (&self->viewport, -dx * KEY_ORBIT_PX, -dy * KEY_ORBIT_PX);
+  else
+    {
+      double step = MIN (self->viewport.width, self->viewport.height) * KEY_PAN_FRACTION;
+
+      es_viewport_pan (&self->viewport, -dx * step, -dy * step);
+    }
+  invalidate_view (self);
+}
+
 static void
 fit_action (GtkWidget  *widget,
             const char *action_name,
@@ -581,6 +607,7 @@ update_actions (EsScatterView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.zoom-in", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.zoom-out", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.fit", has_data);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.move", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.reset-view", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.pin-selected", has_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.copy-word", has_selection);
@@ -797,6 +824,7 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   gtk_widget_class_install_action (widget_class, "plot.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "plot.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "plot.fit", NULL, fit_action);
+  gtk_widget_class_install_action (widget_class, "plot.move", "(ii)", move_action);
   gtk_widget_class_install_action (widget_class, "plot.reset-view", NULL, reset_view_action);
   gtk_widget_class_install_action (widget_class, "plot.pin-selected", NULL, pin_selected_action);
   gtk_widget_class_install_action (widget_class, "plot.copy-word", NULL, copy_word_action);
@@ -812,6 +840,14 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "plot.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "plot.fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Home, 0, "plot.fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "plot.move", "(ii)", -1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "plot.move", "(ii)", 1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "plot.move", "(ii)", 0, -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "plot.move", "(ii)", 0, 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "plot.move", "(ii)", -1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "plot.move", "(ii)", 1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Up, 0, "plot.move", "(ii)", 0, -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Down, 0, "plot.move", "(ii)", 0, 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "plot.reset-view", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "plot.pin-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "plot.show-labels", NULL);

@@ -576,7 +576,8 @@ test_window_bad_file (void)
   EsWindow *window = open_window_on_sample ();
   EsEmbeddingSet *set = es_window_get_embedding_set (window);
   EsProjection *projection = es_window_get_projection (window);
-  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt", NULL);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt",
+                                                NULL);
 
   g_test_summary ("A file that fails to load leaves the current dataset and shows the "
                   "engine's message with the file and line");
@@ -1078,7 +1079,8 @@ test_window_export_png_size (void)
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==,
                    plot_width * gtk_widget_get_scale_factor (plot));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1000);
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_named (dialog, "height"))), ==,
+  spin = find_named (dialog, "height");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==,
                    (int) round (1000.0 * plot_height / plot_width));
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
 
@@ -1099,7 +1101,9 @@ test_window_export_png_size (void)
   {
     GtkWidget *button = NULL;
 
-    for (GtkWidget *w = find_named (dialog, "width"); w != NULL && button == NULL; w = gtk_widget_get_parent (w))
+    for (GtkWidget *w = find_named (dialog, "width");
+         w != NULL && button == NULL;
+         w = gtk_widget_get_parent (w))
       if (GTK_IS_GRID (w))
         {
           GtkWidget *scales = gtk_grid_get_child_at (GTK_GRID (w), 1, 0);
@@ -1158,9 +1162,12 @@ test_window_drop (void)
 {
   EsWindow *window = open_window_on_sample ();
   EsEmbeddingSet *sample = es_window_get_embedding_set (window);
-  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
-  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_labels.tsv", NULL);
-  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt", NULL);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                    "iris_tensors.tsv", NULL);
+  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                   "iris_labels.tsv", NULL);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt",
+                                                NULL);
   GtkDropTarget *drop = find_drop_target (GTK_WIDGET (window));
   gsize n_types = 0;
   const GType *types;
@@ -1254,7 +1261,8 @@ static gboolean
 plot_label_is (gpointer user_data)
 {
   LabelWait *lw = user_data;
-  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (lw->window)));
+  GtkWidget *plot = es_window_get_plot (lw->window);
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (plot));
 
   return data != NULL && lw->row < es_scatter_data_get_n_points (data) &&
          g_strcmp0 (es_scatter_data_get_label (data, lw->row), lw->label) == 0;
@@ -1264,7 +1272,8 @@ static gboolean
 plot_visible_is (gpointer user_data)
 {
   LabelWait *lw = user_data;
-  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (lw->window)));
+  GtkWidget *plot = es_window_get_plot (lw->window);
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (plot));
 
   return data != NULL && es_scatter_data_get_n_visible (data) == lw->row;
 }
@@ -1273,8 +1282,10 @@ static void
 test_window_label_column (void)
 {
   EsWindow *window = es_window_new (NULL);
-  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
-  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_labels.tsv", NULL);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                    "iris_tensors.tsv", NULL);
+  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                   "iris_labels.tsv", NULL);
   GtkDropDown *label_column, *colour_column, *category;
   LabelWait lw = { window, 0, NULL };
   EsScatterData *data;
@@ -1388,7 +1399,8 @@ static void
 test_window_main_menu (void)
 {
   EsWindow *window = es_window_new (NULL);
-  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                    "iris_tensors.tsv", NULL);
   GtkWidget *button = find_menu_button_by_icon (GTK_WIDGET (window), "open-menu-symbolic");
   GMenuModel *recent = NULL;
   GtkWidget *item;

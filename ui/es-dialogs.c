@@ -448,6 +448,7 @@ es_dialogs_ask_image_size_async (GtkWindow           *parent,
   GtkWidget *dialog;
   GtkWidget *grid;
   GtkWidget *scales;
+  GtkWidget *accept;
   GtkWidget *hint;
   SizeDialog *sd;
   GTask *task;
@@ -474,8 +475,8 @@ es_dialogs_ask_image_size_async (GtkWindow           *parent,
                           _("_Choose File…"), GTK_RESPONSE_ACCEPT,
                           NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
-                            "suggested-action");
+  accept = gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (accept, "suggested-action");
 
   grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
@@ -491,7 +492,8 @@ es_dialogs_ask_image_size_async (GtkWindow           *parent,
   for (int s = 1; s <= MAX_SCALE; s++)
     {
       g_autofree char *text = g_strdup_printf ("%d×", s);
-      g_autofree char *tooltip = g_strdup_printf (_("%d × %d pixels"), sd->view_width * s, sd->view_height * s);
+      g_autofree char *tooltip = g_strdup_printf (_("%d × %d pixels"),
+                                                  sd->view_width * s, sd->view_height * s);
       GtkWidget *button = gtk_toggle_button_new_with_label (text);
 
       g_object_set_data (G_OBJECT (button), "scale", GINT_TO_POINTER (s));
@@ -507,18 +509,22 @@ es_dialogs_ask_image_size_async (GtkWindow           *parent,
 
   sd->width = size_spin ("width", sd->view_width * scale);
   sd->height = size_spin ("height", sd->view_height * scale);
-  gtk_grid_attach (GTK_GRID (grid), size_row_label (_("_Width"), GTK_WIDGET (sd->width)), 0, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), size_row_label (_("_Width"), GTK_WIDGET (sd->width)),
+                   0, 1, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->width), 1, 1, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), size_unit_label (), 2, 1, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), size_row_label (_("_Height"), GTK_WIDGET (sd->height)), 0, 2, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), size_row_label (_("_Height"), GTK_WIDGET (sd->height)),
+                   0, 2, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->height), 1, 2, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), size_unit_label (), 2, 2, 1, 1);
 
-  sd->keep_ratio = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Keep the view’s proportions")));
+  sd->keep_ratio = GTK_CHECK_BUTTON (
+    gtk_check_button_new_with_mnemonic (_("_Keep the view’s proportions")));
   gtk_widget_set_name (GTK_WIDGET (sd->keep_ratio), "keep-ratio");
   gtk_check_button_set_active (sd->keep_ratio, TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (sd->keep_ratio),
-                               _("Otherwise a different shape shows more or less of the plot around the view"));
+                               _("Otherwise a different shape shows more or less of the "
+                                 "plot around the view"));
   gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->keep_ratio), 1, 3, 2, 1);
 
   hint = gtk_label_new (_("Points, labels and the legend are scaled with the image."));

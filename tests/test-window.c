@@ -300,6 +300,18 @@ test_window_methods (void)
   data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
   g_assert_false (es_scatter_data_is_3d (data));
 
+  /* The plot's own 3D item (its context menu) switches the window too, so
+   * the plot gets a third component and the header follows.
+   */
+  g_assert_true (gtk_widget_activate_action (es_window_get_plot (window), "plot.toggle-3d", NULL));
+  g_object_get (window, "three-d", &three_d, NULL);
+  g_assert_true (three_d);
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_true (es_scatter_data_is_3d (data));
+  g_assert_true (gtk_widget_activate_action (es_window_get_plot (window), "plot.toggle-3d", NULL));
+  g_object_get (window, "three-d", &three_d, NULL);
+  g_assert_false (three_d);
+
   destroy_window (window);
 }
 

@@ -404,6 +404,19 @@ click_released_cb (GtkGestureClick *gesture,
 }
 
 static void
+append_item (GMenu      *menu,
+             const char *label,
+             const char *action,
+             const char *accel)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, action);
+
+  if (accel != NULL)
+    g_menu_item_set_attribute (item, "accel", "s", accel);
+  g_menu_append_item (menu, item);
+}
+
+static void
 context_pressed_cb (GtkGestureClick *gesture,
                     int              n_press,
                     double           x,
@@ -914,16 +927,17 @@ es_scatter_view_init (EsScatterView *self)
     g_autoptr(GMenu) view_section = g_menu_new ();
     g_autoptr(GMenu) word_section = g_menu_new ();
 
-    g_menu_append (word_section, _("Pin or Unpin Word"), "plot.pin-selected");
-    g_menu_append (word_section, _("Copy Word"), "plot.copy-word");
-    g_menu_append (word_section, _("Copy Word and Neighbours"), "plot.copy-neighbours");
-    g_menu_append (word_section, _("Copy Image"), "plot.copy-image");
-    g_menu_append (view_section, _("Zoom In"), "plot.zoom-in");
-    g_menu_append (view_section, _("Zoom Out"), "plot.zoom-out");
-    g_menu_append (view_section, _("Fit to Data"), "plot.fit");
-    g_menu_append (view_section, _("Reset View"), "plot.reset-view");
-    g_menu_append (view_section, _("3D"), "plot.toggle-3d");
-    g_menu_append (view_section, _("Show Labels"), "plot.show-labels");
+    /* With their keys, as a menu bar would show them. */
+    append_item (word_section, _("Pin or Unpin Word"), "plot.pin-selected", "p");
+    append_item (word_section, _("Copy Word"), "plot.copy-word", "<Control>c");
+    append_item (word_section, _("Copy Word and Neighbours"), "plot.copy-neighbours", NULL);
+    append_item (word_section, _("Copy Image"), "plot.copy-image", "<Control><Shift>c");
+    append_item (view_section, _("Zoom In"), "plot.zoom-in", "plus");
+    append_item (view_section, _("Zoom Out"), "plot.zoom-out", "minus");
+    append_item (view_section, _("Fit to Data"), "plot.fit", "Home");
+    append_item (view_section, _("Reset View"), "plot.reset-view", "r");
+    append_item (view_section, _("3D"), "plot.toggle-3d", "<Control>3");
+    append_item (view_section, _("Show Labels"), "plot.show-labels", "l");
     g_menu_append_section (menu, NULL, G_MENU_MODEL (word_section));
     g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
     self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));

@@ -1562,7 +1562,9 @@ es_window_init (EsWindow *self)
   g_object_bind_property (self->x_dropdown, "selected", self, "component-x", G_BINDING_DEFAULT);
   g_object_bind_property (self->y_dropdown, "selected", self, "component-y", G_BINDING_DEFAULT);
   g_object_bind_property (self->z_dropdown, "selected", self, "component-z", G_BINDING_DEFAULT);
-  g_object_bind_property (self, "three-d", self->plot, "three-d", G_BINDING_SYNC_CREATE);
+  /* Both ways: the plot's context menu has a 3D item too. */
+  g_object_bind_property (self, "three-d", self->plot, "three-d",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_object_bind_property (self, "top-n", self->top_n_adjustment, "value",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "filter-text", self->filter_entry, "text",

@@ -1100,9 +1100,11 @@ component_setup_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
   if (GPOINTER_TO_INT (ellipsize))
     {
-      /* "PC1 (13.3 %)" always fits; longer expressions end in "…". */
+      /* Room permitting "PC1 (13.3 %)" shows whole and longer expressions
+       * end in "…"; a narrow window keeps at least "PC1 (1…".
+       */
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 12);
+      gtk_label_set_width_chars (GTK_LABEL (label), 7);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
     }
   gtk_list_item_set_child (item, label);

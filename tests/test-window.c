@@ -1499,6 +1499,66 @@ test_window_warnings_popover (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_label_with_prefix (GtkWidget  *widget,
+                        const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_with_prefix (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_window_header_fits (void)
+{
+  EsWindow *window = es_window_new (NULL);
+  g_autofree char *sample = sample_path ();
+  GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
+
+  g_test_summary ("At 1280 px in 3D the three component pickers show their whole names, and "
+                  "the window can still shrink below 1100 px");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+  wait_for (not_busy, window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1280);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *prefix = (const char *[]) { "PC1 (", "PC2 (", "PC3 (" }[i];
+      GtkWidget *label = find_label_with_prefix (titlebar, prefix);
+
+      g_assert_nonnull (label);
+      g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+    }
+
+  {
+    int min = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+    g_test_message ("minimum width in 3D: %d", min);
+    g_assert_cmpint (min, <, 1100);
+  }
+
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -1575,6 +1635,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/label-column", test_window_label_column);
   g_test_add_func ("/ui/window/main-menu", test_window_main_menu);
   g_test_add_func ("/ui/window/warnings-popover", test_window_warnings_popover);
+  g_test_add_func ("/ui/window/header-fits", test_window_header_fits);
 
   status = g_test_run ();
   remove_tree (home);

@@ -684,6 +684,147 @@ test_labels_disjoint (void)
 }
 
 static void
+test_labels_crowd (void)
+{
+  /* Ten words on (almost) one spot, all of them selection or neighbours:
+   * the way a word's nearest neighbours often sit in a 2D plot.
+   */
+  float xy[2 * 10 + 2 * 2];
+  const char *words[] = { "selected", "alpha", "bravo", "charlie", "delta", "echo", "foxtrot",
+                          "golf", "hotel", "india", "left", "right" };
+  guint32 neighbours[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  EsPlotStyle style;
+  EsPlotOverlay overlay;
+  EsViewport vp;
+  double lo[3], hi[3];
+  const EsLabelBox *labels;
+  gsize n = 0;
+  guint displaced = 0;
+
+  g_test_summary ("Labels that must show (selection, neighbours) in a crowd move to free spots "
+                  "nearby, with a leader line, instead of overlapping");
+
+  for (guint i = 0; i < 10; i++)
+    {
+      xy[2 * i] = 0.5f + 0.001f * (float) i;
+      xy[2 * i + 1] = 0.5f - 0.001f * (float) i;
+    }
+  /* Two far points only set the bounds. */
+  xy[20] = 0; xy[21] = 0; xy[22] = 1; xy[23] = 1;
+  data = make_data (xy, 12, words);
+  es_plot_style_init (&style, FALSE);
+  style.show_labels = FALSE;
+  es_plot_overlay_init (&overlay);
+  overlay.selected = 0;
+  overlay.highlighted = neighbours;
+  overlay.n_highlighted = G_N_ELEMENTS (neighbours);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 20);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, &overlay);
+
+  labels = es_scatter_renderer_get_labels (renderer, &n);
+  g_assert_cmpuint (n, ==, 10);
+  for (gsize i = 0; i < n; i++)
+    {
+      const EsLabelBox *a = &labels[i];
+      double x, y, sx, sy, dx, dy;
+
+      g_assert_true (a->forced);
+      g_assert_cmpfloat (a->x, >=, 0);
+      g_assert_cmpfloat (a->y, >=, 0);
+      g_assert_cmpfloat (a->x + a->width, <=, W);
+      g_assert_cmpfloat (a->y + a->height, <=, H);
+      for (gsize j = i + 1; j < n; j++)
+        {
+          const EsLabelBox *b = &labels[j];
+          gboolean apart = a->x + a->width <= b->x || b->x + b->width <= a->x ||
+                           a->y + a->height <= b->y || b->y + b->height <= a->y;
+
+          if (!apart)
+            g_error ("labels “%s” and “%s” overlap", words[a->row], words[b->row]);
+        }
+
+      /* Near its point: the box's nearest side within a few label heights. */
+      es_scatter_data_get_point (data, a->row, &x, &y, NULL);
+      es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+      dx = MAX (MAX (a->x - sx, sx - (a->x + a->width)), 0);
+      dy = MAX (MAX (a->y - sy, sy - (a->y + a->height)), 0);
+      g_assert_cmpfloat (hypot (dx, dy), <, 10 * a->height);
+      displaced += a->displaced;
+    }
+  /* Eight spots touch a point; ten labels need at least two moved out. */
+  g_assert_cmpuint (displaced, >=, 2);
+  /* The selection keeps its place right next to its point. */
+  g_assert_cmpuint (labels[0].row, ==, 0);
+  g_assert_false (labels[0].displaced);
+
+  cairo_surface_destroy (surface);
+}
+
+/* WCAG 2 relative luminance of an sRGB byte triple. */
+static double
+relative_luminance (guint32 pixel)
+{
+  double lin[3];
+
+  for (guint c = 0; c < 3; c++)
+    {
+      double v = ((pixel >> (16 - 8 * c)) & 0xff) / 255.0;
+
+      lin[c] = v <= 0.03928 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+}
+
+static void
+test_style_point_contrast (void)
+{
+  const float xy[] = { 0.5f, 0.5f, 0, 0, 1, 1 };
+  const char *words[] = { "a", "b", "c" };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, words);
+
+  g_test_summary ("Uncoloured points stand out from the background by at least 4.5:1 (WCAG) "
+                  "in both the light and the dark style");
+
+  for (guint dark = 0; dark <= 1; dark++)
+    {
+      g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+      EsPlotStyle style;
+      EsViewport vp;
+      double lo[3], hi[3], x, y, sx, sy, lp, lb, ratio;
+      guint32 point, background;
+
+      es_plot_style_init (&style, dark);
+      style.opacity = 1;
+      style.point_size = 10;
+      style.show_labels = FALSE;
+      style.show_axes = FALSE;
+      es_viewport_init (&vp, W, H, FALSE);
+      es_scatter_data_get_bounds (data, lo, hi);
+      es_viewport_fit (&vp, lo, hi, 20);
+      es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+      cairo_surface_flush (surface);
+
+      es_scatter_data_get_point (data, 0, &x, &y, NULL);
+      es_viewport_project (&vp, x, y, 0.5, &sx, &sy, NULL);
+      point = pixel_at (surface, (int) sx, (int) sy);
+      background = pixel_at (surface, 5, H / 2);
+      lp = relative_luminance (point);
+      lb = relative_luminance (background);
+      ratio = (MAX (lp, lb) + 0.05) / (MIN (lp, lb) + 0.05);
+      g_test_message ("%s: point %06x on %06x, contrast %.2f", dark ? "dark" : "light",
+                      point & 0xffffff, background & 0xffffff, ratio);
+      g_assert_cmpfloat (ratio, >=, 4.5);
+      cairo_surface_destroy (surface);
+    }
+}
+
+static void
 test_labels_priority (void)
 {
   /* Two points on top of each other: only one label fits, the higher
@@ -1122,6 +1263,8 @@ main (int   argc,
   g_test_add_func ("/render/vector/points", test_vector_points);
   g_test_add_func ("/render/labels/disjoint", test_labels_disjoint);
   g_test_add_func ("/render/labels/priority", test_labels_priority);
+  g_test_add_func ("/render/labels/crowd", test_labels_crowd);
+  g_test_add_func ("/render/style/point-contrast", test_style_point_contrast);
   g_test_add_func ("/render/point-index/lookup", test_point_index);
   g_test_add_func ("/render/export/svg", test_export_svg);
   g_test_add_func ("/render/export/pdf", test_export_pdf);

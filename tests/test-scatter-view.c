@@ -114,6 +114,44 @@ test_actions_zoom_fit (Fixture       *f,
 }
 
 static void
+test_actions_move (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  EsViewport before, after;
+  double sx0, sy0, sx1, sy1, step;
+
+  g_test_summary ("Arrow keys (plot.move) pan a tenth of the view in 2D and turn the camera "
+                  "5 degrees in 3D");
+
+  es_scatter_view_get_viewport (f->view, &before);
+  step = MIN (before.width, before.height) * 0.1;
+  es_viewport_project (&before, 0.5, 0.5, 0.5, &sx0, &sy0, NULL);
+
+  /* Right: look further right, so the content moves left. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.move", "(ii)", 1, 0));
+  es_scatter_view_get_viewport (f->view, &after);
+  es_viewport_project (&after, 0.5, 0.5, 0.5, &sx1, &sy1, NULL);
+  g_assert_cmpfloat_with_epsilon (sx1 - sx0, -step, 1e-6);
+  g_assert_cmpfloat_with_epsilon (sy1 - sy0, 0, 1e-6);
+
+  /* Up: the content moves down. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.move", "(ii)", 0, -1));
+  es_scatter_view_get_viewport (f->view, &after);
+  es_viewport_project (&after, 0.5, 0.5, 0.5, &sx0, &sy0, NULL);
+  g_assert_cmpfloat_with_epsilon (sx0 - sx1, 0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (sy0 - sy1, step, 1e-6);
+  g_assert_cmpfloat_with_epsilon (after.scale, before.scale, 1e-12);
+
+  es_scatter_view_set_three_d (f->view, TRUE);
+  es_scatter_view_get_viewport (f->view, &before);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.move", "(ii)", -1, 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.move", "(ii)", 0, 1));
+  es_scatter_view_get_viewport (f->view, &after);
+  g_assert_cmpfloat_with_epsilon (fmod (before.azimuth - after.azimuth + 360, 360), 5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (before.elevation - after.elevation, 5, 1e-9);
+}
+
+static void
 test_lookup_point (Fixture       *f,
                    gconstpointer  user_data)
 {
@@ -475,6 +513,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add ("/ui/scatter-view/actions-zoom-fit", Fixture, NULL, fixture_setup, test_actions_zoom_fit, fixture_teardown);
+  g_test_add ("/ui/scatter-view/actions-move", Fixture, NULL, fixture_setup, test_actions_move, fixture_teardown);
   g_test_add ("/ui/scatter-view/lookup-point", Fixture, NULL, fixture_setup, test_lookup_point, fixture_teardown);
   g_test_add ("/ui/scatter-view/selected-notify", Fixture, NULL, fixture_setup, test_selected_notify, fixture_teardown);
   g_test_add ("/ui/scatter-view/pin-and-3d", Fixture, NULL, fixture_setup, test_pin_and_3d, fixture_teardown);

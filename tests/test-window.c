@@ -14,6 +14,7 @@
 
 #include "es-analogy-panel.h"
 #include "es-embedding-set.h"
+#include "es-metadata.h"
 #include "es-neighbors.h"
 #include "es-neighbors-panel.h"
 #include "es-projection.h"
@@ -299,6 +300,18 @@ test_window_methods (void)
   data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
   g_assert_false (es_scatter_data_is_3d (data));
 
+  /* The plot's own 3D item (its context menu) switches the window too, so
+   * the plot gets a third component and the header follows.
+   */
+  g_assert_true (gtk_widget_activate_action (es_window_get_plot (window), "plot.toggle-3d", NULL));
+  g_object_get (window, "three-d", &three_d, NULL);
+  g_assert_true (three_d);
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_true (es_scatter_data_is_3d (data));
+  g_assert_true (gtk_widget_activate_action (es_window_get_plot (window), "plot.toggle-3d", NULL));
+  g_object_get (window, "three-d", &three_d, NULL);
+  g_assert_false (three_d);
+
   destroy_window (window);
 }
 
@@ -575,7 +588,8 @@ test_window_bad_file (void)
   EsWindow *window = open_window_on_sample ();
   EsEmbeddingSet *set = es_window_get_embedding_set (window);
   EsProjection *projection = es_window_get_projection (window);
-  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt", NULL);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt",
+                                                NULL);
 
   g_test_summary ("A file that fails to load leaves the current dataset and shows the "
                   "engine's message with the file and line");
@@ -957,6 +971,594 @@ test_window_open_dialog (void)
   destroy_window (window);
 }
 
+/* Width and height from a PNG's IHDR chunk, which must come first. */
+static void
+read_png_size (const char *path,
+               guint32    *width,
+               guint32    *height)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  const guchar *p;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >=, 24);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_assert_cmpmem (contents + 12, 4, "IHDR", 4);
+  p = (const guchar *) contents + 16;
+  *width = ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+  *height = ((guint32) p[4] << 24) | ((guint32) p[5] << 16) | ((guint32) p[6] << 8) | p[7];
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+static gboolean
+has_toplevel (gpointer data)
+{
+  return find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+/* The chooser loads the folder set_file named asynchronously; answering
+ * before it is done cancels its own check of the name.
+ */
+static void
+settle_chooser (void)
+{
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+choose_file (GtkWidget  *chooser,
+             const char *dir,
+             const char *name)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+  settle_chooser ();
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  settle_chooser ();
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  settle_chooser ();
+}
+
+static void
+test_window_export_png_size (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  GtkWidget *plot = es_window_get_plot (window);
+  g_autofree char *dir = g_dir_make_tmp ("es-export-size-XXXXXX", NULL);
+  g_autofree char *fixed = g_build_filename (dir, "fixed.png", NULL);
+  g_autofree char *chosen = g_build_filename (dir, "chosen.png", NULL);
+  g_autofree char *doubled = g_build_filename (dir, "doubled.png", NULL);
+  guint32 width = 0, height = 0;
+  int plot_width, plot_height;
+  GtkWidget *dialog;
+  GtkWidget *spin;
+  GtkWidget *chooser;
+
+  g_test_summary ("PNG export at a chosen pixel size, scripted and through the size dialog "
+                  "and file chooser; the PNG header has that size");
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  plot_width = gtk_widget_get_width (plot);
+  plot_height = gtk_widget_get_height (plot);
+  g_assert_cmpint (plot_width, >, 16);
+
+  /* Scripted: any size, even another shape than the view. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-png-to", "(sii)",
+                                             fixed, 640, 360));
+  g_assert_null (es_window_get_error (window));
+  read_png_size (fixed, &width, &height);
+  g_assert_cmpuint (width, ==, 640);
+  g_assert_cmpuint (height, ==, 360);
+
+  /* Interactive: Export → PNG asks for the size first, at the view's
+   * size; a new width keeps the view's proportions.
+   */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", "s", "png"));
+  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
+  dialog = find_toplevel (GTK_TYPE_DIALOG);
+  g_assert_false (GTK_IS_FILE_CHOOSER (dialog));
+  spin = find_named (dialog, "width");
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==,
+                   plot_width * gtk_widget_get_scale_factor (plot));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1000);
+  spin = find_named (dialog, "height");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==,
+                   (int) round (1000.0 * plot_height / plot_width));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+
+  /* Then where: the file chooser (a dialog without a portal). */
+  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  choose_file (chooser, dir, "chosen.png");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  wait_for (file_exists, chosen);
+  read_png_size (chosen, &width, &height);
+  g_assert_cmpuint (width, ==, 1000);
+  g_assert_cmpuint (height, ==, (guint32) round (1000.0 * plot_height / plot_width));
+
+  /* The 2× button: twice the view's pixels. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", "s", "png"));
+  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
+  dialog = find_toplevel (GTK_TYPE_DIALOG);
+  {
+    GtkWidget *button = NULL;
+
+    for (GtkWidget *w = find_named (dialog, "width");
+         w != NULL && button == NULL;
+         w = gtk_widget_get_parent (w))
+      if (GTK_IS_GRID (w))
+        {
+          GtkWidget *scales = gtk_grid_get_child_at (GTK_GRID (w), 1, 0);
+
+          button = gtk_widget_get_next_sibling (gtk_widget_get_first_child (scales));
+        }
+    g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "2×");
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  }
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  choose_file (chooser, dir, "doubled.png");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  wait_for (file_exists, doubled);
+  read_png_size (doubled, &width, &height);
+  g_assert_cmpuint (width, ==, 2 * plot_width);
+  g_assert_cmpuint (height, ==, 2 * plot_height);
+
+  g_remove (fixed);
+  g_remove (chosen);
+  g_remove (doubled);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+/* Emits the drop target's "drop" as GTK does once the data arrived. */
+static gboolean
+drop_value (GtkDropTarget *drop,
+            const GValue  *value)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (drop, "drop", value, 20.0, 20.0, &handled);
+  return handled;
+}
+
+static void
+test_window_drop (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *sample = es_window_get_embedding_set (window);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                    "iris_tensors.tsv", NULL);
+  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                   "iris_labels.tsv", NULL);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "data", "bad", "row_too_few.txt",
+                                                NULL);
+  GtkDropTarget *drop = find_drop_target (GTK_WIDGET (window));
+  gsize n_types = 0;
+  const GType *types;
+  gboolean file_list = FALSE, file = FALSE;
+  EsEmbeddingSet *set;
+
+  g_test_summary ("Dropping files on the window opens them: a single file, a file list (as file "
+                  "managers send), a tensors + labels pair; a bad file keeps the data");
+
+  g_assert_nonnull (drop);
+  types = gtk_drop_target_get_gtypes (drop, &n_types);
+  for (gsize i = 0; i < n_types; i++)
+    {
+      file_list |= types[i] == GDK_TYPE_FILE_LIST;
+      file |= types[i] == G_TYPE_FILE;
+    }
+  g_assert_true (file_list);
+  g_assert_true (file);
+
+  /* One GFile. */
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autoptr(GFile) gfile = g_file_new_for_path (tensors);
+
+    g_value_init (&value, G_TYPE_FILE);
+    g_value_set_object (&value, gfile);
+    g_assert_true (drop_value (drop, &value));
+    g_assert_true (es_window_get_busy (window));
+    wait_for (not_busy, window);
+    g_assert_null (es_window_get_error (window));
+    set = es_window_get_embedding_set (window);
+    g_assert_true (set != sample);
+    g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/iris_tensors.tsv"));
+    g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 150);
+    g_assert_null (es_embedding_set_get_metadata (set));
+  }
+
+  /* A file list: the tensors and their labels, in either order. */
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+    GFile *pair[2] = { g_file_new_for_path (labels), g_file_new_for_path (tensors) };
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_array (pair, 2));
+    g_object_unref (pair[0]);
+    g_object_unref (pair[1]);
+    g_assert_true (drop_value (drop, &value));
+    wait_for (not_busy, window);
+    g_assert_null (es_window_get_error (window));
+    set = es_window_get_embedding_set (window);
+    g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/iris_tensors.tsv"));
+    g_assert_nonnull (es_embedding_set_get_metadata (set));
+    g_assert_cmpuint (es_metadata_get_n_columns (es_embedding_set_get_metadata (set)), ==, 5);
+  }
+
+  /* A bad file: the engine's message, and the iris data stays. */
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+    GFile *one[1] = { g_file_new_for_path (bad) };
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_array (one, 1));
+    g_object_unref (one[0]);
+    g_assert_true (drop_value (drop, &value));
+    wait_for (not_busy, window);
+    g_assert_nonnull (es_window_get_error (window));
+    g_assert_nonnull (strstr (es_window_get_error (window), "row_too_few.txt:"));
+    g_assert_true (es_window_get_embedding_set (window) == set);
+  }
+
+  /* Nothing usable: not taken. */
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_array (NULL, 0));
+    g_assert_false (drop_value (drop, &value));
+  }
+
+  destroy_window (window);
+}
+
+typedef struct
+{
+  EsWindow   *window;
+  gsize       row;
+  const char *label;
+} LabelWait;
+
+static gboolean
+plot_label_is (gpointer user_data)
+{
+  LabelWait *lw = user_data;
+  GtkWidget *plot = es_window_get_plot (lw->window);
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (plot));
+
+  return data != NULL && lw->row < es_scatter_data_get_n_points (data) &&
+         g_strcmp0 (es_scatter_data_get_label (data, lw->row), lw->label) == 0;
+}
+
+static gboolean
+plot_visible_is (gpointer user_data)
+{
+  LabelWait *lw = user_data;
+  GtkWidget *plot = es_window_get_plot (lw->window);
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (plot));
+
+  return data != NULL && es_scatter_data_get_n_visible (data) == lw->row;
+}
+
+static void
+test_window_label_column (void)
+{
+  EsWindow *window = es_window_new (NULL);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                    "iris_tensors.tsv", NULL);
+  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                   "iris_labels.tsv", NULL);
+  GtkDropDown *label_column, *colour_column, *category;
+  LabelWait lw = { window, 0, NULL };
+  EsScatterData *data;
+
+  g_test_summary ("Projector tensors with their metadata: the chosen label column labels the "
+                  "points, the class column colours them, and the category filter keeps one class");
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", tensors));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", labels));
+  wait_for (not_busy, window);
+  g_assert_null (es_window_get_error (window));
+
+  label_column = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "label-column"));
+  colour_column = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "colour-column"));
+  category = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "category-column"));
+  g_assert_nonnull (label_column);
+
+  /* Columns: the word (a row number here), then the five of the TSV. The
+   * class column, the last, colours by default.
+   */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (label_column)), ==, 6);
+  g_assert_cmpuint (gtk_drop_down_get_selected (colour_column), ==, 5);
+  data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  g_assert_cmpint (es_scatter_data_get_color_mode (data), ==, ES_SCATTER_COLOR_CATEGORIES);
+  g_assert_cmpuint (es_scatter_data_get_n_categories (data), ==, 3);
+
+  /* Label by class: rows 0-49 are setosa, 100-149 virginica in the file. */
+  gtk_drop_down_set_selected (label_column, 5);
+  lw.row = 0;
+  lw.label = "Iris-setosa";
+  wait_for (plot_label_is, &lw);
+  lw.row = 120;
+  lw.label = "Iris-virginica";
+  g_assert_true (plot_label_is (&lw));
+
+  /* Label by sepal length: row 0 is 5.1 (the TSV's first data line). */
+  gtk_drop_down_set_selected (label_column, 1);
+  lw.row = 0;
+  lw.label = "5.1";
+  wait_for (plot_label_is, &lw);
+
+  /* Keep one class: 50 of 150 points stay visible. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (category)), ==, 4);
+  gtk_drop_down_set_selected (category, 2);
+  lw.row = 50;
+  wait_for (plot_visible_is, &lw);
+
+  destroy_window (window);
+}
+
+static GtkWidget *
+find_menu_button_by_icon (GtkWidget  *widget,
+                          const char *icon)
+{
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), icon) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button_by_icon (child, icon);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The popover menu's item (a private GtkModelButton) showing @text. */
+static GtkWidget *
+find_menu_item (GtkWidget  *widget,
+                const char *text)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    {
+      g_autofree char *item_text = NULL;
+
+      g_object_get (widget, "text", &item_text, NULL);
+      if (g_strcmp0 (item_text, text) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+menu_item_active (GtkWidget *item)
+{
+  gboolean active = FALSE;
+
+  g_object_get (item, "active", &active, NULL);
+  return active;
+}
+
+static void
+test_window_main_menu (void)
+{
+  EsWindow *window = es_window_new (NULL);
+  g_autofree char *tensors = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                    "iris_tensors.tsv", NULL);
+  GtkWidget *button = find_menu_button_by_icon (GTK_WIDGET (window), "open-menu-symbolic");
+  GMenuModel *recent = NULL;
+  GtkWidget *item;
+  gboolean found = FALSE;
+
+  g_test_summary ("The main menu's check item follows the side panel from the start, and "
+                  "recent file names keep their underscores");
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  item = find_menu_item (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                         "Show Side Panel");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_get_visible (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL)));
+  g_assert_true (menu_item_active (item));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  g_assert_false (menu_item_active (item));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  g_assert_true (menu_item_active (item));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* "iris_tensors.tsv", not "iristensors.tsv" with a mnemonic "t". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", tensors));
+  wait_for (not_busy, window);
+  {
+    GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+
+    for (int i = 0; i < g_menu_model_get_n_items (menu) && recent == NULL; i++)
+      {
+        g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+        for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section) && recent == NULL; j++)
+          recent = g_menu_model_get_item_link (section, j, G_MENU_LINK_SUBMENU);
+      }
+  }
+  g_assert_nonnull (recent);
+  for (int i = 0; i < g_menu_model_get_n_items (recent); i++)
+    {
+      g_autofree char *label = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (recent, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+      found |= g_str_equal (label, "iris__tensors.tsv");
+    }
+  g_assert_true (found);
+  g_object_unref (recent);
+
+  destroy_window (window);
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static void
+test_window_warnings_popover (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *dup = g_test_build_filename (G_TEST_DIST, "data", "bad", "duplicate_words.txt", NULL);
+  GtkWidget *button = find_menu_button_by_icon (GTK_WIDGET (window), "dialog-warning-symbolic");
+  GtkWidget *popover;
+  GtkWidget *label;
+
+  g_test_summary ("Load warnings show in a popover wide enough to read them");
+
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", dup));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_get_visible (button));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-warnings", NULL));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  wait_for (widget_mapped, popover);
+  label = find_descendant (popover, GTK_TYPE_LABEL);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "duplicate"));
+  /* Wrapped labels alone would let it shrink to a few pixels. */
+  g_assert_cmpint (gtk_widget_get_width (popover), >=, 400);
+  g_assert_cmpint (gtk_widget_get_width (label), >=, 300);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  destroy_window (window);
+}
+
+static GtkWidget *
+find_label_with_prefix (GtkWidget  *widget,
+                        const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_with_prefix (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_window_header_fits (void)
+{
+  EsWindow *window = es_window_new (NULL);
+  g_autofree char *sample = sample_path ();
+  GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
+
+  g_test_summary ("At 1280 px in 3D the three component pickers show their whole names, and "
+                  "the window can still shrink below 1100 px");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+  wait_for (not_busy, window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1280);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *prefix = (const char *[]) { "PC1 (", "PC2 (", "PC3 (" }[i];
+      GtkWidget *label = find_label_with_prefix (titlebar, prefix);
+
+      g_assert_nonnull (label);
+      g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+    }
+
+  {
+    int min = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+    g_test_message ("minimum width in 3D: %d", min);
+    g_assert_cmpint (min, <, 1100);
+  }
+
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -1028,6 +1630,12 @@ main (int   argc,
   g_test_add_func ("/ui/window/metadata", test_window_metadata);
   g_test_add_func ("/ui/window/large-file", test_window_large_file);
   g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
+  g_test_add_func ("/ui/window/export-png-size", test_window_export_png_size);
+  g_test_add_func ("/ui/window/drop", test_window_drop);
+  g_test_add_func ("/ui/window/label-column", test_window_label_column);
+  g_test_add_func ("/ui/window/main-menu", test_window_main_menu);
+  g_test_add_func ("/ui/window/warnings-popover", test_window_warnings_popover);
+  g_test_add_func ("/ui/window/header-fits", test_window_header_fits);
 
   status = g_test_run ();
   remove_tree (home);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "es-dialogs.h"
 
@@ -287,6 +288,286 @@ es_dialogs_ask_limit_finish (GAsyncResult  *result,
     return FALSE;
   if (limit != NULL)
     *limit = *value;
+
+  return TRUE;
+}
+
+/* Cairo's image surfaces stop at 32767; this keeps one export under 1 GiB. */
+#define MAX_IMAGE_SIDE 16384
+#define MAX_SCALE      4
+
+typedef struct
+{
+  GtkSpinButton   *width;
+  GtkSpinButton   *height;
+  GtkCheckButton  *keep_ratio;
+  GtkToggleButton *scales[MAX_SCALE];
+  GtkLabel        *memory;
+  double           ratio;      /* view width / height */
+  int              view_width;
+  int              view_height;
+  gboolean         updating;
+} SizeDialog;
+
+static void
+size_sync_scales (SizeDialog *sd)
+{
+  int w = gtk_spin_button_get_value_as_int (sd->width);
+  int h = gtk_spin_button_get_value_as_int (sd->height);
+
+  /* A scale button stays down only while the size is exactly that scale. */
+  for (int s = 1; s <= MAX_SCALE; s++)
+    gtk_toggle_button_set_active (sd->scales[s - 1],
+                                  w == sd->view_width * s && h == sd->view_height * s);
+}
+
+static void
+size_update_memory (SizeDialog *sd)
+{
+  guint64 bytes = (guint64) gtk_spin_button_get_value_as_int (sd->width) *
+                  (guint64) gtk_spin_button_get_value_as_int (sd->height) * 4;
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *text = g_strdup_printf (_("Memory needed while rendering: %s"), size);
+
+  gtk_label_set_text (sd->memory, text);
+}
+
+static void
+size_width_changed_cb (GtkSpinButton *spin,
+                       SizeDialog    *sd)
+{
+  if (sd->updating)
+    return;
+  sd->updating = TRUE;
+  if (gtk_check_button_get_active (sd->keep_ratio))
+    gtk_spin_button_set_value (sd->height, round (gtk_spin_button_get_value (spin) / sd->ratio));
+  size_sync_scales (sd);
+  size_update_memory (sd);
+  sd->updating = FALSE;
+}
+
+static void
+size_height_changed_cb (GtkSpinButton *spin,
+                        SizeDialog    *sd)
+{
+  if (sd->updating)
+    return;
+  sd->updating = TRUE;
+  if (gtk_check_button_get_active (sd->keep_ratio))
+    gtk_spin_button_set_value (sd->width, round (gtk_spin_button_get_value (spin) * sd->ratio));
+  size_sync_scales (sd);
+  size_update_memory (sd);
+  sd->updating = FALSE;
+}
+
+static void
+size_scale_toggled_cb (GtkToggleButton *button,
+                       SizeDialog      *sd)
+{
+  int scale = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "scale"));
+
+  if (sd->updating || !gtk_toggle_button_get_active (button))
+    return;
+  sd->updating = TRUE;
+  gtk_spin_button_set_value (sd->width, sd->view_width * scale);
+  gtk_spin_button_set_value (sd->height, sd->view_height * scale);
+  size_sync_scales (sd);
+  size_update_memory (sd);
+  sd->updating = FALSE;
+}
+
+static void
+size_response_cb (GtkDialog *dialog,
+                  int        response,
+                  gpointer   user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SizeDialog *sd = g_task_get_task_data (task);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      int *size = g_new (int, 2);
+
+      gtk_spin_button_update (sd->width);
+      gtk_spin_button_update (sd->height);
+      size[0] = gtk_spin_button_get_value_as_int (sd->width);
+      size[1] = gtk_spin_button_get_value_as_int (sd->height);
+      g_task_return_pointer (task, size, g_free);
+    }
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", "Dismissed");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+size_row_label (const char *text,
+                GtkWidget  *mnemonic_widget)
+{
+  GtkWidget *label = gtk_label_new_with_mnemonic (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
+  if (mnemonic_widget != NULL)
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), mnemonic_widget);
+  return label;
+}
+
+static GtkWidget *
+size_unit_label (void)
+{
+  GtkWidget *label = gtk_label_new (_("pixels"));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
+static GtkSpinButton *
+size_spin (const char *name,
+           int         value)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (16, MAX_IMAGE_SIDE, 1);
+
+  /* Named, so tests can find them. */
+  gtk_widget_set_name (spin, name);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+void
+es_dialogs_ask_image_size_async (GtkWindow           *parent,
+                                 int                  width,
+                                 int                  height,
+                                 int                  scale,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GtkWidget *dialog;
+  GtkWidget *grid;
+  GtkWidget *scales;
+  GtkWidget *accept;
+  GtkWidget *hint;
+  SizeDialog *sd;
+  GTask *task;
+
+  task = g_task_new (parent, cancellable, callback, user_data);
+  g_task_set_source_tag (task, es_dialogs_ask_image_size_async);
+  sd = g_new0 (SizeDialog, 1);
+  sd->view_width = CLAMP (width, 16, MAX_IMAGE_SIDE);
+  sd->view_height = CLAMP (height, 16, MAX_IMAGE_SIDE);
+  sd->ratio = (double) sd->view_width / sd->view_height;
+  scale = CLAMP (scale, 1, MAX_SCALE);
+  g_task_set_task_data (task, sd, g_free);
+
+  dialog = g_object_new (GTK_TYPE_DIALOG,
+                         "title", _("Export PNG Image"),
+                         "transient-for", parent,
+                         "modal", TRUE,
+                         "destroy-with-parent", TRUE,
+                         "use-header-bar", TRUE,
+                         "resizable", FALSE,
+                         NULL);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
+                          _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Choose File…"), GTK_RESPONSE_ACCEPT,
+                          NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  accept = gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (accept, "suggested-action");
+
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_margin_start (grid, 24);
+  gtk_widget_set_margin_end (grid, 24);
+  gtk_widget_set_margin_top (grid, 18);
+  gtk_widget_set_margin_bottom (grid, 24);
+
+  /* 1x is the view as on screen; the others multiply its pixels. */
+  scales = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (scales, "linked");
+  for (int s = 1; s <= MAX_SCALE; s++)
+    {
+      g_autofree char *text = g_strdup_printf ("%d×", s);
+      g_autofree char *tooltip = g_strdup_printf (_("%d × %d pixels"),
+                                                  sd->view_width * s, sd->view_height * s);
+      GtkWidget *button = gtk_toggle_button_new_with_label (text);
+
+      g_object_set_data (G_OBJECT (button), "scale", GINT_TO_POINTER (s));
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_widget_set_hexpand (button, TRUE);
+      if (s > 1)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), sd->scales[0]);
+      sd->scales[s - 1] = GTK_TOGGLE_BUTTON (button);
+      gtk_box_append (GTK_BOX (scales), button);
+    }
+  gtk_grid_attach (GTK_GRID (grid), size_row_label (_("Scale"), NULL), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), scales, 1, 0, 2, 1);
+
+  sd->width = size_spin ("width", sd->view_width * scale);
+  sd->height = size_spin ("height", sd->view_height * scale);
+  gtk_grid_attach (GTK_GRID (grid), size_row_label (_("_Width"), GTK_WIDGET (sd->width)),
+                   0, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->width), 1, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), size_unit_label (), 2, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), size_row_label (_("_Height"), GTK_WIDGET (sd->height)),
+                   0, 2, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->height), 1, 2, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), size_unit_label (), 2, 2, 1, 1);
+
+  sd->keep_ratio = GTK_CHECK_BUTTON (
+    gtk_check_button_new_with_mnemonic (_("_Keep the view’s proportions")));
+  gtk_widget_set_name (GTK_WIDGET (sd->keep_ratio), "keep-ratio");
+  gtk_check_button_set_active (sd->keep_ratio, TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (sd->keep_ratio),
+                               _("Otherwise a different shape shows more or less of the "
+                                 "plot around the view"));
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->keep_ratio), 1, 3, 2, 1);
+
+  hint = gtk_label_new (_("Points, labels and the legend are scaled with the image."));
+  gtk_label_set_xalign (GTK_LABEL (hint), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (hint), 36);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_grid_attach (GTK_GRID (grid), hint, 0, 4, 3, 1);
+  sd->memory = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (sd->memory, 0.0f);
+  gtk_widget_add_css_class (GTK_WIDGET (sd->memory), "dim-label");
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (sd->memory), 0, 5, 3, 1);
+
+  gtk_box_append (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), grid);
+
+  size_sync_scales (sd);
+  size_update_memory (sd);
+  g_signal_connect (sd->width, "value-changed", G_CALLBACK (size_width_changed_cb), sd);
+  g_signal_connect (sd->height, "value-changed", G_CALLBACK (size_height_changed_cb), sd);
+  for (int s = 0; s < MAX_SCALE; s++)
+    g_signal_connect (sd->scales[s], "toggled", G_CALLBACK (size_scale_toggled_cb), sd);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (size_response_cb), task);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+es_dialogs_ask_image_size_finish (GAsyncResult  *result,
+                                  int           *width,
+                                  int           *height,
+                                  GError       **error)
+{
+  g_autofree int *size = NULL;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  size = g_task_propagate_pointer (G_TASK (result), error);
+  if (size == NULL)
+    return FALSE;
+  if (width != NULL)
+    *width = size[0];
+  if (height != NULL)
+    *height = size[1];
 
   return TRUE;
 }

@@ -51,6 +51,20 @@ void      es_dialogs_ask_limit_async  (GtkWindow            *parent,
 gboolean  es_dialogs_ask_limit_finish (GAsyncResult         *result,
                                        guint64              *limit,
                                        GError              **error);
+/* Asks for the pixel size of an image export, starting from the view's
+ * size (@width x @height) at @scale.  FALSE when the user cancelled.
+ */
+void      es_dialogs_ask_image_size_async  (GtkWindow            *parent,
+                                            int                   width,
+                                            int                   height,
+                                            int                   scale,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean  es_dialogs_ask_image_size_finish (GAsyncResult         *result,
+                                            int                  *width,
+                                            int                  *height,
+                                            GError              **error);
 void      es_dialogs_show_error       (GtkWindow            *parent,
                                        const char           *primary,
                                        const char           *secondary);

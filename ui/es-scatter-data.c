@@ -304,14 +304,18 @@ es_scatter_data_new_from_coords (const float        *coords,
             }
         }
     }
-  else if (words != NULL)
+  /* Labels from a metadata column replace the words on screen; lookups by
+   * word still go through the set.
+   */
+  if (words != NULL)
     {
       self->words = g_new0 (char *, n_points + 1);
-      self->word_index = g_hash_table_new (g_str_hash, g_str_equal);
+      if (set == NULL)
+        self->word_index = g_hash_table_new (g_str_hash, g_str_equal);
       for (gsize i = 0; i < n_points; i++)
         {
           self->words[i] = g_utf8_make_valid (words[i], -1);
-          if (!g_hash_table_contains (self->word_index, self->words[i]))
+          if (self->word_index != NULL && !g_hash_table_contains (self->word_index, self->words[i]))
             g_hash_table_insert (self->word_index, self->words[i], GSIZE_TO_POINTER (i));
         }
     }
@@ -679,6 +683,8 @@ es_scatter_data_get_label (const EsScatterData *self,
 {
   g_return_val_if_fail (row < self->n_points, "");
 
+  if (self->words != NULL)
+    return self->words[row];
   if (self->set != NULL)
     {
       if (self->fixed_words != NULL)

@@ -30,8 +30,9 @@ typedef struct _EsScatterData EsScatterData;
 GType          es_scatter_data_get_type          (void) G_GNUC_CONST;
 
 /* coords: n_points rows of @stride floats; x, y (and z when cz >= 0) are
- * the columns cx, cy, cz.  Labels come from @set (its rows must match) or
- * from @words (n_points strings), or are empty when both are NULL.
+ * the columns cx, cy, cz.  Labels are @words (n_points strings, e.g. a
+ * metadata column) when given, else the words of @set (its rows must
+ * match), else empty.  Lookups by word use @set when there is one.
  */
 EsScatterData *es_scatter_data_new_from_coords   (const float         *coords,
                                                   gsize                n_points,

@@ -27,6 +27,7 @@
 #define FOG_LEVELS    16
 #define LABEL_TRIES   2500   /* on-screen candidates measured per layout */
 #define LABEL_SCAN    40000  /* on-screen candidates looked at per layout */
+#define LABEL_RINGS   10     /* how far a forced label may move out of a crowd */
 
 typedef struct
 {
@@ -143,6 +144,8 @@ es_plot_style_init (EsPlotStyle *style,
       set_rgba (style->foreground, 0.92, 0.92, 0.92, 1);
       set_rgba (style->grid, 1, 1, 1, 0.09);
       set_rgba (style->accent, 1.0, 0.64, 0.28, 1);
+      /* Okabe & Ito's sky blue: their blue is too dark on a dark background. */
+      set_rgba (style->point, 0.337, 0.706, 0.914, 1);
     }
   else
     {
@@ -150,6 +153,7 @@ es_plot_style_init (EsPlotStyle *style,
       set_rgba (style->foreground, 0.14, 0.14, 0.16, 1);
       set_rgba (style->grid, 0, 0, 0, 0.08);
       set_rgba (style->accent, 0.90, 0.38, 0.0, 1);
+      set_rgba (style->point, 0.000, 0.447, 0.698, 1);
     }
   style->point_size = 4;
   style->opacity = 0.75;
@@ -213,6 +217,7 @@ es_scatter_renderer_gradient_color (double t,
 
 static void
 key_color (const EsScatterData *data,
+           const EsPlotStyle   *style,
            guint16              key,
            double               rgb[3])
 {
@@ -233,7 +238,7 @@ key_color (const EsScatterData *data,
 
     case ES_SCATTER_COLOR_NONE:
     default:
-      es_scatter_renderer_category_color (0, rgb);
+      memcpy (rgb, style->point, 3 * sizeof (double));
       break;
     }
 }
@@ -449,10 +454,10 @@ build_lut (const EsScatterData *data,
 
   for (guint k = 0; k < n; k++)
     {
-      key_color (data, (guint16) k, rgb);
+      key_color (data, style, (guint16) k, rgb);
       lut[k] = pack_premultiplied (rgb, style->opacity);
     }
-  key_color (data, KEY_NONE, rgb);
+  key_color (data, style, KEY_NONE, rgb);
   *missing = pack_premultiplied (rgb, style->opacity * 0.6);
   *n_keys = n;
 
@@ -789,7 +794,7 @@ render_points_density (EsScatterRenderer     *self,
     {
       double rgb[3];
 
-      key_color (data, k < n_keys ? (guint16) k : KEY_NONE, rgb);
+      key_color (data, style, k < n_keys ? (guint16) k : KEY_NONE, rgb);
       opaque[k] = pack_premultiplied (rgb, 1.0);
     }
 
@@ -1238,7 +1243,7 @@ render_points_vector (cairo_t             *cr,
               if (in_path > 0)
                 cairo_fill (cr);
               in_path = 0;
-              key_color (data, key, rgb);
+              key_color (data, style, key, rgb);
               for (guint c = 0; c < 3; c++)
                 rgb[c] = rgb[c] * (1 - f) + style->background[c] * f;
               cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
@@ -1254,7 +1259,7 @@ render_points_vector (cairo_t             *cr,
           if (in_path > 0)
             cairo_fill (cr);
           in_path = 0;
-          key_color (data, key, rgb);
+          key_color (data, style, key, rgb);
           cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2],
                                  style->opacity * (key == KEY_NONE ? 0.6 : 1));
           last_key = key;
@@ -1534,6 +1539,43 @@ typedef struct
   GHashTable          *placed;
 } LabelContext;
 
+/* Right, left, above, below, then the diagonals. */
+static const int label_dirs[8][2] = {
+  { 1, 0 }, { -1, 0 }, { 0, -1 }, { 0, 1 }, { 1, -1 }, { -1, -1 }, { 1, 1 }, { -1, 1 },
+};
+
+/* The box at @dist from the point in a direction, its near side facing it. */
+static void
+label_position (double  sx,
+                double  sy,
+                double  w,
+                double  h,
+                double  dist,
+                guint   dir,
+                double *x,
+                double *y)
+{
+  int dx = label_dirs[dir][0], dy = label_dirs[dir][1];
+  double d = dx != 0 && dy != 0 ? dist * G_SQRT2 / 2 : dist;
+  double px = sx + dx * d, py = sy + dy * d;
+
+  *x = dx > 0 ? px : dx < 0 ? px - w : px - w / 2;
+  *y = dy > 0 ? py : dy < 0 ? py - h : py - h / 2;
+}
+
+static gboolean
+label_fits (EsScatterRenderer *self,
+            LabelContext      *lc,
+            double             x,
+            double             y,
+            double             w)
+{
+  double h = lc->height, pad = lc->pad;
+
+  return x >= 0 && y >= 0 && x + w <= lc->vp->width && y + h <= lc->vp->height &&
+         occupancy_is_free (self, x - pad, y - pad, w + 2 * pad, h + 2 * pad);
+}
+
 static gboolean
 try_place_label (EsScatterRenderer *self,
                  LabelContext      *lc,
@@ -1541,8 +1583,9 @@ try_place_label (EsScatterRenderer *self,
                  gboolean           forced)
 {
   double sx, sy, depth, w, r, h = lc->height, pad = lc->pad;
-  double cand[4][2];
-  EsLabelBox box;
+  double x = 0, y = 0;
+  gboolean found = FALSE;
+  EsLabelBox box = { 0 };
 
   if (g_hash_table_contains (lc->placed, GSIZE_TO_POINTER (row)))
     return FALSE;
@@ -1555,33 +1598,40 @@ try_place_label (EsScatterRenderer *self,
 
   w = label_width (self, lc->cr, lc->data, lc->style, lc->font_size, row);
   r = MAX (lc->style->point_size, 2) / 2 * depth_size_factor (lc->vp, depth) + 2;
-  /* Right, left, above, below the point. */
-  cand[0][0] = sx + r;          cand[0][1] = sy - h / 2;
-  cand[1][0] = sx - r - w;      cand[1][1] = sy - h / 2;
-  cand[2][0] = sx - w / 2;      cand[2][1] = sy - r - h;
-  cand[3][0] = sx - w / 2;      cand[3][1] = sy + r;
 
-  for (guint c = 0; c <= 4; c++)
+  /* Next to the point: the four sides (and, for labels that must show,
+   * the corners too).
+   */
+  for (guint c = 0; c < (forced ? 8u : 4u) && !found; c++)
     {
-      if (c == 4)
-        {
-          if (!forced)
-            return FALSE;
-          /* A forced label goes right of its point, kept on the surface. */
-          box.x = CLAMP (cand[0][0], 0, MAX (lc->vp->width - w, 0));
-          box.y = CLAMP (cand[0][1], 0, MAX (lc->vp->height - h, 0));
-          break;
-        }
-      if (cand[c][0] >= 0 && cand[c][1] >= 0 &&
-          cand[c][0] + w <= lc->vp->width && cand[c][1] + h <= lc->vp->height &&
-          occupancy_is_free (self, cand[c][0] - pad, cand[c][1] - pad, w + 2 * pad, h + 2 * pad))
-        {
-          box.x = cand[c][0];
-          box.y = cand[c][1];
-          break;
-        }
+      label_position (sx, sy, w, h, r, c, &x, &y);
+      found = label_fits (self, lc, x, y, w);
+    }
+  if (!found && !forced)
+    return FALSE;
+
+  /* A label that must show but sits in a crowd (a word's neighbours are
+   * often one clump) moves outwards ring by ring, to the nearest free
+   * spot, and gets a leader line back to its point.
+   */
+  for (guint ring = 1; ring <= LABEL_RINGS && !found; ring++)
+    for (guint c = 0; c < 8 && !found; c++)
+      {
+        label_position (sx, sy, w, h, r + ring * h * 0.8, c, &x, &y);
+        found = label_fits (self, lc, x, y, w);
+        box.displaced = found;
+      }
+
+  if (!found)
+    {
+      /* Nowhere free: right of the point, kept on the surface. */
+      label_position (sx, sy, w, h, r, 0, &x, &y);
+      x = CLAMP (x, 0, MAX (lc->vp->width - w, 0));
+      y = CLAMP (y, 0, MAX (lc->vp->height - h, 0));
     }
 
+  box.x = x;
+  box.y = y;
   box.row = (guint32) row;
   box.forced = forced;
   box.width = w;
@@ -1657,6 +1707,33 @@ draw_labels (EsScatterRenderer *self,
              LabelContext      *lc,
              const EsPlotOverlay *overlay)
 {
+  /* Leader lines first, under every label's halo. */
+  cairo_save (lc->cr);
+  cairo_set_line_width (lc->cr, MAX (lc->font_size / 12, 1));
+  set_source (lc->cr, lc->style->foreground, 0.6);
+  for (guint i = 0; i < self->labels->len; i++)
+    {
+      const EsLabelBox *box = &g_array_index (self->labels, EsLabelBox, i);
+      double sx, sy, depth, cx, cy, len;
+
+      if (!box->displaced || !project_row (lc->data, &lc->t, box->row, &sx, &sy, &depth))
+        continue;
+      /* From the edge of the point's ring to the nearest side of the box. */
+      cx = CLAMP (sx, box->x, box->x + box->width);
+      cy = CLAMP (sy, box->y + box->height * 0.2, box->y + box->height * 0.8);
+      len = hypot (cx - sx, cy - sy);
+      if (len < 1)
+        continue;
+      {
+        double r = MAX (lc->style->point_size, 2) / 2 * depth_size_factor (lc->vp, depth) + 1;
+
+        cairo_move_to (lc->cr, sx + (cx - sx) * r / len, sy + (cy - sy) * r / len);
+        cairo_line_to (lc->cr, cx, cy);
+      }
+    }
+  cairo_stroke (lc->cr);
+  cairo_restore (lc->cr);
+
   for (guint i = 0; i < self->labels->len; i++)
     {
       const EsLabelBox *box = &g_array_index (self->labels, EsLabelBox, i);
@@ -1786,8 +1863,27 @@ draw_gizmo (EsScatterRenderer *self,
       cairo_move_to (cr, ox, oy);
       cairo_line_to (cr, ox + dx, oy + dy);
       cairo_stroke (cr);
-      show_text_halo (cr, lc->style, ox + dx * 1.15 - 3 * scale, oy + dy * 1.15 + 4 * scale,
-                      title != NULL ? title : (const char *[]) { "X", "Y", "Z" }[a], c);
+      {
+        /* The short name ("PC1", not "PC1 (9.8 %)") beyond the tip, on the
+         * far side of it, so the three never cross each other or the axes.
+         */
+        g_autofree char *name = g_strdup (title != NULL ? title : (const char *[]) { "X", "Y", "Z" }[a]);
+        char *paren = strstr (name, " (");
+        cairo_text_extents_t ext;
+        double l = hypot (dx, dy), ux = l > 1e-6 ? dx / l : 0, uy = l > 1e-6 ? dy / l : 0;
+        double tx = ox + dx + ux * 4 * scale, ty = oy + dy + uy * 4 * scale;
+        double ascent = 0.7 * 0.85 * lc->font_size;
+
+        if (paren != NULL && paren != name)
+          *paren = '\0';
+        cairo_text_extents (cr, name, &ext);
+        /* Anchor: the text's left edge when the axis points right, its
+         * right edge when left, its middle in between; likewise vertically.
+         */
+        tx -= ext.x_advance * (1 - ux) / 2;
+        ty += ascent * (1 + uy) / 2;
+        show_text_halo (cr, lc->style, tx, ty, name, c);
+      }
     }
   cairo_restore (cr);
 }

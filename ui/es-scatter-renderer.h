@@ -32,6 +32,7 @@ typedef struct
   double      foreground[4];   /* text, axes, the selection ring */
   double      grid[4];
   double      accent[4];       /* neighbours, links, analogy arrows */
+  double      point[4];        /* points when no column colours them */
   double      point_size;      /* diameter */
   double      opacity;         /* of one point, 0..1 */
   double      font_size;
@@ -68,6 +69,7 @@ typedef struct
   double   y;
   double   width;
   double   height;
+  gboolean displaced; /* moved away from a crowded point: drawn with a leader line */
 } EsLabelBox;
 
 /* The renderer keeps only caches (label widths, sprites, depth buffer);

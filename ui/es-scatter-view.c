@@ -17,8 +17,10 @@
 #include <math.h>
 #include <string.h>
 
-#define FIT_MARGIN   24.0
-#define ZOOM_STEP    1.25
+#define KEY_PAN_FRACTION 0.1    /* of the view, per arrow key in 2D */
+#define KEY_ORBIT_PX     10.0   /* the drag an arrow key stands for in 3D */
+#define FIT_MARGIN       40.0   /* clear of the tick labels along the edges */
+#define ZOOM_STEP        1.25
 
 struct _EsScatterView
 {
@@ -402,6 +404,19 @@ click_released_cb (GtkGestureClick *gesture,
 }
 
 static void
+append_item (GMenu      *menu,
+             const char *label,
+             const char *action,
+             const char *accel)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, action);
+
+  if (accel != NULL)
+    g_menu_item_set_attribute (item, "accel", "s", accel);
+  g_menu_append_item (menu, item);
+}
+
+static void
 context_pressed_cb (GtkGestureClick *gesture,
                     int              n_press,
                     double           x,
@@ -470,6 +485,30 @@ zoom_out_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   zoom_by (ES_SCATTER_VIEW (widget), 1.0 / ZOOM_STEP);
+}
+
+/* Arrow keys: (dx, dy) is the direction to look.  2D pans a tenth of the
+ * view; 3D turns as a 10 px drag would (5 degrees).
+ */
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  EsScatterView *self = ES_SCATTER_VIEW (widget);
+  int dx = 0, dy = 0;
+
+  g_variant_get (parameter, "(ii)", &dx, &dy);
+  ensure_viewport_size (self);
+  if (self->viewport.three_d)
+    es_viewport_orbit (&self->viewport, -dx * KEY_ORBIT_PX, -dy * KEY_ORBIT_PX);
+  else
+    {
+      double step = MIN (self->viewport.width, self->viewport.height) * KEY_PAN_FRACTION;
+
+      es_viewport_pan (&self->viewport, -dx * step, -dy * step);
+    }
+  invalidate_view (self);
 }
 
 static void
@@ -581,6 +620,7 @@ update_actions (EsScatterView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.zoom-in", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.zoom-out", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.fit", has_data);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.move", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.reset-view", has_data);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.pin-selected", has_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.copy-word", has_selection);
@@ -797,6 +837,7 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   gtk_widget_class_install_action (widget_class, "plot.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "plot.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "plot.fit", NULL, fit_action);
+  gtk_widget_class_install_action (widget_class, "plot.move", "(ii)", move_action);
   gtk_widget_class_install_action (widget_class, "plot.reset-view", NULL, reset_view_action);
   gtk_widget_class_install_action (widget_class, "plot.pin-selected", NULL, pin_selected_action);
   gtk_widget_class_install_action (widget_class, "plot.copy-word", NULL, copy_word_action);
@@ -812,6 +853,14 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "plot.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "plot.fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Home, 0, "plot.fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "plot.move", "(ii)", -1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "plot.move", "(ii)", 1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "plot.move", "(ii)", 0, -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "plot.move", "(ii)", 0, 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "plot.move", "(ii)", -1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "plot.move", "(ii)", 1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Up, 0, "plot.move", "(ii)", 0, -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Down, 0, "plot.move", "(ii)", 0, 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "plot.reset-view", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "plot.pin-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "plot.show-labels", NULL);
@@ -878,16 +927,17 @@ es_scatter_view_init (EsScatterView *self)
     g_autoptr(GMenu) view_section = g_menu_new ();
     g_autoptr(GMenu) word_section = g_menu_new ();
 
-    g_menu_append (word_section, _("Pin or Unpin Word"), "plot.pin-selected");
-    g_menu_append (word_section, _("Copy Word"), "plot.copy-word");
-    g_menu_append (word_section, _("Copy Word and Neighbours"), "plot.copy-neighbours");
-    g_menu_append (word_section, _("Copy Image"), "plot.copy-image");
-    g_menu_append (view_section, _("Zoom In"), "plot.zoom-in");
-    g_menu_append (view_section, _("Zoom Out"), "plot.zoom-out");
-    g_menu_append (view_section, _("Fit to Data"), "plot.fit");
-    g_menu_append (view_section, _("Reset View"), "plot.reset-view");
-    g_menu_append (view_section, _("3D"), "plot.toggle-3d");
-    g_menu_append (view_section, _("Show Labels"), "plot.show-labels");
+    /* With their keys, as a menu bar would show them. */
+    append_item (word_section, _("Pin or Unpin Word"), "plot.pin-selected", "p");
+    append_item (word_section, _("Copy Word"), "plot.copy-word", "<Control>c");
+    append_item (word_section, _("Copy Word and Neighbours"), "plot.copy-neighbours", NULL);
+    append_item (word_section, _("Copy Image"), "plot.copy-image", "<Control><Shift>c");
+    append_item (view_section, _("Zoom In"), "plot.zoom-in", "plus");
+    append_item (view_section, _("Zoom Out"), "plot.zoom-out", "minus");
+    append_item (view_section, _("Fit to Data"), "plot.fit", "Home");
+    append_item (view_section, _("Reset View"), "plot.reset-view", "r");
+    append_item (view_section, _("3D"), "plot.toggle-3d", "<Control>3");
+    append_item (view_section, _("Show Labels"), "plot.show-labels", "l");
     g_menu_append_section (menu, NULL, G_MENU_MODEL (word_section));
     g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
     self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));

@@ -283,24 +283,84 @@ typedef struct
 {
   EsWindow *self;
   char     *kind;
+  int       width;    /* PNG only: 0 for the view's size */
+  int       height;
 } ExportRequest;
+
+static void
+export_request_free (ExportRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request->kind);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportRequest, export_request_free)
 
 static void
 export_ready_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  ExportRequest *request = user_data;
+  g_autoptr(ExportRequest) request = user_data;
   g_autoptr(GFile) file = es_dialogs_save_finish (result, NULL);
   g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
   g_autoptr(GError) error = NULL;
+  gboolean done;
 
-  if (path != NULL && !_es_window_export (request->self, request->kind, path, &error))
+  if (path == NULL)
+    return;
+
+  if (request->width > 0 && request->height > 0)
+    {
+      g_autofree char *named = with_extension (path, "png");
+
+      done = es_scatter_view_export (request->self->plot, named, request->width, request->height, &error);
+    }
+  else
+    done = _es_window_export (request->self, request->kind, path, &error);
+
+  if (!done)
     es_dialogs_show_error (GTK_WINDOW (request->self), _("Could not export"), error->message);
+}
 
-  g_object_unref (request->self);
-  g_free (request->kind);
-  g_free (request);
+static char *
+export_name (EsWindow   *self,
+             const char *kind)
+{
+  g_autofree char *base = NULL;
+  char *dot;
+
+  base = g_path_get_basename (self->set != NULL && es_embedding_set_get_path (self->set) != NULL
+                              ? es_embedding_set_get_path (self->set) : "embedding");
+  if ((dot = strchr (base, '.')) != NULL)
+    *dot = '\0';
+  if (g_str_equal (kind, "neighbors"))
+    return g_strdup_printf ("%s-neighbours-%s.tsv", base,
+                            self->selected_word != NULL ? self->selected_word : "");
+
+  return g_strdup_printf ("%s-%s.%s", base, self->method, kind_extension (kind));
+}
+
+static void
+image_size_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ExportRequest) request = user_data;
+  g_autofree char *name = NULL;
+  int width = 0, height = 0;
+  EsWindow *self;
+
+  if (!es_dialogs_ask_image_size_finish (result, &width, &height, NULL))
+    return;
+
+  self = request->self;
+  request->width = width;
+  request->height = height;
+  name = export_name (self, request->kind);
+  es_dialogs_save_async (GTK_WINDOW (self), ES_FILE_KIND_PNG, name, self->dialog_cancellable,
+                         export_ready_cb, g_steal_pointer (&request));
 }
 
 static void
@@ -310,11 +370,9 @@ export_action (GtkWidget  *widget,
 {
   EsWindow *self = ES_WINDOW (widget);
   const char *kind = g_variant_get_string (param, NULL);
-  g_autofree char *base = NULL;
   g_autofree char *name = NULL;
   ExportRequest *request;
   EsFileKind file_kind;
-  char *dot;
 
   if (g_str_equal (kind, "png") || g_str_equal (kind, "png-2x"))
     file_kind = ES_FILE_KIND_PNG;
@@ -327,19 +385,24 @@ export_action (GtkWidget  *widget,
   else
     return;
 
-  base = g_path_get_basename (self->set != NULL && es_embedding_set_get_path (self->set) != NULL
-                              ? es_embedding_set_get_path (self->set) : "embedding");
-  if ((dot = strchr (base, '.')) != NULL)
-    *dot = '\0';
-  if (g_str_equal (kind, "neighbors"))
-    name = g_strdup_printf ("%s-neighbours-%s.tsv", base,
-                            self->selected_word != NULL ? self->selected_word : "");
-  else
-    name = g_strdup_printf ("%s-%s.%s", base, self->method, kind_extension (kind));
-
   request = g_new0 (ExportRequest, 1);
   request->self = g_object_ref (self);
   request->kind = g_strdup (kind);
+
+  /* A PNG's pixel size first (the view's, at a scale, or any), then where. */
+  if (g_str_equal (kind, "png"))
+    {
+      GtkWidget *plot = GTK_WIDGET (self->plot);
+
+      es_dialogs_ask_image_size_async (GTK_WINDOW (self),
+                                       MAX (gtk_widget_get_width (plot), 1),
+                                       MAX (gtk_widget_get_height (plot), 1),
+                                       gtk_widget_get_scale_factor (plot),
+                                       self->dialog_cancellable, image_size_ready_cb, request);
+      return;
+    }
+
+  name = export_name (self, kind);
   es_dialogs_save_async (GTK_WINDOW (self), file_kind, name, self->dialog_cancellable,
                          export_ready_cb, request);
 }
@@ -356,6 +419,34 @@ export_to_action (GtkWidget  *widget,
 
   g_variant_get (param, "(&s&s)", &kind, &path);
   if (!_es_window_export (self, kind, path, &error))
+    _es_window_show_error (self, error->message);
+}
+
+/* Its own action, so the menu item is greyed out without a neighbour list. */
+static void
+export_neighbors_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  gtk_widget_activate_action (widget, "win.export", "s", "neighbors");
+}
+
+static void
+export_png_to_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *named = NULL;
+  const char *path;
+  int width, height;
+
+  g_variant_get (param, "(&sii)", &path, &width, &height);
+  named = with_extension (path, "png");
+  if (width <= 0 || height <= 0)
+    _es_window_show_error (self, _("The image needs a width and a height"));
+  else if (!es_scatter_view_export (self->plot, named, width, height, &error))
     _es_window_show_error (self, error->message);
 }
 
@@ -387,7 +478,10 @@ update_recent_menu (EsWindow *self)
   for (guint i = 0; recent[i] != NULL; i++)
     {
       g_autofree char *base = g_path_get_basename (recent[i]);
-      g_autoptr(GMenuItem) item = g_menu_item_new (base, NULL);
+      /* Menu labels take mnemonics: "iris_tensors.tsv" must keep its "_". */
+      g_auto(GStrv) parts = g_strsplit (base, "_", -1);
+      g_autofree char *label = g_strjoinv ("__", parts);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target_value (item, "win.open-path", g_variant_new_string (recent[i]));
       g_menu_append_item (self->recent_menu, item);
@@ -408,6 +502,8 @@ _es_window_actions_update (EsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.open-metadata-path", self->set != NULL);
   gtk_widget_action_set_enabled (widget, "win.export", has_view);
   gtk_widget_action_set_enabled (widget, "win.export-to", has_view);
+  gtk_widget_action_set_enabled (widget, "win.export-png-to", has_view);
+  gtk_widget_action_set_enabled (widget, "win.export-neighbors", has_view && has_neighbors);
   gtk_widget_action_set_enabled (widget, "win.select-word", self->view_set != NULL);
   gtk_widget_action_set_enabled (widget, "win.select-row", self->view_set != NULL);
   gtk_widget_action_set_enabled (widget, "win.clear-selection",
@@ -442,6 +538,8 @@ _es_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-all", NULL, show_all_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.export-to", "(ss)", export_to_action);
+  gtk_widget_class_install_action (widget_class, "win.export-neighbors", NULL, export_neighbors_action);
+  gtk_widget_class_install_action (widget_class, "win.export-png-to", "(sii)", export_png_to_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.show-warnings", NULL, show_warnings_action);
   gtk_widget_class_install_property_action (widget_class, "win.method", "method");

@@ -355,6 +355,7 @@ update_warnings (EsWindow *self)
       gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_widget_set_margin_start (label, 6);
       gtk_widget_set_margin_end (label, 6);
@@ -1002,6 +1003,32 @@ plot_rows_selected_cb (EsWindow      *self,
   _es_window_actions_update (self);
 }
 
+/* No limit is 0 words: the spin button says "All" instead. */
+static gboolean
+top_n_output_cb (GtkSpinButton *spin,
+                 EsWindow      *self)
+{
+  if (gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin)) >= 0.5)
+    return FALSE;
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), _("All"));
+  return TRUE;
+}
+
+static int
+top_n_input_cb (GtkSpinButton *spin,
+                double        *value,
+                EsWindow      *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
+
+  if (*text != '\0' && g_ascii_strcasecmp (text, "all") != 0 && g_utf8_collate (text, _("All")) != 0)
+    return FALSE;
+
+  *value = 0;
+  return TRUE;
+}
+
 static void
 color_column_changed_cb (EsWindow *self)
 {
@@ -1010,21 +1037,105 @@ color_column_changed_cb (EsWindow *self)
 }
 
 static gboolean
+is_metadata_name (GFile *file)
+{
+  g_autofree char *base = g_file_get_basename (file);
+  g_autofree char *lower = g_ascii_strdown (base != NULL ? base : "", -1);
+
+  return strstr (lower, "metadata") != NULL || strstr (lower, "label") != NULL;
+}
+
+/* A file manager offers a file list (text/uri-list); other sources a single
+ * file.  Two files, one named like metadata, are a projector pair.
+ */
+static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
          double         x,
          double         y,
          EsWindow      *self)
 {
-  GFile *file;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) && g_value_get_boxed (value) != NULL)
+    {
+      GSList *list = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      for (GSList *l = list; l != NULL; l = l->next)
+        g_ptr_array_add (files, g_object_ref (l->data));
+      g_slist_free (list);
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE) && g_value_get_object (value) != NULL)
+    g_ptr_array_add (files, g_object_ref (g_value_get_object (value)));
+
+  if (files->len == 0)
     return FALSE;
 
-  file = g_value_get_object (value);
-  es_window_open (self, file);
+  if (files->len == 2 && is_metadata_name (g_ptr_array_index (files, 0)) !=
+                         is_metadata_name (g_ptr_array_index (files, 1)))
+    {
+      guint m = is_metadata_name (g_ptr_array_index (files, 0)) ? 0 : 1;
+      g_autofree char *path = g_file_get_path (g_ptr_array_index (files, 1 - m));
+      g_autofree char *metadata = g_file_get_path (g_ptr_array_index (files, m));
+
+      if (path != NULL && metadata != NULL)
+        {
+          _es_window_load_path (self, path, 0, metadata);
+          return TRUE;
+        }
+    }
+
+  es_window_open (self, g_ptr_array_index (files, 0));
 
   return TRUE;
+}
+
+static void
+component_setup_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  if (GPOINTER_TO_INT (ellipsize))
+    {
+      /* Room permitting "PC1 (13.3 %)" shows whole and longer expressions
+       * end in "…"; a narrow window keeps at least "PC1 (1…".
+       */
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 7);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+component_bind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+/* A custom axis is a whole expression: the header button shows its start,
+ * the list all of it, so the header keeps fitting a small window.
+ */
+static void
+set_component_factories (GtkDropDown *dropdown)
+{
+  g_autoptr(GtkListItemFactory) button = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) list = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (button, "setup", G_CALLBACK (component_setup_cb), GINT_TO_POINTER (TRUE));
+  g_signal_connect (button, "bind", G_CALLBACK (component_bind_cb), NULL);
+  g_signal_connect (list, "setup", G_CALLBACK (component_setup_cb), GINT_TO_POINTER (FALSE));
+  g_signal_connect (list, "bind", G_CALLBACK (component_bind_cb), NULL);
+  gtk_drop_down_set_factory (dropdown, button);
+  gtk_drop_down_set_list_factory (dropdown, list);
 }
 
 static void
@@ -1412,6 +1523,8 @@ es_window_class_init (EsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, neighbors_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, analogy_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, axes_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, top_n_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, top_n_input_cb);
 
   _es_window_class_actions_init (widget_class);
 }
@@ -1423,6 +1536,10 @@ es_window_init (EsWindow *self)
   g_autofree char *metric = NULL;
   GtkDropTarget *drop;
 
+  /* Before the template: its menus read the property actions' states
+   * once, when their items are built.
+   */
+  self->show_sidebar = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->selected = -1;
@@ -1431,7 +1548,6 @@ es_window_init (EsWindow *self)
   self->component_x = 0;
   self->component_y = 1;
   self->component_z = 2;
-  self->show_sidebar = TRUE;
   self->dialog_cancellable = g_cancellable_new ();
   self->job_bindings = g_binding_group_new ();
   g_binding_group_bind (self->job_bindings, "fraction", self->progress_bar, "fraction", G_BINDING_SYNC_CREATE);
@@ -1442,10 +1558,15 @@ es_window_init (EsWindow *self)
   gtk_widget_set_visible (self->z_label, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->z_dropdown), FALSE);
 
+  set_component_factories (self->x_dropdown);
+  set_component_factories (self->y_dropdown);
+  set_component_factories (self->z_dropdown);
   g_object_bind_property (self->x_dropdown, "selected", self, "component-x", G_BINDING_DEFAULT);
   g_object_bind_property (self->y_dropdown, "selected", self, "component-y", G_BINDING_DEFAULT);
   g_object_bind_property (self->z_dropdown, "selected", self, "component-z", G_BINDING_DEFAULT);
-  g_object_bind_property (self, "three-d", self->plot, "three-d", G_BINDING_SYNC_CREATE);
+  /* Both ways: the plot's context menu has a 3D item too. */
+  g_object_bind_property (self, "three-d", self->plot, "three-d",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   g_object_bind_property (self, "top-n", self->top_n_adjustment, "value",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "filter-text", self->filter_entry, "text",
@@ -1458,7 +1579,8 @@ es_window_init (EsWindow *self)
   g_signal_connect_swapped (self->plot, "rows-selected", G_CALLBACK (plot_rows_selected_cb), self);
   g_signal_connect_swapped (self->search, "hits-changed", G_CALLBACK (search_hits_changed_cb), self);
 
-  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 

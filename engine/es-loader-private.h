@@ -70,6 +70,7 @@ typedef struct
   EsLoadWarnings      *warnings;
   const char          *metadata_path;  /* options' or projector_config.json's */
   gsize                next_poll;      /* input offset of the next poll */
+  gboolean             release_consumed; /* data is ours: readers may drop read pages */
 } EsLoadContext;
 
 gboolean _es_load_context_poll      (EsLoadContext *ctx,
@@ -77,6 +78,11 @@ gboolean _es_load_context_poll      (EsLoadContext *ctx,
                                      GError       **error);
 char    *_es_load_context_show      (const char    *bytes,
                                      gsize          len);
+void     _es_release_pages          (const void    *from,
+                                     const void    *to);
+void     _es_load_context_release   (EsLoadContext *ctx,
+                                     const char    *from,
+                                     const char    *to);
 
 /* ---- growing result (es-row-builder.c) ---- */
 

@@ -346,6 +346,7 @@ typedef struct
   gboolean      done;           /* limit reached */
   EsTextWorker *worker;         /* for progress while it runs */
   const char   *worker_start;
+  const char   *released;       /* input before this was given back */
 } TextPass;
 
 static gboolean
@@ -363,6 +364,8 @@ pass_poll (TextPass    *pass,
   if (!_es_load_context_poll (ctx, done, error))
     return FALSE;
   ctx->next_poll = (p - ctx->data) + ES_LOAD_POLL_BYTES;
+  _es_load_context_release (ctx, pass->released, p);
+  pass->released = p;
 
   return TRUE;
 }
@@ -542,6 +545,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
   EsEmbeddingSet *set = NULL;
 
   pass.lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  pass.released = ctx->data;
   pass.has_header = format == ES_FORMAT_WORD2VEC_TEXT;
   pass.limit = ctx->options->limit;
 
@@ -628,6 +632,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
       _es_text_worker_join (worker);
       ok = ok && pass_merge (&pass, worker, error);
       p = _es_text_worker_get_stop (worker);
+      pass.released = p;
       _es_text_worker_free (worker);
       if (!ok)
         goto out;

@@ -9,6 +9,11 @@
  * file order (vocabulary, duplicates, line numbers) and carries on from
  * where the worker stopped with the general path, so warnings, errors and
  * the result are exactly those of a single-threaded read.
+ *
+ * Memory: the worker copies its words into a small arena and gives back
+ * the pages of input it has read, and the merge gives back the worker's
+ * values as it copies them, so neither the file nor a second half-matrix
+ * stays resident next to the result.
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -17,9 +22,12 @@
 
 #include "es-text-reader-private.h"
 
+/* The merge gives back the worker's values in steps of this size. */
+#define RELEASE_BYTES (64u << 10)
+
 typedef struct
 {
-  gsize offset;   /* word start, from the start of the worker's range */
+  gsize offset;   /* word start in the worker's arena */
   gsize len;
 } WordSpan;
 
@@ -33,6 +41,8 @@ struct _EsTextWorker
   gsize         capacity;    /* rows */
   gsize         rows;
   WordSpan     *words;
+  GString      *arena;       /* the words, back to back */
+  gsize         merged;      /* rows whose values were given back */
   guint64       memory_budget;
   gint          stop_requested;
   gsize         progress;    /* bytes done, read atomically */
@@ -73,6 +83,7 @@ worker_thread (gpointer data)
   EsTextWorker *self = data;
   const char *p = self->start;
   const char *next_poll = p + ES_LOAD_POLL_BYTES;
+  const char *released = p;
   GCancellable *cancellable = self->reader.ctx->cancellable;
 
   while (p < self->end)
@@ -85,6 +96,8 @@ worker_thread (gpointer data)
       if (G_UNLIKELY (p >= next_poll))
         {
           next_poll = p + ES_LOAD_POLL_BYTES;
+          _es_load_context_release (self->reader.ctx, released, p);
+          released = p;
           g_atomic_pointer_set (&self->progress, (gsize) (p - self->start));
           if (g_atomic_int_get (&self->stop_requested) ||
               g_cancellable_is_cancelled (cancellable))
@@ -95,8 +108,10 @@ worker_thread (gpointer data)
       if (!_es_text_fast_line (&self->reader, p, stop,
                                self->values + self->rows * self->reader.dims, &word, &word_len))
         break;
-      self->words[self->rows].offset = word != NULL ? (gsize) (word - self->start) : 0;
+      self->words[self->rows].offset = self->arena->len;
       self->words[self->rows].len = word_len;
+      if (word_len > 0)
+        g_string_append_len (self->arena, word, word_len);
       self->rows++;
       p = next;
     }
@@ -125,6 +140,7 @@ _es_text_worker_start (const EsTextReader *reader,
   self->stop = start;
   self->memory_budget = memory_budget;
   self->capacity = MAX (expected_rows, 16);
+  self->arena = g_string_sized_new (self->capacity * 8);
 
   if (!es_matrix_byte_size (self->capacity, reader->dims, &bytes) ||
       bytes + self->capacity * sizeof (WordSpan) > memory_budget ||
@@ -177,10 +193,19 @@ _es_text_worker_get_row (EsTextWorker  *self,
                          const char   **word,
                          gsize         *word_len)
 {
-  *word = self->start + self->words[row].offset;
+  gsize dims = self->reader.dims;
+
+  *word = self->arena->str + self->words[row].offset;
   *word_len = self->words[row].len;
 
-  return self->values + row * self->reader.dims;
+  /* Rows are taken in order: the pages of earlier ones can go. */
+  if ((row - self->merged) * dims * sizeof (float) >= RELEASE_BYTES)
+    {
+      _es_release_pages (self->values + self->merged * dims, self->values + row * dims);
+      self->merged = row;
+    }
+
+  return self->values + row * dims;
 }
 
 const char *
@@ -202,5 +227,7 @@ _es_text_worker_free (EsTextWorker *self)
     }
   g_free (self->values);
   g_free (self->words);
+  if (self->arena != NULL)
+    g_string_free (self->arena, TRUE);
   g_free (self);
 }

@@ -1337,6 +1337,107 @@ test_loader_projector_config_scan (void)
  * under ASan/valgrind to catch out-of-bounds reads).
  */
 static void
+test_loader_release_consumed (void)
+{
+  g_autofree char *path = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "resources",
+                                            "kjv-hamlet-5k-50d.w2v.txt", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(EsEmbeddingSet) reference = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *bin = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_test_summary ("Path loads give back the input pages they have read (text, split text, "
+                  "binary) and still load exactly what an in-memory load of the same bytes does");
+
+  /* In-memory bytes are the caller's: never given back. */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 2 * ES_LOAD_POLL_BYTES);
+  bytes = g_bytes_new_static (contents, len);
+  reference = es_loader_load_bytes (bytes, "kjv", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_embedding_set_get_rows (reference), ==, 5000);
+
+  for (guint split = 0; split < 2; split++)
+    {
+      g_autoptr(EsEmbeddingSet) set = NULL;
+
+      _es_text_reader_set_split_min (split ? 1 : G_MAXSIZE);
+      set = es_loader_load_path (path, NULL, NULL, NULL, NULL, &error);
+      _es_text_reader_set_split_min (16u << 20);
+      g_assert_no_error (error);
+      assert_same_set (reference, set);
+    }
+
+  /* Gzipped: the inflated copy is the loader's own, and is given back too. */
+  {
+    g_autofree char *gz_dir = g_dir_make_tmp ("es-release-XXXXXX", NULL);
+    g_autofree char *gz = g_build_filename (gz_dir, "kjv.txt.gz", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (gz);
+    g_autoptr(GFileOutputStream) raw = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE,
+                                                       NULL, &error);
+    g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
+    g_autoptr(GOutputStream) zipped = NULL;
+
+    g_assert_no_error (error);
+    zipped = g_converter_output_stream_new (G_OUTPUT_STREAM (raw), G_CONVERTER (compressor));
+    g_assert_true (g_output_stream_write_all (zipped, contents, len, NULL, NULL, &error));
+    g_assert_true (g_output_stream_close (zipped, NULL, &error));
+    g_assert_no_error (error);
+
+    for (guint split = 0; split < 2; split++)
+      {
+        g_autoptr(EsEmbeddingSet) set = NULL;
+
+        _es_text_reader_set_split_min (split ? 1 : G_MAXSIZE);
+        set = es_loader_load_path (gz, NULL, NULL, NULL, NULL, &error);
+        _es_text_reader_set_split_min (16u << 20);
+        g_assert_no_error (error);
+        g_assert_cmpint (es_embedding_set_get_compression (set), ==, ES_COMPRESSION_GZIP);
+        assert_same_set (reference, set);
+      }
+    g_remove (gz);
+    g_rmdir (gz_dir);
+  }
+
+  /* Larger vectors as word2vec binary, over 1 MB so that pages are given back. */
+  {
+    g_autofree char *vectors = data_path ("npm-word2vec", "vectors.txt", NULL);
+
+    g_clear_pointer (&reference, es_embedding_set_unref);
+    reference = es_loader_load_path (vectors, NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_string_append_printf (out, "%" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "\n",
+                          es_embedding_set_get_rows (reference), es_embedding_set_get_dims (reference));
+  for (gsize i = 0; i < es_embedding_set_get_rows (reference); i++)
+    {
+      g_string_append_printf (out, "%s ", es_embedding_set_get_word (reference, i));
+      g_string_append_len (out, (const char *) es_embedding_set_get_vector (reference, i),
+                           es_embedding_set_get_dims (reference) * sizeof (float));
+      g_string_append_c (out, '\n');
+    }
+  g_assert_cmpuint (out->len, >, ES_LOAD_POLL_BYTES);
+  dir = g_dir_make_tmp ("es-release-XXXXXX", NULL);
+  bin = g_build_filename (dir, "kjv.bin", NULL);
+  g_assert_true (g_file_set_contents (bin, out->str, out->len, NULL));
+  g_test_message ("binary: %" G_GSIZE_FORMAT " bytes", out->len);
+  g_string_free (out, TRUE);
+  {
+    g_autoptr(EsEmbeddingSet) set = es_loader_load_path (bin, NULL, NULL, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (es_embedding_set_get_format (set), ==, ES_FORMAT_WORD2VEC_BINARY);
+    assert_same_set (reference, set);
+  }
+  g_remove (bin);
+  g_rmdir (dir);
+}
+
+static void
 test_loader_mutations (void)
 {
   const char *files[][2] = { { "bad", "good.txt" }, { "bad", "good.bin" }, { "bad", "good.txt.gz" },
@@ -1427,6 +1528,7 @@ main (int   argc,
   g_test_add_func ("/engine/loader/bad-numbers", test_loader_bad_numbers);
   g_test_add_func ("/engine/loader/warning-cap", test_loader_warning_cap);
   g_test_add_func ("/engine/loader/two-threads", test_loader_two_threads);
+  g_test_add_func ("/engine/loader/release-consumed", test_loader_release_consumed);
   g_test_add_func ("/engine/loader/limit", test_loader_limit);
   g_test_add_func ("/engine/loader/memory-limit", test_loader_memory_limit);
   g_test_add_func ("/engine/loader/progress-cancel", test_loader_progress_cancel);

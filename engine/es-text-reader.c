@@ -312,6 +312,30 @@ infer_dims (EsTextReader  *r,
   return FALSE;
 }
 
+/* Mean length of the first (up to) 256 lines or 1 MB. */
+static gsize
+mean_line_length (const char *p,
+                  const char *end)
+{
+  const char *start = p;
+  const char *limit = p + MIN ((gsize) (end - p), (gsize) 1 << 20);
+  gsize lines = 0;
+
+  while (p < limit && lines < 256)
+    {
+      const char *nl = memchr (p, '\n', limit - p);
+
+      if (nl == NULL)
+        break;
+      p = nl + 1;
+      lines++;
+    }
+  if (lines == 0)
+    return end - start;
+
+  return (p - start) / lines;
+}
+
 /* Files smaller than this are read by one thread: a second one would not
  * pay for its start-up and the merge.
  */
@@ -539,7 +563,6 @@ _es_text_reader_load (EsLoadContext  *ctx,
   TextPass pass = { { ctx, format, 0, NULL, 0 } };
   const char *p = ctx->data;
   const char *end = ctx->data + ctx->len;
-  const char *next;
   gsize capacity;
   gsize first_len;
   EsEmbeddingSet *set = NULL;
@@ -585,13 +608,16 @@ _es_text_reader_load (EsLoadContext  *ctx,
       if (!infer_dims (&pass.r, p, end, error))
         goto out;
 
-      /* Estimate the row count from the first line's length; the builder
-       * grows if the guess is short.  An estimate must not fail the memory
+      /* Estimate the row count from the mean length of the first lines
+       * (one line alone can be much longer than the rest); the builder
+       * grows if the guess is short, but growing copies the matrix and
+       * doubles the peak, and capacity never touched costs no memory, so
+       * the margin is generous.  An estimate must not fail the memory
        * check on its own: growing later checks the real need.
        */
-      _es_line_end (p, end, &next);
-      first_len = MAX ((gsize) (next - p), 2 * pass.r.dims);
-      capacity = ctx->len / first_len + ctx->len / first_len / 8 + 16;
+      first_len = mean_line_length (p, end);
+      first_len = MAX (first_len, 2 * pass.r.dims);
+      capacity = ctx->len / first_len + ctx->len / first_len / 4 + 16;
       capacity = MIN (capacity, ctx->len / (2 * pass.r.dims) + 1);
       capacity = MIN (capacity, ctx->memory_limit / (pass.r.dims * sizeof (float)) + 1);
       if (pass.limit > 0)
@@ -608,8 +634,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
       const char *middle = memchr (p + (end - p) / 2, '\n', end - p - (end - p) / 2);
       guint64 matrix_bytes;
 
-      _es_line_end (p, end, &next);
-      first_len = MAX ((gsize) (next - p), 2 * pass.r.dims);
+      first_len = MAX (mean_line_length (p, end), 2 * pass.r.dims);
       es_matrix_byte_size (pass.builder.capacity, pass.r.dims, &matrix_bytes);
       if (middle != NULL && middle + 1 < end && matrix_bytes < ctx->memory_limit)
         {

@@ -71,6 +71,7 @@ typedef struct
   const char          *metadata_path;  /* options' or projector_config.json's */
   gsize                next_poll;      /* input offset of the next poll */
   gboolean             release_consumed; /* data is ours: readers may drop read pages */
+  gboolean             data_is_file;   /* a file mapping: dropped pages read back intact */
 } EsLoadContext;
 
 gboolean _es_load_context_poll      (EsLoadContext *ctx,

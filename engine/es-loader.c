@@ -340,6 +340,7 @@ load_data (const char          *name,
   ctx.metadata_path = options->metadata_path;
   /* Path loads own their bytes (a private mapping or an inflated copy). */
   ctx.release_consumed = path != NULL;
+  ctx.data_is_file = path != NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -353,6 +354,7 @@ load_data (const char          *name,
         return NULL;
       data = g_bytes_get_data (inflated, &len);
       compression = ES_COMPRESSION_GZIP;
+      ctx.data_is_file = FALSE;
       /* The uncompressed text stays in memory next to the matrix. */
       ctx.memory_limit -= MIN (ctx.memory_limit / 2, len);
       ctx.progress_base = 0.5;

@@ -117,10 +117,11 @@ _es_line_end (const char  *p,
 typedef struct _EsTextWorker EsTextWorker;
 
 EsTextWorker *_es_text_worker_start (const EsTextReader *reader,
+                                     const char       *first,
                                      const char       *start,
                                      const char       *end,
-                                     gsize             expected_rows,
-                                     guint64           memory_budget);
+                                     float            *matrix,
+                                     gsize             total_rows);
 void          _es_text_worker_stop  (EsTextWorker     *self);
 void          _es_text_worker_join  (EsTextWorker     *self);
 gsize         _es_text_worker_get_progress (EsTextWorker *self);

@@ -547,7 +547,9 @@ pass_merge (TextPass      *pass,
         return FALSE;
       pass->line++;
       pass_before_data (pass);
-      memcpy (slot, values, dims * sizeof (float));
+      /* In place unless earlier lines were blank or duplicates. */
+      if (slot != values)
+        memmove (slot, values, dims * sizeof (float));
       if (!pass_commit (pass, word, word_len, error))
         return FALSE;
     }
@@ -627,23 +629,21 @@ _es_text_reader_load (EsLoadContext  *ctx,
   if (!_es_row_builder_init (&pass.builder, ctx, pass.r.dims, capacity, error))
     goto out;
 
-  /* Large files: the second half on another core (see es-text-worker.c). */
+  /* Large files: the second half on another core (see es-text-worker.c),
+   * writing into the same matrix: the builder must not grow while it runs,
+   * which holds as long as the first half's lines fit (the worker checks).
+   */
   if (pass.limit == 0 && (gsize) (end - p) >= split_min_bytes &&
       (g_get_num_processors () > 1 || split_min_bytes != SPLIT_MIN_BYTES))
     {
       const char *middle = memchr (p + (end - p) / 2, '\n', end - p - (end - p) / 2);
-      guint64 matrix_bytes;
 
-      first_len = MAX (mean_line_length (p, end), 2 * pass.r.dims);
-      es_matrix_byte_size (pass.builder.capacity, pass.r.dims, &matrix_bytes);
-      if (middle != NULL && middle + 1 < end && matrix_bytes < ctx->memory_limit)
+      if (middle != NULL && middle + 1 < end)
         {
-          gsize half = end - (middle + 1);
-
           pass.worker_start = middle + 1;
-          pass.worker = _es_text_worker_start (&pass.r, pass.worker_start, end,
-                                               half / first_len + half / first_len / 8 + 16,
-                                               ctx->memory_limit - matrix_bytes);
+          pass.worker = _es_text_worker_start (&pass.r, p, pass.worker_start, end,
+                                               es_matrix_get_data_mut (pass.builder.matrix),
+                                               pass.builder.capacity);
         }
     }
 

@@ -34,14 +34,14 @@ _es_divide_exact (guint64 m,
   static const double inverse[] = {
     1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
   };
-  double d = (double) m * inverse[k];
+  double d = (double) (gint64) m * inverse[k];   /* signed: one instruction */
   guint64 bits;
   guint64 low;
 
   memcpy (&bits, &d, sizeof bits);
   low = bits & ((G_GUINT64_CONSTANT (1) << 29) - 1);
   if (G_UNLIKELY (low - ((G_GUINT64_CONSTANT (1) << 28) - 8) <= 16))
-    return (float) m / es_pow10_exact[k];
+    return (float) (gint64) m / es_pow10_exact[k];
 
   return (float) d;
 }
@@ -67,7 +67,7 @@ _es_decimal_to_float (guint64   m,
   if (m >= (1u << 24) || exp10 > 10 || exp10 < -10)
     return FALSE;
 
-  v = (float) m;
+  v = (float) (gint32) m;
   if (exp10 > 0)
     v *= es_pow10_exact[exp10];
   else if (exp10 < 0)

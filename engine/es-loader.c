@@ -61,20 +61,18 @@ _es_load_context_poll (EsLoadContext *ctx,
   return TRUE;
 }
 
-/* Gives back the whole pages inside [from, to): a 1 GB file mapping (or a
- * reader's scratch buffer) must not stay resident next to the matrix.
- * Only for memory nobody reads again: anonymous pages read back as zeros,
- * file pages are faulted in again from the page cache.
+/* Gives back the whole pages inside [from, to): a 1 GB file mapping (or
+ * an inflated copy) must not stay resident next to the matrix.  Only for
+ * memory nobody reads again: anonymous pages read back as zeros, file
+ * pages are faulted in again from the page cache.
  */
 void
 _es_release_pages (const void *from,
                    const void *to)
 {
-  static gsize page_size = 0;
+  gsize page_size = (gsize) sysconf (_SC_PAGESIZE);
   guintptr start, stop;
 
-  if (page_size == 0)
-    page_size = (gsize) sysconf (_SC_PAGESIZE);
   start = ((guintptr) from + page_size - 1) & ~(guintptr) (page_size - 1);
   stop = (guintptr) to & ~(guintptr) (page_size - 1);
   if (start < stop)

@@ -59,6 +59,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
   guint64 wanted, row_bytes, capacity;
   gsize limit = ctx->options->limit;
   guint64 file_rows = 0;
+  gsize released = 0;
 
   if (!_es_read_w2v_header (ctx, &header, error))
     return NULL;
@@ -101,8 +102,14 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       gsize first_row;
       gboolean finite = TRUE;
 
-      if (G_UNLIKELY (pos >= ctx->next_poll) && !_es_load_context_poll (ctx, pos, error))
-        return NULL;
+      if (G_UNLIKELY (pos >= ctx->next_poll))
+        {
+          if (!_es_load_context_poll (ctx, pos, error))
+            return NULL;
+          /* Rows read so far are not looked at again. */
+          _es_load_context_release (ctx, data + released, data + pos);
+          released = pos;
+        }
 
       while (pos < len && (data[pos] == '\n' || data[pos] == '\r'))
         pos++;

@@ -29,6 +29,7 @@ _es_read_raw_rows (EsLoadContext  *ctx,
 {
   gsize dims = builder->dims;
   gsize row_bytes = dims * itemsize;
+  const char *released = src;
 
   for (gsize i = 0; i < rows; i++)
     {
@@ -37,8 +38,14 @@ _es_read_raw_rows (EsLoadContext  *ctx,
       float *slot;
       gboolean finite = TRUE;
 
-      if (G_UNLIKELY (offset >= ctx->next_poll) && !_es_load_context_poll (ctx, offset, error))
-        return FALSE;
+      if (G_UNLIKELY (offset >= ctx->next_poll))
+        {
+          if (!_es_load_context_poll (ctx, offset, error))
+            return FALSE;
+          /* Rows already copied are not looked at again. */
+          _es_load_context_release (ctx, released, p);
+          released = p;
+        }
 
       slot = _es_row_builder_slot (builder, error);
       if (slot == NULL)

@@ -80,12 +80,19 @@ es_embedding_set_new (EsMatrix     *matrix,
   for (gsize i = 0; i < rows; i++)
     {
       const float *v = data + i * dims;
-      float acc = 0.f;
+      guint32 non_finite = 0;
 
-      /* x * 0 is NaN exactly when x is NaN or Inf. */
+      /* All exponent bits set is NaN or Inf; integer tests vectorise
+       * (a float sum would be one long dependency chain per row).
+       */
       for (gsize j = 0; j < dims; j++)
-        acc += v[j] * 0.f;
-      self->valid[i] = acc == 0.f;
+        {
+          guint32 bits;
+
+          memcpy (&bits, &v[j], sizeof bits);
+          non_finite |= (bits & 0x7f800000u) == 0x7f800000u;
+        }
+      self->valid[i] = !non_finite;
       self->n_valid += self->valid[i];
     }
 

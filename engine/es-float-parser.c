@@ -25,11 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "es-float-parser-private.h"
 #include "es-loader-private.h"
-
-static const float pow10_exact[] = {
-  1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f,
-};
 
 static locale_t
 c_locale (void)
@@ -80,32 +77,6 @@ parse_slow (const char *text,
   return isinf (v) ? ES_FLOAT_OVERFLOW : ES_FLOAT_OK;
 }
 
-/* m / 10^k correctly rounded to float, for m < 2^24 and 1 <= k <= 10.
- * A float division would do, but it is the slowest step of the parser;
- * multiplying by the double nearest 10^-k is off by at most about one
- * double ulp, so rounding that to float is exact unless the double sits
- * within a few ulps of a float rounding midpoint (its 29 extra bits near
- * 0x10000000).  Only then, about once in 10^8 values, divide.
- */
-static inline float
-divide_exact (guint64 m,
-              int     k)
-{
-  static const double inverse[] = {
-    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
-  };
-  double d = (double) m * inverse[k];
-  guint64 bits;
-  guint64 low;
-
-  memcpy (&bits, &d, sizeof bits);
-  low = bits & ((G_GUINT64_CONSTANT (1) << 29) - 1);
-  if (G_UNLIKELY (low - ((G_GUINT64_CONSTANT (1) << 28) - 8) <= 16))
-    return (float) m / pow10_exact[k];
-
-  return (float) d;
-}
-
 /* Parses the longest number at @p (never past @end) and sets *stop after
  * it; the caller decides whether what follows is a valid separator.
  */
@@ -121,7 +92,6 @@ _es_parse_float_prefix (const char  *p,
   guint64 m = 0;
   gsize n_int, n_frac = 0;
   int exp10 = 0;
-  float v;
 
   if (p < end && (*p == '+' || *p == '-'))
     negative = *p++ == '-';
@@ -182,21 +152,8 @@ _es_parse_float_prefix (const char  *p,
     return parse_slow (start, p - start, value);
 
   exp10 -= (int) n_frac;
-  /* Trailing zeros of %.18e-style significands do not need the slow path. */
-  while (m >= (1u << 24) && m % 10 == 0)
-    {
-      m /= 10;
-      exp10++;
-    }
-  if (m >= (1u << 24) || exp10 > 10 || exp10 < -10)
+  if (!_es_decimal_to_float (m, exp10, negative, value))
     return parse_slow (start, p - start, value);
-
-  v = (float) m;
-  if (exp10 > 0)
-    v *= pow10_exact[exp10];
-  else if (exp10 < 0)
-    v = divide_exact (m, -exp10);
-  *value = negative ? -v : v;
 
   return ES_FLOAT_OK;
 }

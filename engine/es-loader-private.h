@@ -70,6 +70,8 @@ typedef struct
   EsLoadWarnings      *warnings;
   const char          *metadata_path;  /* options' or projector_config.json's */
   gsize                next_poll;      /* input offset of the next poll */
+  gboolean             release_consumed; /* data is ours: readers may drop read pages */
+  gboolean             data_is_file;   /* a file mapping: dropped pages read back intact */
 } EsLoadContext;
 
 gboolean _es_load_context_poll      (EsLoadContext *ctx,
@@ -77,6 +79,11 @@ gboolean _es_load_context_poll      (EsLoadContext *ctx,
                                      GError       **error);
 char    *_es_load_context_show      (const char    *bytes,
                                      gsize          len);
+void     _es_release_pages          (const void    *from,
+                                     const void    *to);
+void     _es_load_context_release   (EsLoadContext *ctx,
+                                     const char    *from,
+                                     const char    *to);
 
 /* ---- growing result (es-row-builder.c) ---- */
 

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "es-engine-error.h"
@@ -58,6 +59,36 @@ _es_load_context_poll (EsLoadContext *ctx,
                    ctx->progress_data);
 
   return TRUE;
+}
+
+/* Gives back the whole pages inside [from, to): a 1 GB file mapping (or
+ * an inflated copy) must not stay resident next to the matrix.  Only for
+ * memory nobody reads again: anonymous pages read back as zeros, file
+ * pages are faulted in again from the page cache.
+ */
+void
+_es_release_pages (const void *from,
+                   const void *to)
+{
+  gsize page_size = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr start, stop;
+
+  start = ((guintptr) from + page_size - 1) & ~(guintptr) (page_size - 1);
+  stop = (guintptr) to & ~(guintptr) (page_size - 1);
+  if (start < stop)
+    madvise ((void *) start, stop - start, MADV_DONTNEED);
+}
+
+/* Drops consumed input, when the data belongs to the loader (a mapping
+ * or an inflated buffer, never the caller's bytes).
+ */
+void
+_es_load_context_release (EsLoadContext *ctx,
+                          const char    *from,
+                          const char    *to)
+{
+  if (ctx->release_consumed)
+    _es_release_pages (from, to);
 }
 
 /* File bytes for a message: valid UTF-8 (U+FFFD for bad bytes, \xNN for
@@ -305,6 +336,9 @@ load_data (const char          *name,
   ctx.progress_scale = 1.0;
   ctx.memory_limit = options->memory_limit ? options->memory_limit : default_memory_limit ();
   ctx.metadata_path = options->metadata_path;
+  /* Path loads own their bytes (a private mapping or an inflated copy). */
+  ctx.release_consumed = path != NULL;
+  ctx.data_is_file = path != NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -318,6 +352,7 @@ load_data (const char          *name,
         return NULL;
       data = g_bytes_get_data (inflated, &len);
       compression = ES_COMPRESSION_GZIP;
+      ctx.data_is_file = FALSE;
       /* The uncompressed text stays in memory next to the matrix. */
       ctx.memory_limit -= MIN (ctx.memory_limit / 2, len);
       ctx.progress_base = 0.5;

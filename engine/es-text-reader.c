@@ -312,6 +312,30 @@ infer_dims (EsTextReader  *r,
   return FALSE;
 }
 
+/* Mean length of the first (up to) 256 lines or 1 MB. */
+static gsize
+mean_line_length (const char *p,
+                  const char *end)
+{
+  const char *start = p;
+  const char *limit = p + MIN ((gsize) (end - p), (gsize) 1 << 20);
+  gsize lines = 0;
+
+  while (p < limit && lines < 256)
+    {
+      const char *nl = memchr (p, '\n', limit - p);
+
+      if (nl == NULL)
+        break;
+      p = nl + 1;
+      lines++;
+    }
+  if (lines == 0)
+    return end - start;
+
+  return (p - start) / lines;
+}
+
 /* Files smaller than this are read by one thread: a second one would not
  * pay for its start-up and the merge.
  */
@@ -346,6 +370,7 @@ typedef struct
   gboolean      done;           /* limit reached */
   EsTextWorker *worker;         /* for progress while it runs */
   const char   *worker_start;
+  const char   *released;       /* input before this was given back */
 } TextPass;
 
 static gboolean
@@ -363,6 +388,8 @@ pass_poll (TextPass    *pass,
   if (!_es_load_context_poll (ctx, done, error))
     return FALSE;
   ctx->next_poll = (p - ctx->data) + ES_LOAD_POLL_BYTES;
+  _es_load_context_release (ctx, pass->released, p);
+  pass->released = p;
 
   return TRUE;
 }
@@ -520,7 +547,9 @@ pass_merge (TextPass      *pass,
         return FALSE;
       pass->line++;
       pass_before_data (pass);
-      memcpy (slot, values, dims * sizeof (float));
+      /* In place unless earlier lines were blank or duplicates. */
+      if (slot != values)
+        memmove (slot, values, dims * sizeof (float));
       if (!pass_commit (pass, word, word_len, error))
         return FALSE;
     }
@@ -536,12 +565,12 @@ _es_text_reader_load (EsLoadContext  *ctx,
   TextPass pass = { { ctx, format, 0, NULL, 0 } };
   const char *p = ctx->data;
   const char *end = ctx->data + ctx->len;
-  const char *next;
   gsize capacity;
   gsize first_len;
   EsEmbeddingSet *set = NULL;
 
   pass.lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  pass.released = ctx->data;
   pass.has_header = format == ES_FORMAT_WORD2VEC_TEXT;
   pass.limit = ctx->options->limit;
 
@@ -581,13 +610,16 @@ _es_text_reader_load (EsLoadContext  *ctx,
       if (!infer_dims (&pass.r, p, end, error))
         goto out;
 
-      /* Estimate the row count from the first line's length; the builder
-       * grows if the guess is short.  An estimate must not fail the memory
+      /* Estimate the row count from the mean length of the first lines
+       * (one line alone can be much longer than the rest); the builder
+       * grows if the guess is short, but growing copies the matrix and
+       * doubles the peak, and capacity never touched costs no memory, so
+       * the margin is generous.  An estimate must not fail the memory
        * check on its own: growing later checks the real need.
        */
-      _es_line_end (p, end, &next);
-      first_len = MAX ((gsize) (next - p), 2 * pass.r.dims);
-      capacity = ctx->len / first_len + ctx->len / first_len / 8 + 16;
+      first_len = mean_line_length (p, end);
+      first_len = MAX (first_len, 2 * pass.r.dims);
+      capacity = ctx->len / first_len + ctx->len / first_len / 4 + 16;
       capacity = MIN (capacity, ctx->len / (2 * pass.r.dims) + 1);
       capacity = MIN (capacity, ctx->memory_limit / (pass.r.dims * sizeof (float)) + 1);
       if (pass.limit > 0)
@@ -597,24 +629,21 @@ _es_text_reader_load (EsLoadContext  *ctx,
   if (!_es_row_builder_init (&pass.builder, ctx, pass.r.dims, capacity, error))
     goto out;
 
-  /* Large files: the second half on another core (see es-text-worker.c). */
+  /* Large files: the second half on another core (see es-text-worker.c),
+   * writing into the same matrix: the builder must not grow while it runs,
+   * which holds as long as the first half's lines fit (the worker checks).
+   */
   if (pass.limit == 0 && (gsize) (end - p) >= split_min_bytes &&
       (g_get_num_processors () > 1 || split_min_bytes != SPLIT_MIN_BYTES))
     {
       const char *middle = memchr (p + (end - p) / 2, '\n', end - p - (end - p) / 2);
-      guint64 matrix_bytes;
 
-      _es_line_end (p, end, &next);
-      first_len = MAX ((gsize) (next - p), 2 * pass.r.dims);
-      es_matrix_byte_size (pass.builder.capacity, pass.r.dims, &matrix_bytes);
-      if (middle != NULL && middle + 1 < end && matrix_bytes < ctx->memory_limit)
+      if (middle != NULL && middle + 1 < end)
         {
-          gsize half = end - (middle + 1);
-
           pass.worker_start = middle + 1;
-          pass.worker = _es_text_worker_start (&pass.r, pass.worker_start, end,
-                                               half / first_len + half / first_len / 8 + 16,
-                                               ctx->memory_limit - matrix_bytes);
+          pass.worker = _es_text_worker_start (&pass.r, p, pass.worker_start, end,
+                                               es_matrix_get_data_mut (pass.builder.matrix),
+                                               pass.builder.capacity);
         }
     }
 
@@ -628,6 +657,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
       _es_text_worker_join (worker);
       ok = ok && pass_merge (&pass, worker, error);
       p = _es_text_worker_get_stop (worker);
+      pass.released = p;
       _es_text_worker_free (worker);
       if (!ok)
         goto out;

@@ -9,6 +9,13 @@
  * file order (vocabulary, duplicates, line numbers) and carries on from
  * where the worker stopped with the general path, so warnings, errors and
  * the result are exactly those of a single-threaded read.
+ *
+ * Memory: the worker writes its rows straight into the result matrix,
+ * after as many rows as the first half has lines (which it counts first,
+ * while the main thread starts parsing): in a clean file they are then
+ * already where they belong and the merge copies nothing; blank lines or
+ * duplicates in the first half only move them down.  It copies its words
+ * into a small arena and gives back the input pages it has read.
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -19,52 +26,64 @@
 
 typedef struct
 {
-  gsize offset;   /* word start, from the start of the worker's range */
+  gsize offset;   /* word start in the worker's arena */
   gsize len;
 } WordSpan;
 
 struct _EsTextWorker
 {
   EsTextReader  reader;      /* read-only copy; the worker never touches fields */
+  const char   *first;       /* start of the main thread's half */
   const char   *start;
   const char   *end;
   const char   *stop;        /* first line not parsed */
-  float        *values;
+  float        *matrix;      /* the result's storage, total_rows rows */
+  gsize         total_rows;
+  float        *values;      /* where this half's rows go */
   gsize         capacity;    /* rows */
   gsize         rows;
   WordSpan     *words;
-  guint64       memory_budget;
+  GString      *arena;       /* the words, back to back */
   gint          stop_requested;
   gsize         progress;    /* bytes done, read atomically */
   GThread      *thread;
 };
 
-static gboolean
-grow (EsTextWorker *self)
+/* Lines of the main thread's half: at most that many rows come before ours. */
+static gsize
+count_first_lines (EsTextWorker *self)
 {
-  gsize capacity = self->capacity * 2;
-  guint64 bytes;
+  EsLoadContext *ctx = self->reader.ctx;
+  const char *p = self->first;
+  const char *released = p;
+  gsize lines = 0;
 
-  /* Past the budget the worker just stops: the main thread goes on from there. */
-  if (!es_matrix_byte_size (capacity, self->reader.dims, &bytes) ||
-      bytes + capacity * sizeof (WordSpan) > self->memory_budget)
-    return FALSE;
+  while (p < self->start)
+    {
+      const char *window_end = p + MIN ((gsize) (self->start - p), ES_LOAD_POLL_BYTES);
 
-  {
-    float *values = g_try_realloc (self->values, bytes);
-    WordSpan *words;
+      while (p < window_end)
+        {
+          const char *nl = memchr (p, '\n', window_end - p);
 
-    if (values == NULL)
-      return FALSE;
-    self->values = values;
-    words = g_try_realloc (self->words, capacity * sizeof (WordSpan));
-    if (words == NULL)
-      return FALSE;
-    self->words = words;
-  }
-  self->capacity = capacity;
+          if (nl == NULL)
+            break;
+          lines++;
+          p = nl + 1;
+        }
+      p = window_end;
+      /* Counted file pages need not stay mapped until the main thread is
+       * there (it maps them again from the page cache); an inflated
+       * buffer has no copy elsewhere, and is resident anyway.
+       */
+      if (ctx->data_is_file)
+        _es_load_context_release (ctx, released, p);
+      released = p;
+      if (g_atomic_int_get (&self->stop_requested))
+        break;
+    }
 
-  return TRUE;
+  return lines;
 }
 
 static gpointer
@@ -73,9 +92,18 @@ worker_thread (gpointer data)
   EsTextWorker *self = data;
   const char *p = self->start;
   const char *next_poll = p + ES_LOAD_POLL_BYTES;
+  const char *released = p;
   GCancellable *cancellable = self->reader.ctx->cancellable;
+  gsize before = count_first_lines (self);
 
-  while (p < self->end)
+  /* No room after the first half: the main thread reads everything. */
+  if (before < self->total_rows && !g_atomic_int_get (&self->stop_requested))
+    {
+      self->values = self->matrix + before * self->reader.dims;
+      self->capacity = self->total_rows - before;
+    }
+
+  while (p < self->end && self->rows < self->capacity)
     {
       const char *next;
       const char *stop = _es_line_end (p, self->end, &next);
@@ -85,18 +113,20 @@ worker_thread (gpointer data)
       if (G_UNLIKELY (p >= next_poll))
         {
           next_poll = p + ES_LOAD_POLL_BYTES;
+          _es_load_context_release (self->reader.ctx, released, p);
+          released = p;
           g_atomic_pointer_set (&self->progress, (gsize) (p - self->start));
           if (g_atomic_int_get (&self->stop_requested) ||
               g_cancellable_is_cancelled (cancellable))
             break;
         }
-      if (self->rows == self->capacity && !grow (self))
-        break;
       if (!_es_text_fast_line (&self->reader, p, stop,
                                self->values + self->rows * self->reader.dims, &word, &word_len))
         break;
-      self->words[self->rows].offset = word != NULL ? (gsize) (word - self->start) : 0;
+      self->words[self->rows].offset = self->arena->len;
       self->words[self->rows].len = word_len;
+      if (word_len > 0)
+        g_string_append_len (self->arena, word, word_len);
       self->rows++;
       p = next;
     }
@@ -109,29 +139,28 @@ worker_thread (gpointer data)
 
 EsTextWorker *
 _es_text_worker_start (const EsTextReader *reader,
+                       const char         *first,
                        const char         *start,
                        const char         *end,
-                       gsize               expected_rows,
-                       guint64             memory_budget)
+                       float              *matrix,
+                       gsize               total_rows)
 {
   EsTextWorker *self = g_new0 (EsTextWorker, 1);
-  guint64 bytes;
 
   self->reader = *reader;
   self->reader.fields = NULL;
   self->reader.fields_alloc = 0;
+  self->first = first;
   self->start = start;
   self->end = end;
   self->stop = start;
-  self->memory_budget = memory_budget;
-  self->capacity = MAX (expected_rows, 16);
-
-  if (!es_matrix_byte_size (self->capacity, reader->dims, &bytes) ||
-      bytes + self->capacity * sizeof (WordSpan) > memory_budget ||
-      (self->values = g_try_malloc (bytes)) == NULL ||
-      (self->words = g_try_new (WordSpan, self->capacity)) == NULL)
+  self->matrix = matrix;
+  self->total_rows = total_rows;
+  /* Rows of this half: at most its share of the total, as words go. */
+  self->words = g_try_new (WordSpan, total_rows);
+  self->arena = g_string_sized_new (4096);
+  if (self->words == NULL)
     {
-      /* Not worth failing the load over: the main thread reads it all. */
       _es_text_worker_free (self);
       return NULL;
     }
@@ -171,13 +200,14 @@ _es_text_worker_get_rows (EsTextWorker *self)
   return self->rows;
 }
 
+/* The row sits in the result matrix already, at or after its final place. */
 const float *
 _es_text_worker_get_row (EsTextWorker  *self,
                          gsize          row,
                          const char   **word,
                          gsize         *word_len)
 {
-  *word = self->start + self->words[row].offset;
+  *word = self->arena->str + self->words[row].offset;
   *word_len = self->words[row].len;
 
   return self->values + row * self->reader.dims;
@@ -200,7 +230,8 @@ _es_text_worker_free (EsTextWorker *self)
       _es_text_worker_stop (self);
       _es_text_worker_join (self);
     }
-  g_free (self->values);
   g_free (self->words);
+  if (self->arena != NULL)
+    g_string_free (self->arena, TRUE);
   g_free (self);
 }

@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "es-engine.h"
+#include "es-float-parser-private.h"
 #include "es-loader-private.h"
 
 static locale_t c_locale;
@@ -802,7 +803,8 @@ static void
 test_loader_random_floats (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261126);
-  const char *formats[] = { "%.5g", "%.6f", "%.9g", "%.18e", "%.3e", "%.7g", "%.1f", "%.12g" };
+  const char *formats[] = { "%.5g", "%.6f", "%.9g", "%.18e", "%.3e", "%.7g", "%.1f", "%.12g",
+                            "%.0f", "%.3f", "%.8f", "%g", "%.2g" };
   const guint n_values = 1000;
   const guint n_batches = 200;
   guint n_checked = 0;
@@ -837,23 +839,94 @@ test_loader_random_floats (void)
           g_ptr_array_add (texts, g_strdup (buf));
         }
       g_string_append_c (line, '\n');
+      /* Twice: the first line has data after it (the reader's 8-byte
+       * digit path), the last one not (the bounded path).
+       */
+      g_string_append_printf (line, "u%s", line->str + 1);
 
       bytes = g_bytes_new (line->str, line->len);
       set = es_loader_load_bytes (bytes, "random", NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (es_embedding_set_get_dims (set), ==, n_values);
-      v = es_embedding_set_get_vector (set, 0);
-      for (guint i = 0; i < n_values; i++)
+      g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 2);
+      for (guint i = 0; i < n_values * 2; i++)
         {
-          float expected = ref_strtof (g_ptr_array_index (texts, i));
+          float expected = ref_strtof (g_ptr_array_index (texts, i % n_values));
 
-          if (!same_bits (v[i], expected))
-            g_error ("`%s`: got %.9g, strtof_l %.9g", (char *) g_ptr_array_index (texts, i),
-                     v[i], expected);
+          v = es_embedding_set_get_vector (set, i / n_values);
+          if (!same_bits (v[i % n_values], expected))
+            g_error ("`%s`: got %.9g, strtof_l %.9g", (char *) g_ptr_array_index (texts, i % n_values),
+                     v[i % n_values], expected);
           n_checked++;
         }
     }
-  g_assert_cmpuint (n_checked, ==, n_values * n_batches);
+  g_assert_cmpuint (n_checked, ==, 2 * n_values * n_batches);
+}
+
+/* The 8-byte digit reader on every shape of short number (digit counts 0..9
+ * on both sides of the point, signs, exponents, junk after it): when it
+ * accepts, it must agree with the general parser and strtof_l on the
+ * value and on where the number stops.
+ */
+static void
+test_loader_float_swar (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  const char tails[] = " \t\n\r,x.e-+";
+  guint n_accepted = 0;
+
+  g_test_summary ("The 8-byte digit reader agrees with the general parser and strtof_l, or declines");
+
+  for (guint i = 0; i < 400000; i++)
+    {
+      char text[64];
+      gsize len = 0;
+      guint n_int = g_rand_int_range (rand, 0, 10);
+      guint n_frac = g_rand_int_range (rand, 0, 10);
+      float fast = 0.f, general = 0.f;
+      const char *fast_stop = NULL, *general_stop = NULL;
+
+      if (g_rand_int_range (rand, 0, 3) == 0)
+        text[len++] = "-+"[g_rand_int_range (rand, 0, 2)];
+      for (guint k = 0; k < n_int; k++)
+        text[len++] = '0' + g_rand_int_range (rand, 0, 10);
+      if (n_frac > 0 || g_rand_boolean (rand))
+        text[len++] = '.';
+      for (guint k = 0; k < n_frac; k++)
+        text[len++] = '0' + g_rand_int_range (rand, 0, 10);
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        {
+          guint n_exp = g_rand_int_range (rand, 0, 6);
+
+          text[len++] = "eE"[g_rand_int_range (rand, 0, 2)];
+          if (g_rand_boolean (rand))
+            text[len++] = "-+"[g_rand_int_range (rand, 0, 2)];
+          for (guint k = 0; k < n_exp; k++)
+            text[len++] = '0' + g_rand_int_range (rand, 0, 10);
+        }
+      /* What follows: a separator, junk, or the line end; then padding. */
+      text[len] = tails[g_rand_int_range (rand, 0, sizeof tails - 1)];
+      memset (text + len + 1, g_rand_boolean (rand) ? '7' : '\n', sizeof text - len - 1);
+
+      if (!_es_parse_float_swar (text, &fast, &fast_stop))
+        continue;
+      n_accepted++;
+      g_assert_cmpint (_es_parse_float_prefix (text, text + len + 1, &general, &general_stop), ==,
+                       ES_FLOAT_OK);
+      if (fast_stop != general_stop || !same_bits (fast, general))
+        g_error ("`%.*s`: digit reader %.9g (stop %d), general %.9g (stop %d)", (int) len + 1, text,
+                 fast, (int) (fast_stop - text), general, (int) (general_stop - text));
+      if (fast_stop == text + len)
+        {
+          char nul_terminated[64];
+
+          memcpy (nul_terminated, text, len);
+          nul_terminated[len] = '\0';
+          g_assert_true (same_bits (fast, ref_strtof (nul_terminated)));
+        }
+    }
+  g_test_message ("%u accepted by the digit reader", n_accepted);
+  g_assert_cmpuint (n_accepted, >, 50000);
 }
 
 /* The fast path's domain (significand < 2^24, |exponent| <= 10) on a dense
@@ -1337,6 +1410,107 @@ test_loader_projector_config_scan (void)
  * under ASan/valgrind to catch out-of-bounds reads).
  */
 static void
+test_loader_release_consumed (void)
+{
+  g_autofree char *path = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "resources",
+                                            "kjv-hamlet-5k-50d.w2v.txt", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(EsEmbeddingSet) reference = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *bin = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_test_summary ("Path loads give back the input pages they have read (text, split text, "
+                  "binary) and still load exactly what an in-memory load of the same bytes does");
+
+  /* In-memory bytes are the caller's: never given back. */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 2 * ES_LOAD_POLL_BYTES);
+  bytes = g_bytes_new_static (contents, len);
+  reference = es_loader_load_bytes (bytes, "kjv", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_embedding_set_get_rows (reference), ==, 5000);
+
+  for (guint split = 0; split < 2; split++)
+    {
+      g_autoptr(EsEmbeddingSet) set = NULL;
+
+      _es_text_reader_set_split_min (split ? 1 : G_MAXSIZE);
+      set = es_loader_load_path (path, NULL, NULL, NULL, NULL, &error);
+      _es_text_reader_set_split_min (16u << 20);
+      g_assert_no_error (error);
+      assert_same_set (reference, set);
+    }
+
+  /* Gzipped: the inflated copy is the loader's own, and is given back too. */
+  {
+    g_autofree char *gz_dir = g_dir_make_tmp ("es-release-XXXXXX", NULL);
+    g_autofree char *gz = g_build_filename (gz_dir, "kjv.txt.gz", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (gz);
+    g_autoptr(GFileOutputStream) raw = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE,
+                                                       NULL, &error);
+    g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
+    g_autoptr(GOutputStream) zipped = NULL;
+
+    g_assert_no_error (error);
+    zipped = g_converter_output_stream_new (G_OUTPUT_STREAM (raw), G_CONVERTER (compressor));
+    g_assert_true (g_output_stream_write_all (zipped, contents, len, NULL, NULL, &error));
+    g_assert_true (g_output_stream_close (zipped, NULL, &error));
+    g_assert_no_error (error);
+
+    for (guint split = 0; split < 2; split++)
+      {
+        g_autoptr(EsEmbeddingSet) set = NULL;
+
+        _es_text_reader_set_split_min (split ? 1 : G_MAXSIZE);
+        set = es_loader_load_path (gz, NULL, NULL, NULL, NULL, &error);
+        _es_text_reader_set_split_min (16u << 20);
+        g_assert_no_error (error);
+        g_assert_cmpint (es_embedding_set_get_compression (set), ==, ES_COMPRESSION_GZIP);
+        assert_same_set (reference, set);
+      }
+    g_remove (gz);
+    g_rmdir (gz_dir);
+  }
+
+  /* Larger vectors as word2vec binary, over 1 MB so that pages are given back. */
+  {
+    g_autofree char *vectors = data_path ("npm-word2vec", "vectors.txt", NULL);
+
+    g_clear_pointer (&reference, es_embedding_set_unref);
+    reference = es_loader_load_path (vectors, NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_string_append_printf (out, "%" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "\n",
+                          es_embedding_set_get_rows (reference), es_embedding_set_get_dims (reference));
+  for (gsize i = 0; i < es_embedding_set_get_rows (reference); i++)
+    {
+      g_string_append_printf (out, "%s ", es_embedding_set_get_word (reference, i));
+      g_string_append_len (out, (const char *) es_embedding_set_get_vector (reference, i),
+                           es_embedding_set_get_dims (reference) * sizeof (float));
+      g_string_append_c (out, '\n');
+    }
+  g_assert_cmpuint (out->len, >, ES_LOAD_POLL_BYTES);
+  dir = g_dir_make_tmp ("es-release-XXXXXX", NULL);
+  bin = g_build_filename (dir, "kjv.bin", NULL);
+  g_assert_true (g_file_set_contents (bin, out->str, out->len, NULL));
+  g_test_message ("binary: %" G_GSIZE_FORMAT " bytes", out->len);
+  g_string_free (out, TRUE);
+  {
+    g_autoptr(EsEmbeddingSet) set = es_loader_load_path (bin, NULL, NULL, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (es_embedding_set_get_format (set), ==, ES_FORMAT_WORD2VEC_BINARY);
+    assert_same_set (reference, set);
+  }
+  g_remove (bin);
+  g_rmdir (dir);
+}
+
+static void
 test_loader_mutations (void)
 {
   const char *files[][2] = { { "bad", "good.txt" }, { "bad", "good.bin" }, { "bad", "good.txt.gz" },
@@ -1424,9 +1598,11 @@ main (int   argc,
   g_test_add_func ("/engine/loader/decimal-comma", test_loader_decimal_comma);
   g_test_add_func ("/engine/loader/random-floats", test_loader_random_floats);
   g_test_add_func ("/engine/loader/float-fast-path", test_loader_float_fast_path);
+  g_test_add_func ("/engine/loader/float-swar", test_loader_float_swar);
   g_test_add_func ("/engine/loader/bad-numbers", test_loader_bad_numbers);
   g_test_add_func ("/engine/loader/warning-cap", test_loader_warning_cap);
   g_test_add_func ("/engine/loader/two-threads", test_loader_two_threads);
+  g_test_add_func ("/engine/loader/release-consumed", test_loader_release_consumed);
   g_test_add_func ("/engine/loader/limit", test_loader_limit);
   g_test_add_func ("/engine/loader/memory-limit", test_loader_memory_limit);
   g_test_add_func ("/engine/loader/progress-cancel", test_loader_progress_cancel);

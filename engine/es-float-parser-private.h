@@ -1,0 +1,193 @@
+/* es-float-parser-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The exact decimal-to-float32 step shared by the general parser
+ * (es-float-parser.c) and the text reader's inlined line parser, so both
+ * round identically by construction; and a branch-light digit reader
+ * (8 bytes at a time) for the common values of large text files.
+ */
+
+#pragma once
+
+#include <string.h>
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+static const float es_pow10_exact[] = {
+  1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f,
+};
+
+/* m / 10^k correctly rounded to float, for m < 2^24 and 1 <= k <= 10.
+ * A float division would do, but it is the slowest step of the parser;
+ * multiplying by the double nearest 10^-k is off by at most about one
+ * double ulp, so rounding that to float is exact unless the double sits
+ * within a few ulps of a float rounding midpoint (its 29 extra bits near
+ * 0x10000000).  Only then, about once in 10^8 values, divide.
+ */
+static inline float
+_es_divide_exact (guint64 m,
+                  int     k)
+{
+  static const double inverse[] = {
+    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
+  };
+  double d = (double) (gint64) m * inverse[k];   /* signed: one instruction */
+  guint64 bits;
+  guint64 low;
+
+  memcpy (&bits, &d, sizeof bits);
+  low = bits & ((G_GUINT64_CONSTANT (1) << 29) - 1);
+  if (G_UNLIKELY (low - ((G_GUINT64_CONSTANT (1) << 28) - 8) <= 16))
+    return (float) (gint64) m / es_pow10_exact[k];
+
+  return (float) d;
+}
+
+/* m * 10^exp10 as a float when that is exact in one operation (m below
+ * 2^24 once trailing zeros are dropped, |exp10| <= 10); FALSE otherwise,
+ * and the caller needs strtof.
+ */
+static inline gboolean
+_es_decimal_to_float (guint64   m,
+                      int       exp10,
+                      gboolean  negative,
+                      float    *value)
+{
+  float v;
+
+  /* Trailing zeros of %.18e-style significands do not need the slow path. */
+  while (m >= (1u << 24) && m % 10 == 0)
+    {
+      m /= 10;
+      exp10++;
+    }
+  if (m >= (1u << 24) || exp10 > 10 || exp10 < -10)
+    return FALSE;
+
+  v = (float) (gint32) m;
+  if (exp10 > 0)
+    v *= es_pow10_exact[exp10];
+  else if (exp10 < 0)
+    v = _es_divide_exact (m, -exp10);
+  /* The sign by its bit: half the values of a file are negative, and a
+   * branch on it would be mispredicted every other time.
+   */
+  {
+    guint32 bits;
+
+    memcpy (&bits, &v, sizeof bits);
+    bits ^= (guint32) (negative != 0) << 31;
+    memcpy (value, &bits, sizeof bits);
+  }
+
+  return TRUE;
+}
+
+/* Eight bytes at @p with '0'..'9' turned into 0..9 (little-endian order:
+ * the first byte is the lowest).
+ */
+static inline guint64
+_es_swar_load (const char *p)
+{
+  guint64 x;
+
+  memcpy (&x, p, sizeof x);
+
+  return GUINT64_FROM_LE (x) ^ G_GUINT64_CONSTANT (0x3030303030303030);
+}
+
+/* How many of the eight bytes of @x are digits before the first
+ * non-digit.  A byte is a digit when its value is below 10; the + 0x76
+ * test can carry into the next byte only from a non-digit byte, and bytes
+ * after the first non-digit do not matter.
+ */
+static inline guint
+_es_swar_count_digits (guint64 x)
+{
+  guint64 non_digit = ((x + G_GUINT64_CONSTANT (0x7676767676767676)) | x) &
+                      G_GUINT64_CONSTANT (0x8080808080808080);
+
+  return non_digit == 0 ? 8 : (guint) __builtin_ctzll (non_digit) / 8;
+}
+
+/* The value of the first @n (1..8) digits of @x, in three multiplications. */
+static inline guint32
+_es_swar_digits_value (guint64 x,
+                       guint   n)
+{
+  x <<= 8 * (8 - n);   /* the digits last, zeros (leading zeros) before them */
+  x = x * 10 + (x >> 8);
+  x = (((x & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x000F424000000064)) +
+       (((x >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x0000271000000001))) >> 32;
+
+  return (guint32) x;
+}
+
+/* The usual value of a large file (`-0.12345`, `0.0070105`, `1.5e-05`:
+ * under 8 integer and 8 fraction digits, a short exponent), parsed up to
+ * the first byte that cannot continue it, which is left in *stop.  The
+ * text must be followed, within the same buffer, by a byte that is not
+ * part of a number and then at least 16 readable bytes (a '\n' before the
+ * end of the data does).  FALSE means "not sure": parse again with
+ * _es_parse_float_prefix(), which knows every case and gives the same
+ * result for everything this accepts.
+ */
+static inline gboolean
+_es_parse_float_swar (const char  *p,
+                      float       *value,
+                      const char **stop)
+{
+  static const guint32 scale[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+  gboolean negative = *p == '-';
+  guint64 x, m = 0;
+  guint n_int, n_frac = 0;
+  int exp10;
+
+  p += negative;
+  x = _es_swar_load (p);
+  n_int = _es_swar_count_digits (x);
+  if (n_int == 8)
+    return FALSE;
+  if (n_int > 0)
+    m = _es_swar_digits_value (x, n_int);
+  p += n_int;
+
+  if (*p == '.')
+    {
+      x = _es_swar_load (++p);
+      n_frac = _es_swar_count_digits (x);
+      if (n_frac == 8)
+        return FALSE;
+      if (n_frac > 0)
+        m = m * scale[n_frac] + _es_swar_digits_value (x, n_frac);
+      p += n_frac;
+    }
+  if (n_int + n_frac == 0)
+    return FALSE;
+  exp10 = -(int) n_frac;
+
+  if ((*p | 0x20) == 'e')
+    {
+      const char *q = p + 1;
+      gboolean exp_negative = *q == '-';
+      int e = 0;
+      guint n_exp = 0;
+
+      q += exp_negative || *q == '+';
+      for (; (guint) (*q - '0') < 10 && n_exp < 4; q++, n_exp++)
+        e = e * 10 + (*q - '0');
+      if (n_exp == 0 || n_exp == 4)
+        return FALSE;
+      exp10 += exp_negative ? -e : e;
+      p = q;
+    }
+
+  *stop = p;
+
+  return _es_decimal_to_float (m, exp10, negative, value);
+}
+
+G_END_DECLS

@@ -9,6 +9,8 @@
 
 #include "es-scatter-renderer.h"
 
+#include "es-png-writer.h"
+
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
@@ -2263,10 +2265,16 @@ write_plot (WriteTarget         *target,
           target->saved_errno = ENOMEM;
           return FALSE;
         }
-      es_scatter_renderer_render_image (renderer, surface, data, vp, style, overlay);
-      status = cairo_surface_write_to_png_stream (surface, write_cb, target);
-      cairo_surface_destroy (surface);
-      return status == CAIRO_STATUS_SUCCESS;
+      {
+        gboolean ok;
+
+        es_scatter_renderer_render_image (renderer, surface, data, vp, style, overlay);
+        ok = es_png_write_surface (surface, target->fd);
+        if (!ok)
+          target->saved_errno = errno;
+        cairo_surface_destroy (surface);
+        return ok;
+      }
 
     case ES_PLOT_FORMAT_SVG:
       surface = cairo_svg_surface_create_for_stream (write_cb, target, vp->width, vp->height);

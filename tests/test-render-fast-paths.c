@@ -19,6 +19,7 @@
 #include "es-png-writer.h"
 #include "es-point-index.h"
 #include "es-scatter-data.h"
+#include "es-scatter-renderer.h"
 #include "es-viewport.h"
 
 /* ---- PNG --------------------------------------------------------------- */
@@ -281,6 +282,157 @@ test_hover_matches_brute_force (void)
   check_hover (100000, TRUE, 2);
 }
 
+/* ---- 3D, many points: nearest slice first ----------------------------------- */
+
+static void
+plain_style (EsPlotStyle *style,
+             double       opacity)
+{
+  es_plot_style_init (style, FALSE);
+  style->show_axes = FALSE;
+  style->show_labels = FALSE;
+  style->show_legend = FALSE;
+  style->opacity = opacity;
+  style->point_size = 6;
+}
+
+static guint32
+pixel_at (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+
+  g_assert_true (x >= 0 && y >= 0);
+  g_assert_true (x < cairo_image_surface_get_width (surface) && y < cairo_image_surface_get_height (surface));
+  return *(const guint32 *) (gconstpointer) (data + (gsize) y * cairo_image_surface_get_stride (surface) + 4 * x);
+}
+
+/* Renders with the many-points 3D path (@sliced) or the per-point one. */
+static cairo_surface_t *
+render_3d (EsScatterData     *data,
+           const EsViewport  *vp,
+           const EsPlotStyle *style,
+           gboolean           sliced)
+{
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, vp->width, vp->height);
+
+  es_scatter_renderer_set_density_threshold (renderer, sliced ? 0 : G_MAXSIZE);
+  es_scatter_renderer_render_image (renderer, surface, data, vp, style, NULL);
+  cairo_surface_flush (surface);
+
+  return surface;
+}
+
+static void
+test_3d_sliced_positions (void)
+{
+  /* The far point first in row order: the path must reorder. */
+  const float xyz[] = { 0.5f, 0.5f, 0,  0.5f, 0.5f, 1,  0, 0, 0,  1, 1, 1,  1, 0, 0.5f };
+  const guint categories[] = { 0, 1, 1, 1, 1 };
+  const char *names[] = { "far", "near" };
+  g_autoptr(EsScatterData) data = es_scatter_data_new_from_coords (xyz, 5, 3, 0, 1, 2, NULL, NULL);
+  EsPlotStyle style;
+  EsViewport vp;
+  const double D = 2.5;
+  double f = MIN (400, 300) / 2.0, near_rgb[3], far_rgb[3];
+  cairo_surface_t *surface;
+  guint32 p;
+
+  g_test_summary ("3D with many points (front-to-back slices): points land where the hand-computed "
+                  "perspective puts them and the nearer of two coincident points shows");
+
+  es_scatter_data_set_categories (data, categories, names, 2);
+  plain_style (&style, 0.75);
+  es_viewport_init (&vp, 400, 300, TRUE);
+  vp.fov_deg = 90;
+  vp.distance = D;
+  es_viewport_set_angles (&vp, 0, 0);
+  surface = render_3d (data, &vp, &style, TRUE);
+
+  /* Normalised: each axis (v - 0.5) / 1 + 0.5 = v.  Camera on +z. */
+  for (guint i = 2; i < 5; i++)
+    {
+      double x = xyz[3 * i], y = xyz[3 * i + 1], z = xyz[3 * i + 2];
+      double depth = 0.5 + D - z;
+      double sx = 200 + f * (x - 0.5) / depth;
+      double sy = 150 - f * (y - 0.5) / depth;
+
+      p = pixel_at (surface, (int) sx, (int) sy);
+      g_assert_cmpuint (p & 0xffffff, !=, 0xffffff);
+      /* Nothing 10 px off (markers are 6 px, under 3x perspective growth
+       * at this distance).
+       */
+      g_assert_cmphex (pixel_at (surface, (int) sx + 14, (int) sy + 14) & 0xffffff, ==, 0xffffff);
+    }
+
+  /* Centre: category 1 (orange, near, z = 1) over category 0 (blue,
+   * far): mostly orange, a quarter of the far blue showing through.
+   */
+  es_scatter_renderer_category_color (1, near_rgb);
+  es_scatter_renderer_category_color (0, far_rgb);
+  p = pixel_at (surface, 200, 150);
+  g_test_message ("centre %08x", p);
+  g_assert_cmpint ((p >> 16) & 0xff, >, (p & 0xff) + 60);
+  {
+    /* OVER, far then near, on white: the reference composite. */
+    double a = 0.75, want[3];
+    int tolerance = 40;   /* the depth fog mixes towards the background */
+
+    for (guint c = 0; c < 3; c++)
+      want[c] = 255 * (near_rgb[c] * a + (1 - a) * (far_rgb[c] * a + (1 - a)));
+    g_assert_cmpint (ABS ((int) ((p >> 16) & 0xff) - (int) want[0]), <=, tolerance);
+    g_assert_cmpint (ABS ((int) ((p >> 8) & 0xff) - (int) want[1]), <=, tolerance);
+    g_assert_cmpint (ABS ((int) (p & 0xff) - (int) want[2]), <=, tolerance);
+  }
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_3d_sliced_like_per_point (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autoptr(EsScatterData) data = clustered_data (rand, 20000, 3);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3], diff = 0;
+  gsize covered_a = 0, covered_b = 0, both = 0;
+  cairo_surface_t *a, *b;
+
+  g_test_summary ("3D with many points: the sliced picture covers the same pixels as the per-point "
+                  "depth-tested one, with close colours");
+
+  plain_style (&style, 0.75);
+  style.point_size = 3;
+  es_viewport_init (&vp, 400, 300, TRUE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 10);
+  es_viewport_set_angles (&vp, 30, 20);
+  a = render_3d (data, &vp, &style, FALSE);
+  b = render_3d (data, &vp, &style, TRUE);
+  for (int y = 0; y < 300; y++)
+    for (int x = 0; x < 400; x++)
+      {
+        guint32 pa = pixel_at (a, x, y) & 0xffffff, pb = pixel_at (b, x, y) & 0xffffff;
+
+        covered_a += pa != 0xffffff;
+        covered_b += pb != 0xffffff;
+        both += pa != 0xffffff && pb != 0xffffff;
+        for (int shift = 0; shift < 24; shift += 8)
+          diff += ABS ((int) ((pa >> shift) & 0xff) - (int) ((pb >> shift) & 0xff));
+      }
+  diff /= 3.0 * MAX (covered_a, 1);
+  g_test_message ("covered %" G_GSIZE_FORMAT " / %" G_GSIZE_FORMAT ", both %" G_GSIZE_FORMAT
+                  ", mean channel difference %.2f", covered_a, covered_b, both, diff);
+  g_assert_cmpuint (covered_a, >, 20000);
+  g_assert_cmpfloat (both, >=, 0.99 * covered_a);
+  g_assert_cmpfloat (both, >=, 0.99 * covered_b);
+  g_assert_cmpfloat (diff, <, 12);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +443,8 @@ main (int   argc,
   g_test_add_func ("/render/png/translucent", test_png_translucent);
   g_test_add_func ("/render/png/write-error", test_png_write_error);
   g_test_add_func ("/render/hover/brute-force", test_hover_matches_brute_force);
+  g_test_add_func ("/render/3d-sliced/positions", test_3d_sliced_positions);
+  g_test_add_func ("/render/3d-sliced/like-per-point", test_3d_sliced_like_per_point);
 
   return g_test_run ();
 }

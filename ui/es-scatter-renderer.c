@@ -55,6 +55,11 @@ struct _EsScatterRenderer
   guint32         *box_rows;
   gsize            density_len;
   gsize            density_threshold;
+  guint8          *slice;     /* big N, 3D: depth slice per point */
+  guint32         *order;     /* ... and the points nearest slice first */
+  gsize            slice_len;
+  guint32         *accum;     /* ... drawn front to back into this layer */
+  gsize            accum_len;
 
   /* Label widths, measured once per data and font. */
   EsScatterData   *width_data;
@@ -328,6 +333,39 @@ get_sprite (EsScatterRenderer *self,
   return s;
 }
 
+/* The cached sprite without a call: this runs once per 3D point. */
+static inline const Sprite *
+sprite_for (EsScatterRenderer *self,
+            double             diameter)
+{
+  int q = CLAMP ((int) (diameter * 4 + 0.5), 1, MAX_SPRITE_Q);
+
+  return G_LIKELY (self->sprites[q] != NULL) ? self->sprites[q] : get_sprite (self, diameter);
+}
+
+/* es_view_transform_project () for 3D, inlined into the point loops
+ * (the same arithmetic, so the same pixels).
+ */
+static inline gboolean
+project_3d (const EsViewTransform *t,
+            const float           *p,
+            double                *sx,
+            double                *sy,
+            double                *depth)
+{
+  double v0 = p[0] - t->eye[0], v1 = p[1] - t->eye[1], v2 = p[2] - t->eye[2];
+  double cx = v0 * t->right[0] + v1 * t->right[1] + v2 * t->right[2];
+  double cy = v0 * t->up[0] + v1 * t->up[1] + v2 * t->up[2];
+  double cz = v0 * t->forward[0] + v1 * t->forward[1] + v2 * t->forward[2];
+
+  *depth = cz;
+  if (!(cz > t->near))
+    return FALSE;
+  *sx = t->half_w + t->focal * cx / cz;
+  *sy = t->half_h - t->focal * cy / cz;
+  return TRUE;
+}
+
 /* floor () without the libm call: this runs several times per point. */
 static inline int
 fast_floor (double v)
@@ -411,9 +449,11 @@ splat_depth (guint32       *pixels,
 {
   int ix = fast_floor (sx);
   int iy = fast_floor (sy);
-  int fx = (int) ((sx - ix) * SUB);
-  int fy = (int) ((sy - iy) * SUB);
-  const guint8 *cov = s->coverage + (MIN (fy, SUB - 1) * SUB + MIN (fx, SUB - 1)) * s->size * s->size;
+  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
+  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
+  int k = fy * SUB + fx;
+  const guint8 *cov = s->coverage + k * s->size * s->size;
+  const guint8 *span = s->span + k * s->size * 2;
   int x0 = ix - s->radius;
   int y0 = iy - s->radius;
   int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
@@ -424,17 +464,65 @@ splat_depth (guint32       *pixels,
       guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
       float *zrow = zbuf + (gsize) (y0 + j) * width + x0;
       const guint8 *c = cov + j * s->size;
+      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
 
-      for (int i = i0; i < i1; i++)
+      /* Within a span every coverage is non-zero (a disc's rows are
+       * contiguous); the depth test is a select, not a branch: which
+       * way it goes is unpredictable in a dense cloud.
+       */
+      for (int i = a0; i < a1; i++)
         {
           guint32 a = c[i];
+          guint32 old = row[i];
+          float z = zrow[i];
+          guint32 blended = over (scale_pixel (color, a + (a >> 7)), old);
+          gboolean hidden = z < depth;
 
-          if (a == 0 || zrow[i] < depth)
-            continue;
-          row[i] = over (scale_pixel (color, a + (a >> 7)), row[i]);
+          row[i] = hidden ? old : blended;
           /* Only the solid core hides what is behind it; edges blend. */
-          if (a > 160)
-            zrow[i] = depth;
+          zrow[i] = hidden || a <= 160 ? z : depth;
+        }
+    }
+}
+
+/* Front-to-back compositing: the marker goes *under* what is already
+ * there (dst + src * (1 - dst alpha)), which for points drawn nearest
+ * first gives the same picture as drawing them farthest first with OVER.
+ */
+static inline void
+splat_under (guint32       *accum,
+             int            width,
+             int            height,
+             const Sprite  *s,
+             double         sx,
+             double         sy,
+             guint32        color)
+{
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
+  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
+  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
+  int k = fy * SUB + fx;
+  const guint8 *cov = s->coverage + k * s->size * s->size;
+  const guint8 *span = s->span + k * s->size * 2;
+  int x0 = ix - s->radius;
+  int y0 = iy - s->radius;
+  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
+  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+
+  for (int j = j0; j < j1; j++)
+    {
+      guint32 *row = accum + (gsize) (y0 + j) * width + x0;
+      const guint8 *c = cov + j * s->size;
+      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
+
+      for (int i = a0; i < a1; i++)
+        {
+          guint32 a = c[i];
+          guint32 d = row[i];
+          guint32 room = 255 - (d >> 24);
+
+          row[i] = d + scale_pixel (scale_pixel (color, a + (a >> 7)), room + (room >> 7));
         }
     }
 }
@@ -1068,6 +1156,49 @@ render_points_banded (EsScatterRenderer   *self,
     }
 }
 
+#define DEPTH_SLICES  64
+#define OPAQUE_ENOUGH 250   /* of 255: what lies behind adds under 2 % */
+
+/* One 3D marker: projected, sized by perspective, depth-tested at its
+ * centre first (most hidden points of a dense cloud end there), then
+ * splatted with a depth test per pixel.
+ */
+static inline void
+draw_point_3d (EsScatterRenderer     *self,
+               guint32               *pixels,
+               int                    stride_px,
+               int                    width,
+               int                    height,
+               const EsViewTransform *t,
+               const EsViewport      *vp,
+               const float           *p,
+               guint16                key,
+               double                 diameter,
+               double                 near,
+               double                 far,
+               const guint32         *fog,
+               guint                  n_keys)
+{
+  double sx, sy, depth;
+  int level, cx, cy;
+  const Sprite *s;
+
+  if (!project_3d (t, p, &sx, &sy, &depth))
+    return;
+  s = sprite_for (self, diameter * depth_size_factor (vp, depth));
+  if (sx < -s->radius - 1 || sy < -s->radius - 1 ||
+      sx >= width + s->radius + 1 || sy >= height + s->radius + 1)
+    return;
+  cx = (int) sx;
+  cy = (int) sy;
+  if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
+      self->zbuf[(gsize) cy * width + cx] < depth)
+    return;
+  level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
+  splat_depth (pixels, self->zbuf, stride_px, width, height, s, sx, sy, (float) depth,
+               fog[level * (n_keys + 1) + MIN (key, n_keys)]);
+}
+
 static void
 render_points_raster (EsScatterRenderer   *self,
                       cairo_surface_t     *image,
@@ -1125,33 +1256,94 @@ render_points_raster (EsScatterRenderer   *self,
       for (gsize p = 0; p < n_pixels; p++)
         self->zbuf[p] = INFINITY;
 
-      for (gsize i = 0; i < n; i++)
+      if (n < self->density_threshold)
         {
-          double sx, sy, depth;
-          guint16 key = keys[i];
-          int level;
-          const Sprite *s;
-
-          if (!es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2],
-                                          &sx, &sy, &depth))
-            continue;
-          s = get_sprite (self, diameter * depth_size_factor (vp, depth));
-          if (sx < -s->radius - 1 || sy < -s->radius - 1 ||
-              sx >= width + s->radius + 1 || sy >= height + s->radius + 1)
-            continue;
-          /* Hidden at its centre by something nearer: skip (an early
-           * depth test; most of a dense cloud's back half ends here).
+          for (gsize i = 0; i < n; i++)
+            draw_point_3d (self, pixels, stride_px, width, height, &t, vp, xyz + 3 * i, keys[i],
+                           diameter, near, far, fog, n_keys);
+        }
+      else
+        {
+          /* Many points: draw them nearest depth slice first (a counting
+           * sort on a coarse depth, two linear passes, not a per-frame
+           * sort), so the early depth test rejects most of a dense
+           * cloud's hidden points before any pixel work.  Within a slice
+           * the points keep their spatial order.
            */
-          {
-            int cx = (int) sx, cy = (int) sy;
+          guint32 start[DEPTH_SLICES + 1] = { 0 };
 
-            if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
-                self->zbuf[(gsize) cy * width + cx] < depth)
-              continue;
-          }
-          level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
-          splat_depth (pixels, self->zbuf, stride_px, width, height, s, sx, sy, (float) depth,
-                       fog[level * (n_keys + 1) + MIN (key, n_keys)]);
+          if (self->slice_len < n)
+            {
+              g_free (self->slice);
+              g_free (self->order);
+  g_free (self->accum);
+              self->slice = g_new (guint8, n);
+              self->order = g_new (guint32, n);
+              self->slice_len = n;
+            }
+          for (gsize i = 0; i < n; i++)
+            {
+              const float *q = xyz + 3 * i;
+              double depth = (q[0] - t.eye[0]) * t.forward[0] + (q[1] - t.eye[1]) * t.forward[1] +
+                             (q[2] - t.eye[2]) * t.forward[2];
+              int sl = DEPTH_SLICES;
+
+              /* Behind the camera (or NaN): not drawn. */
+              if (depth > t.near)
+                sl = (int) CLAMP ((depth - near) / (far - near) * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
+              self->slice[i] = (guint8) sl;
+              if (sl < DEPTH_SLICES)
+                start[sl + 1]++;
+            }
+          for (int b = 0; b < DEPTH_SLICES; b++)
+            start[b + 1] += start[b];
+          for (gsize i = 0; i < n; i++)
+            if (self->slice[i] < DEPTH_SLICES)
+              self->order[start[self->slice[i]]++] = (guint32) i;
+          /* start[b] is now the end of slice b: the points drawn, into
+           * a transparent layer composited over the frame at the end.
+           */
+          if (self->accum_len < n_pixels)
+            {
+              g_free (self->accum);
+              self->accum = g_new (guint32, n_pixels);
+              self->accum_len = n_pixels;
+            }
+          memset (self->accum, 0, n_pixels * sizeof (guint32));
+          for (guint32 k = 0; k < start[DEPTH_SLICES - 1]; k++)
+            {
+              guint32 i = self->order[k];
+              double sx, sy, depth;
+              int level, cx, cy;
+              const Sprite *sp;
+
+              if (!project_3d (&t, xyz + 3 * i, &sx, &sy, &depth))
+                continue;
+              sp = sprite_for (self, diameter * depth_size_factor (vp, depth));
+              if (sx < -sp->radius - 1 || sy < -sp->radius - 1 ||
+                  sx >= width + sp->radius + 1 || sy >= height + sp->radius + 1)
+                continue;
+              /* Already (nearly) opaque at its centre: everything nearer
+               * hides it, so skip it before any pixel work.
+               */
+              cx = (int) sx;
+              cy = (int) sy;
+              if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
+                  self->accum[(gsize) cy * width + cx] >> 24 >= OPAQUE_ENOUGH)
+                continue;
+              level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
+              splat_under (self->accum, width, height, sp, sx, sy,
+                           fog[level * (n_keys + 1) + MIN (keys[i], n_keys)]);
+            }
+          for (int y = 0; y < height; y++)
+            {
+              const guint32 *src = self->accum + (gsize) y * width;
+              guint32 *dst = pixels + (gsize) y * stride_px;
+
+              for (int x = 0; x < width; x++)
+                if (src[x] != 0)
+                  dst[x] = over (src[x], dst[x]);
+            }
         }
     }
 }
@@ -2004,6 +2196,9 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->key_at);
   g_free (self->hkey);
   g_free (self->box_rows);
+  g_free (self->slice);
+  g_free (self->order);
+  g_free (self->accum);
   g_clear_pointer (&self->width_data, es_scatter_data_unref);
   g_free (self->width_font_family);
   g_free (self->widths);

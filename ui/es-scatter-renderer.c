@@ -432,6 +432,43 @@ splat (guint32       *pixels,
     }
 }
 
+/* splat () with the colour already scaled by every coverage value
+ * (src_of[a] == scale_pixel (color, a + (a >> 7))): a load instead of
+ * a scale per pixel, the same pixels.
+ */
+static inline void
+splat_table (guint32       *pixels,
+             int            stride_px,
+             int            width,
+             int            height,
+             const Sprite  *s,
+             double         sx,
+             double         sy,
+             const guint32 *src_of)
+{
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
+  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
+  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
+  int k = fy * SUB + fx;
+  const guint8 *cov = s->coverage + k * s->size * s->size;
+  const guint8 *span = s->span + k * s->size * 2;
+  int x0 = ix - s->radius;
+  int y0 = iy - s->radius;
+  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
+  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+
+  for (int j = j0; j < j1; j++)
+    {
+      guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
+      const guint8 *c = cov + j * s->size;
+      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
+
+      for (int i = a0; i < a1; i++)
+        row[i] = over (src_of[c[i]], row[i]);
+    }
+}
+
 /* The same with a depth test: a pixel takes the point only if nothing
  * nearer covers it yet, so points need no per-frame depth sort.
  */
@@ -984,6 +1021,7 @@ render_points_density (EsScatterRenderer     *self,
 }
 
 #define BAND_ROWS 8
+#define MAX_SRC_TABLES 257   /* 256 gradient steps and the missing colour */
 
 static gboolean
 use_density (EsScatterRenderer   *self,
@@ -1019,6 +1057,7 @@ render_points_banded (EsScatterRenderer   *self,
   g_autofree guint8 *grid_row = NULL;
   g_autofree guint32 *plain_line = NULL;
   g_autofree guint32 *grid_line = NULL;
+  g_autofree guint32 *src_of = NULL;
   guint32 missing, background, grid;
   guint n_keys;
   EsViewTransform t;
@@ -1038,6 +1077,16 @@ render_points_banded (EsScatterRenderer   *self,
   lut = build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
   background = pack_premultiplied (style->background, style->background[3]);
+  /* Each colour pre-scaled by every coverage (1 KiB per colour) when
+   * there are few enough colours for the tables to stay in the cache.
+   */
+  if (n_keys + 1 <= MAX_SRC_TABLES)
+    {
+      src_of = g_new (guint32, (gsize) (n_keys + 1) * 256);
+      for (guint k = 0; k <= n_keys; k++)
+        for (guint c = 0; c < 256; c++)
+          src_of[k * 256 + c] = scale_pixel (k < n_keys ? lut[k] : missing, c + (c >> 7));
+    }
 
   /* The grid, as the Cairo underlay would draw it: 1 px lines at the
    * floor of each tick position.
@@ -1125,7 +1174,11 @@ render_points_banded (EsScatterRenderer   *self,
         pos = fill[CLAMP (fast_floor (sy) / BAND_ROWS, 0, n_bands - 1)]++;
         self->band_xy[2 * pos] = (float) sx;
         self->band_xy[2 * pos + 1] = (float) sy;
-        self->band_color[pos] = keys[i] < n_keys ? lut[keys[i]] : missing;
+        /* With tables: the table's index; else the colour itself. */
+        if (src_of != NULL)
+          self->band_color[pos] = MIN (keys[i], n_keys);
+        else
+          self->band_color[pos] = keys[i] < n_keys ? lut[keys[i]] : missing;
       }
   }
 
@@ -1151,7 +1204,11 @@ render_points_banded (EsScatterRenderer   *self,
                 continue;
               (*h)++;
             }
-          splat (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
+          if (src_of != NULL)
+            splat_table (pixels, stride_px, width, height, sprite, sx, sy,
+                         src_of + (gsize) self->band_color[k] * 256);
+          else
+            splat (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
         }
     }
 }

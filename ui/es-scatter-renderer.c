@@ -1304,17 +1304,16 @@ render_points_raster (EsScatterRenderer   *self,
             fog[level * (n_keys + 1) + k] = fog_pixel (k < n_keys ? lut[k] : missing, background, f);
         }
 
-      if (self->zbuf_len < n_pixels)
-        {
-          g_free (self->zbuf);
-          self->zbuf = g_new (float, n_pixels);
-          self->zbuf_len = n_pixels;
-        }
-      for (gsize p = 0; p < n_pixels; p++)
-        self->zbuf[p] = INFINITY;
-
       if (n < self->density_threshold)
         {
+          if (self->zbuf_len < n_pixels)
+            {
+              g_free (self->zbuf);
+              self->zbuf = g_new (float, n_pixels);
+              self->zbuf_len = n_pixels;
+            }
+          for (gsize p = 0; p < n_pixels; p++)
+            self->zbuf[p] = INFINITY;
           for (gsize i = 0; i < n; i++)
             draw_point_3d (self, pixels, stride_px, width, height, &t, vp, xyz + 3 * i, keys[i],
                            diameter, near, far, fog, n_keys);

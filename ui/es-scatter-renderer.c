@@ -433,8 +433,9 @@ splat (guint32       *pixels,
 }
 
 /* splat () with the colour already scaled by every coverage value
- * (src_of[a] == scale_pixel (color, a + (a >> 7))): a load instead of
- * a scale per pixel, the same pixels.
+ * (src_of[a] == scale_pixel (color, a + (a >> 7))) and, at src_of[256 +
+ * a], the weight OVER gives the pixel below: loads instead of
+ * arithmetic per pixel, the same pixels.
  */
 static inline void
 splat_table (guint32       *pixels,
@@ -465,7 +466,12 @@ splat_table (guint32       *pixels,
       int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
 
       for (int i = a0; i < a1; i++)
-        row[i] = over (src_of[c[i]], row[i]);
+        {
+          guint32 a = c[i];
+
+          /* over () with the source's inverse alpha looked up too. */
+          row[i] = src_of[a] + scale_pixel (row[i], src_of[256 + a]);
+        }
     }
 }
 
@@ -1077,15 +1083,21 @@ render_points_banded (EsScatterRenderer   *self,
   lut = build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
   background = pack_premultiplied (style->background, style->background[3]);
-  /* Each colour pre-scaled by every coverage (1 KiB per colour) when
+  /* Each colour pre-scaled by every coverage (2 KiB per colour) when
    * there are few enough colours for the tables to stay in the cache.
    */
   if (n_keys + 1 <= MAX_SRC_TABLES)
     {
-      src_of = g_new (guint32, (gsize) (n_keys + 1) * 256);
+      src_of = g_new (guint32, (gsize) (n_keys + 1) * 512);
       for (guint k = 0; k <= n_keys; k++)
         for (guint c = 0; c < 256; c++)
-          src_of[k * 256 + c] = scale_pixel (k < n_keys ? lut[k] : missing, c + (c >> 7));
+          {
+            guint32 src = scale_pixel (k < n_keys ? lut[k] : missing, c + (c >> 7));
+            guint32 ia = 255 - (src >> 24);
+
+            src_of[k * 512 + c] = src;
+            src_of[k * 512 + 256 + c] = ia + (ia >> 7);
+          }
     }
 
   /* The grid, as the Cairo underlay would draw it: 1 px lines at the
@@ -1206,7 +1218,7 @@ render_points_banded (EsScatterRenderer   *self,
             }
           if (src_of != NULL)
             splat_table (pixels, stride_px, width, height, sprite, sx, sy,
-                         src_of + (gsize) self->band_color[k] * 256);
+                         src_of + (gsize) self->band_color[k] * 512);
           else
             splat (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
         }

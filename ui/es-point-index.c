@@ -11,16 +11,25 @@
 
 #include <math.h>
 
-#define CELL 16.0
+/* Cell side in pixels: about CELL_LOAD points per cell on average, so a
+ * lookup reads a bounded number of points whatever N is.  Not below
+ * CELL_MIN: smaller cells made the build (a scatter into the cells)
+ * twice as slow at 1M points for no faster lookups.
+ */
+#define CELL_MAX  16.0
+#define CELL_MIN  4.0
+#define CELL_LOAD 4.0
 
 struct _EsPointIndex
 {
   EsScatterData *data;
   EsViewport     viewport;
+  double         cell;
   int            cols;
   int            rows;
   guint32       *cell_start;   /* cols * rows + 1 prefix sums */
   guint32       *cell_rows;    /* point rows bucketed by cell */
+  float         *cell_xy;      /* their positions, in the same order (no random reads) */
   float         *sx;           /* per row: projected position, NaN if off-surface */
   float         *sy;
   float         *depth;
@@ -31,8 +40,8 @@ cell_of (const EsPointIndex *self,
          double              x,
          double              y)
 {
-  int cx = (int) (x / CELL);
-  int cy = (int) (y / CELL);
+  int cx = (int) (x / self->cell);
+  int cy = (int) (y / self->cell);
 
   if (x < 0 || y < 0 || cx >= self->cols || cy >= self->rows)
     return -1;
@@ -56,27 +65,36 @@ es_point_index_new (EsScatterData    *data,
   self = g_new0 (EsPointIndex, 1);
   self->data = es_scatter_data_ref (data);
   self->viewport = *viewport;
-  self->cols = (int) ceil (viewport->width / CELL);
-  self->rows = (int) ceil (viewport->height / CELL);
-  n_cells = (gsize) self->cols * self->rows;
   n = es_scatter_data_get_n_points (data);
   xyz = es_scatter_data_get_xyz (data);
 
   self->sx = g_new (float, MAX (n, 1));
   self->sy = g_new (float, MAX (n, 1));
   self->depth = g_new (float, MAX (n, 1));
+
+  /* Cells sized for all the points fitted on the surface (zoomed in,
+   * fewer land there and cells are only emptier).
+   */
+  self->cell = CELL_MAX;
+  if (n > 0)
+    self->cell = CLAMP (sqrt ((double) viewport->width * viewport->height * CELL_LOAD / n),
+                        CELL_MIN, CELL_MAX);
+  self->cols = MAX ((int) ceil (viewport->width / self->cell), 1);
+  self->rows = MAX ((int) ceil (viewport->height / self->cell), 1);
+  n_cells = (gsize) self->cols * self->rows;
   self->cell_start = g_new0 (guint32, n_cells + 1);
 
   es_viewport_get_transform (viewport, &t);
-  /* Counting sort into cells: one pass to count, one to fill. */
+  /* Counting sort into cells: one pass to project and count, one to fill. */
   for (gsize i = 0; i < n; i++)
     {
       double sx, sy, d;
       int c = -1;
 
       if (!isnan (xyz[3 * i]) &&
-          es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], &sx, &sy, &d))
-        c = cell_of (self, sx, sy);
+          es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], &sx, &sy, &d) &&
+          sx >= 0 && sy >= 0 && sx < viewport->width && sy < viewport->height)
+        c = cell_of (self, (float) sx, (float) sy);
       if (c < 0)
         {
           self->sx[i] = self->sy[i] = NAN;
@@ -91,15 +109,20 @@ es_point_index_new (EsScatterData    *data,
     self->cell_start[c + 1] += self->cell_start[c];
 
   self->cell_rows = g_new (guint32, MAX (self->cell_start[n_cells], 1));
+  self->cell_xy = g_new (float, 2 * MAX (self->cell_start[n_cells], 1));
   fill = g_memdup2 (self->cell_start, sizeof (guint32) * (n_cells + 1));
   for (gsize i = 0; i < n; i++)
     {
       int c;
+      guint32 k;
 
       if (isnan (self->sx[i]))
         continue;
       c = cell_of (self, self->sx[i], self->sy[i]);
-      self->cell_rows[fill[c]++] = (guint32) i;
+      k = fill[c]++;
+      self->cell_rows[k] = (guint32) i;
+      self->cell_xy[2 * k] = self->sx[i];
+      self->cell_xy[2 * k + 1] = self->sy[i];
     }
 
   return self;
@@ -114,6 +137,7 @@ es_point_index_free (EsPointIndex *self)
   es_scatter_data_unref (self->data);
   g_free (self->cell_start);
   g_free (self->cell_rows);
+  g_free (self->cell_xy);
   g_free (self->sx);
   g_free (self->sy);
   g_free (self->depth);
@@ -128,61 +152,106 @@ es_point_index_matches (const EsPointIndex *self,
   return self != NULL && self->data == data && es_viewport_equal (&self->viewport, viewport);
 }
 
+/* The points of one cell against the best so far. */
+static inline void
+scan_cell (const EsPointIndex *self,
+           int                 cell,
+           double              x,
+           double              y,
+           double              r2,
+           gint64             *best,
+           double             *best_d2,
+           double             *best_depth)
+{
+  for (guint32 k = self->cell_start[cell]; k < self->cell_start[cell + 1]; k++)
+    {
+      double dx = self->cell_xy[2 * k] - x;
+      double dy = self->cell_xy[2 * k + 1] - y;
+      double d2 = dx * dx + dy * dy;
+      guint32 row;
+
+      if (d2 > r2)
+        continue;
+      row = self->cell_rows[k];
+      /* In 3D a point in front wins over one behind it; otherwise
+       * the nearest, then the higher ranked.
+       */
+      if (self->viewport.three_d)
+        {
+          if (self->depth[row] < *best_depth ||
+              (self->depth[row] == *best_depth && d2 < *best_d2))
+            {
+              *best = row;
+              *best_d2 = d2;
+              *best_depth = self->depth[row];
+            }
+        }
+      else if (d2 < *best_d2 || (d2 == *best_d2 && (*best < 0 || row < *best)))
+        {
+          *best = row;
+          *best_d2 = d2;
+        }
+    }
+}
+
 gint64
 es_point_index_lookup (const EsPointIndex *self,
                        double              x,
                        double              y,
                        double              radius)
 {
-  int c0 = (int) floor ((x - radius) / CELL);
-  int c1 = (int) floor ((x + radius) / CELL);
-  int r0 = (int) floor ((y - radius) / CELL);
-  int r1 = (int) floor ((y + radius) / CELL);
   gint64 best = -1;
-  double best_d2 = radius * radius;
+  double r2 = radius * radius;
+  double best_d2 = r2;
   double best_depth = INFINITY;
+  int pc, pr, c0, c1, r0, r1;
 
   g_return_val_if_fail (self != NULL, -1);
 
-  c0 = MAX (c0, 0);
-  r0 = MAX (r0, 0);
-  c1 = MIN (c1, self->cols - 1);
-  r1 = MIN (r1, self->rows - 1);
+  if (!(radius >= 0) || isnan (x) || isnan (y))
+    return -1;
+  c0 = (int) MAX (floor ((x - radius) / self->cell), 0);
+  c1 = (int) MIN (floor ((x + radius) / self->cell), self->cols - 1);
+  r0 = (int) MAX (floor ((y - radius) / self->cell), 0);
+  r1 = (int) MIN (floor ((y + radius) / self->cell), self->rows - 1);
+  if (c0 > c1 || r0 > r1)
+    return -1;
 
-  for (int r = r0; r <= r1; r++)
-    for (int c = c0; c <= c1; c++)
-      {
-        int cell = r * self->cols + c;
+  /* 3D: the front-most point anywhere in the radius, so read them all. */
+  if (self->viewport.three_d)
+    {
+      for (int r = r0; r <= r1; r++)
+        for (int c = c0; c <= c1; c++)
+          scan_cell (self, r * self->cols + c, x, y, r2, &best, &best_d2, &best_depth);
+      return best;
+    }
 
-        for (guint32 k = self->cell_start[cell]; k < self->cell_start[cell + 1]; k++)
-          {
-            guint32 row = self->cell_rows[k];
-            double dx = self->sx[row] - x;
-            double dy = self->sy[row] - y;
-            double d2 = dx * dx + dy * dy;
+  /* 2D: rings of cells around the pointer's, stopping once nothing
+   * further out can be nearer than the best so far (a point k+1 rings
+   * out is more than k cells away), so a lookup reads a few cells
+   * whatever the radius and N.
+   */
+  pc = (int) CLAMP (floor (x / self->cell), -1, self->cols);
+  pr = (int) CLAMP (floor (y / self->cell), -1, self->rows);
+  for (int k = 0; ; k++)
+    {
+      /* Nearer than any point left can be, minus float slack. */
+      double reach = (k - 0.001) * self->cell;
 
-            if (d2 > radius * radius)
-              continue;
-            /* In 3D a point in front wins over one behind it; otherwise
-             * the nearest, then the higher ranked.
-             */
-            if (self->viewport.three_d)
-              {
-                if (self->depth[row] < best_depth ||
-                    (self->depth[row] == best_depth && d2 < best_d2))
-                  {
-                    best = row;
-                    best_d2 = d2;
-                    best_depth = self->depth[row];
-                  }
-              }
-            else if (d2 < best_d2 || (d2 == best_d2 && (best < 0 || row < best)))
-              {
-                best = row;
-                best_d2 = d2;
-              }
-          }
-      }
+      for (int r = MAX (pr - k, r0); r <= MIN (pr + k, r1); r++)
+        {
+          gboolean edge = r == pr - k || r == pr + k;
+          int step = edge ? 1 : 2 * k;
+
+          for (int c = pc - k; c <= pc + k; c += MAX (step, 1))
+            if (c >= c0 && c <= c1)
+              scan_cell (self, r * self->cols + c, x, y, r2, &best, &best_d2, &best_depth);
+        }
+      if (reach > 0 && (reach * reach > best_d2 || reach > radius))
+        break;
+      if (pc - k <= c0 && pc + k >= c1 && pr - k <= r0 && pr + k >= r1)
+        break;
+    }
 
   return best;
 }
@@ -207,10 +276,10 @@ es_point_index_query_rect (const EsPointIndex *self,
   GArray *result = g_array_new (FALSE, FALSE, sizeof (guint32));
   double lx = MIN (x0, x1), hx = MAX (x0, x1);
   double ly = MIN (y0, y1), hy = MAX (y0, y1);
-  int c0 = MAX ((int) floor (lx / CELL), 0);
-  int c1 = MIN ((int) floor (hx / CELL), self->cols - 1);
-  int r0 = MAX ((int) floor (ly / CELL), 0);
-  int r1 = MIN ((int) floor (hy / CELL), self->rows - 1);
+  int c0 = MAX ((int) floor (lx / self->cell), 0);
+  int c1 = MIN ((int) floor (hx / self->cell), self->cols - 1);
+  int r0 = MAX ((int) floor (ly / self->cell), 0);
+  int r1 = MIN ((int) floor (hy / self->cell), self->rows - 1);
 
   for (int r = r0; r <= r1; r++)
     for (int c = c0; c <= c1; c++)

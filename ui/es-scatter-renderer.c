@@ -9,6 +9,8 @@
 
 #include "es-scatter-renderer.h"
 
+#include "es-png-writer.h"
+
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
@@ -54,6 +56,11 @@ struct _EsScatterRenderer
   guint32         *box_rows;
   gsize            density_len;
   gsize            density_threshold;
+  guint8          *slice;     /* big N, 3D: depth slice per point */
+  guint32         *order;     /* ... and the points nearest slice first */
+  gsize            slice_len;
+  guint32         *accum;     /* ... drawn front to back into this layer */
+  gsize            accum_len;
 
   /* Label widths, measured once per data and font. */
   EsScatterData   *width_data;
@@ -331,6 +338,39 @@ get_sprite (EsScatterRenderer *self,
   return s;
 }
 
+/* The cached sprite without a call: this runs once per 3D point. */
+static inline const Sprite *
+sprite_for (EsScatterRenderer *self,
+            double             diameter)
+{
+  int q = CLAMP ((int) (diameter * 4 + 0.5), 1, MAX_SPRITE_Q);
+
+  return G_LIKELY (self->sprites[q] != NULL) ? self->sprites[q] : get_sprite (self, diameter);
+}
+
+/* es_view_transform_project () for 3D, inlined into the point loops
+ * (the same arithmetic, so the same pixels).
+ */
+static inline gboolean
+project_3d (const EsViewTransform *t,
+            const float           *p,
+            double                *sx,
+            double                *sy,
+            double                *depth)
+{
+  double v0 = p[0] - t->eye[0], v1 = p[1] - t->eye[1], v2 = p[2] - t->eye[2];
+  double cx = v0 * t->right[0] + v1 * t->right[1] + v2 * t->right[2];
+  double cy = v0 * t->up[0] + v1 * t->up[1] + v2 * t->up[2];
+  double cz = v0 * t->forward[0] + v1 * t->forward[1] + v2 * t->forward[2];
+
+  *depth = cz;
+  if (!(cz > t->near))
+    return FALSE;
+  *sx = t->half_w + t->focal * cx / cz;
+  *sy = t->half_h - t->focal * cy / cz;
+  return TRUE;
+}
+
 /* floor () without the libm call: this runs several times per point. */
 static inline int
 fast_floor (double v)
@@ -397,6 +437,49 @@ splat (guint32       *pixels,
     }
 }
 
+/* splat () with the colour already scaled by every coverage value
+ * (src_of[a] == scale_pixel (color, a + (a >> 7))) and, at src_of[256 +
+ * a], the weight OVER gives the pixel below: loads instead of
+ * arithmetic per pixel, the same pixels.
+ */
+static inline void
+splat_table (guint32       *pixels,
+             int            stride_px,
+             int            width,
+             int            height,
+             const Sprite  *s,
+             double         sx,
+             double         sy,
+             const guint32 *src_of)
+{
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
+  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
+  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
+  int k = fy * SUB + fx;
+  const guint8 *cov = s->coverage + k * s->size * s->size;
+  const guint8 *span = s->span + k * s->size * 2;
+  int x0 = ix - s->radius;
+  int y0 = iy - s->radius;
+  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
+  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+
+  for (int j = j0; j < j1; j++)
+    {
+      guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
+      const guint8 *c = cov + j * s->size;
+      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
+
+      for (int i = a0; i < a1; i++)
+        {
+          guint32 a = c[i];
+
+          /* over () with the source's inverse alpha looked up too. */
+          row[i] = src_of[a] + scale_pixel (row[i], src_of[256 + a]);
+        }
+    }
+}
+
 /* The same with a depth test: a pixel takes the point only if nothing
  * nearer covers it yet, so points need no per-frame depth sort.
  */
@@ -414,9 +497,11 @@ splat_depth (guint32       *pixels,
 {
   int ix = fast_floor (sx);
   int iy = fast_floor (sy);
-  int fx = (int) ((sx - ix) * SUB);
-  int fy = (int) ((sy - iy) * SUB);
-  const guint8 *cov = s->coverage + (MIN (fy, SUB - 1) * SUB + MIN (fx, SUB - 1)) * s->size * s->size;
+  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
+  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
+  int k = fy * SUB + fx;
+  const guint8 *cov = s->coverage + k * s->size * s->size;
+  const guint8 *span = s->span + k * s->size * 2;
   int x0 = ix - s->radius;
   int y0 = iy - s->radius;
   int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
@@ -427,17 +512,65 @@ splat_depth (guint32       *pixels,
       guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
       float *zrow = zbuf + (gsize) (y0 + j) * width + x0;
       const guint8 *c = cov + j * s->size;
+      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
 
-      for (int i = i0; i < i1; i++)
+      /* Within a span every coverage is non-zero (a disc's rows are
+       * contiguous); the depth test is a select, not a branch: which
+       * way it goes is unpredictable in a dense cloud.
+       */
+      for (int i = a0; i < a1; i++)
         {
           guint32 a = c[i];
+          guint32 old = row[i];
+          float z = zrow[i];
+          guint32 blended = over (scale_pixel (color, a + (a >> 7)), old);
+          gboolean hidden = z < depth;
 
-          if (a == 0 || zrow[i] < depth)
-            continue;
-          row[i] = over (scale_pixel (color, a + (a >> 7)), row[i]);
+          row[i] = hidden ? old : blended;
           /* Only the solid core hides what is behind it; edges blend. */
-          if (a > 160)
-            zrow[i] = depth;
+          zrow[i] = hidden || a <= 160 ? z : depth;
+        }
+    }
+}
+
+/* Front-to-back compositing: the marker goes *under* what is already
+ * there (dst + src * (1 - dst alpha)), which for points drawn nearest
+ * first gives the same picture as drawing them farthest first with OVER.
+ */
+static inline void
+splat_under (guint32       *accum,
+             int            width,
+             int            height,
+             const Sprite  *s,
+             double         sx,
+             double         sy,
+             guint32        color)
+{
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
+  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
+  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
+  int k = fy * SUB + fx;
+  const guint8 *cov = s->coverage + k * s->size * s->size;
+  const guint8 *span = s->span + k * s->size * 2;
+  int x0 = ix - s->radius;
+  int y0 = iy - s->radius;
+  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
+  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+
+  for (int j = j0; j < j1; j++)
+    {
+      guint32 *row = accum + (gsize) (y0 + j) * width + x0;
+      const guint8 *c = cov + j * s->size;
+      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
+
+      for (int i = a0; i < a1; i++)
+        {
+          guint32 a = c[i];
+          guint32 d = row[i];
+          guint32 room = 255 - (d >> 24);
+
+          row[i] = d + scale_pixel (scale_pixel (color, a + (a >> 7)), room + (room >> 7));
         }
     }
 }
@@ -831,6 +964,35 @@ render_points_density (EsScatterRenderer     *self,
           if (in[x] != 0)
             last = x;
         }
+      if (!colored)
+        {
+          /* The same running sum without a test per pixel: x adds
+           * in[x + radius] while x < width - radius and drops
+           * in[x - radius] from x = radius on.
+           */
+          int e = MAX (width - radius, 0), b = MIN (radius, width);
+          int x = 0;
+
+          for (; x < MIN (b, e); x++)
+            {
+              acc += in[x + radius];
+              out[x] = (guint16) MIN (acc, 65535);
+            }
+          for (; x < e; x++)
+            {
+              acc += in[x + radius];
+              out[x] = (guint16) MIN (acc, 65535);
+              acc -= in[x - radius];
+            }
+          for (; x < b; x++)
+            out[x] = (guint16) MIN (acc, 65535);
+          for (; x < width; x++)
+            {
+              out[x] = (guint16) MIN (acc, 65535);
+              acc -= in[x - radius];
+            }
+          continue;
+        }
       for (int x = 0; x < width; x++)
         {
           if (x + radius < width)
@@ -899,6 +1061,7 @@ render_points_density (EsScatterRenderer     *self,
 }
 
 #define BAND_ROWS 8
+#define MAX_SRC_TABLES 257   /* 256 gradient steps and the missing colour */
 
 static gboolean
 use_density (EsScatterRenderer   *self,
@@ -934,6 +1097,7 @@ render_points_banded (EsScatterRenderer   *self,
   g_autofree guint8 *grid_row = NULL;
   g_autofree guint32 *plain_line = NULL;
   g_autofree guint32 *grid_line = NULL;
+  g_autofree guint32 *src_of = NULL;
   guint32 missing, background, grid;
   guint n_keys;
   EsViewTransform t;
@@ -953,6 +1117,22 @@ render_points_banded (EsScatterRenderer   *self,
   lut = build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
   background = pack_premultiplied (style->background, style->background[3]);
+  /* Each colour pre-scaled by every coverage (2 KiB per colour) when
+   * there are few enough colours for the tables to stay in the cache.
+   */
+  if (n_keys + 1 <= MAX_SRC_TABLES)
+    {
+      src_of = g_new (guint32, (gsize) (n_keys + 1) * 512);
+      for (guint k = 0; k <= n_keys; k++)
+        for (guint c = 0; c < 256; c++)
+          {
+            guint32 src = scale_pixel (k < n_keys ? lut[k] : missing, c + (c >> 7));
+            guint32 ia = 255 - (src >> 24);
+
+            src_of[k * 512 + c] = src;
+            src_of[k * 512 + 256 + c] = ia + (ia >> 7);
+          }
+    }
 
   /* The grid, as the Cairo underlay would draw it: 1 px lines at the
    * floor of each tick position.
@@ -1040,7 +1220,11 @@ render_points_banded (EsScatterRenderer   *self,
         pos = fill[CLAMP (fast_floor (sy) / BAND_ROWS, 0, n_bands - 1)]++;
         self->band_xy[2 * pos] = (float) sx;
         self->band_xy[2 * pos + 1] = (float) sy;
-        self->band_color[pos] = keys[i] < n_keys ? lut[keys[i]] : missing;
+        /* With tables: the table's index; else the colour itself. */
+        if (src_of != NULL)
+          self->band_color[pos] = MIN (keys[i], n_keys);
+        else
+          self->band_color[pos] = keys[i] < n_keys ? lut[keys[i]] : missing;
       }
   }
 
@@ -1066,9 +1250,56 @@ render_points_banded (EsScatterRenderer   *self,
                 continue;
               (*h)++;
             }
-          splat (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
+          if (src_of != NULL)
+            splat_table (pixels, stride_px, width, height, sprite, sx, sy,
+                         src_of + (gsize) self->band_color[k] * 512);
+          else
+            splat (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
         }
     }
+}
+
+#define DEPTH_SLICES  64
+#define OPAQUE_ENOUGH 250   /* of 255: what lies behind adds under 2 % */
+
+/* One 3D marker: projected, sized by perspective, depth-tested at its
+ * centre first (most hidden points of a dense cloud end there), then
+ * splatted with a depth test per pixel.
+ */
+static inline void
+draw_point_3d (EsScatterRenderer     *self,
+               guint32               *pixels,
+               int                    stride_px,
+               int                    width,
+               int                    height,
+               const EsViewTransform *t,
+               const EsViewport      *vp,
+               const float           *p,
+               guint16                key,
+               double                 diameter,
+               double                 near,
+               double                 far,
+               const guint32         *fog,
+               guint                  n_keys)
+{
+  double sx, sy, depth;
+  int level, cx, cy;
+  const Sprite *s;
+
+  if (!project_3d (t, p, &sx, &sy, &depth))
+    return;
+  s = sprite_for (self, diameter * depth_size_factor (vp, depth));
+  if (sx < -s->radius - 1 || sy < -s->radius - 1 ||
+      sx >= width + s->radius + 1 || sy >= height + s->radius + 1)
+    return;
+  cx = (int) sx;
+  cy = (int) sy;
+  if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
+      self->zbuf[(gsize) cy * width + cx] < depth)
+    return;
+  level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
+  splat_depth (pixels, self->zbuf, stride_px, width, height, s, sx, sy, (float) depth,
+               fog[level * (n_keys + 1) + MIN (key, n_keys)]);
 }
 
 static void
@@ -1119,42 +1350,102 @@ render_points_raster (EsScatterRenderer   *self,
             fog[level * (n_keys + 1) + k] = fog_pixel (k < n_keys ? lut[k] : missing, background, f);
         }
 
-      if (self->zbuf_len < n_pixels)
+      if (n < self->density_threshold)
         {
-          g_free (self->zbuf);
-          self->zbuf = g_new (float, n_pixels);
-          self->zbuf_len = n_pixels;
+          if (self->zbuf_len < n_pixels)
+            {
+              g_free (self->zbuf);
+              self->zbuf = g_new (float, n_pixels);
+              self->zbuf_len = n_pixels;
+            }
+          for (gsize p = 0; p < n_pixels; p++)
+            self->zbuf[p] = INFINITY;
+          for (gsize i = 0; i < n; i++)
+            draw_point_3d (self, pixels, stride_px, width, height, &t, vp, xyz + 3 * i, keys[i],
+                           diameter, near, far, fog, n_keys);
         }
-      for (gsize p = 0; p < n_pixels; p++)
-        self->zbuf[p] = INFINITY;
-
-      for (gsize i = 0; i < n; i++)
+      else
         {
-          double sx, sy, depth;
-          guint16 key = keys[i];
-          int level;
-          const Sprite *s;
-
-          if (!es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2],
-                                          &sx, &sy, &depth))
-            continue;
-          s = get_sprite (self, diameter * depth_size_factor (vp, depth));
-          if (sx < -s->radius - 1 || sy < -s->radius - 1 ||
-              sx >= width + s->radius + 1 || sy >= height + s->radius + 1)
-            continue;
-          /* Hidden at its centre by something nearer: skip (an early
-           * depth test; most of a dense cloud's back half ends here).
+          /* Many points: draw them nearest depth slice first (a counting
+           * sort on a coarse depth, two linear passes, not a per-frame
+           * sort), so the early depth test rejects most of a dense
+           * cloud's hidden points before any pixel work.  Within a slice
+           * the points keep their spatial order.
            */
-          {
-            int cx = (int) sx, cy = (int) sy;
+          guint32 start[DEPTH_SLICES + 1] = { 0 };
 
-            if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
-                self->zbuf[(gsize) cy * width + cx] < depth)
-              continue;
-          }
-          level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
-          splat_depth (pixels, self->zbuf, stride_px, width, height, s, sx, sy, (float) depth,
-                       fog[level * (n_keys + 1) + MIN (key, n_keys)]);
+          if (self->slice_len < n)
+            {
+              g_free (self->slice);
+              g_free (self->order);
+  g_free (self->accum);
+              self->slice = g_new (guint8, n);
+              self->order = g_new (guint32, n);
+              self->slice_len = n;
+            }
+          for (gsize i = 0; i < n; i++)
+            {
+              const float *q = xyz + 3 * i;
+              double depth = (q[0] - t.eye[0]) * t.forward[0] + (q[1] - t.eye[1]) * t.forward[1] +
+                             (q[2] - t.eye[2]) * t.forward[2];
+              int sl = DEPTH_SLICES;
+
+              /* Behind the camera (or NaN): not drawn. */
+              if (depth > t.near)
+                sl = (int) CLAMP ((depth - near) / (far - near) * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
+              self->slice[i] = (guint8) sl;
+              if (sl < DEPTH_SLICES)
+                start[sl + 1]++;
+            }
+          for (int b = 0; b < DEPTH_SLICES; b++)
+            start[b + 1] += start[b];
+          for (gsize i = 0; i < n; i++)
+            if (self->slice[i] < DEPTH_SLICES)
+              self->order[start[self->slice[i]]++] = (guint32) i;
+          /* start[b] is now the end of slice b: the points drawn, into
+           * a transparent layer composited over the frame at the end.
+           */
+          if (self->accum_len < n_pixels)
+            {
+              g_free (self->accum);
+              self->accum = g_new (guint32, n_pixels);
+              self->accum_len = n_pixels;
+            }
+          memset (self->accum, 0, n_pixels * sizeof (guint32));
+          for (guint32 k = 0; k < start[DEPTH_SLICES - 1]; k++)
+            {
+              guint32 i = self->order[k];
+              double sx, sy, depth;
+              int level, cx, cy;
+              const Sprite *sp;
+
+              if (!project_3d (&t, xyz + 3 * i, &sx, &sy, &depth))
+                continue;
+              sp = sprite_for (self, diameter * depth_size_factor (vp, depth));
+              if (sx < -sp->radius - 1 || sy < -sp->radius - 1 ||
+                  sx >= width + sp->radius + 1 || sy >= height + sp->radius + 1)
+                continue;
+              /* Already (nearly) opaque at its centre: everything nearer
+               * hides it, so skip it before any pixel work.
+               */
+              cx = (int) sx;
+              cy = (int) sy;
+              if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
+                  self->accum[(gsize) cy * width + cx] >> 24 >= OPAQUE_ENOUGH)
+                continue;
+              level = (int) CLAMP ((depth - near) / (far - near) * FOG_LEVELS, 0, FOG_LEVELS - 1);
+              splat_under (self->accum, width, height, sp, sx, sy,
+                           fog[level * (n_keys + 1) + MIN (keys[i], n_keys)]);
+            }
+          for (int y = 0; y < height; y++)
+            {
+              const guint32 *src = self->accum + (gsize) y * width;
+              guint32 *dst = pixels + (gsize) y * stride_px;
+
+              for (int x = 0; x < width; x++)
+                if (src[x] != 0)
+                  dst[x] = over (src[x], dst[x]);
+            }
         }
     }
 }
@@ -2098,6 +2389,9 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->key_at);
   g_free (self->hkey);
   g_free (self->box_rows);
+  g_free (self->slice);
+  g_free (self->order);
+  g_free (self->accum);
   g_clear_pointer (&self->width_data, es_scatter_data_unref);
   g_free (self->width_font_family);
   g_free (self->widths);
@@ -2359,10 +2653,16 @@ write_plot (WriteTarget         *target,
           target->saved_errno = ENOMEM;
           return FALSE;
         }
-      es_scatter_renderer_render_image (renderer, surface, data, vp, style, overlay);
-      status = cairo_surface_write_to_png_stream (surface, write_cb, target);
-      cairo_surface_destroy (surface);
-      return status == CAIRO_STATUS_SUCCESS;
+      {
+        gboolean ok;
+
+        es_scatter_renderer_render_image (renderer, surface, data, vp, style, overlay);
+        ok = es_png_write_surface (surface, target->fd);
+        if (!ok)
+          target->saved_errno = errno;
+        cairo_surface_destroy (surface);
+        return ok;
+      }
 
     case ES_PLOT_FORMAT_SVG:
       surface = cairo_svg_surface_create_for_stream (write_cb, target, vp->width, vp->height);

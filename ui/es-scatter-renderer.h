@@ -106,9 +106,11 @@ void              es_scatter_renderer_draw_interaction      (EsScatterRenderer  
                                                              const EsPlotStyle    *style,
                                                              gint64                hover,
                                                              const double         *box);
-/* From this many visible points on (2D, one colour) the raster back-end
- * counts points per pixel and colours by density instead of drawing a
- * marker per point; G_MAXSIZE turns that off.
+/* From this many visible points on the raster back-end switches to its
+ * many-points paths: in 2D it counts points per pixel and colours by
+ * density instead of drawing a marker per point; in 3D it draws the
+ * points nearest depth slice first, composited front to back, skipping
+ * those already hidden.  G_MAXSIZE turns that off.
  */
 void              es_scatter_renderer_set_density_threshold (EsScatterRenderer    *self,
                                                              gsize                 n_points);

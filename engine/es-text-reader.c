@@ -640,6 +640,13 @@ _es_text_reader_load (EsLoadContext  *ctx,
 
       if (middle != NULL && middle + 1 < end)
         {
+          /* Both threads read across the middle (the worker counts the
+           * first half's lines; the main thread finishes what the worker
+           * could not): dropped pages must read back intact, which holds
+           * for a file mapping but not for an inflated buffer.
+           */
+          if (!pass.r.ctx->data_is_file)
+            pass.r.ctx->release_consumed = FALSE;
           pass.worker_start = middle + 1;
           pass.worker = _es_text_worker_start (&pass.r, p, pass.worker_start, end,
                                                es_matrix_get_data_mut (pass.builder.matrix),

@@ -15,9 +15,12 @@
 G_BEGIN_DECLS
 
 /* How often (in bytes of input) readers poll the cancellable and report
- * progress: 1 MB keeps cancel well under 100 ms even at 1 GB/s.
+ * progress: 1 MB keeps cancel well under 100 ms even at 1 GB/s.  Tests
+ * lower it to cancel small files at many points.
  */
-#define ES_LOAD_POLL_BYTES (1u << 20)
+extern gsize _es_load_poll_bytes;
+#define ES_LOAD_POLL_BYTES _es_load_poll_bytes
+void _es_load_set_poll_bytes (gsize bytes);
 
 /* ---- numbers (es-float-parser.c) ---- */
 

@@ -44,6 +44,15 @@ default_memory_limit (void)
   return (guint64) ((double) pages * (double) page_size * 0.9);
 }
 
+gsize _es_load_poll_bytes = 1u << 20;
+
+/* Only between loads: readers on other threads read it unlocked. */
+void
+_es_load_set_poll_bytes (gsize bytes)
+{
+  _es_load_poll_bytes = bytes > 0 ? bytes : 1u << 20;
+}
+
 gboolean
 _es_load_context_poll (EsLoadContext *ctx,
                        gsize          offset,

@@ -23,7 +23,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *tensor_path = NULL;
   g_autoptr(EsEmbeddingSet) set = NULL;
   g_autoptr(GError) error = NULL;
-  const char *config;
   gsize rows = 0, dims = 0;
   EsLoadOptions options;
 
@@ -32,7 +31,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   /* The whole path: config beside a 3 x 4 raw tensor. */
   tensor_path = g_strdup (es_fuzz_write_temp ("t.bytes", (const uint8_t *) tensor, sizeof tensor));
-  config = es_fuzz_write_temp ("projector_config.json", data, size);
+  es_fuzz_write_temp ("projector_config.json", data, size);
   es_fuzz_load_options (&options);
   set = es_loader_load_path (tensor_path, &options, NULL, NULL, NULL, &error);
   g_assert ((set == NULL) != (error == NULL));

@@ -75,6 +75,7 @@ typedef struct
   gsize                next_poll;      /* input offset of the next poll */
 } EsLoadContext;
 
+guint64  _es_default_memory_limit   (void);
 gboolean _es_load_context_poll      (EsLoadContext *ctx,
                                      gsize          offset,
                                      GError       **error);
@@ -168,10 +169,17 @@ gboolean        _es_projector_config_scan (const char   *json,
                                            gsize        *rows,
                                            gsize        *dims,
                                            char        **metadata_path);
+gboolean        _es_read_side_file        (const char   *path,
+                                           guint64       max_bytes,
+                                           char        **contents,
+                                           gsize        *len,
+                                           GError      **error);
 EsMetadata     *_es_metadata_read_tsv     (const char   *path,
+                                           guint64       memory_limit,
                                            GError      **error);
 EsMetadata     *_es_metadata_join         (const EsEmbeddingSet *set,
                                            const char           *path,
+                                           guint64               memory_limit,
                                            GError              **error);
 EsEmbeddingSet *_es_attach_projector_metadata (EsLoadContext  *ctx,
                                                EsRowBuilder   *builder,

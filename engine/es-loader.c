@@ -32,8 +32,8 @@ es_load_options_init (EsLoadOptions *options)
 /* 90% of physical memory: beyond that the machine would swap itself to a
  * halt instead of failing cleanly.
  */
-static guint64
-default_memory_limit (void)
+guint64
+_es_default_memory_limit (void)
 {
   long pages = sysconf (_SC_PHYS_PAGES);
   long page_size = sysconf (_SC_PAGESIZE);
@@ -312,7 +312,7 @@ load_data (const char          *name,
   ctx.progress = progress;
   ctx.progress_data = progress_data;
   ctx.progress_scale = 1.0;
-  ctx.memory_limit = options->memory_limit ? options->memory_limit : default_memory_limit ();
+  ctx.memory_limit = options->memory_limit ? options->memory_limit : _es_default_memory_limit ();
   ctx.metadata_path = options->metadata_path;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -403,7 +403,8 @@ load_data (const char          *name,
       (format == ES_FORMAT_WORD2VEC_TEXT || format == ES_FORMAT_WORD2VEC_BINARY ||
        format == ES_FORMAT_GLOVE))
     {
-      g_autoptr(EsMetadata) joined = _es_metadata_join (set, options->metadata_path, error);
+      g_autoptr(EsMetadata) joined = _es_metadata_join (set, options->metadata_path,
+                                                              ctx.memory_limit, error);
 
       if (joined == NULL)
         g_clear_pointer (&set, es_embedding_set_unref);

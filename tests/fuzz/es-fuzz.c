@@ -9,8 +9,10 @@
 
 #include "es-fuzz.h"
 
-#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include <glib/gstdio.h>
 
 void
 es_fuzz_load_options (EsLoadOptions *options)
@@ -40,25 +42,43 @@ es_fuzz_load (const uint8_t       *data,
     }
 }
 
+static char *temp_dir = NULL;
+
+static void
+remove_temp_dir (void)
+{
+  g_autoptr(GDir) listing = g_dir_open (temp_dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (temp_dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (temp_dir);
+  g_clear_pointer (&temp_dir, g_free);
+}
+
 const char *
 es_fuzz_write_temp (const char    *basename,
                     const uint8_t *data,
                     size_t         size)
 {
-  static char *dir = NULL;
   g_autofree char *path = NULL;
   FILE *file;
 
   /* One directory per process: parallel fuzzers do not share files. */
-  if (dir == NULL)
+  if (temp_dir == NULL)
     {
       g_autoptr(GError) error = NULL;
 
-      dir = g_dir_make_tmp ("es-fuzz-XXXXXX", &error);
+      temp_dir = g_dir_make_tmp ("es-fuzz-XXXXXX", &error);
       g_assert_no_error (error);
+      atexit (remove_temp_dir);
     }
 
-  path = g_build_filename (dir, basename, NULL);
+  path = g_build_filename (temp_dir, basename, NULL);
   file = fopen (path, "wb");
   g_assert (file != NULL);
   g_assert (size == 0 || fwrite (data, 1, size, file) == size);

@@ -15,9 +15,12 @@
 G_BEGIN_DECLS
 
 /* How often (in bytes of input) readers poll the cancellable and report
- * progress: 1 MB keeps cancel well under 100 ms even at 1 GB/s.
+ * progress: 1 MB keeps cancel well under 100 ms even at 1 GB/s.  Tests
+ * lower it to cancel small files at many points.
  */
-#define ES_LOAD_POLL_BYTES (1u << 20)
+extern gsize _es_load_poll_bytes;
+#define ES_LOAD_POLL_BYTES _es_load_poll_bytes
+void _es_load_set_poll_bytes (gsize bytes);
 
 /* ---- numbers (es-float-parser.c) ---- */
 
@@ -74,6 +77,7 @@ typedef struct
   gboolean             data_is_file;   /* a file mapping: dropped pages read back intact */
 } EsLoadContext;
 
+guint64  _es_default_memory_limit   (void);
 gboolean _es_load_context_poll      (EsLoadContext *ctx,
                                      gsize          offset,
                                      GError       **error);
@@ -172,10 +176,17 @@ gboolean        _es_projector_config_scan (const char   *json,
                                            gsize        *rows,
                                            gsize        *dims,
                                            char        **metadata_path);
+gboolean        _es_read_side_file        (const char   *path,
+                                           guint64       max_bytes,
+                                           char        **contents,
+                                           gsize        *len,
+                                           GError      **error);
 EsMetadata     *_es_metadata_read_tsv     (const char   *path,
+                                           guint64       memory_limit,
                                            GError      **error);
 EsMetadata     *_es_metadata_join         (const EsEmbeddingSet *set,
                                            const char           *path,
+                                           guint64               memory_limit,
                                            GError              **error);
 EsEmbeddingSet *_es_attach_projector_metadata (EsLoadContext  *ctx,
                                                EsRowBuilder   *builder,

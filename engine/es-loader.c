@@ -33,8 +33,8 @@ es_load_options_init (EsLoadOptions *options)
 /* 90% of physical memory: beyond that the machine would swap itself to a
  * halt instead of failing cleanly.
  */
-static guint64
-default_memory_limit (void)
+guint64
+_es_default_memory_limit (void)
 {
   long pages = sysconf (_SC_PHYS_PAGES);
   long page_size = sysconf (_SC_PAGESIZE);
@@ -43,6 +43,15 @@ default_memory_limit (void)
     return G_GUINT64_CONSTANT (4) << 30;
 
   return (guint64) ((double) pages * (double) page_size * 0.9);
+}
+
+gsize _es_load_poll_bytes = 1u << 20;
+
+/* Only between loads: readers on other threads read it unlocked. */
+void
+_es_load_set_poll_bytes (gsize bytes)
+{
+  _es_load_poll_bytes = bytes > 0 ? bytes : 1u << 20;
 }
 
 gboolean
@@ -334,7 +343,7 @@ load_data (const char          *name,
   ctx.progress = progress;
   ctx.progress_data = progress_data;
   ctx.progress_scale = 1.0;
-  ctx.memory_limit = options->memory_limit ? options->memory_limit : default_memory_limit ();
+  ctx.memory_limit = options->memory_limit ? options->memory_limit : _es_default_memory_limit ();
   ctx.metadata_path = options->metadata_path;
   /* Path loads own their bytes (a private mapping or an inflated copy). */
   ctx.release_consumed = path != NULL;
@@ -429,7 +438,8 @@ load_data (const char          *name,
       (format == ES_FORMAT_WORD2VEC_TEXT || format == ES_FORMAT_WORD2VEC_BINARY ||
        format == ES_FORMAT_GLOVE))
     {
-      g_autoptr(EsMetadata) joined = _es_metadata_join (set, options->metadata_path, error);
+      g_autoptr(EsMetadata) joined = _es_metadata_join (set, options->metadata_path,
+                                                              ctx.memory_limit, error);
 
       if (joined == NULL)
         g_clear_pointer (&set, es_embedding_set_unref);

@@ -12,7 +12,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
@@ -38,11 +41,57 @@ split_tabs (const char *line,
   return values;
 }
 
-EsMetadata *
-_es_metadata_read_tsv (const char  *path,
-                       GError     **error)
+/* Side files (metadata, projector_config.json) are named by the data
+ * itself, so they are as untrusted as it is: only regular files (a FIFO
+ * or /dev/zero named there would hang or exhaust memory) and only up to
+ * @max_bytes.
+ */
+gboolean
+_es_read_side_file (const char  *path,
+                    guint64      max_bytes,
+                    char       **contents,
+                    gsize       *len,
+                    GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                   "%s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+                   "%s: not a regular file", path);
+      return FALSE;
+    }
+  if ((guint64) st.st_size > max_bytes)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "%s: this file needs %.1f GB; %.1f GB available",
+                   path, st.st_size / 1e9, max_bytes / 1e9);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, contents, len, &local_error))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                   "%s: %s", path, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+EsMetadata *
+_es_metadata_read_tsv (const char  *path,
+                       guint64      memory_limit,
+                       GError     **error)
+{
   g_autofree char *contents = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(EsMetadata) metadata = NULL;
@@ -50,12 +99,9 @@ _es_metadata_read_tsv (const char  *path,
   gsize len;
   guint n_columns;
 
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
-    {
-      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
-                   "%s: %s", path, local_error->message);
-      return NULL;
-    }
+  /* Every value becomes its own string: a few times the file size. */
+  if (!_es_read_side_file (path, memory_limit / 4, &contents, &len, error))
+    return NULL;
 
   p = contents;
   end = contents + len;
@@ -152,7 +198,7 @@ _es_attach_projector_metadata (EsLoadContext  *ctx,
     {
       gsize n;
 
-      metadata = _es_metadata_read_tsv (metadata_path, error);
+      metadata = _es_metadata_read_tsv (metadata_path, ctx->memory_limit, error);
       if (metadata == NULL)
         return NULL;
       n = es_metadata_get_n_rows (metadata);
@@ -211,6 +257,7 @@ _es_attach_projector_metadata (EsLoadContext  *ctx,
 EsMetadata *
 _es_metadata_join (const EsEmbeddingSet  *set,
                    const char            *path,
+                   guint64                memory_limit,
                    GError               **error)
 {
   g_autoptr(EsMetadata) table = NULL;
@@ -221,7 +268,7 @@ _es_metadata_join (const EsEmbeddingSet  *set,
   gsize rows;
   guint n_columns;
 
-  table = _es_metadata_read_tsv (path, error);
+  table = _es_metadata_read_tsv (path, memory_limit, error);
   if (table == NULL)
     return NULL;
 
@@ -265,7 +312,7 @@ es_loader_join_metadata (EsEmbeddingSet  *set,
   g_return_val_if_fail (set != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  joined = _es_metadata_join (set, path, error);
+  joined = _es_metadata_join (set, path, _es_default_memory_limit (), error);
   if (joined == NULL)
     return NULL;
 

@@ -281,7 +281,8 @@ _es_projector_config_find (const char  *tensor_path,
   *rows = *dims = 0;
   *metadata_path = NULL;
 
-  if (!g_file_get_contents (config, &json, &len, NULL))
+  /* A config is a few hundred bytes; anything odd just means "no config". */
+  if (!_es_read_side_file (config, 16 << 20, &json, &len, NULL))
     return FALSE;
   if (!_es_projector_config_scan (json, len, base, rows, dims, &meta))
     return FALSE;

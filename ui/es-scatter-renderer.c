@@ -400,6 +400,50 @@ over (guint32 src,
   return src + scale_pixel (dst, ia + (ia >> 7));
 }
 
+/* Where a sprite lands: the coverage mask for the point's subpixel
+ * offset, its top-left pixel and the part inside the surface.  Shared by
+ * every splat; inlined, so it costs nothing in the hot loops.
+ */
+typedef struct
+{
+  const guint8 *cov;
+  const guint8 *span;
+  int           x0, y0;
+  int           i0, j0, i1, j1;
+} SpritePlace;
+
+static inline SpritePlace
+sprite_place (const Sprite *s,
+              double        sx,
+              double        sy,
+              int           width,
+              int           height)
+{
+  int ix = fast_floor (sx);
+  int iy = fast_floor (sy);
+  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
+  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
+  int k = fy * SUB + fx;
+  SpritePlace pl;
+  const guint8 *cov = s->coverage + k * s->size * s->size;
+  const guint8 *span = s->span + k * s->size * 2;
+  int x0 = ix - s->radius;
+  int y0 = iy - s->radius;
+  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
+  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+
+  pl.cov = cov;
+  pl.span = span;
+  pl.x0 = x0;
+  pl.y0 = y0;
+  pl.i0 = i0;
+  pl.j0 = j0;
+  pl.i1 = i1;
+  pl.j1 = j1;
+
+  return pl;
+}
+
 static inline void
 splat (guint32       *pixels,
        int            stride_px,
@@ -410,17 +454,9 @@ splat (guint32       *pixels,
        double         sy,
        guint32        color)
 {
-  int ix = fast_floor (sx);
-  int iy = fast_floor (sy);
-  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
-  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
-  int k = fy * SUB + fx;
-  const guint8 *cov = s->coverage + k * s->size * s->size;
-  const guint8 *span = s->span + k * s->size * 2;
-  int x0 = ix - s->radius;
-  int y0 = iy - s->radius;
-  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
-  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+  SpritePlace pl = sprite_place (s, sx, sy, width, height);
+  const guint8 *cov = pl.cov, *span = pl.span;
+  int x0 = pl.x0, y0 = pl.y0, i0 = pl.i0, j0 = pl.j0, i1 = pl.i1, j1 = pl.j1;
 
   for (int j = j0; j < j1; j++)
     {
@@ -452,17 +488,9 @@ splat_table (guint32       *pixels,
              double         sy,
              const guint32 *src_of)
 {
-  int ix = fast_floor (sx);
-  int iy = fast_floor (sy);
-  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
-  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
-  int k = fy * SUB + fx;
-  const guint8 *cov = s->coverage + k * s->size * s->size;
-  const guint8 *span = s->span + k * s->size * 2;
-  int x0 = ix - s->radius;
-  int y0 = iy - s->radius;
-  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
-  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+  SpritePlace pl = sprite_place (s, sx, sy, width, height);
+  const guint8 *cov = pl.cov, *span = pl.span;
+  int x0 = pl.x0, y0 = pl.y0, i0 = pl.i0, j0 = pl.j0, i1 = pl.i1, j1 = pl.j1;
 
   for (int j = j0; j < j1; j++)
     {
@@ -495,17 +523,9 @@ splat_depth (guint32       *pixels,
              float          depth,
              guint32        color)
 {
-  int ix = fast_floor (sx);
-  int iy = fast_floor (sy);
-  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
-  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
-  int k = fy * SUB + fx;
-  const guint8 *cov = s->coverage + k * s->size * s->size;
-  const guint8 *span = s->span + k * s->size * 2;
-  int x0 = ix - s->radius;
-  int y0 = iy - s->radius;
-  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
-  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+  SpritePlace pl = sprite_place (s, sx, sy, width, height);
+  const guint8 *cov = pl.cov, *span = pl.span;
+  int x0 = pl.x0, y0 = pl.y0, i0 = pl.i0, j0 = pl.j0, i1 = pl.i1, j1 = pl.j1;
 
   for (int j = j0; j < j1; j++)
     {
@@ -546,17 +566,9 @@ splat_under (guint32       *accum,
              double         sy,
              guint32        color)
 {
-  int ix = fast_floor (sx);
-  int iy = fast_floor (sy);
-  int fx = MIN ((int) ((sx - ix) * SUB), SUB - 1);
-  int fy = MIN ((int) ((sy - iy) * SUB), SUB - 1);
-  int k = fy * SUB + fx;
-  const guint8 *cov = s->coverage + k * s->size * s->size;
-  const guint8 *span = s->span + k * s->size * 2;
-  int x0 = ix - s->radius;
-  int y0 = iy - s->radius;
-  int i0 = MAX (0, -x0), j0 = MAX (0, -y0);
-  int i1 = MIN (s->size, width - x0), j1 = MIN (s->size, height - y0);
+  SpritePlace pl = sprite_place (s, sx, sy, width, height);
+  const guint8 *cov = pl.cov, *span = pl.span;
+  int x0 = pl.x0, y0 = pl.y0, i0 = pl.i0, j0 = pl.j0, i1 = pl.i1, j1 = pl.j1;
 
   for (int j = j0; j < j1; j++)
     {

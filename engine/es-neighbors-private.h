@@ -101,6 +101,11 @@ gboolean _es_neighbors_search_many (EsEmbeddingSet        *set,
                                     GArray               **results,
                                     GError               **error);
 
+/* One query is scanned by up to one thread per core, each taking at least
+ * this many rows (tests lower it to reach the threaded path on small sets).
+ */
+void     _es_neighbors_set_min_rows_per_thread (gsize rows);
+
 /* Resolves a word exactly, then ignoring case; fails for unknown words and
  * for rows holding NaN or Inf.
  */

@@ -101,10 +101,12 @@ gboolean _es_neighbors_search_many (EsEmbeddingSet        *set,
                                     GArray               **results,
                                     GError               **error);
 
-/* One query is scanned by up to one thread per core, each taking at least
- * this many rows (tests lower it to reach the threaded path on small sets).
+/* One query is scanned by up to @threads threads (0: one per core), each
+ * taking at least @min_rows rows (0: the default).  For tests, to reach the
+ * threaded path on small sets; not thread-safe.
  */
-void     _es_neighbors_set_min_rows_per_thread (gsize rows);
+void     _es_neighbors_set_threading (guint threads,
+                                      gsize min_rows);
 
 /* Resolves a word exactly, then ignoring case; fails for unknown words and
  * for rows holding NaN or Inf.

@@ -35,12 +35,17 @@
 #define MAX_THREADS 8
 
 /* Below this many rows per thread a thread costs more than it saves. */
-static gsize min_rows_per_thread = 32768;
+#define MIN_ROWS_PER_THREAD 32768
+
+static guint scan_threads = 0;
+static gsize min_rows_per_thread = MIN_ROWS_PER_THREAD;
 
 void
-_es_neighbors_set_min_rows_per_thread (gsize rows)
+_es_neighbors_set_threading (guint threads,
+                             gsize min_rows)
 {
-  min_rows_per_thread = MAX (rows, 1);
+  scan_threads = MIN (threads, MAX_THREADS);
+  min_rows_per_thread = min_rows > 0 ? min_rows : MIN_ROWS_PER_THREAD;
 }
 
 typedef struct
@@ -318,8 +323,8 @@ scan_single (EsEmbeddingSet *set,
 {
   ScanSlice slices[MAX_THREADS];
   GThread *threads[MAX_THREADS] = { NULL };
-  guint n_slices = (guint) CLAMP (limit / min_rows_per_thread, 1,
-                                  MIN (g_get_num_processors (), MAX_THREADS));
+  guint max_slices = scan_threads > 0 ? scan_threads : MIN (g_get_num_processors (), MAX_THREADS);
+  guint n_slices = (guint) CLAMP (limit / min_rows_per_thread, 1, max_slices);
   gboolean cancelled = FALSE;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

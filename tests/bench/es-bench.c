@@ -381,7 +381,7 @@ op_knn_single (const BenchOptions  *opts,
   g_autofree double *cpu = NULL;
   guint n = MAX (opts->queries, 1);
   gsize rows, bytes;
-  double gbs, seconds;
+  double gbs, seconds, mean = 0;
 
   set = load (opts->file, NULL, error);
   if (set == NULL)
@@ -414,8 +414,11 @@ op_knn_single (const BenchOptions  *opts,
         return 1;
     }
 
+  for (guint i = 0; i < n; i++)
+    mean += times[i] / n;
   seconds = median (times, n);
   add_extra ("min_s", times[0]);
+  add_extra ("mean_s", mean);
   add_extra ("cpu_s", median (cpu, n));
   add_extra ("cpu_min_s", cpu[0]);
   add_extra ("gemv_s", gemv_floor (set, picked[0]));

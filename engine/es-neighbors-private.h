@@ -88,8 +88,9 @@ typedef struct
   gsize         n_exclude;
 } EsNeighborQuery;
 
-/* Many queries in one pass over the matrix (sgemm per row block); results[i]
- * receives a new GArray of EsNeighbor for queries[i].
+/* Many queries in one pass over the matrix (sgemm per row block; a single
+ * query is split across threads instead); results[i] receives a new GArray
+ * of EsNeighbor for queries[i].
  */
 gboolean _es_neighbors_search_many (EsEmbeddingSet        *set,
                                     const EsNeighborQuery *queries,

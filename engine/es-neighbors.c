@@ -323,9 +323,15 @@ scan_single (EsEmbeddingSet *set,
 {
   ScanSlice slices[MAX_THREADS];
   GThread *threads[MAX_THREADS] = { NULL };
+  gsize dims = es_embedding_set_get_dims (set);
   guint max_slices = scan_threads > 0 ? scan_threads : MIN (g_get_num_processors (), MAX_THREADS);
-  guint n_slices = (guint) CLAMP (limit / min_rows_per_thread, 1, max_slices);
+  guint n_slices;
   gboolean cancelled = FALSE;
+
+  /* OpenBLAS threads sdot itself past 10000 elements: do not nest. */
+  if (dims > 10000)
+    max_slices = 1;
+  n_slices = (guint) CLAMP (limit / min_rows_per_thread, 1, max_slices);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -339,7 +345,7 @@ scan_single (EsEmbeddingSet *set,
       slice->norms = es_embedding_set_get_norms (set);
       slice->state = state;
       slice->metric = metric;
-      slice->dims = es_embedding_set_get_dims (set);
+      slice->dims = dims;
       slice->first = limit * t / n_slices;
       slice->end = limit * (t + 1) / n_slices;
       slice->cancellable = cancellable;

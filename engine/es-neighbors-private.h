@@ -102,12 +102,12 @@ gboolean _es_neighbors_search_many (EsEmbeddingSet        *set,
                                     GArray               **results,
                                     GError               **error);
 
-/* One query is scanned by up to @threads threads (0: one per core), each
- * taking at least @min_rows rows (0: the default).  For tests, to reach the
- * threaded path on small sets; not thread-safe.
+/* One query is scanned by @threads threads (0: one per core on large
+ * sets) claiming @chunk rows at a time (0: the default).  For tests, to
+ * reach the threaded path on small sets; not thread-safe.
  */
 void     _es_neighbors_set_threading (guint threads,
-                                      gsize min_rows);
+                                      gsize chunk);
 
 /* Resolves a word exactly, then ignoring case; fails for unknown words and
  * for rows holding NaN or Inf.

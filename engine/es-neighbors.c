@@ -34,18 +34,22 @@
 #define SLACK       16
 #define MAX_THREADS 8
 
-/* Below this many rows per thread a thread costs more than it saves. */
+/* Below this many rows per thread a thread costs more than it saves.  The
+ * threads claim chunks of rows as they go, so one that the (shared) machine
+ * slows down does not hold the others up.
+ */
 #define MIN_ROWS_PER_THREAD 32768
+#define CHUNK_ROWS          4096
 
 static guint scan_threads = 0;
-static gsize min_rows_per_thread = MIN_ROWS_PER_THREAD;
+static gsize chunk_rows = CHUNK_ROWS;
 
 void
 _es_neighbors_set_threading (guint threads,
-                             gsize min_rows)
+                             gsize chunk)
 {
   scan_threads = MIN (threads, MAX_THREADS);
-  min_rows_per_thread = min_rows > 0 ? min_rows : MIN_ROWS_PER_THREAD;
+  chunk_rows = chunk > 0 ? chunk : CHUNK_ROWS;
 }
 
 typedef struct
@@ -264,7 +268,7 @@ scan_batch (EsEmbeddingSet *set,
   return TRUE;
 }
 
-/* One thread's share of a single-query scan: rows [first, end). */
+/* A single-query scan shared by its threads. */
 typedef struct
 {
   EsEmbeddingSet   *set;
@@ -273,45 +277,60 @@ typedef struct
   const QueryState *state;
   EsMetric          metric;
   gsize             dims;
-  gsize             first;
-  gsize             end;
+  gsize             limit;
+  gsize             chunk;
   GCancellable     *cancellable;
-  EsHeap            heap;
-  gboolean          cancelled;
-} ScanSlice;
+  gsize             next;       /* first row not yet claimed (atomic) */
+  gint              cancelled;  /* atomic */
+} SingleScan;
 
-static gpointer
-scan_slice (gpointer user_data)
+typedef struct
 {
-  ScanSlice *slice = user_data;
-  const QueryState *state = slice->state;
-  blasint dims = (blasint) slice->dims;
+  SingleScan *scan;
+  EsHeap      heap;
+} ScanWorker;
 
-  for (gsize first = slice->first; first < slice->end; first += ROW_BLOCK)
+/* One thread: claims chunks of rows until none is left, keeping its best
+ * rows in its own heap.
+ */
+static gpointer
+scan_worker (gpointer user_data)
+{
+  ScanWorker *worker = user_data;
+  SingleScan *scan = worker->scan;
+  const QueryState *state = scan->state;
+  blasint dims = (blasint) scan->dims;
+
+  for (;;)
     {
-      gsize end = MIN (first + ROW_BLOCK, slice->end);
+      gsize first = (gsize) g_atomic_pointer_add (&scan->next, scan->chunk);
+      gsize end;
 
-      if (g_cancellable_is_cancelled (slice->cancellable))
+      if (first >= scan->limit)
+        break;
+      if (g_cancellable_is_cancelled (scan->cancellable))
         {
-          slice->cancelled = TRUE;
+          g_atomic_int_set (&scan->cancelled, TRUE);
           break;
         }
 
+      end = MIN (first + scan->chunk, scan->limit);
       for (gsize row = first; row < end; row++)
         {
-          float dot = cblas_sdot (dims, slice->data + row * slice->dims, 1, state->vector, 1);
+          float dot = cblas_sdot (dims, scan->data + row * scan->dims, 1, state->vector, 1);
 
-          offer (slice->set, state, &slice->heap,
-                 float_good (state, dot, slice->norms[row], slice->metric), row);
+          offer (scan->set, state, &worker->heap,
+                 float_good (state, dot, scan->norms[row], scan->metric), row);
         }
     }
 
   return NULL;
 }
 
-/* One query over rows [0, limit), split across the cores; the slices'
- * heaps merge into @state's, which then holds exactly what one heap over
- * all rows would hold (the heap order is total: score, then row).
+/* One query over rows [0, limit), split across the cores.  Whatever rows
+ * each thread got, merging the threads' heaps leaves in @state's exactly
+ * what one heap over all rows would hold: the heap order is total (score,
+ * then row) and each of the overall best is among the best of its thread.
  */
 static gboolean
 scan_single (EsEmbeddingSet *set,
@@ -321,63 +340,59 @@ scan_single (EsEmbeddingSet *set,
              GCancellable   *cancellable,
              GError        **error)
 {
-  ScanSlice slices[MAX_THREADS];
+  ScanWorker workers[MAX_THREADS];
   GThread *threads[MAX_THREADS] = { NULL };
-  gsize dims = es_embedding_set_get_dims (set);
-  guint max_slices = scan_threads > 0 ? scan_threads : MIN (g_get_num_processors (), MAX_THREADS);
-  guint n_slices;
-  gboolean cancelled = FALSE;
-
-  /* OpenBLAS threads sdot itself past 10000 elements: do not nest. */
-  if (dims > 10000)
-    max_slices = 1;
-  n_slices = (guint) CLAMP (limit / min_rows_per_thread, 1, max_slices);
+  SingleScan scan;
+  guint n_threads;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  for (guint t = 0; t < n_slices; t++)
-    {
-      ScanSlice *slice = &slices[t];
+  scan.set = set;
+  scan.data = es_matrix_get_data (es_embedding_set_get_matrix (set));
+  scan.norms = es_embedding_set_get_norms (set);
+  scan.state = state;
+  scan.metric = metric;
+  scan.dims = es_embedding_set_get_dims (set);
+  scan.limit = limit;
+  scan.chunk = chunk_rows;
+  scan.cancellable = cancellable;
+  scan.next = 0;
+  scan.cancelled = FALSE;
 
-      slice->set = set;
-      slice->data = es_matrix_get_data (es_embedding_set_get_matrix (set));
-      slice->norms = es_embedding_set_get_norms (set);
-      slice->state = state;
-      slice->metric = metric;
-      slice->dims = dims;
-      slice->first = limit * t / n_slices;
-      slice->end = limit * (t + 1) / n_slices;
-      slice->cancellable = cancellable;
-      slice->heap.items = g_new (EsHeapItem, state->heap.cap);
-      slice->heap.len = 0;
-      slice->heap.cap = state->heap.cap;
-      slice->cancelled = FALSE;
-    }
+  if (scan_threads > 0)
+    n_threads = scan_threads;
+  else
+    n_threads = (guint) CLAMP (limit / MIN_ROWS_PER_THREAD, 1,
+                               MIN (g_get_num_processors (), MAX_THREADS));
+  /* OpenBLAS threads sdot itself past 10000 elements: do not nest. */
+  if (scan.dims > 10000)
+    n_threads = 1;
 
-  /* The calling thread takes the first slice; a thread that cannot be
-   * started leaves its slice to the calling thread too.
+  /* The calling thread is worker 0; a thread that cannot be started just
+   * leaves more chunks to the others.
    */
-  for (guint t = 1; t < n_slices; t++)
-    threads[t] = g_thread_try_new ("es-knn", scan_slice, &slices[t], NULL);
-  scan_slice (&slices[0]);
-  for (guint t = 1; t < n_slices; t++)
+  for (guint t = 0; t < n_threads; t++)
+    {
+      workers[t].scan = &scan;
+      workers[t].heap.items = g_new (EsHeapItem, state->heap.cap);
+      workers[t].heap.len = 0;
+      workers[t].heap.cap = state->heap.cap;
+      if (t > 0)
+        threads[t] = g_thread_try_new ("es-knn", scan_worker, &workers[t], NULL);
+    }
+  scan_worker (&workers[0]);
+
+  for (guint t = 0; t < n_threads; t++)
     {
       if (threads[t] != NULL)
         g_thread_join (threads[t]);
-      else
-        scan_slice (&slices[t]);
+      for (guint i = 0; i < workers[t].heap.len; i++)
+        _es_heap_push (&state->heap, workers[t].heap.items[i].good, workers[t].heap.items[i].row);
+      g_free (workers[t].heap.items);
     }
 
-  for (guint t = 0; t < n_slices; t++)
-    {
-      for (guint i = 0; i < slices[t].heap.len; i++)
-        _es_heap_push (&state->heap, slices[t].heap.items[i].good, slices[t].heap.items[i].row);
-      cancelled |= slices[t].cancelled;
-      g_free (slices[t].heap.items);
-    }
-
-  if (cancelled || g_cancellable_is_cancelled (cancellable))
+  if (g_atomic_int_get (&scan.cancelled))
     {
       /* Reset in between: still report what stopped the scan. */
       if (!g_cancellable_set_error_if_cancelled (cancellable, error))

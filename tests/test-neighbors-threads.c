@@ -38,7 +38,9 @@ assert_same (GArray *a,
     }
 }
 
-/* The query alone through the threaded path with @threads threads. */
+/* The query alone through the threaded path: @threads threads claiming
+ * @chunk rows at a time.
+ */
 static GArray *
 search_threads (EsEmbeddingSet *set,
                 const double   *query,
@@ -47,12 +49,13 @@ search_threads (EsEmbeddingSet *set,
                 const gsize    *exclude,
                 gsize           n_exclude,
                 gsize           restrict_rows,
-                guint           threads)
+                guint           threads,
+                gsize           chunk)
 {
   g_autoptr(GError) error = NULL;
   GArray *result;
 
-  _es_neighbors_set_threading (threads, 1);
+  _es_neighbors_set_threading (threads, chunk);
   result = es_neighbors_search (set, query, metric, k, exclude, n_exclude, restrict_rows,
                                 NULL, &error);
   _es_neighbors_set_threading (0, 0);
@@ -186,7 +189,7 @@ check_query (EsEmbeddingSet *set,
              gsize           n_exclude,
              gsize           restrict_rows)
 {
-  g_autoptr(GArray) one = search_threads (set, query, metric, k, exclude, n_exclude, restrict_rows, 1);
+  g_autoptr(GArray) one = search_threads (set, query, metric, k, exclude, n_exclude, restrict_rows, 1, 0);
   g_autoptr(GArray) batched = search_batched (set, query, metric, k, exclude, n_exclude, restrict_rows);
   g_autoptr(GArray) reference = brute_force (set, query, metric, k, exclude, n_exclude, restrict_rows);
 
@@ -194,14 +197,19 @@ check_query (EsEmbeddingSet *set,
   assert_close (one, reference);
   for (guint threads = 2; threads <= 5; threads++)
     {
-      g_autoptr(GArray) many = search_threads (set, query, metric, k, exclude, n_exclude,
-                                               restrict_rows, threads);
+      static const gsize chunks[] = { 1, 97, 1000 };
 
-      assert_same (many, one);
+      for (guint c = 0; c < G_N_ELEMENTS (chunks); c++)
+        {
+          g_autoptr(GArray) many = search_threads (set, query, metric, k, exclude, n_exclude,
+                                                   restrict_rows, threads, chunks[c]);
+
+          assert_same (many, one);
+        }
     }
 }
 
-/* Random rows, with exact duplicates of row 5 spread over every slice,
+/* Random rows, with exact duplicates of row 5 spread over the file,
  * a zero row and a NaN row.
  */
 static EsEmbeddingSet *
@@ -243,8 +251,9 @@ test_threads_random (void)
   g_autoptr(GRand) rand = g_rand_new_with_seed (11);
   double dup[20], mixed[20], far[20];
 
-  g_test_summary ("2 to 5 scanning threads give bit-identical lists to one thread and to the "
-                  "batched path, and the double full sort's, with ties spread over slices");
+  g_test_summary ("2 to 5 scanning threads, 1 to 1000 rows a chunk, give bit-identical lists to "
+                  "one thread and to the batched path, and the double full sort's, with ties "
+                  "spread over the chunks");
 
   g_assert_false (es_embedding_set_is_row_valid (set, 4500));
   for (gsize j = 0; j < dims; j++)
@@ -267,7 +276,7 @@ test_threads_random (void)
       check_query (set, mixed, metrics[m], 1, none, 0, 0);
       check_query (set, mixed, metrics[m], 50, some_copies, 3, 0);
       check_query (set, far, metrics[m], 10, none, 0, 0);
-      /* Restricted: the slices split the first 3333 rows, not the file. */
+      /* Restricted: only the first 3333 rows are shared out. */
       check_query (set, mixed, metrics[m], 10, self, 1, 3333);
       /* More neighbours asked than rows: every valid row comes back. */
       check_query (set, far, metrics[m], 40, none, 0, 37);
@@ -275,7 +284,7 @@ test_threads_random (void)
 
   {
     const gsize self[] = { 5 };
-    g_autoptr(GArray) result = search_threads (set, dup, ES_METRIC_COSINE, 4, self, 1, 0, 4);
+    g_autoptr(GArray) result = search_threads (set, dup, ES_METRIC_COSINE, 4, self, 1, 0, 4, 97);
 
     g_assert_cmpuint (g_array_index (result, EsNeighbor, 0).row, ==, 999);
     g_assert_cmpuint (g_array_index (result, EsNeighbor, 1).row, ==, 2500);
@@ -353,7 +362,7 @@ test_threads_cancel (void)
   for (gsize j = 0; j < dims; j++)
     query[j] = data[j];
 
-  _es_neighbors_set_threading (2, 1);
+  _es_neighbors_set_threading (2, 0);
   t0 = g_get_monotonic_time ();
   full = es_neighbors_search (set, query, ES_METRIC_COSINE, 10, NULL, 0, 0, NULL, NULL);
   full_us = g_get_monotonic_time () - t0;

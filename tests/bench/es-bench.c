@@ -346,8 +346,9 @@ check_neighbors (GArray  *result,
   return TRUE;
 }
 
-/* What BLAS alone takes for one query: one sgemv over the whole matrix,
- * the floor under any scan that scores every row (median of 5).
+/* One bare OpenBLAS sgemv over the whole matrix (median of 5): the core of
+ * numpy's x @ q, so of gensim's most_similar.  Not a floor: sgemv threads
+ * itself and spends more CPU per byte here than our sdot-per-row scan.
  */
 static double
 gemv_floor (EsEmbeddingSet *set,

@@ -22,12 +22,13 @@
  * bounded heap keeps the best candidates, so nothing is sorted but the
  * winners.  A batch of queries goes through sgemm per block of rows.  One
  * query is split over the cores by our own threads, each scoring its rows
- * with one sdot per row while the row is in L1: OpenBLAS's sgemv spends
- * about twice the CPU time of sdot per byte on this shape (300 columns,
- * row-major), threads each block on its own and leaves the heap work to one
- * core.  The float32 scan only chooses candidates: a few more than k are
- * kept and rescored in double so the scores (and the order of close ones) do
- * not depend on float rounding inside BLAS.
+ * with one sdot per row, the heap test right behind it.  Not sgemv: on this
+ * shape (300 columns, row-major) OpenBLAS 0.3.21's sgemv spends about twice
+ * the CPU time of sdot per byte, and it only threads itself above ~7M
+ * elements, so row blocks small enough to score from cache ran on one core.
+ * The float32 scan only chooses candidates: a few more than k are kept and
+ * rescored in double so the scores (and the order of close ones) do not
+ * depend on float rounding inside BLAS.
  */
 #define ROW_BLOCK   4096
 #define QUERY_BATCH 64

@@ -21,6 +21,7 @@
 #include "es-scatter-data.h"
 #include "es-scatter-view.h"
 #include "es-window.h"
+#include "es-window-private.h"
 #include "es-word-search.h"
 
 #define TIMEOUT_S 60
@@ -1588,6 +1589,59 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static gboolean
+plot_shows_view (gpointer data)
+{
+  EsWindow *window = data;
+  EsScatterData *scatter = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+
+  return scatter != NULL && !es_window_get_busy (window) &&
+         es_scatter_data_get_embedding_set (scatter) == es_window_get_view_set (window) &&
+         g_str_has_prefix (es_scatter_data_get_axis_title (scatter, 0), "PC3");
+}
+
+static void
+test_window_plot_in_worker (void)
+{
+  g_autofree char *sample = sample_path ();
+  EsWindow *window = es_window_new (NULL);
+  EsScatterView *plot = ES_SCATTER_VIEW (es_window_get_plot (window));
+  g_autoptr(EsScatterData) reference = NULL;
+  EsScatterData *before, *data;
+  gsize n;
+
+  g_test_summary ("Big sets get their plot data from a worker: the old picture stays until "
+                  "the newest request is ready, older ones are dropped, and the result equals "
+                  "the data built directly from the projection");
+
+  _es_window_set_plot_async_rows (window, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
+
+  /* Two requests in a row: the plot keeps its data until the last one is built. */
+  before = es_scatter_view_get_data (plot);
+  g_object_set (window, "component-x", 1u, NULL);
+  g_object_set (window, "component-x", 2u, NULL);
+  g_assert_true (es_scatter_view_get_data (plot) == before);
+  wait_for (plot_shows_view, window);
+
+  data = es_scatter_view_get_data (plot);
+  n = es_scatter_data_get_n_points (data);
+  g_assert_cmpuint (n, ==, es_embedding_set_get_rows (es_window_get_view_set (window)));
+  g_assert_cmpint (es_scatter_view_get_selected (plot), ==, es_window_get_selected (window));
+  g_assert_cmpint (es_window_get_selected (window), >=, 0);
+
+  reference = es_scatter_data_new_from_projection (es_window_get_view_set (window),
+                                                   es_window_get_projection (window), 2, 1, -1, NULL);
+  g_assert_nonnull (reference);
+  g_assert_cmpmem (es_scatter_data_get_xyz (data), n * 3 * sizeof (float),
+                   es_scatter_data_get_xyz (reference), n * 3 * sizeof (float));
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1636,6 +1690,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/main-menu", test_window_main_menu);
   g_test_add_func ("/ui/window/warnings-popover", test_window_warnings_popover);
   g_test_add_func ("/ui/window/header-fits", test_window_header_fits);
+  g_test_add_func ("/ui/window/plot-in-worker", test_window_plot_in_worker);
 
   status = g_test_run ();
   remove_tree (home);

@@ -91,6 +91,8 @@ struct _EsWindow
   char                 *error;
   guint                 filter_source;
   guint                 update_plot_source;
+  guint                 plot_generation;  /* the newest plot data asked for */
+  gsize                 plot_async_rows;  /* from this many rows, built in a worker */
 };
 
 void      _es_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -114,10 +116,16 @@ gboolean  _es_window_export             (EsWindow       *self,
                                          GError        **error);
 char     *_es_window_component_name     (EsWindow       *self,
                                          guint           component);
+/* For tests and benchmarks: the size from which plot data is built in a
+ * worker (0: always).
+ */
+void      _es_window_set_plot_async_rows (EsWindow      *self,
+                                          gsize          rows);
 
 /* es-window-plot.c: everything that feeds the plot. */
 void      _es_window_plot_update        (EsWindow       *self);
 void      _es_window_plot_update_marks  (EsWindow       *self);
+gboolean  _es_window_plot_is_current    (EsWindow       *self);
 gboolean  _es_window_plot_export_tsv    (EsWindow       *self,
                                          const char     *path,
                                          GError        **error);

@@ -23,6 +23,8 @@
 #define FILTER_DEBOUNCE_MS 200
 #define MAX_COMPONENTS 10
 #define MAX_IDENTITY_COLUMNS 64
+/* From here on the plot data (~0.25 us a row) is built in a worker. */
+#define PLOT_ASYNC_ROWS 50000
 
 /* From the compiled GResource in this library. */
 GResource *es_get_resource (void);
@@ -384,7 +386,9 @@ set_selected (EsWindow *self,
     return;
 
   self->selected = row;
-  es_scatter_view_set_selected (self->plot, row);
+  /* Else the new view's data, still being built, brings the selection. */
+  if (_es_window_plot_is_current (self))
+    es_scatter_view_set_selected (self->plot, row);
 
   /* Neighbours are searched in the whole file, not the isolated subset. */
   {
@@ -1543,6 +1547,7 @@ es_window_init (EsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->selected = -1;
+  self->plot_async_rows = PLOT_ASYNC_ROWS;
   self->box_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->method = g_strdup ("pca");
   self->component_x = 0;
@@ -1656,6 +1661,15 @@ es_window_get_error (EsWindow *self)
   g_return_val_if_fail (ES_IS_WINDOW (self), NULL);
 
   return self->error;
+}
+
+void
+_es_window_set_plot_async_rows (EsWindow *self,
+                                gsize     rows)
+{
+  g_return_if_fail (ES_IS_WINDOW (self));
+
+  self->plot_async_rows = rows;
 }
 
 GtkWidget *

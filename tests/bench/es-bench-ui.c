@@ -35,8 +35,7 @@ typedef struct
 {
   EsWindow     *window;
   EsScatterView *plot;
-  gsize         expect_rows;     /* rows of FILE's projection: 0 = any new one */
-  EsProjection *old_projection;  /* the sample's: anything else is FILE's */
+  EsEmbeddingSet *old_set;       /* the sample's: anything else is FILE's */
   GArray       *ticks;           /* gint64 monotonic us of every tick */
   GArray       *cpu;             /* gint64 main-thread CPU us at every tick */
   GArray       *waited;          /* gint64 us the main thread waited for a core */
@@ -76,7 +75,8 @@ tick_cb (GtkWidget     *widget,
 {
   Bench *bench = user_data;
   gint64 now = g_get_monotonic_time ();
-  EsProjection *projection = es_window_get_projection (bench->window);
+  EsScatterData *data = es_scatter_view_get_data (bench->plot);
+  EsEmbeddingSet *shown = data != NULL ? es_scatter_data_get_embedding_set (data) : NULL;
   EsViewport viewport = bench->home;
   double t;
 
@@ -88,8 +88,9 @@ tick_cb (GtkWidget     *widget,
     g_array_append_val (bench->waited, waited);
   }
 
-  if (bench->arrived == 0 && projection != NULL && projection != bench->old_projection &&
-      !es_window_get_busy (bench->window))
+  /* Shown: the plot draws FILE's points (maybe built in a worker). */
+  if (bench->arrived == 0 && shown != NULL && shown != bench->old_set &&
+      shown == es_window_get_view_set (bench->window))
     {
       bench->arrived = now;
       es_scatter_view_get_viewport (bench->plot, &bench->home);
@@ -228,7 +229,7 @@ main (int   argc,
       return 1;
     }
   settle (300);
-  bench.old_projection = es_window_get_projection (bench.window);
+  bench.old_set = es_window_get_view_set (bench.window);
   es_scatter_view_get_viewport (bench.plot, &bench.home);
 
   bench.ticks = g_array_new (FALSE, FALSE, sizeof (gint64));

@@ -1623,7 +1623,9 @@ test_window_plot_in_worker (void)
   /* Two requests in a row: the plot keeps its data until the last one is built. */
   before = es_scatter_view_get_data (plot);
   g_object_set (window, "component-x", 1u, NULL);
+  _es_window_plot_update (window);
   g_object_set (window, "component-x", 2u, NULL);
+  _es_window_plot_update (window);
   g_assert_true (es_scatter_view_get_data (plot) == before);
   wait_for (plot_shows_view, window);
 

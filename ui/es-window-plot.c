@@ -17,6 +17,9 @@
 #include "es-scatter-data.h"
 #include "es-worker.h"
 
+/* Filters and component changes wait this long for the next keystroke. */
+#define FILTER_DEBOUNCE_MS 200
+
 /* Which rows of the view pass the filters (top N, text, category). */
 static guint8 *
 compute_mask (EsWindow *self,
@@ -439,4 +442,47 @@ _es_window_plot_export_tsv (EsWindow    *self,
 
   /* Written to a temporary and renamed: never a truncated file. */
   return g_file_set_contents (path, tsv->str, (gssize) tsv->len, error);
+}
+
+static gboolean
+filter_timeout_cb (gpointer user_data)
+{
+  EsWindow *self = user_data;
+
+  self->filter_source = 0;
+  _es_window_plot_update (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+_es_window_plot_queue_update (EsWindow *self)
+{
+  g_clear_handle_id (&self->filter_source, g_source_remove);
+  self->filter_source = g_timeout_add (FILTER_DEBOUNCE_MS, filter_timeout_cb, self);
+}
+
+void
+_es_window_plot_rows_selected_cb (EsWindow      *self,
+                       GArray        *rows,
+                       EsScatterView *plot)
+{
+  g_array_set_size (self->box_rows, 0);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      guint32 view_row = g_array_index (rows, guint32, i);
+      gsize row;
+
+      if (self->view_set == self->set)
+        row = view_row;
+      else if (!es_embedding_set_lookup (self->set,
+                                         es_embedding_set_get_word (self->view_set, view_row), &row))
+        continue;
+      g_array_append_val (self->box_rows, row);
+    }
+
+  /* Box-selected words are marked like search hits, and Isolate takes them. */
+  _es_window_plot_update_marks (self);
+  _es_window_update_status (self);
+  _es_window_actions_update (self);
 }

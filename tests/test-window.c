@@ -1589,6 +1589,36 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static void
+test_window_shortcuts_window (void)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWidget *overlay;
+  GtkWidget *switcher;
+  gint64 end;
+
+  g_test_summary ("The keyboard-shortcuts window lays out on one page without GTK warnings "
+                  "(the page switcher of a second page reported a min width of -4)");
+
+  builder = gtk_builder_new_from_resource ("/io/github/embedscope/Embedscope/gtk/help-overlay.ui");
+  overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_assert_nonnull (overlay);
+  gtk_window_set_default_size (GTK_WINDOW (overlay), 900, 900);
+  gtk_window_present (GTK_WINDOW (overlay));
+  /* Warnings are fatal in the tests: laying it out is the check. */
+  end = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+
+  switcher = find_descendant (overlay, GTK_TYPE_STACK_SWITCHER);
+  g_assert_true (switcher == NULL || !gtk_widget_is_visible (switcher));
+
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 static gboolean
 plot_shows_view (gpointer data)
 {
@@ -1693,6 +1723,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/warnings-popover", test_window_warnings_popover);
   g_test_add_func ("/ui/window/header-fits", test_window_header_fits);
   g_test_add_func ("/ui/window/plot-in-worker", test_window_plot_in_worker);
+  g_test_add_func ("/ui/window/shortcuts-window", test_window_shortcuts_window);
 
   status = g_test_run ();
   remove_tree (home);

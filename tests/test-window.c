@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "es-analogy-panel.h"
+#include "es-axes-editor.h"
 #include "es-embedding-set.h"
 #include "es-metadata.h"
 #include "es-neighbors.h"
@@ -1590,6 +1591,43 @@ remove_tree (const char *path)
 }
 
 static void
+test_window_axis_error_once (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsAxesEditor *editor = ES_AXES_EDITOR (find_descendant (GTK_WIDGET (window), ES_TYPE_AXES_EDITOR));
+  const char *bad[] = { "king - zzzznotaword", "man - woman", NULL };
+  const char *good[] = { "king - queen", "man - woman", NULL };
+
+  g_test_summary ("A bad custom axis says so once: under the expressions while the side "
+                  "panel shows them, in the window banner when it is hidden");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "axes"));
+  wait_for (not_busy, window);
+  es_axes_editor_set_axes (editor, bad);
+  _es_window_reproject (window, NULL);
+  wait_for (not_busy, window);
+  g_assert_nonnull (es_axes_editor_get_error (editor));
+  g_assert_nonnull (strstr (es_axes_editor_get_error (editor), "zzzznotaword"));
+  g_assert_null (es_window_get_error (window));
+
+  g_object_set (window, "show-sidebar", FALSE, NULL);
+  _es_window_reproject (window, NULL);
+  wait_for (not_busy, window);
+  g_assert_null (es_axes_editor_get_error (editor));
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_nonnull (strstr (es_window_get_error (window), "zzzznotaword"));
+
+  es_axes_editor_set_axes (editor, good);
+  _es_window_reproject (window, NULL);
+  wait_for (not_busy, window);
+  g_assert_null (es_window_get_error (window));
+  g_assert_null (es_axes_editor_get_error (editor));
+
+  g_object_set (window, "show-sidebar", TRUE, NULL);
+  destroy_window (window);
+}
+
+static void
 test_window_shortcuts_window (void)
 {
   g_autoptr(GtkBuilder) builder = NULL;
@@ -1724,6 +1762,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/header-fits", test_window_header_fits);
   g_test_add_func ("/ui/window/plot-in-worker", test_window_plot_in_worker);
   g_test_add_func ("/ui/window/shortcuts-window", test_window_shortcuts_window);
+  g_test_add_func ("/ui/window/axis-error-once", test_window_axis_error_once);
 
   status = g_test_run ();
   remove_tree (home);

@@ -199,11 +199,18 @@ projection_ready_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      if (method == ES_METHOD_AXES)
+      /* Once: under the expressions when the side panel shows them,
+       * else in the window's banner.
+       */
+      if (method == ES_METHOD_AXES && self->show_sidebar)
         es_axes_editor_set_error (self->axes_editor, error->message);
-      _es_window_show_error (self, error->message);
+      else
+        _es_window_show_error (self, error->message);
       return;
     }
+  /* Fixed axes take their banner message (sidebar hidden) away too. */
+  if (method == ES_METHOD_AXES && !request->replaces_set && self->error != NULL)
+    _es_window_show_error (self, NULL);
 
   if (request->replaces_set)
     {

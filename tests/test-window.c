@@ -14,6 +14,7 @@
 
 #include "es-analogy-panel.h"
 #include "es-axes-editor.h"
+#include "es-collapsing-label.h"
 #include "es-embedding-set.h"
 #include "es-metadata.h"
 #include "es-neighbors.h"
@@ -1523,14 +1524,29 @@ find_label_with_prefix (GtkWidget  *widget,
 }
 
 static void
+collect_collapsing (GtkWidget *widget,
+                    GPtrArray *found)
+{
+  if (ES_IS_COLLAPSING_LABEL (widget))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_collapsing (child, found);
+}
+
+static void
 test_window_header_fits (void)
 {
   EsWindow *window = es_window_new (NULL);
   g_autofree char *sample = sample_path ();
   GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
+  g_autoptr(GPtrArray) collapsing = g_ptr_array_new ();
+  int min = 0;
 
-  g_test_summary ("At 1280 px in 3D the three component pickers show their whole names, and "
-                  "the window can still shrink below 1100 px");
+  g_test_summary ("At 1280 px in 3D the three component pickers show their whole names and "
+                  "Open and Export their text; the window can shrink below 900 px in 3D and "
+                  "800 px in 2D (Xvfb's three window buttons included), where Open and Export "
+                  "become icons");
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
@@ -1549,14 +1565,29 @@ test_window_header_fits (void)
       g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
       g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
     }
+  collect_collapsing (titlebar, collapsing);
+  g_assert_cmpuint (collapsing->len, ==, 2);
+  for (guint i = 0; i < collapsing->len; i++)
+    g_assert_true (es_collapsing_label_get_expanded (g_ptr_array_index (collapsing, i)));
 
-  {
-    int min = 0;
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  g_test_message ("minimum width in 3D: %d", min);
+  g_assert_cmpint (min, <, 900);
 
-    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-    g_test_message ("minimum width in 3D: %d", min);
-    g_assert_cmpint (min, <, 1100);
-  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  g_test_message ("minimum width in 2D: %d", min);
+  g_assert_cmpint (min, <, 800);
+
+  /* At its narrowest the text buttons give way to their icons. */
+  gtk_window_set_default_size (GTK_WINDOW (window), min, 800);
+  for (guint i = 0; i < 50 && gtk_widget_get_width (GTK_WIDGET (window)) > min; i++)
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_test_message ("narrow window: %d px", gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, min);
+  for (guint i = 0; i < collapsing->len; i++)
+    g_assert_false (es_collapsing_label_get_expanded (g_ptr_array_index (collapsing, i)));
 
   destroy_window (window);
 }

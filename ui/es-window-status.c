@@ -278,7 +278,7 @@ component_setup_cb (GtkSignalListItemFactory *factory,
        * end in "…"; a narrow window keeps at least "PC1 (1…".
        */
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 7);
+      gtk_label_set_width_chars (GTK_LABEL (label), 4);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
     }
   gtk_list_item_set_child (item, label);

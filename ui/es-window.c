@@ -11,6 +11,7 @@
 
 #include "es-window-private.h"
 
+#include "es-collapsing-label.h"
 #include "es-settings.h"
 
 /* From here on the plot data (~0.25 us a row) is built in a worker. */
@@ -507,6 +508,7 @@ es_window_class_init (EsWindowClass *klass)
   g_type_ensure (ES_TYPE_NEIGHBORS_PANEL);
   g_type_ensure (ES_TYPE_ANALOGY_PANEL);
   g_type_ensure (ES_TYPE_AXES_EDITOR);
+  g_type_ensure (ES_TYPE_COLLAPSING_LABEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/embedscope/Embedscope/ui/es-window.ui");

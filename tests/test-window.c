@@ -1658,6 +1658,90 @@ test_window_axis_error_once (void)
   destroy_window (window);
 }
 
+/* Drops two files and waits for what they opened. */
+static void
+drop_pair (EsWindow   *window,
+           const char *first,
+           const char *second)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+  GFile *pair[2] = { g_file_new_for_path (first), g_file_new_for_path (second) };
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (pair, 2));
+  g_object_unref (pair[0]);
+  g_object_unref (pair[1]);
+  g_assert_true (drop_value (find_drop_target (GTK_WIDGET (window)), &value));
+  g_assert_true (es_window_get_busy (window));
+  wait_for (not_busy, window);
+  if (es_window_get_error (window) != NULL)
+    g_test_message ("error: %s", es_window_get_error (window));
+  g_assert_null (es_window_get_error (window));
+}
+
+static void
+test_window_drop_by_content (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *dir = g_dir_make_tmp ("es-test-drop-XXXXXX", NULL);
+  g_autofree char *tensors_src = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                        "iris_tensors.tsv", NULL);
+  g_autofree char *labels_src = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                       "iris_labels.tsv", NULL);
+  g_autofree char *tensors = g_build_filename (dir, "points.tsv", NULL);
+  g_autofree char *labels = g_build_filename (dir, "second.tsv", NULL);
+  g_autofree char *short_labels = g_build_filename (dir, "short.tsv", NULL);
+  g_autofree char *tensors_copy = g_build_filename (dir, "more-points.tsv", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  EsEmbeddingSet *set;
+  char *cut;
+
+  g_test_summary ("Two dropped files pair as tensors + metadata by their content, whatever "
+                  "their names: the numeric TSV is loaded and the TSV with a text column and "
+                  "as many rows (plus a header) becomes its metadata; otherwise no pairing");
+
+  g_assert_true (g_file_get_contents (tensors_src, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (tensors, contents, (gssize) length, NULL));
+  g_assert_true (g_file_set_contents (tensors_copy, contents, (gssize) length, NULL));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (labels_src, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (labels, contents, (gssize) length, NULL));
+  /* The header and the first 10 rows only. */
+  cut = contents;
+  for (guint i = 0; i < 11; i++)
+    cut = strchr (cut, '\n') + 1;
+  g_assert_true (g_file_set_contents (short_labels, contents, cut - contents, NULL));
+
+  /* Neither name says "label" or "metadata"; the labels come first. */
+  drop_pair (window, labels, tensors);
+  set = es_window_get_embedding_set (window);
+  g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/points.tsv"));
+  g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 150);
+  g_assert_nonnull (es_embedding_set_get_metadata (set));
+  g_assert_cmpuint (es_metadata_get_n_columns (es_embedding_set_get_metadata (set)), ==, 5);
+  g_assert_cmpstr (es_metadata_get_value (es_embedding_set_get_metadata (set), 0, 4), ==, "Iris-setosa");
+
+  /* Rows that do not match: the first file opens alone. */
+  drop_pair (window, tensors, short_labels);
+  set = es_window_get_embedding_set (window);
+  g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/points.tsv"));
+  g_assert_null (es_embedding_set_get_metadata (set));
+
+  /* Two numeric tables: no metadata either. */
+  drop_pair (window, tensors_copy, tensors);
+  set = es_window_get_embedding_set (window);
+  g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/more-points.tsv"));
+  g_assert_null (es_embedding_set_get_metadata (set));
+
+  destroy_window (window);
+  g_unlink (tensors);
+  g_unlink (tensors_copy);
+  g_unlink (labels);
+  g_unlink (short_labels);
+  g_rmdir (dir);
+}
+
 static void
 test_window_shortcuts_window (void)
 {
@@ -1794,6 +1878,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/plot-in-worker", test_window_plot_in_worker);
   g_test_add_func ("/ui/window/shortcuts-window", test_window_shortcuts_window);
   g_test_add_func ("/ui/window/axis-error-once", test_window_axis_error_once);
+  g_test_add_func ("/ui/window/drop-by-content", test_window_drop_by_content);
 
   status = g_test_run ();
   remove_tree (home);

@@ -54,8 +54,8 @@ update_progress (EsWindow *self)
 
 void
 _es_window_set_job (EsWindow  *self,
-         EsJob    **slot,
-         EsJob     *job)
+                    EsJob    **slot,
+                    EsJob     *job)
 {
   if (*slot == job)
     return;
@@ -78,10 +78,10 @@ _es_window_set_job (EsWindow  *self,
  */
 void
 _es_window_apply_projection (EsWindow       *self,
-                  EsEmbeddingSet *set,
-                  EsEmbeddingSet *view_set,
-                  EsProjection   *projection,
-                  char          **axes)
+                             EsEmbeddingSet *set,
+                             EsEmbeddingSet *view_set,
+                             EsProjection   *projection,
+                             char          **axes)
 {
   gboolean new_set = set != self->set;
   gboolean new_view = view_set != self->view_set;

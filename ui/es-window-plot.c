@@ -464,8 +464,8 @@ _es_window_plot_queue_update (EsWindow *self)
 
 void
 _es_window_plot_rows_selected_cb (EsWindow      *self,
-                       GArray        *rows,
-                       EsScatterView *plot)
+                                  GArray        *rows,
+                                  EsScatterView *plot)
 {
   g_array_set_size (self->box_rows, 0);
   for (guint i = 0; rows != NULL && i < rows->len; i++)

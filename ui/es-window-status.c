@@ -315,7 +315,7 @@ _es_window_set_component_factories (GtkDropDown *dropdown)
 /* No limit is 0 words: the spin button says "All" instead. */
 gboolean
 _es_window_top_n_output_cb (GtkSpinButton *spin,
-                 EsWindow      *self)
+                            EsWindow      *self)
 {
   if (gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin)) >= 0.5)
     return FALSE;
@@ -326,8 +326,8 @@ _es_window_top_n_output_cb (GtkSpinButton *spin,
 
 int
 _es_window_top_n_input_cb (GtkSpinButton *spin,
-                double        *value,
-                EsWindow      *self)
+                           double        *value,
+                           EsWindow      *self)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
 

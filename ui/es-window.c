@@ -53,7 +53,7 @@ _es_window_show_error (EsWindow   *self,
 
 void
 _es_window_set_selected (EsWindow *self,
-              gint64    row)
+                         gint64    row)
 {
   if (self->view_set == NULL || row < 0 || (gsize) row >= es_embedding_set_get_rows (self->view_set))
     row = -1;

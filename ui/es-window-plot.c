@@ -20,71 +20,115 @@
 /* Filters and component changes wait this long for the next keystroke. */
 #define FILTER_DEBOUNCE_MS 200
 
-/* Which rows of the view pass the filters (top N, text, category). */
-static guint8 *
-compute_mask (EsWindow *self,
-              gsize     rows)
+/* The filters (top N, text, category), taken from the widgets in the main
+ * thread so that any thread can apply them to the rows.
+ */
+typedef struct
 {
-  EsMetadata *metadata = es_embedding_set_get_metadata (self->view_set);
+  EsMetadata *metadata;       /* of the view set, which the caller keeps */
+  guint       top_n;          /* 0: all; only when the view is the whole file */
+  guint       color_column;   /* the category's column */
+  char       *category_name;
+  GRegex     *regex;
+  char       *needle;         /* lower case */
+} MaskSpec;
+
+static void
+mask_spec_clear (MaskSpec *spec)
+{
+  g_clear_pointer (&spec->category_name, g_free);
+  g_clear_pointer (&spec->regex, g_regex_unref);
+  g_clear_pointer (&spec->needle, g_free);
+}
+
+static void
+mask_spec_init (MaskSpec *spec,
+                EsWindow *self)
+{
   const char *text = self->filter_text != NULL ? self->filter_text : "";
-  guint top_n = self->top_n;
   guint category = gtk_drop_down_get_selected (self->category_dropdown);
   guint color = gtk_drop_down_get_selected (self->color_dropdown);
-  const char *category_name = NULL;
-  g_autoptr(GRegex) regex = NULL;
-  g_autofree char *needle = NULL;
-  guint8 *mask = g_new (guint8, rows);
 
-  memset (mask, 1, rows);
-
-  if (category != GTK_INVALID_LIST_POSITION && category > 0 && metadata != NULL &&
+  memset (spec, 0, sizeof *spec);
+  spec->metadata = es_embedding_set_get_metadata (self->view_set);
+  /* The isolated subset keeps every word: top N is about the file. */
+  spec->top_n = self->view_set == self->set ? self->top_n : 0;
+  if (category != GTK_INVALID_LIST_POSITION && category > 0 && spec->metadata != NULL &&
       color != GTK_INVALID_LIST_POSITION && color > 0)
-    category_name = gtk_string_list_get_string (self->category_names, category);
+    {
+      spec->category_name = g_strdup (gtk_string_list_get_string (self->category_names, category));
+      spec->color_column = color - 1;
+    }
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->filter_entry), "error");
   if (text[0] != '\0' && self->filter_regex)
     {
       g_autoptr(GError) error = NULL;
 
-      regex = g_regex_new (text, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error);
-      if (regex == NULL)
+      spec->regex = g_regex_new (text, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error);
+      if (spec->regex == NULL)
         {
           gtk_widget_add_css_class (GTK_WIDGET (self->filter_entry), "error");
           gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry), error->message);
         }
     }
   else if (text[0] != '\0')
-    needle = g_ascii_strdown (text, -1);
+    spec->needle = g_ascii_strdown (text, -1);
+}
 
+/* Which rows of @view_set pass; any thread (a regex over 400k words takes
+ * tens of milliseconds).
+ */
+static guint8 *
+mask_spec_run (const MaskSpec *spec,
+               EsEmbeddingSet *view_set,
+               gsize           rows)
+{
+  guint8 *mask = g_new (guint8, MAX (rows, 1));
+
+  memset (mask, 1, rows);
   for (gsize r = 0; r < rows; r++)
     {
       const char *word;
 
-      /* The isolated subset keeps every word: top N is about the file. */
-      if (top_n > 0 && r >= top_n && self->view_set == self->set)
+      if (spec->top_n > 0 && r >= spec->top_n)
         {
           mask[r] = 0;
           continue;
         }
-      if (category_name != NULL &&
-          g_strcmp0 (es_metadata_get_value (metadata, r, color - 1), category_name) != 0)
+      if (spec->category_name != NULL &&
+          g_strcmp0 (es_metadata_get_value (spec->metadata, r, spec->color_column), spec->category_name) != 0)
         {
           mask[r] = 0;
           continue;
         }
-      if (regex == NULL && needle == NULL)
+      if (spec->regex == NULL && spec->needle == NULL)
         continue;
 
-      word = es_embedding_set_get_word (self->view_set, r);
-      if (regex != NULL)
-        mask[r] = g_utf8_validate (word, -1, NULL) && g_regex_match (regex, word, 0, NULL);
+      word = es_embedding_set_get_word (view_set, r);
+      if (spec->regex != NULL)
+        mask[r] = g_utf8_validate (word, -1, NULL) && g_regex_match (spec->regex, word, 0, NULL);
       else
         {
           g_autofree char *lower = g_ascii_strdown (word, -1);
 
-          mask[r] = strstr (lower, needle) != NULL;
+          mask[r] = strstr (lower, spec->needle) != NULL;
         }
     }
+
+  return mask;
+}
+
+static guint8 *
+compute_mask (EsWindow *self,
+              gsize     rows)
+{
+  MaskSpec spec;
+  guint8 *mask;
+
+  mask_spec_init (&spec, self);
+  mask = mask_spec_run (&spec, self->view_set, rows);
+  mask_spec_clear (&spec);
 
   return mask;
 }
@@ -107,7 +151,7 @@ typedef struct
   guint           generation;
   EsProjection   *projection;
   EsEmbeddingSet *view_set;
-  guint8         *mask;
+  MaskSpec        mask;
   guint           cx, cy;
   gint            cz;
   guint           label_column;   /* G_MAXUINT: the words */
@@ -121,7 +165,7 @@ plot_build_free (PlotBuild *build)
   g_clear_object (&build->self);
   g_clear_pointer (&build->projection, es_projection_unref);
   g_clear_pointer (&build->view_set, es_embedding_set_unref);
-  g_free (build->mask);
+  mask_spec_clear (&build->mask);
   for (guint a = 0; a < 3; a++)
     g_free (build->titles[a]);
   g_free (build);
@@ -129,8 +173,8 @@ plot_build_free (PlotBuild *build)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlotBuild, plot_build_free)
 
-/* The heavy part (a copy of the coordinates, the spatial sort, colours):
- * about 100 ms at 400k rows, in any thread.
+/* The heavy part (the filters, a copy of the coordinates, the spatial sort,
+ * colours): about 100 ms at 400k rows, in any thread.
  */
 static EsScatterData *
 plot_build_run (PlotBuild *build)
@@ -140,13 +184,14 @@ plot_build_run (PlotBuild *build)
   gsize rows = es_projection_get_rows (build->projection);
   guint n_components = es_projection_get_n_components (build->projection);
   g_autofree float *coords = NULL;
+  g_autofree guint8 *mask = mask_spec_run (&build->mask, build->view_set, rows);
   g_autoptr(GPtrArray) labels = NULL;
 
   /* Filtered rows become NaN: the plot masks them like invalid rows. */
   coords = g_memdup2 (es_projection_get_coords (build->projection),
                       rows * n_components * sizeof (float));
   for (gsize r = 0; r < rows; r++)
-    if (!build->mask[r])
+    if (!mask[r])
       for (guint c = 0; c < n_components; c++)
         coords[r * n_components + c] = NAN;
 
@@ -249,7 +294,7 @@ _es_window_plot_update (EsWindow *self)
   build->generation = ++self->plot_generation;
   build->projection = es_projection_ref (self->projection);
   build->view_set = es_embedding_set_ref (self->view_set);
-  build->mask = compute_mask (self, rows);
+  mask_spec_init (&build->mask, self);
   build->cx = self->component_x;
   build->cy = self->component_y;
   build->cz = self->three_d ? (gint) self->component_z : -1;

@@ -56,7 +56,9 @@ es_thread_policy_install (void)
   g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
   const char *name;
 
-  /* Before GTK: its renderer threads must keep their priority. */
+  /* Before GTK: its renderer threads must keep their priority.  A BLAS
+   * pool started by a library constructor would be lowered here.
+   */
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       pid_t tid = (pid_t) strtol (name, NULL, 10);

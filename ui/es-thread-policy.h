@@ -12,10 +12,11 @@ G_BEGIN_DECLS
 /* The nice value of loading, reducing and indexing threads in the GUI. */
 #define ES_THREAD_POLICY_BACKGROUND_NICE 10
 
-/* Call once from the main thread before GTK starts: lowers the threads
- * that already exist (OpenBLAS starts its pool when the library loads,
- * and PCA runs on it) and makes every engine worker thread lower itself
- * (es_worker_set_init_func).  The CLI does not call it.
+/* Call once from the main thread before GTK starts: makes every engine
+ * worker thread lower itself (es_worker_set_init_func), and lowers the
+ * threads that already exist other than the caller.  OpenBLAS starts its
+ * pool on the first BLAS call, from a reduction worker, so its threads
+ * inherit the lower priority.  The CLI does not call it.
  */
 void     es_thread_policy_install       (void);
 /* Lowers the calling thread's priority; never raises it. */

@@ -19,6 +19,8 @@
 
 /* Filters and component changes wait this long for the next keystroke. */
 #define FILTER_DEBOUNCE_MS 200
+/* Frames after which the renderer has let go of replaced plot data. */
+#define RETIRE_FRAMES 3
 
 /* The filters (top N, text, category), taken from the widgets in the main
  * thread so that any thread can apply them to the rows.
@@ -220,16 +222,60 @@ plot_build_run (PlotBuild *build)
   return data;
 }
 
+typedef struct
+{
+  EsScatterData *data;
+  guint          ticks;
+} Retired;
+
+static gboolean
+retired_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  Retired *retired = user_data;
+
+  return ++retired->ticks < RETIRE_FRAMES ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+retired_free (gpointer user_data)
+{
+  Retired *retired = user_data;
+
+  _es_window_release_later (retired->data, (GDestroyNotify) es_scatter_data_unref);
+  g_free (retired);
+}
+
+/* The renderer keeps its own reference to the data it drew last until it
+ * draws the next: hold ours until then, so that the last one, and with
+ * it the old set, goes in a worker.
+ */
+static void
+retire_after_frames (EsWindow      *self,
+                     EsScatterData *data)
+{
+  Retired *retired = g_new0 (Retired, 1);
+
+  retired->data = data;
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->plot), retired_tick_cb, retired, retired_free);
+}
+
 /* In the main thread, unless a newer build replaced this one. */
 static void
 plot_build_apply (PlotBuild     *build,
                   EsScatterData *data)
 {
   EsWindow *self = build->self;
+  EsScatterData *old;
 
   if (build->generation != self->plot_generation)
     return;
 
+  /* The old data may hold the last reference to the old set. */
+  old = es_scatter_view_get_data (self->plot);
+  if (old != NULL && old != data)
+    retire_after_frames (self, es_scatter_data_ref (old));
   es_scatter_view_set_data (self->plot, data);
   es_scatter_view_set_selected (self->plot, self->selected);
   _es_window_plot_update_marks (self);

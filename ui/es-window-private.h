@@ -127,6 +127,9 @@ void      _es_window_set_selected       (EsWindow       *self,
                                          gint64          row);
 
 /* es-window-jobs.c: loading and reducing in workers. */
+/* destroy (data) in a worker: big sets are freed off the main thread. */
+void      _es_window_release_later      (gpointer        data,
+                                         GDestroyNotify  destroy);
 void      _es_window_set_job            (EsWindow       *self,
                                          EsJob         **slot,
                                          EsJob          *job);

@@ -1,8 +1,8 @@
 /* es-bench-ui.c: the frame rate of the real window while a big file loads
  *
- *   xvfb-run -a -s "-screen 0 1400x900x24" es-bench-ui FILE [--after S] [--frames-tsv F]
+ *   xvfb-run -a -s "-screen 0 1400x900x24" es-bench-ui FILE [--after S] [--first F] [--frames-tsv F]
  *
- * Opens EsWindow on the bundled sample, then keeps the plot moving (a pan
+ * Opens EsWindow on the bundled sample (or --first), then keeps the plot moving (a pan
  * and zoom every frame, from a tick callback) while FILE loads and is
  * reduced in the background, and for --after seconds once it is shown.
  * The interval between two ticks is one frame as the user sees it: any
@@ -168,10 +168,12 @@ main (int   argc,
   gboolean default_priority = FALSE;
   double timeout = 300.0;
   g_autofree char *frames_tsv = NULL;
+  g_autofree char *first = NULL;
   const GOptionEntry entries[] = {
     { "after", 0, 0, G_OPTION_ARG_DOUBLE, &after, "Seconds to keep measuring once FILE is shown (1)", "S" },
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Give up after this many seconds (300)", "S" },
     { "default-priority", 0, 0, G_OPTION_ARG_NONE, &default_priority, "Do not lower the workers' priority (the app does)", NULL },
+    { "first", 0, 0, G_OPTION_ARG_FILENAME, &first, "Show this file before FILE (the bundled sample)", "F" },
     { "frames-tsv", 0, 0, G_OPTION_ARG_FILENAME, &frames_tsv, "Write every frame (ms since start, interval ms)", "F" },
     { NULL }
   };
@@ -220,7 +222,7 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (bench.window));
   bench.plot = ES_SCATTER_VIEW (es_window_get_plot (bench.window));
 
-  sample = es_window_find_sample ();
+  sample = first != NULL ? g_strdup (first) : es_window_find_sample ();
   if (sample == NULL)
     {
       g_printerr ("the bundled sample is missing\n");

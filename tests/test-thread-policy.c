@@ -7,7 +7,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -25,10 +24,10 @@ current_nice (void)
 
 typedef struct
 {
-  GMutex mutex;
-  int    min_nice;
-  int    max_nice;
-  guint  calls;
+  GMutex   mutex;
+  int      min_nice;
+  int      max_nice;
+  guint    calls;
   gboolean done;
   gpointer result;
 } Seen;

@@ -30,10 +30,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static GtkWidget *
-make_row (EsResultList   *self,
-          EsEmbeddingSet *set,
+make_row (EsResultList     *self,
+          EsEmbeddingSet   *set,
           const EsNeighbor *n,
-          guint           rank)
+          guint             rank)
 {
   g_autofree char *word = es_embedding_set_dup_display_word (set, n->row);
   char score[G_ASCII_DTOSTR_BUF_SIZE];

@@ -152,8 +152,8 @@ gboolean  _es_window_drop_cb            (GtkDropTarget  *target,
 /* es-window-status.c: the window around the plot. */
 void      _es_window_update_status      (EsWindow       *self);
 void      _es_window_update_components  (EsWindow       *self);
-void      _es_window_update_metadata_choices (EsWindow  *self);
-void      _es_window_update_category_choices (EsWindow  *self);
+void      _es_window_update_metadata_choices (EsWindow *self);
+void      _es_window_update_category_choices (EsWindow *self);
 void      _es_window_update_warnings    (EsWindow       *self);
 void      _es_window_set_component_factories (GtkDropDown *dropdown);
 gboolean  _es_window_top_n_output_cb    (GtkSpinButton  *spin,

@@ -54,7 +54,8 @@ show_results (EsAnalogyPanel *self)
 {
   gtk_label_set_text (self->status_label, self->error != NULL ? self->error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), self->error != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->result_list), self->results != NULL && self->results->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_list),
+                          self->results != NULL && self->results->len > 0);
   es_result_list_set_results (self->result_list, self->set, self->results);
 }
 

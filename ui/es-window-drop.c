@@ -93,7 +93,8 @@ read_shape (GFile        *file,
   if (input == NULL)
     return shape;
 
-  while ((got = g_input_stream_read (G_INPUT_STREAM (input), block, BLOCK_BYTES, cancellable, NULL)) > 0)
+  while ((got = g_input_stream_read (G_INPUT_STREAM (input), block, BLOCK_BYTES,
+                                     cancellable, NULL)) > 0)
     {
       const char *p = block, *end = block + got;
 

@@ -132,7 +132,8 @@ _es_window_apply_projection (EsWindow       *self,
   if (new_set)
     {
       g_array_set_size (self->box_rows, 0);
-      _es_window_release_later (g_steal_pointer (&self->set), (GDestroyNotify) es_embedding_set_unref);
+      _es_window_release_later (g_steal_pointer (&self->set),
+                                (GDestroyNotify) es_embedding_set_unref);
       self->set = es_embedding_set_ref (set);
       es_word_search_set_embedding_set (self->search, set);
       es_neighbors_panel_set_embedding_set (self->neighbors_panel, set);
@@ -142,13 +143,15 @@ _es_window_apply_projection (EsWindow       *self,
     }
   if (new_view)
     {
-      _es_window_release_later (g_steal_pointer (&self->view_set), (GDestroyNotify) es_embedding_set_unref);
+      _es_window_release_later (g_steal_pointer (&self->view_set),
+                                (GDestroyNotify) es_embedding_set_unref);
       self->view_set = es_embedding_set_ref (view_set);
     }
 
   /* Keep a reference first: @projection may be the current one. */
   es_projection_ref (projection);
-  _es_window_release_later (g_steal_pointer (&self->projection), (GDestroyNotify) es_projection_unref);
+  _es_window_release_later (g_steal_pointer (&self->projection),
+                            (GDestroyNotify) es_projection_unref);
   self->projection = projection;
   if (axes != self->projection_axes)
     {

@@ -99,7 +99,8 @@ mask_spec_run (const MaskSpec *spec,
           continue;
         }
       if (spec->category_name != NULL &&
-          g_strcmp0 (es_metadata_get_value (spec->metadata, r, spec->color_column), spec->category_name) != 0)
+          g_strcmp0 (es_metadata_get_value (spec->metadata, r, spec->color_column),
+                     spec->category_name) != 0)
         {
           mask[r] = 0;
           continue;
@@ -212,7 +213,8 @@ plot_build_run (PlotBuild *build)
   data = es_scatter_data_new_from_coords (coords, rows, n_components,
                                           build->cx, build->cy, build->cz,
                                           build->view_set,
-                                          labels != NULL ? (const char * const *) labels->pdata : NULL);
+                                          labels != NULL
+                                          ? (const char * const *) labels->pdata : NULL);
   for (guint a = 0; a < 3; a++)
     if (build->titles[a] != NULL)
       es_scatter_data_set_axis_title (data, a, build->titles[a]);

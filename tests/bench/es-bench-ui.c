@@ -1,6 +1,7 @@
 /* es-bench-ui.c: the frame rate of the real window while a big file loads
  *
- *   xvfb-run -a -s "-screen 0 1400x900x24" es-bench-ui FILE [--after S] [--first F] [--frames-tsv F]
+ *   xvfb-run -a -s "-screen 0 1400x900x24" es-bench-ui FILE [--after S] [--first F]
+ *     [--frames-tsv F] [--default-priority]
  *
  * Opens EsWindow on the bundled sample (or --first), then keeps the plot moving (a pan
  * and zoom every frame, from a tick callback) while FILE loads and is
@@ -119,7 +120,8 @@ is_ready (EsWindow *window)
   EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
 
   return !es_window_get_busy (window) && es_window_get_projection (window) != NULL &&
-         data != NULL && es_scatter_data_get_embedding_set (data) == es_window_get_view_set (window);
+         data != NULL &&
+         es_scatter_data_get_embedding_set (data) == es_window_get_view_set (window);
 }
 
 static gboolean
@@ -179,11 +181,16 @@ main (int   argc,
   g_autofree char *frames_tsv = NULL;
   g_autofree char *first = NULL;
   const GOptionEntry entries[] = {
-    { "after", 0, 0, G_OPTION_ARG_DOUBLE, &after, "Seconds to keep measuring once FILE is shown (1)", "S" },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Give up after this many seconds (300)", "S" },
-    { "default-priority", 0, 0, G_OPTION_ARG_NONE, &default_priority, "Do not lower the workers' priority (the app does)", NULL },
-    { "first", 0, 0, G_OPTION_ARG_FILENAME, &first, "Show this file before FILE (the bundled sample)", "F" },
-    { "frames-tsv", 0, 0, G_OPTION_ARG_FILENAME, &frames_tsv, "Write every frame (ms since start, interval ms)", "F" },
+    { "after", 0, 0, G_OPTION_ARG_DOUBLE, &after,
+      "Seconds to keep measuring once FILE is shown (1)", "S" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
+      "Give up after this many seconds (300)", "S" },
+    { "default-priority", 0, 0, G_OPTION_ARG_NONE, &default_priority,
+      "Do not lower the workers' priority (the app does)", NULL },
+    { "first", 0, 0, G_OPTION_ARG_FILENAME, &first,
+      "Show this file before FILE (the bundled sample)", "F" },
+    { "frames-tsv", 0, 0, G_OPTION_ARG_FILENAME, &frames_tsv,
+      "Write every frame (ms since start, interval ms, main-thread CPU and wait ms)", "F" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("FILE");
@@ -319,13 +326,14 @@ main (int   argc,
     double cpu_s = (double) (c[last] - c[0]) / G_USEC_PER_SEC;
     double waited_s = (double) (w[last] - w[0]) / G_USEC_PER_SEC;
 
-    g_printerr ("%s: %zu rows shown after %.2f s (load + reduce); %u frames, %.1f fps overall, "
-                "%.1f fps until shown, worst frame %.1f ms, %u over 33 ms, worst around the swap %.1f ms; "
-                "main thread: %.2f s CPU, worst frame %.1f ms CPU, %.2f s waiting for a core\n",
+    g_printerr ("%s: %zu rows shown after %.2f s (load + reduce); %u frames, "
+                "%.1f fps overall, %.1f fps until shown, worst frame %.1f ms, %u over 33 ms, "
+                "worst around the swap %.1f ms; main thread: %.2f s CPU, worst frame %.1f ms "
+                "CPU, %.2f s waiting for a core\n",
                 argv[1], set != NULL ? es_embedding_set_get_rows (set) : 0, load_s, n, 1.0 / mean,
                 fps_load, worst, over, swap, cpu_s, worst_cpu, waited_s);
-    printf ("%.6f\tfps=%.2f\tworst_ms=%.2f\tover33=%u\tframes=%u\tload_s=%.3f\tswap_ms=%.2f\tfps_load=%.2f"
-            "\tmain_cpu_s=%.3f\tworst_cpu_ms=%.2f\tmain_waited_s=%.3f\n",
+    printf ("%.6f\tfps=%.2f\tworst_ms=%.2f\tover33=%u\tframes=%u\tload_s=%.3f\tswap_ms=%.2f"
+            "\tfps_load=%.2f\tmain_cpu_s=%.3f\tworst_cpu_ms=%.2f\tmain_waited_s=%.3f\n",
             mean, 1.0 / mean, worst, over, n, load_s, swap, fps_load, cpu_s, worst_cpu, waited_s);
   }
 

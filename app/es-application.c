@@ -13,6 +13,7 @@
 #include "es-application.h"
 
 #include "es-settings.h"
+#include "es-thread-policy.h"
 #include "es-window.h"
 
 #define PORTAL_BUS_NAME   "org.freedesktop.portal.Desktop"
@@ -264,6 +265,7 @@ es_application_run_gui (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  es_thread_policy_install ();
 
   app = es_application_new ();
 

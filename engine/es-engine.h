@@ -16,3 +16,4 @@
 #include "es-neighbors.h"
 #include "es-projection.h"
 #include "es-vocabulary.h"
+#include "es-worker.h"

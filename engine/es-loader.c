@@ -20,6 +20,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-worker.h"
 
 void
 es_load_options_init (EsLoadOptions *options)
@@ -539,6 +540,7 @@ load_thread_cb (GTask        *task,
   GError *error = NULL;
   EsEmbeddingSet *set;
 
+  es_worker_enter ();
   set = es_loader_load_path (data->path, &data->options, cancellable,
                              data->progress, data->progress_data, &error);
   if (set == NULL)

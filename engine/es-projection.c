@@ -11,6 +11,7 @@
 
 #include "es-engine-error.h"
 #include "es-pca-private.h"
+#include "es-worker.h"
 
 #include <string.h>
 
@@ -365,6 +366,7 @@ compute_thread (GTask        *task,
   GError *error = NULL;
   EsProjection *result;
 
+  es_worker_enter ();
   result = es_projection_compute (cd->set, &cd->options, cancellable,
                                   cd->progress, cd->progress_data, &error);
   if (result != NULL)

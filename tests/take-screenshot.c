@@ -2,7 +2,7 @@
  *
  *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png \
  *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d] [--dark]
- *     [--search TEXT] [--hold MS]
+ *     [--search TEXT] [--width PX] [--hold MS]
  *
  * Opens the main window (on the bundled sample by default), selects a
  * word, solves an analogy and renders the window with GTK's own renderer.
@@ -69,6 +69,7 @@ main (int   argc,
   gboolean dark = FALSE;
   g_autofree char *search = NULL;
   int hold = 0;
+  int window_width = 1280;
   const GOptionEntry entries[] = {
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "Embedding to open", "FILE" },
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, "Metadata TSV to add", "FILE" },
@@ -78,6 +79,7 @@ main (int   argc,
     { "three-d", 0, 0, G_OPTION_ARG_NONE, &three_d, "Show three components", NULL },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Text typed into the search entry", "TEXT" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &window_width, "Window width (1280; a narrow one shows the compact header)", "PX" },
     { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "Keep the window up this many ms (for `import`, which also shows popovers)", "MS" },
     { NULL }
   };
@@ -106,7 +108,7 @@ main (int   argc,
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   window = es_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), window_width, 800);
   gtk_window_present (GTK_WINDOW (window));
 
   sample = file != NULL ? g_strdup (file) : es_window_find_sample ();

@@ -61,9 +61,10 @@ test_job_coalesce (void)
   g_assert_cmpuint (count, ==, 1);
   g_assert_cmpfloat (es_job_get_fraction (job), ==, 1.0);
 
+  /* Right after a notify, the next one waits for the interval. */
   es_job_update (job, 0.25, "half-way");
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  while (count < 2)
+    g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (count, ==, 2);
   {
     g_autofree char *message = es_job_dup_message (job);
@@ -77,6 +78,34 @@ test_job_coalesce (void)
   g_assert_true (g_cancellable_is_cancelled (es_job_get_cancellable (job)));
 }
 
+static void
+test_job_rate (void)
+{
+  g_autoptr(EsJob) job = es_job_new ("test");
+  gint64 start, end;
+  guint count = 0;
+  guint i = 0;
+
+  g_test_summary ("A report every millisecond for 300 ms reaches the main thread at most "
+                  "about 20 times a second");
+
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (count_cb), &count);
+  start = g_get_monotonic_time ();
+  end = start + 300 * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      es_job_update (job, (double) ++i / 1000.0, NULL);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_test_message ("%u reports, %u notifies", i, count);
+  /* 300 ms / 50 ms = 6, plus the first and some slack for a slow machine. */
+  g_assert_cmpuint (count, >=, 2);
+  g_assert_cmpuint (count, <=, 8);
+  g_assert_cmpuint (i, >=, 50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -84,6 +113,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ui/job/coalesce", test_job_coalesce);
+  g_test_add_func ("/ui/job/rate", test_job_rate);
 
   return g_test_run ();
 }

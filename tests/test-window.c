@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "es-analogy-panel.h"
+#include "es-axes-editor.h"
+#include "es-collapsing-label.h"
 #include "es-embedding-set.h"
 #include "es-metadata.h"
 #include "es-neighbors.h"
@@ -21,6 +23,7 @@
 #include "es-scatter-data.h"
 #include "es-scatter-view.h"
 #include "es-window.h"
+#include "es-window-private.h"
 #include "es-word-search.h"
 
 #define TIMEOUT_S 60
@@ -1521,14 +1524,29 @@ find_label_with_prefix (GtkWidget  *widget,
 }
 
 static void
+collect_collapsing (GtkWidget *widget,
+                    GPtrArray *found)
+{
+  if (ES_IS_COLLAPSING_LABEL (widget))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_collapsing (child, found);
+}
+
+static void
 test_window_header_fits (void)
 {
   EsWindow *window = es_window_new (NULL);
   g_autofree char *sample = sample_path ();
   GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
+  g_autoptr(GPtrArray) collapsing = g_ptr_array_new ();
+  int min = 0;
 
-  g_test_summary ("At 1280 px in 3D the three component pickers show their whole names, and "
-                  "the window can still shrink below 1100 px");
+  g_test_summary ("At 1280 px in 3D the three component pickers show their whole names and "
+                  "Open and Export their text; the window can shrink below 900 px in 3D and "
+                  "800 px in 2D (Xvfb's three window buttons included), where Open and Export "
+                  "become icons");
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
@@ -1547,14 +1565,29 @@ test_window_header_fits (void)
       g_test_message ("%s", gtk_label_get_text (GTK_LABEL (label)));
       g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
     }
+  collect_collapsing (titlebar, collapsing);
+  g_assert_cmpuint (collapsing->len, ==, 2);
+  for (guint i = 0; i < collapsing->len; i++)
+    g_assert_true (es_collapsing_label_get_expanded (g_ptr_array_index (collapsing, i)));
 
-  {
-    int min = 0;
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  g_test_message ("minimum width in 3D: %d", min);
+  g_assert_cmpint (min, <, 900);
 
-    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-    g_test_message ("minimum width in 3D: %d", min);
-    g_assert_cmpint (min, <, 1100);
-  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  g_test_message ("minimum width in 2D: %d", min);
+  g_assert_cmpint (min, <, 800);
+
+  /* At its narrowest the text buttons give way to their icons. */
+  gtk_window_set_default_size (GTK_WINDOW (window), min, 800);
+  for (guint i = 0; i < 50 && gtk_widget_get_width (GTK_WIDGET (window)) > min; i++)
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_test_message ("narrow window: %d px", gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, min);
+  for (guint i = 0; i < collapsing->len; i++)
+    g_assert_false (es_collapsing_label_get_expanded (g_ptr_array_index (collapsing, i)));
 
   destroy_window (window);
 }
@@ -1586,6 +1619,212 @@ remove_tree (const char *path)
         g_remove (child);
     }
   g_rmdir (path);
+}
+
+static void
+test_window_axis_error_once (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsAxesEditor *editor = ES_AXES_EDITOR (find_descendant (GTK_WIDGET (window), ES_TYPE_AXES_EDITOR));
+  const char *bad[] = { "king - zzzznotaword", "man - woman", NULL };
+  const char *good[] = { "king - queen", "man - woman", NULL };
+
+  g_test_summary ("A bad custom axis says so once: under the expressions while the side "
+                  "panel shows them, in the window banner when it is hidden");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "axes"));
+  wait_for (not_busy, window);
+  es_axes_editor_set_axes (editor, bad);
+  _es_window_reproject (window, NULL);
+  wait_for (not_busy, window);
+  g_assert_nonnull (es_axes_editor_get_error (editor));
+  g_assert_nonnull (strstr (es_axes_editor_get_error (editor), "zzzznotaword"));
+  g_assert_null (es_window_get_error (window));
+
+  g_object_set (window, "show-sidebar", FALSE, NULL);
+  _es_window_reproject (window, NULL);
+  wait_for (not_busy, window);
+  g_assert_null (es_axes_editor_get_error (editor));
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_nonnull (strstr (es_window_get_error (window), "zzzznotaword"));
+
+  es_axes_editor_set_axes (editor, good);
+  _es_window_reproject (window, NULL);
+  wait_for (not_busy, window);
+  g_assert_null (es_window_get_error (window));
+  g_assert_null (es_axes_editor_get_error (editor));
+
+  g_object_set (window, "show-sidebar", TRUE, NULL);
+  destroy_window (window);
+}
+
+/* Drops two files and waits for what they opened. */
+static void
+drop_pair (EsWindow   *window,
+           const char *first,
+           const char *second)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+  GFile *pair[2] = { g_file_new_for_path (first), g_file_new_for_path (second) };
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (pair, 2));
+  g_object_unref (pair[0]);
+  g_object_unref (pair[1]);
+  g_assert_true (drop_value (find_drop_target (GTK_WIDGET (window)), &value));
+  g_assert_true (es_window_get_busy (window));
+  wait_for (not_busy, window);
+  if (es_window_get_error (window) != NULL)
+    g_test_message ("error: %s", es_window_get_error (window));
+  g_assert_null (es_window_get_error (window));
+}
+
+static void
+test_window_drop_by_content (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *dir = g_dir_make_tmp ("es-test-drop-XXXXXX", NULL);
+  g_autofree char *tensors_src = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                        "iris_tensors.tsv", NULL);
+  g_autofree char *labels_src = g_test_build_filename (G_TEST_DIST, "data", "projector",
+                                                       "iris_labels.tsv", NULL);
+  g_autofree char *tensors = g_build_filename (dir, "points.tsv", NULL);
+  g_autofree char *labels = g_build_filename (dir, "second.tsv", NULL);
+  g_autofree char *short_labels = g_build_filename (dir, "short.tsv", NULL);
+  g_autofree char *tensors_copy = g_build_filename (dir, "more-points.tsv", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  EsEmbeddingSet *set;
+  char *cut;
+
+  g_test_summary ("Two dropped files pair as tensors + metadata by their content, whatever "
+                  "their names: the numeric TSV is loaded and the TSV with a text column and "
+                  "as many rows (plus a header) becomes its metadata; otherwise no pairing");
+
+  g_assert_true (g_file_get_contents (tensors_src, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (tensors, contents, (gssize) length, NULL));
+  g_assert_true (g_file_set_contents (tensors_copy, contents, (gssize) length, NULL));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (labels_src, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (labels, contents, (gssize) length, NULL));
+  /* The header and the first 10 rows only. */
+  cut = contents;
+  for (guint i = 0; i < 11; i++)
+    cut = strchr (cut, '\n') + 1;
+  g_assert_true (g_file_set_contents (short_labels, contents, cut - contents, NULL));
+
+  /* Neither name says "label" or "metadata"; the labels come first. */
+  drop_pair (window, labels, tensors);
+  set = es_window_get_embedding_set (window);
+  g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/points.tsv"));
+  g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 150);
+  g_assert_nonnull (es_embedding_set_get_metadata (set));
+  g_assert_cmpuint (es_metadata_get_n_columns (es_embedding_set_get_metadata (set)), ==, 5);
+  g_assert_cmpstr (es_metadata_get_value (es_embedding_set_get_metadata (set), 0, 4), ==, "Iris-setosa");
+
+  /* Rows that do not match: the first file opens alone. */
+  drop_pair (window, tensors, short_labels);
+  set = es_window_get_embedding_set (window);
+  g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/points.tsv"));
+  g_assert_null (es_embedding_set_get_metadata (set));
+
+  /* Two numeric tables: no metadata either. */
+  drop_pair (window, tensors_copy, tensors);
+  set = es_window_get_embedding_set (window);
+  g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/more-points.tsv"));
+  g_assert_null (es_embedding_set_get_metadata (set));
+
+  destroy_window (window);
+  g_unlink (tensors);
+  g_unlink (tensors_copy);
+  g_unlink (labels);
+  g_unlink (short_labels);
+  g_rmdir (dir);
+}
+
+static void
+test_window_shortcuts_window (void)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWidget *overlay;
+  GtkWidget *switcher;
+  gint64 end;
+
+  g_test_summary ("The keyboard-shortcuts window lays out on one page without GTK warnings "
+                  "(the page switcher of a second page reported a min width of -4)");
+
+  builder = gtk_builder_new_from_resource ("/io/github/embedscope/Embedscope/gtk/help-overlay.ui");
+  overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_assert_nonnull (overlay);
+  gtk_window_set_default_size (GTK_WINDOW (overlay), 900, 900);
+  gtk_window_present (GTK_WINDOW (overlay));
+  /* Warnings are fatal in the tests: laying it out is the check. */
+  end = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+
+  switcher = find_descendant (overlay, GTK_TYPE_STACK_SWITCHER);
+  g_assert_true (switcher == NULL || !gtk_widget_is_visible (switcher));
+
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
+static gboolean
+plot_shows_view (gpointer data)
+{
+  EsWindow *window = data;
+  EsScatterData *scatter = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+
+  return scatter != NULL && !es_window_get_busy (window) &&
+         es_scatter_data_get_embedding_set (scatter) == es_window_get_view_set (window) &&
+         g_str_has_prefix (es_scatter_data_get_axis_title (scatter, 0), "PC3");
+}
+
+static void
+test_window_plot_in_worker (void)
+{
+  g_autofree char *sample = sample_path ();
+  EsWindow *window = es_window_new (NULL);
+  EsScatterView *plot = ES_SCATTER_VIEW (es_window_get_plot (window));
+  g_autoptr(EsScatterData) reference = NULL;
+  EsScatterData *before, *data;
+  gsize n;
+
+  g_test_summary ("Big sets get their plot data from a worker: the old picture stays until "
+                  "the newest request is ready, older ones are dropped, and the result equals "
+                  "the data built directly from the projection");
+
+  _es_window_set_plot_async_rows (window, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
+
+  /* Two requests in a row: the plot keeps its data until the last one is built. */
+  before = es_scatter_view_get_data (plot);
+  g_object_set (window, "component-x", 1u, NULL);
+  _es_window_plot_update (window);
+  g_object_set (window, "component-x", 2u, NULL);
+  _es_window_plot_update (window);
+  g_assert_true (es_scatter_view_get_data (plot) == before);
+  wait_for (plot_shows_view, window);
+
+  data = es_scatter_view_get_data (plot);
+  n = es_scatter_data_get_n_points (data);
+  g_assert_cmpuint (n, ==, es_embedding_set_get_rows (es_window_get_view_set (window)));
+  g_assert_cmpint (es_scatter_view_get_selected (plot), ==, es_window_get_selected (window));
+  g_assert_cmpint (es_window_get_selected (window), >=, 0);
+
+  reference = es_scatter_data_new_from_projection (es_window_get_view_set (window),
+                                                   es_window_get_projection (window), 2, 1, -1, NULL);
+  g_assert_nonnull (reference);
+  g_assert_cmpmem (es_scatter_data_get_xyz (data), n * 3 * sizeof (float),
+                   es_scatter_data_get_xyz (reference), n * 3 * sizeof (float));
+
+  destroy_window (window);
 }
 
 int
@@ -1636,6 +1875,10 @@ main (int   argc,
   g_test_add_func ("/ui/window/main-menu", test_window_main_menu);
   g_test_add_func ("/ui/window/warnings-popover", test_window_warnings_popover);
   g_test_add_func ("/ui/window/header-fits", test_window_header_fits);
+  g_test_add_func ("/ui/window/plot-in-worker", test_window_plot_in_worker);
+  g_test_add_func ("/ui/window/shortcuts-window", test_window_shortcuts_window);
+  g_test_add_func ("/ui/window/axis-error-once", test_window_axis_error_once);
+  g_test_add_func ("/ui/window/drop-by-content", test_window_drop_by_content);
 
   status = g_test_run ();
   remove_tree (home);

@@ -13,6 +13,7 @@
 
 #include "es-expression.h"
 #include "es-neighbors.h"
+#include "es-result-list.h"
 
 #define N_RESULTS 10
 
@@ -22,7 +23,7 @@ struct _EsAnalogyPanel
 
   GtkEntry       *entry;
   GtkLabel       *status_label;
-  GtkListBox     *list_box;
+  EsResultList   *result_list;
 
   EsEmbeddingSet *set;
   GCancellable   *cancellable;
@@ -51,51 +52,11 @@ static guint signals[N_SIGNALS];
 static void
 show_results (EsAnalogyPanel *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
-    gtk_list_box_remove (self->list_box, child);
-
   gtk_label_set_text (self->status_label, self->error != NULL ? self->error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), self->error != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->list_box), self->results != NULL && self->results->len > 0);
-
-  if (self->results == NULL)
-    return;
-
-  for (guint i = 0; i < self->results->len; i++)
-    {
-      const EsNeighbor *n = &g_array_index (self->results, EsNeighbor, i);
-      g_autofree char *word = es_embedding_set_dup_display_word (self->set, n->row);
-      g_autofree char *rank = g_strdup_printf ("%u.", i + 1);
-      char score[G_ASCII_DTOSTR_BUF_SIZE];
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *label;
-      GtkWidget *row;
-
-      label = gtk_label_new (rank);
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_append (GTK_BOX (box), label);
-      label = gtk_label_new (word);
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_box_append (GTK_BOX (box), label);
-      g_ascii_formatd (score, sizeof score, "%.4f", n->score);
-      label = gtk_label_new (score);
-      gtk_widget_add_css_class (label, "es-score");
-      gtk_box_append (GTK_BOX (box), label);
-      gtk_widget_set_margin_start (box, 8);
-      gtk_widget_set_margin_end (box, 8);
-      gtk_widget_set_margin_top (box, 3);
-      gtk_widget_set_margin_bottom (box, 3);
-
-      row = gtk_list_box_row_new ();
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      g_object_set_data_full (G_OBJECT (row), "word",
-                              g_strdup (es_embedding_set_get_word (self->set, n->row)), g_free);
-      gtk_list_box_append (self->list_box, row);
-    }
+  gtk_widget_set_visible (GTK_WIDGET (self->result_list),
+                          self->results != NULL && self->results->len > 0);
+  es_result_list_set_results (self->result_list, self->set, self->results);
 }
 
 static void
@@ -199,17 +160,6 @@ entry_activate_cb (EsAnalogyPanel *self,
 }
 
 static void
-row_activated_cb (EsAnalogyPanel *self,
-                  GtkListBoxRow  *row,
-                  GtkListBox     *list_box)
-{
-  const char *word = g_object_get_data (G_OBJECT (row), "word");
-
-  if (word != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.select-word", "s", word);
-}
-
-static void
 es_analogy_panel_dispose (GObject *object)
 {
   EsAnalogyPanel *self = (EsAnalogyPanel *)object;
@@ -261,6 +211,8 @@ es_analogy_panel_class_init (EsAnalogyPanelClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (ES_TYPE_RESULT_LIST);
+
   object_class->dispose = es_analogy_panel_dispose;
   object_class->finalize = es_analogy_panel_finalize;
   object_class->get_property = es_analogy_panel_get_property;
@@ -282,9 +234,8 @@ es_analogy_panel_class_init (EsAnalogyPanelClass *klass)
                                                "/io/github/embedscope/Embedscope/ui/es-analogy-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, EsAnalogyPanel, entry);
   gtk_widget_class_bind_template_child (widget_class, EsAnalogyPanel, status_label);
-  gtk_widget_class_bind_template_child (widget_class, EsAnalogyPanel, list_box);
+  gtk_widget_class_bind_template_child (widget_class, EsAnalogyPanel, result_list);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "panel.analogy", NULL, analogy_action);
 

@@ -272,3 +272,12 @@ es_axes_editor_set_error (EsAxesEditor *self,
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
+
+const char *
+es_axes_editor_get_error (EsAxesEditor *self)
+{
+  g_return_val_if_fail (ES_IS_AXES_EDITOR (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
+         ? gtk_label_get_text (self->error_label) : NULL;
+}

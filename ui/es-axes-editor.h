@@ -27,5 +27,7 @@ void        es_axes_editor_set_three_d       (EsAxesEditor       *self,
 gboolean    es_axes_editor_get_orthogonalize (EsAxesEditor       *self);
 void        es_axes_editor_set_error         (EsAxesEditor       *self,
                                               const char         *message);
+/* The message shown under the expressions, or NULL. */
+const char *es_axes_editor_get_error         (EsAxesEditor       *self);
 
 G_END_DECLS

@@ -21,7 +21,13 @@ struct _EsJob
   double        fraction;
   char         *message;
   guint         notify_source;
+  gint64        last_notify;    /* monotonic us */
 };
+
+/* Progress is for eyes: ~20 updates a second are plenty, and each costs
+ * the main thread a relayout of the progress bar.
+ */
+#define NOTIFY_INTERVAL_US (50 * 1000)
 
 G_DEFINE_FINAL_TYPE (EsJob, es_job, G_TYPE_OBJECT)
 
@@ -42,6 +48,7 @@ es_job_notify_idle_cb (gpointer user_data)
 
   g_mutex_lock (&self->mutex);
   self->notify_source = 0;
+  self->last_notify = g_get_monotonic_time ();
   g_mutex_unlock (&self->mutex);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
@@ -214,12 +221,25 @@ es_job_update (EsJob      *self,
       g_free (self->message);
       self->message = g_strdup (message);
     }
-  /* However often the engine reports, the main loop hears about it once. */
+  /* However often the engine reports, the main loop hears about it once,
+   * and not sooner than NOTIFY_INTERVAL_US after the last time.
+   */
   if (self->notify_source == 0)
-    self->notify_source = g_idle_add_full (G_PRIORITY_LOW,
-                                           es_job_notify_idle_cb,
-                                           g_object_ref (self),
-                                           g_object_unref);
+    {
+      gint64 wait = self->last_notify + NOTIFY_INTERVAL_US - g_get_monotonic_time ();
+
+      if (self->last_notify == 0 || wait <= 0)
+        self->notify_source = g_idle_add_full (G_PRIORITY_LOW,
+                                               es_job_notify_idle_cb,
+                                               g_object_ref (self),
+                                               g_object_unref);
+      else
+        self->notify_source = g_timeout_add_full (G_PRIORITY_LOW,
+                                                  (guint) (wait / 1000) + 1,
+                                                  es_job_notify_idle_cb,
+                                                  g_object_ref (self),
+                                                  g_object_unref);
+    }
   g_mutex_unlock (&self->mutex);
 }
 

@@ -12,6 +12,7 @@
 #include "es-neighbors-panel.h"
 
 #include "es-neighbors.h"
+#include "es-result-list.h"
 
 /* k and metric changes wait this long before a new search. */
 #define DEBOUNCE_MS 150
@@ -23,7 +24,7 @@ struct _EsNeighborsPanel
   GtkLabel       *word_label;
   GtkLabel       *status_label;
   GtkStack       *stack;
-  GtkListBox     *list_box;
+  EsResultList   *result_list;
   GtkAdjustment  *k_adjustment;
 
   EsEmbeddingSet *set;
@@ -69,49 +70,15 @@ static void
 set_neighbors (EsNeighborsPanel *self,
                GArray           *neighbors)
 {
-  GtkWidget *child;
-
   g_clear_pointer (&self->neighbors, g_array_unref);
   self->neighbors = neighbors;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
-    gtk_list_box_remove (self->list_box, child);
+  es_result_list_set_results (self->result_list, self->set, neighbors);
 
   if (neighbors == NULL || self->set == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       g_signal_emit (self, signals[NEIGHBORS_CHANGED], 0);
       return;
-    }
-
-  for (guint i = 0; i < neighbors->len; i++)
-    {
-      const EsNeighbor *n = &g_array_index (neighbors, EsNeighbor, i);
-      g_autofree char *word = es_embedding_set_dup_display_word (self->set, n->row);
-      char score[G_ASCII_DTOSTR_BUF_SIZE];
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *label = gtk_label_new (word);
-      GtkWidget *value;
-      GtkWidget *row;
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_hexpand (label, TRUE);
-      g_ascii_formatd (score, sizeof score, "%.4f", n->score);
-      value = gtk_label_new (score);
-      gtk_widget_add_css_class (value, "es-score");
-      gtk_box_append (GTK_BOX (box), label);
-      gtk_box_append (GTK_BOX (box), value);
-      gtk_widget_set_margin_start (box, 8);
-      gtk_widget_set_margin_end (box, 8);
-      gtk_widget_set_margin_top (box, 3);
-      gtk_widget_set_margin_bottom (box, 3);
-
-      row = gtk_list_box_row_new ();
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      g_object_set_data_full (G_OBJECT (row), "word",
-                              g_strdup (es_embedding_set_get_word (self->set, n->row)), g_free);
-      gtk_list_box_append (self->list_box, row);
     }
 
   gtk_stack_set_visible_child_name (self->stack, neighbors->len > 0 ? "list" : "empty");
@@ -213,17 +180,6 @@ queue_search (EsNeighborsPanel *self)
 {
   g_clear_handle_id (&self->debounce_source, g_source_remove);
   self->debounce_source = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
-}
-
-static void
-row_activated_cb (EsNeighborsPanel *self,
-                  GtkListBoxRow    *row,
-                  GtkListBox       *list_box)
-{
-  const char *word = g_object_get_data (G_OBJECT (row), "word");
-
-  if (word != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.select-word", "s", word);
 }
 
 static void
@@ -332,6 +288,8 @@ es_neighbors_panel_class_init (EsNeighborsPanelClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (ES_TYPE_RESULT_LIST);
+
   object_class->dispose = es_neighbors_panel_dispose;
   object_class->finalize = es_neighbors_panel_finalize;
   object_class->get_property = es_neighbors_panel_get_property;
@@ -367,9 +325,8 @@ es_neighbors_panel_class_init (EsNeighborsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, word_label);
   gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, stack);
-  gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, list_box);
+  gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, result_list);
   gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, k_adjustment);
-  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 
   gtk_widget_class_install_property_action (widget_class, "panel.metric", "metric");
   gtk_widget_class_install_action (widget_class, "panel.copy", NULL, copy_action);

@@ -15,72 +15,123 @@
 
 #include "es-neighbors.h"
 #include "es-scatter-data.h"
+#include "es-worker.h"
 
-/* Which rows of the view pass the filters (top N, text, category). */
-static guint8 *
-compute_mask (EsWindow *self,
-              gsize     rows)
+/* Filters and component changes wait this long for the next keystroke. */
+#define FILTER_DEBOUNCE_MS 200
+/* Frames after which the renderer has let go of replaced plot data. */
+#define RETIRE_FRAMES 3
+
+/* The filters (top N, text, category), taken from the widgets in the main
+ * thread so that any thread can apply them to the rows.
+ */
+typedef struct
 {
-  EsMetadata *metadata = es_embedding_set_get_metadata (self->view_set);
+  EsMetadata *metadata;       /* of the view set, which the caller keeps */
+  guint       top_n;          /* 0: all; only when the view is the whole file */
+  guint       color_column;   /* the category's column */
+  char       *category_name;
+  GRegex     *regex;
+  char       *needle;         /* lower case */
+} MaskSpec;
+
+static void
+mask_spec_clear (MaskSpec *spec)
+{
+  g_clear_pointer (&spec->category_name, g_free);
+  g_clear_pointer (&spec->regex, g_regex_unref);
+  g_clear_pointer (&spec->needle, g_free);
+}
+
+static void
+mask_spec_init (MaskSpec *spec,
+                EsWindow *self)
+{
   const char *text = self->filter_text != NULL ? self->filter_text : "";
-  guint top_n = self->top_n;
   guint category = gtk_drop_down_get_selected (self->category_dropdown);
   guint color = gtk_drop_down_get_selected (self->color_dropdown);
-  const char *category_name = NULL;
-  g_autoptr(GRegex) regex = NULL;
-  g_autofree char *needle = NULL;
-  guint8 *mask = g_new (guint8, rows);
 
-  memset (mask, 1, rows);
-
-  if (category != GTK_INVALID_LIST_POSITION && category > 0 && metadata != NULL &&
+  memset (spec, 0, sizeof *spec);
+  spec->metadata = es_embedding_set_get_metadata (self->view_set);
+  /* The isolated subset keeps every word: top N is about the file. */
+  spec->top_n = self->view_set == self->set ? self->top_n : 0;
+  if (category != GTK_INVALID_LIST_POSITION && category > 0 && spec->metadata != NULL &&
       color != GTK_INVALID_LIST_POSITION && color > 0)
-    category_name = gtk_string_list_get_string (self->category_names, category);
+    {
+      spec->category_name = g_strdup (gtk_string_list_get_string (self->category_names, category));
+      spec->color_column = color - 1;
+    }
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->filter_entry), "error");
   if (text[0] != '\0' && self->filter_regex)
     {
       g_autoptr(GError) error = NULL;
 
-      regex = g_regex_new (text, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error);
-      if (regex == NULL)
+      spec->regex = g_regex_new (text, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error);
+      if (spec->regex == NULL)
         {
           gtk_widget_add_css_class (GTK_WIDGET (self->filter_entry), "error");
           gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry), error->message);
         }
     }
   else if (text[0] != '\0')
-    needle = g_ascii_strdown (text, -1);
+    spec->needle = g_ascii_strdown (text, -1);
+}
 
+/* Which rows of @view_set pass; any thread (a regex over 400k words takes
+ * tens of milliseconds).
+ */
+static guint8 *
+mask_spec_run (const MaskSpec *spec,
+               EsEmbeddingSet *view_set,
+               gsize           rows)
+{
+  guint8 *mask = g_new (guint8, MAX (rows, 1));
+
+  memset (mask, 1, rows);
   for (gsize r = 0; r < rows; r++)
     {
       const char *word;
 
-      /* The isolated subset keeps every word: top N is about the file. */
-      if (top_n > 0 && r >= top_n && self->view_set == self->set)
+      if (spec->top_n > 0 && r >= spec->top_n)
         {
           mask[r] = 0;
           continue;
         }
-      if (category_name != NULL &&
-          g_strcmp0 (es_metadata_get_value (metadata, r, color - 1), category_name) != 0)
+      if (spec->category_name != NULL &&
+          g_strcmp0 (es_metadata_get_value (spec->metadata, r, spec->color_column),
+                     spec->category_name) != 0)
         {
           mask[r] = 0;
           continue;
         }
-      if (regex == NULL && needle == NULL)
+      if (spec->regex == NULL && spec->needle == NULL)
         continue;
 
-      word = es_embedding_set_get_word (self->view_set, r);
-      if (regex != NULL)
-        mask[r] = g_utf8_validate (word, -1, NULL) && g_regex_match (regex, word, 0, NULL);
+      word = es_embedding_set_get_word (view_set, r);
+      if (spec->regex != NULL)
+        mask[r] = g_utf8_validate (word, -1, NULL) && g_regex_match (spec->regex, word, 0, NULL);
       else
         {
           g_autofree char *lower = g_ascii_strdown (word, -1);
 
-          mask[r] = strstr (lower, needle) != NULL;
+          mask[r] = strstr (lower, spec->needle) != NULL;
         }
     }
+
+  return mask;
+}
+
+static guint8 *
+compute_mask (EsWindow *self,
+              gsize     rows)
+{
+  MaskSpec spec;
+  guint8 *mask;
+
+  mask_spec_init (&spec, self);
+  mask = mask_spec_run (&spec, self->view_set, rows);
+  mask_spec_clear (&spec);
 
   return mask;
 }
@@ -94,18 +145,183 @@ components_valid (EsWindow *self)
          (!self->three_d || self->component_z < n);
 }
 
+/* Everything the plot data is built from, so a worker can build it: the
+ * projection, set and metadata are immutable and referenced.
+ */
+typedef struct
+{
+  EsWindow       *self;
+  guint           generation;
+  EsProjection   *projection;
+  EsEmbeddingSet *view_set;
+  MaskSpec        mask;
+  guint           cx, cy;
+  gint            cz;
+  guint           label_column;   /* G_MAXUINT: the words */
+  guint           color_column;   /* G_MAXUINT: none */
+  char           *titles[3];
+} PlotBuild;
+
+static void
+plot_build_free (PlotBuild *build)
+{
+  g_clear_object (&build->self);
+  g_clear_pointer (&build->projection, es_projection_unref);
+  g_clear_pointer (&build->view_set, es_embedding_set_unref);
+  mask_spec_clear (&build->mask);
+  for (guint a = 0; a < 3; a++)
+    g_free (build->titles[a]);
+  g_free (build);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlotBuild, plot_build_free)
+
+/* The heavy part (the filters, a copy of the coordinates, the spatial sort,
+ * colours): about 100 ms at 400k rows, in any thread.
+ */
+static EsScatterData *
+plot_build_run (PlotBuild *build)
+{
+  EsScatterData *data;
+  EsMetadata *metadata = es_embedding_set_get_metadata (build->view_set);
+  gsize rows = es_projection_get_rows (build->projection);
+  guint n_components = es_projection_get_n_components (build->projection);
+  g_autofree float *coords = NULL;
+  g_autofree guint8 *mask = mask_spec_run (&build->mask, build->view_set, rows);
+  g_autoptr(GPtrArray) labels = NULL;
+
+  /* Filtered rows become NaN: the plot masks them like invalid rows. */
+  coords = g_memdup2 (es_projection_get_coords (build->projection),
+                      rows * n_components * sizeof (float));
+  for (gsize r = 0; r < rows; r++)
+    if (!mask[r])
+      for (guint c = 0; c < n_components; c++)
+        coords[r * n_components + c] = NAN;
+
+  if (build->label_column != G_MAXUINT)
+    {
+      labels = g_ptr_array_sized_new ((guint) rows + 1);
+      for (gsize r = 0; r < rows; r++)
+        {
+          const char *value = es_metadata_get_value (metadata, r, build->label_column);
+
+          g_ptr_array_add (labels, (gpointer) (value != NULL ? value : ""));
+        }
+      g_ptr_array_add (labels, NULL);
+    }
+
+  data = es_scatter_data_new_from_coords (coords, rows, n_components,
+                                          build->cx, build->cy, build->cz,
+                                          build->view_set,
+                                          labels != NULL
+                                          ? (const char * const *) labels->pdata : NULL);
+  for (guint a = 0; a < 3; a++)
+    if (build->titles[a] != NULL)
+      es_scatter_data_set_axis_title (data, a, build->titles[a]);
+  if (build->color_column != G_MAXUINT)
+    es_scatter_data_set_color_column (data, metadata, build->color_column);
+
+  return data;
+}
+
+typedef struct
+{
+  EsScatterData *data;
+  guint          ticks;
+} Retired;
+
+static gboolean
+retired_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  Retired *retired = user_data;
+
+  return ++retired->ticks < RETIRE_FRAMES ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+retired_free (gpointer user_data)
+{
+  Retired *retired = user_data;
+
+  _es_window_release_later (retired->data, (GDestroyNotify) es_scatter_data_unref);
+  g_free (retired);
+}
+
+/* The renderer keeps its own reference to the data it drew last until it
+ * draws the next: hold ours until then, so that the last one, and with
+ * it the old set, goes in a worker.
+ */
+static void
+retire_after_frames (EsWindow      *self,
+                     EsScatterData *data)
+{
+  Retired *retired = g_new0 (Retired, 1);
+
+  retired->data = data;
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->plot), retired_tick_cb, retired, retired_free);
+}
+
+/* In the main thread, unless a newer build replaced this one. */
+static void
+plot_build_apply (PlotBuild     *build,
+                  EsScatterData *data)
+{
+  EsWindow *self = build->self;
+  EsScatterData *old;
+
+  if (build->generation != self->plot_generation)
+    return;
+
+  /* The old data may hold the last reference to the old set. */
+  old = es_scatter_view_get_data (self->plot);
+  if (old != NULL && old != data)
+    retire_after_frames (self, es_scatter_data_ref (old));
+  es_scatter_view_set_data (self->plot, data);
+  es_scatter_view_set_selected (self->plot, self->selected);
+  _es_window_plot_update_marks (self);
+}
+
+static void
+plot_build_thread_cb (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  es_worker_enter ();
+  g_task_return_pointer (task, plot_build_run (task_data), (GDestroyNotify) es_scatter_data_unref);
+}
+
+static void
+plot_build_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(EsScatterData) data = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  plot_build_apply (g_task_get_task_data (G_TASK (result)), data);
+}
+
+/* TRUE when the plot shows the current view (not the one before it while
+ * the new one is built): rows of the view are rows of the plot.
+ */
+gboolean
+_es_window_plot_is_current (EsWindow *self)
+{
+  EsScatterData *data = es_scatter_view_get_data (self->plot);
+
+  return data != NULL && es_scatter_data_get_embedding_set (data) == self->view_set &&
+         es_scatter_data_get_n_points (data) == es_embedding_set_get_rows (self->view_set);
+}
+
 void
 _es_window_plot_update (EsWindow *self)
 {
-  g_autoptr(EsScatterData) data = NULL;
-  g_autofree float *coords = NULL;
-  g_autofree guint8 *mask = NULL;
-  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(PlotBuild) build = NULL;
   EsMetadata *metadata;
   guint label_column, color_column;
-  guint n_components;
   gsize rows;
-  gint cz;
 
   g_return_if_fail (ES_IS_WINDOW (self));
 
@@ -117,58 +333,51 @@ _es_window_plot_update (EsWindow *self)
     return;
 
   rows = es_projection_get_rows (self->projection);
-  n_components = es_projection_get_n_components (self->projection);
-  cz = self->three_d ? (gint) self->component_z : -1;
-
-  /* Filtered rows become NaN: the plot masks them like invalid rows. */
-  mask = compute_mask (self, rows);
-  coords = g_memdup2 (es_projection_get_coords (self->projection),
-                      rows * n_components * sizeof (float));
-  for (gsize r = 0; r < rows; r++)
-    if (!mask[r])
-      for (guint c = 0; c < n_components; c++)
-        coords[r * n_components + c] = NAN;
-
   metadata = es_embedding_set_get_metadata (self->view_set);
   label_column = gtk_drop_down_get_selected (self->label_dropdown);
   color_column = gtk_drop_down_get_selected (self->color_dropdown);
 
+  build = g_new0 (PlotBuild, 1);
+  build->self = g_object_ref (self);
+  build->generation = ++self->plot_generation;
+  build->projection = es_projection_ref (self->projection);
+  build->view_set = es_embedding_set_ref (self->view_set);
+  mask_spec_init (&build->mask, self);
+  build->cx = self->component_x;
+  build->cy = self->component_y;
+  build->cz = self->three_d ? (gint) self->component_z : -1;
+  build->label_column = G_MAXUINT;
+  build->color_column = G_MAXUINT;
   if (metadata != NULL && label_column != GTK_INVALID_LIST_POSITION && label_column > 0 &&
       label_column - 1 < es_metadata_get_n_columns (metadata))
-    {
-      labels = g_ptr_array_new ();
-      for (gsize r = 0; r < rows; r++)
-        {
-          const char *value = es_metadata_get_value (metadata, r, label_column - 1);
-
-          g_ptr_array_add (labels, (gpointer) (value != NULL ? value : ""));
-        }
-      g_ptr_array_add (labels, NULL);
-    }
-
-  data = es_scatter_data_new_from_coords (coords, rows, n_components,
-                                          self->component_x, self->component_y, cz,
-                                          self->view_set,
-                                          labels != NULL ? (const char * const *) labels->pdata : NULL);
-
-  {
-    guint axes[3] = { self->component_x, self->component_y, (guint) MAX (cz, 0) };
-
-    for (guint a = 0; a < (self->three_d ? 3u : 2u); a++)
-      {
-        g_autofree char *title = _es_window_component_name (self, axes[a]);
-
-        es_scatter_data_set_axis_title (data, a, title);
-      }
-  }
-
+    build->label_column = label_column - 1;
   if (metadata != NULL && color_column != GTK_INVALID_LIST_POSITION && color_column > 0 &&
       color_column - 1 < es_metadata_get_n_columns (metadata))
-    es_scatter_data_set_color_column (data, metadata, color_column - 1);
+    build->color_column = color_column - 1;
+  {
+    guint axes[3] = { build->cx, build->cy, (guint) MAX (build->cz, 0) };
 
-  es_scatter_view_set_data (self->plot, data);
-  es_scatter_view_set_selected (self->plot, self->selected);
-  _es_window_plot_update_marks (self);
+    for (guint a = 0; a < (self->three_d ? 3u : 2u); a++)
+      build->titles[a] = _es_window_component_name (self, axes[a]);
+  }
+
+  /* Small sets at once (the plot follows every click in the same frame);
+   * big ones in a worker, the old picture staying until the new is ready.
+   */
+  if (rows < self->plot_async_rows)
+    {
+      g_autoptr(EsScatterData) data = plot_build_run (build);
+
+      plot_build_apply (build, data);
+    }
+  else
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, plot_build_ready_cb, NULL);
+
+      g_task_set_source_tag (task, _es_window_plot_update);
+      g_task_set_task_data (task, g_steal_pointer (&build), (GDestroyNotify) plot_build_free);
+      g_task_run_in_thread (task, plot_build_thread_cb);
+    }
 }
 
 /* A row of the whole file to the same word's row in the view. */
@@ -205,6 +414,9 @@ _es_window_plot_update_marks (EsWindow *self)
   gint64 a = -1, b = -1, c = -1, result = -1;
 
   if (self->view_set == NULL || self->set == NULL || self->plot == NULL)
+    return;
+  /* The new view's marks come with its data (plot_build_apply). */
+  if (!_es_window_plot_is_current (self))
     return;
 
   neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel);
@@ -323,4 +535,47 @@ _es_window_plot_export_tsv (EsWindow    *self,
 
   /* Written to a temporary and renamed: never a truncated file. */
   return g_file_set_contents (path, tsv->str, (gssize) tsv->len, error);
+}
+
+static gboolean
+filter_timeout_cb (gpointer user_data)
+{
+  EsWindow *self = user_data;
+
+  self->filter_source = 0;
+  _es_window_plot_update (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+_es_window_plot_queue_update (EsWindow *self)
+{
+  g_clear_handle_id (&self->filter_source, g_source_remove);
+  self->filter_source = g_timeout_add (FILTER_DEBOUNCE_MS, filter_timeout_cb, self);
+}
+
+void
+_es_window_plot_rows_selected_cb (EsWindow      *self,
+                                  GArray        *rows,
+                                  EsScatterView *plot)
+{
+  g_array_set_size (self->box_rows, 0);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      guint32 view_row = g_array_index (rows, guint32, i);
+      gsize row;
+
+      if (self->view_set == self->set)
+        row = view_row;
+      else if (!es_embedding_set_lookup (self->set,
+                                         es_embedding_set_get_word (self->view_set, view_row), &row))
+        continue;
+      g_array_append_val (self->box_rows, row);
+    }
+
+  /* Box-selected words are marked like search hits, and Isolate takes them. */
+  _es_window_plot_update_marks (self);
+  _es_window_update_status (self);
+  _es_window_actions_update (self);
 }

@@ -91,6 +91,8 @@ struct _EsWindow
   char                 *error;
   guint                 filter_source;
   guint                 update_plot_source;
+  guint                 plot_generation;  /* the newest plot data asked for */
+  gsize                 plot_async_rows;  /* from this many rows, built in a worker */
 };
 
 void      _es_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -114,10 +116,61 @@ gboolean  _es_window_export             (EsWindow       *self,
                                          GError        **error);
 char     *_es_window_component_name     (EsWindow       *self,
                                          guint           component);
+/* For tests and benchmarks: the size from which plot data is built in a
+ * worker (0: always).
+ */
+void      _es_window_set_plot_async_rows (EsWindow      *self,
+                                          gsize          rows);
+
+/* es-window.c */
+void      _es_window_set_selected       (EsWindow       *self,
+                                         gint64          row);
+
+/* es-window-jobs.c: loading and reducing in workers. */
+/* destroy (data) in a worker: big sets are freed off the main thread. */
+void      _es_window_release_later      (gpointer        data,
+                                         GDestroyNotify  destroy);
+void      _es_window_set_job            (EsWindow       *self,
+                                         EsJob         **slot,
+                                         EsJob          *job);
+/* Swaps in a new view and its reduction together, so the plot never
+ * shows a set with another set's coordinates.
+ */
+void      _es_window_apply_projection   (EsWindow       *self,
+                                         EsEmbeddingSet *set,
+                                         EsEmbeddingSet *view_set,
+                                         EsProjection   *projection,
+                                         char          **axes);
+
+/* es-window-open.c: files in, by dialog, path or drop. */
+gboolean  _es_window_drop_cb            (GtkDropTarget  *target,
+                                         const GValue   *value,
+                                         double          x,
+                                         double          y,
+                                         EsWindow       *self);
+
+/* es-window-status.c: the window around the plot. */
+void      _es_window_update_status      (EsWindow       *self);
+void      _es_window_update_components  (EsWindow       *self);
+void      _es_window_update_metadata_choices (EsWindow *self);
+void      _es_window_update_category_choices (EsWindow *self);
+void      _es_window_update_warnings    (EsWindow       *self);
+void      _es_window_set_component_factories (GtkDropDown *dropdown);
+gboolean  _es_window_top_n_output_cb    (GtkSpinButton  *spin,
+                                         EsWindow       *self);
+int       _es_window_top_n_input_cb     (GtkSpinButton  *spin,
+                                         double         *value,
+                                         EsWindow       *self);
 
 /* es-window-plot.c: everything that feeds the plot. */
 void      _es_window_plot_update        (EsWindow       *self);
 void      _es_window_plot_update_marks  (EsWindow       *self);
+gboolean  _es_window_plot_is_current    (EsWindow       *self);
+/* Debounced: filters, components and colours change in bursts. */
+void      _es_window_plot_queue_update  (EsWindow       *self);
+void      _es_window_plot_rows_selected_cb (EsWindow    *self,
+                                         GArray         *rows,
+                                         EsScatterView  *plot);
 gboolean  _es_window_plot_export_tsv    (EsWindow       *self,
                                          const char     *path,
                                          GError        **error);

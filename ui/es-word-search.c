@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "es-word-search.h"
+#include "es-worker.h"
 
 #define MAX_SHOWN     60
 /* Prefix matches looked at before ranking: enough for any useful prefix. */
@@ -87,6 +88,7 @@ index_thread_cb (GTask        *task,
   guint32 *index = g_new (guint32, MAX (rows, 1));
   gsize n = 0;
 
+  es_worker_enter ();
   for (gsize i = 0; i < rows; i++)
     if (es_embedding_set_is_row_valid (data->set, i))
       index[n++] = (guint32) i;

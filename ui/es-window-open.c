@@ -1,0 +1,230 @@
+/* es-window-open.c: which file, how much of it, and with which metadata
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "es-window-private.h"
+
+#include "es-dialogs.h"
+#include "es-loader.h"
+
+/* Files bigger than this get the row-limit question first. */
+#define LARGE_FILE_BYTES (G_GUINT64_CONSTANT (512) << 20)
+#define LARGE_MEMORY_BYTES (G_GUINT64_CONSTANT (1) << 30)
+
+/* Rows and dims from the first line when it is a word2vec header, else a
+ * guess from the first line and the file size.
+ */
+static gboolean
+estimate_shape (GFile   *file,
+                guint64  size,
+                guint64 *rows,
+                guint64 *dims)
+{
+  g_autoptr(GFileInputStream) input = g_file_read (file, NULL, NULL);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autofree char *buffer = NULL;
+  g_autofree char *line = NULL;
+  const char *newline;
+  gsize got = 0;
+  guchar magic[2] = { 0, 0 };
+  gboolean gzip;
+  g_auto(GStrv) fields = NULL;
+  gsize length = 0;
+
+  if (input == NULL)
+    return FALSE;
+
+  gzip = g_input_stream_read (G_INPUT_STREAM (input), magic, 2, NULL, NULL) == 2 &&
+         magic[0] == 0x1f && magic[1] == 0x8b;
+  g_seekable_seek (G_SEEKABLE (input), 0, G_SEEK_SET, NULL, NULL);
+  if (gzip)
+    {
+      g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+
+      stream = g_converter_input_stream_new (G_INPUT_STREAM (input), G_CONVERTER (decompressor));
+      /* Text embeddings compress about 3:1. */
+      size *= 3;
+    }
+  else
+    stream = g_object_ref (G_INPUT_STREAM (input));
+
+  /* Only the first 64 KiB: a binary file may have no newline at all. */
+  buffer = g_malloc (65536 + 1);
+  if (!g_input_stream_read_all (stream, buffer, 65536, &got, NULL, NULL) || got == 0)
+    return FALSE;
+  buffer[got] = '\0';
+  newline = memchr (buffer, '\n', got);
+  if (newline == NULL)
+    return FALSE;
+  length = (gsize) (newline - buffer);
+  line = g_strndup (buffer, length);
+  fields = g_strsplit_set (g_strstrip (line), " \t", -1);
+  if (g_strv_length (fields) == 2 &&
+      g_ascii_string_to_unsigned (fields[0], 10, 1, G_MAXUINT64, rows, NULL) &&
+      g_ascii_string_to_unsigned (fields[1], 10, 1, G_MAXUINT64, dims, NULL))
+    return TRUE;
+
+  *dims = MAX (g_strv_length (fields), 2) - 1;
+  *rows = size / MAX (length + 1, 1);
+
+  return TRUE;
+}
+
+/* A big file waiting for the answer to "how many rows?". */
+typedef struct
+{
+  EsWindow *self;
+  char     *path;
+} LimitRequest;
+
+static void
+limit_request_free (LimitRequest *request)
+{
+  g_clear_object (&request->self);
+  g_free (request->path);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LimitRequest, limit_request_free)
+
+static void
+ask_limit_ready_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(LimitRequest) request = user_data;
+  guint64 limit = 0;
+
+  if (es_dialogs_ask_limit_finish (result, &limit, NULL))
+    _es_window_load_path (request->self, request->path, limit, NULL);
+}
+
+void
+es_window_open (EsWindow *self,
+                GFile    *file)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *path = NULL;
+  guint64 rows = 0, dims = 0;
+
+  g_return_if_fail (ES_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *message = g_strdup_printf (_("%s: only local files can be opened"), uri);
+
+      _es_window_show_error (self, message);
+      return;
+    }
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  /* Big on disk, or big once in memory by its header: ask first. */
+  if (info != NULL &&
+      estimate_shape (file, (guint64) g_file_info_get_size (info), &rows, &dims) &&
+      ((guint64) g_file_info_get_size (info) > LARGE_FILE_BYTES ||
+       (double) rows * (double) dims * 4.0 > (double) LARGE_MEMORY_BYTES))
+    {
+      LimitRequest *request = g_new0 (LimitRequest, 1);
+
+      request->self = g_object_ref (self);
+      request->path = g_steal_pointer (&path);
+      es_dialogs_ask_limit_async (GTK_WINDOW (self), g_file_info_get_display_name (info),
+                                  rows, dims, NULL, ask_limit_ready_cb, request);
+      return;
+    }
+
+  _es_window_load_path (self, path, 0, NULL);
+}
+
+void
+_es_window_join_metadata (EsWindow   *self,
+                          const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsEmbeddingSet) joined = NULL;
+  EsFormat format;
+
+  if (self->set == NULL)
+    return;
+
+  /* Projector tensors have no words: their metadata is row-aligned, which
+   * the loader handles; anything else joins by word.
+   */
+  format = es_embedding_set_get_format (self->set);
+  if ((format == ES_FORMAT_PROJECTOR_TSV || format == ES_FORMAT_PROJECTOR_BYTES ||
+       format == ES_FORMAT_NPY) && es_embedding_set_get_path (self->set) != NULL)
+    {
+      _es_window_load_path (self, es_embedding_set_get_path (self->set), 0, path);
+      return;
+    }
+
+  joined = es_loader_join_metadata (self->set, path, &error);
+  if (joined == NULL)
+    {
+      _es_window_show_error (self, error->message);
+      return;
+    }
+
+  _es_window_show_error (self, NULL);
+  /* The reduction does not depend on metadata: keep it. */
+  {
+    g_autoptr(EsProjection) projection = es_projection_ref (self->projection);
+
+    gboolean was_reducing = self->project_job != NULL && self->pending_set == NULL;
+    g_autoptr(EsEmbeddingSet) view = es_embedding_set_ref (joined);
+
+    /* Isolated: the same words, now with their metadata. */
+    if (self->view_set != self->set)
+      {
+        gsize n = es_embedding_set_get_rows (self->view_set);
+        g_autofree gsize *rows = g_new (gsize, MAX (n, 1));
+
+        for (gsize i = 0; i < n; i++)
+          if (!es_embedding_set_lookup (joined, es_embedding_set_get_word (self->view_set, i), &rows[i]))
+            rows[i] = 0;
+        g_clear_pointer (&view, es_embedding_set_unref);
+        view = es_embedding_set_subset (joined, rows, n);
+      }
+
+    _es_window_apply_projection (self, joined, view, projection, self->projection_axes);
+    /* A reduction of the set without metadata would bring it back. */
+    if (was_reducing)
+      _es_window_reproject (self, joined);
+  }
+}
+
+char *
+es_window_find_sample (void)
+{
+  const char *name = "kjv-hamlet-5k-50d.w2v.txt";
+  g_autofree char *installed = g_build_filename (PKGDATADIR, name, NULL);
+  const char * const *dirs = g_get_system_data_dirs ();
+
+  if (g_file_test (installed, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&installed);
+
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "embedscope", name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+
+  if (g_file_test (SOURCE_SAMPLE, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (SOURCE_SAMPLE);
+
+  return NULL;
+}

@@ -11,6 +11,7 @@
 
 #include "es-engine-error.h"
 #include "es-expression.h"
+#include "es-worker.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -623,6 +624,8 @@ neighbors_thread (GTask        *task,
   GError *error = NULL;
   GArray *result;
 
+  /* The scan's own threads inherit what the hook sets (the GUI's lower priority). */
+  es_worker_enter ();
   result = es_neighbors_of_expression (task_data->set, task_data->expression,
                                        task_data->metric, task_data->k,
                                        cancellable, &error);

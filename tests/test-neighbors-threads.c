@@ -406,6 +406,47 @@ test_threads_cancel (void)
   g_test_message ("%u of 30 runs cancelled (an uncancelled scan takes %.0f us)", cancelled, full_us);
 }
 
+static GThread *worker_entered_in;
+static guint worker_enter_count;
+
+static void
+record_worker_enter (void)
+{
+  worker_entered_in = g_thread_self ();
+  g_atomic_int_inc (&worker_enter_count);
+}
+
+static void
+neighbors_ready_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GArray **out = user_data;
+
+  *out = es_neighbors_of_expression_finish (result, NULL);
+}
+
+static void
+test_threads_worker_hook (void)
+{
+  g_autoptr(EsEmbeddingSet) set = es_test_load_set ("..", "resources", "kjv-hamlet-5k-50d.w2v.txt", NULL);
+  g_autoptr(GArray) neighbors = NULL;
+
+  g_test_summary ("An asynchronous query runs the application's worker hook in its own "
+                  "thread (the GUI lowers its priority there, and the scan threads inherit it)");
+
+  es_worker_set_init_func (record_worker_enter);
+  es_neighbors_of_expression_async (set, "king", ES_METRIC_COSINE, 10, NULL,
+                                    neighbors_ready_cb, &neighbors);
+  while (neighbors == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  es_worker_set_init_func (NULL);
+
+  g_assert_cmpuint (neighbors->len, ==, 10);
+  g_assert_cmpuint (g_atomic_int_get (&worker_enter_count), ==, 1);
+  g_assert_true (worker_entered_in != g_thread_self ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -415,6 +456,7 @@ main (int   argc,
   g_test_add_func ("/engine/neighbors/threads/random", test_threads_random);
   g_test_add_func ("/engine/neighbors/threads/sample", test_threads_sample);
   g_test_add_func ("/engine/neighbors/threads/cancel", test_threads_cancel);
+  g_test_add_func ("/engine/neighbors/threads/worker-hook", test_threads_worker_hook);
 
   return g_test_run ();
 }

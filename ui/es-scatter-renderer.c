@@ -9,6 +9,7 @@
 
 #include "es-scatter-renderer.h"
 
+#include "es-label-cache.h"
 #include "es-png-writer.h"
 
 #include <cairo-pdf.h>
@@ -73,6 +74,7 @@ struct _EsScatterRenderer
   int              occ_cols;
   int              occ_rows;
   GArray          *labels;
+  EsLabelCache    *label_cache;
 };
 
 /* Okabe & Ito (2008), reordered so the first colours differ most and the
@@ -724,44 +726,43 @@ select_font (cairo_t           *cr,
   cairo_set_font_size (cr, MAX (style->font_size * scale, 1));
 }
 
-/* Text with a halo in the background colour: readable over points.  The
- * halo is a stroked outline; the text itself stays real text (so PDF
- * keeps it searchable).
+/* Text with a halo in the background colour: readable over points.  On
+ * pixels the halo is the text itself shifted around (a glyph-cache hit
+ * each, where an outline stroke costs ~80 us), and the whole label is
+ * cached as an image; in vector output the halo is a stroked outline and
+ * the text stays real text (so PDF keeps it searchable).
  */
 static void
-show_text_halo (cairo_t           *cr,
+show_text_halo (EsScatterRenderer *self,
+                cairo_t           *cr,
                 const EsPlotStyle *style,
                 double             x,
                 double             y,
                 const char        *text,
                 const double       color[4])
 {
-  cairo_new_path (cr);
-  set_source (cr, style->background, 0.85);
+  double halo[4] = { style->background[0], style->background[1], style->background[2],
+                     style->background[3] * 0.85 };
+  double w = MAX (style->font_size / 12, 1);
+
+  if (es_label_cache_usable (cr))
+    {
+      es_label_cache_show (self->label_cache, cr, x, y, text, color, halo, w);
+      return;
+    }
   if (cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_IMAGE)
     {
-      /* Pixels: the text itself, shifted around, costs a glyph-cache hit
-       * each; an outline stroke costs ~80 us per label.
-       */
-      static const double off[8][2] = {
-        { -1, -1 }, { 1, -1 }, { -1, 1 }, { 1, 1 }, { -1.4, 0 }, { 1.4, 0 }, { 0, -1.4 }, { 0, 1.4 },
-      };
-      double w = MAX (style->font_size / 12, 1);
+      es_label_cache_show_uncached (cr, x, y, text, color, halo, w);
+      return;
+    }
 
-      for (guint i = 0; i < G_N_ELEMENTS (off); i++)
-        {
-          cairo_move_to (cr, x + off[i][0] * w, y + off[i][1] * w);
-          cairo_show_text (cr, text);
-        }
-    }
-  else
-    {
-      cairo_move_to (cr, x, y);
-      cairo_text_path (cr, text);
-      cairo_set_line_width (cr, MAX (style->font_size / 4, 2));
-      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_stroke (cr);
-    }
+  cairo_new_path (cr);
+  set_source (cr, halo, 1);
+  cairo_move_to (cr, x, y);
+  cairo_text_path (cr, text);
+  cairo_set_line_width (cr, MAX (style->font_size / 4, 2));
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
   cairo_move_to (cr, x, y);
   set_source (cr, color, 1);
   cairo_show_text (cr, text);
@@ -2043,7 +2044,7 @@ draw_labels (EsScatterRenderer *self,
       gboolean selected = overlay->selected >= 0 && box->row == (guint32) overlay->selected;
 
       select_font (lc->cr, lc->style, lc->font_size / lc->style->font_size, selected);
-      show_text_halo (lc->cr, lc->style, box->x, box->y + lc->ascent,
+      show_text_halo (self, lc->cr, lc->style, box->x, box->y + lc->ascent,
                       es_scatter_data_get_label (lc->data, box->row), lc->style->foreground);
     }
 }
@@ -2081,7 +2082,7 @@ draw_axes_2d (EsScatterRenderer *self,
       if (x < 40 * scale || x + ext.x_advance > lc->vp->width - inset)
         continue;
       occupancy_mark (self, x, y - fext.ascent, ext.x_advance, fext.height);
-      show_text_halo (cr, lc->style, x, y, buf, lc->style->foreground);
+      show_text_halo (self, cr, lc->style, x, y, buf, lc->style->foreground);
     }
 
   n = compute_ticks (lc->data, lc->vp, 1, values, pos, G_N_ELEMENTS (values), &step);
@@ -2095,7 +2096,7 @@ draw_axes_2d (EsScatterRenderer *self,
       if (y - fext.ascent < inset + lc->height + 2 * scale || y > lc->vp->height - fext.height * 2 - inset)
         continue;
       occupancy_mark (self, inset, y - fext.ascent, ext.x_advance, fext.height);
-      show_text_halo (cr, lc->style, inset, y, buf, lc->style->foreground);
+      show_text_halo (self, cr, lc->style, inset, y, buf, lc->style->foreground);
     }
 
   /* Axis titles: x at the bottom right above its ticks, y at the top left. */
@@ -2109,14 +2110,14 @@ draw_axes_2d (EsScatterRenderer *self,
       cairo_text_extents (cr, title, &ext);
       x = lc->vp->width - inset - ext.x_advance;
       occupancy_mark (self, x, y - lc->ascent, ext.x_advance, lc->height);
-      show_text_halo (cr, lc->style, x, y, title, lc->style->foreground);
+      show_text_halo (self, cr, lc->style, x, y, title, lc->style->foreground);
     }
   title = es_scatter_data_get_axis_title (lc->data, 1);
   if (title != NULL)
     {
       cairo_text_extents (cr, title, &ext);
       occupancy_mark (self, inset, inset, ext.x_advance, lc->height);
-      show_text_halo (cr, lc->style, inset, inset + lc->ascent, title, lc->style->foreground);
+      show_text_halo (self, cr, lc->style, inset, inset + lc->ascent, title, lc->style->foreground);
     }
 
   cairo_restore (cr);
@@ -2185,7 +2186,7 @@ draw_gizmo (EsScatterRenderer *self,
          */
         tx -= ext.x_advance * (1 - ux) / 2;
         ty += ascent * (1 + uy) / 2;
-        show_text_halo (cr, lc->style, tx, ty, name, c);
+        show_text_halo (self, cr, lc->style, tx, ty, name, c);
       }
     }
   cairo_restore (cr);
@@ -2369,6 +2370,7 @@ es_scatter_renderer_new (void)
   EsScatterRenderer *self = g_new0 (EsScatterRenderer, 1);
 
   self->labels = g_array_new (FALSE, FALSE, sizeof (EsLabelBox));
+  self->label_cache = es_label_cache_new ();
   /* Above this many points (one colour, 2D) the density path is faster
    * than a sprite per point (measured: 1M points in ~10 ms against ~70).
    */
@@ -2409,6 +2411,7 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->widths);
   g_free (self->occupancy);
   g_array_unref (self->labels);
+  es_label_cache_free (self->label_cache);
   g_free (self);
 }
 

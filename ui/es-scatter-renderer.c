@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 #ifdef __SSE2__
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #define KEY_NONE      0xffff
@@ -562,6 +562,75 @@ splat_fast (guint32       *pixels,
   splat (pixels, stride_px, width, height, s, sx, sy, color);
 #endif
 }
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#define HAVE_AVX2_SPLAT 1
+/* splat_fast () eight pixels at a time (a 4-7 px marker's row in one
+ * step), for CPUs with AVX2.  Unpacking works within 128-bit halves: the
+ * low unpack holds pixels 0, 1, 4, 5 and the high one 2, 3, 6, 7, and the
+ * coverage is spread to match.
+ */
+__attribute__ ((target ("avx2"))) static inline void
+splat_avx2 (guint32       *pixels,
+            int            stride_px,
+            int            width,
+            int            height,
+            const Sprite  *s,
+            double         sx,
+            double         sy,
+            guint32        color)
+{
+  SpritePlace pl = sprite_place (s, sx, sy, width, height);
+  const guint8 *cov = pl.cov, *span = pl.span;
+  int x0 = pl.x0, y0 = pl.y0, j0 = pl.j0, j1 = pl.j1;
+  const __m256i zero = _mm256_setzero_si256 ();
+  const __m256i c255 = _mm256_set1_epi16 (255);
+  __m256i color16;
+
+  if (pl.i0 != 0 || x0 + s->size + 7 > width)
+    {
+      splat (pixels, stride_px, width, height, s, sx, sy, color);
+      return;
+    }
+  color16 = _mm256_unpacklo_epi8 (_mm256_set1_epi32 ((int) color), zero);
+  for (int j = j0; j < j1; j++)
+    {
+      guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
+      const guint8 *c = cov + j * s->size;
+      int a1 = span[2 * j + 1];
+
+      for (int i = span[2 * j]; i < a1; i += 8)
+        {
+          guint64 cov8;
+          __m128i a, alo, ahi;
+          __m256i a32, alo4, ahi4, slo, shi, ialo, iahi, d, dlo, dhi;
+
+          memcpy (&cov8, c + i, 8);
+          if (a1 - i < 8)
+            cov8 &= G_GUINT64_CONSTANT (0xffffffffffffffff) >> (8 * (8 - (a1 - i)));
+          a = _mm_unpacklo_epi8 (_mm_cvtsi64_si128 ((long long) cov8), _mm_setzero_si128 ());
+          a = _mm_add_epi16 (a, _mm_srli_epi16 (a, 7));
+          alo = _mm_unpacklo_epi16 (a, a);
+          ahi = _mm_unpackhi_epi16 (a, a);
+          a32 = _mm256_inserti128_si256 (_mm256_castsi128_si256 (alo), ahi, 1);
+          alo4 = _mm256_unpacklo_epi32 (a32, a32);
+          ahi4 = _mm256_unpackhi_epi32 (a32, a32);
+          slo = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, alo4), 8);
+          shi = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, ahi4), 8);
+          ialo = _mm256_sub_epi16 (c255, _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (slo, 0xff), 0xff));
+          iahi = _mm256_sub_epi16 (c255, _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (shi, 0xff), 0xff));
+          ialo = _mm256_add_epi16 (ialo, _mm256_srli_epi16 (ialo, 7));
+          iahi = _mm256_add_epi16 (iahi, _mm256_srli_epi16 (iahi, 7));
+          d = _mm256_loadu_si256 ((const __m256i *) (gconstpointer) (row + i));
+          dlo = _mm256_unpacklo_epi8 (d, zero);
+          dhi = _mm256_unpackhi_epi8 (d, zero);
+          dlo = _mm256_add_epi16 (slo, _mm256_srli_epi16 (_mm256_mullo_epi16 (dlo, ialo), 8));
+          dhi = _mm256_add_epi16 (shi, _mm256_srli_epi16 (_mm256_mullo_epi16 (dhi, iahi), 8));
+          _mm256_storeu_si256 ((__m256i *) (gpointer) (row + i), _mm256_packus_epi16 (dlo, dhi));
+        }
+    }
+}
+#endif
 
 /* The same with a depth test: a pixel takes the point only if nothing
  * nearer covers it yet, so points need no per-frame depth sort.
@@ -1136,6 +1205,53 @@ use_density (EsScatterRenderer   *self,
   return !vp->three_d && es_scatter_data_get_n_visible (data) >= self->density_threshold;
 }
 
+/* One band's points, for the splat loops below. */
+typedef struct
+{
+  guint32       *pixels;
+  int            stride_px;
+  int            width;
+  int            height;
+  const Sprite  *sprite;
+  const float   *xy;
+  const guint32 *color;
+  guint8        *hits;
+  guint          saturation;
+  guint32        from;
+  guint32        to;
+} SplatRun;
+
+/* Points past @saturation in one pixel add nothing visible: skipped. */
+#define SPLAT_RUN_BODY(SPLAT)                                                            \
+  for (guint32 k = r->from; k < r->to; k++)                                              \
+    {                                                                                    \
+      double sx = r->xy[2 * k], sy = r->xy[2 * k + 1];                                   \
+                                                                                         \
+      if (r->saturation != G_MAXUINT && sx >= 0 && sy >= 0 && sx < r->width && sy < r->height) \
+        {                                                                                \
+          guint8 *h = r->hits + (gsize) sy * r->width + (gsize) sx;                      \
+                                                                                         \
+          if (*h >= r->saturation)                                                       \
+            continue;                                                                    \
+          (*h)++;                                                                        \
+        }                                                                                \
+      SPLAT (r->pixels, r->stride_px, r->width, r->height, r->sprite, sx, sy, r->color[k]); \
+    }
+
+static void
+splat_run (const SplatRun *r)
+{
+  SPLAT_RUN_BODY (splat_fast)
+}
+
+#ifdef HAVE_AVX2_SPLAT
+__attribute__ ((target ("avx2"))) static void
+splat_run_avx2 (const SplatRun *r)
+{
+  SPLAT_RUN_BODY (splat_avx2)
+}
+#endif
+
 /* Background, grid and points of the 2D sprite path, one band of rows at
  * a time.  The points are first bucketed by band (a counting sort: two
  * linear passes), then each band is cleared just before its points are
@@ -1177,6 +1293,10 @@ render_points_banded (EsScatterRenderer   *self,
                      : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
   guint n_grid_x = 0;
   int filled = 0;
+  SplatRun run;
+#ifdef HAVE_AVX2_SPLAT
+  gboolean avx2 = __builtin_cpu_supports ("avx2");
+#endif
 
   lut = build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
@@ -1272,6 +1392,15 @@ render_points_banded (EsScatterRenderer   *self,
       }
   }
 
+  run.pixels = pixels;
+  run.stride_px = stride_px;
+  run.width = width;
+  run.height = height;
+  run.sprite = sprite;
+  run.xy = self->band_xy;
+  run.color = self->band_color;
+  run.hits = self->hits;
+  run.saturation = saturation;
   for (int b = 0; b < n_bands; b++)
     {
       /* Clear every row a sprite of this band can reach. */
@@ -1281,21 +1410,14 @@ render_points_banded (EsScatterRenderer   *self,
         memcpy (pixels + (gsize) filled * stride_px, grid_row[filled] ? grid_line : plain_line,
                 (gsize) width * sizeof (guint32));
 
-      for (guint32 k = band_start[b]; k < band_start[b + 1]; k++)
-        {
-          double sx = self->band_xy[2 * k];
-          double sy = self->band_xy[2 * k + 1];
-
-          if (saturation != G_MAXUINT && sx >= 0 && sy >= 0 && sx < width && sy < height)
-            {
-              guint8 *h = self->hits + (gsize) sy * width + (gsize) sx;
-
-              if (*h >= saturation)
-                continue;
-              (*h)++;
-            }
-          splat_fast (pixels, stride_px, width, height, sprite, sx, sy, self->band_color[k]);
-        }
+      run.from = band_start[b];
+      run.to = band_start[b + 1];
+#ifdef HAVE_AVX2_SPLAT
+      if (avx2)
+        splat_run_avx2 (&run);
+      else
+#endif
+        splat_run (&run);
     }
 }
 

@@ -20,6 +20,7 @@
 
 #include "es-label-cache.h"
 #include "es-png-writer.h"
+#include "es-rank-grid.h"
 #include "es-point-index.h"
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
@@ -765,6 +766,55 @@ test_label_cache_in_renderer (void)
   cairo_surface_destroy (img_b_dark_fresh);
 }
 
+/* ---- label candidates by rank near the view ---------------------------------------- */
+
+static void
+test_rank_grid_walk (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(EsScatterData) data = clustered_data (rand, 60000, 2);
+  g_autoptr(EsRankGrid) grid = es_rank_grid_new (data);
+  static const double rects[][4] = {
+    { 0.45, 0.45, 0.5, 0.52 }, { 0.0, 0.0, 0.1, 0.1 }, { 0.3, 0.6, 0.31, 0.9 }, { -1, -1, -0.5, -0.5 },
+  };
+
+  g_test_summary ("The rank grid hands out every row inside a rectangle, in rank order, and few "
+                  "others; it declines a rectangle holding most rows");
+
+  g_assert_false (es_rank_grid_begin (grid, -1, -1, 2, 2, 0.25));
+  for (guint k = 0; k < G_N_ELEMENTS (rects); k++)
+    {
+      const double *r = rects[k];
+      gsize row, last = 0, walked = 0, inside = 0, found = 0;
+      gboolean first = TRUE;
+
+      g_assert_true (es_rank_grid_begin (grid, r[0], r[1], r[2], r[3], 0.25));
+      for (gsize i = 0; i < es_scatter_data_get_n_points (data); i++)
+        {
+          double x, y;
+
+          if (es_scatter_data_get_point (data, i, &x, &y, NULL) &&
+              x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3])
+            inside++;
+        }
+      while (es_rank_grid_next (grid, &row))
+        {
+          double x, y;
+
+          g_assert_true (first || row > last);
+          first = FALSE;
+          last = row;
+          walked++;
+          g_assert_true (es_scatter_data_get_point (data, row, &x, &y, NULL));
+          found += x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3];
+        }
+      g_test_message ("rect %u: %" G_GSIZE_FORMAT " inside, %" G_GSIZE_FORMAT " walked",
+                      k, inside, walked);
+      g_assert_cmpuint (found, ==, inside);
+      g_assert_cmpuint (walked, <, 60000 / 4);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -778,6 +828,7 @@ main (int   argc,
   g_test_add_func ("/render/3d-sliced/positions", test_3d_sliced_positions);
   g_test_add_func ("/render/3d-sliced/like-per-point", test_3d_sliced_like_per_point);
   g_test_add_func ("/render/splat/paths-agree", test_splat_paths_agree);
+  g_test_add_func ("/render/rank-grid/walk", test_rank_grid_walk);
   g_test_add_func ("/render/label-cache/like-cairo", test_label_cache_like_cairo);
   g_test_add_func ("/render/label-cache/keys", test_label_cache_keys);
   g_test_add_func ("/render/label-cache/in-renderer", test_label_cache_in_renderer);

@@ -11,6 +11,7 @@
 
 #include "es-label-cache.h"
 #include "es-png-writer.h"
+#include "es-rank-grid.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -34,6 +35,7 @@
 #define LABEL_TRIES   2500   /* on-screen candidates measured per layout */
 #define LABEL_SCAN    40000  /* on-screen candidates looked at per layout */
 #define LABEL_RINGS   10     /* how far a forced label may move out of a crowd */
+#define RANK_GRID_MIN 20000  /* rows from which label candidates come from a grid */
 
 typedef struct
 {
@@ -78,6 +80,7 @@ struct _EsScatterRenderer
   int              occ_rows;
   GArray          *labels;
   EsLabelCache    *label_cache;
+  EsRankGrid      *rank_grid;   /* label candidates by rank near the view (2D) */
 };
 
 /* Okabe & Ito (2008), reordered so the first colours differ most and the
@@ -2114,6 +2117,8 @@ layout_labels (EsScatterRenderer   *self,
   g_autofree guint16 *region_count = g_new0 (guint16, (gsize) region_cols * region_rows);
   guint tries = 0;
   guint scanned = 0;
+  gsize next_row = 0;
+  gboolean by_grid = FALSE;
 
   /* Always labelled, most important first. */
   if (overlay->selected >= 0)
@@ -2132,16 +2137,37 @@ layout_labels (EsScatterRenderer   *self,
     return;
 
   /* Then by rank while there is room; zooming in spreads the points, so
-   * more of them find a free spot.
+   * more of them find a free spot.  When most points are off the surface
+   * only the rows near it are walked (still by rank).
    */
-  for (gsize row = 0;
-       row < n && self->labels->len < max_labels && tries < LABEL_TRIES && scanned < LABEL_SCAN;
-       row++)
+  if (!lc->vp->three_d && n >= RANK_GRID_MIN)
+    {
+      double x0, y0, x1, y1;
+
+      if (self->rank_grid == NULL || es_rank_grid_get_data (self->rank_grid) != lc->data)
+        {
+          g_clear_pointer (&self->rank_grid, es_rank_grid_free);
+          self->rank_grid = es_rank_grid_new (lc->data);
+        }
+      es_viewport_unproject (lc->vp, 0, lc->vp->height, &x0, &y0);
+      es_viewport_unproject (lc->vp, lc->vp->width, 0, &x1, &y1);
+      by_grid = es_rank_grid_begin (self->rank_grid, x0, y0, x1, y1, 0.25);
+    }
+  while (self->labels->len < max_labels && tries < LABEL_TRIES && scanned < LABEL_SCAN)
     {
       double sx, sy, depth;
-
       guint16 *count;
+      gsize row;
 
+      if (by_grid)
+        {
+          if (!es_rank_grid_next (self->rank_grid, &row))
+            break;
+        }
+      else if (next_row < n)
+        row = next_row++;
+      else
+        break;
       if (!project_row (lc->data, &lc->t, row, &sx, &sy, &depth) ||
           sx < 0 || sy < 0 || sx >= lc->vp->width || sy >= lc->vp->height)
         continue;
@@ -2561,6 +2587,7 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->occupancy);
   g_array_unref (self->labels);
   es_label_cache_free (self->label_cache);
+  es_rank_grid_free (self->rank_grid);
   g_free (self);
 }
 

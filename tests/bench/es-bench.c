@@ -42,6 +42,7 @@ typedef struct
   gint        queries;
   gint        threads;
   gboolean    no_labels;
+  double      zoom;
   const char *output;
 } BenchOptions;
 
@@ -563,6 +564,8 @@ op_draw (const BenchOptions  *opts,
   es_viewport_init (&viewport, 1920, 1080, three_d);
   es_scatter_data_get_bounds (data, lo, hi);
   es_viewport_fit (&viewport, lo, hi, 24);
+  if (opts->zoom > 0 && opts->zoom != 1)
+    es_viewport_zoom_at (&viewport, opts->zoom, 1920 / 2.0, 1080 / 2.0);
 
   /* One warm-up frame (sprites, label widths), then the timed ones: a
    * small pan in 2D, a turn of 3 degrees per frame in 3D.
@@ -710,7 +713,7 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  BenchOptions opts = { NULL, NULL, 0, 15, 0, 0, FALSE, NULL };
+  BenchOptions opts = { NULL, NULL, 0, 15, 0, 0, FALSE, 1, NULL };
   g_autofree char *output = NULL;
   const GOptionEntry entries[] = {
     { "points", 'p', 0, G_OPTION_ARG_INT64, &opts.points,
@@ -721,6 +724,7 @@ main (int   argc,
     { "threads", 't', 0, G_OPTION_ARG_INT, &opts.threads,
       "OpenBLAS threads (default: as OPENBLAS_NUM_THREADS or all cores)", "T" },
     { "no-labels", 0, 0, G_OPTION_ARG_NONE, &opts.no_labels, "Draw without word labels", NULL },
+    { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &opts.zoom, "Zoom in by Z at the centre before drawing (default 1)", "Z" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Keep the image here", "PATH" },
     { NULL }
   };

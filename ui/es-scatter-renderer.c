@@ -55,7 +55,7 @@ struct _EsScatterRenderer
   float           *band_xy;   /* 2D: projected points grouped by band of rows */
   guint32         *band_color;
   gsize            band_len;
-  guint16         *density;   /* big N: points per pixel */
+  guint8          *density;   /* big N: points per pixel, up to 255 */
   guint16         *hsum;      /* ... and their horizontal box sums */
   guint16         *key_at;    /* ... colour key of the last point per pixel */
   guint16         *hkey;
@@ -1033,7 +1033,10 @@ render_points_density (EsScatterRenderer     *self,
   g_autofree int *vpos = g_new (int, width);
   g_autofree guint16 *vkey = g_new0 (guint16, width);
   guint n_keys = n_color_keys (data);
-  guint16 *dens, *hsum, *key_at, *hkey;
+  guint8 *dens;
+  guint16 *hsum, *key_at, *hkey;
+  guint32 background = pack_premultiplied (style->background, style->background[3]);
+  guint32 on_background[256];
   guint32 *rows;
 
   if (self->density_len < n_pixels)
@@ -1042,7 +1045,7 @@ render_points_density (EsScatterRenderer     *self,
       g_free (self->hsum);
       g_free (self->key_at);
       g_free (self->hkey);
-      self->density = g_new (guint16, n_pixels);
+      self->density = g_new (guint8, n_pixels);
       self->hsum = g_new (guint16, n_pixels);
       self->key_at = g_new (guint16, n_pixels);
       self->hkey = g_new (guint16, n_pixels);
@@ -1055,7 +1058,7 @@ render_points_density (EsScatterRenderer     *self,
   key_at = self->key_at;
   hkey = self->hkey;
   rows = self->box_rows;
-  memset (dens, 0, n_pixels * sizeof (guint16));
+  memset (dens, 0, n_pixels);
 
   for (guint c = 0; c < 256; c++)
     alpha_of[c] = (guint8) CLAMP ((1 - pow (1 - a, c)) * 255 + 0.5, 0, 255);
@@ -1068,6 +1071,11 @@ render_points_density (EsScatterRenderer     *self,
       key_color (data, style, k < n_keys ? (guint16) k : KEY_NONE, rgb);
       opaque[k] = pack_premultiplied (rgb, 1.0);
     }
+  /* One colour: most pixels are plain background, so their blend by
+   * count is a lookup.
+   */
+  for (guint c = 0; c < 256; c++)
+    on_background[c] = over (scale_pixel (opaque[0], alpha_of[c] + (alpha_of[c] >> 7)), background);
 
   for (gsize i = 0; i < n; i++)
     {
@@ -1089,7 +1097,7 @@ render_points_density (EsScatterRenderer     *self,
    */
   for (int y = 0; y < height; y++)
     {
-      const guint16 *in = dens + (gsize) y * width;
+      const guint8 *in = dens + (gsize) y * width;
       const guint16 *kin = key_at + (gsize) y * width;
       guint16 *out = hsum + (gsize) y * width;
       guint16 *kout = hkey + (gsize) y * width;
@@ -1184,7 +1192,9 @@ render_points_density (EsScatterRenderer     *self,
         {
           guint32 c = rows[x];
 
-          if (c != 0)
+          if (c != 0 && !colored && dst[x] == background)
+            dst[x] = on_background[MIN (c, 255)];
+          else if (c != 0)
             {
               guint32 al = alpha_of[MIN (c, 255)];
               guint32 color = !colored ? opaque[0] : opaque[here[x] != 0 ? khere[x] : vkey[x]];

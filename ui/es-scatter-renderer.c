@@ -1032,6 +1032,7 @@ render_points_density (EsScatterRenderer     *self,
   g_autofree guint32 *opaque = NULL;
   g_autofree int *vpos = g_new (int, width);
   g_autofree guint16 *vkey = g_new0 (guint16, width);
+  g_autofree guint16 *zeros = g_new0 (guint16, width);
   guint n_keys = n_color_keys (data);
   guint8 *dens;
   guint16 *hsum, *key_at, *hkey;
@@ -1178,6 +1179,32 @@ render_points_density (EsScatterRenderer     *self,
       const guint16 *kadd = y + radius < height ? hkey + (gsize) (y + radius) * width : NULL;
       const guint16 *sub = y - radius >= 0 ? hsum + (gsize) (y - radius) * width : NULL;
 
+      if (!colored)
+        {
+          /* Add the row entering the box, colour, drop the row leaving
+           * it: one pass over the row sums.
+           */
+          const guint16 *in = add != NULL ? add : zeros;
+          const guint16 *out = sub != NULL ? sub : zeros;
+
+          for (int x = 0; x < width; x++)
+            {
+              guint32 c = rows[x] + in[x];
+
+              rows[x] = c - out[x];
+              if (c == 0)
+                continue;
+              if (dst[x] == background)
+                dst[x] = on_background[MIN (c, 255)];
+              else
+                {
+                  guint32 al = alpha_of[MIN (c, 255)];
+
+                  dst[x] = over (scale_pixel (opaque[0], al + (al >> 7)), dst[x]);
+                }
+            }
+          continue;
+        }
       if (add != NULL)
         for (int x = 0; x < width; x++)
           {
@@ -1192,12 +1219,10 @@ render_points_density (EsScatterRenderer     *self,
         {
           guint32 c = rows[x];
 
-          if (c != 0 && !colored && dst[x] == background)
-            dst[x] = on_background[MIN (c, 255)];
-          else if (c != 0)
+          if (c != 0)
             {
               guint32 al = alpha_of[MIN (c, 255)];
-              guint32 color = !colored ? opaque[0] : opaque[here[x] != 0 ? khere[x] : vkey[x]];
+              guint32 color = opaque[here[x] != 0 ? khere[x] : vkey[x]];
 
               dst[x] = over (scale_pixel (color, al + (al >> 7)), dst[x]);
             }

@@ -14,8 +14,6 @@
 #include <math.h>
 #include <string.h>
 
-/* ---- points: raster back-end ----------------------------------------- */
-
 /* Big N: count the points per pixel, spread the counts by a (2R+1)^2 box
  * (two running sums, so the cost does not depend on N or the marker
  * size), and map every pixel's count c to alpha 1 - (1 - a)^c: what c

@@ -15,8 +15,6 @@
 #include <math.h>
 #include <string.h>
 
-/* ---- geometry helpers -------------------------------------------------- */
-
 static double
 nice_step (double range,
            int    target)
@@ -96,7 +94,7 @@ _es_plot_compute_ticks (const EsScatterData *data,
   return n;
 }
 
-/* ---- underlay: grid (2D) or bounding box (3D) ------------------------- */
+/* ---- underlay: grid (2D) or bounding box (3D) ------------------------ */
 
 void
 _es_plot_draw_underlay (cairo_t             *cr,

@@ -19,8 +19,6 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
-/* ---- export ------------------------------------------------------------- */
-
 typedef struct
 {
   int      fd;

@@ -61,7 +61,7 @@ _es_scatter_renderer_show_text_halo (EsScatterRenderer *self,
   cairo_new_path (cr);
 }
 
-/* ---- labels ------------------------------------------------------------ */
+/* ---- placement --------------------------------------------------------- */
 
 void
 _es_scatter_renderer_occupancy_reset (EsScatterRenderer *self,

@@ -11,8 +11,6 @@
 
 #include <math.h>
 
-/* ---- overlays: selection, neighbours, analogy ------------------------ */
-
 static void
 draw_arrow (cairo_t *cr,
             double   x0,

@@ -13,8 +13,6 @@
 
 #include <math.h>
 
-/* ---- points: vector back-end ------------------------------------------ */
-
 typedef struct
 {
   guint32 index;

@@ -11,10 +11,9 @@ G_BEGIN_DECLS
 
 /* Points as Cairo paths, for SVG and PDF. */
 
-void
-_es_plot_render_points_vector (cairo_t           *cr,
-                               EsScatterData     *data,
-                               const EsViewport  *vp,
-                               const EsPlotStyle *style);
+void _es_plot_render_points_vector (cairo_t           *cr,
+                                    EsScatterData     *data,
+                                    const EsViewport  *vp,
+                                    const EsPlotStyle *style);
 
 G_END_DECLS

@@ -75,39 +75,32 @@ typedef struct
 } EsLabelContext;
 
 /* es-scatter-renderer.c */
-const EsSprite *
-_es_scatter_renderer_get_sprite (EsScatterRenderer *self,
-                                 double             diameter);
-void
-_es_plot_set_source (cairo_t      *cr,
-                     const double  c[4],
-                     double        alpha);
-void
-_es_plot_select_font (cairo_t           *cr,
-                      const EsPlotStyle *style,
-                      double             scale,
-                      gboolean           bold);
-void
-_es_plot_rounded_rect (cairo_t *cr,
-                       double   x,
-                       double   y,
-                       double   w,
-                       double   h,
-                       double   r);
-gboolean
-_es_plot_project_row (const EsScatterData   *data,
-                      const EsViewTransform *t,
-                      gsize                  row,
-                      double                *sx,
-                      double                *sy,
-                      double                *depth);
-double
-_es_plot_depth_size_factor (const EsViewport *vp,
-                            double            depth);
-gboolean
-_es_scatter_renderer_use_density (EsScatterRenderer *self,
-                                  EsScatterData     *data,
-                                  const EsViewport  *vp);
+const EsSprite  *_es_scatter_renderer_get_sprite  (EsScatterRenderer     *self,
+                                                   double                 diameter);
+void             _es_plot_set_source              (cairo_t               *cr,
+                                                   const double           c[4],
+                                                   double                 alpha);
+void             _es_plot_select_font             (cairo_t               *cr,
+                                                   const EsPlotStyle     *style,
+                                                   double                 scale,
+                                                   gboolean               bold);
+void             _es_plot_rounded_rect            (cairo_t               *cr,
+                                                   double                 x,
+                                                   double                 y,
+                                                   double                 w,
+                                                   double                 h,
+                                                   double                 r);
+gboolean         _es_plot_project_row             (const EsScatterData   *data,
+                                                   const EsViewTransform *t,
+                                                   gsize                  row,
+                                                   double                *sx,
+                                                   double                *sy,
+                                                   double                *depth);
+double           _es_plot_depth_size_factor       (const EsViewport      *vp,
+                                                   double                 depth);
+gboolean         _es_scatter_renderer_use_density (EsScatterRenderer     *self,
+                                                   EsScatterData         *data,
+                                                   const EsViewport      *vp);
 
 /* The cached sprite without a call: this runs once per 3D point. */
 static inline const EsSprite *

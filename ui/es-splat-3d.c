@@ -37,8 +37,8 @@ project_3d (const EsViewTransform *t,
   return TRUE;
 }
 
-/* The same with a depth test: a pixel takes the point only if nothing
- * nearer covers it yet, so points need no per-frame depth sort.
+/* _es_sprite_splat () with a depth test: a pixel takes the point only if
+ * nothing nearer covers it yet, so points need no per-frame depth sort.
  */
 static inline void
 splat_depth (guint32        *pixels,

@@ -815,6 +815,40 @@ test_rank_grid_walk (void)
     }
 }
 
+static void
+test_3d_sliced_growing (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (9);
+  g_autoptr(EsScatterData) small = clustered_data (rand, 3000, 3);
+  g_autoptr(EsScatterData) large = clustered_data (rand, 60000, 3);
+  g_autoptr(EsScatterRenderer) reused = es_scatter_renderer_new ();
+  g_autoptr(EsScatterRenderer) fresh = es_scatter_renderer_new ();
+  cairo_surface_t *a = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_surface_t *b = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  g_test_summary ("3D, many points: a renderer that drew a small cloud draws a larger one exactly as a "
+                  "fresh renderer does (its buffers grow without losing one)");
+
+  plain_style (&style, 0.75);
+  style.point_size = 3;
+  es_viewport_init (&vp, 400, 300, TRUE);
+  es_scatter_data_get_bounds (large, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 10);
+  es_scatter_renderer_set_density_threshold (reused, 0);
+  es_scatter_renderer_set_density_threshold (fresh, 0);
+  es_scatter_renderer_render_image (reused, a, small, &vp, &style, NULL);
+  es_scatter_renderer_render_image (reused, a, large, &vp, &style, NULL);
+  es_scatter_renderer_render_image (fresh, b, large, &vp, &style, NULL);
+  cairo_surface_flush (a);
+  cairo_surface_flush (b);
+  g_assert_cmpint (block_diff (a, 0, 0, b, 0, 0, 400, 300), ==, 0);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -827,6 +861,7 @@ main (int   argc,
   g_test_add_func ("/render/hover/brute-force", test_hover_matches_brute_force);
   g_test_add_func ("/render/3d-sliced/positions", test_3d_sliced_positions);
   g_test_add_func ("/render/3d-sliced/like-per-point", test_3d_sliced_like_per_point);
+  g_test_add_func ("/render/3d-sliced/growing", test_3d_sliced_growing);
   g_test_add_func ("/render/splat/paths-agree", test_splat_paths_agree);
   g_test_add_func ("/render/rank-grid/walk", test_rank_grid_walk);
   g_test_add_func ("/render/label-cache/like-cairo", test_label_cache_like_cairo);

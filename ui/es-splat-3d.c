@@ -245,7 +245,6 @@ _es_scatter_renderer_render_points_3d (EsScatterRenderer *self,
         {
           g_free (self->slice);
           g_free (self->order);
-  g_free (self->accum);
           self->slice = g_new (guint8, n);
           self->order = g_new (guint32, n);
           self->slice_len = n;

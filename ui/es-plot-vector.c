@@ -41,17 +41,12 @@ _es_plot_render_points_vector (cairo_t           *cr,
   g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (DepthItem));
   EsViewTransform t;
   double r = MAX (style->point_size, 0.5) / 2;
-  double lo[3], hi[3], radius = 0, near = 0, far = 1;
+  double near, far;
   int last_key = -1;
   guint in_path = 0;
 
   es_viewport_get_transform (vp, &t);
-  es_scatter_data_get_bounds (data, lo, hi);
-  for (guint a = 0; a < 3; a++)
-    radius += (hi[a] - lo[a]) * (hi[a] - lo[a]) / 4;
-  radius = MAX (sqrt (radius), 1e-6);
-  near = vp->distance - radius;
-  far = vp->distance + radius;
+  _es_plot_depth_range (data, vp, &near, &far);
 
   for (gsize i = 0; i < n; i++)
     {

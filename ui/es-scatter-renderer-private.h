@@ -98,6 +98,10 @@ gboolean         _es_plot_project_row             (const EsScatterData   *data,
                                                    double                *depth);
 double           _es_plot_depth_size_factor       (const EsViewport      *vp,
                                                    double                 depth);
+void             _es_plot_depth_range             (const EsScatterData   *data,
+                                                   const EsViewport      *vp,
+                                                   double                *near,
+                                                   double                *far);
 gboolean         _es_scatter_renderer_use_density (EsScatterRenderer     *self,
                                                    EsScatterData         *data,
                                                    const EsViewport      *vp);

@@ -86,6 +86,25 @@ _es_plot_project_row (const EsScatterData   *data,
   return es_view_transform_project (t, x, y, z, sx, sy, depth);
 }
 
+/* The depths the 3D depth cue spans: the data's bounding sphere around
+ * the camera's target.
+ */
+void
+_es_plot_depth_range (const EsScatterData *data,
+                      const EsViewport    *vp,
+                      double              *near,
+                      double              *far)
+{
+  double lo[3], hi[3], radius = 0;
+
+  es_scatter_data_get_bounds (data, lo, hi);
+  for (guint a = 0; a < 3; a++)
+    radius += (hi[a] - lo[a]) * (hi[a] - lo[a]) / 4;
+  radius = MAX (sqrt (radius), 1e-6);
+  *near = vp->distance - radius;
+  *far = vp->distance + radius;
+}
+
 /* Marker diameter of a point in 3D: perspective makes near points bigger. */
 double
 _es_plot_depth_size_factor (const EsViewport *vp,

@@ -69,23 +69,21 @@ splat_fast (guint32        *pixels,
 {
 #ifdef __SSE2__
   EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
-  const guint8 *cov = pl.cov, *span = pl.span;
-  int x0 = pl.x0, y0 = pl.y0, j0 = pl.j0, j1 = pl.j1;
   __m128i color16;
 
-  if (pl.i0 != 0 || x0 + s->size + 3 > width)
+  if (pl.i0 != 0 || pl.x0 + s->size + 3 > width)
     {
       _es_sprite_splat (pixels, stride_px, width, height, s, sx, sy, color);
       return;
     }
   color16 = _mm_unpacklo_epi8 (_mm_set1_epi32 ((int) color), _mm_setzero_si128 ());
-  for (int j = j0; j < j1; j++)
+  for (int j = pl.j0; j < pl.j1; j++)
     {
-      guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
-      const guint8 *c = cov + j * s->size;
-      int a1 = span[2 * j + 1];
+      guint32 *row = pixels + (gsize) (pl.y0 + j) * stride_px + pl.x0;
+      int a0, a1;
+      const guint8 *c = _es_sprite_row (s, &pl, j, &a0, &a1);
 
-      for (int i = span[2 * j]; i < a1; i += 4)
+      for (int i = a0; i < a1; i += 4)
         {
           guint32 cov4;
           __m128i d;
@@ -121,25 +119,23 @@ splat_avx2 (guint32        *pixels,
             guint32         color)
 {
   EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
-  const guint8 *cov = pl.cov, *span = pl.span;
-  int x0 = pl.x0, y0 = pl.y0, j0 = pl.j0, j1 = pl.j1;
   const __m256i zero = _mm256_setzero_si256 ();
   const __m256i c255 = _mm256_set1_epi16 (255);
   __m256i color16;
 
-  if (pl.i0 != 0 || x0 + s->size + 7 > width)
+  if (pl.i0 != 0 || pl.x0 + s->size + 7 > width)
     {
       _es_sprite_splat (pixels, stride_px, width, height, s, sx, sy, color);
       return;
     }
   color16 = _mm256_unpacklo_epi8 (_mm256_set1_epi32 ((int) color), zero);
-  for (int j = j0; j < j1; j++)
+  for (int j = pl.j0; j < pl.j1; j++)
     {
-      guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
-      const guint8 *c = cov + j * s->size;
-      int a1 = span[2 * j + 1];
+      guint32 *row = pixels + (gsize) (pl.y0 + j) * stride_px + pl.x0;
+      int a0, a1;
+      const guint8 *c = _es_sprite_row (s, &pl, j, &a0, &a1);
 
-      for (int i = span[2 * j]; i < a1; i += 8)
+      for (int i = a0; i < a1; i += 8)
         {
           guint64 cov8;
           __m128i a, alo, ahi;

@@ -53,15 +53,13 @@ splat_depth (guint32        *pixels,
              guint32         color)
 {
   EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
-  const guint8 *cov = pl.cov, *span = pl.span;
-  int x0 = pl.x0, y0 = pl.y0, i0 = pl.i0, j0 = pl.j0, i1 = pl.i1, j1 = pl.j1;
 
-  for (int j = j0; j < j1; j++)
+  for (int j = pl.j0; j < pl.j1; j++)
     {
-      guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
-      float *zrow = zbuf + (gsize) (y0 + j) * width + x0;
-      const guint8 *c = cov + j * s->size;
-      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
+      guint32 *row = pixels + (gsize) (pl.y0 + j) * stride_px + pl.x0;
+      float *zrow = zbuf + (gsize) (pl.y0 + j) * width + pl.x0;
+      int a0, a1;
+      const guint8 *c = _es_sprite_row (s, &pl, j, &a0, &a1);
 
       /* Within a span every coverage is non-zero (a disc's rows are
        * contiguous); the depth test is a select, not a branch: which
@@ -96,14 +94,12 @@ splat_under (guint32        *accum,
              guint32         color)
 {
   EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
-  const guint8 *cov = pl.cov, *span = pl.span;
-  int x0 = pl.x0, y0 = pl.y0, i0 = pl.i0, j0 = pl.j0, i1 = pl.i1, j1 = pl.j1;
 
-  for (int j = j0; j < j1; j++)
+  for (int j = pl.j0; j < pl.j1; j++)
     {
-      guint32 *row = accum + (gsize) (y0 + j) * width + x0;
-      const guint8 *c = cov + j * s->size;
-      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
+      guint32 *row = accum + (gsize) (pl.y0 + j) * width + pl.x0;
+      int a0, a1;
+      const guint8 *c = _es_sprite_row (s, &pl, j, &a0, &a1);
 
       for (int i = a0; i < a1; i++)
         {
@@ -198,16 +194,10 @@ _es_scatter_renderer_render_points_3d (EsScatterRenderer *self,
 
   guint32 background = _es_plot_pack_premultiplied (style->background, 1.0);
   g_autofree guint32 *fog = g_new (guint32, (gsize) (n_keys + 1) * ES_PLOT_FOG_LEVELS);
-  double lo[3], hi[3], radius = 0, near, far;
+  double near, far;
   gsize n_pixels = (gsize) width * height;
 
-  es_scatter_data_get_bounds (data, lo, hi);
-  for (guint a = 0; a < 3; a++)
-    radius += (hi[a] - lo[a]) * (hi[a] - lo[a]) / 4;
-  radius = MAX (sqrt (radius), 1e-6);
-  /* Depth cue spans the data's bounding sphere around the target. */
-  near = vp->distance - radius;
-  far = vp->distance + radius;
+  _es_plot_depth_range (data, vp, &near, &far);
 
   for (guint level = 0; level < ES_PLOT_FOG_LEVELS; level++)
     {

@@ -101,6 +101,22 @@ _es_sprite_place (const EsSprite *s,
   return pl;
 }
 
+/* Row @j of a placed sprite: its coverage, and in [*a0, *a1) the
+ * columns that are covered and on the surface.
+ */
+static inline const guint8 *
+_es_sprite_row (const EsSprite      *s,
+                const EsSpritePlace *pl,
+                int                  j,
+                int                 *a0,
+                int                 *a1)
+{
+  *a0 = MAX (pl->i0, pl->span[2 * j]);
+  *a1 = MIN (pl->i1, pl->span[2 * j + 1]);
+
+  return pl->cov + j * s->size;
+}
+
 static inline void
 _es_sprite_splat (guint32        *pixels,
                   int             stride_px,
@@ -112,14 +128,12 @@ _es_sprite_splat (guint32        *pixels,
                   guint32         color)
 {
   EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
-  const guint8 *cov = pl.cov, *span = pl.span;
-  int x0 = pl.x0, y0 = pl.y0, i0 = pl.i0, j0 = pl.j0, i1 = pl.i1, j1 = pl.j1;
 
-  for (int j = j0; j < j1; j++)
+  for (int j = pl.j0; j < pl.j1; j++)
     {
-      guint32 *row = pixels + (gsize) (y0 + j) * stride_px + x0;
-      const guint8 *c = cov + j * s->size;
-      int a0 = MAX (i0, span[2 * j]), a1 = MIN (i1, span[2 * j + 1]);
+      guint32 *row = pixels + (gsize) (pl.y0 + j) * stride_px + pl.x0;
+      int a0, a1;
+      const guint8 *c = _es_sprite_row (s, &pl, j, &a0, &a1);
 
       for (int i = a0; i < a1; i++)
         {

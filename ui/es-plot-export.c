@@ -32,19 +32,10 @@ write_cb (void                *closure,
 {
   WriteTarget *target = closure;
 
-  while (length > 0)
+  if (!es_write_all (target->fd, data, length))
     {
-      ssize_t written = write (target->fd, data, length);
-
-      if (written < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          target->saved_errno = errno;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += written;
-      length -= (unsigned int) written;
+      target->saved_errno = errno;
+      return CAIRO_STATUS_WRITE_ERROR;
     }
 
   return CAIRO_STATUS_SUCCESS;

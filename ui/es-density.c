@@ -87,7 +87,11 @@ _es_scatter_renderer_render_points_density (EsScatterRenderer     *self,
    * count is a lookup.
    */
   for (guint c = 0; c < 256; c++)
-    on_background[c] = _es_pixel_over (_es_pixel_scale (opaque[0], alpha_of[c] + (alpha_of[c] >> 7)), background);
+    {
+      guint32 al = alpha_of[c];
+
+      on_background[c] = _es_pixel_over (_es_pixel_scale (opaque[0], al + (al >> 7)), background);
+    }
 
   for (gsize i = 0; i < n; i++)
     {

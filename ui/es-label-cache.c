@@ -116,7 +116,8 @@ show_with_offsets (cairo_t      *cr,
                    double        axis)
 {
   const double off[8][2] = {
-    { -diagonal, -diagonal }, { diagonal, -diagonal }, { -diagonal, diagonal }, { diagonal, diagonal },
+    { -diagonal, -diagonal }, { diagonal, -diagonal },
+    { -diagonal, diagonal }, { diagonal, diagonal },
     { -axis, 0 }, { axis, 0 }, { 0, -axis }, { 0, axis },
   };
 

@@ -60,7 +60,10 @@ es_rank_grid_new (EsScatterData *data)
   for (guint a = 0; a < 2; a++)
     {
       self->lo[a] = isfinite (lo[a]) ? lo[a] : 0;
-      self->cell[a] = isfinite (hi[a]) && hi[a] > self->lo[a] ? (hi[a] - self->lo[a]) / GRID : 1.0 / GRID;
+      if (isfinite (hi[a]) && hi[a] > self->lo[a])
+        self->cell[a] = (hi[a] - self->lo[a]) / GRID;
+      else
+        self->cell[a] = 1.0 / GRID;
     }
 
   /* A counting sort by cell: rows go in ascending, so each cell keeps

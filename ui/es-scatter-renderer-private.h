@@ -113,7 +113,10 @@ _es_scatter_renderer_sprite_for (EsScatterRenderer *self,
 {
   int q = CLAMP ((int) (diameter * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
 
-  return G_LIKELY (self->sprites[q] != NULL) ? self->sprites[q] : _es_scatter_renderer_get_sprite (self, diameter);
+  if (G_LIKELY (self->sprites[q] != NULL))
+    return self->sprites[q];
+
+  return _es_scatter_renderer_get_sprite (self, diameter);
 }
 
 G_END_DECLS

@@ -245,10 +245,12 @@ es_scatter_renderer_render_image (EsScatterRenderer   *self,
   stride_px = cairo_image_surface_get_stride (image) / 4;
   cr = cairo_create (image);
 
-  if (data != NULL && !viewport->three_d && !_es_scatter_renderer_use_density (self, data, viewport))
+  if (data != NULL && !viewport->three_d &&
+      !_es_scatter_renderer_use_density (self, data, viewport))
     {
       /* Clears, draws the grid and the points in one sweep. */
-      _es_scatter_renderer_render_points_banded (self, pixels, stride_px, width, height, data, viewport, style);
+      _es_scatter_renderer_render_points_banded (self, pixels, stride_px, width, height,
+                                                 data, viewport, style);
       cairo_surface_mark_dirty (image);
     }
   else

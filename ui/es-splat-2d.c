@@ -153,8 +153,11 @@ splat_avx2 (guint32        *pixels,
           ahi4 = _mm256_unpackhi_epi32 (a32, a32);
           slo = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, alo4), 8);
           shi = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, ahi4), 8);
-          ialo = _mm256_sub_epi16 (c255, _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (slo, 0xff), 0xff));
-          iahi = _mm256_sub_epi16 (c255, _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (shi, 0xff), 0xff));
+          /* 255 - the source's alpha, in every lane of its pixel. */
+          ialo = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (slo, 0xff), 0xff);
+          iahi = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (shi, 0xff), 0xff);
+          ialo = _mm256_sub_epi16 (c255, ialo);
+          iahi = _mm256_sub_epi16 (c255, iahi);
           ialo = _mm256_add_epi16 (ialo, _mm256_srli_epi16 (ialo, 7));
           iahi = _mm256_add_epi16 (iahi, _mm256_srli_epi16 (iahi, 7));
           d = _mm256_loadu_si256 ((const __m256i *) (gconstpointer) (row + i));

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <string.h>
 
+/* Sprites are built once per quarter-pixel diameter and kept. */
 const EsSprite *
 _es_scatter_renderer_get_sprite (EsScatterRenderer *self,
                                  double             diameter)

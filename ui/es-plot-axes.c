@@ -339,6 +339,12 @@ _es_scatter_renderer_draw_legend (EsScatterRenderer *self,
           w = MAX (w, swatch + 6 * scale + ext.x_advance);
         }
       g_snprintf (more, sizeof more, _("+%u more"), n_more);
+      if (n_more > 0)
+        {
+          /* Its own row needs room too, or it runs out of the box. */
+          cairo_text_extents (cr, more, &ext);
+          w = MAX (w, swatch + 6 * scale + ext.x_advance);
+        }
       h = (n_show + (n_more > 0) + (title != NULL)) * row_h;
     }
   else

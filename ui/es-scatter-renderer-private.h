@@ -90,14 +90,6 @@ void             _es_plot_rounded_rect            (cairo_t               *cr,
                                                    double                 w,
                                                    double                 h,
                                                    double                 r);
-gboolean         _es_plot_project_row             (const EsScatterData   *data,
-                                                   const EsViewTransform *t,
-                                                   gsize                  row,
-                                                   double                *sx,
-                                                   double                *sy,
-                                                   double                *depth);
-double           _es_plot_depth_size_factor       (const EsViewport      *vp,
-                                                   double                 depth);
 void             _es_plot_depth_range             (const EsScatterData   *data,
                                                    const EsViewport      *vp,
                                                    double                *near,
@@ -105,6 +97,34 @@ void             _es_plot_depth_range             (const EsScatterData   *data,
 gboolean         _es_scatter_renderer_use_density (EsScatterRenderer     *self,
                                                    EsScatterData         *data,
                                                    const EsViewport      *vp);
+
+/* Inline: these run once per point or label candidate. */
+static inline gboolean
+_es_plot_project_row (const EsScatterData   *data,
+                      const EsViewTransform *t,
+                      gsize                  row,
+                      double                *sx,
+                      double                *sy,
+                      double                *depth)
+{
+  double x, y, z;
+
+  if (row >= es_scatter_data_get_n_points (data))
+    return FALSE;
+  if (!es_scatter_data_get_point (data, row, &x, &y, &z))
+    return FALSE;
+  return es_view_transform_project (t, x, y, z, sx, sy, depth);
+}
+
+/* Marker diameter of a point in 3D: perspective makes near points bigger. */
+static inline double
+_es_plot_depth_size_factor (const EsViewport *vp,
+                            double            depth)
+{
+  if (!vp->three_d || depth <= 0)
+    return 1.0;
+  return CLAMP (vp->distance / depth, 0.35, 3.0);
+}
 
 /* The cached sprite without a call: this runs once per 3D point. */
 static inline const EsSprite *

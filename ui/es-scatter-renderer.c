@@ -70,23 +70,6 @@ _es_plot_rounded_rect (cairo_t *cr,
   cairo_close_path (cr);
 }
 
-gboolean
-_es_plot_project_row (const EsScatterData   *data,
-                      const EsViewTransform *t,
-                      gsize                  row,
-                      double                *sx,
-                      double                *sy,
-                      double                *depth)
-{
-  double x, y, z;
-
-  if (row >= es_scatter_data_get_n_points (data))
-    return FALSE;
-  if (!es_scatter_data_get_point (data, row, &x, &y, &z))
-    return FALSE;
-  return es_view_transform_project (t, x, y, z, sx, sy, depth);
-}
-
 /* The depths the 3D depth cue spans: the data's bounding sphere around
  * the camera's target.
  */
@@ -104,16 +87,6 @@ _es_plot_depth_range (const EsScatterData *data,
   radius = MAX (sqrt (radius), 1e-6);
   *near = vp->distance - radius;
   *far = vp->distance + radius;
-}
-
-/* Marker diameter of a point in 3D: perspective makes near points bigger. */
-double
-_es_plot_depth_size_factor (const EsViewport *vp,
-                            double            depth)
-{
-  if (!vp->three_d || depth <= 0)
-    return 1.0;
-  return CLAMP (vp->distance / depth, 0.35, 3.0);
 }
 
 gboolean

@@ -14,6 +14,8 @@
 #include <math.h>
 #include <string.h>
 
+#define MAX_KEY_TABLES 64   /* colours blended by lookup, 1 KiB each */
+
 /* Big N: count the points per pixel, spread the counts by a (2R+1)^2 box
  * (two running sums, so the cost does not depend on N or the marker
  * size), and map every pixel's count c to alpha 1 - (1 - a)^c: what c
@@ -41,9 +43,9 @@ _es_scatter_renderer_render_points_density (EsScatterRenderer     *self,
   guint8 alpha_of[256];
   double a = CLAMP (style->opacity, 0.0, 1.0);
   g_autofree guint32 *opaque = NULL;
-  g_autofree int *vpos = g_new (int, width);
   g_autofree guint16 *vkey = g_new0 (guint16, width);
   g_autofree guint16 *zeros = g_new0 (guint16, width);
+  g_autofree guint32 *key_on_background = NULL;
   guint n_keys = _es_plot_n_color_keys (data);
   guint8 *dens;
   guint16 *hsum, *key_at, *hkey;
@@ -82,6 +84,19 @@ _es_scatter_renderer_render_points_density (EsScatterRenderer     *self,
 
       _es_plot_key_color (data, style, k < n_keys ? (guint16) k : ES_PLOT_KEY_NONE, rgb);
       opaque[k] = _es_plot_pack_premultiplied (rgb, 1.0);
+    }
+  /* Few colours: the same for every colour key (1 KiB each). */
+  if (colored && n_keys + 1 <= MAX_KEY_TABLES)
+    {
+      key_on_background = g_new (guint32, (gsize) (n_keys + 1) * 256);
+      for (guint k = 0; k <= n_keys; k++)
+        for (guint c = 0; c < 256; c++)
+          {
+            guint32 al = alpha_of[c];
+
+            key_on_background[k * 256 + c] =
+              _es_pixel_over (_es_pixel_scale (opaque[k], al + (al >> 7)), background);
+          }
     }
   /* One colour: most pixels are plain background, so their blend by
    * count is a lookup.
@@ -165,7 +180,15 @@ _es_scatter_renderer_render_points_density (EsScatterRenderer     *self,
             }
           out[x] = (guint16) MIN (acc, 65535);
           if (colored && acc != 0)
-            kout[x] = in[x] != 0 ? kin[x] : kin[last];
+            {
+              /* This pixel's own key if it has one, else the latest in
+               * the box; a select, not a branch (which way it goes is
+               * unpredictable in a dense cloud).
+               */
+              int own = -(int) (in[x] != 0);
+
+              kout[x] = kin[(x & own) | (last & ~own)];
+            }
           if (x - radius >= 0)
             acc -= in[x - radius];
         }
@@ -173,17 +196,12 @@ _es_scatter_renderer_render_points_density (EsScatterRenderer     *self,
 
   /* Vertical box sums as a running sum of rows, then colour. */
   memset (rows, 0, (width + 1) * sizeof (guint32));
-  for (int x = 0; x < width; x++)
-    vpos[x] = -1;
   for (int y = 0; y < MIN (radius, height); y++)
     for (int x = 0; x < width; x++)
       {
         rows[x] += hsum[(gsize) y * width + x];
         if (hsum[(gsize) y * width + x] != 0)
-          {
-            vpos[x] = y;
-            vkey[x] = hkey[(gsize) y * width + x];
-          }
+          vkey[x] = hkey[(gsize) y * width + x];
       }
   for (int y = 0; y < height; y++)
     {
@@ -220,30 +238,38 @@ _es_scatter_renderer_render_points_density (EsScatterRenderer     *self,
             }
           continue;
         }
-      if (add != NULL)
+      {
+        /* The same one pass with colours: the row entering the box
+         * brings the colour of its latest point, if it has one.
+         */
+        const guint16 *in = add != NULL ? add : zeros;
+        const guint16 *kin = kadd != NULL ? kadd : zeros;
+        const guint16 *out = sub != NULL ? sub : zeros;
+
         for (int x = 0; x < width; x++)
           {
-            rows[x] += add[x];
-            if (colored && add[x] != 0)
+            guint32 c = rows[x] + in[x];
+            guint32 key;
+
+            if (in[x] != 0)
+              vkey[x] = kin[x];
+            rows[x] = c - out[x];
+            if (c == 0)
+              continue;
+            {
+              guint32 own = -(guint32) (here[x] != 0);
+
+              key = (khere[x] & own) | (vkey[x] & ~own);
+            }
+            if (key_on_background != NULL && dst[x] == background)
+              dst[x] = key_on_background[key * 256 + MIN (c, 255)];
+            else
               {
-                vpos[x] = y + radius;
-                vkey[x] = kadd[x];
+                guint32 al = alpha_of[MIN (c, 255)];
+
+                dst[x] = _es_pixel_over (_es_pixel_scale (opaque[key], al + (al >> 7)), dst[x]);
               }
           }
-      for (int x = 0; x < width; x++)
-        {
-          guint32 c = rows[x];
-
-          if (c != 0)
-            {
-              guint32 al = alpha_of[MIN (c, 255)];
-              guint32 color = opaque[here[x] != 0 ? khere[x] : vkey[x]];
-
-              dst[x] = _es_pixel_over (_es_pixel_scale (color, al + (al >> 7)), dst[x]);
-            }
-        }
-      if (sub != NULL)
-        for (int x = 0; x < width; x++)
-          rows[x] -= sub[x];
+      }
     }
 }

@@ -43,6 +43,7 @@ typedef struct
   gint        threads;
   gboolean    no_labels;
   double      zoom;
+  gint        categories;
   const char *output;
 } BenchOptions;
 
@@ -557,6 +558,19 @@ op_draw (const BenchOptions  *opts,
   data = make_points (opts, three_d, error);
   if (data == NULL)
     return 1;
+  if (opts->categories > 0)
+    {
+      gsize n = es_scatter_data_get_n_points (data);
+      g_autofree guint *categories = g_new (guint, n);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+      for (gint c = 0; c < opts->categories; c++)
+        g_ptr_array_add (names, g_strdup_printf ("c%d", c));
+      for (gsize i = 0; i < n; i++)
+        categories[i] = (guint) ((i * 7) % (gsize) opts->categories);
+      es_scatter_data_set_categories (data, categories, (const char * const *) names->pdata,
+                                      (guint) opts->categories);
+    }
 
   image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1920, 1080);
   es_plot_style_init (&style, FALSE);
@@ -713,7 +727,7 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  BenchOptions opts = { NULL, NULL, 0, 15, 0, 0, FALSE, 1, NULL };
+  BenchOptions opts = { NULL, NULL, 0, 15, 0, 0, FALSE, 1, 0, NULL };
   g_autofree char *output = NULL;
   const GOptionEntry entries[] = {
     { "points", 'p', 0, G_OPTION_ARG_INT64, &opts.points,
@@ -725,6 +739,7 @@ main (int   argc,
       "OpenBLAS threads (default: as OPENBLAS_NUM_THREADS or all cores)", "T" },
     { "no-labels", 0, 0, G_OPTION_ARG_NONE, &opts.no_labels, "Draw without word labels", NULL },
     { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &opts.zoom, "Zoom in by Z at the centre before drawing (default 1)", "Z" },
+    { "categories", 0, 0, G_OPTION_ARG_INT, &opts.categories, "Colour the drawn points by C categories (default none)", "C" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Keep the image here", "PATH" },
     { NULL }
   };

@@ -309,6 +309,46 @@ test_legend_more_fits (void)
 }
 
 static void
+test_gizmo_names_on_surface (void)
+{
+  const float xyz[] = { 0, 0, 0,  1, 0, 0,  0, 1, 0,  0, 0, 1,  1, 1, 1 };
+  g_autoptr(EsScatterData) data = es_scatter_data_new_from_coords (xyz, 5, 3, 0, 1, 2, NULL, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  g_test_summary ("3D: the axis gizmo's names stay on the surface whichever way the axes point "
+                  "(nothing drawn in the outermost columns and rows)");
+
+  es_scatter_data_set_axis_title (data, 0, "First component");
+  es_scatter_data_set_axis_title (data, 1, "Second component");
+  es_scatter_data_set_axis_title (data, 2, "Third component");
+  es_plot_style_init (&style, FALSE);
+  style.show_labels = FALSE;
+  es_viewport_init (&vp, 400, 300, TRUE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 10);
+  for (int az = 0; az < 360; az += 30)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+      guint edge = 0;
+
+      es_viewport_set_angles (&vp, az, 20);
+      es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+      cairo_surface_flush (surface);
+      /* The gizmo sits bottom left: its side and bottom edges. */
+      for (int y = 150; y < 300; y++)
+        edge += (pixel_at (surface, 0, y) & 0xffffff) != 0xffffff;
+      for (int x = 0; x < 200; x++)
+        edge += (pixel_at (surface, x, 299) & 0xffffff) != 0xffffff;
+      g_test_message ("azimuth %d: %u edge pixels inked", az, edge);
+      g_assert_cmpuint (edge, ==, 0);
+      cairo_surface_destroy (surface);
+    }
+}
+
+static void
 test_data_categories (void)
 {
   const float xy[] = { 0, 0, 1, 1, 2, 0, 3, 1 };
@@ -1319,6 +1359,7 @@ main (int   argc,
   g_test_add_func ("/render/labels/crowd", test_labels_crowd);
   g_test_add_func ("/render/style/point-contrast", test_style_point_contrast);
   g_test_add_func ("/render/legend/more-fits", test_legend_more_fits);
+  g_test_add_func ("/render/gizmo/names-on-surface", test_gizmo_names_on_surface);
   g_test_add_func ("/render/point-index/lookup", test_point_index);
   g_test_add_func ("/render/export/svg", test_export_svg);
   g_test_add_func ("/render/export/pdf", test_export_pdf);

@@ -295,6 +295,11 @@ _es_scatter_renderer_draw_gizmo (EsScatterRenderer *self,
          */
         tx -= ext.x_advance * (1 - ux) / 2;
         ty += ascent * (1 + uy) / 2;
+        /* An axis pointing at the near edge would push its name off the
+         * surface: keep it on.
+         */
+        tx = CLAMP (tx, 2 * scale, MAX (lc->vp->width - ext.x_advance - 2 * scale, 2 * scale));
+        ty = CLAMP (ty, ascent + 2 * scale, MAX (lc->vp->height - 2 * scale, ascent + 2 * scale));
         _es_scatter_renderer_show_text_halo (self, cr, lc->style, tx, ty, name, c);
       }
     }

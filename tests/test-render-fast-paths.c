@@ -849,6 +849,121 @@ test_3d_sliced_growing (void)
   cairo_surface_destroy (b);
 }
 
+/* The normalised x at which a point at (., ny, nz) lands on @target_sx. */
+static double
+solve_x (const EsViewport *vp,
+         double            ny,
+         double            nz,
+         double            target_sx)
+{
+  double x0 = 0.4, x1 = 0.6, s0, s1, sy;
+
+  g_assert_true (es_viewport_project (vp, x0, ny, nz, &s0, &sy, NULL));
+  for (guint it = 0; it < 30; it++)
+    {
+      double x2;
+
+      g_assert_true (es_viewport_project (vp, x1, ny, nz, &s1, &sy, NULL));
+      if (fabs (s1 - target_sx) < 1e-9 || s1 == s0)
+        break;
+      x2 = x1 + (target_sx - s1) * (x1 - x0) / (s1 - s0);
+      x0 = x1;
+      s0 = s1;
+      x1 = x2;
+    }
+
+  return x1;
+}
+
+static void
+test_3d_splat_paths_agree (void)
+{
+  g_test_summary ("3D, many points: a marker well inside the surface (drawn 8 pixels a step) and the "
+                  "same marker near the right edge (a pixel at a time) give identical pixels");
+
+  for (guint f = 0; f < 3; f++)
+    {
+      const int W = 240, H = 120;
+      double frac = 0.15 + 0.3 * f, xs[2], ny = 0.5, nz = 0.5, c[3], k;
+      float xyz[6 * 3];
+      g_autoptr(EsScatterData) probe = NULL;
+      g_autoptr(EsScatterData) data = NULL;
+      g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+      EsPlotStyle style;
+      EsViewport vp;
+      int box, worst, ink = 0;
+
+      plain_style (&style, 0.7);
+      style.point_size = 7;
+      /* Two far anchors fix the data's normalisation. */
+      xyz[0] = -10; xyz[1] = -10; xyz[2] = -10;
+      xyz[3] = 10; xyz[4] = 10; xyz[5] = 10;
+      xyz[6] = 0; xyz[7] = 0; xyz[8] = 0;
+      xyz[9] = 0; xyz[10] = 0; xyz[11] = 0;
+      probe = es_scatter_data_new_from_coords (xyz, 2, 3, 0, 1, 2, NULL, NULL);
+      for (guint a = 0; a < 3; a++)
+        es_scatter_data_get_transform (probe, a, &c[a], &k);
+
+      es_viewport_init (&vp, W, H, TRUE);
+      vp.distance = 0.5;
+      es_viewport_set_angles (&vp, 0, 0);
+      {
+        /* Marker reach at this depth, from the projected size. */
+        double sx0, sy0, depth;
+
+        g_assert_true (es_viewport_project (&vp, 0.5, ny, nz, &sx0, &sy0, &depth));
+        box = (int) ceil (style.point_size * CLAMP (vp.distance / depth, 0.35, 3.0) / 2 + 0.5);
+        xs[0] = 60 + frac;
+        xs[1] = W - box - 2 + frac;
+        for (guint i = 0; i < 2; i++)
+          {
+            double nx = solve_x (&vp, ny, nz, xs[i]);
+
+            xyz[6 + 3 * i] = (float) ((nx - 0.5) / k + c[0]);
+            xyz[7 + 3 * i] = (float) ((ny - 0.5) / k + c[1]);
+            xyz[8 + 3 * i] = (float) ((nz - 0.5) / k + c[2]);
+            /* A second marker just below, at the same depth, drawn under
+             * the first: the blend must read what is already there.
+             */
+            xyz[12 + 3 * i] = xyz[6 + 3 * i];
+            xyz[13 + 3 * i] = (float) ((ny - 0.008 - 0.5) / k + c[1]);
+            xyz[14 + 3 * i] = xyz[8 + 3 * i];
+          }
+      }
+      data = es_scatter_data_new_from_coords (xyz, 6, 3, 0, 1, 2, NULL, NULL);
+      for (guint i = 0; i < 2; i++)
+        {
+          double nx, nyy, nzz, sy;
+
+          g_assert_true (es_scatter_data_get_point (data, 2 + i, &nx, &nyy, &nzz));
+          g_assert_true (es_viewport_project (&vp, nx, nyy, nzz, &xs[i], &sy, NULL));
+          g_test_message ("point %u: nx %g sx %g", i, nx, xs[i]);
+          g_assert_cmpfloat (fabs (xs[i] - floor (xs[i]) - frac), <, 1e-3);
+        }
+
+      es_scatter_renderer_set_density_threshold (renderer, 0);
+      es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+      cairo_surface_flush (surface);
+      {
+        double sx, sy;
+        int y0;
+
+        g_assert_true (es_viewport_project (&vp, 0.5, ny, nz, &sx, &sy, NULL));
+        y0 = (int) floor (sy) - box;
+        worst = block_diff (surface, (int) floor (xs[0]) - box, y0,
+                            surface, (int) floor (xs[1]) - box, y0, 2 * box + 1, 2 * box + 6);
+        for (int y = 0; y <= 2 * box + 5; y++)
+          for (int x = -box; x <= box; x++)
+            ink += (pixel_at (surface, (int) floor (xs[0]) + x, y0 + y) & 0xffffff) != 0xffffff;
+      }
+      g_test_message ("offset %.2f: reach %d px, %d px inked, worst difference %d", frac, box, ink, worst);
+      g_assert_cmpint (ink, >=, 20);
+      g_assert_cmpint (worst, ==, 0);
+      cairo_surface_destroy (surface);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -862,6 +977,7 @@ main (int   argc,
   g_test_add_func ("/render/3d-sliced/positions", test_3d_sliced_positions);
   g_test_add_func ("/render/3d-sliced/like-per-point", test_3d_sliced_like_per_point);
   g_test_add_func ("/render/3d-sliced/growing", test_3d_sliced_growing);
+  g_test_add_func ("/render/3d-sliced/paths-agree", test_3d_splat_paths_agree);
   g_test_add_func ("/render/splat/paths-agree", test_splat_paths_agree);
   g_test_add_func ("/render/rank-grid/walk", test_rank_grid_walk);
   g_test_add_func ("/render/label-cache/like-cairo", test_label_cache_like_cairo);

@@ -13,6 +13,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <immintrin.h>
+#endif
 
 /* es_view_transform_project () for 3D, inlined into the point loops
  * (the same arithmetic, so the same pixels).
@@ -111,6 +114,74 @@ splat_under (guint32        *accum,
         }
     }
 }
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#define HAVE_AVX2_SPLAT_UNDER 1
+/* splat_under () eight pixels at a time for CPUs with AVX2, in 16-bit
+ * lanes: the same integer arithmetic, so the same pixels.  Unpacking
+ * works within 128-bit halves (pixels 0, 1, 4, 5 low; 2, 3, 6, 7 high) and
+ * the coverage is spread to match.  Not inlined (it cannot be, into code
+ * built for any x86-64): one call per marker drawn.
+ */
+__attribute__ ((target ("avx2"))) static void
+splat_under_avx2 (guint32        *accum,
+                  int             width,
+                  int             height,
+                  const EsSprite *s,
+                  double          sx,
+                  double          sy,
+                  guint32         color)
+{
+  EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
+  const __m256i zero = _mm256_setzero_si256 ();
+  const __m256i c255 = _mm256_set1_epi16 (255);
+  __m256i color16;
+
+  if (pl.i0 != 0 || pl.x0 + s->size + 7 > width)
+    {
+      splat_under (accum, width, height, s, sx, sy, color);
+      return;
+    }
+  color16 = _mm256_unpacklo_epi8 (_mm256_set1_epi32 ((int) color), zero);
+  for (int j = pl.j0; j < pl.j1; j++)
+    {
+      guint32 *row = accum + (gsize) (pl.y0 + j) * width + pl.x0;
+      int a0, a1;
+      const guint8 *c = _es_sprite_row (s, &pl, j, &a0, &a1);
+
+      for (int i = a0; i < a1; i += 8)
+        {
+          guint64 cov8;
+          __m128i a, alo, ahi;
+          __m256i a32, alo4, ahi4, slo, shi, rlo, rhi, d, dlo, dhi;
+
+          memcpy (&cov8, c + i, 8);
+          if (a1 - i < 8)
+            cov8 &= G_GUINT64_CONSTANT (0xffffffffffffffff) >> (8 * (8 - (a1 - i)));
+          a = _mm_unpacklo_epi8 (_mm_cvtsi64_si128 ((long long) cov8), _mm_setzero_si128 ());
+          a = _mm_add_epi16 (a, _mm_srli_epi16 (a, 7));
+          alo = _mm_unpacklo_epi16 (a, a);
+          ahi = _mm_unpackhi_epi16 (a, a);
+          a32 = _mm256_inserti128_si256 (_mm256_castsi128_si256 (alo), ahi, 1);
+          alo4 = _mm256_unpacklo_epi32 (a32, a32);
+          ahi4 = _mm256_unpackhi_epi32 (a32, a32);
+          slo = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, alo4), 8);
+          shi = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, ahi4), 8);
+          d = _mm256_loadu_si256 ((const __m256i *) (gconstpointer) (row + i));
+          dlo = _mm256_unpacklo_epi8 (d, zero);
+          dhi = _mm256_unpackhi_epi8 (d, zero);
+          /* The room left under what is there: 255 - its alpha. */
+          rlo = _mm256_sub_epi16 (c255, _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (dlo, 0xff), 0xff));
+          rhi = _mm256_sub_epi16 (c255, _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (dhi, 0xff), 0xff));
+          rlo = _mm256_add_epi16 (rlo, _mm256_srli_epi16 (rlo, 7));
+          rhi = _mm256_add_epi16 (rhi, _mm256_srli_epi16 (rhi, 7));
+          dlo = _mm256_add_epi16 (dlo, _mm256_srli_epi16 (_mm256_mullo_epi16 (slo, rlo), 8));
+          dhi = _mm256_add_epi16 (dhi, _mm256_srli_epi16 (_mm256_mullo_epi16 (shi, rhi), 8));
+          _mm256_storeu_si256 ((__m256i *) (gpointer) (row + i), _mm256_packus_epi16 (dlo, dhi));
+        }
+    }
+}
+#endif
 
 /* Mixes a premultiplied colour towards the (opaque) background by f/256,
  * keeping its alpha: the depth cue of 3D.
@@ -230,6 +301,9 @@ _es_scatter_renderer_render_points_3d (EsScatterRenderer *self,
        * the points keep their spatial order.
        */
       guint32 start[DEPTH_SLICES + 1] = { 0 };
+#ifdef HAVE_AVX2_SPLAT_UNDER
+      gboolean avx2 = __builtin_cpu_supports ("avx2");
+#endif
 
       if (self->slice_len < n)
         {
@@ -290,8 +364,14 @@ _es_scatter_renderer_render_points_3d (EsScatterRenderer *self,
               self->accum[(gsize) cy * width + cx] >> 24 >= OPAQUE_ENOUGH)
             continue;
           level = (int) CLAMP ((depth - near) / (far - near) * ES_PLOT_FOG_LEVELS, 0, ES_PLOT_FOG_LEVELS - 1);
-          splat_under (self->accum, width, height, sp, sx, sy,
-                       fog[level * (n_keys + 1) + MIN (keys[i], n_keys)]);
+#ifdef HAVE_AVX2_SPLAT_UNDER
+          if (avx2)
+            splat_under_avx2 (self->accum, width, height, sp, sx, sy,
+                              fog[level * (n_keys + 1) + MIN (keys[i], n_keys)]);
+          else
+#endif
+            splat_under (self->accum, width, height, sp, sx, sy,
+                         fog[level * (n_keys + 1) + MIN (keys[i], n_keys)]);
         }
       for (int y = 0; y < height; y++)
         {

@@ -171,8 +171,10 @@ splat_under_avx2 (guint32        *accum,
           dlo = _mm256_unpacklo_epi8 (d, zero);
           dhi = _mm256_unpackhi_epi8 (d, zero);
           /* The room left under what is there: 255 - its alpha. */
-          rlo = _mm256_sub_epi16 (c255, _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (dlo, 0xff), 0xff));
-          rhi = _mm256_sub_epi16 (c255, _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (dhi, 0xff), 0xff));
+          rlo = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (dlo, 0xff), 0xff);
+          rhi = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (dhi, 0xff), 0xff);
+          rlo = _mm256_sub_epi16 (c255, rlo);
+          rhi = _mm256_sub_epi16 (c255, rhi);
           rlo = _mm256_add_epi16 (rlo, _mm256_srli_epi16 (rlo, 7));
           rhi = _mm256_add_epi16 (rhi, _mm256_srli_epi16 (rhi, 7));
           dlo = _mm256_add_epi16 (dlo, _mm256_srli_epi16 (_mm256_mullo_epi16 (slo, rlo), 8));

@@ -2,9 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The speed paths of the plot: the libpng encoder, the hover grid.
- * Each is checked against an independent way of getting the same answer
- * (Cairo's PNG decoder, a brute-force nearest-point scan).
+ * The speed paths of the plot: the libpng encoder, the hover grid, the
+ * vector splat, the label image cache.  Each is checked against an
+ * independent way of getting the same answer (Cairo's PNG decoder, a
+ * brute-force nearest-point scan, the scalar splat used at the surface's
+ * edge, Cairo drawing the text itself, a renderer with an empty cache).
  */
 
 #include "config.h"
@@ -16,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "es-label-cache.h"
 #include "es-png-writer.h"
+#include "es-rank-grid.h"
 #include "es-point-index.h"
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
@@ -433,6 +437,533 @@ test_3d_sliced_like_per_point (void)
   cairo_surface_destroy (b);
 }
 
+/* ---- 2D splat: vector and scalar paths agree ---------------------------------- */
+
+/* Largest channel difference between two w x h blocks. */
+static int
+block_diff (cairo_surface_t *a,
+            int              ax,
+            int              ay,
+            cairo_surface_t *b,
+            int              bx,
+            int              by,
+            int              w,
+            int              h)
+{
+  int worst = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 pa = pixel_at (a, ax + x, ay + y), pb = pixel_at (b, bx + x, by + y);
+
+        for (int shift = 0; shift < 32; shift += 8)
+          worst = MAX (worst, ABS ((int) ((pa >> shift) & 0xff) - (int) ((pb >> shift) & 0xff)));
+      }
+
+  return worst;
+}
+
+static void
+test_splat_paths_agree (void)
+{
+  static const double sizes[] = { 1.5, 4, 6, 9, 14, 23 };
+
+  g_test_summary ("2D markers: a point well inside the surface (drawn 4 or 8 pixels a step) and the "
+                  "same point near the right edge (drawn a pixel at a time) give identical pixels, "
+                  "for marker sizes 1.5-23 px, sub-pixel offsets and translucent colours");
+
+  for (guint si = 0; si < G_N_ELEMENTS (sizes); si++)
+    for (guint f = 0; f < 4; f++)
+      {
+        const int W = 200, H = 60;
+        /* Same sub-pixel offset in both places: the same sprite. */
+        double frac = 0.1 + 0.27 * f;
+        /* The marker's reach from its centre pixel. */
+        int box = (int) ceil (sizes[si] / 2 + 0.5);
+        double xs[2] = { 40 + frac, W - box - 2 + frac };
+        double ys[2] = { 30.3 + frac / 2, 30.3 + frac / 2 };
+        /* Normalised coordinates, with the viewport mapping 1 unit to 1 px. */
+        float xyz[6];
+        const guint categories[2] = { 1, 1 };
+        const char *names[] = { "a", "b" };
+        g_autoptr(EsScatterData) data = NULL;
+        g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+        cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+        EsPlotStyle style;
+        EsViewport vp;
+        EsViewTransform t;
+        int worst, ink = 0;
+
+        /* Data units are pixels (y down); the viewport undoes the data's
+         * normalisation (n = (v - c) * k + 0.5) so that a unit is a pixel.
+         */
+        for (guint i = 0; i < 2; i++)
+          {
+            xyz[3 * i] = (float) xs[i];
+            xyz[3 * i + 1] = (float) -ys[i];
+            xyz[3 * i + 2] = 0;
+          }
+        data = es_scatter_data_new_from_coords (xyz, 2, 3, 0, 1, -1, NULL, NULL);
+        es_scatter_data_set_categories (data, categories, names, 2);
+        es_viewport_init (&vp, W, H, FALSE);
+        {
+          double cx, kx, cy, ky;
+
+          es_scatter_data_get_transform (data, 0, &cx, &kx);
+          es_scatter_data_get_transform (data, 1, &cy, &ky);
+          vp.scale = 1 / kx;
+          vp.center_x = 0.5 + (W / 2.0 - cx) * kx;
+          vp.center_y = 0.5 - (H / 2.0 + cy) * ky;
+        }
+        es_viewport_get_transform (&vp, &t);
+        for (guint i = 0; i < 2; i++)
+          {
+            double nx, ny, nz;
+
+            g_assert_true (es_scatter_data_get_point (data, i, &nx, &ny, &nz));
+            xs[i] = t.ax * nx + t.bx;
+            ys[i] = t.ay * ny + t.by;
+          }
+        g_assert_cmpfloat (fabs ((xs[0] - floor (xs[0])) - (xs[1] - floor (xs[1]))), <, 1e-4);
+        g_assert_cmpfloat (fabs (ys[0] - ys[1]), <, 1e-4);
+        g_assert_cmpfloat (xs[1] + sizes[si] / 2, <, W);
+
+        plain_style (&style, 0.7);
+        style.point_size = sizes[si];
+        es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+        cairo_surface_flush (surface);
+
+        worst = block_diff (surface, (int) floor (xs[0]) - box, (int) floor (ys[0]) - box,
+                            surface, (int) floor (xs[1]) - box, (int) floor (ys[1]) - box,
+                            2 * box + 1, 2 * box + 1);
+        for (int y = -box; y <= box; y++)
+          for (int x = -box; x <= box; x++)
+            ink += (pixel_at (surface, (int) floor (xs[0]) + x, (int) floor (ys[0]) + y) & 0xffffff) != 0xffffff;
+        g_test_message ("size %g offset %.2f: %d px inked, worst difference %d", sizes[si], frac, ink, worst);
+        g_assert_cmpint (ink, >=, (int) (sizes[si] * sizes[si] / 2));
+        g_assert_cmpint (worst, ==, 0);
+        cairo_surface_destroy (surface);
+      }
+}
+
+/* ---- label image cache ------------------------------------------------------------ */
+
+static cairo_surface_t *
+white_surface (int w,
+               int h)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (s);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  return s;
+}
+
+/* Draws @text at (x, y) through @cache, or with Cairo when @cache is NULL. */
+static cairo_surface_t *
+label_image (EsLabelCache *cache,
+             const char   *text,
+             double        size,
+             gboolean      bold,
+             const double  color[4],
+             double        x,
+             double        y)
+{
+  static const double halo[4] = { 1, 1, 1, 0.85 };
+  cairo_surface_t *s = white_surface (160, 40);
+  cairo_t *cr = cairo_create (s);
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
+                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, size);
+  if (cache != NULL)
+    {
+      g_assert_true (es_label_cache_usable (cr));
+      es_label_cache_show (cache, cr, x, y, text, color, halo, 1);
+    }
+  else
+    {
+      cairo_move_to (cr, x, y);
+      cairo_set_source_rgba (cr, color[0], color[1], color[2], color[3]);
+      cairo_show_text (cr, text);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+
+  return s;
+}
+
+static guint
+count_ink (cairo_surface_t *s)
+{
+  guint n = 0;
+
+  for (int y = 0; y < cairo_image_surface_get_height (s); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (s); x++)
+      n += (pixel_at (s, x, y) & 0xff) < 128;
+
+  return n;
+}
+
+static void
+test_label_cache_like_cairo (void)
+{
+  static const double dark[4] = { 0.1, 0.1, 0.15, 1 };
+  static const char *words[] = { "Hamlet", "gjpqy", "Ophelia's", "x", "W" };
+  g_autoptr(EsLabelCache) cache = es_label_cache_new ();
+
+  g_test_summary ("A cached label (its halo white on white, so invisible) has the pixels of Cairo "
+                  "drawing the same text at the same whole-pixel origin, descenders and wide "
+                  "glyphs included (no clipping)");
+
+  for (guint w = 0; w < G_N_ELEMENTS (words); w++)
+    for (guint pass = 0; pass < 2; pass++)
+      {
+        /* The second pass is served from the cache. */
+        cairo_surface_t *a = label_image (cache, words[w], 14, FALSE, dark, 20, 25);
+        cairo_surface_t *b = label_image (NULL, words[w], 14, FALSE, dark, 20, 25);
+        int worst = block_diff (a, 0, 0, b, 0, 0, 160, 40);
+
+        g_test_message ("%s: %u ink pixels, worst difference %d", words[w], count_ink (b), worst);
+        g_assert_cmpuint (count_ink (b), >, 4);
+        g_assert_cmpint (worst, <=, 2);
+        cairo_surface_destroy (a);
+        cairo_surface_destroy (b);
+      }
+  g_assert_cmpuint (es_label_cache_get_n_entries (cache), ==, G_N_ELEMENTS (words));
+  g_assert_cmpuint (es_label_cache_get_n_hits (cache), ==, G_N_ELEMENTS (words));
+}
+
+static void
+test_label_cache_keys (void)
+{
+  static const double dark[4] = { 0.1, 0.1, 0.15, 1 };
+  static const double red[4] = { 0.9, 0.1, 0.1, 1 };
+  g_autoptr(EsLabelCache) cache = es_label_cache_new ();
+  cairo_surface_t *alpha, *again, *bravo, *reddish, *bigger, *bold, *moved;
+
+  g_test_summary ("The label cache answers by text, colour, size and weight: changing any of them "
+                  "changes the pixels, and only an identical request is a hit");
+
+  alpha = label_image (cache, "alpha", 14, FALSE, dark, 20, 25);
+  again = label_image (cache, "alpha", 14, FALSE, dark, 20, 25);
+  g_assert_cmpuint (es_label_cache_get_n_hits (cache), ==, 1);
+  g_assert_cmpint (block_diff (alpha, 0, 0, again, 0, 0, 160, 40), ==, 0);
+
+  bravo = label_image (cache, "bravo", 14, FALSE, dark, 20, 25);
+  reddish = label_image (cache, "alpha", 14, FALSE, red, 20, 25);
+  bigger = label_image (cache, "alpha", 18, FALSE, dark, 20, 25);
+  bold = label_image (cache, "alpha", 14, TRUE, dark, 20, 25);
+  g_assert_cmpuint (es_label_cache_get_n_hits (cache), ==, 1);
+  g_assert_cmpuint (es_label_cache_get_n_entries (cache), ==, 5);
+  g_assert_cmpint (block_diff (alpha, 0, 0, bravo, 0, 0, 160, 40), >, 100);
+  g_assert_cmpint (block_diff (alpha, 0, 0, reddish, 0, 0, 160, 40), >, 100);
+  g_assert_cmpint (block_diff (alpha, 0, 0, bigger, 0, 0, 160, 40), >, 100);
+  g_assert_cmpint (block_diff (alpha, 0, 0, bold, 0, 0, 160, 40), >, 50);
+
+  /* A hit drawn elsewhere is the same picture, moved. */
+  moved = label_image (cache, "alpha", 14, FALSE, dark, 27, 31);
+  g_assert_cmpuint (es_label_cache_get_n_hits (cache), ==, 2);
+  g_assert_cmpint (block_diff (alpha, 0, 0, moved, 7, 6, 150, 34), ==, 0);
+
+  cairo_surface_destroy (alpha);
+  cairo_surface_destroy (again);
+  cairo_surface_destroy (bravo);
+  cairo_surface_destroy (reddish);
+  cairo_surface_destroy (bigger);
+  cairo_surface_destroy (bold);
+  cairo_surface_destroy (moved);
+}
+
+/* Points on a 6 x 5 lattice, labelled from @words. */
+static EsScatterData *
+lattice_data (const char * const *words)
+{
+  float xyz[30 * 3];
+
+  for (guint i = 0; i < 30; i++)
+    {
+      xyz[3 * i] = (float) (i % 6);
+      xyz[3 * i + 1] = (float) (i / 6);
+      xyz[3 * i + 2] = 0;
+    }
+
+  return es_scatter_data_new_from_coords (xyz, 30, 3, 0, 1, -1, NULL, words);
+}
+
+static cairo_surface_t *
+render_labels (EsScatterRenderer *renderer,
+               EsScatterData     *data,
+               gboolean           dark)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 480, 320);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  es_plot_style_init (&style, dark);
+  style.show_axes = FALSE;
+  style.point_size = 3;
+  es_viewport_init (&vp, 480, 320, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 40);
+  es_scatter_renderer_render_image (renderer, s, data, &vp, &style, NULL);
+  cairo_surface_flush (s);
+
+  return s;
+}
+
+static void
+test_label_cache_in_renderer (void)
+{
+  const char *words_a[31], *words_b[31];
+  g_autofree char *arena = g_malloc (30 * 2 * 16);
+  g_autoptr(EsScatterData) a = NULL;
+  g_autoptr(EsScatterData) b = NULL;
+  g_autoptr(EsScatterRenderer) warm = es_scatter_renderer_new ();
+  g_autoptr(EsScatterRenderer) fresh = es_scatter_renderer_new ();
+  cairo_surface_t *img_a, *img_b_warm, *img_b_fresh, *img_b_dark, *img_b_dark_fresh;
+  gsize n_labels;
+
+  g_test_summary ("A renderer whose label cache is full of one data set's words draws another data "
+                  "set (same points, other words) and another style exactly as a fresh renderer "
+                  "does: a stale label would show as a pixel difference");
+
+  for (guint i = 0; i < 30; i++)
+    {
+      words_a[i] = arena + 32 * i;
+      words_b[i] = arena + 32 * i + 16;
+      g_snprintf ((char *) words_a[i], 16, "word%u", i);
+      g_snprintf ((char *) words_b[i], 16, i % 2 ? "word%u" : "other%u", i);
+    }
+  words_a[30] = words_b[30] = NULL;
+  a = lattice_data (words_a);
+  b = lattice_data (words_b);
+
+  img_a = render_labels (warm, a, FALSE);
+  es_scatter_renderer_get_labels (warm, &n_labels);
+  g_assert_cmpuint (n_labels, >=, 20);
+  img_b_warm = render_labels (warm, b, FALSE);
+  img_b_fresh = render_labels (fresh, b, FALSE);
+  g_assert_cmpint (block_diff (img_b_warm, 0, 0, img_b_fresh, 0, 0, 480, 320), ==, 0);
+  /* ... and the words did change the picture. */
+  g_assert_cmpint (block_diff (img_a, 0, 0, img_b_fresh, 0, 0, 480, 320), >, 100);
+
+  img_b_dark = render_labels (warm, b, TRUE);
+  g_clear_pointer (&fresh, es_scatter_renderer_free);
+  fresh = es_scatter_renderer_new ();
+  img_b_dark_fresh = render_labels (fresh, b, TRUE);
+  g_assert_cmpint (block_diff (img_b_dark, 0, 0, img_b_dark_fresh, 0, 0, 480, 320), ==, 0);
+
+  cairo_surface_destroy (img_a);
+  cairo_surface_destroy (img_b_warm);
+  cairo_surface_destroy (img_b_fresh);
+  cairo_surface_destroy (img_b_dark);
+  cairo_surface_destroy (img_b_dark_fresh);
+}
+
+/* ---- label candidates by rank near the view ---------------------------------------- */
+
+static void
+test_rank_grid_walk (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(EsScatterData) data = clustered_data (rand, 60000, 2);
+  g_autoptr(EsRankGrid) grid = es_rank_grid_new (data);
+  static const double rects[][4] = {
+    { 0.45, 0.45, 0.5, 0.52 }, { 0.0, 0.0, 0.1, 0.1 }, { 0.3, 0.6, 0.31, 0.9 }, { -1, -1, -0.5, -0.5 },
+  };
+
+  g_test_summary ("The rank grid hands out every row inside a rectangle, in rank order, and few "
+                  "others; it declines a rectangle holding most rows");
+
+  g_assert_false (es_rank_grid_begin (grid, -1, -1, 2, 2, 0.25));
+  for (guint k = 0; k < G_N_ELEMENTS (rects); k++)
+    {
+      const double *r = rects[k];
+      gsize row, last = 0, walked = 0, inside = 0, found = 0;
+      gboolean first = TRUE;
+
+      g_assert_true (es_rank_grid_begin (grid, r[0], r[1], r[2], r[3], 0.25));
+      for (gsize i = 0; i < es_scatter_data_get_n_points (data); i++)
+        {
+          double x, y;
+
+          if (es_scatter_data_get_point (data, i, &x, &y, NULL) &&
+              x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3])
+            inside++;
+        }
+      while (es_rank_grid_next (grid, &row))
+        {
+          double x, y;
+
+          g_assert_true (first || row > last);
+          first = FALSE;
+          last = row;
+          walked++;
+          g_assert_true (es_scatter_data_get_point (data, row, &x, &y, NULL));
+          found += x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3];
+        }
+      g_test_message ("rect %u: %" G_GSIZE_FORMAT " inside, %" G_GSIZE_FORMAT " walked",
+                      k, inside, walked);
+      g_assert_cmpuint (found, ==, inside);
+      g_assert_cmpuint (walked, <, 60000 / 4);
+    }
+}
+
+static void
+test_3d_sliced_growing (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (9);
+  g_autoptr(EsScatterData) small = clustered_data (rand, 3000, 3);
+  g_autoptr(EsScatterData) large = clustered_data (rand, 60000, 3);
+  g_autoptr(EsScatterRenderer) reused = es_scatter_renderer_new ();
+  g_autoptr(EsScatterRenderer) fresh = es_scatter_renderer_new ();
+  cairo_surface_t *a = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_surface_t *b = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  g_test_summary ("3D, many points: a renderer that drew a small cloud draws a larger one exactly as a "
+                  "fresh renderer does (its buffers grow without losing one)");
+
+  plain_style (&style, 0.75);
+  style.point_size = 3;
+  es_viewport_init (&vp, 400, 300, TRUE);
+  es_scatter_data_get_bounds (large, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 10);
+  es_scatter_renderer_set_density_threshold (reused, 0);
+  es_scatter_renderer_set_density_threshold (fresh, 0);
+  es_scatter_renderer_render_image (reused, a, small, &vp, &style, NULL);
+  es_scatter_renderer_render_image (reused, a, large, &vp, &style, NULL);
+  es_scatter_renderer_render_image (fresh, b, large, &vp, &style, NULL);
+  cairo_surface_flush (a);
+  cairo_surface_flush (b);
+  g_assert_cmpint (block_diff (a, 0, 0, b, 0, 0, 400, 300), ==, 0);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+}
+
+/* The normalised x at which a point at (., ny, nz) lands on @target_sx. */
+static double
+solve_x (const EsViewport *vp,
+         double            ny,
+         double            nz,
+         double            target_sx)
+{
+  double x0 = 0.4, x1 = 0.6, s0, s1, sy;
+
+  g_assert_true (es_viewport_project (vp, x0, ny, nz, &s0, &sy, NULL));
+  for (guint it = 0; it < 30; it++)
+    {
+      double x2;
+
+      g_assert_true (es_viewport_project (vp, x1, ny, nz, &s1, &sy, NULL));
+      if (fabs (s1 - target_sx) < 1e-9 || s1 == s0)
+        break;
+      x2 = x1 + (target_sx - s1) * (x1 - x0) / (s1 - s0);
+      x0 = x1;
+      s0 = s1;
+      x1 = x2;
+    }
+
+  return x1;
+}
+
+static void
+test_3d_splat_paths_agree (void)
+{
+  g_test_summary ("3D, many points: a marker well inside the surface (drawn 8 pixels a step) and the "
+                  "same marker near the right edge (a pixel at a time) give identical pixels");
+
+  for (guint f = 0; f < 3; f++)
+    {
+      const int W = 240, H = 120;
+      double frac = 0.15 + 0.3 * f, xs[2], ny = 0.5, nz = 0.5, c[3], k;
+      float xyz[6 * 3];
+      g_autoptr(EsScatterData) probe = NULL;
+      g_autoptr(EsScatterData) data = NULL;
+      g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+      EsPlotStyle style;
+      EsViewport vp;
+      int box, worst, ink = 0;
+
+      plain_style (&style, 0.7);
+      style.point_size = 7;
+      /* Two far anchors fix the data's normalisation. */
+      xyz[0] = -10; xyz[1] = -10; xyz[2] = -10;
+      xyz[3] = 10; xyz[4] = 10; xyz[5] = 10;
+      xyz[6] = 0; xyz[7] = 0; xyz[8] = 0;
+      xyz[9] = 0; xyz[10] = 0; xyz[11] = 0;
+      probe = es_scatter_data_new_from_coords (xyz, 2, 3, 0, 1, 2, NULL, NULL);
+      for (guint a = 0; a < 3; a++)
+        es_scatter_data_get_transform (probe, a, &c[a], &k);
+
+      es_viewport_init (&vp, W, H, TRUE);
+      vp.distance = 0.5;
+      es_viewport_set_angles (&vp, 0, 0);
+      {
+        /* Marker reach at this depth, from the projected size. */
+        double sx0, sy0, depth;
+
+        g_assert_true (es_viewport_project (&vp, 0.5, ny, nz, &sx0, &sy0, &depth));
+        box = (int) ceil (style.point_size * CLAMP (vp.distance / depth, 0.35, 3.0) / 2 + 0.5);
+        xs[0] = 60 + frac;
+        xs[1] = W - box - 2 + frac;
+        for (guint i = 0; i < 2; i++)
+          {
+            double nx = solve_x (&vp, ny, nz, xs[i]);
+
+            xyz[6 + 3 * i] = (float) ((nx - 0.5) / k + c[0]);
+            xyz[7 + 3 * i] = (float) ((ny - 0.5) / k + c[1]);
+            xyz[8 + 3 * i] = (float) ((nz - 0.5) / k + c[2]);
+            /* A second marker just below, at the same depth, drawn under
+             * the first: the blend must read what is already there.
+             */
+            xyz[12 + 3 * i] = xyz[6 + 3 * i];
+            xyz[13 + 3 * i] = (float) ((ny - 0.008 - 0.5) / k + c[1]);
+            xyz[14 + 3 * i] = xyz[8 + 3 * i];
+          }
+      }
+      data = es_scatter_data_new_from_coords (xyz, 6, 3, 0, 1, 2, NULL, NULL);
+      for (guint i = 0; i < 2; i++)
+        {
+          double nx, nyy, nzz, sy;
+
+          g_assert_true (es_scatter_data_get_point (data, 2 + i, &nx, &nyy, &nzz));
+          g_assert_true (es_viewport_project (&vp, nx, nyy, nzz, &xs[i], &sy, NULL));
+          g_test_message ("point %u: nx %g sx %g", i, nx, xs[i]);
+          g_assert_cmpfloat (fabs (xs[i] - floor (xs[i]) - frac), <, 1e-3);
+        }
+
+      es_scatter_renderer_set_density_threshold (renderer, 0);
+      es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+      cairo_surface_flush (surface);
+      {
+        double sx, sy;
+        int y0;
+
+        g_assert_true (es_viewport_project (&vp, 0.5, ny, nz, &sx, &sy, NULL));
+        y0 = (int) floor (sy) - box;
+        worst = block_diff (surface, (int) floor (xs[0]) - box, y0,
+                            surface, (int) floor (xs[1]) - box, y0, 2 * box + 1, 2 * box + 6);
+        for (int y = 0; y <= 2 * box + 5; y++)
+          for (int x = -box; x <= box; x++)
+            ink += (pixel_at (surface, (int) floor (xs[0]) + x, y0 + y) & 0xffffff) != 0xffffff;
+      }
+      g_test_message ("offset %.2f: reach %d px, %d px inked, worst difference %d", frac, box, ink, worst);
+      g_assert_cmpint (ink, >=, 20);
+      g_assert_cmpint (worst, ==, 0);
+      cairo_surface_destroy (surface);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,6 +976,13 @@ main (int   argc,
   g_test_add_func ("/render/hover/brute-force", test_hover_matches_brute_force);
   g_test_add_func ("/render/3d-sliced/positions", test_3d_sliced_positions);
   g_test_add_func ("/render/3d-sliced/like-per-point", test_3d_sliced_like_per_point);
+  g_test_add_func ("/render/3d-sliced/growing", test_3d_sliced_growing);
+  g_test_add_func ("/render/3d-sliced/paths-agree", test_3d_splat_paths_agree);
+  g_test_add_func ("/render/splat/paths-agree", test_splat_paths_agree);
+  g_test_add_func ("/render/rank-grid/walk", test_rank_grid_walk);
+  g_test_add_func ("/render/label-cache/like-cairo", test_label_cache_like_cairo);
+  g_test_add_func ("/render/label-cache/keys", test_label_cache_keys);
+  g_test_add_func ("/render/label-cache/in-renderer", test_label_cache_in_renderer);
 
   return g_test_run ();
 }

@@ -256,6 +256,99 @@ test_data_normalise (void)
 }
 
 static void
+test_legend_more_fits (void)
+{
+  float xy[2 * 20];
+  guint categories[20];
+  const char *names[20];
+  char name_buf[20][4];
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 400);
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+  guint inked = 0, edge = 0;
+
+  g_test_summary ("A legend of many one-letter categories is wide enough for its \"+N more\" row: "
+                  "nothing is drawn in the columns next to the surface's right edge");
+
+  for (guint i = 0; i < 20; i++)
+    {
+      xy[2 * i] = (float) (i % 5);
+      xy[2 * i + 1] = (float) (i / 5);
+      categories[i] = i;
+      g_snprintf (name_buf[i], sizeof name_buf[i], "%c", 'a' + i);
+      names[i] = name_buf[i];
+    }
+  data = es_scatter_data_new_from_coords (xy, 20, 2, 0, 1, -1, NULL, NULL);
+  es_scatter_data_set_categories (data, categories, names, 20);
+  es_plot_style_init (&style, FALSE);
+  style.show_axes = FALSE;
+  style.show_labels = FALSE;
+  es_viewport_init (&vp, 400, 400, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  /* Points kept to the left half, away from the legend. */
+  es_viewport_fit (&vp, lo, hi, 20);
+  vp.center_x += 0.6 / vp.scale * 200;
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+  cairo_surface_flush (surface);
+
+  for (int y = 0; y < 400; y++)
+    for (int x = 300; x < 400; x++)
+      {
+        gboolean ink = (pixel_at (surface, x, y) & 0xff) < 160;
+
+        inked += ink;
+        edge += ink && x >= 396;
+      }
+  g_test_message ("dark pixels in the right quarter: %u, at the edge: %u", inked, edge);
+  g_assert_cmpuint (inked, >, 100);
+  g_assert_cmpuint (edge, ==, 0);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_gizmo_names_on_surface (void)
+{
+  const float xyz[] = { 0, 0, 0,  1, 0, 0,  0, 1, 0,  0, 0, 1,  1, 1, 1 };
+  g_autoptr(EsScatterData) data = es_scatter_data_new_from_coords (xyz, 5, 3, 0, 1, 2, NULL, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  g_test_summary ("3D: the axis gizmo's names stay on the surface whichever way the axes point "
+                  "(nothing drawn in the outermost columns and rows)");
+
+  es_scatter_data_set_axis_title (data, 0, "First component");
+  es_scatter_data_set_axis_title (data, 1, "Second component");
+  es_scatter_data_set_axis_title (data, 2, "Third component");
+  es_plot_style_init (&style, FALSE);
+  style.show_labels = FALSE;
+  es_viewport_init (&vp, 400, 300, TRUE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 10);
+  for (int az = 0; az < 360; az += 30)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+      guint edge = 0;
+
+      es_viewport_set_angles (&vp, az, 20);
+      es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+      cairo_surface_flush (surface);
+      /* The gizmo sits bottom left: its side and bottom edges. */
+      for (int y = 150; y < 300; y++)
+        edge += (pixel_at (surface, 0, y) & 0xffffff) != 0xffffff;
+      for (int x = 0; x < 200; x++)
+        edge += (pixel_at (surface, x, 299) & 0xffffff) != 0xffffff;
+      g_test_message ("azimuth %d: %u edge pixels inked", az, edge);
+      g_assert_cmpuint (edge, ==, 0);
+      cairo_surface_destroy (surface);
+    }
+}
+
+static void
 test_data_categories (void)
 {
   const float xy[] = { 0, 0, 1, 1, 2, 0, 3, 1 };
@@ -1265,6 +1358,8 @@ main (int   argc,
   g_test_add_func ("/render/labels/priority", test_labels_priority);
   g_test_add_func ("/render/labels/crowd", test_labels_crowd);
   g_test_add_func ("/render/style/point-contrast", test_style_point_contrast);
+  g_test_add_func ("/render/legend/more-fits", test_legend_more_fits);
+  g_test_add_func ("/render/gizmo/names-on-surface", test_gizmo_names_on_surface);
   g_test_add_func ("/render/point-index/lookup", test_point_index);
   g_test_add_func ("/render/export/svg", test_export_svg);
   g_test_add_func ("/render/export/pdf", test_export_pdf);

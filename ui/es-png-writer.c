@@ -20,6 +20,30 @@ typedef struct
   int saved_errno;
 } PngTarget;
 
+gboolean
+es_write_all (int         fd,
+              const void *data,
+              gsize       length)
+{
+  const guint8 *p = data;
+
+  while (length > 0)
+    {
+      ssize_t written = write (fd, p, length);
+
+      if (written < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return FALSE;
+        }
+      p += written;
+      length -= (gsize) written;
+    }
+
+  return TRUE;
+}
+
 static void
 write_fn (png_structp png,
           png_bytep   data,
@@ -27,19 +51,10 @@ write_fn (png_structp png,
 {
   PngTarget *target = png_get_io_ptr (png);
 
-  while (length > 0)
+  if (!es_write_all (target->fd, data, length))
     {
-      ssize_t written = write (target->fd, data, length);
-
-      if (written < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          target->saved_errno = errno;
-          png_error (png, "write failed");
-        }
-      data += written;
-      length -= (png_size_t) written;
+      target->saved_errno = errno;
+      png_error (png, "write failed");
     }
 }
 

@@ -18,4 +18,11 @@ G_BEGIN_DECLS
 gboolean es_png_write_surface (cairo_surface_t *surface,
                                int              fd);
 
+/* All of @data to @fd, retrying short and interrupted writes.  FALSE
+ * with errno set on failure.
+ */
+gboolean es_write_all         (int              fd,
+                               const void      *data,
+                               gsize            length);
+
 G_END_DECLS

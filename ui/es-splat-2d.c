@@ -1,0 +1,390 @@
+/* es-splat-2d.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-splat-2d"
+
+#include "config.h"
+
+#include "es-splat-2d.h"
+
+#include "es-plot-axes.h"
+#include "es-plot-palette.h"
+
+#include <math.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <immintrin.h>
+#endif
+
+#ifdef __SSE2__
+/* _es_pixel_over (_es_pixel_scale (color, a + (a >> 7)), dst) for four
+ * pixels at once, channel by channel in 16-bit lanes: the same integer
+ * arithmetic as the scalar code (every product fits in 16 bits), so the
+ * same pixels.
+ */
+static inline __m128i
+over_coverage_x4 (__m128i dst,
+                  guint32 cov4,
+                  __m128i color16)
+{
+  const __m128i zero = _mm_setzero_si128 ();
+  const __m128i c255 = _mm_set1_epi16 (255);
+  __m128i a = _mm_unpacklo_epi8 (_mm_cvtsi32_si128 ((int) cov4), zero);
+  __m128i a01, a23, s01, s23, ia01, ia23, d01, d23;
+
+  a = _mm_add_epi16 (a, _mm_srli_epi16 (a, 7));
+  a = _mm_unpacklo_epi16 (a, a);
+  a01 = _mm_unpacklo_epi32 (a, a);
+  a23 = _mm_unpackhi_epi32 (a, a);
+  s01 = _mm_srli_epi16 (_mm_mullo_epi16 (color16, a01), 8);
+  s23 = _mm_srli_epi16 (_mm_mullo_epi16 (color16, a23), 8);
+  ia01 = _mm_sub_epi16 (c255, _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (s01, 0xff), 0xff));
+  ia23 = _mm_sub_epi16 (c255, _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (s23, 0xff), 0xff));
+  ia01 = _mm_add_epi16 (ia01, _mm_srli_epi16 (ia01, 7));
+  ia23 = _mm_add_epi16 (ia23, _mm_srli_epi16 (ia23, 7));
+  d01 = _mm_unpacklo_epi8 (dst, zero);
+  d23 = _mm_unpackhi_epi8 (dst, zero);
+  d01 = _mm_add_epi16 (s01, _mm_srli_epi16 (_mm_mullo_epi16 (d01, ia01), 8));
+  d23 = _mm_add_epi16 (s23, _mm_srli_epi16 (_mm_mullo_epi16 (d23, ia23), 8));
+
+  return _mm_packus_epi16 (d01, d23);
+}
+#endif
+
+/* _es_sprite_splat () four pixels at a time where the sprite's rows, rounded up to
+ * four pixels, stay on the surface; zero coverage leaves a pixel as it
+ * was, so the rounding changes nothing.
+ */
+static inline void
+splat_fast (guint32        *pixels,
+            int             stride_px,
+            int             width,
+            int             height,
+            const EsSprite *s,
+            double          sx,
+            double          sy,
+            guint32         color)
+{
+#ifdef __SSE2__
+  EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
+  __m128i color16;
+
+  if (pl.i0 != 0 || pl.x0 + s->size + 3 > width)
+    {
+      _es_sprite_splat (pixels, stride_px, width, height, s, sx, sy, color);
+      return;
+    }
+  color16 = _mm_unpacklo_epi8 (_mm_set1_epi32 ((int) color), _mm_setzero_si128 ());
+  for (int j = pl.j0; j < pl.j1; j++)
+    {
+      guint32 *row = pixels + (gsize) (pl.y0 + j) * stride_px + pl.x0;
+      int a0, a1;
+      const guint8 *c = _es_sprite_row (s, &pl, j, &a0, &a1);
+
+      for (int i = a0; i < a1; i += 4)
+        {
+          guint32 cov4;
+          __m128i d;
+
+          memcpy (&cov4, c + i, 4);
+          /* Past the span's end: other rows' coverage, masked off. */
+          if (a1 - i < 4)
+            cov4 &= 0xffffffffu >> (8 * (4 - (a1 - i)));
+          d = _mm_loadu_si128 ((const __m128i *) (gconstpointer) (row + i));
+          _mm_storeu_si128 ((__m128i *) (gpointer) (row + i), over_coverage_x4 (d, cov4, color16));
+        }
+    }
+#else
+  _es_sprite_splat (pixels, stride_px, width, height, s, sx, sy, color);
+#endif
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#define HAVE_AVX2_SPLAT 1
+/* splat_fast () eight pixels at a time (a 4-7 px marker's row in one
+ * step), for CPUs with AVX2.  Unpacking works within 128-bit halves: the
+ * low unpack holds pixels 0, 1, 4, 5 and the high one 2, 3, 6, 7, and the
+ * coverage is spread to match.
+ */
+__attribute__ ((target ("avx2"))) static inline void
+splat_avx2 (guint32        *pixels,
+            int             stride_px,
+            int             width,
+            int             height,
+            const EsSprite *s,
+            double          sx,
+            double          sy,
+            guint32         color)
+{
+  EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
+  const __m256i zero = _mm256_setzero_si256 ();
+  const __m256i c255 = _mm256_set1_epi16 (255);
+  __m256i color16;
+
+  if (pl.i0 != 0 || pl.x0 + s->size + 7 > width)
+    {
+      _es_sprite_splat (pixels, stride_px, width, height, s, sx, sy, color);
+      return;
+    }
+  color16 = _mm256_unpacklo_epi8 (_mm256_set1_epi32 ((int) color), zero);
+  for (int j = pl.j0; j < pl.j1; j++)
+    {
+      guint32 *row = pixels + (gsize) (pl.y0 + j) * stride_px + pl.x0;
+      int a0, a1;
+      const guint8 *c = _es_sprite_row (s, &pl, j, &a0, &a1);
+
+      for (int i = a0; i < a1; i += 8)
+        {
+          guint64 cov8;
+          __m128i a, alo, ahi;
+          __m256i a32, alo4, ahi4, slo, shi, ialo, iahi, d, dlo, dhi;
+
+          memcpy (&cov8, c + i, 8);
+          if (a1 - i < 8)
+            cov8 &= G_GUINT64_CONSTANT (0xffffffffffffffff) >> (8 * (8 - (a1 - i)));
+          a = _mm_unpacklo_epi8 (_mm_cvtsi64_si128 ((long long) cov8), _mm_setzero_si128 ());
+          a = _mm_add_epi16 (a, _mm_srli_epi16 (a, 7));
+          alo = _mm_unpacklo_epi16 (a, a);
+          ahi = _mm_unpackhi_epi16 (a, a);
+          a32 = _mm256_inserti128_si256 (_mm256_castsi128_si256 (alo), ahi, 1);
+          alo4 = _mm256_unpacklo_epi32 (a32, a32);
+          ahi4 = _mm256_unpackhi_epi32 (a32, a32);
+          slo = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, alo4), 8);
+          shi = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, ahi4), 8);
+          /* 255 - the source's alpha, in every lane of its pixel. */
+          ialo = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (slo, 0xff), 0xff);
+          iahi = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (shi, 0xff), 0xff);
+          ialo = _mm256_sub_epi16 (c255, ialo);
+          iahi = _mm256_sub_epi16 (c255, iahi);
+          ialo = _mm256_add_epi16 (ialo, _mm256_srli_epi16 (ialo, 7));
+          iahi = _mm256_add_epi16 (iahi, _mm256_srli_epi16 (iahi, 7));
+          d = _mm256_loadu_si256 ((const __m256i *) (gconstpointer) (row + i));
+          dlo = _mm256_unpacklo_epi8 (d, zero);
+          dhi = _mm256_unpackhi_epi8 (d, zero);
+          dlo = _mm256_add_epi16 (slo, _mm256_srli_epi16 (_mm256_mullo_epi16 (dlo, ialo), 8));
+          dhi = _mm256_add_epi16 (shi, _mm256_srli_epi16 (_mm256_mullo_epi16 (dhi, iahi), 8));
+          _mm256_storeu_si256 ((__m256i *) (gpointer) (row + i), _mm256_packus_epi16 (dlo, dhi));
+        }
+    }
+}
+#endif
+
+#define BAND_ROWS 8
+
+/* One band's points, for the splat loops below. */
+typedef struct
+{
+  guint32       *pixels;
+  int            stride_px;
+  int            width;
+  int            height;
+  const EsSprite  *sprite;
+  const float   *xy;
+  const guint32 *color;
+  guint8        *hits;
+  guint          saturation;
+  guint32        from;
+  guint32        to;
+} SplatRun;
+
+/* Points past @saturation in one pixel add nothing visible: skipped. */
+#define SPLAT_RUN_BODY(SPLAT)                                                            \
+  for (guint32 k = r->from; k < r->to; k++)                                              \
+    {                                                                                    \
+      double sx = r->xy[2 * k], sy = r->xy[2 * k + 1];                                   \
+                                                                                         \
+      if (r->saturation != G_MAXUINT && sx >= 0 && sy >= 0 && sx < r->width && sy < r->height) \
+        {                                                                                \
+          guint8 *h = r->hits + (gsize) sy * r->width + (gsize) sx;                      \
+                                                                                         \
+          if (*h >= r->saturation)                                                       \
+            continue;                                                                    \
+          (*h)++;                                                                        \
+        }                                                                                \
+      SPLAT (r->pixels, r->stride_px, r->width, r->height, r->sprite, sx, sy, r->color[k]); \
+    }
+
+static void
+splat_run (const SplatRun *r)
+{
+  SPLAT_RUN_BODY (splat_fast)
+}
+
+#ifdef HAVE_AVX2_SPLAT
+__attribute__ ((target ("avx2"))) static void
+splat_run_avx2 (const SplatRun *r)
+{
+  SPLAT_RUN_BODY (splat_avx2)
+}
+#endif
+
+/* Background, grid and points of the 2D sprite path, one band of rows at
+ * a time.  The points are first bucketed by band (a counting sort: two
+ * linear passes), then each band is cleared just before its points are
+ * blended in, so the pixels they touch are still in the cache; clearing
+ * the whole surface first and splatting afterwards makes nearly every
+ * point a cache miss.
+ */
+void
+_es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
+                                           guint32           *pixels,
+                                           int                stride_px,
+                                           int                width,
+                                           int                height,
+                                           EsScatterData     *data,
+                                           const EsViewport  *vp,
+                                           const EsPlotStyle *style)
+{
+  gsize n = es_scatter_data_get_n_visible (data);
+  const float *xyz = es_scatter_data_get_sorted_xyz (data);
+  const guint16 *keys = es_scatter_data_get_sorted_keys (data);
+  g_autofree guint32 *lut = NULL;
+  g_autofree guint32 *band_start = NULL;
+  g_autofree int *grid_x = NULL;
+  g_autofree guint8 *grid_row = NULL;
+  g_autofree guint32 *plain_line = NULL;
+  g_autofree guint32 *grid_line = NULL;
+  guint32 missing, background, grid;
+  guint n_keys;
+  EsViewTransform t;
+  const EsSprite *sprite = _es_scatter_renderer_get_sprite (self, MAX (style->point_size, 0.5));
+  double margin = sprite->radius + 1;
+  int n_bands = (height + BAND_ROWS - 1) / BAND_ROWS;
+  gsize n_pixels = (gsize) width * height;
+  double a = CLAMP (style->opacity, 0.0, 1.0);
+  /* After this many points centred in one pixel it is opaque to 1/255:
+   * more add nothing visible there, so they are skipped.
+   */
+  guint saturation = a >= 0.999 ? 1 : a <= 0.02 ? 255
+                     : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
+  guint n_grid_x = 0;
+  int filled = 0;
+  SplatRun run;
+#ifdef HAVE_AVX2_SPLAT
+  gboolean avx2 = __builtin_cpu_supports ("avx2");
+#endif
+
+  lut = _es_plot_build_lut (data, style, &n_keys, &missing);
+  es_viewport_get_transform (vp, &t);
+  background = _es_plot_pack_premultiplied (style->background, style->background[3]);
+
+  /* The grid, as the Cairo underlay would draw it: 1 px lines at the
+   * floor of each tick position.
+   */
+  grid = _es_pixel_over (_es_plot_pack_premultiplied (style->grid, style->grid[3]), background);
+  grid_x = g_new (int, 64);
+  grid_row = g_new0 (guint8, height);
+  if (style->show_axes)
+    {
+      double values[64], pos[64], step;
+      guint nt;
+
+      nt = _es_plot_compute_ticks (data, vp, 0, values, pos, G_N_ELEMENTS (values), &step);
+      for (guint i = 0; i < nt; i++)
+        if (floor (pos[i]) >= 0 && floor (pos[i]) < width)
+          grid_x[n_grid_x++] = (int) floor (pos[i]);
+      nt = _es_plot_compute_ticks (data, vp, 1, values, pos, G_N_ELEMENTS (values), &step);
+      for (guint i = 0; i < nt; i++)
+        if (floor (pos[i]) >= 0 && floor (pos[i]) < height)
+          grid_row[(int) floor (pos[i])] = 1;
+    }
+
+  /* Two template rows, copied with memcpy (much faster than a loop of
+   * stores): the background crossed by the vertical grid lines, and a
+   * horizontal grid line.
+   */
+  plain_line = g_new (guint32, width);
+  grid_line = g_new (guint32, width);
+  for (int x = 0; x < width; x++)
+    {
+      plain_line[x] = background;
+      grid_line[x] = grid;
+    }
+  for (guint g = 0; g < n_grid_x; g++)
+    plain_line[grid_x[g]] = grid;
+
+  if (self->band_len < n)
+    {
+      g_free (self->band_xy);
+      g_free (self->band_color);
+      self->band_xy = g_new (float, 2 * n);
+      self->band_color = g_new (guint32, n);
+      self->band_len = n;
+    }
+  /* Few points per pixel on average: nothing saturates, skip the count. */
+  if (n < n_pixels / 8)
+    saturation = G_MAXUINT;
+  else
+    {
+      if (self->hits_len < n_pixels)
+        {
+          g_free (self->hits);
+          self->hits = g_new (guint8, n_pixels);
+          self->hits_len = n_pixels;
+        }
+      memset (self->hits, 0, n_pixels);
+    }
+
+  /* Count per band, then place: points keep their spatial order within
+   * a band.
+   */
+  band_start = g_new0 (guint32, n_bands + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      double sx = t.ax * xyz[3 * i] + t.bx;
+      double sy = t.ay * xyz[3 * i + 1] + t.by;
+
+      if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+        continue;
+      band_start[CLAMP (_es_fast_floor (sy) / BAND_ROWS, 0, n_bands - 1) + 1]++;
+    }
+  for (int b = 0; b < n_bands; b++)
+    band_start[b + 1] += band_start[b];
+  {
+    g_autofree guint32 *fill = g_memdup2 (band_start, sizeof (guint32) * (n_bands + 1));
+
+    for (gsize i = 0; i < n; i++)
+      {
+        double sx = t.ax * xyz[3 * i] + t.bx;
+        double sy = t.ay * xyz[3 * i + 1] + t.by;
+        guint32 pos;
+
+        if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+          continue;
+        pos = fill[CLAMP (_es_fast_floor (sy) / BAND_ROWS, 0, n_bands - 1)]++;
+        self->band_xy[2 * pos] = (float) sx;
+        self->band_xy[2 * pos + 1] = (float) sy;
+        self->band_color[pos] = keys[i] < n_keys ? lut[keys[i]] : missing;
+      }
+  }
+
+  run.pixels = pixels;
+  run.stride_px = stride_px;
+  run.width = width;
+  run.height = height;
+  run.sprite = sprite;
+  run.xy = self->band_xy;
+  run.color = self->band_color;
+  run.hits = self->hits;
+  run.saturation = saturation;
+  for (int b = 0; b < n_bands; b++)
+    {
+      /* Clear every row a sprite of this band can reach. */
+      int need = MIN (height, (b + 1) * BAND_ROWS + sprite->radius + 1);
+
+      for (; filled < need; filled++)
+        memcpy (pixels + (gsize) filled * stride_px, grid_row[filled] ? grid_line : plain_line,
+                (gsize) width * sizeof (guint32));
+
+      run.from = band_start[b];
+      run.to = band_start[b + 1];
+#ifdef HAVE_AVX2_SPLAT
+      if (avx2)
+        splat_run_avx2 (&run);
+      else
+#endif
+        splat_run (&run);
+    }
+}

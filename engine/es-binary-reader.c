@@ -32,6 +32,33 @@ read_float_le (const char *p)
   return value;
 }
 
+/* One row of little-endian float32; FALSE if any is NaN or Inf.  Integer
+ * tests on the bits vectorise (isfinite on each float does not).
+ */
+static inline gboolean
+copy_row (float      *slot,
+          const char *src,
+          gsize       dims)
+{
+  guint32 non_finite = 0;
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  memcpy (slot, src, dims * sizeof (float));
+#else
+  for (gsize j = 0; j < dims; j++)
+    slot[j] = read_float_le (src + 4 * j);
+#endif
+  for (gsize j = 0; j < dims; j++)
+    {
+      guint32 bits;
+
+      memcpy (&bits, &slot[j], sizeof bits);
+      non_finite |= (bits & 0x7f800000u) == 0x7f800000u;
+    }
+
+  return non_finite == 0;
+}
+
 /* "FILE: row N (word), byte B", only built when something is reported. */
 static char *
 describe_row (EsLoadContext *ctx,
@@ -60,6 +87,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
   gsize limit = ctx->options->limit;
   guint64 file_rows = 0;
   gsize released = 0;
+  g_autoptr(EsPrefault) prefault = NULL;
 
   if (!_es_read_w2v_header (ctx, &header, error))
     return NULL;
@@ -90,6 +118,11 @@ _es_binary_reader_load (EsLoadContext  *ctx,
 
   if (!_es_row_builder_init (&builder, ctx, header.dims, capacity, error))
     return NULL;
+  /* Copying rows is cheap; faulting in the matrix is not: the other core
+   * does that from the far end (see es-prefault.c).
+   */
+  prefault = _es_prefault_start (es_matrix_get_data_mut (builder.matrix),
+                                 capacity * header.dims * sizeof (float));
 
   while (file_rows < wanted)
     {
@@ -100,10 +133,11 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       gsize vector_pos;
       float *slot;
       gsize first_row;
-      gboolean finite = TRUE;
+      gboolean finite;
 
       if (G_UNLIKELY (pos >= ctx->next_poll))
         {
+          _es_prefault_set_front (prefault, builder.rows * header.dims * sizeof (float));
           if (!_es_load_context_poll (ctx, pos, error))
             return NULL;
           /* Rows read so far are not looked at again. */
@@ -163,11 +197,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       slot = _es_row_builder_slot (&builder, error);
       if (slot == NULL)
         return NULL;
-      for (gsize j = 0; j < header.dims; j++)
-        {
-          slot[j] = read_float_le (data + vector_pos + 4 * j);
-          finite &= isfinite (slot[j]) != 0;
-        }
+      finite = copy_row (slot, data + vector_pos, header.dims);
       if (G_UNLIKELY (!finite))
         {
           g_autofree char *where = describe_row (ctx, row, word, word_len, word - data);

@@ -22,6 +22,26 @@ extern gsize _es_load_poll_bytes;
 #define ES_LOAD_POLL_BYTES _es_load_poll_bytes
 void _es_load_set_poll_bytes (gsize bytes);
 
+/* Inputs smaller than this are read by one thread: a second one would not
+ * pay for its start-up.  Tests lower it to run the two-thread paths on
+ * small files (also on one-processor machines).
+ */
+#define ES_LOAD_SPLIT_MIN_DEFAULT (16u << 20)
+extern gsize _es_load_split_min_bytes;
+void _es_load_set_split_min (gsize bytes);
+gboolean _es_load_use_two_threads (gsize bytes);
+
+/* ---- first touch of the result on another core (es-prefault.c) ---- */
+
+typedef struct _EsPrefault EsPrefault;
+
+EsPrefault *_es_prefault_start     (void       *base,
+                                    gsize       bytes);
+void        _es_prefault_set_front (EsPrefault *self,
+                                    gsize       offset);
+void        _es_prefault_finish    (EsPrefault *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsPrefault, _es_prefault_finish)
+
 /* ---- numbers (es-float-parser.c) ---- */
 
 typedef enum
@@ -99,6 +119,9 @@ typedef struct
   gsize          rows;
   gsize          dims;
   EsVocabulary  *vocabulary;
+  guint8        *valid;      /* per committed row: all finite (capacity entries) */
+  gsize          n_valid;
+  gsize          valid_rows; /* rows with an entry; != rows when rows were added by hand */
 } EsRowBuilder;
 
 gboolean        _es_row_builder_init   (EsRowBuilder  *self,

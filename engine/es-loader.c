@@ -54,6 +54,23 @@ _es_load_set_poll_bytes (gsize bytes)
   _es_load_poll_bytes = bytes > 0 ? bytes : 1u << 20;
 }
 
+gsize _es_load_split_min_bytes = ES_LOAD_SPLIT_MIN_DEFAULT;
+
+/* Only between loads, like the poll interval. */
+void
+_es_load_set_split_min (gsize bytes)
+{
+  _es_load_split_min_bytes = bytes;
+}
+
+/* Whether @bytes of work are worth a second thread. */
+gboolean
+_es_load_use_two_threads (gsize bytes)
+{
+  return bytes >= _es_load_split_min_bytes &&
+         (g_get_num_processors () > 1 || _es_load_split_min_bytes != ES_LOAD_SPLIT_MIN_DEFAULT);
+}
+
 gboolean
 _es_load_context_poll (EsLoadContext *ctx,
                        gsize          offset,

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "es-embedding-set-private.h"
 #include "es-engine-error.h"
 #include "es-loader-private.h"
 
@@ -58,6 +59,7 @@ _es_row_builder_init (EsRowBuilder  *self,
   if (self->matrix == NULL)
     return FALSE;
   self->vocabulary = es_vocabulary_new (self->capacity);
+  self->valid = g_malloc (self->capacity);
 
   return TRUE;
 }
@@ -88,6 +90,7 @@ _es_row_builder_slot (EsRowBuilder  *self,
               self->rows * self->dims * sizeof (float));
       es_matrix_unref (self->matrix);
       self->matrix = bigger;
+      self->valid = g_realloc (self->valid, capacity);
       self->capacity = capacity;
     }
 
@@ -106,6 +109,25 @@ _es_row_builder_commit (EsRowBuilder *self,
   if (!es_vocabulary_add (self->vocabulary, word, len, first))
     return FALSE;
 
+  /* The row was just written: checking it now is cheap, while it is in
+   * cache (the embedding set would otherwise rescan the whole matrix).
+   */
+  if (self->valid_rows == self->rows)
+    {
+      const float *row = es_matrix_get_data (self->matrix) + self->rows * self->dims;
+      guint32 non_finite = 0;
+
+      for (gsize j = 0; j < self->dims; j++)
+        {
+          guint32 bits;
+
+          memcpy (&bits, &row[j], sizeof bits);
+          non_finite |= (bits & 0x7f800000u) == 0x7f800000u;
+        }
+      self->valid[self->rows] = !non_finite;
+      self->n_valid += !non_finite;
+      self->valid_rows++;
+    }
   self->rows++;
 
   return TRUE;
@@ -117,8 +139,13 @@ _es_row_builder_finish (EsRowBuilder *self)
   EsEmbeddingSet *set;
 
   es_matrix_shrink_rows (self->matrix, self->rows);
-  set = es_embedding_set_new (g_steal_pointer (&self->matrix),
-                              g_steal_pointer (&self->vocabulary));
+  if (self->valid_rows == self->rows && self->rows > 0)
+    set = _es_embedding_set_new_with_valid (g_steal_pointer (&self->matrix),
+                                            g_steal_pointer (&self->vocabulary),
+                                            g_steal_pointer (&self->valid), self->n_valid);
+  else
+    set = es_embedding_set_new (g_steal_pointer (&self->matrix),
+                                g_steal_pointer (&self->vocabulary));
 
   return set;
 }
@@ -128,4 +155,5 @@ _es_row_builder_clear (EsRowBuilder *self)
 {
   g_clear_pointer (&self->matrix, es_matrix_unref);
   g_clear_pointer (&self->vocabulary, es_vocabulary_free);
+  g_clear_pointer (&self->valid, g_free);
 }

@@ -336,18 +336,13 @@ mean_line_length (const char *p,
   return (p - start) / lines;
 }
 
-/* Files smaller than this are read by one thread: a second one would not
- * pay for its start-up and the merge.
+/* Tests force the two-thread paths on small files (and one-core
+ * machines); the threshold is shared by every reader.
  */
-#define SPLIT_MIN_BYTES (16u << 20)
-
-static gsize split_min_bytes = SPLIT_MIN_BYTES;
-
-/* Tests force the two-thread path on small files (and one-core machines). */
 void
 _es_text_reader_set_split_min (gsize bytes)
 {
-  split_min_bytes = bytes;
+  _es_load_set_split_min (bytes);
 }
 
 /* Everything one pass over the lines keeps, so that the pass can stop at
@@ -633,8 +628,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
    * writing into the same matrix: the builder must not grow while it runs,
    * which holds as long as the first half's lines fit (the worker checks).
    */
-  if (pass.limit == 0 && (gsize) (end - p) >= split_min_bytes &&
-      (g_get_num_processors () > 1 || split_min_bytes != SPLIT_MIN_BYTES))
+  if (pass.limit == 0 && _es_load_use_two_threads (end - p))
     {
       const char *middle = memchr (p + (end - p) / 2, '\n', end - p - (end - p) / 2);
 

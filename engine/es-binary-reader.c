@@ -197,6 +197,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       slot = _es_row_builder_slot (&builder, error);
       if (slot == NULL)
         return NULL;
+      _es_row_builder_prefetch (&builder, word, word_len);
       finite = copy_row (slot, data + vector_pos, header.dims);
       if (G_UNLIKELY (!finite))
         {
@@ -213,7 +214,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       pos = vector_pos + header.dims * 4;
       file_rows++;
 
-      if (G_LIKELY (_es_row_builder_commit (&builder, word, word_len, &first_row)))
+      if (G_LIKELY (_es_row_builder_commit (&builder, word, word_len, finite, &first_row)))
         _es_record_line (file_row_of, row);
       else
         {

@@ -122,6 +122,9 @@ typedef struct
   guint8        *valid;      /* per committed row: all finite (capacity entries) */
   gsize          n_valid;
   gsize          valid_rows; /* rows with an entry; != rows when rows were added by hand */
+  const char    *hashed_word;  /* _es_row_builder_prefetch()'s word and its hash */
+  gsize          hashed_len;
+  guint64        hash;
 } EsRowBuilder;
 
 gboolean        _es_row_builder_init   (EsRowBuilder  *self,
@@ -131,9 +134,13 @@ gboolean        _es_row_builder_init   (EsRowBuilder  *self,
                                         GError       **error);
 float          *_es_row_builder_slot   (EsRowBuilder  *self,
                                         GError       **error);
+void            _es_row_builder_prefetch (EsRowBuilder *self,
+                                          const char   *word,
+                                          gsize         len);
 gboolean        _es_row_builder_commit (EsRowBuilder  *self,
                                         const char    *word,
                                         gsize          len,
+                                        gboolean       finite,
                                         gsize         *first);
 EsEmbeddingSet *_es_row_builder_finish (EsRowBuilder  *self);
 void            _es_row_builder_clear  (EsRowBuilder  *self);

@@ -16,6 +16,7 @@
 
 #include "es-embedding-set-private.h"
 #include "es-engine-error.h"
+#include "es-vocabulary-private.h"
 #include "es-loader-private.h"
 
 /* Refuses anything over the memory ceiling before allocating it. */
@@ -97,35 +98,46 @@ _es_row_builder_slot (EsRowBuilder  *self,
   return es_matrix_get_data_mut (self->matrix) + self->rows * self->dims;
 }
 
+/* Hashes the word of the row about to be copied and fetches its slot,
+ * so the commit after the copy does not wait for memory.
+ */
+void
+_es_row_builder_prefetch (EsRowBuilder *self,
+                          const char   *word,
+                          gsize         len)
+{
+  self->hashed_word = word;
+  self->hashed_len = len;
+  self->hash = _es_vocabulary_hash (word, len);
+  _es_vocabulary_prefetch (self->vocabulary, self->hash);
+}
+
 /* Keeps the row in the slot under @word; FALSE (and the row of the first
  * occurrence in @first) when the word is already there: first one wins.
+ * @finite says whether the row holds no NaN or Inf (the reader knows: the
+ * embedding set would otherwise rescan the whole matrix for it).
  */
 gboolean
 _es_row_builder_commit (EsRowBuilder *self,
                         const char   *word,
                         gsize         len,
+                        gboolean      finite,
                         gsize        *first)
 {
-  if (!es_vocabulary_add (self->vocabulary, word, len, first))
+  gboolean added;
+
+  if (word == self->hashed_word && len == self->hashed_len && word != NULL)
+    added = _es_vocabulary_add_hashed (self->vocabulary, word, len, self->hash, first);
+  else
+    added = es_vocabulary_add (self->vocabulary, word, len, first);
+  self->hashed_word = NULL;
+  if (!added)
     return FALSE;
 
-  /* The row was just written: checking it now is cheap, while it is in
-   * cache (the embedding set would otherwise rescan the whole matrix).
-   */
   if (self->valid_rows == self->rows)
     {
-      const float *row = es_matrix_get_data (self->matrix) + self->rows * self->dims;
-      guint32 non_finite = 0;
-
-      for (gsize j = 0; j < self->dims; j++)
-        {
-          guint32 bits;
-
-          memcpy (&bits, &row[j], sizeof bits);
-          non_finite |= (bits & 0x7f800000u) == 0x7f800000u;
-        }
-      self->valid[self->rows] = !non_finite;
-      self->n_valid += !non_finite;
+      self->valid[self->rows] = finite != FALSE;
+      self->n_valid += finite != FALSE;
       self->valid_rows++;
     }
   self->rows++;

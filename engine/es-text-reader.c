@@ -149,6 +149,7 @@ parse_values (EsTextReader *r,
               guint64     line,
               gsize       first,
               float      *out,
+              gboolean   *finite,
               GError    **error)
 {
   const EsField *bad = NULL;
@@ -179,6 +180,7 @@ parse_values (EsTextReader *r,
     }
 
   /* The row is kept (numbering stays as in the file) and masked later. */
+  *finite = bad == NULL;
   if (bad != NULL)
     {
       g_autofree char *shown = _es_load_context_show (bad->start, bad->len);
@@ -416,6 +418,7 @@ static gboolean
 pass_commit (TextPass    *pass,
              const char  *word,
              gsize        word_len,
+             gboolean     finite,
              GError     **error)
 {
   EsLoadContext *ctx = pass->r.ctx;
@@ -441,7 +444,7 @@ pass_commit (TextPass    *pass,
         return FALSE;
     }
 
-  if (G_LIKELY (_es_row_builder_commit (&pass->builder, word, word_len, &first_row)))
+  if (G_LIKELY (_es_row_builder_commit (&pass->builder, word, word_len, finite, &first_row)))
     _es_record_line (pass->lines, pass->line);
   else
     {
@@ -474,6 +477,7 @@ pass_read (TextPass    *pass,
       const char *word = NULL;
       gsize word_len = 0;
       gsize n, first = 0;
+      gboolean finite = TRUE;
       float *slot;
 
       pass->line++;
@@ -489,7 +493,8 @@ pass_read (TextPass    *pass,
           G_LIKELY (pass->blank_count == 0 &&
                     !(pass->has_header && pass->file_rows == pass->header.rows)))
         {
-          if (!pass_commit (pass, word, word_len, error))
+          /* The fast path takes finite values only. */
+          if (!pass_commit (pass, word, word_len, TRUE, error))
             return FALSE;
           continue;
         }
@@ -505,14 +510,14 @@ pass_read (TextPass    *pass,
       pass_before_data (pass);
 
       if (!locate_values (r, pass->line, n, &first, error) ||
-          !parse_values (r, pass->line, first, slot, error))
+          !parse_values (r, pass->line, first, slot, &finite, error))
         return FALSE;
       if (first > 0)
         {
           word = r->fields[0].start;
           word_len = r->fields[first - 1].start + r->fields[first - 1].len - word;
         }
-      if (!pass_commit (pass, word, word_len, error))
+      if (!pass_commit (pass, word, word_len, finite, error))
         return FALSE;
     }
 
@@ -545,7 +550,8 @@ pass_merge (TextPass      *pass,
       /* In place unless earlier lines were blank or duplicates. */
       if (slot != values)
         memmove (slot, values, dims * sizeof (float));
-      if (!pass_commit (pass, word, word_len, error))
+      /* The worker takes fast-path (finite) lines only. */
+      if (!pass_commit (pass, word, word_len, TRUE, error))
         return FALSE;
     }
 

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "es-vocabulary.h"
+#include "es-vocabulary-private.h"
 
 #define EMPTY_SLOT G_MAXUINT64
 
@@ -142,13 +142,37 @@ find_slot (const EsVocabulary *self,
 /* Returns FALSE (and the existing index) when the word is already there:
  * the first occurrence wins.
  */
+guint64
+_es_vocabulary_hash (const char *word,
+                     gsize       len)
+{
+  return hash_bytes (word, len);
+}
+
+void
+_es_vocabulary_prefetch (EsVocabulary *self,
+                         guint64       hash)
+{
+  __builtin_prefetch (&self->slots[hash & (self->n_slots - 1)], 1);
+}
+
 gboolean
 es_vocabulary_add (EsVocabulary *self,
                    const char   *word,
                    gsize         len,
                    gsize        *index)
 {
-  guint64 hash = hash_bytes (word, len);
+  return _es_vocabulary_add_hashed (self, word, len, hash_bytes (word, len), index);
+}
+
+/* @hash must be _es_vocabulary_hash (word, len). */
+gboolean
+_es_vocabulary_add_hashed (EsVocabulary *self,
+                           const char   *word,
+                           gsize         len,
+                           guint64       hash,
+                           gsize        *index)
+{
   gsize pos;
 
   if (find_slot (self, word, len, hash, &pos))

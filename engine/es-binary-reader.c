@@ -35,20 +35,35 @@ read_float_le (const char *p)
 /* One row of little-endian float32; FALSE if any is NaN or Inf.  Integer
  * tests on the bits vectorise (isfinite on each float does not).
  */
+typedef guint32 EsU32x4 __attribute__ ((vector_size (16)));
+
 static inline gboolean
 copy_row (float      *slot,
           const char *src,
           gsize       dims)
 {
+  const EsU32x4 exponent = { 0x7f800000u, 0x7f800000u, 0x7f800000u, 0x7f800000u };
+  EsU32x4 acc = { 0, 0, 0, 0 };
   guint32 non_finite = 0;
+  gsize j = 0;
 
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
   memcpy (slot, src, dims * sizeof (float));
 #else
-  for (gsize j = 0; j < dims; j++)
+  for (j = 0; j < dims; j++)
     slot[j] = read_float_le (src + 4 * j);
+  j = 0;
 #endif
-  for (gsize j = 0; j < dims; j++)
+  /* Four at a time (GCC vector extension; -O2 does not vectorise this). */
+  for (; j + 4 <= dims; j += 4)
+    {
+      EsU32x4 bits;
+
+      memcpy (&bits, &slot[j], sizeof bits);
+      acc |= (EsU32x4) ((bits & exponent) == exponent);
+    }
+  non_finite = acc[0] | acc[1] | acc[2] | acc[3];
+  for (; j < dims; j++)
     {
       guint32 bits;
 
@@ -122,7 +137,8 @@ _es_binary_reader_load (EsLoadContext  *ctx,
    * does that from the far end (see es-prefault.c).
    */
   prefault = _es_prefault_start (es_matrix_get_data_mut (builder.matrix),
-                                 capacity * header.dims * sizeof (float));
+                                 capacity * header.dims * sizeof (float),
+                                 data + pos, len - pos, ctx->release_consumed);
 
   while (file_rows < wanted)
     {
@@ -137,11 +153,15 @@ _es_binary_reader_load (EsLoadContext  *ctx,
 
       if (G_UNLIKELY (pos >= ctx->next_poll))
         {
-          _es_prefault_set_front (prefault, builder.rows * header.dims * sizeof (float));
+          _es_prefault_set_front (prefault, builder.rows * header.dims * sizeof (float),
+                                  pos - header.data_start);
           if (!_es_load_context_poll (ctx, pos, error))
             return NULL;
-          /* Rows read so far are not looked at again. */
-          _es_load_context_release (ctx, data + released, data + pos);
+          /* Rows read so far are not looked at again (the helper
+           * gives them back, if there is one).
+           */
+          if (prefault == NULL)
+            _es_load_context_release (ctx, data + released, data + pos);
           released = pos;
         }
 

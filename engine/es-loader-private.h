@@ -36,9 +36,13 @@ gboolean _es_load_use_two_threads (gsize bytes);
 typedef struct _EsPrefault EsPrefault;
 
 EsPrefault *_es_prefault_start     (void       *base,
-                                    gsize       bytes);
+                                    gsize       bytes,
+                                    const char *input,
+                                    gsize       input_len,
+                                    gboolean    release_input);
 void        _es_prefault_set_front (EsPrefault *self,
-                                    gsize       offset);
+                                    gsize       offset,
+                                    gsize       input_offset);
 void        _es_prefault_finish    (EsPrefault *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsPrefault, _es_prefault_finish)
 

@@ -67,11 +67,15 @@ _es_decimal_to_float (guint64   m,
   if (m >= (1u << 24) || exp10 > 10 || exp10 < -10)
     return FALSE;
 
-  v = (float) (gint32) m;
-  if (exp10 > 0)
-    v *= es_pow10_exact[exp10];
-  else if (exp10 < 0)
+  /* Converted in each branch: the usual value (exp10 < 0) never needs
+   * the int-to-float conversion of m.
+   */
+  if (exp10 < 0)
     v = _es_divide_exact (m, -exp10);
+  else if (exp10 > 0)
+    v = (float) (gint32) m * es_pow10_exact[exp10];
+  else
+    v = (float) (gint32) m;
   /* The sign by its bit: half the values of a file are negative, and a
    * branch on it would be mispredicted every other time.
    */

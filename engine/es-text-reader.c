@@ -469,11 +469,12 @@ pass_read (TextPass    *pass,
 {
   EsTextReader *r = &pass->r;
   EsLoadContext *ctx = r->ctx;
+  const char *safe_end = _es_text_safe_end (ctx->data, ctx->len);
   const char *next;
 
   for (; p < end && !pass->done; p = next)
     {
-      const char *stop = _es_line_end (p, end, &next);
+      const char *stop;
       const char *word = NULL;
       gsize word_len = 0;
       gsize n, first = 0;
@@ -489,7 +490,7 @@ pass_read (TextPass    *pass,
         return FALSE;
 
       /* The common line, unless some bookkeeping is due. */
-      if (G_LIKELY (_es_text_fast_line (r, p, stop, slot, &word, &word_len)) &&
+      if (G_LIKELY (_es_text_fast_line (r, p, safe_end, slot, &word, &word_len, &next)) &&
           G_LIKELY (pass->blank_count == 0 &&
                     !(pass->has_header && pass->file_rows == pass->header.rows)))
         {
@@ -499,6 +500,7 @@ pass_read (TextPass    *pass,
           continue;
         }
 
+      stop = _es_line_end (p, end, &next);
       n = _es_split_fields (p, stop, &r->fields, &r->fields_alloc);
       if (n == 0)
         {

@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The growing matrix + vocabulary a reader fills row by row.  Readers
- * size it from a checked header or an estimate from the file size, so
- * growing (a copy) is rare; it doubles, so the total copy cost stays
- * linear.
+ * size it from a checked header or an estimate from the file size; when
+ * that is short it doubles, which for a large matrix is an mremap (no
+ * copy, see es-matrix.c).
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -16,6 +16,7 @@
 
 #include "es-embedding-set-private.h"
 #include "es-engine-error.h"
+#include "es-matrix-private.h"
 #include "es-vocabulary-private.h"
 #include "es-loader-private.h"
 
@@ -73,7 +74,6 @@ _es_row_builder_slot (EsRowBuilder  *self,
   if (self->rows == self->capacity)
     {
       gsize capacity = self->capacity * 2;
-      EsMatrix *bigger;
 
       if (!_es_check_memory (self->ctx, capacity, self->dims, error))
         {
@@ -84,13 +84,9 @@ _es_row_builder_slot (EsRowBuilder  *self,
             return NULL;
         }
 
-      bigger = es_matrix_new (capacity, self->dims, error);
-      if (bigger == NULL)
+      /* A large matrix grows in place (mremap): no copy, no doubled peak. */
+      if (!_es_matrix_resize_rows (self->matrix, capacity, error))
         return NULL;
-      memcpy (es_matrix_get_data_mut (bigger), es_matrix_get_data (self->matrix),
-              self->rows * self->dims * sizeof (float));
-      es_matrix_unref (self->matrix);
-      self->matrix = bigger;
       self->valid = g_realloc (self->valid, capacity);
       self->capacity = capacity;
     }

@@ -99,6 +99,12 @@ typedef struct
   gsize                next_poll;      /* input offset of the next poll */
   gboolean             release_consumed; /* data is ours: readers may drop read pages */
   gboolean             data_is_file;   /* a file mapping: dropped pages read back intact */
+  /* Streamed gzip text: data is a window of the inflated text, refilled
+   * by _es_load_context_refill() (only the text reader streams).
+   */
+  struct _EsGzipStream *stream;
+  char                *window;
+  gsize                window_alloc;
 } EsLoadContext;
 
 guint64  _es_default_memory_limit   (void);
@@ -157,14 +163,35 @@ gboolean        _es_check_memory       (EsLoadContext *ctx,
 
 /* ---- gzip (es-gzip-stream.c) ---- */
 
-GBytes *_es_gunzip (const char    *name,
-                    const guint8  *data,
-                    gsize          len,
-                    guint64        memory_limit,
-                    GCancellable  *cancellable,
-                    EsProgressFunc progress,
-                    gpointer       progress_data,
-                    GError       **error);
+typedef struct _EsGzipStream EsGzipStream;
+
+EsGzipStream *_es_gzip_stream_new           (const char          *name,
+                                             const guint8        *data,
+                                             gsize                len,
+                                             gboolean             release_input);
+void          _es_gzip_stream_free          (EsGzipStream        *self);
+gboolean      _es_gzip_stream_is_eof        (const EsGzipStream  *self);
+double        _es_gzip_stream_get_fraction  (const EsGzipStream  *self);
+guint64       _es_gzip_stream_get_size_hint (const EsGzipStream  *self);
+gboolean      _es_gzip_stream_read          (EsGzipStream        *self,
+                                             char                *out,
+                                             gsize                max,
+                                             gsize               *written,
+                                             GError             **error);
+gboolean      _es_gzip_stream_read_all      (EsGzipStream        *self,
+                                             char               **buffer,
+                                             gsize               *len,
+                                             gsize               *alloc,
+                                             guint64              memory_limit,
+                                             GCancellable        *cancellable,
+                                             EsProgressFunc       progress,
+                                             gpointer             progress_data,
+                                             GError             **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsGzipStream, _es_gzip_stream_free)
+
+gboolean      _es_load_context_refill       (EsLoadContext       *ctx,
+                                             const char         **keep,
+                                             GError             **error);
 
 /* ---- readers ---- */
 

@@ -13,6 +13,8 @@
  */
 
 #define G_LOG_DOMAIN "es-loader"
+/* memrchr is a GNU extension of <string.h>. */
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -560,6 +562,50 @@ pass_merge (TextPass      *pass,
   return TRUE;
 }
 
+/* Streamed gzip text: the lines of each inflated block, the last
+ * (partial) line carried over to the next.  pass_read() never polls here
+ * (its offsets are within a block): refills do.
+ */
+static gboolean
+pass_stream (TextPass    *pass,
+             const char  *p,
+             GError     **error)
+{
+  EsLoadContext *ctx = pass->r.ctx;
+
+  ctx->next_poll = G_MAXSIZE;
+  for (;;)
+    {
+      const char *end = ctx->data + ctx->len;
+      gboolean eof = _es_gzip_stream_is_eof (ctx->stream);
+      const char *complete = end;
+
+      if (!eof)
+        {
+          const char *nl = memrchr (p, '\n', end - p);
+
+          complete = nl != NULL ? nl + 1 : p;
+        }
+      if (complete > p && !pass_read (pass, p, complete, error))
+        return FALSE;
+      if (eof || pass->done)
+        return TRUE;
+      p = complete;
+      if (!_es_load_context_refill (ctx, &p, error))
+        return FALSE;
+    }
+}
+
+/* The size of the text, or for a stream a guess (for sizing only). */
+static guint64
+text_size (EsLoadContext *ctx)
+{
+  if (ctx->stream != NULL)
+    return MIN (_es_gzip_stream_get_size_hint (ctx->stream), ctx->memory_limit);
+
+  return ctx->len;
+}
+
 EsEmbeddingSet *
 _es_text_reader_load (EsLoadContext  *ctx,
                       EsFormat        format,
@@ -591,7 +637,14 @@ _es_text_reader_load (EsLoadContext  *ctx,
        * the file cannot hold before allocating anything from it.
        */
       wanted = pass.limit > 0 ? MIN (pass.header.rows, pass.limit) : pass.header.rows;
-      if (!g_uint64_checked_mul (&min_bytes, wanted, pass.header.dims) ||
+      if (ctx->stream != NULL)
+        {
+          /* Streamed: the size is not known yet; a header that promises
+           * more than the text holds ends in the "expected N rows" error.
+           */
+          capacity = MIN (wanted, text_size (ctx) / (2 * pass.header.dims) + 1);
+        }
+      else if (!g_uint64_checked_mul (&min_bytes, wanted, pass.header.dims) ||
           !g_uint64_checked_mul (&min_bytes, min_bytes, 2) ||
           min_bytes > ctx->len - pass.header.data_start)
         {
@@ -606,7 +659,8 @@ _es_text_reader_load (EsLoadContext  *ctx,
                          ctx->name, pass.header.rows, pass.header.dims, ctx->len);
           goto out;
         }
-      capacity = wanted;
+      else
+        capacity = wanted;
     }
   else
     {
@@ -622,8 +676,8 @@ _es_text_reader_load (EsLoadContext  *ctx,
        */
       first_len = mean_line_length (p, end);
       first_len = MAX (first_len, 2 * pass.r.dims);
-      capacity = ctx->len / first_len + ctx->len / first_len / 4 + 16;
-      capacity = MIN (capacity, ctx->len / (2 * pass.r.dims) + 1);
+      capacity = text_size (ctx) / first_len + text_size (ctx) / first_len / 4 + 16;
+      capacity = MIN (capacity, text_size (ctx) / (2 * pass.r.dims) + 1);
       capacity = MIN (capacity, ctx->memory_limit / (pass.r.dims * sizeof (float)) + 1);
       if (pass.limit > 0)
         capacity = MIN (capacity, pass.limit);
@@ -636,7 +690,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
    * writing into the same matrix: the builder must not grow while it runs,
    * which holds as long as the first half's lines fit (the worker checks).
    */
-  if (pass.limit == 0 && _es_load_use_two_threads (end - p))
+  if (pass.limit == 0 && ctx->stream == NULL && _es_load_use_two_threads (end - p))
     {
       const char *middle = memchr (p + (end - p) / 2, '\n', end - p - (end - p) / 2);
 
@@ -671,7 +725,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
       if (!ok)
         goto out;
     }
-  if (!pass_read (&pass, p, end, error))
+  if (ctx->stream != NULL ? !pass_stream (&pass, p, error) : !pass_read (&pass, p, end, error))
     goto out;
 
   if (pass.has_header && pass.file_rows < pass.header.rows &&

@@ -189,6 +189,10 @@ gboolean      _es_gzip_stream_read_all      (EsGzipStream        *self,
                                              GError             **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsGzipStream, _es_gzip_stream_free)
 
+/* Tests: the first window's size, and how many loads streamed. */
+void          _es_load_set_gzip_window      (gsize                bytes);
+extern gsize  _es_load_n_streamed;
+
 gboolean      _es_load_context_refill       (EsLoadContext       *ctx,
                                              const char         **keep,
                                              GError             **error);

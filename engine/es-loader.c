@@ -360,7 +360,15 @@ sniff_span_complete (const char *data,
  * they would on the whole text (grown for very long first lines, within
  * the memory ceiling, which also stops a bomb of one endless line).
  */
-#define GZIP_WINDOW (4u << 20)
+static gsize gzip_window = 4u << 20;
+gsize _es_load_n_streamed;
+
+/* Tests: small windows refill (and grow for long lines) many times. */
+void
+_es_load_set_gzip_window (gsize bytes)
+{
+  gzip_window = bytes > 0 ? bytes : 4u << 20;
+}
 
 static gboolean
 fill_first_window (EsLoadContext  *ctx,
@@ -370,7 +378,7 @@ fill_first_window (EsLoadContext  *ctx,
                    gsize          *window_alloc,
                    GError        **error)
 {
-  *window_alloc = GZIP_WINDOW;
+  *window_alloc = gzip_window;
   *window = g_malloc (*window_alloc);
 
   for (;;)
@@ -545,6 +553,7 @@ load_data (const char          *name,
 
       if (gzip_streamable (&ctx, stream, window, window_len, config_rows, config_dims))
         {
+          _es_load_n_streamed++;
           /* The reader may grow the window: ctx owns it from here. */
           ctx.stream = stream;
           ctx.window = g_steal_pointer (&window);

@@ -103,8 +103,10 @@ typedef struct
    * by _es_load_context_refill() (only the text reader streams).
    */
   struct _EsGzipStream *stream;
-  char                *window;
-  gsize                window_alloc;
+  struct _EsGzipPipe  *pipe;
+  char                *window;         /* the first block, until the pipe takes over */
+  gboolean             stream_eof;     /* data holds the end of the text */
+  double               stream_fraction;
 } EsLoadContext;
 
 guint64  _es_default_memory_limit   (void);
@@ -188,6 +190,21 @@ gboolean      _es_gzip_stream_read_all      (EsGzipStream        *self,
                                              gpointer             progress_data,
                                              GError             **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsGzipStream, _es_gzip_stream_free)
+
+typedef struct _EsGzipPipe EsGzipPipe;
+
+EsGzipPipe   *_es_gzip_pipe_start           (EsGzipStream        *stream,
+                                             const char          *name,
+                                             guint64              memory_limit);
+gboolean      _es_gzip_pipe_next            (EsGzipPipe          *self,
+                                             const char          *keep,
+                                             gsize                keep_len,
+                                             const char         **data,
+                                             gsize               *len,
+                                             gboolean            *eof,
+                                             double              *fraction,
+                                             GError             **error);
+void          _es_gzip_pipe_free            (EsGzipPipe          *self);
 
 /* Tests: the first window's size, and how many loads streamed. */
 void          _es_load_set_gzip_window      (gsize                bytes);

@@ -360,14 +360,14 @@ sniff_span_complete (const char *data,
  * they would on the whole text (grown for very long first lines, within
  * the memory ceiling, which also stops a bomb of one endless line).
  */
-static gsize gzip_window = 4u << 20;
+static gsize gzip_window = 1u << 20;
 gsize _es_load_n_streamed;
 
 /* Tests: small windows refill (and grow for long lines) many times. */
 void
 _es_load_set_gzip_window (gsize bytes)
 {
-  gzip_window = bytes > 0 ? bytes : 4u << 20;
+  gzip_window = bytes > 0 ? bytes : 1u << 20;
 }
 
 static gboolean
@@ -444,9 +444,9 @@ gzip_streamable (EsLoadContext *ctx,
   return TRUE;
 }
 
-/* Moves the unread text from *keep to the start of the window and
- * inflates more after it; *keep then points at it again.  Between blocks
- * is where a streamed load polls.
+/* The next block of a streamed text after the unread text at *keep,
+ * which *keep then points at again.  Between blocks is where a streamed
+ * load polls.
  */
 gboolean
 _es_load_context_refill (EsLoadContext  *ctx,
@@ -454,35 +454,23 @@ _es_load_context_refill (EsLoadContext  *ctx,
                          GError        **error)
 {
   gsize kept = ctx->data + ctx->len - *keep;
-  gsize written = 0;
+  const char *data = NULL;
+  gsize len = 0;
 
   if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
     return FALSE;
   if (ctx->progress != NULL)
-    ctx->progress (ctx->progress_base +
-                   ctx->progress_scale * _es_gzip_stream_get_fraction (ctx->stream),
+    ctx->progress (ctx->progress_base + ctx->progress_scale * ctx->stream_fraction,
                    ctx->progress_data);
 
-  memmove (ctx->window, *keep, kept);
-  /* A line longer than half the window: make room for it. */
-  if (kept > ctx->window_alloc / 2)
-    {
-      if (kept > ctx->memory_limit)
-        {
-          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
-                       "%s: a line needs more than %.1f GB; %.1f GB available",
-                       ctx->name, kept / 1e9, ctx->memory_limit / 1e9);
-          return FALSE;
-        }
-      ctx->window_alloc *= 2;
-      ctx->window = g_realloc (ctx->window, ctx->window_alloc);
-    }
-  if (!_es_gzip_stream_read (ctx->stream, ctx->window + kept, ctx->window_alloc - kept,
-                             &written, error))
+  if (!_es_gzip_pipe_next (ctx->pipe, *keep, kept, &data, &len, &ctx->stream_eof,
+                           &ctx->stream_fraction, error))
     return FALSE;
-  ctx->data = ctx->window;
-  ctx->len = kept + written;
-  *keep = ctx->window;
+  ctx->data = data;
+  ctx->len = len;
+  *keep = data;
+  /* What was kept of the first block is copied out. */
+  g_clear_pointer (&ctx->window, g_free);
 
   return TRUE;
 }
@@ -554,10 +542,11 @@ load_data (const char          *name,
       if (gzip_streamable (&ctx, stream, window, window_len, config_rows, config_dims))
         {
           _es_load_n_streamed++;
-          /* The reader may grow the window: ctx owns it from here. */
+          /* The first block is ctx's until the pipe's blocks replace it. */
           ctx.stream = stream;
           ctx.window = g_steal_pointer (&window);
-          ctx.window_alloc = window_alloc;
+          ctx.stream_fraction = _es_gzip_stream_get_fraction (stream);
+          ctx.pipe = _es_gzip_pipe_start (stream, name, ctx.memory_limit);
           /* A window, refilled in place: nothing to give back. */
           ctx.release_consumed = FALSE;
         }
@@ -572,13 +561,14 @@ load_data (const char          *name,
           ctx.progress_base = 0.5;
           ctx.progress_scale = 0.5;
         }
-      data = (const guint8 *) (ctx.window != NULL ? ctx.window : window);
+      data = (const guint8 *) (ctx.stream != NULL ? ctx.window : window);
       len = window_len;
     }
 
   if (len == 0)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY, "%s: empty file", name);
+      _es_gzip_pipe_free (ctx.pipe);
       g_free (ctx.window);
       return NULL;
     }
@@ -659,6 +649,8 @@ load_data (const char          *name,
         progress (1.0, progress_data);
     }
   _es_load_warnings_free (ctx.warnings);
+  /* The pipe's thread reads the stream: it ends first. */
+  _es_gzip_pipe_free (ctx.pipe);
   g_free (ctx.window);
 
   return set;

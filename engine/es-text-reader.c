@@ -577,7 +577,7 @@ pass_stream (TextPass    *pass,
   for (;;)
     {
       const char *end = ctx->data + ctx->len;
-      gboolean eof = _es_gzip_stream_is_eof (ctx->stream);
+      gboolean eof = ctx->stream_eof;
       const char *complete = end;
 
       if (!eof)

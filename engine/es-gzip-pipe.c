@@ -21,12 +21,11 @@
 #include "es-loader-private.h"
 
 #define HEADROOM (256u << 10)
-#define BLOCK    (1u << 20)
 #define N_BLOCKS 3
 
 typedef struct
 {
-  char    *buf;         /* HEADROOM, then up to BLOCK bytes of text */
+  char    *buf;         /* HEADROOM, then up to block_size bytes of text */
   gsize    len;
   gboolean eof;         /* the stream ended with this block */
   double   fraction;    /* of the compressed input, after this block */
@@ -39,6 +38,7 @@ struct _EsGzipPipe
   EsGzipStream *stream;
   GAsyncQueue  *filled;
   GAsyncQueue  *empty;
+  gsize         block_size;
   Block         blocks[N_BLOCKS];
   Block        *current;   /* the block the reader is in, if any */
   char         *overflow;  /* for a carried line longer than HEADROOM */
@@ -60,7 +60,7 @@ pipe_thread (gpointer data)
       if (g_atomic_int_get (&self->stop_requested))
         break;
       block->len = 0;
-      if (!_es_gzip_stream_read (self->stream, block->buf + HEADROOM, BLOCK, &block->len,
+      if (!_es_gzip_stream_read (self->stream, block->buf + HEADROOM, self->block_size, &block->len,
                                  &block->error))
         block->eof = TRUE;
       else
@@ -77,10 +77,12 @@ pipe_thread (gpointer data)
 EsGzipPipe *
 _es_gzip_pipe_start (EsGzipStream *stream,
                      const char   *name,
+                     gsize         block_size,
                      guint64       memory_limit)
 {
   EsGzipPipe *self = g_new0 (EsGzipPipe, 1);
 
+  self->block_size = block_size;
   self->name = g_strdup (name);
   self->stream = stream;
   self->memory_limit = memory_limit;
@@ -88,7 +90,7 @@ _es_gzip_pipe_start (EsGzipStream *stream,
   self->empty = g_async_queue_new ();
   for (guint i = 0; i < N_BLOCKS; i++)
     {
-      self->blocks[i].buf = g_malloc (HEADROOM + BLOCK);
+      self->blocks[i].buf = g_malloc (HEADROOM + block_size);
       g_async_queue_push (self->empty, &self->blocks[i]);
     }
   self->thread = g_thread_new ("es-loader-gunzip", pipe_thread, self);

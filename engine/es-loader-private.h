@@ -195,6 +195,7 @@ typedef struct _EsGzipPipe EsGzipPipe;
 
 EsGzipPipe   *_es_gzip_pipe_start           (EsGzipStream        *stream,
                                              const char          *name,
+                                             gsize                block_size,
                                              guint64              memory_limit);
 gboolean      _es_gzip_pipe_next            (EsGzipPipe          *self,
                                              const char          *keep,

@@ -457,11 +457,12 @@ _es_load_context_refill (EsLoadContext  *ctx,
   const char *data = NULL;
   gsize len = 0;
 
-  if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
-    return FALSE;
+  /* Progress first: a cancel from its callback stops this very load. */
   if (ctx->progress != NULL)
     ctx->progress (ctx->progress_base + ctx->progress_scale * ctx->stream_fraction,
                    ctx->progress_data);
+  if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+    return FALSE;
 
   if (!_es_gzip_pipe_next (ctx->pipe, *keep, kept, &data, &len, &ctx->stream_eof,
                            &ctx->stream_fraction, error))
@@ -546,7 +547,8 @@ load_data (const char          *name,
           ctx.stream = stream;
           ctx.window = g_steal_pointer (&window);
           ctx.stream_fraction = _es_gzip_stream_get_fraction (stream);
-          ctx.pipe = _es_gzip_pipe_start (stream, name, ctx.memory_limit);
+          ctx.pipe = _es_gzip_pipe_start (stream, name, MIN (gzip_window, 1u << 20),
+                                          ctx.memory_limit);
           /* A window, refilled in place: nothing to give back. */
           ctx.release_consumed = FALSE;
         }

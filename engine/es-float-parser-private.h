@@ -155,7 +155,10 @@ _es_parse_float_swar (const char  *p,
   n_int = _es_swar_count_digits (x);
   if (n_int == 8)
     return FALSE;
-  if (n_int > 0)
+  /* Most values have one integer digit ("0.", "-1."): it is the low byte. */
+  if (n_int == 1)
+    m = x & 0xff;
+  else if (n_int > 0)
     m = _es_swar_digits_value (x, n_int);
   p += n_int;
 

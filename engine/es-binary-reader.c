@@ -6,7 +6,10 @@
  * space and DIMS little-endian float32.  word2vec-C writes a '\n' after
  * each vector, gensim does not: newlines before a word are skipped, so
  * both layouts load.  Floats are read with memcpy (no alignment in the
- * file), and every read is bounds-checked against the buffer.
+ * file), and every read is bounds-checked against the buffer.  The rows
+ * are read in order by one thread, so results, warnings and errors are
+ * those of a plain sequential read; for large files a helper thread takes
+ * the page faults (es-prefault.c), which are most of the cost.
  */
 
 #define G_LOG_DOMAIN "es-loader"

@@ -6,8 +6,10 @@
  * magic is there, strip a BOM, sniff the format from the content and hand
  * over to the reader for that format.  Readers work on one contiguous
  * buffer (an mmap for plain files), which keeps them simple and fast and
- * would let a later version split a file between threads at line
- * boundaries (the text reader does that for large files).
+ * lets the text reader split a large file between two threads at a line
+ * boundary.  Gzipped text is the exception: it streams through the text
+ * reader block by block (es-gzip-pipe.c), so the uncompressed text is
+ * never whole in memory; other gzipped formats are inflated whole.
  */
 
 #define G_LOG_DOMAIN "es-loader"

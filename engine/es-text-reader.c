@@ -9,7 +9,9 @@
  * one-pass fast path; everything unusual (blank lines, non-finite values,
  * words with spaces, errors) goes through a general path that knows all
  * the rules.  Large files are split in two at a line boundary and the
- * second half is read by es-text-worker.c on another core.
+ * second half is read by es-text-worker.c on another core.  Gzipped text
+ * arrives block by block (pass_stream): the same pass reads the complete
+ * lines of each block and carries the last, partial one over.
  */
 
 #define G_LOG_DOMAIN "es-loader"

@@ -49,6 +49,7 @@ _es_text_safe_end (const char *data,
  * ES_TEXT_LOOKAHEAD readable bytes before the end of the buffer, which the
  * 8-byte digit reader needs; lines nearer the end take the general path.
  * A line ends at its '\n', so the parse never passes the line it is on.
+ * With @prefetch, the word is hashed for the builder's next commit.
  */
 static inline gboolean
 _es_text_fast_line (const EsTextReader  *r,
@@ -57,7 +58,8 @@ _es_text_fast_line (const EsTextReader  *r,
                     float               *out,
                     const char         **word,
                     gsize               *word_len,
-                    const char         **next)
+                    const char         **next,
+                    EsRowBuilder        *prefetch)
 {
   if (r->format != ES_FORMAT_PROJECTOR_TSV)
     {
@@ -69,6 +71,9 @@ _es_text_fast_line (const EsTextReader  *r,
       *word_len = p - *word;
       if (*word_len == 0 || p >= safe_end || !_es_is_separator (*p))
         return FALSE;
+      /* The word's hash slot arrives while the values are parsed. */
+      if (prefetch != NULL)
+        _es_row_builder_prefetch (prefetch, *word, *word_len);
     }
 
   for (gsize j = 0; j < r->dims; j++)

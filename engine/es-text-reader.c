@@ -25,6 +25,7 @@
 #include "es-engine-error.h"
 #include "es-loader-private.h"
 #include "es-text-reader-private.h"
+#include "es-vocabulary-private.h"
 
 gsize
 _es_split_fields (const char  *line,
@@ -494,7 +495,8 @@ pass_read (TextPass    *pass,
         return FALSE;
 
       /* The common line, unless some bookkeeping is due. */
-      if (G_LIKELY (_es_text_fast_line (r, p, safe_end, slot, &word, &word_len, &next)) &&
+      if (G_LIKELY (_es_text_fast_line (r, p, safe_end, slot, &word, &word_len, &next,
+                                        r->format != ES_FORMAT_PROJECTOR_TSV ? &pass->builder : NULL)) &&
           G_LIKELY (pass->blank_count == 0 &&
                     !(pass->has_header && pass->file_rows == pass->header.rows)))
         {
@@ -548,6 +550,16 @@ pass_merge (TextPass      *pass,
       gsize word_len;
       const float *values = _es_text_worker_get_row (worker, i, &word, &word_len);
       float *slot = _es_row_builder_slot (&pass->builder, error);
+
+      /* A tight loop of inserts: fetch the slots a few words ahead. */
+      if (i + 8 < rows)
+        {
+          const char *ahead;
+          gsize ahead_len;
+
+          _es_text_worker_get_row (worker, i + 8, &ahead, &ahead_len);
+          _es_vocabulary_prefetch (pass->builder.vocabulary, _es_vocabulary_hash (ahead, ahead_len));
+        }
 
       if (slot == NULL)
         return FALSE;

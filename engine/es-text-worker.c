@@ -122,7 +122,7 @@ worker_thread (gpointer data)
         }
       if (!_es_text_fast_line (&self->reader, p, safe_end,
                                self->values + self->rows * self->reader.dims, &word, &word_len,
-                               &next))
+                               &next, NULL))
         break;
       self->words[self->rows].offset = self->arena->len;
       self->words[self->rows].len = word_len;

@@ -91,7 +91,8 @@ _es_text_fast_line (const EsTextReader  *r,
           _es_parse_float_prefix (p, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK)
         return FALSE;
       p = q;
-      if (j + 1 < r->dims && !_es_is_separator (*p))
+      /* A long value (the general parser's) may end at the buffer's end. */
+      if (p >= safe_end || (j + 1 < r->dims && !_es_is_separator (*p)))
         return FALSE;
     }
   while (p < safe_end && _es_is_separator (*p))

@@ -495,6 +495,53 @@ test_grow_in_place (void)
   g_assert_cmpstr (es_embedding_set_get_word (set, rows - 1), ==, "w5999");
 }
 
+static void
+test_gzip_whole_formats (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("es-stream-XXXXXX", NULL);
+  const char *files[][2] = { { "npy", "iris_f4.npy" }, { "npy", "iris_f8_v2.npy" },
+                             { "npy", "bad_truncated.npy" }, { "bad", "good.bin" },
+                             { "bad", "truncated.bin" }, { "gensim", "euclidean_vectors.bin" } };
+  const gsize windows[] = { 4096, 0 };
+  gsize streamed = _es_load_n_streamed;
+
+  g_test_summary ("Gzipped .npy and word2vec binary are inflated whole (never streamed) and load "
+                  "exactly like the plain files, errors included");
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *plain = g_test_build_filename (G_TEST_DIST, "data", files[i][0], files[i][1], NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+      g_autoptr(GBytes) packed = NULL;
+      g_autofree char *gz_name = g_strconcat (files[i][1], ".gz", NULL);
+      g_autofree char *gz = NULL;
+
+      g_assert_true (g_file_get_contents (plain, &contents, &len, NULL));
+      packed = gzip_bytes (contents, len);
+      gz = write_file (dir, gz_name, g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
+      for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+        {
+          g_autoptr(GError) error_a = NULL;
+          g_autoptr(GError) error_b = NULL;
+          g_autoptr(EsEmbeddingSet) a = NULL;
+          g_autoptr(EsEmbeddingSet) b = NULL;
+
+          _es_load_set_gzip_window (windows[w]);
+          a = es_loader_load_path (plain, NULL, NULL, NULL, NULL, &error_a);
+          b = es_loader_load_path (gz, NULL, NULL, NULL, NULL, &error_b);
+          g_test_message ("%s: %s", gz_name, error_a != NULL ? error_a->message : "accepted");
+          assert_same_load (a, error_a, plain, b, error_b, gz);
+          if (b != NULL)
+            g_assert_cmpint (es_embedding_set_get_format (a), ==, es_embedding_set_get_format (b));
+        }
+      g_unlink (gz);
+    }
+  _es_load_set_gzip_window (0);
+  g_assert_cmpuint (_es_load_n_streamed, ==, streamed);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -504,6 +551,7 @@ main (int   argc,
 
   g_test_add_func ("/engine/loader/gzip-stream/same-as-plain", test_gzip_stream_same_as_plain);
   g_test_add_func ("/engine/loader/gzip-stream/corrupt", test_gzip_stream_corrupt);
+  g_test_add_func ("/engine/loader/gzip-stream/whole-formats", test_gzip_whole_formats);
   g_test_add_func ("/engine/loader/binary-two-threads", test_binary_two_threads);
   g_test_add_func ("/engine/loader/grow-in-place", test_grow_in_place);
 

@@ -14,11 +14,12 @@
 
 #include <string.h>
 
+#include "es-loader-private.h"
+
 #include "es-embedding-set-private.h"
 #include "es-engine-error.h"
 #include "es-matrix-private.h"
 #include "es-vocabulary-private.h"
-#include "es-loader-private.h"
 
 /* Refuses anything over the memory ceiling before allocating it. */
 gboolean

@@ -21,6 +21,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-vocabulary-private.h"
 
 static inline float
 read_float_le (const char *p)
@@ -221,6 +222,23 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       if (slot == NULL)
         return NULL;
       _es_row_builder_prefetch (&builder, word, word_len);
+      /* And the next row's word, a whole row ahead of its insert (only a
+       * hint: the next iteration reads it properly).
+       */
+      {
+        gsize next = vector_pos + header.dims * 4;
+
+        while (next < len && (data[next] == '\n' || data[next] == '\r'))
+          next++;
+        if (next < len)
+          {
+            const char *next_space = memchr (data + next, ' ', MIN (len - next, 64));
+
+            if (next_space != NULL)
+              _es_vocabulary_prefetch (builder.vocabulary,
+                                       _es_vocabulary_hash (data + next, next_space - (data + next)));
+          }
+      }
       finite = copy_row (slot, data + vector_pos, header.dims);
       if (G_UNLIKELY (!finite))
         {

@@ -6,7 +6,10 @@
  * space and DIMS little-endian float32.  word2vec-C writes a '\n' after
  * each vector, gensim does not: newlines before a word are skipped, so
  * both layouts load.  Floats are read with memcpy (no alignment in the
- * file), and every read is bounds-checked against the buffer.
+ * file), and every read is bounds-checked against the buffer.  The rows
+ * are read in order by one thread, so results, warnings and errors are
+ * those of a plain sequential read; for large files a helper thread takes
+ * the page faults (es-prefault.c), which are most of the cost.
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -18,6 +21,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-vocabulary-private.h"
 
 static inline float
 read_float_le (const char *p)
@@ -30,6 +34,48 @@ read_float_le (const char *p)
   memcpy (&value, &bits, sizeof value);
 
   return value;
+}
+
+/* One row of little-endian float32; FALSE if any is NaN or Inf.  Integer
+ * tests on the bits vectorise (isfinite on each float does not).
+ */
+typedef guint32 EsU32x4 __attribute__ ((vector_size (16)));
+
+static inline gboolean
+copy_row (float      *slot,
+          const char *src,
+          gsize       dims)
+{
+  const EsU32x4 exponent = { 0x7f800000u, 0x7f800000u, 0x7f800000u, 0x7f800000u };
+  EsU32x4 acc = { 0, 0, 0, 0 };
+  guint32 non_finite = 0;
+  gsize j = 0;
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  memcpy (slot, src, dims * sizeof (float));
+#else
+  for (j = 0; j < dims; j++)
+    slot[j] = read_float_le (src + 4 * j);
+  j = 0;
+#endif
+  /* Four at a time (GCC vector extension; -O2 does not vectorise this). */
+  for (; j + 4 <= dims; j += 4)
+    {
+      EsU32x4 bits;
+
+      memcpy (&bits, &slot[j], sizeof bits);
+      acc |= (EsU32x4) ((bits & exponent) == exponent);
+    }
+  non_finite = acc[0] | acc[1] | acc[2] | acc[3];
+  for (; j < dims; j++)
+    {
+      guint32 bits;
+
+      memcpy (&bits, &slot[j], sizeof bits);
+      non_finite |= (bits & 0x7f800000u) == 0x7f800000u;
+    }
+
+  return non_finite == 0;
 }
 
 /* "FILE: row N (word), byte B", only built when something is reported. */
@@ -60,6 +106,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
   gsize limit = ctx->options->limit;
   guint64 file_rows = 0;
   gsize released = 0;
+  g_autoptr(EsPrefault) prefault = NULL;
 
   if (!_es_read_w2v_header (ctx, &header, error))
     return NULL;
@@ -90,6 +137,12 @@ _es_binary_reader_load (EsLoadContext  *ctx,
 
   if (!_es_row_builder_init (&builder, ctx, header.dims, capacity, error))
     return NULL;
+  /* Copying rows is cheap; faulting in the matrix is not: the other core
+   * does that from the far end (see es-prefault.c).
+   */
+  prefault = _es_prefault_start (es_matrix_get_data_mut (builder.matrix),
+                                 capacity * header.dims * sizeof (float),
+                                 data + pos, len - pos, ctx->release_consumed);
 
   while (file_rows < wanted)
     {
@@ -100,14 +153,19 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       gsize vector_pos;
       float *slot;
       gsize first_row;
-      gboolean finite = TRUE;
+      gboolean finite;
 
       if (G_UNLIKELY (pos >= ctx->next_poll))
         {
+          _es_prefault_set_front (prefault, builder.rows * header.dims * sizeof (float),
+                                  pos - header.data_start);
           if (!_es_load_context_poll (ctx, pos, error))
             return NULL;
-          /* Rows read so far are not looked at again. */
-          _es_load_context_release (ctx, data + released, data + pos);
+          /* Rows read so far are not looked at again (the helper
+           * gives them back, if there is one).
+           */
+          if (prefault == NULL)
+            _es_load_context_release (ctx, data + released, data + pos);
           released = pos;
         }
 
@@ -163,11 +221,25 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       slot = _es_row_builder_slot (&builder, error);
       if (slot == NULL)
         return NULL;
-      for (gsize j = 0; j < header.dims; j++)
-        {
-          slot[j] = read_float_le (data + vector_pos + 4 * j);
-          finite &= isfinite (slot[j]) != 0;
-        }
+      _es_row_builder_prefetch (&builder, word, word_len);
+      /* And the next row's word, a whole row ahead of its insert (only a
+       * hint: the next iteration reads it properly).
+       */
+      {
+        gsize next = vector_pos + header.dims * 4;
+
+        while (next < len && (data[next] == '\n' || data[next] == '\r'))
+          next++;
+        if (next < len)
+          {
+            const char *next_space = memchr (data + next, ' ', MIN (len - next, 64));
+
+            if (next_space != NULL)
+              _es_vocabulary_prefetch (builder.vocabulary,
+                                       _es_vocabulary_hash (data + next, next_space - (data + next)));
+          }
+      }
+      finite = copy_row (slot, data + vector_pos, header.dims);
       if (G_UNLIKELY (!finite))
         {
           g_autofree char *where = describe_row (ctx, row, word, word_len, word - data);
@@ -183,7 +255,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
       pos = vector_pos + header.dims * 4;
       file_rows++;
 
-      if (G_LIKELY (_es_row_builder_commit (&builder, word, word_len, &first_row)))
+      if (G_LIKELY (_es_row_builder_commit (&builder, word, word_len, finite, &first_row)))
         _es_record_line (file_row_of, row);
       else
         {

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "es-embedding-set.h"
+#include "es-embedding-set-private.h"
 
 struct _EsEmbeddingSet
 {
@@ -95,6 +95,35 @@ es_embedding_set_new (EsMatrix     *matrix,
       self->valid[i] = !non_finite;
       self->n_valid += self->valid[i];
     }
+
+  return self;
+}
+
+/* Takes @valid (one byte per row, 1 when the row is all finite, as
+ * es_embedding_set_new() would compute): rescanning a 480 MB matrix that
+ * the reader has just written costs a pass over memory.
+ */
+EsEmbeddingSet *
+_es_embedding_set_new_with_valid (EsMatrix     *matrix,
+                                  EsVocabulary *vocabulary,
+                                  guint8       *valid,
+                                  gsize         n_valid)
+{
+  EsEmbeddingSet *self;
+
+  g_return_val_if_fail (matrix != NULL, NULL);
+  g_return_val_if_fail (vocabulary != NULL, NULL);
+  g_return_val_if_fail (valid != NULL, NULL);
+  g_return_val_if_fail (es_vocabulary_get_size (vocabulary) == es_matrix_get_rows (matrix), NULL);
+
+  self = g_new0 (EsEmbeddingSet, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  g_mutex_init (&self->lazy_lock);
+  self->matrix = matrix;
+  self->vocabulary = vocabulary;
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->valid = valid;
+  self->n_valid = n_valid;
 
   return self;
 }

@@ -67,11 +67,15 @@ _es_decimal_to_float (guint64   m,
   if (m >= (1u << 24) || exp10 > 10 || exp10 < -10)
     return FALSE;
 
-  v = (float) (gint32) m;
-  if (exp10 > 0)
-    v *= es_pow10_exact[exp10];
-  else if (exp10 < 0)
+  /* Converted in each branch: the usual value (exp10 < 0) never needs
+   * the int-to-float conversion of m.
+   */
+  if (exp10 < 0)
     v = _es_divide_exact (m, -exp10);
+  else if (exp10 > 0)
+    v = (float) (gint32) m * es_pow10_exact[exp10];
+  else
+    v = (float) (gint32) m;
   /* The sign by its bit: half the values of a file are negative, and a
    * branch on it would be mispredicted every other time.
    */
@@ -151,7 +155,10 @@ _es_parse_float_swar (const char  *p,
   n_int = _es_swar_count_digits (x);
   if (n_int == 8)
     return FALSE;
-  if (n_int > 0)
+  /* Most values have one integer digit ("0.", "-1."): it is the low byte. */
+  if (n_int == 1)
+    m = x & 0xff;
+  else if (n_int > 0)
     m = _es_swar_digits_value (x, n_int);
   p += n_int;
 

@@ -22,6 +22,30 @@ extern gsize _es_load_poll_bytes;
 #define ES_LOAD_POLL_BYTES _es_load_poll_bytes
 void _es_load_set_poll_bytes (gsize bytes);
 
+/* Inputs smaller than this are read by one thread: a second one would not
+ * pay for its start-up.  Tests lower it to run the two-thread paths on
+ * small files (also on one-processor machines).
+ */
+#define ES_LOAD_SPLIT_MIN_DEFAULT (16u << 20)
+extern gsize _es_load_split_min_bytes;
+void _es_load_set_split_min (gsize bytes);
+gboolean _es_load_use_two_threads (gsize bytes);
+
+/* ---- first touch of the result on another core (es-prefault.c) ---- */
+
+typedef struct _EsPrefault EsPrefault;
+
+EsPrefault *_es_prefault_start     (void       *base,
+                                    gsize       bytes,
+                                    const char *input,
+                                    gsize       input_len,
+                                    gboolean    release_input);
+void        _es_prefault_set_front (EsPrefault *self,
+                                    gsize       offset,
+                                    gsize       input_offset);
+void        _es_prefault_finish    (EsPrefault *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsPrefault, _es_prefault_finish)
+
 /* ---- numbers (es-float-parser.c) ---- */
 
 typedef enum
@@ -75,6 +99,14 @@ typedef struct
   gsize                next_poll;      /* input offset of the next poll */
   gboolean             release_consumed; /* data is ours: readers may drop read pages */
   gboolean             data_is_file;   /* a file mapping: dropped pages read back intact */
+  /* Streamed gzip text: data is a window of the inflated text, refilled
+   * by _es_load_context_refill() (only the text reader streams).
+   */
+  struct _EsGzipStream *stream;
+  struct _EsGzipPipe  *pipe;
+  char                *window;         /* the first block, until the pipe takes over */
+  gboolean             stream_eof;     /* data holds the end of the text */
+  double               stream_fraction;
 } EsLoadContext;
 
 guint64  _es_default_memory_limit   (void);
@@ -99,6 +131,12 @@ typedef struct
   gsize          rows;
   gsize          dims;
   EsVocabulary  *vocabulary;
+  guint8        *valid;      /* per committed row: all finite (capacity entries) */
+  gsize          n_valid;
+  gsize          valid_rows; /* rows with an entry; != rows when rows were added by hand */
+  const char    *hashed_word;  /* _es_row_builder_prefetch()'s word and its hash */
+  gsize          hashed_len;
+  guint64        hash;
 } EsRowBuilder;
 
 gboolean        _es_row_builder_init   (EsRowBuilder  *self,
@@ -108,9 +146,13 @@ gboolean        _es_row_builder_init   (EsRowBuilder  *self,
                                         GError       **error);
 float          *_es_row_builder_slot   (EsRowBuilder  *self,
                                         GError       **error);
+void            _es_row_builder_prefetch (EsRowBuilder *self,
+                                          const char   *word,
+                                          gsize         len);
 gboolean        _es_row_builder_commit (EsRowBuilder  *self,
                                         const char    *word,
                                         gsize          len,
+                                        gboolean       finite,
                                         gsize         *first);
 EsEmbeddingSet *_es_row_builder_finish (EsRowBuilder  *self);
 void            _es_row_builder_clear  (EsRowBuilder  *self);
@@ -123,14 +165,55 @@ gboolean        _es_check_memory       (EsLoadContext *ctx,
 
 /* ---- gzip (es-gzip-stream.c) ---- */
 
-GBytes *_es_gunzip (const char    *name,
-                    const guint8  *data,
-                    gsize          len,
-                    guint64        memory_limit,
-                    GCancellable  *cancellable,
-                    EsProgressFunc progress,
-                    gpointer       progress_data,
-                    GError       **error);
+typedef struct _EsGzipStream EsGzipStream;
+
+EsGzipStream *_es_gzip_stream_new           (const char          *name,
+                                             const guint8        *data,
+                                             gsize                len,
+                                             gboolean             release_input);
+void          _es_gzip_stream_free          (EsGzipStream        *self);
+gboolean      _es_gzip_stream_is_eof        (const EsGzipStream  *self);
+double        _es_gzip_stream_get_fraction  (const EsGzipStream  *self);
+guint64       _es_gzip_stream_get_size_hint (const EsGzipStream  *self);
+gboolean      _es_gzip_stream_read          (EsGzipStream        *self,
+                                             char                *out,
+                                             gsize                max,
+                                             gsize               *written,
+                                             GError             **error);
+gboolean      _es_gzip_stream_read_all      (EsGzipStream        *self,
+                                             char               **buffer,
+                                             gsize               *len,
+                                             gsize               *alloc,
+                                             guint64              memory_limit,
+                                             GCancellable        *cancellable,
+                                             EsProgressFunc       progress,
+                                             gpointer             progress_data,
+                                             GError             **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsGzipStream, _es_gzip_stream_free)
+
+typedef struct _EsGzipPipe EsGzipPipe;
+
+EsGzipPipe   *_es_gzip_pipe_start           (EsGzipStream        *stream,
+                                             const char          *name,
+                                             gsize                block_size,
+                                             guint64              memory_limit);
+gboolean      _es_gzip_pipe_next            (EsGzipPipe          *self,
+                                             const char          *keep,
+                                             gsize                keep_len,
+                                             const char         **data,
+                                             gsize               *len,
+                                             gboolean            *eof,
+                                             double              *fraction,
+                                             GError             **error);
+void          _es_gzip_pipe_free            (EsGzipPipe          *self);
+
+/* Tests: the first window's size, and how many loads streamed. */
+void          _es_load_set_gzip_window      (gsize                bytes);
+extern gsize  _es_load_n_streamed;
+
+gboolean      _es_load_context_refill       (EsLoadContext       *ctx,
+                                             const char         **keep,
+                                             GError             **error);
 
 /* ---- readers ---- */
 

@@ -6,8 +6,10 @@
  * magic is there, strip a BOM, sniff the format from the content and hand
  * over to the reader for that format.  Readers work on one contiguous
  * buffer (an mmap for plain files), which keeps them simple and fast and
- * would let a later version split a file between threads at line
- * boundaries (the text reader does that for large files).
+ * lets the text reader split a large file between two threads at a line
+ * boundary.  Gzipped text is the exception: it streams through the text
+ * reader block by block (es-gzip-pipe.c), so the uncompressed text is
+ * never whole in memory; other gzipped formats are inflated whole.
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -53,6 +55,23 @@ void
 _es_load_set_poll_bytes (gsize bytes)
 {
   _es_load_poll_bytes = bytes > 0 ? bytes : 1u << 20;
+}
+
+gsize _es_load_split_min_bytes = ES_LOAD_SPLIT_MIN_DEFAULT;
+
+/* Only between loads, like the poll interval. */
+void
+_es_load_set_split_min (gsize bytes)
+{
+  _es_load_split_min_bytes = bytes;
+}
+
+/* Whether @bytes of work are worth a second thread. */
+gboolean
+_es_load_use_two_threads (gsize bytes)
+{
+  return bytes >= _es_load_split_min_bytes &&
+         (g_get_num_processors () > 1 || _es_load_split_min_bytes != ES_LOAD_SPLIT_MIN_DEFAULT);
 }
 
 gboolean
@@ -310,6 +329,156 @@ sniffs_as_text (const EsLoadContext *ctx)
   return TRUE;
 }
 
+/* Whether @data holds everything sniff_text() and sniffs_as_text() look
+ * at: two lines with content, and 4 KB after them.  Blank lines are
+ * counted generously (any ASCII space), which only asks for more.
+ */
+static gboolean
+sniff_span_complete (const char *data,
+                     gsize       len)
+{
+  const char *p = data;
+  const char *end = data + len;
+  guint lines = 0;
+
+  while (lines < 2)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+
+      if (nl == NULL)
+        return FALSE;
+      for (const char *q = p; q < nl; q++)
+        if (!g_ascii_isspace (*q))
+          {
+            lines++;
+            break;
+          }
+      p = nl + 1;
+    }
+
+  return (gsize) (end - p) >= 4096;
+}
+
+/* The first block of a gzip stream: enough for the sniffers to decide as
+ * they would on the whole text (grown for very long first lines, within
+ * the memory ceiling, which also stops a bomb of one endless line).
+ */
+static gsize gzip_window = 1u << 20;
+gsize _es_load_n_streamed;
+
+/* Tests: small windows refill (and grow for long lines) many times. */
+void
+_es_load_set_gzip_window (gsize bytes)
+{
+  gzip_window = bytes > 0 ? bytes : 1u << 20;
+}
+
+static gboolean
+fill_first_window (EsLoadContext  *ctx,
+                   EsGzipStream   *stream,
+                   char          **window,
+                   gsize          *window_len,
+                   gsize          *window_alloc,
+                   GError        **error)
+{
+  *window_alloc = gzip_window;
+  *window = g_malloc (*window_alloc);
+
+  for (;;)
+    {
+      gsize written = 0;
+
+      if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+        return FALSE;
+      if (*window_len == *window_alloc)
+        {
+          if (*window_len > ctx->memory_limit)
+            {
+              g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                           "%s: this file needs more than %.1f GB uncompressed; %.1f GB available — use --limit",
+                           ctx->name, *window_len / 1e9, ctx->memory_limit / 1e9);
+              return FALSE;
+            }
+          *window_alloc *= 2;
+          *window = g_realloc (*window, *window_alloc);
+        }
+      if (!_es_gzip_stream_read (stream, *window + *window_len, *window_alloc - *window_len,
+                                 &written, error))
+        return FALSE;
+      *window_len += written;
+      if (_es_gzip_stream_is_eof (stream) || sniff_span_complete (*window, *window_len))
+        return TRUE;
+    }
+}
+
+/* Text formats stream; so does nothing else.  The decision is the one the
+ * loader makes below on the whole text (sniff_span_complete() holds).
+ */
+static gboolean
+gzip_streamable (EsLoadContext *ctx,
+                 EsGzipStream  *stream,
+                 const char    *window,
+                 gsize          window_len,
+                 gsize          config_rows,
+                 gsize          config_dims)
+{
+  EsLoadContext probe = *ctx;
+  EsFormat format;
+
+  if (_es_gzip_stream_is_eof (stream) || window_len < 6 ||
+      memcmp (window, "\x93NUMPY", 6) == 0 ||
+      ctx->options->shape_rows > 0 || ctx->options->shape_dims > 0 ||
+      (config_rows > 0 && config_dims > 0))
+    return FALSE;
+
+  probe.data = window;
+  probe.len = window_len;
+  if (memcmp (window, "\xEF\xBB\xBF", 3) == 0)
+    {
+      probe.data += 3;
+      probe.len -= 3;
+    }
+  format = sniff_text (&probe);
+  if (format == ES_FORMAT_WORD2VEC_BINARY)
+    return FALSE;
+  if (g_str_has_suffix (ctx->name, ".bytes") && !sniffs_as_text (&probe))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* The next block of a streamed text after the unread text at *keep,
+ * which *keep then points at again.  Between blocks is where a streamed
+ * load polls.
+ */
+gboolean
+_es_load_context_refill (EsLoadContext  *ctx,
+                         const char    **keep,
+                         GError        **error)
+{
+  gsize kept = ctx->data + ctx->len - *keep;
+  const char *data = NULL;
+  gsize len = 0;
+
+  /* Progress first: a cancel from its callback stops this very load. */
+  if (ctx->progress != NULL)
+    ctx->progress (ctx->progress_base + ctx->progress_scale * ctx->stream_fraction,
+                   ctx->progress_data);
+  if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
+    return FALSE;
+
+  if (!_es_gzip_pipe_next (ctx->pipe, *keep, kept, &data, &len, &ctx->stream_eof,
+                           &ctx->stream_fraction, error))
+    return FALSE;
+  ctx->data = data;
+  ctx->len = len;
+  *keep = data;
+  /* What was kept of the first block is copied out. */
+  g_clear_pointer (&ctx->window, g_free);
+
+  return TRUE;
+}
+
 static EsEmbeddingSet *
 load_data (const char          *name,
            const char          *path,
@@ -323,7 +492,9 @@ load_data (const char          *name,
 {
   EsLoadOptions defaults;
   EsLoadContext ctx = { 0 };
-  g_autoptr(GBytes) inflated = NULL;
+  g_autoptr(EsGzipStream) stream = NULL;
+  g_autofree char *window = NULL;
+  gsize window_alloc = 0;
   g_autofree char *config_metadata = NULL;
   EsCompression compression = ES_COMPRESSION_NONE;
   EsFormat format = ES_FORMAT_UNKNOWN;
@@ -353,25 +524,57 @@ load_data (const char          *name,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  /* By the magic, never by the name: a ".gz" with plain text loads as is. */
+  if (path != NULL)
+    _es_projector_config_find (path, &config_rows, &config_dims, &config_metadata);
+  if (ctx.metadata_path == NULL)
+    ctx.metadata_path = config_metadata;
+
+  /* By the magic, never by the name: a ".gz" with plain text loads as is.
+   * Text streams through the text reader block by block; the formats read
+   * from one buffer (binary, npy, raw bytes) are inflated whole.
+   */
   if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
     {
-      inflated = _es_gunzip (name, data, len, ctx.memory_limit, cancellable,
-                             progress, progress_data, error);
-      if (inflated == NULL)
+      gsize window_len = 0;
+
+      stream = _es_gzip_stream_new (name, data, len, ctx.data_is_file);
+      if (!fill_first_window (&ctx, stream, &window, &window_len, &window_alloc, error))
         return NULL;
-      data = g_bytes_get_data (inflated, &len);
       compression = ES_COMPRESSION_GZIP;
       ctx.data_is_file = FALSE;
-      /* The uncompressed text stays in memory next to the matrix. */
-      ctx.memory_limit -= MIN (ctx.memory_limit / 2, len);
-      ctx.progress_base = 0.5;
-      ctx.progress_scale = 0.5;
+
+      if (gzip_streamable (&ctx, stream, window, window_len, config_rows, config_dims))
+        {
+          _es_load_n_streamed++;
+          /* The first block is ctx's until the pipe's blocks replace it. */
+          ctx.stream = stream;
+          ctx.window = g_steal_pointer (&window);
+          ctx.stream_fraction = _es_gzip_stream_get_fraction (stream);
+          ctx.pipe = _es_gzip_pipe_start (stream, name, MIN (gzip_window, 1u << 20),
+                                          ctx.memory_limit);
+          /* A window, refilled in place: nothing to give back. */
+          ctx.release_consumed = FALSE;
+        }
+      else
+        {
+          if (!_es_gzip_stream_read_all (stream, &window, &window_len, &window_alloc,
+                                         ctx.memory_limit, cancellable, progress, progress_data,
+                                         error))
+            return NULL;
+          /* The uncompressed data stays in memory next to the matrix. */
+          ctx.memory_limit -= MIN (ctx.memory_limit / 2, window_len);
+          ctx.progress_base = 0.5;
+          ctx.progress_scale = 0.5;
+        }
+      data = (const guint8 *) (ctx.stream != NULL ? ctx.window : window);
+      len = window_len;
     }
 
   if (len == 0)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY, "%s: empty file", name);
+      _es_gzip_pipe_free (ctx.pipe);
+      g_free (ctx.window);
       return NULL;
     }
 
@@ -384,11 +587,6 @@ load_data (const char          *name,
   ctx.data = (const char *) data;
   ctx.len = len;
   ctx.warnings = _es_load_warnings_new ();
-
-  if (path != NULL)
-    _es_projector_config_find (path, &config_rows, &config_dims, &config_metadata);
-  if (ctx.metadata_path == NULL)
-    ctx.metadata_path = config_metadata;
 
   if (len >= 6 && memcmp (data, "\x93NUMPY", 6) == 0)
     {
@@ -456,6 +654,9 @@ load_data (const char          *name,
         progress (1.0, progress_data);
     }
   _es_load_warnings_free (ctx.warnings);
+  /* The pipe's thread reads the stream: it ends first. */
+  _es_gzip_pipe_free (ctx.pipe);
+  g_free (ctx.window);
 
   return set;
 }

@@ -4,16 +4,26 @@
  */
 
 #define G_LOG_DOMAIN "es-matrix"
+/* mremap and MREMAP_MAYMOVE are Linux extensions. */
+#define _GNU_SOURCE
 
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "es-engine-error.h"
-#include "es-matrix.h"
+#include "es-matrix-private.h"
 
 #define ES_MATRIX_ALIGNMENT 64
+
+/* Large matrices are their own mapping: a loader that underestimated the
+ * row count grows one with mremap(), which moves page tables, never the
+ * data (no second copy, no doubled peak).
+ */
+#define ES_MATRIX_MAP_MIN (1u << 20)
 
 struct _EsMatrix
 {
@@ -21,7 +31,16 @@ struct _EsMatrix
   gsize rows;
   gsize cols;
   float *data;
+  gsize mapped;    /* bytes of the mapping, 0 when from posix_memalign */
 };
+
+static gsize
+page_round (guint64 bytes)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+
+  return (bytes + page - 1) & ~(guint64) (page - 1);
+}
 
 gboolean
 es_matrix_byte_size (guint64  rows,
@@ -53,6 +72,28 @@ es_matrix_new (gsize    rows,
                    "a %" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT " matrix does not fit in memory",
                    rows, cols);
       return NULL;
+    }
+
+  if (bytes >= ES_MATRIX_MAP_MIN && bytes <= G_MAXSIZE / 2)
+    {
+      gsize mapped = page_round (bytes);
+
+      /* Pages are aligned far beyond ES_MATRIX_ALIGNMENT. */
+      data = mmap (NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (data == MAP_FAILED)
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                       "cannot allocate %.1f MB for a %" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT " matrix",
+                       bytes / 1e6, rows, cols);
+          return NULL;
+        }
+      self = g_new0 (EsMatrix, 1);
+      g_atomic_ref_count_init (&self->ref_count);
+      self->rows = rows;
+      self->cols = cols;
+      self->data = data;
+      self->mapped = mapped;
+      return self;
     }
 
   /* aligned_alloc wants a multiple of the alignment. */
@@ -106,7 +147,10 @@ es_matrix_unref (EsMatrix *self)
 
   if (g_atomic_ref_count_dec (&self->ref_count))
     {
-      free (self->data);
+      if (self->mapped > 0)
+        munmap (self->data, self->mapped);
+      else
+        free (self->data);
       g_free (self);
     }
 }
@@ -154,4 +198,60 @@ es_matrix_shrink_rows (EsMatrix *self,
   g_return_if_fail (rows <= self->rows);
 
   self->rows = rows;
+}
+
+/* For loaders only (the matrix must not be shared yet): @rows rows, the
+ * first min(old, new) kept.  A mapped matrix is remapped in place or
+ * moved by the kernel without copying; a small one is copied.
+ */
+gboolean
+_es_matrix_resize_rows (EsMatrix  *self,
+                        gsize      rows,
+                        GError   **error)
+{
+  guint64 bytes;
+  gsize keep = MIN (rows, self->rows) * self->cols * sizeof (float);
+  g_autoptr(EsMatrix) bigger = NULL;
+
+  if (!es_matrix_byte_size (rows, self->cols, &bytes))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "a %" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT " matrix does not fit in memory",
+                   rows, self->cols);
+      return FALSE;
+    }
+
+  if (self->mapped > 0 && bytes <= G_MAXSIZE / 2)
+    {
+      gsize mapped = page_round (MAX (bytes, 1));
+      void *data = mremap (self->data, self->mapped, mapped, MREMAP_MAYMOVE);
+
+      if (data == MAP_FAILED)
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                       "cannot allocate %.1f MB for a %" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT " matrix",
+                       bytes / 1e6, rows, self->cols);
+          return FALSE;
+        }
+      self->data = data;
+      self->mapped = mapped;
+      self->rows = rows;
+      return TRUE;
+    }
+
+  bigger = es_matrix_new (rows, self->cols, error);
+  if (bigger == NULL)
+    return FALSE;
+  if (keep > 0)
+    memcpy (bigger->data, self->data, keep);
+  if (self->mapped > 0)
+    munmap (self->data, self->mapped);
+  else
+    free (self->data);
+  self->data = g_steal_pointer (&bigger->data);
+  self->mapped = bigger->mapped;
+  self->rows = rows;
+  bigger->mapped = 0;
+
+  return TRUE;
 }

@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The growing matrix + vocabulary a reader fills row by row.  Readers
- * size it from a checked header or an estimate from the file size, so
- * growing (a copy) is rare; it doubles, so the total copy cost stays
- * linear.
+ * size it from a checked header or an estimate from the file size; when
+ * that is short it doubles, which for a large matrix is an mremap (no
+ * copy, see es-matrix.c).
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -14,8 +14,12 @@
 
 #include <string.h>
 
-#include "es-engine-error.h"
 #include "es-loader-private.h"
+
+#include "es-embedding-set-private.h"
+#include "es-engine-error.h"
+#include "es-matrix-private.h"
+#include "es-vocabulary-private.h"
 
 /* Refuses anything over the memory ceiling before allocating it. */
 gboolean
@@ -58,6 +62,7 @@ _es_row_builder_init (EsRowBuilder  *self,
   if (self->matrix == NULL)
     return FALSE;
   self->vocabulary = es_vocabulary_new (self->capacity);
+  self->valid = g_malloc (self->capacity);
 
   return TRUE;
 }
@@ -70,7 +75,6 @@ _es_row_builder_slot (EsRowBuilder  *self,
   if (self->rows == self->capacity)
     {
       gsize capacity = self->capacity * 2;
-      EsMatrix *bigger;
 
       if (!_es_check_memory (self->ctx, capacity, self->dims, error))
         {
@@ -81,31 +85,58 @@ _es_row_builder_slot (EsRowBuilder  *self,
             return NULL;
         }
 
-      bigger = es_matrix_new (capacity, self->dims, error);
-      if (bigger == NULL)
+      /* A large matrix grows in place (mremap): no copy, no doubled peak. */
+      if (!_es_matrix_resize_rows (self->matrix, capacity, error))
         return NULL;
-      memcpy (es_matrix_get_data_mut (bigger), es_matrix_get_data (self->matrix),
-              self->rows * self->dims * sizeof (float));
-      es_matrix_unref (self->matrix);
-      self->matrix = bigger;
+      self->valid = g_realloc (self->valid, capacity);
       self->capacity = capacity;
     }
 
   return es_matrix_get_data_mut (self->matrix) + self->rows * self->dims;
 }
 
+/* Hashes the word of the row about to be copied and fetches its slot,
+ * so the commit after the copy does not wait for memory.
+ */
+void
+_es_row_builder_prefetch (EsRowBuilder *self,
+                          const char   *word,
+                          gsize         len)
+{
+  self->hashed_word = word;
+  self->hashed_len = len;
+  self->hash = _es_vocabulary_hash (word, len);
+  _es_vocabulary_prefetch (self->vocabulary, self->hash);
+}
+
 /* Keeps the row in the slot under @word; FALSE (and the row of the first
  * occurrence in @first) when the word is already there: first one wins.
+ * @finite says whether the row holds no NaN or Inf (the reader knows: the
+ * embedding set would otherwise rescan the whole matrix for it).
  */
 gboolean
 _es_row_builder_commit (EsRowBuilder *self,
                         const char   *word,
                         gsize         len,
+                        gboolean      finite,
                         gsize        *first)
 {
-  if (!es_vocabulary_add (self->vocabulary, word, len, first))
+  gboolean added;
+
+  if (word == self->hashed_word && len == self->hashed_len && word != NULL)
+    added = _es_vocabulary_add_hashed (self->vocabulary, word, len, self->hash, first);
+  else
+    added = es_vocabulary_add (self->vocabulary, word, len, first);
+  self->hashed_word = NULL;
+  if (!added)
     return FALSE;
 
+  if (self->valid_rows == self->rows)
+    {
+      self->valid[self->rows] = finite != FALSE;
+      self->n_valid += finite != FALSE;
+      self->valid_rows++;
+    }
   self->rows++;
 
   return TRUE;
@@ -117,8 +148,13 @@ _es_row_builder_finish (EsRowBuilder *self)
   EsEmbeddingSet *set;
 
   es_matrix_shrink_rows (self->matrix, self->rows);
-  set = es_embedding_set_new (g_steal_pointer (&self->matrix),
-                              g_steal_pointer (&self->vocabulary));
+  if (self->valid_rows == self->rows && self->rows > 0)
+    set = _es_embedding_set_new_with_valid (g_steal_pointer (&self->matrix),
+                                            g_steal_pointer (&self->vocabulary),
+                                            g_steal_pointer (&self->valid), self->n_valid);
+  else
+    set = es_embedding_set_new (g_steal_pointer (&self->matrix),
+                                g_steal_pointer (&self->vocabulary));
 
   return set;
 }
@@ -128,4 +164,5 @@ _es_row_builder_clear (EsRowBuilder *self)
 {
   g_clear_pointer (&self->matrix, es_matrix_unref);
   g_clear_pointer (&self->vocabulary, es_vocabulary_free);
+  g_clear_pointer (&self->valid, g_free);
 }

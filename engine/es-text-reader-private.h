@@ -29,71 +29,93 @@ _es_is_separator (char c)
   return c == ' ' || c == '\t';
 }
 
+/* Bytes the digit reader may read past the start of a value. */
+#define ES_TEXT_LOOKAHEAD 32
+
+/* Where values must start for _es_text_fast_line() in a buffer. */
+static inline const char *
+_es_text_safe_end (const char *data,
+                   gsize       len)
+{
+  return len > ES_TEXT_LOOKAHEAD ? data + len - ES_TEXT_LOOKAHEAD : data;
+}
+
 /* The common line in one pass: a single-token word (none for TSV) and
- * exactly D finite numbers.  Anything else returns FALSE and the line goes
- * through the general path (split, locate, parse), which knows every
- * special case and error message; that keeps this loop small and fast.
+ * exactly D finite numbers, then "\n" or "\r\n".  The line's end is found
+ * on the way (no memchr pass first); *next is the line after it.  Anything
+ * else returns FALSE and the line goes through the general path (split,
+ * locate, parse), which knows every special case and error message; that
+ * keeps this loop small and fast.  Values start before @safe_end, at least
+ * ES_TEXT_LOOKAHEAD readable bytes before the end of the buffer, which the
+ * 8-byte digit reader needs; lines nearer the end take the general path.
+ * A line ends at its '\n', so the parse never passes the line it is on.
+ * With @prefetch, the word is hashed for the builder's next commit.
  */
 static inline gboolean
 _es_text_fast_line (const EsTextReader  *r,
                     const char          *p,
-                    const char          *stop,
+                    const char          *safe_end,
                     float               *out,
                     const char         **word,
-                    gsize               *word_len)
+                    gsize               *word_len,
+                    const char         **next,
+                    EsRowBuilder        *prefetch)
 {
   if (r->format != ES_FORMAT_PROJECTOR_TSV)
     {
-      while (p < stop && _es_is_separator (*p))
+      while (p < safe_end && _es_is_separator (*p))
         p++;
       *word = p;
-      while (p < stop && !_es_is_separator (*p))
+      while (p < safe_end && !_es_is_separator (*p) && *p != '\n' && *p != '\r')
         p++;
       *word_len = p - *word;
-      if (*word_len == 0)
+      if (*word_len == 0 || p >= safe_end || !_es_is_separator (*p))
+        return FALSE;
+      /* The word's hash slot arrives while the values are parsed. */
+      if (prefetch != NULL)
+        _es_row_builder_prefetch (prefetch, *word, *word_len);
+    }
+
+  for (gsize j = 0; j < r->dims; j++)
+    {
+      const char *q;
+
+      while (p < safe_end && _es_is_separator (*p))
+        p++;
+      if (p >= safe_end)
+        return FALSE;
+      /* A value can hold no '\n', so the buffer's end bounds it as well
+       * as the line's end would.
+       */
+      if (G_UNLIKELY (!_es_parse_float_swar (p, &out[j], &q)) &&
+          _es_parse_float_prefix (p, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK)
+        return FALSE;
+      p = q;
+      /* A long value (the general parser's) may end at the buffer's end. */
+      if (p >= safe_end || (j + 1 < r->dims && !_es_is_separator (*p)))
         return FALSE;
     }
-
-  /* A line ended by '\n' with 16 more bytes after it lets the 8-byte
-   * digit reader run without bounds checks: it stops at the '\n' (or the
-   * '\r' before it) like at any non-digit.
-   */
-  if ((gsize) (r->ctx->data + r->ctx->len - stop) >= 16)
-    {
-      for (gsize j = 0; j < r->dims; j++)
-        {
-          const char *q;
-
-          while (_es_is_separator (*p))
-            p++;
-          if (p == stop)
-            return FALSE;
-          if (G_UNLIKELY (!_es_parse_float_swar (p, &out[j], &q)) &&
-              _es_parse_float_prefix (p, stop, &out[j], &q) != ES_FLOAT_OK)
-            return FALSE;
-          p = q;
-          if (p < stop && !_es_is_separator (*p))
-            return FALSE;
-        }
-    }
-  else
-    {
-      for (gsize j = 0; j < r->dims; j++)
-        {
-          while (p < stop && _es_is_separator (*p))
-            p++;
-          if (p == stop ||
-              _es_parse_float_prefix (p, stop, &out[j], &p) != ES_FLOAT_OK ||
-              (p < stop && !_es_is_separator (*p)))
-            return FALSE;
-        }
-    }
-  while (p < stop && _es_is_separator (*p))
+  while (p < safe_end && _es_is_separator (*p))
     p++;
+  if (p >= safe_end)
+    return FALSE;
 
-  return p == stop;
+  /* Here the line must end: fewer values (or trailing text) are the
+   * general path's to report.
+   */
+  if (*p == '\n')
+    {
+      *next = p + 1;
+      return TRUE;
+    }
+  if (*p == '\r' && p[1] == '\n')
+    {
+      *next = p + 2;
+      return TRUE;
+    }
+
+  return FALSE;
 }
-
 
 /* The line starting at @p, without its "\r\n"/"\n"; *next is the line after. */
 static inline const char *

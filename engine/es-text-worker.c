@@ -94,6 +94,7 @@ worker_thread (gpointer data)
   const char *next_poll = p + ES_LOAD_POLL_BYTES;
   const char *released = p;
   GCancellable *cancellable = self->reader.ctx->cancellable;
+  const char *safe_end = _es_text_safe_end (self->reader.ctx->data, self->reader.ctx->len);
   gsize before = count_first_lines (self);
 
   /* No room after the first half: the main thread reads everything. */
@@ -106,7 +107,6 @@ worker_thread (gpointer data)
   while (p < self->end && self->rows < self->capacity)
     {
       const char *next;
-      const char *stop = _es_line_end (p, self->end, &next);
       const char *word = NULL;
       gsize word_len = 0;
 
@@ -120,8 +120,9 @@ worker_thread (gpointer data)
               g_cancellable_is_cancelled (cancellable))
             break;
         }
-      if (!_es_text_fast_line (&self->reader, p, stop,
-                               self->values + self->rows * self->reader.dims, &word, &word_len))
+      if (!_es_text_fast_line (&self->reader, p, safe_end,
+                               self->values + self->rows * self->reader.dims, &word, &word_len,
+                               &next, NULL))
         break;
       self->words[self->rows].offset = self->arena->len;
       self->words[self->rows].len = word_len;

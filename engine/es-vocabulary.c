@@ -9,9 +9,15 @@
 
 #include <string.h>
 
-#include "es-vocabulary.h"
+#include "es-vocabulary-private.h"
 
 #define EMPTY_SLOT G_MAXUINT64
+
+typedef struct
+{
+  guint64 index;        /* word index or EMPTY_SLOT */
+  guint64 hash;         /* cached, so growing and probing never re-read words */
+} EsVocabularySlot;
 
 struct _EsVocabulary
 {
@@ -21,8 +27,7 @@ struct _EsVocabulary
   guint64 *offsets;     /* n_words + 1 entries */
   gsize n_words;
   gsize offsets_alloc;
-  guint64 *slots;       /* word index or EMPTY_SLOT */
-  guint64 *slot_hashes; /* cached hash, so growing never re-reads words */
+  EsVocabularySlot *slots; /* one cache line holds both fields of a probe */
   gsize n_slots;        /* power of two */
 };
 
@@ -49,29 +54,26 @@ static void
 grow_slots (EsVocabulary *self)
 {
   gsize n_slots = self->n_slots ? self->n_slots * 2 : 64;
-  guint64 *slots = g_new (guint64, n_slots);
-  guint64 *hashes = g_new (guint64, n_slots);
+  EsVocabularySlot *slots = g_new (EsVocabularySlot, n_slots);
 
-  memset (slots, 0xff, n_slots * sizeof (guint64));
+  for (gsize i = 0; i < n_slots; i++)
+    slots[i].index = EMPTY_SLOT;
 
   for (gsize i = 0; i < self->n_slots; i++)
     {
       gsize pos;
 
-      if (self->slots[i] == EMPTY_SLOT)
+      if (self->slots[i].index == EMPTY_SLOT)
         continue;
 
-      pos = self->slot_hashes[i] & (n_slots - 1);
-      while (slots[pos] != EMPTY_SLOT)
+      pos = self->slots[i].hash & (n_slots - 1);
+      while (slots[pos].index != EMPTY_SLOT)
         pos = (pos + 1) & (n_slots - 1);
       slots[pos] = self->slots[i];
-      hashes[pos] = self->slot_hashes[i];
     }
 
   g_free (self->slots);
-  g_free (self->slot_hashes);
   self->slots = slots;
-  self->slot_hashes = hashes;
   self->n_slots = n_slots;
 }
 
@@ -101,7 +103,6 @@ es_vocabulary_free (EsVocabulary *self)
   g_free (self->arena);
   g_free (self->offsets);
   g_free (self->slots);
-  g_free (self->slot_hashes);
   g_free (self);
 }
 
@@ -120,11 +121,11 @@ find_slot (const EsVocabulary *self,
 {
   gsize pos = hash & (self->n_slots - 1);
 
-  while (self->slots[pos] != EMPTY_SLOT)
+  while (self->slots[pos].index != EMPTY_SLOT)
     {
-      guint64 index = self->slots[pos];
+      guint64 index = self->slots[pos].index;
 
-      if (self->slot_hashes[pos] == hash &&
+      if (self->slots[pos].hash == hash &&
           self->offsets[index + 1] - self->offsets[index] - 1 == len &&
           memcmp (self->arena + self->offsets[index], word, len) == 0)
         {
@@ -141,19 +142,43 @@ find_slot (const EsVocabulary *self,
 /* Returns FALSE (and the existing index) when the word is already there:
  * the first occurrence wins.
  */
+guint64
+_es_vocabulary_hash (const char *word,
+                     gsize       len)
+{
+  return hash_bytes (word, len);
+}
+
+void
+_es_vocabulary_prefetch (EsVocabulary *self,
+                         guint64       hash)
+{
+  __builtin_prefetch (&self->slots[hash & (self->n_slots - 1)], 1);
+}
+
 gboolean
 es_vocabulary_add (EsVocabulary *self,
                    const char   *word,
                    gsize         len,
                    gsize        *index)
 {
-  guint64 hash = hash_bytes (word, len);
+  return _es_vocabulary_add_hashed (self, word, len, hash_bytes (word, len), index);
+}
+
+/* @hash must be _es_vocabulary_hash (word, len). */
+gboolean
+_es_vocabulary_add_hashed (EsVocabulary *self,
+                           const char   *word,
+                           gsize         len,
+                           guint64       hash,
+                           gsize        *index)
+{
   gsize pos;
 
   if (find_slot (self, word, len, hash, &pos))
     {
       if (index != NULL)
-        *index = self->slots[pos];
+        *index = self->slots[pos].index;
       return FALSE;
     }
 
@@ -173,8 +198,8 @@ es_vocabulary_add (EsVocabulary *self,
     }
   self->offsets[self->n_words + 1] = self->arena_len;
 
-  self->slots[pos] = self->n_words;
-  self->slot_hashes[pos] = hash;
+  self->slots[pos].index = self->n_words;
+  self->slots[pos].hash = hash;
   if (index != NULL)
     *index = self->n_words;
   self->n_words++;
@@ -214,7 +239,7 @@ es_vocabulary_lookup (const EsVocabulary *self,
     return FALSE;
 
   if (index != NULL)
-    *index = self->slots[pos];
+    *index = self->slots[pos].index;
 
   return TRUE;
 }

@@ -20,7 +20,8 @@ typedef struct
 {
   const char *name;
   const char *path[4];    /* below G_TEST_DIST */
-  gsize       split_min;  /* text: force the second reader thread; 0 = default */
+  gsize       split_min;  /* force the second reader thread; 0 = default */
+  gsize       gzip_window; /* gzip text: stream through small blocks; 0 = default */
 } LoadCase;
 
 static const LoadCase load_cases[] = {
@@ -28,6 +29,8 @@ static const LoadCase load_cases[] = {
   { "text-two-threads", { "..", "resources", "kjv-hamlet-5k-50d.w2v.txt", NULL }, 64 << 10 },
   { "gzip", { "data", "gz", "lee_fasttext.vec.gz", NULL }, 0 },
   { "binary", { "data", "gensim", "euclidean_vectors.bin", NULL }, 0 },
+  { "binary-two-threads", { "data", "gensim", "euclidean_vectors.bin", NULL }, 1 },
+  { "gzip-stream", { "data", "gz", "lee_fasttext.vec.gz", NULL }, 0, 4096 },
 };
 
 /* How a run is cancelled: from the progress callback after a number of
@@ -170,6 +173,8 @@ test_cancel_load (gconstpointer data)
                                    NULL);
   if (c->split_min > 0)
     _es_text_reader_set_split_min (c->split_min);
+  if (c->gzip_window > 0)
+    _es_load_set_gzip_window (c->gzip_window);
   if (c->split_min > 0 && g_get_num_processors () < 2)
     g_test_message ("one processor: the two-thread path runs only when forced, as here");
 
@@ -193,6 +198,7 @@ test_cancel_load (gconstpointer data)
   g_assert_cmpuint (cancelled, >, 0);
 
   _es_text_reader_set_split_min (16u << 20);
+  _es_load_set_gzip_window (0);
   g_free (run.path);
 }
 

@@ -786,6 +786,13 @@ main (int   argc,
   opts.output = output;
   if (opts.threads > 0)
     openblas_set_num_threads (opts.threads);
+  /* OpenBLAS starts its thread pool when the process starts, and the pool
+   * spins (sched_yield) for about 0.1 s before it sleeps: it would take a
+   * core from whatever is timed first.  Time the operation in a settled
+   * process, as the peers are timed after their interpreter started and
+   * imported numpy.
+   */
+  g_usleep (G_USEC_PER_SEC / 4);
   extras = g_string_new (NULL);
 
   if (g_str_equal (opts.op, "load"))

@@ -40,7 +40,7 @@
 /* Large enough to amortise the call, small enough to stop soon. */
 #define CHUNK_BYTES (2u << 20)
 #define INPUT_CHUNK_BYTES (1u << 20)
-#define LEAD_BYTES (8u << 20)
+#define LEAD_BYTES (4u << 20)
 
 struct _EsPrefault
 {

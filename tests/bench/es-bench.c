@@ -680,7 +680,9 @@ op_export (const BenchOptions  *opts,
     return 1;
   seconds = now_s () - t0;
 
-  /* Where the PNG time goes: the raster frame, then Cairo's encoder. */
+  /* Where the PNG time goes: the raster frame; and, for comparison, what
+   * Cairo's own encoder (not used by the export) takes for the same frame.
+   */
   if (format == ES_PLOT_FORMAT_PNG)
     {
       g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();

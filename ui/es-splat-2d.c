@@ -294,21 +294,48 @@ splat_part (gpointer user_data)
             (gsize) run.width * sizeof (guint32));
 }
 
+/* The parts of one frame, taken in turn by whichever thread is free. */
+#define SPLAT_MAX_PARTS 4
+
+typedef struct
+{
+  SplatPart parts[SPLAT_MAX_PARTS];
+  int       n_parts;
+  int       next;        /* atomic: the next part to take */
+} SplatFrame;
+
+static void
+splat_frame_take (SplatFrame *f,
+                  guint8     *hits)
+{
+  int i;
+
+  while ((i = g_atomic_int_add (&f->next, 1)) < f->n_parts)
+    {
+      SplatPart part = f->parts[i];
+
+      part.run.hits = hits;
+      splat_part (&part);
+    }
+}
+
 /* ---- the second thread ------------------------------------------------ */
 
-/* One thread kept for the renderer's life, handed one job per frame:
- * starting a thread per frame would cost about what it saves.
+/* One thread kept for the renderer's life, handed one frame at a time:
+ * starting a thread per frame would cost about what it saves.  If it has
+ * not started when the calling thread is done (a busy machine), the job
+ * is taken back instead of waited for.
  */
 struct _EsSplatWorker
 {
-  GThread  *thread;
-  GMutex    lock;
-  GCond     cond;
-  void    (*func) (gpointer data);
-  gpointer  data;
-  guint     posted;
-  guint     done;
-  gboolean  quit;
+  GThread    *thread;
+  GMutex      lock;
+  GCond       cond;
+  SplatFrame *frame;
+  guint8     *hits;
+  gboolean    pending;
+  gboolean    running;
+  gboolean    quit;
 };
 
 static gpointer
@@ -319,14 +346,21 @@ splat_worker_main (gpointer user_data)
   g_mutex_lock (&w->lock);
   for (;;)
     {
-      while (!w->quit && w->done == w->posted)
+      SplatFrame *frame;
+      guint8 *hits;
+
+      while (!w->quit && !w->pending)
         g_cond_wait (&w->cond, &w->lock);
       if (w->quit)
         break;
+      w->pending = FALSE;
+      w->running = TRUE;
+      frame = w->frame;
+      hits = w->hits;
       g_mutex_unlock (&w->lock);
-      w->func (w->data);
+      splat_frame_take (frame, hits);
       g_mutex_lock (&w->lock);
-      w->done++;
+      w->running = FALSE;
       g_cond_broadcast (&w->cond);
     }
   g_mutex_unlock (&w->lock);
@@ -357,23 +391,28 @@ splat_worker_new (void)
 
 static void
 splat_worker_post (EsSplatWorker *w,
-                   void         (*func) (gpointer data),
-                   gpointer       data)
+                   SplatFrame    *frame,
+                   guint8        *hits)
 {
   g_mutex_lock (&w->lock);
-  w->func = func;
-  w->data = data;
-  w->posted++;
+  w->frame = frame;
+  w->hits = hits;
+  w->pending = TRUE;
   g_cond_broadcast (&w->cond);
   g_mutex_unlock (&w->lock);
 }
 
+/* After the calling thread found no part left: cancels the job if the
+ * worker has not picked it up, else waits for its last part.
+ */
 static void
-splat_worker_wait (EsSplatWorker *w)
+splat_worker_finish (EsSplatWorker *w)
 {
   g_mutex_lock (&w->lock);
-  while (w->done != w->posted)
+  w->pending = FALSE;
+  while (w->running)
     g_cond_wait (&w->cond, &w->lock);
+  w->frame = NULL;
   g_mutex_unlock (&w->lock);
 }
 
@@ -445,7 +484,8 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
                      : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
   guint n_grid_x = 0;
   gboolean two;
-  SplatPart top, bottom;
+  SplatPart top;
+  SplatFrame frame;
 
   lut = _es_plot_build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
@@ -585,24 +625,35 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
     }
 
   {
-    /* Cut at the band that halves the points; a sprite reaches this many
-     * bands beyond its own, so both parts draw those bands, clipped.
+    /* Cut at the bands that split the points evenly; a sprite reaches
+     * this many bands beyond its own, so both neighbours draw those
+     * bands, clipped to their rows.
      */
-    int reach = (sprite->radius + 1 + BAND_ROWS - 1) / BAND_ROWS + 1;
-    int split = 1;
+    int reach = (sprite->radius + BAND_ROWS) / BAND_ROWS;
+    guint32 total = band_start[n_bands];
+    int cut = 0;
 
-    while (split < n_bands - 1 && band_start[split] < band_start[n_bands] / 2)
-      split++;
+    frame.n_parts = 0;
+    frame.next = 0;
+    for (int i = 0; i < SPLAT_MAX_PARTS && cut < n_bands; i++)
+      {
+        SplatPart *part = &frame.parts[frame.n_parts++];
+        int end = cut + 1;
 
-    bottom = top;
-    bottom.run.hits = self->hits2;
-    bottom.run.y_lo = split * BAND_ROWS;
-    bottom.b_from = MAX (0, split - reach);
-    top.run.y_hi = split * BAND_ROWS;
-    top.b_to = MIN (n_bands, split + reach);
+        while (end < n_bands &&
+               (i == SPLAT_MAX_PARTS - 1 ||
+                band_start[end] < (guint64) total * (i + 1) / SPLAT_MAX_PARTS))
+          end++;
+        *part = top;
+        part->run.y_lo = MIN (height, cut * BAND_ROWS);
+        part->run.y_hi = MIN (height, end * BAND_ROWS);
+        part->b_from = MAX (0, cut - reach);
+        part->b_to = MIN (n_bands, end + reach);
+        cut = end;
+      }
 
-    splat_worker_post (self->splat_worker, splat_part, &bottom);
-    splat_part (&top);
-    splat_worker_wait (self->splat_worker);
+    splat_worker_post (self->splat_worker, &frame, self->hits2);
+    splat_frame_take (&frame, self->hits);
+    splat_worker_finish (self->splat_worker);
   }
 }

@@ -36,7 +36,7 @@ struct _EsScatterRenderer
   float           *band_xy;   /* 2D: projected points grouped by band of rows */
   guint32         *band_color;
   gsize            band_len;
-  EsSplatWorker   *splat_worker;  /* 2D: draws the lower part of big frames */
+  EsSplatWorker   *splat_worker;  /* 2D: draws parts of big frames */
   guint8          *hits2;         /* ... with its own saturation counts */
   gsize            hits2_len;
   int              splat_threads; /* EsSplatThreads, a test hook */

@@ -238,8 +238,9 @@ splat_run_avx2 (const SplatRun *r)
 #endif
 
 /* The part of a frame one thread draws: bands [b_from, b_to) clipped to
- * rows [run.y_lo, run.y_hi).  A band next to the split is drawn by both
- * threads, each into its own rows, with its own saturation counts.
+ * rows [run.y_lo, run.y_hi).  A band next to a cut is drawn by both
+ * neighbouring parts, each into its own rows and with its own saturation
+ * counts (the same points in the same order: the same decisions).
  */
 typedef struct
 {
@@ -446,9 +447,8 @@ _es_scatter_renderer_set_splat_threads (EsScatterRenderer *self,
  * linear passes), then each band is cleared just before its points are
  * blended in, so the pixels they touch are still in the cache; clearing
  * the whole surface first and splatting afterwards makes nearly every
- * point a cache miss.  With enough points the frame is cut in two at the
- * band that halves the points, and the lower part is drawn by a second
- * thread.
+ * point a cache miss.  With enough points the frame is cut into parts
+ * of about equal point counts, drawn by this thread and a second one.
  */
 void
 _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,

@@ -337,6 +337,11 @@ struct _EsSplatWorker
   gboolean    pending;
   gboolean    running;
   gboolean    quit;
+  /* Calling thread only: frames to draw alone after the worker kept it
+   * waiting (its core busy with other work).
+   */
+  int         solo_frames;
+  int         late_frames;
 };
 
 static gpointer
@@ -575,6 +580,11 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
   if (two && self->splat_worker == NULL)
     self->splat_worker = splat_worker_new ();
   two = two && self->splat_worker != NULL;
+  if (two && self->splat_threads == ES_SPLAT_THREADS_AUTO && self->splat_worker->solo_frames > 0)
+    {
+      self->splat_worker->solo_frames--;
+      two = FALSE;
+    }
 
   /* Few points per pixel on average: nothing saturates, skip the count. */
   if (n < n_pixels / 8)
@@ -652,8 +662,27 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
         cut = end;
       }
 
-    splat_worker_post (self->splat_worker, &frame, self->hits2);
-    splat_frame_take (&frame, self->hits);
-    splat_worker_finish (self->splat_worker);
+    {
+      EsSplatWorker *w = self->splat_worker;
+      gint64 start = g_get_monotonic_time (), alone, waited;
+
+      splat_worker_post (w, &frame, self->hits2);
+      splat_frame_take (&frame, self->hits);
+      alone = g_get_monotonic_time ();
+      splat_worker_finish (w);
+      waited = g_get_monotonic_time () - alone;
+      /* Waiting for a preempted worker costs more than it saves: after
+       * a few such frames in a row, draw alone for a while, then retry.
+       */
+      if (waited > (alone - start) / 4)
+        w->late_frames++;
+      else
+        w->late_frames = 0;
+      if (w->late_frames >= 3)
+        {
+          w->late_frames = 0;
+          w->solo_frames = 60;
+        }
+    }
   }
 }

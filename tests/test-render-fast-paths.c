@@ -609,7 +609,7 @@ test_splat_threads_identical (void)
   g_test_summary ("2D frames of 120k points in 6 colours, with a selection and highlighted "
                   "neighbours, are byte-identical drawn by one thread or split over two: "
                   "1920x1080 and odd band counts (357 and 97 rows), markers 1.5-23 px, "
-                  "opacity 0.2-1, zoomed in");
+                  "opacity 0.2-1, zoomed in; the thread is started for 120k points, not for 5k");
 
   data = clustered_data (rand, n, 2);
   for (gsize i = 0; i < n; i++)
@@ -668,6 +668,24 @@ test_splat_threads_identical (void)
       cairo_surface_destroy (one);
       cairo_surface_destroy (two);
     }
+
+  /* Left to itself, the renderer starts the thread only for many points. */
+  {
+    g_autoptr(EsScatterData) few = clustered_data (rand, 5000, 2);
+    EsPlotStyle style;
+    EsViewport vp;
+    cairo_surface_t *surface;
+    gboolean threaded;
+
+    plain_style (&style, 0.7);
+    es_viewport_init (&vp, 640, 480, FALSE);
+    surface = render_2d_threads (few, &vp, &style, NULL, ES_SPLAT_THREADS_AUTO, &threaded);
+    g_assert_false (threaded);
+    cairo_surface_destroy (surface);
+    surface = render_2d_threads (data, &vp, &style, NULL, ES_SPLAT_THREADS_AUTO, &threaded);
+    g_assert_true (threaded);
+    cairo_surface_destroy (surface);
+  }
 }
 
 /* ---- label image cache ------------------------------------------------------------ */

@@ -6,7 +6,8 @@
  * vector splat, the label image cache.  Each is checked against an
  * independent way of getting the same answer (Cairo's PNG decoder, a
  * brute-force nearest-point scan, the scalar splat used at the surface's
- * edge, Cairo drawing the text itself, a renderer with an empty cache).
+ * edge, Cairo drawing the text itself, a renderer with an empty cache,
+ * the 2D splat on one thread).
  */
 
 #include "config.h"
@@ -24,6 +25,7 @@
 #include "es-point-index.h"
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
+#include "es-splat-2d.h"
 #include "es-viewport.h"
 
 /* ---- PNG --------------------------------------------------------------- */
@@ -547,6 +549,145 @@ test_splat_paths_agree (void)
       }
 }
 
+/* ---- 2D splat: two threads draw the pixels one does ---------------------------- */
+
+/* Renders @data with the 2D splat on one thread or forced onto two; also
+ * says whether the second thread exists afterwards.
+ */
+static cairo_surface_t *
+render_2d_threads (EsScatterData       *data,
+                   const EsViewport    *vp,
+                   const EsPlotStyle   *style,
+                   const EsPlotOverlay *overlay,
+                   EsSplatThreads       mode,
+                   gboolean            *threaded)
+{
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, vp->width, vp->height);
+
+  es_scatter_renderer_set_density_threshold (renderer, G_MAXSIZE);
+  _es_scatter_renderer_set_splat_threads (renderer, mode);
+  /* Twice: the second frame reuses the buffers and the thread. */
+  es_scatter_renderer_render_image (renderer, surface, data, vp, style, overlay);
+  es_scatter_renderer_render_image (renderer, surface, data, vp, style, overlay);
+  cairo_surface_flush (surface);
+  *threaded = renderer->splat_worker != NULL;
+
+  return surface;
+}
+
+static void
+test_splat_threads_identical (void)
+{
+  /* Frame sizes (one with an odd number of 8-row bands, one whose last
+   * band is partial), marker sizes (up to 3 bands of reach), opacities
+   * (saturation counting on and off) and zooms.
+   */
+  static const struct
+  {
+    int    width;
+    int    height;
+    double point_size;
+    double opacity;
+    double zoom;
+  } cases[] = {
+    { 1920, 1080, 4, 0.7, 1 },
+    { 640, 357, 6, 0.7, 1 },
+    { 1000, 1000, 1.5, 0.35, 1 },
+    { 800, 600, 23, 0.5, 1 },
+    { 640, 360, 6, 1.0, 3 },
+    { 333, 97, 9, 0.2, 1 },
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autoptr(EsScatterData) data = NULL;
+  const gsize n = 120000;
+  g_autofree guint *categories = g_new (guint, n);
+  const char *names[] = { "a", "b", "c", "d", "e", "f" };
+  guint32 highlighted[40];
+  EsPlotOverlay overlay;
+
+  g_test_summary ("2D frames of 120k points in 6 colours, with a selection and highlighted "
+                  "neighbours, are byte-identical drawn by one thread or split over two: "
+                  "1920x1080 and odd band counts (357 and 97 rows), markers 1.5-23 px, "
+                  "opacity 0.2-1, zoomed in; the thread is started for 120k points, not for 5k");
+
+  data = clustered_data (rand, n, 2);
+  for (gsize i = 0; i < n; i++)
+    categories[i] = i % 50 == 7 ? G_MAXUINT : (guint) ((i * 7 + i / 3) % G_N_ELEMENTS (names));
+  es_scatter_data_set_categories (data, categories, names, G_N_ELEMENTS (names));
+  es_plot_overlay_init (&overlay);
+  overlay.selected = 12;
+  for (guint i = 0; i < G_N_ELEMENTS (highlighted); i++)
+    highlighted[i] = 100 + 37 * i;
+  overlay.highlighted = highlighted;
+  overlay.n_highlighted = G_N_ELEMENTS (highlighted);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      EsPlotStyle style;
+      EsViewport vp;
+      cairo_surface_t *one, *two;
+      gboolean threaded_one, threaded_two;
+      const guint8 *p1, *p2;
+      int stride, h = cases[c].height, w = cases[c].width;
+      guint differ = 0, inked = 0;
+      guint32 background;
+
+      plain_style (&style, cases[c].opacity);
+      style.point_size = cases[c].point_size;
+      style.show_axes = TRUE;
+      style.show_labels = TRUE;
+      es_viewport_init (&vp, w, h, FALSE);
+      vp.scale *= cases[c].zoom;
+
+      one = render_2d_threads (data, &vp, &style, &overlay, ES_SPLAT_THREADS_ONE, &threaded_one);
+      two = render_2d_threads (data, &vp, &style, &overlay, ES_SPLAT_THREADS_TWO, &threaded_two);
+      g_assert_false (threaded_one);
+      g_assert_true (threaded_two);
+
+      p1 = cairo_image_surface_get_data (one);
+      p2 = cairo_image_surface_get_data (two);
+      stride = cairo_image_surface_get_stride (one);
+      background = pixel_at (one, w - 1, h - 1);
+      for (int y = 0; y < h; y++)
+        {
+          const guint32 *r1 = (const guint32 *) (gconstpointer) (p1 + (gsize) y * stride);
+          const guint32 *r2 = (const guint32 *) (gconstpointer) (p2 + (gsize) y * stride);
+
+          for (int x = 0; x < w; x++)
+            {
+              differ += r1[x] != r2[x];
+              inked += r1[x] != background;
+            }
+        }
+      g_test_message ("%dx%d (%d bands), %g px, opacity %g, zoom %g: %u px inked, %u differ",
+                      w, h, (h + 7) / 8, cases[c].point_size, cases[c].opacity, cases[c].zoom,
+                      inked, differ);
+      g_assert_cmpuint (inked, >, (guint) w * h / 20);
+      g_assert_cmpuint (differ, ==, 0);
+      cairo_surface_destroy (one);
+      cairo_surface_destroy (two);
+    }
+
+  /* Left to itself, the renderer starts the thread only for many points. */
+  {
+    g_autoptr(EsScatterData) few = clustered_data (rand, 5000, 2);
+    EsPlotStyle style;
+    EsViewport vp;
+    cairo_surface_t *surface;
+    gboolean threaded;
+
+    plain_style (&style, 0.7);
+    es_viewport_init (&vp, 640, 480, FALSE);
+    surface = render_2d_threads (few, &vp, &style, NULL, ES_SPLAT_THREADS_AUTO, &threaded);
+    g_assert_false (threaded);
+    cairo_surface_destroy (surface);
+    surface = render_2d_threads (data, &vp, &style, NULL, ES_SPLAT_THREADS_AUTO, &threaded);
+    g_assert_true (threaded);
+    cairo_surface_destroy (surface);
+  }
+}
+
 /* ---- label image cache ------------------------------------------------------------ */
 
 static cairo_surface_t *
@@ -979,6 +1120,7 @@ main (int   argc,
   g_test_add_func ("/render/3d-sliced/growing", test_3d_sliced_growing);
   g_test_add_func ("/render/3d-sliced/paths-agree", test_3d_splat_paths_agree);
   g_test_add_func ("/render/splat/paths-agree", test_splat_paths_agree);
+  g_test_add_func ("/render/splat/threads-identical", test_splat_threads_identical);
   g_test_add_func ("/render/rank-grid/walk", test_rank_grid_walk);
   g_test_add_func ("/render/label-cache/like-cairo", test_label_cache_like_cairo);
   g_test_add_func ("/render/label-cache/keys", test_label_cache_keys);

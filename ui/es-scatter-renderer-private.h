@@ -21,6 +21,11 @@ G_BEGIN_DECLS
 #define ES_PLOT_KEY_NONE   0xffff   /* colour key of a point without one */
 #define ES_PLOT_FOG_LEVELS 16       /* steps of the 3D depth cue */
 
+/* es-splat-2d.c: the second thread of the 2D splat. */
+typedef struct _EsSplatWorker EsSplatWorker;
+
+void _es_splat_worker_free (EsSplatWorker *worker);
+
 struct _EsScatterRenderer
 {
   EsSprite        *sprites[ES_SPRITE_MAX_Q + 1];
@@ -31,6 +36,10 @@ struct _EsScatterRenderer
   float           *band_xy;   /* 2D: projected points grouped by band of rows */
   guint32         *band_color;
   gsize            band_len;
+  EsSplatWorker   *splat_worker;  /* 2D: draws parts of big frames */
+  guint8          *hits2;         /* ... with its own saturation counts */
+  gsize            hits2_len;
+  int              splat_threads; /* EsSplatThreads, a test hook */
   guint8          *density;   /* big N: points per pixel, up to 255 */
   guint16         *hsum;      /* ... and their horizontal box sums */
   guint16         *key_at;    /* ... colour key of the last point per pixel */

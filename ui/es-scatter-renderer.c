@@ -171,7 +171,9 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   for (guint q = 0; q <= ES_SPRITE_MAX_Q; q++)
     es_sprite_free (self->sprites[q]);
   g_free (self->zbuf);
+  _es_splat_worker_free (self->splat_worker);
   g_free (self->hits);
+  g_free (self->hits2);
   g_free (self->band_xy);
   g_free (self->band_color);
   g_free (self->density);

@@ -173,7 +173,16 @@ splat_avx2 (guint32        *pixels,
 
 #define BAND_ROWS 8
 
-/* One band's points, for the splat loops below. */
+/* Below this many points in the frame one thread is faster: waking the
+ * worker costs more than half the splatting saves.
+ */
+#define SPLAT_THREAD_MIN_POINTS 20000
+
+/* One band's points, for the splat loops below.  Only the rows in
+ * [y_lo, y_hi) are written: each thread owns its rows, so the two never
+ * touch the same pixel and every pixel sees its points in the same order
+ * as with one thread.
+ */
 typedef struct
 {
   guint32       *pixels;
@@ -187,10 +196,18 @@ typedef struct
   guint          saturation;
   guint32        from;
   guint32        to;
+  int            y_lo;
+  int            y_hi;
 } SplatRun;
 
-/* Points past @saturation in one pixel add nothing visible: skipped. */
+/* Points past @saturation in one pixel add nothing visible: skipped.  The
+ * count uses frame coordinates; the splat sees only the owned rows (an
+ * integer shift, so the sprite lands on the same pixels).
+ */
 #define SPLAT_RUN_BODY(SPLAT)                                                            \
+  guint32 *clip = r->pixels + (gsize) r->y_lo * r->stride_px;                            \
+  int clip_height = r->y_hi - r->y_lo;                                                   \
+                                                                                         \
   for (guint32 k = r->from; k < r->to; k++)                                              \
     {                                                                                    \
       double sx = r->xy[2 * k], sy = r->xy[2 * k + 1];                                   \
@@ -203,7 +220,7 @@ typedef struct
             continue;                                                                    \
           (*h)++;                                                                        \
         }                                                                                \
-      SPLAT (r->pixels, r->stride_px, r->width, r->height, r->sprite, sx, sy, r->color[k]); \
+      SPLAT (clip, r->stride_px, r->width, clip_height, r->sprite, sx, sy - r->y_lo, r->color[k]); \
     }
 
 static void
@@ -220,12 +237,223 @@ splat_run_avx2 (const SplatRun *r)
 }
 #endif
 
+/* The part of a frame one thread draws: bands [b_from, b_to) clipped to
+ * rows [run.y_lo, run.y_hi).  A band next to a cut is drawn by both
+ * neighbouring parts, each into its own rows and with its own saturation
+ * counts (the same points in the same order: the same decisions).
+ */
+typedef struct
+{
+  SplatRun        run;
+  const guint32  *band_start;
+  int             b_from;
+  int             b_to;
+  const guint8   *grid_row;
+  const guint32  *plain_line;
+  const guint32  *grid_line;
+  gboolean        avx2;
+} SplatPart;
+
+static void
+splat_part (gpointer user_data)
+{
+  SplatPart *p = user_data;
+  SplatRun run = p->run;
+  int filled = run.y_lo;
+
+  if (run.saturation != G_MAXUINT)
+    {
+      int h0 = MIN (p->b_from * BAND_ROWS, run.height);
+      int h1 = MIN (p->b_to * BAND_ROWS, run.height);
+
+      if (h1 > h0)
+        memset (run.hits + (gsize) h0 * run.width, 0, (gsize) (h1 - h0) * run.width);
+    }
+
+  for (int b = p->b_from; b < p->b_to; b++)
+    {
+      /* Clear every row a sprite of this band can reach. */
+      int need = MIN (run.y_hi, (b + 1) * BAND_ROWS + run.sprite->radius + 1);
+
+      for (; filled < need; filled++)
+        memcpy (run.pixels + (gsize) filled * run.stride_px,
+                p->grid_row[filled] ? p->grid_line : p->plain_line,
+                (gsize) run.width * sizeof (guint32));
+
+      run.from = p->band_start[b];
+      run.to = p->band_start[b + 1];
+#ifdef HAVE_AVX2_SPLAT
+      if (p->avx2)
+        splat_run_avx2 (&run);
+      else
+#endif
+        splat_run (&run);
+    }
+  for (; filled < run.y_hi; filled++)
+    memcpy (run.pixels + (gsize) filled * run.stride_px,
+            p->grid_row[filled] ? p->grid_line : p->plain_line,
+            (gsize) run.width * sizeof (guint32));
+}
+
+/* The parts of one frame, taken in turn by whichever thread is free. */
+#define SPLAT_MAX_PARTS 4
+
+typedef struct
+{
+  SplatPart parts[SPLAT_MAX_PARTS];
+  int       n_parts;
+  int       next;        /* atomic: the next part to take */
+} SplatFrame;
+
+static void
+splat_frame_take (SplatFrame *f,
+                  guint8     *hits)
+{
+  int i;
+
+  while ((i = g_atomic_int_add (&f->next, 1)) < f->n_parts)
+    {
+      SplatPart part = f->parts[i];
+
+      part.run.hits = hits;
+      splat_part (&part);
+    }
+}
+
+/* ---- the second thread ------------------------------------------------ */
+
+/* One thread kept for the renderer's life, handed one frame at a time:
+ * starting a thread per frame would cost about what it saves.  If it has
+ * not started when the calling thread is done (a busy machine), the job
+ * is taken back instead of waited for.
+ */
+struct _EsSplatWorker
+{
+  GThread    *thread;
+  GMutex      lock;
+  GCond       cond;
+  SplatFrame *frame;
+  guint8     *hits;
+  gboolean    pending;
+  gboolean    running;
+  gboolean    quit;
+  /* Calling thread only: frames to draw alone after the worker kept it
+   * waiting (its core busy with other work).
+   */
+  int         solo_frames;
+  int         late_frames;
+};
+
+static gpointer
+splat_worker_main (gpointer user_data)
+{
+  EsSplatWorker *w = user_data;
+
+  g_mutex_lock (&w->lock);
+  for (;;)
+    {
+      SplatFrame *frame;
+      guint8 *hits;
+
+      while (!w->quit && !w->pending)
+        g_cond_wait (&w->cond, &w->lock);
+      if (w->quit)
+        break;
+      w->pending = FALSE;
+      w->running = TRUE;
+      frame = w->frame;
+      hits = w->hits;
+      g_mutex_unlock (&w->lock);
+      splat_frame_take (frame, hits);
+      g_mutex_lock (&w->lock);
+      w->running = FALSE;
+      g_cond_broadcast (&w->cond);
+    }
+  g_mutex_unlock (&w->lock);
+
+  return NULL;
+}
+
+static EsSplatWorker *
+splat_worker_new (void)
+{
+  EsSplatWorker *w = g_new0 (EsSplatWorker, 1);
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_init (&w->lock);
+  g_cond_init (&w->cond);
+  w->thread = g_thread_try_new ("es-splat-2d", splat_worker_main, w, &error);
+  if (w->thread == NULL)
+    {
+      g_debug ("No splat thread, drawing on one: %s", error->message);
+      g_mutex_clear (&w->lock);
+      g_cond_clear (&w->cond);
+      g_free (w);
+      return NULL;
+    }
+
+  return w;
+}
+
+static void
+splat_worker_post (EsSplatWorker *w,
+                   SplatFrame    *frame,
+                   guint8        *hits)
+{
+  g_mutex_lock (&w->lock);
+  w->frame = frame;
+  w->hits = hits;
+  w->pending = TRUE;
+  g_cond_broadcast (&w->cond);
+  g_mutex_unlock (&w->lock);
+}
+
+/* After the calling thread found no part left: cancels the job if the
+ * worker has not picked it up, else waits for its last part.
+ */
+static void
+splat_worker_finish (EsSplatWorker *w)
+{
+  g_mutex_lock (&w->lock);
+  w->pending = FALSE;
+  while (w->running)
+    g_cond_wait (&w->cond, &w->lock);
+  w->frame = NULL;
+  g_mutex_unlock (&w->lock);
+}
+
+void
+_es_splat_worker_free (EsSplatWorker *w)
+{
+  if (w == NULL)
+    return;
+
+  g_mutex_lock (&w->lock);
+  w->quit = TRUE;
+  g_cond_broadcast (&w->cond);
+  g_mutex_unlock (&w->lock);
+  g_thread_join (w->thread);
+  g_mutex_clear (&w->lock);
+  g_cond_clear (&w->cond);
+  g_free (w);
+}
+
+void
+_es_scatter_renderer_set_splat_threads (EsScatterRenderer *self,
+                                        EsSplatThreads     mode)
+{
+  g_return_if_fail (self != NULL);
+
+  self->splat_threads = mode;
+}
+
 /* Background, grid and points of the 2D sprite path, one band of rows at
  * a time.  The points are first bucketed by band (a counting sort: two
  * linear passes), then each band is cleared just before its points are
  * blended in, so the pixels they touch are still in the cache; clearing
  * the whole surface first and splatting afterwards makes nearly every
- * point a cache miss.
+ * point a cache miss.  With enough points the frame is cut into parts
+ * of about equal point counts, drawn by this thread and a second one.
  */
 void
 _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
@@ -260,11 +488,9 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
   guint saturation = a >= 0.999 ? 1 : a <= 0.02 ? 255
                      : (guint) CLAMP (ceil (log (1.0 / 255) / log (1 - a)), 1, 255);
   guint n_grid_x = 0;
-  int filled = 0;
-  SplatRun run;
-#ifdef HAVE_AVX2_SPLAT
-  gboolean avx2 = __builtin_cpu_supports ("avx2");
-#endif
+  gboolean two;
+  SplatPart top;
+  SplatFrame frame;
 
   lut = _es_plot_build_lut (data, style, &n_keys, &missing);
   es_viewport_get_transform (vp, &t);
@@ -313,19 +539,6 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
       self->band_color = g_new (guint32, n);
       self->band_len = n;
     }
-  /* Few points per pixel on average: nothing saturates, skip the count. */
-  if (n < n_pixels / 8)
-    saturation = G_MAXUINT;
-  else
-    {
-      if (self->hits_len < n_pixels)
-        {
-          g_free (self->hits);
-          self->hits = g_new (guint8, n_pixels);
-          self->hits_len = n_pixels;
-        }
-      memset (self->hits, 0, n_pixels);
-    }
 
   /* Count per band, then place: points keep their spatial order within
    * a band.
@@ -360,31 +573,116 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
       }
   }
 
-  run.pixels = pixels;
-  run.stride_px = stride_px;
-  run.width = width;
-  run.height = height;
-  run.sprite = sprite;
-  run.xy = self->band_xy;
-  run.color = self->band_color;
-  run.hits = self->hits;
-  run.saturation = saturation;
-  for (int b = 0; b < n_bands; b++)
+  two = n_bands >= 2 &&
+        (self->splat_threads == ES_SPLAT_THREADS_TWO ||
+         (self->splat_threads == ES_SPLAT_THREADS_AUTO &&
+          band_start[n_bands] >= SPLAT_THREAD_MIN_POINTS));
+  if (two && self->splat_worker == NULL)
+    self->splat_worker = splat_worker_new ();
+  two = two && self->splat_worker != NULL;
+  if (two && self->splat_threads == ES_SPLAT_THREADS_AUTO && self->splat_worker->solo_frames > 0)
     {
-      /* Clear every row a sprite of this band can reach. */
-      int need = MIN (height, (b + 1) * BAND_ROWS + sprite->radius + 1);
-
-      for (; filled < need; filled++)
-        memcpy (pixels + (gsize) filled * stride_px, grid_row[filled] ? grid_line : plain_line,
-                (gsize) width * sizeof (guint32));
-
-      run.from = band_start[b];
-      run.to = band_start[b + 1];
-#ifdef HAVE_AVX2_SPLAT
-      if (avx2)
-        splat_run_avx2 (&run);
-      else
-#endif
-        splat_run (&run);
+      self->splat_worker->solo_frames--;
+      two = FALSE;
     }
+
+  /* Few points per pixel on average: nothing saturates, skip the count. */
+  if (n < n_pixels / 8)
+    saturation = G_MAXUINT;
+  else
+    {
+      if (self->hits_len < n_pixels)
+        {
+          g_free (self->hits);
+          self->hits = g_new (guint8, n_pixels);
+          self->hits_len = n_pixels;
+        }
+      if (two && self->hits2_len < n_pixels)
+        {
+          g_free (self->hits2);
+          self->hits2 = g_new (guint8, n_pixels);
+          self->hits2_len = n_pixels;
+        }
+    }
+
+  top.run.pixels = pixels;
+  top.run.stride_px = stride_px;
+  top.run.width = width;
+  top.run.height = height;
+  top.run.sprite = sprite;
+  top.run.xy = self->band_xy;
+  top.run.color = self->band_color;
+  top.run.hits = self->hits;
+  top.run.saturation = saturation;
+  top.run.y_lo = 0;
+  top.run.y_hi = height;
+  top.band_start = band_start;
+  top.b_from = 0;
+  top.b_to = n_bands;
+  top.grid_row = grid_row;
+  top.plain_line = plain_line;
+  top.grid_line = grid_line;
+#ifdef HAVE_AVX2_SPLAT
+  top.avx2 = __builtin_cpu_supports ("avx2");
+#else
+  top.avx2 = FALSE;
+#endif
+
+  if (!two)
+    {
+      splat_part (&top);
+      return;
+    }
+
+  {
+    /* Cut at the bands that split the points evenly; a sprite reaches
+     * this many bands beyond its own, so both neighbours draw those
+     * bands, clipped to their rows.
+     */
+    int reach = (sprite->radius + BAND_ROWS) / BAND_ROWS;
+    guint32 total = band_start[n_bands];
+    int cut = 0;
+
+    frame.n_parts = 0;
+    frame.next = 0;
+    for (int i = 0; i < SPLAT_MAX_PARTS && cut < n_bands; i++)
+      {
+        SplatPart *part = &frame.parts[frame.n_parts++];
+        int end = cut + 1;
+
+        while (end < n_bands &&
+               (i == SPLAT_MAX_PARTS - 1 ||
+                band_start[end] < (guint64) total * (i + 1) / SPLAT_MAX_PARTS))
+          end++;
+        *part = top;
+        part->run.y_lo = MIN (height, cut * BAND_ROWS);
+        part->run.y_hi = MIN (height, end * BAND_ROWS);
+        part->b_from = MAX (0, cut - reach);
+        part->b_to = MIN (n_bands, end + reach);
+        cut = end;
+      }
+
+    {
+      EsSplatWorker *w = self->splat_worker;
+      gint64 start = g_get_monotonic_time (), alone, waited;
+
+      splat_worker_post (w, &frame, self->hits2);
+      splat_frame_take (&frame, self->hits);
+      alone = g_get_monotonic_time ();
+      splat_worker_finish (w);
+      waited = g_get_monotonic_time () - alone;
+      /* Waiting for a preempted worker costs more than it saves: after
+       * a few such frames in a row, draw alone for a while, then retry.
+       */
+      if (waited > (alone - start) / 4)
+        w->late_frames++;
+      else
+        w->late_frames = 0;
+      if (w->late_frames >= 3)
+        {
+          w->late_frames = 0;
+          w->solo_frames = 60;
+        }
+    }
+  }
 }

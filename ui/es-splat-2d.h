@@ -20,4 +20,15 @@ void _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
                                                 const EsViewport  *vp,
                                                 const EsPlotStyle *style);
 
+/* Test hook: whether the banded splat draws with a second thread. */
+typedef enum
+{
+  ES_SPLAT_THREADS_AUTO,   /* two threads from SPLAT_THREAD_MIN_POINTS points */
+  ES_SPLAT_THREADS_ONE,
+  ES_SPLAT_THREADS_TWO,
+} EsSplatThreads;
+
+void _es_scatter_renderer_set_splat_threads (EsScatterRenderer *self,
+                                             EsSplatThreads     mode);
+
 G_END_DECLS

@@ -1286,6 +1286,106 @@ test_export_pdf_discs (void)
   g_rmdir (dir);
 }
 
+/* memmem: a stream's bytes may hold NULs, which end g_strstr_len. */
+static const char *
+find_bytes (const char *from,
+            const char *end,
+            const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (const char *p = from; p + n <= end; p++)
+    if (memcmp (p, needle, n) == 0)
+      return p;
+  return NULL;
+}
+
+/* Every deflated stream of a PDF, inflated and joined. */
+static GString *
+pdf_streams (const char *path)
+{
+  g_autofree char *contents = NULL;
+  GString *out = g_string_new (NULL);
+  gsize length = 0;
+  const char *p, *end;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  end = contents + length;
+  for (p = contents; (p = find_bytes (p, end, "stream\n")) != NULL; )
+    {
+      g_autoptr(GConverter) inflater = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB));
+      const char *data = p + strlen ("stream\n");
+      const char *stop = find_bytes (data, end, "endstream");
+      char buffer[65536];
+      gsize in_left, read, written;
+      GConverterResult result;
+
+      g_assert_nonnull (stop);
+      in_left = stop - data;
+      do
+        {
+          result = g_converter_convert (inflater, data, in_left, buffer, sizeof buffer,
+                                        G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+          g_string_append_len (out, buffer, written);
+          data += read;
+          in_left -= read;
+        }
+      while (result == G_CONVERTER_CONVERTED);
+      p = stop + strlen ("endstream");
+    }
+
+  return out;
+}
+
+static void
+test_export_pdf_compact (void)
+{
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) content = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "many.pdf", NULL);
+  g_autofree float *xy = g_new (float, 2 * 500);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  EsViewport vp;
+  EsPlotStyle style;
+  double lo[3], hi[3];
+  guint curves = 0, lines = 0;
+
+  g_test_summary ("A 2D PDF draws its discs as short round-capped lines, not as curves: "
+                  "a line per point and no Bezier in the page");
+
+  for (guint i = 0; i < 2 * 500; i++)
+    xy[i] = (float) g_rand_double (rand);
+  data = make_data (xy, 500, NULL);
+  plain_style (&style);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 30);
+  g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_PDF,
+                                             W, H, &error));
+  g_assert_no_error (error);
+
+  content = pdf_streams (path);
+  for (gsize i = 1; i + 1 < content->len; i++)
+    {
+      char before = content->str[i - 1], after = content->str[i + 1];
+
+      if (!g_ascii_isspace (before) || !g_ascii_isspace (after))
+        continue;
+      if (content->str[i] == 'c')
+        curves++;
+      else if (content->str[i] == 'l')
+        lines++;
+    }
+  g_test_message ("%u lines, %u curves in %" G_GSIZE_FORMAT " bytes of content", lines, curves, content->len);
+  g_assert_cmpuint (lines, ==, 500);
+  g_assert_cmpuint (curves, ==, 0);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_export_png_scaled (void)
 {
@@ -1478,6 +1578,7 @@ main (int   argc,
   g_test_add_func ("/render/export/svg", test_export_svg);
   g_test_add_func ("/render/export/pdf", test_export_pdf);
   g_test_add_func ("/render/export/pdf-discs", test_export_pdf_discs);
+  g_test_add_func ("/render/export/pdf-compact", test_export_pdf_compact);
   g_test_add_func ("/render/export/png-scaled", test_export_png_scaled);
   g_test_add_func ("/render/export/atomic", test_export_atomic);
   g_test_add_func ("/render/command/render-file", test_render_command);

@@ -1173,6 +1173,220 @@ test_export_pdf (void)
 }
 
 static void
+test_export_pdf_discs (void)
+{
+  /* A and B (blue) overlap, C (orange) overlaps B; D gives the fit its
+   * scale. In Morton order A, B, C, D: A and B are one colour run.
+   */
+  const float xy[] = { 0, 0,  0.1f, 0,  0.2f, 0,  1, 0.4f };
+  const guint cats[] = { 0, 0, 1, 0 };
+  const char *names[] = { "blue", "orange" };
+  g_autoptr(EsScatterData) data = make_data (xy, 4, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "discs.pdf", NULL);
+  g_autofree char *prefix = g_build_filename (dir, "discs", NULL);
+  g_autofree char *png = g_build_filename (dir, "discs.png", NULL);
+  const char *argv[] = { "pdftoppm", "-png", "-r", "144", "-singlefile", path, prefix, NULL };
+  g_autofree char *pdftoppm = NULL;
+  cairo_surface_t *page, *reference;
+  cairo_t *cr;
+  EsViewport vp;
+  EsPlotStyle style;
+  double lo[3], hi[3], sx[4], sy[4], d, ink_page = 0, ink_reference = 0;
+  guint differ = 0;
+
+  g_test_summary ("PDF discs, rasterised by poppler, cover what Cairo's filled arcs cover, in the run's "
+                  "colour at the style's opacity: one run composites once, the next one over it");
+
+  es_scatter_data_set_categories (data, cats, names, 2);
+  plain_style (&style);
+  style.opacity = 0.5;
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 40);
+  for (gsize i = 0; i < 4; i++)
+    {
+      double x, y;
+
+      es_scatter_data_get_point (data, i, &x, &y, NULL);
+      es_viewport_project (&vp, x, y, 0.5, &sx[i], &sy[i], NULL);
+    }
+  /* Radius 0.8 of the spacing: neighbours overlap, next-but-one do not. */
+  d = sx[1] - sx[0];
+  g_assert_cmpfloat (d, >, 20);
+  style.point_size = 1.6 * d;
+
+  g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_PDF,
+                                             W, H, &error));
+  g_assert_no_error (error);
+  pdftoppm = g_find_program_in_path ("pdftoppm");
+  if (pdftoppm == NULL)
+    {
+      g_test_skip ("pdftoppm is not installed (poppler-utils)");
+      return;
+    }
+  g_assert_true (run (argv, NULL));
+  page = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (page), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (page), ==, 2 * W);
+  g_assert_cmpint (cairo_image_surface_get_height (page), ==, 2 * H);
+
+  /* Independent colours: Okabe-Ito blue (0, 114, 178) and orange
+   * (230, 159, 0) at 50 % over white.
+   */
+  assert_pixel_near (pixel_at (page, (int) (2 * sx[0] - 2 * 0.5 * d), (int) (2 * sy[0])), 128, 185, 217, 3);
+  /* A ∩ B is one run: painted once, not darker. */
+  assert_pixel_near (pixel_at (page, (int) (2 * (sx[0] + sx[1]) / 2), (int) (2 * sy[0])), 128, 185, 217, 3);
+  assert_pixel_near (pixel_at (page, (int) (2 * sx[1]), (int) (2 * sy[1])), 128, 185, 217, 3);
+  /* B ∩ C: orange over blue over white. */
+  assert_pixel_near (pixel_at (page, (int) (2 * (sx[1] + sx[2]) / 2), (int) (2 * sy[1])), 179, 172, 108, 3);
+  assert_pixel_near (pixel_at (page, (int) (2 * sx[2] + 2 * 0.5 * d), (int) (2 * sy[2])), 243, 207, 128, 3);
+  assert_pixel_near (pixel_at (page, (int) (2 * sx[3]), (int) (2 * sy[3])), 128, 185, 217, 3);
+  /* Outside the discs: background. */
+  assert_pixel_near (pixel_at (page, (int) (2 * sx[0]), (int) (2 * sy[0] - 2 * d)), 255, 255, 255, 0);
+
+  /* Against the same scene as filled arcs (the back-end for any target
+   * but PDF), drawn by Cairo at the same 2x scale: the same ink, and
+   * pixels differ only along the edges (the two rasterisers' coverage).
+   */
+  reference = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 2 * W, 2 * H);
+  cr = cairo_create (reference);
+  cairo_scale (cr, 2, 2);
+  es_scatter_renderer_draw (renderer, cr, data, &vp, &style, NULL);
+  cairo_destroy (cr);
+  cairo_surface_flush (reference);
+  for (int y = 0; y < 2 * H; y++)
+    for (int x = 0; x < 2 * W; x++)
+      {
+        guint32 a = pixel_at (page, x, y), b = pixel_at (reference, x, y);
+        int worst = 0;
+
+        for (int shift = 0; shift < 24; shift += 8)
+          {
+            int ca = (a >> shift) & 0xff, cb = (b >> shift) & 0xff;
+
+            worst = MAX (worst, ABS (ca - cb));
+            ink_page += 255 - ca;
+            ink_reference += 255 - cb;
+          }
+        if (worst > 24)
+          differ++;
+      }
+  g_test_message ("ink %.0f (PDF) vs %.0f (arcs); %u pixels differ by more than 24", ink_page, ink_reference, differ);
+  g_assert_cmpfloat (fabs (ink_page - ink_reference), <, 0.01 * ink_reference);
+  /* The discs' edges are about 4 × 2π × 0.8 d × 2 px long. */
+  g_assert_cmpuint (differ, <, (guint) (4 * 2 * G_PI * 0.8 * d * 2 / 4));
+
+  cairo_surface_destroy (reference);
+  cairo_surface_destroy (page);
+  g_unlink (png);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* memmem: a stream's bytes may hold NULs, which end g_strstr_len. */
+static const char *
+find_bytes (const char *from,
+            const char *end,
+            const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (const char *p = from; p + n <= end; p++)
+    if (memcmp (p, needle, n) == 0)
+      return p;
+  return NULL;
+}
+
+/* Every deflated stream of a PDF, inflated and joined. */
+static GString *
+pdf_streams (const char *path)
+{
+  g_autofree char *contents = NULL;
+  GString *out = g_string_new (NULL);
+  gsize length = 0;
+  const char *p, *end;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  end = contents + length;
+  for (p = contents; (p = find_bytes (p, end, "stream\n")) != NULL; )
+    {
+      g_autoptr(GConverter) inflater = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB));
+      const char *data = p + strlen ("stream\n");
+      const char *stop = find_bytes (data, end, "endstream");
+      char buffer[65536];
+      gsize in_left, read, written;
+      GConverterResult result;
+
+      g_assert_nonnull (stop);
+      in_left = stop - data;
+      do
+        {
+          result = g_converter_convert (inflater, data, in_left, buffer, sizeof buffer,
+                                        G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+          g_string_append_len (out, buffer, written);
+          data += read;
+          in_left -= read;
+        }
+      while (result == G_CONVERTER_CONVERTED);
+      p = stop + strlen ("endstream");
+    }
+
+  return out;
+}
+
+static void
+test_export_pdf_compact (void)
+{
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) content = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "many.pdf", NULL);
+  g_autofree float *xy = g_new (float, 2 * 500);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  EsViewport vp;
+  EsPlotStyle style;
+  double lo[3], hi[3];
+  guint curves = 0, lines = 0;
+
+  g_test_summary ("A 2D PDF draws its discs as short round-capped lines, not as curves: "
+                  "a line per point and no Bezier in the page");
+
+  for (guint i = 0; i < 2 * 500; i++)
+    xy[i] = (float) g_rand_double (rand);
+  data = make_data (xy, 500, NULL);
+  plain_style (&style);
+  es_viewport_init (&vp, W, H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 30);
+  g_assert_true (es_scatter_renderer_export (data, &vp, &style, NULL, path, ES_PLOT_FORMAT_PDF,
+                                             W, H, &error));
+  g_assert_no_error (error);
+
+  content = pdf_streams (path);
+  for (gsize i = 1; i + 1 < content->len; i++)
+    {
+      char before = content->str[i - 1], after = content->str[i + 1];
+
+      if (!g_ascii_isspace (before) || !g_ascii_isspace (after))
+        continue;
+      if (content->str[i] == 'c')
+        curves++;
+      else if (content->str[i] == 'l')
+        lines++;
+    }
+  g_test_message ("%u lines, %u curves in %" G_GSIZE_FORMAT " bytes of content", lines, curves, content->len);
+  g_assert_cmpuint (lines, ==, 500);
+  g_assert_cmpuint (curves, ==, 0);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
 test_export_png_scaled (void)
 {
   g_autoptr(EsScatterData) data = fruit_data ();
@@ -1363,6 +1577,8 @@ main (int   argc,
   g_test_add_func ("/render/point-index/lookup", test_point_index);
   g_test_add_func ("/render/export/svg", test_export_svg);
   g_test_add_func ("/render/export/pdf", test_export_pdf);
+  g_test_add_func ("/render/export/pdf-discs", test_export_pdf_discs);
+  g_test_add_func ("/render/export/pdf-compact", test_export_pdf_compact);
   g_test_add_func ("/render/export/png-scaled", test_export_png_scaled);
   g_test_add_func ("/render/export/atomic", test_export_atomic);
   g_test_add_func ("/render/command/render-file", test_render_command);

@@ -16,6 +16,8 @@
 #include <string.h>
 #ifdef __SSE2__
 #include <immintrin.h>
+
+#include "es-sprite-avx2.h"
 #endif
 
 #ifdef __SSE2__
@@ -104,9 +106,7 @@ splat_fast (guint32        *pixels,
 #if defined(__SSE2__) && defined(__GNUC__)
 #define HAVE_AVX2_SPLAT 1
 /* splat_fast () eight pixels at a time (a 4-7 px marker's row in one
- * step), for CPUs with AVX2.  Unpacking works within 128-bit halves: the
- * low unpack holds pixels 0, 1, 4, 5 and the high one 2, 3, 6, 7, and the
- * coverage is spread to match.
+ * step), for CPUs with AVX2 (see es-sprite-avx2.h).
  */
 __attribute__ ((target ("avx2"))) static inline void
 splat_avx2 (guint32        *pixels,
@@ -120,7 +120,6 @@ splat_avx2 (guint32        *pixels,
 {
   EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
   const __m256i zero = _mm256_setzero_si256 ();
-  const __m256i c255 = _mm256_set1_epi16 (255);
   __m256i color16;
 
   if (pl.i0 != 0 || pl.x0 + s->size + 7 > width)
@@ -137,29 +136,12 @@ splat_avx2 (guint32        *pixels,
 
       for (int i = a0; i < a1; i += 8)
         {
-          guint64 cov8;
-          __m128i a, alo, ahi;
-          __m256i a32, alo4, ahi4, slo, shi, ialo, iahi, d, dlo, dhi;
+          __m256i slo, shi, ialo, iahi, d, dlo, dhi;
 
-          memcpy (&cov8, c + i, 8);
-          if (a1 - i < 8)
-            cov8 &= G_GUINT64_CONSTANT (0xffffffffffffffff) >> (8 * (8 - (a1 - i)));
-          a = _mm_unpacklo_epi8 (_mm_cvtsi64_si128 ((long long) cov8), _mm_setzero_si128 ());
-          a = _mm_add_epi16 (a, _mm_srli_epi16 (a, 7));
-          alo = _mm_unpacklo_epi16 (a, a);
-          ahi = _mm_unpackhi_epi16 (a, a);
-          a32 = _mm256_inserti128_si256 (_mm256_castsi128_si256 (alo), ahi, 1);
-          alo4 = _mm256_unpacklo_epi32 (a32, a32);
-          ahi4 = _mm256_unpackhi_epi32 (a32, a32);
-          slo = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, alo4), 8);
-          shi = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, ahi4), 8);
-          /* 255 - the source's alpha, in every lane of its pixel. */
-          ialo = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (slo, 0xff), 0xff);
-          iahi = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (shi, 0xff), 0xff);
-          ialo = _mm256_sub_epi16 (c255, ialo);
-          iahi = _mm256_sub_epi16 (c255, iahi);
-          ialo = _mm256_add_epi16 (ialo, _mm256_srli_epi16 (ialo, 7));
-          iahi = _mm256_add_epi16 (iahi, _mm256_srli_epi16 (iahi, 7));
+          _es_sprite_source8_avx2 (c + i, a1 - i, color16, &slo, &shi);
+          /* OVER: what is there scaled by 255 - the source's alpha. */
+          ialo = _es_sprite_room_avx2 (slo);
+          iahi = _es_sprite_room_avx2 (shi);
           d = _mm256_loadu_si256 ((const __m256i *) (gconstpointer) (row + i));
           dlo = _mm256_unpacklo_epi8 (d, zero);
           dhi = _mm256_unpackhi_epi8 (d, zero);

@@ -15,6 +15,8 @@
 #include <string.h>
 #ifdef __SSE2__
 #include <immintrin.h>
+
+#include "es-sprite-avx2.h"
 #endif
 
 /* es_view_transform_project () for 3D, inlined into the point loops
@@ -117,10 +119,8 @@ splat_under (guint32        *accum,
 
 #if defined(__SSE2__) && defined(__GNUC__)
 #define HAVE_AVX2_SPLAT_UNDER 1
-/* splat_under () eight pixels at a time for CPUs with AVX2, in 16-bit
- * lanes: the same integer arithmetic, so the same pixels.  Unpacking
- * works within 128-bit halves (pixels 0, 1, 4, 5 low; 2, 3, 6, 7 high) and
- * the coverage is spread to match.  Not inlined (it cannot be, into code
+/* splat_under () eight pixels at a time for CPUs with AVX2 (see
+ * es-sprite-avx2.h): the same integer arithmetic, so the same pixels.  Not inlined (it cannot be, into code
  * built for any x86-64): one call per marker drawn.
  */
 __attribute__ ((target ("avx2"))) static void
@@ -134,7 +134,6 @@ splat_under_avx2 (guint32        *accum,
 {
   EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
   const __m256i zero = _mm256_setzero_si256 ();
-  const __m256i c255 = _mm256_set1_epi16 (255);
   __m256i color16;
 
   if (pl.i0 != 0 || pl.x0 + s->size + 7 > width)
@@ -151,32 +150,15 @@ splat_under_avx2 (guint32        *accum,
 
       for (int i = a0; i < a1; i += 8)
         {
-          guint64 cov8;
-          __m128i a, alo, ahi;
-          __m256i a32, alo4, ahi4, slo, shi, rlo, rhi, d, dlo, dhi;
+          __m256i slo, shi, rlo, rhi, d, dlo, dhi;
 
-          memcpy (&cov8, c + i, 8);
-          if (a1 - i < 8)
-            cov8 &= G_GUINT64_CONSTANT (0xffffffffffffffff) >> (8 * (8 - (a1 - i)));
-          a = _mm_unpacklo_epi8 (_mm_cvtsi64_si128 ((long long) cov8), _mm_setzero_si128 ());
-          a = _mm_add_epi16 (a, _mm_srli_epi16 (a, 7));
-          alo = _mm_unpacklo_epi16 (a, a);
-          ahi = _mm_unpackhi_epi16 (a, a);
-          a32 = _mm256_inserti128_si256 (_mm256_castsi128_si256 (alo), ahi, 1);
-          alo4 = _mm256_unpacklo_epi32 (a32, a32);
-          ahi4 = _mm256_unpackhi_epi32 (a32, a32);
-          slo = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, alo4), 8);
-          shi = _mm256_srli_epi16 (_mm256_mullo_epi16 (color16, ahi4), 8);
+          _es_sprite_source8_avx2 (c + i, a1 - i, color16, &slo, &shi);
           d = _mm256_loadu_si256 ((const __m256i *) (gconstpointer) (row + i));
           dlo = _mm256_unpacklo_epi8 (d, zero);
           dhi = _mm256_unpackhi_epi8 (d, zero);
-          /* The room left under what is there: 255 - its alpha. */
-          rlo = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (dlo, 0xff), 0xff);
-          rhi = _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (dhi, 0xff), 0xff);
-          rlo = _mm256_sub_epi16 (c255, rlo);
-          rhi = _mm256_sub_epi16 (c255, rhi);
-          rlo = _mm256_add_epi16 (rlo, _mm256_srli_epi16 (rlo, 7));
-          rhi = _mm256_add_epi16 (rhi, _mm256_srli_epi16 (rhi, 7));
+          /* UNDER: the source scaled by the room left under what is there. */
+          rlo = _es_sprite_room_avx2 (dlo);
+          rhi = _es_sprite_room_avx2 (dhi);
           dlo = _mm256_add_epi16 (dlo, _mm256_srli_epi16 (_mm256_mullo_epi16 (slo, rlo), 8));
           dhi = _mm256_add_epi16 (dhi, _mm256_srli_epi16 (_mm256_mullo_epi16 (shi, rhi), 8));
           _mm256_storeu_si256 ((__m256i *) (gpointer) (row + i), _mm256_packus_epi16 (dlo, dhi));

@@ -143,6 +143,7 @@ _es_binary_reader_load (EsLoadContext  *ctx,
   prefault = _es_prefault_start (es_matrix_get_data_mut (builder.matrix),
                                  capacity * header.dims * sizeof (float),
                                  data + pos, len - pos, ctx->release_consumed);
+  builder.prefault = prefault;
 
   while (file_rows < wanted)
     {

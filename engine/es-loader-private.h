@@ -43,7 +43,24 @@ EsPrefault *_es_prefault_start     (void       *base,
 void        _es_prefault_set_front (EsPrefault *self,
                                     gsize       offset,
                                     gsize       input_offset);
+gsize       _es_prefault_get_top   (EsPrefault *self);
 void        _es_prefault_finish    (EsPrefault *self);
+
+void        _es_populate_ahead_slow (char      *base,
+                                     gsize     *done,
+                                     gsize      end,
+                                     gsize      limit);
+
+/* Before writing [0, @end) of a fresh mapping: see es-prefault.c. */
+static inline void
+_es_populate_ahead (char  *base,
+                    gsize *done,
+                    gsize  end,
+                    gsize  limit)
+{
+  if (G_UNLIKELY (end > *done))
+    _es_populate_ahead_slow (base, done, end, limit);
+}
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsPrefault, _es_prefault_finish)
 
 /* ---- numbers (es-float-parser.c) ---- */
@@ -137,6 +154,8 @@ typedef struct
   const char    *hashed_word;  /* _es_row_builder_prefetch()'s word and its hash */
   gsize          hashed_len;
   guint64        hash;
+  gsize          mapped;     /* matrix bytes mapped ahead of the rows */
+  EsPrefault    *prefault;   /* maps the matrix from the far end, or NULL */
 } EsRowBuilder;
 
 gboolean        _es_row_builder_init   (EsRowBuilder  *self,

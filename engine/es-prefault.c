@@ -41,11 +41,13 @@
 #define CHUNK_BYTES (2u << 20)
 #define INPUT_CHUNK_BYTES (1u << 20)
 #define LEAD_BYTES (4u << 20)
+#define AHEAD_BYTES (1u << 20)
 
 struct _EsPrefault
 {
   guintptr  start;     /* page-aligned bounds of the matrix */
   guintptr  end;
+  guintptr  top;       /* the helper has mapped [top, end), atomic */
   guintptr  input;     /* page-aligned bounds of the input, or 0 */
   guintptr  input_end;
   gsize     front;     /* the reader's matrix offset, atomic */
@@ -83,7 +85,7 @@ prefault_thread (gpointer data)
         }
 
       /* The input first, a little ahead of the reader. */
-      mapped = MAX (mapped, reader);
+      mapped = MAX (mapped, reader & ~(guintptr) (page_size - 1));
       if (mapped < self->input_end && mapped < reader + LEAD_BYTES)
         {
           guintptr until = mapped + MIN (self->input_end - mapped, (guintptr) INPUT_CHUNK_BYTES);
@@ -101,6 +103,7 @@ prefault_thread (gpointer data)
             top = self->start;
           else
             top = bottom;
+          g_atomic_pointer_set (&self->top, top);
           continue;
         }
 
@@ -138,6 +141,7 @@ _es_prefault_start (void       *base,
       g_free (self);
       return NULL;
     }
+  self->top = self->end;
   if (input != NULL)
     {
       self->input = (guintptr) input & ~(guintptr) (page_size - 1);
@@ -169,6 +173,13 @@ _es_prefault_set_front (EsPrefault *self,
   g_atomic_pointer_set (&self->input_front, input_offset);
 }
 
+/* Bytes from the matrix start up to where the helper has mapped it. */
+gsize
+_es_prefault_get_top (EsPrefault *self)
+{
+  return (guintptr) g_atomic_pointer_get (&self->top) - self->start;
+}
+
 void
 _es_prefault_finish (EsPrefault *self)
 {
@@ -178,4 +189,39 @@ _es_prefault_finish (EsPrefault *self)
   g_atomic_int_set (&self->stop_requested, 1);
   g_thread_join (self->thread);
   g_free (self);
+}
+
+/* A writer that fills a fresh mapping in order maps it a little ahead
+ * of itself: MADV_POPULATE_WRITE over AHEAD_BYTES costs a fraction of
+ * taking one fault per page (about 0.19 s against 0.31 s for 480 MB
+ * here), and the writer's stores then hit mapped pages.  @done is the
+ * offset up to which @base is mapped (updated; G_MAXSIZE ends it); @end
+ * is where the writer will write up to next; @limit is the end of what
+ * may be mapped (a grown mapping may raise it later).  A
+ * kernel without MADV_POPULATE_WRITE refuses the call and the writer
+ * takes its faults as before.
+ */
+void
+_es_populate_ahead_slow (char  *base,
+                         gsize *done,
+                         gsize  end,
+                         gsize  limit)
+{
+  gsize page_size = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr from = ((guintptr) base + *done) & ~(guintptr) (page_size - 1);
+  guintptr to = ((guintptr) base + MIN (limit, end + AHEAD_BYTES)) & ~(guintptr) (page_size - 1);
+
+  if (limit < AHEAD_BYTES || page_size == 0)
+    {
+      *done = G_MAXSIZE;   /* small: not worth a call, ever */
+      return;
+    }
+  if (to > from && madvise ((void *) from, to - from, MADV_POPULATE_WRITE) != 0)
+    {
+      *done = G_MAXSIZE;
+      return;
+    }
+  *done = MAX (*done, (gsize) (to - (guintptr) base));
+  if (limit - *done < page_size)
+    *done = limit;   /* the last part page: the writer faults it */
 }

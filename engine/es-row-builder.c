@@ -92,6 +92,23 @@ _es_row_builder_slot (EsRowBuilder  *self,
       self->capacity = capacity;
     }
 
+  {
+    gsize end = (self->rows + 1) * self->dims * sizeof (float);
+    gsize limit = self->capacity * self->dims * sizeof (float);
+
+    if (G_UNLIKELY (end > self->mapped) && self->prefault != NULL)
+      {
+        /* A helper maps from the other end: stop where it got to. */
+        gsize top = _es_prefault_get_top (self->prefault);
+
+        if (end > top)
+          self->mapped = limit;
+        else
+          limit = top;
+      }
+    _es_populate_ahead ((char *) es_matrix_get_data_mut (self->matrix), &self->mapped, end, limit);
+  }
+
   return es_matrix_get_data_mut (self->matrix) + self->rows * self->dims;
 }
 

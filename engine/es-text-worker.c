@@ -96,6 +96,7 @@ worker_thread (gpointer data)
   GCancellable *cancellable = self->reader.ctx->cancellable;
   const char *safe_end = _es_text_safe_end (self->reader.ctx->data, self->reader.ctx->len);
   gsize before = count_first_lines (self);
+  gsize mapped = 0;
 
   /* No room after the first half: the main thread reads everything. */
   if (before < self->total_rows && !g_atomic_int_get (&self->stop_requested))
@@ -120,6 +121,9 @@ worker_thread (gpointer data)
               g_cancellable_is_cancelled (cancellable))
             break;
         }
+      _es_populate_ahead ((char *) self->values, &mapped,
+                          (self->rows + 1) * self->reader.dims * sizeof (float),
+                          self->capacity * self->reader.dims * sizeof (float));
       if (!_es_text_fast_line (&self->reader, p, safe_end,
                                self->values + self->rows * self->reader.dims, &word, &word_len,
                                &next, NULL))

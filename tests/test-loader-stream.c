@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "es-engine.h"
 #include "es-loader-private.h"
@@ -542,6 +544,75 @@ test_gzip_whole_formats (void)
   g_rmdir (dir);
 }
 
+/* Pages of [from, to) that are resident, by mincore(). */
+static gsize
+count_resident (const char *base,
+                gsize       from,
+                gsize       to)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  gsize n = (to - from) / page;
+  g_autofree unsigned char *vec = g_malloc (n);
+  gsize resident = 0;
+
+  g_assert_cmpint (mincore ((void *) (base + from), to - from, vec), ==, 0);
+  for (gsize i = 0; i < n; i++)
+    resident += vec[i] & 1;
+
+  return resident;
+}
+
+static void
+test_populate_ahead (void)
+{
+  const gsize bytes = 8u << 20;
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  char *base = mmap (NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  gsize done = 0;
+  gsize small = 0;
+
+  g_test_summary ("A writer's pages are mapped ahead of it in one call per step, never past the "
+                  "limit, and what it already wrote stays as it was");
+  g_assert_true (base != MAP_FAILED);
+  memset (base, 0x5a, 3 * page + 10);   /* the writer has got this far */
+  g_assert_cmpuint (count_resident (base, 0, bytes), ==, 4);
+
+  _es_populate_ahead (base, &done, 3 * page + 10, bytes);
+  if (done == G_MAXSIZE)
+    {
+      g_test_skip ("MADV_POPULATE_WRITE not supported by this kernel");
+      munmap (base, bytes);
+      return;
+    }
+  g_assert_cmpuint (done % page, ==, 0);
+  g_assert_cmpuint (done, >, 3 * page + 10);
+  g_assert_cmpuint (count_resident (base, 0, done), ==, done / page);
+  g_assert_cmpuint (count_resident (base, done, bytes), ==, 0);
+  for (gsize i = 0; i < 3 * page + 10; i++)
+    g_assert_cmpint (base[i], ==, 0x5a);
+  g_assert_cmpint (base[3 * page + 10], ==, 0);
+
+  /* Nothing new while the writer is behind the mark. */
+  {
+    gsize before = done;
+
+    _es_populate_ahead (base, &done, before - 1, bytes);
+    g_assert_cmpuint (done, ==, before);
+  }
+
+  /* Up to the limit and no further; a limit mid-page stops at its page. */
+  _es_populate_ahead (base, &done, bytes - page / 2, bytes - page / 2);
+  g_assert_cmpuint (done, ==, bytes - page / 2);
+  g_assert_cmpuint (count_resident (base, 0, bytes - page), ==, bytes / page - 1);
+  g_assert_cmpuint (count_resident (base, bytes - page, bytes), ==, 0);
+
+  /* Too small to be worth a call: ends for good. */
+  _es_populate_ahead (base, &small, 100, 64 * 1024);
+  g_assert_cmpuint (small, ==, G_MAXSIZE);
+
+  munmap (base, bytes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -554,6 +625,7 @@ main (int   argc,
   g_test_add_func ("/engine/loader/gzip-stream/whole-formats", test_gzip_whole_formats);
   g_test_add_func ("/engine/loader/binary-two-threads", test_binary_two_threads);
   g_test_add_func ("/engine/loader/grow-in-place", test_grow_in_place);
+  g_test_add_func ("/engine/loader/populate-ahead", test_populate_ahead);
 
   return g_test_run ();
 }

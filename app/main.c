@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "es-blas.h"
 #include "es-cli.h"
 
 #ifdef HAVE_GUI
@@ -17,6 +18,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Before any thread: see es-blas.c. */
+  es_blas_settle ();
+
   /* Headless commands never initialise GTK and never need a display. */
   if (argc > 1 && (es_cli_is_command (argv[1]) ||
                    g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||

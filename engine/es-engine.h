@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "es-blas.h"
 #include "es-embedding-set.h"
 #include "es-engine-error.h"
 #include "es-engine-types.h"

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include "es-blas.h"
 #include "es-engine-error.h"
 #include "es-loader.h"
 #include "es-point-index.h"
@@ -789,12 +790,13 @@ main (int   argc,
   if (opts.threads > 0)
     openblas_set_num_threads (opts.threads);
   /* OpenBLAS starts its thread pool when the process starts, and the pool
-   * spins (sched_yield) for about 0.1 s before it sleeps: it would take a
-   * core from whatever is timed first.  Time the operation in a settled
-   * process, as the peers are timed after their interpreter started and
-   * imported numpy.
+   * spins (sched_yield) for about 0.1 s before it sleeps: embedscope ends
+   * it at start (es-blas.c), and so does this.  Where that is not possible,
+   * time the operation in a settled process, as the peers are timed after
+   * their interpreter started and imported numpy.
    */
-  g_usleep (G_USEC_PER_SEC / 4);
+  if (!es_blas_settle ())
+    g_usleep (G_USEC_PER_SEC / 4);
   extras = g_string_new (NULL);
 
   if (g_str_equal (opts.op, "load"))

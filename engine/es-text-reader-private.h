@@ -9,6 +9,10 @@
 
 #include <string.h>
 
+#if defined (__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "es-float-parser-private.h"
 #include "es-loader-private.h"
 
@@ -40,6 +44,70 @@ _es_text_safe_end (const char *data,
   return len > ES_TEXT_LOOKAHEAD ? data + len - ES_TEXT_LOOKAHEAD : data;
 }
 
+/* Bit i of the result is set when @b[i] is a separator (' ' or '\t'),
+ * for the 64 bytes at @b.  The value loop finds where values start and
+ * end from these bits instead of from the end of the previous value's
+ * parse, so the parses of a line no longer wait for each other.
+ */
+static inline guint64
+_es_text_separator_bits (const char *b)
+{
+#if defined (__SSE2__)
+  const __m128i space = _mm_set1_epi8 (' ');
+  const __m128i tab = _mm_set1_epi8 ('\t');
+  guint64 bits = 0;
+
+  for (guint k = 0; k < 4; k++)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (b + 16 * k));
+      __m128i sep = _mm_or_si128 (_mm_cmpeq_epi8 (v, space), _mm_cmpeq_epi8 (v, tab));
+
+      bits |= (guint64) (guint16) _mm_movemask_epi8 (sep) << (16 * k);
+    }
+
+  return bits;
+#else
+  /* Eight bytes at a time: a byte of y is zero iff it was ' ' (or '\t'
+   * for z); the high bit of each byte of "nonzero" is exact (no borrow
+   * from the neighbours), then the eight high bits are gathered.
+   */
+  const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
+  guint64 bits = 0;
+
+  for (guint k = 0; k < 8; k++)
+    {
+      guint64 x;
+      guint64 y, z, sep;
+
+      memcpy (&x, b + 8 * k, sizeof x);
+      x = GUINT64_FROM_LE (x);
+      y = x ^ G_GUINT64_CONSTANT (0x2020202020202020);
+      z = x ^ G_GUINT64_CONSTANT (0x0909090909090909);
+      sep = ~(((y & low7) + low7) | y) | ~(((z & low7) + low7) | z);
+      sep = (sep & ~low7) >> 7;
+      bits |= ((sep * G_GUINT64_CONSTANT (0x0102040810204080)) >> 56) << (8 * k);
+    }
+
+  return bits;
+#endif
+}
+
+/* Separator-to-value and value-to-separator changes in the 64 bytes at
+ * @b, in order; *carry is 1 when the byte before @b is a separator, and
+ * becomes that of the last byte.
+ */
+static inline guint64
+_es_text_edges (const char *b,
+                guint64    *carry)
+{
+  guint64 sep = _es_text_separator_bits (b);
+  guint64 edges = sep ^ ((sep << 1) | *carry);
+
+  *carry = sep >> 63;
+
+  return edges;
+}
+
 /* The common line in one pass: a single-token word (none for TSV) and
  * exactly D finite numbers, then "\n" or "\r\n".  The line's end is found
  * on the way (no memchr pass first); *next is the line after it.  Anything
@@ -50,6 +118,14 @@ _es_text_safe_end (const char *data,
  * 8-byte digit reader needs; lines nearer the end take the general path.
  * A line ends at its '\n', so the parse never passes the line it is on.
  * With @prefetch, the word is hashed for the builder's next commit.
+ *
+ * The values' starts and ends come from separator bits, 64 bytes at a
+ * time (_es_text_edges), so each value is parsed from a known start and
+ * must end exactly at the next separator: one value's parse does not wait
+ * for the one before, and the core overlaps several.  The blocks are read
+ * only while they end within the buffer (@safe_end + ES_TEXT_LOOKAHEAD);
+ * the last value's end comes from its parse, as before, since its line
+ * ends there and the next separator may be on the next line.
  */
 static inline gboolean
 _es_text_fast_line (const EsTextReader  *r,
@@ -61,6 +137,10 @@ _es_text_fast_line (const EsTextReader  *r,
                     const char         **next,
                     EsRowBuilder        *prefetch)
 {
+  const char *base;
+  const char *q = NULL;
+  guint64 edges, carry = 1;
+
   if (r->format != ES_FORMAT_PROJECTOR_TSV)
     {
       while (p < safe_end && _es_is_separator (*p))
@@ -76,25 +156,52 @@ _es_text_fast_line (const EsTextReader  *r,
         _es_row_builder_prefetch (prefetch, *word, *word_len);
     }
 
+  /* The next 64-byte block, if it lies within the buffer. */
+#define ES_TEXT_NEXT_EDGES()                                            \
+  while (G_UNLIKELY (edges == 0))                                       \
+    {                                                                   \
+      base += 64;                                                       \
+      if (safe_end - base < 64 - ES_TEXT_LOOKAHEAD)                     \
+        return FALSE;                                                   \
+      edges = _es_text_edges (base, &carry);                            \
+    }
+
+  base = p;
+  if (safe_end - base < 64 - ES_TEXT_LOOKAHEAD)
+    return FALSE;
+  edges = _es_text_edges (base, &carry);
+
   for (gsize j = 0; j < r->dims; j++)
     {
-      const char *q;
+      const char *start;
 
-      while (p < safe_end && _es_is_separator (*p))
-        p++;
-      if (p >= safe_end)
+      ES_TEXT_NEXT_EDGES ();
+      start = base + __builtin_ctzll (edges);
+      edges &= edges - 1;
+      if (start >= safe_end)
         return FALSE;
       /* A value can hold no '\n', so the buffer's end bounds it as well
        * as the line's end would.
        */
-      if (G_UNLIKELY (!_es_parse_float_swar (p, &out[j], &q)) &&
-          _es_parse_float_prefix (p, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK)
+      if (G_UNLIKELY (!_es_parse_float_swar (start, &out[j], &q)) &&
+          _es_parse_float_prefix (start, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK)
         return FALSE;
-      p = q;
-      /* A long value (the general parser's) may end at the buffer's end. */
-      if (p >= safe_end || (j + 1 < r->dims && !_es_is_separator (*p)))
+      if (j + 1 == r->dims)
+        break;
+      /* Anything but a separator after the number (a '\n' too early, a
+       * junk byte) leaves it short of the next separator.
+       */
+      ES_TEXT_NEXT_EDGES ();
+      if (q != base + __builtin_ctzll (edges))
         return FALSE;
+      edges &= edges - 1;
     }
+#undef ES_TEXT_NEXT_EDGES
+
+  p = q;
+  /* A long value (the general parser's) may end at the buffer's end. */
+  if (p >= safe_end)
+    return FALSE;
   while (p < safe_end && _es_is_separator (*p))
     p++;
   if (p >= safe_end)

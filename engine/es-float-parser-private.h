@@ -197,4 +197,54 @@ _es_parse_float_swar (const char  *p,
   return _es_decimal_to_float (m, exp10, negative, value);
 }
 
+/* The usual value again (`-0.12345`, `0.0070105`: one '.', 1 to 8
+ * digits, at most 9 bytes after the sign), when its end is known (the
+ * next separator): the digits either side of the '.' are joined from two
+ * overlapping loads, so one digit check and one digit reader do both
+ * halves.  It gives _es_decimal_to_float() the same m and exponent as
+ * _es_parse_float_swar() would (the digits without the '.', and minus
+ * the count after it), so the value is the same by construction.
+ * @end > @p, and 16 bytes past @p readable.  FALSE means "not this form"
+ * (or not exact in one step): parse with _es_parse_float_swar().
+ */
+static inline gboolean
+_es_parse_float_span (const char *p,
+                      const char *end,
+                      float      *value)
+{
+  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
+  const guint64 add = G_GUINT64_CONSTANT (0x7676767676767676);
+  gboolean negative = *p == '-';
+  guint64 lo, hi, x, keep;
+  guint64 len;
+  guint d8;
+
+  p += negative;
+  len = (guint64) (end - p);
+  lo = _es_swar_load (p);
+  hi = _es_swar_load (p + 1);
+  /* 8 x the first non-digit (56 when the first eight are digits: then
+   * the byte there is no '.' and the check below fails).
+   */
+  d8 = (guint) __builtin_ctzll ((((lo + add) | lo) & high) | (G_GUINT64_CONSTANT (1) << 63)) & ~7u;
+  /* The digits before the '.' from @lo, those after it from @hi, then
+   * the len - 1 digits moved last, zeros (leading zeros) before them, as
+   * _es_swar_digits_value() has them.
+   */
+  keep = (G_GUINT64_CONSTANT (1) << d8) - 1;
+  x = hi ^ ((lo ^ hi) & keep);
+  x <<= (72 - 8 * len) & 63;
+  /* The '.' ('.' ^ '0' after _es_swar_load), and digits only. */
+  if (G_UNLIKELY (len - 2 > 7 ||
+                  ((lo >> d8) & 0xff) != ('.' ^ '0') ||
+                  (((x + add) | x) & high) != 0))
+    return FALSE;
+
+  x = x * 10 + (x >> 8);
+  x = (((x & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x000F424000000064)) +
+       (((x >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x0000271000000001))) >> 32;
+
+  return _es_decimal_to_float ((guint32) x, (int) (d8 / 8) + 1 - (int) len, negative, value);
+}
+
 G_END_DECLS

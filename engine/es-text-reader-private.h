@@ -174,27 +174,35 @@ _es_text_fast_line (const EsTextReader  *r,
   for (gsize j = 0; j < r->dims; j++)
     {
       const char *start;
+      const char *end;
 
       ES_TEXT_NEXT_EDGES ();
       start = base + __builtin_ctzll (edges);
       edges &= edges - 1;
       if (start >= safe_end)
         return FALSE;
-      /* A value can hold no '\n', so the buffer's end bounds it as well
-       * as the line's end would.
-       */
-      if (G_UNLIKELY (!_es_parse_float_swar (start, &out[j], &q)) &&
-          _es_parse_float_prefix (start, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK)
-        return FALSE;
-      if (j + 1 == r->dims)
-        break;
-      /* Anything but a separator after the number (a '\n' too early, a
-       * junk byte) leaves it short of the next separator.
-       */
+      if (G_UNLIKELY (j + 1 == r->dims))
+        {
+          /* The last value ends where its parse does (its line ends). */
+          if (G_UNLIKELY (!_es_parse_float_swar (start, &out[j], &q)) &&
+              _es_parse_float_prefix (start, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK)
+            return FALSE;
+          break;
+        }
       ES_TEXT_NEXT_EDGES ();
-      if (q != base + __builtin_ctzll (edges))
-        return FALSE;
+      end = base + __builtin_ctzll (edges);
       edges &= edges - 1;
+      if (G_LIKELY (_es_parse_float_span (start, end, &out[j])))
+        continue;
+      /* A value can hold no '\n', so the buffer's end bounds it as well
+       * as the line's end would.  Anything but a separator after the
+       * number (a '\n' too early, a junk byte) leaves it short of the
+       * next separator.
+       */
+      if ((!_es_parse_float_swar (start, &out[j], &q) &&
+           _es_parse_float_prefix (start, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK) ||
+          q != end)
+        return FALSE;
     }
 #undef ES_TEXT_NEXT_EDGES
 

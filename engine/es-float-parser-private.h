@@ -12,6 +12,10 @@
 
 #include <string.h>
 
+#if defined (__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -197,24 +201,37 @@ _es_parse_float_swar (const char  *p,
   return _es_decimal_to_float (m, exp10, negative, value);
 }
 
+/* ±10^k, the sign in the divisor: m / -10^k is -(m / 10^k) exactly
+ * (IEEE division rounds symmetrically), and 0 / -10^k is -0.
+ */
+static const float es_span_divisor[2][16] = {
+  { 1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f },
+  { -1e0f, -1e1f, -1e2f, -1e3f, -1e4f, -1e5f, -1e6f, -1e7f, -1e8f },
+};
+
 /* The usual value again (`-0.12345`, `0.0070105`: one '.', 1 to 8
  * digits, at most 9 bytes after the sign), when its end is known (the
  * next separator): the digits either side of the '.' are joined from two
  * overlapping loads, so one digit check and one digit reader do both
- * halves.  It gives _es_decimal_to_float() the same m and exponent as
- * _es_parse_float_swar() would (the digits without the '.', and minus
- * the count after it), so the value is the same by construction.
- * @end > @p, and 16 bytes past @p readable.  FALSE means "not this form"
- * (or not exact in one step): parse with _es_parse_float_swar().
+ * halves.  TRUE when the value is *m / *divisor, one IEEE division of
+ * exact float operands (m < 2^24, ±10^k with k <= 8 digits after the
+ * '.'), which is the correctly rounded m / 10^k that
+ * _es_decimal_to_float() gives for the m and exponent
+ * _es_parse_float_swar() reads (the digits without the '.', minus the
+ * count after it); _es_span_divide() does the divisions of a line
+ * together, without waiting for each.  @end > @p, and 16 bytes past @p
+ * readable.  FALSE means "not this form": parse with
+ * _es_parse_float_swar().
  */
 static inline gboolean
 _es_parse_float_span (const char *p,
                       const char *end,
-                      float      *value)
+                      guint32    *m,
+                      float      *divisor)
 {
   const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
   const guint64 add = G_GUINT64_CONSTANT (0x7676767676767676);
-  gboolean negative = *p == '-';
+  guint negative = *p == '-';
   guint64 lo, hi, x, keep;
   guint64 len;
   guint d8;
@@ -243,8 +260,34 @@ _es_parse_float_span (const char *p,
   x = x * 10 + (x >> 8);
   x = (((x & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x000F424000000064)) +
        (((x >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x0000271000000001))) >> 32;
+  /* Eight digits may pass 2^24: _es_decimal_to_float()'s to round. */
+  if (G_UNLIKELY (x >= (1u << 24)))
+    return FALSE;
+  *m = (guint32) x;
+  *divisor = es_span_divisor[negative][(len - 1 - d8 / 8) & 15];
 
-  return _es_decimal_to_float ((guint32) x, (int) (d8 / 8) + 1 - (int) len, negative, value);
+  return TRUE;
+}
+
+/* out[i] = m[i] / divisor[i], as _es_parse_float_span() describes. */
+static inline void
+_es_span_divide (const guint32 *m,
+                 const float   *divisor,
+                 float         *out,
+                 gsize          n)
+{
+  gsize i = 0;
+
+#if defined (__SSE2__)
+  for (; i + 4 <= n; i += 4)
+    {
+      __m128 v = _mm_cvtepi32_ps (_mm_loadu_si128 ((const __m128i *) (m + i)));
+
+      _mm_storeu_ps (out + i, _mm_div_ps (v, _mm_loadu_ps (divisor + i)));
+    }
+#endif
+  for (; i < n; i++)
+    out[i] = (float) (gint32) m[i] / divisor[i];
 }
 
 G_END_DECLS

@@ -36,6 +36,9 @@ _es_is_separator (char c)
 /* Bytes the digit reader may read past the start of a value. */
 #define ES_TEXT_LOOKAHEAD 32
 
+/* Values parsed together by _es_text_fast_line(). */
+#define ES_TEXT_BATCH 64
+
 /* Where values must start for _es_text_fast_line() in a buffer. */
 static inline const char *
 _es_text_safe_end (const char *data,
@@ -171,38 +174,63 @@ _es_text_fast_line (const EsTextReader  *r,
     return FALSE;
   edges = _es_text_edges (base, &carry);
 
-  for (gsize j = 0; j < r->dims; j++)
+  /* A batch of values at a time: their m and divisor first, then the
+   * divisions together, then the values the span parser left (and the
+   * line's last) one by one.
+   */
+  for (gsize j0 = 0; j0 < r->dims; j0 += ES_TEXT_BATCH)
     {
-      const char *start;
-      const char *end;
+      gsize n = MIN (ES_TEXT_BATCH, r->dims - j0);
+      guint32 m[ES_TEXT_BATCH];
+      float divisor[ES_TEXT_BATCH];
+      const char *left_start[ES_TEXT_BATCH];
+      const char *left_end[ES_TEXT_BATCH];
+      gsize left[ES_TEXT_BATCH];
+      gsize n_left = 0;
 
-      ES_TEXT_NEXT_EDGES ();
-      start = base + __builtin_ctzll (edges);
-      edges &= edges - 1;
-      if (start >= safe_end)
-        return FALSE;
-      if (G_UNLIKELY (j + 1 == r->dims))
+      for (gsize i = 0; i < n; i++)
         {
-          /* The last value ends where its parse does (its line ends). */
-          if (G_UNLIKELY (!_es_parse_float_swar (start, &out[j], &q)) &&
-              _es_parse_float_prefix (start, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK)
+          const char *start;
+          const char *end = NULL;
+
+          ES_TEXT_NEXT_EDGES ();
+          start = base + __builtin_ctzll (edges);
+          edges &= edges - 1;
+          if (start >= safe_end)
             return FALSE;
-          break;
+          /* The last value ends where its parse does (its line ends). */
+          if (G_LIKELY (j0 + i + 1 < r->dims))
+            {
+              ES_TEXT_NEXT_EDGES ();
+              end = base + __builtin_ctzll (edges);
+              edges &= edges - 1;
+              if (G_LIKELY (_es_parse_float_span (start, end, &m[i], &divisor[i])))
+                continue;
+            }
+          m[i] = 0;
+          divisor[i] = 1.0f;
+          left[n_left] = i;
+          left_start[n_left] = start;
+          left_end[n_left] = end;
+          n_left++;
         }
-      ES_TEXT_NEXT_EDGES ();
-      end = base + __builtin_ctzll (edges);
-      edges &= edges - 1;
-      if (G_LIKELY (_es_parse_float_span (start, end, &out[j])))
-        continue;
-      /* A value can hold no '\n', so the buffer's end bounds it as well
-       * as the line's end would.  Anything but a separator after the
-       * number (a '\n' too early, a junk byte) leaves it short of the
-       * next separator.
-       */
-      if ((!_es_parse_float_swar (start, &out[j], &q) &&
-           _es_parse_float_prefix (start, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK) ||
-          q != end)
-        return FALSE;
+      _es_span_divide (m, divisor, out + j0, n);
+
+      for (gsize k = 0; k < n_left; k++)
+        {
+          float *value = &out[j0 + left[k]];
+
+          /* A value can hold no '\n', so the buffer's end bounds it as
+           * well as the line's end would.  Anything but a separator
+           * after the number (a '\n' too early, a junk byte) leaves it
+           * short of the next separator.
+           */
+          if (!_es_parse_float_swar (left_start[k], value, &q) &&
+              _es_parse_float_prefix (left_start[k], safe_end + ES_TEXT_LOOKAHEAD, value, &q) != ES_FLOAT_OK)
+            return FALSE;
+          if (left_end[k] != NULL && q != left_end[k])
+            return FALSE;
+        }
     }
 #undef ES_TEXT_NEXT_EDGES
 

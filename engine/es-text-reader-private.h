@@ -141,7 +141,7 @@ _es_text_fast_line (const EsTextReader  *r,
                     EsRowBuilder        *prefetch)
 {
   const char *base;
-  const char *q = NULL;
+  const char *q;
   guint64 edges, carry = 1;
 
   if (r->format != ES_FORMAT_PROJECTOR_TSV)
@@ -159,28 +159,32 @@ _es_text_fast_line (const EsTextReader  *r,
         _es_row_builder_prefetch (prefetch, *word, *word_len);
     }
 
-  /* The next 64-byte block, if it lies within the buffer. */
+  /* The next 64-byte block, if @safe_end is at least 64 bytes after its
+   * start: then every value found in it starts before @safe_end, with
+   * the ES_TEXT_LOOKAHEAD bytes the digit readers need, and the block
+   * itself is within the buffer.
+   */
 #define ES_TEXT_NEXT_EDGES()                                            \
   while (G_UNLIKELY (edges == 0))                                       \
     {                                                                   \
       base += 64;                                                       \
-      if (safe_end - base < 64 - ES_TEXT_LOOKAHEAD)                     \
+      if (safe_end - base < 64)                                         \
         return FALSE;                                                   \
       edges = _es_text_edges (base, &carry);                            \
     }
 
   base = p;
-  if (safe_end - base < 64 - ES_TEXT_LOOKAHEAD)
+  if (safe_end - base < 64)
     return FALSE;
   edges = _es_text_edges (base, &carry);
 
-  /* A batch of values at a time: their m and divisor first, then the
-   * divisions together, then the values the span parser left (and the
-   * line's last) one by one.
+  /* All values but the last, a batch at a time: their m and divisor
+   * first, then the divisions together, then the values the span parser
+   * left, one by one.
    */
-  for (gsize j0 = 0; j0 < r->dims; j0 += ES_TEXT_BATCH)
+  for (gsize j0 = 0; j0 + 1 < r->dims; j0 += ES_TEXT_BATCH)
     {
-      gsize n = MIN (ES_TEXT_BATCH, r->dims - j0);
+      gsize n = MIN (ES_TEXT_BATCH, r->dims - 1 - j0);
       guint32 m[ES_TEXT_BATCH];
       float divisor[ES_TEXT_BATCH];
       const char *left_start[ES_TEXT_BATCH];
@@ -191,22 +195,16 @@ _es_text_fast_line (const EsTextReader  *r,
       for (gsize i = 0; i < n; i++)
         {
           const char *start;
-          const char *end = NULL;
+          const char *end;
 
           ES_TEXT_NEXT_EDGES ();
-          start = base + __builtin_ctzll (edges);
+          start = base + (guint) __builtin_ctzll (edges);
           edges &= edges - 1;
-          if (start >= safe_end)
-            return FALSE;
-          /* The last value ends where its parse does (its line ends). */
-          if (G_LIKELY (j0 + i + 1 < r->dims))
-            {
-              ES_TEXT_NEXT_EDGES ();
-              end = base + __builtin_ctzll (edges);
-              edges &= edges - 1;
-              if (G_LIKELY (_es_parse_float_span (start, end, &m[i], &divisor[i])))
-                continue;
-            }
+          ES_TEXT_NEXT_EDGES ();
+          end = base + (guint) __builtin_ctzll (edges);
+          edges &= edges - 1;
+          if (G_LIKELY (_es_parse_float_span (start, end, &m[i], &divisor[i])))
+            continue;
           m[i] = 0;
           divisor[i] = 1.0f;
           left[n_left] = i;
@@ -225,13 +223,22 @@ _es_text_fast_line (const EsTextReader  *r,
            * after the number (a '\n' too early, a junk byte) leaves it
            * short of the next separator.
            */
-          if (!_es_parse_float_swar (left_start[k], value, &q) &&
-              _es_parse_float_prefix (left_start[k], safe_end + ES_TEXT_LOOKAHEAD, value, &q) != ES_FLOAT_OK)
-            return FALSE;
-          if (left_end[k] != NULL && q != left_end[k])
+          if ((!_es_parse_float_swar (left_start[k], value, &q) &&
+               _es_parse_float_prefix (left_start[k], safe_end + ES_TEXT_LOOKAHEAD, value, &q) != ES_FLOAT_OK) ||
+              q != left_end[k])
             return FALSE;
         }
     }
+
+  /* The last value ends where its parse does (its line ends there). */
+  ES_TEXT_NEXT_EDGES ();
+  {
+    const char *start = base + (guint) __builtin_ctzll (edges);
+
+    if (!_es_parse_float_swar (start, &out[r->dims - 1], &q) &&
+        _es_parse_float_prefix (start, safe_end + ES_TEXT_LOOKAHEAD, &out[r->dims - 1], &q) != ES_FLOAT_OK)
+      return FALSE;
+  }
 #undef ES_TEXT_NEXT_EDGES
 
   p = q;

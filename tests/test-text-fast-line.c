@@ -26,6 +26,9 @@
 
 static locale_t c_locale;
 
+/* The variant under test: _es_text_fast_line()'s SSSE3 one or not. */
+static gboolean use_ssse3;
+
 /* The bytes of the C library's reading of @token (which must be whole). */
 static guint32
 reference_bits (const char *token)
@@ -269,7 +272,7 @@ check_lines (const char *text,
              gsize      *refused)
 {
   GuardedBuffer buffer;
-  EsTextReader r = { NULL, tsv ? ES_FORMAT_PROJECTOR_TSV : ES_FORMAT_GLOVE, dims, NULL, 0 };
+  EsTextReader r = { NULL, tsv ? ES_FORMAT_PROJECTOR_TSV : ES_FORMAT_GLOVE, dims, NULL, 0, use_ssse3 };
   g_autofree float *out = g_new (float, dims + 2);
   const char *safe_end;
 
@@ -418,7 +421,7 @@ test_fast_line_edges (void)
   g_autoptr(GString) text = g_string_new ("w");
   g_autoptr(GString) padding = NULL;
   gsize dims = G_N_ELEMENTS (tokens);
-  EsTextReader r = { NULL, ES_FORMAT_GLOVE, dims, NULL, 0 };
+  EsTextReader r = { NULL, ES_FORMAT_GLOVE, dims, NULL, 0, use_ssse3 };
   g_autofree float *out = g_new (float, dims);
   const char *word, *next;
   gsize word_len;
@@ -450,7 +453,7 @@ static void
 test_fast_line_dense (void)
 {
   const gsize dims = 100;
-  EsTextReader r = { NULL, ES_FORMAT_PROJECTOR_TSV, dims, NULL, 0 };
+  EsTextReader r = { NULL, ES_FORMAT_PROJECTOR_TSV, dims, NULL, 0, use_ssse3 };
   g_autofree float *out = g_new (float, dims);
   g_autoptr(GString) text = g_string_new (NULL);
   char token[G_ASCII_DTOSTR_BUF_SIZE];
@@ -498,18 +501,62 @@ test_fast_line_dense (void)
   g_free (expected);
 }
 
+typedef struct
+{
+  const char *name;
+  GTestFunc   func;
+  gboolean    ssse3;
+} Variant;
+
+/* Runs a test with one variant of the fast line. */
+static void
+run_variant (gconstpointer data)
+{
+  const Variant *variant = data;
+
+  use_ssse3 = variant->ssse3;
+#if ES_HAVE_SPAN_SSSE3
+  if (use_ssse3 && !__builtin_cpu_supports ("ssse3"))
+    {
+      g_test_skip ("this CPU has no SSSE3");
+      return;
+    }
+#else
+  if (use_ssse3)
+    {
+      g_test_skip ("no SSSE3 variant on this architecture");
+      return;
+    }
+#endif
+  variant->func ();
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  static const Variant variants[] = {
+    { "generic/glove", test_fast_line_glove, FALSE },
+    { "generic/tsv", test_fast_line_tsv, FALSE },
+    { "generic/buffer-end", test_fast_line_buffer_end, FALSE },
+    { "generic/edges", test_fast_line_edges, FALSE },
+    { "generic/dense", test_fast_line_dense, FALSE },
+    { "ssse3/glove", test_fast_line_glove, TRUE },
+    { "ssse3/tsv", test_fast_line_tsv, TRUE },
+    { "ssse3/buffer-end", test_fast_line_buffer_end, TRUE },
+    { "ssse3/edges", test_fast_line_edges, TRUE },
+    { "ssse3/dense", test_fast_line_dense, TRUE },
+  };
+
   c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/engine/text-fast-line/glove", test_fast_line_glove);
-  g_test_add_func ("/engine/text-fast-line/tsv", test_fast_line_tsv);
-  g_test_add_func ("/engine/text-fast-line/buffer-end", test_fast_line_buffer_end);
-  g_test_add_func ("/engine/text-fast-line/edges", test_fast_line_edges);
-  g_test_add_func ("/engine/text-fast-line/dense", test_fast_line_dense);
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/engine/text-fast-line/%s", variants[i].name);
+
+      g_test_add_data_func (path, &variants[i], run_variant);
+    }
 
   return g_test_run ();
 }

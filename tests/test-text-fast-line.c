@@ -192,6 +192,8 @@ append_line (GString  *s,
   static const char *const junk[] = {
     "abc", "1.2.3", "1x", "--1", "1e", "+-1", ".", "-", "nan", "NaN", "inf", "-inf",
     "Infinity", "1e400", "-3.5e39", "0x1p3", "1,5", "1.5\v", "\x80", "1.5\0" "2",
+    /* The bytes just after '9' and before '0', and a second '.'. */
+    "1.2:3", "0.:5", "-0.5:", "1/2", "0.5/", "/.5", "0.1.2", "-1..5", "0.5-", "5.5a",
   };
   Line line = { s->len, 0, bad == 0, 0, g_array_new (FALSE, FALSE, sizeof (guint32)) };
   gsize n = dims;

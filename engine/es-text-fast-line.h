@@ -20,12 +20,14 @@
  * With @prefetch, the word is hashed for the builder's next commit.
  *
  * The values' starts and ends come from separator bits, 64 bytes at a
- * time (_es_text_edges), so each value is parsed from a known start and
- * must end exactly at the next separator: one value's parse does not wait
- * for the one before, and the core overlaps several.  The blocks are read
- * only while they end within the buffer (@safe_end + ES_TEXT_LOOKAHEAD);
- * the last value's end comes from its parse, as before, since its line
- * ends there and the next separator may be on the next line.
+ * time (_es_text_edges), not from the end of the previous value's parse,
+ * so each value is parsed on its own from a known start and must end
+ * exactly at the next separator, and the core overlaps several.  The
+ * usual value (ES_TEXT_SPAN) leaves its digits and divisor in a batch
+ * whose divisions run together; the rest go through the digit reader
+ * and the general number parser as before, one by one.  The last value's
+ * end comes from its parse, since its line ends there and the next
+ * separator may be on the next line.
  */
 ES_TEXT_FAST_LINE_TARGET static inline gboolean
 ES_TEXT_FAST_LINE (const EsTextReader  *r,

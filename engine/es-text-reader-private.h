@@ -49,9 +49,38 @@ _es_text_safe_end (const char *data,
 }
 
 /* Bit i of the result is set when @b[i] is a separator (' ' or '\t'),
- * for the 64 bytes at @b.  The value loop finds where values start and
- * end from these bits instead of from the end of the previous value's
- * parse, so the parses of a line no longer wait for each other.
+ * for the 64 bytes at @b, eight bytes at a time on any machine: a byte
+ * of y is zero iff it was ' ' (of z: '\t'); the high bit of each byte
+ * of "nonzero" is exact (no carry between bytes), and one multiplication
+ * gathers the eight flags.
+ */
+static inline guint64
+_es_text_separator_bits_portable (const char *b)
+{
+  const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
+  guint64 bits = 0;
+
+  for (guint k = 0; k < 8; k++)
+    {
+      guint64 x;
+      guint64 y, z, sep;
+
+      memcpy (&x, b + 8 * k, sizeof x);
+      x = GUINT64_FROM_LE (x);
+      y = x ^ G_GUINT64_CONSTANT (0x2020202020202020);
+      z = x ^ G_GUINT64_CONSTANT (0x0909090909090909);
+      sep = ~(((y & low7) + low7) | y) | ~(((z & low7) + low7) | z);
+      sep = (sep & ~low7) >> 7;
+      bits |= ((sep * G_GUINT64_CONSTANT (0x0102040810204080)) >> 56) << (8 * k);
+    }
+
+  return bits;
+}
+
+/* The same with SSE2 where there is (all x86-64).  The value loop finds
+ * where values start and end from these bits instead of from the end of
+ * the previous value's parse, so the parses of a line no longer wait for
+ * each other.
  */
 static inline guint64
 _es_text_separator_bits (const char *b)
@@ -71,28 +100,7 @@ _es_text_separator_bits (const char *b)
 
   return bits;
 #else
-  /* Eight bytes at a time: a byte of y is zero iff it was ' ' (or '\t'
-   * for z); the high bit of each byte of "nonzero" is exact (no borrow
-   * from the neighbours), then the eight high bits are gathered.
-   */
-  const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
-  guint64 bits = 0;
-
-  for (guint k = 0; k < 8; k++)
-    {
-      guint64 x;
-      guint64 y, z, sep;
-
-      memcpy (&x, b + 8 * k, sizeof x);
-      x = GUINT64_FROM_LE (x);
-      y = x ^ G_GUINT64_CONSTANT (0x2020202020202020);
-      z = x ^ G_GUINT64_CONSTANT (0x0909090909090909);
-      sep = ~(((y & low7) + low7) | y) | ~(((z & low7) + low7) | z);
-      sep = (sep & ~low7) >> 7;
-      bits |= ((sep * G_GUINT64_CONSTANT (0x0102040810204080)) >> 56) << (8 * k);
-    }
-
-  return bits;
+  return _es_text_separator_bits_portable (b);
 #endif
 }
 

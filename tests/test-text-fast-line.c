@@ -503,6 +503,33 @@ test_fast_line_dense (void)
   g_free (expected);
 }
 
+/* Both separator finders against the definition, on random bytes with
+ * many spaces, TABs and their neighbours (0x08, 0x0A, 0x1F, 0x21, 0xA0).
+ */
+static void
+test_separator_bits (void)
+{
+  static const char alphabet[] = " \t\x08\n\x1f!\xa0\x89\xa9" "0123456789.-e";
+  char block[64];
+
+  g_test_summary ("The separator bits of 64 bytes are those of ' ' and '\\t', both ways");
+
+  for (guint round = 0; round < 100000; round++)
+    {
+      guint64 expected = 0;
+
+      for (guint i = 0; i < 64; i++)
+        {
+          block[i] = g_test_rand_int_range (0, 4) == 0 ? (char) g_test_rand_int_range (0, 256)
+                                                       : alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)];
+          if (block[i] == ' ' || block[i] == '\t')
+            expected |= G_GUINT64_CONSTANT (1) << i;
+        }
+      g_assert_cmphex (_es_text_separator_bits (block), ==, expected);
+      g_assert_cmphex (_es_text_separator_bits_portable (block), ==, expected);
+    }
+}
+
 typedef struct
 {
   const char *name;
@@ -553,6 +580,7 @@ main (int   argc,
   c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/engine/text-fast-line/separator-bits", test_separator_bits);
   for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
     {
       g_autofree char *path = g_strdup_printf ("/engine/text-fast-line/%s", variants[i].name);

@@ -32,6 +32,10 @@
 /* _es_parse_float_span_ssse3()'s byte shuffles, [negative][d][n]: the
  * n digits of a value whose '.' is d digits in (after the sign), in
  * order, as bytes 8 - n .. 7; 0x80 gives a zero byte (leading zeros).
+ * Byte j >= 8 - n takes digit q = j - (8 - n), which sits at
+ * negative + q, one further once past the '.' (q >= d); n = 0 is never
+ * used.  test-text-fast-line checks every (negative, d, n) against
+ * strtof_l.
  */
 const guint8 _es_span_shuffle[2][9][9][16] = {
   {

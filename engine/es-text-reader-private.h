@@ -9,6 +9,10 @@
 
 #include <string.h>
 
+#if defined (__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "es-float-parser-private.h"
 #include "es-loader-private.h"
 
@@ -21,6 +25,7 @@ typedef struct
   gsize          dims;
   EsField       *fields;
   gsize          fields_alloc;
+  gboolean       ssse3;         /* the CPU has SSSE3 (_es_text_fast_line) */
 } EsTextReader;
 
 static inline gboolean
@@ -32,6 +37,9 @@ _es_is_separator (char c)
 /* Bytes the digit reader may read past the start of a value. */
 #define ES_TEXT_LOOKAHEAD 32
 
+/* Values parsed together by _es_text_fast_line(). */
+#define ES_TEXT_BATCH 64
+
 /* Where values must start for _es_text_fast_line() in a buffer. */
 static inline const char *
 _es_text_safe_end (const char *data,
@@ -40,16 +48,101 @@ _es_text_safe_end (const char *data,
   return len > ES_TEXT_LOOKAHEAD ? data + len - ES_TEXT_LOOKAHEAD : data;
 }
 
-/* The common line in one pass: a single-token word (none for TSV) and
- * exactly D finite numbers, then "\n" or "\r\n".  The line's end is found
- * on the way (no memchr pass first); *next is the line after it.  Anything
- * else returns FALSE and the line goes through the general path (split,
- * locate, parse), which knows every special case and error message; that
- * keeps this loop small and fast.  Values start before @safe_end, at least
- * ES_TEXT_LOOKAHEAD readable bytes before the end of the buffer, which the
- * 8-byte digit reader needs; lines nearer the end take the general path.
- * A line ends at its '\n', so the parse never passes the line it is on.
- * With @prefetch, the word is hashed for the builder's next commit.
+/* Bit i of the result is set when @b[i] is a separator (' ' or '\t'),
+ * for the 64 bytes at @b, eight bytes at a time on any machine: a byte
+ * of y is zero iff it was ' ' (of z: '\t'); the high bit of each byte
+ * of "nonzero" is exact (no carry between bytes), and one multiplication
+ * gathers the eight flags.
+ */
+static inline guint64
+_es_text_separator_bits_portable (const char *b)
+{
+  const guint64 low7 = G_GUINT64_CONSTANT (0x7F7F7F7F7F7F7F7F);
+  guint64 bits = 0;
+
+  for (guint k = 0; k < 8; k++)
+    {
+      guint64 x;
+      guint64 y, z, sep;
+
+      memcpy (&x, b + 8 * k, sizeof x);
+      x = GUINT64_FROM_LE (x);
+      y = x ^ G_GUINT64_CONSTANT (0x2020202020202020);
+      z = x ^ G_GUINT64_CONSTANT (0x0909090909090909);
+      sep = ~(((y & low7) + low7) | y) | ~(((z & low7) + low7) | z);
+      sep = (sep & ~low7) >> 7;
+      bits |= ((sep * G_GUINT64_CONSTANT (0x0102040810204080)) >> 56) << (8 * k);
+    }
+
+  return bits;
+}
+
+/* The same with SSE2 where there is (all x86-64).  The value loop finds
+ * where values start and end from these bits instead of from the end of
+ * the previous value's parse, so the parses of a line no longer wait for
+ * each other.
+ */
+static inline guint64
+_es_text_separator_bits (const char *b)
+{
+#if defined (__SSE2__)
+  const __m128i space = _mm_set1_epi8 (' ');
+  const __m128i tab = _mm_set1_epi8 ('\t');
+  guint64 bits = 0;
+
+  for (guint k = 0; k < 4; k++)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (b + 16 * k));
+      __m128i sep = _mm_or_si128 (_mm_cmpeq_epi8 (v, space), _mm_cmpeq_epi8 (v, tab));
+
+      bits |= (guint64) (guint16) _mm_movemask_epi8 (sep) << (16 * k);
+    }
+
+  return bits;
+#else
+  return _es_text_separator_bits_portable (b);
+#endif
+}
+
+/* Separator-to-value and value-to-separator changes in the 64 bytes at
+ * @b, in order; *carry is 1 when the byte before @b is a separator, and
+ * becomes that of the last byte.
+ */
+static inline guint64
+_es_text_edges (const char *b,
+                guint64    *carry)
+{
+  guint64 sep = _es_text_separator_bits (b);
+  guint64 edges = sep ^ ((sep << 1) | *carry);
+
+  *carry = sep >> 63;
+
+  return edges;
+}
+
+/* _es_text_fast_line(): once as it builds everywhere, once with SSSE3
+ * for the values (x86, chosen at run time by EsTextReader.ssse3).
+ */
+#define ES_TEXT_FAST_LINE _es_text_fast_line_generic
+#define ES_TEXT_FAST_LINE_TARGET
+#define ES_TEXT_SPAN _es_parse_float_span
+#include "es-text-fast-line.h"
+#undef ES_TEXT_FAST_LINE
+#undef ES_TEXT_FAST_LINE_TARGET
+#undef ES_TEXT_SPAN
+
+#if ES_HAVE_SPAN_SSSE3
+#define ES_TEXT_FAST_LINE _es_text_fast_line_ssse3
+#define ES_TEXT_FAST_LINE_TARGET __attribute__ ((target ("ssse3")))
+#define ES_TEXT_SPAN _es_parse_float_span_ssse3
+#include "es-text-fast-line.h"
+#undef ES_TEXT_FAST_LINE
+#undef ES_TEXT_FAST_LINE_TARGET
+#undef ES_TEXT_SPAN
+#endif
+
+/* The common line in one pass (see es-text-fast-line.h); FALSE leaves it
+ * to the general path.
  */
 static inline gboolean
 _es_text_fast_line (const EsTextReader  *r,
@@ -61,60 +154,12 @@ _es_text_fast_line (const EsTextReader  *r,
                     const char         **next,
                     EsRowBuilder        *prefetch)
 {
-  if (r->format != ES_FORMAT_PROJECTOR_TSV)
-    {
-      while (p < safe_end && _es_is_separator (*p))
-        p++;
-      *word = p;
-      while (p < safe_end && !_es_is_separator (*p) && *p != '\n' && *p != '\r')
-        p++;
-      *word_len = p - *word;
-      if (*word_len == 0 || p >= safe_end || !_es_is_separator (*p))
-        return FALSE;
-      /* The word's hash slot arrives while the values are parsed. */
-      if (prefetch != NULL)
-        _es_row_builder_prefetch (prefetch, *word, *word_len);
-    }
+#if ES_HAVE_SPAN_SSSE3
+  if (r->ssse3)
+    return _es_text_fast_line_ssse3 (r, p, safe_end, out, word, word_len, next, prefetch);
+#endif
 
-  for (gsize j = 0; j < r->dims; j++)
-    {
-      const char *q;
-
-      while (p < safe_end && _es_is_separator (*p))
-        p++;
-      if (p >= safe_end)
-        return FALSE;
-      /* A value can hold no '\n', so the buffer's end bounds it as well
-       * as the line's end would.
-       */
-      if (G_UNLIKELY (!_es_parse_float_swar (p, &out[j], &q)) &&
-          _es_parse_float_prefix (p, safe_end + ES_TEXT_LOOKAHEAD, &out[j], &q) != ES_FLOAT_OK)
-        return FALSE;
-      p = q;
-      /* A long value (the general parser's) may end at the buffer's end. */
-      if (p >= safe_end || (j + 1 < r->dims && !_es_is_separator (*p)))
-        return FALSE;
-    }
-  while (p < safe_end && _es_is_separator (*p))
-    p++;
-  if (p >= safe_end)
-    return FALSE;
-
-  /* Here the line must end: fewer values (or trailing text) are the
-   * general path's to report.
-   */
-  if (*p == '\n')
-    {
-      *next = p + 1;
-      return TRUE;
-    }
-  if (*p == '\r' && p[1] == '\n')
-    {
-      *next = p + 2;
-      return TRUE;
-    }
-
-  return FALSE;
+  return _es_text_fast_line_generic (r, p, safe_end, out, word, word_len, next, prefetch);
 }
 
 /* The line starting at @p, without its "\r\n"/"\n"; *next is the line after. */

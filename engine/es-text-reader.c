@@ -632,6 +632,9 @@ _es_text_reader_load (EsLoadContext  *ctx,
   gsize first_len;
   EsEmbeddingSet *set = NULL;
 
+#if ES_HAVE_SPAN_SSSE3
+  pass.r.ssse3 = __builtin_cpu_supports ("ssse3");
+#endif
   pass.lines = g_array_new (FALSE, FALSE, sizeof (guint64));
   pass.released = ctx->data;
   pass.has_header = format == ES_FORMAT_WORD2VEC_TEXT;

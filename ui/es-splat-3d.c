@@ -85,20 +85,65 @@ splat_depth (guint32        *pixels,
     }
 }
 
+/* A marker of the many-points path, projected: the pixel and quarter
+ * pixel of its centre (all of the position that _es_sprite_place ()
+ * uses), its sprite, fog level and colour key.  8 bytes, so the parts'
+ * lists are read in order instead of gathering and projecting the
+ * coordinates again.
+ */
+typedef struct _Mark3d
+{
+  guint16 ux;    /* pixel + MARK_BIAS */
+  guint16 uy;
+  guint8  q1;    /* sprite q - 1 */
+  guint8  sub;   /* fog level << 4 | quarter y << 2 | quarter x */
+  guint16 key;
+} Mark3d;
+
+G_STATIC_ASSERT (sizeof (Mark3d) == 8);
+
+#define MARK_BIAS 64   /* more than the widest marker's margin */
+
+/* _es_sprite_place () from a mark, for rows [y_lo, y_hi) only: the part
+ * of the frame one thread owns.  The sprite is placed on the whole
+ * frame, so it lands on the same pixels however the frame is cut.
+ */
+static inline EsSpritePlace
+place_mark (const EsSprite *s,
+            int             ix,
+            int             iy,
+            guint           sub,
+            int             width,
+            int             y_lo,
+            int             y_hi)
+{
+  int k = ((sub >> 2) & 3) * ES_SPRITE_SUB + (sub & 3);
+  EsSpritePlace pl;
+
+  pl.cov = s->coverage + k * s->size * s->size;
+  pl.span = s->span + k * s->size * 2;
+  pl.x0 = ix - s->radius;
+  pl.y0 = iy - s->radius;
+  pl.i0 = MAX (0, -pl.x0);
+  pl.j0 = MAX (0, y_lo - pl.y0);
+  pl.i1 = MIN (s->size, width - pl.x0);
+  pl.j1 = MIN (s->size, y_hi - pl.y0);
+
+  return pl;
+}
+
 /* Front-to-back compositing: the marker goes *under* what is already
  * there (dst + src * (1 - dst alpha)), which for points drawn nearest
  * first gives the same picture as drawing them farthest first with OVER.
  */
 static inline void
-splat_under (guint32        *accum,
-             int             width,
-             int             height,
-             const EsSprite *s,
-             double          sx,
-             double          sy,
-             guint32         color)
+splat_under (guint32             *accum,
+             int                  width,
+             const EsSprite      *s,
+             const EsSpritePlace *placed,
+             guint32              color)
 {
-  EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
+  EsSpritePlace pl = *placed;
 
   for (int j = pl.j0; j < pl.j1; j++)
     {
@@ -120,25 +165,22 @@ splat_under (guint32        *accum,
 #if defined(__SSE2__) && defined(__GNUC__)
 #define HAVE_AVX2_SPLAT_UNDER 1
 /* splat_under () eight pixels at a time for CPUs with AVX2 (see
- * es-sprite-avx2.h): the same integer arithmetic, so the same pixels.  Not inlined (it cannot be, into code
- * built for any x86-64): one call per marker drawn.
+ * es-sprite-avx2.h): the same integer arithmetic, so the same pixels.
  */
-__attribute__ ((target ("avx2"))) static void
-splat_under_avx2 (guint32        *accum,
-                  int             width,
-                  int             height,
-                  const EsSprite *s,
-                  double          sx,
-                  double          sy,
-                  guint32         color)
+__attribute__ ((target ("avx2"))) static inline void
+splat_under_avx2 (guint32             *accum,
+                  int                  width,
+                  const EsSprite      *s,
+                  const EsSpritePlace *placed,
+                  guint32              color)
 {
-  EsSpritePlace pl = _es_sprite_place (s, sx, sy, width, height);
+  EsSpritePlace pl = *placed;
   const __m256i zero = _mm256_setzero_si256 ();
   __m256i color16;
 
   if (pl.i0 != 0 || pl.x0 + s->size + 7 > width)
     {
-      splat_under (accum, width, height, s, sx, sy, color);
+      splat_under (accum, width, s, placed, color);
       return;
     }
   color16 = _mm256_unpacklo_epi8 (_mm256_set1_epi32 ((int) color), zero);
@@ -224,6 +266,532 @@ draw_point_3d (EsScatterRenderer     *self,
                fog[level * (n_keys + 1) + MIN (key, n_keys)]);
 }
 
+/* ---- many points: cut into row parts, drawn by one or two threads ------ */
+
+#define MAX_BANDS   1023  /* a point's cell packs its band in 10 bits ... */
+#define CELL_SHIFT  6     /* ... above its depth slice */
+#define NOT_DRAWN   0xffff
+#define CHUNKS      4     /* index ranges of the first pass */
+#define PARTS       4     /* row ranges of the frame, whatever the threads */
+
+/* Below this many points one thread is faster: waking the worker costs
+ * more than half the drawing saves.
+ */
+#define SPLAT_THREAD_MIN_POINTS 20000
+
+/* Rows [y_lo, y_hi) of the frame and its list of points: those of bands
+ * [b_from, b_to), every point whose marker can reach these rows, in the
+ * global drawing order (nearest slice first, index order within one).
+ */
+typedef struct
+{
+  int      y_lo;
+  int      y_hi;
+  int      b_from;
+  int      b_to;
+  Mark3d  *list;
+  guint32  start[DEPTH_SLICES + 1];
+} Part3d;
+
+typedef struct
+{
+  EsScatterRenderer     *self;
+  const float           *xyz;
+  const guint16         *keys;
+  gsize                  n;
+  EsViewTransform        t;
+  const EsViewport      *vp;
+  double                 near;
+  double                 far;
+  double                 diameter;
+  double                 margin;      /* off-screen beyond this: not drawn */
+  int                    width;
+  int                    height;
+  int                    band_rows;
+  int                    n_bands;
+  guint32               *pixels;
+  int                    stride_px;
+  const guint32         *fog;
+  guint                  n_keys;
+  gboolean               avx2;
+  gboolean               early_skip;
+  /* First pass: per chunk of indices, cells counted and the depth range
+   * of the drawn points (for the sprites to make beforehand).
+   */
+  guint32               *hist;        /* CHUNKS x (n_bands << CELL_SHIFT) */
+  double                 dmin[CHUNKS];
+  double                 dmax[CHUNKS];
+  /* Second pass. */
+  Part3d                 parts[PARTS];
+  int                    n_parts;
+  gboolean               drawing;     /* which pass the job runs */
+  int                    next;        /* atomic: the next chunk or part */
+} Frame3d;
+
+/* project_3d ()'s arithmetic for a block of points, with the two other
+ * quotients of a point: its size factor before clamping and its
+ * fraction of the depth range.  Every lane computes everything (a point
+ * behind the camera is dropped afterwards), so this vectorises.
+ */
+#define BLOCK 64
+
+typedef struct
+{
+  double sx[BLOCK];
+  double sy[BLOCK];
+  double depth[BLOCK];
+  double size[BLOCK];
+  double frac[BLOCK];
+} Block3d;
+
+static void
+project_block (const Frame3d *f,
+               const float   *xyz,
+               int            n,
+               Block3d       *b)
+{
+  const EsViewTransform *t = &f->t;
+
+  for (int j = 0; j < n; j++)
+    {
+      const float *p = xyz + 3 * j;
+      double v0 = p[0] - t->eye[0], v1 = p[1] - t->eye[1], v2 = p[2] - t->eye[2];
+      double cx = v0 * t->right[0] + v1 * t->right[1] + v2 * t->right[2];
+      double cy = v0 * t->up[0] + v1 * t->up[1] + v2 * t->up[2];
+      double cz = v0 * t->forward[0] + v1 * t->forward[1] + v2 * t->forward[2];
+
+      b->depth[j] = cz;
+      b->sx[j] = t->half_w + t->focal * cx / cz;
+      b->sy[j] = t->half_h - t->focal * cy / cz;
+      b->size[j] = f->vp->distance / cz;
+      b->frac[j] = (cz - f->near) / (f->far - f->near);
+    }
+}
+
+#ifdef HAVE_AVX2_SPLAT_UNDER
+/* project_block () four points at a time: the same operations in the
+ * same order (and no fused multiply-add), so the same doubles.
+ */
+__attribute__ ((target ("avx2"))) static void
+project_block_avx2 (const Frame3d *f,
+                    const float   *xyz,
+                    int            n,
+                    Block3d       *b)
+{
+  const EsViewTransform *t = &f->t;
+  __m256d e0 = _mm256_set1_pd (t->eye[0]), e1 = _mm256_set1_pd (t->eye[1]);
+  __m256d e2 = _mm256_set1_pd (t->eye[2]);
+  __m256d r0 = _mm256_set1_pd (t->right[0]), r1 = _mm256_set1_pd (t->right[1]);
+  __m256d r2 = _mm256_set1_pd (t->right[2]);
+  __m256d u0 = _mm256_set1_pd (t->up[0]), u1 = _mm256_set1_pd (t->up[1]);
+  __m256d u2 = _mm256_set1_pd (t->up[2]);
+  __m256d f0 = _mm256_set1_pd (t->forward[0]), f1 = _mm256_set1_pd (t->forward[1]);
+  __m256d f2 = _mm256_set1_pd (t->forward[2]);
+  __m256d half_w = _mm256_set1_pd (t->half_w), half_h = _mm256_set1_pd (t->half_h);
+  __m256d focal = _mm256_set1_pd (t->focal), distance = _mm256_set1_pd (f->vp->distance);
+  __m256d near = _mm256_set1_pd (f->near), range = _mm256_set1_pd (f->far - f->near);
+  int j = 0;
+
+  for (; j + 4 <= n; j += 4)
+    {
+      const float *p = xyz + 3 * j;
+      /* x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3, to x0-3, y0-3, z0-3. */
+      __m128 a = _mm_loadu_ps (p), bb = _mm_loadu_ps (p + 4), c = _mm_loadu_ps (p + 8);
+      __m128 xy01 = _mm_shuffle_ps (a, bb, _MM_SHUFFLE (1, 0, 3, 0));     /* x0 x1 y1 z1 */
+      __m128 xy23 = _mm_shuffle_ps (bb, c, _MM_SHUFFLE (2, 1, 3, 2));     /* x2 y2 x3 y3 */
+      __m128 x = _mm_shuffle_ps (xy01, xy23, _MM_SHUFFLE (2, 0, 1, 0));  /* x0 x1 x2 x3 */
+      __m128 y = _mm_shuffle_ps (_mm_shuffle_ps (a, bb, _MM_SHUFFLE (0, 0, 1, 1)), xy23,
+                                 _MM_SHUFFLE (3, 1, 2, 0));               /* y0 y1 y2 y3 */
+      __m128 z = _mm_shuffle_ps (_mm_shuffle_ps (a, bb, _MM_SHUFFLE (1, 1, 2, 2)),
+                                 c, _MM_SHUFFLE (3, 0, 2, 0));            /* z0 z1 z2 z3 */
+      __m256d v0 = _mm256_sub_pd (_mm256_cvtps_pd (x), e0);
+      __m256d v1 = _mm256_sub_pd (_mm256_cvtps_pd (y), e1);
+      __m256d v2 = _mm256_sub_pd (_mm256_cvtps_pd (z), e2);
+      __m256d cx = _mm256_add_pd (_mm256_add_pd (_mm256_mul_pd (v0, r0), _mm256_mul_pd (v1, r1)),
+                                  _mm256_mul_pd (v2, r2));
+      __m256d cy = _mm256_add_pd (_mm256_add_pd (_mm256_mul_pd (v0, u0), _mm256_mul_pd (v1, u1)),
+                                  _mm256_mul_pd (v2, u2));
+      __m256d cz = _mm256_add_pd (_mm256_add_pd (_mm256_mul_pd (v0, f0), _mm256_mul_pd (v1, f1)),
+                                  _mm256_mul_pd (v2, f2));
+
+      _mm256_storeu_pd (b->depth + j, cz);
+      _mm256_storeu_pd (b->sx + j, _mm256_add_pd (half_w, _mm256_div_pd (_mm256_mul_pd (focal, cx), cz)));
+      _mm256_storeu_pd (b->sy + j, _mm256_sub_pd (half_h, _mm256_div_pd (_mm256_mul_pd (focal, cy), cz)));
+      _mm256_storeu_pd (b->size + j, _mm256_div_pd (distance, cz));
+      _mm256_storeu_pd (b->frac + j, _mm256_div_pd (_mm256_sub_pd (cz, near), range));
+    }
+  if (j < n)
+    {
+      Block3d tail;
+
+      project_block (f, xyz + 3 * j, n - j, &tail);
+      for (int k = 0; k < n - j; k++)
+        {
+          b->sx[j + k] = tail.sx[k];
+          b->sy[j + k] = tail.sy[k];
+          b->depth[j + k] = tail.depth[k];
+          b->size[j + k] = tail.size[k];
+          b->frac[j + k] = tail.frac[k];
+        }
+    }
+}
+#endif
+
+/* Each point's cell (its band of rows and depth slice, or NOT_DRAWN:
+ * behind the camera, NaN, far off screen) and mark.  The arithmetic is
+ * project_3d ()'s and the sprite, slice and fog level are computed as for
+ * one point at a time, so the order and the pixels are the same.
+ */
+static void
+cells_chunk (Frame3d *f,
+             int      c)
+{
+  const EsViewTransform *t = &f->t;
+  guint16 *cell = f->self->cell;
+  Mark3d *mark = f->self->mark;
+  guint32 *hist = f->hist + (gsize) c * ((gsize) f->n_bands << CELL_SHIFT);
+  gsize from = f->n * c / CHUNKS, to = f->n * (c + 1) / CHUNKS;
+  double dmin = INFINITY, dmax = -INFINITY, margin = f->margin;
+  Block3d b;
+
+  memset (hist, 0, ((gsize) f->n_bands << CELL_SHIFT) * sizeof (guint32));
+  for (gsize i0 = from; i0 < to; i0 += BLOCK)
+    {
+      int n = (int) MIN (BLOCK, to - i0);
+
+#ifdef HAVE_AVX2_SPLAT_UNDER
+      if (f->avx2)
+        project_block_avx2 (f, f->xyz + 3 * i0, n, &b);
+      else
+#endif
+        project_block (f, f->xyz + 3 * i0, n, &b);
+
+      for (int j = 0; j < n; j++)
+        {
+          gsize i = i0 + j;
+          double sx = b.sx[j], sy = b.sy[j], depth = b.depth[j], size;
+          int sl, band, ix, iy, fx, fy, q;
+
+          cell[i] = NOT_DRAWN;
+          if (!(depth > t->near))
+            continue;
+          if (!(sx >= -margin && sy >= -margin && sx < f->width + margin && sy < f->height + margin))
+            continue;
+          ix = _es_fast_floor (sx);
+          iy = _es_fast_floor (sy);
+          fx = MIN ((int) ((sx - ix) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
+          fy = MIN ((int) ((sy - iy) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
+          /* _es_plot_depth_size_factor (). */
+          size = !f->vp->three_d || depth <= 0 ? 1.0 : CLAMP (b.size[j], 0.35, 3.0);
+          q = CLAMP ((int) (f->diameter * size * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
+          /* The fog's 16 levels are the slices' 64 four at a time: the
+           * same fraction of the depth range, times a power of two.
+           */
+          sl = (int) CLAMP (b.frac[j] * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
+          band = CLAMP (iy / f->band_rows, 0, f->n_bands - 1);
+          cell[i] = (guint16) ((band << CELL_SHIFT) | sl);
+          hist[cell[i]]++;
+          mark[i].ux = (guint16) (ix + MARK_BIAS);
+          mark[i].uy = (guint16) (iy + MARK_BIAS);
+          mark[i].q1 = (guint8) (q - 1);
+          mark[i].sub = (guint8) ((sl / (DEPTH_SLICES / ES_PLOT_FOG_LEVELS)) << 4 | fy << 2 | fx);
+          mark[i].key = f->keys[i];
+          dmin = MIN (dmin, depth);
+          dmax = MAX (dmax, depth);
+        }
+    }
+  f->dmin[c] = dmin;
+  f->dmax[c] = dmax;
+}
+
+/* Per-pixel state is the part's own, so a part draws the same pixels
+ * whichever thread draws it, and whenever.
+ */
+#define DRAW_PART_BODY(SPLAT)                                                                          \
+  EsScatterRenderer *self = f->self;                                                                   \
+  const guint16 *cell = self->cell;                                                                    \
+  const Mark3d *mark = self->mark;                                                                     \
+  guint32 *accum = self->accum;                                                                        \
+  guint32 pos[DEPTH_SLICES];                                                                           \
+  guint lo = (guint) p->b_from << CELL_SHIFT, span = (guint) (p->b_to - p->b_from) << CELL_SHIFT;      \
+  int width = f->width, height = f->height, y_lo = p->y_lo, y_hi = p->y_hi;                            \
+                                                                                                       \
+  /* The part's list: a counting sort with the counts of the first pass. */                            \
+  memcpy (pos, p->start, sizeof pos);                                                                  \
+  for (gsize i = 0; i < f->n; i++)                                                                     \
+    {                                                                                                  \
+      guint c = cell[i];                                                                               \
+                                                                                                       \
+      if (c - lo < span)                                                                               \
+        p->list[pos[c & (DEPTH_SLICES - 1)]++] = mark[i];                                              \
+    }                                                                                                  \
+                                                                                                       \
+  memset (accum + (gsize) y_lo * width, 0, (gsize) (y_hi - y_lo) * width * sizeof (guint32));          \
+  for (guint32 k = 0; k < p->start[DEPTH_SLICES]; k++)                                                 \
+    {                                                                                                  \
+      Mark3d m = p->list[k];                                                                           \
+      const EsSprite *sp = self->sprites[m.q1 + 1];                                                    \
+      int ix = m.ux - MARK_BIAS, iy = m.uy - MARK_BIAS, r = sp->radius;                                \
+      EsSpritePlace pl;                                                                                \
+                                                                                                       \
+      if (ix < -r - 1 || iy < -r - 1 || ix >= width + r + 1 || iy >= height + r + 1)                   \
+        continue;                                                                                      \
+      /* Not on this part's rows: nothing to draw here. */                                             \
+      if (iy + r < y_lo || iy - r >= y_hi)                                                             \
+        continue;                                                                                      \
+      /* Already (nearly) opaque at its centre: everything nearer hides                                \
+       * it, so skip it before any pixel work.  A centre on another                                    \
+       * part's rows is looked at on this part's nearest row.                                          \
+       */                                                                                              \
+      if (f->early_skip && ix >= 0 && iy >= 0 && ix < width && iy < height &&                          \
+          accum[(gsize) CLAMP (iy, y_lo, y_hi - 1) * width + ix] >> 24 >= OPAQUE_ENOUGH)               \
+        continue;                                                                                      \
+      pl = place_mark (sp, ix, iy, m.sub, width, y_lo, y_hi);                                          \
+      SPLAT (accum, width, sp, &pl, f->fog[(m.sub >> 4) * (f->n_keys + 1) + MIN (m.key, f->n_keys)]);  \
+    }                                                                                                  \
+                                                                                                       \
+  for (int y = y_lo; y < y_hi; y++)                                                                    \
+    {                                                                                                  \
+      const guint32 *src = accum + (gsize) y * width;                                                  \
+      guint32 *dst = f->pixels + (gsize) y * f->stride_px;                                             \
+                                                                                                       \
+      for (int x = 0; x < width; x++)                                                                  \
+        if (src[x] != 0)                                                                               \
+          dst[x] = _es_pixel_over (src[x], dst[x]);                                                    \
+    }
+
+static void
+draw_part (Frame3d *f,
+           Part3d  *p)
+{
+  DRAW_PART_BODY (splat_under)
+}
+
+#ifdef HAVE_AVX2_SPLAT_UNDER
+__attribute__ ((target ("avx2"))) static void
+draw_part_avx2 (Frame3d *f,
+                Part3d  *p)
+{
+  DRAW_PART_BODY (splat_under_avx2)
+}
+#endif
+
+/* The job of both threads: chunks of the first pass, or parts. */
+static void
+frame_take (gpointer user_data)
+{
+  Frame3d *f = user_data;
+  int n = f->drawing ? f->n_parts : CHUNKS;
+  int i;
+
+  while ((i = g_atomic_int_add (&f->next, 1)) < n)
+    {
+      if (!f->drawing)
+        cells_chunk (f, i);
+#ifdef HAVE_AVX2_SPLAT_UNDER
+      else if (f->avx2)
+        draw_part_avx2 (f, &f->parts[i]);
+#endif
+      else
+        draw_part (f, &f->parts[i]);
+    }
+}
+
+static void
+frame_run (Frame3d       *f,
+           EsSplatWorker *worker)
+{
+  f->next = 0;
+  if (worker != NULL)
+    _es_splat_worker_run (worker, frame_take, f, f);
+  else
+    frame_take (f);
+}
+
+void
+_es_scatter_renderer_set_splat_3d_parts (EsScatterRenderer *self,
+                                         int                n_parts,
+                                         gboolean           early_skip)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (n_parts >= 0 && n_parts <= PARTS);
+
+  self->splat_3d_parts = n_parts;
+  self->splat_3d_no_skip = !early_skip;
+}
+
+/* Many points: drawn nearest depth slice first (a counting sort on a
+ * coarse depth, not a per-frame sort), so the early test at the marker's
+ * centre rejects most of a dense cloud's hidden points before any pixel
+ * work; front to back into a transparent layer composited over the
+ * frame.  The frame is cut into row parts of about equal point counts,
+ * each with the points that can reach its rows: the parts are drawn by
+ * whichever thread is free, in the same way with one thread or two.
+ */
+static void
+render_many (EsScatterRenderer     *self,
+             guint32               *pixels,
+             int                    stride_px,
+             int                    width,
+             int                    height,
+             EsScatterData         *data,
+             const EsViewport      *vp,
+             const EsViewTransform *t,
+             double                 diameter,
+             double                 near,
+             double                 far,
+             const guint32         *fog,
+             guint                  n_keys)
+{
+  g_autofree Frame3d *f = g_new0 (Frame3d, 1);
+  gsize n = es_scatter_data_get_n_visible (data);
+  gsize n_pixels = (gsize) width * height, cells, total = 0;
+  EsSplatWorker *worker = NULL;
+  const EsSprite *biggest;
+  double dmin = INFINITY, dmax = -INFINITY;
+  int q_lo, q_hi, reach, wanted, cut = 0;
+  guint32 *band_count;
+  gboolean two;
+
+  f->self = self;
+  f->xyz = es_scatter_data_get_sorted_xyz (data);
+  f->keys = es_scatter_data_get_sorted_keys (data);
+  f->n = n;
+  f->t = *t;
+  f->vp = vp;
+  f->near = near;
+  f->far = far;
+  f->diameter = diameter;
+  f->width = width;
+  f->height = height;
+  f->band_rows = MAX (8, (height + MAX_BANDS - 1) / MAX_BANDS);
+  f->n_bands = (height + f->band_rows - 1) / f->band_rows;
+  f->pixels = pixels;
+  f->stride_px = stride_px;
+  f->fog = fog;
+  f->n_keys = n_keys;
+  f->early_skip = !self->splat_3d_no_skip;
+#ifdef HAVE_AVX2_SPLAT_UNDER
+  f->avx2 = __builtin_cpu_supports ("avx2");
+#endif
+  /* The biggest marker (perspective makes a near one up to 3 times the
+   * point size) is drawn if its centre is this close to the frame.
+   */
+  biggest = _es_scatter_renderer_get_sprite (self, diameter * 3.0);
+  f->margin = biggest->radius + 1;
+
+  two = self->splat_threads == ES_SPLAT_THREADS_TWO ||
+        (self->splat_threads == ES_SPLAT_THREADS_AUTO && n >= SPLAT_THREAD_MIN_POINTS);
+  if (two && self->splat_worker == NULL)
+    self->splat_worker = _es_splat_worker_new ("es-splat");
+  two = two && self->splat_worker != NULL;
+  if (two && self->splat_threads == ES_SPLAT_THREADS_AUTO && _es_splat_worker_solo (self->splat_worker))
+    two = FALSE;
+  if (two)
+    worker = self->splat_worker;
+
+  cells = (gsize) f->n_bands << CELL_SHIFT;
+  if (self->cell_len < n)
+    {
+      g_free (self->cell);
+      g_free (self->mark);
+      self->cell = g_new (guint16, n);
+      self->mark = g_new (Mark3d, n);
+      self->cell_len = n;
+    }
+  if (self->cell_hist_len < CHUNKS * cells)
+    {
+      g_free (self->cell_hist);
+      self->cell_hist = g_new (guint32, CHUNKS * cells);
+      self->cell_hist_len = CHUNKS * cells;
+    }
+  if (self->accum_len < n_pixels)
+    {
+      g_free (self->accum);
+      self->accum = g_new (guint32, n_pixels);
+      self->accum_len = n_pixels;
+    }
+  f->hist = self->cell_hist;
+
+  frame_run (f, worker);
+
+  /* The chunks' counts summed into the first's; the sprites of every
+   * depth drawn made now, not by two threads at once.
+   */
+  for (int c = 1; c < CHUNKS; c++)
+    {
+      const guint32 *h = f->hist + c * cells;
+
+      for (gsize k = 0; k < cells; k++)
+        f->hist[k] += h[k];
+    }
+  for (int c = 0; c < CHUNKS; c++)
+    {
+      dmin = MIN (dmin, f->dmin[c]);
+      dmax = MAX (dmax, f->dmax[c]);
+    }
+  if (!(dmin <= dmax))
+    return;
+  q_lo = CLAMP ((int) (diameter * _es_plot_depth_size_factor (vp, dmax) * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
+  q_hi = CLAMP ((int) (diameter * _es_plot_depth_size_factor (vp, dmin) * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
+  for (int q = q_lo; q <= q_hi; q++)
+    _es_scatter_renderer_get_sprite (self, q / 4.0);
+
+  /* Cut where the points split evenly; a marker reaches this many bands
+   * beyond its own.
+   */
+  band_count = g_new0 (guint32, f->n_bands + 1);
+  for (int b = 0; b < f->n_bands; b++)
+    {
+      band_count[b + 1] = band_count[b];
+      for (int sl = 0; sl < DEPTH_SLICES; sl++)
+        band_count[b + 1] += f->hist[((gsize) b << CELL_SHIFT) + sl];
+    }
+  reach = (self->sprites[q_hi]->radius + f->band_rows) / f->band_rows;
+  wanted = self->splat_3d_parts > 0 ? self->splat_3d_parts : PARTS;
+  f->n_parts = 0;
+  for (int i = 0; i < wanted && cut < f->n_bands; i++)
+    {
+      Part3d *p = &f->parts[f->n_parts++];
+      int end = cut + 1;
+
+      while (end < f->n_bands &&
+             (i == wanted - 1 ||
+              band_count[end] < (guint64) band_count[f->n_bands] * (i + 1) / wanted))
+        end++;
+      p->y_lo = MIN (height, cut * f->band_rows);
+      p->y_hi = MIN (height, end * f->band_rows);
+      p->b_from = MAX (0, cut - reach);
+      p->b_to = MIN (f->n_bands, end + reach);
+      p->start[0] = 0;
+      for (int sl = 0; sl < DEPTH_SLICES; sl++)
+        {
+          p->start[sl + 1] = p->start[sl];
+          for (int b = p->b_from; b < p->b_to; b++)
+            p->start[sl + 1] += f->hist[((gsize) b << CELL_SHIFT) + sl];
+        }
+      total += p->start[DEPTH_SLICES];
+      cut = end;
+    }
+  g_free (band_count);
+
+  if (self->order_len < total)
+    {
+      g_free (self->order);
+      self->order = g_new (Mark3d, total);
+      self->order_len = total;
+    }
+  total = 0;
+  for (int i = 0; i < f->n_parts; i++)
+    {
+      f->parts[i].list = self->order + total;
+      total += f->parts[i].start[DEPTH_SLICES];
+    }
+
+  f->drawing = TRUE;
+  frame_run (f, worker);
+}
+
 void
 _es_scatter_renderer_render_points_3d (EsScatterRenderer *self,
                                        cairo_surface_t   *image,
@@ -277,94 +845,6 @@ _es_scatter_renderer_render_points_3d (EsScatterRenderer *self,
                        diameter, near, far, fog, n_keys);
     }
   else
-    {
-      /* Many points: draw them nearest depth slice first (a counting
-       * sort on a coarse depth, two linear passes, not a per-frame
-       * sort), so the early depth test rejects most of a dense
-       * cloud's hidden points before any pixel work.  Within a slice
-       * the points keep their spatial order.
-       */
-      guint32 start[DEPTH_SLICES + 1] = { 0 };
-#ifdef HAVE_AVX2_SPLAT_UNDER
-      gboolean avx2 = __builtin_cpu_supports ("avx2");
-#endif
-
-      if (self->slice_len < n)
-        {
-          g_free (self->slice);
-          g_free (self->order);
-          self->slice = g_new (guint8, n);
-          self->order = g_new (guint32, n);
-          self->slice_len = n;
-        }
-      for (gsize i = 0; i < n; i++)
-        {
-          const float *q = xyz + 3 * i;
-          double depth = (q[0] - t.eye[0]) * t.forward[0] + (q[1] - t.eye[1]) * t.forward[1] +
-                         (q[2] - t.eye[2]) * t.forward[2];
-          int sl = DEPTH_SLICES;
-
-          /* Behind the camera (or NaN): not drawn. */
-          if (depth > t.near)
-            sl = (int) CLAMP ((depth - near) / (far - near) * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
-          self->slice[i] = (guint8) sl;
-          if (sl < DEPTH_SLICES)
-            start[sl + 1]++;
-        }
-      for (int b = 0; b < DEPTH_SLICES; b++)
-        start[b + 1] += start[b];
-      for (gsize i = 0; i < n; i++)
-        if (self->slice[i] < DEPTH_SLICES)
-          self->order[start[self->slice[i]]++] = (guint32) i;
-      /* start[b] is now the end of slice b: the points drawn, into
-       * a transparent layer composited over the frame at the end.
-       */
-      if (self->accum_len < n_pixels)
-        {
-          g_free (self->accum);
-          self->accum = g_new (guint32, n_pixels);
-          self->accum_len = n_pixels;
-        }
-      memset (self->accum, 0, n_pixels * sizeof (guint32));
-      for (guint32 k = 0; k < start[DEPTH_SLICES - 1]; k++)
-        {
-          guint32 i = self->order[k];
-          double sx, sy, depth;
-          int level, cx, cy;
-          const EsSprite *sp;
-
-          if (!project_3d (&t, xyz + 3 * i, &sx, &sy, &depth))
-            continue;
-          sp = _es_scatter_renderer_sprite_for (self, diameter * _es_plot_depth_size_factor (vp, depth));
-          if (sx < -sp->radius - 1 || sy < -sp->radius - 1 ||
-              sx >= width + sp->radius + 1 || sy >= height + sp->radius + 1)
-            continue;
-          /* Already (nearly) opaque at its centre: everything nearer
-           * hides it, so skip it before any pixel work.
-           */
-          cx = (int) sx;
-          cy = (int) sy;
-          if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
-              self->accum[(gsize) cy * width + cx] >> 24 >= OPAQUE_ENOUGH)
-            continue;
-          level = (int) CLAMP ((depth - near) / (far - near) * ES_PLOT_FOG_LEVELS, 0, ES_PLOT_FOG_LEVELS - 1);
-#ifdef HAVE_AVX2_SPLAT_UNDER
-          if (avx2)
-            splat_under_avx2 (self->accum, width, height, sp, sx, sy,
-                              fog[level * (n_keys + 1) + MIN (keys[i], n_keys)]);
-          else
-#endif
-            splat_under (self->accum, width, height, sp, sx, sy,
-                         fog[level * (n_keys + 1) + MIN (keys[i], n_keys)]);
-        }
-      for (int y = 0; y < height; y++)
-        {
-          const guint32 *src = self->accum + (gsize) y * width;
-          guint32 *dst = pixels + (gsize) y * stride_px;
-
-          for (int x = 0; x < width; x++)
-            if (src[x] != 0)
-              dst[x] = _es_pixel_over (src[x], dst[x]);
-        }
-    }
+    render_many (self, pixels, stride_px, width, height, data, vp, &t, diameter, near, far,
+                 fog, n_keys);
 }

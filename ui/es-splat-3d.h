@@ -17,4 +17,12 @@ void _es_scatter_renderer_render_points_3d (EsScatterRenderer *self,
                                             const EsViewport  *vp,
                                             const EsPlotStyle *style);
 
+/* Test hook: into how many row parts the frame of many points is cut
+ * (0: the default, 1: not cut), and whether a point whose centre is
+ * already opaque is skipped (the only thing that makes the cut show).
+ */
+void _es_scatter_renderer_set_splat_3d_parts (EsScatterRenderer *self,
+                                              int                n_parts,
+                                              gboolean           early_skip);
+
 G_END_DECLS

@@ -307,7 +307,7 @@ typedef struct
   double                 margin;      /* off-screen beyond this: not drawn */
   int                    width;
   int                    height;
-  int                    band_rows;
+  int                    band_shift;  /* bands of 1 << band_shift rows */
   int                    n_bands;
   guint32               *pixels;
   int                    stride_px;
@@ -328,20 +328,22 @@ typedef struct
   int                    next;        /* atomic: the next chunk or part */
 } Frame3d;
 
-/* project_3d ()'s arithmetic for a block of points, with the two other
- * quotients of a point: its size factor before clamping and its
- * fraction of the depth range.  Every lane computes everything (a point
- * behind the camera is dropped afterwards), so this vectorises.
+/* project_3d ()'s arithmetic for a block of points, up to the integers
+ * a mark keeps: the centre's pixel (G_MININT off the frame's margin),
+ * quarter pixel, sprite q and depth slice.  Every lane computes
+ * everything (a point behind the camera is dropped afterwards), so this
+ * vectorises.
  */
 #define BLOCK 64
 
 typedef struct
 {
-  double sx[BLOCK];
-  double sy[BLOCK];
   double depth[BLOCK];
-  double size[BLOCK];
-  double frac[BLOCK];
+  gint32 ix[BLOCK];
+  gint32 iy[BLOCK];
+  gint32 fxy[BLOCK];   /* quarter y << 2 | quarter x */
+  gint32 q[BLOCK];
+  gint32 sl[BLOCK];
 } Block3d;
 
 static void
@@ -350,27 +352,36 @@ project_block (const Frame3d *f,
                int            n,
                Block3d       *b)
 {
-  const EsViewTransform *t = &f->t;
-
   for (int j = 0; j < n; j++)
     {
-      const float *p = xyz + 3 * j;
-      double v0 = p[0] - t->eye[0], v1 = p[1] - t->eye[1], v2 = p[2] - t->eye[2];
-      double cx = v0 * t->right[0] + v1 * t->right[1] + v2 * t->right[2];
-      double cy = v0 * t->up[0] + v1 * t->up[1] + v2 * t->up[2];
-      double cz = v0 * t->forward[0] + v1 * t->forward[1] + v2 * t->forward[2];
+      double sx, sy, depth, size;
+      int ix, iy;
 
-      b->depth[j] = cz;
-      b->sx[j] = t->half_w + t->focal * cx / cz;
-      b->sy[j] = t->half_h - t->focal * cy / cz;
-      b->size[j] = f->vp->distance / cz;
-      b->frac[j] = (cz - f->near) / (f->far - f->near);
+      b->ix[j] = b->iy[j] = G_MININT;
+      if (!project_3d (&f->t, xyz + 3 * j, &sx, &sy, &depth))
+        {
+          b->depth[j] = depth;
+          continue;
+        }
+      b->depth[j] = depth;
+      if (!(sx >= -f->margin && sy >= -f->margin && sx < f->width + f->margin && sy < f->height + f->margin))
+        continue;
+      ix = _es_fast_floor (sx);
+      iy = _es_fast_floor (sy);
+      b->ix[j] = ix;
+      b->iy[j] = iy;
+      b->fxy[j] = MIN ((int) ((sy - iy) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1) << 2 |
+                  MIN ((int) ((sx - ix) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
+      size = _es_plot_depth_size_factor (f->vp, depth);
+      b->q[j] = CLAMP ((int) (f->diameter * size * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
+      b->sl[j] = (int) CLAMP ((depth - f->near) / (f->far - f->near) * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
     }
 }
 
 #ifdef HAVE_AVX2_SPLAT_UNDER
 /* project_block () four points at a time: the same operations in the
- * same order (and no fused multiply-add), so the same doubles.
+ * same order (and no fused multiply-add), so the same doubles and
+ * integers.
  */
 __attribute__ ((target ("avx2"))) static void
 project_block_avx2 (const Frame3d *f,
@@ -390,6 +401,15 @@ project_block_avx2 (const Frame3d *f,
   __m256d half_w = _mm256_set1_pd (t->half_w), half_h = _mm256_set1_pd (t->half_h);
   __m256d focal = _mm256_set1_pd (t->focal), distance = _mm256_set1_pd (f->vp->distance);
   __m256d near = _mm256_set1_pd (f->near), range = _mm256_set1_pd (f->far - f->near);
+  __m256d lo = _mm256_set1_pd (-f->margin);
+  __m256d hi_x = _mm256_set1_pd (f->width + f->margin), hi_y = _mm256_set1_pd (f->height + f->margin);
+  __m256d sub = _mm256_set1_pd (ES_SPRITE_SUB), one = _mm256_set1_pd (1.0);
+  __m256d small = _mm256_set1_pd (0.35), big = _mm256_set1_pd (3.0), zero = _mm256_setzero_pd ();
+  __m256d diameter = _mm256_set1_pd (f->diameter), four = _mm256_set1_pd (4), half = _mm256_set1_pd (0.5);
+  __m256d slices = _mm256_set1_pd (DEPTH_SLICES), last = _mm256_set1_pd (DEPTH_SLICES - 1);
+  __m256d three_d = _mm256_castsi256_pd (_mm256_set1_epi64x (f->vp->three_d ? -1 : 0));
+  __m128i sub_max = _mm_set1_epi32 (ES_SPRITE_SUB - 1), off = _mm_set1_epi32 (G_MININT);
+  __m128i q_lo = _mm_set1_epi32 (1), q_hi = _mm_set1_epi32 (ES_SPRITE_MAX_Q);
   int j = 0;
 
   for (; j + 4 <= n; j += 4)
@@ -413,12 +433,35 @@ project_block_avx2 (const Frame3d *f,
                                   _mm256_mul_pd (v2, u2));
       __m256d cz = _mm256_add_pd (_mm256_add_pd (_mm256_mul_pd (v0, f0), _mm256_mul_pd (v1, f1)),
                                   _mm256_mul_pd (v2, f2));
+      __m256d sx = _mm256_add_pd (half_w, _mm256_div_pd (_mm256_mul_pd (focal, cx), cz));
+      __m256d sy = _mm256_sub_pd (half_h, _mm256_div_pd (_mm256_mul_pd (focal, cy), cz));
+      __m256d fx = _mm256_floor_pd (sx), fy = _mm256_floor_pd (sy);
+      __m256d on = _mm256_and_pd (_mm256_and_pd (_mm256_cmp_pd (sx, lo, _CMP_GE_OQ),
+                                                 _mm256_cmp_pd (sy, lo, _CMP_GE_OQ)),
+                                  _mm256_and_pd (_mm256_cmp_pd (sx, hi_x, _CMP_LT_OQ),
+                                                 _mm256_cmp_pd (sy, hi_y, _CMP_LT_OQ)));
+      __m128i on32 = _mm256_castsi256_si128 (_mm256_permutevar8x32_epi32 (
+        _mm256_castpd_si256 (on), _mm256_setr_epi32 (0, 2, 4, 6, 1, 3, 5, 7)));
+      __m128i qx = _mm_min_epi32 (_mm256_cvttpd_epi32 (_mm256_mul_pd (_mm256_sub_pd (sx, fx), sub)), sub_max);
+      __m128i qy = _mm_min_epi32 (_mm256_cvttpd_epi32 (_mm256_mul_pd (_mm256_sub_pd (sy, fy), sub)), sub_max);
+      /* _es_plot_depth_size_factor (). */
+      __m256d size = _mm256_min_pd (_mm256_max_pd (_mm256_div_pd (distance, cz), small), big);
+      __m256d q, sl;
+
+      size = _mm256_blendv_pd (one, size, _mm256_and_pd (three_d, _mm256_cmp_pd (cz, zero, _CMP_GT_OQ)));
+      q = _mm256_add_pd (_mm256_mul_pd (_mm256_mul_pd (diameter, size), four), half);
+      sl = _mm256_div_pd (_mm256_sub_pd (cz, near), range);
+      sl = _mm256_min_pd (_mm256_max_pd (_mm256_mul_pd (sl, slices), zero), last);
 
       _mm256_storeu_pd (b->depth + j, cz);
-      _mm256_storeu_pd (b->sx + j, _mm256_add_pd (half_w, _mm256_div_pd (_mm256_mul_pd (focal, cx), cz)));
-      _mm256_storeu_pd (b->sy + j, _mm256_sub_pd (half_h, _mm256_div_pd (_mm256_mul_pd (focal, cy), cz)));
-      _mm256_storeu_pd (b->size + j, _mm256_div_pd (distance, cz));
-      _mm256_storeu_pd (b->frac + j, _mm256_div_pd (_mm256_sub_pd (cz, near), range));
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b->ix + j),
+                        _mm_blendv_epi8 (off, _mm256_cvttpd_epi32 (fx), on32));
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b->iy + j),
+                        _mm_blendv_epi8 (off, _mm256_cvttpd_epi32 (fy), on32));
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b->fxy + j), _mm_or_si128 (_mm_slli_epi32 (qy, 2), qx));
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b->q + j),
+                        _mm_min_epi32 (_mm_max_epi32 (_mm256_cvttpd_epi32 (q), q_lo), q_hi));
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b->sl + j), _mm256_cvttpd_epi32 (sl));
     }
   if (j < n)
     {
@@ -427,11 +470,12 @@ project_block_avx2 (const Frame3d *f,
       project_block (f, xyz + 3 * j, n - j, &tail);
       for (int k = 0; k < n - j; k++)
         {
-          b->sx[j + k] = tail.sx[k];
-          b->sy[j + k] = tail.sy[k];
           b->depth[j + k] = tail.depth[k];
-          b->size[j + k] = tail.size[k];
-          b->frac[j + k] = tail.frac[k];
+          b->ix[j + k] = tail.ix[k];
+          b->iy[j + k] = tail.iy[k];
+          b->fxy[j + k] = tail.fxy[k];
+          b->q[j + k] = tail.q[k];
+          b->sl[j + k] = tail.sl[k];
         }
     }
 }
@@ -446,12 +490,12 @@ static void
 cells_chunk (Frame3d *f,
              int      c)
 {
-  const EsViewTransform *t = &f->t;
   guint16 *cell = f->self->cell;
   Mark3d *mark = f->self->mark;
   guint32 *hist = f->hist + (gsize) c * ((gsize) f->n_bands << CELL_SHIFT);
   gsize from = f->n * c / CHUNKS, to = f->n * (c + 1) / CHUNKS;
-  double dmin = INFINITY, dmax = -INFINITY, margin = f->margin;
+  double dmin = INFINITY, dmax = -INFINITY, near = f->t.near;
+  int last_band = f->n_bands - 1, shift = f->band_shift;
   Block3d b;
 
   memset (hist, 0, ((gsize) f->n_bands << CELL_SHIFT) * sizeof (guint32));
@@ -469,32 +513,26 @@ cells_chunk (Frame3d *f,
       for (int j = 0; j < n; j++)
         {
           gsize i = i0 + j;
-          double sx = b.sx[j], sy = b.sy[j], depth = b.depth[j], size;
-          int sl, band, ix, iy, fx, fy, q;
+          double depth = b.depth[j];
+          int sl = b.sl[j], band;
+          guint16 k;
 
-          cell[i] = NOT_DRAWN;
-          if (!(depth > t->near))
-            continue;
-          if (!(sx >= -margin && sy >= -margin && sx < f->width + margin && sy < f->height + margin))
-            continue;
-          ix = _es_fast_floor (sx);
-          iy = _es_fast_floor (sy);
-          fx = MIN ((int) ((sx - ix) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
-          fy = MIN ((int) ((sy - iy) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
-          /* _es_plot_depth_size_factor (). */
-          size = !f->vp->three_d || depth <= 0 ? 1.0 : CLAMP (b.size[j], 0.35, 3.0);
-          q = CLAMP ((int) (f->diameter * size * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
+          if (!(depth > near) || b.ix[j] == G_MININT || b.iy[j] == G_MININT)
+            {
+              cell[i] = NOT_DRAWN;
+              continue;
+            }
+          band = CLAMP (b.iy[j] >> shift, 0, last_band);
+          k = (guint16) ((band << CELL_SHIFT) | sl);
+          cell[i] = k;
+          hist[k]++;
           /* The fog's 16 levels are the slices' 64 four at a time: the
            * same fraction of the depth range, times a power of two.
            */
-          sl = (int) CLAMP (b.frac[j] * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
-          band = CLAMP (iy / f->band_rows, 0, f->n_bands - 1);
-          cell[i] = (guint16) ((band << CELL_SHIFT) | sl);
-          hist[cell[i]]++;
-          mark[i].ux = (guint16) (ix + MARK_BIAS);
-          mark[i].uy = (guint16) (iy + MARK_BIAS);
-          mark[i].q1 = (guint8) (q - 1);
-          mark[i].sub = (guint8) ((sl / (DEPTH_SLICES / ES_PLOT_FOG_LEVELS)) << 4 | fy << 2 | fx);
+          mark[i].ux = (guint16) (b.ix[j] + MARK_BIAS);
+          mark[i].uy = (guint16) (b.iy[j] + MARK_BIAS);
+          mark[i].q1 = (guint8) (b.q[j] - 1);
+          mark[i].sub = (guint8) ((sl / (DEPTH_SLICES / ES_PLOT_FOG_LEVELS)) << 4 | b.fxy[j]);
           mark[i].key = f->keys[i];
           dmin = MIN (dmin, depth);
           dmax = MAX (dmax, depth);
@@ -649,7 +687,7 @@ render_many (EsScatterRenderer     *self,
   EsSplatWorker *worker = NULL;
   const EsSprite *biggest;
   double dmin = INFINITY, dmax = -INFINITY;
-  int q_lo, q_hi, reach, wanted, cut = 0;
+  int q_lo, q_hi, reach, wanted, band_rows, cut = 0;
   guint32 *band_count;
   gboolean two;
 
@@ -664,8 +702,11 @@ render_many (EsScatterRenderer     *self,
   f->diameter = diameter;
   f->width = width;
   f->height = height;
-  f->band_rows = MAX (8, (height + MAX_BANDS - 1) / MAX_BANDS);
-  f->n_bands = (height + f->band_rows - 1) / f->band_rows;
+  f->band_shift = 3;
+  while (((height - 1) >> f->band_shift) + 1 > MAX_BANDS)
+    f->band_shift++;
+  band_rows = 1 << f->band_shift;
+  f->n_bands = (height + band_rows - 1) / band_rows;
   f->pixels = pixels;
   f->stride_px = stride_px;
   f->fog = fog;
@@ -747,7 +788,7 @@ render_many (EsScatterRenderer     *self,
       for (int sl = 0; sl < DEPTH_SLICES; sl++)
         band_count[b + 1] += f->hist[((gsize) b << CELL_SHIFT) + sl];
     }
-  reach = (self->sprites[q_hi]->radius + f->band_rows) / f->band_rows;
+  reach = (self->sprites[q_hi]->radius + band_rows) / band_rows;
   wanted = self->splat_3d_parts > 0 ? self->splat_3d_parts : PARTS;
   f->n_parts = 0;
   for (int i = 0; i < wanted && cut < f->n_bands; i++)
@@ -759,8 +800,8 @@ render_many (EsScatterRenderer     *self,
              (i == wanted - 1 ||
               band_count[end] < (guint64) band_count[f->n_bands] * (i + 1) / wanted))
         end++;
-      p->y_lo = MIN (height, cut * f->band_rows);
-      p->y_hi = MIN (height, end * f->band_rows);
+      p->y_lo = MIN (height, cut * band_rows);
+      p->y_hi = MIN (height, end * band_rows);
       p->b_from = MAX (0, cut - reach);
       p->b_to = MIN (f->n_bands, end + reach);
       p->start[0] = 0;

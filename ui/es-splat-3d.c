@@ -315,16 +315,22 @@ typedef struct
   guint                  n_keys;
   gboolean               avx2;
   gboolean               early_skip;
-  /* First pass: per chunk of indices, cells counted and the depth range
-   * of the drawn points (for the sprites to make beforehand).
+  /* First pass: per chunk of indices, the cells counted (and summed in
+   * a last slot) and the depth range of the drawn points (for the sprites
+   * to make beforehand).
    */
-  guint32               *hist;        /* CHUNKS x (n_bands << CELL_SHIFT) */
+  guint32               *hist;        /* (CHUNKS + 1) x (n_bands << CELL_SHIFT) */
   double                 dmin[CHUNKS];
   double                 dmax[CHUNKS];
-  /* Second pass. */
+  /* Second pass: each chunk's marks into the lists of the parts whose
+   * bands hold them, from these places on.
+   */
   Part3d                 parts[PARTS];
   int                    n_parts;
-  gboolean               drawing;     /* which pass the job runs */
+  guint8                 part_first[MAX_BANDS];
+  guint8                 part_last[MAX_BANDS];
+  guint32                place[CHUNKS][PARTS][DEPTH_SLICES];
+  int                    pass;
   int                    next;        /* atomic: the next chunk or part */
 } Frame3d;
 
@@ -542,61 +548,80 @@ cells_chunk (Frame3d *f,
   f->dmax[c] = dmax;
 }
 
+/* The counting sort of the parts' lists, one chunk of points at a time:
+ * a point goes to every part it can reach, after the points of its slice
+ * in the earlier chunks, so each list is in the global drawing order.
+ */
+static void
+lists_chunk (Frame3d *f,
+             int      c)
+{
+  const guint16 *cell = f->self->cell;
+  const Mark3d *mark = f->self->mark;
+  gsize from = f->n * c / CHUNKS, to = f->n * (c + 1) / CHUNKS;
+  guint32 (*place)[DEPTH_SLICES] = f->place[c];
+  Mark3d *list[PARTS];
+
+  for (int p = 0; p < f->n_parts; p++)
+    list[p] = f->parts[p].list;
+  for (gsize i = from; i < to; i++)
+    {
+      guint k = cell[i], band = k >> CELL_SHIFT, sl = k & (DEPTH_SLICES - 1);
+
+      if (k == NOT_DRAWN)
+        continue;
+      for (int p = f->part_first[band]; p <= f->part_last[band]; p++)
+        list[p][place[p][sl]++] = mark[i];
+    }
+}
+
 /* Per-pixel state is the part's own, so a part draws the same pixels
  * whichever thread draws it, and whenever.
  */
-#define DRAW_PART_BODY(SPLAT)                                                                          \
-  EsScatterRenderer *self = f->self;                                                                   \
-  const guint16 *cell = self->cell;                                                                    \
-  const Mark3d *mark = self->mark;                                                                     \
-  guint32 *accum = self->accum;                                                                        \
-  guint32 pos[DEPTH_SLICES];                                                                           \
-  guint lo = (guint) p->b_from << CELL_SHIFT, span = (guint) (p->b_to - p->b_from) << CELL_SHIFT;      \
-  int width = f->width, height = f->height, y_lo = p->y_lo, y_hi = p->y_hi;                            \
-                                                                                                       \
-  /* The part's list: a counting sort with the counts of the first pass. */                            \
-  memcpy (pos, p->start, sizeof pos);                                                                  \
-  for (gsize i = 0; i < f->n; i++)                                                                     \
-    {                                                                                                  \
-      guint c = cell[i];                                                                               \
-                                                                                                       \
-      if (c - lo < span)                                                                               \
-        p->list[pos[c & (DEPTH_SLICES - 1)]++] = mark[i];                                              \
-    }                                                                                                  \
-                                                                                                       \
-  memset (accum + (gsize) y_lo * width, 0, (gsize) (y_hi - y_lo) * width * sizeof (guint32));          \
-  for (guint32 k = 0; k < p->start[DEPTH_SLICES]; k++)                                                 \
-    {                                                                                                  \
-      Mark3d m = p->list[k];                                                                           \
-      const EsSprite *sp = self->sprites[m.q1 + 1];                                                    \
-      int ix = m.ux - MARK_BIAS, iy = m.uy - MARK_BIAS, r = sp->radius;                                \
-      EsSpritePlace pl;                                                                                \
-                                                                                                       \
-      if (ix < -r - 1 || iy < -r - 1 || ix >= width + r + 1 || iy >= height + r + 1)                   \
-        continue;                                                                                      \
-      /* Not on this part's rows: nothing to draw here. */                                             \
-      if (iy + r < y_lo || iy - r >= y_hi)                                                             \
-        continue;                                                                                      \
-      /* Already (nearly) opaque at its centre: everything nearer hides                                \
-       * it, so skip it before any pixel work.  A centre on another                                    \
-       * part's rows is looked at on this part's nearest row.                                          \
-       */                                                                                              \
-      if (f->early_skip && ix >= 0 && iy >= 0 && ix < width && iy < height &&                          \
-          accum[(gsize) CLAMP (iy, y_lo, y_hi - 1) * width + ix] >> 24 >= OPAQUE_ENOUGH)               \
-        continue;                                                                                      \
-      pl = place_mark (sp, ix, iy, m.sub, width, y_lo, y_hi);                                          \
-      SPLAT (accum, width, sp, &pl, f->fog[(m.sub >> 4) * (f->n_keys + 1) + MIN (m.key, f->n_keys)]);  \
-    }                                                                                                  \
-                                                                                                       \
-  for (int y = y_lo; y < y_hi; y++)                                                                    \
-    {                                                                                                  \
-      const guint32 *src = accum + (gsize) y * width;                                                  \
-      guint32 *dst = f->pixels + (gsize) y * f->stride_px;                                             \
-                                                                                                       \
-      for (int x = 0; x < width; x++)                                                                  \
-        if (src[x] != 0)                                                                               \
-          dst[x] = _es_pixel_over (src[x], dst[x]);                                                    \
-    }
+#define DRAW_PART_BODY(SPLAT)                                                                  \
+  EsScatterRenderer *self = f->self;                                                           \
+  Mark3d *list = p->list;                                                                      \
+  guint32 *accum = self->accum;                                                                \
+  const guint32 *fog = f->fog;                                                                 \
+  const EsSprite * const *sprites = (const EsSprite * const *) self->sprites;                  \
+  guint n_keys = f->n_keys;                                                                    \
+  int width = f->width, height = f->height, y_lo = p->y_lo, y_hi = p->y_hi;                    \
+  guint32 n_list = p->start[DEPTH_SLICES];                                                     \
+  gboolean early_skip = f->early_skip;                                                         \
+                                                                                               \
+  memset (accum + (gsize) y_lo * width, 0, (gsize) (y_hi - y_lo) * width * sizeof (guint32));  \
+  for (guint32 k = 0; k < n_list; k++)                                                         \
+    {                                                                                          \
+      Mark3d m = list[k];                                                                      \
+      const EsSprite *sp = sprites[m.q1 + 1];                                                  \
+      int ix = m.ux - MARK_BIAS, iy = m.uy - MARK_BIAS, r = sp->radius;                        \
+      EsSpritePlace pl;                                                                        \
+                                                                                               \
+      if (ix < -r - 1 || iy < -r - 1 || ix >= width + r + 1 || iy >= height + r + 1)           \
+        continue;                                                                              \
+      /* Not on this part's rows: nothing to draw here. */                                     \
+      if (iy + r < y_lo || iy - r >= y_hi)                                                     \
+        continue;                                                                              \
+      /* Already (nearly) opaque at its centre: everything nearer hides                        \
+       * it, so skip it before any pixel work.  A centre on another                            \
+       * part's rows is looked at on this part's nearest row.                                  \
+       */                                                                                      \
+      if (early_skip && ix >= 0 && iy >= 0 && ix < width && iy < height &&                     \
+          accum[(gsize) CLAMP (iy, y_lo, y_hi - 1) * width + ix] >> 24 >= OPAQUE_ENOUGH)       \
+        continue;                                                                              \
+      pl = place_mark (sp, ix, iy, m.sub, width, y_lo, y_hi);                                  \
+      SPLAT (accum, width, sp, &pl, fog[(m.sub >> 4) * (n_keys + 1) + MIN (m.key, n_keys)]);   \
+    }                                                                                          \
+                                                                                               \
+  for (int y = y_lo; y < y_hi; y++)                                                            \
+    {                                                                                          \
+      const guint32 *src = accum + (gsize) y * width;                                          \
+      guint32 *dst = f->pixels + (gsize) y * f->stride_px;                                     \
+                                                                                               \
+      for (int x = 0; x < width; x++)                                                          \
+        if (src[x] != 0)                                                                       \
+          dst[x] = _es_pixel_over (src[x], dst[x]);                                            \
+    }                                                                                          \
 
 static void
 draw_part (Frame3d *f,
@@ -619,13 +644,15 @@ static void
 frame_take (gpointer user_data)
 {
   Frame3d *f = user_data;
-  int n = f->drawing ? f->n_parts : CHUNKS;
+  int n = f->pass == 2 ? f->n_parts : CHUNKS;
   int i;
 
   while ((i = g_atomic_int_add (&f->next, 1)) < n)
     {
-      if (!f->drawing)
+      if (f->pass == 0)
         cells_chunk (f, i);
+      else if (f->pass == 1)
+        lists_chunk (f, i);
 #ifdef HAVE_AVX2_SPLAT_UNDER
       else if (f->avx2)
         draw_part_avx2 (f, &f->parts[i]);
@@ -637,8 +664,10 @@ frame_take (gpointer user_data)
 
 static void
 frame_run (Frame3d       *f,
-           EsSplatWorker *worker)
+           EsSplatWorker *worker,
+           int            pass)
 {
+  f->pass = pass;
   f->next = 0;
   if (worker != NULL)
     _es_splat_worker_run (worker, frame_take, f, f);
@@ -688,7 +717,7 @@ render_many (EsScatterRenderer     *self,
   const EsSprite *biggest;
   double dmin = INFINITY, dmax = -INFINITY;
   int q_lo, q_hi, reach, wanted, band_rows, cut = 0;
-  guint32 *band_count;
+  guint32 *band_count, *sum;
   gboolean two;
 
   f->self = self;
@@ -740,11 +769,11 @@ render_many (EsScatterRenderer     *self,
       self->mark = g_new (Mark3d, n);
       self->cell_len = n;
     }
-  if (self->cell_hist_len < CHUNKS * cells)
+  if (self->cell_hist_len < (CHUNKS + 1) * cells)
     {
       g_free (self->cell_hist);
-      self->cell_hist = g_new (guint32, CHUNKS * cells);
-      self->cell_hist_len = CHUNKS * cells;
+      self->cell_hist = g_new (guint32, (CHUNKS + 1) * cells);
+      self->cell_hist_len = (CHUNKS + 1) * cells;
     }
   if (self->accum_len < n_pixels)
     {
@@ -754,17 +783,19 @@ render_many (EsScatterRenderer     *self,
     }
   f->hist = self->cell_hist;
 
-  frame_run (f, worker);
+  frame_run (f, worker, 0);
 
-  /* The chunks' counts summed into the first's; the sprites of every
-   * depth drawn made now, not by two threads at once.
+  /* The chunks' counts summed; the sprites of every depth drawn made
+   * now, not by two threads at once.
    */
+  sum = f->hist + CHUNKS * cells;
+  memcpy (sum, f->hist, cells * sizeof (guint32));
   for (int c = 1; c < CHUNKS; c++)
     {
       const guint32 *h = f->hist + c * cells;
 
       for (gsize k = 0; k < cells; k++)
-        f->hist[k] += h[k];
+        sum[k] += h[k];
     }
   for (int c = 0; c < CHUNKS; c++)
     {
@@ -786,7 +817,7 @@ render_many (EsScatterRenderer     *self,
     {
       band_count[b + 1] = band_count[b];
       for (int sl = 0; sl < DEPTH_SLICES; sl++)
-        band_count[b + 1] += f->hist[((gsize) b << CELL_SHIFT) + sl];
+        band_count[b + 1] += sum[((gsize) b << CELL_SHIFT) + sl];
     }
   reach = (self->sprites[q_hi]->radius + band_rows) / band_rows;
   wanted = self->splat_3d_parts > 0 ? self->splat_3d_parts : PARTS;
@@ -809,7 +840,7 @@ render_many (EsScatterRenderer     *self,
         {
           p->start[sl + 1] = p->start[sl];
           for (int b = p->b_from; b < p->b_to; b++)
-            p->start[sl + 1] += f->hist[((gsize) b << CELL_SHIFT) + sl];
+            p->start[sl + 1] += sum[((gsize) b << CELL_SHIFT) + sl];
         }
       total += p->start[DEPTH_SLICES];
       cut = end;
@@ -825,12 +856,42 @@ render_many (EsScatterRenderer     *self,
   total = 0;
   for (int i = 0; i < f->n_parts; i++)
     {
-      f->parts[i].list = self->order + total;
-      total += f->parts[i].start[DEPTH_SLICES];
-    }
+      Part3d *p = &f->parts[i];
 
-  f->drawing = TRUE;
-  frame_run (f, worker);
+      p->list = self->order + total;
+      total += p->start[DEPTH_SLICES];
+      /* Where each chunk's points of a slice go: after the earlier
+       * chunks' ones.
+       */
+      for (int sl = 0; sl < DEPTH_SLICES; sl++)
+        {
+          guint32 at = p->start[sl];
+
+          for (int c = 0; c < CHUNKS; c++)
+            {
+              const guint32 *h = f->hist + c * cells;
+
+              f->place[c][i][sl] = at;
+              for (int b = p->b_from; b < p->b_to; b++)
+                at += h[((gsize) b << CELL_SHIFT) + sl];
+            }
+        }
+    }
+  /* The parts a band's points go to: a run, the parts being in order. */
+  for (int b = 0; b < f->n_bands; b++)
+    {
+      f->part_first[b] = 1;
+      f->part_last[b] = 0;
+    }
+  for (int i = f->n_parts - 1; i >= 0; i--)
+    for (int b = f->parts[i].b_from; b < f->parts[i].b_to; b++)
+      f->part_first[b] = (guint8) i;
+  for (int i = 0; i < f->n_parts; i++)
+    for (int b = f->parts[i].b_from; b < f->parts[i].b_to; b++)
+      f->part_last[b] = (guint8) i;
+
+  frame_run (f, worker, 1);
+  frame_run (f, worker, 2);
 }
 
 void

@@ -603,11 +603,12 @@ lists_chunk (Frame3d *f,
       if (iy + r < y_lo || iy - r >= y_hi)                                                     \
         continue;                                                                              \
       /* Already (nearly) opaque at its centre: everything nearer hides                        \
-       * it, so skip it before any pixel work.  A centre on another                            \
-       * part's rows is looked at on this part's nearest row.                                  \
+       * it, so skip it before any pixel work.  Only the part with the                         \
+       * centre's row can tell: the others draw their rows of it (under                        \
+       * what is there, so where that is opaque nothing changes).                              \
        */                                                                                      \
-      if (early_skip && ix >= 0 && iy >= 0 && ix < width && iy < height &&                     \
-          accum[(gsize) CLAMP (iy, y_lo, y_hi - 1) * width + ix] >> 24 >= OPAQUE_ENOUGH)       \
+      if (early_skip && ix >= 0 && iy >= y_lo && ix < width && iy < y_hi &&                    \
+          accum[(gsize) iy * width + ix] >> 24 >= OPAQUE_ENOUGH)                               \
         continue;                                                                              \
       pl = place_mark (sp, ix, iy, m.sub, width, y_lo, y_hi);                                  \
       SPLAT (accum, width, sp, &pl, fog[(m.sub >> 4) * (n_keys + 1) + MIN (m.key, n_keys)]);   \

@@ -578,51 +578,54 @@ lists_chunk (Frame3d *f,
 /* Per-pixel state is the part's own, so a part draws the same pixels
  * whichever thread draws it, and whenever.
  */
-#define DRAW_PART_BODY(SPLAT)                                                                  \
-  EsScatterRenderer *self = f->self;                                                           \
-  Mark3d *list = p->list;                                                                      \
-  guint32 *accum = self->accum;                                                                \
-  const guint32 *fog = f->fog;                                                                 \
-  const EsSprite * const *sprites = (const EsSprite * const *) self->sprites;                  \
-  guint n_keys = f->n_keys;                                                                    \
-  int width = f->width, height = f->height, y_lo = p->y_lo, y_hi = p->y_hi;                    \
-  guint32 n_list = p->start[DEPTH_SLICES];                                                     \
-  gboolean early_skip = f->early_skip;                                                         \
-                                                                                               \
-  memset (accum + (gsize) y_lo * width, 0, (gsize) (y_hi - y_lo) * width * sizeof (guint32));  \
-  for (guint32 k = 0; k < n_list; k++)                                                         \
-    {                                                                                          \
-      Mark3d m = list[k];                                                                      \
-      const EsSprite *sp = sprites[m.q1 + 1];                                                  \
-      int ix = m.ux - MARK_BIAS, iy = m.uy - MARK_BIAS, r = sp->radius;                        \
-      EsSpritePlace pl;                                                                        \
-                                                                                               \
-      if (ix < -r - 1 || iy < -r - 1 || ix >= width + r + 1 || iy >= height + r + 1)           \
-        continue;                                                                              \
-      /* Not on this part's rows: nothing to draw here. */                                     \
-      if (iy + r < y_lo || iy - r >= y_hi)                                                     \
-        continue;                                                                              \
-      /* Already (nearly) opaque at its centre: everything nearer hides                        \
-       * it, so skip it before any pixel work.  Only the part with the                         \
-       * centre's row can tell: the others draw their rows of it (under                        \
-       * what is there, so where that is opaque nothing changes).                              \
-       */                                                                                      \
-      if (early_skip && ix >= 0 && iy >= y_lo && ix < width && iy < y_hi &&                    \
-          accum[(gsize) iy * width + ix] >> 24 >= OPAQUE_ENOUGH)                               \
-        continue;                                                                              \
-      pl = place_mark (sp, ix, iy, m.sub, width, y_lo, y_hi);                                  \
-      SPLAT (accum, width, sp, &pl, fog[(m.sub >> 4) * (n_keys + 1) + MIN (m.key, n_keys)]);   \
-    }                                                                                          \
-                                                                                               \
-  for (int y = y_lo; y < y_hi; y++)                                                            \
-    {                                                                                          \
-      const guint32 *src = accum + (gsize) y * width;                                          \
-      guint32 *dst = f->pixels + (gsize) y * f->stride_px;                                     \
-                                                                                               \
-      for (int x = 0; x < width; x++)                                                          \
-        if (src[x] != 0)                                                                       \
-          dst[x] = _es_pixel_over (src[x], dst[x]);                                            \
-    }                                                                                          \
+#define DRAW_PART_BODY(SPLAT)                                                                 \
+  EsScatterRenderer *self = f->self;                                                          \
+  Mark3d *list = p->list;                                                                     \
+  guint32 *accum = self->accum;                                                               \
+  const guint32 *fog = f->fog;                                                                \
+  const EsSprite * const *sprites = (const EsSprite * const *) self->sprites;                 \
+  guint n_keys = f->n_keys;                                                                   \
+  int width = f->width, height = f->height, y_lo = p->y_lo, y_hi = p->y_hi;                   \
+  guint32 n_list = p->start[DEPTH_SLICES];                                                    \
+  gboolean early_skip = f->early_skip;                                                        \
+                                                                                              \
+  /* The layer is clear: every frame clears what it composites. */                            \
+  for (guint32 k = 0; k < n_list; k++)                                                        \
+    {                                                                                         \
+      Mark3d m = list[k];                                                                     \
+      const EsSprite *sp = sprites[m.q1 + 1];                                                 \
+      int ix = m.ux - MARK_BIAS, iy = m.uy - MARK_BIAS, r = sp->radius;                       \
+      EsSpritePlace pl;                                                                       \
+                                                                                              \
+      if (ix < -r - 1 || iy < -r - 1 || ix >= width + r + 1 || iy >= height + r + 1)          \
+        continue;                                                                             \
+      /* Not on this part's rows: nothing to draw here. */                                    \
+      if (iy + r < y_lo || iy - r >= y_hi)                                                    \
+        continue;                                                                             \
+      /* Already (nearly) opaque at its centre: everything nearer hides                       \
+       * it, so skip it before any pixel work.  Only the part with the                        \
+       * centre's row can tell: the others draw their rows of it (under                       \
+       * what is there, so where that is opaque nothing changes).                             \
+       */                                                                                     \
+      if (early_skip && ix >= 0 && iy >= y_lo && ix < width && iy < y_hi &&                   \
+          accum[(gsize) iy * width + ix] >> 24 >= OPAQUE_ENOUGH)                              \
+        continue;                                                                             \
+      pl = place_mark (sp, ix, iy, m.sub, width, y_lo, y_hi);                                 \
+      SPLAT (accum, width, sp, &pl, fog[(m.sub >> 4) * (n_keys + 1) + MIN (m.key, n_keys)]);  \
+    }                                                                                         \
+                                                                                              \
+  for (int y = y_lo; y < y_hi; y++)                                                           \
+    {                                                                                         \
+      guint32 *src = accum + (gsize) y * width;                                               \
+      guint32 *dst = f->pixels + (gsize) y * f->stride_px;                                    \
+                                                                                              \
+      for (int x = 0; x < width; x++)                                                         \
+        if (src[x] != 0)                                                                      \
+          {                                                                                   \
+            dst[x] = _es_pixel_over (src[x], dst[x]);                                         \
+            src[x] = 0;                                                                       \
+          }                                                                                   \
+    }                                                                                         \
 
 static void
 draw_part (Frame3d *f,
@@ -779,7 +782,7 @@ render_many (EsScatterRenderer     *self,
   if (self->accum_len < n_pixels)
     {
       g_free (self->accum);
-      self->accum = g_new (guint32, n_pixels);
+      self->accum = g_new0 (guint32, n_pixels);
       self->accum_len = n_pixels;
     }
   f->hist = self->cell_hist;

@@ -333,6 +333,46 @@ test_cut_invisible (void)
 }
 
 static void
+test_reused (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+  g_autoptr(EsScatterData) data = cloud (rand, 80000, FALSE);
+  g_autoptr(EsScatterData) flat = cloud (rand, 30000, TRUE);
+  g_autoptr(EsScatterRenderer) reused = es_scatter_renderer_new ();
+
+  g_test_summary ("One renderer drawing 3D frames of many points of changing sizes, cameras and "
+                  "markers, on two threads, draws each as a fresh renderer does (its layer and "
+                  "lists are left clear and regrown)");
+
+  es_scatter_renderer_set_density_threshold (reused, 0);
+  _es_scatter_renderer_set_splat_threads (reused, ES_SPLAT_THREADS_TWO);
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      const Case *c = &cases[(k * 5) % G_N_ELEMENTS (cases)];
+      EsScatterData *d = c->camera == CAMERA_EDGE_ON ? flat : data;
+      Setup fresh = { ES_SPLAT_THREADS_ONE, 0, TRUE };
+      EsPlotStyle style;
+      EsViewport vp;
+      cairo_surface_t *a, *b;
+      guint differ, inked;
+      int max_channel;
+
+      style_for (&style, c);
+      set_camera (&vp, d, c);
+      a = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, vp.width, vp.height);
+      es_scatter_renderer_render_image (reused, a, d, &vp, &style, NULL);
+      cairo_surface_flush (a);
+      b = render (d, &vp, &style, &fresh, NULL);
+      differ = count_differ (a, b, 0xffffffff, &inked, &max_channel);
+      g_test_message ("%dx%d, camera %d: %u px inked, %u differ", c->width, c->height, c->camera,
+                      inked, differ);
+      g_assert_cmpuint (differ, ==, 0);
+      cairo_surface_destroy (a);
+      cairo_surface_destroy (b);
+    }
+}
+
+static void
 test_auto_threads (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (13);
@@ -367,6 +407,7 @@ main (int   argc,
 
   g_test_add_func ("/render/splat-3d/threads-identical", test_threads_identical);
   g_test_add_func ("/render/splat-3d/cut-invisible", test_cut_invisible);
+  g_test_add_func ("/render/splat-3d/reused", test_reused);
   g_test_add_func ("/render/splat-3d/auto-threads", test_auto_threads);
 
   return g_test_run ();

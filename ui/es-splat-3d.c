@@ -334,68 +334,68 @@ typedef struct
   int                    next;        /* atomic: the next chunk or part */
 } Frame3d;
 
-/* project_3d ()'s arithmetic for a block of points, up to the integers
- * a mark keeps: the centre's pixel (G_MININT off the frame's margin),
- * quarter pixel, sprite q and depth slice.  Every lane computes
- * everything (a point behind the camera is dropped afterwards), so this
- * vectorises.
+/* A point's cell (its band of rows and depth slice, or NOT_DRAWN:
+ * behind the camera, NaN, far off screen) and mark.  The arithmetic is
+ * project_3d ()'s, and the sprite, slice and fog level are computed as
+ * they were for one point at a time, so the order and the pixels are the
+ * same.
  */
-#define BLOCK 64
-
-typedef struct
+static inline void
+cell_point (Frame3d *f,
+            gsize    i,
+            guint32 *hist,
+            double  *dmin,
+            double  *dmax)
 {
-  double depth[BLOCK];
-  gint32 ix[BLOCK];
-  gint32 iy[BLOCK];
-  gint32 fxy[BLOCK];   /* quarter y << 2 | quarter x */
-  gint32 q[BLOCK];
-  gint32 sl[BLOCK];
-} Block3d;
+  guint16 *cell = f->self->cell;
+  Mark3d *mark = f->self->mark;
+  double sx, sy, depth, size;
+  int ix, iy, fx, fy, q, sl, band;
 
-static void
-project_block (const Frame3d *f,
-               const float   *xyz,
-               int            n,
-               Block3d       *b)
-{
-  for (int j = 0; j < n; j++)
-    {
-      double sx, sy, depth, size;
-      int ix, iy;
-
-      b->ix[j] = b->iy[j] = G_MININT;
-      if (!project_3d (&f->t, xyz + 3 * j, &sx, &sy, &depth))
-        {
-          b->depth[j] = depth;
-          continue;
-        }
-      b->depth[j] = depth;
-      if (!(sx >= -f->margin && sy >= -f->margin && sx < f->width + f->margin && sy < f->height + f->margin))
-        continue;
-      ix = _es_fast_floor (sx);
-      iy = _es_fast_floor (sy);
-      b->ix[j] = ix;
-      b->iy[j] = iy;
-      b->fxy[j] = MIN ((int) ((sy - iy) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1) << 2 |
-                  MIN ((int) ((sx - ix) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
-      size = _es_plot_depth_size_factor (f->vp, depth);
-      b->q[j] = CLAMP ((int) (f->diameter * size * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
-      b->sl[j] = (int) CLAMP ((depth - f->near) / (f->far - f->near) * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
-    }
+  cell[i] = NOT_DRAWN;
+  if (!project_3d (&f->t, f->xyz + 3 * i, &sx, &sy, &depth))
+    return;
+  if (!(sx >= -f->margin && sy >= -f->margin && sx < f->width + f->margin && sy < f->height + f->margin))
+    return;
+  ix = _es_fast_floor (sx);
+  iy = _es_fast_floor (sy);
+  fx = MIN ((int) ((sx - ix) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
+  fy = MIN ((int) ((sy - iy) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
+  size = _es_plot_depth_size_factor (f->vp, depth);
+  q = CLAMP ((int) (f->diameter * size * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
+  sl = (int) CLAMP ((depth - f->near) / (f->far - f->near) * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
+  band = CLAMP (iy >> f->band_shift, 0, f->n_bands - 1);
+  cell[i] = (guint16) ((band << CELL_SHIFT) | sl);
+  hist[cell[i]]++;
+  mark[i].ux = (guint16) (ix + MARK_BIAS);
+  mark[i].uy = (guint16) (iy + MARK_BIAS);
+  mark[i].q1 = (guint8) (q - 1);
+  /* The fog's 16 levels are the slices' 64 four at a time: the same
+   * fraction of the depth range, times a power of two.
+   */
+  mark[i].sub = (guint8) ((sl / (DEPTH_SLICES / ES_PLOT_FOG_LEVELS)) << 4 | fy << 2 | fx);
+  mark[i].key = f->keys[i];
+  *dmin = MIN (*dmin, depth);
+  *dmax = MAX (*dmax, depth);
 }
 
 #ifdef HAVE_AVX2_SPLAT_UNDER
-/* project_block () four points at a time: the same operations in the
- * same order (and no fused multiply-add), so the same doubles and
- * integers.
+/* cell_point () for points [from, to), four at a time: the same
+ * operations in the same order (and no fused multiply-add), so the same
+ * doubles and integers.  Every lane computes everything; a point not
+ * drawn just gets NOT_DRAWN.
  */
 __attribute__ ((target ("avx2"))) static void
-project_block_avx2 (const Frame3d *f,
-                    const float   *xyz,
-                    int            n,
-                    Block3d       *b)
+cells_avx2 (Frame3d *f,
+            gsize    from,
+            gsize    to,
+            guint32 *hist,
+            double  *dmin,
+            double  *dmax)
 {
   const EsViewTransform *t = &f->t;
+  guint16 *cell = f->self->cell;
+  Mark3d *mark = f->self->mark;
   __m256d e0 = _mm256_set1_pd (t->eye[0]), e1 = _mm256_set1_pd (t->eye[1]);
   __m256d e2 = _mm256_set1_pd (t->eye[2]);
   __m256d r0 = _mm256_set1_pd (t->right[0]), r1 = _mm256_set1_pd (t->right[1]);
@@ -406,6 +406,7 @@ project_block_avx2 (const Frame3d *f,
   __m256d f2 = _mm256_set1_pd (t->forward[2]);
   __m256d half_w = _mm256_set1_pd (t->half_w), half_h = _mm256_set1_pd (t->half_h);
   __m256d focal = _mm256_set1_pd (t->focal), distance = _mm256_set1_pd (f->vp->distance);
+  __m256d cam_near = _mm256_set1_pd (t->near);
   __m256d near = _mm256_set1_pd (f->near), range = _mm256_set1_pd (f->far - f->near);
   __m256d lo = _mm256_set1_pd (-f->margin);
   __m256d hi_x = _mm256_set1_pd (f->width + f->margin), hi_y = _mm256_set1_pd (f->height + f->margin);
@@ -414,13 +415,18 @@ project_block_avx2 (const Frame3d *f,
   __m256d diameter = _mm256_set1_pd (f->diameter), four = _mm256_set1_pd (4), half = _mm256_set1_pd (0.5);
   __m256d slices = _mm256_set1_pd (DEPTH_SLICES), last = _mm256_set1_pd (DEPTH_SLICES - 1);
   __m256d three_d = _mm256_castsi256_pd (_mm256_set1_epi64x (f->vp->three_d ? -1 : 0));
-  __m128i sub_max = _mm_set1_epi32 (ES_SPRITE_SUB - 1), off = _mm_set1_epi32 (G_MININT);
+  __m256d vmin = _mm256_set1_pd (INFINITY), vmax = _mm256_set1_pd (-INFINITY);
+  __m256i to_32 = _mm256_setr_epi32 (0, 2, 4, 6, 1, 3, 5, 7);
+  __m128i sub_max = _mm_set1_epi32 (ES_SPRITE_SUB - 1), bias = _mm_set1_epi32 (MARK_BIAS);
   __m128i q_lo = _mm_set1_epi32 (1), q_hi = _mm_set1_epi32 (ES_SPRITE_MAX_Q);
-  int j = 0;
+  __m128i last_band = _mm_set1_epi32 (f->n_bands - 1), not_drawn = _mm_set1_epi32 (NOT_DRAWN);
+  __m128i low16 = _mm_set1_epi32 (0xffff), shift = _mm_cvtsi32_si128 (f->band_shift);
+  double lanes[4];
+  gsize i = from;
 
-  for (; j + 4 <= n; j += 4)
+  for (; i + 4 <= to; i += 4)
     {
-      const float *p = xyz + 3 * j;
+      const float *p = f->xyz + 3 * i;
       /* x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3, to x0-3, y0-3, z0-3. */
       __m128 a = _mm_loadu_ps (p), bb = _mm_loadu_ps (p + 4), c = _mm_loadu_ps (p + 8);
       __m128 xy01 = _mm_shuffle_ps (a, bb, _MM_SHUFFLE (1, 0, 3, 0));     /* x0 x1 y1 z1 */
@@ -442,108 +448,82 @@ project_block_avx2 (const Frame3d *f,
       __m256d sx = _mm256_add_pd (half_w, _mm256_div_pd (_mm256_mul_pd (focal, cx), cz));
       __m256d sy = _mm256_sub_pd (half_h, _mm256_div_pd (_mm256_mul_pd (focal, cy), cz));
       __m256d fx = _mm256_floor_pd (sx), fy = _mm256_floor_pd (sy);
-      __m256d on = _mm256_and_pd (_mm256_and_pd (_mm256_cmp_pd (sx, lo, _CMP_GE_OQ),
-                                                 _mm256_cmp_pd (sy, lo, _CMP_GE_OQ)),
-                                  _mm256_and_pd (_mm256_cmp_pd (sx, hi_x, _CMP_LT_OQ),
-                                                 _mm256_cmp_pd (sy, hi_y, _CMP_LT_OQ)));
-      __m128i on32 = _mm256_castsi256_si128 (_mm256_permutevar8x32_epi32 (
-        _mm256_castpd_si256 (on), _mm256_setr_epi32 (0, 2, 4, 6, 1, 3, 5, 7)));
-      __m128i qx = _mm_min_epi32 (_mm256_cvttpd_epi32 (_mm256_mul_pd (_mm256_sub_pd (sx, fx), sub)), sub_max);
-      __m128i qy = _mm_min_epi32 (_mm256_cvttpd_epi32 (_mm256_mul_pd (_mm256_sub_pd (sy, fy), sub)), sub_max);
+      __m256d drawn = _mm256_and_pd (_mm256_and_pd (_mm256_cmp_pd (sx, lo, _CMP_GE_OQ),
+                                                    _mm256_cmp_pd (sy, lo, _CMP_GE_OQ)),
+                                     _mm256_and_pd (_mm256_cmp_pd (sx, hi_x, _CMP_LT_OQ),
+                                                    _mm256_cmp_pd (sy, hi_y, _CMP_LT_OQ)));
       /* _es_plot_depth_size_factor (). */
       __m256d size = _mm256_min_pd (_mm256_max_pd (_mm256_div_pd (distance, cz), small), big);
-      __m256d q, sl;
+      __m256d qd, sld;
+      __m128i drawn32, ix, iy, qx, qy, q, sl, band, k, lo32, hi32;
+      int bits;
 
-      size = _mm256_blendv_pd (one, size, _mm256_and_pd (three_d, _mm256_cmp_pd (cz, zero, _CMP_GT_OQ)));
-      q = _mm256_add_pd (_mm256_mul_pd (_mm256_mul_pd (diameter, size), four), half);
-      sl = _mm256_div_pd (_mm256_sub_pd (cz, near), range);
-      sl = _mm256_min_pd (_mm256_max_pd (_mm256_mul_pd (sl, slices), zero), last);
-
-      _mm256_storeu_pd (b->depth + j, cz);
-      _mm_storeu_si128 ((__m128i *) (gpointer) (b->ix + j),
-                        _mm_blendv_epi8 (off, _mm256_cvttpd_epi32 (fx), on32));
-      _mm_storeu_si128 ((__m128i *) (gpointer) (b->iy + j),
-                        _mm_blendv_epi8 (off, _mm256_cvttpd_epi32 (fy), on32));
-      _mm_storeu_si128 ((__m128i *) (gpointer) (b->fxy + j), _mm_or_si128 (_mm_slli_epi32 (qy, 2), qx));
-      _mm_storeu_si128 ((__m128i *) (gpointer) (b->q + j),
-                        _mm_min_epi32 (_mm_max_epi32 (_mm256_cvttpd_epi32 (q), q_lo), q_hi));
-      _mm_storeu_si128 ((__m128i *) (gpointer) (b->sl + j), _mm256_cvttpd_epi32 (sl));
-    }
-  if (j < n)
-    {
-      Block3d tail;
-
-      project_block (f, xyz + 3 * j, n - j, &tail);
-      for (int k = 0; k < n - j; k++)
+      drawn = _mm256_and_pd (drawn, _mm256_cmp_pd (cz, cam_near, _CMP_GT_OQ));
+      bits = _mm256_movemask_pd (drawn);
+      if (bits == 0)
         {
-          b->depth[j + k] = tail.depth[k];
-          b->ix[j + k] = tail.ix[k];
-          b->iy[j + k] = tail.iy[k];
-          b->fxy[j + k] = tail.fxy[k];
-          b->q[j + k] = tail.q[k];
-          b->sl[j + k] = tail.sl[k];
+          memset (cell + i, 0xff, 4 * sizeof (guint16));
+          continue;
         }
+      drawn32 = _mm256_castsi256_si128 (_mm256_permutevar8x32_epi32 (_mm256_castpd_si256 (drawn), to_32));
+      size = _mm256_blendv_pd (one, size, _mm256_and_pd (three_d, _mm256_cmp_pd (cz, zero, _CMP_GT_OQ)));
+      qd = _mm256_add_pd (_mm256_mul_pd (_mm256_mul_pd (diameter, size), four), half);
+      sld = _mm256_div_pd (_mm256_sub_pd (cz, near), range);
+      sld = _mm256_min_pd (_mm256_max_pd (_mm256_mul_pd (sld, slices), zero), last);
+
+      ix = _mm256_cvttpd_epi32 (fx);
+      iy = _mm256_cvttpd_epi32 (fy);
+      qx = _mm_min_epi32 (_mm256_cvttpd_epi32 (_mm256_mul_pd (_mm256_sub_pd (sx, fx), sub)), sub_max);
+      qy = _mm_min_epi32 (_mm256_cvttpd_epi32 (_mm256_mul_pd (_mm256_sub_pd (sy, fy), sub)), sub_max);
+      q = _mm_min_epi32 (_mm_max_epi32 (_mm256_cvttpd_epi32 (qd), q_lo), q_hi);
+      sl = _mm256_cvttpd_epi32 (sld);
+      band = _mm_min_epi32 (_mm_max_epi32 (_mm_sra_epi32 (iy, shift), _mm_setzero_si128 ()), last_band);
+      k = _mm_blendv_epi8 (not_drawn, _mm_or_si128 (_mm_slli_epi32 (band, CELL_SHIFT), sl), drawn32);
+      _mm_storel_epi64 ((__m128i *) (gpointer) (cell + i), _mm_packus_epi32 (k, k));
+
+      /* The marks: ux | uy << 16, then q - 1 | sub << 8 | key << 16. */
+      lo32 = _mm_or_si128 (_mm_and_si128 (_mm_add_epi32 (ix, bias), low16),
+                           _mm_slli_epi32 (_mm_add_epi32 (iy, bias), 16));
+      hi32 = _mm_or_si128 (_mm_slli_epi32 (_mm_srli_epi32 (sl, 2), 4),
+                           _mm_or_si128 (_mm_slli_epi32 (qy, 2), qx));
+      hi32 = _mm_or_si128 (_mm_sub_epi32 (q, q_lo), _mm_slli_epi32 (hi32, 8));
+      hi32 = _mm_or_si128 (hi32, _mm_slli_epi32 (_mm_cvtepu16_epi32 (_mm_loadl_epi64 ((const __m128i *) (gconstpointer) (f->keys + i))), 16));
+      _mm_storeu_si128 ((__m128i *) (gpointer) (mark + i), _mm_unpacklo_epi32 (lo32, hi32));
+      _mm_storeu_si128 ((__m128i *) (gpointer) (mark + i + 2), _mm_unpackhi_epi32 (lo32, hi32));
+
+      vmin = _mm256_min_pd (vmin, _mm256_blendv_pd (_mm256_set1_pd (INFINITY), cz, drawn));
+      vmax = _mm256_max_pd (vmax, _mm256_blendv_pd (_mm256_set1_pd (-INFINITY), cz, drawn));
+      for (int j = 0; j < 4; j++)
+        if (bits & (1 << j))
+          hist[cell[i + j]]++;
     }
+  _mm256_storeu_pd (lanes, vmin);
+  for (int j = 0; j < 4; j++)
+    *dmin = MIN (*dmin, lanes[j]);
+  _mm256_storeu_pd (lanes, vmax);
+  for (int j = 0; j < 4; j++)
+    *dmax = MAX (*dmax, lanes[j]);
+  for (; i < to; i++)
+    cell_point (f, i, hist, dmin, dmax);
 }
 #endif
 
-/* Each point's cell (its band of rows and depth slice, or NOT_DRAWN:
- * behind the camera, NaN, far off screen) and mark.  The arithmetic is
- * project_3d ()'s and the sprite, slice and fog level are computed as for
- * one point at a time, so the order and the pixels are the same.
- */
 static void
 cells_chunk (Frame3d *f,
              int      c)
 {
-  guint16 *cell = f->self->cell;
-  Mark3d *mark = f->self->mark;
   guint32 *hist = f->hist + (gsize) c * ((gsize) f->n_bands << CELL_SHIFT);
   gsize from = f->n * c / CHUNKS, to = f->n * (c + 1) / CHUNKS;
-  double dmin = INFINITY, dmax = -INFINITY, near = f->t.near;
-  int last_band = f->n_bands - 1, shift = f->band_shift;
-  Block3d b;
+  double dmin = INFINITY, dmax = -INFINITY;
 
   memset (hist, 0, ((gsize) f->n_bands << CELL_SHIFT) * sizeof (guint32));
-  for (gsize i0 = from; i0 < to; i0 += BLOCK)
-    {
-      int n = (int) MIN (BLOCK, to - i0);
-
 #ifdef HAVE_AVX2_SPLAT_UNDER
-      if (f->avx2)
-        project_block_avx2 (f, f->xyz + 3 * i0, n, &b);
-      else
+  if (f->avx2)
+    cells_avx2 (f, from, to, hist, &dmin, &dmax);
+  else
 #endif
-        project_block (f, f->xyz + 3 * i0, n, &b);
-
-      for (int j = 0; j < n; j++)
-        {
-          gsize i = i0 + j;
-          double depth = b.depth[j];
-          int sl = b.sl[j], band;
-          guint16 k;
-
-          if (!(depth > near) || b.ix[j] == G_MININT || b.iy[j] == G_MININT)
-            {
-              cell[i] = NOT_DRAWN;
-              continue;
-            }
-          band = CLAMP (b.iy[j] >> shift, 0, last_band);
-          k = (guint16) ((band << CELL_SHIFT) | sl);
-          cell[i] = k;
-          hist[k]++;
-          /* The fog's 16 levels are the slices' 64 four at a time: the
-           * same fraction of the depth range, times a power of two.
-           */
-          mark[i].ux = (guint16) (b.ix[j] + MARK_BIAS);
-          mark[i].uy = (guint16) (b.iy[j] + MARK_BIAS);
-          mark[i].q1 = (guint8) (b.q[j] - 1);
-          mark[i].sub = (guint8) ((sl / (DEPTH_SLICES / ES_PLOT_FOG_LEVELS)) << 4 | b.fxy[j]);
-          mark[i].key = f->keys[i];
-          dmin = MIN (dmin, depth);
-          dmax = MAX (dmax, depth);
-        }
-    }
+    for (gsize i = from; i < to; i++)
+      cell_point (f, i, hist, &dmin, &dmax);
   f->dmin[c] = dmin;
   f->dmax[c] = dmax;
 }

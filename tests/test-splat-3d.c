@@ -70,6 +70,7 @@ typedef struct
   EsSplatThreads threads;
   int            parts;        /* 0: the default cut */
   gboolean       early_skip;
+  gboolean       scalar;       /* no AVX2 */
 } Setup;
 
 /* Renders twice with one renderer (the second frame reuses its buffers
@@ -87,7 +88,7 @@ render (EsScatterData     *data,
 
   es_scatter_renderer_set_density_threshold (renderer, 0);
   _es_scatter_renderer_set_splat_threads (renderer, setup->threads);
-  _es_scatter_renderer_set_splat_3d_parts (renderer, setup->parts, setup->early_skip);
+  _es_scatter_renderer_set_splat_3d_test (renderer, setup->parts, setup->early_skip, !setup->scalar);
   es_scatter_renderer_render_image (renderer, surface, data, vp, style, NULL);
   es_scatter_renderer_render_image (renderer, surface, data, vp, style, NULL);
   cairo_surface_flush (surface);
@@ -333,6 +334,42 @@ test_cut_invisible (void)
 }
 
 static void
+test_scalar_like_vector (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  g_autoptr(EsScatterData) data = cloud (rand, 100001, FALSE);
+  g_autoptr(EsScatterData) flat = cloud (rand, 30003, TRUE);
+
+  g_test_summary ("3D frames of many points are byte-identical with the AVX2 projection and splat "
+                  "or the scalar ones (where the CPU has AVX2; else both are scalar)");
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      const Case *c = &cases[k];
+      EsScatterData *d = c->camera == CAMERA_EDGE_ON ? flat : data;
+      Setup vector = { ES_SPLAT_THREADS_TWO, 0, TRUE, FALSE };
+      Setup scalar = { ES_SPLAT_THREADS_ONE, 0, TRUE, TRUE };
+      EsPlotStyle style;
+      EsViewport vp;
+      cairo_surface_t *a, *b;
+      guint differ, inked;
+      int max_channel;
+
+      style_for (&style, c);
+      set_camera (&vp, d, c);
+      a = render (d, &vp, &style, &vector, NULL);
+      b = render (d, &vp, &style, &scalar, NULL);
+      differ = count_differ (a, b, 0xffffffff, &inked, &max_channel);
+      g_test_message ("%dx%d, camera %d: %u px inked, %u differ", c->width, c->height, c->camera,
+                      inked, differ);
+      g_assert_cmpuint (inked, >, min_inked (c));
+      g_assert_cmpuint (differ, ==, 0);
+      cairo_surface_destroy (a);
+      cairo_surface_destroy (b);
+    }
+}
+
+static void
 test_reused (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (14);
@@ -407,6 +444,7 @@ main (int   argc,
 
   g_test_add_func ("/render/splat-3d/threads-identical", test_threads_identical);
   g_test_add_func ("/render/splat-3d/cut-invisible", test_cut_invisible);
+  g_test_add_func ("/render/splat-3d/scalar-like-vector", test_scalar_like_vector);
   g_test_add_func ("/render/splat-3d/reused", test_reused);
   g_test_add_func ("/render/splat-3d/auto-threads", test_auto_threads);
 

@@ -54,6 +54,7 @@ struct _EsScatterRenderer
   gsize            accum_len;
   int              splat_3d_parts;   /* test hooks: 0 for the default */
   gboolean         splat_3d_no_skip;
+  gboolean         splat_3d_scalar;
 
   /* Label widths, measured once per data and font. */
   EsScatterData   *width_data;

@@ -660,15 +660,17 @@ frame_run (Frame3d       *f,
 }
 
 void
-_es_scatter_renderer_set_splat_3d_parts (EsScatterRenderer *self,
-                                         int                n_parts,
-                                         gboolean           early_skip)
+_es_scatter_renderer_set_splat_3d_test (EsScatterRenderer *self,
+                                        int                n_parts,
+                                        gboolean           early_skip,
+                                        gboolean           vector)
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (n_parts >= 0 && n_parts <= PARTS);
 
   self->splat_3d_parts = n_parts;
   self->splat_3d_no_skip = !early_skip;
+  self->splat_3d_scalar = !vector;
 }
 
 /* Many points: drawn nearest depth slice first (a counting sort on a
@@ -726,7 +728,7 @@ render_many (EsScatterRenderer     *self,
   f->n_keys = n_keys;
   f->early_skip = !self->splat_3d_no_skip;
 #ifdef HAVE_AVX2_SPLAT_UNDER
-  f->avx2 = __builtin_cpu_supports ("avx2");
+  f->avx2 = __builtin_cpu_supports ("avx2") && !self->splat_3d_scalar;
 #endif
   /* The biggest marker (perspective makes a near one up to 3 times the
    * point size) is drawn if its centre is this close to the frame.

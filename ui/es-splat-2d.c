@@ -535,6 +535,7 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
       SplatTaker caller = { &frame, self->hits }, worker = { &frame, self->hits2 };
 
       _es_splat_worker_run (self->splat_worker, splat_frame_take, &caller, &worker);
+      _es_splat_worker_end_frame (self->splat_worker);
     }
   }
 }

@@ -791,7 +791,11 @@ render_many (EsScatterRenderer     *self,
       dmax = MAX (dmax, f->dmax[c]);
     }
   if (!(dmin <= dmax))
-    return;
+    {
+      if (worker != NULL)
+        _es_splat_worker_end_frame (worker);
+      return;
+    }
   q_lo = CLAMP ((int) (diameter * _es_plot_depth_size_factor (vp, dmax) * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
   q_hi = CLAMP ((int) (diameter * _es_plot_depth_size_factor (vp, dmin) * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
   for (int q = q_lo; q <= q_hi; q++)
@@ -880,6 +884,8 @@ render_many (EsScatterRenderer     *self,
 
   frame_run (f, worker, 1);
   frame_run (f, worker, 2);
+  if (worker != NULL)
+    _es_splat_worker_end_frame (worker);
 }
 
 void

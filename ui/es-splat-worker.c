@@ -19,9 +19,13 @@ struct _EsSplatWorker
   gboolean    pending;
   gboolean    running;
   gboolean    quit;
-  /* Calling thread only: frames to draw alone after the worker kept it
-   * waiting (its core busy with other work).
+  gint64      started;     /* when the worker took the job, 0 if not */
+  /* Calling thread only: this frame's time alone and the worker's delays
+   * in starting; frames to draw alone after the worker started late a
+   * few frames in a row (its core busy with other work).
    */
+  gint64      frame_alone;
+  gint64      frame_delay;
   int         solo_frames;
   int         late_frames;
 };
@@ -43,6 +47,7 @@ worker_main (gpointer user_data)
         break;
       w->pending = FALSE;
       w->running = TRUE;
+      w->started = g_get_monotonic_time ();
       job = w->job;
       data = w->data;
       g_mutex_unlock (&w->lock);
@@ -114,11 +119,12 @@ _es_splat_worker_run (EsSplatWorker *w,
                       gpointer       caller_data,
                       gpointer       worker_data)
 {
-  gint64 start = g_get_monotonic_time (), alone, waited;
+  gint64 start = g_get_monotonic_time (), alone;
 
   g_mutex_lock (&w->lock);
   w->job = job;
   w->data = worker_data;
+  w->started = 0;
   w->pending = TRUE;
   g_cond_broadcast (&w->cond);
   g_mutex_unlock (&w->lock);
@@ -135,13 +141,20 @@ _es_splat_worker_run (EsSplatWorker *w,
     g_cond_wait (&w->cond, &w->lock);
   w->job = NULL;
   w->data = NULL;
+  w->frame_alone += alone - start;
+  w->frame_delay += (w->started != 0 ? w->started : alone) - start;
   g_mutex_unlock (&w->lock);
-  waited = g_get_monotonic_time () - alone;
+}
 
-  /* Waiting for a preempted worker costs more than it saves: after a few
-   * such jobs in a row, draw alone for a while, then retry.
-   */
-  if (waited > (alone - start) / 4)
+/* After the jobs of a frame.  A worker that starts late costs more than it
+ * saves: after a few frames in a row where it started after a quarter of
+ * the time this thread worked alone, draw alone for a while, then retry.
+ * (A worker that started in time but took longer is still a gain.)
+ */
+void
+_es_splat_worker_end_frame (EsSplatWorker *w)
+{
+  if (w->frame_delay > w->frame_alone / 4)
     w->late_frames++;
   else
     w->late_frames = 0;
@@ -150,4 +163,6 @@ _es_splat_worker_run (EsSplatWorker *w,
       w->late_frames = 0;
       w->solo_frames = 60;
     }
+  w->frame_alone = 0;
+  w->frame_delay = 0;
 }

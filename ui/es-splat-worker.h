@@ -27,12 +27,13 @@ typedef enum
   ES_SPLAT_THREADS_TWO,
 } EsSplatThreads;
 
-EsSplatWorker *_es_splat_worker_new  (const char    *name);
-void           _es_splat_worker_free (EsSplatWorker *worker);
-gboolean       _es_splat_worker_solo (EsSplatWorker *worker);
-void           _es_splat_worker_run  (EsSplatWorker *worker,
-                                      EsSplatJob     job,
-                                      gpointer       caller_data,
-                                      gpointer       worker_data);
+EsSplatWorker *_es_splat_worker_new       (const char    *name);
+void           _es_splat_worker_free      (EsSplatWorker *worker);
+gboolean       _es_splat_worker_solo      (EsSplatWorker *worker);
+void           _es_splat_worker_run       (EsSplatWorker *worker,
+                                           EsSplatJob     job,
+                                           gpointer       caller_data,
+                                           gpointer       worker_data);
+void           _es_splat_worker_end_frame (EsSplatWorker *worker);
 
 G_END_DECLS

@@ -683,7 +683,7 @@ _es_scatter_renderer_set_splat_3d_test (EsScatterRenderer *self,
  * each with the points that can reach its rows: the parts are drawn by
  * whichever thread is free, in the same way with one thread or two.
  */
-static void
+static G_GNUC_NO_INLINE void
 render_many (EsScatterRenderer     *self,
              guint32               *pixels,
              int                    stride_px,

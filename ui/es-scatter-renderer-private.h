@@ -8,6 +8,7 @@
 #include "es-label-cache.h"
 #include "es-rank-grid.h"
 #include "es-scatter-renderer.h"
+#include "es-splat-worker.h"
 #include "es-sprite.h"
 
 G_BEGIN_DECLS
@@ -21,11 +22,6 @@ G_BEGIN_DECLS
 #define ES_PLOT_KEY_NONE   0xffff   /* colour key of a point without one */
 #define ES_PLOT_FOG_LEVELS 16       /* steps of the 3D depth cue */
 
-/* es-splat-2d.c: the second thread of the 2D splat. */
-typedef struct _EsSplatWorker EsSplatWorker;
-
-void _es_splat_worker_free (EsSplatWorker *worker);
-
 struct _EsScatterRenderer
 {
   EsSprite        *sprites[ES_SPRITE_MAX_Q + 1];
@@ -36,7 +32,7 @@ struct _EsScatterRenderer
   float           *band_xy;   /* 2D: projected points grouped by band of rows */
   guint32         *band_color;
   gsize            band_len;
-  EsSplatWorker   *splat_worker;  /* 2D: draws parts of big frames */
+  EsSplatWorker   *splat_worker;  /* 2D and 3D: draws parts of big frames */
   guint8          *hits2;         /* ... with its own saturation counts */
   gsize            hits2_len;
   int              splat_threads; /* EsSplatThreads, a test hook */
@@ -47,11 +43,18 @@ struct _EsScatterRenderer
   guint32         *box_rows;
   gsize            density_len;
   gsize            density_threshold;
-  guint8          *slice;     /* big N, 3D: depth slice per point */
-  guint32         *order;     /* ... and the points nearest slice first */
-  gsize            slice_len;
+  guint16         *cell;      /* big N, 3D: band of rows and depth slice per point */
+  struct _Mark3d  *mark;      /* ... and where it lands */
+  gsize            cell_len;
+  guint32         *cell_hist; /* ... points per cell, per chunk of the points */
+  gsize            cell_hist_len;
+  struct _Mark3d  *order;     /* ... each part's marks, nearest slice first */
+  gsize            order_len;
   guint32         *accum;     /* ... drawn front to back into this layer */
   gsize            accum_len;
+  int              splat_3d_parts;   /* test hooks: 0 for the default */
+  gboolean         splat_3d_no_skip;
+  gboolean         splat_3d_scalar;
 
   /* Label widths, measured once per data and font. */
   EsScatterData   *width_data;

@@ -181,7 +181,9 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->key_at);
   g_free (self->hkey);
   g_free (self->box_rows);
-  g_free (self->slice);
+  g_free (self->cell);
+  g_free (self->mark);
+  g_free (self->cell_hist);
   g_free (self->order);
   g_free (self->accum);
   g_clear_pointer (&self->width_data, es_scatter_data_unref);

@@ -287,137 +287,27 @@ typedef struct
   int       next;        /* atomic: the next part to take */
 } SplatFrame;
 
-static void
-splat_frame_take (SplatFrame *f,
-                  guint8     *hits)
+/* What one thread needs to take parts: each has its own saturation counts. */
+typedef struct
 {
+  SplatFrame *frame;
+  guint8     *hits;
+} SplatTaker;
+
+static void
+splat_frame_take (gpointer user_data)
+{
+  SplatTaker *taker = user_data;
+  SplatFrame *f = taker->frame;
   int i;
 
   while ((i = g_atomic_int_add (&f->next, 1)) < f->n_parts)
     {
       SplatPart part = f->parts[i];
 
-      part.run.hits = hits;
+      part.run.hits = taker->hits;
       splat_part (&part);
     }
-}
-
-/* ---- the second thread ------------------------------------------------ */
-
-/* One thread kept for the renderer's life, handed one frame at a time:
- * starting a thread per frame would cost about what it saves.  If it has
- * not started when the calling thread is done (a busy machine), the job
- * is taken back instead of waited for.
- */
-struct _EsSplatWorker
-{
-  GThread    *thread;
-  GMutex      lock;
-  GCond       cond;
-  SplatFrame *frame;
-  guint8     *hits;
-  gboolean    pending;
-  gboolean    running;
-  gboolean    quit;
-  /* Calling thread only: frames to draw alone after the worker kept it
-   * waiting (its core busy with other work).
-   */
-  int         solo_frames;
-  int         late_frames;
-};
-
-static gpointer
-splat_worker_main (gpointer user_data)
-{
-  EsSplatWorker *w = user_data;
-
-  g_mutex_lock (&w->lock);
-  for (;;)
-    {
-      SplatFrame *frame;
-      guint8 *hits;
-
-      while (!w->quit && !w->pending)
-        g_cond_wait (&w->cond, &w->lock);
-      if (w->quit)
-        break;
-      w->pending = FALSE;
-      w->running = TRUE;
-      frame = w->frame;
-      hits = w->hits;
-      g_mutex_unlock (&w->lock);
-      splat_frame_take (frame, hits);
-      g_mutex_lock (&w->lock);
-      w->running = FALSE;
-      g_cond_broadcast (&w->cond);
-    }
-  g_mutex_unlock (&w->lock);
-
-  return NULL;
-}
-
-static EsSplatWorker *
-splat_worker_new (void)
-{
-  EsSplatWorker *w = g_new0 (EsSplatWorker, 1);
-  g_autoptr(GError) error = NULL;
-
-  g_mutex_init (&w->lock);
-  g_cond_init (&w->cond);
-  w->thread = g_thread_try_new ("es-splat-2d", splat_worker_main, w, &error);
-  if (w->thread == NULL)
-    {
-      g_debug ("No splat thread, drawing on one: %s", error->message);
-      g_mutex_clear (&w->lock);
-      g_cond_clear (&w->cond);
-      g_free (w);
-      return NULL;
-    }
-
-  return w;
-}
-
-static void
-splat_worker_post (EsSplatWorker *w,
-                   SplatFrame    *frame,
-                   guint8        *hits)
-{
-  g_mutex_lock (&w->lock);
-  w->frame = frame;
-  w->hits = hits;
-  w->pending = TRUE;
-  g_cond_broadcast (&w->cond);
-  g_mutex_unlock (&w->lock);
-}
-
-/* After the calling thread found no part left: cancels the job if the
- * worker has not picked it up, else waits for its last part.
- */
-static void
-splat_worker_finish (EsSplatWorker *w)
-{
-  g_mutex_lock (&w->lock);
-  w->pending = FALSE;
-  while (w->running)
-    g_cond_wait (&w->cond, &w->lock);
-  w->frame = NULL;
-  g_mutex_unlock (&w->lock);
-}
-
-void
-_es_splat_worker_free (EsSplatWorker *w)
-{
-  if (w == NULL)
-    return;
-
-  g_mutex_lock (&w->lock);
-  w->quit = TRUE;
-  g_cond_broadcast (&w->cond);
-  g_mutex_unlock (&w->lock);
-  g_thread_join (w->thread);
-  g_mutex_clear (&w->lock);
-  g_cond_clear (&w->cond);
-  g_free (w);
 }
 
 void
@@ -560,13 +450,10 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
          (self->splat_threads == ES_SPLAT_THREADS_AUTO &&
           band_start[n_bands] >= SPLAT_THREAD_MIN_POINTS));
   if (two && self->splat_worker == NULL)
-    self->splat_worker = splat_worker_new ();
+    self->splat_worker = _es_splat_worker_new ("es-splat");
   two = two && self->splat_worker != NULL;
-  if (two && self->splat_threads == ES_SPLAT_THREADS_AUTO && self->splat_worker->solo_frames > 0)
-    {
-      self->splat_worker->solo_frames--;
-      two = FALSE;
-    }
+  if (two && self->splat_threads == ES_SPLAT_THREADS_AUTO && _es_splat_worker_solo (self->splat_worker))
+    two = FALSE;
 
   /* Few points per pixel on average: nothing saturates, skip the count. */
   if (n < n_pixels / 8)
@@ -645,26 +532,10 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
       }
 
     {
-      EsSplatWorker *w = self->splat_worker;
-      gint64 start = g_get_monotonic_time (), alone, waited;
+      SplatTaker caller = { &frame, self->hits }, worker = { &frame, self->hits2 };
 
-      splat_worker_post (w, &frame, self->hits2);
-      splat_frame_take (&frame, self->hits);
-      alone = g_get_monotonic_time ();
-      splat_worker_finish (w);
-      waited = g_get_monotonic_time () - alone;
-      /* Waiting for a preempted worker costs more than it saves: after
-       * a few such frames in a row, draw alone for a while, then retry.
-       */
-      if (waited > (alone - start) / 4)
-        w->late_frames++;
-      else
-        w->late_frames = 0;
-      if (w->late_frames >= 3)
-        {
-          w->late_frames = 0;
-          w->solo_frames = 60;
-        }
+      _es_splat_worker_run (self->splat_worker, splat_frame_take, &caller, &worker);
+      _es_splat_worker_end_frame (self->splat_worker);
     }
   }
 }

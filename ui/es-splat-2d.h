@@ -6,6 +6,7 @@
 #pragma once
 
 #include "es-scatter-renderer-private.h"
+#include "es-splat-worker.h"
 
 G_BEGIN_DECLS
 
@@ -20,14 +21,9 @@ void _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
                                                 const EsViewport  *vp,
                                                 const EsPlotStyle *style);
 
-/* Test hook: whether the banded splat draws with a second thread. */
-typedef enum
-{
-  ES_SPLAT_THREADS_AUTO,   /* two threads from SPLAT_THREAD_MIN_POINTS points */
-  ES_SPLAT_THREADS_ONE,
-  ES_SPLAT_THREADS_TWO,
-} EsSplatThreads;
-
+/* Test hook: whether the banded 2D splat and the 3D splat of many points
+ * draw with a second thread.
+ */
 void _es_scatter_renderer_set_splat_threads (EsScatterRenderer *self,
                                              EsSplatThreads     mode);
 

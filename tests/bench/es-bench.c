@@ -575,6 +575,7 @@ op_draw (const BenchOptions  *opts,
   g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
   g_autofree double *times = NULL;
   g_autofree double *cpu = NULL;
+  g_autofree double *process_cpu = NULL;
   cairo_surface_t *image;
   EsViewport viewport;
   EsPlotStyle style;
@@ -612,15 +613,17 @@ op_draw (const BenchOptions  *opts,
    */
   times = g_new (double, frames);
   cpu = g_new (double, frames);
+  process_cpu = g_new (double, frames);
   for (guint f = 0; f <= frames; f++)
     {
-      double t0 = now_s (), c0 = thread_cpu_s ();
+      double t0 = now_s (), c0 = thread_cpu_s (), p0 = process_cpu_s ();
 
       es_scatter_renderer_render_image (renderer, image, data, &viewport, &style, NULL);
       if (f > 0)
         {
           times[f - 1] = now_s () - t0;
           cpu[f - 1] = thread_cpu_s () - c0;
+          process_cpu[f - 1] = process_cpu_s () - p0;
         }
       if (three_d)
         es_viewport_set_angles (&viewport, viewport.azimuth + 3, viewport.elevation);
@@ -639,6 +642,7 @@ op_draw (const BenchOptions  *opts,
   add_extra ("min_s", times[0]);
   add_extra ("cpu_median_s", median (cpu, frames));
   add_extra ("cpu_min_s", cpu[0]);
+  add_extra ("process_cpu_median_s", median (process_cpu, frames));
   print_result (seconds);
 
   return 0;

@@ -17,6 +17,9 @@
 #include "config.h"
 
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 #include "es-engine-error.h"
@@ -51,6 +54,36 @@ copy_row (float      *slot,
   guint32 non_finite = 0;
   gsize j = 0;
 
+#if defined(__SSE2__) && G_BYTE_ORDER == G_LITTLE_ENDIAN
+  /* Streaming stores: the matrix is far larger than any cache, so the
+   * lines are not read in just to be overwritten, and the finiteness
+   * test runs on the registers on the way.
+   */
+  if (((guintptr) slot & 15) == 0)
+    {
+      const __m128i exponent4 = _mm_set1_epi32 (0x7f800000);
+      __m128i bad = _mm_setzero_si128 ();
+
+      for (; j + 4 <= dims; j += 4)
+        {
+          __m128i v = _mm_loadu_si128 ((const __m128i *) (src + 4 * j));
+
+          _mm_stream_si128 ((__m128i *) (slot + j), v);
+          bad = _mm_or_si128 (bad, _mm_cmpeq_epi32 (_mm_and_si128 (v, exponent4), exponent4));
+        }
+      non_finite = _mm_movemask_epi8 (bad) != 0;
+      for (; j < dims; j++)
+        {
+          guint32 bits;
+
+          memcpy (&bits, src + 4 * j, sizeof bits);
+          memcpy (&slot[j], &bits, sizeof bits);
+          non_finite |= (bits & 0x7f800000u) == 0x7f800000u;
+        }
+
+      return non_finite == 0;
+    }
+#endif
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
   memcpy (slot, src, dims * sizeof (float));
 #else
@@ -267,6 +300,11 @@ _es_binary_reader_load (EsLoadContext  *ctx,
                                  where, g_array_index (file_row_of, guint64, first_row));
         }
     }
+
+#ifdef __SSE2__
+  /* The streamed rows are visible to other threads after this. */
+  _mm_sfence ();
+#endif
 
   /* Data past the promised rows cannot be trusted to be rows. */
   while (pos < len && g_ascii_isspace (data[pos]))

@@ -613,6 +613,101 @@ test_populate_ahead (void)
   munmap (base, bytes);
 }
 
+/* word2vec binary of @rows x @dims whose row r holds bits[(r * dims + j) % n_bits]. */
+static GByteArray *
+make_binary_bits (guint          rows,
+                  guint          dims,
+                  const guint32 *bits,
+                  guint          n_bits)
+{
+  GByteArray *bin = g_byte_array_new ();
+  g_autofree char *header = g_strdup_printf ("%u %u\n", rows, dims);
+
+  g_byte_array_append (bin, (const guint8 *) header, strlen (header));
+  for (guint r = 0; r < rows; r++)
+    {
+      g_autofree char *word = g_strdup_printf ("%sw%u ", r % 3 == 0 ? "long-" : "", r);
+
+      g_byte_array_append (bin, (const guint8 *) word, strlen (word));
+      for (guint j = 0; j < dims; j++)
+        {
+          guint32 le = GUINT32_TO_LE (bits[(r * dims + j) % n_bits]);
+
+          g_byte_array_append (bin, (const guint8 *) &le, 4);
+        }
+      if (r % 2 == 0)
+        g_byte_array_append (bin, (const guint8 *) "\n", 1);
+    }
+
+  return bin;
+}
+
+static void
+test_binary_copy_bits (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("es-bits-XXXXXX", NULL);
+  const guint dims_cases[] = { 1, 3, 4, 5, 8, 13, 300, 301 };
+
+  g_test_summary ("word2vec binary rows are copied bit for bit (NaN payloads, -0, denormals) "
+                  "and each NaN or Inf is reported once per row, at every position of a row, "
+                  "for aligned and unaligned rows and the tail of a row");
+
+  for (guint d = 0; d < G_N_ELEMENTS (dims_cases); d++)
+    {
+      guint dims = dims_cases[d];
+      /* Finite values of every kind, then one non-finite value per row
+       * at position (row % dims), or none on every fourth row.
+       */
+      guint rows = 2 * dims + 8;
+      g_autofree guint32 *want = g_new (guint32, (gsize) rows * dims);
+      const guint32 odd[] = { 0x80000000u, 0x00000001u, 0x007fffffu, 0x7f7fffffu, 0xff7fffffu,
+                              0x3f800000u, 0xbf800000u, 0x00800000u };
+      const guint32 bad[] = { 0x7fc00000u, 0x7f800000u, 0xff800000u, 0x7f800001u, 0xffc12345u };
+      g_autoptr(GByteArray) bin = NULL;
+      g_autofree char *name = g_strdup_printf ("bits%u.bin", dims);
+      g_autofree char *path = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(EsEmbeddingSet) set = NULL;
+      GPtrArray *warnings;
+      guint n_bad = 0;
+
+      for (guint r = 0; r < rows; r++)
+        for (guint j = 0; j < dims; j++)
+          {
+            guint32 *w = &want[(gsize) r * dims + j];
+
+            *w = odd[(r + j) % G_N_ELEMENTS (odd)];
+            if (r % 4 != 3 && j == r % dims)
+              *w = bad[r % G_N_ELEMENTS (bad)];
+          }
+      bin = make_binary_bits (rows, dims, want, rows * dims);
+      path = write_file (dir, name, bin->data, bin->len);
+
+      set = es_loader_load_path (path, NULL, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (es_embedding_set_get_rows (set), ==, rows);
+      g_assert_cmpmem (es_matrix_get_data (es_embedding_set_get_matrix (set)),
+                       (gsize) rows * dims * 4, want, (gsize) rows * dims * 4);
+      for (guint r = 0; r < rows; r++)
+        n_bad += r % 4 != 3;
+      g_assert_cmpuint (es_embedding_set_get_n_valid (set), ==, rows - n_bad);
+      /* Warnings are kept up to a cap, then counted. */
+      warnings = es_embedding_set_get_warnings (set);
+      g_assert_cmpuint (warnings->len, >=, MIN (n_bad, 100));
+      for (guint r = 0, k = 0; r < rows && k < 100; r++)
+        if (r % 4 != 3)
+          {
+            g_autofree char *row_text = g_strdup_printf (": row %u (", r + 1);
+
+            g_assert_nonnull (strstr (g_ptr_array_index (warnings, k), row_text));
+            g_assert_nonnull (strstr (g_ptr_array_index (warnings, k), "non-finite value"));
+            k++;
+          }
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -626,6 +721,7 @@ main (int   argc,
   g_test_add_func ("/engine/loader/binary-two-threads", test_binary_two_threads);
   g_test_add_func ("/engine/loader/grow-in-place", test_grow_in_place);
   g_test_add_func ("/engine/loader/populate-ahead", test_populate_ahead);
+  g_test_add_func ("/engine/loader/binary-copy-bits", test_binary_copy_bits);
 
   return g_test_run ();
 }

@@ -47,8 +47,10 @@ make_surface (GRand    *rand,
 
         if (pattern == PATTERN_PLOT && (x / 5 + y / 3) % 7 != 0)
           {
-            /* Background: flat white, or transparent for translucent. */
-            a = opaque ? 255 : 0;
+            /* Background: flat white; in translucent images every
+             * other row transparent.
+             */
+            a = opaque || y % 2 == 1 ? 255 : 0;
             r = g = b = a;
           }
         else
@@ -308,6 +310,31 @@ test_png_parallel_large (void)
 }
 
 static void
+test_png_every_alpha (void)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 256, 256);
+  guint8 *data = cairo_image_surface_get_data (s);
+  g_autoptr(GBytes) png = NULL;
+  guint n_flushes;
+
+  g_test_summary ("Every premultiplied value of every alpha (a 256x256 table, c <= a) un-premultiplies "
+                  "exactly, whether its run of 8 pixels is opaque or not");
+  for (guint32 a = 0; a < 256; a++)
+    for (guint32 c = 0; c < 256; c++)
+      {
+        /* Row a, column c; past c = a the row is opaque white. */
+        guint32 p = c <= a ? a << 24 | c << 16 | (a - c) << 8 | c / 2 : 0xffffffff;
+
+        *(guint32 *) (gpointer) (data + (gsize) a * cairo_image_surface_get_stride (s) + 4 * c) = p;
+      }
+  cairo_surface_mark_dirty (s);
+  png = write_png (s, 2, 0);
+  g_assert_cmpint (check_by_hand (png, s, &n_flushes), ==, 6);
+  check_with_libpng (png, s);
+  cairo_surface_destroy (s);
+}
+
+static void
 test_png_parallel_auto (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (5);
@@ -405,6 +432,7 @@ main (int   argc,
   g_test_add_func ("/render/png/parallel/small", test_png_parallel_small);
   g_test_add_func ("/render/png/parallel/large", test_png_parallel_large);
   g_test_add_func ("/render/png/parallel/auto", test_png_parallel_auto);
+  g_test_add_func ("/render/png/parallel/every-alpha", test_png_every_alpha);
   g_test_add_func ("/render/png/parallel/deflate-pieces", test_deflate_pieces);
   g_test_add_func ("/render/png/parallel/write-error", test_png_parallel_write_error);
 

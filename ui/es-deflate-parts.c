@@ -55,6 +55,7 @@ sum_crc32 (const guint8 *data,
 typedef struct
 {
   guint8  *out;
+  gsize    capacity;
   gsize    length;
   gsize    in_length;
   guint32  adler;
@@ -99,20 +100,27 @@ _es_deflate_parts_force (guint n_threads,
   forced_rows_per_part = rows_per_part;
 }
 
+/* More room for @strm's output: the rest of the buffer (zlib counts in
+ * 32 bits), or a buffer twice as large.
+ */
 static gboolean
 grow_output (Part     *part,
-             z_stream *strm,
-             gsize     capacity)
+             z_stream *strm)
 {
   gsize used = (gsize) (strm->next_out - part->out);
-  gsize bigger = capacity * 2 + 64;
-  guint8 *out = g_try_realloc (part->out, bigger);
 
-  if (out == NULL || bigger - used > G_MAXUINT)
-    return FALSE;
-  part->out = out;
-  strm->next_out = out + used;
-  strm->avail_out = (uInt) (bigger - used);
+  if (part->capacity == used)
+    {
+      gsize bigger = part->capacity * 2 + 64;
+      guint8 *out = g_try_realloc (part->out, bigger);
+
+      if (out == NULL)
+        return FALSE;
+      part->out = out;
+      part->capacity = bigger;
+      strm->next_out = out + used;
+    }
+  strm->avail_out = (uInt) MIN (part->capacity - used, G_MAXUINT);
 
   return TRUE;
 }
@@ -131,17 +139,20 @@ compress_part (EsDeflateParts *self,
   int first = index * self->rows_per_part;
   int end = MIN (first + self->rows_per_part, self->n_rows);
   gboolean last = index == self->n_parts - 1;
-  gsize capacity, n_pieces;
+  gsize n_pieces;
 
   part->in_length = (gsize) (end - first) * self->row_bytes;
-  capacity = deflateBound (strm, part->in_length) + 64;
-  if (capacity > G_MAXUINT)
-    capacity = G_MAXUINT;
-  part->out = g_try_malloc (capacity);
+  /* Plots shrink ~10x: start at a quarter and grow if needed, rather
+   * than reserve the worst case for every part of a huge image.
+   */
+  part->capacity = MIN (deflateBound (strm, part->in_length) + 64, part->in_length / 4 + 64 * 1024);
+  part->out = g_try_malloc (part->capacity);
   if (part->out == NULL)
     return FALSE;
   strm->next_out = part->out;
-  strm->avail_out = (uInt) capacity;
+  strm->avail_out = 0;
+  if (!grow_output (part, strm))
+    return FALSE;
   part->adler = 1;
 
   for (int y = first; y < end; y += batch_rows)
@@ -158,13 +169,8 @@ compress_part (EsDeflateParts *self,
         {
           int ret;
 
-          if (strm->avail_out == 0)
-            {
-              capacity = (gsize) (strm->next_out - part->out);
-              if (!grow_output (part, strm, capacity))
-                return FALSE;
-              capacity = (gsize) (strm->next_out - part->out) + strm->avail_out;
-            }
+          if (strm->avail_out == 0 && !grow_output (part, strm))
+            return FALSE;
           ret = deflate (strm, flush);
           if (ret == Z_STREAM_ERROR || (ret == Z_BUF_ERROR && strm->avail_out != 0))
             return FALSE;

@@ -189,23 +189,66 @@ write_idat (int             fd,
   return es_write_all (fd, tail, sizeof tail);
 }
 
+/* The signature, IHDR, IDATs of at most 2^31-1 bytes each, IEND. */
+static gboolean
+write_chunks (int             fd,
+              EsDeflateParts *parts,
+              int             width,
+              int             height,
+              gboolean        alpha)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  static const guint8 iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+  const gsize max_chunk = G_MAXINT32;
+  guint8 header[8 + 25];
+  guint n_pieces, first = 0;
+  gsize chunk_length = 0;
+
+  memcpy (header, signature, 8);
+  put_be32 (header + 8, 13);
+  memcpy (header + 12, "IHDR", 4);
+  put_be32 (header + 16, (guint32) width);
+  put_be32 (header + 20, (guint32) height);
+  header[24] = 8;                    /* bits per channel */
+  header[25] = alpha ? 6 : 2;        /* RGBA : RGB */
+  header[26] = 0;                    /* deflate */
+  header[27] = 0;                    /* adaptive filters (all "none") */
+  header[28] = 0;                    /* not interlaced */
+  put_be32 (header + 29, crc32 (0, header + 12, 17));
+  if (!es_write_all (fd, header, sizeof header))
+    return FALSE;
+
+  n_pieces = es_deflate_parts_get_n_pieces (parts);
+  for (guint i = 0; i < n_pieces; i++)
+    {
+      gsize length;
+      guint32 crc;
+
+      es_deflate_parts_get_piece (parts, i, &length, &crc);
+      if (chunk_length + length > max_chunk)
+        {
+          if (!write_idat (fd, parts, first, i - first, chunk_length))
+            return FALSE;
+          first = i;
+          chunk_length = 0;
+        }
+      chunk_length += length;
+    }
+  if (!write_idat (fd, parts, first, n_pieces - first, chunk_length))
+    return FALSE;
+
+  return es_write_all (fd, iend, sizeof iend);
+}
+
 gboolean
 es_png_write_surface (cairo_surface_t *surface,
                       int              fd)
 {
-  /* The signature, IHDR and (at the end) IEND; IDATs of at most 2^31-1
-   * bytes each in between.
-   */
-  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  static const guint8 iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
-  const gsize max_chunk = G_MAXINT32;
-  g_autoptr(EsDeflateParts) parts = NULL;
-  guint8 header[8 + 25];
+  EsDeflateParts *parts;
   RowSource src;
-  int height;
+  int height, saved_errno;
   cairo_format_t format;
-  guint n_pieces, first = 0;
-  gsize chunk_length = 0;
+  gboolean ok;
 
   g_return_val_if_fail (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE, FALSE);
   format = cairo_image_surface_get_format (surface);
@@ -239,39 +282,11 @@ es_png_write_surface (cairo_surface_t *surface,
                                 1u << 30, fill_rows, &src);
   if (parts == NULL)
     return FALSE;
+  ok = write_chunks (fd, parts, src.width, height, src.alpha);
+  /* The write's errno, whatever freeing does. */
+  saved_errno = errno;
+  es_deflate_parts_free (parts);
+  errno = saved_errno;
 
-  memcpy (header, signature, 8);
-  put_be32 (header + 8, 13);
-  memcpy (header + 12, "IHDR", 4);
-  put_be32 (header + 16, (guint32) src.width);
-  put_be32 (header + 20, (guint32) height);
-  header[24] = 8;                    /* bits per channel */
-  header[25] = src.alpha ? 6 : 2;    /* RGBA : RGB */
-  header[26] = 0;                    /* deflate */
-  header[27] = 0;                    /* adaptive filters (all "none") */
-  header[28] = 0;                    /* not interlaced */
-  put_be32 (header + 29, crc32 (0, header + 12, 17));
-  if (!es_write_all (fd, header, sizeof header))
-    return FALSE;
-
-  n_pieces = es_deflate_parts_get_n_pieces (parts);
-  for (guint i = 0; i < n_pieces; i++)
-    {
-      gsize length;
-      guint32 crc;
-
-      es_deflate_parts_get_piece (parts, i, &length, &crc);
-      if (chunk_length + length > max_chunk)
-        {
-          if (!write_idat (fd, parts, first, i - first, chunk_length))
-            return FALSE;
-          first = i;
-          chunk_length = 0;
-        }
-      chunk_length += length;
-    }
-  if (!write_idat (fd, parts, first, n_pieces - first, chunk_length))
-    return FALSE;
-
-  return es_write_all (fd, iend, sizeof iend);
+  return ok;
 }

@@ -10,10 +10,13 @@
 
 G_BEGIN_DECLS
 
-/* Writes an ARGB32 (or RGB24) image surface as PNG to @fd with libpng at
- * a fast zlib level: Cairo's own encoder uses zlib's default level and
- * takes ~10x longer than drawing the frame.  RGB when every pixel is
- * opaque, RGBA otherwise.  FALSE with errno set on failure.
+/* Writes an ARGB32 (or RGB24) image surface as PNG to @fd at zlib level
+ * 1, compressed in parts on the machine's cores (es-deflate-parts.h):
+ * Cairo's own encoder uses zlib's default level on one thread and takes
+ * ~10x longer than drawing the frame.  RGB when every pixel is opaque,
+ * RGBA otherwise.  FALSE with errno set on failure (ENOMEM when zlib or
+ * a buffer cannot be allocated); nothing is written before the image is
+ * compressed.
  */
 gboolean es_png_write_surface (cairo_surface_t *surface,
                                int              fd);

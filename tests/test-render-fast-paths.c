@@ -1105,6 +1105,64 @@ test_3d_splat_paths_agree (void)
     }
 }
 
+/* ---- every path: an opaque background stays opaque --------------------------- */
+
+static void
+test_opaque_background_stays_opaque (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(EsScatterData) data = clustered_data (rand, 30000, 3);
+  static const double opacities[] = { 0.2, 0.5, 0.85, 1 };
+  static const double sizes[] = { 3, 6, 14 };
+  const char *paths[] = { "2d", "2d-two-threads", "2d-density", "3d", "3d-many" };
+
+  g_test_summary ("Translucent markers over an opaque background leave every pixel opaque (alpha "
+                  "255), on every drawing path: the blend's 1 - alpha must not round 255 down");
+
+  for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+    for (guint o = 0; o < G_N_ELEMENTS (opacities); o++)
+      for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+        {
+          gboolean three_d = g_str_has_prefix (paths[p], "3d");
+          g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+          cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 320, 240);
+          EsPlotStyle style;
+          EsViewport vp;
+          double lo[3], hi[3];
+          gsize translucent = 0, inked = 0;
+
+          plain_style (&style, opacities[o]);
+          style.point_size = sizes[z];
+          g_assert_cmpfloat (style.background[3], ==, 1.0);
+          es_viewport_init (&vp, 320, 240, three_d);
+          es_scatter_data_get_bounds (data, lo, hi);
+          es_viewport_fit (&vp, lo, hi, 10);
+          if (three_d)
+            es_viewport_set_angles (&vp, 30, 20);
+          es_scatter_renderer_set_density_threshold (renderer,
+                                                     g_str_has_suffix (paths[p], "density") ||
+                                                     g_str_has_suffix (paths[p], "many") ? 0 : G_MAXSIZE);
+          _es_scatter_renderer_set_splat_threads (renderer, g_str_has_suffix (paths[p], "threads")
+                                                              ? ES_SPLAT_THREADS_TWO
+                                                              : ES_SPLAT_THREADS_ONE);
+          es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+          cairo_surface_flush (surface);
+          for (int y = 0; y < 240; y++)
+            for (int x = 0; x < 320; x++)
+              {
+                guint32 px = pixel_at (surface, x, y);
+
+                translucent += px >> 24 != 0xff;
+                inked += (px & 0xffffff) != 0xffffff;
+              }
+          g_test_message ("%s, opacity %.2f, %g px: %" G_GSIZE_FORMAT " px inked, %" G_GSIZE_FORMAT
+                          " translucent", paths[p], opacities[o], sizes[z], inked, translucent);
+          g_assert_cmpuint (inked, >, 1000);
+          g_assert_cmpuint (translucent, ==, 0);
+          cairo_surface_destroy (surface);
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1125,6 +1183,7 @@ main (int   argc,
   g_test_add_func ("/render/label-cache/like-cairo", test_label_cache_like_cairo);
   g_test_add_func ("/render/label-cache/keys", test_label_cache_keys);
   g_test_add_func ("/render/label-cache/in-renderer", test_label_cache_in_renderer);
+  g_test_add_func ("/render/opaque-background", test_opaque_background_stays_opaque);
 
   return g_test_run ();
 }

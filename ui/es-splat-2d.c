@@ -44,8 +44,8 @@ over_coverage_x4 (__m128i dst,
   s23 = _mm_srli_epi16 (_mm_mullo_epi16 (color16, a23), 8);
   ia01 = _mm_sub_epi16 (c255, _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (s01, 0xff), 0xff));
   ia23 = _mm_sub_epi16 (c255, _mm_shufflehi_epi16 (_mm_shufflelo_epi16 (s23, 0xff), 0xff));
-  ia01 = _mm_add_epi16 (ia01, _mm_srli_epi16 (ia01, 7));
-  ia23 = _mm_add_epi16 (ia23, _mm_srli_epi16 (ia23, 7));
+  ia01 = _mm_add_epi16 (ia01, _mm_min_epi16 (ia01, _mm_set1_epi16 (1)));
+  ia23 = _mm_add_epi16 (ia23, _mm_min_epi16 (ia23, _mm_set1_epi16 (1)));
   d01 = _mm_unpacklo_epi8 (dst, zero);
   d23 = _mm_unpackhi_epi8 (dst, zero);
   d01 = _mm_add_epi16 (s01, _mm_srli_epi16 (_mm_mullo_epi16 (d01, ia01), 8));

@@ -96,7 +96,7 @@ splat_under (guint32             *accum,
           guint32 d = row[i];
           guint32 room = 255 - (d >> 24);
 
-          row[i] = d + _es_pixel_scale (_es_pixel_scale (color, a + (a >> 7)), room + (room >> 7));
+          row[i] = d + _es_pixel_scale (_es_pixel_scale (color, a + (a >> 7)), room + (room != 0));
         }
     }
 }

@@ -51,7 +51,7 @@ _es_sprite_room_avx2 (__m256i x)
   __m256i room = _mm256_sub_epi16 (_mm256_set1_epi16 (255),
                                    _mm256_shufflehi_epi16 (_mm256_shufflelo_epi16 (x, 0xff), 0xff));
 
-  return _mm256_add_epi16 (room, _mm256_srli_epi16 (room, 7));
+  return _mm256_add_epi16 (room, _mm256_min_epi16 (room, _mm256_set1_epi16 (1)));
 }
 
 G_END_DECLS

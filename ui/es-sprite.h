@@ -54,7 +54,7 @@ _es_pixel_over (guint32 src,
 {
   guint32 ia = 255 - (src >> 24);
 
-  return src + _es_pixel_scale (dst, ia + (ia >> 7));
+  return src + _es_pixel_scale (dst, ia + (ia != 0));
 }
 
 /* Where a sprite lands: the coverage mask for the point's subpixel

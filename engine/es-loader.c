@@ -22,6 +22,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-memory.h"
 #include "es-worker.h"
 
 void
@@ -39,13 +40,7 @@ es_load_options_init (EsLoadOptions *options)
 guint64
 _es_default_memory_limit (void)
 {
-  long pages = sysconf (_SC_PHYS_PAGES);
-  long page_size = sysconf (_SC_PAGESIZE);
-
-  if (pages <= 0 || page_size <= 0)
-    return G_GUINT64_CONSTANT (4) << 30;
-
-  return (guint64) ((double) pages * (double) page_size * 0.9);
+  return es_memory_get_ceiling ();
 }
 
 gsize _es_load_poll_bytes = 1u << 20;

@@ -1,0 +1,116 @@
+/* es-memory.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-memory"
+
+#include "config.h"
+
+#include "es-memory.h"
+
+#include <unistd.h>
+
+#include "es-engine-error.h"
+
+static guint64 ceiling_override;
+
+static guint64
+default_ceiling (void)
+{
+  long pages = sysconf (_SC_PHYS_PAGES);
+  long page_size = sysconf (_SC_PAGESIZE);
+
+  if (pages <= 0 || page_size <= 0)
+    return G_GUINT64_CONSTANT (4) << 30;
+
+  return (guint64) ((double) pages * (double) page_size * 0.9);
+}
+
+guint64
+es_memory_get_ceiling (void)
+{
+  guint64 value = ceiling_override;
+
+  return value ? value : default_ceiling ();
+}
+
+void
+es_memory_set_ceiling (guint64 bytes)
+{
+  ceiling_override = bytes;
+}
+
+gboolean
+es_memory_check (guint64      count,
+                 guint64      size,
+                 const char  *what,
+                 guint64     *bytes,
+                 GError     **error)
+{
+  guint64 total;
+  guint64 ceiling = es_memory_get_ceiling ();
+
+  if (!es_checked_mul (count, size, &total))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "%s: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT
+                   " bytes overflows", what, count, size);
+      return FALSE;
+    }
+  if (bytes != NULL)
+    *bytes = total;
+  if (total > ceiling)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "%s needs %.1f GB, over the memory ceiling of %.1f GB",
+                   what, total / 1e9, ceiling / 1e9);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+try_alloc (guint64      count,
+           guint64      size,
+           gboolean     zero,
+           const char  *what,
+           GError     **error)
+{
+  guint64 total;
+  gpointer block;
+
+  if (!es_memory_check (count, size, what, &total, error))
+    return NULL;
+  if (total == 0)
+    total = 1;
+  if (total > G_MAXSIZE)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "%s needs more memory than this machine can address", what);
+      return NULL;
+    }
+  block = zero ? g_try_malloc0 (total) : g_try_malloc (total);
+  if (block == NULL)
+    g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                 "%s: out of memory allocating %.1f GB", what, total / 1e9);
+  return block;
+}
+
+gpointer
+es_memory_try_alloc (guint64      count,
+                     guint64      size,
+                     const char  *what,
+                     GError     **error)
+{
+  return try_alloc (count, size, FALSE, what, error);
+}
+
+gpointer
+es_memory_try_alloc0 (guint64      count,
+                      guint64      size,
+                      const char  *what,
+                      GError     **error)
+{
+  return try_alloc (count, size, TRUE, what, error);
+}

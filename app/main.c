@@ -10,9 +10,7 @@
 #include "es-blas.h"
 #include "es-cli.h"
 
-#ifdef HAVE_GUI
-# include "es-application.h"
-#endif
+#include "es-application.h"
 
 int
 main (int   argc,
@@ -27,16 +25,5 @@ main (int   argc,
                    g_str_equal (argv[1], "--version")))
     return es_cli_run (argc, argv);
 
-#ifdef HAVE_GUI
   return es_application_run_gui (argc, argv);
-#else
-  /* Built without the GUI: describe the file instead of showing it. */
-  if (argc == 2)
-    {
-      char *info_argv[] = { argv[0], (char *) "info", argv[1], NULL };
-
-      return es_cli_run (3, info_argv);
-    }
-  return es_cli_run (argc, argv);
-#endif
 }

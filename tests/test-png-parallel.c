@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "es-deflate-parts.h"
+#include "es-deflate-parts-private.h"
 #include "es-png-writer.h"
 
 typedef enum

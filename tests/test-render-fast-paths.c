@@ -19,13 +19,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "es-label-cache.h"
+#include "es-label-cache-private.h"
 #include "es-png-writer.h"
-#include "es-rank-grid.h"
+#include "es-rank-grid-private.h"
 #include "es-point-index.h"
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
-#include "es-splat-2d.h"
+#include "es-splat-2d-private.h"
 #include "es-viewport.h"
 
 /* ---- PNG --------------------------------------------------------------- */

@@ -16,8 +16,8 @@
 
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
-#include "es-splat-2d.h"
-#include "es-splat-3d.h"
+#include "es-splat-2d-private.h"
+#include "es-splat-3d-private.h"
 #include "es-viewport.h"
 
 /* Gaussian clusters over a uniform haze, a few exact duplicates; @flat

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "es-scatter-view.h"
+#include "es-scatter-view-private.h"
 
 #include <glib/gi18n.h>
 
@@ -16,55 +16,6 @@
 
 #include <math.h>
 #include <string.h>
-
-#define KEY_PAN_FRACTION 0.1    /* of the view, per arrow key in 2D */
-#define KEY_ORBIT_PX     10.0   /* the drag an arrow key stands for in 3D */
-#define FIT_MARGIN       40.0   /* clear of the tick labels along the edges */
-#define ZOOM_STEP        1.25
-
-struct _EsScatterView
-{
-  GtkWidget          parent_instance;
-
-  EsScatterData     *data;
-  gint64             selected;
-  gboolean           three_d;
-  double             point_size;
-  double             opacity;
-  double             font_size;
-  gboolean           show_labels;
-
-  GArray            *highlighted;
-  GArray            *pinned;
-  GArray            *search_hits;
-  gint64             analogy[4];
-
-  EsViewport         viewport;
-  gboolean           needs_fit;
-  int                scale_factor;
-
-  /* The plot as last rendered: re-rendered only when marked dirty or the
-   * size changes, so hover and pointer moves cost a texture draw.
-   */
-  EsScatterRenderer *renderer;
-  GdkTexture        *texture;
-  gboolean           dirty;
-  EsPlotStyle        style;
-  GdkRGBA            last_color;
-
-  EsPointIndex      *index;
-  gint64             hover;
-  double             pointer_x;
-  double             pointer_y;
-
-  GtkWidget         *context_menu;
-
-  EsViewport         drag_start;
-  gboolean           dragging;
-  gboolean           box_selecting;
-  double             box[4];
-  double             zoom_last;
-};
 
 G_DEFINE_FINAL_TYPE (EsScatterView, es_scatter_view, GTK_TYPE_WIDGET)
 
@@ -80,18 +31,11 @@ enum {
   N_PROPS
 };
 
-enum {
-  POINT_ACTIVATED,
-  SELECTION_CHANGED,
-  ROWS_SELECTED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+guint _es_scatter_view_signals[N_SIGNALS];
 
-static void
-invalidate (EsScatterView *self)
+void
+_es_scatter_view_invalidate (EsScatterView *self)
 {
   self->dirty = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -106,15 +50,15 @@ mark_view_changed (EsScatterView *self)
   self->dirty = TRUE;
 }
 
-static void
-invalidate_view (EsScatterView *self)
+void
+_es_scatter_view_invalidate_view (EsScatterView *self)
 {
   mark_view_changed (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static void
-fit (EsScatterView *self)
+void
+_es_scatter_view_fit (EsScatterView *self)
 {
   double lo[3], hi[3];
 
@@ -152,8 +96,8 @@ fill_overlay (EsScatterView *self,
 }
 
 /* The plot colours follow the theme: light or dark by the text colour. */
-static void
-update_style (EsScatterView *self)
+void
+_es_scatter_view_update_style (EsScatterView *self)
 {
   GdkRGBA color;
   gboolean dark;
@@ -206,21 +150,21 @@ ensure_viewport_size_for (EsScatterView *self,
     }
   if (self->needs_fit && self->data != NULL)
     {
-      fit (self);
+      _es_scatter_view_fit (self);
       mark_view_changed (self);
     }
 }
 
-static void
-ensure_viewport_size (EsScatterView *self)
+void
+_es_scatter_view_ensure_viewport_size (EsScatterView *self)
 {
   ensure_viewport_size_for (self,
                             gtk_widget_get_width (GTK_WIDGET (self)),
                             gtk_widget_get_height (GTK_WIDGET (self)));
 }
 
-static void
-ensure_texture (EsScatterView *self)
+void
+_es_scatter_view_ensure_texture (EsScatterView *self)
 {
   int w = self->viewport.width;
   int h = self->viewport.height;
@@ -254,378 +198,17 @@ ensure_texture (EsScatterView *self)
 /* The hit-test grid: built once per camera change, then each lookup
  * reads a few cells.
  */
-static void
-ensure_index (EsScatterView *self)
+void
+_es_scatter_view_ensure_index (EsScatterView *self)
 {
   g_assert (self->data != NULL);
 
-  ensure_viewport_size (self);
+  _es_scatter_view_ensure_viewport_size (self);
   if (!es_point_index_matches (self->index, self->data, &self->viewport))
     {
       g_clear_pointer (&self->index, es_point_index_free);
       self->index = es_point_index_new (self->data, &self->viewport);
     }
-}
-
-static void
-set_hover (EsScatterView *self,
-           gint64         row)
-{
-  if (row == self->hover)
-    return;
-  self->hover = row;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-motion_cb (GtkEventControllerMotion *motion,
-           double                    x,
-           double                    y,
-           EsScatterView            *self)
-{
-  self->pointer_x = x;
-  self->pointer_y = y;
-  /* While dragging the camera moves with every event: no hit-testing
-   * (it would rebuild the grid each time).
-   */
-  if (self->dragging)
-    return;
-  set_hover (self, es_scatter_view_lookup_point (self, x, y));
-}
-
-static void
-leave_cb (GtkEventControllerMotion *motion,
-          EsScatterView            *self)
-{
-  set_hover (self, -1);
-}
-
-static gboolean
-scroll_cb (GtkEventControllerScroll *scroll,
-           double                    dx,
-           double                    dy,
-           EsScatterView            *self)
-{
-  double per_unit;
-  int sf = self->scale_factor;
-
-  if (self->data == NULL)
-    return FALSE;
-  /* A wheel notch zooms by about 16 %; touchpads scroll in pixels. */
-  per_unit = gtk_event_controller_scroll_get_unit (scroll) == GDK_SCROLL_UNIT_WHEEL ? 0.15 : 0.01;
-  es_viewport_zoom_at (&self->viewport, exp (-dy * per_unit),
-                       self->pointer_x * sf, self->pointer_y * sf);
-  invalidate_view (self);
-  set_hover (self, -1);
-
-  return TRUE;
-}
-
-static void
-drag_begin_cb (GtkGestureDrag *gesture,
-               double          x,
-               double          y,
-               EsScatterView  *self)
-{
-  GdkModifierType state;
-
-  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-  self->drag_start = self->viewport;
-  self->dragging = TRUE;
-  self->box_selecting = (state & GDK_SHIFT_MASK) != 0;
-  set_hover (self, -1);
-  self->box[0] = self->box[2] = x;
-  self->box[1] = self->box[3] = y;
-}
-
-static void
-drag_update_cb (GtkGestureDrag *gesture,
-                double          ox,
-                double          oy,
-                EsScatterView  *self)
-{
-  int sf = self->scale_factor;
-
-  if (self->box_selecting)
-    {
-      self->box[2] = self->box[0] + ox;
-      self->box[3] = self->box[1] + oy;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      return;
-    }
-
-  self->viewport = self->drag_start;
-  if (self->three_d)
-    es_viewport_orbit (&self->viewport, ox, oy);
-  else
-    es_viewport_pan (&self->viewport, ox * sf, oy * sf);
-  invalidate_view (self);
-}
-
-static void
-drag_end_cb (GtkGestureDrag *gesture,
-             double          ox,
-             double          oy,
-             EsScatterView  *self)
-{
-  int sf = self->scale_factor;
-  g_autoptr(GArray) rows = NULL;
-
-  self->dragging = FALSE;
-  if (!self->box_selecting)
-    return;
-  self->box_selecting = FALSE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (self->data == NULL || (fabs (ox) < 2 && fabs (oy) < 2))
-    return;
-
-  ensure_index (self);
-  rows = es_point_index_query_rect (self->index, self->box[0] * sf, self->box[1] * sf,
-                                    (self->box[0] + ox) * sf, (self->box[1] + oy) * sf);
-  g_signal_emit (self, signals[ROWS_SELECTED], 0, rows);
-}
-
-static void
-click_released_cb (GtkGestureClick *gesture,
-                   int              n_press,
-                   double           x,
-                   double           y,
-                   EsScatterView   *self)
-{
-  gint64 row;
-
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (self->box_selecting)
-    return;
-  row = es_scatter_view_lookup_point (self, x, y);
-  es_scatter_view_set_selected (self, row);
-  if (row >= 0)
-    g_signal_emit (self, signals[POINT_ACTIVATED], 0, row);
-}
-
-static void
-append_item (GMenu      *menu,
-             const char *label,
-             const char *action,
-             const char *accel)
-{
-  g_autoptr(GMenuItem) item = g_menu_item_new (label, action);
-
-  if (accel != NULL)
-    g_menu_item_set_attribute (item, "accel", "s", accel);
-  g_menu_append_item (menu, item);
-}
-
-static void
-context_pressed_cb (GtkGestureClick *gesture,
-                    int              n_press,
-                    double           x,
-                    double           y,
-                    EsScatterView   *self)
-{
-  gint64 row = es_scatter_view_lookup_point (self, x, y);
-
-  /* Right-click acts on the point under the pointer, if any. */
-  if (row >= 0)
-    es_scatter_view_set_selected (self, row);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
-                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->context_menu));
-}
-
-static void
-zoom_begin_cb (GtkGesture       *gesture,
-               GdkEventSequence *sequence,
-               EsScatterView    *self)
-{
-  self->zoom_last = 1.0;
-}
-
-static void
-zoom_scale_changed_cb (GtkGestureZoom *gesture,
-                       double          scale,
-                       EsScatterView  *self)
-{
-  double cx, cy;
-  int sf = self->scale_factor;
-
-  if (scale <= 0 || self->zoom_last <= 0)
-    return;
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
-    {
-      cx = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-      cy = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
-    }
-  es_viewport_zoom_at (&self->viewport, scale / self->zoom_last, cx * sf, cy * sf);
-  self->zoom_last = scale;
-  invalidate_view (self);
-}
-
-static void
-zoom_by (EsScatterView *self,
-         double         factor)
-{
-  ensure_viewport_size (self);
-  es_viewport_zoom_at (&self->viewport, factor,
-                       self->viewport.width / 2.0, self->viewport.height / 2.0);
-  invalidate_view (self);
-}
-
-static void
-zoom_in_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  zoom_by (ES_SCATTER_VIEW (widget), ZOOM_STEP);
-}
-
-static void
-zoom_out_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  zoom_by (ES_SCATTER_VIEW (widget), 1.0 / ZOOM_STEP);
-}
-
-/* Arrow keys: (dx, dy) is the direction to look.  2D pans a tenth of the
- * view; 3D turns as a 10 px drag would (5 degrees).
- */
-static void
-move_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  EsScatterView *self = ES_SCATTER_VIEW (widget);
-  int dx = 0, dy = 0;
-
-  g_variant_get (parameter, "(ii)", &dx, &dy);
-  ensure_viewport_size (self);
-  if (self->viewport.three_d)
-    es_viewport_orbit (&self->viewport, -dx * KEY_ORBIT_PX, -dy * KEY_ORBIT_PX);
-  else
-    {
-      double step = MIN (self->viewport.width, self->viewport.height) * KEY_PAN_FRACTION;
-
-      es_viewport_pan (&self->viewport, -dx * step, -dy * step);
-    }
-  invalidate_view (self);
-}
-
-static void
-fit_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  EsScatterView *self = ES_SCATTER_VIEW (widget);
-
-  ensure_viewport_size (self);
-  fit (self);
-  invalidate_view (self);
-}
-
-static void
-reset_view_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  EsScatterView *self = ES_SCATTER_VIEW (widget);
-
-  ensure_viewport_size (self);
-  es_viewport_init (&self->viewport, self->viewport.width, self->viewport.height, self->three_d);
-  fit (self);
-  invalidate_view (self);
-}
-
-static void
-pin_selected_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  EsScatterView *self = ES_SCATTER_VIEW (widget);
-  guint32 row;
-
-  if (self->selected < 0)
-    return;
-  row = (guint32) self->selected;
-  /* Toggles. */
-  for (guint i = 0; i < self->pinned->len; i++)
-    {
-      if (g_array_index (self->pinned, guint32, i) == row)
-        {
-          g_array_remove_index (self->pinned, i);
-          invalidate (self);
-          return;
-        }
-    }
-  g_array_append_val (self->pinned, row);
-  invalidate (self);
-}
-
-static void
-copy_word_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  EsScatterView *self = ES_SCATTER_VIEW (widget);
-
-  if (self->data == NULL || self->selected < 0)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
-                          es_scatter_data_get_label (self->data, (gsize) self->selected));
-}
-
-static void
-copy_neighbours_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  EsScatterView *self = ES_SCATTER_VIEW (widget);
-  g_autoptr(GString) text = g_string_new (NULL);
-  gsize n;
-
-  if (self->data == NULL || self->selected < 0)
-    return;
-  /* The word, then its neighbours, one per line. */
-  n = es_scatter_data_get_n_points (self->data);
-  g_string_append (text, es_scatter_data_get_label (self->data, (gsize) self->selected));
-  for (guint i = 0; i < self->highlighted->len; i++)
-    {
-      guint32 row = g_array_index (self->highlighted, guint32, i);
-
-      if (row < n)
-        g_string_append_printf (text, "\n%s", es_scatter_data_get_label (self->data, row));
-    }
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text->str);
-}
-
-static void
-copy_image_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  EsScatterView *self = ES_SCATTER_VIEW (widget);
-
-  ensure_viewport_size (self);
-  update_style (self);
-  ensure_texture (self);
-  gdk_clipboard_set_texture (gtk_widget_get_clipboard (widget), self->texture);
-}
-
-static void
-update_actions (EsScatterView *self)
-{
-  gboolean has_data = self->data != NULL;
-  gboolean has_selection = has_data && self->selected >= 0;
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.zoom-in", has_data);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.zoom-out", has_data);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.fit", has_data);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.move", has_data);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.reset-view", has_data);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.pin-selected", has_selection);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.copy-word", has_selection);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.copy-neighbours", has_selection);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plot.copy-image", has_data);
 }
 
 static void
@@ -637,9 +220,9 @@ es_scatter_view_snapshot (GtkWidget   *widget,
   int h = gtk_widget_get_height (widget);
   cairo_t *cr;
 
-  ensure_viewport_size (self);
-  update_style (self);
-  ensure_texture (self);
+  _es_scatter_view_ensure_viewport_size (self);
+  _es_scatter_view_update_style (self);
+  _es_scatter_view_ensure_texture (self);
   gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, w, h));
 
   if (self->hover < 0 && !self->box_selecting)
@@ -823,50 +406,18 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A point was clicked (also when it was selected already). */
-  signals[POINT_ACTIVATED] =
+  _es_scatter_view_signals[POINT_ACTIVATED] =
     g_signal_new ("point-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  signals[SELECTION_CHANGED] =
+  _es_scatter_view_signals[SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* Shift+drag: a GArray of guint32 rows, in rank order. */
-  signals[ROWS_SELECTED] =
+  _es_scatter_view_signals[ROWS_SELECTED] =
     g_signal_new ("rows-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
 
-  gtk_widget_class_install_action (widget_class, "plot.zoom-in", NULL, zoom_in_action);
-  gtk_widget_class_install_action (widget_class, "plot.zoom-out", NULL, zoom_out_action);
-  gtk_widget_class_install_action (widget_class, "plot.fit", NULL, fit_action);
-  gtk_widget_class_install_action (widget_class, "plot.move", "(ii)", move_action);
-  gtk_widget_class_install_action (widget_class, "plot.reset-view", NULL, reset_view_action);
-  gtk_widget_class_install_action (widget_class, "plot.pin-selected", NULL, pin_selected_action);
-  gtk_widget_class_install_action (widget_class, "plot.copy-word", NULL, copy_word_action);
-  gtk_widget_class_install_action (widget_class, "plot.copy-neighbours", NULL, copy_neighbours_action);
-  gtk_widget_class_install_action (widget_class, "plot.copy-image", NULL, copy_image_action);
-  gtk_widget_class_install_property_action (widget_class, "plot.toggle-3d", "three-d");
-  gtk_widget_class_install_property_action (widget_class, "plot.show-labels", "show-labels");
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "plot.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "plot.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "plot.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "plot.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "plot.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "plot.fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Home, 0, "plot.fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "plot.move", "(ii)", -1, 0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "plot.move", "(ii)", 1, 0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "plot.move", "(ii)", 0, -1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "plot.move", "(ii)", 0, 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "plot.move", "(ii)", -1, 0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "plot.move", "(ii)", 1, 0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Up, 0, "plot.move", "(ii)", 0, -1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Down, 0, "plot.move", "(ii)", 0, 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "plot.reset-view", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "plot.pin-selected", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "plot.show-labels", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "plot.copy-word", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "plot.copy-image", NULL);
+  _es_scatter_view_class_init_actions (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "scatterview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -875,9 +426,6 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
 static void
 es_scatter_view_init (EsScatterView *self)
 {
-  GtkEventController *controller;
-  GtkGesture *gesture;
-
   self->selected = -1;
   self->hover = -1;
   self->point_size = 4.0;
@@ -898,60 +446,8 @@ es_scatter_view_init (EsScatterView *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 
-  controller = gtk_event_controller_motion_new ();
-  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  gesture = gtk_gesture_drag_new ();
-  g_signal_connect (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (gesture, "drag-update", G_CALLBACK (drag_update_cb), self);
-  g_signal_connect (gesture, "drag-end", G_CALLBACK (drag_end_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  gesture = gtk_gesture_click_new ();
-  g_signal_connect (gesture, "released", G_CALLBACK (click_released_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  gesture = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
-  g_signal_connect (gesture, "pressed", G_CALLBACK (context_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  {
-    g_autoptr(GMenu) menu = g_menu_new ();
-    g_autoptr(GMenu) view_section = g_menu_new ();
-    g_autoptr(GMenu) word_section = g_menu_new ();
-
-    /* With their keys, as a menu bar would show them. */
-    append_item (word_section, _("Pin or Unpin Word"), "plot.pin-selected", "p");
-    append_item (word_section, _("Copy Word"), "plot.copy-word", "<Control>c");
-    append_item (word_section, _("Copy Word and Neighbours"), "plot.copy-neighbours", NULL);
-    append_item (word_section, _("Copy Image"), "plot.copy-image", "<Control><Shift>c");
-    append_item (view_section, _("Zoom In"), "plot.zoom-in", "plus");
-    append_item (view_section, _("Zoom Out"), "plot.zoom-out", "minus");
-    append_item (view_section, _("Fit to Data"), "plot.fit", "Home");
-    append_item (view_section, _("Reset View"), "plot.reset-view", "r");
-    append_item (view_section, _("3D"), "plot.toggle-3d", "<Control>3");
-    append_item (view_section, _("Show Labels"), "plot.show-labels", "l");
-    g_menu_append_section (menu, NULL, G_MENU_MODEL (word_section));
-    g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
-    self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
-    gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
-    gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
-    gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
-  }
-
-  gesture = gtk_gesture_zoom_new ();
-  g_signal_connect (gesture, "begin", G_CALLBACK (zoom_begin_cb), self);
-  g_signal_connect (gesture, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  update_actions (self);
+  _es_scatter_view_init_controllers (self);
+  _es_scatter_view_update_actions (self);
 }
 
 GtkWidget *
@@ -981,12 +477,12 @@ es_scatter_view_set_data (EsScatterView *self,
   if (data != NULL)
     self->data = es_scatter_data_ref (data);
   self->hover = -1;
-  fit (self);
+  _es_scatter_view_fit (self);
   /* Rows of the old data mean nothing in the new one. */
   if (self->selected >= 0 && (data == NULL || (gsize) self->selected >= es_scatter_data_get_n_points (data)))
     es_scatter_view_set_selected (self, -1);
-  update_actions (self);
-  invalidate_view (self);
+  _es_scatter_view_update_actions (self);
+  _es_scatter_view_invalidate_view (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA]);
 }
 
@@ -1011,10 +507,10 @@ es_scatter_view_set_selected (EsScatterView *self,
     return;
 
   self->selected = row;
-  update_actions (self);
-  invalidate (self);
+  _es_scatter_view_update_actions (self);
+  _es_scatter_view_invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
-  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  g_signal_emit (self, _es_scatter_view_signals[SELECTION_CHANGED], 0);
 }
 
 gboolean
@@ -1037,8 +533,8 @@ es_scatter_view_set_three_d (EsScatterView *self,
 
   self->three_d = three_d;
   es_viewport_init (&self->viewport, self->viewport.width, self->viewport.height, three_d);
-  fit (self);
-  invalidate_view (self);
+  _es_scatter_view_fit (self);
+  _es_scatter_view_invalidate_view (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THREE_D]);
 }
 
@@ -1061,7 +557,7 @@ es_scatter_view_set_point_size (EsScatterView *self,
     return;
 
   self->point_size = point_size;
-  invalidate (self);
+  _es_scatter_view_invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POINT_SIZE]);
 }
 
@@ -1084,7 +580,7 @@ es_scatter_view_set_opacity (EsScatterView *self,
     return;
 
   self->opacity = opacity;
-  invalidate (self);
+  _es_scatter_view_invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPACITY]);
 }
 
@@ -1107,7 +603,7 @@ es_scatter_view_set_font_size (EsScatterView *self,
     return;
 
   self->font_size = font_size;
-  invalidate (self);
+  _es_scatter_view_invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FONT_SIZE]);
 }
 
@@ -1130,7 +626,7 @@ es_scatter_view_set_show_labels (EsScatterView *self,
     return;
 
   self->show_labels = show_labels;
-  invalidate (self);
+  _es_scatter_view_invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_LABELS]);
 }
 
@@ -1143,7 +639,7 @@ es_scatter_view_set_highlighted (EsScatterView *self,
   g_return_if_fail (rows != NULL || n_rows == 0);
 
   set_rows (self->highlighted, rows, n_rows);
-  invalidate (self);
+  _es_scatter_view_invalidate (self);
 }
 
 void
@@ -1155,7 +651,7 @@ es_scatter_view_set_pinned (EsScatterView *self,
   g_return_if_fail (rows != NULL || n_rows == 0);
 
   set_rows (self->pinned, rows, n_rows);
-  invalidate (self);
+  _es_scatter_view_invalidate (self);
 }
 
 const guint32 *
@@ -1191,7 +687,7 @@ es_scatter_view_set_search_hits (EsScatterView *self,
   g_return_if_fail (rows != NULL || n_rows == 0);
 
   set_rows (self->search_hits, rows, n_rows);
-  invalidate (self);
+  _es_scatter_view_invalidate (self);
 }
 
 void
@@ -1207,7 +703,7 @@ es_scatter_view_set_analogy (EsScatterView *self,
   self->analogy[1] = b;
   self->analogy[2] = c;
   self->analogy[3] = result;
-  invalidate (self);
+  _es_scatter_view_invalidate (self);
 }
 
 gint64
@@ -1221,7 +717,7 @@ es_scatter_view_lookup_point (EsScatterView *self,
 
   if (self->data == NULL)
     return -1;
-  ensure_index (self);
+  _es_scatter_view_ensure_index (self);
   sf = self->scale_factor;
 
   return es_point_index_lookup (self->index, x * sf, y * sf,
@@ -1235,7 +731,7 @@ es_scatter_view_get_viewport (EsScatterView *self,
   g_return_if_fail (ES_IS_SCATTER_VIEW (self));
   g_return_if_fail (viewport != NULL);
 
-  ensure_viewport_size (self);
+  _es_scatter_view_ensure_viewport_size (self);
   *viewport = self->viewport;
 }
 
@@ -1248,7 +744,7 @@ es_scatter_view_set_viewport (EsScatterView    *self,
 
   self->viewport = *viewport;
   self->needs_fit = FALSE;
-  invalidate_view (self);
+  _es_scatter_view_invalidate_view (self);
   if (!!viewport->three_d != self->three_d)
     {
       self->three_d = !!viewport->three_d;
@@ -1279,8 +775,8 @@ es_scatter_view_export (EsScatterView  *self,
       return FALSE;
     }
 
-  ensure_viewport_size (self);
-  update_style (self);
+  _es_scatter_view_ensure_viewport_size (self);
+  _es_scatter_view_update_style (self);
   fill_overlay (self, &overlay);
   if (width <= 0 || height <= 0)
     {

@@ -1,0 +1,209 @@
+/* es-plot-overlay.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "es-plot-overlay"
+
+#include "config.h"
+
+#include "es-plot-overlay-private.h"
+
+#include <math.h>
+
+static void
+draw_arrow (cairo_t *cr,
+            double   x0,
+            double   y0,
+            double   x1,
+            double   y1,
+            double   head)
+{
+  double dx = x1 - x0, dy = y1 - y0;
+  double len = hypot (dx, dy);
+  double ux, uy;
+
+  if (len < 1)
+    return;
+  ux = dx / len;
+  uy = dy / len;
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x1 - ux * head * 0.8, y1 - uy * head * 0.8);
+  cairo_stroke (cr);
+  cairo_move_to (cr, x1, y1);
+  cairo_line_to (cr, x1 - ux * head - uy * head * 0.45, y1 - uy * head + ux * head * 0.45);
+  cairo_line_to (cr, x1 - ux * head + uy * head * 0.45, y1 - uy * head - ux * head * 0.45);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+void
+_es_plot_draw_overlay (cairo_t             *cr,
+                       EsScatterData       *data,
+                       const EsViewport    *vp,
+                       const EsPlotStyle   *style,
+                       const EsPlotOverlay *overlay,
+                       double               scale)
+{
+  EsViewTransform t;
+  double sel_x = 0, sel_y = 0, depth;
+  gboolean have_sel;
+  double ring = MAX (style->point_size, 2) / 2 + 3 * scale;
+
+  es_viewport_get_transform (vp, &t);
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+
+  have_sel = overlay->selected >= 0 &&
+             _es_plot_project_row (data, &t, (gsize) overlay->selected, &sel_x, &sel_y, &depth);
+
+  /* Links first, so rings and labels sit on top. */
+  if (have_sel)
+    {
+      _es_plot_set_source (cr, style->accent, 0.55);
+      cairo_set_line_width (cr, 1.25 * scale);
+      for (gsize i = 0; i < overlay->n_highlighted; i++)
+        {
+          double x, y;
+
+          if (_es_plot_project_row (data, &t, overlay->highlighted[i], &x, &y, &depth))
+            {
+              cairo_move_to (cr, sel_x, sel_y);
+              cairo_line_to (cr, x, y);
+            }
+        }
+      cairo_stroke (cr);
+    }
+
+  cairo_set_line_width (cr, 1.75 * scale);
+  _es_plot_set_source (cr, style->accent, 1);
+  for (gsize i = 0; i < overlay->n_highlighted; i++)
+    {
+      double x, y;
+
+      if (_es_plot_project_row (data, &t, overlay->highlighted[i], &x, &y, &depth))
+        {
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, x, y, ring * _es_plot_depth_size_factor (vp, depth), 0, 2 * G_PI);
+        }
+    }
+  cairo_stroke (cr);
+
+  _es_plot_set_source (cr, style->foreground, 0.8);
+  cairo_set_line_width (cr, 1.25 * scale);
+  for (gsize i = 0; i < overlay->n_search_hits; i++)
+    {
+      double x, y;
+
+      if (_es_plot_project_row (data, &t, overlay->search_hits[i], &x, &y, &depth))
+        cairo_rectangle (cr, x - ring, y - ring, 2 * ring, 2 * ring);
+    }
+  cairo_stroke (cr);
+
+  /* Analogy a - b + c = result: the offset b -> a, drawn again from c. */
+  {
+    double p[4][2];
+    gboolean ok[4];
+
+    for (guint i = 0; i < 4; i++)
+      ok[i] = overlay->analogy[i] >= 0 &&
+              _es_plot_project_row (data, &t, (gsize) overlay->analogy[i], &p[i][0], &p[i][1], &depth);
+    _es_plot_set_source (cr, style->accent, 1);
+    cairo_set_line_width (cr, 2 * scale);
+    if (ok[0] && ok[1])
+      {
+        double dash[] = { 5 * scale, 4 * scale };
+
+        cairo_set_dash (cr, dash, 2, 0);
+        draw_arrow (cr, p[1][0], p[1][1], p[0][0], p[0][1], 9 * scale);
+        cairo_set_dash (cr, NULL, 0, 0);
+      }
+    if (ok[2] && ok[3])
+      draw_arrow (cr, p[2][0], p[2][1], p[3][0], p[3][1], 9 * scale);
+    for (guint i = 0; i < 4; i++)
+      {
+        if (ok[i])
+          {
+            cairo_new_sub_path (cr);
+            cairo_arc (cr, p[i][0], p[i][1], ring, 0, 2 * G_PI);
+          }
+      }
+    cairo_stroke (cr);
+  }
+
+  if (have_sel)
+    {
+      double r = ring * _es_plot_depth_size_factor (vp, depth) + 1.5 * scale;
+
+      cairo_set_line_width (cr, 4.5 * scale);
+      _es_plot_set_source (cr, style->background, 0.9);
+      cairo_arc (cr, sel_x, sel_y, r, 0, 2 * G_PI);
+      cairo_stroke (cr);
+      cairo_set_line_width (cr, 2.25 * scale);
+      _es_plot_set_source (cr, style->foreground, 1);
+      cairo_arc (cr, sel_x, sel_y, r, 0, 2 * G_PI);
+      cairo_stroke (cr);
+    }
+
+  cairo_restore (cr);
+}
+
+void
+es_scatter_renderer_draw_interaction (EsScatterRenderer *self,
+                                      cairo_t           *cr,
+                                      EsScatterData     *data,
+                                      const EsViewport  *viewport,
+                                      const EsPlotStyle *style,
+                                      gint64             hover,
+                                      const double      *box)
+{
+  EsViewTransform t;
+  double sx, sy, depth;
+
+  g_return_if_fail (cr != NULL);
+
+  cairo_save (cr);
+  if (box != NULL)
+    {
+      double x = MIN (box[0], box[2]), y = MIN (box[1], box[3]);
+      double w = fabs (box[2] - box[0]), h = fabs (box[3] - box[1]);
+
+      cairo_rectangle (cr, x + 0.5, y + 0.5, w, h);
+      _es_plot_set_source (cr, style->accent, 0.12);
+      cairo_fill_preserve (cr);
+      _es_plot_set_source (cr, style->accent, 0.9);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+    }
+
+  es_viewport_get_transform (viewport, &t);
+  if (data != NULL && hover >= 0 && _es_plot_project_row (data, &t, (gsize) hover, &sx, &sy, &depth))
+    {
+      const char *word = es_scatter_data_get_label (data, (gsize) hover);
+      double r = MAX (style->point_size, 2) / 2 * _es_plot_depth_size_factor (viewport, depth) + 3;
+      cairo_text_extents_t ext;
+      cairo_font_extents_t fext;
+      double bx, by, bw, bh, pad = 5;
+
+      cairo_set_line_width (cr, 2);
+      _es_plot_set_source (cr, style->accent, 1);
+      cairo_arc (cr, sx, sy, r, 0, 2 * G_PI);
+      cairo_stroke (cr);
+
+      /* The word in a small tag above right, kept on the surface. */
+      _es_plot_select_font (cr, style, 1.0, TRUE);
+      cairo_text_extents (cr, word, &ext);
+      cairo_font_extents (cr, &fext);
+      bw = ext.x_advance + 2 * pad;
+      bh = fext.ascent + fext.descent + 2 * pad;
+      bx = CLAMP (sx + r + 4, 0, MAX (viewport->width - bw, 0));
+      by = CLAMP (sy - r - 4 - bh, 0, MAX (viewport->height - bh, 0));
+      _es_plot_rounded_rect (cr, bx, by, bw, bh, 4);
+      _es_plot_set_source (cr, style->foreground, 0.88);
+      cairo_fill (cr);
+      _es_plot_set_source (cr, style->background, 1);
+      cairo_move_to (cr, bx + pad, by + pad + fext.ascent);
+      cairo_show_text (cr, word);
+    }
+  cairo_restore (cr);
+}

@@ -1,8 +1,8 @@
 /* es-window-drop.c: files dropped on the window
  *
- * Two files are a tensors + metadata pair when their content says so: a
- * numeric TSV, and a TSV with a text column and as many rows (one more
- * with a header).  Counting rows reads both files, so it runs in a worker.
+ * Two files are a tensors + metadata pair when the engine says so
+ * (es_loader_find_metadata ()); it reads both files, so it runs in a
+ * worker.  This file only hands the files on.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,21 +12,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "es-window-private.h"
 
+#include "es-loader.h"
 #include "es-worker.h"
-
-#define BLOCK_BYTES (1 << 20)
-
-/* What the pairing needs to know of one file. */
-typedef struct
-{
-  gint64   lines;     /* -1: not a text table (binary, gzip, unreadable) */
-  gboolean numeric;   /* every field of the first line is a number */
-  gboolean has_text;  /* some field of the first line is not */
-} TableShape;
 
 typedef struct
 {
@@ -45,117 +35,6 @@ pair_request_free (PairRequest *request)
   g_free (request);
 }
 
-static gboolean
-is_number (const char *field)
-{
-  char *end = NULL;
-
-  if (*field == '\0')
-    return FALSE;
-  g_ascii_strtod (field, &end);
-  return end != field && *end == '\0';
-}
-
-static void
-shape_first_line (TableShape *shape,
-                  const char *line,
-                  gsize       length)
-{
-  g_autofree char *copy = g_strndup (line, length);
-  g_auto(GStrv) fields = NULL;
-
-  g_strchomp (copy);
-  fields = g_strsplit (copy, "\t", -1);
-  shape->numeric = fields[0] != NULL;
-  for (guint i = 0; fields[i] != NULL; i++)
-    {
-      if (is_number (fields[i]))
-        continue;
-      shape->numeric = FALSE;
-      if (fields[i][0] != '\0')
-        shape->has_text = TRUE;
-    }
-}
-
-static TableShape
-read_shape (GFile        *file,
-            GCancellable *cancellable)
-{
-  TableShape shape = { -1, FALSE, FALSE };
-  g_autoptr(GFileInputStream) input = g_file_read (file, cancellable, NULL);
-  g_autofree char *block = g_malloc (BLOCK_BYTES);
-  g_autoptr(GString) first = g_string_new (NULL);
-  gboolean first_done = FALSE;
-  gboolean pending = FALSE;   /* the line being read has content */
-  gint64 lines = 0;
-  gssize got;
-
-  if (input == NULL)
-    return shape;
-
-  while ((got = g_input_stream_read (G_INPUT_STREAM (input), block, BLOCK_BYTES,
-                                     cancellable, NULL)) > 0)
-    {
-      const char *p = block, *end = block + got;
-
-      /* gzip and binary tensors are no text tables. */
-      if (lines == 0 && first->len == 0 &&
-          ((got >= 2 && (guchar) block[0] == 0x1f && (guchar) block[1] == 0x8b) ||
-           memchr (block, '\0', (gsize) got) != NULL))
-        return shape;
-
-      /* Lines with content: blank lines (a trailing one, say) are no rows. */
-      while (p < end)
-        {
-          const char *nl = memchr (p, '\n', (gsize) (end - p));
-          const char *stop = nl != NULL ? nl : end;
-
-          if (!first_done)
-            g_string_append_len (first, p, stop - p);
-          pending |= stop - p > (stop > p && stop[-1] == '\r' ? 1 : 0);
-          if (nl == NULL)
-            break;
-          if (pending)
-            {
-              first_done = TRUE;
-              lines++;
-            }
-          else if (!first_done)
-            g_string_truncate (first, 0);
-          pending = FALSE;
-          p = nl + 1;
-        }
-    }
-  if (got < 0)
-    return shape;
-
-  shape.lines = lines + (pending ? 1 : 0);
-  shape_first_line (&shape, first->str, first->len);
-  return shape;
-}
-
-/* Which of the two is the metadata of the other, or -1. */
-static int
-find_metadata (const TableShape shapes[2])
-{
-  int found = -1;
-
-  for (int m = 0; m < 2; m++)
-    {
-      const TableShape *meta = &shapes[m], *tensors = &shapes[1 - m];
-
-      if (meta->lines < 1 || tensors->lines < 1 || !tensors->numeric || !meta->has_text)
-        continue;
-      if (meta->lines != tensors->lines && meta->lines != tensors->lines + 1)
-        continue;
-      if (found >= 0)
-        return -1;
-      found = m;
-    }
-
-  return found;
-}
-
 static void
 pair_thread_cb (GTask        *task,
                 gpointer      source_object,
@@ -163,21 +42,11 @@ pair_thread_cb (GTask        *task,
                 GCancellable *cancellable)
 {
   PairRequest *request = task_data;
-  TableShape shapes[2];
+  g_autofree char *a = g_file_get_path (request->files[0]);
+  g_autofree char *b = g_file_get_path (request->files[1]);
 
   es_worker_enter ();
-  shapes[0] = read_shape (request->files[0], cancellable);
-  shapes[1] = read_shape (request->files[1], cancellable);
-  g_task_return_int (task, find_metadata (shapes));
-}
-
-static gboolean
-is_metadata_name (GFile *file)
-{
-  g_autofree char *base = g_file_get_basename (file);
-  g_autofree char *lower = g_ascii_strdown (base != NULL ? base : "", -1);
-
-  return strstr (lower, "metadata") != NULL || strstr (lower, "label") != NULL;
+  g_task_return_int (task, a != NULL && b != NULL ? es_loader_find_metadata (a, b, cancellable) : -1);
 }
 
 static void
@@ -192,10 +61,6 @@ pair_ready_cb (GObject      *object,
   /* Something else was opened meanwhile. */
   if (request->job != self->load_job)
     return;
-
-  /* Not a text table (projector .bytes, say): the names may still tell. */
-  if (m < 0 && is_metadata_name (request->files[0]) != is_metadata_name (request->files[1]))
-    m = is_metadata_name (request->files[0]) ? 0 : 1;
 
   if (m >= 0)
     {

@@ -19,65 +19,6 @@
 #define LARGE_FILE_BYTES (G_GUINT64_CONSTANT (512) << 20)
 #define LARGE_MEMORY_BYTES (G_GUINT64_CONSTANT (1) << 30)
 
-/* Rows and dims from the first line when it is a word2vec header, else a
- * guess from the first line and the file size.
- */
-static gboolean
-estimate_shape (GFile   *file,
-                guint64  size,
-                guint64 *rows,
-                guint64 *dims)
-{
-  g_autoptr(GFileInputStream) input = g_file_read (file, NULL, NULL);
-  g_autoptr(GInputStream) stream = NULL;
-  g_autofree char *buffer = NULL;
-  g_autofree char *line = NULL;
-  const char *newline;
-  gsize got = 0;
-  guchar magic[2] = { 0, 0 };
-  gboolean gzip;
-  g_auto(GStrv) fields = NULL;
-  gsize length = 0;
-
-  if (input == NULL)
-    return FALSE;
-
-  gzip = g_input_stream_read (G_INPUT_STREAM (input), magic, 2, NULL, NULL) == 2 &&
-         magic[0] == 0x1f && magic[1] == 0x8b;
-  g_seekable_seek (G_SEEKABLE (input), 0, G_SEEK_SET, NULL, NULL);
-  if (gzip)
-    {
-      g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-
-      stream = g_converter_input_stream_new (G_INPUT_STREAM (input), G_CONVERTER (decompressor));
-      /* Text embeddings compress about 3:1. */
-      size *= 3;
-    }
-  else
-    stream = g_object_ref (G_INPUT_STREAM (input));
-
-  /* Only the first 64 KiB: a binary file may have no newline at all. */
-  buffer = g_malloc (65536 + 1);
-  if (!g_input_stream_read_all (stream, buffer, 65536, &got, NULL, NULL) || got == 0)
-    return FALSE;
-  buffer[got] = '\0';
-  newline = memchr (buffer, '\n', got);
-  if (newline == NULL)
-    return FALSE;
-  length = (gsize) (newline - buffer);
-  line = g_strndup (buffer, length);
-  fields = g_strsplit_set (g_strstrip (line), " \t", -1);
-  if (g_strv_length (fields) == 2 &&
-      g_ascii_string_to_unsigned (fields[0], 10, 1, G_MAXUINT64, rows, NULL) &&
-      g_ascii_string_to_unsigned (fields[1], 10, 1, G_MAXUINT64, dims, NULL))
-    return TRUE;
-
-  *dims = MAX (g_strv_length (fields), 2) - 1;
-  *rows = size / MAX (length + 1, 1);
-
-  return TRUE;
-}
-
 /* A big file waiting for the answer to "how many rows?". */
 typedef struct
 {
@@ -113,7 +54,7 @@ es_window_open (EsWindow *self,
 {
   g_autoptr(GFileInfo) info = NULL;
   g_autofree char *path = NULL;
-  guint64 rows = 0, dims = 0;
+  EsLoadEstimate estimate;
 
   g_return_if_fail (ES_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -130,18 +71,18 @@ es_window_open (EsWindow *self,
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
                             G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  /* Big on disk, or big once in memory by its header: ask first. */
-  if (info != NULL &&
-      estimate_shape (file, (guint64) g_file_info_get_size (info), &rows, &dims) &&
-      ((guint64) g_file_info_get_size (info) > LARGE_FILE_BYTES ||
-       (double) rows * (double) dims * 4.0 > (double) LARGE_MEMORY_BYTES))
+  /* Big on disk, or big once in memory by its header: ask first.  A
+   * header the file cannot hold is no question: the load reports it.
+   */
+  if (info != NULL && es_loader_estimate (path, &estimate, NULL) && estimate.plausible &&
+      (estimate.file_size > LARGE_FILE_BYTES || estimate.matrix_bytes > LARGE_MEMORY_BYTES))
     {
       LimitRequest *request = g_new0 (LimitRequest, 1);
 
       request->self = g_object_ref (self);
       request->path = g_steal_pointer (&path);
       es_dialogs_ask_limit_async (GTK_WINDOW (self), g_file_info_get_display_name (info),
-                                  rows, dims, NULL, ask_limit_ready_cb, request);
+                                  estimate.rows, estimate.dims, NULL, ask_limit_ready_cb, request);
       return;
     }
 

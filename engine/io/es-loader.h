@@ -69,4 +69,35 @@ EsEmbeddingSet *es_loader_join_metadata (EsEmbeddingSet      *set,
                                          const char          *path,
                                          GError             **error);
 
+/* What loading @path will cost, read from its first line without loading:
+ * the word2vec header's shape, else a guess from the first line and the
+ * size.  plausible is FALSE when the header asks for more values than the
+ * file can hold (the load will fail with the real error: don't ask the
+ * user how much of it to load).  Non-regular files give an empty estimate.
+ */
+typedef struct
+{
+  guint64  file_size;
+  guint64  rows;
+  guint64  dims;
+  guint64  matrix_bytes;  /* rows × dims × 4, when plausible */
+  gboolean gzip;
+  gboolean from_header;
+  gboolean plausible;
+} EsLoadEstimate;
+
+gboolean        es_loader_estimate     (const char      *path,
+                                        EsLoadEstimate  *estimate,
+                                        GError         **error);
+
+/* Of two files dropped together, which is the metadata (labels) TSV of the
+ * other: 0 for @path_a, 1 for @path_b, -1 when they are no such pair.  By
+ * content (a numeric TSV and a text TSV with as many rows, or one more with
+ * a header), then by name ("metadata", "labels").  Reads both files: call
+ * it from a worker thread.
+ */
+int             es_loader_find_metadata (const char   *path_a,
+                                         const char   *path_b,
+                                         GCancellable *cancellable);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "es-analogy-panel.h"
 #include "es-axes-editor.h"
@@ -908,12 +909,24 @@ test_window_large_file (void)
   GtkWidget *dialog;
 
   g_test_summary ("A file whose header announces 50M x 300 floats (60 GB) asks for a row "
-                  "limit before loading; cancelling keeps the current data");
+                  "limit before loading; cancelling keeps the current data.  A header the "
+                  "file cannot hold gets no question, only the loader's error");
 
   for (guint i = 0; i < 300; i++)
     g_string_append (text, " 0.5");
   g_string_append_c (text, '\n');
   g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+
+  /* 1 KB cannot hold 15e9 values: straight to the error, current data kept. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
+  g_assert_null (find_message_dialog ());
+  wait_for (not_busy, window);
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_true (es_window_get_embedding_set (window) == set);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-error", NULL));
+
+  /* Sparse, so it costs no disk: now the file could be what it says. */
+  g_assert_cmpint (truncate (path, G_GINT64_CONSTANT (32) << 30), ==, 0);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
   g_assert_false (es_window_get_busy (window));

@@ -50,43 +50,27 @@ build_tsv (EsEmbeddingSet     *set,
            EsProjection       *projection,
            const char * const *axes,
            const guint        *components,
-           guint               n_components)
+           guint               n_components,
+           GError            **error)
 {
-  gsize rows = es_projection_get_rows (projection);
-  guint k = es_projection_get_n_components (projection);
-  const float *coords = es_projection_get_coords (projection);
-  GString *tsv = g_string_sized_new (rows * 32);
   /* PCA and SVD compute every component up to the highest asked for;
    * identity and axes hold exactly the chosen columns, in order.
    */
   EsMethod method = es_projection_get_method (projection);
   gboolean holds_all = method == ES_METHOD_PCA || method == ES_METHOD_SVD;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  guint columns[3];
 
-  g_string_append (tsv, "word");
   for (guint c = 0; c < n_components; c++)
     {
-      g_autofree char *name = column_title (projection, axes, components[c]);
-
-      g_string_append_c (tsv, '\t');
-      g_string_append (tsv, name);
-    }
-  g_string_append_c (tsv, '\n');
-
-  for (gsize i = 0; i < rows; i++)
-    {
-      g_string_append_len (tsv, es_embedding_set_get_word (set, i), es_embedding_set_get_word_len (set, i));
-      for (guint c = 0; c < n_components; c++)
-        {
-          guint column = holds_all ? components[c] : c;
-          g_autofree char *value = es_format_float (coords[i * k + column]);
-
-          g_string_append_c (tsv, '\t');
-          g_string_append (tsv, value);
-        }
-      g_string_append_c (tsv, '\n');
+      g_ptr_array_add (titles, column_title (projection, axes, components[c]));
+      columns[c] = holds_all ? components[c] : c;
     }
 
-  return tsv;
+  return es_writer_coordinates_tsv (set, es_projection_get_coords (projection),
+                                    es_projection_get_n_components (projection),
+                                    columns, (const char * const *) titles->pdata, n_components,
+                                    NULL, error);
 }
 
 static void
@@ -242,16 +226,21 @@ _es_cli_project (int    argc,
 
   if (output != NULL || !common.json)
     {
-      g_autoptr(GString) tsv = build_tsv (set, projection, options.axes, components, n_components);
+      g_autoptr(GString) tsv = build_tsv (set, projection, options.axes, components, n_components,
+                                          &error);
 
-      if (output == NULL)
-        fwrite (tsv->str, 1, tsv->len, stdout);
-      else if (!g_file_set_contents (output, tsv->str, tsv->len, &error))
+      if (tsv == NULL)
         {
-          /* Written to a temporary file and renamed: an existing file
-           * survives a failed write.
-           */
-          status = _es_cli_input_error (output, error);
+          status = _es_cli_input_error (argv[1], error);
+          goto out;
+        }
+      /* es_output: a temporary file renamed into place (an existing file
+       * survives a failed write), or stdout, a pipe or a device written
+       * directly with its errors reported.
+       */
+      if (!es_output_write_file (output != NULL ? output : "-", tsv->str, tsv->len, &error))
+        {
+          status = _es_cli_input_error (output != NULL ? output : "stdout", error);
           goto out;
         }
     }

@@ -196,27 +196,6 @@ es_format_double (double value)
   return g_strdup (buf);
 }
 
-char *
-es_format_float (float value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (value))
-    return g_strdup (isnan (value) ? "nan" : value > 0 ? "inf" : "-inf");
-
-  for (int digits = 1; digits <= 9; digits++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if ((float) g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-
-  return g_strdup (buf);
-}
-
 void
 es_json_builder_double (EsJsonBuilder *self,
                         double         value)

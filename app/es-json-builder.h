@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "es-writer.h"
+
 G_BEGIN_DECLS
 
 typedef struct _EsJsonBuilder EsJsonBuilder;
@@ -34,8 +36,6 @@ char          *es_json_builder_free_to_string (EsJsonBuilder *self);
 
 /* Shortest decimal that parses back to the same double, "C" locale. */
 char          *es_format_double             (double         value);
-/* Shortest decimal that parses back to the same float. */
-char          *es_format_float              (float          value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsJsonBuilder, es_json_builder_free)
 

@@ -12,6 +12,8 @@
 #include "es-evaluation.h"
 #include "es-expression.h"
 #include "es-loader.h"
+#include "es-output.h"
+#include "es-writer.h"
 #include "es-matrix.h"
 #include "es-metadata.h"
 #include "es-neighbors.h"

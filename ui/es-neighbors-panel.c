@@ -11,6 +11,8 @@
 
 #include "es-neighbors-panel.h"
 
+#include "es-writer.h"
+
 #include "es-neighbors.h"
 #include "es-result-list.h"
 
@@ -470,21 +472,10 @@ es_neighbors_panel_dup_tsv (EsNeighborsPanel *self)
   if (self->neighbors == NULL || self->set == NULL || self->row < 0)
     return NULL;
 
-  tsv = g_string_new (NULL);
-  g_string_append_printf (tsv, "# neighbours of %s (%s, k = %u)\n",
-                          es_embedding_set_get_word (self->set, (gsize) self->row),
-                          self->metric, self->k);
-  g_string_append_printf (tsv, "rank\tword\t%s\n",
-                          current_metric (self) == ES_METRIC_EUCLIDEAN ? "distance" : "score");
-  for (guint i = 0; i < self->neighbors->len; i++)
-    {
-      const EsNeighbor *n = &g_array_index (self->neighbors, EsNeighbor, i);
-      char score[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_ascii_dtostr (score, sizeof score, n->score);
-      g_string_append_printf (tsv, "%u\t%s\t%s\n", i + 1,
-                              es_embedding_set_get_word (self->set, n->row), score);
-    }
-
+  tsv = es_writer_neighbors_tsv (self->set, es_embedding_set_get_word (self->set, (gsize) self->row),
+                                 current_metric (self),
+                                 (const EsNeighbor *) self->neighbors->data, self->neighbors->len, NULL);
+  if (tsv == NULL)
+    return NULL;
   return g_string_free (tsv, FALSE);
 }

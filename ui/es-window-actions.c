@@ -12,6 +12,8 @@
 
 #include "es-window-private.h"
 
+#include "es-output.h"
+
 #include "es-dialogs.h"
 #include "es-neighbors.h"
 #include "es-settings.h"
@@ -272,7 +274,7 @@ _es_window_export (EsWindow    *self,
                        _("Select a word first: there is no neighbour list"));
           return FALSE;
         }
-      return g_file_set_contents (path, tsv, -1, error);
+      return es_output_write_file (path, tsv, strlen (tsv), error);
     }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown export kind “%s”", kind);

@@ -13,6 +13,9 @@
 
 #include "es-window-private.h"
 
+#include "es-output.h"
+#include "es-writer.h"
+
 #include "es-neighbors.h"
 #include "es-scatter-data.h"
 #include "es-worker.h"
@@ -478,7 +481,8 @@ _es_window_plot_export_tsv (EsWindow    *self,
                             const char  *path,
                             GError     **error)
 {
-  g_autoptr(GString) tsv = g_string_new (NULL);
+  g_autoptr(GString) tsv = NULL;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
   g_autofree guint8 *mask = NULL;
   const float *coords;
   guint n_components;
@@ -501,40 +505,29 @@ _es_window_plot_export_tsv (EsWindow    *self,
   n_axes = self->three_d ? 3 : 2;
   mask = compute_mask (self, rows);
 
-  g_string_append (tsv, "word");
   for (guint a = 0; a < n_axes; a++)
     {
-      g_autofree char *name = _es_window_component_name (self, axes[a]);
+      char *name = _es_window_component_name (self, axes[a]);
       char *space = strchr (name, ' ');
 
-      /* "PC1 (12.3 %)" -> "PC1": a header is for programs; an axis
+      /* "PC1 (12.3 %)" -> "PC1", as the CLI writes it; an axis
        * expression stays whole, without tabs.
        */
       if (space != NULL && es_projection_get_method (self->projection) != ES_METHOD_AXES)
         *space = '\0';
-      g_strdelimit (name, "\t\n", ' ');
-      g_string_append_printf (tsv, "\t%s", name);
+      g_strdelimit (name, "\t\n\r", ' ');
+      g_ptr_array_add (titles, name);
     }
-  g_string_append_c (tsv, '\n');
-
   for (gsize r = 0; r < rows; r++)
-    {
-      if (!mask[r] || !es_embedding_set_is_row_valid (self->view_set, r))
-        continue;
+    mask[r] = mask[r] && es_embedding_set_is_row_valid (self->view_set, r);
 
-      g_string_append (tsv, es_embedding_set_get_word (self->view_set, r));
-      for (guint a = 0; a < n_axes; a++)
-        {
-          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  tsv = es_writer_coordinates_tsv (self->view_set, coords, n_components, axes,
+                                   (const char * const *) titles->pdata, n_axes, mask, error);
+  if (tsv == NULL)
+    return FALSE;
 
-          g_ascii_formatd (buf, sizeof buf, "%.9g", coords[r * n_components + axes[a]]);
-          g_string_append_printf (tsv, "\t%s", buf);
-        }
-      g_string_append_c (tsv, '\n');
-    }
-
-  /* Written to a temporary and renamed: never a truncated file. */
-  return g_file_set_contents (path, tsv->str, (gssize) tsv->len, error);
+  /* es_output: a temporary file renamed into place, never a truncated file. */
+  return es_output_write_file (path, tsv->str, tsv->len, error);
 }
 
 static gboolean

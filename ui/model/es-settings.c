@@ -9,6 +9,8 @@
 
 #include "es-settings.h"
 
+#include "es-output.h"
+
 #include <errno.h>
 
 #define GROUP       "embedscope"
@@ -46,12 +48,15 @@ es_settings_save (void)
   g_autofree char *path = settings_path ();
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
 
   if (settings == NULL)
     return;
 
+  data = g_key_file_to_data (settings, &len, NULL);
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_key_file_save_to_file (settings, path, &error))
+      !es_output_write_file (path, data, len, &error))
     g_debug ("Could not save settings to %s: %s", path,
              error != NULL ? error->message : g_strerror (errno));
 }

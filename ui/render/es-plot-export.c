@@ -9,15 +9,13 @@
 
 #include "es-scatter-renderer-private.h"
 
+#include "es-output.h"
 #include "es-png-writer.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <gio/gio.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
 
 typedef struct
 {
@@ -109,10 +107,8 @@ es_scatter_renderer_export (EsScatterData        *data,
                             int                   height,
                             GError              **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
   g_autofree char *display = NULL;
+  EsOutput *output;
   EsViewport vp;
   EsPlotStyle st;
   WriteTarget target = { -1, 0 };
@@ -144,50 +140,16 @@ es_scatter_renderer_export (EsScatterData        *data,
   st.point_size *= k;
   st.font_size *= k;
 
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-  target.fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-  if (target.fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot write “%s”: %s", display, g_strerror (saved));
-      return FALSE;
-    }
-  /* mkstemp creates 0600; an image is not secret.  (Reading the umask
-   * means setting it, which races with other threads, so use the usual
-   * 0644.)
+  /* es_output: a temporary file renamed over a regular file, a device or
+   * pipe written in place; never a device replaced by a file.
    */
-  if (fchmod (target.fd, 0644) != 0)
-    g_debug ("fchmod failed on %s: %s", tmp_path, g_strerror (errno));
-
+  output = es_output_open (path, error);
+  if (output == NULL)
+    return FALSE;
+  target.fd = es_output_get_fd (output);
   ok = write_plot (&target, data, &vp, &st, overlay, format);
-  if (ok && fsync (target.fd) != 0)
-    {
-      target.saved_errno = errno;
-      ok = FALSE;
-    }
-  if (close (target.fd) != 0 && ok)
-    {
-      target.saved_errno = errno;
-      ok = FALSE;
-    }
-  if (ok && g_rename (tmp_path, path) != 0)
-    {
-      target.saved_errno = errno;
-      ok = FALSE;
-    }
   if (!ok)
-    {
-      int saved = target.saved_errno != 0 ? target.saved_errno : EIO;
+    es_output_fail (output, target.saved_errno != 0 ? target.saved_errno : EIO);
 
-      g_unlink (tmp_path);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot write “%s”: %s", display, g_strerror (saved));
-      return FALSE;
-    }
-
-  return TRUE;
+  return es_output_commit (output, error);
 }

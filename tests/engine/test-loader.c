@@ -174,78 +174,99 @@ find_expectation (const char *file)
   return NULL;
 }
 
+/* One test case per row of bad/expectations.tsv, named after its file, so
+ * that a failure names its input.
+ */
 static void
-test_loader_expectations (void)
+test_loader_bad_file (gconstpointer data)
+{
+  const char *line = data;
+  g_auto(GStrv) cols = g_strsplit (line, "\t", -1);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsEmbeddingSet) set = NULL;
+  const Expectation *expect;
+
+  g_assert_cmpuint (g_strv_length (cols), >=, 3);
+  g_test_summary (cols[3] != NULL ? cols[3] : cols[0]);
+  path = data_path ("bad", cols[0], NULL);
+  expect = find_expectation (cols[0]);
+  set = load (path, NULL, &error);
+  g_test_message ("%s -> %s", cols[0], error ? error->message : "accepted");
+
+  if (strcmp (cols[1], "1") == 0)
+    {
+      g_assert_null (set);
+      g_assert_error (error, ES_ENGINE_ERROR, error->code);
+      g_assert_nonnull (strstr (error->message, path));
+      g_assert_nonnull (expect);
+      for (guint k = 0; expect->needles[k] != NULL; k++)
+        if (strstr (error->message, expect->needles[k]) == NULL)
+          g_error ("%s: `%s` not in `%s`", cols[0], expect->needles[k], error->message);
+    }
+  else
+    {
+      gsize rows;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (set);
+      /* NaN/Inf rows are kept and masked: "10" of "9|10" / "7|10". */
+      rows = g_ascii_strtoull (strchr (cols[2], '|') ? strchr (cols[2], '|') + 1 : cols[2],
+                               NULL, 10);
+      g_assert_cmpuint (es_embedding_set_get_rows (set), ==, rows);
+      g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 4);
+      if (expect != NULL)
+        {
+          for (guint k = 0; expect->needles[k] != NULL; k++)
+            if (!warnings_contain (set, expect->needles[k]))
+              g_error ("%s: no warning with `%s`", cols[0], expect->needles[k]);
+          g_assert_cmpuint (es_embedding_set_get_warnings (set)->len, ==, expect->n_warnings);
+          g_assert_cmpuint (es_embedding_set_get_n_valid (set), ==, expect->n_valid);
+        }
+      else
+        {
+          /* Clean files: no warnings, nothing masked. */
+          g_assert_cmpuint (es_embedding_set_get_warnings (set)->len, ==, 0);
+          g_assert_cmpuint (es_embedding_set_get_n_valid (set), ==, rows);
+        }
+      for (guint k = 0; k < es_embedding_set_get_warnings (set)->len; k++)
+        g_assert_nonnull (strstr (g_ptr_array_index (es_embedding_set_get_warnings (set), k), path));
+    }
+}
+
+/* Registers test_loader_bad_file () for every row; returns how many. */
+static guint
+add_bad_file_tests (void)
 {
   g_autofree char *tsv_path = data_path ("bad", "expectations.tsv", NULL);
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
-  guint n_checked = 0;
+  guint n = 0;
 
-  g_test_summary ("Every row of bad/expectations.tsv: error naming file and line, or the row count");
-
-  g_assert_true (g_file_get_contents (tsv_path, &contents, NULL, NULL));
+  if (!g_file_get_contents (tsv_path, &contents, NULL, NULL))
+    g_error ("cannot read %s", tsv_path);
   lines = g_strsplit (contents, "\n", -1);
-
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_auto(GStrv) cols = NULL;
-      g_autofree char *path = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(EsEmbeddingSet) set = NULL;
-      const Expectation *expect;
+      g_autofree char *name = NULL;
+      const char *tab = strchr (lines[i], '\t');
 
-      if (lines[i][0] == '#' || lines[i][0] == '\0')
+      if (lines[i][0] == '#' || lines[i][0] == '\0' || tab == NULL)
         continue;
-      cols = g_strsplit (lines[i], "\t", -1);
-      g_assert_cmpuint (g_strv_length (cols), >=, 3);
-      path = data_path ("bad", cols[0], NULL);
-      expect = find_expectation (cols[0]);
-      set = load (path, NULL, &error);
-      g_test_message ("%s -> %s", cols[0], error ? error->message : "accepted");
-
-      if (strcmp (cols[1], "1") == 0)
-        {
-          g_assert_null (set);
-          g_assert_error (error, ES_ENGINE_ERROR, error->code);
-          g_assert_nonnull (strstr (error->message, path));
-          g_assert_nonnull (expect);
-          for (guint k = 0; expect->needles[k] != NULL; k++)
-            if (strstr (error->message, expect->needles[k]) == NULL)
-              g_error ("%s: `%s` not in `%s`", cols[0], expect->needles[k], error->message);
-        }
-      else
-        {
-          gsize rows;
-
-          g_assert_no_error (error);
-          g_assert_nonnull (set);
-          /* NaN/Inf rows are kept and masked: "10" of "9|10" / "7|10". */
-          rows = g_ascii_strtoull (strchr (cols[2], '|') ? strchr (cols[2], '|') + 1 : cols[2],
-                                   NULL, 10);
-          g_assert_cmpuint (es_embedding_set_get_rows (set), ==, rows);
-          g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 4);
-          if (expect != NULL)
-            {
-              for (guint k = 0; expect->needles[k] != NULL; k++)
-                if (!warnings_contain (set, expect->needles[k]))
-                  g_error ("%s: no warning with `%s`", cols[0], expect->needles[k]);
-              g_assert_cmpuint (es_embedding_set_get_warnings (set)->len, ==, expect->n_warnings);
-              g_assert_cmpuint (es_embedding_set_get_n_valid (set), ==, expect->n_valid);
-            }
-          else
-            {
-              /* Clean files: no warnings, nothing masked. */
-              g_assert_cmpuint (es_embedding_set_get_warnings (set)->len, ==, 0);
-              g_assert_cmpuint (es_embedding_set_get_n_valid (set), ==, rows);
-            }
-          for (guint k = 0; k < es_embedding_set_get_warnings (set)->len; k++)
-            g_assert_nonnull (strstr (g_ptr_array_index (es_embedding_set_get_warnings (set), k), path));
-        }
-      n_checked++;
+      name = g_strdup_printf ("/engine/loader/bad/%.*s", (int) (tab - lines[i]), lines[i]);
+      g_test_add_data_func_full (name, g_strdup (lines[i]), test_loader_bad_file, g_free);
+      n++;
     }
+  return n;
+}
 
-  g_assert_cmpuint (n_checked, ==, 49);
+static guint n_bad_files;
+
+static void
+test_loader_bad_count (void)
+{
+  g_test_summary ("bad/expectations.tsv still lists every file of bad/ (49 rows)");
+  g_assert_cmpuint (n_bad_files, ==, 49);
 }
 
 static void
@@ -1582,7 +1603,8 @@ main (int   argc,
   c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/engine/loader/expectations", test_loader_expectations);
+  n_bad_files = add_bad_file_tests ();
+  g_test_add_func ("/engine/loader/bad-count", test_loader_bad_count);
   g_test_add_func ("/engine/loader/same-as-good", test_loader_same_as_good);
   g_test_add_func ("/engine/loader/float-formats", test_loader_float_formats);
   g_test_add_func ("/engine/loader/words", test_loader_words);

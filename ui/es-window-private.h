@@ -142,7 +142,7 @@ void      _es_window_apply_projection   (EsWindow       *self,
                                          EsProjection   *projection,
                                          char          **axes);
 
-/* es-window-open.c: files in, by dialog, path or drop. */
+/* es-window-drop.c: files dropped on the window, handed to the engine. */
 gboolean  _es_window_drop_cb            (GtkDropTarget  *target,
                                          const GValue   *value,
                                          double          x,

@@ -129,23 +129,32 @@ _es_window_apply_projection (EsWindow       *self,
   gboolean new_view = view_set != self->view_set;
   g_autofree char *word = g_strdup (self->selected_word);
 
+  /* One transaction: the data set, the view and the projection are all
+   * switched before any panel hears of it, and the marks are computed once
+   * at the end.  A panel signal in between used to map rows of the new file
+   * through the old view (issue 11's crash).
+   */
+  self->switching++;
   if (new_set)
     {
       g_array_set_size (self->box_rows, 0);
       _es_window_release_later (g_steal_pointer (&self->set),
                                 (GDestroyNotify) es_embedding_set_unref);
       self->set = es_embedding_set_ref (set);
-      es_word_search_set_embedding_set (self->search, set);
-      es_neighbors_panel_set_embedding_set (self->neighbors_panel, set);
-      es_analogy_panel_set_embedding_set (self->analogy_panel, set);
-      _es_window_update_warnings (self);
-      _es_window_update_metadata_choices (self);
     }
   if (new_view)
     {
       _es_window_release_later (g_steal_pointer (&self->view_set),
                                 (GDestroyNotify) es_embedding_set_unref);
       self->view_set = es_embedding_set_ref (view_set);
+    }
+  if (new_set)
+    {
+      es_word_search_set_embedding_set (self->search, set);
+      es_neighbors_panel_set_embedding_set (self->neighbors_panel, set);
+      es_analogy_panel_set_embedding_set (self->analogy_panel, set);
+      _es_window_update_warnings (self);
+      _es_window_update_metadata_choices (self);
     }
 
   /* Keep a reference first: @projection may be the current one. */
@@ -175,6 +184,8 @@ _es_window_apply_projection (EsWindow       *self,
       _es_window_set_selected (self, -1);
   }
 
+  self->switching--;
+  _es_window_plot_update_marks (self);
   _es_window_update_status (self);
   _es_window_actions_update (self);
 }

@@ -391,6 +391,9 @@ to_view_row (EsWindow *self,
 {
   gsize row;
 
+  /* Rows from a panel that has not caught up with the file: never index. */
+  if (full_row >= es_embedding_set_get_rows (self->set))
+    return FALSE;
   if (self->view_set == self->set)
     {
       *view_row = (guint32) full_row;
@@ -416,7 +419,7 @@ _es_window_plot_update_marks (EsWindow *self)
   guint n_terms = 0;
   gint64 a = -1, b = -1, c = -1, result = -1;
 
-  if (self->view_set == NULL || self->set == NULL || self->plot == NULL)
+  if (self->view_set == NULL || self->set == NULL || self->plot == NULL || self->switching > 0)
     return;
   /* The new view's marks come with its data (plot_build_apply). */
   if (!_es_window_plot_is_current (self))

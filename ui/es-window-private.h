@@ -70,6 +70,10 @@ struct _EsWindow
   char                 *selected_word;
   gint64                selected;
   GArray               *box_rows;     /* gsize rows of the whole file, Shift+drag */
+  /* > 0 while a new data set, view and projection are being put in place:
+   * the panels' signals then see half a switch, so marks wait for the end.
+   */
+  guint             switching;
 
   /* Properties */
   char                 *method;

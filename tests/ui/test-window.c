@@ -1840,6 +1840,82 @@ test_window_plot_in_worker (void)
   destroy_window (window);
 }
 
+/* The crash of issue 11: a selection (and its neighbour list, an analogy,
+ * an isolated subset) in place while another file is opened.  Each variant
+ * ends on the new file with every mark a row of it.
+ */
+static void
+check_marks_in_range (EsWindow *window)
+{
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  gsize rows = es_embedding_set_get_rows (es_window_get_view_set (window));
+
+  g_assert_cmpuint (es_scatter_data_get_n_points (data), ==, rows);
+  g_assert_cmpint (es_window_get_selected (window), <, (gint64) rows);
+  g_assert_cmpint (es_scatter_view_get_selected (ES_SCATTER_VIEW (es_window_get_plot (window))), <,
+                   (gint64) rows);
+}
+
+static void
+switch_file_with (const char *what)
+{
+  g_autofree char *big = g_test_build_filename (G_TEST_DIST, "data", "npm-word2vec", "vectors.txt", NULL);
+  g_autofree char *small = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+  EsWindow *window = es_window_new (NULL);
+  EsNeighborsPanel *panel;
+  EsAnalogyPanel *analogy;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
+  wait_for (not_busy, window);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 2631);
+
+  /* Step 2: a word selected, its neighbours listed (row numbers of this file). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "Hamlet"));
+  panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
+  wait_for (panel_has_neighbors, panel);
+  es_neighbors_panel_set_k (panel, 50);
+  wait_for (panel_has_neighbors, panel);
+  if (g_str_equal (what, "analogy"))
+    {
+      analogy = ES_ANALOGY_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_ANALOGY_PANEL));
+      es_analogy_panel_set_expression (analogy, "Hamlet - King + Queen");
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (analogy), "panel.analogy", NULL));
+      wait_for (analogy_done, analogy);
+    }
+  else if (g_str_equal (what, "isolate"))
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+      wait_for (not_busy, window);
+    }
+  else if (g_str_equal (what, "three-d"))
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+
+  /* Step 3: a smaller file, whose rows the old numbers overrun. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", small));
+  wait_for (not_busy, window);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 150);
+  check_marks_in_range (window);
+  /* "Hamlet" is no word of the iris file: nothing stays selected. */
+  g_assert_cmpint (es_window_get_selected (window), ==, -1);
+
+  /* And back: the word is found again by name. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
+  wait_for (not_busy, window);
+  check_marks_in_range (window);
+
+  destroy_window (window);
+}
+
+static void
+test_window_switch_file (gconstpointer data)
+{
+  g_test_summary ("Open a file, select a word (and list 50 neighbours, or run an analogy, or "
+                  "isolate, or go 3D), open a smaller file: no crash, every mark a row of the "
+                  "new file (issue 11)");
+  switch_file_with (data);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1892,6 +1968,10 @@ main (int   argc,
   g_test_add_func ("/ui/window/shortcuts-window", test_window_shortcuts_window);
   g_test_add_func ("/ui/window/axis-error-once", test_window_axis_error_once);
   g_test_add_func ("/ui/window/drop-by-content", test_window_drop_by_content);
+  g_test_add_data_func ("/ui/window/switch-file/selection", "selection", test_window_switch_file);
+  g_test_add_data_func ("/ui/window/switch-file/analogy", "analogy", test_window_switch_file);
+  g_test_add_data_func ("/ui/window/switch-file/isolate", "isolate", test_window_switch_file);
+  g_test_add_data_func ("/ui/window/switch-file/three-d", "three-d", test_window_switch_file);
 
   status = g_test_run ();
   remove_tree (home);

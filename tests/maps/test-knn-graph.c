@@ -282,7 +282,7 @@ test_invalid_options (void)
 static void
 test_approximate_recall (void)
 {
-  gsize rows = 4000, dims = 40;
+  gsize rows = 2500, dims = 40;
   g_autofree float *data = maps_test_mixture (rows, dims, 30, 10, 1.0, 0.1, 5);
   g_autoptr(EsEmbeddingSet) set = maps_test_set_new (rows, dims, data);
   EsMetric metrics[] = { ES_METRIC_COSINE, ES_METRIC_EUCLIDEAN };
@@ -292,8 +292,8 @@ test_approximate_recall (void)
       g_autoptr(EsKnnGraph) g15 = build (set, 15, metrics[i], ES_KNN_APPROXIMATE, 2, 7);
       g_autoptr(EsEmbeddingSet) set2 = maps_test_set_new (rows, dims, data);
       g_autoptr(EsKnnGraph) g90 = build (set2, 90, metrics[i], ES_KNN_APPROXIMATE, 2, 7);
-      double r15 = recall (set, g15, metrics[i], 20);
-      double r90 = recall (set2, g90, metrics[i], 20);
+      double r15 = recall (set, g15, metrics[i], 25);
+      double r90 = recall (set2, g90, metrics[i], 25);
 
       g_test_message ("%s: recall@15 %.4f, recall@90 %.4f", es_metric_to_string (metrics[i]), r15, r90);
       g_assert_false (es_knn_graph_is_exact (g15));
@@ -324,7 +324,7 @@ test_approximate_recall (void)
 static void
 test_approximate_deterministic (void)
 {
-  gsize rows = 3000, dims = 24;
+  gsize rows = 2000, dims = 24;
   g_autofree float *data = maps_test_mixture (rows, dims, 20, 6, 1.0, 0.1, 9);
   EsKnnGraph *graphs[3];
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "es-cli-private.h"
+#include "es-layout-quality.h"
 #include "es-render-layout.h"
 #include "es-umap.h"
 
@@ -193,6 +194,7 @@ _es_cli_project_umap (int    argc,
   EsUmapOptions options;
   EsUmapInfo info;
   EsLayoutTimings timings;
+  EsLayoutQuality quality;
   int status;
 
   umap_flags_init (&flags);
@@ -256,12 +258,40 @@ _es_cli_project_umap (int    argc,
         }
     }
 
+  /* The quality figures: 10 nearest neighbours kept, trustworthiness. */
+  {
+    EsLayoutQualityOptions qopts;
+
+    es_layout_quality_options_init (&qopts);
+    qopts.metric = options.metric;
+    qopts.seed = options.seed;
+    if (!es_layout_quality_compute (set, es_matrix_get_data (coords), options.dims, &qopts, NULL,
+                                    &quality, &error))
+      {
+        status = _es_cli_input_error (argv[1], error);
+        goto out;
+      }
+  }
+
   if (common.json)
     {
       EsJsonBuilder *builder = es_json_builder_new ();
 
       es_json_builder_begin_object (builder);
       add_info_json (builder, &options, &info, &timings);
+      es_json_builder_member (builder, "quality");
+      es_json_builder_begin_object (builder);
+      es_json_builder_member (builder, "knn10_preservation");
+      es_json_builder_double (builder, quality.knn_preservation);
+      es_json_builder_member (builder, "trustworthiness");
+      es_json_builder_double (builder, quality.trustworthiness);
+      es_json_builder_member (builder, "chance_knn10_preservation");
+      es_json_builder_double (builder, quality.chance_knn_preservation);
+      es_json_builder_member (builder, "chance_trustworthiness");
+      es_json_builder_double (builder, quality.chance_trustworthiness);
+      es_json_builder_member (builder, "rows_sampled");
+      es_json_builder_int (builder, quality.n_sampled);
+      es_json_builder_end_object (builder);
       es_json_builder_end_object (builder);
       _es_cli_print_json (builder);
     }
@@ -271,6 +301,8 @@ _es_cli_project_umap (int    argc,
               info.init == ES_UMAP_INIT_SPECTRAL ? "spectral" : "PCA");
       if (info.init_note[0] != '\0')
         printf ("  %s\n", info.init_note);
+      printf ("  10-NN preservation %.3f, trustworthiness %.3f (%" G_GSIZE_FORMAT " rows sampled)\n",
+              quality.knn_preservation, quality.trustworthiness, quality.n_sampled);
       printf ("Coordinates written to %s\n", output);
     }
 

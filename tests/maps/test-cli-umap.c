@@ -84,6 +84,8 @@ test_project_json_and_tsv (void)
   g_assert_nonnull (strstr (out, "\"method\": \"umap\""));
   g_assert_nonnull (strstr (out, "\"n_neighbors\": 15"));
   g_assert_nonnull (strstr (out, "\"epochs\": 500"));
+  g_assert_nonnull (strstr (out, "\"knn10_preservation\": "));
+  g_assert_nonnull (strstr (out, "\"trustworthiness\": "));
   for (guint i = 0; i < 5; i++)
     {
       static const char *keys[] = { "\"knn\": ", "\"graph\": ", "\"init\": ", "\"optimize\": ", "\"total\": " };

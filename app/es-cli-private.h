@@ -74,4 +74,9 @@ int _es_cli_project    (int argc, char **argv);
 int _es_cli_render     (int argc, char **argv);
 int _es_cli_cluster    (int argc, char **argv);
 
+/* UMAP (es-cli-umap.c): project and render dispatch here on --method umap. */
+gboolean _es_cli_method_is    (int argc, char **argv, const char *name);
+int      _es_cli_project_umap (int argc, char **argv);
+int      _es_cli_render_umap  (int argc, char **argv);
+
 G_END_DECLS

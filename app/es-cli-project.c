@@ -144,6 +144,9 @@ _es_cli_project (int    argc,
   guint n_components = 2;
   int status;
 
+  if (_es_cli_method_is (argc, argv, "umap"))
+    return _es_cli_project_umap (argc, argv);
+
   es_projection_options_init (&options);
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0)

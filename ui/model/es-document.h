@@ -1,0 +1,89 @@
+/* es-document.h: what the user is looking at, in one object
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "es-embedding-set.h"
+#include "es-projection.h"
+
+G_BEGIN_DECLS
+
+#define ES_TYPE_DOCUMENT (es_document_get_type ())
+
+G_DECLARE_FINAL_TYPE (EsDocument, es_document, ES, DOCUMENT, GObject)
+
+/* What a "changed" signal reports (several at once after a transaction). */
+typedef enum
+{
+  ES_DOCUMENT_CHANGE_DATA      = 1 << 0,  /* the file, the shown subset or the projection */
+  ES_DOCUMENT_CHANGE_FOCUS     = 1 << 1,  /* the focus word */
+  ES_DOCUMENT_CHANGE_SELECTION = 1 << 2,  /* the selected rows */
+  ES_DOCUMENT_CHANGE_HISTORY   = 1 << 3,  /* can go back / forward */
+} EsDocumentChange;
+
+typedef enum
+{
+  ES_SELECT_REPLACE,
+  ES_SELECT_ADD,       /* Shift */
+  ES_SELECT_SUBTRACT,  /* Ctrl */
+} EsSelectMode;
+
+EsDocument     *es_document_new                (void);
+
+/* Changes inside begin/end are one transaction: "changed" is emitted once,
+ * at the outermost end, with every change's flag, and the document is
+ * consistent at every emission (every row it names is a row of the current
+ * set).  Transactions nest.
+ */
+void            es_document_begin              (EsDocument      *self);
+void            es_document_end                (EsDocument      *self);
+
+/* The whole file, the rows shown (a subset when isolating: @view_set may be
+ * @set), and their projection.  A new file maps the focus and the selection
+ * to it by word and drops the words it lacks.
+ */
+void            es_document_set_data           (EsDocument      *self,
+                                                EsEmbeddingSet  *set,
+                                                EsEmbeddingSet  *view_set,
+                                                EsProjection    *projection);
+EsEmbeddingSet *es_document_get_set            (EsDocument      *self);
+EsEmbeddingSet *es_document_get_view_set       (EsDocument      *self);
+EsProjection   *es_document_get_projection     (EsDocument      *self);
+
+/* The focus word as a row of the view set (-1: none). */
+void            es_document_set_focus          (EsDocument      *self,
+                                                gint64           view_row);
+gboolean        es_document_set_focus_word     (EsDocument      *self,
+                                                const char      *word);
+gint64          es_document_get_focus          (EsDocument      *self);
+const char     *es_document_get_focus_word     (EsDocument      *self);
+
+/* The selection, as sorted rows of the whole file. */
+void            es_document_select_rows        (EsDocument      *self,
+                                                const gsize     *rows,
+                                                gsize            n_rows,
+                                                EsSelectMode     mode);
+void            es_document_clear_selection    (EsDocument      *self);
+const gsize    *es_document_get_selection      (EsDocument      *self,
+                                                gsize           *n_rows);
+gboolean        es_document_is_selected        (EsDocument      *self,
+                                                gsize            row);
+
+/* Back and forward through the focus and the selection (by word, so a
+ * step back survives a reload); every transaction that changed either is
+ * one step.
+ */
+gboolean        es_document_can_go_back        (EsDocument      *self);
+gboolean        es_document_can_go_forward     (EsDocument      *self);
+gboolean        es_document_go_back            (EsDocument      *self);
+gboolean        es_document_go_forward         (EsDocument      *self);
+
+/* For tests: FALSE with a message when an invariant is broken. */
+gboolean        es_document_check              (EsDocument      *self,
+                                                char           **message);
+
+G_END_DECLS

@@ -141,10 +141,11 @@ clear_selection_action (GtkWidget  *widget,
 {
   EsWindow *self = ES_WINDOW (widget);
 
-  g_array_set_size (self->box_rows, 0);
-  g_object_set (widget, "selected", (gint64) -1, NULL);
-  _es_window_plot_update_marks (self);
-  _es_window_actions_update (self);
+  /* One step back in history undoes it. */
+  es_document_begin (self->document);
+  es_document_clear_selection (self->document);
+  es_document_set_focus (self->document, -1);
+  es_document_end (self->document);
 }
 
 static void
@@ -157,8 +158,10 @@ isolate_action (GtkWidget  *widget,
   gint64 row = es_neighbors_panel_get_row (self->neighbors_panel);
   g_autoptr(GArray) rows = NULL;
   g_autoptr(EsEmbeddingSet) subset = NULL;
+  gsize n_selected = 0;
+  const gsize *selected = es_document_get_selection (self->document, &n_selected);
 
-  if (self->set == NULL || ((neighbors == NULL || row < 0) && self->box_rows->len == 0))
+  if (es_document_get_set (self->document) == NULL || ((neighbors == NULL || row < 0) && n_selected == 0))
     return;
 
   /* The box selection, the selected word and its neighbours, once each. */
@@ -167,9 +170,9 @@ isolate_action (GtkWidget  *widget,
     gsize r;
 
     rows = g_array_new (FALSE, FALSE, sizeof (gsize));
-    for (guint i = 0; i < self->box_rows->len; i++)
+    for (gsize i = 0; i < n_selected; i++)
       {
-        r = g_array_index (self->box_rows, gsize, i);
+        r = selected[i];
         if (g_hash_table_add (seen, GSIZE_TO_POINTER (r + 1)))
           g_array_append_val (rows, r);
       }
@@ -192,7 +195,7 @@ isolate_action (GtkWidget  *widget,
       return;
     }
 
-  subset = es_embedding_set_subset (self->set, (const gsize *) (gpointer) rows->data, rows->len);
+  subset = es_embedding_set_subset (es_document_get_set (self->document), (const gsize *) (gpointer) rows->data, rows->len);
   if (subset == NULL)
     return;
 
@@ -207,8 +210,8 @@ show_all_action (GtkWidget  *widget,
 {
   EsWindow *self = ES_WINDOW (widget);
 
-  if (self->set != NULL)
-    _es_window_reproject (self, self->set);
+  if (es_document_get_set (self->document) != NULL)
+    _es_window_reproject (self, es_document_get_set (self->document));
 }
 
 static const char *
@@ -333,13 +336,13 @@ export_name (EsWindow   *self,
   g_autofree char *base = NULL;
   char *dot;
 
-  base = g_path_get_basename (self->set != NULL && es_embedding_set_get_path (self->set) != NULL
-                              ? es_embedding_set_get_path (self->set) : "embedding");
+  base = g_path_get_basename (es_document_get_set (self->document) != NULL && es_embedding_set_get_path (es_document_get_set (self->document)) != NULL
+                              ? es_embedding_set_get_path (es_document_get_set (self->document)) : "embedding");
   if ((dot = strchr (base, '.')) != NULL)
     *dot = '\0';
   if (g_str_equal (kind, "neighbors"))
     return g_strdup_printf ("%s-neighbours-%s.tsv", base,
-                            self->selected_word != NULL ? self->selected_word : "");
+                            es_document_get_focus_word (self->document) != NULL ? es_document_get_focus_word (self->document) : "");
 
   return g_strdup_printf ("%s-%s.%s", base, self->method, kind_extension (kind));
 }
@@ -495,29 +498,31 @@ _es_window_actions_update (EsWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean busy = self->load_job != NULL || self->project_job != NULL;
-  gboolean has_view = self->projection != NULL;
+  gboolean has_view = es_document_get_projection (self->document) != NULL;
   gboolean has_neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel) != NULL;
+  gsize n_selected = 0;
 
+  es_document_get_selection (self->document, &n_selected);
   gtk_widget_action_set_enabled (widget, "win.cancel", busy);
   gtk_widget_action_set_enabled (widget, "win.dismiss-error", self->error != NULL);
-  gtk_widget_action_set_enabled (widget, "win.open-metadata", self->set != NULL);
-  gtk_widget_action_set_enabled (widget, "win.open-metadata-path", self->set != NULL);
+  gtk_widget_action_set_enabled (widget, "win.open-metadata", es_document_get_set (self->document) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.open-metadata-path", es_document_get_set (self->document) != NULL);
   gtk_widget_action_set_enabled (widget, "win.export", has_view);
   gtk_widget_action_set_enabled (widget, "win.export-to", has_view);
   gtk_widget_action_set_enabled (widget, "win.export-png-to", has_view);
   gtk_widget_action_set_enabled (widget, "win.export-neighbors", has_view && has_neighbors);
-  gtk_widget_action_set_enabled (widget, "win.select-word", self->view_set != NULL);
-  gtk_widget_action_set_enabled (widget, "win.select-row", self->view_set != NULL);
+  gtk_widget_action_set_enabled (widget, "win.select-word", es_document_get_view_set (self->document) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.select-row", es_document_get_view_set (self->document) != NULL);
   gtk_widget_action_set_enabled (widget, "win.clear-selection",
-                                 self->selected >= 0 || self->box_rows->len > 0);
+                                 es_document_get_focus (self->document) >= 0 || n_selected > 0);
   gtk_widget_action_set_enabled (widget, "win.isolate",
-                                 self->view_set == self->set &&
-                                 ((has_neighbors && self->selected >= 0) || self->box_rows->len > 0));
+                                 es_document_get_view_set (self->document) == es_document_get_set (self->document) &&
+                                 ((has_neighbors && es_document_get_focus (self->document) >= 0) || n_selected > 0));
   gtk_widget_action_set_enabled (widget, "win.show-all",
-                                 self->view_set != NULL && self->view_set != self->set);
+                                 es_document_get_view_set (self->document) != NULL && es_document_get_view_set (self->document) != es_document_get_set (self->document));
   gtk_widget_action_set_enabled (widget, "win.show-warnings",
-                                 self->set != NULL && es_embedding_set_get_warnings (self->set) != NULL &&
-                                 es_embedding_set_get_warnings (self->set)->len > 0);
+                                 es_document_get_set (self->document) != NULL && es_embedding_set_get_warnings (es_document_get_set (self->document)) != NULL &&
+                                 es_embedding_set_get_warnings (es_document_get_set (self->document))->len > 0);
   gtk_widget_set_sensitive (self->components_box, has_view);
 
   update_recent_menu (self);

@@ -125,29 +125,31 @@ _es_window_apply_projection (EsWindow       *self,
                              EsProjection   *projection,
                              char          **axes)
 {
-  gboolean new_set = set != self->set;
-  gboolean new_view = view_set != self->view_set;
-  g_autofree char *word = g_strdup (self->selected_word);
+  EsEmbeddingSet *old_set = es_document_get_set (self->document);
+  EsEmbeddingSet *old_view = es_document_get_view_set (self->document);
+  EsProjection *old_projection = es_document_get_projection (self->document);
+  gboolean new_set = set != old_set;
+  gboolean new_view = view_set != old_view;
 
-  /* One transaction: the data set, the view and the projection are all
-   * switched before any panel hears of it, and the marks are computed once
-   * at the end.  A panel signal in between used to map rows of the new file
-   * through the old view (issue 11's crash).
+  /* The old data is freed in a worker (a big set takes a while): hold it
+   * until the document has let go.
+   */
+  if (old_set != NULL && new_set)
+    _es_window_release_later (es_embedding_set_ref (old_set), (GDestroyNotify) es_embedding_set_unref);
+  if (old_view != NULL && new_view)
+    _es_window_release_later (es_embedding_set_ref (old_view), (GDestroyNotify) es_embedding_set_unref);
+  if (old_projection != NULL && old_projection != projection)
+    _es_window_release_later (es_projection_ref (old_projection), (GDestroyNotify) es_projection_unref);
+
+  /* One transaction: the document switches the file, the view and the
+   * projection at once (and maps focus and selection to them by word)
+   * before any panel hears of it; the marks are computed once at the end.
+   * A panel signal in between used to map rows of the new file through the
+   * old view (issue 11's crash).
    */
   self->switching++;
-  if (new_set)
-    {
-      g_array_set_size (self->box_rows, 0);
-      _es_window_release_later (g_steal_pointer (&self->set),
-                                (GDestroyNotify) es_embedding_set_unref);
-      self->set = es_embedding_set_ref (set);
-    }
-  if (new_view)
-    {
-      _es_window_release_later (g_steal_pointer (&self->view_set),
-                                (GDestroyNotify) es_embedding_set_unref);
-      self->view_set = es_embedding_set_ref (view_set);
-    }
+  es_document_begin (self->document);
+  es_document_set_data (self->document, set, view_set, projection);
   if (new_set)
     {
       es_word_search_set_embedding_set (self->search, set);
@@ -156,12 +158,6 @@ _es_window_apply_projection (EsWindow       *self,
       _es_window_update_warnings (self);
       _es_window_update_metadata_choices (self);
     }
-
-  /* Keep a reference first: @projection may be the current one. */
-  es_projection_ref (projection);
-  _es_window_release_later (g_steal_pointer (&self->projection),
-                            (GDestroyNotify) es_projection_unref);
-  self->projection = projection;
   if (axes != self->projection_axes)
     {
       g_clear_pointer (&self->projection_axes, g_strfreev);
@@ -172,19 +168,9 @@ _es_window_apply_projection (EsWindow       *self,
   if (new_set || new_view)
     _es_window_update_category_choices (self);
   _es_window_plot_update (self);
-
-  /* Keep the selected word across reloads and subsets. */
-  {
-    gsize row;
-
-    self->selected = -2;
-    if (word != NULL && es_embedding_set_lookup (self->view_set, word, &row))
-      _es_window_set_selected (self, (gint64) row);
-    else
-      _es_window_set_selected (self, -1);
-  }
-
+  es_document_end (self->document);
   self->switching--;
+
   _es_window_plot_update_marks (self);
   _es_window_update_status (self);
   _es_window_actions_update (self);
@@ -276,7 +262,7 @@ projection_ready_cb (GObject      *object,
       _es_window_apply_projection (self, request->set, request->set, projection, request->axes);
     }
   else
-    _es_window_apply_projection (self, self->set, request->set, projection, request->axes);
+    _es_window_apply_projection (self, es_document_get_set (self->document), request->set, projection, request->axes);
 }
 
 static void
@@ -345,7 +331,7 @@ _es_window_reproject (EsWindow       *self,
     }
 
   if (view_set == NULL)
-    view_set = self->view_set;
+    view_set = es_document_get_view_set (self->document);
   if (view_set == NULL)
     return;
 

@@ -97,21 +97,21 @@ _es_window_join_metadata (EsWindow   *self,
   g_autoptr(EsEmbeddingSet) joined = NULL;
   EsFormat format;
 
-  if (self->set == NULL)
+  if (es_document_get_set (self->document) == NULL)
     return;
 
   /* Projector tensors have no words: their metadata is row-aligned, which
    * the loader handles; anything else joins by word.
    */
-  format = es_embedding_set_get_format (self->set);
+  format = es_embedding_set_get_format (es_document_get_set (self->document));
   if ((format == ES_FORMAT_PROJECTOR_TSV || format == ES_FORMAT_PROJECTOR_BYTES ||
-       format == ES_FORMAT_NPY) && es_embedding_set_get_path (self->set) != NULL)
+       format == ES_FORMAT_NPY) && es_embedding_set_get_path (es_document_get_set (self->document)) != NULL)
     {
-      _es_window_load_path (self, es_embedding_set_get_path (self->set), 0, path);
+      _es_window_load_path (self, es_embedding_set_get_path (es_document_get_set (self->document)), 0, path);
       return;
     }
 
-  joined = es_loader_join_metadata (self->set, path, &error);
+  joined = es_loader_join_metadata (es_document_get_set (self->document), path, &error);
   if (joined == NULL)
     {
       _es_window_show_error (self, error->message);
@@ -121,19 +121,19 @@ _es_window_join_metadata (EsWindow   *self,
   _es_window_show_error (self, NULL);
   /* The reduction does not depend on metadata: keep it. */
   {
-    g_autoptr(EsProjection) projection = es_projection_ref (self->projection);
+    g_autoptr(EsProjection) projection = es_projection_ref (es_document_get_projection (self->document));
 
     gboolean was_reducing = self->project_job != NULL && self->pending_set == NULL;
     g_autoptr(EsEmbeddingSet) view = es_embedding_set_ref (joined);
 
     /* Isolated: the same words, now with their metadata. */
-    if (self->view_set != self->set)
+    if (es_document_get_view_set (self->document) != es_document_get_set (self->document))
       {
-        gsize n = es_embedding_set_get_rows (self->view_set);
+        gsize n = es_embedding_set_get_rows (es_document_get_view_set (self->document));
         g_autofree gsize *rows = g_new (gsize, MAX (n, 1));
 
         for (gsize i = 0; i < n; i++)
-          if (!es_embedding_set_lookup (joined, es_embedding_set_get_word (self->view_set, i), &rows[i]))
+          if (!es_embedding_set_lookup (joined, es_embedding_set_get_word (es_document_get_view_set (self->document), i), &rows[i]))
             rows[i] = 0;
         g_clear_pointer (&view, es_embedding_set_unref);
         view = es_embedding_set_subset (joined, rows, n);

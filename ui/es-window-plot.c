@@ -55,9 +55,9 @@ mask_spec_init (MaskSpec *spec,
   guint color = gtk_drop_down_get_selected (self->color_dropdown);
 
   memset (spec, 0, sizeof *spec);
-  spec->metadata = es_embedding_set_get_metadata (self->view_set);
+  spec->metadata = es_embedding_set_get_metadata (es_document_get_view_set (self->document));
   /* The isolated subset keeps every word: top N is about the file. */
-  spec->top_n = self->view_set == self->set ? self->top_n : 0;
+  spec->top_n = es_document_get_view_set (self->document) == es_document_get_set (self->document) ? self->top_n : 0;
   if (category != GTK_INVALID_LIST_POSITION && category > 0 && spec->metadata != NULL &&
       color != GTK_INVALID_LIST_POSITION && color > 0)
     {
@@ -133,7 +133,7 @@ compute_mask (EsWindow *self,
   guint8 *mask;
 
   mask_spec_init (&spec, self);
-  mask = mask_spec_run (&spec, self->view_set, rows);
+  mask = mask_spec_run (&spec, es_document_get_view_set (self->document), rows);
   mask_spec_clear (&spec);
 
   return mask;
@@ -142,7 +142,7 @@ compute_mask (EsWindow *self,
 static gboolean
 components_valid (EsWindow *self)
 {
-  guint n = es_projection_get_n_components (self->projection);
+  guint n = es_projection_get_n_components (es_document_get_projection (self->document));
 
   return self->component_x < n && self->component_y < n &&
          (!self->three_d || self->component_z < n);
@@ -281,8 +281,13 @@ plot_build_apply (PlotBuild     *build,
   old = es_scatter_view_get_data (self->plot);
   if (old != NULL && old != data)
     retire_after_frames (self, es_scatter_data_ref (old));
+  /* The plot drops a selection its new data lacks: not the user's doing,
+   * so the document's focus stays (plot_selected_cb ignores it).
+   */
+  self->switching++;
   es_scatter_view_set_data (self->plot, data);
-  es_scatter_view_set_selected (self->plot, self->selected);
+  es_scatter_view_set_selected (self->plot, es_document_get_focus (self->document));
+  self->switching--;
   _es_window_plot_update_marks (self);
 }
 
@@ -314,8 +319,8 @@ _es_window_plot_is_current (EsWindow *self)
 {
   EsScatterData *data = es_scatter_view_get_data (self->plot);
 
-  return data != NULL && es_scatter_data_get_embedding_set (data) == self->view_set &&
-         es_scatter_data_get_n_points (data) == es_embedding_set_get_rows (self->view_set);
+  return data != NULL && es_scatter_data_get_embedding_set (data) == es_document_get_view_set (self->document) &&
+         es_scatter_data_get_n_points (data) == es_embedding_set_get_rows (es_document_get_view_set (self->document));
 }
 
 void
@@ -330,21 +335,21 @@ _es_window_plot_update (EsWindow *self)
 
   g_clear_handle_id (&self->filter_source, g_source_remove);
 
-  if (self->view_set == NULL || self->projection == NULL)
+  if (es_document_get_view_set (self->document) == NULL || es_document_get_projection (self->document) == NULL)
     return;
   if (!components_valid (self))
     return;
 
-  rows = es_projection_get_rows (self->projection);
-  metadata = es_embedding_set_get_metadata (self->view_set);
+  rows = es_projection_get_rows (es_document_get_projection (self->document));
+  metadata = es_embedding_set_get_metadata (es_document_get_view_set (self->document));
   label_column = gtk_drop_down_get_selected (self->label_dropdown);
   color_column = gtk_drop_down_get_selected (self->color_dropdown);
 
   build = g_new0 (PlotBuild, 1);
   build->self = g_object_ref (self);
   build->generation = ++self->plot_generation;
-  build->projection = es_projection_ref (self->projection);
-  build->view_set = es_embedding_set_ref (self->view_set);
+  build->projection = es_projection_ref (es_document_get_projection (self->document));
+  build->view_set = es_embedding_set_ref (es_document_get_view_set (self->document));
   mask_spec_init (&build->mask, self);
   build->cx = self->component_x;
   build->cy = self->component_y;
@@ -392,14 +397,14 @@ to_view_row (EsWindow *self,
   gsize row;
 
   /* Rows from a panel that has not caught up with the file: never index. */
-  if (full_row >= es_embedding_set_get_rows (self->set))
+  if (full_row >= es_embedding_set_get_rows (es_document_get_set (self->document)))
     return FALSE;
-  if (self->view_set == self->set)
+  if (es_document_get_view_set (self->document) == es_document_get_set (self->document))
     {
       *view_row = (guint32) full_row;
       return TRUE;
     }
-  if (!es_embedding_set_lookup (self->view_set, es_embedding_set_get_word (self->set, full_row), &row))
+  if (!es_embedding_set_lookup (es_document_get_view_set (self->document), es_embedding_set_get_word (es_document_get_set (self->document), full_row), &row))
     return FALSE;
 
   *view_row = (guint32) row;
@@ -413,20 +418,22 @@ _es_window_plot_update_marks (EsWindow *self)
   GArray *neighbors;
   GArray *results;
   const gsize *hits;
+  const gsize *selected;
+  gsize n_selected = 0;
   const gsize *terms;
   const double *weights;
   gsize n_hits = 0;
   guint n_terms = 0;
   gint64 a = -1, b = -1, c = -1, result = -1;
 
-  if (self->view_set == NULL || self->set == NULL || self->plot == NULL || self->switching > 0)
+  if (es_document_get_view_set (self->document) == NULL || es_document_get_set (self->document) == NULL || self->plot == NULL || self->switching > 0)
     return;
   /* The new view's marks come with its data (plot_build_apply). */
   if (!_es_window_plot_is_current (self))
     return;
 
   neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel);
-  for (guint i = 0; neighbors != NULL && self->selected >= 0 && i < neighbors->len; i++)
+  for (guint i = 0; neighbors != NULL && es_document_get_focus (self->document) >= 0 && i < neighbors->len; i++)
     {
       guint32 row;
 
@@ -444,11 +451,12 @@ _es_window_plot_update_marks (EsWindow *self)
       if (to_view_row (self, hits[i], &row))
         g_array_append_val (rows, row);
     }
-  for (guint i = 0; i < self->box_rows->len; i++)
+  selected = es_document_get_selection (self->document, &n_selected);
+  for (gsize i = 0; i < n_selected; i++)
     {
       guint32 row;
 
-      if (to_view_row (self, g_array_index (self->box_rows, gsize, i), &row))
+      if (to_view_row (self, selected[i], &row))
         g_array_append_val (rows, row);
     }
   es_scatter_view_set_search_hits (self->plot, (const guint32 *) (gpointer) rows->data, rows->len);
@@ -493,15 +501,15 @@ _es_window_plot_export_tsv (EsWindow    *self,
   guint n_axes;
   gsize rows;
 
-  if (self->view_set == NULL || self->projection == NULL || !components_valid (self))
+  if (es_document_get_view_set (self->document) == NULL || es_document_get_projection (self->document) == NULL || !components_valid (self))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", _("There is nothing to export"));
       return FALSE;
     }
 
-  rows = es_projection_get_rows (self->projection);
-  n_components = es_projection_get_n_components (self->projection);
-  coords = es_projection_get_coords (self->projection);
+  rows = es_projection_get_rows (es_document_get_projection (self->document));
+  n_components = es_projection_get_n_components (es_document_get_projection (self->document));
+  coords = es_projection_get_coords (es_document_get_projection (self->document));
   axes[0] = self->component_x;
   axes[1] = self->component_y;
   axes[2] = self->component_z;
@@ -516,15 +524,15 @@ _es_window_plot_export_tsv (EsWindow    *self,
       /* "PC1 (12.3 %)" -> "PC1", as the CLI writes it; an axis
        * expression stays whole, without tabs.
        */
-      if (space != NULL && es_projection_get_method (self->projection) != ES_METHOD_AXES)
+      if (space != NULL && es_projection_get_method (es_document_get_projection (self->document)) != ES_METHOD_AXES)
         *space = '\0';
       g_strdelimit (name, "\t\n\r", ' ');
       g_ptr_array_add (titles, name);
     }
   for (gsize r = 0; r < rows; r++)
-    mask[r] = mask[r] && es_embedding_set_is_row_valid (self->view_set, r);
+    mask[r] = mask[r] && es_embedding_set_is_row_valid (es_document_get_view_set (self->document), r);
 
-  tsv = es_writer_coordinates_tsv (self->view_set, coords, n_components, axes,
+  tsv = es_writer_coordinates_tsv (es_document_get_view_set (self->document), coords, n_components, axes,
                                    (const char * const *) titles->pdata, n_axes, mask, error);
   if (tsv == NULL)
     return FALSE;
@@ -556,22 +564,27 @@ _es_window_plot_rows_selected_cb (EsWindow      *self,
                                   GArray        *rows,
                                   EsScatterView *plot)
 {
-  g_array_set_size (self->box_rows, 0);
-  for (guint i = 0; rows != NULL && i < rows->len; i++)
+  g_autoptr(GArray) full = g_array_new (FALSE, FALSE, sizeof (gsize));
+  EsEmbeddingSet *set = es_document_get_set (self->document);
+  EsEmbeddingSet *view = es_document_get_view_set (self->document);
+
+  for (guint i = 0; set != NULL && rows != NULL && i < rows->len; i++)
     {
       guint32 view_row = g_array_index (rows, guint32, i);
       gsize row;
 
-      if (self->view_set == self->set)
-        row = view_row;
-      else if (!es_embedding_set_lookup (self->set,
-                                         es_embedding_set_get_word (self->view_set, view_row), &row))
+      if (view_row >= es_embedding_set_get_rows (view))
         continue;
-      g_array_append_val (self->box_rows, row);
+      if (view == set)
+        row = view_row;
+      else if (!es_embedding_set_lookup (set, es_embedding_set_get_word (view, view_row), &row))
+        continue;
+      g_array_append_val (full, row);
     }
 
-  /* Box-selected words are marked like search hits, and Isolate takes them. */
-  _es_window_plot_update_marks (self);
-  _es_window_update_status (self);
-  _es_window_actions_update (self);
+  /* Box-selected words are marked like search hits, and Isolate takes
+   * them; the document's "changed" redraws the marks and the status.
+   */
+  es_document_select_rows (self->document, (const gsize *) (gpointer) full->data, full->len,
+                           ES_SELECT_REPLACE);
 }

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "es-document.h"
 #include "es-window.h"
 
 #include "es-analogy-panel.h"
@@ -61,15 +62,10 @@ struct _EsWindow
   /* Data: the whole file, what is shown (a subset when isolating), its
    * reduction.
    */
-  EsEmbeddingSet       *set;
-  EsEmbeddingSet       *view_set;
-  EsProjection         *projection;
+  EsDocument           *document;    /* the file, the view, the projection, focus, selection */
   EsEmbeddingSet       *pending_set;      /* loaded, its first reduction still running */
   char                 *pending_path;
   char                **projection_axes;  /* the expressions of an AXES projection */
-  char                 *selected_word;
-  gint64                selected;
-  GArray               *box_rows;     /* gsize rows of the whole file, Shift+drag */
   /* > 0 while a new data set, view and projection are being put in place:
    * the panels' signals then see half a switch, so marks wait for the end.
    */

@@ -18,38 +18,43 @@ _es_window_update_status (EsWindow *self)
   g_autoptr(GString) status = g_string_new (NULL);
   g_autofree char *base = NULL;
 
-  if (self->set == NULL)
+  if (es_document_get_set (self->document) == NULL)
     {
       gtk_label_set_text (self->status_label, _("No embedding loaded"));
       gtk_window_set_title (GTK_WINDOW (self), _("Embedscope"));
       return;
     }
 
-  base = g_path_get_basename (es_embedding_set_get_path (self->set) != NULL
-                              ? es_embedding_set_get_path (self->set) : _("Untitled"));
+  base = g_path_get_basename (es_embedding_set_get_path (es_document_get_set (self->document)) != NULL
+                              ? es_embedding_set_get_path (es_document_get_set (self->document)) : _("Untitled"));
   {
-    EsFormat format = es_embedding_set_get_format (self->set);
+    EsFormat format = es_embedding_set_get_format (es_document_get_set (self->document));
     gboolean words = format != ES_FORMAT_PROJECTOR_TSV && format != ES_FORMAT_PROJECTOR_BYTES &&
                      format != ES_FORMAT_NPY;
 
     g_string_append_printf (status, words ? _("%s — %zu words × %zu dimensions (%s%s)")
                                           : _("%s — %zu points × %zu dimensions (%s%s)"),
-                            base, es_embedding_set_get_n_valid (self->set),
-                            es_embedding_set_get_dims (self->set),
+                            base, es_embedding_set_get_n_valid (es_document_get_set (self->document)),
+                            es_embedding_set_get_dims (es_document_get_set (self->document)),
                             es_format_to_string (format),
-                            es_embedding_set_get_compression (self->set) == ES_COMPRESSION_GZIP
+                            es_embedding_set_get_compression (es_document_get_set (self->document)) == ES_COMPRESSION_GZIP
                             ? ", gzip" : "");
   }
-  if (self->view_set != NULL && self->view_set != self->set)
+  if (es_document_get_view_set (self->document) != NULL && es_document_get_view_set (self->document) != es_document_get_set (self->document))
     g_string_append_printf (status, _(" — isolated: %zu words"),
-                            es_embedding_set_get_rows (self->view_set));
-  if (self->box_rows->len > 0)
-    g_string_append_printf (status, _(" — %u box-selected"), self->box_rows->len);
+                            es_embedding_set_get_rows (es_document_get_view_set (self->document)));
+  {
+    gsize n_selected = 0;
 
-  if (self->projection != NULL)
+    es_document_get_selection (self->document, &n_selected);
+    if (n_selected > 0)
+      g_string_append_printf (status, _(" — %" G_GSIZE_FORMAT " box-selected"), n_selected);
+  }
+
+  if (es_document_get_projection (self->document) != NULL)
     {
       guint n = 0;
-      const double *cumulative = es_projection_get_cumulative_ratio (self->projection, &n);
+      const double *cumulative = es_projection_get_cumulative_ratio (es_document_get_projection (self->document), &n);
       guint shown = self->three_d ? 3 : 2;
 
       if (cumulative != NULL && n >= shown && self->component_x < shown && self->component_y < shown)
@@ -62,7 +67,7 @@ _es_window_update_status (EsWindow *self)
 
       /* Word axes are rarely perpendicular: say how far from it they are. */
       {
-        const double *angles = es_projection_get_axis_angles_deg (self->projection, &n);
+        const double *angles = es_projection_get_axis_angles_deg (es_document_get_projection (self->document), &n);
 
         if (angles != NULL && n > 0)
           {
@@ -87,7 +92,7 @@ char *
 _es_window_component_name (EsWindow *self,
                            guint     i)
 {
-  EsProjection *projection = self->projection;
+  EsProjection *projection = es_document_get_projection (self->document);
   const double *ratio;
   guint n = 0;
 
@@ -133,7 +138,7 @@ void
 _es_window_update_components (EsWindow *self)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  guint n = self->projection != NULL ? es_projection_get_n_components (self->projection) : 0;
+  guint n = es_document_get_projection (self->document) != NULL ? es_projection_get_n_components (es_document_get_projection (self->document)) : 0;
   guint x = self->component_x, y = self->component_y, z = self->component_z;
 
   for (guint i = 0; i < n; i++)
@@ -180,7 +185,7 @@ fill_string_list (GtkStringList *list,
 void
 _es_window_update_metadata_choices (EsWindow *self)
 {
-  EsMetadata *metadata = self->set != NULL ? es_embedding_set_get_metadata (self->set) : NULL;
+  EsMetadata *metadata = es_document_get_set (self->document) != NULL ? es_embedding_set_get_metadata (es_document_get_set (self->document)) : NULL;
   guint color = 0;
 
   fill_string_list (self->label_names, _("Word"), metadata);
@@ -200,7 +205,7 @@ _es_window_update_metadata_choices (EsWindow *self)
 void
 _es_window_update_category_choices (EsWindow *self)
 {
-  EsMetadata *metadata = self->view_set != NULL ? es_embedding_set_get_metadata (self->view_set) : NULL;
+  EsMetadata *metadata = es_document_get_view_set (self->document) != NULL ? es_embedding_set_get_metadata (es_document_get_view_set (self->document)) : NULL;
   guint column = gtk_drop_down_get_selected (self->color_dropdown);
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -228,7 +233,7 @@ _es_window_update_category_choices (EsWindow *self)
 void
 _es_window_update_warnings (EsWindow *self)
 {
-  GPtrArray *warnings = self->set != NULL ? es_embedding_set_get_warnings (self->set) : NULL;
+  GPtrArray *warnings = es_document_get_set (self->document) != NULL ? es_embedding_set_get_warnings (es_document_get_set (self->document)) : NULL;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_list))) != NULL)

@@ -51,40 +51,48 @@ _es_window_show_error (EsWindow   *self,
   _es_window_actions_update (self);
 }
 
+/* The focus lives in the document; the plot, the neighbour panel and the
+ * property follow it from document_changed_cb ().
+ */
 void
 _es_window_set_selected (EsWindow *self,
                          gint64    row)
 {
-  if (self->view_set == NULL || row < 0 || (gsize) row >= es_embedding_set_get_rows (self->view_set))
-    row = -1;
+  es_document_set_focus (self->document, row);
+}
 
-  if (row >= 0)
-    {
-      g_free (self->selected_word);
-      self->selected_word = g_strdup (es_embedding_set_get_word (self->view_set, (gsize) row));
-    }
-  else
-    g_clear_pointer (&self->selected_word, g_free);
+static void
+sync_focus (EsWindow *self)
+{
+  gint64 row = es_document_get_focus (self->document);
+  const char *word = es_document_get_focus_word (self->document);
+  gsize full_row;
 
-  if (self->selected == row)
-    return;
-
-  self->selected = row;
   /* Else the new view's data, still being built, brings the selection. */
   if (_es_window_plot_is_current (self))
     es_scatter_view_set_selected (self->plot, row);
 
   /* Neighbours are searched in the whole file, not the isolated subset. */
-  {
-    gsize full_row;
-
-    if (row >= 0 && es_embedding_set_lookup (self->set, self->selected_word, &full_row))
-      es_neighbors_panel_set_row (self->neighbors_panel, (gint64) full_row);
-    else
-      es_neighbors_panel_set_row (self->neighbors_panel, -1);
-  }
+  if (row >= 0 && es_embedding_set_lookup (es_document_get_set (self->document), word, &full_row))
+    es_neighbors_panel_set_row (self->neighbors_panel, (gint64) full_row);
+  else
+    es_neighbors_panel_set_row (self->neighbors_panel, -1);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+document_changed_cb (EsWindow   *self,
+                     guint       changes,
+                     EsDocument *document)
+{
+  if (changes & (ES_DOCUMENT_CHANGE_FOCUS | ES_DOCUMENT_CHANGE_DATA))
+    sync_focus (self);
+  if (changes & (ES_DOCUMENT_CHANGE_SELECTION | ES_DOCUMENT_CHANGE_FOCUS))
+    {
+      _es_window_plot_update_marks (self);
+      _es_window_update_status (self);
+    }
   _es_window_actions_update (self);
 }
 
@@ -94,11 +102,11 @@ _es_window_select_word (EsWindow   *self,
 {
   gsize row;
 
-  if (self->view_set == NULL || word == NULL)
+  if (es_document_get_view_set (self->document) == NULL || word == NULL)
     return;
 
-  if (es_embedding_set_lookup (self->view_set, word, &row) ||
-      es_embedding_set_lookup_ignore_case (self->view_set, word, &row))
+  if (es_embedding_set_lookup (es_document_get_view_set (self->document), word, &row) ||
+      es_embedding_set_lookup_ignore_case (es_document_get_view_set (self->document), word, &row))
     {
       _es_window_show_error (self, NULL);
       _es_window_set_selected (self, (gint64) row);
@@ -147,6 +155,11 @@ plot_selected_cb (EsWindow      *self,
                   GParamSpec    *pspec,
                   EsScatterView *plot)
 {
+  /* The plot drops its selection when it gets new data; the document
+   * keeps the focus word across a switch and tells the plot at the end.
+   */
+  if (self->switching > 0)
+    return;
   _es_window_set_selected (self, es_scatter_view_get_selected (plot));
 }
 
@@ -228,12 +241,12 @@ es_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), ES_TYPE_WINDOW);
   g_clear_handle_id (&self->filter_source, g_source_remove);
 
-  g_clear_pointer (&self->projection, es_projection_unref);
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
   g_clear_pointer (&self->projection_axes, g_strfreev);
   g_clear_pointer (&self->pending_set, es_embedding_set_unref);
   g_clear_pointer (&self->pending_path, g_free);
-  g_clear_pointer (&self->view_set, es_embedding_set_unref);
-  g_clear_pointer (&self->set, es_embedding_set_unref);
 
   G_OBJECT_CLASS (es_window_parent_class)->dispose (object);
 }
@@ -244,9 +257,7 @@ es_window_finalize (GObject *object)
   EsWindow *self = (EsWindow *)object;
 
   g_clear_pointer (&self->method, g_free);
-  g_clear_pointer (&self->selected_word, g_free);
   g_clear_pointer (&self->error, g_free);
-  g_clear_pointer (&self->box_rows, g_array_unref);
   g_clear_pointer (&self->filter_text, g_free);
 
   G_OBJECT_CLASS (es_window_parent_class)->finalize (object);
@@ -572,11 +583,13 @@ es_window_init (EsWindow *self)
    * once, when their items are built.
    */
   self->show_sidebar = TRUE;
+  /* Before the template: its children's signals may reach the window. */
+  self->document = es_document_new ();
+  g_signal_connect_object (self->document, "changed", G_CALLBACK (document_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->selected = -1;
   self->plot_async_rows = PLOT_ASYNC_ROWS;
-  self->box_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->method = g_strdup ("pca");
   self->component_x = 0;
   self->component_y = 1;
@@ -648,7 +661,7 @@ es_window_get_embedding_set (EsWindow *self)
 {
   g_return_val_if_fail (ES_IS_WINDOW (self), NULL);
 
-  return self->set;
+  return es_document_get_set (self->document);
 }
 
 EsEmbeddingSet *
@@ -656,7 +669,7 @@ es_window_get_view_set (EsWindow *self)
 {
   g_return_val_if_fail (ES_IS_WINDOW (self), NULL);
 
-  return self->view_set;
+  return es_document_get_view_set (self->document);
 }
 
 EsProjection *
@@ -664,7 +677,7 @@ es_window_get_projection (EsWindow *self)
 {
   g_return_val_if_fail (ES_IS_WINDOW (self), NULL);
 
-  return self->projection;
+  return es_document_get_projection (self->document);
 }
 
 gint64
@@ -672,7 +685,7 @@ es_window_get_selected (EsWindow *self)
 {
   g_return_val_if_fail (ES_IS_WINDOW (self), -1);
 
-  return self->selected;
+  return es_document_get_focus (self->document);
 }
 
 gboolean

@@ -1,0 +1,135 @@
+/* es-tsne-gradient.c: attraction, the exact repulsion, the fixed parts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The t-SNE gradient (van der Maaten & Hinton 2008, Student-t kernel
+ * w_ij = 1 / (1 + |y_i − y_j|²), Z = Σ_{k≠l} w_kl) is
+ *   ∂C/∂y_i = 4 [ α Σ_j P_ij w_ij (y_i − y_j) − (1/Z) Σ_j w_ij² (y_i − y_j) ]
+ * with α the exaggeration: a sparse attraction over P and a dense
+ * repulsion, approximated elsewhere (FFT, Barnes-Hut) and exactly here.
+ */
+
+#define G_LOG_DOMAIN "es-tsne"
+
+#include "config.h"
+
+#include "es-tsne-private.h"
+
+#include "es-worker.h"
+
+void
+_es_tsne_part_range (gsize  n,
+                     guint  part,
+                     gsize *begin,
+                     gsize *end)
+{
+  *begin = n * part / ES_TSNE_N_PARTS;
+  *end = n * (part + 1) / ES_TSNE_N_PARTS;
+}
+
+typedef struct
+{
+  EsTsnePartFunc func;
+  gpointer       data;
+  guint          part;
+} PartThread;
+
+static gpointer
+part_thread (gpointer data)
+{
+  PartThread *t = data;
+
+  es_worker_enter ();
+  t->func (t->part, t->data);
+  return NULL;
+}
+
+void
+_es_tsne_parallel (guint          n_threads,
+                   EsTsnePartFunc func,
+                   gpointer       data)
+{
+  GThread *threads[ES_TSNE_N_PARTS] = { NULL };
+  PartThread jobs[ES_TSNE_N_PARTS];
+
+  if (n_threads <= 1)
+    {
+      for (guint part = 0; part < ES_TSNE_N_PARTS; part++)
+        func (part, data);
+      return;
+    }
+
+  for (guint part = 1; part < ES_TSNE_N_PARTS; part++)
+    {
+      jobs[part] = (PartThread) { func, data, part };
+      threads[part] = g_thread_new ("es-tsne", part_thread, &jobs[part]);
+    }
+  func (0, data);
+  for (guint part = 1; part < ES_TSNE_N_PARTS; part++)
+    g_thread_join (threads[part]);
+}
+
+void
+_es_tsne_repulsion_exact (const float *y,
+                          gsize        n,
+                          guint        dims,
+                          double      *rep,
+                          double      *z)
+{
+  double sum = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      for (guint d = 0; d < dims; d++)
+        rep[i * dims + d] = 0;
+      for (gsize j = 0; j < n; j++)
+        {
+          double diff[3], q = 1;
+
+          if (j == i)
+            continue;
+          for (guint d = 0; d < dims; d++)
+            {
+              diff[d] = (double) y[i * dims + d] - y[j * dims + d];
+              q += diff[d] * diff[d];
+            }
+          q = 1 / q;
+          sum += q;
+          for (guint d = 0; d < dims; d++)
+            rep[i * dims + d] += q * q * diff[d];
+        }
+    }
+  *z = sum;
+}
+
+void
+_es_tsne_attraction (const EsTsneAffinities *p,
+                     const float            *y,
+                     guint                   dims,
+                     gsize                   begin,
+                     gsize                   end,
+                     float                  *attr)
+{
+  for (gsize i = begin; i < end; i++)
+    {
+      const float *yi = y + i * dims;
+      float acc[3] = { 0, 0, 0 };
+
+      for (gsize e = p->row_ptr[i]; e < p->row_ptr[i + 1]; e++)
+        {
+          const float *yj = y + (gsize) p->cols[e] * dims;
+          float diff[3], q = 1;
+
+          for (guint d = 0; d < dims; d++)
+            {
+              diff[d] = yi[d] - yj[d];
+              q += diff[d] * diff[d];
+            }
+          q = p->vals[e] / q;
+          for (guint d = 0; d < dims; d++)
+            acc[d] += q * diff[d];
+        }
+      for (guint d = 0; d < dims; d++)
+        attr[i * dims + d] = acc[d];
+    }
+}

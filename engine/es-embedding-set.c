@@ -29,6 +29,7 @@ struct _EsEmbeddingSet
   GMutex lazy_lock;
   float *norms;
   GHashTable *folded;       /* upper-cased word -> row + 1, first wins */
+  GData *attached;          /* derived results other engine parts cache here */
 };
 
 const char *
@@ -168,6 +169,7 @@ es_embedding_set_unref (EsEmbeddingSet *self)
       g_clear_pointer (&self->metadata, es_metadata_unref);
       g_free (self->norms);
       g_clear_pointer (&self->folded, g_hash_table_unref);
+      g_datalist_clear (&self->attached);
       g_mutex_clear (&self->lazy_lock);
       g_free (self);
     }
@@ -449,4 +451,41 @@ es_embedding_set_subset (const EsEmbeddingSet *self,
     }
 
   return subset;
+}
+
+/* Attached data: derived results (the kNN graphs) cached on the set, freed
+ * with it.  The set itself stays immutable; the cache sits under the lazy
+ * lock like the norms.
+ */
+gpointer
+_es_embedding_set_dup_attached (EsEmbeddingSet *self,
+                                const char     *key,
+                                gpointer      (*copy) (gpointer))
+{
+  gpointer data;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  g_mutex_lock (&self->lazy_lock);
+  data = g_datalist_get_data (&self->attached, key);
+  if (data != NULL && copy != NULL)
+    data = copy (data);
+  g_mutex_unlock (&self->lazy_lock);
+
+  return data;
+}
+
+void
+_es_embedding_set_set_attached (EsEmbeddingSet *self,
+                                const char     *key,
+                                gpointer        data,
+                                GDestroyNotify  destroy)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (key != NULL);
+
+  g_mutex_lock (&self->lazy_lock);
+  g_datalist_set_data_full (&self->attached, key, data, destroy);
+  g_mutex_unlock (&self->lazy_lock);
 }

@@ -102,6 +102,59 @@ _es_tsne_repulsion_exact (const float *y,
   *z = sum;
 }
 
+/* Written per dimension count so the sums stay in registers. */
+static void
+attraction_2d (const EsTsneAffinities *p,
+               const float            *y,
+               gsize                   begin,
+               gsize                   end,
+               float                  *attr)
+{
+  for (gsize i = begin; i < end; i++)
+    {
+      float yi0 = y[2 * i], yi1 = y[2 * i + 1], a0 = 0, a1 = 0;
+
+      for (gsize e = p->row_ptr[i]; e < p->row_ptr[i + 1]; e++)
+        {
+          gsize j = (gsize) p->cols[e];
+          float d0 = yi0 - y[2 * j], d1 = yi1 - y[2 * j + 1];
+          float q = p->vals[e] / (1 + d0 * d0 + d1 * d1);
+
+          a0 += q * d0;
+          a1 += q * d1;
+        }
+      attr[2 * i] = a0;
+      attr[2 * i + 1] = a1;
+    }
+}
+
+static void
+attraction_3d (const EsTsneAffinities *p,
+               const float            *y,
+               gsize                   begin,
+               gsize                   end,
+               float                  *attr)
+{
+  for (gsize i = begin; i < end; i++)
+    {
+      float yi0 = y[3 * i], yi1 = y[3 * i + 1], yi2 = y[3 * i + 2], a0 = 0, a1 = 0, a2 = 0;
+
+      for (gsize e = p->row_ptr[i]; e < p->row_ptr[i + 1]; e++)
+        {
+          gsize j = (gsize) p->cols[e];
+          float d0 = yi0 - y[3 * j], d1 = yi1 - y[3 * j + 1], d2 = yi2 - y[3 * j + 2];
+          float q = p->vals[e] / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+
+          a0 += q * d0;
+          a1 += q * d1;
+          a2 += q * d2;
+        }
+      attr[3 * i] = a0;
+      attr[3 * i + 1] = a1;
+      attr[3 * i + 2] = a2;
+    }
+}
+
 void
 _es_tsne_attraction (const EsTsneAffinities *p,
                      const float            *y,
@@ -110,26 +163,10 @@ _es_tsne_attraction (const EsTsneAffinities *p,
                      gsize                   end,
                      float                  *attr)
 {
-  for (gsize i = begin; i < end; i++)
-    {
-      const float *yi = y + i * dims;
-      float acc[3] = { 0, 0, 0 };
+  g_return_if_fail (dims == 2 || dims == 3);
 
-      for (gsize e = p->row_ptr[i]; e < p->row_ptr[i + 1]; e++)
-        {
-          const float *yj = y + (gsize) p->cols[e] * dims;
-          float diff[3], q = 1;
-
-          for (guint d = 0; d < dims; d++)
-            {
-              diff[d] = yi[d] - yj[d];
-              q += diff[d] * diff[d];
-            }
-          q = p->vals[e] / q;
-          for (guint d = 0; d < dims; d++)
-            acc[d] += q * diff[d];
-        }
-      for (guint d = 0; d < dims; d++)
-        attr[i * dims + d] = acc[d];
-    }
+  if (dims == 2)
+    attraction_2d (p, y, begin, end, attr);
+  else
+    attraction_3d (p, y, begin, end, attr);
 }

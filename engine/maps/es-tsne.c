@@ -112,8 +112,8 @@ check_options (const EsTsneOptions *options,
       else
         g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT,
                      "perplexity %g is too large for %" G_GSIZE_FORMAT " valid rows: "
-                     "at most %.4g ((rows − 1) / 3, so that 3 × perplexity neighbours exist)",
-                     options->perplexity, n_valid, floor (es_tsne_max_perplexity (n_valid) * 1e4) / 1e4);
+                     "at most %.2f ((rows − 1) / 3, so that 3 × perplexity neighbours exist)",
+                     options->perplexity, n_valid, floor (es_tsne_max_perplexity (n_valid) * 100) / 100);
       return FALSE;
     }
   return TRUE;

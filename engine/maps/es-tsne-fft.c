@@ -18,9 +18,10 @@
  * Coordinates are taken relative to the square's centre, so |y|² stays
  * small and float keeps its precision.
  *
- * Determinism: points are spread in ES_TSNE_N_PARTS fixed parts into one
- * grid each, summed in part order; the FFTs of the four charges run one
- * per part; plans are FFTW_ESTIMATE (measured plans differ run to run).
+ * Determinism: the points are spread in order by one thread while the
+ * other transforms the kernel; the four charges are convolved two per
+ * thread, and the potentials gathered in fixed parts of the points; plans
+ * are FFTW_ESTIMATE (measured plans differ run to run).
  */
 
 #define G_LOG_DOMAIN "es-tsne"
@@ -40,6 +41,7 @@
 #define MIN_BOXES  50     /* per dimension */
 #define MAX_BOXES  512    /* beyond, boxes get wider than 1 (less accurate) */
 #define N_TERMS    4
+#define BOX_LADDER 8      /* box widths step by 2^(1/8) */
 
 /* FFTW's planner is not thread-safe; only execution is. */
 static GMutex planner_lock;
@@ -50,11 +52,15 @@ struct _EsTsneFft
   guint          m;                           /* padded: 2 nn */
   float         *kernel;                      /* m × m */
   fftwf_complex *kernel_hat;                  /* m × (m/2 + 1) */
-  float         *real[N_TERMS];               /* m × m */
-  fftwf_complex *hat[N_TERMS];
-  float         *spread[ES_TSNE_N_PARTS];     /* N_TERMS × nn × nn */
-  fftwf_plan     r2c;
-  fftwf_plan     c2r;
+  float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
+  fftwf_complex *hat[N_TERMS];                /* m × (m/2 + 1) */
+  float         *spread;                      /* N_TERMS × nn × nn */
+  fftwf_plan     kernel_plan;                 /* 2D r2c of the kernel */
+  fftwf_plan     rows_r2c;                    /* nn rows → hat rows 0 … nn − 1 */
+  fftwf_plan     cols_forward;                /* m/2 + 1 columns, in place */
+  fftwf_plan     cols_backward;
+  fftwf_plan     rows_c2r;                    /* hat rows 0 … nn − 1 → nn rows */
+  float          kernel_box;                  /* the box width kernel_hat is for; 0: none */
 
   gsize          n_cap;
   guint32       *base;                        /* n × 2 first node per dim */
@@ -66,8 +72,11 @@ static void
 free_grids (EsTsneFft *self)
 {
   g_mutex_lock (&planner_lock);
-  g_clear_pointer (&self->r2c, fftwf_destroy_plan);
-  g_clear_pointer (&self->c2r, fftwf_destroy_plan);
+  g_clear_pointer (&self->kernel_plan, fftwf_destroy_plan);
+  g_clear_pointer (&self->rows_r2c, fftwf_destroy_plan);
+  g_clear_pointer (&self->cols_forward, fftwf_destroy_plan);
+  g_clear_pointer (&self->cols_backward, fftwf_destroy_plan);
+  g_clear_pointer (&self->rows_c2r, fftwf_destroy_plan);
   g_mutex_unlock (&planner_lock);
   g_clear_pointer (&self->kernel, fftwf_free);
   g_clear_pointer (&self->kernel_hat, fftwf_free);
@@ -76,9 +85,9 @@ free_grids (EsTsneFft *self)
       g_clear_pointer (&self->real[t], fftwf_free);
       g_clear_pointer (&self->hat[t], fftwf_free);
     }
-  for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
-    g_clear_pointer (&self->spread[p], g_free);
+  g_clear_pointer (&self->spread, g_free);
   self->nn = self->m = 0;
+  self->kernel_box = 0;
 }
 
 EsTsneFft *
@@ -105,13 +114,14 @@ alloc_grids (EsTsneFft *self,
              GError   **error)
 {
   guint m = 2 * nn;
-  gsize real_n = (gsize) m * m, hat_n = (gsize) m * (m / 2 + 1);
+  int mc = (int) (m / 2 + 1), len = (int) m;
+  gsize real_n = (gsize) m * m, hat_n = (gsize) m * mc;
   guint64 bytes;
 
   /* Everything at once, checked against the ceiling before FFTW's
    * allocator (which must be used for its alignment) is asked.
    */
-  if (!es_memory_check ((N_TERMS + 1) * (real_n + 2 * hat_n) + ES_TSNE_N_PARTS * N_TERMS * (gsize) nn * nn,
+  if (!es_memory_check (real_n + (N_TERMS + 1) * 2 * hat_n + N_TERMS * (gsize) nn * (m + nn),
                         sizeof (float), "t-SNE interpolation grid", &bytes, error))
     return FALSE;
 
@@ -122,18 +132,16 @@ alloc_grids (EsTsneFft *self,
   self->kernel_hat = fftwf_alloc_complex (hat_n);
   for (guint t = 0; t < N_TERMS; t++)
     {
-      self->real[t] = fftwf_alloc_real (real_n);
+      self->real[t] = fftwf_alloc_real ((gsize) nn * m);
       self->hat[t] = fftwf_alloc_complex (hat_n);
     }
-  for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
-    self->spread[p] = es_memory_try_alloc ((gsize) N_TERMS * nn * nn, sizeof (float),
-                                           "t-SNE interpolation grid", error);
-  for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
-    if (self->spread[p] == NULL)
-      {
-        free_grids (self);
-        return FALSE;
-      }
+  self->spread = es_memory_try_alloc ((gsize) N_TERMS * nn * nn, sizeof (float),
+                                      "t-SNE interpolation grid", error);
+  if (self->spread == NULL)
+    {
+      free_grids (self);
+      return FALSE;
+    }
   if (self->kernel == NULL || self->kernel_hat == NULL || self->real[N_TERMS - 1] == NULL ||
       self->hat[N_TERMS - 1] == NULL)
     goto oom;
@@ -141,11 +149,23 @@ alloc_grids (EsTsneFft *self,
     if (self->real[t] == NULL || self->hat[t] == NULL)
       goto oom;
 
+  /* The charges' 2D transforms by rows then columns: only the nn rows
+   * that are not padding are transformed forward, and only those needed
+   * backward (a quarter of the grid holds data, a quarter is read).
+   */
   g_mutex_lock (&planner_lock);
-  self->r2c = fftwf_plan_dft_r2c_2d ((int) m, (int) m, self->kernel, self->kernel_hat, FFTW_ESTIMATE);
-  self->c2r = fftwf_plan_dft_c2r_2d ((int) m, (int) m, self->hat[0], self->real[0], FFTW_ESTIMATE);
+  self->kernel_plan = fftwf_plan_dft_r2c_2d (len, len, self->kernel, self->kernel_hat, FFTW_ESTIMATE);
+  self->rows_r2c = fftwf_plan_many_dft_r2c (1, &len, (int) nn, self->real[0], NULL, 1, len,
+                                            self->hat[0], NULL, 1, mc, FFTW_ESTIMATE);
+  self->cols_forward = fftwf_plan_many_dft (1, &len, mc, self->hat[0], NULL, mc, 1,
+                                            self->hat[0], NULL, mc, 1, FFTW_FORWARD, FFTW_ESTIMATE);
+  self->cols_backward = fftwf_plan_many_dft (1, &len, mc, self->hat[0], NULL, mc, 1,
+                                             self->hat[0], NULL, mc, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
+  self->rows_c2r = fftwf_plan_many_dft_c2r (1, &len, (int) nn, self->hat[0], NULL, 1, mc,
+                                            self->real[0], NULL, 1, len, FFTW_ESTIMATE);
   g_mutex_unlock (&planner_lock);
-  if (self->r2c == NULL || self->c2r == NULL)
+  if (self->kernel_plan == NULL || self->rows_r2c == NULL || self->cols_forward == NULL ||
+      self->cols_backward == NULL || self->rows_c2r == NULL)
     goto oom;
   return TRUE;
 
@@ -182,6 +202,7 @@ typedef struct
   float        box;       /* box width */
   float        denom[N_INTERP];
   float       *rep;
+  gboolean     need_kernel;
 } FftJob;
 
 static inline void
@@ -200,20 +221,17 @@ lagrange (const FftJob *job,
     }
 }
 
+/* All points in order, into one grid: the same sums for any thread count. */
 static void
-spread_part (guint    part,
-             gpointer data)
+spread (FftJob *job)
 {
-  FftJob *job = data;
   EsTsneFft *self = job->self;
   gsize nn2 = (gsize) self->nn * self->nn;
-  float *grid = self->spread[part];
+  float *grid = self->spread;
   guint boxes = self->nn / N_INTERP;
-  gsize begin, end;
 
   memset (grid, 0, N_TERMS * nn2 * sizeof (float));
-  _es_tsne_part_range (job->n, part, &begin, &end);
-  for (gsize i = begin; i < end; i++)
+  for (gsize i = 0; i < job->n; i++)
     {
       float q[N_TERMS], *w = self->weights + i * 2 * N_INTERP;
       guint32 *base = self->base + i * 2;
@@ -243,31 +261,68 @@ spread_part (guint    part,
     }
 }
 
+/* The kernel between node offsets, wrapped for the circular convolution;
+ * offset nn is never used by an nn-long input and stays 0.  It is even in
+ * both offsets, so its transform is real up to rounding.
+ */
+static void
+kernel (FftJob *job)
+{
+  EsTsneFft *self = job->self;
+  guint nn = self->nn, m = self->m;
+  float spacing = job->box / N_INTERP;
+  g_autofree float *d2 = g_new (float, m);
+
+  for (guint i = 0; i < m; i++)
+    {
+      float d = (float) (i < nn ? (int) i : (int) i - (int) m) * spacing;
+
+      d2[i] = d * d;
+    }
+  for (guint ix = 0; ix < m; ix++)
+    for (guint iy = 0; iy < m; iy++)
+      {
+        float r = 1 + d2[ix] + d2[iy];
+
+        self->kernel[(gsize) ix * m + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
+      }
+  fftwf_execute_dft_r2c (self->kernel_plan, self->kernel, self->kernel_hat);
+}
+
+static void
+kernel_and_spread_part (guint    part,
+                        gpointer data)
+{
+  FftJob *job = data;
+
+  if (part == 0 && job->need_kernel)
+    kernel (job);
+  else if (part == 1)
+    spread (job);
+}
+
 static void
 convolve_part (guint    part,
                gpointer data)
 {
   FftJob *job = data;
   EsTsneFft *self = job->self;
-  guint nn = self->nn, m = self->m;
-  gsize nn2 = (gsize) nn * nn, hat_n = (gsize) m * (m / 2 + 1);
+  guint nn = self->nn, m = self->m, mc = m / 2 + 1;
+  gsize nn2 = (gsize) nn * nn, hat_n = (gsize) m * mc;
 
   for (guint t = part; t < N_TERMS; t += ES_TSNE_N_PARTS)
     {
       float *real = self->real[t];
       fftwf_complex *hat = self->hat[t];
 
-      memset (real, 0, (gsize) m * m * sizeof (float));
       for (guint ix = 0; ix < nn; ix++)
-        for (guint iy = 0; iy < nn; iy++)
-          {
-            float v = 0;
-
-            for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
-              v += self->spread[p][t * nn2 + (gsize) ix * nn + iy];
-            real[(gsize) ix * m + iy] = v;
-          }
-      fftwf_execute_dft_r2c (self->r2c, real, hat);
+        {
+          memcpy (real + (gsize) ix * m, self->spread + t * nn2 + (gsize) ix * nn, nn * sizeof (float));
+          memset (real + (gsize) ix * m + nn, 0, (m - nn) * sizeof (float));
+        }
+      fftwf_execute_dft_r2c (self->rows_r2c, real, hat);
+      memset (hat + (gsize) nn * mc, 0, (gsize) (m - nn) * mc * sizeof (fftwf_complex));
+      fftwf_execute_dft (self->cols_forward, hat, hat);
       for (gsize e = 0; e < hat_n; e++)
         {
           float a = hat[e][0], b = hat[e][1];
@@ -276,7 +331,8 @@ convolve_part (guint    part,
           hat[e][0] = a * c - b * d;
           hat[e][1] = a * d + b * c;
         }
-      fftwf_execute_dft_c2r (self->c2r, hat, real);
+      fftwf_execute_dft (self->cols_backward, hat, hat);
+      fftwf_execute_dft_c2r (self->rows_c2r, hat, real);
     }
 }
 
@@ -324,9 +380,10 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
                         double      *z,
                         GError     **error)
 {
-  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep };
-  float lo = INFINITY, hi = -INFINITY, range, spacing;
-  guint boxes, nn, m;
+  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep, FALSE };
+  float lo = INFINITY, hi = -INFINITY, range;
+  double box;
+  guint boxes, nn;
   double sum = 0;
 
   g_return_val_if_fail (n > 0, FALSE);
@@ -352,16 +409,23 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
   range = hi - lo;
   if (!(range > 1e-6f))
     range = 1e-6f;
-  boxes = (guint) MIN (ceilf (range), (float) MAX_BOXES);
-  boxes = smooth_size (MAX (boxes, MIN_BOXES));
+  /* At most 1 wide (MIN_BOXES or more), rounded down to a ladder of
+   * widths 2^(1/BOX_LADDER) apart, and the grid centred on the points:
+   * the kernel's transform then only changes when the width steps or the
+   * grid grows, not at every iteration.
+   */
+  boxes = (guint) MAX (MIN (ceilf (range), (float) MAX_BOXES), (float) MIN_BOXES);
+  box = exp2 (floor (log2 ((double) range / boxes) * BOX_LADDER) / BOX_LADDER);
+  boxes = smooth_size ((guint) ceil (range / box * (1 + 1e-6)));
   nn = boxes * N_INTERP;
-  m = 2 * nn;
   if (nn != self->nn && !alloc_grids (self, nn, error))
     return FALSE;
 
-  job.lo = lo;
   job.center = lo + range / 2;
-  job.box = range / boxes;
+  job.box = (float) box;
+  job.lo = job.center - (float) (boxes * box / 2);
+  job.need_kernel = self->kernel_box != job.box;
+  self->kernel_box = job.box;
   for (guint k = 0; k < N_INTERP; k++)
     {
       double v = 1;
@@ -372,22 +436,7 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
       job.denom[k] = (float) (1 / v);
     }
 
-  /* The kernel between node offsets, wrapped for the circular convolution;
-   * offset nn is never used by an nn-long input and stays 0.
-   */
-  spacing = job.box / N_INTERP;
-  for (guint ix = 0; ix < m; ix++)
-    for (guint iy = 0; iy < m; iy++)
-      {
-        float dx = (float) (ix < nn ? (int) ix : (int) ix - (int) m) * spacing;
-        float dy = (float) (iy < nn ? (int) iy : (int) iy - (int) m) * spacing;
-        float r = 1 + dx * dx + dy * dy;
-
-        self->kernel[(gsize) ix * m + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
-      }
-  fftwf_execute_dft_r2c (self->r2c, self->kernel, self->kernel_hat);
-
-  _es_tsne_parallel (n_threads, spread_part, &job);
+  _es_tsne_parallel (n_threads, kernel_and_spread_part, &job);
   _es_tsne_parallel (n_threads, convolve_part, &job);
   _es_tsne_parallel (n_threads, gather_part, &job);
 

@@ -117,5 +117,6 @@ int _es_cli_similarity (int argc, char **argv);
 int _es_cli_evaluate   (int argc, char **argv);
 int _es_cli_project    (int argc, char **argv);
 int _es_cli_render     (int argc, char **argv);
+int _es_cli_cluster    (int argc, char **argv);
 
 G_END_DECLS

@@ -38,6 +38,11 @@ static const EsCliCommand commands[] = {
     "(chosen columns as they are). Components are 1-based.", _es_cli_project },
   { "render", "FILE", "Draw the projection to a PNG, SVG or PDF file without a display",
     "Example:\n  embedscope render vectors.txt --method pca --highlight king --output plot.png", _es_cli_render },
+  { "cluster", "FILE", "Group the rows into K clusters (k-means) named by their most central words",
+    "Spherical k-means for cosine (the default), plain for euclidean; greedy k-means++ seeds;\n"
+    "each cluster is named by the 3 words nearest its centroid. TSV: word, cluster, name\n"
+    "(rows with NaN get cluster -1). Example:\n  embedscope cluster vectors.txt --clusters 50 --output clusters.tsv",
+    _es_cli_cluster },
 };
 
 gboolean

@@ -175,6 +175,14 @@ es_json_builder_int (EsJsonBuilder *self,
   g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
 }
 
+void
+es_json_builder_boolean (EsJsonBuilder *self,
+                         gboolean       value)
+{
+  begin_value (self);
+  g_string_append (self->out, value ? "true" : "false");
+}
+
 char *
 es_format_double (double value)
 {

@@ -30,6 +30,8 @@ void           es_json_builder_int          (EsJsonBuilder *self,
                                              gint64         value);
 void           es_json_builder_double       (EsJsonBuilder *self,
                                              double         value);
+void           es_json_builder_boolean      (EsJsonBuilder *self,
+                                             gboolean       value);
 char          *es_json_builder_free_to_string (EsJsonBuilder *self);
 
 /* Shortest decimal that parses back to the same double, "C" locale. */

@@ -107,6 +107,7 @@ main (int   argc,
   g_autofree char *metric_name = g_strdup ("cosine");
   gint n_sample = 1000, threads = 0, pca = 0;
   gint64 seed = 42;
+  gboolean approximate_only = FALSE;
   const GOptionEntry entries[] = {
     { "k", 'k', 0, G_OPTION_ARG_STRING, &ks, "Comma-separated k values (default 15,90)", "K" },
     { "sample", 's', 0, G_OPTION_ARG_INT, &n_sample, "Rows checked against brute force", "N" },
@@ -114,6 +115,7 @@ main (int   argc,
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: cores)", "T" },
     { "pca", 'p', 0, G_OPTION_ARG_INT, &pca, "Build on the top P principal components", "P" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the approximate path", "S" },
+    { "approximate-only", 'a', 0, G_OPTION_ARG_NONE, &approximate_only, "Skip the exact path", NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -135,7 +137,7 @@ main (int   argc,
     {
       guint k = (guint) g_ascii_strtoull (kv[i], NULL, 10);
 
-      for (guint exact = 1; exact <= 1; exact--)
+      for (guint exact = approximate_only ? 0 : 1; exact <= 1; exact--)
         {
           g_autoptr(EsEmbeddingSet) set = es_loader_load_path (argv[1], NULL, NULL, NULL, NULL, &error);
           g_autoptr(EsKnnGraph) graph = NULL;

@@ -399,12 +399,15 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   dims = options->dims;
   k = es_tsne_get_k (options->perplexity, n_valid);
   n_threads = thread_count (options);
-  if (es_knn_graph_get_rows (graph) != rows || es_knn_graph_get_k (graph) < k)
+  if (es_knn_graph_get_rows (graph) != rows || es_knn_graph_get_k (graph) < k ||
+      es_knn_graph_get_metric (graph) != options->metric)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT,
-                   "t-SNE needs a graph of %" G_GSIZE_FORMAT " rows with at least %u neighbours, "
-                   "not %" G_GSIZE_FORMAT " with %u",
-                   rows, k, es_knn_graph_get_rows (graph), es_knn_graph_get_k (graph));
+                   "t-SNE needs a %s graph of %" G_GSIZE_FORMAT " rows with at least %u neighbours, "
+                   "not a %s one of %" G_GSIZE_FORMAT " with %u",
+                   es_metric_to_string (options->metric), rows, k,
+                   es_metric_to_string (es_knn_graph_get_metric (graph)),
+                   es_knn_graph_get_rows (graph), es_knn_graph_get_k (graph));
       return NULL;
     }
 
@@ -478,6 +481,21 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   return g_steal_pointer (&result);
 }
 
+typedef struct
+{
+  EsProgressFunc func;
+  gpointer       data;
+} KnnProgress;
+
+static void
+knn_progress_cb (double   fraction,
+                 gpointer user_data)
+{
+  KnnProgress *p = user_data;
+
+  p->func (CLAMP (fraction, 0, 1) * PROGRESS_KNN, p->data);
+}
+
 EsMatrix *
 es_tsne_run (EsEmbeddingSet      *set,
              const EsTsneOptions *options,
@@ -492,6 +510,7 @@ es_tsne_run (EsEmbeddingSet      *set,
   g_autoptr(EsKnnGraph) graph = NULL;
   EsKnnOptions knn_options;
   EsLayoutTimings local = { 0 };
+  KnnProgress knn_progress = { progress, progress_data };
   EsMatrix *result;
   gsize n_valid;
   gint64 start;
@@ -512,7 +531,8 @@ es_tsne_run (EsEmbeddingSet      *set,
   knn_options.n_threads = options->n_threads;
 
   start = g_get_monotonic_time ();
-  graph = es_knn_graph_build (set, &knn_options, cancellable, NULL, NULL, error);
+  graph = es_knn_graph_build (set, &knn_options, cancellable,
+                              progress != NULL ? knn_progress_cb : NULL, &knn_progress, error);
   if (graph == NULL)
     return NULL;
   local.knn = seconds_since (start);

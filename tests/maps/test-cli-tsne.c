@@ -54,6 +54,18 @@ run_cli (RunResult  *result,
   result->status = WEXITSTATUS (wait_status);
 }
 
+/* The number after "key": (a lenient scanner, independent of our writer). */
+static double
+json_number (const char *json,
+             const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\": ", key);
+  const char *p = strstr (json, needle);
+
+  g_assert_nonnull (p);
+  return g_ascii_strtod (p + strlen (needle), NULL);
+}
+
 /* A word2vec text file of @rows rows: three blobs in 6 dimensions; row 7
  * is NaN when @with_nan.  Returns its path in the test's own directory.
  */
@@ -141,14 +153,20 @@ test_project_json_3d (void)
   g_auto(RunResult) r = { 0 };
   g_auto(GStrv) lines = NULL;
 
-  g_test_summary ("--json names the method, its parameters and the phase timings; --3d "
-                  "writes three columns");
+  g_test_summary ("--json names the method, its parameters, the quality figures (above "
+                  "chance on blobs) and the phase timings; --3d writes three columns");
 
   run_cli (&r, "project", input, "--method", "tsne", "--perplexity", "4", "--iterations", "100", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "\"method\": \"tsne\""));
   g_assert_nonnull (strstr (r.out, "\"neighbors\": 12"));
   g_assert_nonnull (strstr (r.out, "\"iterations\": 100"));
+  /* Three blobs of 15 rows: most of a row's 10 nearest are in its blob,
+   * in the map as in the original space; chance is 10 / 44.
+   */
+  g_assert_cmpfloat (json_number (r.out, "knn_preservation"), >, 2 * json_number (r.out, "chance_knn_preservation"));
+  g_assert_cmpfloat (json_number (r.out, "trustworthiness"), >, json_number (r.out, "chance_trustworthiness"));
+  g_assert_cmpfloat (json_number (r.out, "trustworthiness"), <=, 1);
   for (guint i = 0; i < 4; i++)
     {
       static const char *keys[] = { "\"knn\": ", "\"affinities\": ", "\"init\": ", "\"optimize\": " };

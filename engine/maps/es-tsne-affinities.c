@@ -148,11 +148,17 @@ calibrate_part (guint    part,
     }
 }
 
-static int
-compare_key (gconstpointer a,
-             gconstpointer b)
+typedef struct
 {
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  gint32 col;
+  float  val;
+} Entry;
+
+static int
+compare_entry (gconstpointer a,
+               gconstpointer b)
+{
+  gint32 x = ((const Entry *) a)->col, y = ((const Entry *) b)->col;
 
   return (x > y) - (x < y);
 }
@@ -171,13 +177,14 @@ _es_tsne_affinities_build (gsize             n,
 {
   g_autofree float *cond = NULL;
   g_autofree gsize *fill = NULL;
-  g_autofree gint64 *pairs = NULL;
-  guint64 nk, nnz_max;
+  g_autofree Entry *row = NULL;
+  guint64 nk;
   CalibrateJob job;
-  gsize *row_ptr;
+  gsize *row_ptr, longest = 0, w = 0;
+  double scale = 1.0 / (2.0 * n);
 
   memset (out, 0, sizeof *out);
-  if (!es_checked_mul (n, k, &nk) || !es_checked_mul (nk, 2, &nnz_max))
+  if (!es_checked_mul (n, k, &nk))
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
                    "t-SNE affinities: %" G_GSIZE_FORMAT " × %u overflows", n, k);
@@ -191,13 +198,14 @@ _es_tsne_affinities_build (gsize             n,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  /* Symmetrise: every (i, j) of the kNN lists lands in row i and row j;
-   * rows are then sorted and duplicates (j also lists i) summed.
+  /* Symmetrise: every (i, j) of the kNN lists lands in row i and in row j
+   * (at most 2 n k entries); each row is then sorted by column and the
+   * pairs listed from both sides (at most two per column, so the sum does
+   * not depend on their order) merged, compacting in place.
    */
   out->n = n;
   if (!(out->row_ptr = es_memory_try_alloc0 (n + 1, sizeof (gsize), "t-SNE affinities", error)) ||
-      !(fill = es_memory_try_alloc0 (n + 1, sizeof (gsize), "t-SNE affinities", error)) ||
-      !(pairs = es_memory_try_alloc (nnz_max, sizeof (gint64), "t-SNE affinities", error)))
+      !(fill = es_memory_try_alloc (n + 1, sizeof (gsize), "t-SNE affinities", error)))
     goto fail;
   row_ptr = out->row_ptr;
   for (gsize i = 0; i < n; i++)
@@ -208,70 +216,51 @@ _es_tsne_affinities_build (gsize             n,
           row_ptr[idx[i * k + j] + 1]++;
         }
   for (gsize i = 0; i < n; i++)
-    row_ptr[i + 1] += row_ptr[i];
+    {
+      longest = MAX (longest, row_ptr[i + 1]);
+      row_ptr[i + 1] += row_ptr[i];
+    }
   memcpy (fill, row_ptr, (n + 1) * sizeof (gsize));
 
-  /* Unsorted rows first, then each sorted through a key packing the column
-   * (high bits) and the slot in the row (low bits).
-   */
-  {
-    g_autofree gint32 *cols = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (gint32),
-                                                   "t-SNE affinities", error);
-    g_autofree float *vals = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (float),
-                                                  "t-SNE affinities", error);
-    gsize w = 0;
-    double scale = 1.0 / (2.0 * n);
-
-    if (cols == NULL || vals == NULL)
-      goto fail;
-    for (gsize i = 0; i < n; i++)
-      for (guint j = 0; j < k; j++)
-        {
-          gint32 c = idx[i * k + j];
-          float v = cond[i * k + j];
-
-          if (c == ES_KNN_NONE || !(v > 0))
-            continue;
-          cols[fill[i]] = c;
-          vals[fill[i]++] = v;
-          cols[fill[c]] = (gint32) i;
-          vals[fill[c]++] = v;
-        }
-
-    out->cols = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (gint32), "t-SNE affinities", error);
-    out->vals = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (float), "t-SNE affinities", error);
-    if (out->cols == NULL || out->vals == NULL)
-      goto fail;
-
-    /* Sort each row by column (stable on equal columns through the
-     * original slot), merge duplicates, compact in place.
-     */
-    for (gsize i = 0; i < n; i++)
+  if (!(out->cols = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (gint32), "t-SNE affinities", error)) ||
+      !(out->vals = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (float), "t-SNE affinities", error)) ||
+      !(row = es_memory_try_alloc (MAX (longest, 1), sizeof (Entry), "t-SNE affinities", error)))
+    goto fail;
+  for (gsize i = 0; i < n; i++)
+    for (guint j = 0; j < k; j++)
       {
-        gsize begin = row_ptr[i], end = row_ptr[i + 1];
-        gsize row_start = w;
+        gint32 c = idx[i * k + j];
+        float v = cond[i * k + j];
 
-        for (gsize e = begin; e < end; e++)
-          pairs[e] = ((gint64) cols[e] << 32) | (gint64) (e - begin);
-        qsort (pairs + begin, end - begin, sizeof (gint64), compare_key);
-        for (gsize e = begin; e < end; e++)
-          {
-            gint32 c = (gint32) (pairs[e] >> 32);
-            gsize slot = begin + (gsize) (pairs[e] & 0xffffffff);
-            double v = vals[slot];
-
-            if (w > row_start && out->cols[w - 1] == c)
-              out->vals[w - 1] = (float) (out->vals[w - 1] + v * scale);
-            else
-              {
-                out->cols[w] = c;
-                out->vals[w++] = (float) (v * scale);
-              }
-          }
-        row_ptr[i] = row_start;
+        if (c == ES_KNN_NONE || !(v > 0))
+          continue;
+        out->cols[fill[i]] = c;
+        out->vals[fill[i]++] = v;
+        out->cols[fill[c]] = (gint32) i;
+        out->vals[fill[c]++] = v;
       }
-    row_ptr[n] = w;
-  }
+  g_clear_pointer (&cond, g_free);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize begin = row_ptr[i], len = row_ptr[i + 1] - begin, row_start = w;
+
+      for (gsize e = 0; e < len; e++)
+        row[e] = (Entry) { out->cols[begin + e], out->vals[begin + e] };
+      qsort (row, len, sizeof (Entry), compare_entry);
+      for (gsize e = 0; e < len; e++)
+        {
+          if (w > row_start && out->cols[w - 1] == row[e].col)
+            out->vals[w - 1] = (float) (out->vals[w - 1] + row[e].val * scale);
+          else
+            {
+              out->cols[w] = row[e].col;
+              out->vals[w++] = (float) (row[e].val * scale);
+            }
+        }
+      row_ptr[i] = row_start;
+    }
+  row_ptr[n] = w;
   return TRUE;
 
 fail:

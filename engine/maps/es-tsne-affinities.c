@@ -170,7 +170,7 @@ _es_tsne_affinities_build (gsize             n,
                            const float      *dist,
                            EsMetric          metric,
                            double            perplexity,
-                           guint             n_threads,
+                           EsTsnePool       *pool,
                            GCancellable     *cancellable,
                            EsTsneAffinities *out,
                            GError          **error)
@@ -194,7 +194,7 @@ _es_tsne_affinities_build (gsize             n,
     return FALSE;
 
   job = (CalibrateJob) { n, k, idx, dist, metric, perplexity, cond };
-  _es_tsne_parallel (n_threads, calibrate_part, &job);
+  _es_tsne_parallel (pool, calibrate_part, &job);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 

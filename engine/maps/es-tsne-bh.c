@@ -231,7 +231,7 @@ _es_tsne_bh_repulsion (const float *y,
                        gsize        n,
                        guint        dims,
                        double       theta,
-                       guint        n_threads,
+                       EsTsnePool  *pool,
                        float       *rep,
                        double      *z,
                        GError     **error)
@@ -274,7 +274,7 @@ _es_tsne_bh_repulsion (const float *y,
     for (guint d = 0; d < dims && tree.nodes[a].count > 0; d++)
       tree.nodes[a].com[d] /= tree.nodes[a].count;
 
-  _es_tsne_parallel (n_threads, traverse_part, &tree);
+  _es_tsne_parallel (pool, traverse_part, &tree);
   for (gsize i = 0; i < n; i++)
     sum += tree.sum_w[i];
   *z = MAX (sum, 1e-300);

@@ -375,7 +375,7 @@ gboolean
 _es_tsne_fft_repulsion (EsTsneFft   *self,
                         const float *y,
                         gsize        n,
-                        guint        n_threads,
+                        EsTsnePool  *pool,
                         float       *rep,
                         double      *z,
                         GError     **error)
@@ -436,9 +436,9 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
       job.denom[k] = (float) (1 / v);
     }
 
-  _es_tsne_parallel (n_threads, kernel_and_spread_part, &job);
-  _es_tsne_parallel (n_threads, convolve_part, &job);
-  _es_tsne_parallel (n_threads, gather_part, &job);
+  _es_tsne_parallel (pool, kernel_and_spread_part, &job);
+  _es_tsne_parallel (pool, convolve_part, &job);
+  _es_tsne_parallel (pool, gather_part, &job);
 
   for (gsize i = 0; i < n; i++)
     sum += self->sum_w[i];

@@ -27,46 +27,125 @@ _es_tsne_part_range (gsize  n,
   *end = n * (part + 1) / ES_TSNE_N_PARTS;
 }
 
-typedef struct
+struct _EsTsnePool
 {
+  guint          n_threads;
+  GThread       *threads[ES_TSNE_N_PARTS];
+  GMutex         lock;
+  GCond          cond;
   EsTsnePartFunc func;
   gpointer       data;
-  guint          part;
-} PartThread;
+  guint64        generation;        /* work handed out */
+  guint          pending;           /* parts not finished yet */
+  gboolean       quit;
+};
+
+typedef struct
+{
+  EsTsnePool *pool;
+  guint       part;
+} Worker;
 
 static gpointer
-part_thread (gpointer data)
+worker_thread (gpointer data)
 {
-  PartThread *t = data;
+  Worker *worker = data;
+  EsTsnePool *pool = worker->pool;
+  guint part = worker->part;
+  guint64 seen = 0;
 
+  g_free (worker);
   es_worker_enter ();
-  t->func (t->part, t->data);
+  g_mutex_lock (&pool->lock);
+  for (;;)
+    {
+      EsTsnePartFunc func;
+      gpointer job;
+
+      while (!pool->quit && pool->generation == seen)
+        g_cond_wait (&pool->cond, &pool->lock);
+      if (pool->quit)
+        break;
+      seen = pool->generation;
+      func = pool->func;
+      job = pool->data;
+      g_mutex_unlock (&pool->lock);
+
+      func (part, job);
+
+      g_mutex_lock (&pool->lock);
+      if (--pool->pending == 0)
+        g_cond_broadcast (&pool->cond);
+    }
+  g_mutex_unlock (&pool->lock);
   return NULL;
 }
 
-void
-_es_tsne_parallel (guint          n_threads,
-                   EsTsnePartFunc func,
-                   gpointer       data)
+EsTsnePool *
+_es_tsne_pool_new (guint n_threads)
 {
-  GThread *threads[ES_TSNE_N_PARTS] = { NULL };
-  PartThread jobs[ES_TSNE_N_PARTS];
+  EsTsnePool *pool = g_new0 (EsTsnePool, 1);
 
-  if (n_threads <= 1)
+  pool->n_threads = CLAMP (n_threads, 1, ES_TSNE_N_PARTS);
+  g_mutex_init (&pool->lock);
+  g_cond_init (&pool->cond);
+  for (guint part = 1; part < pool->n_threads; part++)
+    {
+      Worker *worker = g_new (Worker, 1);
+
+      *worker = (Worker) { pool, part };
+      pool->threads[part] = g_thread_new ("es-tsne", worker_thread, worker);
+    }
+  return pool;
+}
+
+void
+_es_tsne_pool_free (EsTsnePool *pool)
+{
+  if (pool == NULL)
+    return;
+  g_mutex_lock (&pool->lock);
+  pool->quit = TRUE;
+  g_cond_broadcast (&pool->cond);
+  g_mutex_unlock (&pool->lock);
+  for (guint part = 1; part < pool->n_threads; part++)
+    g_thread_join (pool->threads[part]);
+  g_mutex_clear (&pool->lock);
+  g_cond_clear (&pool->cond);
+  g_free (pool);
+}
+
+void
+_es_tsne_parallel (EsTsnePool     *pool,
+                   EsTsnePartFunc  func,
+                   gpointer        data)
+{
+  if (pool == NULL || pool->n_threads <= 1)
     {
       for (guint part = 0; part < ES_TSNE_N_PARTS; part++)
         func (part, data);
       return;
     }
 
-  for (guint part = 1; part < ES_TSNE_N_PARTS; part++)
-    {
-      jobs[part] = (PartThread) { func, data, part };
-      threads[part] = g_thread_new ("es-tsne", part_thread, &jobs[part]);
-    }
+  /* Parts the pool has no thread for (none while ES_TSNE_N_PARTS == 2)
+   * run here after part 0.
+   */
+  g_mutex_lock (&pool->lock);
+  pool->func = func;
+  pool->data = data;
+  pool->pending = pool->n_threads - 1;
+  pool->generation++;
+  g_cond_broadcast (&pool->cond);
+  g_mutex_unlock (&pool->lock);
+
   func (0, data);
-  for (guint part = 1; part < ES_TSNE_N_PARTS; part++)
-    g_thread_join (threads[part]);
+  for (guint part = pool->n_threads; part < ES_TSNE_N_PARTS; part++)
+    func (part, data);
+
+  g_mutex_lock (&pool->lock);
+  while (pool->pending > 0)
+    g_cond_wait (&pool->cond, &pool->lock);
+  g_mutex_unlock (&pool->lock);
 }
 
 void

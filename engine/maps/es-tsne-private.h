@@ -15,12 +15,18 @@ G_BEGIN_DECLS
  */
 #define ES_TSNE_N_PARTS 2
 
-/* Runs func (part, data) for part 0 … ES_TSNE_N_PARTS − 1, on up to
- * @n_threads threads (part 0 on the caller's).
+/* Runs func (part, data) for part 0 … ES_TSNE_N_PARTS − 1: part 0 on the
+ * caller's thread, the others on the pool's threads, started once per run
+ * (a thousand iterations would otherwise start thousands of threads).  A
+ * pool of one thread, or NULL, runs every part on the caller's.
  */
 typedef void (*EsTsnePartFunc) (guint    part,
                                 gpointer data);
-void      _es_tsne_parallel          (guint           n_threads,
+typedef struct _EsTsnePool EsTsnePool;
+
+EsTsnePool *_es_tsne_pool_new        (guint           n_threads);
+void      _es_tsne_pool_free         (EsTsnePool     *pool);
+void      _es_tsne_parallel          (EsTsnePool     *pool,
                                       EsTsnePartFunc  func,
                                       gpointer        data);
 /* [*begin, *end) of @n items for @part. */
@@ -67,7 +73,7 @@ gboolean  _es_tsne_affinities_build  (gsize             n,
                                       const float      *dist,
                                       EsMetric          metric,
                                       double            perplexity,
-                                      guint             n_threads,
+                                      EsTsnePool       *pool,
                                       GCancellable     *cancellable,
                                       EsTsneAffinities *out,
                                       GError          **error);
@@ -89,7 +95,7 @@ void       _es_tsne_fft_free         (EsTsneFft       *self);
 gboolean   _es_tsne_fft_repulsion    (EsTsneFft       *self,
                                       const float     *y,
                                       gsize            n,
-                                      guint            n_threads,
+                                      EsTsnePool      *pool,
                                       float           *rep,
                                       double          *z,
                                       GError         **error);
@@ -99,7 +105,7 @@ gboolean   _es_tsne_bh_repulsion     (const float     *y,
                                       gsize            n,
                                       guint            dims,
                                       double           theta,
-                                      guint            n_threads,
+                                      EsTsnePool      *pool,
                                       float           *rep,
                                       double          *z,
                                       GError         **error);
@@ -113,6 +119,7 @@ void       _es_tsne_attraction       (const EsTsneAffinities *p,
                                       float           *attr);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsneFft, _es_tsne_fft_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsnePool, _es_tsne_pool_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsTsneAffinities, _es_tsne_affinities_clear)
 
 G_END_DECLS

@@ -270,7 +270,7 @@ emit_frame (EsLayoutFrameFunc  frame,
 static gboolean
 optimize (const EsTsneAffinities *p,
           const EsTsneOptions    *options,
-          guint                   n_threads,
+          EsTsnePool             *pool,
           float                  *y,
           float                  *out,
           gsize                   rows,
@@ -325,17 +325,17 @@ optimize (const EsTsneAffinities *p,
         }
       else if (fft != NULL)
         {
-          if (!_es_tsne_fft_repulsion (fft, y, n, n_threads, rep, &z, error))
+          if (!_es_tsne_fft_repulsion (fft, y, n, pool, rep, &z, error))
             return FALSE;
         }
-      else if (!_es_tsne_bh_repulsion (y, n, dims, BH_THETA, n_threads, rep, &z, error))
+      else if (!_es_tsne_bh_repulsion (y, n, dims, BH_THETA, pool, rep, &z, error))
         return FALSE;
 
       job.exaggeration = (float) (early ? options->early_exaggeration : options->exaggeration);
       job.momentum = (float) (early ? options->momentum_early : options->momentum);
       job.inv_z = (float) (1 / MAX (z, 1e-300));
-      _es_tsne_parallel (n_threads, gradient_part, &job);
-      _es_tsne_parallel (n_threads, apply_part, &job);
+      _es_tsne_parallel (pool, gradient_part, &job);
+      _es_tsne_parallel (pool, apply_part, &job);
 
       percent = (int) (100.0 * (it + 1) / options->n_iterations);
       if (percent != last_percent)
@@ -384,6 +384,7 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   g_autofree float *y = NULL;
   g_auto(EsTsneAffinities) p = { 0 };
   g_autoptr(EsMatrix) result = NULL;
+  g_autoptr(EsTsnePool) pool = NULL;
   float *out;
   gint64 start;
 
@@ -399,6 +400,7 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   dims = options->dims;
   k = es_tsne_get_k (options->perplexity, n_valid);
   n_threads = thread_count (options);
+  pool = _es_tsne_pool_new (n_threads);
   if (es_knn_graph_get_rows (graph) != rows || es_knn_graph_get_k (graph) < k ||
       es_knn_graph_get_metric (graph) != options->metric)
     {
@@ -452,7 +454,7 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
         }
     }
   if (!_es_tsne_affinities_build (n, k, idx, dist, options->metric, options->perplexity,
-                                  n_threads, cancellable, &p, error))
+                                  pool, cancellable, &p, error))
     return NULL;
   g_clear_pointer (&idx, g_free);
   g_clear_pointer (&dist, g_free);
@@ -472,7 +474,7 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   out = es_matrix_get_data_mut (result);
   for (gsize e = 0; e < rows * dims; e++)
     out[e] = NAN;
-  if (!optimize (&p, options, n_threads, y, out, rows, valid_rows, cancellable,
+  if (!optimize (&p, options, pool, y, out, rows, valid_rows, cancellable,
                  progress, progress_data, frame, frame_data, error))
     return NULL;
   if (timings != NULL)

@@ -12,6 +12,9 @@
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
+/* The test's files (a directory of its own, removed at the end). */
+static char *tmp_dir;
+
 typedef struct
 {
   char *out;
@@ -77,7 +80,7 @@ write_blobs (const char *name,
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GRand) rand = g_rand_new_with_seed (17);
   g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  char *path = g_build_filename (tmp_dir, name, NULL);
 
   g_string_append_printf (text, "%u 6\n", rows);
   for (guint i = 0; i < rows; i++)
@@ -105,8 +108,8 @@ static void
 test_project_tsv (void)
 {
   g_autofree char *input = write_blobs ("blobs.txt", 60, TRUE);
-  g_autofree char *output = g_build_filename (g_get_tmp_dir (), "coords.tsv", NULL);
-  g_autofree char *output2 = g_build_filename (g_get_tmp_dir (), "coords2.tsv", NULL);
+  g_autofree char *output = g_build_filename (tmp_dir, "coords.tsv", NULL);
+  g_autofree char *output2 = g_build_filename (tmp_dir, "coords2.tsv", NULL);
   g_autofree char *a = NULL, *b = NULL;
   g_auto(GStrv) lines = NULL;
   g_auto(RunResult) r = { 0 };
@@ -252,7 +255,7 @@ static void
 test_render (void)
 {
   g_autofree char *input = write_blobs ("blobs-render.txt", 40, TRUE);
-  g_autofree char *png = g_build_filename (g_get_tmp_dir (), "map.png", NULL);
+  g_autofree char *png = g_build_filename (tmp_dir, "map.png", NULL);
   g_autofree char *head = NULL;
   gsize len = 0;
   g_auto(RunResult) r = { 0 };
@@ -277,7 +280,14 @@ test_render (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autoptr(GError) error = NULL;
+  GDir *dir;
+  const char *name;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("es-test-cli-tsne-XXXXXX", &error);
+  g_assert_no_error (error);
 
   g_test_add_func ("/cli/tsne/project-tsv", test_project_tsv);
   g_test_add_func ("/cli/tsne/project-json-3d", test_project_json_3d);
@@ -285,5 +295,17 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/tsne/other-methods", test_other_methods_refuse_tsne_flags);
   g_test_add_func ("/cli/tsne/too-few-rows", test_too_few_rows);
   g_test_add_func ("/cli/tsne/render", test_render);
-  return g_test_run ();
+  status = g_test_run ();
+
+  dir = g_dir_open (tmp_dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_clear_pointer (&dir, g_dir_close);
+  g_rmdir (tmp_dir);
+  g_free (tmp_dir);
+  return status;
 }

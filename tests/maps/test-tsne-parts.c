@@ -160,8 +160,10 @@ test_affinities_symmetric (void)
 
   for (guint threads = 1; threads <= 2; threads++)
     {
+      g_autoptr(EsTsnePool) pool = _es_tsne_pool_new (threads);
+
       g_assert_true (_es_tsne_affinities_build (n, k, idx, dist, ES_METRIC_EUCLIDEAN, perplexity,
-                                                threads, NULL, &p, &error));
+                                                pool, NULL, &p, &error));
       g_assert_no_error (error);
       total = 0;
       for (gsize i = 0; i < n; i++)
@@ -240,13 +242,14 @@ test_fft_repulsion (gconstpointer data)
   g_autofree float *approx2 = g_new (float, c->n * 2);
   g_autoptr(EsTsneFft) fft = _es_tsne_fft_new ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(EsTsnePool) pool = _es_tsne_pool_new (2);
   double z_exact, z, z2, err;
 
   g_test_summary ("FFT-interpolated repulsion and Z against the exact O(N²) sums: relative "
                   "L2 error of the forces below 3e-2 (5e-3 with boxes narrower than 0.5), of Z below 3e-3; 1 and 2 threads identical");
 
   _es_tsne_repulsion_exact (y, c->n, 2, exact, &z_exact);
-  g_assert_true (_es_tsne_fft_repulsion (fft, y, c->n, 1, approx, &z, &error));
+  g_assert_true (_es_tsne_fft_repulsion (fft, y, c->n, NULL, approx, &z, &error));
   g_assert_no_error (error);
   err = relative_error (exact, approx, c->n * 2);
   g_test_message ("n %zu scale %g: force error %.3g, Z error %.3g", c->n, c->scale, err,
@@ -254,7 +257,7 @@ test_fft_repulsion (gconstpointer data)
   g_assert_cmpfloat (err, <, c->scale < 20 ? 5e-3 : 3e-2);
   g_assert_cmpfloat (fabs (z - z_exact) / z_exact, <, 3e-3);
 
-  g_assert_true (_es_tsne_fft_repulsion (fft, y, c->n, 2, approx2, &z2, &error));
+  g_assert_true (_es_tsne_fft_repulsion (fft, y, c->n, pool, approx2, &z2, &error));
   g_assert_cmpmem (approx, c->n * 2 * sizeof (float), approx2, c->n * 2 * sizeof (float));
   g_assert_true (z == z2);
 }
@@ -268,6 +271,7 @@ test_bh_repulsion (gconstpointer data)
   g_autofree float *approx = g_new (float, c->n * 3);
   g_autofree float *approx2 = g_new (float, c->n * 3);
   g_autoptr(GError) error = NULL;
+  g_autoptr(EsTsnePool) pool = _es_tsne_pool_new (2);
   double z_exact, z, z2, err;
 
   g_test_summary ("Barnes-Hut (θ = 0.5) repulsion and Z in 3D against the exact sums: "
@@ -277,7 +281,7 @@ test_bh_repulsion (gconstpointer data)
   for (guint d = 0; d < 3; d++)
     y[3 + d] = y[d];
   _es_tsne_repulsion_exact (y, c->n, 3, exact, &z_exact);
-  g_assert_true (_es_tsne_bh_repulsion (y, c->n, 3, 0.5, 1, approx, &z, &error));
+  g_assert_true (_es_tsne_bh_repulsion (y, c->n, 3, 0.5, NULL, approx, &z, &error));
   g_assert_no_error (error);
   err = relative_error (exact, approx, c->n * 3);
   g_test_message ("n %zu scale %g: force error %.3g, Z error %.3g", c->n, c->scale, err,
@@ -285,7 +289,7 @@ test_bh_repulsion (gconstpointer data)
   g_assert_cmpfloat (err, <, 2e-2);
   g_assert_cmpfloat (fabs (z - z_exact) / z_exact, <, 1e-2);
 
-  g_assert_true (_es_tsne_bh_repulsion (y, c->n, 3, 0.5, 2, approx2, &z2, &error));
+  g_assert_true (_es_tsne_bh_repulsion (y, c->n, 3, 0.5, pool, approx2, &z2, &error));
   g_assert_cmpmem (approx, c->n * 3 * sizeof (float), approx2, c->n * 3 * sizeof (float));
   g_assert_true (z == z2);
 }

@@ -409,14 +409,15 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
   range = hi - lo;
   if (!(range > 1e-6f))
     range = 1e-6f;
-  /* At most 1 wide (MIN_BOXES or more), rounded down to a ladder of
-   * widths 2^(1/BOX_LADDER) apart, and the grid centred on the points:
-   * the kernel's transform then only changes when the width steps or the
-   * grid grows, not at every iteration.
+  /* B = max (MIN_BOXES, ⌈range⌉) boxes, rounded up to an FFT-friendly
+   * count, of a width at least range / B (at most 1 when B is ⌈range⌉)
+   * rounded up on a ladder 2^(1/BOX_LADDER) apart, the grid centred on the
+   * points: the grid size changes only when ⌈range⌉ passes a friendly
+   * count, the kernel's transform only when the width steps.
    */
   boxes = (guint) MAX (MIN (ceilf (range), (float) MAX_BOXES), (float) MIN_BOXES);
-  box = exp2 (floor (log2 ((double) range / boxes) * BOX_LADDER) / BOX_LADDER);
-  boxes = smooth_size ((guint) ceil (range / box * (1 + 1e-6)));
+  boxes = smooth_size (boxes);
+  box = exp2 (ceil (log2 ((double) range / boxes) * BOX_LADDER) / BOX_LADDER);
   nn = boxes * N_INTERP;
   if (nn != self->nn && !alloc_grids (self, nn, error))
     return FALSE;

@@ -8,6 +8,7 @@
 #include "es-cli.h"
 #include "es-engine.h"
 #include "es-json-builder.h"
+#include "es-tsne.h"
 
 G_BEGIN_DECLS
 
@@ -64,6 +65,50 @@ void            _es_cli_json_word        (EsJsonBuilder      *builder,
                                           gsize               row);
 char           *_es_cli_display_word     (EsEmbeddingSet     *set,
                                           gsize               row);
+
+/* --method tsne (es-cli-tsne.c) */
+typedef struct
+{
+  char    *perplexity;
+  char    *iterations;
+  char    *seed;
+  gboolean three_d;
+} EsCliTsneArgs;
+
+void      _es_cli_tsne_add_entries  (GOptionContext      *context,
+                                     EsCliTsneArgs       *args,
+                                     gboolean             with_3d);
+void      _es_cli_tsne_args_clear   (EsCliTsneArgs       *args);
+gboolean  _es_cli_tsne_args_given   (const EsCliTsneArgs *args);
+int       _es_cli_tsne_options      (const EsCliCommand  *command,
+                                     const EsCliTsneArgs *args,
+                                     gboolean             three_d,
+                                     EsTsneOptions       *options);
+EsMatrix *_es_cli_tsne_compute      (EsEmbeddingSet      *set,
+                                     const char          *path,
+                                     const EsTsneOptions *options,
+                                     EsLayoutTimings     *timings,
+                                     GError             **error);
+int       _es_cli_project_tsne      (const EsCliCommand  *command,
+                                     EsCliCommon         *common,
+                                     const char          *path,
+                                     const EsTsneOptions *options,
+                                     const char          *output);
+int       _es_cli_render_tsne       (const char          *path,
+                                     const EsCliCommon   *common,
+                                     const EsTsneOptions *options,
+                                     double               azimuth,
+                                     double               elevation,
+                                     const char          *highlight,
+                                     const char          *output,
+                                     int                  width,
+                                     int                  height);
+
+/* Quality figures of any map (es-cli-layout-quality.c): "quality" member. */
+void      _es_cli_layout_quality_json (EsJsonBuilder     *builder,
+                                       EsEmbeddingSet    *set,
+                                       const EsMatrix    *coords,
+                                       EsMetric           metric);
 
 int _es_cli_info       (int argc, char **argv);
 int _es_cli_neighbors  (int argc, char **argv);

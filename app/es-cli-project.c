@@ -114,6 +114,25 @@ print_summary (EsProjection *projection,
     printf ("Coordinates written to %s\n", output);
 }
 
+static int
+project_tsne (const EsCliCommand  *command,
+              EsCliCommon         *common,
+              const EsCliTsneArgs *args,
+              const char          *path,
+              const char          *output,
+              gboolean             linear_flags)
+{
+  EsTsneOptions options;
+  int status;
+
+  if (linear_flags)
+    return _es_cli_usage_error (command, "--components, --axis, --center, --normalize and "
+                                "--orthogonalize do not apply to --method tsne");
+  if ((status = _es_cli_tsne_options (command, args, args->three_d, &options)) >= 0)
+    return status;
+  return _es_cli_project_tsne (command, common, path, &options, output);
+}
+
 int
 _es_cli_project (int    argc,
                  char **argv)
@@ -126,7 +145,7 @@ _es_cli_project (int    argc,
   g_auto(GStrv) axes = NULL;
   gboolean orthogonalize = FALSE, center = FALSE, normalize = FALSE;
   const GOptionEntry entries[] = {
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method_name, "pca (default), svd, axes or identity", "METHOD" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method_name, "pca (default), svd, axes, identity or tsne", "METHOD" },
     { "components", 'c', 0, G_OPTION_ARG_STRING, &components_text, "1-based components or columns to write (default 1,2)", "LIST" },
     { "axis", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &axes, "An axis as a word expression (2 or 3 times)", "EXPR" },
     { "orthogonalize", 0, 0, G_OPTION_ARG_NONE, &orthogonalize, "Make the axes orthogonal (Gram-Schmidt, in order)", NULL },
@@ -136,6 +155,7 @@ _es_cli_project (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = _es_cli_context_new (command, &common, entries);
+  EsCliTsneArgs tsne_args = { 0 };
   g_autoptr(EsEmbeddingSet) set = NULL;
   g_autoptr(EsProjection) projection = NULL;
   g_autoptr(GError) error = NULL;
@@ -148,12 +168,24 @@ _es_cli_project (int    argc,
     return _es_cli_project_umap (argc, argv);
 
   es_projection_options_init (&options);
+  _es_cli_tsne_add_entries (context, &tsne_args, TRUE);
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0)
     goto out;
+  if (g_strcmp0 (method_name, "tsne") == 0)
+    {
+      status = project_tsne (command, &common, &tsne_args, argv[1], output,
+                             components_text != NULL || axes != NULL || center || normalize || orthogonalize);
+      goto out;
+    }
+  if (_es_cli_tsne_args_given (&tsne_args))
+    {
+      status = _es_cli_usage_error (command, "--perplexity, --iterations, --seed and --3d apply to --method tsne");
+      goto out;
+    }
   if (method_name != NULL && !es_method_from_string (method_name, &options.method))
     {
-      status = _es_cli_usage_error (command, "unknown method '%s' (pca, svd, axes or identity)", method_name);
+      status = _es_cli_usage_error (command, "unknown method '%s' (pca, svd, axes, identity or tsne)", method_name);
       goto out;
     }
   if (components_text != NULL && !_es_cli_parse_components (components_text, components, MAX_COMPONENTS, &n_components))
@@ -272,6 +304,7 @@ _es_cli_project (int    argc,
   status = ES_CLI_EXIT_OK;
 
 out:
+  _es_cli_tsne_args_clear (&tsne_args);
   _es_cli_common_clear (&common);
   return status;
 }

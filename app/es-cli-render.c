@@ -12,6 +12,32 @@
 #include "es-cli-private.h"
 #include "es-render-command.h"
 
+static int
+render_tsne (const EsCliCommand  *command,
+             EsCliCommon         *common,
+             const EsCliTsneArgs *args,
+             const char          *path,
+             gboolean             three_d,
+             double               azimuth,
+             double               elevation,
+             const char          *highlight,
+             const char          *output,
+             int                  width,
+             int                  height,
+             gboolean             linear_flags)
+{
+  EsTsneOptions options;
+  int status;
+
+  if (linear_flags)
+    return _es_cli_usage_error (command, "--components, --axis, --center, --normalize and "
+                                "--orthogonalize do not apply to --method tsne");
+  if ((status = _es_cli_tsne_options (command, args, three_d, &options)) >= 0)
+    return status;
+  return _es_cli_render_tsne (path, common, &options, azimuth, elevation, highlight, output,
+                              width, height);
+}
+
 int
 _es_cli_render (int    argc,
                 char **argv)
@@ -27,7 +53,7 @@ _es_cli_render (int    argc,
   double azimuth = 30, elevation = 20;
   gint width = 1600, height = 1000;
   const GOptionEntry entries[] = {
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method_name, "pca (default), svd, axes or identity", "METHOD" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method_name, "pca (default), svd, axes, identity or tsne", "METHOD" },
     { "components", 'c', 0, G_OPTION_ARG_STRING, &components_text, "1-based components to plot (default 1,2 or 1,2,3)", "LIST" },
     { "axis", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &axes, "An axis as a word expression (2 or 3 times)", "EXPR" },
     { "orthogonalize", 0, 0, G_OPTION_ARG_NONE, &orthogonalize, "Make the axes orthogonal", NULL },
@@ -43,6 +69,7 @@ _es_cli_render (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = _es_cli_context_new (command, &common, entries);
+  EsCliTsneArgs tsne_args = { 0 };
   g_autoptr(GError) error = NULL;
   EsProjectionOptions options;
   EsLoadOptions load_options;
@@ -54,6 +81,7 @@ _es_cli_render (int    argc,
     return _es_cli_render_umap (argc, argv);
 
   es_projection_options_init (&options);
+  _es_cli_tsne_add_entries (context, &tsne_args, FALSE);
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0)
     goto out;
@@ -73,9 +101,21 @@ _es_cli_render (int    argc,
       status = _es_cli_usage_error (command, "--width and --height must be between 16 and 16384");
       goto out;
     }
+  if (g_strcmp0 (method_name, "tsne") == 0)
+    {
+      status = render_tsne (command, &common, &tsne_args, argv[1], three_d, azimuth, elevation,
+                            highlight, output, width, height,
+                            components_text != NULL || axes != NULL || center || normalize || orthogonalize);
+      goto out;
+    }
+  if (_es_cli_tsne_args_given (&tsne_args))
+    {
+      status = _es_cli_usage_error (command, "--perplexity, --iterations and --seed apply to --method tsne");
+      goto out;
+    }
   if (method_name != NULL && !es_method_from_string (method_name, &options.method))
     {
-      status = _es_cli_usage_error (command, "unknown method '%s' (pca, svd, axes or identity)", method_name);
+      status = _es_cli_usage_error (command, "unknown method '%s' (pca, svd, axes, identity or tsne)", method_name);
       goto out;
     }
 
@@ -136,6 +176,7 @@ _es_cli_render (int    argc,
   g_free ((gpointer) options.columns);
 
 out:
+  _es_cli_tsne_args_clear (&tsne_args);
   _es_cli_common_clear (&common);
   return status;
 }

@@ -29,4 +29,20 @@ gboolean es_render_file (const char                 *input,
                          int                         height,
                          GError                    **error);
 
+/* The same for coordinates computed elsewhere (t-SNE, UMAP): @coords holds
+ * rows × @dims floats for the rows of @set (NaN: not drawn); axes are
+ * titled "@axis_name 1", "@axis_name 2"….
+ */
+gboolean es_render_coords (EsEmbeddingSet             *set,
+                           const float                *coords,
+                           guint                       dims,
+                           const char                 *axis_name,
+                           double                      azimuth,
+                           double                      elevation,
+                           const char                 *highlight_word,
+                           const char                 *output,
+                           int                         width,
+                           int                         height,
+                           GError                    **error);
+
 G_END_DECLS

@@ -1,0 +1,269 @@
+/* es-tsne-affinities.c: perplexity calibration and the symmetric P
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each row's Gaussian precision β is found by bisection (van der Maaten
+ * 2014): the entropy of p_j|i ∝ exp (−β d_ij) falls monotonically as β grows,
+ * from log k at β = 0 to log (ties at the smallest distance) as β → ∞.
+ * Distances are shifted by the row's smallest first (the p do not change,
+ * and nothing underflows), so zero and duplicate vectors are ordinary.
+ */
+
+#define G_LOG_DOMAIN "es-tsne"
+
+#include "config.h"
+
+#include "es-tsne-private.h"
+
+#include "es-engine-error.h"
+#include "es-memory.h"
+
+#include <math.h>
+#include <string.h>
+
+#define CALIBRATION_TOL        1e-5
+#define CALIBRATION_MAX_STEPS  200
+#define BETA_MAX               1e250
+
+static double
+row_entropy (const float *d,
+             guint        k,
+             double       dmin,
+             double       beta,
+             float       *p)
+{
+  double sum = 0, weighted = 0;
+
+  for (guint j = 0; j < k; j++)
+    {
+      double s = d[j] - dmin;
+      double e = exp (-beta * s);
+
+      sum += e;
+      weighted += s * e;
+      p[j] = (float) e;
+    }
+  /* sum ≥ 1: the smallest distance gives exp (0). */
+  for (guint j = 0; j < k; j++)
+    p[j] = (float) (p[j] / sum);
+
+  return log (sum) + beta * weighted / sum;
+}
+
+double
+_es_tsne_calibrate_row (const float *d,
+                        guint        k,
+                        double       perplexity,
+                        float       *p,
+                        double      *entropy)
+{
+  double target = log (perplexity);
+  double dmin = INFINITY, mean = 0;
+  double beta, lo = 0, hi = INFINITY, h = 0;
+
+  g_return_val_if_fail (k > 0, 0);
+
+  for (guint j = 0; j < k; j++)
+    dmin = MIN (dmin, (double) d[j]);
+  for (guint j = 0; j < k; j++)
+    mean += (d[j] - dmin) / k;
+
+  if (!(mean > 0))
+    {
+      /* All equal: every β gives the uniform distribution. */
+      for (guint j = 0; j < k; j++)
+        p[j] = 1.0f / k;
+      if (entropy != NULL)
+        *entropy = log (k);
+      return 0;
+    }
+
+  beta = 1 / mean;
+  for (guint step = 0; step < CALIBRATION_MAX_STEPS; step++)
+    {
+      h = row_entropy (d, k, dmin, beta, p);
+      if (fabs (h - target) < CALIBRATION_TOL)
+        break;
+      if (h > target)
+        {
+          lo = beta;
+          beta = isinf (hi) ? beta * 2 : (beta + hi) / 2;
+          if (beta > BETA_MAX)
+            break;
+        }
+      else
+        {
+          hi = beta;
+          beta = (lo + beta) / 2;
+        }
+    }
+
+  if (entropy != NULL)
+    *entropy = h;
+  return beta;
+}
+
+void
+_es_tsne_affinities_clear (EsTsneAffinities *p)
+{
+  g_clear_pointer (&p->row_ptr, g_free);
+  g_clear_pointer (&p->cols, g_free);
+  g_clear_pointer (&p->vals, g_free);
+  p->n = 0;
+}
+
+typedef struct
+{
+  gsize         n;
+  guint         k;
+  const gint32 *idx;
+  const float  *dist;
+  EsMetric      metric;
+  double        perplexity;
+  float        *cond;      /* n × k conditional p_j|i */
+} CalibrateJob;
+
+static void
+calibrate_part (guint    part,
+                gpointer data)
+{
+  CalibrateJob *job = data;
+  g_autofree float *d = g_new (float, job->k);
+  gsize begin, end;
+
+  _es_tsne_part_range (job->n, part, &begin, &end);
+  for (gsize i = begin; i < end; i++)
+    {
+      const gint32 *idx = job->idx + i * job->k;
+      const float *dist = job->dist + i * job->k;
+      float *p = job->cond + i * job->k;
+      guint m = 0;
+
+      /* Neighbours are sorted with missing ones (ES_KNN_NONE) last. */
+      for (guint j = 0; j < job->k && idx[j] != ES_KNN_NONE; j++, m++)
+        d[j] = job->metric == ES_METRIC_EUCLIDEAN ? dist[j] * dist[j] : MAX (dist[j], 0.0f);
+      memset (p, 0, job->k * sizeof (float));
+      if (m > 0)
+        _es_tsne_calibrate_row (d, m, job->perplexity, p, NULL);
+    }
+}
+
+typedef struct
+{
+  gint32 col;
+  float  val;
+} Entry;
+
+static int
+compare_entry (gconstpointer a,
+               gconstpointer b)
+{
+  gint32 x = ((const Entry *) a)->col, y = ((const Entry *) b)->col;
+
+  return (x > y) - (x < y);
+}
+
+gboolean
+_es_tsne_affinities_build (gsize             n,
+                           guint             k,
+                           const gint32     *idx,
+                           const float      *dist,
+                           EsMetric          metric,
+                           double            perplexity,
+                           EsTsnePool       *pool,
+                           GCancellable     *cancellable,
+                           EsTsneAffinities *out,
+                           GError          **error)
+{
+  g_autofree float *cond = NULL;
+  g_autofree gsize *fill = NULL;
+  g_autofree Entry *row = NULL;
+  guint64 nk;
+  CalibrateJob job;
+  gsize *row_ptr, longest = 0, w = 0;
+  double scale = 1.0 / (2.0 * n);
+
+  memset (out, 0, sizeof *out);
+  if (!es_checked_mul (n, k, &nk))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "t-SNE affinities: %" G_GSIZE_FORMAT " × %u overflows", n, k);
+      return FALSE;
+    }
+  if (!(cond = es_memory_try_alloc (nk, sizeof (float), "t-SNE affinities", error)))
+    return FALSE;
+
+  job = (CalibrateJob) { n, k, idx, dist, metric, perplexity, cond };
+  _es_tsne_parallel (pool, calibrate_part, &job);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  /* Symmetrise: every (i, j) of the kNN lists lands in row i and in row j
+   * (at most 2 n k entries); each row is then sorted by column and the
+   * pairs listed from both sides (at most two per column, so the sum does
+   * not depend on their order) merged, compacting in place.
+   */
+  out->n = n;
+  if (!(out->row_ptr = es_memory_try_alloc0 (n + 1, sizeof (gsize), "t-SNE affinities", error)) ||
+      !(fill = es_memory_try_alloc (n + 1, sizeof (gsize), "t-SNE affinities", error)))
+    goto fail;
+  row_ptr = out->row_ptr;
+  for (gsize i = 0; i < n; i++)
+    for (guint j = 0; j < k; j++)
+      if (idx[i * k + j] != ES_KNN_NONE && cond[i * k + j] > 0)
+        {
+          row_ptr[i + 1]++;
+          row_ptr[idx[i * k + j] + 1]++;
+        }
+  for (gsize i = 0; i < n; i++)
+    {
+      longest = MAX (longest, row_ptr[i + 1]);
+      row_ptr[i + 1] += row_ptr[i];
+    }
+  memcpy (fill, row_ptr, (n + 1) * sizeof (gsize));
+
+  if (!(out->cols = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (gint32), "t-SNE affinities", error)) ||
+      !(out->vals = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (float), "t-SNE affinities", error)) ||
+      !(row = es_memory_try_alloc (MAX (longest, 1), sizeof (Entry), "t-SNE affinities", error)))
+    goto fail;
+  for (gsize i = 0; i < n; i++)
+    for (guint j = 0; j < k; j++)
+      {
+        gint32 c = idx[i * k + j];
+        float v = cond[i * k + j];
+
+        if (c == ES_KNN_NONE || !(v > 0))
+          continue;
+        out->cols[fill[i]] = c;
+        out->vals[fill[i]++] = v;
+        out->cols[fill[c]] = (gint32) i;
+        out->vals[fill[c]++] = v;
+      }
+  g_clear_pointer (&cond, g_free);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize begin = row_ptr[i], len = row_ptr[i + 1] - begin, row_start = w;
+
+      for (gsize e = 0; e < len; e++)
+        row[e] = (Entry) { out->cols[begin + e], out->vals[begin + e] };
+      qsort (row, len, sizeof (Entry), compare_entry);
+      for (gsize e = 0; e < len; e++)
+        {
+          if (w > row_start && out->cols[w - 1] == row[e].col)
+            out->vals[w - 1] = (float) (out->vals[w - 1] + row[e].val * scale);
+          else
+            {
+              out->cols[w] = row[e].col;
+              out->vals[w++] = (float) (row[e].val * scale);
+            }
+        }
+      row_ptr[i] = row_start;
+    }
+  row_ptr[n] = w;
+  return TRUE;
+
+fail:
+  _es_tsne_affinities_clear (out);
+  return FALSE;
+}

@@ -1,0 +1,448 @@
+/* es-tsne-fft.c: t-SNE repulsion by FFT-accelerated interpolation (2D)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Linderman, Rachh, Hoskins, Steinerberger & Kluger (2019), "Fast
+ * interpolation-based t-SNE", Nature Methods 16: the square around the
+ * points is cut into B × B boxes of width at most 1, each holding p × p
+ * equispaced interpolation nodes ((k + ½) / p of the box), so all nodes lie
+ * on one equispaced grid.  Every point spreads its charges
+ * q = (1, y₁, y₂, |y|²) to the nodes of its box with Lagrange polynomial
+ * weights; the kernel w² = 1 / (1 + r²)² between all node pairs is a
+ * Toeplitz matrix, applied as a circular convolution on the zero-padded
+ * 2n × 2n grid by FFT; the node potentials are interpolated back with the
+ * same weights.  Then, with φ_t(i) ≈ Σ_j w_ij² q_t(j) (self included),
+ *   Σ_j w_ij² (y_i − y_j)  = y_i φ₀ − (φ₁, φ₂)
+ *   Σ_j w_ij               = (1 + |y_i|²) φ₀ − 2 y_i·(φ₁, φ₂) + φ₃
+ * since w²(1 + r²) = w; Z is the sum of the latter minus the n self terms.
+ * Coordinates are taken relative to the square's centre, so |y|² stays
+ * small and float keeps its precision.
+ *
+ * Determinism: the points are spread in order by one thread while the
+ * other transforms the kernel; the four charges are convolved two per
+ * thread, and the potentials gathered in fixed parts of the points; plans
+ * are FFTW_ESTIMATE (measured plans differ run to run).
+ */
+
+#define G_LOG_DOMAIN "es-tsne"
+
+#include "config.h"
+
+#include "es-tsne-private.h"
+
+#include "es-engine-error.h"
+#include "es-memory.h"
+
+#include <fftw3.h>
+#include <math.h>
+#include <string.h>
+
+#define N_INTERP   3      /* nodes per box and dimension */
+#define MIN_BOXES  50     /* per dimension */
+#define MAX_BOXES  512    /* beyond, boxes get wider than 1 (less accurate) */
+#define N_TERMS    4
+#define BOX_LADDER 8      /* box widths step by 2^(1/8) */
+
+/* FFTW's planner is not thread-safe; only execution is. */
+static GMutex planner_lock;
+
+struct _EsTsneFft
+{
+  guint          nn;                          /* nodes per dimension */
+  guint          m;                           /* padded: 2 nn */
+  float         *kernel;                      /* m × m */
+  fftwf_complex *kernel_hat;                  /* m × (m/2 + 1) */
+  float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
+  fftwf_complex *hat[N_TERMS];                /* m × (m/2 + 1) */
+  float         *spread;                      /* N_TERMS × nn × nn */
+  fftwf_plan     kernel_plan;                 /* 2D r2c of the kernel */
+  fftwf_plan     rows_r2c;                    /* nn rows → hat rows 0 … nn − 1 */
+  fftwf_plan     cols_forward;                /* m/2 + 1 columns, in place */
+  fftwf_plan     cols_backward;
+  fftwf_plan     rows_c2r;                    /* hat rows 0 … nn − 1 → nn rows */
+  float          kernel_box;                  /* the box width kernel_hat is for; 0: none */
+
+  gsize          n_cap;
+  guint32       *base;                        /* n × 2 first node per dim */
+  float         *weights;                     /* n × 2 × N_INTERP */
+  double        *sum_w;                       /* n */
+};
+
+static void
+free_grids (EsTsneFft *self)
+{
+  g_mutex_lock (&planner_lock);
+  g_clear_pointer (&self->kernel_plan, fftwf_destroy_plan);
+  g_clear_pointer (&self->rows_r2c, fftwf_destroy_plan);
+  g_clear_pointer (&self->cols_forward, fftwf_destroy_plan);
+  g_clear_pointer (&self->cols_backward, fftwf_destroy_plan);
+  g_clear_pointer (&self->rows_c2r, fftwf_destroy_plan);
+  g_mutex_unlock (&planner_lock);
+  g_clear_pointer (&self->kernel, fftwf_free);
+  g_clear_pointer (&self->kernel_hat, fftwf_free);
+  for (guint t = 0; t < N_TERMS; t++)
+    {
+      g_clear_pointer (&self->real[t], fftwf_free);
+      g_clear_pointer (&self->hat[t], fftwf_free);
+    }
+  g_clear_pointer (&self->spread, g_free);
+  self->nn = self->m = 0;
+  self->kernel_box = 0;
+}
+
+EsTsneFft *
+_es_tsne_fft_new (void)
+{
+  return g_new0 (EsTsneFft, 1);
+}
+
+void
+_es_tsne_fft_free (EsTsneFft *self)
+{
+  if (self == NULL)
+    return;
+  free_grids (self);
+  g_free (self->base);
+  g_free (self->weights);
+  g_free (self->sum_w);
+  g_free (self);
+}
+
+static gboolean
+alloc_grids (EsTsneFft *self,
+             guint      nn,
+             GError   **error)
+{
+  guint m = 2 * nn;
+  int mc = (int) (m / 2 + 1), len = (int) m;
+  gsize real_n = (gsize) m * m, hat_n = (gsize) m * mc;
+  guint64 bytes;
+
+  /* Everything at once, checked against the ceiling before FFTW's
+   * allocator (which must be used for its alignment) is asked.
+   */
+  if (!es_memory_check (real_n + (N_TERMS + 1) * 2 * hat_n + N_TERMS * (gsize) nn * (m + nn),
+                        sizeof (float), "t-SNE interpolation grid", &bytes, error))
+    return FALSE;
+
+  free_grids (self);
+  self->nn = nn;
+  self->m = m;
+  self->kernel = fftwf_alloc_real (real_n);
+  self->kernel_hat = fftwf_alloc_complex (hat_n);
+  for (guint t = 0; t < N_TERMS; t++)
+    {
+      self->real[t] = fftwf_alloc_real ((gsize) nn * m);
+      self->hat[t] = fftwf_alloc_complex (hat_n);
+    }
+  self->spread = es_memory_try_alloc ((gsize) N_TERMS * nn * nn, sizeof (float),
+                                      "t-SNE interpolation grid", error);
+  if (self->spread == NULL)
+    {
+      free_grids (self);
+      return FALSE;
+    }
+  if (self->kernel == NULL || self->kernel_hat == NULL || self->real[N_TERMS - 1] == NULL ||
+      self->hat[N_TERMS - 1] == NULL)
+    goto oom;
+  for (guint t = 0; t < N_TERMS; t++)
+    if (self->real[t] == NULL || self->hat[t] == NULL)
+      goto oom;
+
+  /* The charges' 2D transforms by rows then columns: only the nn rows
+   * that are not padding are transformed forward, and only those needed
+   * backward (a quarter of the grid holds data, a quarter is read).
+   */
+  g_mutex_lock (&planner_lock);
+  self->kernel_plan = fftwf_plan_dft_r2c_2d (len, len, self->kernel, self->kernel_hat, FFTW_ESTIMATE);
+  self->rows_r2c = fftwf_plan_many_dft_r2c (1, &len, (int) nn, self->real[0], NULL, 1, len,
+                                            self->hat[0], NULL, 1, mc, FFTW_ESTIMATE);
+  self->cols_forward = fftwf_plan_many_dft (1, &len, mc, self->hat[0], NULL, mc, 1,
+                                            self->hat[0], NULL, mc, 1, FFTW_FORWARD, FFTW_ESTIMATE);
+  self->cols_backward = fftwf_plan_many_dft (1, &len, mc, self->hat[0], NULL, mc, 1,
+                                             self->hat[0], NULL, mc, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
+  self->rows_c2r = fftwf_plan_many_dft_c2r (1, &len, (int) nn, self->hat[0], NULL, 1, mc,
+                                            self->real[0], NULL, 1, len, FFTW_ESTIMATE);
+  g_mutex_unlock (&planner_lock);
+  if (self->kernel_plan == NULL || self->rows_r2c == NULL || self->cols_forward == NULL ||
+      self->cols_backward == NULL || self->rows_c2r == NULL)
+    goto oom;
+  return TRUE;
+
+oom:
+  free_grids (self);
+  g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+               "t-SNE interpolation grid: out of memory (%.1f GB)", bytes / 1e9);
+  return FALSE;
+}
+
+/* The smallest b' ≥ b with no prime factor above 7: FFTs of 2 × 3 × b'. */
+static guint
+smooth_size (guint b)
+{
+  for (;; b++)
+    {
+      guint r = b;
+
+      for (guint f = 2; f <= 7; f++)
+        while (r % f == 0)
+          r /= f;
+      if (r == 1)
+        return b;
+    }
+}
+
+typedef struct
+{
+  EsTsneFft   *self;
+  const float *y;
+  gsize        n;
+  float        lo;
+  float        center;
+  float        box;       /* box width */
+  float        denom[N_INTERP];
+  float       *rep;
+  gboolean     need_kernel;
+} FftJob;
+
+static inline void
+lagrange (const FftJob *job,
+          float         t,
+          float        *w)
+{
+  for (guint k = 0; k < N_INTERP; k++)
+    {
+      float v = job->denom[k];
+
+      for (guint l = 0; l < N_INTERP; l++)
+        if (l != k)
+          v *= t - (l + 0.5f) / N_INTERP;
+      w[k] = v;
+    }
+}
+
+/* All points in order, into one grid: the same sums for any thread count. */
+static void
+spread (FftJob *job)
+{
+  EsTsneFft *self = job->self;
+  gsize nn2 = (gsize) self->nn * self->nn;
+  float *grid = self->spread;
+  guint boxes = self->nn / N_INTERP;
+
+  memset (grid, 0, N_TERMS * nn2 * sizeof (float));
+  for (gsize i = 0; i < job->n; i++)
+    {
+      float q[N_TERMS], *w = self->weights + i * 2 * N_INTERP;
+      guint32 *base = self->base + i * 2;
+
+      for (guint d = 0; d < 2; d++)
+        {
+          float u = (job->y[i * 2 + d] - job->lo) / job->box;
+          guint b = (guint) CLAMP (u, 0.0f, (float) (boxes - 1));
+
+          b = MIN (b, boxes - 1);
+          base[d] = b * N_INTERP;
+          lagrange (job, u - b, w + d * N_INTERP);
+        }
+      q[0] = 1;
+      q[1] = job->y[i * 2] - job->center;
+      q[2] = job->y[i * 2 + 1] - job->center;
+      q[3] = q[1] * q[1] + q[2] * q[2];
+      for (guint kx = 0; kx < N_INTERP; kx++)
+        for (guint ky = 0; ky < N_INTERP; ky++)
+          {
+            float c = w[kx] * w[N_INTERP + ky];
+            gsize node = (gsize) (base[0] + kx) * self->nn + base[1] + ky;
+
+            for (guint t = 0; t < N_TERMS; t++)
+              grid[t * nn2 + node] += c * q[t];
+          }
+    }
+}
+
+/* The kernel between node offsets, wrapped for the circular convolution;
+ * offset nn is never used by an nn-long input and stays 0.  It is even in
+ * both offsets, so its transform is real up to rounding.
+ */
+static void
+kernel (FftJob *job)
+{
+  EsTsneFft *self = job->self;
+  guint nn = self->nn, m = self->m;
+  float spacing = job->box / N_INTERP;
+  g_autofree float *d2 = g_new (float, m);
+
+  for (guint i = 0; i < m; i++)
+    {
+      float d = (float) (i < nn ? (int) i : (int) i - (int) m) * spacing;
+
+      d2[i] = d * d;
+    }
+  for (guint ix = 0; ix < m; ix++)
+    for (guint iy = 0; iy < m; iy++)
+      {
+        float r = 1 + d2[ix] + d2[iy];
+
+        self->kernel[(gsize) ix * m + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
+      }
+  fftwf_execute_dft_r2c (self->kernel_plan, self->kernel, self->kernel_hat);
+}
+
+static void
+kernel_and_spread_part (guint    part,
+                        gpointer data)
+{
+  FftJob *job = data;
+
+  if (part == 0 && job->need_kernel)
+    kernel (job);
+  else if (part == 1)
+    spread (job);
+}
+
+static void
+convolve_part (guint    part,
+               gpointer data)
+{
+  FftJob *job = data;
+  EsTsneFft *self = job->self;
+  guint nn = self->nn, m = self->m, mc = m / 2 + 1;
+  gsize nn2 = (gsize) nn * nn, hat_n = (gsize) m * mc;
+
+  for (guint t = part; t < N_TERMS; t += ES_TSNE_N_PARTS)
+    {
+      float *real = self->real[t];
+      fftwf_complex *hat = self->hat[t];
+
+      for (guint ix = 0; ix < nn; ix++)
+        {
+          memcpy (real + (gsize) ix * m, self->spread + t * nn2 + (gsize) ix * nn, nn * sizeof (float));
+          memset (real + (gsize) ix * m + nn, 0, (m - nn) * sizeof (float));
+        }
+      fftwf_execute_dft_r2c (self->rows_r2c, real, hat);
+      memset (hat + (gsize) nn * mc, 0, (gsize) (m - nn) * mc * sizeof (fftwf_complex));
+      fftwf_execute_dft (self->cols_forward, hat, hat);
+      for (gsize e = 0; e < hat_n; e++)
+        {
+          float a = hat[e][0], b = hat[e][1];
+          float c = self->kernel_hat[e][0], d = self->kernel_hat[e][1];
+
+          hat[e][0] = a * c - b * d;
+          hat[e][1] = a * d + b * c;
+        }
+      fftwf_execute_dft (self->cols_backward, hat, hat);
+      fftwf_execute_dft_c2r (self->rows_c2r, hat, real);
+    }
+}
+
+static void
+gather_part (guint    part,
+             gpointer data)
+{
+  FftJob *job = data;
+  EsTsneFft *self = job->self;
+  guint m = self->m;
+  float scale = 1.0f / ((float) m * m);
+  gsize begin, end;
+
+  _es_tsne_part_range (job->n, part, &begin, &end);
+  for (gsize i = begin; i < end; i++)
+    {
+      const float *w = self->weights + i * 2 * N_INTERP;
+      const guint32 *base = self->base + i * 2;
+      float phi[N_TERMS] = { 0, 0, 0, 0 };
+      float y1 = job->y[i * 2] - job->center, y2 = job->y[i * 2 + 1] - job->center;
+
+      for (guint kx = 0; kx < N_INTERP; kx++)
+        for (guint ky = 0; ky < N_INTERP; ky++)
+          {
+            float c = w[kx] * w[N_INTERP + ky];
+            gsize node = (gsize) (base[0] + kx) * m + base[1] + ky;
+
+            for (guint t = 0; t < N_TERMS; t++)
+              phi[t] += c * self->real[t][node];
+          }
+      for (guint t = 0; t < N_TERMS; t++)
+        phi[t] *= scale;
+      job->rep[i * 2] = y1 * phi[0] - phi[1];
+      job->rep[i * 2 + 1] = y2 * phi[0] - phi[2];
+      self->sum_w[i] = (1.0 + y1 * y1 + y2 * y2) * phi[0] - 2.0 * (y1 * phi[1] + y2 * phi[2]) + phi[3];
+    }
+}
+
+gboolean
+_es_tsne_fft_repulsion (EsTsneFft   *self,
+                        const float *y,
+                        gsize        n,
+                        EsTsnePool  *pool,
+                        float       *rep,
+                        double      *z,
+                        GError     **error)
+{
+  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep, FALSE };
+  float lo = INFINITY, hi = -INFINITY, range;
+  double box;
+  guint boxes, nn;
+  double sum = 0;
+
+  g_return_val_if_fail (n > 0, FALSE);
+
+  if (n > self->n_cap)
+    {
+      g_clear_pointer (&self->base, g_free);
+      g_clear_pointer (&self->weights, g_free);
+      g_clear_pointer (&self->sum_w, g_free);
+      self->n_cap = 0;
+      if (!(self->base = es_memory_try_alloc (n, 2 * sizeof (guint32), "t-SNE interpolation", error)) ||
+          !(self->weights = es_memory_try_alloc (n, 2 * N_INTERP * sizeof (float), "t-SNE interpolation", error)) ||
+          !(self->sum_w = es_memory_try_alloc (n, sizeof (double), "t-SNE interpolation", error)))
+        return FALSE;
+      self->n_cap = n;
+    }
+
+  for (gsize i = 0; i < 2 * n; i++)
+    {
+      lo = MIN (lo, y[i]);
+      hi = MAX (hi, y[i]);
+    }
+  range = hi - lo;
+  if (!(range > 1e-6f))
+    range = 1e-6f;
+  /* B = max (MIN_BOXES, ⌈range⌉) boxes, rounded up to an FFT-friendly
+   * count, of a width at least range / B (at most 1 when B is ⌈range⌉)
+   * rounded up on a ladder 2^(1/BOX_LADDER) apart, the grid centred on the
+   * points: the grid size changes only when ⌈range⌉ passes a friendly
+   * count, the kernel's transform only when the width steps.
+   */
+  boxes = (guint) MAX (MIN (ceilf (range), (float) MAX_BOXES), (float) MIN_BOXES);
+  boxes = smooth_size (boxes);
+  box = exp2 (ceil (log2 ((double) range / boxes) * BOX_LADDER) / BOX_LADDER);
+  nn = boxes * N_INTERP;
+  if (nn != self->nn && !alloc_grids (self, nn, error))
+    return FALSE;
+
+  job.center = lo + range / 2;
+  job.box = (float) box;
+  job.lo = job.center - (float) (boxes * box / 2);
+  job.need_kernel = self->kernel_box != job.box;
+  self->kernel_box = job.box;
+  for (guint k = 0; k < N_INTERP; k++)
+    {
+      double v = 1;
+
+      for (guint l = 0; l < N_INTERP; l++)
+        if (l != k)
+          v *= (k - (double) l) / N_INTERP;
+      job.denom[k] = (float) (1 / v);
+    }
+
+  _es_tsne_parallel (pool, kernel_and_spread_part, &job);
+  _es_tsne_parallel (pool, convolve_part, &job);
+  _es_tsne_parallel (pool, gather_part, &job);
+
+  for (gsize i = 0; i < n; i++)
+    sum += self->sum_w[i];
+  *z = MAX (sum - n, 1e-300);
+  return TRUE;
+}

@@ -1,0 +1,251 @@
+/* es-tsne-gradient.c: attraction, the exact repulsion, the fixed parts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The t-SNE gradient (van der Maaten & Hinton 2008, Student-t kernel
+ * w_ij = 1 / (1 + |y_i − y_j|²), Z = Σ_{k≠l} w_kl) is
+ *   ∂C/∂y_i = 4 [ α Σ_j P_ij w_ij (y_i − y_j) − (1/Z) Σ_j w_ij² (y_i − y_j) ]
+ * with α the exaggeration: a sparse attraction over P and a dense
+ * repulsion, approximated elsewhere (FFT, Barnes-Hut) and exactly here.
+ */
+
+#define G_LOG_DOMAIN "es-tsne"
+
+#include "config.h"
+
+#include "es-tsne-private.h"
+
+#include "es-worker.h"
+
+void
+_es_tsne_part_range (gsize  n,
+                     guint  part,
+                     gsize *begin,
+                     gsize *end)
+{
+  *begin = n * part / ES_TSNE_N_PARTS;
+  *end = n * (part + 1) / ES_TSNE_N_PARTS;
+}
+
+struct _EsTsnePool
+{
+  guint          n_threads;
+  GThread       *threads[ES_TSNE_N_PARTS];
+  GMutex         lock;
+  GCond          cond;
+  EsTsnePartFunc func;
+  gpointer       data;
+  guint64        generation;        /* work handed out */
+  guint          pending;           /* parts not finished yet */
+  gboolean       quit;
+};
+
+typedef struct
+{
+  EsTsnePool *pool;
+  guint       part;
+} Worker;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+  EsTsnePool *pool = worker->pool;
+  guint part = worker->part;
+  guint64 seen = 0;
+
+  g_free (worker);
+  es_worker_enter ();
+  g_mutex_lock (&pool->lock);
+  for (;;)
+    {
+      EsTsnePartFunc func;
+      gpointer job;
+
+      while (!pool->quit && pool->generation == seen)
+        g_cond_wait (&pool->cond, &pool->lock);
+      if (pool->quit)
+        break;
+      seen = pool->generation;
+      func = pool->func;
+      job = pool->data;
+      g_mutex_unlock (&pool->lock);
+
+      func (part, job);
+
+      g_mutex_lock (&pool->lock);
+      if (--pool->pending == 0)
+        g_cond_broadcast (&pool->cond);
+    }
+  g_mutex_unlock (&pool->lock);
+  return NULL;
+}
+
+EsTsnePool *
+_es_tsne_pool_new (guint n_threads)
+{
+  EsTsnePool *pool = g_new0 (EsTsnePool, 1);
+
+  pool->n_threads = CLAMP (n_threads, 1, ES_TSNE_N_PARTS);
+  g_mutex_init (&pool->lock);
+  g_cond_init (&pool->cond);
+  for (guint part = 1; part < pool->n_threads; part++)
+    {
+      Worker *worker = g_new (Worker, 1);
+
+      *worker = (Worker) { pool, part };
+      pool->threads[part] = g_thread_new ("es-tsne", worker_thread, worker);
+    }
+  return pool;
+}
+
+void
+_es_tsne_pool_free (EsTsnePool *pool)
+{
+  if (pool == NULL)
+    return;
+  g_mutex_lock (&pool->lock);
+  pool->quit = TRUE;
+  g_cond_broadcast (&pool->cond);
+  g_mutex_unlock (&pool->lock);
+  for (guint part = 1; part < pool->n_threads; part++)
+    g_thread_join (pool->threads[part]);
+  g_mutex_clear (&pool->lock);
+  g_cond_clear (&pool->cond);
+  g_free (pool);
+}
+
+void
+_es_tsne_parallel (EsTsnePool     *pool,
+                   EsTsnePartFunc  func,
+                   gpointer        data)
+{
+  if (pool == NULL || pool->n_threads <= 1)
+    {
+      for (guint part = 0; part < ES_TSNE_N_PARTS; part++)
+        func (part, data);
+      return;
+    }
+
+  /* Parts the pool has no thread for (none while ES_TSNE_N_PARTS == 2)
+   * run here after part 0.
+   */
+  g_mutex_lock (&pool->lock);
+  pool->func = func;
+  pool->data = data;
+  pool->pending = pool->n_threads - 1;
+  pool->generation++;
+  g_cond_broadcast (&pool->cond);
+  g_mutex_unlock (&pool->lock);
+
+  func (0, data);
+  for (guint part = pool->n_threads; part < ES_TSNE_N_PARTS; part++)
+    func (part, data);
+
+  g_mutex_lock (&pool->lock);
+  while (pool->pending > 0)
+    g_cond_wait (&pool->cond, &pool->lock);
+  g_mutex_unlock (&pool->lock);
+}
+
+void
+_es_tsne_repulsion_exact (const float *y,
+                          gsize        n,
+                          guint        dims,
+                          double      *rep,
+                          double      *z)
+{
+  double sum = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      for (guint d = 0; d < dims; d++)
+        rep[i * dims + d] = 0;
+      for (gsize j = 0; j < n; j++)
+        {
+          double diff[3], q = 1;
+
+          if (j == i)
+            continue;
+          for (guint d = 0; d < dims; d++)
+            {
+              diff[d] = (double) y[i * dims + d] - y[j * dims + d];
+              q += diff[d] * diff[d];
+            }
+          q = 1 / q;
+          sum += q;
+          for (guint d = 0; d < dims; d++)
+            rep[i * dims + d] += q * q * diff[d];
+        }
+    }
+  *z = sum;
+}
+
+/* Written per dimension count so the sums stay in registers. */
+static void
+attraction_2d (const EsTsneAffinities *p,
+               const float            *y,
+               gsize                   begin,
+               gsize                   end,
+               float                  *attr)
+{
+  for (gsize i = begin; i < end; i++)
+    {
+      float yi0 = y[2 * i], yi1 = y[2 * i + 1], a0 = 0, a1 = 0;
+
+      for (gsize e = p->row_ptr[i]; e < p->row_ptr[i + 1]; e++)
+        {
+          gsize j = (gsize) p->cols[e];
+          float d0 = yi0 - y[2 * j], d1 = yi1 - y[2 * j + 1];
+          float q = p->vals[e] / (1 + d0 * d0 + d1 * d1);
+
+          a0 += q * d0;
+          a1 += q * d1;
+        }
+      attr[2 * i] = a0;
+      attr[2 * i + 1] = a1;
+    }
+}
+
+static void
+attraction_3d (const EsTsneAffinities *p,
+               const float            *y,
+               gsize                   begin,
+               gsize                   end,
+               float                  *attr)
+{
+  for (gsize i = begin; i < end; i++)
+    {
+      float yi0 = y[3 * i], yi1 = y[3 * i + 1], yi2 = y[3 * i + 2], a0 = 0, a1 = 0, a2 = 0;
+
+      for (gsize e = p->row_ptr[i]; e < p->row_ptr[i + 1]; e++)
+        {
+          gsize j = (gsize) p->cols[e];
+          float d0 = yi0 - y[3 * j], d1 = yi1 - y[3 * j + 1], d2 = yi2 - y[3 * j + 2];
+          float q = p->vals[e] / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+
+          a0 += q * d0;
+          a1 += q * d1;
+          a2 += q * d2;
+        }
+      attr[3 * i] = a0;
+      attr[3 * i + 1] = a1;
+      attr[3 * i + 2] = a2;
+    }
+}
+
+void
+_es_tsne_attraction (const EsTsneAffinities *p,
+                     const float            *y,
+                     guint                   dims,
+                     gsize                   begin,
+                     gsize                   end,
+                     float                  *attr)
+{
+  g_return_if_fail (dims == 2 || dims == 3);
+
+  if (dims == 2)
+    attraction_2d (p, y, begin, end, attr);
+  else
+    attraction_3d (p, y, begin, end, attr);
+}

@@ -40,6 +40,8 @@ column_title (EsProjection        *projection,
     case ES_METHOD_PCA:      return g_strdup_printf ("PC%u", component + 1);
     case ES_METHOD_SVD:      return g_strdup_printf ("SV%u", component + 1);
     case ES_METHOD_AXES:     return g_strdup (axes[component]);
+    case ES_METHOD_TSNE:     return g_strdup_printf ("tsne%u", component + 1);
+    case ES_METHOD_UMAP:     return g_strdup_printf ("umap%u", component + 1);
     case ES_METHOD_IDENTITY:
     default:                 return g_strdup_printf ("dim%u", component + 1);
     }

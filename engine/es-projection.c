@@ -13,6 +13,7 @@
 #include "es-pca-private.h"
 #include "es-worker.h"
 
+#include <math.h>
 #include <string.h>
 
 #define DEFAULT_COMPONENTS 10
@@ -25,6 +26,8 @@ es_method_to_string (EsMethod method)
     case ES_METHOD_SVD:      return "svd";
     case ES_METHOD_AXES:     return "axes";
     case ES_METHOD_IDENTITY: return "identity";
+    case ES_METHOD_TSNE:     return "tsne";
+    case ES_METHOD_UMAP:     return "umap";
     case ES_METHOD_PCA:
     default:                 return "pca";
     }
@@ -35,7 +38,7 @@ es_method_from_string (const char *text,
                        EsMethod   *method)
 {
   static const EsMethod methods[] = {
-    ES_METHOD_PCA, ES_METHOD_SVD, ES_METHOD_AXES, ES_METHOD_IDENTITY,
+    ES_METHOD_PCA, ES_METHOD_SVD, ES_METHOD_AXES, ES_METHOD_IDENTITY, ES_METHOD_TSNE, ES_METHOD_UMAP,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
@@ -87,6 +90,43 @@ _es_projection_new (EsMethod   method,
   self->coords = coords;
   self->components = g_new0 (double, MAX ((gsize) n_components * dims, 1));
 
+  return self;
+}
+
+gboolean
+es_method_is_layout (EsMethod method)
+{
+  return method == ES_METHOD_TSNE || method == ES_METHOD_UMAP;
+}
+
+EsProjection *
+es_projection_new_layout (EsMethod      method,
+                          gsize         rows,
+                          gsize         dims,
+                          guint         n_components,
+                          const float  *coords,
+                          GError      **error)
+{
+  EsProjection *self;
+
+  g_return_val_if_fail (es_method_is_layout (method), NULL);
+  g_return_val_if_fail (n_components == 2 || n_components == 3, NULL);
+  g_return_val_if_fail (coords != NULL || rows == 0, NULL);
+
+  self = _es_projection_new (method, rows, dims, n_components, error);
+  if (self == NULL)
+    return NULL;
+  if (rows > 0)
+    memcpy (self->coords, coords, rows * n_components * sizeof (float));
+  for (gsize r = 0; r < rows; r++)
+    {
+      const float *p = coords + r * n_components;
+      gboolean finite = TRUE;
+
+      for (guint c = 0; c < n_components; c++)
+        finite = finite && isfinite (p[c]);
+      self->n_fitted += finite;
+    }
   return self;
 }
 
@@ -316,6 +356,14 @@ es_projection_compute (EsEmbeddingSet             *set,
 
     case ES_METHOD_AXES:
       result = _es_axes_compute (set, options, cancellable, &stage, error);
+      break;
+
+    case ES_METHOD_TSNE:
+    case ES_METHOD_UMAP:
+      /* Layouts have their own engines and options (engine/maps). */
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT,
+                   "%s is a layout: run it with es_tsne_run () or es_umap_run ()",
+                   es_method_to_string (options->method));
       break;
 
     case ES_METHOD_IDENTITY:

@@ -17,6 +17,8 @@ typedef enum
   ES_METHOD_SVD,      /* truncated SVD, no centring (LSA-style) */
   ES_METHOD_AXES,     /* dot product with unit axes from word expressions */
   ES_METHOD_IDENTITY, /* chosen columns as they are */
+  ES_METHOD_TSNE,     /* a t-SNE layout (engine/maps), made by es_projection_new_layout () */
+  ES_METHOD_UMAP,     /* a UMAP layout (engine/maps), likewise */
 } EsMethod;
 
 const char *es_method_to_string   (EsMethod    method);
@@ -61,6 +63,19 @@ void          es_projection_compute_async  (EsEmbeddingSet             *set,
                                             gpointer                    user_data);
 EsProjection *es_projection_compute_finish (GAsyncResult               *result,
                                             GError                    **error);
+
+/* A non-linear layout as a projection, so that everything that works on
+ * PCA coordinates (plot, neighbours, marks, export) works on it: @coords is
+ * rows × n_components (2 or 3), copied; NaN rows stay NaN.  It has no
+ * components, mean or variance figures.
+ */
+EsProjection *es_projection_new_layout                (EsMethod            method,
+                                                       gsize               rows,
+                                                       gsize               dims,
+                                                       guint               n_components,
+                                                       const float        *coords,
+                                                       GError            **error);
+gboolean      es_method_is_layout                     (EsMethod            method);
 
 EsProjection *es_projection_ref                       (EsProjection       *self);
 void          es_projection_unref                     (EsProjection       *self);

@@ -97,6 +97,31 @@ open_metadata_path_action (GtkWidget  *widget,
 }
 
 static void
+pause_map_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  self->layout_paused = !self->layout_paused;
+  _es_window_layout_pause (self, self->layout_paused);
+  _es_window_actions_update (self);
+}
+
+/* Another seed: the same map parameters, another start. */
+static void
+rerun_map_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  self->layout_seed++;
+  self->layout_paused = FALSE;
+  _es_window_reproject (self, NULL);
+}
+
+static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
@@ -108,6 +133,7 @@ cancel_action (GtkWidget  *widget,
     es_job_cancel (self->load_job);
   if (self->project_job != NULL)
     es_job_cancel (self->project_job);
+  self->layout_paused = FALSE;
 }
 
 static void
@@ -504,6 +530,12 @@ _es_window_actions_update (EsWindow *self)
 
   es_document_get_selection (self->document, &n_selected);
   gtk_widget_action_set_enabled (widget, "win.cancel", busy);
+  {
+    gboolean is_map = g_strcmp0 (self->method, "tsne") == 0 || g_strcmp0 (self->method, "umap") == 0;
+
+    gtk_widget_action_set_enabled (widget, "win.pause-map", is_map && self->project_job != NULL);
+    gtk_widget_action_set_enabled (widget, "win.rerun-map", is_map && es_document_get_set (self->document) != NULL);
+  }
   gtk_widget_action_set_enabled (widget, "win.dismiss-error", self->error != NULL);
   gtk_widget_action_set_enabled (widget, "win.open-metadata", es_document_get_set (self->document) != NULL);
   gtk_widget_action_set_enabled (widget, "win.open-metadata-path", es_document_get_set (self->document) != NULL);
@@ -537,6 +569,8 @@ _es_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-metadata", NULL, open_metadata_action);
   gtk_widget_class_install_action (widget_class, "win.open-metadata-path", "s", open_metadata_path_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.pause-map", NULL, pause_map_action);
+  gtk_widget_class_install_action (widget_class, "win.rerun-map", NULL, rerun_map_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
   gtk_widget_class_install_action (widget_class, "win.select-word", "s", select_word_action);
   gtk_widget_class_install_action (widget_class, "win.select-row", "x", select_row_action);

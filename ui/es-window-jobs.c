@@ -187,6 +187,9 @@ fill_projection_options (EsWindow            *self,
   gsize dims = es_embedding_set_get_dims (set);
 
   es_method_from_string (self->method, &method);
+  /* A map of fewer than 5 points is no map: PCA shows them (start_layout). */
+  if (es_method_is_layout (method))
+    method = ES_METHOD_PCA;
   es_projection_options_init (options);
   options->method = method;
   /* An isolated handful of words has fewer components than dimensions. */
@@ -212,24 +215,25 @@ fill_projection_options (EsWindow            *self,
     }
 }
 
-static void
-projection_ready_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+/* The end of any reduction job (a projection or a layout): applies the
+ * result, or shows the error, unless a newer job replaced @job.
+ */
+void
+_es_window_finish_projection (EsWindow       *self,
+                              EsJob          *job,
+                              EsEmbeddingSet *set,
+                              gboolean        replaces_set,
+                              EsProjection   *projection,
+                              char          **axes,
+                              const GError   *error)
 {
-  g_autoptr(Request) request = user_data;
-  EsWindow *self = request->self;
-  g_autoptr(EsProjection) projection = NULL;
-  g_autoptr(GError) error = NULL;
   EsMethod method = ES_METHOD_PCA;
 
-  projection = es_projection_compute_finish (result, &error);
-
   /* A newer request replaced this one: drop it silently. */
-  if (request->job != self->project_job)
+  if (job != self->project_job)
     return;
   _es_window_set_job (self, &self->project_job, NULL);
-  if (request->replaces_set)
+  if (replaces_set)
     {
       g_clear_pointer (&self->pending_set, es_embedding_set_unref);
       g_clear_pointer (&self->pending_path, g_free);
@@ -253,16 +257,30 @@ projection_ready_cb (GObject      *object,
       return;
     }
   /* Fixed axes take their banner message (sidebar hidden) away too. */
-  if (method == ES_METHOD_AXES && !request->replaces_set && self->error != NULL)
+  if (method == ES_METHOD_AXES && !replaces_set && self->error != NULL)
     _es_window_show_error (self, NULL);
 
-  if (request->replaces_set)
+  if (replaces_set)
     {
       _es_window_show_error (self, NULL);
-      _es_window_apply_projection (self, request->set, request->set, projection, request->axes);
+      _es_window_apply_projection (self, set, set, projection, axes);
     }
   else
-    _es_window_apply_projection (self, es_document_get_set (self->document), request->set, projection, request->axes);
+    _es_window_apply_projection (self, es_document_get_set (self->document), set, projection, axes);
+}
+
+static void
+projection_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  g_autoptr(EsProjection) projection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  projection = es_projection_compute_finish (result, &error);
+  _es_window_finish_projection (request->self, request->job, request->set, request->replaces_set,
+                                projection, request->axes, error);
 }
 
 static void
@@ -299,6 +317,16 @@ start_projection (EsWindow       *self,
     es_job_update (job, 0.0, message);
   }
   _es_window_set_job (self, &self->project_job, job);
+
+  /* t-SNE and UMAP: their own engines, animated (es-window-layout.c). */
+  {
+    EsMethod method = ES_METHOD_PCA;
+
+    es_method_from_string (self->method, &method);
+    if (es_method_is_layout (method) &&
+        _es_window_start_layout (self, job, view_set, replaces_set, method))
+      return;
+  }
 
   fill_projection_options (self, view_set, &options, &axes, &columns);
 

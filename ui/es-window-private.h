@@ -70,6 +70,9 @@ struct _EsWindow
    * the panels' signals then see half a switch, so marks wait for the end.
    */
   guint             switching;
+  char                 *layout_note;  /* t-SNE/UMAP: time and quality, or why PCA */
+  guint64               layout_seed;  /* Re-run Map draws another */
+  gboolean              layout_paused;
 
   /* Properties */
   char                 *method;
@@ -130,6 +133,21 @@ void      _es_window_set_selected       (EsWindow       *self,
 /* destroy (data) in a worker: big sets are freed off the main thread. */
 void      _es_window_release_later      (gpointer        data,
                                          GDestroyNotify  destroy);
+void      _es_window_finish_projection  (EsWindow       *self,
+                                         EsJob          *job,
+                                         EsEmbeddingSet *set,
+                                         gboolean        replaces_set,
+                                         EsProjection   *projection,
+                                         char          **axes,
+                                         const GError   *error);
+/* es-window-layout.c: FALSE when @view_set is too small for a map (PCA then). */
+gboolean  _es_window_start_layout       (EsWindow       *self,
+                                         EsJob          *job,
+                                         EsEmbeddingSet *view_set,
+                                         gboolean        replaces_set,
+                                         EsMethod        method);
+void      _es_window_layout_pause       (EsWindow       *self,
+                                         gboolean        paused);
 void      _es_window_set_job            (EsWindow       *self,
                                          EsJob         **slot,
                                          EsJob          *job);

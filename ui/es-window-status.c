@@ -51,6 +51,12 @@ _es_window_update_status (EsWindow *self)
       g_string_append_printf (status, _(" — %" G_GSIZE_FORMAT " box-selected"), n_selected);
   }
 
+  if (es_document_get_projection (self->document) != NULL &&
+      (es_method_is_layout (es_projection_get_method (es_document_get_projection (self->document))) ||
+       (self->layout_note != NULL && g_str_has_prefix (self->layout_note, "PCA"))) &&
+      self->layout_note != NULL)
+    g_string_append_printf (status, " — %s", self->layout_note);
+
   if (es_document_get_projection (self->document) != NULL)
     {
       guint n = 0;
@@ -128,6 +134,12 @@ _es_window_component_name (EsWindow *self,
 
     case ES_METHOD_IDENTITY:
       return g_strdup_printf (_("Dim %u"), i + 1);
+
+    case ES_METHOD_TSNE:
+      return g_strdup_printf ("t-SNE %u", i + 1);
+
+    case ES_METHOD_UMAP:
+      return g_strdup_printf ("UMAP %u", i + 1);
 
     default:
       return g_strdup_printf ("%u", i + 1);

@@ -258,6 +258,7 @@ es_window_finalize (GObject *object)
 
   g_clear_pointer (&self->method, g_free);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->layout_note, g_free);
   g_clear_pointer (&self->filter_text, g_free);
 
   G_OBJECT_CLASS (es_window_parent_class)->finalize (object);
@@ -367,7 +368,9 @@ es_window_set_property (GObject      *object,
         gtk_menu_button_set_label (self->method_button,
                                    parsed == ES_METHOD_PCA ? _("PCA") :
                                    parsed == ES_METHOD_SVD ? _("SVD") :
-                                   parsed == ES_METHOD_AXES ? _("Custom Axes") : _("Identity"));
+                                   parsed == ES_METHOD_AXES ? _("Custom Axes") :
+                                   parsed == ES_METHOD_TSNE ? _("t-SNE") :
+                                   parsed == ES_METHOD_UMAP ? _("UMAP") : _("Identity"));
         gtk_widget_set_visible (GTK_WIDGET (self->axes_editor), parsed == ES_METHOD_AXES);
         gtk_widget_set_visible (self->axes_separator, parsed == ES_METHOD_AXES);
         g_object_notify_by_pspec (object, pspec);
@@ -383,7 +386,9 @@ es_window_set_property (GObject      *object,
           gtk_widget_set_visible (GTK_WIDGET (self->z_dropdown), self->three_d);
           es_axes_editor_set_three_d (self->axes_editor, self->three_d);
           g_object_notify_by_pspec (object, pspec);
-          if (g_strcmp0 (self->method, "axes") == 0)
+          /* Axes and maps compute a third coordinate of their own. */
+          if (g_strcmp0 (self->method, "axes") == 0 || g_strcmp0 (self->method, "tsne") == 0 ||
+              g_strcmp0 (self->method, "umap") == 0)
             _es_window_reproject (self, NULL);
           else
             _es_window_plot_update (self);
@@ -590,6 +595,7 @@ es_window_init (EsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->plot_async_rows = PLOT_ASYNC_ROWS;
+  self->layout_seed = 1;
   self->method = g_strdup ("pca");
   self->component_x = 0;
   self->component_y = 1;

@@ -1916,6 +1916,131 @@ test_window_switch_file (gconstpointer data)
   switch_file_with (data);
 }
 
+static gboolean
+plot_shows_method (gpointer data)
+{
+  EsWindow *window = data;
+  EsProjection *projection = es_window_get_projection (window);
+
+  return !es_window_get_busy (window) && projection != NULL &&
+         es_method_is_layout (es_projection_get_method (projection));
+}
+
+typedef struct
+{
+  EsWindow *window;
+  guint     frames;   /* projections shown while the job still ran */
+} FrameCount;
+
+static void
+count_frames_cb (EsScatterView *plot,
+                 GParamSpec    *pspec,
+                 FrameCount    *count)
+{
+  if (es_window_get_busy (count->window))
+    count->frames++;
+}
+
+static void
+test_window_maps (void)
+{
+  g_autofree char *iris = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+  EsWindow *window = es_window_new (NULL);
+  EsScatterView *plot = ES_SCATTER_VIEW (es_window_get_plot (window));
+  FrameCount count = { window, 0 };
+  EsProjection *projection;
+  gulong handler;
+
+  g_test_summary ("t-SNE and UMAP from the method menu: the map animates while it runs (plot data "
+                  "replaced before the job ends), ends as a layout projection of every row with "
+                  "finite coordinates, works in 3D, the focus word survives, PCA comes back; "
+                  "fewer than 5 points fall back to PCA and say so");
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", iris));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-row", "x", (gint64) 7));
+
+  handler = g_signal_connect (plot, "notify::data", G_CALLBACK (count_frames_cb), &count);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "tsne"));
+  wait_for (plot_shows_method, window);
+  projection = es_window_get_projection (window);
+  g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_TSNE);
+  g_assert_cmpuint (es_projection_get_rows (projection), ==, 150);
+  g_assert_cmpuint (es_projection_get_n_fitted (projection), ==, 150);
+  g_test_message ("t-SNE frames shown while running: %u", count.frames);
+  g_assert_cmpint (es_window_get_selected (window), ==, 7);
+
+  count.frames = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "umap"));
+  wait_for (plot_shows_method, window);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_UMAP);
+  g_test_message ("UMAP frames shown while running: %u", count.frames);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+  wait_for (plot_shows_method, window);
+  g_assert_cmpuint (es_projection_get_n_components (es_window_get_projection (window)), ==, 3);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
+  wait_for (plot_shows_method, window);
+  g_signal_handler_disconnect (plot, handler);
+
+  /* Isolate 4 points: too few for a map. */
+  {
+    g_autofree char *bytes = NULL;
+    EsNeighborsPanel *panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
+
+    wait_for (panel_has_neighbors, panel);
+    es_neighbors_panel_set_k (panel, 3);
+    wait_for (panel_has_neighbors, panel);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+    wait_for (not_busy, window);
+    g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 4);
+    g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
+  wait_for (plot_shows_method, window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
+  wait_for (not_busy, window);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
+  destroy_window (window);
+}
+
+static void
+test_window_map_cancel_pause (void)
+{
+  g_autofree char *sample = sample_path ();
+  EsWindow *window = es_window_new (NULL);
+  EsProjection *before;
+
+  g_test_summary ("a map can be paused, resumed and cancelled half-way: cancel keeps a "
+                  "consistent picture and no job");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+  wait_for (not_busy, window);
+  before = es_window_get_projection (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "umap"));
+  g_assert_true (es_window_get_busy (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (es_window_get_busy (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  wait_for (not_busy, window);
+  g_assert_nonnull (es_window_get_projection (window));
+  g_assert_cmpuint (es_projection_get_rows (es_window_get_projection (window)), ==,
+                    es_embedding_set_get_rows (es_window_get_view_set (window)));
+  (void) before;
+
+  /* Paused, then cancelled: the worker must wake up and end. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.rerun-map", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  wait_for (not_busy, window);
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1972,6 +2097,8 @@ main (int   argc,
   g_test_add_data_func ("/ui/window/switch-file/analogy", "analogy", test_window_switch_file);
   g_test_add_data_func ("/ui/window/switch-file/isolate", "isolate", test_window_switch_file);
   g_test_add_data_func ("/ui/window/switch-file/three-d", "three-d", test_window_switch_file);
+  g_test_add_func ("/ui/window/maps", test_window_maps);
+  g_test_add_func ("/ui/window/map-cancel-pause", test_window_map_cancel_pause);
 
   status = g_test_run ();
   remove_tree (home);

@@ -376,6 +376,8 @@ es_scatter_data_new_from_projection (EsEmbeddingSet  *set,
     case ES_METHOD_SVD:      prefix = "SV"; break;
     case ES_METHOD_AXES:     prefix = "Axis "; break;
     case ES_METHOD_IDENTITY: prefix = "Dim "; break;
+    case ES_METHOD_TSNE:     prefix = "t-SNE "; break;
+    case ES_METHOD_UMAP:     prefix = "UMAP "; break;
     default:                 prefix = ""; break;
     }
 

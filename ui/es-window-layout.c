@@ -1,0 +1,334 @@
+/* es-window-layout.c: t-SNE and UMAP maps in the window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The engine runs in a worker; every frame it reports (about every 100 ms)
+ * is copied and, at most every FRAME_INTERVAL_MS, shown as the current
+ * projection, so the map visibly unfolds while the plot stays interactive.
+ * Pause blocks the worker inside its frame callback (the engines continue
+ * exactly where they stopped, so a paused run ends as an uninterrupted one);
+ * Cancel wakes it.  The finished map goes through the same path as a PCA.
+ */
+
+#define G_LOG_DOMAIN "es-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "es-window-private.h"
+
+#include "es-layout-quality.h"
+#include "es-tsne.h"
+#include "es-umap.h"
+#include "es-worker.h"
+
+#define FRAME_INTERVAL_MS 200
+#define MIN_MAP_ROWS      5
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  EsWindow       *self;      /* main thread only */
+  EsJob          *job;
+  EsEmbeddingSet *set;
+  gboolean        replaces_set;
+  EsMethod        method;
+  guint           dims;
+  EsTsneOptions   tsne;
+  EsUmapOptions   umap;
+
+  GMutex          lock;      /* the fields below */
+  GCond           resume;
+  gboolean        paused;
+  float          *frame;     /* latest frame, rows × dims */
+  guint           frame_iteration;
+  guint           frame_total;
+  gboolean        frame_waiting;  /* an idle is queued to show it */
+  gint64          frame_shown_us;
+  char           *note;      /* what the status bar says of the result */
+} LayoutRun;
+
+static LayoutRun *
+layout_run_ref (LayoutRun *run)
+{
+  g_atomic_ref_count_inc (&run->ref_count);
+  return run;
+}
+
+static void
+layout_run_unref (LayoutRun *run)
+{
+  if (!g_atomic_ref_count_dec (&run->ref_count))
+    return;
+  g_clear_object (&run->self);
+  g_clear_object (&run->job);
+  g_clear_pointer (&run->set, es_embedding_set_unref);
+  g_free (run->frame);
+  g_free (run->note);
+  g_mutex_clear (&run->lock);
+  g_cond_clear (&run->resume);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LayoutRun, layout_run_unref)
+
+/* The run the window's Pause applies to. */
+static GQuark
+current_run_quark (void)
+{
+  return g_quark_from_static_string ("es-window-layout-run");
+}
+
+static gboolean
+show_frame_cb (gpointer data)
+{
+  LayoutRun *run = data;
+  EsWindow *self = run->self;
+  g_autoptr(EsProjection) projection = NULL;
+  g_autofree float *coords = NULL;
+  gsize rows = es_embedding_set_get_rows (run->set);
+  guint iteration, total;
+
+  g_mutex_lock (&run->lock);
+  run->frame_waiting = FALSE;
+  coords = g_steal_pointer (&run->frame);
+  iteration = run->frame_iteration;
+  total = run->frame_total;
+  g_mutex_unlock (&run->lock);
+
+  /* Only while this run is the window's job, and on the view it maps. */
+  if (coords == NULL || run->job != self->project_job)
+    return G_SOURCE_REMOVE;
+  if (!run->replaces_set && run->set != es_document_get_view_set (self->document))
+    return G_SOURCE_REMOVE;
+
+  projection = es_projection_new_layout (run->method, rows, es_embedding_set_get_dims (run->set),
+                                         run->dims, coords, NULL);
+  if (projection == NULL)
+    return G_SOURCE_REMOVE;
+  {
+    g_autofree char *message = g_strdup_printf (_("%s: iteration %u of %u"),
+                                                run->method == ES_METHOD_TSNE ? "t-SNE" : "UMAP",
+                                                iteration, total);
+
+    es_job_update (run->job, total > 0 ? (double) iteration / total : 0.0, message);
+  }
+  /* The frame replaces the picture, not the job: the run goes on. */
+  _es_window_apply_projection (self,
+                               run->replaces_set ? run->set : es_document_get_set (self->document),
+                               run->set, projection, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: keep the latest frame, queue one idle to show it, and
+ * wait here while paused.
+ */
+static void
+frame_cb (const float *coords,
+          gsize        rows,
+          guint        dims,
+          guint        iteration,
+          guint        n_iterations,
+          gpointer     user_data)
+{
+  LayoutRun *run = user_data;
+  GCancellable *cancellable = es_job_get_cancellable (run->job);
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&run->lock);
+  if (run->frame == NULL)
+    run->frame = g_try_new (float, rows * dims);
+  if (run->frame != NULL)
+    memcpy (run->frame, coords, rows * dims * sizeof (float));
+  run->frame_iteration = iteration;
+  run->frame_total = n_iterations;
+  if (run->frame != NULL && !run->frame_waiting && iteration < n_iterations &&
+      now - run->frame_shown_us >= FRAME_INTERVAL_MS * 1000)
+    {
+      run->frame_waiting = TRUE;
+      run->frame_shown_us = now;
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_frame_cb, layout_run_ref (run),
+                       (GDestroyNotify) layout_run_unref);
+    }
+  while (run->paused && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait (&run->resume, &run->lock);
+  g_mutex_unlock (&run->lock);
+}
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              LayoutRun    *run)
+{
+  g_mutex_lock (&run->lock);
+  g_cond_broadcast (&run->resume);
+  g_mutex_unlock (&run->lock);
+}
+
+static void
+layout_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  LayoutRun *run = task_data;
+  g_autoptr(EsMatrix) coords = NULL;
+  g_autoptr(GError) error = NULL;
+  EsLayoutTimings timings = { 0 };
+  EsProjection *projection;
+  gulong handler;
+
+  es_worker_enter ();
+  handler = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), run, NULL);
+  if (run->method == ES_METHOD_TSNE)
+    coords = es_tsne_run (run->set, &run->tsne, cancellable, es_job_progress_cb, run->job,
+                          frame_cb, run, &timings, &error);
+  else
+    coords = es_umap_run (run->set, &run->umap, cancellable, es_job_progress_cb, run->job,
+                          frame_cb, run, &timings, NULL, &error);
+  g_cancellable_disconnect (cancellable, handler);
+  if (coords == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  projection = es_projection_new_layout (run->method, es_matrix_get_rows (coords),
+                                         es_embedding_set_get_dims (run->set), run->dims,
+                                         es_matrix_get_data (coords), &error);
+  if (projection == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The quality figure of the status bar (sampled: a second or so). */
+  {
+    EsLayoutQualityOptions options;
+    EsLayoutQuality quality;
+
+    es_layout_quality_options_init (&options);
+    if (es_layout_quality_compute (run->set, es_matrix_get_data (coords), run->dims, &options,
+                                   cancellable, &quality, NULL))
+      {
+        g_mutex_lock (&run->lock);
+        run->note = g_strdup_printf (_("%s in %.1f s · 10-NN kept %.0f %% · trustworthiness %.2f"),
+                                     run->method == ES_METHOD_TSNE ? "t-SNE" : "UMAP",
+                                     timings.knn + timings.affinities + timings.init + timings.optimize,
+                                     quality.knn_preservation * 100, quality.trustworthiness);
+        g_mutex_unlock (&run->lock);
+      }
+  }
+  g_task_return_pointer (task, projection, (GDestroyNotify) es_projection_unref);
+}
+
+static void
+layout_ready_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LayoutRun) run = user_data;
+  EsWindow *self = run->self;
+  g_autoptr(EsProjection) projection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  projection = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_object_get_qdata (G_OBJECT (self), current_run_quark ()) == run)
+    g_object_set_qdata (G_OBJECT (self), current_run_quark (), NULL);
+  if (projection != NULL && run->job == self->project_job)
+    {
+      g_free (self->layout_note);
+      self->layout_note = g_strdup (run->note);
+    }
+  _es_window_finish_projection (self, run->job, run->set, run->replaces_set, projection, NULL, error);
+}
+
+/* Perplexity and neighbours above what the rows allow are clamped, and the
+ * status bar says so (issue 13: the GUI clamps, the CLI refuses).
+ */
+static char *
+clamp_options (LayoutRun *run,
+               gsize      n_valid)
+{
+  if (run->method == ES_METHOD_TSNE)
+    {
+      double max = es_tsne_max_perplexity (n_valid);
+
+      if (run->tsne.perplexity > max)
+        {
+          run->tsne.perplexity = max;
+          return g_strdup_printf (_("perplexity lowered to %.1f for %" G_GSIZE_FORMAT " points"),
+                                  max, n_valid);
+        }
+    }
+  else if (run->umap.n_neighbors > n_valid - 1)
+    {
+      run->umap.n_neighbors = (guint) (n_valid - 1);
+      return g_strdup_printf (_("neighbours lowered to %u for %" G_GSIZE_FORMAT " points"),
+                              run->umap.n_neighbors, n_valid);
+    }
+  return NULL;
+}
+
+gboolean
+_es_window_start_layout (EsWindow       *self,
+                         EsJob          *job,
+                         EsEmbeddingSet *view_set,
+                         gboolean        replaces_set,
+                         EsMethod        method)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *clamped = NULL;
+  gsize n_valid = es_embedding_set_get_n_valid (view_set);
+  LayoutRun *run;
+
+  if (n_valid < MIN_MAP_ROWS)
+    {
+      g_free (self->layout_note);
+      self->layout_note = g_strdup_printf (_("PCA: %" G_GSIZE_FORMAT " points are too few for a map"),
+                                           n_valid);
+      return FALSE;
+    }
+
+  run = g_new0 (LayoutRun, 1);
+  g_atomic_ref_count_init (&run->ref_count);
+  g_mutex_init (&run->lock);
+  g_cond_init (&run->resume);
+  run->self = g_object_ref (self);
+  run->job = g_object_ref (job);
+  run->set = es_embedding_set_ref (view_set);
+  run->replaces_set = replaces_set;
+  run->method = method;
+  run->dims = self->three_d ? 3 : 2;
+  es_tsne_options_init (&run->tsne);
+  es_umap_options_init (&run->umap);
+  run->tsne.dims = run->umap.dims = run->dims;
+  run->tsne.seed = run->umap.seed = self->layout_seed;
+  clamped = clamp_options (run, n_valid);
+  g_free (self->layout_note);
+  self->layout_note = g_steal_pointer (&clamped);
+
+  g_object_set_qdata (G_OBJECT (self), current_run_quark (), run);
+  task = g_task_new (NULL, es_job_get_cancellable (job), layout_ready_cb, run);
+  g_task_set_source_tag (task, _es_window_start_layout);
+  g_task_set_task_data (task, layout_run_ref (run), (GDestroyNotify) layout_run_unref);
+  g_task_run_in_thread (task, layout_thread_cb);
+  return TRUE;
+}
+
+void
+_es_window_layout_pause (EsWindow *self,
+                         gboolean  paused)
+{
+  LayoutRun *run = g_object_get_qdata (G_OBJECT (self), current_run_quark ());
+
+  if (run == NULL)
+    return;
+  g_mutex_lock (&run->lock);
+  run->paused = paused;
+  g_cond_broadcast (&run->resume);
+  g_mutex_unlock (&run->lock);
+  es_job_update (run->job, es_job_get_fraction (run->job), paused ? _("Paused") : NULL);
+}

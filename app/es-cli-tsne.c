@@ -11,7 +11,6 @@
 #include <stdio.h>
 
 #include "es-cli-private.h"
-#include "es-render-command.h"
 
 #define MAX_ITERATIONS 1000000
 
@@ -229,7 +228,7 @@ _es_cli_render_tsne (const char          *path,
     return _es_cli_input_error (path, error);
   if (!(coords = _es_cli_tsne_compute (set, path, options, NULL, &error)))
     return _es_cli_input_error (path, error);
-  if (!es_render_coords (set, es_matrix_get_data (coords), options->dims, "t-SNE", azimuth, elevation,
+  if (!_es_cli_render_coords (set, es_matrix_get_data (coords), options->dims, "t-SNE", azimuth, elevation,
                          highlight, output, width, height, &error))
     return _es_cli_input_error (path, error);
   return ES_CLI_EXIT_OK;

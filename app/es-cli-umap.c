@@ -12,7 +12,6 @@
 
 #include "es-cli-private.h"
 #include "es-layout-quality.h"
-#include "es-render-layout.h"
 #include "es-umap.h"
 
 /* TRUE when argv asks for --method NAME (or --method=NAME). */
@@ -371,7 +370,7 @@ _es_cli_render_umap (int    argc,
 
   if (!(set = _es_cli_load (argv[1], &common, &error)) ||
       !(coords = es_umap_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &error)) ||
-      !es_render_layout (set, es_matrix_get_data (coords), options.dims, "UMAP", azimuth, elevation,
+      !_es_cli_render_coords (set, es_matrix_get_data (coords), options.dims, "UMAP", azimuth, elevation,
                          highlight, output, width, height, &error))
     {
       status = _es_cli_input_error (argv[1], error);

@@ -374,7 +374,9 @@ test_cli_render (void)
   g_autofree char *png = g_build_filename (dir, "plot.png", NULL);
   g_autofree char *svg = g_build_filename (dir, "plot.svg", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.png", NULL);
+  g_autofree char *txt = g_build_filename (dir, "plot.txt", NULL);
   g_autofree guchar *contents = NULL;
+  g_auto(RunResult) r4 = { 0 };
   g_auto(RunResult) r1 = { 0 };
   g_auto(RunResult) r2 = { 0 };
   g_auto(RunResult) r3 = { 0 };
@@ -400,6 +402,12 @@ test_cli_render (void)
   g_assert_cmpint (r3.status, ==, 1);
   g_assert_nonnull (strstr (r3.err, "nosuchwordanywhere"));
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  /* No image format by that name: refused before anything is written. */
+  run_cli (&r4, "render", sample, "--output", txt, NULL);
+  g_assert_cmpint (r4.status, !=, 0);
+  g_assert_nonnull (strstr (r4.err, "--output"));
+  g_assert_false (g_file_test (txt, G_FILE_TEST_EXISTS));
 
   g_unlink (png);
   g_unlink (svg);

@@ -300,7 +300,9 @@ test_projection_method_strings (void)
     }
   g_assert_cmpstr (es_method_to_string (ES_METHOD_PCA), ==, "pca");
   g_assert_cmpstr (es_method_to_string (ES_METHOD_SVD), ==, "svd");
-  g_assert_false (es_method_from_string ("tsne", &method));
+  g_assert_false (es_method_from_string ("lda", &method));
+  g_assert_true (es_method_from_string ("tsne", &method) && method == ES_METHOD_TSNE);
+  g_assert_true (es_method_from_string ("umap", &method) && method == ES_METHOD_UMAP);
   g_assert_false (es_method_from_string ("PCA ", &method));
   g_assert_false (es_method_from_string (NULL, &method));
 

@@ -14,7 +14,6 @@
 
 #include "es-engine.h"
 #include "es-point-index.h"
-#include "es-render-command.h"
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
 #include "es-viewport.h"
@@ -1513,40 +1512,6 @@ test_export_atomic (void)
   g_rmdir (dir);
 }
 
-static void
-test_render_command (void)
-{
-  g_autofree char *input = g_test_build_filename (G_TEST_DIST, "..", "resources",
-                                                  "kjv-hamlet-5k-50d.w2v.txt", NULL);
-  g_autofree char *dir = g_dir_make_tmp ("es-render-XXXXXX", NULL);
-  g_autofree char *png = g_build_filename (dir, "plot.png", NULL);
-  g_autofree char *txt = g_build_filename (dir, "plot.txt", NULL);
-  g_autoptr(GError) error = NULL;
-  cairo_surface_t *surface;
-
-  g_test_summary ("es_render_file loads, projects and writes a PNG of the asked size; bad names fail cleanly");
-
-  g_assert_false (es_render_file (input, NULL, NULL, 0, 1, -1, 0, 0, NULL, txt, 320, 200, &error));
-  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
-  g_clear_error (&error);
-  g_assert_false (es_render_file (input, NULL, NULL, 0, 1, -1, 0, 0, "no-such-word-here", png,
-                                  320, 200, &error));
-  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_UNKNOWN_WORD);
-  g_clear_error (&error);
-  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
-
-  g_assert_true (es_render_file (input, NULL, NULL, 0, 1, 2, 30, 20, "king", png, 320, 200, &error));
-  g_assert_no_error (error);
-  surface = cairo_image_surface_create_from_png (png);
-  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 320);
-  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 200);
-  cairo_surface_destroy (surface);
-
-  g_unlink (png);
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1581,7 +1546,6 @@ main (int   argc,
   g_test_add_func ("/render/export/pdf-compact", test_export_pdf_compact);
   g_test_add_func ("/render/export/png-scaled", test_export_png_scaled);
   g_test_add_func ("/render/export/atomic", test_export_atomic);
-  g_test_add_func ("/render/command/render-file", test_render_command);
 
   return g_test_run ();
 }

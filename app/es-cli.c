@@ -49,6 +49,13 @@ static const EsCliCommand commands[] = {
     "the shortest decimals that read back as the same float32, so conversions are lossless.\n"
     "Words holding a space or line break cannot go to a text format (error naming the row).\n"
     "Read an .npy back with --metadata OUT.words.tsv.", _es_cli_convert },
+  { "compare", "A B", "Align two embeddings on their shared words and rank the words that moved",
+    "Orthogonal Procrustes (default; --center, --scale) or a least-squares linear map (--method\n"
+    "linear; the dimensions may differ), fitted on every shared word or on --anchors. Change\n"
+    "scores: cosine distance after alignment for every shared word, and neighbour overlap\n"
+    "|top-k(A) ∩ top-k(B)| / k (Gonen et al. 2020) on the first --overlap-words shared words\n"
+    "(the most frequent, as files list them). Example:\n"
+    "  embedscope compare 1990s.vec 2010s.vec --center --top 20 --output moved.tsv", _es_cli_compare },
 };
 
 gboolean

@@ -26,6 +26,24 @@ run_result_clear (RunResult *result)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
 
+/* The test's own temporary folder and the files in it. */
+static void
+remove_dir (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+}
+
 static void
 run_cli (RunResult  *result,
          const char *first,
@@ -109,6 +127,7 @@ test_compare (void)
   g_assert_nonnull (strstr (j.out, "\"shared\": 60"));
   g_assert_nonnull (strstr (j.out, "\"method\": \"orthogonal\""));
   g_assert_nonnull (strstr (j.out, "\"most_moved\": [{\"word\": \"w"));
+  remove_dir (dir);
 }
 
 static void
@@ -172,12 +191,13 @@ test_errors (void)
     g_assert_cmpint (l.status, ==, 0);
     g_assert_nonnull (strstr (l.out, "Linear map on 10 pairs"));
   }
+  remove_dir (dir);
 }
 
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli/compare/scores", test_compare);
   g_test_add_func ("/cli/compare/errors", test_errors);

@@ -19,6 +19,23 @@
 
 #include "es-engine.h"
 
+static void
+remove_dir (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+}
+
 static const EsFormat all_formats[] = {
   ES_FORMAT_WORD2VEC_TEXT, ES_FORMAT_WORD2VEC_BINARY, ES_FORMAT_GLOVE, ES_FORMAT_NPY,
 };
@@ -158,6 +175,7 @@ test_chain (void)
   g_assert_cmpstr (a, ==, b);
   /* The first line is the header, values are shortest decimals. */
   g_assert_true (g_str_has_prefix (a, "50 9\n"));
+  remove_dir (dir);
 }
 
 /* The set make-writer-reference.py builds, in the same float32 steps. */
@@ -218,6 +236,7 @@ test_gensim_reads_our_bytes (void)
       dot += a[j] * b[j], na += a[j] * a[j], nb += b[j] * b[j];
     g_assert_cmpfloat_with_epsilon (dot / sqrt (na * nb), 0.983946681022644, 1e-6);
   }
+  remove_dir (dir);
 }
 
 static void

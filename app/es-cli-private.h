@@ -73,6 +73,7 @@ int _es_cli_evaluate   (int argc, char **argv);
 int _es_cli_project    (int argc, char **argv);
 int _es_cli_render     (int argc, char **argv);
 int _es_cli_cluster    (int argc, char **argv);
+int _es_cli_convert    (int argc, char **argv);
 
 /* UMAP (es-cli-umap.c): project and render dispatch here on --method umap. */
 gboolean _es_cli_method_is    (int argc, char **argv, const char *name);

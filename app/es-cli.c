@@ -43,6 +43,12 @@ static const EsCliCommand commands[] = {
     "each cluster is named by the 3 words nearest its centroid. TSV: word, cluster, name\n"
     "(rows with NaN get cluster -1). Example:\n  embedscope cluster vectors.txt --clusters 50 --output clusters.tsv",
     _es_cli_cluster },
+  { "convert", "IN OUT", "Write an embedding as word2vec text or binary, GloVe, or .npy + words TSV",
+    "The format is --format, else OUT's name: .npy -> npy (words to OUT.words.tsv), .bin ->\n"
+    "w2v-binary, a name containing 'glove' -> glove, anything else -> w2v-text. Values are\n"
+    "the shortest decimals that read back as the same float32, so conversions are lossless.\n"
+    "Words holding a space or line break cannot go to a text format (error naming the row).\n"
+    "Read an .npy back with --metadata OUT.words.tsv.", _es_cli_convert },
 };
 
 gboolean

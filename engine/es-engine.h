@@ -14,6 +14,7 @@
 #include "es-loader.h"
 #include "es-output.h"
 #include "es-writer.h"
+#include "es-embedding-writer.h"
 #include "es-matrix.h"
 #include "es-metadata.h"
 #include "es-neighbors.h"

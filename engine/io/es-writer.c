@@ -14,23 +14,50 @@
 
 #include "es-engine-error.h"
 
+/* Shortest by bisection on the number of significant digits: if d
+ * digits read back as @value, so do d + 1 (the d-digit decimal is itself
+ * a (d + 1)-digit one, and the nearest (d + 1)-digit decimal is no farther
+ * away), so the property is monotone in d and 9 always suffices.
+ */
+gsize
+es_format_float_buf (float  value,
+                     char  *buf)
+{
+  static const char *formats[10] = { NULL, "%.1g", "%.2g", "%.3g", "%.4g",
+                                     "%.5g", "%.6g", "%.7g", "%.8g", "%.9g" };
+  char trial[ES_FLOAT_BUF_SIZE];
+  int lo = 1, hi = 9;
+
+  if (!isfinite (value))
+    {
+      g_strlcpy (buf, isnan (value) ? "nan" : value > 0 ? "inf" : "-inf", ES_FLOAT_BUF_SIZE);
+      return strlen (buf);
+    }
+
+  g_ascii_formatd (buf, ES_FLOAT_BUF_SIZE, formats[9], value);
+  while (lo < hi)
+    {
+      int mid = (lo + hi) / 2;
+
+      g_ascii_formatd (trial, sizeof trial, formats[mid], value);
+      if ((float) g_ascii_strtod (trial, NULL) == value)
+        {
+          hi = mid;
+          memcpy (buf, trial, sizeof trial);
+        }
+      else
+        lo = mid + 1;
+    }
+
+  return strlen (buf);
+}
+
 char *
 es_format_float (float value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char buf[ES_FLOAT_BUF_SIZE];
 
-  if (!isfinite (value))
-    return g_strdup (isnan (value) ? "nan" : value > 0 ? "inf" : "-inf");
-
-  for (int digits = 1; digits <= 9; digits++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if ((float) g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
+  es_format_float_buf (value, buf);
 
   return g_strdup (buf);
 }

@@ -17,6 +17,12 @@ G_BEGIN_DECLS
  * "0.100000001"); "nan", "inf", "-inf" for the others.  Locale-free.
  */
 char    *es_format_float            (float                value);
+/* The same into @buf (at least ES_FLOAT_BUF_SIZE bytes, NUL-terminated),
+ * without an allocation; returns the length.
+ */
+#define ES_FLOAT_BUF_SIZE 40
+gsize    es_format_float_buf        (float                value,
+                                     char                *buf);
 
 /* A coordinate table: a header "word<TAB>title…", then one line per row
  * of @set whose @row_mask byte is set (all rows when NULL), the word then

@@ -33,9 +33,16 @@ es_cooccur_options_init (EsCooccurOptions *options)
   options->min_count = 5;
 }
 
+/* A word and its count in one block: the table's value; its key is word. */
 typedef struct
 {
-  GHashTable *counts;       /* pass 1: word → count */
+  guint64 count;
+  char    word[];
+} Entry;
+
+typedef struct
+{
+  GHashTable *counts;       /* pass 1: word → Entry */
   GString    *scratch;
   guint64     invalid;
   guint64     first_invalid_line;
@@ -65,13 +72,18 @@ count_word_cb (const char *word,
                gpointer    user_data)
 {
   ThreadState *state = user_data;
-  gpointer key, value;
+  Entry *entry;
 
   state->tokens++;
-  if (g_hash_table_lookup_extended (state->counts, word, &key, &value))
-    g_hash_table_insert (state->counts, key, GSIZE_TO_POINTER (GPOINTER_TO_SIZE (value) + 1));
-  else
-    g_hash_table_insert (state->counts, g_strndup (word, len), GSIZE_TO_POINTER (1));
+  entry = g_hash_table_lookup (state->counts, word);
+  if (entry == NULL)
+    {
+      entry = g_malloc (sizeof (Entry) + len + 1);
+      entry->count = 0;
+      memcpy (entry->word, word, len + 1);
+      g_hash_table_insert (state->counts, entry->word, entry);
+    }
+  entry->count++;
 }
 
 typedef struct
@@ -303,7 +315,7 @@ es_cooccur_count (const char              *path,
 
   for (guint i = 0; i < 2; i++)
     {
-      job.state[i].counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      job.state[i].counts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
       job.state[i].scratch = g_string_sized_new (64);
     }
 
@@ -324,10 +336,10 @@ es_cooccur_count (const char              *path,
   g_hash_table_iter_init (&iter, job.state[1].counts);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      gpointer k0, v0;
+      Entry *into = g_hash_table_lookup (job.state[0].counts, key);
 
-      if (g_hash_table_lookup_extended (job.state[0].counts, key, &k0, &v0))
-        g_hash_table_insert (job.state[0].counts, k0, GSIZE_TO_POINTER (GPOINTER_TO_SIZE (v0) + GPOINTER_TO_SIZE (value)));
+      if (into != NULL)
+        into->count += ((Entry *) value)->count;
       else
         {
           g_hash_table_iter_steal (&iter);
@@ -340,9 +352,9 @@ es_cooccur_count (const char              *path,
   words = g_array_new (FALSE, FALSE, sizeof (WordCount));
   g_hash_table_iter_init (&iter, job.state[0].counts);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    if (GPOINTER_TO_SIZE (value) >= MAX (options->min_count, 1))
+    if (((Entry *) value)->count >= MAX (options->min_count, 1))
       {
-        WordCount wc = { key, GPOINTER_TO_SIZE (value) };
+        WordCount wc = { key, ((Entry *) value)->count };
         g_array_append_val (words, wc);
       }
   g_array_sort (words, compare_words);

@@ -49,6 +49,15 @@ static const EsCliCommand commands[] = {
     "the shortest decimals that read back as the same float32, so conversions are lossless.\n"
     "Words holding a space or line break cannot go to a text format (error naming the row).\n"
     "Read an .npy back with --metadata OUT.words.tsv.", _es_cli_convert },
+  { "cooccur", "CORPUS", "Count word co-occurrences in a plain-text corpus into a Matrix Market file",
+    "Words: lowercased runs of Unicode letters and digits (apostrophes inside words kept),\n"
+    "counted within a symmetric window on each line. Example:\n"
+    "  embedscope cooccur corpus.txt --window 5 --min-count 5 --output counts.mtx", _es_cli_cooccur },
+  { "lsa", "[M.mtx]", "Word vectors by truncated SVD of a (PPMI-weighted) sparse matrix",
+    "The matrix is a Matrix Market file (points are its rows; --transpose for columns) or\n"
+    "--corpus TEXT counted as by cooccur and PPMI-weighted (α = 0.75). Randomized SVD (Halko et\n"
+    "al. 2011); vectors U·Σ^P. Example:\n"
+    "  embedscope lsa --corpus corpus.txt --dims 100 --output vectors.txt", _es_cli_lsa, TRUE },
 };
 
 gboolean

@@ -25,6 +25,7 @@
 /* engine/sparse */
 #include "es-cooccur.h"
 #include "es-matrix-market.h"
+#include "es-nmf.h"
 #include "es-sparse-matrix.h"
 #include "es-sparse-svd.h"
 #include "es-tokenizer.h"

@@ -9,10 +9,12 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "es-cli-private.h"
 #include "es-embedding-writer.h"
+#include "es-nmf.h"
 
 
 /* Flags shared by the three commands (strings, checked after parsing). */
@@ -505,6 +507,199 @@ _es_cli_lsa (int    argc,
       if (f.output != NULL)
         printf ("Vectors written to %s\n", f.output);
     }
+  status = ES_CLI_EXIT_OK;
+
+out:
+  corpus_flags_clear (&f);
+  _es_cli_common_clear (&common);
+  return status;
+}
+
+typedef struct
+{
+  double value;
+  gsize  index;
+} Ranked;
+
+static int
+compare_ranked (gconstpointer a,
+                gconstpointer b)
+{
+  const Ranked *x = a, *y = b;
+
+  if (x->value != y->value)
+    return x->value > y->value ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int
+_es_cli_nmf (int    argc,
+             char **argv)
+{
+  const EsCliCommand *command = _es_cli_find_command ("nmf");
+  EsCliCommon common = { 0 };
+  CorpusFlags f = { 0 };
+  g_autofree char *components_text = NULL;
+  g_autofree char *top_text = NULL;
+  g_autofree char *iterations_text = NULL;
+  g_autofree char *tolerance_text = NULL;
+  gboolean random_init = FALSE;
+  const GOptionEntry entries[] = {
+    { "components", 'k', 0, G_OPTION_ARG_STRING, &components_text, "Number of components (required)", "K" },
+    { "top", 0, 0, G_OPTION_ARG_STRING, &top_text, "Words listed per component (default 10)", "N" },
+    { "max-iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Most iterations (default 200)", "N" },
+    { "tolerance", 0, 0, G_OPTION_ARG_STRING, &tolerance_text, "Stop when the loss improves by less than this fraction (default 1e-4)", "T" },
+    { "random-init", 0, 0, G_OPTION_ARG_NONE, &random_init, "Random start instead of NNDSVDa", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = _es_cli_context_new (command, &common, entries);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(EsSparseMatrix) m = NULL;
+  g_autoptr(EsNmf) nmf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree Ranked *ranked = NULL;
+  EsNmfOptions options;
+  const char *path = NULL;
+  gboolean is_corpus = FALSE;
+  guint64 v, top = 10;
+  gsize cols;
+  guint k;
+  gint64 t0;
+  double seconds;
+  EsJsonBuilder *builder = NULL;
+  int status;
+
+  es_nmf_options_init (&options);
+  add_matrix_entries (context, &f);
+  add_cooccur_entries (context, &f);
+  if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 0)) >= 0 ||
+      (status = check_flags (command, &f)) >= 0 ||
+      (status = resolve_input (command, &f, argc, argv, &path, &is_corpus)) >= 0)
+    goto out;
+  if (components_text == NULL || !parse_uint64 (components_text, 1, 100000, &v))
+    {
+      status = _es_cli_usage_error (command, "--components expects a whole number ≥ 1%s%s%s",
+                                    components_text ? ", not '" : " (required)", components_text ? components_text : "",
+                                    components_text ? "'" : "");
+      goto out;
+    }
+  options.components = (guint) v;
+  if (top_text != NULL && !parse_uint64 (top_text, 1, 100000, &top))
+    {
+      status = _es_cli_usage_error (command, "--top expects a whole number ≥ 1, not '%s'", top_text);
+      goto out;
+    }
+  if (iterations_text != NULL)
+    {
+      if (!parse_uint64 (iterations_text, 1, 1000000, &v))
+        {
+          status = _es_cli_usage_error (command, "--max-iterations expects a whole number ≥ 1, not '%s'", iterations_text);
+          goto out;
+        }
+      options.max_iterations = (guint) v;
+    }
+  if (tolerance_text != NULL && (!parse_double (tolerance_text, &options.tolerance) || options.tolerance < 0))
+    {
+      status = _es_cli_usage_error (command, "--tolerance expects a number ≥ 0, not '%s'", tolerance_text);
+      goto out;
+    }
+  options.seed = f.seed_value;
+  options.init = random_init ? ES_NMF_INIT_RANDOM : ES_NMF_INIT_NNDSVDA;
+  if (!is_corpus && !es_matrix_market_sniff (path))
+    {
+      status = g_file_test (path, G_FILE_TEST_EXISTS) ? matrix_not_mtx_error (path)
+                                                       : (fprintf (stderr, "embedscope: %s: no such file\n", path),
+                                                          ES_CLI_EXIT_INPUT);
+      goto out;
+    }
+
+  if (!(m = load_matrix (path, &f, is_corpus, warnings, &error)))
+    {
+      status = _es_cli_input_error (path, error);
+      goto out;
+    }
+  print_warnings (warnings);
+  t0 = g_get_monotonic_time ();
+  if (!(nmf = es_nmf_compute (m, &options, NULL, NULL, NULL, &error)))
+    {
+      status = _es_cli_input_error (path, error);
+      goto out;
+    }
+  seconds = (g_get_monotonic_time () - t0) / 1e6;
+  k = options.components;
+  cols = es_sparse_matrix_get_cols (m);
+  top = MIN (top, cols);
+
+  if (f.output != NULL)
+    {
+      g_autofree float *w = g_new (float, es_sparse_matrix_get_rows (m) * k);
+      g_autoptr(EsEmbeddingSet) set = NULL;
+
+      for (gsize i = 0; i < es_sparse_matrix_get_rows (m) * k; i++)
+        w[i] = (float) es_nmf_get_w (nmf)[i];
+      set = make_set (m, w, k);
+      if (!write_vectors (set, &f, &error))
+        {
+          status = _es_cli_input_error (f.output, error);
+          goto out;
+        }
+    }
+
+  if (common.json)
+    {
+      builder = es_json_builder_new ();
+      es_json_builder_begin_object (builder);
+      es_json_builder_member (builder, "components");
+      es_json_builder_int (builder, k);
+      es_json_builder_member (builder, "error");
+      es_json_builder_double (builder, es_nmf_get_error (nmf));
+      es_json_builder_member (builder, "iterations");
+      es_json_builder_int (builder, es_nmf_get_iterations (nmf));
+      es_json_builder_member (builder, "converged");
+      es_json_builder_boolean (builder, es_nmf_get_converged (nmf));
+      es_json_builder_member (builder, "seconds");
+      es_json_builder_double (builder, seconds);
+      es_json_builder_member (builder, "topics");
+      es_json_builder_begin_array (builder);
+    }
+  else
+    printf ("%u components, ‖X − WH‖ = %.6g after %u iterations%s (%.2f s)\n", k, es_nmf_get_error (nmf),
+            es_nmf_get_iterations (nmf), es_nmf_get_converged (nmf) ? "" : " (not converged)", seconds);
+
+  /* Each component by the columns it weighs most (H's row). */
+  ranked = g_new (Ranked, cols);
+  for (guint r = 0; r < k; r++)
+    {
+      for (gsize j = 0; j < cols; j++)
+        ranked[j] = (Ranked) { es_nmf_get_ht (nmf)[j * k + r], j };
+      qsort (ranked, cols, sizeof (Ranked), compare_ranked);
+      if (builder != NULL)
+        es_json_builder_begin_array (builder);
+      else
+        printf ("  %3u ", r);
+      for (guint64 t = 0; t < top; t++)
+        {
+          const char *label = es_sparse_matrix_get_col_label (m, ranked[t].index);
+          g_autofree char *fallback = label == NULL ? g_strdup_printf ("col_%" G_GSIZE_FORMAT, ranked[t].index + 1) : NULL;
+
+          if (builder != NULL)
+            es_json_builder_string (builder, label != NULL ? label : fallback, -1);
+          else
+            printf (" %s", label != NULL ? label : fallback);
+        }
+      if (builder != NULL)
+        es_json_builder_end_array (builder);
+      else
+        printf ("\n");
+    }
+  if (builder != NULL)
+    {
+      es_json_builder_end_array (builder);
+      es_json_builder_end_object (builder);
+      _es_cli_print_json (builder);
+    }
+  else if (f.output != NULL)
+    printf ("Word weights (W) written to %s\n", f.output);
   status = ES_CLI_EXIT_OK;
 
 out:

@@ -75,6 +75,7 @@ int _es_cli_render     (int argc, char **argv);
 int _es_cli_cluster    (int argc, char **argv);
 int _es_cli_cooccur    (int argc, char **argv);
 int _es_cli_lsa        (int argc, char **argv);
+int _es_cli_nmf        (int argc, char **argv);
 int _es_cli_convert    (int argc, char **argv);
 
 /* UMAP (es-cli-umap.c): project and render dispatch here on --method umap. */

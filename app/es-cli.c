@@ -58,6 +58,10 @@ static const EsCliCommand commands[] = {
     "--corpus TEXT counted as by cooccur and PPMI-weighted (α = 0.75). Randomized SVD (Halko et\n"
     "al. 2011); vectors U·Σ^P. Example:\n"
     "  embedscope lsa --corpus corpus.txt --dims 100 --output vectors.txt", _es_cli_lsa, TRUE },
+  { "nmf", "[M.mtx]", "Topics by non-negative matrix factorisation of a sparse matrix or a corpus",
+    "HALS coordinate descent (Cichocki & Phan 2009) from an NNDSVDa start, Frobenius loss.\n"
+    "Lists each component's top columns (words); --output writes W as vectors. Example:\n"
+    "  embedscope nmf counts.mtx --weight ppmi --components 10 --top 10", _es_cli_nmf, TRUE },
 };
 
 gboolean

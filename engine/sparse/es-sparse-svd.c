@@ -75,6 +75,26 @@ orthonormalize (double  *y,
   return TRUE;
 }
 
+/* Cheaper normalisation for the intermediate power iterations (Cholesky
+ * QR: R = chol (YᵀY), Y ← Y R⁻¹, all BLAS 3); its basis only has to stay
+ * well conditioned (the final one is Householder).  Falls back to
+ * Householder when YᵀY is not numerically positive definite.
+ */
+static gboolean
+normalize_fast (double  *y,
+                gsize    rows,
+                guint    l,
+                GError **error)
+{
+  g_autofree double *g = g_new0 (double, (gsize) l * l);
+
+  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, l, rows, 1.0, y, l, 0.0, g, l);
+  if (LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'U', l, g, l) != 0)
+    return orthonormalize (y, rows, l, error);
+  cblas_dtrsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, 1.0, g, l, y, l);
+  return TRUE;
+}
+
 EsSparseSvd *
 es_sparse_svd_compute (const EsSparseMatrix      *a,
                        const EsSparseSvdOptions  *options,
@@ -124,21 +144,23 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
     z[i] = _es_sparse_rand_normal (&state);
 
   es_sparse_matrix_multiply (a, z, l, y);
-  if (!orthonormalize (y, m, l, error))
+  if (!normalize_fast (y, m, l, error))
     return NULL;
   for (guint q = 0; q < options->power_iterations; q++)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       es_sparse_matrix_multiply (at, y, l, z);
-      if (!orthonormalize (z, n, l, error))
+      if (!normalize_fast (z, n, l, error))
         return NULL;
       es_sparse_matrix_multiply (a, z, l, y);
-      if (!orthonormalize (y, m, l, error))
+      if (!(q + 1 == options->power_iterations ? orthonormalize (y, m, l, error) : normalize_fast (y, m, l, error)))
         return NULL;
       if (progress != NULL)
         progress (0.9 * (q + 1) / (options->power_iterations + 1), progress_data);
     }
+  if (options->power_iterations == 0 && !orthonormalize (y, m, l, error))
+    return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 

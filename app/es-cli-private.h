@@ -118,6 +118,9 @@ int _es_cli_evaluate   (int argc, char **argv);
 int _es_cli_project    (int argc, char **argv);
 int _es_cli_render     (int argc, char **argv);
 int _es_cli_cluster    (int argc, char **argv);
+int _es_cli_cooccur    (int argc, char **argv);
+int _es_cli_lsa        (int argc, char **argv);
+int _es_cli_nmf        (int argc, char **argv);
 int _es_cli_convert    (int argc, char **argv);
 int _es_cli_compare    (int argc, char **argv);
 

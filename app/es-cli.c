@@ -56,6 +56,19 @@ static const EsCliCommand commands[] = {
     "|top-k(A) ∩ top-k(B)| / k (Gonen et al. 2020) on the first --overlap-words shared words\n"
     "(the most frequent, as files list them). Example:\n"
     "  embedscope compare 1990s.vec 2010s.vec --center --top 20 --output moved.tsv", _es_cli_compare },
+  { "cooccur", "CORPUS", "Count word co-occurrences in a plain-text corpus into a Matrix Market file",
+    "Words: lowercased runs of Unicode letters and digits (apostrophes inside words kept),\n"
+    "counted within a symmetric window on each line. Example:\n"
+    "  embedscope cooccur corpus.txt --window 5 --min-count 5 --output counts.mtx", _es_cli_cooccur },
+  { "lsa", "[M.mtx]", "Word vectors by truncated SVD of a (PPMI-weighted) sparse matrix",
+    "The matrix is a Matrix Market file (points are its rows; --transpose for columns) or\n"
+    "--corpus TEXT counted as by cooccur and PPMI-weighted (α = 0.75). Randomized SVD (Halko et\n"
+    "al. 2011); vectors U·Σ^P. Example:\n"
+    "  embedscope lsa --corpus corpus.txt --dims 100 --output vectors.txt", _es_cli_lsa, TRUE },
+  { "nmf", "[M.mtx]", "Topics by non-negative matrix factorisation of a sparse matrix or a corpus",
+    "HALS coordinate descent (Cichocki & Phan 2009) from an NNDSVDa start, Frobenius loss.\n"
+    "Lists each component's top columns (words); --output writes W as vectors. Example:\n"
+    "  embedscope nmf counts.mtx --weight ppmi --components 10 --top 10", _es_cli_nmf, TRUE },
 };
 
 gboolean

@@ -21,3 +21,12 @@
 #include "es-projection.h"
 #include "es-vocabulary.h"
 #include "es-worker.h"
+
+/* engine/sparse */
+#include "es-cooccur.h"
+#include "es-matrix-market.h"
+#include "es-nmf.h"
+#include "es-sparse-matrix.h"
+#include "es-sparse-svd.h"
+#include "es-tokenizer.h"
+#include "es-weighting.h"

@@ -1,0 +1,348 @@
+/* test-sparse-factor.c: PPMI/TF-IDF weighting, randomized SVD, NMF
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reference values (tests/data/gensim/dtm_test.mm) from
+ *   /usr/bin/python3 tests/reference/make-sparse-reference.py
+ * (a dense numpy PPMI, sklearn 1.2.1 TfidfTransformer() and NMF):
+ *   ppmi k=1 sum 1324.59399 nnz 802 P[0,23] 1.24573493 P[9,545] 1.79221901 P[3,0] 0
+ *   ppmi k=5 sum 203.709009 nnz 501 P[0,23] 0 P[9,545] 0.1827811 P[3,0] 0
+ *   tfidf sum 75.6728104 T[0,23] 0.182883547 T[9,545] 0.0802275962
+ *   singular values [25.476108272379307, 17.655293833157582, 15.406176761330572, ...]
+ *   sklearn NMF k=3 nndsvda cd 200 iterations: reconstruction_err_ 33.1465218
+ */
+
+#define G_LOG_DOMAIN "test-sparse-factor"
+
+#include "config.h"
+
+#include <lapacke.h>
+#include <math.h>
+#include <string.h>
+
+#include "es-engine.h"
+#include "es-sparse-private.h"
+
+static EsSparseMatrix *
+read_dtm (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "gensim", "dtm_test.mm", NULL);
+  g_autoptr(GError) error = NULL;
+  EsSparseMatrix *m = es_matrix_market_read (path, NULL, NULL, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return m;
+}
+
+static double
+sum_values (const EsSparseMatrix *m)
+{
+  double sum = 0;
+
+  for (guint64 p = 0; p < es_sparse_matrix_get_nnz (m); p++)
+    sum += es_sparse_matrix_get_values (m)[p];
+  return sum;
+}
+
+static void
+test_ppmi (void)
+{
+  g_autoptr(EsSparseMatrix) x = read_dtm ();
+  g_autoptr(GError) error = NULL;
+  EsWeightingOptions options;
+
+  g_test_summary ("PPMI (α = 0.75, shift 1 and 5) and TF-IDF equal numpy/sklearn cell by cell");
+  es_weighting_options_init (&options);
+  {
+    g_autoptr(EsSparseMatrix) p = es_weighting_apply (x, &options, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (es_sparse_matrix_get_nnz (p), ==, 802);
+    g_assert_cmpfloat_with_epsilon (sum_values (p), 1324.59399, 1e-3);
+    g_assert_cmpfloat_with_epsilon (es_sparse_matrix_get (p, 0, 23), 1.24573493, 1e-6);
+    g_assert_cmpfloat_with_epsilon (es_sparse_matrix_get (p, 9, 545), 1.79221901, 1e-6);
+    g_assert_cmpfloat (es_sparse_matrix_get (p, 3, 0), ==, 0.0f);
+  }
+  options.shift = 5;
+  {
+    g_autoptr(EsSparseMatrix) p = es_weighting_apply (x, &options, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (es_sparse_matrix_get_nnz (p), ==, 501);
+    g_assert_cmpfloat_with_epsilon (sum_values (p), 203.709009, 1e-3);
+    g_assert_cmpfloat (es_sparse_matrix_get (p, 0, 23), ==, 0.0f);
+    g_assert_cmpfloat_with_epsilon (es_sparse_matrix_get (p, 9, 545), 0.1827811, 1e-6);
+  }
+  options.weighting = ES_WEIGHTING_TFIDF;
+  {
+    g_autoptr(EsSparseMatrix) t = es_weighting_apply (x, &options, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (sum_values (t), 75.6728104, 1e-4);
+    g_assert_cmpfloat_with_epsilon (es_sparse_matrix_get (t, 0, 23), 0.182883547, 1e-6);
+    g_assert_cmpfloat_with_epsilon (es_sparse_matrix_get (t, 9, 545), 0.0802275962, 1e-6);
+  }
+}
+
+/* A rows × cols sparse matrix (density ~ 8 %) with a decaying spectrum:
+ * uniform noise plus 8 planted blocks of strength 12 · 0.7^b.
+ */
+static EsSparseMatrix *
+make_matrix (gsize   rows,
+             gsize   cols,
+             guint32 seed)
+{
+  GRand *rand = g_rand_new_with_seed (seed);
+  g_autoptr(GArray) ri = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) ci = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) v = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(GError) error = NULL;
+  EsSparseMatrix *m;
+
+  for (gsize i = 0; i < rows; i++)
+    for (gsize j = 0; j < cols; j++)
+      if (g_rand_double (rand) < 0.08)
+        {
+          guint32 a = i, b = j;
+          float value = (float) (g_rand_double (rand) + (i % 8 == j % 8 ? 12.0 * pow (0.7, i % 8) : 0.0));
+
+          g_array_append_val (ri, a);
+          g_array_append_val (ci, b);
+          g_array_append_val (v, value);
+        }
+  g_rand_free (rand);
+  m = es_sparse_matrix_new_from_triplets (rows, cols, (guint32 *) ri->data, (guint32 *) ci->data,
+                                          (float *) v->data, ri->len, NULL, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static double *
+densify (const EsSparseMatrix *m)
+{
+  gsize rows = es_sparse_matrix_get_rows (m), cols = es_sparse_matrix_get_cols (m);
+  double *d = g_new0 (double, rows * cols);
+
+  for (gsize i = 0; i < rows; i++)
+    for (guint64 p = es_sparse_matrix_get_offsets (m)[i]; p < es_sparse_matrix_get_offsets (m)[i + 1]; p++)
+      d[i * cols + es_sparse_matrix_get_columns (m)[p]] = es_sparse_matrix_get_values (m)[p];
+  return d;
+}
+
+static void
+check_orthonormal (const double *a,
+                   gsize         n,
+                   guint         k)
+{
+  for (guint r = 0; r < k; r++)
+    for (guint s = 0; s < k; s++)
+      {
+        double dot = 0;
+
+        for (gsize i = 0; i < n; i++)
+          dot += a[i * k + r] * a[i * k + s];
+        g_assert_cmpfloat_with_epsilon (dot, r == s ? 1.0 : 0.0, 1e-5);
+      }
+}
+
+static void
+check_svd (EsSparseMatrix *m,
+           guint           k)
+{
+  gsize rows = es_sparse_matrix_get_rows (m), cols = es_sparse_matrix_get_cols (m);
+  g_autofree double *dense = densify (m);
+  g_autofree double *s = g_new (double, MIN (rows, cols));
+  g_autofree double *superb = g_new (double, MIN (rows, cols));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsSparseSvd) svd = NULL;
+  g_autoptr(EsSparseSvd) one = NULL;
+  EsSparseSvdOptions options;
+
+  g_assert_cmpint (LAPACKE_dgesvd (LAPACK_ROW_MAJOR, 'N', 'N', rows, cols, dense, cols, s,
+                                   NULL, 1, NULL, 1, superb), ==, 0);
+  es_sparse_svd_options_init (&options);
+  options.dims = k;
+  svd = es_sparse_svd_compute (m, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint c = 0; c < k; c++)
+    g_test_message ("σ%u %.9g %.9g", c, es_sparse_svd_get_singular_values (svd)[c], s[c]);
+  for (guint c = 0; c < k; c++)
+    g_assert_cmpfloat_with_epsilon (es_sparse_svd_get_singular_values (svd)[c], s[c], 1e-4 * s[c]);
+  check_orthonormal (es_sparse_svd_get_u (svd), rows, k);
+  check_orthonormal (es_sparse_svd_get_v (svd), cols, k);
+
+  /* A v_c = σ_c u_c for the leading, well-separated components */
+  {
+    g_autofree double *av = g_new (double, rows * k);
+    const double *u = es_sparse_svd_get_u (svd);
+
+    es_sparse_matrix_multiply (m, es_sparse_svd_get_v (svd), k, av);
+    for (gsize i = 0; i < rows; i++)
+      for (guint c = 0; c < 3; c++)
+        g_assert_cmpfloat_with_epsilon (av[i * k + c], es_sparse_svd_get_singular_values (svd)[c] * u[i * k + c],
+                                        1e-2 * s[0] / sqrt (rows));
+  }
+
+  /* One thread gives the same bits. */
+  _es_sparse_set_n_threads (1);
+  one = es_sparse_svd_compute (m, &options, NULL, NULL, NULL, &error);
+  _es_sparse_set_n_threads (0);
+  g_assert_no_error (error);
+  g_assert_cmpmem (es_sparse_svd_get_u (one), rows * k * sizeof (double),
+                   es_sparse_svd_get_u (svd), rows * k * sizeof (double));
+}
+
+static void
+test_svd (void)
+{
+  g_autoptr(EsSparseMatrix) dtm = read_dtm ();
+  g_autoptr(EsSparseMatrix) big = make_matrix (300, 200, 3);
+  g_autoptr(EsSparseSvd) svd = NULL;
+  g_autoptr(GError) error = NULL;
+  EsSparseSvdOptions options;
+
+  g_test_summary ("Randomized SVD: singular values equal LAPACKE's dense SVD to 1e-4, U and V "
+                  "orthonormal to 1e-5, A v = σ u, independent of the thread count; k ≥ min is an error");
+  check_svd (dtm, 5);
+  check_svd (big, 6);
+
+  es_sparse_svd_options_init (&options);
+  options.dims = 10;
+  svd = es_sparse_svd_compute (dtm, &options, NULL, NULL, NULL, &error);
+  g_assert_null (svd);
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_svd_scipy (void)
+{
+  g_autoptr(EsSparseMatrix) dtm = read_dtm ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsSparseSvd) svd = NULL;
+  EsSparseSvdOptions options;
+  static const double scipy[] = { 25.476108272379307, 17.655293833157582, 15.406176761330572,
+                                  14.491372299496128, 13.889975001490724 };
+
+  g_test_summary ("dtm_test.mm's singular values equal numpy's recorded ones");
+  es_sparse_svd_options_init (&options);
+  options.dims = 5;
+  svd = es_sparse_svd_compute (dtm, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint c = 0; c < 5; c++)
+    g_assert_cmpfloat_with_epsilon (es_sparse_svd_get_singular_values (svd)[c], scipy[c], 1e-4 * scipy[c]);
+}
+
+static void
+check_monotone (EsNmf *nmf)
+{
+  guint n;
+  const double *losses = es_nmf_get_losses (nmf, &n);
+
+  g_assert_cmpuint (n, >, 2);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpfloat (losses[i], <=, losses[i - 1] * (1 + 1e-12) + 1e-9);
+}
+
+static void
+test_nmf (void)
+{
+  g_autoptr(EsSparseMatrix) dtm = read_dtm ();
+  g_autoptr(EsNmf) nmf = NULL;
+  g_autoptr(EsNmf) random = NULL;
+  g_autoptr(GError) error = NULL;
+  EsNmfOptions options;
+
+  g_test_summary ("NMF: the loss never increases (NNDSVDa and random starts); after 200 iterations it is "
+                  "within 1 % of sklearn's NMF(init='nndsvda', solver='cd') on the same matrix");
+  es_nmf_options_init (&options);
+  options.components = 3;
+  options.tolerance = 0;
+  options.max_iterations = 200;
+  nmf = es_nmf_compute (dtm, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  check_monotone (nmf);
+  g_assert_cmpuint (es_nmf_get_iterations (nmf), ==, 200);
+  g_assert_cmpfloat_with_epsilon (es_nmf_get_error (nmf), 33.1465218, 0.01 * 33.1465218);
+  for (gsize i = 0; i < 10 * 3; i++)
+    g_assert_cmpfloat (es_nmf_get_w (nmf)[i], >=, 0);
+
+  options.init = ES_NMF_INIT_RANDOM;
+  options.components = 5;
+  options.max_iterations = 100;
+  random = es_nmf_compute (dtm, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  check_monotone (random);
+}
+
+static void
+test_nmf_planted (void)
+{
+  /* X = W H exactly, W 60 × 3 and H 3 × 40 non-negative and sparse. */
+  g_autoptr(GArray) ri = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) ci = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) v = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(EsSparseMatrix) x = NULL;
+  g_autoptr(EsNmf) nmf = NULL;
+  g_autoptr(GError) error = NULL;
+  EsNmfOptions options;
+
+  g_test_summary ("Planted non-negative factors are recovered (relative error < 1e-3)");
+  for (guint32 i = 0; i < 60; i++)
+    for (guint32 j = 0; j < 40; j++)
+      {
+        float value = 0;
+
+        for (guint r = 0; r < 3; r++)
+          {
+            float w = (i % 3 == r || i % 7 == r) ? 1.0f + (i % 5) : 0.0f;
+            float h = (j % 3 == r) ? 2.0f + (j % 4) : 0.0f;
+            value += w * h;
+          }
+        if (value != 0)
+          {
+            g_array_append_val (ri, i);
+            g_array_append_val (ci, j);
+            g_array_append_val (v, value);
+          }
+      }
+  x = es_sparse_matrix_new_from_triplets (60, 40, (guint32 *) ri->data, (guint32 *) ci->data,
+                                          (float *) v->data, ri->len, NULL, &error);
+  g_assert_no_error (error);
+  es_nmf_options_init (&options);
+  options.components = 3;
+  options.tolerance = 0;
+  options.max_iterations = 500;
+  nmf = es_nmf_compute (x, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (es_nmf_get_error (nmf), <, 1e-3 * sqrt (es_sparse_matrix_frobenius_sq (x)));
+}
+
+static void
+test_nmf_negative (void)
+{
+  static const guint32 ri[] = { 0, 1, 2 }, ci[] = { 0, 1, 2 };
+  static const float v[] = { 1, -2, 3 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsSparseMatrix) x = es_sparse_matrix_new_from_triplets (3, 3, ri, ci, v, 3, NULL, &error);
+  g_autoptr(EsNmf) nmf = NULL;
+  EsNmfOptions options;
+
+  g_test_summary ("A negative entry is refused with a message");
+  es_nmf_options_init (&options);
+  options.components = 1;
+  nmf = es_nmf_compute (x, &options, NULL, NULL, NULL, &error);
+  g_assert_null (nmf);
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "non-negative"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/sparse/weighting/ppmi-tfidf", test_ppmi);
+  g_test_add_func ("/sparse/svd/dense-reference", test_svd);
+  g_test_add_func ("/sparse/svd/numpy", test_svd_scipy);
+  g_test_add_func ("/sparse/nmf/sklearn", test_nmf);
+  g_test_add_func ("/sparse/nmf/planted", test_nmf_planted);
+  g_test_add_func ("/sparse/nmf/negative", test_nmf_negative);
+  return g_test_run ();
+}

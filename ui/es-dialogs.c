@@ -292,6 +292,82 @@ es_dialogs_ask_limit_finish (GAsyncResult  *result,
   return TRUE;
 }
 
+static void
+number_response_cb (GtkDialog *dialog,
+                    int        response,
+                    GTask     *task)
+{
+  GtkSpinButton *spin = g_task_get_task_data (task);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      guint64 *value = g_new (guint64, 1);
+
+      *value = (guint64) gtk_spin_button_get_value_as_int (spin);
+      g_task_return_pointer (task, value, g_free);
+    }
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  g_object_unref (task);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+void
+es_dialogs_ask_number_async (GtkWindow           *parent,
+                             const char          *title,
+                             const char          *text,
+                             const char          *label,
+                             guint64              initial,
+                             guint64              min,
+                             guint64              max,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GtkWidget *dialog, *area, *box, *spin;
+  GTask *task;
+
+  task = g_task_new (parent, cancellable, callback, user_data);
+  g_task_set_source_tag (task, es_dialogs_ask_number_async);
+
+  dialog = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", title);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", text);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_OK"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+
+  area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog));
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (label));
+  max = MAX (max, min);
+  spin = gtk_spin_button_new_with_range ((double) min, (double) max, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), (double) CLAMP (initial, min, max));
+  gtk_box_append (GTK_BOX (box), spin);
+  gtk_box_append (GTK_BOX (area), box);
+  g_task_set_task_data (task, spin, NULL);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (number_response_cb), task);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+es_dialogs_ask_number_finish (GAsyncResult  *result,
+                              guint64       *value,
+                              GError       **error)
+{
+  g_autofree guint64 *answer = NULL;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  answer = g_task_propagate_pointer (G_TASK (result), error);
+  if (answer == NULL)
+    return FALSE;
+  if (value != NULL)
+    *value = *answer;
+  return TRUE;
+}
+
 /* Cairo's image surfaces stop at 32767; this keeps one export under 1 GiB. */
 #define MAX_IMAGE_SIDE 16384
 #define MAX_SCALE      4

@@ -51,6 +51,22 @@ void      es_dialogs_ask_limit_async  (GtkWindow            *parent,
 gboolean  es_dialogs_ask_limit_finish (GAsyncResult         *result,
                                        guint64              *limit,
                                        GError              **error);
+/* Asks for one whole number between @min and @max (a spin button starting
+ * at @initial).  FALSE when the user cancelled.
+ */
+void      es_dialogs_ask_number_async  (GtkWindow           *parent,
+                                        const char          *title,
+                                        const char          *text,
+                                        const char          *label,
+                                        guint64              initial,
+                                        guint64              min,
+                                        guint64              max,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  es_dialogs_ask_number_finish (GAsyncResult        *result,
+                                        guint64             *value,
+                                        GError             **error);
 /* Asks for the pixel size of an image export, starting from the view's
  * size (@width x @height) at @scale.  FALSE when the user cancelled.
  */

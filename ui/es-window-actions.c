@@ -122,6 +122,44 @@ rerun_map_action (GtkWidget  *widget,
 }
 
 static void
+clusters_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  _es_window_start_clusters (ES_WINDOW (widget), g_variant_get_uint32 (param));
+}
+
+static void
+ask_clusters_ready_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(EsWindow) self = user_data;
+  guint64 k = 0;
+
+  if (es_dialogs_ask_number_finish (result, &k, NULL))
+    _es_window_start_clusters (self, (guint) k);
+}
+
+static void
+ask_clusters_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  EsEmbeddingSet *set = es_document_get_set (self->document);
+
+  if (set == NULL)
+    return;
+  es_dialogs_ask_number_async (GTK_WINDOW (self), _("Clusters"),
+                               _("Group the words by k-means in the original space (cosine); each "
+                                 "cluster is named by its three most central words."),
+                               _("Number of clusters (default 20)"), 20, 2,
+                               MIN (es_embedding_set_get_n_valid (set), 1000), NULL,
+                               ask_clusters_ready_cb, g_object_ref (self));
+}
+
+static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
@@ -133,6 +171,8 @@ cancel_action (GtkWidget  *widget,
     es_job_cancel (self->load_job);
   if (self->project_job != NULL)
     es_job_cancel (self->project_job);
+  if (self->cluster_job != NULL)
+    es_job_cancel (self->cluster_job);
   self->layout_paused = FALSE;
 }
 
@@ -523,7 +563,7 @@ void
 _es_window_actions_update (EsWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean busy = self->load_job != NULL || self->project_job != NULL;
+  gboolean busy = self->load_job != NULL || self->project_job != NULL || self->cluster_job != NULL;
   gboolean has_view = es_document_get_projection (self->document) != NULL;
   gboolean has_neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel) != NULL;
   gsize n_selected = 0;
@@ -535,6 +575,8 @@ _es_window_actions_update (EsWindow *self)
 
     gtk_widget_action_set_enabled (widget, "win.pause-map", is_map && self->project_job != NULL);
     gtk_widget_action_set_enabled (widget, "win.rerun-map", is_map && es_document_get_set (self->document) != NULL);
+    gtk_widget_action_set_enabled (widget, "win.clusters", es_document_get_set (self->document) != NULL);
+    gtk_widget_action_set_enabled (widget, "win.ask-clusters", es_document_get_set (self->document) != NULL);
   }
   gtk_widget_action_set_enabled (widget, "win.dismiss-error", self->error != NULL);
   gtk_widget_action_set_enabled (widget, "win.open-metadata", es_document_get_set (self->document) != NULL);
@@ -570,6 +612,8 @@ _es_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-metadata-path", "s", open_metadata_path_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.pause-map", NULL, pause_map_action);
+  gtk_widget_class_install_action (widget_class, "win.clusters", "u", clusters_action);
+  gtk_widget_class_install_action (widget_class, "win.ask-clusters", NULL, ask_clusters_action);
   gtk_widget_class_install_action (widget_class, "win.rerun-map", NULL, rerun_map_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
   gtk_widget_class_install_action (widget_class, "win.select-word", "s", select_word_action);

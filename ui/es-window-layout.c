@@ -20,6 +20,7 @@
 
 #include "es-window-private.h"
 
+#include "es-kmeans.h"
 #include "es-layout-quality.h"
 #include "es-tsne.h"
 #include "es-umap.h"
@@ -331,4 +332,107 @@ _es_window_layout_pause (EsWindow *self,
   g_cond_broadcast (&run->resume);
   g_mutex_unlock (&run->lock);
   es_job_update (run->job, es_job_get_fraction (run->job), paused ? _("Paused") : NULL);
+}
+
+/* ---- clusters ---- */
+
+typedef struct
+{
+  EsWindow       *self;
+  EsJob          *job;
+  EsEmbeddingSet *set;
+  guint           k;
+} ClusterRun;
+
+static void
+cluster_run_free (ClusterRun *run)
+{
+  g_clear_object (&run->self);
+  g_clear_object (&run->job);
+  g_clear_pointer (&run->set, es_embedding_set_unref);
+  g_free (run);
+}
+
+static void
+cluster_thread_cb (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ClusterRun *run = task_data;
+  EsKmeansOptions options;
+  GError *error = NULL;
+  EsKmeans *clusters;
+
+  es_worker_enter ();
+  es_kmeans_options_init (&options);
+  options.k = run->k;
+  clusters = es_kmeans_compute (run->set, &options, cancellable, es_job_progress_cb, run->job, &error);
+  if (clusters == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, clusters, (GDestroyNotify) es_kmeans_unref);
+}
+
+static void
+cluster_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ClusterRun *run = g_task_get_task_data (G_TASK (result));
+  EsWindow *self = run->self;
+  g_autoptr(EsKmeans) clusters = NULL;
+  g_autoptr(GError) error = NULL;
+
+  clusters = g_task_propagate_pointer (G_TASK (result), &error);
+  if (run->job != self->cluster_job)
+    return;
+  _es_window_set_job (self, &self->cluster_job, NULL);
+  if (clusters == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _es_window_show_error (self, error->message);
+      return;
+    }
+  /* Another file came meanwhile: these clusters are of the old one. */
+  if (run->set != es_document_get_set (self->document))
+    return;
+  es_document_set_clusters (self->document, clusters);
+}
+
+void
+_es_window_start_clusters (EsWindow *self,
+                           guint     k)
+{
+  EsEmbeddingSet *set = es_document_get_set (self->document);
+  g_autoptr(EsJob) job = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *message = NULL;
+  ClusterRun *run;
+
+  if (set == NULL)
+    return;
+  if (k < 2 || k > es_embedding_set_get_n_valid (set))
+    {
+      g_autofree char *text = g_strdup_printf (_("%u clusters need at least %u words; this file has %" G_GSIZE_FORMAT),
+                                               k, MAX (k, 2u), es_embedding_set_get_n_valid (set));
+
+      _es_window_show_error (self, text);
+      return;
+    }
+
+  message = g_strdup_printf (_("Finding %u clusters…"), k);
+  job = es_job_new (_("Clusters"));
+  es_job_update (job, 0.0, message);
+  _es_window_set_job (self, &self->cluster_job, job);
+
+  run = g_new0 (ClusterRun, 1);
+  run->self = g_object_ref (self);
+  run->job = g_object_ref (job);
+  run->set = es_embedding_set_ref (set);
+  run->k = k;
+  task = g_task_new (NULL, es_job_get_cancellable (job), cluster_ready_cb, NULL);
+  g_task_set_source_tag (task, _es_window_start_clusters);
+  g_task_set_task_data (task, run, (GDestroyNotify) cluster_run_free);
+  g_task_run_in_thread (task, cluster_thread_cb);
 }

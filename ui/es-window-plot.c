@@ -162,6 +162,8 @@ typedef struct
   gint            cz;
   guint           label_column;   /* G_MAXUINT: the words */
   guint           color_column;   /* G_MAXUINT: none */
+  EsKmeans       *clusters;       /* colour by cluster (of the whole file), or NULL */
+  EsEmbeddingSet *set;            /* the whole file the clusters index */
   char           *titles[3];
 } PlotBuild;
 
@@ -171,6 +173,8 @@ plot_build_free (PlotBuild *build)
   g_clear_object (&build->self);
   g_clear_pointer (&build->projection, es_projection_unref);
   g_clear_pointer (&build->view_set, es_embedding_set_unref);
+  g_clear_pointer (&build->clusters, es_kmeans_unref);
+  g_clear_pointer (&build->set, es_embedding_set_unref);
   mask_spec_clear (&build->mask);
   for (guint a = 0; a < 3; a++)
     g_free (build->titles[a]);
@@ -178,6 +182,35 @@ plot_build_free (PlotBuild *build)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlotBuild, plot_build_free)
+
+/* Each shown row's cluster (through its word when the view is a subset),
+ * the legend naming each cluster by its most central words.
+ */
+static void
+set_cluster_colors (EsScatterData *data,
+                    PlotBuild     *build,
+                    gsize          rows)
+{
+  const gint32 *assign = es_kmeans_get_assignments (build->clusters);
+  guint k = es_kmeans_get_k (build->clusters);
+  g_autofree guint *categories = g_new (guint, MAX (rows, 1));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (gsize r = 0; r < rows; r++)
+    {
+      gsize full = r;
+
+      categories[r] = G_MAXUINT;
+      if (build->view_set != build->set &&
+          !es_embedding_set_lookup (build->set, es_embedding_set_get_word (build->view_set, r), &full))
+        continue;
+      if (full < es_kmeans_get_rows (build->clusters) && assign[full] >= 0)
+        categories[r] = (guint) assign[full];
+    }
+  for (guint c = 0; c < k; c++)
+    g_ptr_array_add (names, g_strdup (es_kmeans_get_name (build->clusters, c)));
+  es_scatter_data_set_categories (data, categories, (const char * const *) names->pdata, k);
+}
 
 /* The heavy part (the filters, a copy of the coordinates, the spatial sort,
  * colours): about 100 ms at 400k rows, in any thread.
@@ -223,6 +256,8 @@ plot_build_run (PlotBuild *build)
       es_scatter_data_set_axis_title (data, a, build->titles[a]);
   if (build->color_column != G_MAXUINT)
     es_scatter_data_set_color_column (data, metadata, build->color_column);
+  else if (build->clusters != NULL)
+    set_cluster_colors (data, build, rows);
 
   return data;
 }
@@ -362,6 +397,11 @@ _es_window_plot_update (EsWindow *self)
   if (metadata != NULL && color_column != GTK_INVALID_LIST_POSITION && color_column > 0 &&
       color_column - 1 < es_metadata_get_n_columns (metadata))
     build->color_column = color_column - 1;
+  else if (_es_window_color_is_clusters (self))
+    {
+      build->clusters = es_kmeans_ref (es_document_get_clusters (self->document));
+      build->set = es_embedding_set_ref (es_document_get_set (self->document));
+    }
   {
     guint axes[3] = { build->cx, build->cy, (guint) MAX (build->cz, 0) };
 

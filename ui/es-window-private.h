@@ -89,6 +89,7 @@ struct _EsWindow
   GBindingGroup        *job_bindings;    /* progress bar and label <- current EsJob */
   EsJob                *load_job;
   EsJob                *project_job;
+  EsJob                *cluster_job;
   GCancellable         *metadata_cancellable;
   GCancellable         *dialog_cancellable;
   char                 *error;
@@ -148,6 +149,10 @@ gboolean  _es_window_start_layout       (EsWindow       *self,
                                          EsMethod        method);
 void      _es_window_layout_pause       (EsWindow       *self,
                                          gboolean        paused);
+gboolean  _es_window_color_is_clusters  (EsWindow       *self);
+/* es-window-layout.c: k-means of the whole file in a worker. */
+void      _es_window_start_clusters     (EsWindow       *self,
+                                         guint           k);
 void      _es_window_set_job            (EsWindow       *self,
                                          EsJob         **slot,
                                          EsJob          *job);

@@ -194,6 +194,18 @@ fill_string_list (GtkStringList *list,
                           (const char * const *) names->pdata);
 }
 
+/* The colour menu's last entry, after "None" and the metadata columns. */
+gboolean
+_es_window_color_is_clusters (EsWindow *self)
+{
+  EsMetadata *metadata = es_document_get_set (self->document) != NULL
+                         ? es_embedding_set_get_metadata (es_document_get_set (self->document)) : NULL;
+  guint n_columns = metadata != NULL ? es_metadata_get_n_columns (metadata) : 0;
+
+  return es_document_get_clusters (self->document) != NULL &&
+         gtk_drop_down_get_selected (self->color_dropdown) == n_columns + 1;
+}
+
 void
 _es_window_update_metadata_choices (EsWindow *self)
 {
@@ -202,6 +214,14 @@ _es_window_update_metadata_choices (EsWindow *self)
 
   fill_string_list (self->label_names, _("Word"), metadata);
   fill_string_list (self->color_names, _("None"), metadata);
+  /* After the metadata columns: the clusters, when there are some. */
+  if (es_document_get_clusters (self->document) != NULL)
+    {
+      g_autofree char *name = g_strdup_printf (_("Clusters (k = %u)"),
+                                               es_kmeans_get_k (es_document_get_clusters (self->document)));
+
+      gtk_string_list_append (self->color_names, name);
+    }
 
   /* A projector file's metadata usually has a class column: colour by the
    * last column when there is more than one.

@@ -88,6 +88,17 @@ document_changed_cb (EsWindow   *self,
 {
   if (changes & (ES_DOCUMENT_CHANGE_FOCUS | ES_DOCUMENT_CHANGE_DATA))
     sync_focus (self);
+  if (changes & ES_DOCUMENT_CHANGE_CLUSTERS)
+    {
+      EsMetadata *metadata = es_embedding_set_get_metadata (es_document_get_set (document));
+      guint n_columns = metadata != NULL ? es_metadata_get_n_columns (metadata) : 0;
+
+      _es_window_update_metadata_choices (self);
+      /* New clusters are what the user asked to see. */
+      if (es_document_get_clusters (document) != NULL)
+        gtk_drop_down_set_selected (self->color_dropdown, n_columns + 1);
+      _es_window_plot_update (self);
+    }
   if (changes & (ES_DOCUMENT_CHANGE_SELECTION | ES_DOCUMENT_CHANGE_FOCUS))
     {
       _es_window_plot_update_marks (self);
@@ -202,6 +213,7 @@ es_window_close_request (GtkWindow *window)
   es_window_save_state (self);
   _es_window_set_job (self, &self->load_job, NULL);
   _es_window_set_job (self, &self->project_job, NULL);
+  _es_window_set_job (self, &self->cluster_job, NULL);
 
   return GTK_WINDOW_CLASS (es_window_parent_class)->close_request (window);
 }
@@ -219,6 +231,9 @@ es_window_dispose (GObject *object)
   if (self->project_job != NULL)
     es_job_cancel (self->project_job);
   g_clear_object (&self->project_job);
+  if (self->cluster_job != NULL)
+    es_job_cancel (self->cluster_job);
+  g_clear_object (&self->cluster_job);
   if (self->job_bindings != NULL)
     g_binding_group_set_source (self->job_bindings, NULL);
   g_clear_object (&self->job_bindings);
@@ -699,7 +714,7 @@ es_window_get_busy (EsWindow *self)
 {
   g_return_val_if_fail (ES_IS_WINDOW (self), FALSE);
 
-  return self->load_job != NULL || self->project_job != NULL;
+  return self->load_job != NULL || self->project_job != NULL || self->cluster_job != NULL;
 }
 
 const char *

@@ -2041,6 +2041,74 @@ test_window_map_cancel_pause (void)
   destroy_window (window);
 }
 
+static gboolean
+plot_shows_clusters (gpointer data)
+{
+  EsWindow *window = data;
+  EsScatterData *scatter = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+
+  return scatter != NULL && !es_window_get_busy (window) &&
+         es_scatter_data_get_embedding_set (scatter) == es_window_get_view_set (window) &&
+         es_scatter_data_get_n_categories (scatter) > 0;
+}
+
+static void
+test_window_clusters (void)
+{
+  g_autofree char *big = g_test_build_filename (G_TEST_DIST, "data", "npm-word2vec", "vectors.txt", NULL);
+  g_autofree char *iris = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+  EsWindow *window = es_window_new (NULL);
+  EsScatterView *plot = ES_SCATTER_VIEW (es_window_get_plot (window));
+  EsDocument *document;
+  EsScatterData *data;
+  EsKmeans *clusters;
+
+  g_test_summary ("win.clusters runs k-means in a job, colours the plot by cluster with a legend "
+                  "of the clusters' own words, works on a map too; another file drops them; an "
+                  "impossible k says so and keeps the view");
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
+  wait_for (not_busy, window);
+  document = window->document;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clusters", "u", 8u));
+  g_assert_true (es_window_get_busy (window));
+  wait_for (not_busy, window);
+  clusters = es_document_get_clusters (document);
+  g_assert_nonnull (clusters);
+  g_assert_cmpuint (es_kmeans_get_k (clusters), ==, 8);
+  wait_for (plot_shows_clusters, window);
+  data = es_scatter_view_get_data (plot);
+  g_assert_cmpuint (es_scatter_data_get_n_categories (data), ==, 8);
+  for (guint c = 0; c < 8; c++)
+    {
+      /* "a · b · c": the three words nearest the centroid. */
+      g_assert_cmpstr (es_scatter_data_get_category_name (data, c), ==, es_kmeans_get_name (clusters, c));
+      g_assert_nonnull (strstr (es_kmeans_get_name (clusters, c), " · "));
+    }
+  for (gsize r = 0; r < 50; r++)
+    g_assert_cmpuint (es_scatter_data_get_category (data, r), ==,
+                      (guint) es_kmeans_get_assignments (clusters)[r]);
+
+  /* On a UMAP map the colours stay. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "umap"));
+  wait_for (plot_shows_method, window);
+  wait_for (plot_shows_clusters, window);
+  g_assert_cmpuint (es_scatter_data_get_n_categories (es_scatter_view_get_data (plot)), ==, 8);
+
+  /* Too many for the file: an error, nothing else changes. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
+  wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", iris));
+  wait_for (not_busy, window);
+  g_assert_null (es_document_get_clusters (document));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clusters", "u", 500u));
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_false (es_window_get_busy (window));
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2098,6 +2166,7 @@ main (int   argc,
   g_test_add_data_func ("/ui/window/switch-file/isolate", "isolate", test_window_switch_file);
   g_test_add_data_func ("/ui/window/switch-file/three-d", "three-d", test_window_switch_file);
   g_test_add_func ("/ui/window/maps", test_window_maps);
+  g_test_add_func ("/ui/window/clusters", test_window_clusters);
   g_test_add_func ("/ui/window/map-cancel-pause", test_window_map_cancel_pause);
 
   status = g_test_run ();

@@ -32,6 +32,7 @@ struct _EsDocument
   EsEmbeddingSet *set;
   EsEmbeddingSet *view_set;
   EsProjection   *projection;
+  EsKmeans       *clusters;    /* of set, or NULL */
 
   gint64          focus;       /* row of view_set, -1 */
   char           *focus_word;
@@ -252,6 +253,7 @@ es_document_dispose (GObject *object)
 {
   EsDocument *self = ES_DOCUMENT (object);
 
+  g_clear_pointer (&self->clusters, es_kmeans_unref);
   g_clear_pointer (&self->projection, es_projection_unref);
   g_clear_pointer (&self->view_set, es_embedding_set_unref);
   g_clear_pointer (&self->set, es_embedding_set_unref);
@@ -345,6 +347,11 @@ es_document_set_data (EsDocument     *self,
       g_clear_pointer (&self->set, es_embedding_set_unref);
       self->set = set;
       take_selection (self, rows_of_words (set, words));
+      if (self->clusters != NULL)
+        {
+          g_clear_pointer (&self->clusters, es_kmeans_unref);
+          self->pending |= ES_DOCUMENT_CHANGE_CLUSTERS;
+        }
       /* The same words, other rows: still a change for whoever draws rows. */
       self->pending |= ES_DOCUMENT_CHANGE_SELECTION;
     }
@@ -562,6 +569,33 @@ es_document_go_forward (EsDocument *self)
   return TRUE;
 }
 
+void
+es_document_set_clusters (EsDocument *self,
+                          EsKmeans   *clusters)
+{
+  g_return_if_fail (ES_IS_DOCUMENT (self));
+  g_return_if_fail (clusters == NULL ||
+                    (self->set != NULL && es_kmeans_get_rows (clusters) == es_embedding_set_get_rows (self->set)));
+
+  if (clusters == self->clusters)
+    return;
+  es_document_begin (self);
+  if (clusters != NULL)
+    es_kmeans_ref (clusters);
+  g_clear_pointer (&self->clusters, es_kmeans_unref);
+  self->clusters = clusters;
+  self->pending |= ES_DOCUMENT_CHANGE_CLUSTERS;
+  es_document_end (self);
+}
+
+EsKmeans *
+es_document_get_clusters (EsDocument *self)
+{
+  g_return_val_if_fail (ES_IS_DOCUMENT (self), NULL);
+
+  return self->clusters;
+}
+
 gboolean
 es_document_check (EsDocument  *self,
                    char       **message)
@@ -591,6 +625,9 @@ es_document_check (EsDocument  *self,
       if (i > 0 && g_array_index (self->selection, gsize, i - 1) >= r)
         FAIL ("selection not sorted and unique at %u", i);
     }
+  if (self->clusters != NULL && es_kmeans_get_rows (self->clusters) != rows)
+    FAIL ("clusters of %" G_GSIZE_FORMAT " rows on a set of %" G_GSIZE_FORMAT,
+          es_kmeans_get_rows (self->clusters), rows);
   if (self->history_pos >= self->history->len)
     FAIL ("history position %u of %u", self->history_pos, self->history->len);
   if (self->depth != 0)

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "es-embedding-set.h"
+#include "es-kmeans.h"
 #include "es-projection.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,7 @@ typedef enum
   ES_DOCUMENT_CHANGE_FOCUS     = 1 << 1,  /* the focus word */
   ES_DOCUMENT_CHANGE_SELECTION = 1 << 2,  /* the selected rows */
   ES_DOCUMENT_CHANGE_HISTORY   = 1 << 3,  /* can go back / forward */
+  ES_DOCUMENT_CHANGE_CLUSTERS  = 1 << 4,  /* k-means clusters of the file */
 } EsDocumentChange;
 
 typedef enum
@@ -81,6 +83,13 @@ gboolean        es_document_can_go_back        (EsDocument      *self);
 gboolean        es_document_can_go_forward     (EsDocument      *self);
 gboolean        es_document_go_back            (EsDocument      *self);
 gboolean        es_document_go_forward         (EsDocument      *self);
+
+/* Clusters of the whole file (rows of es_document_get_set ()); dropped
+ * when another file comes.  NULL: none.
+ */
+void            es_document_set_clusters       (EsDocument      *self,
+                                                EsKmeans        *clusters);
+EsKmeans       *es_document_get_clusters       (EsDocument      *self);
 
 /* For tests: FALSE with a message when an invariant is broken. */
 gboolean        es_document_check              (EsDocument      *self,

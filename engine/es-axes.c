@@ -54,7 +54,7 @@ evaluate_axis (EsEmbeddingSet             *set,
   g_autoptr(EsExpression) expression = NULL;
   double norm;
 
-  expression = es_expression_parse (text, error);
+  expression = es_expression_parse_for_set (text, set, error);
   if (expression == NULL ||
       !es_expression_evaluate (expression, set, options->normalize, out, error))
     {

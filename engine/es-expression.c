@@ -414,6 +414,33 @@ es_expression_parse (const char  *text,
   return self;
 }
 
+EsExpression *
+es_expression_parse_for_set (const char      *text,
+                             EsEmbeddingSet  *set,
+                             GError         **error)
+{
+  gsize row;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  /* "e-mail", "new_york", "c++": a query that is exactly a word of the
+   * vocabulary means that word, whatever it would parse as.
+   */
+  if (set != NULL && *text != '\0' && es_embedding_set_lookup (set, text, &row))
+    {
+      g_autoptr(GArray) terms = g_array_new (FALSE, FALSE, sizeof (Term));
+      Term term = { g_strdup (text), 1.0, 0 };
+      EsExpression *self;
+
+      g_array_set_clear_func (terms, term_clear);
+      g_array_append_val (terms, term);
+      self = g_new0 (EsExpression, 1);
+      self->terms = g_steal_pointer (&terms);
+      return self;
+    }
+  return es_expression_parse (text, error);
+}
+
 void
 es_expression_free (EsExpression *self)
 {

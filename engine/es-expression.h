@@ -36,6 +36,13 @@ G_BEGIN_DECLS
  * 7"; unknown words ES_ENGINE_ERROR_UNKNOWN_WORD, "unknown word 'foo' at
  * column 7".
  */
+/* As es_expression_parse (), except that a @text that is exactly a word of
+ * @set is that word (a literal), so "e-mail" is not "e minus mail".  The
+ * CLI, search, analogy and axes all resolve queries through this.
+ */
+EsExpression *es_expression_parse_for_set (const char      *text,
+                                           EsEmbeddingSet  *set,
+                                           GError         **error);
 EsExpression *es_expression_parse            (const char          *text,
                                               GError             **error);
 void          es_expression_free             (EsExpression        *self);

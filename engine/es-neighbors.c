@@ -587,7 +587,7 @@ es_neighbors_of_expression (EsEmbeddingSet  *set,
   g_return_val_if_fail (set != NULL, NULL);
   g_return_val_if_fail (expression != NULL, NULL);
 
-  parsed = es_expression_parse (expression, error);
+  parsed = es_expression_parse_for_set (expression, set, error);
   if (parsed == NULL)
     return NULL;
 

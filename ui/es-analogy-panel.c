@@ -120,7 +120,7 @@ solve (EsAnalogyPanel *self)
     }
 
   /* Parse and resolve here as well: the plot needs the terms' rows. */
-  expression = es_expression_parse (text, &error);
+  expression = es_expression_parse_for_set (text, self->set, &error);
   n = expression != NULL ? es_expression_get_n_terms (expression) : 0;
   rows = g_new0 (gsize, MAX (n, 1));
   if (expression == NULL || !es_expression_resolve (expression, self->set, FALSE, rows, &error))

@@ -159,13 +159,25 @@ ask_clusters_action (GtkWidget  *widget,
                                ask_clusters_ready_cb, g_object_ref (self));
 }
 
+/* Esc: cancels what runs; when nothing runs, clears the selection (one
+ * step back in history brings it back).
+ */
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
   EsWindow *self = ES_WINDOW (widget);
+  gboolean busy = self->load_job != NULL || self->project_job != NULL || self->cluster_job != NULL;
 
+  if (!busy)
+    {
+      es_document_begin (self->document);
+      es_document_clear_selection (self->document);
+      es_document_set_focus (self->document, -1);
+      es_document_end (self->document);
+      return;
+    }
   /* The callbacks see the cancellation and clear the jobs. */
   if (self->load_job != NULL)
     es_job_cancel (self->load_job);
@@ -174,6 +186,22 @@ cancel_action (GtkWidget  *widget,
   if (self->cluster_job != NULL)
     es_job_cancel (self->cluster_job);
   self->layout_paused = FALSE;
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  es_document_go_back (ES_WINDOW (widget)->document);
+}
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  es_document_go_forward (ES_WINDOW (widget)->document);
 }
 
 static void
@@ -569,7 +597,15 @@ _es_window_actions_update (EsWindow *self)
   gsize n_selected = 0;
 
   es_document_get_selection (self->document, &n_selected);
-  gtk_widget_action_set_enabled (widget, "win.cancel", busy);
+  {
+    gsize n_sel = 0;
+
+    es_document_get_selection (self->document, &n_sel);
+    gtk_widget_action_set_enabled (widget, "win.cancel",
+                                   busy || n_sel > 0 || es_document_get_focus (self->document) >= 0);
+  }
+  gtk_widget_action_set_enabled (widget, "win.back", es_document_can_go_back (self->document));
+  gtk_widget_action_set_enabled (widget, "win.forward", es_document_can_go_forward (self->document));
   {
     gboolean is_map = g_strcmp0 (self->method, "tsne") == 0 || g_strcmp0 (self->method, "umap") == 0;
 
@@ -611,6 +647,8 @@ _es_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-metadata", NULL, open_metadata_action);
   gtk_widget_class_install_action (widget_class, "win.open-metadata-path", "s", open_metadata_path_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.forward", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "win.pause-map", NULL, pause_map_action);
   gtk_widget_class_install_action (widget_class, "win.clusters", "u", clusters_action);
   gtk_widget_class_install_action (widget_class, "win.ask-clusters", NULL, ask_clusters_action);
@@ -647,4 +685,8 @@ _es_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", "s", "png");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.forward", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.method", "s", "tsne");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_6, GDK_ALT_MASK, "win.method", "s", "umap");
 }

@@ -38,6 +38,8 @@
 #define SAMPLE_MIN   16384
 #define SAMPLE_PER_K 64
 #define N_CENTRAL    3
+#define N_NAMING_MIN   25  /* naming looks at a cluster's first max (25, size / 10) rows */
+#define N_NAMING_SHARE 10
 
 struct _EsKmeans
 {
@@ -119,6 +121,12 @@ es_kmeans_get_objective_history (const EsKmeans *self,
   g_return_val_if_fail (self != NULL, NULL);
   *n = self->history->len;
   return (const double *) self->history->data;
+}
+
+gsize
+es_kmeans_naming_pool (gsize cluster_size)
+{
+  return MAX (N_NAMING_MIN, cluster_size / N_NAMING_SHARE);
 }
 
 const gint32 *
@@ -674,6 +682,11 @@ es_kmeans_compute (EsEmbeddingSet         *set,
         self->central[i] = -1;
         central_cost[i] = INFINITY;
       }
+    g_autofree gsize *seen = g_new0 (gsize, k);
+
+    for (gsize r = 0; r < km.rows; r++)
+      if (km.assign[r] >= 0)
+        self->sizes[km.assign[r]]++;
     for (gsize r = 0; r < km.rows; r++)
       {
         gint32 c = km.assign[r];
@@ -682,9 +695,13 @@ es_kmeans_compute (EsEmbeddingSet         *set,
         double *costs;
         int pos;
 
-        if (c < 0)
+        /* Names come from a cluster's familiar words: the nearest the
+         * centroid among its most frequent members (files list the most
+         * frequent first), else rare words that happen to sit at the
+         * centre name it ("acceptation · generality").
+         */
+        if (c < 0 || seen[c]++ >= es_kmeans_naming_pool (self->sizes[c]))
           continue;
-        self->sizes[c]++;
         cost = row_cost (&km, r, c);
         ids = self->central + (gsize) c * N_CENTRAL;
         costs = central_cost + (gsize) c * N_CENTRAL;

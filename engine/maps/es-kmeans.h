@@ -67,8 +67,12 @@ const double *es_kmeans_get_objective_history (const EsKmeans *self,
 guint         es_kmeans_get_iterations  (const EsKmeans *self);
 gboolean      es_kmeans_get_converged   (const EsKmeans *self);
 /* Up to 3 member rows nearest the centroid, nearest first (-1 pads), and
- * their words joined by " · ": "paris · london · berlin".
+ * their words joined by " · ": "paris · london · berlin".  They are chosen
+ * among the cluster's first es_kmeans_naming_pool (size) members in row
+ * order (files list the most frequent words first), so that a cluster is
+ * named by words a reader knows.
  */
+gsize         es_kmeans_naming_pool     (gsize           cluster_size);
 const gint32 *es_kmeans_get_central_rows (const EsKmeans *self,
                                           guint           cluster);
 const char   *es_kmeans_get_name        (const EsKmeans *self,

@@ -301,6 +301,39 @@ test_expression_evaluate_invalid_row (void)
   g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_NUMERIC);
 }
 
+static void
+test_expression_literal_word (void)
+{
+  static const char *words[] = { "e-mail", "e", "mail", "c++" };
+  static const float data[8] = { 1, 0, 0, 1, 0.5f, 0.5f, 1, 1 };
+  g_autoptr(EsEmbeddingSet) set = es_embedding_set_new_from_arrays (4, 2, words, data);
+  g_autoptr(EsExpression) literal = NULL;
+  g_autoptr(EsExpression) parsed = NULL;
+  g_autoptr(EsExpression) spaced = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("a query that is exactly a vocabulary word is that word (issue 11: "
+                  "'e-mail' is not 'e - mail'); without the set it parses as before");
+  literal = es_expression_parse_for_set ("e-mail", set, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_expression_get_n_terms (literal), ==, 1);
+  g_assert_cmpstr (es_expression_get_term_word (literal, 0), ==, "e-mail");
+  g_assert_cmpfloat (es_expression_get_term_weight (literal, 0), ==, 1.0);
+
+  parsed = es_expression_parse ("e-mail", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_expression_get_n_terms (parsed), ==, 2);
+
+  spaced = es_expression_parse_for_set ("e - mail", set, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_expression_get_n_terms (spaced), ==, 2);
+
+  g_clear_pointer (&literal, es_expression_free);
+  literal = es_expression_parse_for_set ("c++", set, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (es_expression_get_term_word (literal, 0), ==, "c++");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -318,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/engine/expression/resolve", test_expression_resolve);
   g_test_add_func ("/engine/expression/evaluate", test_expression_evaluate);
   g_test_add_func ("/engine/expression/evaluate-invalid-row", test_expression_evaluate_invalid_row);
+  g_test_add_func ("/engine/expression/literal-word", test_expression_literal_word);
 
   return g_test_run ();
 }

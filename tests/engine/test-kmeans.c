@@ -176,14 +176,19 @@ test_names_and_invalid (void)
       double best[3] = { INFINITY, INFINITY, INFINITY };
       gint32 ids[3] = { -1, -1, -1 };
       g_autofree char *expected = NULL;
+      gsize size = 0, seen = 0;
 
+      for (gsize r = 0; r < rows; r++)
+        size += assign[r] == (gint32) c;
+      /* The documented rule: the cluster's first max (25, size / 10) rows. */
+      g_assert_cmpuint (es_kmeans_naming_pool (size), ==, MAX (25, size / 10));
       for (gsize r = 0; r < rows; r++)
         {
           const float *x = es_embedding_set_get_vector (set, r);
           double dot = 0.0, nx = 0.0, cost;
           int pos;
 
-          if (assign[r] != (gint32) c)
+          if (assign[r] != (gint32) c || seen++ >= MAX (25, size / 10))
             continue;
           for (gsize j = 0; j < dims; j++)
             {

@@ -2,6 +2,7 @@
  *
  *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png \
  *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d] [--dark]
+ *     [--clusters K]
  *     [--search TEXT] [--width PX] [--hold MS]
  *
  * Opens the main window (on the bundled sample by default), selects a
@@ -66,6 +67,7 @@ main (int   argc,
   g_autofree char *analogy = NULL;
   g_autofree char *method = NULL;
   gboolean three_d = FALSE;
+  int clusters = 0;
   gboolean dark = FALSE;
   g_autofree char *search = NULL;
   int hold = 0;
@@ -75,8 +77,9 @@ main (int   argc,
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, "Metadata TSV to add", "FILE" },
     { "word", 0, 0, G_OPTION_ARG_STRING, &word, "Word to select", "WORD" },
     { "analogy", 0, 0, G_OPTION_ARG_STRING, &analogy, "Expression to solve", "EXPR" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "pca, svd, axes or identity", "METHOD" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, "pca, svd, axes, identity, tsne or umap", "METHOD" },
     { "three-d", 0, 0, G_OPTION_ARG_NONE, &three_d, "Show three components", NULL },
+    { "clusters", 0, 0, G_OPTION_ARG_INT, &clusters, "Colour by K k-means clusters", "K" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Text typed into the search entry", "TEXT" },
     { "width", 0, 0, G_OPTION_ARG_INT, &window_width, "Window width (1280; a narrow one shows the compact header)", "PX" },
@@ -132,6 +135,12 @@ main (int   argc,
     {
       gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", metadata);
       spin (200);
+      while (es_window_get_busy (window))
+        g_main_context_iteration (NULL, TRUE);
+    }
+  if (clusters > 0)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.clusters", "u", (guint32) clusters);
       while (es_window_get_busy (window))
         g_main_context_iteration (NULL, TRUE);
     }

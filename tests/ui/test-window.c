@@ -2109,6 +2109,34 @@ test_window_clusters (void)
   destroy_window (window);
 }
 
+static void
+test_window_escape_back_forward (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  gsize king, queen;
+
+  g_test_summary ("Esc clears the selection when nothing runs; Alt+Left (win.back) brings an "
+                  "accidentally changed selection back, Alt+Right redoes it (issue 11)");
+  g_assert_true (es_embedding_set_lookup (set, "king", &king));
+  g_assert_true (es_embedding_set_lookup (set, "queen", &queen));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "queen"));
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) queen);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  g_assert_cmpint (es_window_get_selected (window), ==, -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) queen);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) king);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
+  g_assert_cmpint (es_window_get_selected (window), ==, (gint64) queen);
+  g_assert_cmpint (es_scatter_view_get_selected (ES_SCATTER_VIEW (es_window_get_plot (window))), ==,
+                   (gint64) queen);
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2167,6 +2195,7 @@ main (int   argc,
   g_test_add_data_func ("/ui/window/switch-file/three-d", "three-d", test_window_switch_file);
   g_test_add_func ("/ui/window/maps", test_window_maps);
   g_test_add_func ("/ui/window/clusters", test_window_clusters);
+  g_test_add_func ("/ui/window/escape-back-forward", test_window_escape_back_forward);
   g_test_add_func ("/ui/window/map-cancel-pause", test_window_map_cancel_pause);
 
   status = g_test_run ();

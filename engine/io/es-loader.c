@@ -495,6 +495,7 @@ load_data (const char          *name,
   EsFormat format = ES_FORMAT_UNKNOWN;
   gsize config_rows = 0;
   gsize config_dims = 0;
+  guint64 config_bytes = 0;
   EsEmbeddingSet *set = NULL;
 
   if (options == NULL)
@@ -595,7 +596,8 @@ load_data (const char          *name,
       set = _es_bytes_reader_load (&ctx, options->shape_rows, options->shape_dims, error);
     }
   else if (config_rows > 0 && config_dims > 0 &&
-           (guint64) config_rows * config_dims * 4 == len + ctx.data_offset)
+           es_matrix_byte_size (config_rows, config_dims, &config_bytes) &&
+           config_bytes == len + ctx.data_offset)
     {
       format = ES_FORMAT_PROJECTOR_BYTES;
       set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);

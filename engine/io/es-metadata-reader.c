@@ -19,6 +19,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-memory.h"
 
 static GPtrArray *
 split_tabs (const char *line,
@@ -87,6 +88,34 @@ _es_read_side_file (const char  *path,
   return TRUE;
 }
 
+/* A table of @rows × @columns cells (a pointer each) within @memory_limit:
+ * a short file whose header has 50,000 columns over 20,000 empty lines
+ * would otherwise ask for 10^9 cells.
+ */
+static gboolean
+check_cells (const char  *path,
+             guint64      rows,
+             guint64      columns,
+             guint64      memory_limit,
+             GError     **error)
+{
+  guint64 bytes;
+
+  if (!es_checked_mul (rows, columns, &bytes) ||
+      !es_checked_mul (bytes, sizeof (gpointer), &bytes) || bytes > memory_limit)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "%s: %" G_GUINT64_FORMAT " rows × %" G_GUINT64_FORMAT
+                   " columns of metadata need %.1f GB, over the memory ceiling of %.1f GB",
+                   path, rows, columns,
+                   (double) rows * (double) columns * sizeof (gpointer) / 1e9,
+                   memory_limit / 1e9);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 EsMetadata *
 _es_metadata_read_tsv (const char  *path,
                        guint64      memory_limit,
@@ -136,6 +165,8 @@ _es_metadata_read_tsv (const char  *path,
     }
 
   n_columns = ((GPtrArray *) g_ptr_array_index (rows, 0))->len - 1;
+  if (!check_cells (path, rows->len, n_columns, memory_limit / 2, error))
+    return NULL;
   if (n_columns > 1)
     {
       GPtrArray *header = g_ptr_array_index (rows, 0);
@@ -279,6 +310,8 @@ _es_metadata_join (const EsEmbeddingSet  *set,
                          GSIZE_TO_POINTER (i));
 
   n_columns = es_metadata_get_n_columns (table);
+  if (!check_cells (path, es_embedding_set_get_rows (set), n_columns, memory_limit / 2, error))
+    return NULL;
   names = g_new0 (const char *, n_columns + 1);
   values = g_new0 (const char *, n_columns + 1);
   for (guint c = 0; c < n_columns; c++)

@@ -24,6 +24,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-memory.h"
 #include "es-text-reader-private.h"
 #include "es-vocabulary-private.h"
 
@@ -659,7 +660,13 @@ _es_text_reader_load (EsLoadContext  *ctx,
           /* Streamed: the size is not known yet; a header that promises
            * more than the text holds ends in the "expected N rows" error.
            */
-          capacity = MIN (wanted, text_size (ctx) / (2 * pass.header.dims) + 1);
+          guint64 row_bytes;
+
+          /* 2 * dims wraps for a header of 2^63 dimensions. */
+          if (!es_checked_mul (pass.header.dims, 2, &row_bytes))
+            capacity = 1;
+          else
+            capacity = MIN (wanted, text_size (ctx) / row_bytes + 1);
         }
       else if (!g_uint64_checked_mul (&min_bytes, wanted, pass.header.dims) ||
           !g_uint64_checked_mul (&min_bytes, min_bytes, 2) ||
@@ -695,7 +702,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
       first_len = MAX (first_len, 2 * pass.r.dims);
       capacity = text_size (ctx) / first_len + text_size (ctx) / first_len / 4 + 16;
       capacity = MIN (capacity, text_size (ctx) / (2 * pass.r.dims) + 1);
-      capacity = MIN (capacity, ctx->memory_limit / (pass.r.dims * sizeof (float)) + 1);
+      capacity = MIN (capacity, ctx->memory_limit / (pass.r.dims * sizeof (float) + ES_ROW_OVERHEAD) + 1);
       if (pass.limit > 0)
         capacity = MIN (capacity, pass.limit);
     }

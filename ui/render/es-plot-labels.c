@@ -347,8 +347,9 @@ _es_scatter_renderer_layout_labels (EsScatterRenderer   *self,
         row = next_row++;
       else
         break;
+      /* Written so that NaN fails it too. */
       if (!_es_plot_project_row (lc->data, &lc->t, row, &sx, &sy, &depth) ||
-          sx < 0 || sy < 0 || sx >= lc->vp->width || sy >= lc->vp->height)
+          !(sx >= 0 && sy >= 0 && sx < lc->vp->width && sy < lc->vp->height))
         continue;
       scanned++;
       count = &region_count[(int) (sy / region) * region_cols + (int) (sx / region)];

@@ -40,10 +40,14 @@ cell_of (const EsPointIndex *self,
          double              x,
          double              y)
 {
-  int cx = (int) (x / self->cell);
-  int cy = (int) (y / self->cell);
+  int cx, cy;
 
-  if (x < 0 || y < 0 || cx >= self->cols || cy >= self->rows)
+  /* NaN fails this too, before it is made an int. */
+  if (!(x >= 0 && y >= 0 && x < (double) self->cols * self->cell && y < (double) self->rows * self->cell))
+    return -1;
+  cx = (int) (x / self->cell);
+  cy = (int) (y / self->cell);
+  if (cx >= self->cols || cy >= self->rows)
     return -1;
   return cy * self->cols + cx;
 }

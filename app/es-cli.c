@@ -350,6 +350,8 @@ _es_cli_load_options (const EsCliCommon *common,
   options->limit = common->limit;
   options->encoding = common->strict ? ES_ENCODING_STRICT : ES_ENCODING_LENIENT;
   options->metadata_path = common->metadata;
+  /* `-` and pipes are read as streams (text formats). */
+  options->allow_stream = TRUE;
   if (common->shape != NULL)
     {
       char *end;

@@ -31,6 +31,26 @@ extern gsize _es_load_split_min_bytes;
 void _es_load_set_split_min (gsize bytes);
 gboolean _es_load_use_two_threads (gsize bytes);
 
+/* ---- a mapped file truncated while it is read (es-map-guard.c) ---- */
+
+typedef struct
+{
+  const void *start;
+  gsize       len;
+  gint        tripped;   /* a page of it faulted: the file shrank */
+} EsMapGuard;
+
+gboolean _es_map_guard_add     (EsMapGuard *guard,
+                                const void *start,
+                                gsize       len);
+void     _es_map_guard_remove  (EsMapGuard *guard);
+gboolean _es_map_guard_tripped (EsMapGuard *guard);
+
+/* Tests: called between mapping @path and reading it (e.g. to truncate
+ * it), so a change during the load is deterministic.
+ */
+extern void (*_es_load_after_map_hook) (const char *path);
+
 /* ---- first touch of the result on another core (es-prefault.c) ---- */
 
 typedef struct _EsPrefault EsPrefault;

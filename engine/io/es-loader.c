@@ -16,8 +16,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "es-engine-error.h"
@@ -474,9 +477,27 @@ _es_load_context_refill (EsLoadContext  *ctx,
   return TRUE;
 }
 
+/* Binary formats need a file they can trust the size of: a stream read
+ * from a pipe is refused before its reader runs.
+ */
+static gboolean
+refuse_stream (const char  *name,
+               const char  *stream_kind,
+               const char  *format,
+               GError     **error)
+{
+  if (stream_kind == NULL)
+    return FALSE;
+  g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+               "%s: %s data from %s: binary formats load only from a regular file", name,
+               format, stream_kind);
+  return TRUE;
+}
+
 static EsEmbeddingSet *
 load_data (const char          *name,
            const char          *path,
+           const char          *stream_kind,
            const guint8        *data,
            gsize                len,
            const EsLoadOptions *options,
@@ -587,13 +608,15 @@ load_data (const char          *name,
   if (len >= 6 && memcmp (data, "\x93NUMPY", 6) == 0)
     {
       format = ES_FORMAT_NPY;
-      set = _es_npy_reader_load (&ctx, error);
+      if (!refuse_stream (name, stream_kind, ".npy", error))
+        set = _es_npy_reader_load (&ctx, error);
     }
   else if (options->shape_rows > 0 || options->shape_dims > 0)
     {
       /* Raw float32 cannot be recognised: the caller says what it is. */
       format = ES_FORMAT_PROJECTOR_BYTES;
-      set = _es_bytes_reader_load (&ctx, options->shape_rows, options->shape_dims, error);
+      if (!refuse_stream (name, stream_kind, "raw float32", error))
+        set = _es_bytes_reader_load (&ctx, options->shape_rows, options->shape_dims, error);
     }
   else if (config_rows > 0 && config_dims > 0 &&
            es_matrix_byte_size (config_rows, config_dims, &config_bytes) &&
@@ -614,7 +637,10 @@ load_data (const char          *name,
           set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
         }
       else if (format == ES_FORMAT_WORD2VEC_BINARY)
-        set = _es_binary_reader_load (&ctx, error);
+        {
+          if (!refuse_stream (name, stream_kind, "word2vec binary", error))
+            set = _es_binary_reader_load (&ctx, error);
+        }
       else if (g_str_has_suffix (name, ".bytes") && !sniffs_as_text (&ctx))
         {
           /* Almost surely raw projector float32: say what would help
@@ -658,6 +684,89 @@ load_data (const char          *name,
   return set;
 }
 
+void (*_es_load_after_map_hook) (const char *path);
+
+/* What a non-regular file is, for messages. */
+static const char *
+describe_mode (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "a pipe";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISDIR (mode))
+    return "a folder";
+  return "not a regular file";
+}
+
+/* A pipe, FIFO or character device, read to its end within the ceiling
+ * (the CLI's `-` and `<(zcat …)`).
+ */
+static gboolean
+read_stream (const char  *name,
+             int          fd,
+             guint64      memory_limit,
+             GCancellable *cancellable,
+             char       **data,
+             gsize       *len,
+             GError     **error)
+{
+  gsize alloc = 1u << 16;
+  gsize used = 0;
+  char *buffer = g_malloc (alloc);
+  int flags = fcntl (fd, F_GETFL);
+
+  /* Opened without blocking (a FIFO without a writer must not hang the
+   * open); the reads may wait for data.
+   */
+  if (flags >= 0)
+    fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+  for (;;)
+    {
+      gssize got;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto fail;
+      if (used == alloc)
+        {
+          if (alloc > memory_limit / 2)
+            {
+              g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                           "%s: this stream needs more than %.1f GB; %.1f GB available — use --limit",
+                           name, alloc / 1e9, memory_limit / 1e9);
+              goto fail;
+            }
+          alloc *= 2;
+          buffer = g_realloc (buffer, alloc);
+        }
+      got = read (fd, buffer + used, alloc - used);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                       "%s: %s", name, g_strerror (saved_errno));
+          goto fail;
+        }
+      if (got == 0)
+        break;
+      used += got;
+    }
+  *data = buffer;
+  *len = used;
+  return TRUE;
+
+fail:
+  g_free (buffer);
+  return FALSE;
+}
+
 EsEmbeddingSet *
 es_loader_load_path (const char           *path,
                      const EsLoadOptions  *options,
@@ -668,23 +777,100 @@ es_loader_load_path (const char           *path,
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
+  EsMapGuard guard;
+  gboolean guarded;
+  gboolean allow_stream = options != NULL && options->allow_stream;
+  gboolean is_stdin = allow_stream && g_strcmp0 (path, "-") == 0;
+  const char *name = path;
+  EsEmbeddingSet *set;
+  struct stat before, after;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* mmap: the kernel reads ahead and nothing is copied. */
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
+  /* O_NONBLOCK: opening a FIFO nobody writes to returns at once. */
+  fd = is_stdin ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &before) != 0)
     {
+      int saved_errno = errno;
+
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
-                   "%s: %s", path, local_error->message);
+                   "%s: %s", name, g_strerror (saved_errno));
+      if (fd >= 0)
+        close (fd);
       return NULL;
     }
 
-  return load_data (path, path,
-                    (const guint8 *) g_mapped_file_get_contents (mapped),
-                    g_mapped_file_get_length (mapped),
-                    options, cancellable, progress, progress_data, error);
+  if (!S_ISREG (before.st_mode))
+    {
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+      guint64 limit = options != NULL && options->memory_limit ? options->memory_limit : _es_default_memory_limit ();
+
+      if (!allow_stream || S_ISDIR (before.st_mode) || S_ISBLK (before.st_mode))
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+                       "%s: %s, not a regular file: embeddings load from files%s", name,
+                       describe_mode (before.st_mode),
+                       S_ISDIR (before.st_mode) || S_ISBLK (before.st_mode)
+                         ? "" : " (the command line reads text formats from a pipe or -)");
+          close (fd);
+          return NULL;
+        }
+      if (!read_stream (name, fd, limit, cancellable, &contents, &len, error))
+        {
+          close (fd);
+          return NULL;
+        }
+      close (fd);
+
+      return load_data (name, NULL, describe_mode (before.st_mode), (const guint8 *) contents, len,
+                        options, cancellable, progress, progress_data, error);
+    }
+
+  /* mmap: the kernel reads ahead and nothing is copied. */
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                   "%s: %s", name, local_error->message);
+      close (fd);
+      return NULL;
+    }
+
+  /* Another process may truncate the file under the mapping: reads past
+   * its new end fault (SIGBUS); the guard turns that into an error.
+   */
+  guarded = g_mapped_file_get_length (mapped) > 0 &&
+            _es_map_guard_add (&guard, g_mapped_file_get_contents (mapped),
+                               g_mapped_file_get_length (mapped));
+  if (_es_load_after_map_hook != NULL)
+    _es_load_after_map_hook (path);
+
+  set = load_data (name, is_stdin ? NULL : path, NULL,
+                   (const guint8 *) g_mapped_file_get_contents (mapped),
+                   g_mapped_file_get_length (mapped),
+                   options, cancellable, progress, progress_data, &local_error);
+
+  if (guarded)
+    _es_map_guard_remove (&guard);
+  if ((guarded && _es_map_guard_tripped (&guard)) ||
+      fstat (fd, &after) != 0 || after.st_size != before.st_size)
+    {
+      g_clear_pointer (&set, es_embedding_set_unref);
+      g_clear_error (&local_error);
+      g_set_error (&local_error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
+                   "%s changed while it was being read (its size went from %" G_GINT64_FORMAT
+                   " to %" G_GINT64_FORMAT " bytes); nothing was loaded",
+                   name, (gint64) before.st_size,
+                   fstat (fd, &after) == 0 ? (gint64) after.st_size : (gint64) -1);
+    }
+  close (fd);
+  if (set == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return set;
 }
 
 EsEmbeddingSet *
@@ -704,7 +890,7 @@ es_loader_load_bytes (GBytes               *bytes,
 
   data = g_bytes_get_data (bytes, &len);
 
-  return load_data (display_name != NULL ? display_name : "(memory)", NULL, data, len,
+  return load_data (display_name != NULL ? display_name : "(memory)", NULL, NULL, data, len,
                     options, cancellable, progress, progress_data, error);
 }
 

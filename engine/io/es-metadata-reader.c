@@ -13,7 +13,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -54,21 +57,30 @@ _es_read_side_file (const char  *path,
                     gsize       *len,
                     GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  GStatBuf st;
+  struct stat st;
+  g_autofree char *buffer = NULL;
+  gsize used = 0, alloc;
+  int fd;
 
-  if (g_stat (path, &st) != 0)
+  /* Opened without blocking and checked on the descriptor: a FIFO swapped
+   * in after a stat() must not hang the open, nor a device be read.
+   */
+  fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
       int saved_errno = errno;
 
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
                    "%s: %s", path, g_strerror (saved_errno));
+      if (fd >= 0)
+        close (fd);
       return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
                    "%s: not a regular file", path);
+      close (fd);
       return FALSE;
     }
   if ((guint64) st.st_size > max_bytes)
@@ -76,14 +88,49 @@ _es_read_side_file (const char  *path,
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
                    "%s: this file needs %.1f GB; %.1f GB available",
                    path, st.st_size / 1e9, max_bytes / 1e9);
+      close (fd);
       return FALSE;
     }
-  if (!g_file_get_contents (path, contents, len, &local_error))
+  /* The size may change while it is read: never past the bound. */
+  alloc = (gsize) st.st_size + 1;
+  buffer = g_malloc (alloc + 1);
+  for (;;)
     {
-      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
-                   "%s: %s", path, local_error->message);
-      return FALSE;
+      gssize got;
+
+      if (used == alloc)
+        {
+          if (alloc > max_bytes)
+            {
+              g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                           "%s: this file grew past %.1f GB while it was read",
+                           path, max_bytes / 1e9);
+              close (fd);
+              return FALSE;
+            }
+          alloc = MIN (alloc * 2, max_bytes + 1);
+          buffer = g_realloc (buffer, alloc + 1);
+        }
+      got = read (fd, buffer + used, alloc - used);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                       "%s: %s", path, g_strerror (saved_errno));
+          close (fd);
+          return FALSE;
+        }
+      if (got == 0)
+        break;
+      used += got;
     }
+  close (fd);
+  buffer[used] = '\0';
+  *contents = g_steal_pointer (&buffer);
+  *len = used;
 
   return TRUE;
 }

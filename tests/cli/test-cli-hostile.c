@@ -248,6 +248,54 @@ test_analogy_restrict (void)
   g_assert_cmpint (ok.status, ==, 0);
 }
 
+/* ---- class 7: special files ---- */
+
+static void
+test_stdin_and_pipes (void)
+{
+  g_autofree char *good = good_path ();
+  g_autofree char *good_bin = g_test_build_filename (G_TEST_DIST, "data", "bad", "good.bin", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("es-cli-fifo-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *cat_text = g_strdup_printf ("cat %s | \"$ES_CLI\" info - --json", good);
+  g_autofree char *cat_bin = g_strdup_printf ("cat %s | \"$ES_CLI\" info -", good_bin);
+  g_auto(RunResult) r1 = { 0 };
+  g_auto(RunResult) r2 = { 0 };
+  g_auto(RunResult) r3 = { 0 };
+  g_auto(RunResult) r4 = { 0 };
+  const char *sh1[] = { "/bin/sh", "-c", cat_text, NULL };
+  const char *sh2[] = { "/bin/sh", "-c", cat_bin, NULL };
+  const char *fifo_args[] = { "info", fifo, NULL };
+  const char *analogies_args[] = { "evaluate", good, "--analogies", fifo, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_summary ("The CLI reads text from - or a pipe as a stream; binary formats from a pipe "
+                  "are refused by name; a FIFO without a writer returns at once (empty), "
+                  "also as an --analogies side file");
+
+  g_assert_true (g_spawn_sync (NULL, (char **) sh1, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r1.out, &r1.err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (r1.out, "\"rows\": 10"));
+
+  g_assert_true (g_spawn_sync (NULL, (char **) sh2, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r2.out, &r2.err, &status, &error));
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 1);
+  g_assert_nonnull (strstr (r2.err, "word2vec binary data from a pipe"));
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  run_argv (&r3, NULL, NULL, fifo_args);
+  g_assert_cmpint (r3.status, ==, 1);
+  g_assert_nonnull (strstr (r3.err, "empty file"));
+  run_argv (&r4, NULL, NULL, analogies_args);
+  g_assert_cmpint (r4.status, ==, 1);
+  g_assert_nonnull (strstr (r4.err, "not a regular file"));
+
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,6 +306,8 @@ main (int   argc,
   g_test_add_func ("/cli/hostile/shape-negative", test_shape_negative);
   g_test_add_func ("/cli/hostile/misspelt-command", test_misspelt_command);
   g_test_add_func ("/cli/hostile/analogy-restrict", test_analogy_restrict);
+
+  g_test_add_func ("/cli/hostile/stdin-and-pipes", test_stdin_and_pipes);
 
   return g_test_run ();
 }

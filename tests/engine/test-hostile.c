@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -182,6 +183,160 @@ test_ceiling_metadata_cells (void)
   remove_tree (dir);
 }
 
+/* ---- class 4: a mapped file truncated during the load ---- */
+
+static gsize truncate_to;
+
+static void
+truncate_hook (const char *path)
+{
+  g_assert_cmpint (truncate (path, truncate_to), ==, 0);
+}
+
+static void
+test_truncated_while_read (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *plain = g_build_filename (dir, "big.txt", NULL);
+  g_autofree char *packed_path = g_build_filename (dir, "big.txt.gz", NULL);
+  g_autoptr(GString) text = g_string_new ("20000 50\n");
+  g_autoptr(GBytes) packed = NULL;
+  const char *paths[] = { plain, packed_path, plain };
+  const gsize cuts[] = { 0, 4096, 100000 };
+
+  g_test_summary ("A file truncated by another process after it is mapped (a test hook between "
+                  "mapping and reading): \"FILE changed while it was being read\", no SIGBUS, in "
+                  "the parser, the second text thread and the gzip pipe");
+
+  for (guint r = 0; r < 20000; r++)
+    {
+      g_string_append_printf (text, "w%u", r);
+      for (guint d = 0; d < 50; d++)
+        g_string_append_printf (text, " %.4f", (r * 31 + d * 7) % 1000 / 1000.0);
+      g_string_append_c (text, '\n');
+    }
+  packed = gzip_bytes (text->str, text->len);
+
+  for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+    for (guint c = 0; c < G_N_ELEMENTS (cuts); c++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(EsEmbeddingSet) set = NULL;
+        gboolean gz = paths[p] == packed_path;
+
+        if (gz)
+          g_assert_true (g_file_set_contents (paths[p], g_bytes_get_data (packed, NULL),
+                                              g_bytes_get_size (packed), NULL));
+        else
+          g_assert_true (g_file_set_contents (paths[p], text->str, text->len, NULL));
+        /* The last plain round splits the text between two threads. */
+        _es_load_set_split_min (p == 2 ? 1 : 0);
+        if (p == 0 && c == 0)
+          _es_load_set_split_min (ES_LOAD_SPLIT_MIN_DEFAULT);
+        truncate_to = cuts[c];
+        _es_load_after_map_hook = truncate_hook;
+        set = es_loader_load_path (paths[p], NULL, NULL, NULL, NULL, &error);
+        _es_load_after_map_hook = NULL;
+        _es_load_set_split_min (ES_LOAD_SPLIT_MIN_DEFAULT);
+        g_assert_null (set);
+        g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED);
+        g_assert_true (g_str_has_prefix (error->message, paths[p]));
+        g_assert_nonnull (strstr (error->message, "changed while it was being read"));
+      }
+
+  /* Untouched, the same file loads (the guard costs nothing). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EsEmbeddingSet) set = NULL;
+
+    g_assert_true (g_file_set_contents (plain, text->str, text->len, NULL));
+    set = es_loader_load_path (plain, NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 20000);
+  }
+  remove_tree (dir);
+}
+
+/* ---- class 7: special files ---- */
+
+static void
+test_special_files (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *zero = g_build_filename (dir, "zero", NULL);
+  g_autofree char *analogies = g_build_filename (dir, "questions.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsEmbeddingSet) set = NULL;
+  EsLoadOptions options;
+  gint64 start;
+
+  g_test_summary ("A FIFO without a writer never blocks the open; the GUI's loads refuse "
+                  "non-regular files by name; the CLI reads a pipe as a stream within the "
+                  "ceiling; side files (analogy sets) must be regular files");
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  es_load_options_init (&options);
+
+  start = g_get_monotonic_time ();
+  set = es_loader_load_path (fifo, &options, NULL, NULL, NULL, &error);
+  g_assert_null (set);
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "a pipe, not a regular file"));
+  g_clear_error (&error);
+
+  /* As a stream: no writer is an empty stream, at once. */
+  options.allow_stream = TRUE;
+  set = es_loader_load_path (fifo, &options, NULL, NULL, NULL, &error);
+  g_assert_null (set);
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+
+  /* The folder itself. */
+  set = es_loader_load_path (dir, &options, NULL, NULL, NULL, &error);
+  g_assert_null (set);
+  g_assert_nonnull (strstr (error->message, "a folder"));
+  g_clear_error (&error);
+
+  /* A side file that is a FIFO: refused, not read. */
+  {
+    g_autoptr(EsEmbeddingSet) small = NULL;
+    const char *text = "4 2\na 1 0\nb 0 1\nc 1 1\nd 0.5 1\n";
+
+    small = load_text (text, strlen (text), "small.txt", &error);
+    g_assert_no_error (error);
+    g_assert_null (es_evaluate_analogies (small, fifo, 0, FALSE, NULL, NULL, NULL, &error));
+    g_assert_nonnull (strstr (error->message, "not a regular file"));
+    g_clear_error (&error);
+  }
+
+  /* A zero device, made here (never the real /dev): endless as a stream,
+   * stopped by the ceiling; refused as a side file.
+   */
+  if (mknod (zero, S_IFCHR | 0600, makedev (1, 5)) == 0)
+    {
+      g_autoptr(EsEmbeddingSet) small = NULL;
+      const char *text = "2 2\na 1 0\nb 0 1\n";
+
+      options.memory_limit = 16u << 20;
+      set = es_loader_load_path (zero, &options, NULL, NULL, NULL, &error);
+      g_assert_null (set);
+      g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE);
+      g_clear_error (&error);
+
+      small = load_text (text, strlen (text), "small.txt", &error);
+      g_assert_null (es_evaluate_analogies (small, zero, 0, FALSE, NULL, NULL, NULL, &error));
+      g_assert_nonnull (strstr (error->message, "not a regular file"));
+      g_clear_error (&error);
+    }
+  else
+    g_test_message ("mknod: %s (not root): the device case is skipped", g_strerror (errno));
+
+  (void) analogies;
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -191,6 +346,9 @@ main (int   argc,
   g_test_add_func ("/engine/hostile/checked/streamed-gzip-huge-dims", test_streamed_gzip_huge_dims);
   g_test_add_func ("/engine/hostile/ceiling/words", test_ceiling_counts_words);
   g_test_add_func ("/engine/hostile/ceiling/metadata-cells", test_ceiling_metadata_cells);
+
+  g_test_add_func ("/engine/hostile/changed/truncated-while-read", test_truncated_while_read);
+  g_test_add_func ("/engine/hostile/special/files", test_special_files);
 
   return g_test_run ();
 }

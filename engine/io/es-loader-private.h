@@ -221,6 +221,7 @@ void          _es_gzip_stream_free          (EsGzipStream        *self);
 gboolean      _es_gzip_stream_is_eof        (const EsGzipStream  *self);
 double        _es_gzip_stream_get_fraction  (const EsGzipStream  *self);
 guint64       _es_gzip_stream_get_size_hint (const EsGzipStream  *self);
+gsize         _es_gzip_stream_get_junk_offset (const EsGzipStream *self);
 gboolean      _es_gzip_stream_read          (EsGzipStream        *self,
                                              char                *out,
                                              gsize                max,

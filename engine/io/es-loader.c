@@ -477,6 +477,42 @@ _es_load_context_refill (EsLoadContext  *ctx,
   return TRUE;
 }
 
+/* Files that are something else than their bytes read as text suggest:
+ * say what they are rather than "expected a word followed by numbers".
+ */
+static gboolean
+say_what_it_is (const char    *name,
+                const guint8  *data,
+                gsize          len,
+                gboolean       gzipped,
+                GError       **error)
+{
+  gsize n_even_nul = 0, n_odd_nul = 0, span = MIN (len, 512) & ~(gsize) 1;
+
+  if (gzipped && len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+                   "%s: a gzip file inside a gzip file (compressed twice): gunzip it once, "
+                   "then open the result", name);
+      return FALSE;
+    }
+  for (gsize i = 0; i < span; i += 2)
+    {
+      n_even_nul += data[i] == 0;
+      n_odd_nul += data[i + 1] == 0;
+    }
+  if ((len >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))) ||
+      (span >= 8 && (n_even_nul == span / 2) != (n_odd_nul == span / 2)))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_ENCODING,
+                   "%s: UTF-16 text; embedding files are UTF-8 (convert it, e.g. "
+                   "iconv -f UTF-16 -t UTF-8)", name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Binary formats need a file they can trust the size of: a stream read
  * from a pipe is refused before its reader runs.
  */
@@ -517,6 +553,7 @@ load_data (const char          *name,
   gsize config_rows = 0;
   gsize config_dims = 0;
   guint64 config_bytes = 0;
+  gsize len_compressed;
   EsEmbeddingSet *set = NULL;
 
   if (options == NULL)
@@ -550,6 +587,7 @@ load_data (const char          *name,
    * Text streams through the text reader block by block; the formats read
    * from one buffer (binary, npy, raw bytes) are inflated whole.
    */
+  len_compressed = len;
   if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
     {
       gsize window_len = 0;
@@ -590,6 +628,15 @@ load_data (const char          *name,
   if (len == 0)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY, "%s: empty file", name);
+      _es_gzip_pipe_free (ctx.pipe);
+      g_free (ctx.window);
+      return NULL;
+    }
+
+  /* (Raw float32 of a given shape may start with any bytes.) */
+  if (options->shape_rows == 0 && options->shape_dims == 0 && config_rows == 0 &&
+      !say_what_it_is (name, data, len, compression == ES_COMPRESSION_GZIP, error))
+    {
       _es_gzip_pipe_free (ctx.pipe);
       g_free (ctx.window);
       return NULL;
@@ -668,6 +715,14 @@ load_data (const char          *name,
       else
         es_embedding_set_set_metadata (set, joined);
     }
+
+  /* gzip(1) warns of trailing garbage: so does the loader. */
+  if (set != NULL && stream != NULL && _es_gzip_stream_get_junk_offset (stream) > 0)
+    _es_load_warnings_add (ctx.warnings,
+                           "%s: %" G_GSIZE_FORMAT " bytes after the last gzip member (from byte %"
+                           G_GSIZE_FORMAT ") are not gzip data: ignored",
+                           name, len_compressed - _es_gzip_stream_get_junk_offset (stream),
+                           _es_gzip_stream_get_junk_offset (stream));
 
   if (set != NULL)
     {

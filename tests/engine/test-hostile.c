@@ -337,6 +337,118 @@ test_special_files (void)
   remove_tree (dir);
 }
 
+/* ---- class 8 and 9: gzip members, trailers, what a file is ---- */
+
+static GBytes *
+two_members (const char *text)
+{
+  gsize half = strlen (text) / 2;
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+  GByteArray *both = g_byte_array_new ();
+
+  while (text[half - 1] != '\n')
+    half++;
+  a = gzip_bytes (text, half);
+  b = gzip_bytes (text + half, strlen (text) - half);
+  g_byte_array_append (both, g_bytes_get_data (a, NULL), g_bytes_get_size (a));
+  g_byte_array_append (both, g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+
+  return g_byte_array_free_to_bytes (both);
+}
+
+static const char good_text[] =
+  "6 3\nthe 0.1 0.2 0.3\nof 0.4 0.5 0.6\nand 0.7 0.8 0.9\nto 1 1.1 1.2\nin 1.3 1.4 1.5\nking 1.6 1.7 1.8\n";
+
+static void
+test_gzip_members (void)
+{
+  g_autoptr(GBytes) packed = two_members (good_text);
+  gsize len = g_bytes_get_size (packed);
+  const guint8 *bytes = g_bytes_get_data (packed, NULL);
+
+  g_test_summary ("A .gz whose second member is cut (by 1 to 8 bytes) is an error naming the byte "
+                  "where it ends; junk after the last member is a warning naming its byte; a CRC "
+                  "error names the trailer's byte, not byte 0");
+
+  for (gsize cut = 1; cut <= 8; cut++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(EsEmbeddingSet) set = load_text ((const char *) bytes, len - cut, "cut.txt.gz", &error);
+      g_autofree char *at = g_strdup_printf ("at byte %" G_GSIZE_FORMAT, len - cut);
+
+      g_assert_null (set);
+      g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION);
+      g_assert_nonnull (strstr (error->message, at));
+    }
+
+  {
+    g_autoptr(GByteArray) junk = g_byte_array_new ();
+    g_autoptr(GBytes) junk_bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EsEmbeddingSet) set = NULL;
+    g_autofree char *at = g_strdup_printf ("from byte %" G_GSIZE_FORMAT, len);
+    GPtrArray *warnings;
+
+    g_byte_array_append (junk, bytes, len);
+    g_byte_array_append (junk, (const guint8 *) "JUNK\n", 5);
+    junk_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&junk));
+    set = es_loader_load_bytes (junk_bytes, "junk.txt.gz", NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 6);
+    warnings = es_embedding_set_get_warnings (set);
+    g_assert_cmpuint (warnings->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), "5 bytes after the last gzip member"));
+    g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), at));
+  }
+
+  {
+    g_autoptr(GBytes) one = gzip_bytes (good_text, strlen (good_text));
+    g_autofree guint8 *bad = g_memdup2 (g_bytes_get_data (one, NULL), g_bytes_get_size (one));
+    gsize n = g_bytes_get_size (one);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EsEmbeddingSet) set = NULL;
+    g_autofree char *at = g_strdup_printf ("CRC mismatch at byte %" G_GSIZE_FORMAT, n - 8);
+
+    bad[n - 8] ^= 0x55;   /* the CRC-32, first byte of the 8-byte trailer */
+    set = load_text ((const char *) bad, n, "crc.txt.gz", &error);
+    g_assert_null (set);
+    g_assert_nonnull (strstr (error->message, at));
+  }
+}
+
+static void
+test_what_it_is (void)
+{
+  g_autoptr(GBytes) once = gzip_bytes (good_text, strlen (good_text));
+  g_autoptr(GBytes) twice = gzip_bytes (g_bytes_get_data (once, NULL), g_bytes_get_size (once));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsEmbeddingSet) set = NULL;
+  g_autofree char *utf16 = NULL;
+  gsize utf16_len = 0;
+  const char *order[] = { "UTF-16LE", "UTF-16BE", "UTF-16" };
+
+  g_test_summary ("A gzip file inside a gzip file, and UTF-16 text (with or without a BOM), "
+                  "get a message saying what the file is");
+
+  set = es_loader_load_bytes (twice, "twice.txt.gz", NULL, NULL, NULL, NULL, &error);
+  g_assert_null (set);
+  g_assert_nonnull (strstr (error->message, "gzip file inside a gzip file"));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_clear_pointer (&utf16, g_free);
+      utf16 = g_convert (good_text, -1, order[i], "UTF-8", NULL, &utf16_len, &error);
+      g_assert_no_error (error);
+      set = load_text (utf16, utf16_len, "wide.txt", &error);
+      g_assert_null (set);
+      g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_ENCODING);
+      g_assert_nonnull (strstr (error->message, "UTF-16 text"));
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -349,6 +461,9 @@ main (int   argc,
 
   g_test_add_func ("/engine/hostile/changed/truncated-while-read", test_truncated_while_read);
   g_test_add_func ("/engine/hostile/special/files", test_special_files);
+
+  g_test_add_func ("/engine/hostile/gzip/members", test_gzip_members);
+  g_test_add_func ("/engine/hostile/what-it-is", test_what_it_is);
 
   return g_test_run ();
 }

@@ -214,6 +214,59 @@ first_fields (const char  *p,
   return 0;
 }
 
+/* Classic Mac line ends: a CR and no LF in the first 64 KB.  Read as one
+ * line, the whole file would be one row whose word is everything.
+ */
+static gboolean
+has_lone_cr_line_ends (const char *data,
+                       gsize       len)
+{
+  gsize span = MIN (len, 64u << 10);
+
+  return memchr (data, '\n', span) == NULL && memchr (data, '\r', span) != NULL;
+}
+
+/* Whether the rows after a word2vec header are laid out as binary: a
+ * word, a space, 4 * dims bytes (then an optional '\n', as the C tool
+ * writes) for the first rows (up to 16), each span holding a byte no
+ * decimal number has.  A valid binary file whose floats happen to be
+ * printable bytes passes; a text file with a typo does not (its other
+ * rows are plain numbers).
+ */
+static gboolean
+binary_layout_holds (const char *p,
+                     const char *end,
+                     guint64     rows,
+                     guint64     dims)
+{
+  guint64 span;
+  guint checked = 0;
+
+  if (dims == 0 || !es_checked_mul (dims, 4, &span) || span > (guint64) (end - p))
+    return FALSE;
+  for (guint64 r = 0; r < MIN (rows, 16) && p < end; r++)
+    {
+      const char *space = memchr (p, ' ', MIN ((gsize) (end - p), 4096));
+      gboolean odd = FALSE;
+
+      if (space == NULL || space == p || (guint64) (end - space - 1) < span)
+        return FALSE;
+      for (const char *q = p; q < space; q++)
+        if (*q == '\n' || *q == '\t')
+          return FALSE;
+      for (const char *q = space + 1; q < space + 1 + span && !odd; q++)
+        odd = !(g_ascii_isdigit (*q) || strchr (".eE+- \t\r\n", *q) != NULL) || *q == '\0';
+      if (!odd)
+        return FALSE;
+      p = space + 1 + span;
+      if (p < end && *p == '\n')
+        p++;
+      checked++;
+    }
+
+  return checked > 0;
+}
+
 /* Text formats, decided from the first line (and for word2vec, whether
  * the first row after the header is text or raw floats).
  */
@@ -229,6 +282,7 @@ sniff_text (EsLoadContext *ctx)
   gboolean all_numbers = TRUE;
   const char *nl;
   guint64 dims = 0;
+  guint64 header_rows = 0;
 
   if (n == 0)
     return ES_FORMAT_GLOVE;
@@ -270,7 +324,8 @@ sniff_text (EsLoadContext *ctx)
   /* The header must be the first line for word2vec. */
   nl = memchr (ctx->data, '\n', ctx->len);
   if (start != ctx->data || nl == NULL ||
-      !_es_parse_uint (fields[1].start, fields[1].len, &dims))
+      !_es_parse_uint (fields[1].start, fields[1].len, &dims) ||
+      !_es_parse_uint (fields[0].start, fields[0].len, &header_rows))
     return ES_FORMAT_WORD2VEC_TEXT;
 
   /* Text when everything after the first word of the next line reads as
@@ -287,9 +342,11 @@ sniff_text (EsLoadContext *ctx)
     return ES_FORMAT_WORD2VEC_TEXT;
 
   /* A text row with a typo must not be read as floats (that would load
-   * garbage): binary only when the bytes where the first vector would be
-   * are not plain text.
+   * garbage): binary when the rows are laid out as binary rows, or when
+   * the bytes where the first vector would be are not plain text.
    */
+  if (binary_layout_holds (nl + 1, end, header_rows, dims))
+    return ES_FORMAT_WORD2VEC_BINARY;
   {
     const char *vector = fields[0].start + fields[0].len + 1;
     gsize span = MIN ((guint64) (end - MIN (vector, end)), MIN (dims, 1024) * 4);
@@ -436,6 +493,8 @@ gzip_streamable (EsLoadContext *ctx,
       probe.data += 3;
       probe.len -= 3;
     }
+  if (has_lone_cr_line_ends (probe.data, probe.len))
+    return FALSE;
   format = sniff_text (&probe);
   if (format == ES_FORMAT_WORD2VEC_BINARY)
     return FALSE;
@@ -554,6 +613,7 @@ load_data (const char          *name,
   gsize config_dims = 0;
   guint64 config_bytes = 0;
   gsize len_compressed;
+  g_autofree char *cr_copy = NULL;
   EsEmbeddingSet *set = NULL;
 
   if (options == NULL)
@@ -674,6 +734,20 @@ load_data (const char          *name,
     }
   else
     {
+      /* A lone CR ends a line, like CRLF: the readers see LF (a copy,
+       * within the ceiling).
+       */
+      if (has_lone_cr_line_ends (ctx.data, ctx.len))
+        {
+          cr_copy = es_memory_try_alloc (ctx.len, 1, name, error);
+          if (cr_copy == NULL)
+            goto done;
+          for (gsize i = 0; i < ctx.len; i++)
+            cr_copy[i] = ctx.data[i] == '\r' ? '\n' : ctx.data[i];
+          ctx.data = cr_copy;
+          ctx.release_consumed = FALSE;
+          ctx.data_is_file = FALSE;
+        }
       format = sniff_text (&ctx);
       /* A config also gives the shape of TSV tensors; for anything else
        * it names, the size is wrong, and the bytes reader says so.
@@ -716,6 +790,7 @@ load_data (const char          *name,
         es_embedding_set_set_metadata (set, joined);
     }
 
+done:
   /* gzip(1) warns of trailing garbage: so does the loader. */
   if (set != NULL && stream != NULL && _es_gzip_stream_get_junk_offset (stream) > 0)
     _es_load_warnings_add (ctx.warnings,

@@ -449,6 +449,130 @@ test_what_it_is (void)
     }
 }
 
+/* ---- class 9: .npy headers as numpy writes and reads them ---- */
+
+static GBytes *
+npy_bytes (const char *dict)
+{
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr(GString) header = g_string_new (dict);
+  const float values[6] = { 1, 2, 3, 4, 5, 6 };
+  guint16 header_len;
+
+  while ((10 + header->len + 1) % 64 != 0)
+    g_string_append_c (header, ' ');
+  g_string_append_c (header, '\n');
+  header_len = GUINT16_TO_LE (header->len);
+  g_byte_array_append (out, (const guint8 *) "\x93NUMPY\x01\x00", 8);
+  g_byte_array_append (out, (const guint8 *) &header_len, 2);
+  g_byte_array_append (out, (const guint8 *) header->str, header->len);
+  g_byte_array_append (out, (const guint8 *) values, sizeof values);
+
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+test_npy_double_quotes (void)
+{
+  const char *dicts[] = {
+    "{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (2, 3), }",
+    "{'descr': \"<f4\", \"fortran_order\": False, 'shape': (2, 3)}",
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+  };
+
+  g_test_summary (".npy headers with double-quoted keys and values (numpy reads any Python "
+                  "literal) load like single-quoted ones");
+
+  for (guint i = 0; i < G_N_ELEMENTS (dicts); i++)
+    {
+      g_autoptr(GBytes) bytes = npy_bytes (dicts[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(EsEmbeddingSet) set = es_loader_load_bytes (bytes, "q.npy", NULL, NULL, NULL,
+                                                            NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 2);
+      g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 3);
+      g_assert_cmpfloat (es_embedding_set_get_vector (set, 1)[2], ==, 6);
+    }
+}
+
+/* ---- class 8: wrong answers without an error ---- */
+
+static void
+test_lone_cr (void)
+{
+  g_autofree char *cr = g_strdup (good_text);
+  g_autoptr(GString) big = g_string_new ("2000 3\r");
+
+  g_test_summary ("CR-only line ends (classic Mac) load like LF, plain and gzipped (also "
+                  "streamed), not as one row whose word is the whole file");
+
+  for (char *p = cr; *p != '\0'; p++)
+    if (*p == '\n')
+      *p = '\r';
+  for (guint r = 0; r < 2000; r++)
+    g_string_append_printf (big, "w%u 0.%u 1 2\r", r, r);
+
+  for (guint v = 0; v < 4; v++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(EsEmbeddingSet) set = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      const char *text = v % 2 == 0 ? cr : big->str;
+      gsize len = strlen (text);
+      gsize rows = v % 2 == 0 ? 6 : 2000;
+
+      bytes = v < 2 ? g_bytes_new (text, len) : gzip_bytes (text, len);
+      _es_load_set_gzip_window (v == 3 ? 4096 : 0);
+      set = es_loader_load_bytes (bytes, v < 2 ? "mac.txt" : "mac.txt.gz", NULL, NULL, NULL,
+                                  NULL, &error);
+      _es_load_set_gzip_window (0);
+      g_assert_no_error (error);
+      g_assert_cmpuint (es_embedding_set_get_rows (set), ==, rows);
+      g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 3);
+      g_assert_cmpstr (es_embedding_set_get_word (set, rows - 1), ==, v % 2 == 0 ? "king" : "w1999");
+    }
+}
+
+static void
+test_printable_binary (void)
+{
+  /* Floats whose 4 bytes are all printable ASCII. */
+  const char *words[] = { "alpha", "beta", "gamma" };
+  const char *vectors[] = { "AAAABBBBCCCC", "0.1x2.3e4567", "zzzz~~~~!!!!" };
+  g_autoptr(GByteArray) file = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsEmbeddingSet) set = NULL;
+
+  g_test_summary ("A valid word2vec binary whose vectors' bytes happen to be printable loads as "
+                  "binary (values as memcpy reads them), not refused as bad text");
+
+  g_byte_array_append (file, (const guint8 *) "3 3\n", 4);
+  for (guint r = 0; r < 3; r++)
+    {
+      g_byte_array_append (file, (const guint8 *) words[r], strlen (words[r]));
+      g_byte_array_append (file, (const guint8 *) " ", 1);
+      g_byte_array_append (file, (const guint8 *) vectors[r], 12);
+      g_byte_array_append (file, (const guint8 *) "\n", 1);
+    }
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&file));
+  set = es_loader_load_bytes (bytes, "printable.bin", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (es_embedding_set_get_format (set), ==, ES_FORMAT_WORD2VEC_BINARY);
+  g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 3);
+  for (guint r = 0; r < 3; r++)
+    for (guint d = 0; d < 3; d++)
+      {
+        float expected;
+
+        memcpy (&expected, vectors[r] + 4 * d, 4);
+        if (isfinite (expected))
+          g_assert_cmpfloat (es_embedding_set_get_vector (set, r)[d], ==, expected);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,6 +588,11 @@ main (int   argc,
 
   g_test_add_func ("/engine/hostile/gzip/members", test_gzip_members);
   g_test_add_func ("/engine/hostile/what-it-is", test_what_it_is);
+
+  g_test_add_func ("/engine/hostile/npy/double-quotes", test_npy_double_quotes);
+
+  g_test_add_func ("/engine/hostile/wrong/lone-cr", test_lone_cr);
+  g_test_add_func ("/engine/hostile/wrong/printable-binary", test_printable_binary);
 
   return g_test_run ();
 }

@@ -27,6 +27,8 @@
 #include "es-loader-private.h"
 #include "es-memory.h"
 
+#include <lapacke.h>
+
 static GBytes *
 gzip_bytes (const void *data,
             gsize       len)
@@ -573,6 +575,153 @@ test_printable_binary (void)
       }
 }
 
+/* ---- class 6 and 8: PCA with fewer rows than dimensions, huge values ---- */
+
+static EsEmbeddingSet *
+random_set (gsize  rows,
+            gsize  dims,
+            double amplitude,
+            guint  seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autofree float *data = g_new (float, rows * dims);
+  g_auto(GStrv) words = g_new0 (char *, rows + 1);
+
+  for (gsize i = 0; i < rows; i++)
+    {
+      words[i] = g_strdup_printf ("w%" G_GSIZE_FORMAT, i);
+      for (gsize j = 0; j < dims; j++)
+        data[i * dims + j] = (float) (amplitude * g_rand_double_range (rand, -1, 1) * (1.0 + j % 3));
+    }
+
+  return es_embedding_set_new_from_arrays (rows, dims, (const char * const *) words, data);
+}
+
+/* The covariance's eigenvalues, largest first, by LAPACK on a matrix this
+ * test builds itself in double: the reference.
+ */
+static double *
+reference_eigenvalues (EsEmbeddingSet *set)
+{
+  gsize n = es_embedding_set_get_rows (set), d = es_embedding_set_get_dims (set);
+  g_autofree double *mean = g_new0 (double, d);
+  g_autofree double *cov = g_new0 (double, d * d);
+  double *w = g_new (double, d);
+
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < d; j++)
+      mean[j] += es_embedding_set_get_vector (set, i)[j] / (double) n;
+  for (gsize i = 0; i < n; i++)
+    for (gsize a = 0; a < d; a++)
+      for (gsize b = 0; b < d; b++)
+        cov[a * d + b] += (es_embedding_set_get_vector (set, i)[a] - mean[a]) *
+                          (es_embedding_set_get_vector (set, i)[b] - mean[b]) / (n - 1);
+  g_assert_cmpint (LAPACKE_dsyev (LAPACK_ROW_MAJOR, 'N', 'U', d, cov, d, w), ==, 0);
+  for (gsize j = 0; j < d / 2; j++)
+    {
+      double t = w[j];
+
+      w[j] = w[d - 1 - j];
+      w[d - 1 - j] = t;
+    }
+  return w;
+}
+
+static void
+test_pca_row_gram (void)
+{
+  g_autoptr(EsEmbeddingSet) small = random_set (6, 40, 1.0, 7);
+  g_autoptr(EsEmbeddingSet) wide = random_set (4, 8000, 1.0, 8);
+  g_autofree double *reference = reference_eigenvalues (small);
+  g_autoptr(EsProjection) projection = NULL;
+  g_autoptr(GError) error = NULL;
+  EsProjectionOptions options;
+  const double *values, *ratio, *components;
+  double total = 0.0;
+  gint64 start;
+  guint k;
+
+  g_test_summary ("PCA with fewer rows than dimensions goes through the n x n Gram matrix: same "
+                  "eigenvalues and ratios as LAPACK on the covariance; 8000 dims x 4 rows in well "
+                  "under a second (was 47 s)");
+
+  es_projection_options_init (&options);
+  options.method = ES_METHOD_PCA;
+  options.n_components = 3;
+  projection = es_projection_compute (small, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  values = es_projection_get_eigenvalues (projection, &k);
+  ratio = es_projection_get_explained_variance_ratio (projection, &k);
+  components = es_projection_get_components (projection);
+  for (gsize j = 0; j < 40; j++)
+    total += reference[j];
+  for (guint c = 0; c < 3; c++)
+    {
+      double norm = 0.0;
+
+      g_assert_cmpfloat_with_epsilon (values[c], reference[c], 1e-6 * reference[0]);
+      g_assert_cmpfloat_with_epsilon (ratio[c], reference[c] / total, 1e-6);
+      for (gsize j = 0; j < 40; j++)
+        norm += components[c * 40 + j] * components[c * 40 + j];
+      g_assert_cmpfloat_with_epsilon (norm, 1.0, 1e-9);
+    }
+
+  g_clear_pointer (&projection, es_projection_unref);
+  start = g_get_monotonic_time ();
+  projection = es_projection_compute (wide, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  ratio = es_projection_get_explained_variance_ratio (projection, &k);
+  g_assert_true (ratio[0] > 0 && ratio[0] + ratio[1] + ratio[2] <= 1.0 + 1e-9);
+}
+
+static void
+test_pca_huge_values (void)
+{
+  g_autoptr(EsEmbeddingSet) huge = random_set (50, 4, 1.0e38, 9);
+  g_autoptr(EsEmbeddingSet) huge_wide = random_set (3, 8, 1.0e38, 10);
+  EsEmbeddingSet *sets[] = { huge, huge_wide };
+
+  g_test_summary ("Values near ±3.4e38: the explained-variance ratios are finite and equal those "
+                  "of the same data scaled down (ratios are scale-invariant), not null");
+
+  for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
+    {
+      gsize n = es_embedding_set_get_rows (sets[s]), d = es_embedding_set_get_dims (sets[s]);
+      g_autofree float *scaled = g_new (float, n * d);
+      g_auto(GStrv) words = g_new0 (char *, n + 1);
+      g_autoptr(EsEmbeddingSet) small = NULL;
+      g_autoptr(EsProjection) a = NULL;
+      g_autoptr(EsProjection) b = NULL;
+      g_autoptr(GError) error = NULL;
+      EsProjectionOptions options;
+      const double *ra, *rb;
+      guint k;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          words[i] = g_strdup (es_embedding_set_get_word (sets[s], i));
+          for (gsize j = 0; j < d; j++)
+            scaled[i * d + j] = (float) (es_embedding_set_get_vector (sets[s], i)[j] * 1e-36);
+        }
+      small = es_embedding_set_new_from_arrays (n, d, (const char * const *) words, scaled);
+      es_projection_options_init (&options);
+      options.method = ES_METHOD_PCA;
+      options.n_components = 2;
+      a = es_projection_compute (sets[s], &options, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      b = es_projection_compute (small, &options, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      ra = es_projection_get_explained_variance_ratio (a, &k);
+      rb = es_projection_get_explained_variance_ratio (b, &k);
+      for (guint c = 0; c < 2; c++)
+        {
+          g_assert_true (isfinite (ra[c]));
+          g_assert_cmpfloat_with_epsilon (ra[c], rb[c], 1e-5);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -593,6 +742,9 @@ main (int   argc,
 
   g_test_add_func ("/engine/hostile/wrong/lone-cr", test_lone_cr);
   g_test_add_func ("/engine/hostile/wrong/printable-binary", test_printable_binary);
+
+  g_test_add_func ("/engine/hostile/pca/row-gram", test_pca_row_gram);
+  g_test_add_func ("/engine/hostile/pca/huge-values", test_pca_huge_values);
 
   return g_test_run ();
 }

@@ -414,6 +414,28 @@ sniff_span_complete (const char *data,
   return (gsize) (end - p) >= 4096;
 }
 
+/* Whether @data holds a whole line with content. */
+static gboolean
+first_line_complete (const char *data,
+                     gsize       len)
+{
+  const char *p = data, *end = data + len;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+
+      if (nl == NULL)
+        return FALSE;
+      for (const char *q = p; q < nl; q++)
+        if (!g_ascii_isspace (*q))
+          return TRUE;
+      p = nl + 1;
+    }
+
+  return FALSE;
+}
+
 /* The first block of a gzip stream: enough for the sniffers to decide as
  * they would on the whole text (grown for very long first lines, within
  * the memory ceiling, which also stops a bomb of one endless line).
@@ -462,6 +484,11 @@ fill_first_window (EsLoadContext  *ctx,
         return FALSE;
       *window_len += written;
       if (_es_gzip_stream_is_eof (stream) || sniff_span_complete (*window, *window_len))
+        return TRUE;
+      /* Sniffing needs a bounded prefix: once the first line is whole,
+       * 64 windows are enough (a second line of 512 MB streams).
+       */
+      if (*window_len >= 64 * gzip_window && first_line_complete (*window, *window_len))
         return TRUE;
     }
 }

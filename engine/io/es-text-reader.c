@@ -587,6 +587,7 @@ pass_stream (TextPass    *pass,
              GError     **error)
 {
   EsLoadContext *ctx = pass->r.ctx;
+  gsize no_newline = 0;   /* bytes at p known to hold no '\n' */
 
   ctx->next_poll = G_MAXSIZE;
   for (;;)
@@ -597,9 +598,14 @@ pass_stream (TextPass    *pass,
 
       if (!eof)
         {
-          const char *nl = memrchr (p, '\n', end - p);
+          /* Only the new bytes: a line longer than a block would otherwise
+           * be scanned again at every block (quadratic).
+           */
+          const char *from = p + MIN (no_newline, (gsize) (end - p));
+          const char *nl = memrchr (from, '\n', end - from);
 
           complete = nl != NULL ? nl + 1 : p;
+          no_newline = end - complete;
         }
       if (complete > p && !pass_read (pass, p, complete, error))
         return FALSE;

@@ -199,10 +199,11 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsRowBuilder, _es_row_builder_clear)
 
 /* What a row costs besides its floats: the word's offset (8 bytes) and at
  * least 8 bytes of word arena, two hash slots of 16 bytes (four while the
- * table doubles) and the finite flag.  A file of 1-dimensional rows needs
+ * table doubles), the finite flag and the line number the text reader keeps
+ * (to name duplicates).  A file of 1-dimensional rows needs
  * far more for this than for its matrix.
  */
-#define ES_ROW_OVERHEAD 81u
+#define ES_ROW_OVERHEAD 89u
 
 gboolean        _es_check_memory       (EsLoadContext *ctx,
                                         guint64        rows,

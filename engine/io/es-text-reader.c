@@ -708,7 +708,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
       first_len = MAX (first_len, 2 * pass.r.dims);
       capacity = text_size (ctx) / first_len + text_size (ctx) / first_len / 4 + 16;
       capacity = MIN (capacity, text_size (ctx) / (2 * pass.r.dims) + 1);
-      capacity = MIN (capacity, ctx->memory_limit / (pass.r.dims * sizeof (float) + ES_ROW_OVERHEAD) + 1);
+      capacity = MIN (capacity, MAX (ctx->memory_limit / (pass.r.dims * sizeof (float) + ES_ROW_OVERHEAD), 1));
       if (pass.limit > 0)
         capacity = MIN (capacity, pass.limit);
     }

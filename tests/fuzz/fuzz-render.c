@@ -98,7 +98,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       vp.center_x = cx;
       vp.center_y = cy;
     }
-  else
+  else if (scale > 0)
     es_viewport_zoom_at (&vp, scale, cx, cy);
 
   es_plot_style_init (&style, (flags & 8) != 0);

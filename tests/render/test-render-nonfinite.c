@@ -115,6 +115,14 @@ draw_everything (EsScatterData    *data,
   es_point_index_lookup (index, NAN, NAN, 5);
   es_point_index_lookup (index, INFINITY, -INFINITY, 5);
   es_point_index_lookup (index, 10, 10, INFINITY);
+  es_point_index_lookup (index, 1e300, -1e300, 5);
+  es_point_index_lookup (index, 5, 5, 1e300);
+  /* A rubber band with huge or NaN corners (fuzz-render's first finding:
+   * floor (-6.6e268) made an int).
+   */
+  g_array_unref (es_point_index_query_rect (index, -6.6e268, 0, 10, 10));
+  g_array_unref (es_point_index_query_rect (index, -1e300, -1e300, 1e300, 1e300));
+  g_array_unref (es_point_index_query_rect (index, NAN, 0, 10, 10));
   es_point_index_free (index);
 
   g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);

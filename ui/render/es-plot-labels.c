@@ -238,7 +238,7 @@ try_place_label (EsScatterRenderer *self,
     return FALSE;
   if (!_es_plot_project_row (lc->data, &lc->t, row, &sx, &sy, &depth))
     return FALSE;
-  if (sx < 0 || sy < 0 || sx >= lc->vp->width || sy >= lc->vp->height)
+  if (!(sx >= 0 && sy >= 0 && sx < lc->vp->width && sy < lc->vp->height))
     return FALSE;
   if (*es_scatter_data_get_label (lc->data, row) == '\0')
     return FALSE;

@@ -72,7 +72,7 @@ _es_plot_render_points_vector (cairo_t           *cr,
 
       if (!es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], &sx, &sy, &depth))
         continue;
-      if (sx < -4 * r || sy < -4 * r || sx > vp->width + 4 * r || sy > vp->height + 4 * r)
+      if (!(sx >= -4 * r && sy >= -4 * r && sx <= vp->width + 4 * r && sy <= vp->height + 4 * r))
         continue;
       item.depth = (float) depth;
       g_array_append_val (items, item);

@@ -98,8 +98,8 @@ draw_point_3d (EsScatterRenderer     *self,
   if (!project_3d (t, p, &sx, &sy, &depth))
     return;
   s = _es_scatter_renderer_sprite_for (self, diameter * _es_plot_depth_size_factor (vp, depth));
-  if (sx < -s->radius - 1 || sy < -s->radius - 1 ||
-      sx >= width + s->radius + 1 || sy >= height + s->radius + 1)
+  if (!(sx >= -s->radius - 1 && sy >= -s->radius - 1 &&
+        sx < width + s->radius + 1 && sy < height + s->radius + 1))
     return;
   cx = (int) sx;
   cy = (int) sy;

@@ -106,7 +106,7 @@ draw_point_3d (EsScatterRenderer     *self,
   if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
       self->zbuf[(gsize) cy * width + cx] < depth)
     return;
-  level = (int) CLAMP ((depth - near) / (far - near) * ES_PLOT_FOG_LEVELS, 0, ES_PLOT_FOG_LEVELS - 1);
+  level = _es_plot_depth_slot (depth, near, far, ES_PLOT_FOG_LEVELS);
   splat_depth (pixels, self->zbuf, stride_px, width, height, s, sx, sy, (float) depth,
                fog[level * (n_keys + 1) + MIN (key, n_keys)]);
 }

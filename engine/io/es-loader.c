@@ -965,12 +965,16 @@ es_loader_load_path (const char           *path,
       gsize len = 0;
       guint64 limit = options != NULL && options->memory_limit ? options->memory_limit : _es_default_memory_limit ();
 
-      if (!allow_stream || S_ISDIR (before.st_mode) || S_ISBLK (before.st_mode))
+      /* Streams: pipes, FIFOs, sockets and stdin (whatever it is); a named
+       * device (/dev/zero, /dev/urandom) would only fill the ceiling.
+       */
+      if (!allow_stream || S_ISDIR (before.st_mode) || S_ISBLK (before.st_mode) ||
+          (S_ISCHR (before.st_mode) && !is_stdin))
         {
           g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
                        "%s: %s, not a regular file: embeddings load from files%s", name,
                        describe_mode (before.st_mode),
-                       S_ISDIR (before.st_mode) || S_ISBLK (before.st_mode)
+                       allow_stream || S_ISDIR (before.st_mode) || S_ISBLK (before.st_mode)
                          ? "" : " (the command line reads text formats from a pipe or -)");
           close (fd);
           return NULL;

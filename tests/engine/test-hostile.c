@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
@@ -261,6 +262,21 @@ test_truncated_while_read (void)
 
 /* ---- class 7: special files ---- */
 
+/* Writes text lines until the reader closes the pipe. */
+static gpointer
+endless_writer (gpointer data)
+{
+  int fd = GPOINTER_TO_INT (data);
+  char line[4096];
+
+  memset (line, 'a', sizeof line);
+  line[sizeof line - 1] = '\n';
+  while (write (fd, line, sizeof line) > 0)
+    ;
+  close (fd);
+  return NULL;
+}
+
 static void
 test_special_files (void)
 {
@@ -313,18 +329,18 @@ test_special_files (void)
     g_clear_error (&error);
   }
 
-  /* A zero device, made here (never the real /dev): endless as a stream,
-   * stopped by the ceiling; refused as a side file.
+  /* A zero device, made here (never the real /dev): endless, so refused by
+   * name even on the command line, and as a side file.
    */
   if (mknod (zero, S_IFCHR | 0600, makedev (1, 5)) == 0)
     {
       g_autoptr(EsEmbeddingSet) small = NULL;
       const char *text = "2 2\na 1 0\nb 0 1\n";
 
-      options.memory_limit = 16u << 20;
       set = es_loader_load_path (zero, &options, NULL, NULL, NULL, &error);
       g_assert_null (set);
-      g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE);
+      g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT);
+      g_assert_nonnull (strstr (error->message, "a character device, not a regular file"));
       g_clear_error (&error);
 
       small = load_text (text, strlen (text), "small.txt", &error);
@@ -334,6 +350,26 @@ test_special_files (void)
     }
   else
     g_test_message ("mknod: %s (not root): the device case is skipped", g_strerror (errno));
+
+  /* A pipe that never ends: the stream stops at the ceiling. */
+  {
+    int fds[2];
+    GThread *writer;
+
+    g_assert_cmpint (pipe (fds), ==, 0);
+    writer = g_thread_new ("writer", endless_writer, GINT_TO_POINTER (fds[1]));
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", fds[0]);
+
+      options.memory_limit = 8u << 20;
+      set = es_loader_load_path (path, &options, NULL, NULL, NULL, &error);
+    }
+    close (fds[0]);
+    g_thread_join (writer);
+    g_assert_null (set);
+    g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+  }
 
   (void) analogies;
   remove_tree (dir);
@@ -774,6 +810,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* The endless writer learns that its reader is gone from EPIPE. */
+  signal (SIGPIPE, SIG_IGN);
 
   g_test_add_func ("/engine/hostile/checked/streamed-gzip-huge-dims", test_streamed_gzip_huge_dims);
   g_test_add_func ("/engine/hostile/ceiling/words", test_ceiling_counts_words);

@@ -202,7 +202,7 @@ test_truncated_while_read (void)
   g_autofree char *dir = make_temp_dir ();
   g_autofree char *plain = g_build_filename (dir, "big.txt", NULL);
   g_autofree char *packed_path = g_build_filename (dir, "big.txt.gz", NULL);
-  g_autoptr(GString) text = g_string_new ("20000 50\n");
+  g_autoptr(GString) text = g_string_new ("8000 50\n");
   g_autoptr(GBytes) packed = NULL;
   const char *paths[] = { plain, packed_path, plain };
   const gsize cuts[] = { 0, 4096, 100000 };
@@ -211,11 +211,11 @@ test_truncated_while_read (void)
                   "mapping and reading): \"FILE changed while it was being read\", no SIGBUS, in "
                   "the parser, the second text thread and the gzip pipe");
 
-  for (guint r = 0; r < 20000; r++)
+  for (guint r = 0; r < 8000; r++)
     {
       g_string_append_printf (text, "w%u", r);
       for (guint d = 0; d < 50; d++)
-        g_string_append_printf (text, " %.4f", (r * 31 + d * 7) % 1000 / 1000.0);
+        g_string_append_printf (text, " 0.%03u", (r * 31 + d * 7) % 1000);
       g_string_append_c (text, '\n');
     }
   packed = gzip_bytes (text->str, text->len);
@@ -255,7 +255,7 @@ test_truncated_while_read (void)
     g_assert_true (g_file_set_contents (plain, text->str, text->len, NULL));
     set = es_loader_load_path (plain, NULL, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 20000);
+    g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 8000);
   }
   remove_tree (dir);
 }

@@ -198,6 +198,17 @@ _es_cli_analogy (int    argc,
         status = _es_cli_input_error (argv[1], error);
         goto out;
       }
+    /* --restrict can leave fewer candidates than k: the README's rule for
+     * k larger than the rows, not a short list with exit 0.
+     */
+    if (neighbors->len < (guint) k)
+      {
+        g_set_error (&error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT,
+                     "k = %d is larger than the %u rows that can be answers%s",
+                     k, neighbors->len, restrict_rows > 0 ? " within --restrict" : "");
+        status = _es_cli_input_error (argv[1], error);
+        goto out;
+      }
   }
 
   if (!common.json)

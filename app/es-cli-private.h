@@ -49,6 +49,15 @@ int             _es_cli_usage_error      (const EsCliCommand *command,
                                           ...) G_GNUC_PRINTF (2, 3);
 int             _es_cli_input_error      (const char         *path,
                                           const GError       *error);
+/* Every float option: finite and within [min, max], else a usage error
+ * (exit 2, in *status) naming the option.
+ */
+gboolean        _es_cli_check_double     (const EsCliCommand *command,
+                                          const char         *option,
+                                          double              value,
+                                          double              min,
+                                          double              max,
+                                          int                *status);
 gboolean        _es_cli_parse_components (const char         *text,
                                           guint              *components,
                                           guint               max_components,

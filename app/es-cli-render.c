@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "es-cli-private.h"
@@ -286,6 +287,10 @@ _es_cli_render (int    argc,
       status = _es_cli_usage_error (command, "--output must end in .png, .svg or .pdf");
       goto out;
     }
+  /* Angles: finite (the azimuth wraps), the elevation a real one. */
+  if (!_es_cli_check_double (command, "--azimuth", azimuth, -G_MAXDOUBLE, G_MAXDOUBLE, &status) ||
+      !_es_cli_check_double (command, "--elevation", elevation, -90, 90, &status))
+    goto out;
   if (width < 16 || height < 16 || width > 16384 || height > 16384)
     {
       status = _es_cli_usage_error (command, "--width and --height must be between 16 and 16384");

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,58 @@ es_cli_is_command (const char *name)
   return g_strcmp0 (name, "help") == 0;
 }
 
+/* Levenshtein distance, capped: names are short. */
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guint row[33];
+
+  if (la > 32 || lb > 32)
+    return G_MAXUINT;
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diagonal = row[0];
+
+      row[0] = i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint above = row[j];
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] != b[j - 1]));
+          diagonal = above;
+        }
+    }
+
+  return row[lb];
+}
+
+const char *
+es_cli_misspelt_command (const char *name)
+{
+  const char *best = NULL;
+  guint best_distance = 3;
+
+  if (name == NULL || name[0] == '\0' || name[0] == '-' || es_cli_is_command (name) ||
+      g_file_test (name, G_FILE_TEST_EXISTS))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      guint d = edit_distance (name, commands[i].name);
+
+      if (d < best_distance)
+        {
+          best_distance = d;
+          best = commands[i].name;
+        }
+    }
+
+  return best;
+}
+
 static void
 print_overview (FILE *stream)
 {
@@ -127,6 +180,12 @@ es_cli_run (int    argc,
     if (g_strcmp0 (name, commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
 
+  if (es_cli_misspelt_command (name) != NULL)
+    {
+      fprintf (stderr, "embedscope: unknown command '%s' — did you mean '%s'?\n",
+               name, es_cli_misspelt_command (name));
+      return ES_CLI_EXIT_USAGE;
+    }
   fprintf (stderr, "embedscope: unknown command '%s'\n\n", name);
   print_overview (stderr);
 
@@ -234,15 +293,42 @@ _es_cli_parse (GOptionContext     *context,
       guint64 rows, dims;
       char *end;
 
+      /* Digits only: strtoull would read "-1" as 2^64 - 1. */
+      if (!g_ascii_isdigit (common->shape[0]))
+        return _es_cli_usage_error (command, "--shape expects ROWSxDIMS, e.g. 150x4, not '%s'", common->shape);
+      errno = 0;
       rows = g_ascii_strtoull (common->shape, &end, 10);
-      if (end == common->shape || (*end != 'x' && *end != 'X'))
+      if (end == common->shape || (*end != 'x' && *end != 'X') || !g_ascii_isdigit (end[1]))
         return _es_cli_usage_error (command, "--shape expects ROWSxDIMS, e.g. 150x4, not '%s'", common->shape);
       dims = g_ascii_strtoull (end + 1, &end, 10);
-      if (*end != '\0' || rows == 0 || dims == 0)
+      if (*end != '\0' || rows == 0 || dims == 0 || errno == ERANGE)
         return _es_cli_usage_error (command, "--shape expects ROWSxDIMS, e.g. 150x4, not '%s'", common->shape);
     }
 
   return -1;
+}
+
+gboolean
+_es_cli_check_double (const EsCliCommand *command,
+                      const char         *option,
+                      double              value,
+                      double              min,
+                      double              max,
+                      int                *status)
+{
+  if (!isfinite (value))
+    {
+      *status = _es_cli_usage_error (command, "%s must be a finite number", option);
+      return FALSE;
+    }
+  if (value < min || value > max)
+    {
+      *status = _es_cli_usage_error (command, "%s must be between %g and %g, not %g",
+                                     option, min, max, value);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* "1,2,3" -> {0, 1, 2}; components are 1-based on the command line. */
@@ -295,6 +381,8 @@ _es_cli_load_options (const EsCliCommon *common,
   options->limit = common->limit;
   options->encoding = common->strict ? ES_ENCODING_STRICT : ES_ENCODING_LENIENT;
   options->metadata_path = common->metadata;
+  /* `-` and pipes are read as streams (text formats). */
+  options->allow_stream = TRUE;
   if (common->shape != NULL)
     {
       char *end;

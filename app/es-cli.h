@@ -14,7 +14,12 @@ G_BEGIN_DECLS
 #define ES_CLI_EXIT_INPUT 1  /* anything that depends on the input */
 #define ES_CLI_EXIT_USAGE 2  /* unknown option, missing FILE, malformed flag value */
 
-gboolean es_cli_is_command (const char *name);
+gboolean    es_cli_is_command     (const char *name);
+/* The command @name is a typo of (within edit distance 2), when @name is
+ * not an existing path: `embedscope infos FILE` must not start the GUI on
+ * a file called "infos".  NULL otherwise.
+ */
+const char *es_cli_misspelt_command (const char *name);
 int      es_cli_run        (int         argc,
                             char      **argv);
 

@@ -20,7 +20,7 @@ main (int   argc,
   es_blas_settle ();
 
   /* Headless commands never initialise GTK and never need a display. */
-  if (argc > 1 && (es_cli_is_command (argv[1]) ||
+  if (argc > 1 && (es_cli_is_command (argv[1]) || es_cli_misspelt_command (argv[1]) != NULL ||
                    g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
                    g_str_equal (argv[1], "--version")))
     return es_cli_run (argc, argv);

@@ -10,6 +10,8 @@
 #include "es-evaluation.h"
 
 #include "es-engine-error.h"
+#include "es-loader-private.h"
+#include "es-memory.h"
 #include "es-neighbors-private.h"
 
 #include <math.h>
@@ -127,16 +129,14 @@ read_lines (const char  *path,
             GError     **error)
 {
   g_autofree char *contents = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize length;
   const char *end;
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
-                   "%s", local_error->message);
-      return NULL;
-    }
+  /* A side file: regular, within the ceiling (`--analogies /dev/zero`
+   * would read until memory ran out; a FIFO would block).
+   */
+  if (!_es_read_side_file (path, es_memory_get_ceiling () / 4, &contents, &length, error))
+    return NULL;
 
   if (!g_utf8_validate (contents, length, &end))
     {

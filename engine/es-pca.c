@@ -22,6 +22,7 @@
 #include "es-pca-private.h"
 
 #include "es-engine-error.h"
+#include "es-memory.h"
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -32,6 +33,7 @@
 static double *
 accumulate_gram (const EsRowPrep *prep,
                  double           scale,
+                 float            block_scale,
                  GCancellable    *cancellable,
                  const EsStage   *stage,
                  GError         **error)
@@ -61,6 +63,13 @@ accumulate_gram (const EsRowPrep *prep,
       _es_stage_report (stage, (double) first / rows);
 
       block = _es_row_prep_fill_block (prep, first, n, buffer);
+      /* Values near the float range: the float products would overflow. */
+      if (block_scale != 1.0f)
+        {
+          for (gsize i = 0; i < n * dims; i++)
+            buffer[i] = block[i] * block_scale;
+          block = buffer;
+        }
       cblas_ssyrk (CblasRowMajor, CblasUpper, CblasTrans,
                    dims, n,
                    1.0f, block, dims,
@@ -78,6 +87,29 @@ accumulate_gram (const EsRowPrep *prep,
   _es_stage_report (stage, 1.0);
 
   return g_steal_pointer (&gram);
+}
+
+/* The largest absolute prepared value (0 when there is none). */
+static double
+max_abs_value (const EsRowPrep *prep,
+               float           *buffer,
+               gsize            block_rows)
+{
+  gsize rows = es_embedding_set_get_rows (prep->set);
+  gsize dims = es_embedding_set_get_dims (prep->set);
+  double max_abs = 0.0;
+
+  for (gsize first = 0; first < rows; first += block_rows)
+    {
+      gsize n = MIN (block_rows, rows - first);
+      const float *block = _es_row_prep_fill_block (prep, first, n, buffer);
+
+      for (gsize i = 0; i < n * dims; i++)
+        if (isfinite (block[i]))
+          max_abs = MAX (max_abs, fabs ((double) block[i]));
+    }
+
+  return max_abs;
 }
 
 /* Top @k eigenpairs of the symmetric @gram (upper triangle; destroyed),
@@ -134,6 +166,124 @@ top_eigenpairs (double  *gram,
   return TRUE;
 }
 
+/* Fewer rows than dimensions: the n x n matrix K = X X^T has the same
+ * non-zero eigenvalues as X^T X, and each component is X^T u / |X^T u|.
+ * An 8000-dimension file of 4 rows decomposes a 4 x 4 matrix instead of an
+ * 8000 x 8000 one (47 s, not cancellable).  In double, scaled to at most 1.
+ */
+static EsProjection *
+pca_by_row_gram (EsEmbeddingSet             *set,
+                 const EsProjectionOptions  *options,
+                 const EsRowPrep            *prep,
+                 double                     *mean_owned,
+                 gsize                       n_valid,
+                 guint                       k,
+                 GCancellable               *cancellable,
+                 const EsStage              *stage,
+                 GError                    **error)
+{
+  g_autofree double *mean = mean_owned;
+  gboolean pca = options->method == ES_METHOD_PCA;
+  gsize rows = es_embedding_set_get_rows (set);
+  gsize dims = es_embedding_set_get_dims (set);
+  EsStage project_stage = *stage;
+  g_autoptr(EsProjection) self = NULL;
+  g_autofree float *block = NULL;
+  g_autofree double *x = NULL;
+  g_autofree double *gram = NULL;
+  g_autofree double *values = NULL;
+  g_autofree double *u = NULL;
+  double max_abs = 0.0, trace = 0.0, back;
+
+  block = es_memory_try_alloc (rows, dims * sizeof (float), "the PCA's rows", error);
+  x = block != NULL ? es_memory_try_alloc (rows, dims * sizeof (double), "the PCA's rows", error) : NULL;
+  gram = x != NULL ? es_memory_try_alloc (rows, rows * sizeof (double), "the PCA's Gram matrix", error) : NULL;
+  if (gram == NULL)
+    return NULL;
+  {
+    const float *filled = _es_row_prep_fill_block (prep, 0, rows, block);
+
+    for (gsize i = 0; i < rows * dims; i++)
+      if (isfinite (filled[i]))
+        max_abs = MAX (max_abs, fabs ((double) filled[i]));
+    if (!(max_abs > 0.0))
+      max_abs = 1.0;
+    for (gsize i = 0; i < rows * dims; i++)
+      x[i] = isfinite (filled[i]) ? filled[i] / max_abs : 0.0;
+  }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  /* K = X X^T (upper triangle), then its trace: the total variance. */
+  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, rows, dims,
+               1.0, x, dims, 0.0, gram, rows);
+  back = max_abs * max_abs / (pca ? (double) (n_valid - 1) : 1.0);
+  for (gsize i = 0; i < rows; i++)
+    trace += gram[i * rows + i];
+  trace *= back;
+  if (pca && !(trace > 0.0))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_NUMERIC,
+                   "PCA: the total variance is zero (all %" G_GSIZE_FORMAT " valid rows are equal)",
+                   n_valid);
+      return NULL;
+    }
+
+  self = _es_projection_new (options->method, rows, dims, k, error);
+  if (self == NULL)
+    return NULL;
+  self->n_fitted = n_valid;
+  values = g_new (double, k);
+  u = g_new (double, (gsize) k * rows);
+  if (!top_eigenpairs (gram, rows, k, values, u, error))
+    return NULL;
+
+  for (guint c = 0; c < k; c++)
+    {
+      double *v = self->components + (gsize) c * dims;
+      double norm = 0.0;
+
+      /* v = X^T u, normalised (the sign as the covariance path fixes it). */
+      cblas_dgemv (CblasRowMajor, CblasTrans, rows, dims, 1.0, x, dims, u + (gsize) c * rows, 1,
+                   0.0, v, 1);
+      for (gsize j = 0; j < dims; j++)
+        norm += v[j] * v[j];
+      norm = sqrt (norm);
+      if (norm > 0.0)
+        for (gsize j = 0; j < dims; j++)
+          v[j] /= norm;
+      _es_component_fix_sign (v, dims);
+      values[c] = MAX (values[c], 0.0) * back;
+    }
+
+  if (pca)
+    {
+      self->eigenvalues = g_memdup2 (values, sizeof (double) * k);
+      self->ratio = g_new (double, k);
+      self->cumulative = g_new (double, k);
+      for (guint c = 0; c < k; c++)
+        {
+          self->ratio[c] = self->eigenvalues[c] / trace;
+          self->cumulative[c] = self->ratio[c] + (c > 0 ? self->cumulative[c - 1] : 0.0);
+        }
+    }
+  else
+    {
+      self->singular_values = g_new (double, k);
+      for (guint c = 0; c < k; c++)
+        self->singular_values[c] = sqrt (values[c]);
+    }
+  _es_stage_report (stage, 0.8);
+
+  project_stage.start = stage->start + stage->span * 0.8;
+  project_stage.span = stage->span * 0.2;
+  if (!_es_projection_project_rows (self, prep, cancellable, &project_stage, error))
+    return NULL;
+  self->mean = g_steal_pointer (&mean);
+
+  return g_steal_pointer (&self);
+}
+
 EsProjection *
 _es_pca_compute (EsEmbeddingSet             *set,
                  const EsProjectionOptions  *options,
@@ -186,12 +336,39 @@ _es_pca_compute (EsEmbeddingSet             *set,
       prep.mean = mean;
     }
 
-  gram = accumulate_gram (&prep, pca ? 1.0 / (n_valid - 1) : 1.0, cancellable, &gram_stage, error);
+  if (es_embedding_set_get_rows (set) < dims && k < n_valid)
+    return pca_by_row_gram (set, options, &prep, g_steal_pointer (&mean), n_valid, k,
+                            cancellable, stage, error);
+
+  gram = accumulate_gram (&prep, pca ? 1.0 / (n_valid - 1) : 1.0, 1.0f, cancellable, &gram_stage, error);
   if (gram == NULL)
     return NULL;
 
   for (gsize j = 0; j < dims; j++)
     trace += gram[j * dims + j];
+
+  /* Values near ±3.4e38 overflow the float products: again, scaled to at
+   * most 1 and scaled back in double (the ratios would be NaN, "null").
+   */
+  if (!isfinite (trace))
+    {
+      gsize block_rows = MIN (es_embedding_set_get_rows (set), ES_PROJECTION_BLOCK_ROWS);
+      g_autofree float *buffer = es_memory_try_alloc (block_rows, dims * sizeof (float),
+                                                      "the PCA's row block", error);
+      double max_abs;
+
+      if (buffer == NULL)
+        return NULL;
+      max_abs = max_abs_value (&prep, buffer, block_rows);
+      g_clear_pointer (&gram, g_free);
+      gram = accumulate_gram (&prep, (pca ? 1.0 / (n_valid - 1) : 1.0) * max_abs * max_abs,
+                              (float) (1.0 / max_abs), cancellable, &gram_stage, error);
+      if (gram == NULL)
+        return NULL;
+      trace = 0.0;
+      for (gsize j = 0; j < dims; j++)
+        trace += gram[j * dims + j];
+    }
   if (pca && !(trace > 0.0))
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_NUMERIC,

@@ -92,7 +92,7 @@ _es_bytes_reader_load (EsLoadContext  *ctx,
                        GError        **error)
 {
   g_auto(EsRowBuilder) builder = { 0 };
-  guint64 bytes;
+  guint64 bytes = 0;
   gsize wanted;
 
   if (rows == 0 || dims == 0)
@@ -102,7 +102,15 @@ _es_bytes_reader_load (EsLoadContext  *ctx,
                    ctx->name);
       return NULL;
     }
-  if (!es_matrix_byte_size (rows, dims, &bytes) || bytes != ctx->len + ctx->data_offset)
+  if (!es_matrix_byte_size (rows, dims, &bytes))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_DIMENSION,
+                   "%s: a %" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT " float32 tensor needs more "
+                   "bytes than 64 bits can count, the file has %" G_GSIZE_FORMAT,
+                   ctx->name, rows, dims, ctx->len + ctx->data_offset);
+      return NULL;
+    }
+  if (bytes != ctx->len + ctx->data_offset)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_DIMENSION,
                    "%s: a %" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT " float32 tensor needs %"

@@ -139,8 +139,13 @@ _es_gzip_pipe_next (EsGzipPipe  *self,
           g_async_queue_push (self->empty, block);
           return FALSE;
         }
-      /* @keep may be in the overflow buffer already. */
-      if (keep >= self->overflow && keep < self->overflow + self->overflow_alloc)
+      /* @keep may be in the overflow buffer already; at its start (a line
+       * longer than a block, growing), it stays where it is: moving it
+       * every block made one 512 MB line quadratic.
+       */
+      if (keep == self->overflow)
+        ;
+      else if (keep >= self->overflow && keep < self->overflow + self->overflow_alloc)
         memmove (self->overflow, keep, keep_len);
       else
         {

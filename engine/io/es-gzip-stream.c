@@ -2,17 +2,20 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * gunzip with GIO's GZlibDecompressor (no new dependency), either block
+ * gunzip with zlib, either block
  * by block into the caller's buffer (the text reader parses each block as
  * it comes, so the uncompressed text is never whole in memory) or all at
  * once (_es_gunzip, for the formats read from one buffer).
  *
  * - Multi-member files (`cat a.gz b.gz`) are valid gzip: when one member
  *   ends and input remains, a fresh decompressor starts on the rest.
- * - The whole stream is read and the trailer checked, so a wrong CRC is an
- *   error instead of a silent load.  GIO reports a bad trailer and bad
- *   deflate data with the same error, so the last 8 bytes (the final
- *   trailer) are fed separately: an error there is a CRC/length mismatch.
+ * - The whole stream is read and every member's trailer checked, so a
+ *   wrong CRC is an error naming the trailer's byte, and a member cut
+ *   short (also the last byte of the second one) is an error naming where
+ *   the input ends; bytes after the last member that are not a member are
+ *   a warning (as gzip(1) warns of "trailing garbage").
+ * - zlib directly (not GIO's GZlibDecompressor, whose 32-bit avail_out
+ *   truncates a request of 4 GiB or more): each inflate call is capped.
  * - All-at-once output is capped by the memory ceiling, which also stops
  *   gzip bombs (block by block, the reader caps what it keeps).
  */
@@ -21,11 +24,14 @@
 
 #include "config.h"
 
+#include <zlib.h>
+
 #include "es-engine-error.h"
 #include "es-loader-private.h"
 
 #define OUT_CHUNK (4u << 20)
 #define IN_CHUNK  (1u << 20)
+#define OUT_CALL  (1u << 30)   /* per inflate call: far below uInt's 4 GiB */
 
 struct _EsGzipStream
 {
@@ -33,9 +39,11 @@ struct _EsGzipStream
   const guint8  *data;
   gsize          len;
   gsize          pos;
-  gsize          trailer_start;
-  GConverter    *converter;
+  gsize          member_start;
+  z_stream       zs;
+  gboolean       zs_ready;
   gboolean       member_done;
+  gsize          junk_at;    /* trailing bytes that are no member; 0 = none */
   gboolean       eof;
   guint64        total_out;
   gboolean       release;    /* give back consumed input (a file mapping) */
@@ -57,8 +65,8 @@ _es_gzip_stream_new (const char   *name,
   self->name = g_strdup (name);
   self->data = data;
   self->len = len;
-  self->trailer_start = len >= 8 ? len - 8 : 0;
-  self->converter = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+  /* 15 + 16: a gzip wrapper, checked (CRC-32 and length). */
+  self->zs_ready = inflateInit2 (&self->zs, 15 + 16) == Z_OK;
 
   return self;
 }
@@ -69,7 +77,8 @@ _es_gzip_stream_free (EsGzipStream *self)
   if (self == NULL)
     return;
 
-  g_clear_object (&self->converter);
+  if (self->zs_ready)
+    inflateEnd (&self->zs);
   g_free (self->name);
   g_free (self);
 }
@@ -103,6 +112,13 @@ _es_gzip_stream_get_size_hint (const EsGzipStream *self)
   return MAX (isize, (guint64) self->len);
 }
 
+/* Where the trailing bytes that are no gzip member start (0: none). */
+gsize
+_es_gzip_stream_get_junk_offset (const EsGzipStream *self)
+{
+  return self->junk_at;
+}
+
 /* Inflates into @out until it is full or the stream ends (*written may
  * then be short; _es_gzip_stream_is_eof() says which).
  */
@@ -115,6 +131,13 @@ _es_gzip_stream_read (EsGzipStream  *self,
 {
   *written = 0;
 
+  if (!self->zs_ready)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
+                   "%s: cannot start the gzip decoder", self->name);
+      return FALSE;
+    }
+
   /* The compressed file must not stay resident next to the matrix. */
   if (self->release && self->pos >= self->released + IN_CHUNK)
     {
@@ -124,70 +147,83 @@ _es_gzip_stream_read (EsGzipStream  *self,
 
   while (*written < max && !self->eof)
     {
-      g_autoptr(GError) local_error = NULL;
-      gsize in_end, bytes_read = 0, bytes_written = 0;
-      GConverterFlags flags = G_CONVERTER_NO_FLAGS;
-      GConverterResult result;
+      gsize in_len, out_len, consumed, produced;
+      int ret;
 
       if (self->member_done)
         {
-          /* Another member follows, or trailing padding (which gzip(1) also ignores). */
+          /* Another member follows, or bytes that are none: gzip(1)
+           * warns of trailing garbage, so does the loader.
+           */
           if (self->len - self->pos >= 2 && self->data[self->pos] == 0x1f &&
               self->data[self->pos + 1] == 0x8b)
             {
-              g_object_unref (self->converter);
-              self->converter = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+              inflateReset (&self->zs);
+              self->member_start = self->pos;
               self->member_done = FALSE;
             }
           else
             {
+              if (self->pos < self->len)
+                self->junk_at = self->pos;
               self->eof = TRUE;
               break;
             }
         }
 
-      /* Never feed the final trailer together with data (see above). */
-      in_end = self->pos < self->trailer_start ?
-               MIN (self->pos + IN_CHUNK, self->trailer_start) : self->len;
-      if (in_end == self->len)
-        flags |= G_CONVERTER_INPUT_AT_END;
+      in_len = MIN (self->len - self->pos, IN_CHUNK);
+      out_len = MIN (max - *written, OUT_CALL);
+      self->zs.next_in = (Bytef *) (self->data + self->pos);
+      self->zs.avail_in = (uInt) in_len;
+      self->zs.next_out = (Bytef *) (out + *written);
+      self->zs.avail_out = (uInt) out_len;
+      ret = inflate (&self->zs, Z_NO_FLUSH);
+      consumed = in_len - self->zs.avail_in;
+      produced = out_len - self->zs.avail_out;
+      self->pos += consumed;
+      *written += produced;
+      self->total_out += produced;
 
-      result = g_converter_convert (self->converter, self->data + self->pos, in_end - self->pos,
-                                    out + *written, max - *written, flags,
-                                    &bytes_read, &bytes_written, &local_error);
-      if (result == G_CONVERTER_ERROR)
-        {
-          /* Output full: the caller comes back with room. */
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) && *written > 0)
-            break;
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
-            g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
-                         "%s: unexpected end of gzip stream", self->name);
-          else if (self->pos >= self->trailer_start)
-            g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
-                         "%s: gzip CRC mismatch (corrupt gzip data)", self->name);
-          else
-            g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
-                         "%s: corrupt gzip data at byte %" G_GSIZE_FORMAT " (%s)",
-                         self->name, self->pos, local_error->message);
-          return FALSE;
-        }
-
-      self->pos += bytes_read;
-      *written += bytes_written;
-      self->total_out += bytes_written;
-      if (result == G_CONVERTER_FINISHED)
+      if (ret == Z_STREAM_END)
         {
           self->member_done = TRUE;
           if (self->pos >= self->len)
             self->eof = TRUE;
         }
-      else if (bytes_read == 0 && bytes_written == 0 && in_end == self->len)
+      else if (ret == Z_DATA_ERROR || ret == Z_NEED_DICT || ret == Z_MEM_ERROR ||
+               ret == Z_STREAM_ERROR)
         {
-          /* All input given with INPUT_AT_END and still not finished. */
-          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
-                       "%s: unexpected end of gzip stream", self->name);
+          const char *msg = self->zs.msg != NULL ? self->zs.msg : "invalid data";
+
+          /* A check fails after its 4 bytes are read: name them. */
+          if (g_str_equal (msg, "incorrect data check"))
+            g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
+                         "%s: gzip CRC mismatch at byte %" G_GSIZE_FORMAT
+                         " (corrupt gzip data: the trailer of the member at byte %" G_GSIZE_FORMAT ")",
+                         self->name, self->pos >= 4 ? self->pos - 4 : 0, self->member_start);
+          else if (g_str_equal (msg, "incorrect length check"))
+            g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
+                         "%s: gzip CRC mismatch: wrong length at byte %" G_GSIZE_FORMAT
+                         " (corrupt gzip data: the trailer of the member at byte %" G_GSIZE_FORMAT ")",
+                         self->name, self->pos >= 4 ? self->pos - 4 : 0, self->member_start);
+          else
+            g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
+                         "%s: corrupt gzip data at byte %" G_GSIZE_FORMAT " (%s)",
+                         self->name, self->pos, msg);
           return FALSE;
+        }
+      else if (consumed == 0 && produced == 0)
+        {
+          /* Z_BUF_ERROR with room to write: the input ran out mid-member. */
+          if (out_len > 0 && self->pos >= self->len)
+            {
+              g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_COMPRESSION,
+                           "%s: unexpected end of gzip stream at byte %" G_GSIZE_FORMAT
+                           " (the member at byte %" G_GSIZE_FORMAT " is cut short)",
+                           self->name, self->len, self->member_start);
+              return FALSE;
+            }
+          break;
         }
     }
 

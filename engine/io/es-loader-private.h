@@ -31,6 +31,26 @@ extern gsize _es_load_split_min_bytes;
 void _es_load_set_split_min (gsize bytes);
 gboolean _es_load_use_two_threads (gsize bytes);
 
+/* ---- a mapped file truncated while it is read (es-map-guard.c) ---- */
+
+typedef struct
+{
+  const void *start;
+  gsize       len;
+  gint        tripped;   /* a page of it faulted: the file shrank */
+} EsMapGuard;
+
+gboolean _es_map_guard_add     (EsMapGuard *guard,
+                                const void *start,
+                                gsize       len);
+void     _es_map_guard_remove  (EsMapGuard *guard);
+gboolean _es_map_guard_tripped (EsMapGuard *guard);
+
+/* Tests: called between mapping @path and reading it (e.g. to truncate
+ * it), so a change during the load is deterministic.
+ */
+extern void (*_es_load_after_map_hook) (const char *path);
+
 /* ---- first touch of the result on another core (es-prefault.c) ---- */
 
 typedef struct _EsPrefault EsPrefault;
@@ -177,6 +197,14 @@ EsEmbeddingSet *_es_row_builder_finish (EsRowBuilder  *self);
 void            _es_row_builder_clear  (EsRowBuilder  *self);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsRowBuilder, _es_row_builder_clear)
 
+/* What a row costs besides its floats: the word's offset (8 bytes) and at
+ * least 8 bytes of word arena, two hash slots of 16 bytes (four while the
+ * table doubles), the finite flag and the line number the text reader keeps
+ * (to name duplicates).  A file of 1-dimensional rows needs
+ * far more for this than for its matrix.
+ */
+#define ES_ROW_OVERHEAD 89u
+
 gboolean        _es_check_memory       (EsLoadContext *ctx,
                                         guint64        rows,
                                         guint64        dims,
@@ -194,6 +222,7 @@ void          _es_gzip_stream_free          (EsGzipStream        *self);
 gboolean      _es_gzip_stream_is_eof        (const EsGzipStream  *self);
 double        _es_gzip_stream_get_fraction  (const EsGzipStream  *self);
 guint64       _es_gzip_stream_get_size_hint (const EsGzipStream  *self);
+gsize         _es_gzip_stream_get_junk_offset (const EsGzipStream *self);
 gboolean      _es_gzip_stream_read          (EsGzipStream        *self,
                                              char                *out,
                                              gsize                max,

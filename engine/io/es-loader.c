@@ -16,8 +16,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "es-engine-error.h"
@@ -211,6 +214,59 @@ first_fields (const char  *p,
   return 0;
 }
 
+/* Classic Mac line ends: a CR and no LF in the first 64 KB.  Read as one
+ * line, the whole file would be one row whose word is everything.
+ */
+static gboolean
+has_lone_cr_line_ends (const char *data,
+                       gsize       len)
+{
+  gsize span = MIN (len, 64u << 10);
+
+  return memchr (data, '\n', span) == NULL && memchr (data, '\r', span) != NULL;
+}
+
+/* Whether the rows after a word2vec header are laid out as binary: a
+ * word, a space, 4 * dims bytes (then an optional '\n', as the C tool
+ * writes) for the first rows (up to 16), each span holding a byte no
+ * decimal number has.  A valid binary file whose floats happen to be
+ * printable bytes passes; a text file with a typo does not (its other
+ * rows are plain numbers).
+ */
+static gboolean
+binary_layout_holds (const char *p,
+                     const char *end,
+                     guint64     rows,
+                     guint64     dims)
+{
+  guint64 span;
+  guint checked = 0;
+
+  if (dims == 0 || !es_checked_mul (dims, 4, &span) || span > (guint64) (end - p))
+    return FALSE;
+  for (guint64 r = 0; r < MIN (rows, 16) && p < end; r++)
+    {
+      const char *space = memchr (p, ' ', MIN ((gsize) (end - p), 4096));
+      gboolean odd = FALSE;
+
+      if (space == NULL || space == p || (guint64) (end - space - 1) < span)
+        return FALSE;
+      for (const char *q = p; q < space; q++)
+        if (*q == '\n' || *q == '\t')
+          return FALSE;
+      for (const char *q = space + 1; q < space + 1 + span && !odd; q++)
+        odd = !(g_ascii_isdigit (*q) || strchr (".eE+- \t\r\n", *q) != NULL) || *q == '\0';
+      if (!odd)
+        return FALSE;
+      p = space + 1 + span;
+      if (p < end && *p == '\n')
+        p++;
+      checked++;
+    }
+
+  return checked > 0;
+}
+
 /* Text formats, decided from the first line (and for word2vec, whether
  * the first row after the header is text or raw floats).
  */
@@ -226,6 +282,7 @@ sniff_text (EsLoadContext *ctx)
   gboolean all_numbers = TRUE;
   const char *nl;
   guint64 dims = 0;
+  guint64 header_rows = 0;
 
   if (n == 0)
     return ES_FORMAT_GLOVE;
@@ -267,7 +324,8 @@ sniff_text (EsLoadContext *ctx)
   /* The header must be the first line for word2vec. */
   nl = memchr (ctx->data, '\n', ctx->len);
   if (start != ctx->data || nl == NULL ||
-      !_es_parse_uint (fields[1].start, fields[1].len, &dims))
+      !_es_parse_uint (fields[1].start, fields[1].len, &dims) ||
+      !_es_parse_uint (fields[0].start, fields[0].len, &header_rows))
     return ES_FORMAT_WORD2VEC_TEXT;
 
   /* Text when everything after the first word of the next line reads as
@@ -284,9 +342,11 @@ sniff_text (EsLoadContext *ctx)
     return ES_FORMAT_WORD2VEC_TEXT;
 
   /* A text row with a typo must not be read as floats (that would load
-   * garbage): binary only when the bytes where the first vector would be
-   * are not plain text.
+   * garbage): binary when the rows are laid out as binary rows, or when
+   * the bytes where the first vector would be are not plain text.
    */
+  if (binary_layout_holds (nl + 1, end, header_rows, dims))
+    return ES_FORMAT_WORD2VEC_BINARY;
   {
     const char *vector = fields[0].start + fields[0].len + 1;
     gsize span = MIN ((guint64) (end - MIN (vector, end)), MIN (dims, 1024) * 4);
@@ -354,6 +414,28 @@ sniff_span_complete (const char *data,
   return (gsize) (end - p) >= 4096;
 }
 
+/* Whether @data holds a whole line with content. */
+static gboolean
+first_line_complete (const char *data,
+                     gsize       len)
+{
+  const char *p = data, *end = data + len;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+
+      if (nl == NULL)
+        return FALSE;
+      for (const char *q = p; q < nl; q++)
+        if (!g_ascii_isspace (*q))
+          return TRUE;
+      p = nl + 1;
+    }
+
+  return FALSE;
+}
+
 /* The first block of a gzip stream: enough for the sniffers to decide as
  * they would on the whole text (grown for very long first lines, within
  * the memory ceiling, which also stops a bomb of one endless line).
@@ -403,6 +485,11 @@ fill_first_window (EsLoadContext  *ctx,
       *window_len += written;
       if (_es_gzip_stream_is_eof (stream) || sniff_span_complete (*window, *window_len))
         return TRUE;
+      /* Sniffing needs a bounded prefix: once the first line is whole,
+       * 64 windows are enough (a second line of 512 MB streams).
+       */
+      if (*window_len >= 64 * gzip_window && first_line_complete (*window, *window_len))
+        return TRUE;
     }
 }
 
@@ -433,6 +520,8 @@ gzip_streamable (EsLoadContext *ctx,
       probe.data += 3;
       probe.len -= 3;
     }
+  if (has_lone_cr_line_ends (probe.data, probe.len))
+    return FALSE;
   format = sniff_text (&probe);
   if (format == ES_FORMAT_WORD2VEC_BINARY)
     return FALSE;
@@ -474,9 +563,63 @@ _es_load_context_refill (EsLoadContext  *ctx,
   return TRUE;
 }
 
+/* Files that are something else than their bytes read as text suggest:
+ * say what they are rather than "expected a word followed by numbers".
+ */
+static gboolean
+say_what_it_is (const char    *name,
+                const guint8  *data,
+                gsize          len,
+                gboolean       gzipped,
+                GError       **error)
+{
+  gsize n_even_nul = 0, n_odd_nul = 0, span = MIN (len, 512) & ~(gsize) 1;
+
+  if (gzipped && len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+                   "%s: a gzip file inside a gzip file (compressed twice): gunzip it once, "
+                   "then open the result", name);
+      return FALSE;
+    }
+  for (gsize i = 0; i < span; i += 2)
+    {
+      n_even_nul += data[i] == 0;
+      n_odd_nul += data[i + 1] == 0;
+    }
+  if ((len >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))) ||
+      (span >= 8 && (n_even_nul == span / 2) != (n_odd_nul == span / 2)))
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_ENCODING,
+                   "%s: UTF-16 text; embedding files are UTF-8 (convert it, e.g. "
+                   "iconv -f UTF-16 -t UTF-8)", name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Binary formats need a file they can trust the size of: a stream read
+ * from a pipe is refused before its reader runs.
+ */
+static gboolean
+refuse_stream (const char  *name,
+               const char  *stream_kind,
+               const char  *format,
+               GError     **error)
+{
+  if (stream_kind == NULL)
+    return FALSE;
+  g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+               "%s: %s data from %s: binary formats load only from a regular file", name,
+               format, stream_kind);
+  return TRUE;
+}
+
 static EsEmbeddingSet *
 load_data (const char          *name,
            const char          *path,
+           const char          *stream_kind,
            const guint8        *data,
            gsize                len,
            const EsLoadOptions *options,
@@ -495,6 +638,9 @@ load_data (const char          *name,
   EsFormat format = ES_FORMAT_UNKNOWN;
   gsize config_rows = 0;
   gsize config_dims = 0;
+  guint64 config_bytes = 0;
+  gsize len_compressed;
+  g_autofree char *cr_copy = NULL;
   EsEmbeddingSet *set = NULL;
 
   if (options == NULL)
@@ -528,6 +674,7 @@ load_data (const char          *name,
    * Text streams through the text reader block by block; the formats read
    * from one buffer (binary, npy, raw bytes) are inflated whole.
    */
+  len_compressed = len;
   if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
     {
       gsize window_len = 0;
@@ -573,6 +720,15 @@ load_data (const char          *name,
       return NULL;
     }
 
+  /* (Raw float32 of a given shape may start with any bytes.) */
+  if (options->shape_rows == 0 && options->shape_dims == 0 && config_rows == 0 &&
+      !say_what_it_is (name, data, len, compression == ES_COMPRESSION_GZIP, error))
+    {
+      _es_gzip_pipe_free (ctx.pipe);
+      g_free (ctx.window);
+      return NULL;
+    }
+
   if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {
       data += 3;
@@ -586,22 +742,39 @@ load_data (const char          *name,
   if (len >= 6 && memcmp (data, "\x93NUMPY", 6) == 0)
     {
       format = ES_FORMAT_NPY;
-      set = _es_npy_reader_load (&ctx, error);
+      if (!refuse_stream (name, stream_kind, ".npy", error))
+        set = _es_npy_reader_load (&ctx, error);
     }
   else if (options->shape_rows > 0 || options->shape_dims > 0)
     {
       /* Raw float32 cannot be recognised: the caller says what it is. */
       format = ES_FORMAT_PROJECTOR_BYTES;
-      set = _es_bytes_reader_load (&ctx, options->shape_rows, options->shape_dims, error);
+      if (!refuse_stream (name, stream_kind, "raw float32", error))
+        set = _es_bytes_reader_load (&ctx, options->shape_rows, options->shape_dims, error);
     }
   else if (config_rows > 0 && config_dims > 0 &&
-           (guint64) config_rows * config_dims * 4 == len + ctx.data_offset)
+           es_matrix_byte_size (config_rows, config_dims, &config_bytes) &&
+           config_bytes == len + ctx.data_offset)
     {
       format = ES_FORMAT_PROJECTOR_BYTES;
       set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
     }
   else
     {
+      /* A lone CR ends a line, like CRLF: the readers see LF (a copy,
+       * within the ceiling).
+       */
+      if (has_lone_cr_line_ends (ctx.data, ctx.len))
+        {
+          cr_copy = es_memory_try_alloc (ctx.len, 1, name, error);
+          if (cr_copy == NULL)
+            goto done;
+          for (gsize i = 0; i < ctx.len; i++)
+            cr_copy[i] = ctx.data[i] == '\r' ? '\n' : ctx.data[i];
+          ctx.data = cr_copy;
+          ctx.release_consumed = FALSE;
+          ctx.data_is_file = FALSE;
+        }
       format = sniff_text (&ctx);
       /* A config also gives the shape of TSV tensors; for anything else
        * it names, the size is wrong, and the bytes reader says so.
@@ -612,7 +785,10 @@ load_data (const char          *name,
           set = _es_bytes_reader_load (&ctx, config_rows, config_dims, error);
         }
       else if (format == ES_FORMAT_WORD2VEC_BINARY)
-        set = _es_binary_reader_load (&ctx, error);
+        {
+          if (!refuse_stream (name, stream_kind, "word2vec binary", error))
+            set = _es_binary_reader_load (&ctx, error);
+        }
       else if (g_str_has_suffix (name, ".bytes") && !sniffs_as_text (&ctx))
         {
           /* Almost surely raw projector float32: say what would help
@@ -641,6 +817,15 @@ load_data (const char          *name,
         es_embedding_set_set_metadata (set, joined);
     }
 
+done:
+  /* gzip(1) warns of trailing garbage: so does the loader. */
+  if (set != NULL && stream != NULL && _es_gzip_stream_get_junk_offset (stream) > 0)
+    _es_load_warnings_add (ctx.warnings,
+                           "%s: %" G_GSIZE_FORMAT " bytes after the last gzip member (from byte %"
+                           G_GSIZE_FORMAT ") are not gzip data: ignored",
+                           name, len_compressed - _es_gzip_stream_get_junk_offset (stream),
+                           _es_gzip_stream_get_junk_offset (stream));
+
   if (set != NULL)
     {
       es_embedding_set_set_source (set, name, format, compression);
@@ -656,6 +841,89 @@ load_data (const char          *name,
   return set;
 }
 
+void (*_es_load_after_map_hook) (const char *path);
+
+/* What a non-regular file is, for messages. */
+static const char *
+describe_mode (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "a pipe";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISDIR (mode))
+    return "a folder";
+  return "not a regular file";
+}
+
+/* A pipe, FIFO or character device, read to its end within the ceiling
+ * (the CLI's `-` and `<(zcat …)`).
+ */
+static gboolean
+read_stream (const char  *name,
+             int          fd,
+             guint64      memory_limit,
+             GCancellable *cancellable,
+             char       **data,
+             gsize       *len,
+             GError     **error)
+{
+  gsize alloc = 1u << 16;
+  gsize used = 0;
+  char *buffer = g_malloc (alloc);
+  int flags = fcntl (fd, F_GETFL);
+
+  /* Opened without blocking (a FIFO without a writer must not hang the
+   * open); the reads may wait for data.
+   */
+  if (flags >= 0)
+    fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+  for (;;)
+    {
+      gssize got;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto fail;
+      if (used == alloc)
+        {
+          if (alloc > memory_limit / 2)
+            {
+              g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                           "%s: this stream needs more than %.1f GB; %.1f GB available — use --limit",
+                           name, alloc / 1e9, memory_limit / 1e9);
+              goto fail;
+            }
+          alloc *= 2;
+          buffer = g_realloc (buffer, alloc);
+        }
+      got = read (fd, buffer + used, alloc - used);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                       "%s: %s", name, g_strerror (saved_errno));
+          goto fail;
+        }
+      if (got == 0)
+        break;
+      used += got;
+    }
+  *data = buffer;
+  *len = used;
+  return TRUE;
+
+fail:
+  g_free (buffer);
+  return FALSE;
+}
+
 EsEmbeddingSet *
 es_loader_load_path (const char           *path,
                      const EsLoadOptions  *options,
@@ -666,23 +934,104 @@ es_loader_load_path (const char           *path,
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
+  EsMapGuard guard;
+  gboolean guarded;
+  gboolean allow_stream = options != NULL && options->allow_stream;
+  gboolean is_stdin = allow_stream && g_strcmp0 (path, "-") == 0;
+  const char *name = path;
+  EsEmbeddingSet *set;
+  struct stat before, after;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* mmap: the kernel reads ahead and nothing is copied. */
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
+  /* O_NONBLOCK: opening a FIFO nobody writes to returns at once. */
+  fd = is_stdin ? dup (STDIN_FILENO) : open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &before) != 0)
     {
+      int saved_errno = errno;
+
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
-                   "%s: %s", path, local_error->message);
+                   "%s: %s", name, g_strerror (saved_errno));
+      if (fd >= 0)
+        close (fd);
       return NULL;
     }
 
-  return load_data (path, path,
-                    (const guint8 *) g_mapped_file_get_contents (mapped),
-                    g_mapped_file_get_length (mapped),
-                    options, cancellable, progress, progress_data, error);
+  if (!S_ISREG (before.st_mode))
+    {
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+      guint64 limit = options != NULL && options->memory_limit ? options->memory_limit : _es_default_memory_limit ();
+
+      /* Streams: pipes, FIFOs, sockets and stdin (whatever it is); a named
+       * device (/dev/zero, /dev/urandom) would only fill the ceiling.
+       */
+      if (!allow_stream || S_ISDIR (before.st_mode) || S_ISBLK (before.st_mode) ||
+          (S_ISCHR (before.st_mode) && !is_stdin))
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
+                       "%s: %s, not a regular file: embeddings load from files%s", name,
+                       describe_mode (before.st_mode),
+                       allow_stream || S_ISDIR (before.st_mode) || S_ISBLK (before.st_mode)
+                         ? "" : " (the command line reads text formats from a pipe or -)");
+          close (fd);
+          return NULL;
+        }
+      if (!read_stream (name, fd, limit, cancellable, &contents, &len, error))
+        {
+          close (fd);
+          return NULL;
+        }
+      close (fd);
+
+      return load_data (name, NULL, describe_mode (before.st_mode), (const guint8 *) contents, len,
+                        options, cancellable, progress, progress_data, error);
+    }
+
+  /* mmap: the kernel reads ahead and nothing is copied. */
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                   "%s: %s", name, local_error->message);
+      close (fd);
+      return NULL;
+    }
+
+  /* Another process may truncate the file under the mapping: reads past
+   * its new end fault (SIGBUS); the guard turns that into an error.
+   */
+  guarded = g_mapped_file_get_length (mapped) > 0 &&
+            _es_map_guard_add (&guard, g_mapped_file_get_contents (mapped),
+                               g_mapped_file_get_length (mapped));
+  if (_es_load_after_map_hook != NULL)
+    _es_load_after_map_hook (path);
+
+  set = load_data (name, is_stdin ? NULL : path, NULL,
+                   (const guint8 *) g_mapped_file_get_contents (mapped),
+                   g_mapped_file_get_length (mapped),
+                   options, cancellable, progress, progress_data, &local_error);
+
+  if (guarded)
+    _es_map_guard_remove (&guard);
+  if ((guarded && _es_map_guard_tripped (&guard)) ||
+      fstat (fd, &after) != 0 || after.st_size != before.st_size)
+    {
+      g_clear_pointer (&set, es_embedding_set_unref);
+      g_clear_error (&local_error);
+      g_set_error (&local_error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
+                   "%s changed while it was being read (its size went from %" G_GINT64_FORMAT
+                   " to %" G_GINT64_FORMAT " bytes); nothing was loaded",
+                   name, (gint64) before.st_size,
+                   fstat (fd, &after) == 0 ? (gint64) after.st_size : (gint64) -1);
+    }
+  close (fd);
+  if (set == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return set;
 }
 
 EsEmbeddingSet *
@@ -702,7 +1051,7 @@ es_loader_load_bytes (GBytes               *bytes,
 
   data = g_bytes_get_data (bytes, &len);
 
-  return load_data (display_name != NULL ? display_name : "(memory)", NULL, data, len,
+  return load_data (display_name != NULL ? display_name : "(memory)", NULL, NULL, data, len,
                     options, cancellable, progress, progress_data, error);
 }
 

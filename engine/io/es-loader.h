@@ -25,6 +25,11 @@ typedef struct
   gsize            shape_dims;
   const char      *metadata_path;  /* projector metadata.tsv, or a TSV joined by first column */
   guint64          memory_limit;   /* bytes; 0 = the default ceiling */
+  /* The CLI: "-" is stdin, and a pipe, FIFO or socket is read as a
+   * stream within the ceiling (text formats only).  Otherwise (the GUI),
+   * and for devices, only regular files load.
+   */
+  gboolean         allow_stream;
 } EsLoadOptions;
 
 void            es_load_options_init (EsLoadOptions        *options);

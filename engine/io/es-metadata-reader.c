@@ -13,12 +13,16 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-memory.h"
 
 static GPtrArray *
 split_tabs (const char *line,
@@ -53,21 +57,30 @@ _es_read_side_file (const char  *path,
                     gsize       *len,
                     GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  GStatBuf st;
+  struct stat st;
+  g_autofree char *buffer = NULL;
+  gsize used = 0, alloc;
+  int fd;
 
-  if (g_stat (path, &st) != 0)
+  /* Opened without blocking and checked on the descriptor: a FIFO swapped
+   * in after a stat() must not hang the open, nor a device be read.
+   */
+  fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
       int saved_errno = errno;
 
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
                    "%s: %s", path, g_strerror (saved_errno));
+      if (fd >= 0)
+        close (fd);
       return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FORMAT,
                    "%s: not a regular file", path);
+      close (fd);
       return FALSE;
     }
   if ((guint64) st.st_size > max_bytes)
@@ -75,12 +88,75 @@ _es_read_side_file (const char  *path,
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
                    "%s: this file needs %.1f GB; %.1f GB available",
                    path, st.st_size / 1e9, max_bytes / 1e9);
+      close (fd);
       return FALSE;
     }
-  if (!g_file_get_contents (path, contents, len, &local_error))
+  /* The size may change while it is read: never past the bound. */
+  alloc = (gsize) st.st_size + 1;
+  buffer = g_malloc (alloc + 1);
+  for (;;)
     {
-      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
-                   "%s: %s", path, local_error->message);
+      gssize got;
+
+      if (used == alloc)
+        {
+          if (alloc > max_bytes)
+            {
+              g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                           "%s: this file grew past %.1f GB while it was read",
+                           path, max_bytes / 1e9);
+              close (fd);
+              return FALSE;
+            }
+          alloc = MIN (alloc * 2, max_bytes + 1);
+          buffer = g_realloc (buffer, alloc + 1);
+        }
+      got = read (fd, buffer + used, alloc - used);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_FAILED,
+                       "%s: %s", path, g_strerror (saved_errno));
+          close (fd);
+          return FALSE;
+        }
+      if (got == 0)
+        break;
+      used += got;
+    }
+  close (fd);
+  buffer[used] = '\0';
+  *contents = g_steal_pointer (&buffer);
+  *len = used;
+
+  return TRUE;
+}
+
+/* A table of @rows × @columns cells (a pointer each) within @memory_limit:
+ * a short file whose header has 50,000 columns over 20,000 empty lines
+ * would otherwise ask for 10^9 cells.
+ */
+static gboolean
+check_cells (const char  *path,
+             guint64      rows,
+             guint64      columns,
+             guint64      memory_limit,
+             GError     **error)
+{
+  guint64 bytes;
+
+  if (!es_checked_mul (rows, columns, &bytes) ||
+      !es_checked_mul (bytes, sizeof (gpointer), &bytes) || bytes > memory_limit)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "%s: %" G_GUINT64_FORMAT " rows × %" G_GUINT64_FORMAT
+                   " columns of metadata need %.1f GB, over the memory ceiling of %.1f GB",
+                   path, rows, columns,
+                   (double) rows * (double) columns * sizeof (gpointer) / 1e9,
+                   memory_limit / 1e9);
       return FALSE;
     }
 
@@ -136,6 +212,8 @@ _es_metadata_read_tsv (const char  *path,
     }
 
   n_columns = ((GPtrArray *) g_ptr_array_index (rows, 0))->len - 1;
+  if (!check_cells (path, rows->len, n_columns, memory_limit / 2, error))
+    return NULL;
   if (n_columns > 1)
     {
       GPtrArray *header = g_ptr_array_index (rows, 0);
@@ -279,6 +357,8 @@ _es_metadata_join (const EsEmbeddingSet  *set,
                          GSIZE_TO_POINTER (i));
 
   n_columns = es_metadata_get_n_columns (table);
+  if (!check_cells (path, es_embedding_set_get_rows (set), n_columns, memory_limit / 2, error))
+    return NULL;
   names = g_new0 (const char *, n_columns + 1);
   values = g_new0 (const char *, n_columns + 1);
   for (guint c = 0; c < n_columns; c++)

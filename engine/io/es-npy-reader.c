@@ -17,27 +17,43 @@
 #include "es-engine-error.h"
 #include "es-loader-private.h"
 
-/* The text after `'key':` in the header dict, blanks skipped. */
+/* The text after `'key':` (or `"key":`, which numpy reads too: the
+ * header is a Python literal) in the header dict, blanks skipped.
+ */
 static const char *
 dict_value (const char *dict,
             gsize       len,
             const char *key)
 {
-  g_autofree char *quoted = g_strdup_printf ("'%s'", key);
-  gsize qlen = strlen (quoted);
   const char *end = dict + len;
 
-  for (const char *p = dict; p + qlen <= end; p++)
+  for (guint q = 0; q < 2; q++)
     {
-      if (memcmp (p, quoted, qlen) != 0)
-        continue;
-      p += qlen;
-      while (p < end && (*p == ' ' || *p == ':'))
-        p++;
-      return p;
+      g_autofree char *quoted = g_strdup_printf (q == 0 ? "'%s'" : "\"%s\"", key);
+      gsize qlen = strlen (quoted);
+
+      for (const char *p = dict; p + qlen <= end; p++)
+        {
+          if (memcmp (p, quoted, qlen) != 0)
+            continue;
+          p += qlen;
+          while (p < end && (*p == ' ' || *p == ':'))
+            p++;
+          return p;
+        }
     }
 
   return NULL;
+}
+
+/* A quoted string value @text ('<f4' or "<f4") at @p. */
+static gboolean
+quoted_is (const char *p,
+           const char *text)
+{
+  gsize n = strlen (text);
+
+  return (p[0] == '\'' || p[0] == '"') && memcmp (p + 1, text, n) == 0 && p[n + 1] == p[0];
 }
 
 static gboolean
@@ -107,9 +123,9 @@ _es_npy_reader_load (EsLoadContext  *ctx,
       npy_error (ctx, error, "no 'descr' in the header");
       return NULL;
     }
-  if (memcmp (p, "'<f4'", 5) == 0)
+  if (quoted_is (p, "<f4"))
     itemsize = 4;
-  else if (memcmp (p, "'<f8'", 5) == 0)
+  else if (quoted_is (p, "<f8"))
     itemsize = 8;
   else
     {

@@ -18,6 +18,7 @@
 
 #include "es-embedding-set-private.h"
 #include "es-engine-error.h"
+#include "es-memory.h"
 #include "es-matrix-private.h"
 #include "es-vocabulary-private.h"
 
@@ -28,11 +29,14 @@ _es_check_memory (EsLoadContext *ctx,
                   guint64        dims,
                   GError       **error)
 {
-  guint64 bytes;
+  guint64 bytes, words;
 
-  if (!es_matrix_byte_size (rows, dims, &bytes) || bytes > ctx->memory_limit)
+  /* The words and their hash table count too, not only the matrix. */
+  if (!es_matrix_byte_size (rows, dims, &bytes) ||
+      !es_checked_mul (rows, ES_ROW_OVERHEAD, &words) ||
+      !es_checked_add (bytes, words, &bytes) || bytes > ctx->memory_limit)
     {
-      double need = (double) rows * (double) dims * sizeof (float);
+      double need = (double) rows * ((double) dims * sizeof (float) + ES_ROW_OVERHEAD);
 
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
                    "%s: this file needs %.1f GB; %.1f GB available — use --limit",

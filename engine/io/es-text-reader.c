@@ -24,6 +24,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-memory.h"
 #include "es-text-reader-private.h"
 #include "es-vocabulary-private.h"
 
@@ -586,6 +587,7 @@ pass_stream (TextPass    *pass,
              GError     **error)
 {
   EsLoadContext *ctx = pass->r.ctx;
+  gsize no_newline = 0;   /* bytes at p known to hold no '\n' */
 
   ctx->next_poll = G_MAXSIZE;
   for (;;)
@@ -596,9 +598,14 @@ pass_stream (TextPass    *pass,
 
       if (!eof)
         {
-          const char *nl = memrchr (p, '\n', end - p);
+          /* Only the new bytes: a line longer than a block would otherwise
+           * be scanned again at every block (quadratic).
+           */
+          const char *from = p + MIN (no_newline, (gsize) (end - p));
+          const char *nl = memrchr (from, '\n', end - from);
 
           complete = nl != NULL ? nl + 1 : p;
+          no_newline = end - complete;
         }
       if (complete > p && !pass_read (pass, p, complete, error))
         return FALSE;
@@ -659,7 +666,13 @@ _es_text_reader_load (EsLoadContext  *ctx,
           /* Streamed: the size is not known yet; a header that promises
            * more than the text holds ends in the "expected N rows" error.
            */
-          capacity = MIN (wanted, text_size (ctx) / (2 * pass.header.dims) + 1);
+          guint64 row_bytes;
+
+          /* 2 * dims wraps for a header of 2^63 dimensions. */
+          if (!es_checked_mul (pass.header.dims, 2, &row_bytes))
+            capacity = 1;
+          else
+            capacity = MIN (wanted, text_size (ctx) / row_bytes + 1);
         }
       else if (!g_uint64_checked_mul (&min_bytes, wanted, pass.header.dims) ||
           !g_uint64_checked_mul (&min_bytes, min_bytes, 2) ||
@@ -695,7 +708,7 @@ _es_text_reader_load (EsLoadContext  *ctx,
       first_len = MAX (first_len, 2 * pass.r.dims);
       capacity = text_size (ctx) / first_len + text_size (ctx) / first_len / 4 + 16;
       capacity = MIN (capacity, text_size (ctx) / (2 * pass.r.dims) + 1);
-      capacity = MIN (capacity, ctx->memory_limit / (pass.r.dims * sizeof (float)) + 1);
+      capacity = MIN (capacity, MAX (ctx->memory_limit / (pass.r.dims * sizeof (float) + ES_ROW_OVERHEAD), 1));
       if (pass.limit > 0)
         capacity = MIN (capacity, pass.limit);
     }

@@ -150,6 +150,14 @@ static const Expectation expectations[] = {
   { "inflate_error.txt.gz", { "corrupt gzip data" } },
   { "truncated.txt.gz", { "unexpected end of gzip stream" } },
   { "bad_crc.txt.gz", { "gzip CRC mismatch" } },
+  { "second_member_cut.txt.gz", { "unexpected end of gzip stream at byte 207", "member at byte 113" } },
+  { "crc_second_member.txt.gz", { "gzip CRC mismatch at byte 200", "member at byte 113" } },
+  { "gzip_in_gzip.txt.gz", { "gzip file inside a gzip file" } },
+  { "utf16.txt", { "UTF-16 text" } },
+  { "utf16_bom.glove.txt", { "UTF-16 text" } },
+  { "header_dims_2pow63.txt.gz", { ":1: implausible header", "9223372036854775808" } },
+  { "header_dims_2pow64.txt", { ":1: implausible header", "18446744073709551615" } },
+  { "junk_after_members.txt.gz", { "5 bytes after the last gzip member", "from byte 208" }, 1, 10 },
   /* accepted */
   { "header_rows_too_few.txt", { ":10: header says 8 rows, more data from line 10" }, 1, 10 },
   { "nan_inf.txt", { ":3: non-finite value nan", ":6: non-finite value inf",
@@ -265,8 +273,8 @@ static guint n_bad_files;
 static void
 test_loader_bad_count (void)
 {
-  g_test_summary ("bad/expectations.tsv still lists every file of bad/ (49 rows)");
-  g_assert_cmpuint (n_bad_files, ==, 49);
+  g_test_summary ("bad/expectations.tsv still lists every file of bad/ (60 rows)");
+  g_assert_cmpuint (n_bad_files, ==, 60);
 }
 
 static void
@@ -274,12 +282,13 @@ test_loader_same_as_good (void)
 {
   const char *text_twins[] = { "crlf.txt", "bom.txt", "tabs.txt", "no_final_newline.txt",
                                "trailing_space.txt", "good.txt.gz", "not_gzip.txt.gz",
-                               "good.glove.txt", "crlf.glove.txt", "bom.glove.txt", "good.bin" };
+                               "good.glove.txt", "crlf.glove.txt", "bom.glove.txt", "good.bin",
+                               "cr_only.txt" };
   g_autofree char *good_path = data_path ("bad", "good.txt", NULL);
   g_autoptr(EsEmbeddingSet) good = load_ok (good_path, NULL);
   const char *words[] = { "the", "of", "and", "to", "in", "king", "queen", "water", "red", "london" };
 
-  g_test_summary ("CRLF, BOM, TABs, no final newline, trailing spaces, gzip, GloVe and binary twins equal good.txt");
+  g_test_summary ("CRLF, lone CR, BOM, TABs, no final newline, trailing spaces, gzip, GloVe and binary twins equal good.txt");
 
   g_assert_cmpint (es_embedding_set_get_format (good), ==, ES_FORMAT_WORD2VEC_TEXT);
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)

@@ -96,6 +96,12 @@ occupancy_cells (EsScatterRenderer *self,
                  int               *c1,
                  int               *r1)
 {
+  /* In double first: a label far off the surface (huge coordinates) must
+   * not become an int out of range.
+   */
+  if (!(x >= 0 && y >= 0 && x + w < (double) self->occ_cols * OCC_CELL &&
+        y + h < (double) self->occ_rows * OCC_CELL))
+    return FALSE;
   *c0 = (int) floor (x / OCC_CELL);
   *r0 = (int) floor (y / OCC_CELL);
   *c1 = (int) floor ((x + w) / OCC_CELL);
@@ -130,10 +136,16 @@ _es_scatter_renderer_occupy (EsScatterRenderer *self,
                              double             w,
                              double             h)
 {
-  int c0 = MAX ((int) floor (x / OCC_CELL), 0);
-  int r0 = MAX ((int) floor (y / OCC_CELL), 0);
-  int c1 = MIN ((int) floor ((x + w) / OCC_CELL), self->occ_cols - 1);
-  int r1 = MIN ((int) floor ((y + h) / OCC_CELL), self->occ_rows - 1);
+  int c0, c1, r0, r1;
+
+  /* Off the surface (or NaN): nothing to occupy, and no int out of range. */
+  if (!(x + w >= 0 && y + h >= 0 && x < (double) self->occ_cols * OCC_CELL &&
+        y < (double) self->occ_rows * OCC_CELL))
+    return;
+  c0 = (int) MAX (floor (x / OCC_CELL), 0);
+  r0 = (int) MAX (floor (y / OCC_CELL), 0);
+  c1 = (int) MIN (floor ((x + w) / OCC_CELL), self->occ_cols - 1);
+  r1 = (int) MIN (floor ((y + h) / OCC_CELL), self->occ_rows - 1);
 
   for (int r = r0; r <= r1; r++)
     for (int c = c0; c <= c1; c++)
@@ -226,7 +238,7 @@ try_place_label (EsScatterRenderer *self,
     return FALSE;
   if (!_es_plot_project_row (lc->data, &lc->t, row, &sx, &sy, &depth))
     return FALSE;
-  if (sx < 0 || sy < 0 || sx >= lc->vp->width || sy >= lc->vp->height)
+  if (!(sx >= 0 && sy >= 0 && sx < lc->vp->width && sy < lc->vp->height))
     return FALSE;
   if (*es_scatter_data_get_label (lc->data, row) == '\0')
     return FALSE;
@@ -347,8 +359,9 @@ _es_scatter_renderer_layout_labels (EsScatterRenderer   *self,
         row = next_row++;
       else
         break;
+      /* Written so that NaN fails it too. */
       if (!_es_plot_project_row (lc->data, &lc->t, row, &sx, &sy, &depth) ||
-          sx < 0 || sy < 0 || sx >= lc->vp->width || sy >= lc->vp->height)
+          !(sx >= 0 && sy >= 0 && sx < lc->vp->width && sy < lc->vp->height))
         continue;
       scanned++;
       count = &region_count[(int) (sy / region) * region_cols + (int) (sx / region)];

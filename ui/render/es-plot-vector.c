@@ -72,7 +72,7 @@ _es_plot_render_points_vector (cairo_t           *cr,
 
       if (!es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], &sx, &sy, &depth))
         continue;
-      if (sx < -4 * r || sy < -4 * r || sx > vp->width + 4 * r || sy > vp->height + 4 * r)
+      if (!(sx >= -4 * r && sy >= -4 * r && sx <= vp->width + 4 * r && sy <= vp->height + 4 * r))
         continue;
       item.depth = (float) depth;
       g_array_append_val (items, item);
@@ -115,7 +115,7 @@ _es_plot_render_points_vector (cairo_t           *cr,
           /* The fog in the raster's levels: points in depth order mostly
            * share one with the previous point, so they share a path.
            */
-          int level = (int) CLAMP ((depth - near) / (far - near) * ES_PLOT_FOG_LEVELS, 0, ES_PLOT_FOG_LEVELS - 1);
+          int level = _es_plot_depth_slot (depth, near, far, ES_PLOT_FOG_LEVELS);
           int colour = key * ES_PLOT_FOG_LEVELS + level;
 
           rr = r * _es_plot_depth_size_factor (vp, depth);

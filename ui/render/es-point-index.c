@@ -35,15 +35,38 @@ struct _EsPointIndex
   float         *depth;
 };
 
+/* floor (v / cell) as an int in [lo, hi]: clamped while still a double,
+ * so a huge or NaN pointer coordinate never becomes an int out of range
+ * (NaN gives @lo).
+ */
+static inline int
+cell_clamp (double v,
+            double cell,
+            int    lo,
+            int    hi)
+{
+  double c = floor (v / cell);
+
+  if (!(c >= lo))
+    return lo;
+  if (c > hi)
+    return hi;
+  return (int) c;
+}
+
 static inline int
 cell_of (const EsPointIndex *self,
          double              x,
          double              y)
 {
-  int cx = (int) (x / self->cell);
-  int cy = (int) (y / self->cell);
+  int cx, cy;
 
-  if (x < 0 || y < 0 || cx >= self->cols || cy >= self->rows)
+  /* NaN fails this too, before it is made an int. */
+  if (!(x >= 0 && y >= 0 && x < (double) self->cols * self->cell && y < (double) self->rows * self->cell))
+    return -1;
+  cx = (int) (x / self->cell);
+  cy = (int) (y / self->cell);
+  if (cx >= self->cols || cy >= self->rows)
     return -1;
   return cy * self->cols + cx;
 }
@@ -210,10 +233,14 @@ es_point_index_lookup (const EsPointIndex *self,
 
   if (!(radius >= 0) || isnan (x) || isnan (y))
     return -1;
-  c0 = (int) MAX (floor ((x - radius) / self->cell), 0);
-  c1 = (int) MIN (floor ((x + radius) / self->cell), self->cols - 1);
-  r0 = (int) MAX (floor ((y - radius) / self->cell), 0);
-  r1 = (int) MIN (floor ((y + radius) / self->cell), self->rows - 1);
+  /* Entirely off the grid: nothing (the clamps below would pick an edge). */
+  if (!(x + radius >= 0 && y + radius >= 0 &&
+        x - radius < (double) self->cols * self->cell && y - radius < (double) self->rows * self->cell))
+    return -1;
+  c0 = cell_clamp (x - radius, self->cell, 0, self->cols - 1);
+  c1 = cell_clamp (x + radius, self->cell, 0, self->cols - 1);
+  r0 = cell_clamp (y - radius, self->cell, 0, self->rows - 1);
+  r1 = cell_clamp (y + radius, self->cell, 0, self->rows - 1);
   if (c0 > c1 || r0 > r1)
     return -1;
 
@@ -231,8 +258,8 @@ es_point_index_lookup (const EsPointIndex *self,
    * out is more than k cells away), so a lookup reads a few cells
    * whatever the radius and N.
    */
-  pc = (int) CLAMP (floor (x / self->cell), -1, self->cols);
-  pr = (int) CLAMP (floor (y / self->cell), -1, self->rows);
+  pc = cell_clamp (x, self->cell, -1, self->cols);
+  pr = cell_clamp (y, self->cell, -1, self->rows);
   for (int k = 0; ; k++)
     {
       /* Nearer than any point left can be, minus float slack. */
@@ -276,10 +303,17 @@ es_point_index_query_rect (const EsPointIndex *self,
   GArray *result = g_array_new (FALSE, FALSE, sizeof (guint32));
   double lx = MIN (x0, x1), hx = MAX (x0, x1);
   double ly = MIN (y0, y1), hy = MAX (y0, y1);
-  int c0 = MAX ((int) floor (lx / self->cell), 0);
-  int c1 = MIN ((int) floor (hx / self->cell), self->cols - 1);
-  int r0 = MAX ((int) floor (ly / self->cell), 0);
-  int r1 = MIN ((int) floor (hy / self->cell), self->rows - 1);
+  int c0, c1, r0, r1;
+
+  /* NaN corners select nothing; huge ones are clamped before any int. */
+  if (isnan (x0) || isnan (y0) || isnan (x1) || isnan (y1) ||
+      !(hx >= 0 && hy >= 0 && lx < (double) self->cols * self->cell &&
+        ly < (double) self->rows * self->cell))
+    return result;
+  c0 = cell_clamp (lx, self->cell, 0, self->cols - 1);
+  c1 = cell_clamp (hx, self->cell, 0, self->cols - 1);
+  r0 = cell_clamp (ly, self->cell, 0, self->rows - 1);
+  r1 = cell_clamp (hy, self->cell, 0, self->rows - 1);
 
   for (int r = r0; r <= r1; r++)
     for (int c = c0; c <= c1; c++)

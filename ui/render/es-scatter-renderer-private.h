@@ -112,14 +112,39 @@ _es_plot_project_row (const EsScatterData   *data,
   return es_view_transform_project (t, x, y, z, sx, sy, depth);
 }
 
+/* Which of @n slots (fog levels, depth slices) @depth falls in between
+ * @near and @far: clamped while still a double, so a NaN depth or range
+ * (near == far, a NaN camera) gives slot 0, never an int out of range.
+ */
+static inline int
+_es_plot_depth_slot (double depth,
+                     double near,
+                     double far,
+                     int    n)
+{
+  double f = (depth - near) / (far - near) * n;
+
+  if (!(f >= 0))
+    return 0;
+  if (f > n - 1)
+    return n - 1;
+  return (int) f;
+}
+
 /* Marker diameter of a point in 3D: perspective makes near points bigger. */
 static inline double
 _es_plot_depth_size_factor (const EsViewport *vp,
                             double            depth)
 {
-  if (!vp->three_d || depth <= 0)
+  double f;
+
+  if (!vp->three_d || !(depth > 0))
     return 1.0;
-  return CLAMP (vp->distance / depth, 0.35, 3.0);
+  /* Written so that a NaN distance gives a size, not NaN. */
+  f = vp->distance / depth;
+  if (!(f > 0.35))
+    return 0.35;
+  return MIN (f, 3.0);
 }
 
 /* The cached sprite without a call: this runs once per 3D point. */

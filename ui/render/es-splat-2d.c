@@ -421,7 +421,7 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
       double sx = t.ax * xyz[3 * i] + t.bx;
       double sy = t.ay * xyz[3 * i + 1] + t.by;
 
-      if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+      if (!(sx >= -margin && sy >= -margin && sx < width + margin && sy < height + margin))
         continue;
       band_start[CLAMP (_es_fast_floor (sy) / BAND_ROWS, 0, n_bands - 1) + 1]++;
     }
@@ -436,7 +436,7 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
         double sy = t.ay * xyz[3 * i + 1] + t.by;
         guint32 pos;
 
-        if (sx < -margin || sy < -margin || sx >= width + margin || sy >= height + margin)
+        if (!(sx >= -margin && sy >= -margin && sx < width + margin && sy < height + margin))
           continue;
         pos = fill[CLAMP (_es_fast_floor (sy) / BAND_ROWS, 0, n_bands - 1)]++;
         self->band_xy[2 * pos] = (float) sx;

@@ -246,7 +246,7 @@ cell_point (Frame3d *f,
   fy = MIN ((int) ((sy - iy) * ES_SPRITE_SUB), ES_SPRITE_SUB - 1);
   size = _es_plot_depth_size_factor (f->vp, depth);
   q = CLAMP ((int) (f->diameter * size * 4 + 0.5), 1, ES_SPRITE_MAX_Q);
-  sl = (int) CLAMP ((depth - f->near) / (f->far - f->near) * DEPTH_SLICES, 0, DEPTH_SLICES - 1);
+  sl = _es_plot_depth_slot (depth, f->near, f->far, DEPTH_SLICES);
   band = CLAMP (iy >> f->band_shift, 0, f->n_bands - 1);
   cell[i] = (guint16) ((band << CELL_SHIFT) | sl);
   hist[cell[i]]++;

@@ -9,6 +9,8 @@
 
 #pragma once
 
+#include <math.h>
+
 #include "es-scatter-renderer-private.h"
 
 G_BEGIN_DECLS
@@ -51,7 +53,8 @@ project_3d (const EsViewTransform *t,
     return FALSE;
   *sx = t->half_w + t->focal * cx / cz;
   *sy = t->half_h - t->focal * cy / cz;
-  return TRUE;
+  /* Never an index from a non-finite coordinate. */
+  return isfinite (*sx) && isfinite (*sy);
 }
 
 /* Many points, from _es_scatter_renderer_render_points_3d (). */

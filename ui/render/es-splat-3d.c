@@ -98,15 +98,15 @@ draw_point_3d (EsScatterRenderer     *self,
   if (!project_3d (t, p, &sx, &sy, &depth))
     return;
   s = _es_scatter_renderer_sprite_for (self, diameter * _es_plot_depth_size_factor (vp, depth));
-  if (sx < -s->radius - 1 || sy < -s->radius - 1 ||
-      sx >= width + s->radius + 1 || sy >= height + s->radius + 1)
+  if (!(sx >= -s->radius - 1 && sy >= -s->radius - 1 &&
+        sx < width + s->radius + 1 && sy < height + s->radius + 1))
     return;
   cx = (int) sx;
   cy = (int) sy;
   if (sx >= 0 && sy >= 0 && cx < width && cy < height &&
       self->zbuf[(gsize) cy * width + cx] < depth)
     return;
-  level = (int) CLAMP ((depth - near) / (far - near) * ES_PLOT_FOG_LEVELS, 0, ES_PLOT_FOG_LEVELS - 1);
+  level = _es_plot_depth_slot (depth, near, far, ES_PLOT_FOG_LEVELS);
   splat_depth (pixels, self->zbuf, stride_px, width, height, s, sx, sy, (float) depth,
                fog[level * (n_keys + 1) + MIN (key, n_keys)]);
 }

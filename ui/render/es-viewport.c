@@ -171,11 +171,18 @@ es_viewport_set_angles (EsViewport *self,
 {
   g_return_if_fail (self != NULL);
 
-  self->azimuth = fmod (azimuth, 360.0);
-  if (self->azimuth < 0)
-    self->azimuth += 360.0;
+  /* A non-finite angle (a drag of NaN pixels, a bad option) keeps the
+   * current one: the camera never becomes NaN.
+   */
+  if (isfinite (azimuth))
+    {
+      self->azimuth = fmod (azimuth, 360.0);
+      if (self->azimuth < 0)
+        self->azimuth += 360.0;
+    }
   /* Stop short of the poles, where "up" would be undefined. */
-  self->elevation = CLAMP (elevation, -89.0, 89.0);
+  if (!isnan (elevation))
+    self->elevation = CLAMP (elevation, -89.0, 89.0);
 }
 
 double
@@ -276,7 +283,7 @@ es_view_transform_project (const EsViewTransform *t,
       *sy = t->ay * y + t->by;
       if (depth != NULL)
         *depth = 0;
-      return TRUE;
+      return isfinite (*sx) && isfinite (*sy);
     }
 
   v[0] = x - t->eye[0];
@@ -287,14 +294,17 @@ es_view_transform_project (const EsViewTransform *t,
   cz = v[0] * t->forward[0] + v[1] * t->forward[1] + v[2] * t->forward[2];
   if (depth != NULL)
     *depth = cz;
-  if (cz <= t->near)
+  if (!(cz > t->near))
     {
       *sx = *sy = NAN;
       return FALSE;
     }
   *sx = t->half_w + t->focal * cx / cz;
   *sy = t->half_h - t->focal * cy / cz;
-  return TRUE;
+  /* Whatever produced them (a NaN camera, huge values): a non-finite
+   * screen point would become INT_MIN where it is made an index.
+   */
+  return isfinite (*sx) && isfinite (*sy);
 }
 
 gboolean

@@ -410,6 +410,42 @@ test_errors (void)
     }
 }
 
+static void
+test_on_graph (void)
+{
+  const gsize n = 300;
+  g_autofree guint *labels = g_new (guint, n);
+  g_autoptr(EsEmbeddingSet) set = make_blobs (n, 10, 3, labels);
+  g_autoptr(EsKnnGraph) graph = NULL;
+  g_autoptr(EsMatrix) a = NULL, b = NULL;
+  g_autoptr(GError) error = NULL;
+  EsKnnOptions knn;
+  EsTsneOptions options;
+
+  g_test_summary ("A cached exact graph with a larger k gives the same map as a run that builds "
+                  "its own; a graph of another metric is refused");
+
+  es_knn_options_init (&knn);
+  knn.k = 60;
+  knn.method = ES_KNN_EXACT;
+  graph = es_knn_graph_build (set, &knn, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  es_tsne_options_init (&options);
+  options.perplexity = 10;
+  options.n_iterations = 200;
+  options.knn_method = ES_KNN_EXACT;
+  a = es_tsne_run_on_graph (set, graph, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  b = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (es_matrix_get_data (a), n * 2 * sizeof (float), es_matrix_get_data (b), n * 2 * sizeof (float));
+
+  options.metric = ES_METRIC_EUCLIDEAN;
+  g_assert_null (es_tsne_run_on_graph (set, graph, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -432,5 +468,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tsne/cancel", test_cancel);
   g_test_add_func ("/engine/tsne/invalid-rows", test_invalid_rows);
   g_test_add_func ("/engine/tsne/errors", test_errors);
+  g_test_add_func ("/engine/tsne/on-graph", test_on_graph);
   return g_test_run ();
 }

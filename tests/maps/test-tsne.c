@@ -236,8 +236,8 @@ test_deterministic (void)
   FrameLog log = { 0 };
   EsTsneOptions options;
 
-  g_test_summary ("Same seed: bit-identical maps with 1 and 2 threads; another seed differs; "
-                  "the last frame is the result");
+  g_test_summary ("Same seed: bit-identical maps with 1 and 2 threads (2D FFT and 3D "
+                  "Barnes-Hut); another seed differs; the last frame is the result");
 
   es_tsne_options_init (&options);
   options.n_iterations = 300;
@@ -260,6 +260,19 @@ test_deterministic (void)
   c = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (memcmp (es_matrix_get_data (a), es_matrix_get_data (c), n * 2 * sizeof (float)) != 0);
+
+  /* 3D (Barnes-Hut) too. */
+  g_clear_pointer (&a, es_matrix_unref);
+  g_clear_pointer (&b, es_matrix_unref);
+  options.dims = 3;
+  options.n_iterations = 100;
+  options.n_threads = 1;
+  a = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  options.n_threads = 2;
+  b = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (es_matrix_get_data (a), n * 3 * sizeof (float), es_matrix_get_data (b), n * 3 * sizeof (float));
 }
 
 typedef struct

@@ -118,7 +118,7 @@ test_blobs_separate (gconstpointer data)
   options.dims = c->dims;
   options.perplexity = 15;
   options.metric = ES_METRIC_EUCLIDEAN;
-  options.n_iterations = 500;
+  options.n_iterations = 400;
   coords = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (coords);
@@ -228,7 +228,7 @@ frame_cb (const float *coords,
 static void
 test_deterministic (void)
 {
-  const gsize n = 600;
+  const gsize n = 400;
   g_autofree guint *labels = g_new (guint, n);
   g_autoptr(EsEmbeddingSet) set = make_blobs (n, 10, 4, labels);
   g_autoptr(EsMatrix) a = NULL, b = NULL, c = NULL;
@@ -240,7 +240,7 @@ test_deterministic (void)
                   "Barnes-Hut); another seed differs; the last frame is the result");
 
   es_tsne_options_init (&options);
-  options.n_iterations = 300;
+  options.n_iterations = 200;
   options.seed = 1234;
   options.n_threads = 1;
   a = es_tsne_run (set, &options, NULL, NULL, NULL, frame_cb, &log, NULL, &error);
@@ -251,7 +251,7 @@ test_deterministic (void)
   g_assert_cmpmem (es_matrix_get_data (a), n * 2 * sizeof (float), es_matrix_get_data (b), n * 2 * sizeof (float));
 
   g_assert_cmpuint (log.calls, >=, 1);
-  g_assert_cmpuint (log.iteration, ==, 300);
+  g_assert_cmpuint (log.iteration, ==, 200);
   g_assert_cmpuint (log.rows, ==, n);
   g_assert_cmpmem (log.last, n * 2 * sizeof (float), es_matrix_get_data (a), n * 2 * sizeof (float));
   g_free (log.last);
@@ -265,7 +265,7 @@ test_deterministic (void)
   g_clear_pointer (&a, es_matrix_unref);
   g_clear_pointer (&b, es_matrix_unref);
   options.dims = 3;
-  options.n_iterations = 100;
+  options.n_iterations = 50;
   options.n_threads = 1;
   a = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -446,7 +446,7 @@ test_on_graph (void)
 
   es_tsne_options_init (&options);
   options.perplexity = 10;
-  options.n_iterations = 200;
+  options.n_iterations = 100;
   options.knn_method = ES_KNN_EXACT;
   a = es_tsne_run_on_graph (set, graph, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -465,7 +465,7 @@ main (int argc, char **argv)
   static const BlobCase blobs[] = {
     { 2, 250 },   /* the exact repulsion */
     { 2, 500 },   /* FFT interpolation */
-    { 3, 400 },   /* Barnes-Hut */
+    { 3, 300 },   /* Barnes-Hut */
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -20,7 +20,7 @@ _es_cli_tsne_add_entries (GOptionContext *context,
                           gboolean        with_3d)
 {
   const GOptionEntry entries[] = {
-    { "perplexity", 0, 0, G_OPTION_ARG_STRING, &args->perplexity, "t-SNE perplexity (default 30; at most (rows − 1) / 3)", "P" },
+    { "perplexity", 0, 0, G_OPTION_ARG_STRING, &args->perplexity, "t-SNE perplexity (default 30; at most (rows - 1) / 3)", "P" },
     { "iterations", 0, 0, G_OPTION_ARG_STRING, &args->iterations, "t-SNE iterations (default 1000)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &args->seed, "t-SNE random seed (default 42)", "S" },
     { "3d", 0, 0, G_OPTION_ARG_NONE, &args->three_d, "A 3D t-SNE map", NULL },
@@ -81,7 +81,7 @@ _es_cli_tsne_options (const EsCliCommand  *command,
       guint64 seed;
 
       if (!g_ascii_string_to_unsigned (args->seed, 10, 0, G_MAXUINT64, &seed, NULL))
-        return _es_cli_usage_error (command, "--seed expects a whole number ≥ 0, not '%s'", args->seed);
+        return _es_cli_usage_error (command, "--seed expects a whole number >= 0, not '%s'", args->seed);
       options->seed = seed;
     }
   return -1;

@@ -239,7 +239,8 @@ apply_part (guint    part,
   for (gsize e = begin * job->dims; e < end * job->dims; e++)
     {
       float g = job->grad[e], u = job->update[e];
-      float gain = (g > 0) != (u > 0) ? job->gains[e] + 0.2f : job->gains[e] * 0.8f;
+      /* Delta-bar-delta as scikit-learn has it: grow where the step turned. */
+      float gain = u * g < 0 ? job->gains[e] + 0.2f : job->gains[e] * 0.8f;
 
       gain = MAX (gain, 0.01f);
       job->gains[e] = gain;

@@ -118,7 +118,7 @@ test_blobs_separate (gconstpointer data)
   options.dims = c->dims;
   options.perplexity = 15;
   options.metric = ES_METRIC_EUCLIDEAN;
-  options.n_iterations = 500;
+  options.n_iterations = 400;
   coords = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (coords);
@@ -228,7 +228,7 @@ frame_cb (const float *coords,
 static void
 test_deterministic (void)
 {
-  const gsize n = 600;
+  const gsize n = 400;
   g_autofree guint *labels = g_new (guint, n);
   g_autoptr(EsEmbeddingSet) set = make_blobs (n, 10, 4, labels);
   g_autoptr(EsMatrix) a = NULL, b = NULL, c = NULL;
@@ -236,11 +236,11 @@ test_deterministic (void)
   FrameLog log = { 0 };
   EsTsneOptions options;
 
-  g_test_summary ("Same seed: bit-identical maps with 1 and 2 threads; another seed differs; "
-                  "the last frame is the result");
+  g_test_summary ("Same seed: bit-identical maps with 1 and 2 threads (2D FFT and 3D "
+                  "Barnes-Hut); another seed differs; the last frame is the result");
 
   es_tsne_options_init (&options);
-  options.n_iterations = 300;
+  options.n_iterations = 200;
   options.seed = 1234;
   options.n_threads = 1;
   a = es_tsne_run (set, &options, NULL, NULL, NULL, frame_cb, &log, NULL, &error);
@@ -251,7 +251,7 @@ test_deterministic (void)
   g_assert_cmpmem (es_matrix_get_data (a), n * 2 * sizeof (float), es_matrix_get_data (b), n * 2 * sizeof (float));
 
   g_assert_cmpuint (log.calls, >=, 1);
-  g_assert_cmpuint (log.iteration, ==, 300);
+  g_assert_cmpuint (log.iteration, ==, 200);
   g_assert_cmpuint (log.rows, ==, n);
   g_assert_cmpmem (log.last, n * 2 * sizeof (float), es_matrix_get_data (a), n * 2 * sizeof (float));
   g_free (log.last);
@@ -260,6 +260,19 @@ test_deterministic (void)
   c = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (memcmp (es_matrix_get_data (a), es_matrix_get_data (c), n * 2 * sizeof (float)) != 0);
+
+  /* 3D (Barnes-Hut) too. */
+  g_clear_pointer (&a, es_matrix_unref);
+  g_clear_pointer (&b, es_matrix_unref);
+  options.dims = 3;
+  options.n_iterations = 50;
+  options.n_threads = 1;
+  a = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  options.n_threads = 2;
+  b = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (es_matrix_get_data (a), n * 3 * sizeof (float), es_matrix_get_data (b), n * 3 * sizeof (float));
 }
 
 typedef struct
@@ -410,13 +423,49 @@ test_errors (void)
     }
 }
 
+static void
+test_on_graph (void)
+{
+  const gsize n = 300;
+  g_autofree guint *labels = g_new (guint, n);
+  g_autoptr(EsEmbeddingSet) set = make_blobs (n, 10, 3, labels);
+  g_autoptr(EsKnnGraph) graph = NULL;
+  g_autoptr(EsMatrix) a = NULL, b = NULL;
+  g_autoptr(GError) error = NULL;
+  EsKnnOptions knn;
+  EsTsneOptions options;
+
+  g_test_summary ("A cached exact graph with a larger k gives the same map as a run that builds "
+                  "its own; a graph of another metric is refused");
+
+  es_knn_options_init (&knn);
+  knn.k = 60;
+  knn.method = ES_KNN_EXACT;
+  graph = es_knn_graph_build (set, &knn, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  es_tsne_options_init (&options);
+  options.perplexity = 10;
+  options.n_iterations = 100;
+  options.knn_method = ES_KNN_EXACT;
+  a = es_tsne_run_on_graph (set, graph, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  b = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (es_matrix_get_data (a), n * 2 * sizeof (float), es_matrix_get_data (b), n * 2 * sizeof (float));
+
+  options.metric = ES_METRIC_EUCLIDEAN;
+  g_assert_null (es_tsne_run_on_graph (set, graph, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int argc, char **argv)
 {
   static const BlobCase blobs[] = {
     { 2, 250 },   /* the exact repulsion */
     { 2, 500 },   /* FFT interpolation */
-    { 3, 400 },   /* Barnes-Hut */
+    { 3, 300 },   /* Barnes-Hut */
   };
 
   g_test_init (&argc, &argv, NULL);
@@ -432,5 +481,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tsne/cancel", test_cancel);
   g_test_add_func ("/engine/tsne/invalid-rows", test_invalid_rows);
   g_test_add_func ("/engine/tsne/errors", test_errors);
+  g_test_add_func ("/engine/tsne/on-graph", test_on_graph);
   return g_test_run ();
 }

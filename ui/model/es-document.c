@@ -203,7 +203,8 @@ normalise_selection (EsDocument *self,
   gsize n_rows = self->set != NULL ? es_embedding_set_get_rows (self->set) : 0;
   guint out = 0;
 
-  g_array_sort (rows, compare_rows);
+  if (rows->len > 1)
+    g_array_sort (rows, compare_rows);
   for (guint i = 0; i < rows->len; i++)
     {
       gsize r = g_array_index (rows, gsize, i);
@@ -452,21 +453,27 @@ es_document_select_rows (EsDocument   *self,
     case ES_SELECT_ADD:
       next = g_array_sized_new (FALSE, FALSE, sizeof (gsize), self->selection->len + n_rows);
       g_array_append_vals (next, self->selection->data, self->selection->len);
-      g_array_append_vals (next, rows, n_rows);
+      if (n_rows > 0)
+        g_array_append_vals (next, rows, n_rows);
       break;
 
     case ES_SELECT_SUBTRACT:
       {
         g_autoptr(GArray) drop = g_array_sized_new (FALSE, FALSE, sizeof (gsize), n_rows);
 
-        g_array_append_vals (drop, rows, n_rows);
-        g_array_sort (drop, compare_rows);
+        /* qsort and bsearch want a real array, even of length 0. */
+        if (n_rows > 0)
+          {
+            g_array_append_vals (drop, rows, n_rows);
+            g_array_sort (drop, compare_rows);
+          }
         next = g_array_sized_new (FALSE, FALSE, sizeof (gsize), self->selection->len);
         for (guint i = 0; i < self->selection->len; i++)
           {
             gsize r = g_array_index (self->selection, gsize, i);
 
-            if (bsearch (&r, drop->data, drop->len, sizeof (gsize), compare_rows) == NULL)
+            if (drop->len == 0 ||
+                bsearch (&r, drop->data, drop->len, sizeof (gsize), compare_rows) == NULL)
               g_array_append_val (next, r);
           }
       }
@@ -475,7 +482,8 @@ es_document_select_rows (EsDocument   *self,
     case ES_SELECT_REPLACE:
     default:
       next = g_array_sized_new (FALSE, FALSE, sizeof (gsize), n_rows);
-      g_array_append_vals (next, rows, n_rows);
+      if (n_rows > 0)
+        g_array_append_vals (next, rows, n_rows);
       break;
     }
   take_selection (self, next);
@@ -507,7 +515,8 @@ es_document_is_selected (EsDocument *self,
 {
   g_return_val_if_fail (ES_IS_DOCUMENT (self), FALSE);
 
-  return bsearch (&row, self->selection->data, self->selection->len, sizeof (gsize), compare_rows) != NULL;
+  return self->selection->len > 0 &&
+         bsearch (&row, self->selection->data, self->selection->len, sizeof (gsize), compare_rows) != NULL;
 }
 
 gboolean

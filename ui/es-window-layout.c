@@ -240,8 +240,12 @@ layout_ready_cb (GObject      *object,
     g_object_set_qdata (G_OBJECT (self), current_run_quark (), NULL);
   if (projection != NULL && run->job == self->project_job)
     {
+      g_autofree char *key = _es_window_layout_key (self, run->method, run->dims);
+
       g_free (self->layout_note);
       self->layout_note = g_strdup (run->note);
+      if (!run->replaces_set)
+        es_document_cache_layout (self->document, run->set, key, projection);
     }
   _es_window_finish_projection (self, run->job, run->set, run->replaces_set, projection, NULL, error);
 }
@@ -273,6 +277,16 @@ clamp_options (LayoutRun *run,
   return NULL;
 }
 
+/* What names a map in the document's cache: its method, dims and seed. */
+char *
+_es_window_layout_key (EsWindow *self,
+                       EsMethod  method,
+                       guint     dims)
+{
+  return g_strdup_printf ("%s %uD seed %" G_GUINT64_FORMAT, es_method_to_string (method), dims,
+                          self->layout_seed);
+}
+
 gboolean
 _es_window_start_layout (EsWindow       *self,
                          EsJob          *job,
@@ -284,6 +298,25 @@ _es_window_start_layout (EsWindow       *self,
   g_autofree char *clamped = NULL;
   gsize n_valid = es_embedding_set_get_n_valid (view_set);
   LayoutRun *run;
+
+  /* Computed before for this view: at once. */
+  if (!replaces_set)
+    {
+      g_autofree char *key = _es_window_layout_key (self, method, self->three_d ? 3 : 2);
+      EsProjection *cached = es_document_lookup_layout (self->document, view_set, key);
+
+      if (cached != NULL)
+        {
+          g_autoptr(EsProjection) keep = es_projection_ref (cached);
+
+          g_free (self->layout_note);
+          self->layout_note = g_strdup_printf (_("%s computed before (seed %" G_GUINT64_FORMAT ")"),
+                                               method == ES_METHOD_TSNE ? "t-SNE" : "UMAP",
+                                               self->layout_seed);
+          _es_window_finish_projection (self, job, view_set, FALSE, keep, NULL, NULL);
+          return TRUE;
+        }
+    }
 
   if (n_valid < MIN_MAP_ROWS)
     {

@@ -147,6 +147,9 @@ gboolean  _es_window_start_layout       (EsWindow       *self,
                                          EsEmbeddingSet *view_set,
                                          gboolean        replaces_set,
                                          EsMethod        method);
+char     *_es_window_layout_key         (EsWindow       *self,
+                                         EsMethod        method,
+                                         guint           dims);
 void      _es_window_layout_pause       (EsWindow       *self,
                                          gboolean        paused);
 gboolean  _es_window_color_is_clusters  (EsWindow       *self);

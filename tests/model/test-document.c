@@ -548,6 +548,29 @@ test_back_forward (Fixture       *f,
   g_assert_false (es_document_can_go_forward (doc));
 }
 
+static void
+test_layout_cache (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(EsDocument) doc = es_document_new ();
+  g_autoptr(EsProjection) p0 = project (f->files[0]);
+  g_autoptr(EsProjection) p1 = project (f->files[1]);
+
+  g_test_summary ("a map cached for a view of the file comes back by its key; another key, another "
+                  "view or another file finds nothing (the cache goes with the file)");
+  es_document_set_data (doc, f->files[0], f->files[0], p0);
+  es_document_cache_layout (doc, f->files[0], "tsne 2D seed 1", p0);
+  g_assert_true (es_document_lookup_layout (doc, f->files[0], "tsne 2D seed 1") == p0);
+  g_assert_null (es_document_lookup_layout (doc, f->files[0], "tsne 2D seed 2"));
+  g_assert_null (es_document_lookup_layout (doc, f->files[1], "tsne 2D seed 1"));
+  /* A view of another file is not cached at all. */
+  es_document_cache_layout (doc, f->files[2], "umap 2D seed 1", p0);
+  g_assert_null (es_document_lookup_layout (doc, f->files[2], "umap 2D seed 1"));
+
+  es_document_set_data (doc, f->files[1], f->files[1], p1);
+  g_assert_null (es_document_lookup_layout (doc, f->files[0], "tsne 2D seed 1"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -560,6 +583,8 @@ main (int   argc,
               test_switch_maps_by_word, fixture_teardown);
   g_test_add ("/model/document/back-forward", Fixture, NULL, fixture_setup,
               test_back_forward, fixture_teardown);
+  g_test_add ("/model/document/layout-cache", Fixture, NULL, fixture_setup,
+              test_layout_cache, fixture_teardown);
 
   return g_test_run ();
 }

@@ -1948,7 +1948,7 @@ test_window_maps (void)
   EsWindow *window = es_window_new (NULL);
   EsScatterView *plot = ES_SCATTER_VIEW (es_window_get_plot (window));
   FrameCount count = { window, 0 };
-  EsProjection *projection;
+  EsProjection *projection, *tsne;
   gulong handler;
 
   g_test_summary ("t-SNE and UMAP from the method menu: the map animates while it runs (plot data "
@@ -1965,6 +1965,7 @@ test_window_maps (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "tsne"));
   wait_for (plot_shows_method, window);
   projection = es_window_get_projection (window);
+  tsne = projection;
   g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_TSNE);
   g_assert_cmpuint (es_projection_get_rows (projection), ==, 150);
   g_assert_cmpuint (es_projection_get_n_fitted (projection), ==, 150);
@@ -1999,6 +2000,11 @@ test_window_maps (void)
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
   wait_for (plot_shows_method, window);
+
+  /* Back to t-SNE: the map of before, at once, from the document's cache. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "tsne"));
+  g_assert_false (es_window_get_busy (window));
+  g_assert_true (es_window_get_projection (window) == tsne);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
   wait_for (not_busy, window);

@@ -33,6 +33,7 @@ struct _EsDocument
   EsEmbeddingSet *view_set;
   EsProjection   *projection;
   EsKmeans       *clusters;    /* of set, or NULL */
+  GHashTable     *layouts;     /* "VIEW-POINTER KEY" -> CachedLayout */
 
   gint64          focus;       /* row of view_set, -1 */
   char           *focus_word;
@@ -47,6 +48,22 @@ struct _EsDocument
 };
 
 G_DEFINE_FINAL_TYPE (EsDocument, es_document, G_TYPE_OBJECT)
+
+typedef struct
+{
+  EsEmbeddingSet *view_set;  /* held, so its address names it */
+  EsProjection   *projection;
+} CachedLayout;
+
+static void
+cached_layout_free (gpointer data)
+{
+  CachedLayout *cached = data;
+
+  es_embedding_set_unref (cached->view_set);
+  es_projection_unref (cached->projection);
+  g_free (cached);
+}
 
 enum {
   CHANGED,
@@ -255,6 +272,8 @@ es_document_dispose (GObject *object)
   EsDocument *self = ES_DOCUMENT (object);
 
   g_clear_pointer (&self->clusters, es_kmeans_unref);
+  if (self->layouts != NULL)
+    g_hash_table_remove_all (self->layouts);
   g_clear_pointer (&self->projection, es_projection_unref);
   g_clear_pointer (&self->view_set, es_embedding_set_unref);
   g_clear_pointer (&self->set, es_embedding_set_unref);
@@ -270,6 +289,7 @@ es_document_finalize (GObject *object)
   g_free (self->focus_word);
   g_array_unref (self->selection);
   g_ptr_array_unref (self->history);
+  g_hash_table_unref (self->layouts);
 
   G_OBJECT_CLASS (es_document_parent_class)->finalize (object);
 }
@@ -294,6 +314,7 @@ es_document_init (EsDocument *self)
   self->focus = -1;
   self->selection = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->history = g_ptr_array_new_with_free_func (history_entry_free);
+  self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_layout_free);
   g_ptr_array_add (self->history, snapshot (self));
 }
 
@@ -348,6 +369,7 @@ es_document_set_data (EsDocument     *self,
       g_clear_pointer (&self->set, es_embedding_set_unref);
       self->set = set;
       take_selection (self, rows_of_words (set, words));
+      g_hash_table_remove_all (self->layouts);
       if (self->clusters != NULL)
         {
           g_clear_pointer (&self->clusters, es_kmeans_unref);
@@ -603,6 +625,50 @@ es_document_get_clusters (EsDocument *self)
   g_return_val_if_fail (ES_IS_DOCUMENT (self), NULL);
 
   return self->clusters;
+}
+
+static char *
+layout_key (EsEmbeddingSet *view_set,
+            const char     *key)
+{
+  return g_strdup_printf ("%p %s", (void *) view_set, key);
+}
+
+void
+es_document_cache_layout (EsDocument     *self,
+                          EsEmbeddingSet *view_set,
+                          const char     *key,
+                          EsProjection   *projection)
+{
+  CachedLayout *cached;
+
+  g_return_if_fail (ES_IS_DOCUMENT (self));
+  g_return_if_fail (view_set != NULL && key != NULL && projection != NULL);
+
+  /* Only views of the current file: others would outlive their file. */
+  if (self->set == NULL || (view_set != self->set && view_set != self->view_set))
+    return;
+  cached = g_new0 (CachedLayout, 1);
+  cached->view_set = es_embedding_set_ref (view_set);
+  cached->projection = es_projection_ref (projection);
+  g_hash_table_replace (self->layouts, layout_key (view_set, key), cached);
+}
+
+EsProjection *
+es_document_lookup_layout (EsDocument     *self,
+                           EsEmbeddingSet *view_set,
+                           const char     *key)
+{
+  g_autofree char *full = NULL;
+  CachedLayout *cached;
+
+  g_return_val_if_fail (ES_IS_DOCUMENT (self), NULL);
+
+  if (view_set == NULL || key == NULL)
+    return NULL;
+  full = layout_key (view_set, key);
+  cached = g_hash_table_lookup (self->layouts, full);
+  return cached != NULL && cached->view_set == view_set ? cached->projection : NULL;
 }
 
 gboolean

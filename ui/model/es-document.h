@@ -91,6 +91,18 @@ void            es_document_set_clusters       (EsDocument      *self,
                                                 EsKmeans        *clusters);
 EsKmeans       *es_document_get_clusters       (EsDocument      *self);
 
+/* Maps already computed (t-SNE, UMAP) for a view of the current file, by
+ * a key naming the method and its parameters: switching back to one is
+ * instant.  Dropped when another file comes.
+ */
+void            es_document_cache_layout       (EsDocument      *self,
+                                                EsEmbeddingSet  *view_set,
+                                                const char      *key,
+                                                EsProjection    *projection);
+EsProjection   *es_document_lookup_layout      (EsDocument      *self,
+                                                EsEmbeddingSet  *view_set,
+                                                const char      *key);
+
 /* For tests: FALSE with a message when an invariant is broken. */
 gboolean        es_document_check              (EsDocument      *self,
                                                 char           **message);

@@ -667,7 +667,10 @@ es_neighbors_of_expression_async (EsEmbeddingSet      *set,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, es_neighbors_of_expression_async);
-  g_task_set_priority (task, G_PRIORITY_LOW);
+  /* Not LOW: while frames keep GTK's redraw source (priority 120) busy,
+   * a LOW completion is never dispatched (a load that never ends).
+   */
+  g_task_set_priority (task, G_PRIORITY_DEFAULT);
   g_task_set_task_data (task, task_data, neighbors_task_data_free);
   g_task_run_in_thread (task, neighbors_thread);
 }

@@ -151,7 +151,7 @@ frame_cb (const float *coords,
     {
       run->frame_waiting = TRUE;
       run->frame_shown_us = now;
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_frame_cb, layout_run_ref (run),
+      g_idle_add_full (G_PRIORITY_HIGH_IDLE, show_frame_cb, layout_run_ref (run),
                        (GDestroyNotify) layout_run_unref);
     }
   while (run->paused && !g_cancellable_is_cancelled (cancellable))

@@ -488,7 +488,10 @@ es_word_search_set_embedding_set (EsWordSearch   *self,
   data->set = es_embedding_set_ref (set);
   task = g_task_new (NULL, self->index_cancellable, index_ready_cb, g_object_ref (self));
   g_task_set_source_tag (task, es_word_search_set_embedding_set);
-  g_task_set_priority (task, G_PRIORITY_LOW);
+  /* Not LOW: while frames keep GTK's redraw source (priority 120) busy,
+   * a LOW completion is never dispatched (a load that never ends).
+   */
+  g_task_set_priority (task, G_PRIORITY_DEFAULT);
   g_task_set_task_data (task, data, index_data_free);
   g_task_run_in_thread (task, index_thread_cb);
 }

@@ -1121,7 +1121,10 @@ es_loader_load_path_async (const char          *path,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, es_loader_load_path_async);
-  g_task_set_priority (task, G_PRIORITY_LOW);
+  /* Not LOW: while frames keep GTK's redraw source (priority 120) busy,
+   * a LOW completion is never dispatched (a load that never ends).
+   */
+  g_task_set_priority (task, G_PRIORITY_DEFAULT);
   g_task_set_task_data (task, data, load_task_data_free);
   g_task_run_in_thread (task, load_thread_cb);
 }

@@ -2143,6 +2143,39 @@ test_window_escape_back_forward (void)
   destroy_window (window);
 }
 
+static gboolean
+slow_frame_tick_cb (GtkWidget     *widget,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  /* A frame that takes longer than the frame interval, as a big plot
+   * under a slow machine (or ASan) does: the redraw source never idles.
+   */
+  gtk_widget_queue_draw (widget);
+  g_usleep (25000);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_window_load_while_redrawing (void)
+{
+  g_autofree char *big = g_test_build_filename (G_TEST_DIST, "data", "npm-word2vec", "vectors.txt", NULL);
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *before = es_window_get_embedding_set (window);
+  guint tick;
+
+  g_test_summary ("a load finishes while every frame is slower than the frame interval (its "
+                  "completion used to sit at G_PRIORITY_LOW, below GTK's redraw, and never ran)");
+  gtk_window_present (GTK_WINDOW (window));
+  tick = gtk_widget_add_tick_callback (es_window_get_plot (window), slow_frame_tick_cb, NULL, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
+  wait_for (not_busy, window);
+  g_assert_true (es_window_get_embedding_set (window) != before);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 2631);
+  gtk_widget_remove_tick_callback (es_window_get_plot (window), tick);
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2202,6 +2235,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/maps", test_window_maps);
   g_test_add_func ("/ui/window/clusters", test_window_clusters);
   g_test_add_func ("/ui/window/escape-back-forward", test_window_escape_back_forward);
+  g_test_add_func ("/ui/window/load-while-redrawing", test_window_load_while_redrawing);
   g_test_add_func ("/ui/window/map-cancel-pause", test_window_map_cancel_pause);
 
   status = g_test_run ();

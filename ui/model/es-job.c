@@ -229,12 +229,13 @@ es_job_update (EsJob      *self,
       gint64 wait = self->last_notify + NOTIFY_INTERVAL_US - g_get_monotonic_time ();
 
       if (self->last_notify == 0 || wait <= 0)
-        self->notify_source = g_idle_add_full (G_PRIORITY_LOW,
+        /* Above GTK's redraw (120): progress shows while frames keep coming. */
+        self->notify_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE,
                                                es_job_notify_idle_cb,
                                                g_object_ref (self),
                                                g_object_unref);
       else
-        self->notify_source = g_timeout_add_full (G_PRIORITY_LOW,
+        self->notify_source = g_timeout_add_full (G_PRIORITY_HIGH_IDLE,
                                                   (guint) (wait / 1000) + 1,
                                                   es_job_notify_idle_cb,
                                                   g_object_ref (self),

@@ -5,54 +5,14 @@
 
 #include "config.h"
 
+#include "cli-test-util.h"
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
 #include <sys/wait.h>
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} RunResult;
-
-static void
-run_result_clear (RunResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
-
-static void
-run_cli (RunResult  *result,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("ES_CLI"));
-  g_ptr_array_add (argv, (char *) "cluster");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  result->status = WEXITSTATUS (wait_status);
-}
 
 /* 3 planted groups of 40 words (gA0.., gB0.., gC0..) far apart in 4-D,
  * plus a NaN row; word2vec text.
@@ -94,7 +54,7 @@ test_tsv (void)
   g_auto(RunResult) r2 = { 0 };
   int map[3] = { -1, -1, -1 };
 
-  run_cli (&r, input, "--clusters", "3", "--seed", "7", "--output", output, NULL);
+  cli_test_run (&r, "cluster", input, "--clusters", "3", "--seed", "7", "--output", output, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_get_contents (output, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\n", -1);
@@ -133,7 +93,7 @@ test_tsv (void)
 
   /* Same seed, same file. */
   g_remove (output);
-  run_cli (&r2, input, "--clusters", "3", "--seed", "7", "--output", output, NULL);
+  cli_test_run (&r2, "cluster", input, "--clusters", "3", "--seed", "7", "--output", output, NULL);
   g_assert_cmpint (r2.status, ==, 0);
   g_assert_true (g_file_get_contents (output, &again, NULL, NULL));
   g_assert_cmpstr (again, ==, contents);
@@ -150,7 +110,7 @@ test_json (void)
   g_autofree char *input = write_planted (dir);
   g_auto(RunResult) r = { 0 };
 
-  run_cli (&r, input, "--clusters", "3", "--json", NULL);
+  cli_test_run (&r, "cluster", input, "--clusters", "3", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "\"k\": 3"));
   g_assert_nonnull (strstr (r.out, "\"sizes\": [40, 40, 40]"));
@@ -174,26 +134,26 @@ test_errors (void)
     {
       g_auto(RunResult) r = { 0 };
 
-      run_cli (&r, input, "--clusters", malformed[i], NULL);
+      cli_test_run (&r, "cluster", input, "--clusters", malformed[i], NULL);
       g_assert_cmpint (r.status, ==, 2);
     }
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, input, NULL);
+    cli_test_run (&r, "cluster", input, NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, input, "--clusters", "3", "--seed", "x", NULL);
+    cli_test_run (&r, "cluster", input, "--clusters", "3", "--seed", "x", NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
     g_auto(RunResult) r = { 0 };
 
     /* 120 valid rows. */
-    run_cli (&r, input, "--clusters", "121", NULL);
+    cli_test_run (&r, "cluster", input, "--clusters", "121", NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "planted.txt"));
     g_assert_nonnull (strstr (r.err, "120 valid rows"));
@@ -201,7 +161,7 @@ test_errors (void)
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, input, "--clusters", "120", "--json", NULL);
+    cli_test_run (&r, "cluster", input, "--clusters", "120", "--json", NULL);
     g_assert_cmpint (r.status, ==, 0);
   }
 

@@ -5,70 +5,12 @@
 
 #include "config.h"
 
+#include "cli-test-util.h"
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} RunResult;
-
-static void
-run_result_clear (RunResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
-
-/* The test's own temporary folder and the files in it. */
-static void
-remove_dir (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
-
-static void
-run_cli (RunResult  *result,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("ES_CLI"));
-  g_ptr_array_add (argv, (char *) "compare");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  result->status = WEXITSTATUS (wait_status);
-}
 
 /* 60 words in 3-D; B is A rotated 90° about z (x, y, z) -> (-y, x, z),
  * with the vectors of w3 and w40 swapped.
@@ -112,7 +54,7 @@ test_compare (void)
   g_test_summary ("compare ranks the two swapped words first, writes every shared word's scores, "
                   "and --json reports counts and the fit");
   write_pair (dir, &a, &b);
-  run_cli (&r, a, b, "--top", "3", "-k", "5", "--output", tsv, NULL);
+  cli_test_run (&r, "compare", a, b, "--top", "3", "-k", "5", "--output", tsv, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Shared words: 60 (only in A: 0, only in B: 0"));
   g_assert_true (g_file_get_contents (tsv, &contents, NULL, NULL));
@@ -122,12 +64,12 @@ test_compare (void)
   g_assert_true (g_str_has_prefix (lines[1], "1\tw3\t") || g_str_has_prefix (lines[1], "1\tw40\t"));
   g_assert_true (g_str_has_prefix (lines[2], "2\tw3\t") || g_str_has_prefix (lines[2], "2\tw40\t"));
 
-  run_cli (&j, a, b, "--json", "--center", "--scale", NULL);
+  cli_test_run (&j, "compare", a, b, "--json", "--center", "--scale", NULL);
   g_assert_cmpint (j.status, ==, 0);
   g_assert_nonnull (strstr (j.out, "\"shared\": 60"));
   g_assert_nonnull (strstr (j.out, "\"method\": \"orthogonal\""));
   g_assert_nonnull (strstr (j.out, "\"most_moved\": [{\"word\": \"w"));
-  remove_dir (dir);
+  cli_test_remove_dir (dir);
 }
 
 static void
@@ -150,20 +92,20 @@ test_errors (void)
     {
       g_auto(RunResult) r = { 0 };
 
-      run_cli (&r, a, b, bad_flags[i][0], bad_flags[i][1], NULL);
+      cli_test_run (&r, "compare", a, b, bad_flags[i][0], bad_flags[i][1], NULL);
       g_assert_cmpint (r.status, ==, 2);
     }
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, a, b, "--method", "linear", "--scale", NULL);
+    cli_test_run (&r, "compare", a, b, "--method", "linear", "--scale", NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
     g_auto(RunResult) r = { 0 };
 
     g_assert_true (g_file_set_contents (anchors, "w1\nw2\nnowhere\n", -1, NULL));
-    run_cli (&r, a, b, "--anchors", anchors, NULL);
+    cli_test_run (&r, "compare", a, b, "--anchors", anchors, NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "“nowhere” (line 3, in neither)"));
   }
@@ -171,7 +113,7 @@ test_errors (void)
     g_auto(RunResult) r = { 0 };
 
     g_assert_true (g_file_set_contents (small, "2 3\nw1 1 0 0\nw2 0 1 0\n", -1, NULL));
-    run_cli (&r, a, small, NULL);
+    cli_test_run (&r, "compare", a, small, NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "2 word pairs to fit, fewer than the 3 dimensions"));
   }
@@ -183,15 +125,15 @@ test_errors (void)
     for (int i = 0; i < 10; i++)
       g_string_append_printf (text, "w%d %d %d %d %d\n", i, i, i * i % 7, (i * 3) % 5, 1 - i);
     g_assert_true (g_file_set_contents (wide, text->str, -1, NULL));
-    run_cli (&r, a, wide, "--overlap-words", "0", NULL);
+    cli_test_run (&r, "compare", a, wide, "--overlap-words", "0", NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "3 and 4"));
     /* The linear map crosses dimensions. */
-    run_cli (&l, a, wide, "--method", "linear", "--overlap-words", "0", NULL);
+    cli_test_run (&l, "compare", a, wide, "--method", "linear", "--overlap-words", "0", NULL);
     g_assert_cmpint (l.status, ==, 0);
     g_assert_nonnull (strstr (l.out, "Linear map on 10 pairs"));
   }
-  remove_dir (dir);
+  cli_test_remove_dir (dir);
 }
 
 int

@@ -5,69 +5,12 @@
 
 #include "config.h"
 
+#include "cli-test-util.h"
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} RunResult;
-
-static void
-run_result_clear (RunResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
-
-/* The test's own temporary folder and the files in it. */
-static void
-remove_dir (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
-
-static void
-run_cli (RunResult  *result,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("ES_CLI"));
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  result->status = WEXITSTATUS (wait_status);
-}
 
 static char *
 write_file (const char *dir,
@@ -98,19 +41,19 @@ test_chain (void)
 
   g_test_summary ("convert picks the format from the name; text -> binary -> npy -> GloVe -> text "
                   "gives the input back");
-  run_cli (&a, "convert", in, bin, NULL);
+  cli_test_run (&a, "convert", in, bin, NULL);
   g_assert_cmpint (a.status, ==, 0);
-  run_cli (&b, "convert", bin, npy, "--json", NULL);
+  cli_test_run (&b, "convert", bin, npy, "--json", NULL);
   g_assert_cmpint (b.status, ==, 0);
   g_assert_nonnull (strstr (b.out, "\"format\": \"npy\""));
   g_assert_true (g_file_test (words, G_FILE_TEST_IS_REGULAR));
-  run_cli (&c, "convert", npy, "--metadata", words, glove, NULL);
+  cli_test_run (&c, "convert", npy, "--metadata", words, glove, NULL);
   g_assert_cmpint (c.status, ==, 0);
-  run_cli (&d, "convert", glove, out, NULL);
+  cli_test_run (&d, "convert", glove, out, NULL);
   g_assert_cmpint (d.status, ==, 0);
   g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "3 2\nthe 0.1 -2.5\nof 1e-07 3\nand 0 7.25\n");
-  remove_dir (dir);
+  cli_test_remove_dir (dir);
 }
 
 static void
@@ -125,25 +68,25 @@ test_errors (void)
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, "convert", in, out, "--format", "csv", NULL);
+    cli_test_run (&r, "convert", in, out, "--format", "csv", NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, "convert", in, NULL);
+    cli_test_run (&r, "convert", in, NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, "convert", in, out, "--words", "w.tsv", NULL);
+    cli_test_run (&r, "convert", in, out, "--words", "w.tsv", NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, "convert", in, out, NULL);
+    cli_test_run (&r, "convert", in, out, NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "row 2"));
     g_assert_nonnull (strstr (r.err, "new york"));
@@ -152,11 +95,11 @@ test_errors (void)
   {
     g_auto(RunResult) r = { 0 };
 
-    run_cli (&r, "convert", in, bin, NULL);
+    cli_test_run (&r, "convert", in, bin, NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "contains a space"));
   }
-  remove_dir (dir);
+  cli_test_remove_dir (dir);
 }
 
 int

@@ -5,53 +5,15 @@
 
 #include "config.h"
 
+#include "cli-test-util.h"
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} RunResult;
-
-static void
-run_result_clear (RunResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
-
+/* The test's temporary folder: commands run in it. */
 static char *dir;
-
-static void
-run_cli (RunResult  *result,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("ES_CLI"));
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (dir, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  result->status = WEXITSTATUS (wait_status);
-}
 
 /* Two topics that never share a line: pets and traffic. */
 static void
@@ -93,14 +55,14 @@ test_pipeline (void)
   g_test_summary ("cooccur writes counts and words; lsa on them equals lsa --corpus byte for byte; the "
                   "vectors open as an embedding whose neighbours stay in their topic; nmf separates topics");
   write_corpus ();
-  run_cli (&count, "cooccur", "corpus.txt", "--window", "3", "--min-count", "2", "--output", "counts.mtx", NULL);
+  cli_test_run_in (&count, dir, "cooccur", "corpus.txt", "--window", "3", "--min-count", "2", "--output", "counts.mtx", NULL);
   g_assert_cmpint (count.status, ==, 0);
   g_assert_true (g_file_get_contents (rows_path, &rows, NULL, NULL));
   g_assert_cmpuint (strlen (rows), ==, strlen ("cat\ndog\npet\nfur\npurr\nbark\ncar\nroad\nwheel\nengine\ndrive\ntraffic\n"));
 
-  run_cli (&lsa, "lsa", "counts.mtx", "--weight", "ppmi", "--dims", "2", "--output", "a.txt", NULL);
+  cli_test_run_in (&lsa, dir, "lsa", "counts.mtx", "--weight", "ppmi", "--dims", "2", "--output", "a.txt", NULL);
   g_assert_cmpint (lsa.status, ==, 0);
-  run_cli (&direct, "lsa", "--corpus", "corpus.txt", "--window", "3", "--min-count", "2", "--dims", "2",
+  cli_test_run_in (&direct, dir, "lsa", "--corpus", "corpus.txt", "--window", "3", "--min-count", "2", "--dims", "2",
            "--output", "b.txt", NULL);
   g_assert_cmpint (direct.status, ==, 0);
   g_assert_true (g_file_get_contents (a_path, &a, NULL, NULL));
@@ -108,7 +70,7 @@ test_pipeline (void)
   g_assert_cmpstr (a, ==, b);
   g_assert_true (g_str_has_prefix (a, "12 2\n"));
 
-  run_cli (&neighbors, "neighbors", "a.txt", "cat", "--json", NULL);
+  cli_test_run_in (&neighbors, dir, "neighbors", "a.txt", "cat", "--json", NULL);
   g_assert_cmpint (neighbors.status, ==, 0);
   {
     const char *first = strstr (neighbors.out, "\"word\"");
@@ -122,7 +84,7 @@ test_pipeline (void)
                    g_str_has_prefix (first + strlen ("\"word\": "), "\"bark\""));
   }
 
-  run_cli (&nmf, "nmf", "counts.mtx", "--components", "2", "--top", "6", "--json", NULL);
+  cli_test_run_in (&nmf, dir, "nmf", "counts.mtx", "--components", "2", "--top", "6", "--json", NULL);
   g_assert_cmpint (nmf.status, ==, 0);
   {
     const char *topics = strstr (nmf.out, "\"topics\"");
@@ -170,10 +132,10 @@ test_exit (gconstpointer data)
   write_corpus ();
   {
     g_auto(RunResult) count = { 0 };
-    run_cli (&count, "cooccur", "corpus.txt", "--min-count", "2", "--output", "counts.mtx", NULL);
+    cli_test_run_in (&count, dir, "cooccur", "corpus.txt", "--min-count", "2", "--output", "counts.mtx", NULL);
     g_assert_cmpint (count.status, ==, 0);
   }
-  run_cli (&result, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4], c->args[5], NULL);
+  cli_test_run_in (&result, dir, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4], c->args[5], NULL);
   if (result.status != c->status)
     g_error ("%s: exit %d (expected %d): %s", c->name, result.status, c->status, result.err);
   g_assert_true (g_str_has_prefix (result.err, "embedscope: "));

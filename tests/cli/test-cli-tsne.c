@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "cli-test-util.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -14,48 +16,6 @@
 
 /* The test's files (a directory of its own, removed at the end). */
 static char *tmp_dir;
-
-typedef struct
-{
-  char *out;
-  char *err;
-  int   status;
-} RunResult;
-
-static void
-run_result_clear (RunResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
-
-static void
-run_cli (RunResult  *result,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("ES_CLI"));
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  run_result_clear (result);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  result->status = WEXITSTATUS (wait_status);
-}
 
 /* The number after "key": (a lenient scanner, independent of our writer). */
 static double
@@ -117,7 +77,7 @@ test_project_tsv (void)
   g_test_summary ("project --method tsne writes word, tsne1, tsne2 for every row, nan for the "
                   "NaN row, finite elsewhere; the same seed twice gives the same file");
 
-  run_cli (&r, "project", input, "--method", "tsne", "--perplexity", "5", "--iterations", "150",
+  cli_test_run (&r, "project", input, "--method", "tsne", "--perplexity", "5", "--iterations", "150",
            "--seed", "3", "--output", output, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_get_contents (output, &a, NULL, NULL));
@@ -142,7 +102,7 @@ test_project_tsv (void)
         }
     }
 
-  run_cli (&r, "project", input, "--method", "tsne", "--perplexity", "5", "--iterations", "150",
+  cli_test_run (&r, "project", input, "--method", "tsne", "--perplexity", "5", "--iterations", "150",
            "--seed", "3", "--output", output2, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_get_contents (output2, &b, NULL, NULL));
@@ -159,7 +119,7 @@ test_project_json_3d (void)
   g_test_summary ("--json names the method, its parameters, the quality figures (above "
                   "chance on blobs) and the phase timings; --3d writes three columns");
 
-  run_cli (&r, "project", input, "--method", "tsne", "--perplexity", "4", "--iterations", "100", "--json", NULL);
+  cli_test_run (&r, "project", input, "--method", "tsne", "--perplexity", "4", "--iterations", "100", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "\"method\": \"tsne\""));
   g_assert_nonnull (strstr (r.out, "\"neighbors\": 12"));
@@ -177,7 +137,7 @@ test_project_json_3d (void)
       g_assert_nonnull (strstr (r.out, keys[i]));
     }
 
-  run_cli (&r, "project", input, "--method", "tsne", "--perplexity", "4", "--iterations", "100", "--3d", NULL);
+  cli_test_run (&r, "project", input, "--method", "tsne", "--perplexity", "4", "--iterations", "100", "--3d", NULL);
   g_assert_cmpint (r.status, ==, 0);
   lines = g_strsplit (r.out, "\n", 2);
   g_assert_cmpstr (lines[0], ==, "word\ttsne1\ttsne2\ttsne3");
@@ -216,7 +176,7 @@ test_bad_values (void)
     {
       g_auto(RunResult) r = { 0 };
 
-      run_cli (&r, "project", input, "--method", "tsne", cases[i].args[0], cases[i].args[1], NULL);
+      cli_test_run (&r, "project", input, "--method", "tsne", cases[i].args[0], cases[i].args[1], NULL);
       g_test_message ("%s %s: %d %s", cases[i].args[0], cases[i].args[1], r.status, r.err);
       g_assert_cmpint (r.status, ==, cases[i].status);
       g_assert_nonnull (strstr (r.err, cases[i].message));
@@ -231,9 +191,9 @@ test_other_methods_refuse_tsne_flags (void)
 
   g_test_summary ("--perplexity without --method tsne is a usage error; PCA stays the default");
 
-  run_cli (&r, "project", input, "--perplexity", "5", NULL);
+  cli_test_run (&r, "project", input, "--perplexity", "5", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_cli (&r, "project", input, NULL);
+  cli_test_run (&r, "project", input, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_str_has_prefix (r.out, "word\tPC1\tPC2\n"));
 }
@@ -246,7 +206,7 @@ test_too_few_rows (void)
 
   g_test_summary ("One valid row: exit 1 saying t-SNE needs at least 2");
 
-  run_cli (&r, "project", one, "--method", "tsne", NULL);
+  cli_test_run (&r, "project", one, "--method", "tsne", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "at least 2 valid rows"));
 }
@@ -263,16 +223,16 @@ test_render (void)
   g_test_summary ("render --method tsne writes a PNG (its signature checked); a malformed "
                   "--perplexity exits 2 before any work");
 
-  run_cli (&r, "render", input, "--method", "tsne", "--perplexity", "5", "--iterations", "100",
+  cli_test_run (&r, "render", input, "--method", "tsne", "--perplexity", "5", "--iterations", "100",
            "--width", "200", "--height", "150", "--output", png, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_get_contents (png, &head, &len, NULL));
   g_assert_cmpuint (len, >, 8);
   g_assert_cmpmem (head, 8, "\x89PNG\r\n\x1a\n", 8);
 
-  run_cli (&r, "render", input, "--method", "tsne", "--perplexity", "x", "--output", png, NULL);
+  cli_test_run (&r, "render", input, "--method", "tsne", "--perplexity", "x", "--output", png, NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_cli (&r, "render", input, "--method", "tsne", "--3d", "--perplexity", "5", "--iterations", "50",
+  cli_test_run (&r, "render", input, "--method", "tsne", "--3d", "--perplexity", "5", "--iterations", "50",
            "--width", "200", "--height", "150", "--output", png, NULL);
   g_assert_cmpint (r.status, ==, 0);
 }

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "cli-test-util.h"
+
 #include <locale.h>
 #include <math.h>
 #include <string.h>
@@ -12,47 +14,6 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sys/wait.h>
-
-typedef struct
-{
-  char *out;
-  char *err;
-  int   status;
-} RunResult;
-
-static void
-run_result_clear (RunResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunResult, run_result_clear)
-
-static void
-run_cli (RunResult  *result,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("ES_CLI"));
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  result->status = WEXITSTATUS (wait_status);
-}
 
 static char *
 sample_path (void)
@@ -86,7 +47,7 @@ test_cli_info_json (void)
 
   g_test_summary ("info --json reports the shape and the first words as the file has them");
 
-  run_cli (&r, "info", sample, "--json", NULL);
+  cli_test_run (&r, "info", sample, "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.err, ==, "");
   g_assert_nonnull (strstr (r.out, "\"format\": \"word2vec-text\""));
@@ -121,17 +82,17 @@ test_cli_input_errors (void)
 
   g_test_summary ("Input errors exit 1 with the file and line on stderr and nothing on stdout");
 
-  run_cli (&r1, "info", bad, "--json", NULL);
+  cli_test_run (&r1, "info", bad, "--json", NULL);
   g_assert_cmpint (r1.status, ==, 1);
   g_assert_cmpstr (r1.out, ==, "");
   g_assert_true (g_str_has_prefix (r1.err, prefix));
 
-  run_cli (&r2, "neighbors", sample, "nosuchwordanywhere", "--json", NULL);
+  cli_test_run (&r2, "neighbors", sample, "nosuchwordanywhere", "--json", NULL);
   g_assert_cmpint (r2.status, ==, 1);
   g_assert_cmpstr (r2.out, ==, "");
   g_assert_nonnull (strstr (r2.err, "nosuchwordanywhere"));
 
-  run_cli (&r3, "neighbors", sample, "gold", "-k", "5000", NULL);
+  cli_test_run (&r3, "neighbors", sample, "gold", "-k", "5000", NULL);
   g_assert_cmpint (r3.status, ==, 1);
 }
 
@@ -155,7 +116,7 @@ test_cli_usage_errors (void)
     {
       g_auto(RunResult) r = { 0 };
 
-      run_cli (&r, cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4], cases[i][5], NULL);
+      cli_test_run (&r, cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4], cases[i][5], NULL);
       g_assert_cmpint (r.status, ==, 2);
       g_assert_cmpstr (r.out, ==, "");
       g_assert_true (g_str_has_prefix (r.err, "embedscope: "));
@@ -171,7 +132,7 @@ test_cli_neighbors_sample (void)
 
   g_test_summary ("The nearest neighbour of 'gold' in the sample is 'silver' (0.86 per the kit's notes)");
 
-  run_cli (&r, "neighbors", sample, "gold", "-k", "3", "--json", NULL);
+  cli_test_run (&r, "neighbors", sample, "gold", "-k", "3", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "\"query\": \"gold\""));
   g_assert_nonnull (strstr (r.out, "\"metric\": \"cosine\""));
@@ -201,12 +162,12 @@ test_cli_analogy_order (void)
       nq += queen[i] * queen[i];
     }
 
-  run_cli (&r, "analogy", file, "man", "king", "woman", "-k", "1", "--json", NULL);
+  cli_test_run (&r, "analogy", file, "man", "king", "woman", "-k", "1", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "{\"word\": \"queen\""));
   g_assert_cmpfloat_with_epsilon (json_number (r.out, "score"), dot / sqrt (nt * nq), 1e-6);
 
-  run_cli (&s, "similarity", file, "man", "king", "--json", NULL);
+  cli_test_run (&s, "similarity", file, "man", "king", "--json", NULL);
   g_assert_cmpint (s.status, ==, 0);
   g_assert_cmpfloat_with_epsilon (json_number (s.out, "cosine"), 1 / sqrt (2), 1e-6);
 }
@@ -222,7 +183,7 @@ test_cli_project_identity (void)
 
   g_test_summary ("project --method identity writes the chosen columns as TSV with a header");
 
-  run_cli (&r, "project", file, "--method", "identity", "--components", "3,1", "--output", output, NULL);
+  cli_test_run (&r, "project", file, "--method", "identity", "--components", "3,1", "--output", output, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_get_contents (output, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==,
@@ -255,7 +216,7 @@ test_cli_decimal_comma_locale (void)
   setlocale (LC_ALL, "C");
 
   g_setenv ("LC_ALL", "de_DE.UTF-8", TRUE);
-  run_cli (&r, "similarity", file, "man", "king", NULL);
+  cli_test_run (&r, "similarity", file, "man", "king", NULL);
   g_unsetenv ("LC_ALL");
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "0.707107"));
@@ -271,7 +232,7 @@ test_cli_evaluate_matches_gensim (void)
 
   g_test_summary ("evaluate --json gives gensim 4.2's figures (tests/data/reference/kjv-hamlet-*.tsv)");
 
-  run_cli (&r, "evaluate", sample, "--analogies", questions, "--pairs", pairs, "--json", NULL);
+  cli_test_run (&r, "evaluate", sample, "--analogies", questions, "--pairs", pairs, "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   /* gensim: 60 correct of 1008, 18536 questions out of vocabulary. */
   g_assert_cmpfloat (json_number (r.out, "correct"), ==, 60);
@@ -304,7 +265,7 @@ test_cli_project_pca_matches_sklearn (void)
   g_assert_true (g_file_get_contents (reference, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\n", -1);
 
-  run_cli (&r, "project", sample, "--method", "pca", "--components", "2,3", "--json", NULL);
+  cli_test_run (&r, "project", sample, "--method", "pca", "--components", "2,3", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_str_has_prefix (r.out, "{\"method\": \"pca\", \"explained_variance_ratio\": ["));
   g_assert_null (strstr (r.out, "singular_values"));
@@ -345,12 +306,12 @@ test_cli_raw_bytes_shape (void)
   g_assert_true (g_file_get_contents (source, &contents, &len, NULL));
   g_assert_true (g_file_set_contents (copy, contents, len, NULL));
 
-  run_cli (&r1, "info", copy, "--json", NULL);
+  cli_test_run (&r1, "info", copy, "--json", NULL);
   g_assert_cmpint (r1.status, ==, 1);
   g_assert_cmpstr (r1.out, ==, "");
   g_assert_nonnull (strstr (r1.err, "--shape ROWSxDIMS"));
 
-  run_cli (&r2, "info", copy, "--shape", "150x4", "--json", NULL);
+  cli_test_run (&r2, "info", copy, "--shape", "150x4", "--json", NULL);
   g_assert_cmpint (r2.status, ==, 0);
   g_assert_nonnull (strstr (r2.out, "\"format\": \"projector-bytes\""));
   g_assert_cmpfloat (json_number (r2.out, "rows"), ==, 150);
@@ -384,7 +345,7 @@ test_cli_render (void)
 
   g_test_summary ("render writes a PNG of the asked size, an SVG, and no file on error");
 
-  run_cli (&r1, "render", sample, "--3d", "--azimuth", "40", "--highlight", "gold",
+  cli_test_run (&r1, "render", sample, "--3d", "--azimuth", "40", "--highlight", "gold",
            "--width", "640", "--height", "400", "--output", png, NULL);
   g_assert_cmpint (r1.status, ==, 0);
   g_assert_true (g_file_get_contents (png, (char **) &contents, &len, NULL));
@@ -394,17 +355,17 @@ test_cli_render (void)
   g_assert_cmpuint (read_be32 (contents + 16), ==, 640);
   g_assert_cmpuint (read_be32 (contents + 20), ==, 400);
 
-  run_cli (&r2, "render", sample, "--method", "svd", "--components", "2,3", "--output", svg, NULL);
+  cli_test_run (&r2, "render", sample, "--method", "svd", "--components", "2,3", "--output", svg, NULL);
   g_assert_cmpint (r2.status, ==, 0);
   g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
 
-  run_cli (&r3, "render", sample, "--highlight", "nosuchwordanywhere", "--output", missing, NULL);
+  cli_test_run (&r3, "render", sample, "--highlight", "nosuchwordanywhere", "--output", missing, NULL);
   g_assert_cmpint (r3.status, ==, 1);
   g_assert_nonnull (strstr (r3.err, "nosuchwordanywhere"));
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
   /* No image format by that name: refused before anything is written. */
-  run_cli (&r4, "render", sample, "--output", txt, NULL);
+  cli_test_run (&r4, "render", sample, "--output", txt, NULL);
   g_assert_cmpint (r4.status, !=, 0);
   g_assert_nonnull (strstr (r4.err, "--output"));
   g_assert_false (g_file_test (txt, G_FILE_TEST_EXISTS));

@@ -72,6 +72,25 @@ scroll_cb (GtkEventControllerScroll *scroll,
   return TRUE;
 }
 
+/* Shift adds, Ctrl subtracts, nothing replaces (EsSelectMode's values). */
+static int
+mode_from_state (GdkModifierType state)
+{
+  if (state & GDK_CONTROL_MASK)
+    return 2;
+  if (state & GDK_SHIFT_MASK)
+    return 1;
+  return 0;
+}
+
+static void
+emit_rows_selected (EsScatterView *self,
+                    GArray        *rows,
+                    int            mode)
+{
+  g_signal_emit (self, _es_scatter_view_signals[ROWS_SELECTED], 0, rows, mode);
+}
+
 static void
 drag_begin_cb (GtkGestureDrag *gesture,
                double          x,
@@ -83,10 +102,17 @@ drag_begin_cb (GtkGestureDrag *gesture,
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
   self->drag_start = self->viewport;
   self->dragging = TRUE;
-  self->box_selecting = (state & GDK_SHIFT_MASK) != 0;
+  self->select_mode = mode_from_state (state);
+  /* Only Pan moves the camera; there a modifier still draws a box. */
+  self->box_selecting = !g_str_equal (self->tool, "pan") ||
+                        (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
+  self->lasso_selecting = self->box_selecting && g_str_equal (self->tool, "lasso");
   set_hover (self, -1);
   self->box[0] = self->box[2] = x;
   self->box[1] = self->box[3] = y;
+  g_array_set_size (self->lasso, 0);
+  g_array_append_val (self->lasso, x);
+  g_array_append_val (self->lasso, y);
 }
 
 static void
@@ -97,6 +123,21 @@ drag_update_cb (GtkGestureDrag *gesture,
 {
   int sf = self->scale_factor;
 
+  if (self->lasso_selecting)
+    {
+      double x = self->box[0] + ox, y = self->box[1] + oy;
+      guint n = self->lasso->len;
+      const double *last = &g_array_index (self->lasso, double, n - 2);
+
+      /* A vertex every few pixels is smooth enough and keeps the test cheap. */
+      if (hypot (x - last[0], y - last[1]) >= 3)
+        {
+          g_array_append_val (self->lasso, x);
+          g_array_append_val (self->lasso, y);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      return;
+    }
   if (self->box_selecting)
     {
       self->box[2] = self->box[0] + ox;
@@ -121,19 +162,36 @@ drag_end_cb (GtkGestureDrag *gesture,
 {
   int sf = self->scale_factor;
   g_autoptr(GArray) rows = NULL;
+  gboolean lasso = self->lasso_selecting;
 
   self->dragging = FALSE;
   if (!self->box_selecting)
     return;
   self->box_selecting = FALSE;
+  self->lasso_selecting = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* A press without a move is a click, handled by the click gesture. */
   if (self->data == NULL || (fabs (ox) < 2 && fabs (oy) < 2))
     return;
 
   _es_scatter_view_ensure_index (self);
-  rows = es_point_index_query_rect (self->index, self->box[0] * sf, self->box[1] * sf,
-                                    (self->box[0] + ox) * sf, (self->box[1] + oy) * sf);
-  g_signal_emit (self, _es_scatter_view_signals[ROWS_SELECTED], 0, rows);
+  if (lasso)
+    {
+      g_autoptr(GArray) device = g_array_sized_new (FALSE, FALSE, sizeof (double), self->lasso->len);
+
+      for (guint i = 0; i < self->lasso->len; i++)
+        {
+          double v = g_array_index (self->lasso, double, i) * sf;
+
+          g_array_append_val (device, v);
+        }
+      rows = es_point_index_query_polygon (self->index, (const double *) (gpointer) device->data,
+                                           device->len / 2);
+    }
+  else
+    rows = es_point_index_query_rect (self->index, self->box[0] * sf, self->box[1] * sf,
+                                      (self->box[0] + ox) * sf, (self->box[1] + oy) * sf);
+  emit_rows_selected (self, rows, self->select_mode);
 }
 
 static void
@@ -143,12 +201,36 @@ click_released_cb (GtkGestureClick *gesture,
                    double           y,
                    EsScatterView   *self)
 {
+  GdkModifierType state;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint32));
   gint64 row;
+  int mode;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (self->box_selecting)
+  if (self->box_selecting || self->data == NULL)
     return;
+  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  mode = mode_from_state (state);
   row = es_scatter_view_lookup_point (self, x, y);
+
+  /* Shift+click adds the word to the selection, Ctrl+click takes it out. */
+  if (mode != 0)
+    {
+      if (row < 0)
+        return;
+      g_array_append_val (rows, (guint32) { (guint32) row });
+      emit_rows_selected (self, rows, mode);
+      if (mode == 1)
+        {
+          es_scatter_view_set_selected (self, row);
+          g_signal_emit (self, _es_scatter_view_signals[POINT_ACTIVATED], 0, row);
+        }
+      return;
+    }
+
+  /* A click on empty space clears the selection and the focus. */
+  if (row < 0)
+    emit_rows_selected (self, rows, 0);
   es_scatter_view_set_selected (self, row);
   if (row >= 0)
     g_signal_emit (self, _es_scatter_view_signals[POINT_ACTIVATED], 0, row);
@@ -393,6 +475,7 @@ _es_scatter_view_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "plot.copy-image", NULL, copy_image_action);
   gtk_widget_class_install_property_action (widget_class, "plot.toggle-3d", "three-d");
   gtk_widget_class_install_property_action (widget_class, "plot.show-labels", "show-labels");
+  gtk_widget_class_install_property_action (widget_class, "plot.tool", "tool");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "plot.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "plot.zoom-in", NULL);
@@ -412,6 +495,9 @@ _es_scatter_view_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "plot.reset-view", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "plot.pin-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "plot.show-labels", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, 0, "plot.tool", "s", "pan");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, 0, "plot.tool", "s", "box");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, 0, "plot.tool", "s", "lasso");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "plot.copy-word", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "plot.copy-image", NULL);
@@ -451,6 +537,8 @@ _es_scatter_view_init_controllers (EsScatterView *self)
     g_autoptr(GMenu) menu = g_menu_new ();
     g_autoptr(GMenu) view_section = g_menu_new ();
     g_autoptr(GMenu) word_section = g_menu_new ();
+    g_autoptr(GMenu) select_section = g_menu_new ();
+    g_autoptr(GMenu) tool_section = g_menu_new ();
 
     /* With their keys, as a menu bar would show them. */
     append_item (word_section, _("Pin or Unpin Word"), "plot.pin-selected", "p");
@@ -463,7 +551,15 @@ _es_scatter_view_init_controllers (EsScatterView *self)
     append_item (view_section, _("Reset View"), "plot.reset-view", "r");
     append_item (view_section, _("3D"), "plot.toggle-3d", "<Control>3");
     append_item (view_section, _("Show Labels"), "plot.show-labels", "l");
+    /* win.* actions reach the window that holds the plot. */
+    append_item (select_section, _("Clear Selection"), "win.clear-selection", "Escape");
+    append_item (select_section, _("Isolate Selection"), "win.isolate", "<Control>i");
+    append_item (tool_section, _("Pan"), "plot.tool::pan", "h");
+    append_item (tool_section, _("Box Select"), "plot.tool::box", "b");
+    append_item (tool_section, _("Lasso Select"), "plot.tool::lasso", "o");
     g_menu_append_section (menu, NULL, G_MENU_MODEL (word_section));
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (select_section));
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (tool_section));
     g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
     self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
     gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);

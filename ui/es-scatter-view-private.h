@@ -32,6 +32,7 @@ struct _EsScatterView
   GArray            *highlighted;
   GArray            *pinned;
   GArray            *search_hits;
+  GArray            *selection;
   gint64             analogy[4];
 
   EsViewport         viewport;
@@ -56,8 +57,12 @@ struct _EsScatterView
 
   EsViewport         drag_start;
   gboolean           dragging;
-  gboolean           box_selecting;
+  const char        *tool;          /* "pan", "box" or "lasso" (interned) */
+  gboolean           box_selecting;  /* a box or a lasso is being drawn */
+  gboolean           lasso_selecting;
+  int                select_mode;    /* EsSelectMode of the gesture */
   double             box[4];
+  GArray            *lasso;          /* x, y pairs in widget pixels */
   double             zoom_last;
 };
 

@@ -28,6 +28,7 @@ enum {
   PROP_OPACITY,
   PROP_FONT_SIZE,
   PROP_SHOW_LABELS,
+  PROP_TOOL,
   N_PROPS
 };
 
@@ -92,6 +93,8 @@ fill_overlay (EsScatterView *self,
   overlay->n_pinned = self->pinned->len;
   overlay->search_hits = (const guint32 *) (gpointer) self->search_hits->data;
   overlay->n_search_hits = self->search_hits->len;
+  overlay->selection = (const guint32 *) (gpointer) self->selection->data;
+  overlay->n_selection = self->selection->len;
   memcpy (overlay->analogy, self->analogy, sizeof self->analogy);
 }
 
@@ -236,7 +239,10 @@ es_scatter_view_snapshot (GtkWidget   *widget,
       box[i] = self->box[i] * self->scale_factor;
     es_scatter_renderer_draw_interaction (self->renderer, cr, self->data, &self->viewport,
                                           &self->style, self->hover,
-                                          self->box_selecting ? box : NULL);
+                                          self->box_selecting && !self->lasso_selecting ? box : NULL);
+    if (self->lasso_selecting && self->lasso->len >= 4)
+      es_scatter_renderer_draw_lasso (cr, &self->style, (const double *) (gpointer) self->lasso->data,
+                                      self->lasso->len / 2, self->scale_factor);
   }
   cairo_destroy (cr);
 }
@@ -291,6 +297,8 @@ es_scatter_view_finalize (GObject *object)
   g_array_unref (self->highlighted);
   g_array_unref (self->pinned);
   g_array_unref (self->search_hits);
+  g_array_unref (self->selection);
+  g_array_unref (self->lasso);
 
   G_OBJECT_CLASS (es_scatter_view_parent_class)->finalize (object);
 }
@@ -325,6 +333,9 @@ es_scatter_view_get_property (GObject    *object,
       break;
     case PROP_SHOW_LABELS:
       g_value_set_boolean (value, es_scatter_view_get_show_labels (self));
+      break;
+    case PROP_TOOL:
+      g_value_set_string (value, es_scatter_view_get_tool (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -361,6 +372,9 @@ es_scatter_view_set_property (GObject      *object,
       break;
     case PROP_SHOW_LABELS:
       es_scatter_view_set_show_labels (self, g_value_get_boolean (value));
+      break;
+    case PROP_TOOL:
+      es_scatter_view_set_tool (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -403,6 +417,9 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   properties[PROP_SHOW_LABELS] =
     g_param_spec_boolean ("show-labels", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOOL] =
+    g_param_spec_string ("tool", NULL, NULL, "pan",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A point was clicked (also when it was selected already). */
@@ -412,10 +429,13 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   _es_scatter_view_signals[SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* Shift+drag: a GArray of guint32 rows, in rank order. */
+  /* A box, a lasso or a modified click: a GArray of guint32 rows in rank
+   * order, and how they combine with the selection (an EsSelectMode:
+   * 0 replace, 1 add, 2 subtract).
+   */
   _es_scatter_view_signals[ROWS_SELECTED] =
     g_signal_new ("rows-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_ARRAY, G_TYPE_INT);
 
   _es_scatter_view_class_init_actions (widget_class);
 
@@ -439,6 +459,9 @@ es_scatter_view_init (EsScatterView *self)
   self->highlighted = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->pinned = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->search_hits = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->lasso = g_array_new (FALSE, FALSE, sizeof (double));
+  self->tool = g_intern_static_string ("pan");
   self->renderer = es_scatter_renderer_new ();
   es_viewport_init (&self->viewport, 1, 1, FALSE);
   self->dirty = TRUE;
@@ -688,6 +711,41 @@ es_scatter_view_set_search_hits (EsScatterView *self,
 
   set_rows (self->search_hits, rows, n_rows);
   _es_scatter_view_invalidate (self);
+}
+
+void
+es_scatter_view_set_selection (EsScatterView *self,
+                               const guint32 *rows,
+                               gsize          n_rows)
+{
+  g_return_if_fail (ES_IS_SCATTER_VIEW (self));
+  g_return_if_fail (rows != NULL || n_rows == 0);
+
+  set_rows (self->selection, rows, n_rows);
+  _es_scatter_view_invalidate (self);
+}
+
+const char *
+es_scatter_view_get_tool (EsScatterView *self)
+{
+  g_return_val_if_fail (ES_IS_SCATTER_VIEW (self), NULL);
+
+  return self->tool;
+}
+
+void
+es_scatter_view_set_tool (EsScatterView *self,
+                          const char    *tool)
+{
+  g_return_if_fail (ES_IS_SCATTER_VIEW (self));
+
+  if (g_strcmp0 (tool, "box") != 0 && g_strcmp0 (tool, "lasso") != 0)
+    tool = "pan";
+  if (g_str_equal (tool, self->tool))
+    return;
+  self->tool = g_intern_string (tool);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), g_str_equal (tool, "pan") ? NULL : "crosshair");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
 }
 
 void

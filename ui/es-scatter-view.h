@@ -56,6 +56,16 @@ gboolean       es_scatter_view_is_pinned         (EsScatterView  *self,
 void           es_scatter_view_set_search_hits   (EsScatterView  *self,
                                                   const guint32  *rows,
                                                   gsize           n_rows);
+/* The user's selection, drawn filled and labelled where there is room. */
+void           es_scatter_view_set_selection     (EsScatterView  *self,
+                                                  const guint32  *rows,
+                                                  gsize           n_rows);
+/* What a drag does: "pan" (pans or orbits; Shift or Ctrl + drag boxes),
+ * "box" or "lasso" (select; Shift adds, Ctrl subtracts).
+ */
+const char    *es_scatter_view_get_tool          (EsScatterView  *self);
+void           es_scatter_view_set_tool          (EsScatterView  *self,
+                                                  const char     *tool);
 /* a - b + c = result; -1 for a missing one, all -1 to clear. */
 void           es_scatter_view_set_analogy       (EsScatterView  *self,
                                                   gint64          a,

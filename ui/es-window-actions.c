@@ -229,6 +229,25 @@ select_row_action (GtkWidget  *widget,
 }
 
 static void
+copy_selection_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  g_autofree char *text = es_selection_panel_dup_text (self->selection_panel);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
+static void
+export_selection_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  gtk_widget_activate_action (widget, "win.export", "s", "selection");
+}
+
+static void
 clear_selection_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
@@ -311,7 +330,8 @@ show_all_action (GtkWidget  *widget,
 static const char *
 kind_extension (const char *kind)
 {
-  if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors"))
+  if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors") ||
+      g_str_equal (kind, "selection"))
     return "tsv";
   if (g_str_equal (kind, "png-2x"))
     return "png";
@@ -360,6 +380,8 @@ _es_window_export (EsWindow    *self,
 
   if (g_str_equal (kind, "coordinates"))
     return _es_window_plot_export_tsv (self, path, error);
+  if (g_str_equal (kind, "selection"))
+    return _es_window_plot_export_selection_tsv (self, path, error);
 
   if (g_str_equal (kind, "neighbors"))
     {
@@ -434,6 +456,8 @@ export_name (EsWindow   *self,
                               ? es_embedding_set_get_path (es_document_get_set (self->document)) : "embedding");
   if ((dot = strchr (base, '.')) != NULL)
     *dot = '\0';
+  if (g_str_equal (kind, "selection"))
+    return g_strdup_printf ("%s-selection.tsv", base);
   if (g_str_equal (kind, "neighbors"))
     return g_strdup_printf ("%s-neighbours-%s.tsv", base,
                             es_document_get_focus_word (self->document) != NULL ? es_document_get_focus_word (self->document) : "");
@@ -479,7 +503,8 @@ export_action (GtkWidget  *widget,
     file_kind = ES_FILE_KIND_SVG;
   else if (g_str_equal (kind, "pdf"))
     file_kind = ES_FILE_KIND_PDF;
-  else if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors"))
+  else if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors") ||
+           g_str_equal (kind, "selection"))
     file_kind = ES_FILE_KIND_TSV;
   else
     return;
@@ -623,6 +648,8 @@ _es_window_actions_update (EsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export-neighbors", has_view && has_neighbors);
   gtk_widget_action_set_enabled (widget, "win.select-word", es_document_get_view_set (self->document) != NULL);
   gtk_widget_action_set_enabled (widget, "win.select-row", es_document_get_view_set (self->document) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.copy-selection", n_selected > 0);
+  gtk_widget_action_set_enabled (widget, "win.export-selection", n_selected > 0 && has_view);
   gtk_widget_action_set_enabled (widget, "win.clear-selection",
                                  es_document_get_focus (self->document) >= 0 || n_selected > 0);
   gtk_widget_action_set_enabled (widget, "win.isolate",
@@ -657,6 +684,8 @@ _es_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.select-word", "s", select_word_action);
   gtk_widget_class_install_action (widget_class, "win.select-row", "x", select_row_action);
   gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-selection", NULL, copy_selection_action);
+  gtk_widget_class_install_action (widget_class, "win.export-selection", NULL, export_selection_action);
   gtk_widget_class_install_action (widget_class, "win.isolate", NULL, isolate_action);
   gtk_widget_class_install_action (widget_class, "win.show-all", NULL, show_all_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);

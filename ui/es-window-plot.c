@@ -491,6 +491,9 @@ _es_window_plot_update_marks (EsWindow *self)
       if (to_view_row (self, hits[i], &row))
         g_array_append_val (rows, row);
     }
+  es_scatter_view_set_search_hits (self->plot, (const guint32 *) (gpointer) rows->data, rows->len);
+
+  g_array_set_size (rows, 0);
   selected = es_document_get_selection (self->document, &n_selected);
   for (gsize i = 0; i < n_selected; i++)
     {
@@ -499,7 +502,7 @@ _es_window_plot_update_marks (EsWindow *self)
       if (to_view_row (self, selected[i], &row))
         g_array_append_val (rows, row);
     }
-  es_scatter_view_set_search_hits (self->plot, (const guint32 *) (gpointer) rows->data, rows->len);
+  es_scatter_view_set_selection (self->plot, (const guint32 *) (gpointer) rows->data, rows->len);
 
   /* a - b + c = result, from the expression's signs. */
   terms = es_analogy_panel_get_terms (self->analogy_panel, &weights, &n_terms);
@@ -527,10 +530,66 @@ _es_window_plot_update_marks (EsWindow *self)
   es_scatter_view_set_analogy (self->plot, a, b, c, result);
 }
 
-gboolean
-_es_window_plot_export_tsv (EsWindow    *self,
-                            const char  *path,
-                            GError     **error)
+/* The metadata columns after the coordinates, row by row: the writer's
+ * lines are the masked rows in order, after the header.
+ */
+static GString *
+append_metadata_columns (GString        *tsv,
+                         EsEmbeddingSet *set,
+                         const guint8   *mask)
+{
+  EsMetadata *metadata = es_embedding_set_get_metadata (set);
+  guint n_columns = metadata != NULL ? es_metadata_get_n_columns (metadata) : 0;
+  GString *out;
+  const char *line = tsv->str;
+  gsize row = 0;
+  gboolean header = TRUE;
+
+  if (n_columns == 0)
+    return tsv;
+  out = g_string_sized_new (tsv->len * 2);
+  while (*line != '\0')
+    {
+      const char *end = strchr (line, '\n');
+      gsize len = end != NULL ? (gsize) (end - line) : strlen (line);
+
+      g_string_append_len (out, line, len);
+      if (!header)
+        while (row < es_embedding_set_get_rows (set) && !mask[row])
+          row++;
+      for (guint c = 0; c < n_columns; c++)
+        {
+          const char *value;
+          g_autofree char *clean = NULL;
+
+          /* A joined file's key column repeats the first column. */
+          if (g_ascii_strcasecmp (es_metadata_get_column_name (metadata, c), "word") == 0)
+            continue;
+          value = header ? es_metadata_get_column_name (metadata, c)
+                                     : (row < es_metadata_get_n_rows (metadata)
+                                        ? es_metadata_get_value (metadata, row, c) : NULL);
+          clean = g_strdup (value != NULL ? value : "");
+
+          g_strdelimit (clean, "\t\n\r", ' ');
+          g_string_append_c (out, '\t');
+          g_string_append (out, clean);
+        }
+      g_string_append_c (out, '\n');
+      if (!header)
+        row++;
+      header = FALSE;
+      line = end != NULL ? end + 1 : line + len;
+    }
+  g_string_free (tsv, TRUE);
+
+  return out;
+}
+
+static gboolean
+export_tsv (EsWindow    *self,
+            const char  *path,
+            gboolean     selection_only,
+            GError     **error)
 {
   g_autoptr(GString) tsv = NULL;
   g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
@@ -554,7 +613,22 @@ _es_window_plot_export_tsv (EsWindow    *self,
   axes[1] = self->component_y;
   axes[2] = self->component_z;
   n_axes = self->three_d ? 3 : 2;
-  mask = compute_mask (self, rows);
+  if (selection_only)
+    {
+      gsize n_selected = 0;
+      const gsize *selected = es_document_get_selection (self->document, &n_selected);
+
+      mask = g_new0 (guint8, MAX (rows, 1));
+      for (gsize i = 0; i < n_selected; i++)
+        {
+          guint32 view_row;
+
+          if (to_view_row (self, selected[i], &view_row) && view_row < rows)
+            mask[view_row] = 1;
+        }
+    }
+  else
+    mask = compute_mask (self, rows);
 
   for (guint a = 0; a < n_axes; a++)
     {
@@ -576,9 +650,36 @@ _es_window_plot_export_tsv (EsWindow    *self,
                                    (const char * const *) titles->pdata, n_axes, mask, error);
   if (tsv == NULL)
     return FALSE;
+  if (selection_only)
+    tsv = append_metadata_columns (tsv, es_document_get_view_set (self->document), mask);
 
   /* es_output: a temporary file renamed into place, never a truncated file. */
   return es_output_write_file (path, tsv->str, tsv->len, error);
+}
+
+gboolean
+_es_window_plot_export_tsv (EsWindow    *self,
+                            const char  *path,
+                            GError     **error)
+{
+  return export_tsv (self, path, FALSE, error);
+}
+
+/* The selected words shown in this view, with their metadata columns. */
+gboolean
+_es_window_plot_export_selection_tsv (EsWindow    *self,
+                                      const char  *path,
+                                      GError     **error)
+{
+  gsize n_selected = 0;
+
+  es_document_get_selection (self->document, &n_selected);
+  if (n_selected == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", _("Nothing is selected"));
+      return FALSE;
+    }
+  return export_tsv (self, path, TRUE, error);
 }
 
 static gboolean
@@ -602,6 +703,7 @@ _es_window_plot_queue_update (EsWindow *self)
 void
 _es_window_plot_rows_selected_cb (EsWindow      *self,
                                   GArray        *rows,
+                                  int            mode,
                                   EsScatterView *plot)
 {
   g_autoptr(GArray) full = g_array_new (FALSE, FALSE, sizeof (gsize));
@@ -622,9 +724,15 @@ _es_window_plot_rows_selected_cb (EsWindow      *self,
       g_array_append_val (full, row);
     }
 
-  /* Box-selected words are marked like search hits, and Isolate takes
-   * them; the document's "changed" redraws the marks and the status.
+  if (mode < ES_SELECT_REPLACE || mode > ES_SELECT_SUBTRACT)
+    mode = ES_SELECT_REPLACE;
+  /* One step of history: a click on empty space clears the focus too.
+   * The document's "changed" redraws the marks, the list and the status.
    */
+  es_document_begin (self->document);
   es_document_select_rows (self->document, (const gsize *) (gpointer) full->data, full->len,
-                           ES_SELECT_REPLACE);
+                           (EsSelectMode) mode);
+  if (mode == ES_SELECT_REPLACE && full->len == 0)
+    es_document_set_focus (self->document, -1);
+  es_document_end (self->document);
 }

@@ -13,6 +13,7 @@
 #include "es-job.h"
 #include "es-neighbors-panel.h"
 #include "es-scatter-view.h"
+#include "es-selection-panel.h"
 #include "es-word-search.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,7 @@ struct _EsWindow
   GtkWidget            *sidebar;
   EsNeighborsPanel     *neighbors_panel;
   EsAnalogyPanel       *analogy_panel;
+  EsSelectionPanel     *selection_panel;
   EsAxesEditor         *axes_editor;
   GtkWidget            *axes_separator;
   GtkAdjustment        *top_n_adjustment;
@@ -196,7 +198,11 @@ gboolean  _es_window_plot_is_current    (EsWindow       *self);
 void      _es_window_plot_queue_update  (EsWindow       *self);
 void      _es_window_plot_rows_selected_cb (EsWindow    *self,
                                          GArray         *rows,
+                                         int             mode,
                                          EsScatterView  *plot);
+gboolean  _es_window_plot_export_selection_tsv (EsWindow *self,
+                                         const char     *path,
+                                         GError        **error);
 gboolean  _es_window_plot_export_tsv    (EsWindow       *self,
                                          const char     *path,
                                          GError        **error);

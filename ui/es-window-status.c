@@ -48,7 +48,7 @@ _es_window_update_status (EsWindow *self)
 
     es_document_get_selection (self->document, &n_selected);
     if (n_selected > 0)
-      g_string_append_printf (status, _(" — %" G_GSIZE_FORMAT " box-selected"), n_selected);
+      g_string_append_printf (status, _(" — %'" G_GSIZE_FORMAT " selected"), n_selected);
   }
 
   if (es_document_get_projection (self->document) != NULL &&

@@ -81,6 +81,23 @@ sync_focus (EsWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
+/* The side panel lists the selection in file order. */
+static void
+sync_selection_list (EsWindow *self)
+{
+  EsEmbeddingSet *set = es_document_get_set (self->document);
+  gsize n = 0;
+  const gsize *rows = es_document_get_selection (self->document, &n);
+  g_autofree const char **words = NULL;
+
+  if (set == NULL)
+    n = 0;
+  words = g_new (const char *, n + 1);
+  for (gsize i = 0; i < n; i++)
+    words[i] = es_embedding_set_get_word (set, rows[i]);
+  es_selection_panel_set_words (self->selection_panel, words, n);
+}
+
 static void
 document_changed_cb (EsWindow   *self,
                      guint       changes,
@@ -99,6 +116,8 @@ document_changed_cb (EsWindow   *self,
         gtk_drop_down_set_selected (self->color_dropdown, n_columns + 1);
       _es_window_plot_update (self);
     }
+  if (changes & (ES_DOCUMENT_CHANGE_SELECTION | ES_DOCUMENT_CHANGE_DATA))
+    sync_selection_list (self);
   if (changes & (ES_DOCUMENT_CHANGE_SELECTION | ES_DOCUMENT_CHANGE_FOCUS))
     {
       _es_window_plot_update_marks (self);
@@ -540,12 +559,14 @@ es_window_class_init (EsWindowClass *klass)
   g_type_ensure (ES_TYPE_WORD_SEARCH);
   g_type_ensure (ES_TYPE_NEIGHBORS_PANEL);
   g_type_ensure (ES_TYPE_ANALOGY_PANEL);
+  g_type_ensure (ES_TYPE_SELECTION_PANEL);
   g_type_ensure (ES_TYPE_AXES_EDITOR);
   g_type_ensure (ES_TYPE_COLLAPSING_LABEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/embedscope/Embedscope/ui/es-window.ui");
   gtk_widget_class_bind_template_child (widget_class, EsWindow, method_button);
+  gtk_widget_class_bind_template_child (widget_class, EsWindow, selection_panel);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, components_box);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, x_dropdown);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, y_dropdown);

@@ -131,6 +131,68 @@ test_hover_matches_brute_force (void)
   check_hover (100000, TRUE, 2);
 }
 
+/* ---- lasso --------------------------------------------------------------- */
+
+/* An L-shaped (concave) lasso is the union of two rectangles: the rule
+ * used here is that union, not the crossing count the index uses.
+ */
+static void
+check_lasso (gboolean three_d)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7 + three_d);
+  g_autoptr(EsScatterData) data = render_test_clustered_data (rand, 30000, three_d ? 3 : 2);
+  g_autoptr(EsPointIndex) index = NULL;
+  g_autoptr(GArray) got = NULL;
+  g_autoptr(GArray) want = g_array_new (FALSE, FALSE, sizeof (guint32));
+  const float *xyz = es_scatter_data_get_xyz (data);
+  /* (40,30)-(200,30)-(200,90)-(120,90)-(120,170)-(40,170), clockwise. */
+  const double outline[] = { 40, 30, 200, 30, 200, 90, 120, 90, 120, 170, 40, 170 };
+  EsViewTransform t;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  es_viewport_init (&vp, 320, 200, three_d);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 10);
+  es_viewport_get_transform (&vp, &t);
+  index = es_point_index_new (data, &vp);
+  got = es_point_index_query_polygon (index, outline, G_N_ELEMENTS (outline) / 2);
+
+  for (gsize i = 0; i < es_scatter_data_get_n_points (data); i++)
+    {
+      double sx, sy, depth;
+      float fx, fy;
+
+      if (!es_view_transform_project (&t, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], &sx, &sy, &depth) ||
+          !(sx >= 0 && sy >= 0 && sx < vp.width && sy < vp.height))
+        continue;
+      fx = (float) sx;
+      fy = (float) sy;
+      if ((fx > 40 && fx < 200 && fy > 30 && fy < 90) || (fx > 40 && fx < 120 && fy > 30 && fy < 170))
+        g_array_append_val (want, (guint32) { (guint32) i });
+    }
+
+  g_assert_cmpuint (want->len, >, 500);
+  g_assert_cmpuint (got->len, ==, want->len);
+  /* Both in row order. */
+  for (guint i = 0; i < want->len; i++)
+    g_assert_cmpuint (g_array_index (got, guint32, i), ==, g_array_index (want, guint32, i));
+
+  /* Fewer than three vertices select nothing. */
+  g_clear_pointer (&got, g_array_unref);
+  got = es_point_index_query_polygon (index, outline, 2);
+  g_assert_cmpuint (got->len, ==, 0);
+}
+
+static void
+test_lasso_matches_shape (void)
+{
+  g_test_summary ("A concave lasso selects exactly the points inside it (union of two rectangles), "
+                  "in 2D and by projected position in 3D");
+  check_lasso (FALSE);
+  check_lasso (TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -138,6 +200,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/render/hover/brute-force", test_hover_matches_brute_force);
+  g_test_add_func ("/render/lasso/shape", test_lasso_matches_shape);
 
   return g_test_run ();
 }

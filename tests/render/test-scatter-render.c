@@ -772,6 +772,38 @@ test_labels_disjoint (void)
     g_assert_cmpfloat ((double) labelled_visible / visible, >, (double) n_labels / 800 * 1.5);
   }
 
+  /* A selection of every point (a box over the whole cloud) with labels
+   * off: its labels go only where they fit, never a forced pile, and the
+   * focus word still comes first.
+   */
+  {
+    g_autofree guint32 *all = g_new (guint32, 800);
+    gsize n_sel_labels;
+
+    for (guint i = 0; i < 800; i++)
+      all[i] = i;
+    overlay.selection = all;
+    overlay.n_selection = 800;
+    style.show_labels = FALSE;
+    es_viewport_fit (&vp, lo, hi, 20);
+    es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, &overlay);
+    labels = es_scatter_renderer_get_labels (renderer, &n_sel_labels);
+    g_test_message ("selection of 800: %" G_GSIZE_FORMAT " labels", n_sel_labels);
+    g_assert_cmpuint (n_sel_labels, >=, 20);
+    g_assert_cmpuint (n_sel_labels, <, 400);
+    g_assert_cmpuint (labels[0].row, ==, 500);
+    for (gsize i = 0; i < n_sel_labels; i++)
+      for (gsize j = i + 1; j < n_sel_labels; j++)
+        {
+          const EsLabelBox *a = &labels[i], *b = &labels[j];
+          gboolean apart = a->x + a->width <= b->x || b->x + b->width <= a->x ||
+                           a->y + a->height <= b->y || b->y + b->height <= a->y;
+
+          if (!apart && !(a->forced && b->forced))
+            g_error ("selection labels %u and %u overlap", a->row, b->row);
+        }
+  }
+
   cairo_surface_destroy (surface);
 }
 

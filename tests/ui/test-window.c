@@ -23,6 +23,7 @@
 #include "es-projection.h"
 #include "es-scatter-data.h"
 #include "es-scatter-view.h"
+#include "es-selection-panel.h"
 #include "es-window.h"
 #include "es-window-private.h"
 #include "es-word-search.h"
@@ -413,7 +414,7 @@ test_window_box_selection (void)
 
   for (guint32 r = 100; r < 140; r++)
     g_array_append_val (rows, r);
-  g_signal_emit_by_name (es_window_get_plot (window), "rows-selected", rows);
+  g_signal_emit_by_name (es_window_get_plot (window), "rows-selected", rows, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
   wait_for (not_busy, window);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 40);
@@ -427,6 +428,112 @@ test_window_box_selection (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL);
   g_assert_false (es_window_get_busy (window));
 
+  destroy_window (window);
+}
+
+static void
+emit_rows (EsWindow *window,
+           guint32   first,
+           guint32   end,
+           int       mode)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint32 r = first; r < end; r++)
+    g_array_append_val (rows, r);
+  g_signal_emit_by_name (es_window_get_plot (window), "rows-selected", rows, mode);
+}
+
+static void
+test_window_selection_tools (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  GtkWidget *plot = es_window_get_plot (window);
+  EsSelectionPanel *panel = ES_SELECTION_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_SELECTION_PANEL));
+  g_autofree char *dir = g_dir_make_tmp ("es-selection-XXXXXX", NULL);
+  g_autofree char *groups = g_build_filename (dir, "groups.tsv", NULL);
+  g_autofree char *out = g_build_filename (dir, "selection.tsv", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *tsv = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) expected = g_string_new (NULL);
+
+  g_test_summary ("Box and lasso selections replace, add (Shift) and subtract (Ctrl); the side "
+                  "panel lists them; export writes them with metadata; back undoes a change; a "
+                  "click on empty space clears; the tool keys switch the drag");
+
+  g_assert_nonnull (panel);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
+
+  emit_rows (window, 100, 140, 0);
+  g_assert_cmpuint (es_selection_panel_get_n_words (panel), ==, 40);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
+  emit_rows (window, 130, 150, 1);
+  g_assert_cmpuint (es_selection_panel_get_n_words (panel), ==, 50);
+  emit_rows (window, 100, 110, 2);
+  g_assert_cmpuint (es_selection_panel_get_n_words (panel), ==, 40);
+
+  /* The list is the file's words of rows 110..149, in file order. */
+  for (gsize r = 110; r < 150; r++)
+    g_string_append_printf (expected, "%s\n", es_embedding_set_get_word (set, r));
+  text = es_selection_panel_dup_text (panel);
+  g_assert_cmpstr (text, ==, expected->str);
+
+  /* Exported with coordinates and the metadata columns. */
+  g_assert_true (g_file_set_contents (groups, "word\tgroup\nking\troyal\n", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", groups));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)", "selection", out));
+  g_assert_null (es_window_get_error (window));
+  g_assert_true (g_file_get_contents (out, &tsv, NULL, NULL));
+  lines = g_strsplit (tsv, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 42);   /* header, 40 rows, "" */
+  g_assert_true (g_str_has_prefix (lines[0], "word\t"));
+  g_assert_true (g_str_has_suffix (lines[0], "\tgroup"));
+  for (guint i = 1; i <= 40; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], "\t", -1);
+
+      g_assert_cmpstr (cells[0], ==, es_embedding_set_get_word (set, 109 + i));
+      g_assert_cmpuint (g_strv_length (cells), ==, 4);   /* word, x, y, group */
+    }
+
+  /* Back undoes the subtraction. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpuint (es_selection_panel_get_n_words (panel), ==, 50);
+
+  /* A click on empty space: an empty replace, which also drops the focus. */
+  _es_window_set_selected (window, 5);
+  emit_rows (window, 0, 0, 0);
+  g_assert_cmpuint (es_selection_panel_get_n_words (panel), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
+  g_assert_cmpint (es_window_get_selected (window), ==, -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpuint (es_selection_panel_get_n_words (panel), ==, 50);
+
+  /* The tools. */
+  g_assert_cmpstr (es_scatter_view_get_tool (ES_SCATTER_VIEW (plot)), ==, "pan");
+  g_assert_true (gtk_widget_activate_action (plot, "plot.tool", "s", "lasso"));
+  g_assert_cmpstr (es_scatter_view_get_tool (ES_SCATTER_VIEW (plot)), ==, "lasso");
+  g_assert_true (gtk_widget_activate_action (plot, "plot.tool", "s", "box"));
+  g_assert_cmpstr (es_scatter_view_get_tool (ES_SCATTER_VIEW (plot)), ==, "box");
+  es_scatter_view_set_tool (ES_SCATTER_VIEW (plot), "nonsense");
+  g_assert_cmpstr (es_scatter_view_get_tool (ES_SCATTER_VIEW (plot)), ==, "pan");
+
+  /* Switching files maps the selection by word: the sample's rows 110..149
+   * are words the iris file lacks, so it is empty there and no crash.
+   */
+  {
+    g_autofree char *iris = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", iris));
+    wait_for (not_busy, window);
+    g_assert_cmpuint (es_selection_panel_get_n_words (panel), ==, 0);
+  }
+
+  g_unlink (out);
+  g_unlink (groups);
+  g_rmdir (dir);
   destroy_window (window);
 }
 
@@ -2208,6 +2315,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/select-and-neighbors", test_window_select_and_neighbors);
   g_test_add_func ("/ui/window/analogy", test_window_analogy);
   g_test_add_func ("/ui/window/box-selection", test_window_box_selection);
+  g_test_add_func ("/ui/window/selection-tools", test_window_selection_tools);
   g_test_add_func ("/ui/window/export", test_window_export);
   g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
   g_test_add_func ("/ui/window/cancel", test_window_cancel);

@@ -323,6 +323,17 @@ _es_scatter_renderer_layout_labels (EsScatterRenderer   *self,
     try_place_label (self, lc, overlay->pinned[i], TRUE);
   for (gsize i = 0; i < overlay->n_search_hits; i++)
     try_place_label (self, lc, overlay->search_hits[i], TRUE);
+  /* The selection next, but only where a label fits: a box over a crowd
+   * must not bury the plot under a pile of words.
+   */
+  for (gsize i = 0; i < overlay->n_selection && self->labels->len < max_labels; i++)
+    {
+      double sx, sy, depth;
+
+      if (_es_plot_project_row (lc->data, &lc->t, overlay->selection[i], &sx, &sy, &depth) &&
+          sx >= 0 && sy >= 0 && sx < lc->vp->width && sy < lc->vp->height)
+        try_place_label (self, lc, overlay->selection[i], FALSE);
+    }
 
   if (!lc->style->show_labels)
     return;

@@ -57,6 +57,33 @@ _es_plot_draw_overlay (cairo_t             *cr,
   have_sel = overlay->selected >= 0 &&
              _es_plot_project_row (data, &t, (gsize) overlay->selected, &sel_x, &sel_y, &depth);
 
+  /* The selection under everything else: a dot in the accent colour with
+   * a rim of the background, so it reads on any point colour.
+   */
+  if (overlay->n_selection > 0)
+    {
+      double r = MAX (style->point_size, 2) / 2 + 1.5 * scale;
+
+      for (guint pass = 0; pass < 2; pass++)
+        {
+          for (gsize i = 0; i < overlay->n_selection; i++)
+            {
+              double x, y, d;
+
+              if (!_es_plot_project_row (data, &t, overlay->selection[i], &x, &y, &d))
+                continue;
+              cairo_new_sub_path (cr);
+              cairo_arc (cr, x, y, (pass == 0 ? r + scale : r) * _es_plot_depth_size_factor (vp, d),
+                         0, 2 * G_PI);
+            }
+          if (pass == 0)
+            _es_plot_set_source (cr, style->background, 0.9);
+          else
+            _es_plot_set_source (cr, style->accent, 1);
+          cairo_fill (cr);
+        }
+    }
+
   /* Links first, so rings and labels sit on top. */
   if (have_sel)
     {
@@ -145,6 +172,32 @@ _es_plot_draw_overlay (cairo_t             *cr,
       cairo_stroke (cr);
     }
 
+  cairo_restore (cr);
+}
+
+void
+es_scatter_renderer_draw_lasso (cairo_t           *cr,
+                                const EsPlotStyle *style,
+                                const double      *xy,
+                                gsize              n_vertices,
+                                double             scale)
+{
+  g_return_if_fail (cr != NULL && style != NULL);
+
+  if (n_vertices < 2)
+    return;
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_move_to (cr, xy[0] * scale, xy[1] * scale);
+  for (gsize i = 1; i < n_vertices; i++)
+    cairo_line_to (cr, xy[2 * i] * scale, xy[2 * i + 1] * scale);
+  cairo_close_path (cr);
+  _es_plot_set_source (cr, style->accent, 0.12);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_fill_preserve (cr);
+  _es_plot_set_source (cr, style->accent, 0.9);
+  cairo_set_line_width (cr, 1.25 * scale);
+  cairo_stroke (cr);
   cairo_restore (cr);
 }
 

@@ -334,6 +334,61 @@ es_point_index_query_rect (const EsPointIndex *self,
   return result;
 }
 
+/* Even-odd rule: a ray to the right crosses the outline an odd number of
+ * times from inside, so a figure-eight lasso selects what looks filled.
+ */
+static gboolean
+inside_polygon (const double *xy,
+                gsize         n,
+                double        x,
+                double        y)
+{
+  gboolean inside = FALSE;
+
+  for (gsize i = 0, j = n - 1; i < n; j = i++)
+    {
+      double xi = xy[2 * i], yi = xy[2 * i + 1];
+      double xj = xy[2 * j], yj = xy[2 * j + 1];
+
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+        inside = !inside;
+    }
+
+  return inside;
+}
+
+GArray *
+es_point_index_query_polygon (const EsPointIndex *self,
+                              const double       *xy,
+                              gsize               n_vertices)
+{
+  double lx = G_MAXDOUBLE, ly = G_MAXDOUBLE, hx = -G_MAXDOUBLE, hy = -G_MAXDOUBLE;
+  GArray *result;
+  guint kept = 0;
+
+  if (n_vertices < 3)
+    return g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (gsize i = 0; i < n_vertices; i++)
+    {
+      lx = MIN (lx, xy[2 * i]);
+      hx = MAX (hx, xy[2 * i]);
+      ly = MIN (ly, xy[2 * i + 1]);
+      hy = MAX (hy, xy[2 * i + 1]);
+    }
+  /* The bounding box through the grid, then the outline on what it found. */
+  result = es_point_index_query_rect (self, lx, ly, hx, hy);
+  for (guint i = 0; i < result->len; i++)
+    {
+      guint32 row = g_array_index (result, guint32, i);
+
+      if (inside_polygon (xy, n_vertices, self->sx[row], self->sy[row]))
+        g_array_index (result, guint32, kept++) = row;
+    }
+  g_array_set_size (result, kept);
+
+  return result;
+}
+
 gboolean
 es_point_index_get_position (const EsPointIndex *self,
                              gsize               row,

@@ -35,6 +35,12 @@ GArray       *es_point_index_query_rect  (const EsPointIndex *self,
                                           double              y0,
                                           double              x1,
                                           double              y1);
+/* Rows inside the closed outline @xy (x, y pairs; even-odd rule), in rank
+ * order; fewer than three vertices select nothing.
+ */
+GArray       *es_point_index_query_polygon (const EsPointIndex *self,
+                                          const double       *xy,
+                                          gsize               n_vertices);
 /* The projected position of a row; FALSE when off the surface or hidden. */
 gboolean      es_point_index_get_position (const EsPointIndex *self,
                                           gsize               row,

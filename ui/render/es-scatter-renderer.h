@@ -55,6 +55,9 @@ typedef struct
   gsize          n_pinned;
   const guint32 *search_hits;     /* always labelled, squared */
   gsize          n_search_hits;
+  const guint32 *selection;       /* the user's selection: filled in the accent
+                                   * colour, labelled first where there is room */
+  gsize          n_selection;
   gint64         analogy[4];      /* a - b + c = result: arrows b->a and c->result */
 } EsPlotOverlay;
 
@@ -106,6 +109,14 @@ void              es_scatter_renderer_draw_interaction      (EsScatterRenderer  
                                                              const EsPlotStyle    *style,
                                                              gint64                hover,
                                                              const double         *box);
+/* A lasso being drawn: the outline @xy (x, y pairs in widget pixels,
+ * times @scale for the surface), closed and lightly filled.
+ */
+void              es_scatter_renderer_draw_lasso            (cairo_t              *cr,
+                                                             const EsPlotStyle    *style,
+                                                             const double         *xy,
+                                                             gsize                 n_vertices,
+                                                             double                scale);
 /* From this many visible points on the raster back-end switches to its
  * many-points paths: in 2D it counts points per pixel and colours by
  * density instead of drawing a marker per point; in 3D it draws the

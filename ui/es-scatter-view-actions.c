@@ -211,6 +211,24 @@ click_released_cb (GtkGestureClick *gesture,
     return;
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
   mode = mode_from_state (state);
+
+  /* A category's name sits over its points: a click on it means the
+   * whole category.
+   */
+  {
+    gsize n_names = 0;
+    const EsLabelBox *names = es_scatter_renderer_get_category_labels (self->renderer, &n_names);
+    double dx = x * self->scale_factor, dy = y * self->scale_factor;
+
+    for (gsize i = 0; i < n_names; i++)
+      if (dx >= names[i].x && dx <= names[i].x + names[i].width &&
+          dy >= names[i].y && dy <= names[i].y + names[i].height)
+        {
+          g_signal_emit (self, _es_scatter_view_signals[CATEGORY_ACTIVATED], 0, names[i].row, mode);
+          return;
+        }
+  }
+
   row = es_scatter_view_lookup_point (self, x, y);
 
   /* Shift+click adds the word to the selection, Ctrl+click takes it out. */

@@ -437,6 +437,13 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
     g_signal_new ("rows-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_ARRAY, G_TYPE_INT);
 
+  /* A click on a category's name in the plot (a cluster heading): the
+   * category and how it combines with the selection (as rows-selected).
+   */
+  _es_scatter_view_signals[CATEGORY_ACTIVATED] =
+    g_signal_new ("category-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT);
+
   _es_scatter_view_class_init_actions (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "scatterview");

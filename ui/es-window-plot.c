@@ -701,6 +701,29 @@ _es_window_plot_queue_update (EsWindow *self)
 }
 
 void
+_es_window_plot_category_activated_cb (EsWindow      *self,
+                                       guint          category,
+                                       int            mode,
+                                       EsScatterView *plot)
+{
+  EsScatterData *data = es_scatter_view_get_data (plot);
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  if (data == NULL || !_es_window_plot_is_current (self))
+    return;
+  /* The members shown, so a filter or an isolate narrows it as it looks. */
+  for (gsize r = 0; r < es_scatter_data_get_n_points (data); r++)
+    {
+      double x, y, z;
+
+      if (es_scatter_data_get_category (data, r) == category &&
+          es_scatter_data_get_point (data, r, &x, &y, &z))
+        g_array_append_val (rows, (guint32) { (guint32) r });
+    }
+  _es_window_plot_rows_selected_cb (self, rows, mode, plot);
+}
+
+void
 _es_window_plot_rows_selected_cb (EsWindow      *self,
                                   GArray        *rows,
                                   int            mode,

@@ -196,6 +196,10 @@ void      _es_window_plot_update_marks  (EsWindow       *self);
 gboolean  _es_window_plot_is_current    (EsWindow       *self);
 /* Debounced: filters, components and colours change in bursts. */
 void      _es_window_plot_queue_update  (EsWindow       *self);
+void      _es_window_plot_category_activated_cb (EsWindow *self,
+                                         guint           category,
+                                         int             mode,
+                                         EsScatterView  *plot);
 void      _es_window_plot_rows_selected_cb (EsWindow    *self,
                                          GArray         *rows,
                                          int             mode,

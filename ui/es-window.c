@@ -665,6 +665,8 @@ es_window_init (EsWindow *self)
   g_signal_connect_swapped (self->plot, "notify::selected", G_CALLBACK (plot_selected_cb), self);
   g_signal_connect_swapped (self->plot, "point-activated", G_CALLBACK (plot_point_activated_cb), self);
   g_signal_connect_swapped (self->plot, "rows-selected", G_CALLBACK (_es_window_plot_rows_selected_cb), self);
+  g_signal_connect_swapped (self->plot, "category-activated",
+                            G_CALLBACK (_es_window_plot_category_activated_cb), self);
   g_signal_connect_swapped (self->search, "hits-changed", G_CALLBACK (search_hits_changed_cb), self);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);

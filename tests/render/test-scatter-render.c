@@ -66,6 +66,7 @@ plain_style (EsPlotStyle *style)
   style->show_axes = FALSE;
   style->show_labels = FALSE;
   style->show_legend = FALSE;
+  style->show_category_names = FALSE;
   style->opacity = 1.0;
   style->point_size = 6;
 }
@@ -1544,6 +1545,80 @@ test_export_atomic (void)
   g_rmdir (dir);
 }
 
+/* Three Gaussian blobs of 600, 300 and 100 points, one category each. */
+static void
+test_category_names (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 2 * W, 2 * H);
+  const double centre[3][2] = { { 0, 0 }, { 10, 0 }, { 5, 8 } };
+  const gsize size[3] = { 600, 300, 100 };
+  const char *names[] = { "big", "middle", "small" };
+  g_autofree float *xy = g_new (float, 2 * 1000);
+  g_autofree guint *cats = g_new (guint, 1000);
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  const EsLabelBox *boxes;
+  gsize n = 0, row = 0;
+  EsPlotStyle style;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  g_test_summary ("Category (cluster) names are drawn at their centres, largest first, never "
+                  "overlapping; none without categories or with the option off");
+
+  for (guint c = 0; c < 3; c++)
+    for (gsize i = 0; i < size[c]; i++, row++)
+      {
+        xy[2 * row] = (float) (centre[c][0] + 0.8 * (g_rand_double (rand) - 0.5));
+        xy[2 * row + 1] = (float) (centre[c][1] + 0.8 * (g_rand_double (rand) - 0.5));
+        cats[row] = c;
+        g_ptr_array_add (words, random_words (rand, (guint) row));
+      }
+  g_ptr_array_add (words, NULL);
+  data = make_data (xy, 1000, (const char * const *) words->pdata);
+  es_scatter_data_set_categories (data, cats, names, 3);
+  plain_style (&style);
+  style.show_category_names = TRUE;
+  es_viewport_init (&vp, 2 * W, 2 * H, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 40);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+
+  boxes = es_scatter_renderer_get_category_labels (renderer, &n);
+  g_assert_cmpuint (n, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      double sx, sy, mx = 0, my = 0;
+      gsize first = i == 0 ? 0 : i == 1 ? 600 : 900;
+
+      /* Largest first, and centred on the blob (within its spread). */
+      g_assert_cmpuint (boxes[i].row, ==, i);
+      for (gsize r = first; r < first + size[i]; r++)
+        {
+          double x, y;
+
+          es_scatter_data_get_point (data, r, &x, &y, NULL);
+          mx += x / size[i];
+          my += y / size[i];
+        }
+      es_viewport_project (&vp, mx, my, 0.5, &sx, &sy, NULL);
+      g_assert_cmpfloat (fabs (boxes[i].x + boxes[i].width / 2 - sx), <, 0.4 * vp.width / 12);
+      g_assert_cmpfloat (fabs (boxes[i].y + boxes[i].height / 2 - sy), <, boxes[i].height * 1.6);
+      for (guint j = 0; j < i; j++)
+        g_assert_true (boxes[i].x + boxes[i].width <= boxes[j].x || boxes[j].x + boxes[j].width <= boxes[i].x ||
+                       boxes[i].y + boxes[i].height <= boxes[j].y || boxes[j].y + boxes[j].height <= boxes[i].y);
+    }
+
+  style.show_category_names = FALSE;
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+  es_scatter_renderer_get_category_labels (renderer, &n);
+  g_assert_cmpuint (n, ==, 0);
+
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1578,6 +1653,7 @@ main (int   argc,
   g_test_add_func ("/render/export/pdf-compact", test_export_pdf_compact);
   g_test_add_func ("/render/export/png-scaled", test_export_png_scaled);
   g_test_add_func ("/render/export/atomic", test_export_atomic);
+  g_test_add_func ("/render/category-names", test_category_names);
 
   return g_test_run ();
 }

@@ -213,6 +213,7 @@ style_for (EsPlotStyle *style,
   style->show_axes = FALSE;
   style->show_labels = FALSE;
   style->show_legend = FALSE;
+  style->show_category_names = FALSE;
   style->opacity = c->opacity;
   style->point_size = c->point_size;
 }

@@ -37,6 +37,7 @@ plain_style (EsPlotStyle *style,
   style->show_axes = FALSE;
   style->show_labels = FALSE;
   style->show_legend = FALSE;
+  style->show_category_names = FALSE;
   style->opacity = opacity;
   style->point_size = 6;
 }

@@ -956,6 +956,21 @@ test_window_metadata (void)
     g_assert_true (es_embedding_set_lookup (es_window_get_embedding_set (window), "king", &king));
     g_assert_cmpstr (es_scatter_data_get_category_name (data, es_scatter_data_get_category (data, king)),
                      ==, "royal");
+
+    /* A click on the name "royal" in the plot selects its members. */
+    g_signal_emit_by_name (es_window_get_plot (window), "category-activated",
+                           es_scatter_data_get_category (data, king), 0);
+    {
+      gsize n_selected = 0;
+      const gsize *selected = es_document_get_selection (window->document, &n_selected);
+      gsize queen;
+
+      g_assert_true (es_embedding_set_lookup (es_window_get_embedding_set (window), "queen", &queen));
+      g_assert_cmpuint (n_selected, ==, 2);
+      g_assert_cmpuint (selected[0], ==, MIN (king, queen));
+      g_assert_cmpuint (selected[1], ==, MAX (king, queen));
+    }
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-selection", NULL));
   }
 
   /* Joined while isolating: the isolated words stay, with their groups. */

@@ -26,6 +26,11 @@ void _es_scatter_renderer_occupy          (EsScatterRenderer   *self,
                                            double               y,
                                            double               w,
                                            double               h);
+gboolean _es_scatter_renderer_occupancy_is_free (EsScatterRenderer *self,
+                                                 double             x,
+                                                 double             y,
+                                                 double             w,
+                                                 double             h);
 void _es_scatter_renderer_layout_labels   (EsScatterRenderer   *self,
                                            EsLabelContext      *lc,
                                            const EsPlotOverlay *overlay);

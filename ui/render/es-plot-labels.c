@@ -426,3 +426,13 @@ _es_scatter_renderer_draw_labels (EsScatterRenderer   *self,
                                            es_scatter_data_get_label (lc->data, box->row), lc->style->foreground);
     }
 }
+
+gboolean
+_es_scatter_renderer_occupancy_is_free (EsScatterRenderer *self,
+                                        double             x,
+                                        double             y,
+                                        double             w,
+                                        double             h)
+{
+  return occupancy_is_free (self, x, y, w, h);
+}

@@ -78,6 +78,7 @@ es_plot_style_init (EsPlotStyle *style,
   style->show_labels = TRUE;
   style->show_axes = TRUE;
   style->show_legend = TRUE;
+  style->show_category_names = TRUE;
 }
 
 void

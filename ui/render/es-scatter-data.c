@@ -49,6 +49,7 @@ struct _EsScatterData
   char               *axis_titles[3];
 
   guint32            *sorted_rows;
+  guint               color_serial;  /* bumped by every colour change */
   guint16            *sorted_keys;
   float              *sorted_xyz;
 };
@@ -161,6 +162,7 @@ key_for_row (const EsScatterData *self,
 static void
 update_sorted_keys (EsScatterData *self)
 {
+  self->color_serial++;
   for (gsize i = 0; i < self->n_visible; i++)
     self->sorted_keys[i] = key_for_row (self, self->sorted_rows[i]);
 }
@@ -808,4 +810,12 @@ const float *
 es_scatter_data_get_sorted_xyz (const EsScatterData *self)
 {
   return self->sorted_xyz;
+}
+
+guint
+es_scatter_data_get_color_serial (const EsScatterData *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->color_serial;
 }

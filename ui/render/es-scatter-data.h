@@ -129,6 +129,8 @@ void           es_scatter_data_get_value_range   (const EsScatterData *self,
                                                   double              *min,
                                                   double              *max);
 const char    *es_scatter_data_get_color_title   (const EsScatterData *self);
+/* Changes whenever the colours (categories, values) change: for caches. */
+guint          es_scatter_data_get_color_serial  (const EsScatterData *self);
 
 /* The visible points in a space-filling (Morton) order, so that splatting
  * them in this order touches memory coherently at any pan and zoom.

@@ -70,6 +70,11 @@ struct _EsScatterRenderer
   GArray          *labels;
   EsLabelCache    *label_cache;
   EsRankGrid      *rank_grid;   /* label candidates by rank near the view (2D) */
+  EsScatterData   *centre_data; /* category centres, once per data and colouring */
+  guint            centre_serial;
+  GArray          *centres;
+  GArray          *category_labels;  /* EsLabelBox, row = the category */
+  double           category_ascent;
 };
 
 /* What the decorations share while one frame is drawn. */

@@ -11,6 +11,7 @@
 
 #include "es-density-private.h"
 #include "es-plot-axes-private.h"
+#include "es-plot-category-names-private.h"
 #include "es-plot-labels-private.h"
 #include "es-plot-overlay-private.h"
 #include "es-plot-palette-private.h"
@@ -83,9 +84,11 @@ draw_decorations (EsScatterRenderer   *self,
     }
   _es_scatter_renderer_draw_legend (self, &lc, scale);
 
+  _es_scatter_renderer_layout_category_names (self, &lc);
   _es_plot_select_font (cr, style, 1.0, FALSE);
   _es_scatter_renderer_layout_labels (self, &lc, overlay);
   _es_scatter_renderer_draw_labels (self, &lc, overlay);
+  _es_scatter_renderer_draw_category_names (self, &lc);
 
   cairo_restore (cr);
 }
@@ -98,6 +101,7 @@ es_scatter_renderer_new (void)
   EsScatterRenderer *self = g_new0 (EsScatterRenderer, 1);
 
   self->labels = g_array_new (FALSE, FALSE, sizeof (EsLabelBox));
+  self->category_labels = g_array_new (FALSE, FALSE, sizeof (EsLabelBox));
   self->label_cache = es_label_cache_new ();
   /* Above this many points (one colour, 2D) the density path is faster
    * than a sprite per point (measured: 1M points in ~10 ms against ~70).
@@ -136,6 +140,8 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->widths);
   g_free (self->occupancy);
   g_array_unref (self->labels);
+  g_array_unref (self->category_labels);
+  _es_scatter_renderer_clear_category_names (self);
   es_label_cache_free (self->label_cache);
   es_rank_grid_free (self->rank_grid);
   g_free (self);
@@ -287,4 +293,15 @@ es_scatter_renderer_get_labels (EsScatterRenderer *self,
   if (n_labels != NULL)
     *n_labels = self->labels->len;
   return (const EsLabelBox *) (gpointer) self->labels->data;
+}
+
+const EsLabelBox *
+es_scatter_renderer_get_category_labels (EsScatterRenderer *self,
+                                         gsize             *n_labels)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (n_labels != NULL)
+    *n_labels = self->category_labels->len;
+  return (const EsLabelBox *) (gpointer) self->category_labels->data;
 }

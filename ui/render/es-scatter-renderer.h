@@ -40,6 +40,7 @@ typedef struct
   gboolean    show_labels;
   gboolean    show_axes;
   gboolean    show_legend;
+  gboolean    show_category_names;  /* clusters and classes named at their centres */
 } EsPlotStyle;
 
 void es_plot_style_init (EsPlotStyle *style,
@@ -125,6 +126,9 @@ void              es_scatter_renderer_draw_lasso            (cairo_t            
  */
 void              es_scatter_renderer_set_density_threshold (EsScatterRenderer    *self,
                                                              gsize                 n_points);
+/* The category names placed by the last draw (row: the category). */
+const EsLabelBox *es_scatter_renderer_get_category_labels (EsScatterRenderer  *self,
+                                                           gsize              *n_labels);
 /* The labels placed by the last draw. */
 const EsLabelBox *es_scatter_renderer_get_labels            (EsScatterRenderer    *self,
                                                              gsize                *n_labels);

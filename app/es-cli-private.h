@@ -162,6 +162,10 @@ gboolean _es_cli_render_file (const char                 *input,
  * rows × @dims floats for the rows of @set (NaN: not drawn); axes are
  * titled "@axis_name 1", "@axis_name 2"….
  */
+/* es-cli-render.c: --clusters K for every render method. */
+void     _es_cli_render_add_cluster_entry (GOptionContext     *context);
+/* -1 when fine, else the exit status of a usage error. */
+int      _es_cli_render_check_clusters    (const EsCliCommand *command);
 gboolean _es_cli_render_coords (EsEmbeddingSet             *set,
                            const float                *coords,
                            guint                       dims,

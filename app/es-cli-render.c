@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "es-cli-private.h"
+#include "es-kmeans.h"
 #include "es-neighbors.h"
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
@@ -19,6 +20,62 @@
  * layout issue: the renderer draws, the CLI decides what).
  */
 #define ES_RENDER_N_NEIGHBORS 10
+
+/* --clusters K, shared by every method's option table (PCA, t-SNE, UMAP). */
+static gint render_clusters;
+
+void
+_es_cli_render_add_cluster_entry (GOptionContext *context)
+{
+  static const GOptionEntry entries[] = {
+    { "clusters", 0, 0, G_OPTION_ARG_INT, &render_clusters,
+      "Colour by K k-means clusters (cosine), named at their centres", "K" },
+    { NULL }
+  };
+
+  render_clusters = 0;
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+int
+_es_cli_render_check_clusters (const EsCliCommand *command)
+{
+  if (render_clusters < 0 || render_clusters > 10000)
+    return _es_cli_usage_error (command, "--clusters must be between 1 and 10000");
+  return -1;
+}
+
+/* K-means in the original space, as `embedscope cluster` does; the names
+ * (the central words) label the colours and the map.
+ */
+static gboolean
+apply_clusters (EsEmbeddingSet *set,
+                EsScatterData  *data,
+                GError        **error)
+{
+  g_autoptr(EsKmeans) km = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree guint *categories = NULL;
+  const gint32 *assign;
+  EsKmeansOptions options;
+  gsize rows = es_embedding_set_get_rows (set);
+
+  if (render_clusters <= 0)
+    return TRUE;
+  es_kmeans_options_init (&options);
+  options.k = (guint) render_clusters;
+  if (!(km = es_kmeans_compute (set, &options, NULL, NULL, NULL, error)))
+    return FALSE;
+  assign = es_kmeans_get_assignments (km);
+  categories = g_new (guint, MAX (rows, 1));
+  for (gsize r = 0; r < rows; r++)
+    categories[r] = assign[r] >= 0 ? (guint) assign[r] : G_MAXUINT;
+  for (guint c = 0; c < options.k; c++)
+    g_ptr_array_add (names, (gpointer) es_kmeans_get_name (km, c));
+  es_scatter_data_set_categories (data, categories, (const char * const *) names->pdata, options.k);
+
+  return TRUE;
+}
 
 /* Highlight, fit and export: what every source of coordinates shares. */
 static gboolean
@@ -44,6 +101,8 @@ render_data (EsEmbeddingSet *set,
 
   es_plot_style_init (&style, FALSE);
   es_plot_overlay_init (&overlay);
+  if (!apply_clusters (set, data, error))
+    return FALSE;
   if (highlight_word != NULL)
     {
       /* Exact first; "King" still finds "king". */
@@ -273,8 +332,10 @@ _es_cli_render (int    argc,
 
   es_projection_options_init (&options);
   _es_cli_tsne_add_entries (context, &tsne_args, FALSE);
+  _es_cli_render_add_cluster_entry (context);
 
-  if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0)
+  if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0 ||
+      (status = _es_cli_render_check_clusters (command)) >= 0)
     goto out;
   if (output == NULL)
     {

@@ -169,6 +169,46 @@ test_errors (void)
   g_rmdir (dir);
 }
 
+static void
+test_render_clusters (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("es-cli-cluster-XXXXXX", NULL);
+  g_autofree char *input = write_planted (dir);
+  g_autofree char *plain = g_build_filename (dir, "plain.png", NULL);
+  g_autofree char *coloured = g_build_filename (dir, "clusters.png", NULL);
+  g_autofree char *umap = g_build_filename (dir, "umap.png", NULL);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  gsize la, lb;
+  g_auto(RunResult) r = { 0 };
+
+  g_test_summary ("render --clusters K colours PCA and UMAP plots by k-means clusters; a bad K "
+                  "is a usage error (2) or an input error (1) naming it");
+
+  cli_test_run (&r, "render", input, "--width", "400", "--height", "300", "-o", plain, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  cli_test_run (&r, "render", input, "--clusters", "3", "--width", "400", "--height", "300", "-o", coloured, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (plain, &a, &la, NULL));
+  g_assert_true (g_file_get_contents (coloured, &b, &lb, NULL));
+  g_assert_true (la != lb || memcmp (a, b, la) != 0);
+
+  cli_test_run (&r, "render", input, "--method", "umap", "--clusters", "3", "--width", "400",
+                "--height", "300", "-o", umap, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_test (umap, G_FILE_TEST_EXISTS));
+
+  cli_test_run (&r, "render", input, "--clusters", "-2", "-o", plain, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  cli_test_run (&r, "render", input, "--clusters", "abc", "-o", plain, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  cli_test_run (&r, "render", input, "--clusters", "500", "-o", plain, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "k = 500"));
+
+  cli_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -178,6 +218,7 @@ main (int   argc,
   g_test_add_func ("/cli-cluster/tsv", test_tsv);
   g_test_add_func ("/cli-cluster/json", test_json);
   g_test_add_func ("/cli-cluster/errors", test_errors);
+  g_test_add_func ("/cli-cluster/render", test_render_clusters);
 
   return g_test_run ();
 }

@@ -283,8 +283,12 @@ _es_window_layout_key (EsWindow *self,
                        EsMethod  method,
                        guint     dims)
 {
-  return g_strdup_printf ("%s %uD seed %" G_GUINT64_FORMAT, es_method_to_string (method), dims,
-                          self->layout_seed);
+  EsMapParams params = self->map_params;
+  g_autofree char *described = NULL;
+
+  params.seed = self->layout_seed;
+  described = es_map_params_describe (&params, method == ES_METHOD_TSNE);
+  return g_strdup_printf ("%s %uD %s", es_method_to_string (method), dims, described);
 }
 
 gboolean
@@ -340,6 +344,11 @@ _es_window_start_layout (EsWindow       *self,
   es_umap_options_init (&run->umap);
   run->tsne.dims = run->umap.dims = run->dims;
   run->tsne.seed = run->umap.seed = self->layout_seed;
+  run->tsne.perplexity = self->map_params.perplexity;
+  run->tsne.n_iterations = MAX (self->map_params.iterations, run->tsne.early_iterations + 1);
+  run->umap.n_neighbors = self->map_params.n_neighbors;
+  run->umap.min_dist = self->map_params.min_dist;
+  run->umap.n_epochs = self->map_params.epochs;
   clamped = clamp_options (run, n_valid);
   g_free (self->layout_note);
   self->layout_note = g_steal_pointer (&clamped);

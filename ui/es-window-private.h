@@ -11,6 +11,7 @@
 #include "es-analogy-panel.h"
 #include "es-axes-editor.h"
 #include "es-job.h"
+#include "es-map-settings.h"
 #include "es-neighbors-panel.h"
 #include "es-scatter-view.h"
 #include "es-selection-panel.h"
@@ -24,6 +25,8 @@ struct _EsWindow
 
   /* Template children */
   GtkMenuButton        *method_button;
+  GtkMenuButton        *map_settings_button;
+  EsMapSettings        *map_settings;
   GtkWidget            *components_box;
   GtkDropDown          *x_dropdown;
   GtkDropDown          *y_dropdown;
@@ -74,6 +77,7 @@ struct _EsWindow
   guint             switching;
   char                 *layout_note;  /* t-SNE/UMAP: time and quality, or why PCA */
   guint64               layout_seed;  /* Re-run Map draws another */
+  EsMapParams           map_params;   /* the rest of a map's parameters (its seed: layout_seed) */
   gboolean              layout_paused;
 
   /* Properties */

@@ -193,6 +193,24 @@ plot_selected_cb (EsWindow      *self,
   _es_window_set_selected (self, es_scatter_view_get_selected (plot));
 }
 
+/* The popover opens on the values in use (Re-run Map changes the seed). */
+static void
+map_settings_shown_cb (EsWindow *self)
+{
+  EsMapParams params = self->map_params;
+
+  params.seed = self->layout_seed;
+  es_map_settings_set_params (self->map_settings, &params);
+}
+
+static void
+map_settings_apply_cb (EsWindow *self)
+{
+  es_map_settings_get_params (self->map_settings, &self->map_params);
+  self->layout_seed = self->map_params.seed;
+  _es_window_reproject (self, NULL);
+}
+
 static void
 plot_point_activated_cb (EsWindow      *self,
                          gint64         row,
@@ -405,6 +423,9 @@ es_window_set_property (GObject      *object,
                                    parsed == ES_METHOD_AXES ? _("Custom Axes") :
                                    parsed == ES_METHOD_TSNE ? _("t-SNE") :
                                    parsed == ES_METHOD_UMAP ? _("UMAP") : _("Identity"));
+        gtk_widget_set_visible (GTK_WIDGET (self->map_settings_button),
+                                parsed == ES_METHOD_TSNE || parsed == ES_METHOD_UMAP);
+        es_map_settings_set_method (self->map_settings, self->method);
         gtk_widget_set_visible (GTK_WIDGET (self->axes_editor), parsed == ES_METHOD_AXES);
         gtk_widget_set_visible (self->axes_separator, parsed == ES_METHOD_AXES);
         g_object_notify_by_pspec (object, pspec);
@@ -566,6 +587,7 @@ es_window_class_init (EsWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/embedscope/Embedscope/ui/es-window.ui");
   gtk_widget_class_bind_template_child (widget_class, EsWindow, method_button);
+  gtk_widget_class_bind_template_child (widget_class, EsWindow, map_settings_button);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, selection_panel);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, components_box);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, x_dropdown);
@@ -632,6 +654,11 @@ es_window_init (EsWindow *self)
 
   self->plot_async_rows = PLOT_ASYNC_ROWS;
   self->layout_seed = 1;
+  es_map_params_init (&self->map_params);
+  self->map_settings = ES_MAP_SETTINGS (es_map_settings_new ());
+  gtk_menu_button_set_popover (self->map_settings_button, GTK_WIDGET (self->map_settings));
+  g_signal_connect_swapped (self->map_settings, "apply", G_CALLBACK (map_settings_apply_cb), self);
+  g_signal_connect_swapped (self->map_settings_button, "notify::active", G_CALLBACK (map_settings_shown_cb), self);
   self->method = g_strdup ("pca");
   self->component_x = 0;
   self->component_y = 1;

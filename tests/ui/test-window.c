@@ -24,6 +24,7 @@
 #include "es-scatter-data.h"
 #include "es-scatter-view.h"
 #include "es-selection-panel.h"
+#include "es-tsne.h"
 #include "es-window.h"
 #include "es-window-private.h"
 #include "es-word-search.h"
@@ -2135,6 +2136,66 @@ test_window_maps (void)
 }
 
 static void
+test_window_map_settings (void)
+{
+  g_autofree char *iris = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
+  EsWindow *window = es_window_new (NULL);
+  EsMapParams params;
+  EsTsneOptions options;
+  EsProjection *first, *tuned;
+  g_autoptr(EsMatrix) reference = NULL;
+  const float *got, *want;
+
+  g_test_summary ("The map settings popover's perplexity, iterations and seed are what the map is "
+                  "computed with (the engine run directly gives the same coordinates bit for bit); "
+                  "each setting is its own cached map; it shows only for t-SNE and UMAP");
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", iris));
+  wait_for (not_busy, window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->map_settings_button)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "tsne"));
+  wait_for (plot_shows_method, window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->map_settings_button)));
+  first = es_window_get_projection (window);
+
+  es_map_params_init (&params);
+  params.perplexity = 10;
+  params.iterations = 400;
+  params.seed = 7;
+  es_map_settings_set_params (window->map_settings, &params);
+  g_signal_emit_by_name (window->map_settings, "apply");
+  wait_for (plot_shows_method, window);
+  tuned = es_window_get_projection (window);
+  g_assert_true (tuned != first);
+
+  es_tsne_options_init (&options);
+  options.perplexity = 10;
+  options.n_iterations = 400;
+  options.seed = 7;
+  reference = es_tsne_run (es_window_get_view_set (window), &options, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (reference);
+  got = es_projection_get_coords (tuned);
+  want = es_matrix_get_data (reference);
+  g_assert_cmpuint (es_projection_get_n_components (tuned), ==, 2);
+  for (gsize i = 0; i < 150 * 2; i++)
+    g_assert_cmpfloat (got[i], ==, want[i]);
+
+  /* The defaults again: the first map, from the cache, at once. */
+  es_map_params_init (&params);
+  params.seed = 1;
+  es_map_settings_set_params (window->map_settings, &params);
+  g_signal_emit_by_name (window->map_settings, "apply");
+  g_assert_false (es_window_get_busy (window));
+  g_assert_true (es_window_get_projection (window) == first);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
+  wait_for (not_busy, window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->map_settings_button)));
+  destroy_window (window);
+}
+
+static void
 test_window_map_cancel_pause (void)
 {
   g_autofree char *sample = sample_path ();
@@ -2331,6 +2392,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/analogy", test_window_analogy);
   g_test_add_func ("/ui/window/box-selection", test_window_box_selection);
   g_test_add_func ("/ui/window/selection-tools", test_window_selection_tools);
+  g_test_add_func ("/ui/window/map-settings", test_window_map_settings);
   g_test_add_func ("/ui/window/export", test_window_export);
   g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
   g_test_add_func ("/ui/window/cancel", test_window_cancel);

@@ -24,6 +24,7 @@ struct _EsNeighborsPanel
   GtkWidget       parent_instance;
 
   GtkLabel       *word_label;
+  GtkLabel       *details_label;
   GtkLabel       *status_label;
   GtkStack       *stack;
   EsResultList   *result_list;
@@ -325,6 +326,7 @@ es_neighbors_panel_class_init (EsNeighborsPanelClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/embedscope/Embedscope/ui/es-neighbors-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, word_label);
+  gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, details_label);
   gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, stack);
   gtk_widget_class_bind_template_child (widget_class, EsNeighborsPanel, result_list);
@@ -478,4 +480,14 @@ es_neighbors_panel_dup_tsv (EsNeighborsPanel *self)
   if (tsv == NULL)
     return NULL;
   return g_string_free (tsv, FALSE);
+}
+
+void
+es_neighbors_panel_set_details (EsNeighborsPanel *self,
+                                const char       *details)
+{
+  g_return_if_fail (ES_IS_NEIGHBORS_PANEL (self));
+
+  gtk_label_set_text (self->details_label, details != NULL ? details : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->details_label), details != NULL && *details != '\0');
 }

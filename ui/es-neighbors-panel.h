@@ -37,5 +37,8 @@ GArray     *es_neighbors_panel_get_neighbors     (EsNeighborsPanel *self);
 gboolean    es_neighbors_panel_get_busy          (EsNeighborsPanel *self);
 /* "rank\tword\tscore" lines with a header naming the metric. */
 char       *es_neighbors_panel_dup_tsv           (EsNeighborsPanel *self);
+/* Lines under the word (its row, norm, metadata); NULL hides them. */
+void        es_neighbors_panel_set_details       (EsNeighborsPanel *self,
+                                                  const char       *details);
 
 G_END_DECLS

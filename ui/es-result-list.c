@@ -11,6 +11,8 @@
 
 #include "es-neighbors.h"
 
+#include <math.h>
+
 struct _EsResultList
 {
   GtkWidget   parent_instance;
@@ -33,7 +35,8 @@ static GtkWidget *
 make_row (EsResultList     *self,
           EsEmbeddingSet   *set,
           const EsNeighbor *n,
-          guint             rank)
+          guint             rank,
+          double            scale)
 {
   g_autofree char *word = es_embedding_set_dup_display_word (set, n->row);
   char score[G_ASCII_DTOSTR_BUF_SIZE];
@@ -54,6 +57,22 @@ make_row (EsResultList     *self,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), label);
+  /* The score as a bar too, from 0 to the list's largest magnitude, so
+   * gaps between neighbours show at a glance.
+   */
+  {
+    GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+
+    gtk_level_bar_set_value (GTK_LEVEL_BAR (bar),
+                             scale > 0 && isfinite (n->score) ? CLAMP (fabs (n->score) / scale, 0, 1) : 0);
+    gtk_widget_set_size_request (bar, 56, -1);
+    gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (bar, "es-score-bar");
+    gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+    gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+    gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+    gtk_box_append (GTK_BOX (box), bar);
+  }
   g_ascii_formatd (score, sizeof score, "%.4f", n->score);
   label = gtk_label_new (score);
   gtk_widget_add_css_class (label, "es-score");
@@ -205,9 +224,16 @@ es_result_list_set_results (EsResultList   *self,
   if (set == NULL || results == NULL)
     return;
 
-  for (guint i = 0; i < results->len; i++)
-    gtk_list_box_append (self->list_box,
-                         make_row (self, set, &g_array_index (results, EsNeighbor, i), i + 1));
+  {
+    double scale = 0;
+
+    for (guint i = 0; i < results->len; i++)
+      if (isfinite (g_array_index (results, EsNeighbor, i).score))
+        scale = MAX (scale, fabs (g_array_index (results, EsNeighbor, i).score));
+    for (guint i = 0; i < results->len; i++)
+      gtk_list_box_append (self->list_box,
+                           make_row (self, set, &g_array_index (results, EsNeighbor, i), i + 1, scale));
+  }
 }
 
 guint

@@ -30,6 +30,7 @@ struct _EsScatterView
   gboolean           show_labels;
 
   GArray            *highlighted;
+  GArray            *closeness;      /* float per highlighted row, or empty */
   GArray            *pinned;
   GArray            *search_hits;
   GArray            *selection;
@@ -54,6 +55,10 @@ struct _EsScatterView
   double             pointer_y;
 
   GtkWidget         *context_menu;
+
+  EsScatterViewDetailFunc detail_func;
+  gpointer           detail_data;
+  GDestroyNotify     detail_destroy;
 
   EsViewport         drag_start;
   gboolean           dragging;

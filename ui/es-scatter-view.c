@@ -89,6 +89,8 @@ fill_overlay (EsScatterView *self,
   overlay->selected = self->selected;
   overlay->highlighted = (const guint32 *) (gpointer) self->highlighted->data;
   overlay->n_highlighted = self->highlighted->len;
+  if (self->closeness->len == self->highlighted->len && self->closeness->len > 0)
+    overlay->closeness = (const float *) (gpointer) self->closeness->data;
   overlay->pinned = (const guint32 *) (gpointer) self->pinned->data;
   overlay->n_pinned = self->pinned->len;
   overlay->search_hits = (const guint32 *) (gpointer) self->search_hits->data;
@@ -237,8 +239,12 @@ es_scatter_view_snapshot (GtkWidget   *widget,
 
     for (guint i = 0; i < 4; i++)
       box[i] = self->box[i] * self->scale_factor;
+    g_autofree char *detail = NULL;
+
+    if (self->hover >= 0 && self->detail_func != NULL && !self->dragging)
+      detail = self->detail_func ((gsize) self->hover, self->detail_data);
     es_scatter_renderer_draw_interaction (self->renderer, cr, self->data, &self->viewport,
-                                          &self->style, self->hover,
+                                          &self->style, self->hover, detail,
                                           self->box_selecting && !self->lasso_selecting ? box : NULL);
     if (self->lasso_selecting && self->lasso->len >= 4)
       es_scatter_renderer_draw_lasso (cr, &self->style, (const double *) (gpointer) self->lasso->data,
@@ -298,6 +304,9 @@ es_scatter_view_finalize (GObject *object)
   g_array_unref (self->pinned);
   g_array_unref (self->search_hits);
   g_array_unref (self->selection);
+  g_array_unref (self->closeness);
+  if (self->detail_destroy != NULL)
+    self->detail_destroy (self->detail_data);
   g_array_unref (self->lasso);
 
   G_OBJECT_CLASS (es_scatter_view_parent_class)->finalize (object);
@@ -467,6 +476,7 @@ es_scatter_view_init (EsScatterView *self)
   self->pinned = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->search_hits = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->closeness = g_array_new (FALSE, FALSE, sizeof (float));
   self->lasso = g_array_new (FALSE, FALSE, sizeof (double));
   self->tool = g_intern_static_string ("pan");
   self->renderer = es_scatter_renderer_new ();
@@ -669,6 +679,21 @@ es_scatter_view_set_highlighted (EsScatterView *self,
   g_return_if_fail (rows != NULL || n_rows == 0);
 
   set_rows (self->highlighted, rows, n_rows);
+  g_array_set_size (self->closeness, 0);
+  _es_scatter_view_invalidate (self);
+}
+
+void
+es_scatter_view_set_closeness (EsScatterView *self,
+                               const float   *closeness,
+                               gsize          n_rows)
+{
+  g_return_if_fail (ES_IS_SCATTER_VIEW (self));
+  g_return_if_fail (closeness != NULL || n_rows == 0);
+
+  g_array_set_size (self->closeness, 0);
+  if (n_rows > 0)
+    g_array_append_vals (self->closeness, closeness, (guint) n_rows);
   _es_scatter_view_invalidate (self);
 }
 
@@ -753,6 +778,22 @@ es_scatter_view_set_tool (EsScatterView *self,
   self->tool = g_intern_string (tool);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), g_str_equal (tool, "pan") ? NULL : "crosshair");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+void
+es_scatter_view_set_detail_func (EsScatterView         *self,
+                                 EsScatterViewDetailFunc func,
+                                 gpointer               user_data,
+                                 GDestroyNotify         destroy)
+{
+  g_return_if_fail (ES_IS_SCATTER_VIEW (self));
+
+  if (self->detail_destroy != NULL)
+    self->detail_destroy (self->detail_data);
+  self->detail_func = func;
+  self->detail_data = user_data;
+  self->detail_destroy = destroy;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

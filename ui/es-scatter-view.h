@@ -46,6 +46,12 @@ void           es_scatter_view_set_show_labels   (EsScatterView  *self,
 void           es_scatter_view_set_highlighted   (EsScatterView  *self,
                                                   const guint32  *rows,
                                                   gsize           n_rows);
+/* Per highlighted row, 1 nearest .. 0 farthest (copied; NULL: one colour);
+ * reset by es_scatter_view_set_highlighted ().
+ */
+void           es_scatter_view_set_closeness     (EsScatterView  *self,
+                                                  const float    *closeness,
+                                                  gsize           n_rows);
 void           es_scatter_view_set_pinned        (EsScatterView  *self,
                                                   const guint32  *rows,
                                                   gsize           n_rows);
@@ -72,6 +78,16 @@ void           es_scatter_view_set_analogy       (EsScatterView  *self,
                                                   gint64          b,
                                                   gint64          c,
                                                   gint64          result);
+
+/* The lines under the word on the hover card (row, norm, metadata…): a
+ * newly allocated string, or NULL.
+ */
+typedef char *(*EsScatterViewDetailFunc) (gsize    row,
+                                          gpointer user_data);
+void           es_scatter_view_set_detail_func   (EsScatterView         *self,
+                                                  EsScatterViewDetailFunc func,
+                                                  gpointer               user_data,
+                                                  GDestroyNotify         destroy);
 
 /* The row drawn nearest to widget point (x, y), or -1: a grid lookup, no
  * scan of all points.

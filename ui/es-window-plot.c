@@ -473,14 +473,32 @@ _es_window_plot_update_marks (EsWindow *self)
     return;
 
   neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel);
-  for (guint i = 0; neighbors != NULL && es_document_get_focus (self->document) >= 0 && i < neighbors->len; i++)
-    {
-      guint32 row;
+  {
+    g_autoptr(GArray) closeness = g_array_new (FALSE, FALSE, sizeof (float));
+    double first = 0, last = 0;
 
-      if (to_view_row (self, g_array_index (neighbors, EsNeighbor, i).row, &row))
-        g_array_append_val (rows, row);
-    }
-  es_scatter_view_set_highlighted (self->plot, (const guint32 *) (gpointer) rows->data, rows->len);
+    if (neighbors != NULL && neighbors->len > 0)
+      {
+        first = g_array_index (neighbors, EsNeighbor, 0).score;
+        last = g_array_index (neighbors, EsNeighbor, neighbors->len - 1).score;
+      }
+    for (guint i = 0; neighbors != NULL && es_document_get_focus (self->document) >= 0 && i < neighbors->len; i++)
+      {
+        guint32 row;
+        /* Along the list's own range of scores (similarity or distance). */
+        float near = first != last
+                     ? (float) (1 - (g_array_index (neighbors, EsNeighbor, i).score - first) / (last - first) * 0.85)
+                     : 1.0f;
+
+        if (to_view_row (self, g_array_index (neighbors, EsNeighbor, i).row, &row))
+          {
+            g_array_append_val (rows, row);
+            g_array_append_val (closeness, near);
+          }
+      }
+    es_scatter_view_set_highlighted (self->plot, (const guint32 *) (gpointer) rows->data, rows->len);
+    es_scatter_view_set_closeness (self->plot, (const float *) (gpointer) closeness->data, closeness->len);
+  }
 
   g_array_set_size (rows, 0);
   hits = es_word_search_get_hits (self->search, &n_hits);
@@ -698,6 +716,73 @@ _es_window_plot_queue_update (EsWindow *self)
 {
   g_clear_handle_id (&self->filter_source, g_source_remove);
   self->filter_source = g_timeout_add (FILTER_DEBOUNCE_MS, filter_timeout_cb, self);
+}
+
+/* The hover card's lines: where the word is in the file, its length, its
+ * metadata and its cluster.  From the plot's own data, so a card drawn
+ * during a switch still describes the point under the pointer.
+ */
+char *
+_es_window_plot_point_detail (gsize    row,
+                              gpointer user_data)
+{
+  EsWindow *self = user_data;
+  EsScatterData *data = es_scatter_view_get_data (self->plot);
+
+  return _es_window_describe_row (self, data != NULL ? es_scatter_data_get_embedding_set (data) : NULL, row);
+}
+
+char *
+_es_window_describe_row (EsWindow       *self,
+                         EsEmbeddingSet *view,
+                         gsize           row)
+{
+  EsEmbeddingSet *set = es_document_get_set (self->document);
+  EsMetadata *metadata;
+  GString *text;
+  gsize full = row;
+  guint shown = 0;
+
+  if (view == NULL || row >= es_embedding_set_get_rows (view))
+    return NULL;
+  text = g_string_new (NULL);
+  if (set != NULL && view != set &&
+      !es_embedding_set_lookup (set, es_embedding_set_get_word (view, row), &full))
+    set = NULL;
+  if (set == NULL)
+    set = view;
+  g_string_append_printf (text, _("row %'" G_GSIZE_FORMAT " of %'" G_GSIZE_FORMAT), full + 1,
+                          es_embedding_set_get_rows (set));
+  if (es_embedding_set_is_row_valid (view, row))
+    {
+      const float *v = es_embedding_set_get_vector (view, row);
+      double sum = 0;
+
+      for (gsize j = 0; j < es_embedding_set_get_dims (view); j++)
+        sum += (double) v[j] * v[j];
+      g_string_append_printf (text, _(" · norm %.4g"), sqrt (sum));
+    }
+  metadata = es_embedding_set_get_metadata (view);
+  for (guint c = 0; metadata != NULL && c < es_metadata_get_n_columns (metadata) && shown < 6; c++)
+    {
+      const char *name = es_metadata_get_column_name (metadata, c);
+      const char *value = row < es_metadata_get_n_rows (metadata) ? es_metadata_get_value (metadata, row, c) : NULL;
+
+      if (value == NULL || *value == '\0' || g_ascii_strcasecmp (name, "word") == 0)
+        continue;
+      g_string_append_printf (text, "\n%s: %s", name, value);
+      shown++;
+    }
+  if (es_document_get_clusters (self->document) != NULL && set == es_document_get_set (self->document))
+    {
+      EsKmeans *clusters = es_document_get_clusters (self->document);
+
+      if (full < es_kmeans_get_rows (clusters) && es_kmeans_get_assignments (clusters)[full] >= 0)
+        g_string_append_printf (text, _("\ncluster: %s"),
+                                es_kmeans_get_name (clusters, (guint) es_kmeans_get_assignments (clusters)[full]));
+    }
+
+  return g_string_free (text, FALSE);
 }
 
 void

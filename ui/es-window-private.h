@@ -200,6 +200,14 @@ void      _es_window_plot_update_marks  (EsWindow       *self);
 gboolean  _es_window_plot_is_current    (EsWindow       *self);
 /* Debounced: filters, components and colours change in bursts. */
 void      _es_window_plot_queue_update  (EsWindow       *self);
+char     *_es_window_plot_point_detail  (gsize           row,
+                                         gpointer        user_data);
+/* A row of @view (a view of the document's file): its place in the file,
+ * norm, metadata and cluster, as lines.
+ */
+char     *_es_window_describe_row       (EsWindow       *self,
+                                         EsEmbeddingSet *view,
+                                         gsize           row);
 void      _es_window_plot_category_activated_cb (EsWindow *self,
                                          guint           category,
                                          int             mode,

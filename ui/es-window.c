@@ -72,6 +72,13 @@ sync_focus (EsWindow *self)
   if (_es_window_plot_is_current (self))
     es_scatter_view_set_selected (self->plot, row);
 
+  {
+    g_autofree char *details = row >= 0 ? _es_window_describe_row (self, es_document_get_view_set (self->document),
+                                                                   (gsize) row) : NULL;
+
+    es_neighbors_panel_set_details (self->neighbors_panel, details);
+  }
+
   /* Neighbours are searched in the whole file, not the isolated subset. */
   if (row >= 0 && es_embedding_set_lookup (es_document_get_set (self->document), word, &full_row))
     es_neighbors_panel_set_row (self->neighbors_panel, (gint64) full_row);
@@ -692,6 +699,7 @@ es_window_init (EsWindow *self)
   g_signal_connect_swapped (self->plot, "notify::selected", G_CALLBACK (plot_selected_cb), self);
   g_signal_connect_swapped (self->plot, "point-activated", G_CALLBACK (plot_point_activated_cb), self);
   g_signal_connect_swapped (self->plot, "rows-selected", G_CALLBACK (_es_window_plot_rows_selected_cb), self);
+  es_scatter_view_set_detail_func (self->plot, _es_window_plot_point_detail, self, NULL);
   g_signal_connect_swapped (self->plot, "category-activated",
                             G_CALLBACK (_es_window_plot_category_activated_cb), self);
   g_signal_connect_swapped (self->search, "hits-changed", G_CALLBACK (search_hits_changed_cb), self);

@@ -118,7 +118,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   box[1] = hover_y;
   box[2] = cx;
   box[3] = cy;
-  es_scatter_renderer_draw_interaction (renderer, cr, scatter, &vp, &style, flags & 128 ? 1 : -1, box);
+  es_scatter_renderer_draw_interaction (renderer, cr, scatter, &vp, &style, flags & 128 ? 1 : -1,
+                                        flags & 64 ? "row 1\nnorm 2" : NULL, box);
   cairo_destroy (cr);
   if (flags & 128)
     {

@@ -81,7 +81,7 @@ draw_everything (EsScatterData    *data,
       es_scatter_renderer_set_density_threshold (renderer, pass == 0 ? G_MAXSIZE : 0);
       es_scatter_renderer_render_image (renderer, image, data, vp, &style, &overlay);
       cr = cairo_create (image);
-      es_scatter_renderer_draw_interaction (renderer, cr, data, vp, &style, 1, box);
+      es_scatter_renderer_draw_interaction (renderer, cr, data, vp, &style, 1, "row 1\nnorm 2", box);
       cairo_destroy (cr);
     }
   cr = cairo_create (vector);

@@ -972,6 +972,24 @@ test_window_metadata (void)
       g_assert_cmpuint (selected[1], ==, MAX (king, queen));
     }
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-selection", NULL));
+
+    /* The point card: the row in the file, the norm and the metadata. */
+    {
+      EsEmbeddingSet *set = es_window_get_embedding_set (window);
+      const float *v = es_embedding_set_get_vector (set, king);
+      g_autofree char *card = _es_window_plot_point_detail (king, window);
+      g_autofree char *place = g_strdup_printf ("row %'" G_GSIZE_FORMAT " of %'" G_GSIZE_FORMAT, king + 1,
+                                                es_embedding_set_get_rows (set));
+      g_autofree char *norm = NULL;
+      double sum = 0;
+
+      for (gsize j = 0; j < es_embedding_set_get_dims (set); j++)
+        sum += (double) v[j] * v[j];
+      norm = g_strdup_printf ("norm %.4g", sqrt (sum));
+      g_assert_nonnull (strstr (card, place));
+      g_assert_nonnull (strstr (card, norm));
+      g_assert_nonnull (strstr (card, "group: royal"));
+    }
   }
 
   /* Joined while isolating: the isolated words stay, with their groups. */

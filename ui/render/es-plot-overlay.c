@@ -112,6 +112,19 @@ _es_plot_draw_overlay (cairo_t             *cr,
         {
           cairo_new_sub_path (cr);
           cairo_arc (cr, x, y, ring * _es_plot_depth_size_factor (vp, depth), 0, 2 * G_PI);
+          /* Each ring its own colour: the accent for the nearest, toward
+           * the grid colour for the farthest.
+           */
+          if (overlay->closeness != NULL)
+            {
+              double c = CLAMP (overlay->closeness[i], 0, 1), rgba[4];
+
+              for (guint a = 0; a < 3; a++)
+                rgba[a] = c * style->accent[a] + (1 - c) * (0.5 * style->foreground[a] + 0.5 * style->background[a]);
+              rgba[3] = 1;
+              _es_plot_set_source (cr, rgba, 1);
+              cairo_stroke (cr);
+            }
         }
     }
   cairo_stroke (cr);
@@ -208,6 +221,7 @@ es_scatter_renderer_draw_interaction (EsScatterRenderer *self,
                                       const EsViewport  *viewport,
                                       const EsPlotStyle *style,
                                       gint64             hover,
+                                      const char        *detail,
                                       const double      *box)
 {
   EsViewTransform t;
@@ -243,20 +257,43 @@ es_scatter_renderer_draw_interaction (EsScatterRenderer *self,
       cairo_arc (cr, sx, sy, r, 0, 2 * G_PI);
       cairo_stroke (cr);
 
-      /* The word in a small tag above right, kept on the surface. */
+      /* The word in a small card above right, kept on the surface, with
+       * the caller's detail lines (row, norm, metadata) under it.
+       */
+      g_auto(GStrv) lines = detail != NULL && *detail != '\0' ? g_strsplit (detail, "\n", 12) : NULL;
+      guint n_lines = lines != NULL ? g_strv_length (lines) : 0;
+      double line_h;
+
       _es_plot_select_font (cr, style, 1.0, TRUE);
       cairo_text_extents (cr, word, &ext);
       cairo_font_extents (cr, &fext);
+      line_h = fext.ascent + fext.descent;
       bw = ext.x_advance + 2 * pad;
-      bh = fext.ascent + fext.descent + 2 * pad;
+      _es_plot_select_font (cr, style, 0.85, FALSE);
+      for (guint i = 0; i < n_lines; i++)
+        {
+          cairo_text_extents_t le;
+
+          cairo_text_extents (cr, lines[i], &le);
+          bw = MAX (bw, le.x_advance + 2 * pad);
+        }
+      bh = line_h * (1 + 0.85 * n_lines) + 2 * pad;
       bx = CLAMP (sx + r + 4, 0, MAX (viewport->width - bw, 0));
       by = CLAMP (sy - r - 4 - bh, 0, MAX (viewport->height - bh, 0));
       _es_plot_rounded_rect (cr, bx, by, bw, bh, 4);
       _es_plot_set_source (cr, style->foreground, 0.88);
       cairo_fill (cr);
       _es_plot_set_source (cr, style->background, 1);
+      _es_plot_select_font (cr, style, 1.0, TRUE);
       cairo_move_to (cr, bx + pad, by + pad + fext.ascent);
       cairo_show_text (cr, word);
+      _es_plot_select_font (cr, style, 0.85, FALSE);
+      _es_plot_set_source (cr, style->background, 0.8);
+      for (guint i = 0; i < n_lines; i++)
+        {
+          cairo_move_to (cr, bx + pad, by + pad + line_h + line_h * 0.85 * i + fext.ascent * 0.85);
+          cairo_show_text (cr, lines[i]);
+        }
     }
   cairo_restore (cr);
 }

@@ -52,6 +52,8 @@ typedef struct
   gint64         selected;
   const guint32 *highlighted;     /* neighbours of the selection: ringed, linked, labelled */
   gsize          n_highlighted;
+  const float   *closeness;       /* per highlighted row, 1 nearest .. 0 farthest, or NULL:
+                                   * the ring fades from the accent colour with distance */
   const guint32 *pinned;          /* always labelled */
   gsize          n_pinned;
   const guint32 *search_hits;     /* always labelled, squared */
@@ -100,8 +102,8 @@ void              es_scatter_renderer_render_image          (EsScatterRenderer  
                                                              const EsViewport     *viewport,
                                                              const EsPlotStyle    *style,
                                                              const EsPlotOverlay  *overlay);
-/* The interactive layer on top: hover ring and word, rubber band
- * (@box: x0, y0, x1, y1, or NULL).
+/* The interactive layer on top: hover ring and a card with the word and
+ * @detail (lines, or NULL), rubber band (@box: x0, y0, x1, y1, or NULL).
  */
 void              es_scatter_renderer_draw_interaction      (EsScatterRenderer    *self,
                                                              cairo_t              *cr,
@@ -109,6 +111,7 @@ void              es_scatter_renderer_draw_interaction      (EsScatterRenderer  
                                                              const EsViewport     *viewport,
                                                              const EsPlotStyle    *style,
                                                              gint64                hover,
+                                                             const char           *detail,
                                                              const double         *box);
 /* A lasso being drawn: the outline @xy (x, y pairs in widget pixels,
  * times @scale for the surface), closed and lightly filled.

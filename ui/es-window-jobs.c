@@ -175,6 +175,8 @@ _es_window_apply_projection (EsWindow       *self,
   _es_window_plot_update_marks (self);
   _es_window_update_status (self);
   _es_window_actions_update (self);
+  /* What is shown now is a step of history (once: the same view again is none). */
+  _es_window_record_view (self);
 }
 
 static void

@@ -707,6 +707,7 @@ filter_timeout_cb (gpointer user_data)
 
   self->filter_source = 0;
   _es_window_plot_update (self);
+  _es_window_record_view (self);
 
   return G_SOURCE_REMOVE;
 }

@@ -79,6 +79,7 @@ struct _EsWindow
   guint64               layout_seed;  /* Re-run Map draws another */
   EsMapParams           map_params;   /* the rest of a map's parameters (its seed: layout_seed) */
   gboolean              layout_paused;
+  guint                 applying_view;  /* > 0 while back/forward puts a view back */
 
   /* Properties */
   char                 *method;
@@ -173,6 +174,12 @@ void      _es_window_apply_projection   (EsWindow       *self,
                                          EsEmbeddingSet *view_set,
                                          EsProjection   *projection,
                                          char          **axes);
+
+/* es-window-history.c: the method, 2D/3D, isolate and filters as steps of
+ * the document's history.
+ */
+void      _es_window_record_view        (EsWindow       *self);
+void      _es_window_apply_view_state   (EsWindow       *self);
 
 /* es-window-drop.c: files dropped on the window, handed to the engine. */
 gboolean  _es_window_drop_cb            (GtkDropTarget  *target,

@@ -125,6 +125,8 @@ document_changed_cb (EsWindow   *self,
     }
   if (changes & (ES_DOCUMENT_CHANGE_SELECTION | ES_DOCUMENT_CHANGE_DATA))
     sync_selection_list (self);
+  if (changes & ES_DOCUMENT_CHANGE_VIEW_RESTORED)
+    _es_window_apply_view_state (self);
   if (changes & (ES_DOCUMENT_CHANGE_SELECTION | ES_DOCUMENT_CHANGE_FOCUS))
     {
       _es_window_plot_update_marks (self);
@@ -453,7 +455,10 @@ es_window_set_property (GObject      *object,
               g_strcmp0 (self->method, "umap") == 0)
             _es_window_reproject (self, NULL);
           else
-            _es_window_plot_update (self);
+            {
+              _es_window_plot_update (self);
+              _es_window_record_view (self);
+            }
           _es_window_update_status (self);
         }
       break;

@@ -549,6 +549,54 @@ test_back_forward (Fixture       *f,
 }
 
 static void
+record_changes_cb (EsDocument *doc,
+                   guint       changes,
+                   guint      *last)
+{
+  *last = changes;
+}
+
+static void
+test_view_state_history (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(EsDocument) doc = es_document_new ();
+  g_autoptr(EsProjection) p0 = project (f->files[0]);
+  guint last = 0;
+
+  g_test_summary ("the view state (method, isolate, filters) is a step of history: the same state "
+                  "again is none; back and forward put it back and say so");
+  es_document_set_data (doc, f->files[0], f->files[0], p0);
+  g_signal_connect (doc, "changed", G_CALLBACK (record_changes_cb), &last);
+  es_document_set_view_state (doc, g_variant_new_string ("pca"));
+  g_assert_true (es_document_can_go_back (doc));
+  es_document_set_focus (doc, 3);
+  es_document_set_view_state (doc, g_variant_new_string ("svd"));
+  last = 0;
+  es_document_set_view_state (doc, g_variant_new_string ("svd"));
+  g_assert_cmpuint (last, ==, 0);
+
+  g_assert_true (es_document_go_back (doc));   /* focus 3, pca */
+  g_assert_cmpstr (g_variant_get_string (es_document_get_view_state (doc), NULL), ==, "pca");
+  g_assert_true (last & ES_DOCUMENT_CHANGE_VIEW_RESTORED);
+  g_assert_cmpint (es_document_get_focus (doc), ==, 3);
+  g_assert_true (es_document_go_back (doc));   /* no focus, pca: the view stays */
+  g_assert_false (last & ES_DOCUMENT_CHANGE_VIEW_RESTORED);
+  g_assert_cmpint (es_document_get_focus (doc), ==, -1);
+  g_assert_true (es_document_go_forward (doc));
+  g_assert_true (es_document_go_forward (doc));
+  g_assert_cmpstr (g_variant_get_string (es_document_get_view_state (doc), NULL), ==, "svd");
+  g_assert_true (last & ES_DOCUMENT_CHANGE_VIEW_RESTORED);
+  g_assert_false (es_document_can_go_forward (doc));
+
+  /* A new state after going back drops the forward steps. */
+  g_assert_true (es_document_go_back (doc));
+  es_document_set_view_state (doc, g_variant_new_string ("umap"));
+  g_assert_false (es_document_can_go_forward (doc));
+  g_signal_handlers_disconnect_by_func (doc, record_changes_cb, &last);
+}
+
+static void
 test_layout_cache (Fixture       *f,
                    gconstpointer  data)
 {
@@ -585,6 +633,8 @@ main (int   argc,
               test_back_forward, fixture_teardown);
   g_test_add ("/model/document/layout-cache", Fixture, NULL, fixture_setup,
               test_layout_cache, fixture_teardown);
+  g_test_add ("/model/document/view-state-history", Fixture, NULL, fixture_setup,
+              test_view_state_history, fixture_teardown);
 
   return g_test_run ();
 }

@@ -2213,6 +2213,63 @@ test_window_map_settings (void)
   destroy_window (window);
 }
 
+static gboolean
+filter_settled (gpointer data)
+{
+  return ((EsWindow *) data)->filter_source == 0;
+}
+
+static void
+test_window_view_history (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsNeighborsPanel *panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
+  g_autofree char *filter = NULL;
+
+  g_test_summary ("Back and forward step through isolate, show all, the method, 2D/3D and the "
+                  "filters as well as the selection");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
+  wait_for (panel_has_neighbors, panel);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+  wait_for (not_busy, window);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 11);
+
+  /* Back: the whole file again; forward: the same 11 words. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  wait_for (not_busy, window);
+  g_assert_true (es_window_get_view_set (window) == set);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
+  wait_for (not_busy, window);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 11);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
+  wait_for (not_busy, window);
+
+  /* The method. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
+  wait_for (not_busy, window);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_SVD);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  wait_for (not_busy, window);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
+  g_assert_true (es_window_get_view_set (window) == set);
+
+  /* A filter (debounced: one step when it applies). */
+  g_object_set (window, "filter-text", "kin", NULL);
+  g_assert_cmpuint (window->filter_source, !=, 0);
+  wait_for (filter_settled, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_object_get (window, "filter-text", &filter, NULL);
+  g_assert_cmpstr (filter, ==, "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
+  g_clear_pointer (&filter, g_free);
+  g_object_get (window, "filter-text", &filter, NULL);
+  g_assert_cmpstr (filter, ==, "kin");
+
+  destroy_window (window);
+}
+
 static void
 test_window_map_cancel_pause (void)
 {
@@ -2411,6 +2468,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/box-selection", test_window_box_selection);
   g_test_add_func ("/ui/window/selection-tools", test_window_selection_tools);
   g_test_add_func ("/ui/window/map-settings", test_window_map_settings);
+  g_test_add_func ("/ui/window/view-history", test_window_view_history);
   g_test_add_func ("/ui/window/export", test_window_export);
   g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
   g_test_add_func ("/ui/window/cancel", test_window_cancel);

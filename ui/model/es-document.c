@@ -22,7 +22,8 @@
 typedef struct
 {
   char      *focus_word;
-  GPtrArray *selection;  /* words */
+  GPtrArray *selection;   /* words */
+  GVariant  *view_state;  /* the window's, or NULL */
 } HistoryEntry;
 
 struct _EsDocument
@@ -42,6 +43,8 @@ struct _EsDocument
   guint           depth;       /* open transactions */
   guint           pending;     /* EsDocumentChange flags of this transaction */
   gboolean        restoring;   /* going back or forward: not a new step */
+
+  GVariant       *view_state;  /* what the window shows (method, isolate, filters), or NULL */
 
   GPtrArray      *history;     /* HistoryEntry, oldest first */
   guint           history_pos; /* the entry that is the current state */
@@ -79,6 +82,7 @@ history_entry_free (gpointer data)
 
   g_free (entry->focus_word);
   g_ptr_array_unref (entry->selection);
+  g_clear_pointer (&entry->view_state, g_variant_unref);
   g_free (entry);
 }
 
@@ -88,6 +92,7 @@ snapshot (EsDocument *self)
   HistoryEntry *entry = g_new0 (HistoryEntry, 1);
 
   entry->focus_word = g_strdup (self->focus_word);
+  entry->view_state = self->view_state != NULL ? g_variant_ref (self->view_state) : NULL;
   entry->selection = g_ptr_array_new_full (self->selection->len, g_free);
   for (guint i = 0; self->set != NULL && i < self->selection->len; i++)
     g_ptr_array_add (entry->selection,
@@ -100,6 +105,9 @@ same_state (const HistoryEntry *a,
             const HistoryEntry *b)
 {
   if (g_strcmp0 (a->focus_word, b->focus_word) != 0 || a->selection->len != b->selection->len)
+    return FALSE;
+  if ((a->view_state == NULL) != (b->view_state == NULL) ||
+      (a->view_state != NULL && !g_variant_equal (a->view_state, b->view_state)))
     return FALSE;
   for (guint i = 0; i < a->selection->len; i++)
     if (strcmp (g_ptr_array_index (a->selection, i), g_ptr_array_index (b->selection, i)) != 0)
@@ -121,6 +129,8 @@ history_trim (EsDocument *self)
       HistoryEntry *entry = g_ptr_array_index (self->history, i - 1);
 
       words += entry->selection->len + 1;
+      if (entry->view_state != NULL)
+        words += g_variant_get_size (entry->view_state) / 8;
       if (words > HISTORY_MAX_WORDS || self->history->len - (i - 1) > HISTORY_MAX_ENTRIES)
         {
           keep_from = i;
@@ -151,6 +161,7 @@ history_push (EsDocument *self)
                               self->history->len - self->history_pos - 1);
   g_ptr_array_add (self->history, entry);
   self->history_pos = self->history->len - 1;
+
   history_trim (self);
   self->pending |= ES_DOCUMENT_CHANGE_HISTORY;
 }
@@ -173,7 +184,8 @@ es_document_end (EsDocument *self)
 
   if (--self->depth > 0)
     return;
-  if (!self->restoring && (self->pending & (ES_DOCUMENT_CHANGE_FOCUS | ES_DOCUMENT_CHANGE_SELECTION)))
+  if (!self->restoring &&
+      (self->pending & (ES_DOCUMENT_CHANGE_FOCUS | ES_DOCUMENT_CHANGE_SELECTION | ES_DOCUMENT_CHANGE_VIEW)))
     history_push (self);
   changes = self->pending;
   self->pending = 0;
@@ -290,6 +302,7 @@ es_document_finalize (GObject *object)
   g_array_unref (self->selection);
   g_ptr_array_unref (self->history);
   g_hash_table_unref (self->layouts);
+  g_clear_pointer (&self->view_state, g_variant_unref);
 
   G_OBJECT_CLASS (es_document_parent_class)->finalize (object);
 }
@@ -573,9 +586,44 @@ restore (EsDocument *self,
   else
     set_focus_internal (self, -1);
   take_selection (self, rows_of_words (self->set, entry->selection));
+  if ((entry->view_state == NULL) != (self->view_state == NULL) ||
+      (entry->view_state != NULL && !g_variant_equal (entry->view_state, self->view_state)))
+    {
+      g_clear_pointer (&self->view_state, g_variant_unref);
+      self->view_state = entry->view_state != NULL ? g_variant_ref (entry->view_state) : NULL;
+      self->pending |= ES_DOCUMENT_CHANGE_VIEW | ES_DOCUMENT_CHANGE_VIEW_RESTORED;
+    }
   self->pending |= ES_DOCUMENT_CHANGE_HISTORY;
   es_document_end (self);
   self->restoring = FALSE;
+}
+
+void
+es_document_set_view_state (EsDocument *self,
+                            GVariant   *state)
+{
+  g_autoptr(GVariant) sunk = NULL;
+
+  g_return_if_fail (ES_IS_DOCUMENT (self));
+
+  if (state != NULL)
+    sunk = g_variant_ref_sink (state);
+  if ((sunk == NULL && self->view_state == NULL) ||
+      (sunk != NULL && self->view_state != NULL && g_variant_equal (sunk, self->view_state)))
+    return;
+  es_document_begin (self);
+  g_clear_pointer (&self->view_state, g_variant_unref);
+  self->view_state = sunk != NULL ? g_variant_ref (sunk) : NULL;
+  self->pending |= ES_DOCUMENT_CHANGE_VIEW;
+  es_document_end (self);
+}
+
+GVariant *
+es_document_get_view_state (EsDocument *self)
+{
+  g_return_val_if_fail (ES_IS_DOCUMENT (self), NULL);
+
+  return self->view_state;
 }
 
 gboolean

@@ -25,6 +25,8 @@ typedef enum
   ES_DOCUMENT_CHANGE_SELECTION = 1 << 2,  /* the selected rows */
   ES_DOCUMENT_CHANGE_HISTORY   = 1 << 3,  /* can go back / forward */
   ES_DOCUMENT_CHANGE_CLUSTERS  = 1 << 4,  /* k-means clusters of the file */
+  ES_DOCUMENT_CHANGE_VIEW      = 1 << 5,  /* the view state (method, isolate, filters) */
+  ES_DOCUMENT_CHANGE_VIEW_RESTORED = 1 << 6, /* ... by back or forward: to be applied */
 } EsDocumentChange;
 
 typedef enum
@@ -75,9 +77,19 @@ const gsize    *es_document_get_selection      (EsDocument      *self,
 gboolean        es_document_is_selected        (EsDocument      *self,
                                                 gsize            row);
 
-/* Back and forward through the focus and the selection (by word, so a
- * step back survives a reload); every transaction that changed either is
- * one step.
+/* What the window shows beyond the data: its method, the isolated words,
+ * the filters… as a GVariant it defines (floating refs are sunk; NULL:
+ * none).  Each change is a step of history; going back or forward to a
+ * step with another view state sets it and reports
+ * ES_DOCUMENT_CHANGE_VIEW_RESTORED, for the window to apply.
+ */
+void            es_document_set_view_state     (EsDocument      *self,
+                                                GVariant        *state);
+GVariant       *es_document_get_view_state     (EsDocument      *self);
+
+/* Back and forward through the focus, the selection and the view state
+ * (by word, so a step back survives a reload); every transaction that
+ * changed one of them is one step.
  */
 gboolean        es_document_can_go_back        (EsDocument      *self);
 gboolean        es_document_can_go_forward     (EsDocument      *self);

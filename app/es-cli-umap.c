@@ -345,9 +345,11 @@ _es_cli_render_umap (int    argc,
     };
 
     context = _es_cli_context_new (command, &common, entries);
+    _es_cli_density_add_entries (context);
   }
 
-  if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0)
+  if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0 ||
+      (status = _es_cli_density_check (command)) >= 0)
     goto out;
   if ((status = umap_options_from_flags (command, &flags, &options)) >= 0)
     goto out;

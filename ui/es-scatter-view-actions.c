@@ -393,6 +393,7 @@ _es_scatter_view_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "plot.copy-image", NULL, copy_image_action);
   gtk_widget_class_install_property_action (widget_class, "plot.toggle-3d", "three-d");
   gtk_widget_class_install_property_action (widget_class, "plot.show-labels", "show-labels");
+  gtk_widget_class_install_property_action (widget_class, "plot.show-density", "show-density");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "plot.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "plot.zoom-in", NULL);
@@ -412,6 +413,7 @@ _es_scatter_view_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "plot.reset-view", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "plot.pin-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "plot.show-labels", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, 0, "plot.show-density", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "plot.copy-word", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "plot.copy-image", NULL);
@@ -463,6 +465,7 @@ _es_scatter_view_init_controllers (EsScatterView *self)
     append_item (view_section, _("Reset View"), "plot.reset-view", "r");
     append_item (view_section, _("3D"), "plot.toggle-3d", "<Control>3");
     append_item (view_section, _("Show Labels"), "plot.show-labels", "l");
+    append_item (view_section, _("Density Map"), "plot.show-density", "d");
     g_menu_append_section (menu, NULL, G_MENU_MODEL (word_section));
     g_menu_append_section (menu, NULL, G_MENU_MODEL (view_section));
     self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));

@@ -39,14 +39,17 @@ typedef struct
   gsize    n_screen;      /* points on the surface: the bandwidth's sample */
   gsize    n_binned;      /* points in the grid: the density's */
   float   *f;
-  double   mass;          /* sum of f * cell²: 1 unless mass left the grid */
+  double   mass;          /* sum of f * cell²: 1 unless mass spilled off the grid */
   double   fmax;
   guint    n_levels;
   double   level_fraction[ES_PLOT_MAX_DENSITY_LEVELS];
   double   level[ES_PLOT_MAX_DENSITY_LEVELS];   /* the density at each contour */
 
-  /* Mass per bin of sqrt (f / fmax), from the densest bin down. */
-  double  *above;         /* ES_DENSITY_HIST_BINS + 1 entries: mass of the bins above */
+  /* The share of the (sampled) points in each bin of sqrt (f / fmax)
+   * and up: ES_DENSITY_HIST_BINS + 1 entries, the last 0.
+   */
+  double  *above;
+  gsize    n_sampled;
 
   /* Scratch, kept between frames. */
   float   *xy;
@@ -76,8 +79,8 @@ gboolean _es_density_grid_compute    (EsDensityGrid         *self,
                                       int                    width,
                                       int                    height,
                                       const EsDensityParams *params);
-/* The share of the density's mass where it is higher than @f: 0 at the
- * peak, 1 where there are no points.
+/* The share of the points where the density is higher than @f: 0 at
+ * the peak, 1 where there are no points.
  */
 double   _es_density_grid_coverage   (const EsDensityGrid   *self,
                                       double                 f);

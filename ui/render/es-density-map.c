@@ -28,9 +28,11 @@
  *   still count at the edges, then a separable Gaussian blur truncated
  *   at 4 h (the kernel's weights renormalised, so mass is kept).  O(N)
  *   for the binning plus O(grid) for the rest: at most 2^20 nodes.
- * - Contour levels as highest-density regions (Hyndman 1996): the level
- *   for a fraction p is the density above which the share p of the mass
- *   lies, so the p = 0.5 line encloses the densest half of the points.
+ * - Contour levels as highest-density regions (Hyndman 1996) estimated
+ *   from the points: the level for a share p is the density that the
+ *   share p of the points exceed, so the p = 0.5 line encloses the
+ *   densest half of the points (the density at each point read from the
+ *   grid; a sample of 65536 points when there are more).
  */
 
 #define MAX_NODES (1 << 20)
@@ -159,45 +161,90 @@ gaussian_weights (double h,
   return w;
 }
 
+/* The density at surface position (x, y), bilinear between the nodes;
+ * 0 off the grid.
+ */
+static double
+density_at (const EsDensityGrid *self,
+            double               x,
+            double               y)
+{
+  double u = (x - self->x0) / self->cell, v = (y - self->y0) / self->cell, fu, fv;
+  const float *at;
+  int i, j;
+
+  if (!(u >= 0 && u < self->nx - 1 && v >= 0 && v < self->ny - 1))
+    return 0;
+  i = (int) u;
+  j = (int) v;
+  fu = u - i;
+  fv = v - j;
+  at = self->f + (gsize) j * self->nx + i;
+  return (1 - fv) * ((1 - fu) * at[0] + fu * at[1]) + fv * ((1 - fu) * at[self->nx] + fu * at[self->nx + 1]);
+}
+
+/* Highest-density regions from the points themselves: the density at
+ * (up to MAX_LEVEL_SAMPLE of) the points in the grid, binned by
+ * sqrt (f / fmax); the level for a share p is where the share p of the
+ * points lies above it.  A node's shading uses the same table.
+ */
+#define MAX_LEVEL_SAMPLE (1 << 16)
+
 static void
 compute_levels (EsDensityGrid         *self,
+                const float           *xy,
+                gsize                  n,
                 const EsDensityParams *params)
 {
-  gsize n = (gsize) self->nx * self->ny;
-  double cell2 = self->cell * self->cell;
-  double *mass;
-  double fmax = 0;
+  gsize n_nodes = (gsize) self->nx * self->ny;
+  gsize stride = self->n_binned / MAX_LEVEL_SAMPLE + 1, seen = 0;
+  double *count;
+  double fmax = 0, mass = 0;
 
-  for (gsize k = 0; k < n; k++)
-    fmax = MAX (fmax, self->f[k]);
+  for (gsize k = 0; k < n_nodes; k++)
+    {
+      fmax = MAX (fmax, self->f[k]);
+      mass += self->f[k];
+    }
   self->fmax = fmax;
+  self->mass = mass * self->cell * self->cell;
   if (self->above == NULL)
     self->above = g_new (double, ES_DENSITY_HIST_BINS + 1);
-  mass = self->above;
-  memset (mass, 0, (ES_DENSITY_HIST_BINS + 1) * sizeof (double));
+  count = self->above;
+  memset (count, 0, (ES_DENSITY_HIST_BINS + 1) * sizeof (double));
+  self->n_sampled = 0;
   if (fmax > 0)
     for (gsize k = 0; k < n; k++)
       {
-        /* Bins even in sqrt (f): fine enough in the faint outskirts. */
-        int b = (int) (sqrt (self->f[k] / fmax) * ES_DENSITY_HIST_BINS);
+        double u = (xy[2 * k] - self->x0) / self->cell, v = (xy[2 * k + 1] - self->y0) / self->cell;
+        int b;
 
-        mass[MIN (b, ES_DENSITY_HIST_BINS - 1)] += self->f[k] * cell2;
+        /* The same points as the binning, every stride-th of them. */
+        if (!(u >= 0 && u < self->nx - 1 && v >= 0 && v < self->ny - 1))
+          continue;
+        if (seen++ % stride != 0)
+          continue;
+        /* Bins even in sqrt (f): fine enough in the faint outskirts. */
+        b = (int) (sqrt (density_at (self, xy[2 * k], xy[2 * k + 1]) / fmax) * ES_DENSITY_HIST_BINS);
+        count[CLAMP (b, 0, ES_DENSITY_HIST_BINS - 1)] += 1;
+        self->n_sampled++;
       }
-  /* In place: above[b] = the mass of bins b and up. */
+  /* In place: above[b] = the share of the points in bins b and up. */
   for (int b = ES_DENSITY_HIST_BINS - 1; b >= 0; b--)
-    mass[b] += mass[b + 1];
-  self->mass = mass[0];
+    count[b] += count[b + 1];
+  for (int b = 0; b <= ES_DENSITY_HIST_BINS && self->n_sampled > 0; b++)
+    count[b] /= self->n_sampled;
 
   self->n_levels = MIN (params->n_levels, ES_PLOT_MAX_DENSITY_LEVELS);
   for (guint l = 0; l < self->n_levels; l++)
     {
-      double p = CLAMP (params->levels[l], 0.0, 1.0), want = p * self->mass, in_bin, s;
+      double p = CLAMP (params->levels[l], 0.0, 1.0), in_bin, s;
       int b = ES_DENSITY_HIST_BINS - 1;
 
-      while (b > 0 && self->above[b] < want)
+      while (b > 0 && self->above[b] < p)
         b--;
       in_bin = self->above[b] - self->above[b + 1];
-      s = b + 1 - (in_bin > 0 ? CLAMP ((want - self->above[b + 1]) / in_bin, 0.0, 1.0) : 1.0);
+      s = b + 1 - (in_bin > 0 ? CLAMP ((p - self->above[b + 1]) / in_bin, 0.0, 1.0) : 1.0);
       self->level_fraction[l] = p;
       self->level[l] = fmax * (s / ES_DENSITY_HIST_BINS) * (s / ES_DENSITY_HIST_BINS);
     }
@@ -210,12 +257,12 @@ _es_density_grid_coverage (const EsDensityGrid *self,
   double s;
   int b;
 
-  if (!(self->fmax > 0 && self->mass > 0) || !(f > 0))
+  if (!(self->fmax > 0 && self->n_sampled > 0) || !(f > 0))
     return 1.0;
   s = sqrt (MIN (f / self->fmax, 1.0)) * ES_DENSITY_HIST_BINS;
   b = MIN ((int) s, ES_DENSITY_HIST_BINS - 1);
 
-  return (self->above[b + 1] + (self->above[b] - self->above[b + 1]) * (b + 1 - s)) / self->mass;
+  return self->above[b + 1] + (self->above[b] - self->above[b + 1]) * (b + 1 - s);
 }
 
 gboolean
@@ -354,7 +401,7 @@ _es_density_grid_compute_xy (EsDensityGrid         *self,
       f[k] *= norm;
   }
 
-  compute_levels (self, params);
+  compute_levels (self, xy, n, params);
   return TRUE;
 }
 

@@ -488,15 +488,15 @@ test_layer_fade (void)
 
   es_viewport_init (&vp, W, H, FALSE);
   vp.fit_scale = vp.scale = 100;
-  g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 0.3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 0.2, 1e-12);
   vp.scale = 200;
-  g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 0.3 + 0.7 / 3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 0.2 + 0.8 / 3, 1e-12);
   vp.scale = 800;
   g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 1.0, 1e-12);
   vp.scale = 50;
-  g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 0.3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 0.2, 1e-12);
   vp.scale = NAN;
-  g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 0.3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (_es_plot_density_point_fade (&vp), 0.2, 1e-12);
 }
 
 static void

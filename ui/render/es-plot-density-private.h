@@ -61,7 +61,7 @@ void     _es_scatter_renderer_draw_density_contours (EsScatterRenderer    *self,
                                                     EsScatterData         *data,
                                                     const EsViewport      *vp,
                                                     const EsPlotStyle     *style);
-/* What the points' opacity is multiplied by under the map: 0.3 at the
+/* What the points' opacity is multiplied by under the map: 0.2 at the
  * fitted zoom, growing with log2 (zoom) to 1 at 8x.
  */
 double   _es_plot_density_point_fade              (const EsViewport      *vp);

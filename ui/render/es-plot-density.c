@@ -44,7 +44,7 @@ _es_plot_density_point_fade (const EsViewport *vp)
   double z = es_viewport_get_zoom (vp);
   double t = z > 1 && isfinite (z) ? log2 (z) / 3 : 0;
 
-  return 0.3 + 0.7 * MIN (t, 1.0);
+  return 0.2 + 0.8 * MIN (t, 1.0);
 }
 
 /* The style's levels, valid ones only, densest region (smallest share)
@@ -167,7 +167,7 @@ map_color (const EsPlotStyle *style,
   const double *c = plain ? style->point : style->foreground;
 
   memcpy (rgba, c, 3 * sizeof (double));
-  rgba[3] = is_dark (style) ? (plain ? 0.5 : 0.26) : (plain ? 0.38 : 0.2);
+  rgba[3] = is_dark (style) ? (plain ? 0.5 : 0.26) : (plain ? 0.45 : 0.2);
 }
 
 /* An image of the grid, one pixel per node: the map's colour at an

@@ -44,7 +44,7 @@ typedef struct
   gboolean    show_legend;
   /* The density map: a kernel density estimate of the shown points on
    * the screen, shaded under the points with contour lines over them;
-   * the points fade (opacity * 0.3 at the fitted zoom, full from 8x).
+   * the points fade (opacity * 0.2 at the fitted zoom, full from 8x).
    * @density_levels are fractions of the points in (0, 1): the line
    * for 0.5 encloses the densest half.
    */

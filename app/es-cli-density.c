@@ -14,9 +14,30 @@
  */
 static gboolean density;
 static double bandwidth = 1;
+static gboolean bandwidth_given;
 static char *levels_text;
 static double levels[ES_PLOT_MAX_DENSITY_LEVELS];
 static guint n_levels;
+
+/* A callback, to know whether it was given (any value turns the map on). */
+static gboolean
+parse_bandwidth (const char  *name,
+                 const char  *value,
+                 gpointer     data,
+                 GError     **error)
+{
+  char *end = NULL;
+
+  bandwidth = g_ascii_strtod (value, &end);
+  if (value[0] == '\0' || end == NULL || *end != '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Cannot parse double value “%s” for %s", value, name);
+      return FALSE;
+    }
+  bandwidth_given = TRUE;
+  return TRUE;
+}
 
 void
 _es_cli_density_add_entries (GOptionContext *context)
@@ -26,7 +47,7 @@ _es_cli_density_add_entries (GOptionContext *context)
       "Draw a density map: shading and contours of a kernel density estimate", NULL },
     { "density-levels", 0, 0, G_OPTION_ARG_STRING, &levels_text,
       "Contours around the densest shares of the points (default 0.25,0.5,0.75,0.9)", "LIST" },
-    { "density-bandwidth", 0, 0, G_OPTION_ARG_DOUBLE, &bandwidth,
+    { "density-bandwidth", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_bandwidth,
       "Bandwidth as a multiple of Scott's rule (default 1)", "F" },
     { NULL }
   };
@@ -69,7 +90,7 @@ void
 _es_cli_density_apply (EsPlotStyle *style)
 {
   /* A level or bandwidth asks for the map too. */
-  style->show_density = density || levels_text != NULL || bandwidth != 1;
+  style->show_density = density || levels_text != NULL || bandwidth_given;
   style->density_bandwidth = bandwidth;
   if (n_levels > 0)
     {

@@ -191,14 +191,26 @@ test_kde_mass (void)
   EsDensityGrid grid;
   EsDensityParams params;
 
-  g_test_summary ("The estimate integrates to 1 over the grid (points well inside)");
+  g_test_summary ("The estimate integrates to 1 over the grid (points well inside), also for "
+                  "points on a line (the bandwidths kept within 10:1)");
 
   _es_density_grid_init (&grid);
   params_init (&params, 0);
   g_assert_true (_es_density_grid_compute_xy (&grid, xy, 3000, W, H, &params));
   g_assert_cmpfloat_with_epsilon (grid.mass, 1.0, 1e-3);
 
+  /* Points on a line: no spread across it, yet a bounded bandwidth. */
+  for (gsize k = 0; k < 3000; k++)
+    {
+      xy[2 * k] = (float) (10 + k * 0.1);
+      xy[2 * k + 1] = 120;
+    }
+  g_assert_true (_es_density_grid_compute_xy (&grid, xy, 3000, W, H, &params));
+  g_assert_cmpfloat (grid.hx / grid.hy, <=, 10 + 1e-9);
+  g_assert_cmpfloat_with_epsilon (grid.mass, 1.0, 1e-3);
+
   /* No point on the surface: nothing to draw. */
+  xy[0] = -5000;
   g_assert_false (_es_density_grid_compute_xy (&grid, xy, 1, W, H, &params));
   _es_density_grid_clear (&grid);
 }

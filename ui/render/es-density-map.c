@@ -21,7 +21,8 @@
  *   (in two dimensions Scott's n^(-1/(d+4)) and Silverman's
  *   (4 / (d + 2))^(1/(d+4)) n^(-1/(d+4)) are the same factor; the IQR
  *   keeps a map of separate clusters from being smoothed into one blob).
- *   Kept within [1 px + 0.5 % of the short side, 25 % of it].
+ *   Kept within [1 px + 0.5 % of the short side, 25 % of it] and within
+ *   10:1 of each other.
  * - Linear binning onto a grid of nodes h / 2.5 apart (each point's
  *   weight shared by its four nodes, Wand & Jones 1995, ch. 3), the
  *   grid reaching 4 h beyond the surface so that points just off it
@@ -334,6 +335,11 @@ _es_density_grid_compute_xy (EsDensityGrid         *self,
       self->hy = factor * robust_spread (sy, syy, self->hist + width, height, self->n_screen);
       self->hx = CLAMP (isfinite (self->hx) ? self->hx : 0, h_min, h_max);
       self->hy = CLAMP (isfinite (self->hy) ? self->hy : 0, h_min, h_max);
+      /* Within 10:1 of each other: points on a line would otherwise
+       * ask for a blur of hundreds of nodes along it.
+       */
+      self->hx = MAX (self->hx, self->hy / 10);
+      self->hy = MAX (self->hy, self->hx / 10);
     }
 
   /* Nodes 2.5 nodes per h on the narrower axis; coarser if that would

@@ -618,6 +618,42 @@ test_layer_vector (void)
   g_rmdir (dir);
 }
 
+static void
+test_layer_hostile (void)
+{
+  const float odd[] = { NAN, 0, 1e30f, -1e30f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 3e-39f, 1, 0, 0 };
+  const float same[] = { 0.25f, 0.75f, 0.25f, 0.75f, 0.25f, 0.75f };
+  const double scales[] = { 1e-300, 1e-3, 1, 1e6, 1e300, NAN, INFINITY };
+  g_autoptr(EsScatterData) data = es_scatter_data_new_from_coords (odd, G_N_ELEMENTS (odd) / 2, 2,
+                                                                   0, 1, -1, NULL, NULL);
+  g_autoptr(EsScatterData) dup = es_scatter_data_new_from_coords (same, 3, 2, 0, 1, -1, NULL, NULL);
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  EsPlotStyle style;
+
+  g_test_summary ("Non-finite, huge and coincident points and absurd cameras draw the map "
+                  "without a crash");
+
+  es_plot_style_init (&style, FALSE);
+  style.show_density = TRUE;
+  style.density_bandwidth = NAN;
+  style.n_density_levels = 3;
+  style.density_levels[0] = NAN;
+  style.density_levels[1] = 2;
+  style.density_levels[2] = 0.5;
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    for (guint k = 0; k < 2; k++)
+      {
+        EsViewport vp;
+        cairo_surface_t *surface;
+
+        fit_view (&vp, k == 0 ? data : dup, i % 2 == 1);
+        vp.scale = scales[i];
+        vp.distance = scales[i];
+        surface = render (renderer, k == 0 ? data : dup, &vp, &style);
+        cairo_surface_destroy (surface);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -634,6 +670,7 @@ main (int   argc,
   g_test_add_func ("/density/layer/fade", test_layer_fade);
   g_test_add_func ("/density/layer/3d-masked", test_layer_3d_and_masked);
   g_test_add_func ("/density/layer/vector", test_layer_vector);
+  g_test_add_func ("/density/layer/hostile", test_layer_hostile);
 
   return g_test_run ();
 }

@@ -55,6 +55,29 @@ _es_density_grid_clear (EsDensityGrid *self)
   memset (self, 0, sizeof *self);
 }
 
+/* Where the points are: surface position (ax * p[0] + bx, ay * p[1] + by)
+ * of each @stride floats; so 2D data needs no projected copy.
+ */
+typedef struct
+{
+  const float *p;
+  gsize        n;
+  guint        stride;
+  double       ax, bx, ay, by;
+} Points;
+
+static inline void
+point_at (const Points *pts,
+          gsize         k,
+          double       *x,
+          double       *y)
+{
+  const float *p = pts->p + k * pts->stride;
+
+  *x = pts->ax * p[0] + pts->bx;
+  *y = pts->ay * p[1] + pts->by;
+}
+
 /* The q-quantile of @n counts in @hist, to a pixel. */
 static double
 hist_quantile (const guint32 *hist,
@@ -193,8 +216,7 @@ density_at (const EsDensityGrid *self,
 
 static void
 compute_levels (EsDensityGrid         *self,
-                const float           *xy,
-                gsize                  n,
+                const Points          *pts,
                 const EsDensityParams *params)
 {
   gsize n_nodes = (gsize) self->nx * self->ny;
@@ -215,18 +237,21 @@ compute_levels (EsDensityGrid         *self,
   memset (count, 0, (ES_DENSITY_HIST_BINS + 1) * sizeof (double));
   self->n_sampled = 0;
   if (fmax > 0)
-    for (gsize k = 0; k < n; k++)
+    for (gsize k = 0; k < pts->n; k++)
       {
-        double u = (xy[2 * k] - self->x0) / self->cell, v = (xy[2 * k + 1] - self->y0) / self->cell;
+        double x, y, u, v;
         int b;
 
+        point_at (pts, k, &x, &y);
+        u = (x - self->x0) / self->cell;
+        v = (y - self->y0) / self->cell;
         /* The same points as the binning, every stride-th of them. */
         if (!(u >= 0 && u < self->nx - 1 && v >= 0 && v < self->ny - 1))
           continue;
         if (seen++ % stride != 0)
           continue;
         /* Bins even in sqrt (f): fine enough in the faint outskirts. */
-        b = (int) (sqrt (density_at (self, xy[2 * k], xy[2 * k + 1]) / fmax) * ES_DENSITY_HIST_BINS);
+        b = (int) (sqrt (density_at (self, x, y) / fmax) * ES_DENSITY_HIST_BINS);
         count[CLAMP (b, 0, ES_DENSITY_HIST_BINS - 1)] += 1;
         self->n_sampled++;
       }
@@ -266,13 +291,12 @@ _es_density_grid_coverage (const EsDensityGrid *self,
   return self->above[b + 1] + (self->above[b] - self->above[b + 1]) * (b + 1 - s);
 }
 
-gboolean
-_es_density_grid_compute_xy (EsDensityGrid         *self,
-                             const float           *xy,
-                             gsize                  n,
-                             int                    width,
-                             int                    height,
-                             const EsDensityParams *params)
+static gboolean
+compute_points (EsDensityGrid         *self,
+                const Points          *pts,
+                int                    width,
+                int                    height,
+                const EsDensityParams *params)
 {
   double sx = 0, sxx = 0, sy = 0, syy = 0, short_side = MIN (width, height);
   double h_min, h_max, mx, my, cell, scale;
@@ -281,9 +305,6 @@ _es_density_grid_compute_xy (EsDensityGrid         *self,
   g_autofree float *wy = NULL;
   int rx, ry, nx, ny;
   float *f;
-
-  g_return_val_if_fail (self != NULL && params != NULL, FALSE);
-  g_return_val_if_fail (xy != NULL || n == 0, FALSE);
 
   self->n_screen = self->n_binned = 0;
   self->nx = self->ny = 0;
@@ -301,10 +322,11 @@ _es_density_grid_compute_xy (EsDensityGrid         *self,
       self->hist_len = (gsize) width + height;
     }
   memset (self->hist, 0, ((gsize) width + height) * sizeof (guint32));
-  for (gsize k = 0; k < n; k++)
+  for (gsize k = 0; k < pts->n; k++)
     {
-      double x = xy[2 * k], y = xy[2 * k + 1];
+      double x, y;
 
+      point_at (pts, k, &x, &y);
       if (!(x >= 0 && x < width && y >= 0 && y < height))
         continue;
       self->n_screen++;
@@ -375,12 +397,15 @@ _es_density_grid_compute_xy (EsDensityGrid         *self,
   {
     double inv = 1.0 / cell;
 
-    for (gsize k = 0; k < n; k++)
+    for (gsize k = 0; k < pts->n; k++)
       {
-        double u = (xy[2 * k] - self->x0) * inv, v = (xy[2 * k + 1] - self->y0) * inv, fu, fv;
+        double u, v, fu, fv;
         int i, j;
         float *at;
 
+        point_at (pts, k, &u, &v);
+        u = (u - self->x0) * inv;
+        v = (v - self->y0) * inv;
         if (!(u >= 0 && u < nx - 1 && v >= 0 && v < ny - 1))
           continue;
         i = (int) u;
@@ -407,8 +432,24 @@ _es_density_grid_compute_xy (EsDensityGrid         *self,
       f[k] *= norm;
   }
 
-  compute_levels (self, xy, n, params);
+  compute_levels (self, pts, params);
   return TRUE;
+}
+
+gboolean
+_es_density_grid_compute_xy (EsDensityGrid         *self,
+                             const float           *xy,
+                             gsize                  n,
+                             int                    width,
+                             int                    height,
+                             const EsDensityParams *params)
+{
+  Points pts = { xy, n, 2, 1, 0, 1, 0 };
+
+  g_return_val_if_fail (self != NULL && params != NULL, FALSE);
+  g_return_val_if_fail (xy != NULL || n == 0, FALSE);
+
+  return compute_points (self, &pts, width, height, params);
 }
 
 gboolean
@@ -422,28 +463,29 @@ _es_density_grid_compute (EsDensityGrid         *self,
   gsize n = es_scatter_data_get_n_visible (data);
   const float *xyz = es_scatter_data_get_sorted_xyz (data);
 
+  if (!t->three_d)
+    {
+      /* Straight from the data: x and y are affine on the surface. */
+      Points pts = { xyz, n, 3, t->ax, t->bx, t->ay, t->by };
+
+      return compute_points (self, &pts, width, height, params);
+    }
+
   if (self->xy_len < n)
     {
       g_free (self->xy);
       self->xy = g_new (float, 2 * MAX (n, 1));
       self->xy_len = n;
     }
-  if (!t->three_d)
-    for (gsize k = 0; k < n; k++)
-      {
-        self->xy[2 * k] = (float) (t->ax * xyz[3 * k] + t->bx);
-        self->xy[2 * k + 1] = (float) (t->ay * xyz[3 * k + 1] + t->by);
-      }
-  else
-    for (gsize k = 0; k < n; k++)
-      {
-        double px, py;
+  for (gsize k = 0; k < n; k++)
+    {
+      double px, py;
 
-        if (!es_view_transform_project (t, xyz[3 * k], xyz[3 * k + 1], xyz[3 * k + 2], &px, &py, NULL))
-          px = py = NAN;
-        self->xy[2 * k] = (float) px;
-        self->xy[2 * k + 1] = (float) py;
-      }
+      if (!es_view_transform_project (t, xyz[3 * k], xyz[3 * k + 1], xyz[3 * k + 2], &px, &py, NULL))
+        px = py = NAN;
+      self->xy[2 * k] = (float) px;
+      self->xy[2 * k + 1] = (float) py;
+    }
 
   return _es_density_grid_compute_xy (self, self->xy, n, width, height, params);
 }

@@ -8,6 +8,7 @@
 #include "es-cli.h"
 #include "es-engine.h"
 #include "es-json-builder.h"
+#include "es-scatter-renderer.h"
 #include "es-tsne.h"
 
 G_BEGIN_DECLS
@@ -137,6 +138,13 @@ int _es_cli_compare    (int argc, char **argv);
 gboolean _es_cli_method_is    (int argc, char **argv, const char *name);
 int      _es_cli_project_umap (int argc, char **argv);
 int      _es_cli_render_umap  (int argc, char **argv);
+
+/* render --density (es-cli-density.c): the options, their check (a
+ * usage error's exit status, or -1) and what they make of the style.
+ */
+void     _es_cli_density_add_entries (GOptionContext     *context);
+int      _es_cli_density_check       (const EsCliCommand *command);
+void     _es_cli_density_apply       (EsPlotStyle        *style);
 
 /* es-cli-render.c */
 /* `embedscope render`: load @input, project it, plot components cx, cy

@@ -100,6 +100,7 @@ render_data (EsEmbeddingSet *set,
   gsize row;
 
   es_plot_style_init (&style, FALSE);
+  _es_cli_density_apply (&style);
   es_plot_overlay_init (&overlay);
   if (!apply_clusters (set, data, error))
     return FALSE;
@@ -333,9 +334,11 @@ _es_cli_render (int    argc,
   es_projection_options_init (&options);
   _es_cli_tsne_add_entries (context, &tsne_args, FALSE);
   _es_cli_render_add_cluster_entry (context);
+  _es_cli_density_add_entries (context);
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0 ||
-      (status = _es_cli_render_check_clusters (command)) >= 0)
+      (status = _es_cli_render_check_clusters (command)) >= 0 ||
+      (status = _es_cli_density_check (command)) >= 0)
     goto out;
   if (output == NULL)
     {

@@ -346,10 +346,12 @@ _es_cli_render_umap (int    argc,
 
     context = _es_cli_context_new (command, &common, entries);
     _es_cli_render_add_cluster_entry (context);
+    _es_cli_density_add_entries (context);
   }
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 1)) >= 0 ||
-      (status = _es_cli_render_check_clusters (command)) >= 0)
+      (status = _es_cli_render_check_clusters (command)) >= 0 ||
+      (status = _es_cli_density_check (command)) >= 0)
     goto out;
   if ((status = umap_options_from_flags (command, &flags, &options)) >= 0)
     goto out;

@@ -494,6 +494,7 @@ _es_scatter_view_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "plot.toggle-3d", "three-d");
   gtk_widget_class_install_property_action (widget_class, "plot.show-labels", "show-labels");
   gtk_widget_class_install_property_action (widget_class, "plot.tool", "tool");
+  gtk_widget_class_install_property_action (widget_class, "plot.show-density", "show-density");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "plot.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "plot.zoom-in", NULL);
@@ -516,6 +517,7 @@ _es_scatter_view_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, 0, "plot.tool", "s", "pan");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, 0, "plot.tool", "s", "box");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, 0, "plot.tool", "s", "lasso");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, 0, "plot.show-density", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "plot.copy-word", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "plot.copy-image", NULL);
@@ -575,6 +577,7 @@ _es_scatter_view_init_controllers (EsScatterView *self)
     append_item (tool_section, _("Pan"), "plot.tool::pan", "h");
     append_item (tool_section, _("Box Select"), "plot.tool::box", "b");
     append_item (tool_section, _("Lasso Select"), "plot.tool::lasso", "o");
+    append_item (view_section, _("Density Map"), "plot.show-density", "d");
     g_menu_append_section (menu, NULL, G_MENU_MODEL (word_section));
     g_menu_append_section (menu, NULL, G_MENU_MODEL (select_section));
     g_menu_append_section (menu, NULL, G_MENU_MODEL (tool_section));

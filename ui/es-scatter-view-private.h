@@ -28,6 +28,7 @@ struct _EsScatterView
   double             opacity;
   double             font_size;
   gboolean           show_labels;
+  gboolean           show_density;
 
   GArray            *highlighted;
   GArray            *closeness;      /* float per highlighted row, or empty */

@@ -29,6 +29,7 @@ enum {
   PROP_FONT_SIZE,
   PROP_SHOW_LABELS,
   PROP_TOOL,
+  PROP_SHOW_DENSITY,
   N_PROPS
 };
 
@@ -126,6 +127,7 @@ G_GNUC_END_IGNORE_DEPRECATIONS
   self->style.opacity = self->opacity;
   self->style.font_size = self->font_size * sf;
   self->style.show_labels = self->show_labels;
+  self->style.show_density = self->show_density;
 }
 
 static void
@@ -346,6 +348,9 @@ es_scatter_view_get_property (GObject    *object,
     case PROP_TOOL:
       g_value_set_string (value, es_scatter_view_get_tool (self));
       break;
+    case PROP_SHOW_DENSITY:
+      g_value_set_boolean (value, es_scatter_view_get_show_density (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -384,6 +389,9 @@ es_scatter_view_set_property (GObject      *object,
       break;
     case PROP_TOOL:
       es_scatter_view_set_tool (self, g_value_get_string (value));
+      break;
+    case PROP_SHOW_DENSITY:
+      es_scatter_view_set_show_density (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -429,6 +437,9 @@ es_scatter_view_class_init (EsScatterViewClass *klass)
   properties[PROP_TOOL] =
     g_param_spec_string ("tool", NULL, NULL, "pan",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_DENSITY] =
+    g_param_spec_boolean ("show-density", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A point was clicked (also when it was selected already). */
@@ -668,6 +679,29 @@ es_scatter_view_set_show_labels (EsScatterView *self,
   self->show_labels = show_labels;
   _es_scatter_view_invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_LABELS]);
+}
+
+gboolean
+es_scatter_view_get_show_density (EsScatterView *self)
+{
+  g_return_val_if_fail (ES_IS_SCATTER_VIEW (self), FALSE);
+
+  return self->show_density;
+}
+
+void
+es_scatter_view_set_show_density (EsScatterView *self,
+                                  gboolean       show_density)
+{
+  g_return_if_fail (ES_IS_SCATTER_VIEW (self));
+
+  show_density = !!show_density;
+  if (show_density == self->show_density)
+    return;
+
+  self->show_density = show_density;
+  _es_scatter_view_invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_DENSITY]);
 }
 
 void

@@ -39,6 +39,10 @@ void           es_scatter_view_set_font_size     (EsScatterView  *self,
 gboolean       es_scatter_view_get_show_labels   (EsScatterView  *self);
 void           es_scatter_view_set_show_labels   (EsScatterView  *self,
                                                   gboolean        show_labels);
+/* The density map (see EsPlotStyle.show_density). */
+gboolean       es_scatter_view_get_show_density  (EsScatterView  *self);
+void           es_scatter_view_set_show_density  (EsScatterView  *self,
+                                                  gboolean        show_density);
 
 /* Rows; copied.  Neighbours are ringed, linked to the selection and
  * labelled; pinned words and search hits are always labelled.

@@ -18,6 +18,7 @@
 #include "es-loader.h"
 #include "es-point-index.h"
 #include "es-neighbors-private.h"
+#include "es-plot-density-private.h"
 #include "es-projection.h"
 #include "es-scatter-data.h"
 #include "es-scatter-renderer.h"
@@ -46,6 +47,7 @@ typedef struct
   double      zoom;
   gint        categories;
   const char *output;
+  gboolean    density;
 } BenchOptions;
 
 static double
@@ -602,6 +604,7 @@ op_draw (const BenchOptions  *opts,
   image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1920, 1080);
   es_plot_style_init (&style, FALSE);
   style.show_labels = !opts->no_labels;
+  style.show_density = opts->density;
   es_viewport_init (&viewport, 1920, 1080, three_d);
   es_scatter_data_get_bounds (data, lo, hi);
   es_viewport_fit (&viewport, lo, hi, 24);
@@ -714,6 +717,61 @@ op_export (const BenchOptions  *opts,
   return 0;
 }
 
+/* The density map's own part at 1000 x 700 (the estimate: projection,
+ * binning, blur, levels, contours): a pan of a pixel per frame, so every
+ * frame computes it anew; seconds per frame.
+ */
+static int
+op_density (const BenchOptions  *opts,
+            GError             **error)
+{
+  g_autoptr(EsScatterData) data = NULL;
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  g_autofree double *times = NULL;
+  g_autofree double *cpu = NULL;
+  guint frames = MAX (opts->frames, 1);
+  EsViewport viewport;
+  EsPlotStyle style;
+  double lo[3], hi[3];
+  const EsDensityGrid *grid;
+
+  data = make_points (opts, FALSE, error);
+  if (data == NULL)
+    return 1;
+  es_plot_style_init (&style, FALSE);
+  style.show_density = TRUE;
+  es_viewport_init (&viewport, 1000, 700, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&viewport, lo, hi, 24);
+  if (opts->zoom > 0 && opts->zoom != 1)
+    es_viewport_zoom_at (&viewport, opts->zoom, 500, 350);
+  times = g_new (double, frames);
+  cpu = g_new (double, frames);
+  for (guint f = 0; f <= frames; f++)
+    {
+      double t0 = now_s (), c0 = thread_cpu_s ();
+
+      _es_scatter_renderer_prepare_density (renderer, data, &viewport, &style);
+      if (f > 0)
+        {
+          times[f - 1] = now_s () - t0;
+          cpu[f - 1] = thread_cpu_s () - c0;
+        }
+      es_viewport_pan (&viewport, f % 2 ? -1 : 1, 0);
+    }
+  grid = _es_scatter_renderer_get_density_grid (renderer);
+  add_extra ("points", es_scatter_data_get_n_visible (data));
+  add_extra ("cpu_median_s", median (cpu, frames));
+  if (grid != NULL)
+    {
+      add_extra ("nodes", (double) grid->nx * grid->ny);
+      add_extra ("h_px", grid->hx);
+    }
+  print_result (median (times, frames));
+
+  return 0;
+}
+
 /* Hover hit-testing: build the grid once for the fitted view, then look
  * up random pointer positions (8 px radius); seconds per lookup.
  */
@@ -759,7 +817,7 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  BenchOptions opts = { NULL, NULL, 0, 15, 0, 0, FALSE, 1, 0, NULL };
+  BenchOptions opts = { NULL, NULL, 0, 15, 0, 0, FALSE, 1, 0, NULL, FALSE };
   g_autofree char *output = NULL;
   const GOptionEntry entries[] = {
     { "points", 'p', 0, G_OPTION_ARG_INT64, &opts.points,
@@ -773,6 +831,8 @@ main (int   argc,
     { "zoom", 0, 0, G_OPTION_ARG_DOUBLE, &opts.zoom, "Zoom in by Z at the centre before drawing (default 1)", "Z" },
     { "categories", 0, 0, G_OPTION_ARG_INT, &opts.categories, "Colour the drawn points by C categories (default none)", "C" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Keep the image here", "PATH" },
+    { "density", 0, 0, G_OPTION_ARG_NONE, &opts.density,
+      "Draw with the density map (every timed frame pans, so it is computed anew)", NULL },
     { NULL }
   };
   int status;
@@ -780,7 +840,7 @@ main (int   argc,
   context = g_option_context_new ("OP [FILE] - time one Embedscope operation");
   g_option_context_set_summary (context,
     "OP: load, pca, knn-single, knn-batched, bandwidth, draw-2d, draw-3d,\n"
-    "    hover, export-png, export-svg, export-pdf\n"
+    "    density, hover, export-png, export-svg, export-pdf\n"
     "Prints the seconds (median where repeated) and key=value extras.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2 || argc > 3)
@@ -823,6 +883,8 @@ main (int   argc,
     status = op_draw (&opts, FALSE, &error);
   else if (g_str_equal (opts.op, "draw-3d"))
     status = op_draw (&opts, TRUE, &error);
+  else if (g_str_equal (opts.op, "density"))
+    status = op_density (&opts, &error);
   else if (g_str_equal (opts.op, "hover"))
     status = op_hover (&opts, &error);
   else if (g_str_equal (opts.op, "export-png"))

@@ -375,6 +375,103 @@ test_cli_render (void)
   g_rmdir (dir);
 }
 
+static gsize
+count_substrings (const char *text,
+                  const char *needle)
+{
+  gsize n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static void
+test_cli_render_density (void)
+{
+  g_autofree char *sample = sample_path ();
+  g_autofree char *dir = g_dir_make_tmp ("es-cli-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "plain.png", NULL);
+  g_autofree char *dpng = g_build_filename (dir, "density.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "plain.svg", NULL);
+  g_autofree char *dsvg = g_build_filename (dir, "density.svg", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.png", NULL);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  gsize la, lb;
+  const char *malformed[][2] = {
+    { "--density-levels", "0.5,abc" },
+    { "--density-levels", "1.5" },
+    { "--density-levels", "0" },
+    { "--density-levels", "" },
+    { "--density-levels", "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9" },
+    { "--density-bandwidth", "abc" },
+    { "--density-bandwidth", "0" },
+    { "--density-bandwidth", "nan" },
+  };
+
+  g_test_summary ("render --density changes the PNG, puts vector contours and an image in the "
+                  "SVG, and malformed density options exit 2 writing nothing");
+
+  {
+    g_auto(RunResult) r1 = { 0 };
+    g_auto(RunResult) r2 = { 0 };
+
+    cli_test_run (&r1, "render", sample, "--width", "400", "--height", "300", "--output", png, NULL);
+    cli_test_run (&r2, "render", sample, "--width", "400", "--height", "300", "--density",
+                  "--output", dpng, NULL);
+    g_assert_cmpint (r1.status, ==, 0);
+    g_assert_cmpint (r2.status, ==, 0);
+    g_assert_true (g_file_get_contents (png, &a, &la, NULL));
+    g_assert_true (g_file_get_contents (dpng, &b, &lb, NULL));
+    g_assert_false (la == lb && memcmp (a, b, la) == 0);
+    g_clear_pointer (&a, g_free);
+    g_clear_pointer (&b, g_free);
+  }
+  {
+    g_auto(RunResult) r1 = { 0 };
+    g_auto(RunResult) r2 = { 0 };
+
+    cli_test_run (&r1, "render", sample, "--width", "400", "--height", "300", "--output", svg, NULL);
+    cli_test_run (&r2, "render", sample, "--width", "400", "--height", "300", "--density-levels",
+                  "0.5,0.9", "--output", dsvg, NULL);
+    g_assert_cmpint (r1.status, ==, 0);
+    g_assert_cmpint (r2.status, ==, 0);
+    g_assert_true (g_file_get_contents (svg, &a, NULL, NULL));
+    g_assert_true (g_file_get_contents (dsvg, &b, NULL, NULL));
+    /* The contours: stroked paths of curves; the shading: an image. */
+    g_assert_cmpuint (count_substrings (b, " C "), >, count_substrings (a, " C ") + 20);
+    g_assert_nonnull (strstr (b, "<image"));
+    g_assert_null (strstr (a, "<image"));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_auto(RunResult) r = { 0 };
+
+      cli_test_run (&r, "render", sample, "--density", malformed[i][0], malformed[i][1],
+                    "--output", bad, NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, malformed[i][0]));
+      g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+    }
+  /* UMAP's render parses its own flags: checked before any work. */
+  {
+    g_auto(RunResult) r = { 0 };
+
+    cli_test_run (&r, "render", sample, "--method", "umap", "--density-levels", "2",
+                  "--output", bad, NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--density-levels"));
+  }
+
+  g_unlink (png);
+  g_unlink (dpng);
+  g_unlink (svg);
+  g_unlink (dsvg);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/cli/locale/decimal-comma", test_cli_decimal_comma_locale);
   g_test_add_func ("/cli/info/raw-bytes", test_cli_raw_bytes_shape);
   g_test_add_func ("/cli/render/files", test_cli_render);
+  g_test_add_func ("/cli/render/density", test_cli_render_density);
   g_test_add_func ("/cli/evaluate/gensim", test_cli_evaluate_matches_gensim);
   g_test_add_func ("/cli/project/sklearn", test_cli_project_pca_matches_sklearn);
 

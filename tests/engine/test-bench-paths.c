@@ -320,6 +320,22 @@ test_bench_hover (void)
 }
 
 static void
+test_bench_density (void)
+{
+  const char *args[] = { "density", "--points", "2000", "--frames", "2", NULL };
+  g_autofree char *out = run_tool ("ES_BENCH", args);
+  double points, nodes, h;
+
+  parse_result (out, "points", &points);
+  g_assert_cmpfloat (points, ==, 2000);
+  /* The estimate was made: a grid at least as large as the view. */
+  parse_result (out, "nodes", &nodes);
+  parse_result (out, "h_px", &h);
+  g_assert_cmpfloat (h, >, 0);
+  g_assert_cmpfloat (nodes * (h / 2.5) * (h / 2.5), >=, 1000.0 * 700);
+}
+
+static void
 test_bench_export (void)
 {
   const char *formats[] = { "png", "svg", "pdf" };
@@ -409,6 +425,7 @@ main (int   argc,
   g_test_add_func ("/engine/bench/bandwidth", test_bench_bandwidth);
   g_test_add_func ("/engine/bench/draw", test_bench_draw);
   g_test_add_func ("/engine/bench/hover", test_bench_hover);
+  g_test_add_func ("/engine/bench/density", test_bench_density);
   g_test_add_func ("/engine/bench/export", test_bench_export);
 
   status = g_test_run ();

@@ -104,6 +104,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   es_plot_style_init (&style, (flags & 8) != 0);
   style.show_labels = (flags & 16) != 0;
   style.show_axes = TRUE;
+  /* The density map with labels and a selection (no flag bit is left). */
+  style.show_density = (flags & 48) == 48;
   es_plot_overlay_init (&overlay);
   overlay.selected = flags & 32 ? 0 : -1;
   overlay.highlighted = highlighted;

@@ -2,7 +2,7 @@
  *
  *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png \
  *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d] [--dark]
- *     [--clusters K]
+ *     [--clusters K] [--density]
  *     [--search TEXT] [--width PX] [--hold MS]
  *
  * Opens the main window (on the bundled sample by default), selects a
@@ -69,6 +69,7 @@ main (int   argc,
   gboolean three_d = FALSE;
   int clusters = 0;
   gboolean dark = FALSE;
+  gboolean density = FALSE;
   g_autofree char *search = NULL;
   int hold = 0;
   int window_width = 1280;
@@ -81,6 +82,7 @@ main (int   argc,
     { "three-d", 0, 0, G_OPTION_ARG_NONE, &three_d, "Show three components", NULL },
     { "clusters", 0, 0, G_OPTION_ARG_INT, &clusters, "Colour by K k-means clusters", "K" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
+    { "density", 0, 0, G_OPTION_ARG_NONE, &density, "Turn the density map on (its menu action)", NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Text typed into the search entry", "TEXT" },
     { "width", 0, 0, G_OPTION_ARG_INT, &window_width, "Window width (1280; a narrow one shows the compact header)", "PX" },
     { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "Keep the window up this many ms (for `import`, which also shows popovers)", "MS" },
@@ -144,6 +146,8 @@ main (int   argc,
       while (es_window_get_busy (window))
         g_main_context_iteration (NULL, TRUE);
     }
+  if (density)
+    gtk_widget_activate_action (es_window_get_plot (window), "plot.show-density", NULL);
   if (word != NULL)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", word);
   if (analogy != NULL)

@@ -203,6 +203,16 @@ test_lookup_point (Fixture       *f,
   }
 }
 
+static GBytes *
+load_bytes (const char *path)
+{
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_bytes_new_take (contents, len);
+}
+
 static void
 notify_count_cb (GObject    *object,
                  GParamSpec *pspec,
@@ -407,6 +417,52 @@ test_export (Fixture       *f,
 }
 
 static void
+test_density_toggle (Fixture       *f,
+                     gconstpointer  user_data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("es-view-XXXXXX", NULL);
+  g_autofree char *plain = g_build_filename (dir, "plain.png", NULL);
+  g_autofree char *dens = g_build_filename (dir, "density.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+  guint notified = 0;
+
+  g_test_summary ("plot.show-density toggles the show-density property, which the drawing and "
+                  "the export follow");
+
+  g_signal_connect (f->view, "notify::show-density", G_CALLBACK (notify_count_cb), &notified);
+  g_assert_false (es_scatter_view_get_show_density (f->view));
+  g_assert_true (es_scatter_view_export (f->view, plain, 0, 0, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.show-density", NULL));
+  g_assert_true (es_scatter_view_get_show_density (f->view));
+  g_assert_cmpuint (notified, ==, 1);
+  gtk_widget_queue_draw (GTK_WIDGET (f->view));
+  gtk_test_widget_wait_for_draw (f->window);
+  g_assert_true (es_scatter_view_export (f->view, dens, 0, 0, &error));
+  g_assert_no_error (error);
+  a = load_bytes (plain);
+  b = load_bytes (dens);
+  g_assert_false (g_bytes_equal (a, b));
+
+  /* Zoomed in and 3D: still drawn, no warnings. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.zoom-in", NULL));
+  gtk_test_widget_wait_for_draw (f->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.toggle-3d", NULL));
+  gtk_test_widget_wait_for_draw (f->window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "plot.show-density", NULL));
+  g_assert_false (es_scatter_view_get_show_density (f->view));
+  g_assert_cmpuint (notified, ==, 2);
+
+  g_unlink (plain);
+  g_unlink (dens);
+  g_rmdir (dir);
+}
+
+static void
 invalidated_cb (GdkPaintable *paintable,
                 gboolean     *done)
 {
@@ -520,6 +576,7 @@ main (int   argc,
   g_test_add ("/ui/scatter-view/gestures", Fixture, NULL, fixture_setup, test_gestures, fixture_teardown);
   g_test_add ("/ui/scatter-view/copy", Fixture, NULL, fixture_setup, test_copy, fixture_teardown);
   g_test_add ("/ui/scatter-view/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
+  g_test_add ("/ui/scatter-view/density-toggle", Fixture, NULL, fixture_setup, test_density_toggle, fixture_teardown);
   g_test_add ("/ui/scatter-view/snapshot-pixels", Fixture, NULL, fixture_setup, test_snapshot_pixels, fixture_teardown);
   g_test_add_func ("/ui/scatter-view/finalize", test_finalize);
 

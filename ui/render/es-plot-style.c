@@ -79,6 +79,14 @@ es_plot_style_init (EsPlotStyle *style,
   style->show_axes = TRUE;
   style->show_legend = TRUE;
   style->show_category_names = TRUE;
+  style->show_density = FALSE;
+  style->density_bandwidth = 1;
+  /* The densest quarter, half, three quarters and 90 % of the points. */
+  style->n_density_levels = 4;
+  style->density_levels[0] = 0.25;
+  style->density_levels[1] = 0.5;
+  style->density_levels[2] = 0.75;
+  style->density_levels[3] = 0.9;
 }
 
 void

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 /* Shared by the files of the renderer: es-scatter-renderer.c orchestrates;
  * es-plot-palette.c, es-splat-2d.c, es-density.c, es-splat-3d.c,
- * es-plot-vector.c, es-plot-axes.c, es-plot-labels.c, es-plot-overlay.c and
+ * es-plot-vector.c, es-plot-density.c, es-plot-axes.c, es-plot-labels.c, es-plot-overlay.c and
  * es-plot-export.c each draw or write one part.
  */
 
@@ -44,6 +44,10 @@ struct _EsScatterRenderer
   guint32         *box_rows;
   gsize            density_len;
   gsize            density_threshold;
+  struct _EsDensityLayer *density_layer;  /* the density map, last computed */
+  guint32         *splat_base;  /* 2D sprite path: rows to clear to, or NULL */
+  guint32         *base_buf;
+  gsize            base_len;
   guint16         *cell;      /* big N, 3D: band of rows and depth slice per point */
   struct _Mark3d  *mark;      /* ... and where it lands */
   gsize            cell_len;

@@ -12,6 +12,7 @@
 #include "es-density-private.h"
 #include "es-plot-axes-private.h"
 #include "es-plot-category-names-private.h"
+#include "es-plot-density-private.h"
 #include "es-plot-labels-private.h"
 #include "es-plot-overlay-private.h"
 #include "es-plot-palette-private.h"
@@ -130,6 +131,8 @@ es_scatter_renderer_free (EsScatterRenderer *self)
   g_free (self->key_at);
   g_free (self->hkey);
   g_free (self->box_rows);
+  _es_density_layer_free (self->density_layer);
+  g_free (self->base_buf);
   g_free (self->cell);
   g_free (self->mark);
   g_free (self->cell_hist);
@@ -159,6 +162,9 @@ es_scatter_renderer_render_image (EsScatterRenderer   *self,
   guint32 *pixels;
   int stride_px, width, height;
   guint32 background;
+  const EsPlotStyle *points_style = style;
+  EsPlotStyle faded;
+  gboolean density;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (cairo_surface_get_type (image) == CAIRO_SURFACE_TYPE_IMAGE);
@@ -174,7 +180,16 @@ es_scatter_renderer_render_image (EsScatterRenderer   *self,
   stride_px = cairo_image_surface_get_stride (image) / 4;
   cr = cairo_create (image);
 
-  if (data != NULL && !viewport->three_d &&
+  /* The density map: its shading goes under the points, which fade. */
+  density = _es_scatter_renderer_prepare_density (self, data, viewport, style);
+  if (density)
+    {
+      faded = *style;
+      faded.opacity *= _es_plot_density_point_fade (viewport);
+      points_style = &faded;
+    }
+
+  if (data != NULL && !viewport->three_d && !density &&
       !_es_scatter_renderer_use_density (self, data, viewport))
     {
       /* Clears, draws the grid and the points in one sweep. */
@@ -197,6 +212,8 @@ es_scatter_renderer_render_image (EsScatterRenderer   *self,
       if (data != NULL)
         {
           _es_plot_draw_underlay (cr, data, viewport, style);
+          if (density)
+            _es_scatter_renderer_draw_density_shading (self, cr, data, viewport, style);
           cairo_surface_flush (image);
           if (_es_scatter_renderer_use_density (self, data, viewport))
             {
@@ -204,13 +221,37 @@ es_scatter_renderer_render_image (EsScatterRenderer   *self,
 
               es_viewport_get_transform (viewport, &t);
               _es_scatter_renderer_render_points_density (self, pixels, stride_px, width, height,
-                                                          data, &t, style);
+                                                          data, &t, points_style);
+            }
+          else if (!viewport->three_d)
+            {
+              /* The sprite path clears each band just before its points:
+               * to the layer drawn so far, kept aside.
+               */
+              gsize n_pixels = (gsize) width * height;
+
+              if (self->base_len < n_pixels)
+                {
+                  g_free (self->base_buf);
+                  self->base_buf = g_new (guint32, n_pixels);
+                  self->base_len = n_pixels;
+                }
+              for (int y = 0; y < height; y++)
+                memcpy (self->base_buf + (gsize) y * width, pixels + (gsize) y * stride_px,
+                        (gsize) width * sizeof (guint32));
+              self->splat_base = self->base_buf;
+              _es_scatter_renderer_render_points_banded (self, pixels, stride_px, width, height,
+                                                         data, viewport, points_style);
+              self->splat_base = NULL;
             }
           else
-            _es_scatter_renderer_render_points_3d (self, image, data, viewport, style);
+            _es_scatter_renderer_render_points_3d (self, image, data, viewport, points_style);
           cairo_surface_mark_dirty (image);
         }
     }
+
+  if (density)
+    _es_scatter_renderer_draw_density_contours (self, cr, data, viewport, style);
 
   if (data != NULL)
     {
@@ -269,7 +310,20 @@ es_scatter_renderer_draw (EsScatterRenderer   *self,
   if (data != NULL)
     {
       _es_plot_draw_underlay (cr, data, viewport, style);
-      _es_plot_render_points_vector (cr, data, viewport, style);
+      if (_es_scatter_renderer_prepare_density (self, data, viewport, style))
+        {
+          /* The same layers as the raster: shading (an image), faded
+           * points, contours (vector paths).
+           */
+          EsPlotStyle faded = *style;
+
+          faded.opacity *= _es_plot_density_point_fade (viewport);
+          _es_scatter_renderer_draw_density_shading (self, cr, data, viewport, style);
+          _es_plot_render_points_vector (cr, data, viewport, &faded);
+          _es_scatter_renderer_draw_density_contours (self, cr, data, viewport, style);
+        }
+      else
+        _es_plot_render_points_vector (cr, data, viewport, style);
       draw_decorations (self, cr, data, viewport, style, overlay);
     }
   cairo_restore (cr);

@@ -25,6 +25,8 @@ typedef enum
 gboolean es_plot_format_from_path (const char   *path,
                                    EsPlotFormat *format);
 
+#define ES_PLOT_MAX_DENSITY_LEVELS 8
+
 /* How it looks.  Sizes are in surface pixels (points for PDF). */
 typedef struct
 {
@@ -41,6 +43,16 @@ typedef struct
   gboolean    show_axes;
   gboolean    show_legend;
   gboolean    show_category_names;  /* clusters and classes named at their centres */
+  /* The density map: a kernel density estimate of the shown points on
+   * the screen, shaded under the points with contour lines over them;
+   * the points fade (opacity * 0.2 at the fitted zoom, full from 8x).
+   * @density_levels are fractions of the points in (0, 1): the line
+   * for 0.5 encloses the densest half.
+   */
+  gboolean    show_density;
+  double      density_bandwidth;   /* times the rule's bandwidth (1) */
+  guint       n_density_levels;
+  double      density_levels[ES_PLOT_MAX_DENSITY_LEVELS];
 } EsPlotStyle;
 
 void es_plot_style_init (EsPlotStyle *style,

@@ -233,8 +233,23 @@ typedef struct
   const guint8   *grid_row;
   const guint32  *plain_line;
   const guint32  *grid_line;
+  const guint32  *base;       /* width-wide rows to clear to instead, or NULL */
   gboolean        avx2;
 } SplatPart;
+
+/* Row @y as it is before the points: background and grid, or the base
+ * layer the caller drew (the density map's shading).
+ */
+static inline void
+clear_row (const SplatPart *p,
+           const SplatRun  *run,
+           int              y)
+{
+  const guint32 *src = p->base != NULL ? p->base + (gsize) y * run->width
+                       : p->grid_row[y] ? p->grid_line : p->plain_line;
+
+  memcpy (run->pixels + (gsize) y * run->stride_px, src, (gsize) run->width * sizeof (guint32));
+}
 
 static void
 splat_part (gpointer user_data)
@@ -258,9 +273,7 @@ splat_part (gpointer user_data)
       int need = MIN (run.y_hi, (b + 1) * BAND_ROWS + run.sprite->radius + 1);
 
       for (; filled < need; filled++)
-        memcpy (run.pixels + (gsize) filled * run.stride_px,
-                p->grid_row[filled] ? p->grid_line : p->plain_line,
-                (gsize) run.width * sizeof (guint32));
+        clear_row (p, &run, filled);
 
       run.from = p->band_start[b];
       run.to = p->band_start[b + 1];
@@ -272,9 +285,7 @@ splat_part (gpointer user_data)
         splat_run (&run);
     }
   for (; filled < run.y_hi; filled++)
-    memcpy (run.pixels + (gsize) filled * run.stride_px,
-            p->grid_row[filled] ? p->grid_line : p->plain_line,
-            (gsize) run.width * sizeof (guint32));
+    clear_row (p, &run, filled);
 }
 
 /* The parts of one frame, taken in turn by whichever thread is free. */
@@ -491,6 +502,7 @@ _es_scatter_renderer_render_points_banded (EsScatterRenderer *self,
   top.grid_row = grid_row;
   top.plain_line = plain_line;
   top.grid_line = grid_line;
+  top.base = self->splat_base;
 #ifdef HAVE_AVX2_SPLAT
   top.avx2 = __builtin_cpu_supports ("avx2");
 #else

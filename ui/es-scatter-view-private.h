@@ -35,6 +35,7 @@ struct _EsScatterView
   GArray            *pinned;
   GArray            *search_hits;
   GArray            *selection;
+  GArray            *path;
   gint64             analogy[4];
 
   EsViewport         viewport;

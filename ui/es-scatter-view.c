@@ -96,6 +96,8 @@ fill_overlay (EsScatterView *self,
   overlay->n_pinned = self->pinned->len;
   overlay->search_hits = (const guint32 *) (gpointer) self->search_hits->data;
   overlay->n_search_hits = self->search_hits->len;
+  overlay->path = (const guint32 *) (gpointer) self->path->data;
+  overlay->n_path = self->path->len;
   overlay->selection = (const guint32 *) (gpointer) self->selection->data;
   overlay->n_selection = self->selection->len;
   memcpy (overlay->analogy, self->analogy, sizeof self->analogy);
@@ -306,6 +308,7 @@ es_scatter_view_finalize (GObject *object)
   g_array_unref (self->pinned);
   g_array_unref (self->search_hits);
   g_array_unref (self->selection);
+  g_array_unref (self->path);
   g_array_unref (self->closeness);
   if (self->detail_destroy != NULL)
     self->detail_destroy (self->detail_data);
@@ -487,6 +490,7 @@ es_scatter_view_init (EsScatterView *self)
   self->pinned = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->search_hits = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->path = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->closeness = g_array_new (FALSE, FALSE, sizeof (float));
   self->lasso = g_array_new (FALSE, FALSE, sizeof (double));
   self->tool = g_intern_static_string ("pan");
@@ -777,6 +781,29 @@ es_scatter_view_set_search_hits (EsScatterView *self,
 
   set_rows (self->search_hits, rows, n_rows);
   _es_scatter_view_invalidate (self);
+}
+
+void
+es_scatter_view_set_path (EsScatterView *self,
+                          const guint32 *rows,
+                          gsize          n_rows)
+{
+  g_return_if_fail (ES_IS_SCATTER_VIEW (self));
+  g_return_if_fail (rows != NULL || n_rows == 0);
+
+  set_rows (self->path, rows, n_rows);
+  _es_scatter_view_invalidate (self);
+}
+
+const guint32 *
+es_scatter_view_get_path (EsScatterView *self,
+                          gsize         *n_rows)
+{
+  g_return_val_if_fail (ES_IS_SCATTER_VIEW (self), NULL);
+
+  if (n_rows != NULL)
+    *n_rows = self->path->len;
+  return (const guint32 *) (gpointer) self->path->data;
 }
 
 void

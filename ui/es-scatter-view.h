@@ -66,6 +66,12 @@ gboolean       es_scatter_view_is_pinned         (EsScatterView  *self,
 void           es_scatter_view_set_search_hits   (EsScatterView  *self,
                                                   const guint32  *rows,
                                                   gsize           n_rows);
+/* Rows joined by a polyline in this order (a token across layers). */
+void           es_scatter_view_set_path          (EsScatterView  *self,
+                                                  const guint32  *rows,
+                                                  gsize           n_rows);
+const guint32 *es_scatter_view_get_path          (EsScatterView  *self,
+                                                  gsize          *n_rows);
 /* The user's selection, drawn filled and labelled where there is room. */
 void           es_scatter_view_set_selection     (EsScatterView  *self,
                                                   const guint32  *rows,

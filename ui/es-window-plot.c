@@ -36,6 +36,10 @@ typedef struct
   char       *category_name;
   GRegex     *regex;
   char       *needle;         /* lower case */
+  int         layer_column;   /* a layered tensor's: only @layer passes, */
+  char       *layer;
+  int         position_column;/* ... and the focus token's path */
+  char       *keep_position;
 } MaskSpec;
 
 static void
@@ -44,6 +48,8 @@ mask_spec_clear (MaskSpec *spec)
   g_clear_pointer (&spec->category_name, g_free);
   g_clear_pointer (&spec->regex, g_regex_unref);
   g_clear_pointer (&spec->needle, g_free);
+  g_clear_pointer (&spec->layer, g_free);
+  g_clear_pointer (&spec->keep_position, g_free);
 }
 
 static void
@@ -63,6 +69,20 @@ mask_spec_init (MaskSpec *spec,
     {
       spec->category_name = g_strdup (gtk_string_list_get_string (self->category_names, category));
       spec->color_column = color - 1;
+    }
+
+  spec->layer_column = -1;
+  if (self->layer_column >= 0 && es_layer_bar_get_layer (self->layer_bar) >= 0 && spec->metadata != NULL &&
+      (guint) self->layer_column < es_metadata_get_n_columns (spec->metadata))
+    {
+      gint64 focus = es_document_get_focus (self->document);
+
+      spec->layer_column = self->layer_column;
+      spec->layer = g_strdup_printf ("%d", es_layer_bar_get_layer (self->layer_bar));
+      spec->position_column = self->position_column;
+      if (focus >= 0 && self->position_column >= 0 && (gsize) focus < es_metadata_get_n_rows (spec->metadata))
+        spec->keep_position = g_strdup (es_metadata_get_value (spec->metadata, (gsize) focus,
+                                                               (guint) self->position_column));
     }
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->filter_entry), "error");
@@ -97,6 +117,16 @@ mask_spec_run (const MaskSpec *spec,
       const char *word;
 
       if (spec->top_n > 0 && r >= spec->top_n)
+        {
+          mask[r] = 0;
+          continue;
+        }
+      /* One layer, but the focus token in every layer (its path). */
+      if (spec->layer_column >= 0 &&
+          g_strcmp0 (es_metadata_get_value (spec->metadata, r, (guint) spec->layer_column), spec->layer) != 0 &&
+          (spec->keep_position == NULL ||
+           g_strcmp0 (es_metadata_get_value (spec->metadata, r, (guint) spec->position_column),
+                      spec->keep_position) != 0))
         {
           mask[r] = 0;
           continue;
@@ -451,6 +481,96 @@ to_view_row (EsWindow *self,
   return TRUE;
 }
 
+/* A whole number, or -1. */
+static gint64
+parse_index (const char *text)
+{
+  guint64 value;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT32, &value, NULL))
+    return -1;
+  return (gint64) value;
+}
+
+void
+_es_window_update_layers (EsWindow *self)
+{
+  EsEmbeddingSet *set = es_document_get_set (self->document);
+  EsMetadata *metadata = set != NULL ? es_embedding_set_get_metadata (set) : NULL;
+  gint64 max_layer = -1;
+
+  self->layer_column = self->position_column = -1;
+  if (metadata != NULL)
+    {
+      self->layer_column = es_metadata_find_column (metadata, "layer");
+      self->position_column = es_metadata_find_column (metadata, "position");
+    }
+  if (self->layer_column < 0 || self->position_column < 0)
+    self->layer_column = self->position_column = -1;
+  for (gsize r = 0; self->layer_column >= 0 && r < es_metadata_get_n_rows (metadata); r++)
+    {
+      gint64 layer = parse_index (es_metadata_get_value (metadata, r, (guint) self->layer_column));
+
+      /* Not whole numbers: no layers after all. */
+      if (layer < 0)
+        {
+          self->layer_column = self->position_column = -1;
+          max_layer = -1;
+          break;
+        }
+      max_layer = MAX (max_layer, layer);
+    }
+  es_layer_bar_set_n_layers (self->layer_bar, (guint) (max_layer + 1));
+}
+
+typedef struct
+{
+  gint64  layer;
+  guint32 row;
+} PathPoint;
+
+static int
+compare_path_points (gconstpointer a,
+                     gconstpointer b)
+{
+  const PathPoint *pa = a, *pb = b;
+
+  return pa->layer < pb->layer ? -1 : pa->layer > pb->layer;
+}
+
+/* The focus token at every layer, in layer order. */
+static void
+update_path (EsWindow *self)
+{
+  EsEmbeddingSet *view = es_document_get_view_set (self->document);
+  EsMetadata *metadata = view != NULL ? es_embedding_set_get_metadata (view) : NULL;
+  gint64 focus = es_document_get_focus (self->document);
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (PathPoint));
+  g_autofree guint32 *rows = NULL;
+  const char *position;
+
+  if (self->layer_column < 0 || metadata == NULL || focus < 0 ||
+      (gsize) focus >= es_metadata_get_n_rows (metadata) ||
+      (guint) MAX (self->layer_column, self->position_column) >= es_metadata_get_n_columns (metadata))
+    {
+      es_scatter_view_set_path (self->plot, NULL, 0);
+      return;
+    }
+  position = es_metadata_get_value (metadata, (gsize) focus, (guint) self->position_column);
+  for (gsize r = 0; r < es_metadata_get_n_rows (metadata) && r < es_embedding_set_get_rows (view); r++)
+    if (g_strcmp0 (es_metadata_get_value (metadata, r, (guint) self->position_column), position) == 0)
+      {
+        PathPoint p = { parse_index (es_metadata_get_value (metadata, r, (guint) self->layer_column)), (guint32) r };
+
+        g_array_append_val (points, p);
+      }
+  g_array_sort (points, compare_path_points);
+  rows = g_new (guint32, MAX (points->len, 1));
+  for (guint i = 0; i < points->len; i++)
+    rows[i] = g_array_index (points, PathPoint, i).row;
+  es_scatter_view_set_path (self->plot, rows, points->len);
+}
+
 void
 _es_window_plot_update_marks (EsWindow *self)
 {
@@ -546,6 +666,7 @@ _es_window_plot_update_marks (EsWindow *self)
         result = row;
     }
   es_scatter_view_set_analogy (self->plot, a, b, c, result);
+  update_path (self);
 }
 
 /* The metadata columns after the coordinates, row by row: the writer's

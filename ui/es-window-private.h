@@ -11,6 +11,7 @@
 #include "es-analogy-panel.h"
 #include "es-axes-editor.h"
 #include "es-job.h"
+#include "es-layer-bar.h"
 #include "es-map-settings.h"
 #include "es-neighbors-panel.h"
 #include "es-scatter-view.h"
@@ -47,6 +48,7 @@ struct _EsWindow
   EsNeighborsPanel     *neighbors_panel;
   EsAnalogyPanel       *analogy_panel;
   EsSelectionPanel     *selection_panel;
+  EsLayerBar           *layer_bar;
   EsAxesEditor         *axes_editor;
   GtkWidget            *axes_separator;
   GtkAdjustment        *top_n_adjustment;
@@ -79,6 +81,8 @@ struct _EsWindow
   guint64               layout_seed;  /* Re-run Map draws another */
   EsMapParams           map_params;   /* the rest of a map's parameters (its seed: layout_seed) */
   gboolean              layout_paused;
+  int                   layer_column;     /* a layered tensor's metadata "layer", or -1 */
+  int                   position_column;  /* ... and "position" */
   guint                 applying_view;  /* > 0 while back/forward puts a view back */
 
   /* Properties */
@@ -174,6 +178,11 @@ void      _es_window_apply_projection   (EsWindow       *self,
                                          EsEmbeddingSet *view_set,
                                          EsProjection   *projection,
                                          char          **axes);
+
+/* es-window-plot.c: a layers × tokens tensor (metadata "layer" and
+ * "position"): the layer bar, and a token's path across the layers.
+ */
+void      _es_window_update_layers      (EsWindow       *self);
 
 /* es-window-history.c: the method, 2D/3D, isolate and filters as steps of
  * the document's history.

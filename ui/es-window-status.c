@@ -212,6 +212,9 @@ _es_window_update_metadata_choices (EsWindow *self)
   EsMetadata *metadata = es_document_get_set (self->document) != NULL ? es_embedding_set_get_metadata (es_document_get_set (self->document)) : NULL;
   guint color = 0;
 
+  /* A layers × tokens tensor's columns bring the layer bar. */
+  _es_window_update_layers (self);
+
   fill_string_list (self->label_names, _("Word"), metadata);
   fill_string_list (self->color_names, _("None"), metadata);
   /* After the metadata columns: the clusters, when there are some. */

@@ -593,6 +593,7 @@ es_window_class_init (EsWindowClass *klass)
   g_type_ensure (ES_TYPE_NEIGHBORS_PANEL);
   g_type_ensure (ES_TYPE_ANALOGY_PANEL);
   g_type_ensure (ES_TYPE_SELECTION_PANEL);
+  g_type_ensure (ES_TYPE_LAYER_BAR);
   g_type_ensure (ES_TYPE_AXES_EDITOR);
   g_type_ensure (ES_TYPE_COLLAPSING_LABEL);
 
@@ -601,6 +602,7 @@ es_window_class_init (EsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsWindow, method_button);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, map_settings_button);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, selection_panel);
+  gtk_widget_class_bind_template_child (widget_class, EsWindow, layer_bar);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, components_box);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, x_dropdown);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, y_dropdown);
@@ -666,6 +668,8 @@ es_window_init (EsWindow *self)
 
   self->plot_async_rows = PLOT_ASYNC_ROWS;
   self->layout_seed = 1;
+  self->layer_column = self->position_column = -1;
+  g_signal_connect_swapped (self->layer_bar, "notify::layer", G_CALLBACK (_es_window_plot_queue_update), self);
   es_map_params_init (&self->map_params);
   self->map_settings = ES_MAP_SETTINGS (es_map_settings_new ());
   gtk_menu_button_set_popover (self->map_settings_button, GTK_WIDGET (self->map_settings));

@@ -2270,6 +2270,87 @@ test_window_view_history (void)
   destroy_window (window);
 }
 
+static gboolean
+layer_plot_visible_is (gpointer data)
+{
+  EsWindow *window = data;
+  EsScatterData *scatter = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  gsize *expected = g_object_get_data (G_OBJECT (window), "expected-visible");
+
+  return window->filter_source == 0 && scatter != NULL && es_scatter_data_get_n_visible (scatter) == *expected;
+}
+
+static void
+test_window_layers (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("es-layers-XXXXXX", NULL);
+  g_autofree char *tensors = g_build_filename (dir, "states.tsv", NULL);
+  g_autofree char *meta = g_build_filename (dir, "states-metadata.tsv", NULL);
+  g_autoptr(GString) t = g_string_new (NULL);
+  g_autoptr(GString) m = g_string_new ("token\tposition\tlayer\n");
+  const char *tokens[] = { "the", "cat", "sat", "on", "mat" };
+  EsWindow *window = es_window_new (NULL);
+  gsize expected = 0;
+  gsize n_path = 0;
+
+  g_test_summary ("A layers × tokens tensor (metadata layer and position) gets a layer slider that "
+                  "shows one layer on the shared axes, and the focus token's path through every layer "
+                  "in layer order");
+
+  /* 3 layers × 5 tokens × 4 dims, the layers drifting apart. */
+  for (guint l = 0; l < 3; l++)
+    for (guint p = 0; p < 5; p++)
+      {
+        g_string_append_printf (t, "%g\t%g\t%g\t%g\n", l * 2.0 + p * 0.1, p * 1.0 - l, 0.5 * p * p, (double) l * p);
+        g_string_append_printf (m, "%s\t%u\t%u\n", tokens[p], p, l);
+      }
+  g_assert_true (g_file_set_contents (tensors, t->str, -1, NULL));
+  g_assert_true (g_file_set_contents (meta, m->str, -1, NULL));
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set_data (G_OBJECT (window), "expected-visible", &expected);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", tensors));
+  wait_for (not_busy, window);
+  g_assert_null (es_window_get_error (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", meta));
+  wait_for (not_busy, window);
+  g_assert_null (es_window_get_error (window));
+  g_assert_cmpuint (es_layer_bar_get_n_layers (window->layer_bar), ==, 3);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->layer_bar)));
+
+  /* Layer 1 alone: its 5 tokens. */
+  es_layer_bar_set_layer (window->layer_bar, 1);
+  expected = 5;
+  wait_for (layer_plot_visible_is, window);
+
+  /* The focus "sat" of layer 1 (row 7): its path is rows 2, 7, 12, and
+   * those stay visible with layer 1.
+   */
+  _es_window_set_selected (window, 7);
+  {
+    EsScatterView *plot = ES_SCATTER_VIEW (es_window_get_plot (window));
+    const guint32 *rows = es_scatter_view_get_path (plot, &n_path);
+
+    g_assert_cmpuint (n_path, ==, 3);
+    g_assert_cmpuint (rows[0], ==, 2);
+    g_assert_cmpuint (rows[1], ==, 7);
+    g_assert_cmpuint (rows[2], ==, 12);
+  }
+  _es_window_plot_queue_update (window);
+  expected = 7;
+  wait_for (layer_plot_visible_is, window);
+
+  /* All layers again. */
+  es_layer_bar_set_layer (window->layer_bar, -1);
+  expected = 15;
+  wait_for (layer_plot_visible_is, window);
+
+  destroy_window (window);
+  g_unlink (tensors);
+  g_unlink (meta);
+  g_rmdir (dir);
+}
+
 static void
 test_window_map_cancel_pause (void)
 {
@@ -2469,6 +2550,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/selection-tools", test_window_selection_tools);
   g_test_add_func ("/ui/window/map-settings", test_window_map_settings);
   g_test_add_func ("/ui/window/view-history", test_window_view_history);
+  g_test_add_func ("/ui/window/layers", test_window_layers);
   g_test_add_func ("/ui/window/export", test_window_export);
   g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
   g_test_add_func ("/ui/window/cancel", test_window_cancel);

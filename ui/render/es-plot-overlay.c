@@ -84,6 +84,44 @@ _es_plot_draw_overlay (cairo_t             *cr,
         }
     }
 
+  /* A token's path across layers: a line from layer to layer, a dot at
+   * each, the first hollow so the direction reads.
+   */
+  if (overlay->n_path >= 2)
+    {
+      gboolean started = FALSE;
+
+      _es_plot_set_source (cr, style->foreground, 0.75);
+      cairo_set_line_width (cr, 1.5 * scale);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      for (gsize i = 0; i < overlay->n_path; i++)
+        {
+          double x, y, d;
+
+          if (!_es_plot_project_row (data, &t, overlay->path[i], &x, &y, &d))
+            continue;
+          if (started)
+            cairo_line_to (cr, x, y);
+          else
+            cairo_move_to (cr, x, y);
+          started = TRUE;
+        }
+      cairo_stroke (cr);
+      for (gsize i = 0; i < overlay->n_path; i++)
+        {
+          double x, y, d;
+
+          if (!_es_plot_project_row (data, &t, overlay->path[i], &x, &y, &d))
+            continue;
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, x, y, 2.5 * scale, 0, 2 * G_PI);
+          if (i == 0)
+            cairo_stroke (cr);
+          else
+            cairo_fill (cr);
+        }
+    }
+
   /* Links first, so rings and labels sit on top. */
   if (have_sel)
     {

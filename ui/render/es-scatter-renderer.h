@@ -74,6 +74,9 @@ typedef struct
                                    * colour, labelled first where there is room */
   gsize          n_selection;
   gint64         analogy[4];      /* a - b + c = result: arrows b->a and c->result */
+  const guint32 *path;            /* a polyline through these rows in order (a token across
+                                   * a tensor's layers), with a dot at each */
+  gsize          n_path;
 } EsPlotOverlay;
 
 void es_plot_overlay_init (EsPlotOverlay *overlay);

@@ -37,7 +37,7 @@ def make_corpus(path):
                 pass
 
 
-def numpy_count(path):
+def numpy_count(path, with_vocabulary=False):
     lines = [TOKEN.findall(l.lower()) for l in open(path, encoding='utf-8', errors='replace')]
     counts = {}
     for ws in lines:
@@ -57,7 +57,7 @@ def numpy_count(path):
     r, c = np.concatenate(rows), np.concatenate(cols)
     m = sp.coo_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(vocab), len(vocab))).tocsr()
     m.sum_duplicates()
-    return m
+    return (m, vocab) if with_vocabulary else m
 
 
 def ppmi(m, alpha=0.75):

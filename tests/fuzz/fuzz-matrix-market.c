@@ -22,6 +22,7 @@
 #include "es-engine.h"
 #include "es-fuzz.h"
 #include "es-memory.h"
+#include "es-sparse-private.h"
 
 static void
 check_csr (const EsSparseMatrix *m)
@@ -147,6 +148,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   data++;
   size--;
   es_memory_set_ceiling (256 << 20);
+  /* One thread: a thread per product per input is most of the time. */
+  _es_sparse_set_n_threads (1);
   es_matrix_market_options_init (&options);
   options.transpose = (flags & 2) != 0;
   /* The label file first: the reader looks for it beside the matrix. */

@@ -8,6 +8,19 @@
  * each update the exact minimiser of the loss in that one variable (the
  * rows of W are independent, so a row's k updates run in order).  The loss
  * ‖X‖² − 2 Σ Ht∘Q + Σ F∘(HtᵀHt) needs no dense X.
+ *
+ * Precision: the factors hold float32 values (each update is computed in
+ * double and rounded to the nearest float, which is at least as close to
+ * the one-variable minimiser as the old value, so the loss still never
+ * increases).  The sparse products then read float32 copies of the
+ * factors, half the memory traffic, and sum in double, so P, Q and the
+ * loss are as exact as in double.
+ *
+ * Passes: each half-iteration is one pass over the rows of X (or Xᵀ):
+ * row i's product with the other factor, its HALS update, its float32
+ * copy and its share of the new Gram matrix and of the loss, on two
+ * threads with fixed parts (split by entries) whose sums add in a fixed
+ * order: the same result on one thread.
  */
 
 #define G_LOG_DOMAIN "es-sparse"
@@ -18,6 +31,7 @@
 
 #include "es-engine-error.h"
 #include "es-memory.h"
+#include "es-sparse-kernels-private.h"
 #include "es-sparse-private.h"
 #include "es-sparse-svd.h"
 
@@ -160,32 +174,209 @@ init_nndsvd (EsNmf                *self,
   return TRUE;
 }
 
-/* One sweep of HALS over the rows of @a (n × k) given P = X·(other) and
- * G = otherᵀ·other.
+/* One row's sweep: a[r] ← max (0, a[r] + (p[r] − a·g[r]) / g[r,r]) for
+ * r = 0..k−1 in order (G is symmetric: its row r is its column r), each
+ * new value rounded to float32.
+ */
+ES_ALWAYS_INLINE void
+hals_row (double       *row,
+          guint         k,
+          const double *prow,
+          const double *g)
+{
+  for (guint r = 0; r < k; r++)
+    {
+      const double *gr = g + (gsize) r * k;
+      EsV4d acc = { 0 };
+      double dot, value;
+      guint s = 0;
+
+      if (gr[r] <= 0)
+        continue;
+      for (; s + 4 <= k; s += 4)
+        {
+          EsV4d a, b;
+
+          memcpy (&a, row + s, sizeof a);
+          memcpy (&b, gr + s, sizeof b);
+          acc += a * b;
+        }
+      dot = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+      for (; s < k; s++)
+        dot += row[s] * gr[s];
+      value = row[r] + (prow[r] - dot) / gr[r];
+      row[r] = (float) MAX (0.0, value);
+    }
+}
+
+/* @gram (k × k) += @row @rowᵀ */
+ES_ALWAYS_INLINE void
+add_outer (double       *gram,
+           const double *row,
+           guint         k)
+{
+  for (guint r = 0; r < k; r++)
+    {
+      double *gr = gram + (gsize) r * k;
+      double a = row[r];
+      guint s = 0;
+
+      for (; s + 4 <= k; s += 4)
+        {
+          EsV4d g, b;
+
+          memcpy (&g, gr + s, sizeof g);
+          memcpy (&b, row + s, sizeof b);
+          g += a * b;
+          memcpy (gr + s, &g, sizeof g);
+        }
+      for (; s < k; s++)
+        gr[s] += a * row[s];
+    }
+}
+
+typedef struct
+{
+  const EsSparseMatrix *x;       /* the rows to sweep: X for W, Xᵀ for Ht */
+  const float          *other;   /* the other factor in float32, stride */
+  const double         *g;       /* its Gram matrix (k × k) */
+  double               *a;       /* the factor updated (n × k) */
+  float                *copy;    /* its float32 copy (n × stride) */
+  guint                 k;
+  gsize                 stride;
+  gsize                 split;
+  double               *p[2];    /* per part: a row of X · other (stride) */
+  double               *gram[2]; /* per part: Σ a_i a_iᵀ of the new rows */
+  double                inner[2];/* per part: Σ a_i · p_i of the new rows */
+} SweepJob;
+
+/* Rows from..to: p = X_i · other, the HALS update of row i, its float32
+ * copy, and its share of the new Gram matrix and of ⟨a, X·other⟩.
+ */
+#define ES_NMF_SWEEP(NAME)                                                          \
+  static void                                                                       \
+  NAME (SweepJob *job,                                                              \
+        guint     part,                                                             \
+        gsize     from,                                                             \
+        gsize     to)                                                               \
+  {                                                                                 \
+    const guint64 *offsets = es_sparse_matrix_get_offsets (job->x);                 \
+    const guint32 *columns = es_sparse_matrix_get_columns (job->x);                 \
+    const float *values = es_sparse_matrix_get_values (job->x);                     \
+    guint k = job->k;                                                               \
+    double *p = job->p[part], inner = 0;                                            \
+                                                                                    \
+    for (gsize i = from; i < to; i++)                                               \
+      {                                                                             \
+        double *row = job->a + i * k;                                               \
+                                                                                    \
+        spmm_row_double (columns, values, offsets[i], offsets[i + 1], job->other,   \
+                         job->stride, p);                                           \
+        hals_row (row, k, p, job->g);                                               \
+        for (guint r = 0; r < k; r++)                                               \
+          {                                                                         \
+            job->copy[i * job->stride + r] = (float) row[r];                        \
+            inner += row[r] * p[r];                                                 \
+          }                                                                         \
+        add_outer (job->gram[part], row, k);                                        \
+      }                                                                             \
+    job->inner[part] = inner;                                                       \
+  }
+
+ES_NMF_SWEEP (sweep_rows)
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_SWEEP 1
+__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2)
+#endif
+
+static void
+sweep_part (guint    index,
+            gpointer data)
+{
+  SweepJob *job = data;
+  gsize from = index == 0 ? 0 : job->split;
+  gsize to = index == 0 ? job->split : es_sparse_matrix_get_rows (job->x);
+
+  memset (job->gram[index], 0, (gsize) job->k * job->k * sizeof (double));
+#ifdef HAVE_AVX2_SWEEP
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    {
+      sweep_rows_avx2 (job, index, from, to);
+      return;
+    }
+#endif
+  sweep_rows (job, index, from, to);
+}
+
+/* One half-iteration in one pass over @x's rows (two threads, split by
+ * entries, each part summed on its own, so the result does not depend
+ * on the thread count): @a ← HALS (@a; @x · @other, @g); @gram ← @aᵀ@a;
+ * returns ⟨@a, @x · @other⟩.
  */
 static void
-hals_update (double       *a,
-             gsize         n,
-             guint         k,
-             const double *p,
-             const double *g)
+sweep_job_clear (SweepJob *job)
+{
+  for (guint part = 0; part < 2; part++)
+    {
+      g_clear_pointer (&job->p[part], g_free);
+      g_clear_pointer (&job->gram[part], g_free);
+    }
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SweepJob, sweep_job_clear)
+
+static double
+sweep (SweepJob             *job,
+       const EsSparseMatrix *x,
+       const float          *other,
+       const double         *g,
+       double               *a,
+       float                *copy,
+       double               *gram)
+{
+  guint k = job->k;
+
+  job->x = x;
+  job->other = other;
+  job->g = g;
+  job->a = a;
+  job->copy = copy;
+  job->split = _es_sparse_split_rows (x);
+  _es_sparse_run_parallel (2, sweep_part, job);
+  for (gsize e = 0; e < (gsize) k * k; e++)
+    gram[e] = job->gram[0][e] + job->gram[1][e];
+  return job->inner[0] + job->inner[1];
+}
+
+/* @copy (n × stride) ← @a (n × k) in float32, rounding @a to it. */
+static void
+round_to_float (double *a,
+                gsize   n,
+                guint   k,
+                float  *copy,
+                gsize   stride)
 {
   for (gsize i = 0; i < n; i++)
-    {
-      double *row = a + i * k;
-      const double *prow = p + i * k;
+    for (guint r = 0; r < k; r++)
+      {
+        copy[i * stride + r] = (float) a[i * k + r];
+        a[i * k + r] = copy[i * stride + r];
+      }
+}
 
-      for (guint r = 0; r < k; r++)
-        {
-          double grad = prow[r];
+/* Σ a∘b with @a n × k and @b n × @stride. */
+static double
+inner (const double *a,
+       const double *b,
+       gsize         n,
+       guint         k,
+       gsize         stride)
+{
+  double sum = 0;
 
-          if (g[r * k + r] <= 0)
-            continue;
-          for (guint s = 0; s < k; s++)
-            grad -= row[s] * g[s * k + r];
-          row[r] = MAX (0.0, row[r] + grad / g[r * k + r]);
-        }
-    }
+  for (gsize i = 0; i < n; i++)
+    for (guint r = 0; r < k; r++)
+      sum += a[i * k + r] * b[i * stride + r];
+  return sum;
 }
 
 static void
@@ -207,14 +398,17 @@ es_nmf_compute (const EsSparseMatrix  *x,
 {
   g_autoptr(EsNmf) self = NULL;
   g_autoptr(EsSparseMatrix) xt = NULL;
-  g_autofree double *p = NULL;
-  g_autofree double *q = NULL;
+  g_autofree double *q = NULL;      /* cols × stride */
+  g_autofree float *wf = NULL;      /* rows × stride, zero padded */
+  g_autofree float *htf = NULL;     /* cols × stride */
   g_autofree double *g = NULL;
   g_autofree double *f = NULL;
+  g_auto(SweepJob) job = { 0 };
   EsNmfOptions defaults;
   gsize m = es_sparse_matrix_get_rows (x), n = es_sparse_matrix_get_cols (x);
   double norm_x, mean, loss, previous;
   guint k;
+  gsize stride;
 
   if (options == NULL)
     {
@@ -242,14 +436,24 @@ es_nmf_compute (const EsSparseMatrix  *x,
   self->cols = n;
   self->k = k;
   self->losses = g_array_new (FALSE, FALSE, sizeof (double));
+  /* The products' rows are whole vectors wide (four lanes). */
+  stride = (k + 3) / 4 * 4;
   if (!(self->w = es_memory_try_alloc (m, (guint64) k * sizeof (double), "The NMF factors", error)) ||
       !(self->ht = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The NMF factors", error)) ||
-      !(p = es_memory_try_alloc (m, (guint64) k * sizeof (double), "The NMF factors", error)) ||
-      !(q = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The NMF factors", error)) ||
+      !(q = es_memory_try_alloc (n, (guint64) stride * sizeof (double), "The NMF factors", error)) ||
+      !(wf = es_memory_try_alloc0 (m, (guint64) stride * sizeof (float), "The NMF factors", error)) ||
+      !(htf = es_memory_try_alloc0 (n, (guint64) stride * sizeof (float), "The NMF factors", error)) ||
       !(xt = es_sparse_matrix_transpose (x, error)))
     return NULL;
   g = g_new (double, (gsize) k * k);
   f = g_new (double, (gsize) k * k);
+  job.k = k;
+  job.stride = stride;
+  for (guint part = 0; part < 2; part++)
+    {
+      job.p[part] = g_new (double, stride);
+      job.gram[part] = g_new (double, (gsize) k * k);
+    }
 
   norm_x = es_sparse_matrix_frobenius_sq (x);
   mean = 0;
@@ -273,27 +477,30 @@ es_nmf_compute (const EsSparseMatrix  *x,
         self->w[i] = scale * fabs (_es_sparse_rand_normal (&state));
     }
 
+  round_to_float (self->w, m, k, wf, stride);
+  round_to_float (self->ht, n, k, htf, stride);
+
   /* The loss of the initial factors. */
-  es_sparse_matrix_multiply (xt, self->w, k, q);
+  _es_sparse_spmm_double (xt, wf, stride, q);
   gram (self->w, m, k, f);
   gram (self->ht, n, k, g);
-  loss = norm_x - 2 * cblas_ddot (n * k, self->ht, 1, q, 1) + cblas_ddot (k * k, f, 1, g, 1);
+  loss = norm_x - 2 * inner (self->ht, q, n, k, stride) + cblas_ddot (k * k, f, 1, g, 1);
   g_array_append_val (self->losses, loss);
 
   for (guint it = 0; it < options->max_iterations; it++)
     {
+      double inner_ht_q;
+
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      es_sparse_matrix_multiply (x, self->ht, k, p);
-      gram (self->ht, n, k, g);
-      hals_update (self->w, m, k, p, g);
-      es_sparse_matrix_multiply (xt, self->w, k, q);
-      gram (self->w, m, k, f);
-      hals_update (self->ht, n, k, q, f);
-      gram (self->ht, n, k, g);
+      /* W from P = X Ht and G = HtᵀHt, giving F = WᵀW; then Ht from
+       * Q = Xᵀ W and F, giving G and ⟨Ht, Q⟩ for the loss.
+       */
+      sweep (&job, x, htf, g, self->w, wf, f);
+      inner_ht_q = sweep (&job, xt, wf, f, self->ht, htf, g);
 
       previous = loss;
-      loss = norm_x - 2 * cblas_ddot (n * k, self->ht, 1, q, 1) + cblas_ddot (k * k, f, 1, g, 1);
+      loss = norm_x - 2 * inner_ht_q + cblas_ddot (k * k, f, 1, g, 1);
       g_array_append_val (self->losses, loss);
       self->iterations = it + 1;
       if (progress != NULL)

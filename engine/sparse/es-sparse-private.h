@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "es-engine-types.h"
+#include "es-sparse-matrix.h"
 
 G_BEGIN_DECLS
 
@@ -98,6 +99,22 @@ void _es_sparse_run_parallel (guint        n,
 guint _es_sparse_n_threads   (void);
 /* Tests: force one thread (1) or the default (0). */
 void _es_sparse_set_n_threads (guint n);
+
+/* ---- sparse × thin dense products (es-sparse-spmm.c) ----
+ * @y (rows × @width) = @a · @x (cols × @width), both row-major with stride
+ * @width; float32 input, float32 or double sums.  On up to two threads,
+ * with the same result on one.
+ */
+void _es_sparse_spmm_float  (const EsSparseMatrix *a,
+                             const float          *x,
+                             gsize                 width,
+                             float                *y);
+void _es_sparse_spmm_double (const EsSparseMatrix *a,
+                             const float          *x,
+                             gsize                 width,
+                             double               *y);
+/* The row where half of @a's entries are done: the two threads' parts. */
+gsize _es_sparse_split_rows (const EsSparseMatrix *a);
 
 /* A deterministic generator (splitmix64) for seeded algorithms. */
 static inline guint64

@@ -53,46 +53,163 @@ const double *es_sparse_svd_get_singular_values (const EsSparseSvd *self) { retu
 const double *es_sparse_svd_get_u               (const EsSparseSvd *self) { return self->u; }
 const double *es_sparse_svd_get_v               (const EsSparseSvd *self) { return self->v; }
 
-/* @y (rows × l, row-major) ← an orthonormal basis of its columns. */
-static gboolean
-orthonormalize (double  *y,
-                gsize    rows,
-                guint    l,
-                GError **error)
-{
-  g_autofree double *tau = g_new (double, l);
-  lapack_int info;
+/* All the tall matrices (rows × l) are row-major, and every step on them
+ * is BLAS 3: Cholesky QR (R = chol (YᵀY), Y ← Y R⁻¹) instead of
+ * Householder, whose panels go column by column through BLAS 2.  It
+ * squares the condition number, so it is used only where the basis is
+ * well conditioned (cond < 1e6, checked on R's diagonal), twice where the
+ * result must be orthonormal to double precision (CholeskyQR2, Yamamoto
+ * et al. 2015); else Householder (LAPACKE's row-major QR) takes over.
+ */
 
-  info = LAPACKE_dgeqrf (LAPACK_ROW_MAJOR, rows, l, y, l, tau);
+static gboolean
+qr_failed (lapack_int  info,
+           GError    **error)
+{
   if (info == 0)
-    info = LAPACKE_dorgqr (LAPACK_ROW_MAJOR, rows, l, l, y, l, tau);
-  if (info != 0)
-    {
-      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_NUMERIC,
-                   "The QR factorisation failed (LAPACK info %d)", (int) info);
-      return FALSE;
-    }
+    return FALSE;
+  g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_NUMERIC,
+               "The QR factorisation failed (LAPACK info %d)", (int) info);
   return TRUE;
 }
 
-/* Cheaper normalisation for the intermediate power iterations (Cholesky
- * QR: R = chol (YᵀY), Y ← Y R⁻¹, all BLAS 3); its basis only has to stay
- * well conditioned (the final one is Householder).  Falls back to
- * Householder when YᵀY is not numerically positive definite.
+/* @y (rows × l) ← an orthonormal basis of its columns (Householder). */
+static gboolean
+householder_float (float   *y,
+                   gsize    rows,
+                   guint    l,
+                   GError **error)
+{
+  g_autofree float *tau = g_new (float, l);
+  lapack_int info = LAPACKE_sgeqrf (LAPACK_ROW_MAJOR, rows, l, y, l, tau);
+
+  if (info == 0)
+    info = LAPACKE_sorgqr (LAPACK_ROW_MAJOR, rows, l, l, y, l, tau);
+  return !qr_failed (info, error);
+}
+
+static gboolean
+householder_double (double  *y,
+                    gsize    rows,
+                    guint    l,
+                    GError **error)
+{
+  g_autofree double *tau = g_new (double, l);
+  lapack_int info = LAPACKE_dgeqrf (LAPACK_ROW_MAJOR, rows, l, y, l, tau);
+
+  if (info == 0)
+    info = LAPACKE_dorgqr (LAPACK_ROW_MAJOR, rows, l, l, y, l, tau);
+  return !qr_failed (info, error);
+}
+
+/* @r (l × l, row-major) ← chol (@g) in place, upper; FALSE when @g is not
+ * numerically positive definite or its square root is worse conditioned
+ * than 1e6.
  */
 static gboolean
-normalize_fast (double  *y,
-                gsize    rows,
-                guint    l,
-                GError **error)
+cholesky_well_conditioned (double *r,
+                           guint   l)
 {
-  g_autofree double *g = g_new0 (double, (gsize) l * l);
+  double lo = G_MAXDOUBLE, hi = 0;
 
-  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, l, rows, 1.0, y, l, 0.0, g, l);
-  if (LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'U', l, g, l) != 0)
-    return orthonormalize (y, rows, l, error);
-  cblas_dtrsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, 1.0, g, l, y, l);
+  if (LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'U', l, r, l) != 0)
+    return FALSE;
+  for (guint i = 0; i < l; i++)
+    {
+      lo = MIN (lo, fabs (r[i * l + i]));
+      hi = MAX (hi, fabs (r[i * l + i]));
+    }
+  return lo > 1e-6 * hi;
+}
+
+/* One Cholesky QR in double; @r (l × l) gets R.  @y is untouched on FALSE. */
+static gboolean
+cholesky_qr_double (double *y,
+                    gsize   rows,
+                    guint   l,
+                    double *r)
+{
+  memset (r, 0, (gsize) l * l * sizeof (double));
+  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, l, rows, 1.0, y, l, 0.0, r, l);
+  if (!cholesky_well_conditioned (r, l))
+    return FALSE;
+  cblas_dtrsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, 1.0, r, l, y, l);
   return TRUE;
+}
+
+/* CholeskyQR2: Y = Q R with Q orthonormal to double precision; @r (l × l,
+ * upper) gets R.  FALSE when Y is too ill-conditioned (then @y may hold
+ * a first, less accurate Q).
+ */
+static gboolean
+cholesky_qr2 (double *y,
+              gsize   rows,
+              guint   l,
+              double *r)
+{
+  g_autofree double *r1 = g_new (double, (gsize) l * l);
+
+  if (!cholesky_qr_double (y, rows, l, r1) || !cholesky_qr_double (y, rows, l, r))
+    return FALSE;
+  /* Y = Q₁ R₁ = Q R₂ R₁ */
+  cblas_dtrmm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, l, l, 1.0, r1, l, r, l);
+  return TRUE;
+}
+
+/* The power iterations' normalisation in float32 (one Cholesky QR, the
+ * l × l factorisation in double): the basis only has to stay well
+ * conditioned; the final one is made in double.
+ */
+static gboolean
+normalize_float (float   *y,
+                 gsize    rows,
+                 guint    l,
+                 GError **error)
+{
+  g_autofree float *gf = g_new0 (float, (gsize) l * l);
+  g_autofree double *g = g_new (double, (gsize) l * l);
+
+  cblas_ssyrk (CblasRowMajor, CblasUpper, CblasTrans, l, rows, 1.0f, y, l, 0.0f, gf, l);
+  for (gsize i = 0; i < (gsize) l * l; i++)
+    g[i] = gf[i];
+  if (!cholesky_well_conditioned (g, l))
+    return householder_float (y, rows, l, error);
+  for (gsize i = 0; i < (gsize) l * l; i++)
+    gf[i] = (float) g[i];
+  cblas_strsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, 1.0f, gf, l, y, l);
+  return TRUE;
+}
+
+typedef struct
+{
+  float   *out;
+  guint64  n;
+  guint64  seed;
+} NormalJob;
+
+/* Normal i is _es_sparse_rand_normal's i-th from @seed: splitmix64's
+ * state after j draws is seed + j·γ, so each half starts where it is.
+ */
+static void
+normal_part (guint    index,
+             gpointer data)
+{
+  NormalJob *job = data;
+  guint64 from = index == 0 ? 0 : job->n / 2, to = index == 0 ? job->n / 2 : job->n;
+  guint64 state = job->seed + 2 * from * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  for (guint64 i = from; i < to; i++)
+    job->out[i] = (float) _es_sparse_rand_normal (&state);
+}
+
+static void
+fill_normal (float   *out,
+             guint64  n,
+             guint64  seed)
+{
+  NormalJob job = { out, n, seed };
+
+  _es_sparse_run_parallel (2, normal_part, &job);
 }
 
 EsSparseSvd *
@@ -105,16 +222,19 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
 {
   g_autoptr(EsSparseSvd) self = NULL;
   g_autoptr(EsSparseMatrix) at = NULL;
-  g_autofree double *y = NULL;      /* rows × l */
-  g_autofree double *z = NULL;      /* cols × l */
+  g_autofree float *y = NULL;       /* rows × l */
+  g_autofree float *z = NULL;       /* cols × l */
+  g_autofree double *q = NULL;      /* rows × l */
+  g_autofree double *c = NULL;      /* cols × l */
+  g_autofree double *r = NULL;      /* l × l */
   g_autofree double *s = NULL;
-  g_autofree double *w = NULL;      /* cols × l */
-  g_autofree double *ut = NULL;     /* l × l */
+  g_autofree double *ur = NULL;     /* l × l */
+  g_autofree double *pt = NULL;     /* l × l */
   g_autofree double *superb = NULL;
   EsSparseSvdOptions defaults;
   gsize m = es_sparse_matrix_get_rows (a), n = es_sparse_matrix_get_cols (a);
+  gboolean householder_c = FALSE;
   guint k, l;
-  guint64 state;
   lapack_int info;
 
   if (options == NULL)
@@ -130,46 +250,72 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
                    " (at most %" G_GSIZE_FORMAT ")", k, m, n, MIN (m, n) - 1);
       return NULL;
     }
+  /* The sketch is a whole number of vectors wide where the matrix allows
+   * (the extra columns are extra oversampling).
+   */
   l = (guint) MIN ((guint64) k + options->oversamples, MIN (m, n));
+  if ((l + 7) / 8 * 8 <= MIN (m, n))
+    l = (l + 7) / 8 * 8;
 
-  if (!(y = es_memory_try_alloc (m, (guint64) l * sizeof (double), "The SVD sketch", error)) ||
-      !(z = es_memory_try_alloc (n, (guint64) l * sizeof (double), "The SVD sketch", error)) ||
-      !(w = es_memory_try_alloc (n, (guint64) l * sizeof (double), "The SVD sketch", error)) ||
+  if (!(y = es_memory_try_alloc (m, (guint64) l * sizeof (float), "The SVD sketch", error)) ||
+      !(z = es_memory_try_alloc (n, (guint64) l * sizeof (float), "The SVD sketch", error)) ||
       !(at = es_sparse_matrix_transpose (a, error)))
     return NULL;
 
-  /* Ω: standard normal, cols × l. */
-  state = options->seed;
-  for (guint64 i = 0; i < (guint64) n * l; i++)
-    z[i] = _es_sparse_rand_normal (&state);
-
-  es_sparse_matrix_multiply (a, z, l, y);
-  if (!normalize_fast (y, m, l, error))
-    return NULL;
-  for (guint q = 0; q < options->power_iterations; q++)
+  /* Y = A Ω with Ω standard normal (cols × l), then q times
+   * Y ← A (Aᵀ Y), all in float32.  Only Y is re-normalised: Aᵀ Y, with Y
+   * orthonormal, is no worse conditioned than A's top l singular values.
+   */
+  fill_normal (z, (guint64) n * l, options->seed);
+  _es_sparse_spmm_float (a, z, l, y);
+  for (guint it = 0; it < options->power_iterations; it++)
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !normalize_float (y, m, l, error))
         return NULL;
-      es_sparse_matrix_multiply (at, y, l, z);
-      if (!normalize_fast (z, n, l, error))
-        return NULL;
-      es_sparse_matrix_multiply (a, z, l, y);
-      if (!(q + 1 == options->power_iterations ? orthonormalize (y, m, l, error) : normalize_fast (y, m, l, error)))
-        return NULL;
+      _es_sparse_spmm_float (at, y, l, z);
+      _es_sparse_spmm_float (a, z, l, y);
       if (progress != NULL)
-        progress (0.9 * (q + 1) / (options->power_iterations + 1), progress_data);
+        progress (0.9 * (it + 1) / (options->power_iterations + 1), progress_data);
     }
-  if (options->power_iterations == 0 && !orthonormalize (y, m, l, error))
-    return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  /* Bᵀ = Aᵀ Q (cols × l) = W Σ Ũᵀ, so A ≈ Q Ũ Σ Wᵀ. */
-  es_sparse_matrix_multiply (at, y, l, z);
+  /* Q: Y's orthonormal basis, in double. */
+  r = g_new (double, (gsize) l * l);
+  if (!(q = es_memory_try_alloc (m, (guint64) l * sizeof (double), "The SVD sketch", error)) ||
+      !(c = es_memory_try_alloc (n, (guint64) l * sizeof (double), "The SVD sketch", error)))
+    return NULL;
+  for (gsize i = 0; i < m * l; i++)
+    q[i] = y[i];
+  if ((!cholesky_qr2 (q, m, l, r)) && !householder_double (q, m, l, error))
+    return NULL;
+  for (gsize i = 0; i < m * l; i++)
+    y[i] = (float) q[i];
+
+  /* C = Aᵀ Q (cols × l; float32 sums are accurate to ~1e-7 here, and C
+   * is only factored, never re-orthonormalised), so A ≈ Q Cᵀ.  C = Q₂ R and
+   * R = U_R Σ Pᵀ (a small SVD) give C = (Q₂ U_R) Σ Pᵀ: U = Q P, V = Q₂ U_R.
+   * An ill-conditioned C (A of rank < l) goes to LAPACK's SVD whole.
+   */
+  _es_sparse_spmm_float (at, y, l, z);
+  for (gsize j = 0; j < n * l; j++)
+    c[j] = z[j];
+  if (!cholesky_qr2 (c, n, l, r))
+    {
+      householder_c = TRUE;
+      for (gsize j = 0; j < n * l; j++)
+        c[j] = z[j];
+    }
   s = g_new (double, l);
-  ut = g_new (double, (gsize) l * l);
+  ur = g_new (double, (gsize) l * l);
+  pt = g_new (double, (gsize) l * l);
   superb = g_new (double, l);
-  info = LAPACKE_dgesvd (LAPACK_ROW_MAJOR, 'S', 'S', n, l, z, l, s, w, l, ut, l, superb);
+  if (householder_c)
+    /* C = W Σ Pᵀ, W (cols × l) over C. */
+    info = LAPACKE_dgesvd (LAPACK_ROW_MAJOR, 'O', 'S', n, l, c, l, s, NULL, l, pt, l, superb);
+  else
+    info = LAPACKE_dgesvd (LAPACK_ROW_MAJOR, 'S', 'S', l, l, r, l, s, ur, l, pt, l, superb);
   if (info != 0)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_NUMERIC,
@@ -185,25 +331,28 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
   if (!(self->u = es_memory_try_alloc (m, (guint64) k * sizeof (double), "The SVD vectors", error)) ||
       !(self->v = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The SVD vectors", error)))
     return NULL;
-  /* U = Q · (Ũᵀ)ᵀ, first k columns. */
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, l, 1.0, y, l, ut, l, 0.0, self->u, k);
-  for (gsize j = 0; j < n; j++)
-    memcpy (self->v + j * k, w + j * l, k * sizeof (double));
+  /* U = Q P (first k columns; Pᵀ is row-major). */
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, l, 1.0, q, l, pt, l, 0.0, self->u, k);
+  if (householder_c)
+    for (gsize j = 0; j < n; j++)
+      memcpy (self->v + j * k, c + j * l, k * sizeof (double));
+  else
+    cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, l, 1.0, c, l, ur, l, 0.0, self->v, k);
 
   /* Signs: the largest-magnitude entry of each column of U positive. */
-  for (guint c = 0; c < k; c++)
+  for (guint col = 0; col < k; col++)
     {
       double best = 0;
 
       for (gsize i = 0; i < m; i++)
-        if (fabs (self->u[i * k + c]) > fabs (best))
-          best = self->u[i * k + c];
+        if (fabs (self->u[i * k + col]) > fabs (best))
+          best = self->u[i * k + col];
       if (best < 0)
         {
           for (gsize i = 0; i < m; i++)
-            self->u[i * k + c] = -self->u[i * k + c];
+            self->u[i * k + col] = -self->u[i * k + col];
           for (gsize j = 0; j < n; j++)
-            self->v[j * k + c] = -self->v[j * k + c];
+            self->v[j * k + col] = -self->v[j * k + col];
         }
     }
   if (progress != NULL)

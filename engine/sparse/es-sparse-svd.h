@@ -25,9 +25,13 @@ typedef struct _EsSparseSvd EsSparseSvd;
 void          es_sparse_svd_options_init        (EsSparseSvdOptions        *options);
 
 /* A ≈ U Σ Vᵀ with the k largest singular values, by the randomized range
- * finder with power iterations (Halko, Martinsson & Tropp 2011, alg. 4.4:
- * each product re-orthonormalised by QR): A is only multiplied, never
- * made dense; QR and the small SVD go through LAPACKE.  Signs are fixed so
+ * finder with power iterations (Halko, Martinsson & Tropp 2011, alg. 4.4,
+ * re-normalised after each product by A): A is only multiplied, never
+ * made dense.  The sketches are float32 (their sparse products are ours,
+ * on two threads); the final basis and the small SVD are in double
+ * (Cholesky QR through BLAS 3, Householder QR and the SVD through
+ * LAPACKE), so the singular values carry float32 accuracy (~1e-6
+ * relative) and U, V are orthonormal to double precision.  Signs are fixed so
  * that each column of U has its largest-magnitude entry positive.
  * Deterministic for a seed, whatever the thread count.  k must be below
  * min (rows, cols).

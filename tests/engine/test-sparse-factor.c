@@ -190,6 +190,49 @@ check_svd (EsSparseMatrix *m,
 }
 
 static void
+test_spmm (void)
+{
+  g_autoptr(EsSparseMatrix) m = make_matrix (53, 41, 7);
+  gsize rows = 53, cols = 41;
+  g_autofree double *dense = densify (m);
+
+  g_test_summary ("The float32 sparse × thin dense products equal a dense double product (float sums "
+                  "to 1e-5, double sums to 1e-12) for widths 1–40, with the same bits on one thread");
+  for (gsize width = 1; width <= 40; width++)
+    {
+      g_autofree float *x = g_new (float, cols * width);
+      g_autofree float *yf = g_new (float, rows * width);
+      g_autofree float *yf1 = g_new (float, rows * width);
+      g_autofree double *yd = g_new (double, rows * width);
+      g_autofree double *yd1 = g_new (double, rows * width);
+
+      for (gsize e = 0; e < cols * width; e++)
+        x[e] = (float) ((e * 7919 % 1000) / 250.0 - 2.0);
+      _es_sparse_spmm_float (m, x, width, yf);
+      _es_sparse_spmm_double (m, x, width, yd);
+      for (gsize i = 0; i < rows; i++)
+        for (gsize c = 0; c < width; c++)
+          {
+            double want = 0, scale = 0;
+
+            for (gsize j = 0; j < cols; j++)
+              {
+                want += dense[i * cols + j] * x[j * width + c];
+                scale += fabs (dense[i * cols + j] * x[j * width + c]);
+              }
+            g_assert_cmpfloat_with_epsilon (yf[i * width + c], want, 1e-5 * scale + 1e-30);
+            g_assert_cmpfloat_with_epsilon (yd[i * width + c], want, 1e-12 * scale + 1e-30);
+          }
+      _es_sparse_set_n_threads (1);
+      _es_sparse_spmm_float (m, x, width, yf1);
+      _es_sparse_spmm_double (m, x, width, yd1);
+      _es_sparse_set_n_threads (0);
+      g_assert_cmpmem (yf, rows * width * sizeof (float), yf1, rows * width * sizeof (float));
+      g_assert_cmpmem (yd, rows * width * sizeof (double), yd1, rows * width * sizeof (double));
+    }
+}
+
+static void
 test_svd (void)
 {
   g_autoptr(EsSparseMatrix) dtm = read_dtm ();
@@ -250,7 +293,8 @@ test_nmf (void)
   EsNmfOptions options;
 
   g_test_summary ("NMF: the loss never increases (NNDSVDa and random starts); after 200 iterations it is "
-                  "within 1 % of sklearn's NMF(init='nndsvda', solver='cd') on the same matrix");
+                  "within 1 % of sklearn's NMF(init='nndsvda', solver='cd') on the same matrix; "
+                  "the same bits on one thread");
   es_nmf_options_init (&options);
   options.components = 3;
   options.tolerance = 0;
@@ -262,6 +306,18 @@ test_nmf (void)
   g_assert_cmpfloat_with_epsilon (es_nmf_get_error (nmf), 33.1465218, 0.01 * 33.1465218);
   for (gsize i = 0; i < 10 * 3; i++)
     g_assert_cmpfloat (es_nmf_get_w (nmf)[i], >=, 0);
+
+  /* One thread gives the same bits. */
+  {
+    g_autoptr(EsNmf) one = NULL;
+
+    _es_sparse_set_n_threads (1);
+    one = es_nmf_compute (dtm, &options, NULL, NULL, NULL, &error);
+    _es_sparse_set_n_threads (0);
+    g_assert_no_error (error);
+    g_assert_cmpmem (es_nmf_get_w (one), 10 * 3 * sizeof (double), es_nmf_get_w (nmf), 10 * 3 * sizeof (double));
+    g_assert_cmpmem (es_nmf_get_ht (one), 546 * 3 * sizeof (double), es_nmf_get_ht (nmf), 546 * 3 * sizeof (double));
+  }
 
   options.init = ES_NMF_INIT_RANDOM;
   options.components = 5;
@@ -339,6 +395,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sparse/weighting/ppmi-tfidf", test_ppmi);
+  g_test_add_func ("/sparse/spmm/dense-reference", test_spmm);
   g_test_add_func ("/sparse/svd/dense-reference", test_svd);
   g_test_add_func ("/sparse/svd/numpy", test_svd_scipy);
   g_test_add_func ("/sparse/nmf/sklearn", test_nmf);

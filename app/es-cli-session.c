@@ -306,8 +306,11 @@ _es_cli_render_session (int    argc,
   gint cz;
   int status;
 
+  EsCliCommand optional_file = *command;
+
   /* FILE is optional: given, it replaces the session's data file. */
-  if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 0)) >= 0)
+  optional_file.variadic = TRUE;
+  if ((status = _es_cli_parse (context, &optional_file, &common, &argc, &argv, 0)) >= 0)
     goto out;
   if (argc > 2)
     {

@@ -65,6 +65,11 @@ add_filters (GtkFileChooser *chooser,
       add_filter (chooser, _("Tab-separated values"), "*.tsv");
       break;
 
+    case ES_FILE_KIND_SESSION:
+      add_filter (chooser, _("Embedscope session (.embedscope)"), "*.embedscope");
+      add_filter (chooser, _("All files"), "*");
+      break;
+
     default:
       g_assert_not_reached ();
     }

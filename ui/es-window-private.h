@@ -12,6 +12,7 @@
 #include "es-axes-editor.h"
 #include "es-job.h"
 #include "es-neighbors-panel.h"
+#include "es-session.h"
 #include "es-scatter-view.h"
 #include "es-word-search.h"
 
@@ -73,6 +74,14 @@ struct _EsWindow
   char                 *layout_note;  /* t-SNE/UMAP: time and quality, or why PCA */
   guint64               layout_seed;  /* Re-run Map draws another */
   gboolean              layout_paused;
+  /* Sessions (es-window-session.c): how the file was loaded, and > 0
+   * while a session is put in place (reductions wait for its end).
+   */
+  guint64               loaded_limit;
+  char                 *loaded_metadata;
+  guint64               pending_limit;
+  char                 *pending_metadata;
+  guint                 restoring;
 
   /* Properties */
   char                 *method;
@@ -167,6 +176,17 @@ void      _es_window_apply_projection   (EsWindow       *self,
                                          EsEmbeddingSet *view_set,
                                          EsProjection   *projection,
                                          char          **axes);
+
+/* es-window-session.c: File → Save Session… / Open Session…. */
+void      _es_window_class_session_init (GtkWidgetClass *widget_class);
+void      _es_window_session_actions_update (EsWindow   *self);
+void      _es_window_open_session       (EsWindow       *self,
+                                         const char     *path);
+gboolean  _es_window_save_session       (EsWindow       *self,
+                                         const char     *path,
+                                         GError        **error);
+/* What the window shows as a session (NULL: nothing shown). */
+EsSession *_es_window_dup_session     (EsWindow       *self);
 
 /* es-window-drop.c: files dropped on the window, handed to the engine. */
 gboolean  _es_window_drop_cb            (GtkDropTarget  *target,

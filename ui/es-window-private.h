@@ -179,6 +179,8 @@ void      _es_window_apply_projection   (EsWindow       *self,
 
 /* es-window-session.c: File → Save Session… / Open Session…. */
 void      _es_window_class_session_init (GtkWidgetClass *widget_class);
+/* es-window-session-save.c */
+void      _es_window_class_session_save_init (GtkWidgetClass *widget_class);
 void      _es_window_session_actions_update (EsWindow   *self);
 void      _es_window_open_session       (EsWindow       *self,
                                          const char     *path);

@@ -21,6 +21,7 @@
 #include "es-dialogs.h"
 #include "es-loader.h"
 #include "es-session.h"
+#include "es-settings.h"
 
 #define MAX_COMPONENTS 10
 #define MAX_IDENTITY_COLUMNS 64
@@ -194,6 +195,12 @@ restore_apply (Restore      *restore,
         _es_window_show_error (self, text);
       }
       g_ptr_array_remove_index (session->warnings, session->warnings->len - 1);
+    }
+  /* Open Recent reopens the session (recognised by content). */
+  if (session->path != NULL)
+    {
+      es_settings_add_recent (session->path);
+      es_settings_save ();
     }
   _es_window_update_status (self);
   _es_window_actions_update (self);

@@ -958,7 +958,13 @@ es_session_read (const char  *path,
                    "%s: too large for a session (at most 1 GiB)", name);
       return NULL;
     }
-  contents = g_malloc ((gsize) st.st_size + 1);
+  /* The file, the parsed tree and the decoded map: about three times it. */
+  if (!es_memory_check ((guint64) st.st_size + 1, 3, "The session", NULL, error) ||
+      (contents = es_memory_try_alloc ((guint64) st.st_size + 1, 1, "The session", error)) == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
   n = read_up_to (fd, (guint8 *) contents, (gsize) st.st_size);
   close (fd);
   if (n < 0)

@@ -124,17 +124,25 @@ _es_cli_render_data (EsEmbeddingSet  *set,
   es_viewport_fit (&viewport, lo, hi, 24);
   if (three_d)
     es_viewport_set_angles (&viewport, azimuth, elevation);
-  /* A session's camera: its zoom against this fit, and where it looked. */
+  /* A session's camera (one saved by the window): exactly at the same
+   * size, else its zoom against a fit without margin; where it looked.
+   */
   if (session != NULL && session->has_camera)
     {
+      EsViewport fitted = viewport;
+      gboolean same_size = session->view_width == width && session->view_height == height;
+
+      es_viewport_fit (&fitted, lo, hi, 0);
       if (three_d)
         {
-          viewport.distance = viewport.fit_distance / session->zoom;
+          viewport.distance = same_size && session->distance > 0
+                              ? session->distance : fitted.fit_distance / session->zoom;
           memcpy (viewport.target, session->target, sizeof viewport.target);
         }
       else
         {
-          viewport.scale = viewport.fit_scale * session->zoom;
+          viewport.scale = same_size && session->scale > 0
+                           ? session->scale : fitted.fit_scale * session->zoom;
           viewport.center_x = session->center_xy[0];
           viewport.center_y = session->center_xy[1];
         }

@@ -101,7 +101,9 @@ _es_window_dup_session (EsWindow *self)
   session->category = dropdown_string (self->category_dropdown, self->category_names);
   session->clusters = clusters != NULL ? es_kmeans_get_k (clusters) : 0;
 
-  /* The camera against the view that fits: only when the user moved it. */
+  /* The camera: exactly, for a window of the same size; else its zoom
+   * against a fit without margin and where it looks.
+   */
   if (_es_window_plot_is_current (self))
     {
       EsViewport viewport, fitted;
@@ -111,24 +113,18 @@ _es_window_dup_session (EsWindow *self)
       fitted = viewport;
       es_scatter_data_get_bounds (es_scatter_view_get_data (self->plot), lo, hi);
       es_viewport_fit (&fitted, lo, hi, 0);
+      session->has_camera = TRUE;
+      session->view_width = viewport.width;
+      session->view_height = viewport.height;
       session->azimuth = viewport.azimuth;
       session->elevation = viewport.elevation;
-      if (viewport.three_d)
-        {
-          session->has_camera = viewport.distance != viewport.fit_distance ||
-                                memcmp (viewport.target, fitted.target, sizeof fitted.target) != 0;
-          session->zoom = viewport.fit_distance / viewport.distance;
-          memcpy (session->target, viewport.target, sizeof session->target);
-        }
-      else
-        {
-          session->has_camera = viewport.scale != viewport.fit_scale ||
-                                viewport.center_x != fitted.center_x ||
-                                viewport.center_y != fitted.center_y;
-          session->zoom = viewport.scale / viewport.fit_scale;
-          session->center_xy[0] = viewport.center_x;
-          session->center_xy[1] = viewport.center_y;
-        }
+      session->center_xy[0] = viewport.center_x;
+      session->center_xy[1] = viewport.center_y;
+      memcpy (session->target, viewport.target, sizeof session->target);
+      session->scale = viewport.scale;
+      session->distance = viewport.distance;
+      session->zoom = viewport.three_d ? fitted.fit_distance / viewport.distance
+                                       : viewport.scale / fitted.fit_scale;
     }
   session->point_size = gtk_adjustment_get_value (self->point_size_adjustment);
   session->opacity = gtk_adjustment_get_value (self->opacity_adjustment);

@@ -75,21 +75,32 @@ static void
 apply_camera (EsWindow  *self,
               EsSession *session)
 {
-  EsViewport viewport;
+  EsViewport viewport, fitted;
+  double lo[3], hi[3];
+  gboolean same_size;
 
   es_scatter_view_get_viewport (self->plot, &viewport);
   if (viewport.three_d)
     es_viewport_set_angles (&viewport, session->azimuth, session->elevation);
-  if (session->has_camera && viewport.three_d)
+  if (session->has_camera)
     {
-      viewport.distance = viewport.fit_distance / session->zoom;
-      memcpy (viewport.target, session->target, sizeof viewport.target);
-    }
-  else if (session->has_camera)
-    {
-      viewport.scale = viewport.fit_scale * session->zoom;
-      viewport.center_x = session->center_xy[0];
-      viewport.center_y = session->center_xy[1];
+      fitted = viewport;
+      es_scatter_data_get_bounds (es_scatter_view_get_data (self->plot), lo, hi);
+      es_viewport_fit (&fitted, lo, hi, 0);
+      same_size = session->view_width == viewport.width && session->view_height == viewport.height;
+      if (viewport.three_d)
+        {
+          viewport.distance = same_size && session->distance > 0
+                              ? session->distance : fitted.fit_distance / session->zoom;
+          memcpy (viewport.target, session->target, sizeof viewport.target);
+        }
+      else
+        {
+          viewport.scale = same_size && session->scale > 0
+                           ? session->scale : fitted.fit_scale * session->zoom;
+          viewport.center_x = session->center_xy[0];
+          viewport.center_y = session->center_xy[1];
+        }
     }
   es_scatter_view_set_viewport (self->plot, &viewport);
 }

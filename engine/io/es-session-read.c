@@ -386,6 +386,18 @@ read_root (Reader     *reader,
       get_double (reader, camera, "zoom", 1e-9, 1e9, &self->zoom);
       get_doubles (reader, camera, "center", self->center_xy, 2);
       get_doubles (reader, camera, "target", self->target, 3);
+      {
+        double size[2] = { 0, 0 };
+
+        get_doubles (reader, camera, "size", size, 2);
+        if (size[0] >= 1 && size[0] <= 65536 && size[1] >= 1 && size[1] <= 65536)
+          {
+            self->view_width = (int) size[0];
+            self->view_height = (int) size[1];
+          }
+      }
+      get_double (reader, camera, "scale", 0, 1e300, &self->scale);
+      get_double (reader, camera, "distance", 0, 1e300, &self->distance);
     }
   get_double (reader, camera, "azimuth", -1e6, 1e6, &self->azimuth);
   get_double (reader, camera, "elevation", -90, 90, &self->elevation);

@@ -234,6 +234,13 @@ es_session_to_json (EsSession   *self,
       for (guint a = 0; a < 3; a++)
         json_builder_add_double_value (builder, self->target[a]);
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "size");
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, self->view_width);
+      json_builder_add_int_value (builder, self->view_height);
+      json_builder_end_array (builder);
+      add_double (builder, "scale", self->scale);
+      add_double (builder, "distance", self->distance);
     }
   add_double (builder, "azimuth", self->azimuth);
   add_double (builder, "elevation", self->elevation);

@@ -13,7 +13,8 @@
  *     "view": { "isolate", "selection", "focus", "neighbors", "metric",
  *               "filter": { "text", "regex", "top-n", "category" },
  *               "label-column", "color-column", "clusters",
- *               "camera": { "zoom", "center", "target", "azimuth", "elevation" },
+ *               "camera": { "zoom", "center", "target", "size", "scale", "distance",
+ *                           "azimuth", "elevation" },
  *               "style": { "point-size", "opacity", "font-size" } } }
  * Unknown keys are ignored, so a later version 1 writer may add some.
  */

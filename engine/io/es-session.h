@@ -90,9 +90,16 @@ typedef struct
    * coordinates).  has_camera FALSE: fitted.
    */
   gboolean   has_camera;
-  double     zoom;
+  double     zoom;            /* against a fit with no margin, at the picture's size */
   double     center_xy[2];    /* 2D */
   double     target[3];       /* 3D */
+  /* The same camera exactly, for a picture of the same size in pixels:
+   * 2D pixels per unit, the 3D camera distance (0: not known).
+   */
+  int        view_width;
+  int        view_height;
+  double     scale;
+  double     distance;
   double     azimuth;         /* 3D, degrees */
   double     elevation;
 

@@ -204,6 +204,7 @@ test_relative_path (Fixture       *f,
   g_autofree char *moved = g_build_filename (f->dir, "moved", NULL);
   g_autofree char *moved_session = g_build_filename (moved, "sub", "view.embedscope", NULL);
   g_autofree char *moved_data = g_build_filename (moved, "words.txt", NULL);
+  g_autofree char *moved_sub = g_build_filename (moved, "sub", NULL);
 
   g_test_summary ("The data path is stored relative to the session and tried first");
 
@@ -214,7 +215,7 @@ test_relative_path (Fixture       *f,
 
   /* Move the whole folder: the absolute path is gone, the relative holds. */
   g_assert_cmpint (g_mkdir (moved, 0700), ==, 0);
-  g_assert_cmpint (g_rename (sub, g_build_filename (moved, "sub", NULL)), ==, 0);
+  g_assert_cmpint (g_rename (sub, moved_sub), ==, 0);
   g_assert_cmpint (g_rename (f->data, moved_data), ==, 0);
   read = es_session_load (moved_session, &error);
   g_assert_no_error (error);

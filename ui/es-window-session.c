@@ -105,22 +105,52 @@ apply_camera (EsWindow  *self,
   es_scatter_view_set_viewport (self->plot, &viewport);
 }
 
-/* The camera waits for the plot: its data (a big view's is built in a
- * worker) and its size (a new window is not allocated yet), or the first
- * fit would undo it.
+/* The camera waits for the plot to settle: its data (a big view's is built
+ * in a worker), its size (a new window is not allocated yet; the side
+ * panel fills after the neighbour search), or a fit or resize would undo
+ * it.  At the saved size it is put back exactly; a window that never gets
+ * that size gets the zoom after a second.
  */
+#define CAMERA_PENDING "es-window-session-camera-pending"
+#define CAMERA_MAX_FRAMES 60
+
+typedef struct
+{
+  Restore *restore;
+  guint    frames;
+} CameraWait;
+
+static void
+camera_wait_free (gpointer data)
+{
+  CameraWait *wait = data;
+
+  g_object_set_data (G_OBJECT (wait->restore->self), CAMERA_PENDING, NULL);
+  restore_free (wait->restore);
+  g_free (wait);
+}
+
 static gboolean
 camera_tick_cb (GtkWidget     *plot,
                 GdkFrameClock *clock,
                 gpointer       user_data)
 {
-  Restore *restore = user_data;
-  EsWindow *self = restore->self;
+  CameraWait *wait = user_data;
+  EsWindow *self = wait->restore->self;
+  EsSession *session = wait->restore->session;
+  EsViewport viewport;
 
+  wait->frames++;
   if (!_es_window_plot_is_current (self) || gtk_widget_get_width (plot) <= 1 ||
-      gtk_widget_get_height (plot) <= 1 || self->filter_source != 0)
+      gtk_widget_get_height (plot) <= 1 || self->filter_source != 0 || es_window_get_busy (self) ||
+      es_neighbors_panel_get_busy (self->neighbors_panel))
     return G_SOURCE_CONTINUE;
-  apply_camera (self, restore->session);
+  es_scatter_view_get_viewport (self->plot, &viewport);
+  if (session->has_camera && session->view_width > 0 &&
+      (viewport.width != session->view_width || viewport.height != session->view_height) &&
+      wait->frames < CAMERA_MAX_FRAMES)
+    return G_SOURCE_CONTINUE;
+  apply_camera (self, session);
   return G_SOURCE_REMOVE;
 }
 
@@ -222,17 +252,12 @@ restore_finish (Restore      *restore,
                 EsProjection *projection)
 {
   EsWindow *self = restore->self;
+  CameraWait *wait = g_new0 (CameraWait, 1);
 
   restore_apply (restore, projection);
-  if (_es_window_plot_is_current (self) && gtk_widget_get_width (GTK_WIDGET (self->plot)) > 1 &&
-      gtk_widget_get_height (GTK_WIDGET (self->plot)) > 1)
-    {
-      apply_camera (self, restore->session);
-      restore_free (restore);
-      return;
-    }
-  gtk_widget_add_tick_callback (GTK_WIDGET (self->plot), camera_tick_cb, restore,
-                                (GDestroyNotify) restore_free);
+  wait->restore = restore;
+  g_object_set_data (G_OBJECT (self), CAMERA_PENDING, GINT_TO_POINTER (TRUE));
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->plot), camera_tick_cb, wait, camera_wait_free);
 }
 
 static void

@@ -65,6 +65,12 @@ spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static gboolean
+camera_placed (gpointer data)
+{
+  return g_object_get_data (G_OBJECT (data), "es-window-session-camera-pending") == NULL;
+}
+
 static char *
 data_path (void)
 {
@@ -141,9 +147,9 @@ open_session (const char *path)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
   wait_for (settled, window);
-  /* The camera is put in place at the next frame. */
-  gtk_test_widget_wait_for_draw (es_window_get_plot (window));
-  spin (100);
+  /* The camera is put in place once the window has settled. */
+  wait_for (camera_placed, window);
+  wait_for (settled, window);
   return window;
 }
 

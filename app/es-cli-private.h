@@ -9,6 +9,7 @@
 #include "es-engine.h"
 #include "es-json-builder.h"
 #include "es-scatter-renderer.h"
+#include "es-session.h"
 #include "es-tsne.h"
 
 G_BEGIN_DECLS
@@ -112,7 +113,8 @@ int       _es_cli_render_tsne       (const char          *path,
                                      const char          *highlight,
                                      const char          *output,
                                      int                  width,
-                                     int                  height);
+                                     int                  height,
+                                     const char          *save_session);
 
 /* Quality figures of any map (es-cli-layout-quality.c): "quality" member. */
 void      _es_cli_layout_quality_json (EsJsonBuilder     *builder,
@@ -164,6 +166,7 @@ gboolean _es_cli_render_file (const char                 *input,
                          const char                 *output,
                          int                         width,
                          int                         height,
+                         const char                 *save_session,
                          GError                    **error);
 
 /* The same for coordinates computed elsewhere (t-SNE, UMAP): @coords holds
@@ -185,5 +188,41 @@ gboolean _es_cli_render_coords (EsEmbeddingSet             *set,
                            int                         width,
                            int                         height,
                            GError                    **error);
+
+/* What every render shares: highlight, fit, export (see es-cli-render.c). */
+gboolean _es_cli_render_data (EsEmbeddingSet             *set,
+                              EsEmbeddingSet             *view,
+                              EsScatterData              *data,
+                              const EsSession            *session,
+                              gboolean                    three_d,
+                              double                      azimuth,
+                              double                      elevation,
+                              const char                 *highlight_word,
+                              const char                 *output,
+                              EsPlotFormat                format,
+                              int                         width,
+                              int                         height,
+                              GError                    **error);
+
+/* es-cli-session.c: `render --session S` and `render … --save-session S`. */
+gboolean   _es_cli_session_given          (int                         argc,
+                                           char                      **argv);
+int        _es_cli_render_session         (int                         argc,
+                                           char                      **argv);
+/* A session of what `render` draws from @input (the focus: @highlight as
+ * the file spells it).
+ */
+EsSession *_es_cli_session_new            (const char                 *input,
+                                           const EsLoadOptions        *load_options,
+                                           EsEmbeddingSet             *set,
+                                           const char                 *highlight,
+                                           gboolean                    three_d,
+                                           double                      azimuth,
+                                           double                      elevation);
+void       _es_cli_session_set_projection (EsSession                  *session,
+                                           const EsProjectionOptions  *options,
+                                           guint                       cx,
+                                           guint                       cy,
+                                           gint                        cz);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "es-cli-private.h"
 #include "es-kmeans.h"
@@ -77,38 +78,66 @@ apply_clusters (EsEmbeddingSet *set,
   return TRUE;
 }
 
-/* Highlight, fit and export: what every source of coordinates shares. */
-static gboolean
-render_data (EsEmbeddingSet *set,
-             EsScatterData  *data,
-             gboolean        three_d,
-             double          azimuth,
-             double          elevation,
-             const char     *highlight_word,
-             const char     *output,
-             EsPlotFormat    format,
-             int             width,
-             int             height,
-             GError        **error)
+/* Highlight, fit and export: what every source of coordinates shares.
+ * @view is the shown set (the rows of @data), @set the whole file the
+ * neighbours are searched in; a session (nullable) adds its selection,
+ * neighbour count and metric, style and camera.
+ */
+gboolean
+_es_cli_render_data (EsEmbeddingSet  *set,
+                     EsEmbeddingSet  *view,
+                     EsScatterData   *data,
+                     const EsSession *session,
+                     gboolean         three_d,
+                     double           azimuth,
+                     double           elevation,
+                     const char      *highlight_word,
+                     const char      *output,
+                     EsPlotFormat     format,
+                     int              width,
+                     int              height,
+                     GError         **error)
 {
   EsPlotStyle style;
   EsPlotOverlay overlay;
   EsViewport viewport;
   double lo[3], hi[3];
   g_autoptr(GArray) neighbors = NULL;
-  g_autofree guint32 *neighbor_rows = NULL;
+  g_autoptr(GArray) neighbor_rows = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) hit_rows = g_array_new (FALSE, FALSE, sizeof (guint32));
   gsize row;
 
   es_plot_style_init (&style, FALSE);
   _es_cli_density_apply (&style);
   es_plot_overlay_init (&overlay);
-  if (!apply_clusters (set, data, error))
+  if (!apply_clusters (view != NULL ? view : set, data, error))
     return FALSE;
+  if (session != NULL)
+    {
+      if (session->point_size > 0)
+        style.point_size = session->point_size;
+      if (session->opacity > 0)
+        style.opacity = session->opacity;
+      if (session->font_size > 0)
+        style.font_size = session->font_size;
+      /* The selected words are marked as the window marks them. */
+      for (guint i = 0; session->selection != NULL && session->selection[i] != NULL; i++)
+        if (es_scatter_data_lookup (data, session->selection[i], &row))
+          {
+            guint32 r = (guint32) row;
+
+            g_array_append_val (hit_rows, r);
+          }
+      overlay.selection = (const guint32 *) (gpointer) hit_rows->data;
+      overlay.n_selection = hit_rows->len;
+    }
   if (highlight_word != NULL)
     {
+      gsize full_row;
+
       /* Exact first; "King" still finds "king". */
       if (!es_scatter_data_lookup (data, highlight_word, &row) &&
-          !es_embedding_set_lookup_ignore_case (set, highlight_word, &row))
+          !es_embedding_set_lookup_ignore_case (view, highlight_word, &row))
         {
           g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_UNKNOWN_WORD,
                        "“%s” is not in the vocabulary", highlight_word);
@@ -117,24 +146,36 @@ render_data (EsEmbeddingSet *set,
       overlay.selected = (gint64) row;
 
       /* As in the app: the word's nearest neighbours in the original
-       * space (cosine) are ringed, linked and labelled.
+       * space (of the whole file) are ringed, linked and labelled.
        */
-      if (es_embedding_set_is_row_valid (set, row))
+      if (es_embedding_set_lookup (set, es_embedding_set_get_word (view, row), &full_row) &&
+          es_embedding_set_is_row_valid (set, full_row))
         {
           g_autofree double *query = g_new (double, es_embedding_set_get_dims (set));
-          const float *vector = es_embedding_set_get_vector (set, row);
-          guint k = MIN (ES_RENDER_N_NEIGHBORS, es_embedding_set_get_n_valid (set) - 1);
+          const float *vector = es_embedding_set_get_vector (set, full_row);
+          guint k = MIN (session != NULL ? session->neighbors_k : ES_RENDER_N_NEIGHBORS,
+                         es_embedding_set_get_n_valid (set) - 1);
+          EsMetric metric = session != NULL && g_strcmp0 (session->metric, "euclidean") == 0
+                            ? ES_METRIC_EUCLIDEAN : ES_METRIC_COSINE;
 
           for (gsize j = 0; j < es_embedding_set_get_dims (set); j++)
             query[j] = vector[j];
-          neighbors = es_neighbors_search (set, query, ES_METRIC_COSINE, k, &row, 1, 0, NULL, error);
+          neighbors = es_neighbors_search (set, query, metric, k, &full_row, 1, 0, NULL, error);
           if (neighbors == NULL)
             return FALSE;
-          neighbor_rows = g_new (guint32, MAX (neighbors->len, 1));
           for (guint i = 0; i < neighbors->len; i++)
-            neighbor_rows[i] = g_array_index (neighbors, EsNeighbor, i).row;
-          overlay.highlighted = neighbor_rows;
-          overlay.n_highlighted = neighbors->len;
+            {
+              gsize r = g_array_index (neighbors, EsNeighbor, i).row;
+              guint32 v;
+
+              if (set != view &&
+                  !es_embedding_set_lookup (view, es_embedding_set_get_word (set, r), &r))
+                continue;
+              v = (guint32) r;
+              g_array_append_val (neighbor_rows, v);
+            }
+          overlay.highlighted = (const guint32 *) (gpointer) neighbor_rows->data;
+          overlay.n_highlighted = neighbor_rows->len;
         }
     }
 
@@ -143,6 +184,29 @@ render_data (EsEmbeddingSet *set,
   es_viewport_fit (&viewport, lo, hi, 24);
   if (three_d)
     es_viewport_set_angles (&viewport, azimuth, elevation);
+  /* A session's camera (one saved by the window): exactly at the same
+   * size, else its zoom against a fit without margin; where it looked.
+   */
+  if (session != NULL && session->has_camera)
+    {
+      EsViewport fitted = viewport;
+      gboolean same_size = session->view_width == width && session->view_height == height;
+
+      es_viewport_fit (&fitted, lo, hi, 0);
+      if (three_d)
+        {
+          viewport.distance = same_size && session->distance > 0
+                              ? session->distance : fitted.fit_distance / session->zoom;
+          memcpy (viewport.target, session->target, sizeof viewport.target);
+        }
+      else
+        {
+          viewport.scale = same_size && session->scale > 0
+                           ? session->scale : fitted.fit_scale * session->zoom;
+          viewport.center_x = session->center_xy[0];
+          viewport.center_y = session->center_xy[1];
+        }
+    }
 
   return es_scatter_renderer_export (data, &viewport, &style, &overlay, output, format,
                                      width, height, error);
@@ -161,6 +225,7 @@ _es_cli_render_file (const char                 *input,
                 const char                 *output,
                 int                         width,
                 int                         height,
+                const char                 *save_session,
                 GError                    **error)
 {
   g_autoptr(EsEmbeddingSet) set = NULL;
@@ -210,8 +275,18 @@ _es_cli_render_file (const char                 *input,
   if (data == NULL)
     return FALSE;
 
-  return render_data (set, data, cz >= 0, azimuth, elevation, highlight_word, output, format,
-                      width, height, error);
+  if (save_session != NULL)
+    {
+      g_autoptr(EsSession) session = _es_cli_session_new (input, load_options, set, highlight_word,
+                                                          cz >= 0, azimuth, elevation);
+
+      _es_cli_session_set_projection (session, &options, cx, cy, cz);
+      if (!es_session_save (session, save_session, error))
+        return FALSE;
+    }
+
+  return _es_cli_render_data (set, set, data, NULL, cz >= 0, azimuth, elevation, highlight_word,
+                              output, format, width, height, error);
 }
 
 gboolean
@@ -259,8 +334,8 @@ _es_cli_render_coords (EsEmbeddingSet *set,
 
       es_scatter_data_set_axis_title (data, d, title);
     }
-  return render_data (set, data, dims == 3, azimuth, elevation, highlight_word, output, format,
-                      width, height, error);
+  return _es_cli_render_data (set, set, data, NULL, dims == 3, azimuth, elevation, highlight_word,
+                              output, format, width, height, error);
 }
 
 static int
@@ -275,6 +350,7 @@ render_tsne (const EsCliCommand  *command,
              const char          *output,
              int                  width,
              int                  height,
+             const char          *save_session,
              gboolean             linear_flags)
 {
   EsTsneOptions options;
@@ -286,7 +362,7 @@ render_tsne (const EsCliCommand  *command,
   if ((status = _es_cli_tsne_options (command, args, three_d, &options)) >= 0)
     return status;
   return _es_cli_render_tsne (path, common, &options, azimuth, elevation, highlight, output,
-                              width, height);
+                              width, height, save_session);
 }
 
 int
@@ -299,6 +375,8 @@ _es_cli_render (int    argc,
   g_autofree char *components_text = NULL;
   g_autofree char *output = NULL;
   g_autofree char *highlight = NULL;
+  g_autofree char *save_session = NULL;
+  g_autofree char *session_seen = NULL;  /* --session dispatches before parsing */
   g_auto(GStrv) axes = NULL;
   gboolean three_d = FALSE, orthogonalize = FALSE, center = FALSE, normalize = FALSE;
   double azimuth = 30, elevation = 20;
@@ -317,6 +395,8 @@ _es_cli_render (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "PNG, SVG or PDF file (by extension)", "FILE" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Width in pixels or points (default 1600)", "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height in pixels or points (default 1000)", "H" },
+    { "save-session", 0, 0, G_OPTION_ARG_FILENAME, &save_session, "Also save what is drawn as a session (.embedscope)", "S" },
+    { "session", 0, 0, G_OPTION_ARG_FILENAME, &session_seen, "Draw a saved session (FILE then optional: it replaces the session's data file)", "S" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = _es_cli_context_new (command, &common, entries);
@@ -328,6 +408,8 @@ _es_cli_render (int    argc,
   guint n_components;
   int status;
 
+  if (_es_cli_session_given (argc, argv))
+    return _es_cli_render_session (argc, argv);
   if (_es_cli_method_is (argc, argv, "umap"))
     return _es_cli_render_umap (argc, argv);
 
@@ -363,7 +445,7 @@ _es_cli_render (int    argc,
   if (g_strcmp0 (method_name, "tsne") == 0)
     {
       status = render_tsne (command, &common, &tsne_args, argv[1], three_d, azimuth, elevation,
-                            highlight, output, width, height,
+                            highlight, output, width, height, save_session,
                             components_text != NULL || axes != NULL || center || normalize || orthogonalize);
       goto out;
     }
@@ -427,7 +509,8 @@ _es_cli_render (int    argc,
 
   if (!_es_cli_render_file (argv[1], &load_options, &options,
                        components[0], components[1], three_d ? (gint) components[2] : -1,
-                       azimuth, elevation, highlight, output, width, height, &error))
+                       azimuth, elevation, highlight, output, width, height, save_session,
+                       &error))
     status = _es_cli_input_error (argv[1], error);
   else
     status = ES_CLI_EXIT_OK;

@@ -218,7 +218,8 @@ _es_cli_render_tsne (const char          *path,
                      const char          *highlight,
                      const char          *output,
                      int                  width,
-                     int                  height)
+                     int                  height,
+                     const char          *save_session)
 {
   g_autoptr(EsEmbeddingSet) set = NULL;
   g_autoptr(EsMatrix) coords = NULL;
@@ -228,6 +229,24 @@ _es_cli_render_tsne (const char          *path,
     return _es_cli_input_error (path, error);
   if (!(coords = _es_cli_tsne_compute (set, path, options, NULL, &error)))
     return _es_cli_input_error (path, error);
+  /* The map itself goes into the session: reopening it runs no t-SNE. */
+  if (save_session != NULL)
+    {
+      g_autoptr(EsSession) session = NULL;
+      EsLoadOptions load_options;
+
+      _es_cli_load_options (common, &load_options);
+      session = _es_cli_session_new (path, &load_options, set, highlight, options->dims == 3,
+                                     azimuth, elevation);
+      session->method = ES_METHOD_TSNE;
+      session->perplexity = options->perplexity;
+      session->iterations = options->n_iterations;
+      session->seed = options->seed;
+      es_session_set_coords (session, es_matrix_get_data (coords), es_matrix_get_rows (coords),
+                             options->dims);
+      if (!es_session_save (session, save_session, &error))
+        return _es_cli_input_error (save_session, error);
+    }
   if (!_es_cli_render_coords (set, es_matrix_get_data (coords), options->dims, "t-SNE", azimuth, elevation,
                          highlight, output, width, height, &error))
     return _es_cli_input_error (path, error);

@@ -313,6 +313,35 @@ out:
   return status;
 }
 
+/* The map itself goes into the session: reopening it runs no UMAP. */
+static gboolean
+save_umap_session (const char          *path,
+                   const char          *input,
+                   const EsCliCommon   *common,
+                   EsEmbeddingSet      *set,
+                   const EsUmapOptions *options,
+                   EsMatrix            *coords,
+                   const char          *highlight,
+                   double               azimuth,
+                   double               elevation,
+                   GError             **error)
+{
+  g_autoptr(EsSession) session = NULL;
+  EsLoadOptions load_options;
+
+  _es_cli_load_options (common, &load_options);
+  session = _es_cli_session_new (input, &load_options, set, highlight, options->dims == 3,
+                                 azimuth, elevation);
+  session->method = ES_METHOD_UMAP;
+  session->n_neighbors = options->n_neighbors;
+  session->min_dist = options->min_dist;
+  session->epochs = options->n_epochs;
+  session->seed = options->seed;
+  es_session_set_coords (session, es_matrix_get_data (coords), es_matrix_get_rows (coords),
+                         options->dims);
+  return es_session_save (session, path, error);
+}
+
 int
 _es_cli_render_umap (int    argc,
                      char **argv)
@@ -322,6 +351,7 @@ _es_cli_render_umap (int    argc,
   UmapFlags flags;
   g_autofree char *output = NULL;
   g_autofree char *highlight = NULL;
+  g_autofree char *save_session = NULL;
   double azimuth = 30, elevation = 20;
   gint width = 1600, height = 1000;
   g_autoptr(GOptionContext) context = NULL;
@@ -341,6 +371,7 @@ _es_cli_render_umap (int    argc,
       { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "PNG, SVG or PDF file (by extension)", "FILE" },
       { "width", 0, 0, G_OPTION_ARG_INT, &width, "Width in pixels or points (default 1600)", "W" },
       { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height in pixels or points (default 1000)", "H" },
+      { "save-session", 0, 0, G_OPTION_ARG_FILENAME, &save_session, "Also save what is drawn as a session (.embedscope)", "S" },
       { NULL }
     };
 
@@ -374,6 +405,9 @@ _es_cli_render_umap (int    argc,
 
   if (!(set = _es_cli_load (argv[1], &common, &error)) ||
       !(coords = es_umap_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &error)) ||
+      (save_session != NULL &&
+       !save_umap_session (save_session, argv[1], &common, set, &options, coords, highlight,
+                           azimuth, elevation, &error)) ||
       !_es_cli_render_coords (set, es_matrix_get_data (coords), options.dims, "UMAP", azimuth, elevation,
                          highlight, output, width, height, &error))
     {

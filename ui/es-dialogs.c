@@ -65,6 +65,11 @@ add_filters (GtkFileChooser *chooser,
       add_filter (chooser, _("Tab-separated values"), "*.tsv");
       break;
 
+    case ES_FILE_KIND_SESSION:
+      add_filter (chooser, _("Embedscope session (.embedscope)"), "*.embedscope");
+      add_filter (chooser, _("All files"), "*");
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -128,7 +133,8 @@ es_dialogs_open_async (GtkWindow           *parent,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  const char *title = kind == ES_FILE_KIND_METADATA ? _("Open Metadata") : _("Open Embedding");
+  const char *title = kind == ES_FILE_KIND_METADATA ? _("Open Metadata") :
+                      kind == ES_FILE_KIND_SESSION ? _("Open Session") : _("Open Embedding");
 
   run_chooser (parent, GTK_FILE_CHOOSER_ACTION_OPEN, title, _("_Open"), kind, NULL,
                es_dialogs_open_async, cancellable, callback, user_data);
@@ -151,7 +157,9 @@ es_dialogs_save_async (GtkWindow           *parent,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  run_chooser (parent, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export"), _("_Export"), kind,
+  run_chooser (parent, GTK_FILE_CHOOSER_ACTION_SAVE,
+               kind == ES_FILE_KIND_SESSION ? _("Save Session") : _("Export"),
+               kind == ES_FILE_KIND_SESSION ? _("_Save") : _("_Export"), kind,
                suggested_name, es_dialogs_save_async, cancellable, callback, user_data);
 }
 

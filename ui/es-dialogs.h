@@ -17,6 +17,7 @@ typedef enum
   ES_FILE_KIND_SVG,
   ES_FILE_KIND_PDF,
   ES_FILE_KIND_TSV,
+  ES_FILE_KIND_SESSION,
 } EsFileKind;
 
 /* GTK 4.8 dialogs behind one async API, so that moving to GtkFileDialog

@@ -661,6 +661,7 @@ _es_window_actions_update (EsWindow *self)
                                  es_document_get_set (self->document) != NULL && es_embedding_set_get_warnings (es_document_get_set (self->document)) != NULL &&
                                  es_embedding_set_get_warnings (es_document_get_set (self->document))->len > 0);
   gtk_widget_set_sensitive (self->components_box, has_view);
+  _es_window_session_actions_update (self);
 
   update_recent_menu (self);
 }

@@ -352,6 +352,10 @@ _es_window_reproject (EsWindow       *self,
 {
   g_return_if_fail (ES_IS_WINDOW (self));
 
+  /* A session being put in place brings its own projection. */
+  if (self->restoring > 0)
+    return;
+
   if (view_set == NULL && self->pending_set != NULL && self->project_job != NULL)
     {
       g_autoptr(EsEmbeddingSet) pending = es_embedding_set_ref (self->pending_set);
@@ -393,6 +397,9 @@ load_ready_cb (GObject      *object,
       return;
     }
 
+  self->loaded_limit = self->pending_limit;
+  g_free (self->loaded_metadata);
+  self->loaded_metadata = g_steal_pointer (&self->pending_metadata);
   es_settings_add_recent (request->path);
   es_settings_save ();
   {
@@ -442,6 +449,9 @@ _es_window_load_path (EsWindow   *self,
   es_load_options_init (&options);
   options.limit = (gsize) limit;
   options.metadata_path = metadata_path;
+  self->pending_limit = limit;
+  g_free (self->pending_metadata);
+  self->pending_metadata = metadata_path != NULL ? g_canonicalize_filename (metadata_path, NULL) : NULL;
 
   request = g_new0 (Request, 1);
   request->self = g_object_ref (self);

@@ -14,6 +14,7 @@
 
 #include "es-dialogs.h"
 #include "es-loader.h"
+#include "es-session.h"
 
 /* Files bigger than this get the row-limit question first. */
 #define LARGE_FILE_BYTES (G_GUINT64_CONSTANT (512) << 20)
@@ -69,6 +70,13 @@ es_window_open (EsWindow *self,
       return;
     }
 
+  /* A session is recognised by its content, whatever its name. */
+  if (es_session_sniff (path))
+    {
+      _es_window_open_session (self, path);
+      return;
+    }
+
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
                             G_FILE_QUERY_INFO_NONE, NULL, NULL);
   /* Big on disk, or big once in memory by its header: ask first.  A
@@ -119,6 +127,8 @@ _es_window_join_metadata (EsWindow   *self,
     }
 
   _es_window_show_error (self, NULL);
+  g_free (self->loaded_metadata);
+  self->loaded_metadata = g_canonicalize_filename (path, NULL);
   /* The reduction does not depend on metadata: keep it. */
   {
     g_autoptr(EsProjection) projection = es_projection_ref (es_document_get_projection (self->document));

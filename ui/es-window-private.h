@@ -14,6 +14,7 @@
 #include "es-layer-bar.h"
 #include "es-map-settings.h"
 #include "es-neighbors-panel.h"
+#include "es-session.h"
 #include "es-scatter-view.h"
 #include "es-selection-panel.h"
 #include "es-word-search.h"
@@ -84,6 +85,14 @@ struct _EsWindow
   int                   layer_column;     /* a layered tensor's metadata "layer", or -1 */
   int                   position_column;  /* ... and "position" */
   guint                 applying_view;  /* > 0 while back/forward puts a view back */
+  /* Sessions (es-window-session.c): how the file was loaded, and > 0
+   * while a session is put in place (reductions wait for its end).
+   */
+  guint64               loaded_limit;
+  char                 *loaded_metadata;
+  guint64               pending_limit;
+  char                 *pending_metadata;
+  guint                 restoring;
 
   /* Properties */
   char                 *method;
@@ -189,6 +198,18 @@ void      _es_window_update_layers      (EsWindow       *self);
  */
 void      _es_window_record_view        (EsWindow       *self);
 void      _es_window_apply_view_state   (EsWindow       *self);
+/* es-window-session.c: File → Save Session… / Open Session…. */
+void      _es_window_class_session_init (GtkWidgetClass *widget_class);
+/* es-window-session-save.c */
+void      _es_window_class_session_save_init (GtkWidgetClass *widget_class);
+void      _es_window_session_actions_update (EsWindow   *self);
+void      _es_window_open_session       (EsWindow       *self,
+                                         const char     *path);
+gboolean  _es_window_save_session       (EsWindow       *self,
+                                         const char     *path,
+                                         GError        **error);
+/* What the window shows as a session (NULL: nothing shown). */
+EsSession *_es_window_dup_session     (EsWindow       *self);
 
 /* es-window-drop.c: files dropped on the window, handed to the engine. */
 gboolean  _es_window_drop_cb            (GtkDropTarget  *target,

@@ -321,6 +321,8 @@ es_window_finalize (GObject *object)
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->layout_note, g_free);
   g_clear_pointer (&self->filter_text, g_free);
+  g_clear_pointer (&self->loaded_metadata, g_free);
+  g_clear_pointer (&self->pending_metadata, g_free);
 
   G_OBJECT_CLASS (es_window_parent_class)->finalize (object);
 }
@@ -647,6 +649,7 @@ es_window_class_init (EsWindowClass *klass)
                                                 G_CALLBACK (_es_window_top_n_input_cb));
 
   _es_window_class_actions_init (widget_class);
+  _es_window_class_session_init (widget_class);
 }
 
 static void

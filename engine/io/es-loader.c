@@ -1061,6 +1061,8 @@ typedef struct
   char           *path;
   EsLoadOptions   options;
   char           *metadata_path;
+  char           *tensor_name;
+  char           *vocab_path;
   EsProgressFunc  progress;
   gpointer        progress_data;
 } LoadTaskData;
@@ -1072,6 +1074,8 @@ load_task_data_free (gpointer pointer)
 
   g_free (data->path);
   g_free (data->metadata_path);
+  g_free (data->tensor_name);
+  g_free (data->vocab_path);
   g_free (data);
 }
 
@@ -1116,6 +1120,10 @@ es_loader_load_path_async (const char          *path,
     es_load_options_init (&data->options);
   data->metadata_path = g_strdup (data->options.metadata_path);
   data->options.metadata_path = data->metadata_path;
+  data->tensor_name = g_strdup (data->options.tensor_name);
+  data->options.tensor_name = data->tensor_name;
+  data->vocab_path = g_strdup (data->options.vocab_path);
+  data->options.vocab_path = data->vocab_path;
   data->progress = progress;
   data->progress_data = progress_data;
 

@@ -311,6 +311,14 @@ EsEmbeddingSet *_es_tensor_rows_finish  (EsLoadContext  *ctx,
                                          gsize           first_layer,
                                          const char     *tokens_path,
                                          GError        **error);
+/* .safetensors (es-safetensors-reader.c): the token-embedding matrix (or
+ * options->tensor_name) with its tokens; a sharded index loads the shard
+ * holding it.
+ */
+EsEmbeddingSet *_es_safetensors_reader_load (EsLoadContext  *ctx,
+                                             GError        **error);
+EsEmbeddingSet *_es_safetensors_index_load  (EsLoadContext  *ctx,
+                                             GError        **error);
 EsEmbeddingSet *_es_bytes_reader_load   (EsLoadContext  *ctx,
                                          gsize           rows,
                                          gsize           dims,

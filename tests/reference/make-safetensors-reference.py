@@ -6,7 +6,7 @@
 # header, the raw little-endian data), and the reference values of
 # test-safetensors.  Run from tests/:
 #   /usr/bin/python3 reference/make-safetensors-reference.py
-# (numpy 1.24.2 and, for bfloat16, python3-torch 1.13.1 from Debian 12.)
+# (numpy 1.24.2 and, for bfloat16, python3-torch 1.13.1+dfsg-4 from Debian 12.)
 import hashlib
 import json
 import struct

@@ -32,6 +32,30 @@ typedef struct
   double                seconds_scores;
 } Comparison;
 
+/* Fitted on every shared word, the fit's figures come from the change
+ * scores' pass over the same pairs (the fit skips its own).
+ */
+static double
+fit_residual (const Comparison *c)
+{
+  return c->options->skip_fit_measures ? es_change_scores_get_residual (c->scores)
+                                       : es_alignment_get_residual (c->alignment);
+}
+
+static double
+fit_relative_residual (const Comparison *c)
+{
+  return c->options->skip_fit_measures ? es_change_scores_get_relative_residual (c->scores)
+                                       : es_alignment_get_relative_residual (c->alignment);
+}
+
+static double
+fit_mean_cosine (const Comparison *c)
+{
+  return c->options->skip_fit_measures ? es_change_scores_get_mean_cosine (c->scores)
+                                       : es_alignment_get_mean_cosine (c->alignment);
+}
+
 static gboolean
 parse_uint64 (const char *text,
               guint64     min,
@@ -147,11 +171,11 @@ print_json (const Comparison *c)
   es_json_builder_member (builder, "fit_pairs");
   es_json_builder_int (builder, es_alignment_get_n_fit (c->alignment));
   es_json_builder_member (builder, "residual");
-  es_json_builder_double (builder, es_alignment_get_residual (c->alignment));
+  es_json_builder_double (builder, fit_residual (c));
   es_json_builder_member (builder, "relative_residual");
-  es_json_builder_double (builder, es_alignment_get_relative_residual (c->alignment));
+  es_json_builder_double (builder, fit_relative_residual (c));
   es_json_builder_member (builder, "mean_cosine");
-  es_json_builder_double (builder, es_alignment_get_mean_cosine (c->alignment));
+  es_json_builder_double (builder, fit_mean_cosine (c));
   if (c->n_held_out > 0)
     {
       es_json_builder_member (builder, "held_out");
@@ -237,8 +261,8 @@ print_text (const Comparison *c,
   printf ("%s map%s%s on %" G_GSIZE_FORMAT " pairs: residual %.6g (relative %.4f), mean cosine %.4f\n",
           c->options->method == ES_ALIGN_LINEAR ? "Linear" : "Orthogonal",
           c->options->center ? ", centred" : "", c->options->scale ? ", scaled" : "",
-          es_alignment_get_n_fit (c->alignment), es_alignment_get_residual (c->alignment),
-          es_alignment_get_relative_residual (c->alignment), es_alignment_get_mean_cosine (c->alignment));
+          es_alignment_get_n_fit (c->alignment), fit_residual (c),
+          fit_relative_residual (c), fit_mean_cosine (c));
   if (c->options->scale)
     printf ("Scale factor: %.6g\n", es_alignment_get_scale (c->alignment));
   if (c->n_held_out > 0)
@@ -375,6 +399,7 @@ _es_cli_compare (int    argc,
     }
   if (holdout > 0)
     es_word_pairs_split (listed != NULL ? listed : shared, holdout, 42, &fit, &held_out);
+  options.skip_fit_measures = fit == NULL && listed == NULL;
   if (!(alignment = es_alignment_fit (a, b, fit != NULL ? fit : listed != NULL ? listed : shared,
                                       &options, NULL, &error)))
     {

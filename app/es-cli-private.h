@@ -20,6 +20,9 @@ typedef struct
   gint64   limit;
   char    *shape;
   char    *metadata;
+  char    *layer;
+  char    *tensor;
+  char    *vocab;
   gboolean strict;
   gboolean json;
   gboolean version;
@@ -135,6 +138,7 @@ int _es_cli_lsa        (int argc, char **argv);
 int _es_cli_nmf        (int argc, char **argv);
 int _es_cli_convert    (int argc, char **argv);
 int _es_cli_compare    (int argc, char **argv);
+int _es_cli_transform  (int argc, char **argv);
 
 /* UMAP (es-cli-umap.c): project and render dispatch here on --method umap. */
 gboolean _es_cli_method_is    (int argc, char **argv, const char *name);

@@ -50,6 +50,13 @@ static const EsCliCommand commands[] = {
     "the shortest decimals that read back as the same float32, so conversions are lossless.\n"
     "Words holding a space or line break cannot go to a text format (error naming the row).\n"
     "Read an .npy back with --metadata OUT.words.tsv.", _es_cli_convert },
+  { "transform", "FILE", "Apply a linear map to every row, or remove directions, into a new embedding",
+    "--matrix W.npy multiplies every row by W (DIMS x D', float32 or float64 .npy).\n"
+    "--remove-direction EXPR projects out the direction of a word expression (a sum of unit\n"
+    "word vectors, e.g. 'he - she'; Bolukbasi et al. 2016); several are orthonormalised first\n"
+    "(QR), so their whole span is removed. Written as by convert (--format, else OUT's name).\n"
+    "Example:\n  embedscope transform vectors.txt --remove-direction 'he - she' --output neutral.txt",
+    _es_cli_transform },
   { "compare", "A B", "Align two embeddings on their shared words and rank the words that moved",
     "Orthogonal Procrustes (default; --center, --scale) or a least-squares linear map (--method\n"
     "linear; the dimensions may differ), fitted on every shared word or on --anchors. Change\n"
@@ -213,6 +220,9 @@ _es_cli_context_new (const EsCliCommand *command,
     { "shape", 0, 0, G_OPTION_ARG_STRING, &common->shape, "Shape of a raw projector .bytes file", "ROWSxDIMS" },
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &common->metadata, "Metadata TSV (projector, or joined by word)", "FILE" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &common->strict, "Treat invalid UTF-8 in words as an error", NULL },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &common->layer, "Of a layers × tokens × dims tensor, only layer N (0-based)", "N" },
+    { "tensor", 0, 0, G_OPTION_ARG_STRING, &common->tensor, "Of a .safetensors file, this tensor (default: the token embeddings)", "NAME" },
+    { "vocab", 0, 0, G_OPTION_ARG_FILENAME, &common->vocab, "Tokens of a .safetensors matrix: tokenizer.json, vocab.json or one per line", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &common->version, "Print the version", NULL },
     { NULL }
   };
@@ -238,6 +248,9 @@ _es_cli_common_clear (EsCliCommon *common)
 {
   g_clear_pointer (&common->shape, g_free);
   g_clear_pointer (&common->metadata, g_free);
+  g_clear_pointer (&common->layer, g_free);
+  g_clear_pointer (&common->tensor, g_free);
+  g_clear_pointer (&common->vocab, g_free);
 }
 
 int
@@ -303,6 +316,16 @@ _es_cli_parse (GOptionContext     *context,
       dims = g_ascii_strtoull (end + 1, &end, 10);
       if (*end != '\0' || rows == 0 || dims == 0 || errno == ERANGE)
         return _es_cli_usage_error (command, "--shape expects ROWSxDIMS, e.g. 150x4, not '%s'", common->shape);
+    }
+  if (common->layer != NULL)
+    {
+      guint64 layer;
+      char *end;
+
+      errno = 0;
+      layer = g_ascii_strtoull (common->layer, &end, 10);
+      if (!g_ascii_isdigit (common->layer[0]) || *end != '\0' || errno == ERANGE || layer > G_MAXUINT)
+        return _es_cli_usage_error (command, "--layer expects a layer number (0, 1, …), not '%s'", common->layer);
     }
 
   return -1;
@@ -381,6 +404,14 @@ _es_cli_load_options (const EsCliCommon *common,
   options->limit = common->limit;
   options->encoding = common->strict ? ES_ENCODING_STRICT : ES_ENCODING_LENIENT;
   options->metadata_path = common->metadata;
+  options->tensor_name = common->tensor;
+  options->vocab_path = common->vocab;
+  if (common->layer != NULL)
+    {
+      /* Already validated by _es_cli_parse (). */
+      options->select_layer = TRUE;
+      options->layer = (guint) g_ascii_strtoull (common->layer, NULL, 10);
+    }
   /* `-` and pipes are read as streams (text formats). */
   options->allow_stream = TRUE;
   if (common->shape != NULL)

@@ -43,6 +43,7 @@ es_format_to_string (EsFormat format)
     case ES_FORMAT_PROJECTOR_TSV:   return "projector-tsv";
     case ES_FORMAT_PROJECTOR_BYTES: return "projector-bytes";
     case ES_FORMAT_NPY:             return "npy";
+    case ES_FORMAT_SAFETENSORS:     return "safetensors";
     case ES_FORMAT_UNKNOWN:
     default:                        return "unknown";
     }

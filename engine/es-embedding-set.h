@@ -21,6 +21,7 @@ typedef enum
   ES_FORMAT_PROJECTOR_TSV,
   ES_FORMAT_PROJECTOR_BYTES,
   ES_FORMAT_NPY,
+  ES_FORMAT_SAFETENSORS,
 } EsFormat;
 
 typedef enum

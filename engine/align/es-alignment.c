@@ -391,7 +391,7 @@ es_alignment_fit (EsEmbeddingSet       *a,
         self->shift[j] = (float) s;
       }
 
-  if (!measure_fit (self, a, b, pairs, cancellable, error))
+  if (!options->skip_fit_measures && !measure_fit (self, a, b, pairs, cancellable, error))
     return NULL;
 
   return g_steal_pointer (&self);

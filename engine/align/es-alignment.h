@@ -23,6 +23,11 @@ typedef struct
   EsAlignMethod method;
   gboolean      center;  /* subtract each side's mean over the fit pairs first */
   gboolean      scale;   /* orthogonal only: one factor s = trace Σ / ‖X‖² (Umeyama) */
+  /* No pass over the pairs to measure the fit (residual, mean cosine stay
+   * 0): for callers that compute change scores over the same pairs, which
+   * measure it on the way (es_change_scores_get_residual ()).
+   */
+  gboolean      skip_fit_measures;
 } EsAlignOptions;
 
 void          es_align_options_init         (EsAlignOptions    *options);

@@ -33,6 +33,9 @@ struct _EsChangeScores
   guint    k;
   double   mean_distance;
   double   mean_overlap;
+  double   residual;            /* the fit figures over these pairs */
+  double   relative_residual;
+  double   mean_cosine;
 };
 
 void
@@ -60,7 +63,12 @@ compute_distances (EsChangeScores    *self,
   const gsize *ra = es_word_pairs_get_rows_a (shared), *rb = es_word_pairs_get_rows_b (shared);
   g_autofree float *xb = g_new (float, BLOCK_ROWS * da);
   g_autofree float *zb = g_new (float, BLOCK_ROWS * db);
-  double sum = 0;
+  const double *mean_b = es_alignment_get_mean_b (alignment);
+  g_autofree float *mu = g_new0 (float, db);
+  double sum = 0, res2 = 0, y2 = 0, cos_sum = 0;
+
+  for (gsize j = 0; j < db && mean_b != NULL; j++)
+    mu[j] = (float) mean_b[j];
 
   for (gsize start = 0; start < self->n; start += BLOCK_ROWS)
     {
@@ -75,21 +83,35 @@ compute_distances (EsChangeScores    *self,
       for (gsize i = 0; i < count; i++)
         {
           const float *z = zb + i * db, *y = es_embedding_set_get_vector (b, rb[start + i]);
-          float dot = 0, zz = 0, yy = 0;
+          float dot = 0, zz = 0, yy = 0, r = 0, yc = 0;
 
+          /* The fit's residual and cosine come along in the same pass:
+           * over the fit's own pairs they are the alignment's figures
+           * (EsAlignOptions.skip_fit_measures).
+           */
           for (gsize j = 0; j < db; j++)
             {
+              float diff = z[j] - y[j], centred = y[j] - mu[j];
+
               dot += z[j] * y[j];
               zz += z[j] * z[j];
               yy += y[j] * y[j];
+              r += diff * diff;
+              yc += centred * centred;
             }
           /* Rounding can put cos a hair outside [−1, 1]. */
           self->distances[start + i] = zz > 0 && yy > 0 ? CLAMP (1.0f - dot / sqrtf (zz * yy), 0.0f, 2.0f)
                                                         : 1.0f;
           sum += self->distances[start + i];
+          res2 += r;
+          y2 += yc;
+          cos_sum += zz > 0 && yy > 0 ? dot / sqrt ((double) zz * yy) : 0;
         }
     }
   self->mean_distance = self->n > 0 ? sum / self->n : 0;
+  self->residual = sqrt (res2);
+  self->relative_residual = y2 > 0 ? sqrt (res2 / y2) : 0;
+  self->mean_cosine = self->n > 0 ? cos_sum / self->n : 0;
 
   return TRUE;
 }
@@ -288,4 +310,22 @@ es_change_scores_rank_by_overlap (const EsChangeScores *self)
   g_qsort_with_data (order, (gint) self->n_overlap, sizeof (gsize), by_overlap, (gpointer) self);
 
   return order;
+}
+
+double
+es_change_scores_get_residual (const EsChangeScores *self)
+{
+  return self->residual;
+}
+
+double
+es_change_scores_get_relative_residual (const EsChangeScores *self)
+{
+  return self->relative_residual;
+}
+
+double
+es_change_scores_get_mean_cosine (const EsChangeScores *self)
+{
+  return self->mean_cosine;
 }

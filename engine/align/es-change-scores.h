@@ -42,6 +42,13 @@ const guint16  *es_change_scores_get_overlap (const EsChangeScores *self);
 guint           es_change_scores_get_k       (const EsChangeScores *self);
 double          es_change_scores_get_mean_distance (const EsChangeScores *self);
 double          es_change_scores_get_mean_overlap  (const EsChangeScores *self);
+/* The alignment's fit figures (es_alignment_get_residual () …) measured
+ * over @shared's pairs in the same pass as the distances: the fit's own
+ * when it was fitted on @shared.
+ */
+double          es_change_scores_get_residual      (const EsChangeScores *self);
+double          es_change_scores_get_relative_residual (const EsChangeScores *self);
+double          es_change_scores_get_mean_cosine   (const EsChangeScores *self);
 
 /* Pair indices, most moved first: by cosine distance descending (ties
  * by pair index).  Reverse it for the most stable.

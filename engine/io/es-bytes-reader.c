@@ -18,16 +18,77 @@
 #include "es-engine-error.h"
 #include "es-loader-private.h"
 
-/* Copies rows x dims little-endian values (4 or 8 bytes each) from @src. */
+#include "es-float16.h"
+
+gsize
+_es_raw_type_size (EsRawType type)
+{
+  switch (type)
+    {
+    case ES_RAW_F16:
+    case ES_RAW_BF16:
+      return 2;
+    case ES_RAW_F32:
+      return 4;
+    case ES_RAW_F64:
+    default:
+      return 8;
+    }
+}
+
+/* One little-endian value of @type at @p as a float32: float16 and
+ * bfloat16 exactly (es-float16.h), float64 rounded.
+ */
+static inline float
+raw_value (const char *p,
+           EsRawType   type)
+{
+  switch (type)
+    {
+    case ES_RAW_F16:
+    case ES_RAW_BF16:
+      {
+        guint16 bits;
+
+        memcpy (&bits, p, 2);
+        bits = GUINT16_FROM_LE (bits);
+        return type == ES_RAW_F16 ? es_float16_to_float (bits) : es_bfloat16_to_float (bits);
+      }
+    case ES_RAW_F32:
+      {
+        guint32 bits;
+        float value;
+
+        memcpy (&bits, p, 4);
+        bits = GUINT32_FROM_LE (bits);
+        memcpy (&value, &bits, 4);
+        return value;
+      }
+    case ES_RAW_F64:
+    default:
+      {
+        guint64 bits;
+        double value;
+
+        memcpy (&bits, p, 8);
+        bits = GUINT64_FROM_LE (bits);
+        memcpy (&value, &bits, 8);
+        return (float) value;
+      }
+    }
+}
+
+/* Copies rows x dims little-endian values of @type from @src. */
 gboolean
 _es_read_raw_rows (EsLoadContext  *ctx,
                    EsRowBuilder   *builder,
                    const char     *src,
                    gsize           rows,
-                   gsize           itemsize,
+                   EsRawType       type,
                    GError        **error)
 {
   gsize dims = builder->dims;
+  gsize itemsize = _es_raw_type_size (type);
   gsize row_bytes = dims * itemsize;
   const char *released = src;
 
@@ -51,27 +112,21 @@ _es_read_raw_rows (EsLoadContext  *ctx,
       if (slot == NULL)
         return FALSE;
 
-      for (gsize j = 0; j < dims; j++)
+      if (type == ES_RAW_F32)
         {
-          if (itemsize == 4)
+          for (gsize j = 0; j < dims; j++)
             {
-              guint32 bits;
-
-              memcpy (&bits, p + 4 * j, 4);
-              bits = GUINT32_FROM_LE (bits);
-              memcpy (&slot[j], &bits, 4);
+              slot[j] = raw_value (p + 4 * j, ES_RAW_F32);
+              finite &= isfinite (slot[j]) != 0;
             }
-          else
+        }
+      else
+        {
+          for (gsize j = 0; j < dims; j++)
             {
-              guint64 bits;
-              double value;
-
-              memcpy (&bits, p + 8 * j, 8);
-              bits = GUINT64_FROM_LE (bits);
-              memcpy (&value, &bits, 8);
-              slot[j] = (float) value;
+              slot[j] = raw_value (p + itemsize * j, type);
+              finite &= isfinite (slot[j]) != 0;
             }
-          finite &= isfinite (slot[j]) != 0;
         }
 
       if (!finite)
@@ -125,7 +180,7 @@ _es_bytes_reader_load (EsLoadContext  *ctx,
 
   wanted = ctx->options->limit > 0 ? MIN (rows, ctx->options->limit) : rows;
   if (!_es_row_builder_init (&builder, ctx, dims, wanted, error) ||
-      !_es_read_raw_rows (ctx, &builder, ctx->data, wanted, 4, error))
+      !_es_read_raw_rows (ctx, &builder, ctx->data, wanted, ES_RAW_F32, error))
     return NULL;
 
   return _es_attach_projector_metadata (ctx, &builder, ctx->metadata_path, error);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "es-engine-error.h"
+#include "es-safetensors.h"
 
 #define PROBE_BYTES 65536
 /* gzip's deflate cannot do better than about 1032:1. */
@@ -78,6 +79,11 @@ es_loader_estimate (const char       *path,
   if (!g_input_stream_read_all (stream, buffer, PROBE_BYTES, &got, NULL, NULL) || got == 0)
     return TRUE;
   buffer[got] = '\0';
+  /* A checkpoint's shape is in its JSON header, not in a first line: the
+   * loader reads only the chosen tensor and checks it against the ceiling.
+   */
+  if (es_safetensors_sniff ((const guint8 *) buffer, got) || es_safetensors_index_sniff (buffer, got))
+    return TRUE;
   newline = memchr (buffer, '\n', got);
   if (newline == NULL)
     return TRUE;

@@ -284,12 +284,41 @@ EsEmbeddingSet *_es_binary_reader_load  (EsLoadContext  *ctx,
                                          GError        **error);
 EsEmbeddingSet *_es_npy_reader_load     (EsLoadContext  *ctx,
                                          GError        **error);
+/* Little-endian element types of raw tensors (.npy, .safetensors). */
+typedef enum
+{
+  ES_RAW_F16,
+  ES_RAW_BF16,
+  ES_RAW_F32,
+  ES_RAW_F64,
+} EsRawType;
+
+gsize           _es_raw_type_size       (EsRawType       type);
 gboolean        _es_read_raw_rows       (EsLoadContext  *ctx,
                                          EsRowBuilder   *builder,
                                          const char     *src,
                                          gsize           rows,
-                                         gsize           itemsize,
+                                         EsRawType       type,
                                          GError        **error);
+/* Words "TOKEN #POS @LAYER" and metadata (token, position, layer) for
+ * the rows of a layers × @tokens × dims tensor, from @first_layer on;
+ * the tokens are the first column of @tokens_path (nullable), one per
+ * position (es-tensor-rows.c).
+ */
+EsEmbeddingSet *_es_tensor_rows_finish  (EsLoadContext  *ctx,
+                                         EsRowBuilder   *builder,
+                                         gsize           tokens,
+                                         gsize           first_layer,
+                                         const char     *tokens_path,
+                                         GError        **error);
+/* .safetensors (es-safetensors-reader.c): the token-embedding matrix (or
+ * options->tensor_name) with its tokens; a sharded index loads the shard
+ * holding it.
+ */
+EsEmbeddingSet *_es_safetensors_reader_load (EsLoadContext  *ctx,
+                                             GError        **error);
+EsEmbeddingSet *_es_safetensors_index_load  (EsLoadContext  *ctx,
+                                             GError        **error);
 EsEmbeddingSet *_es_bytes_reader_load   (EsLoadContext  *ctx,
                                          gsize           rows,
                                          gsize           dims,

@@ -26,6 +26,7 @@
 #include "es-engine-error.h"
 #include "es-loader-private.h"
 #include "es-memory.h"
+#include "es-safetensors.h"
 #include "es-worker.h"
 
 void
@@ -509,6 +510,7 @@ gzip_streamable (EsLoadContext *ctx,
 
   if (_es_gzip_stream_is_eof (stream) || window_len < 6 ||
       memcmp (window, "\x93NUMPY", 6) == 0 ||
+      es_safetensors_sniff ((const guint8 *) window, window_len) ||
       ctx->options->shape_rows > 0 || ctx->options->shape_dims > 0 ||
       (config_rows > 0 && config_dims > 0))
     return FALSE;
@@ -718,6 +720,20 @@ load_data (const char          *name,
       _es_gzip_pipe_free (ctx.pipe);
       g_free (ctx.window);
       return NULL;
+    }
+
+  /* safetensors first: its length prefix may look like a BOM or UTF-16. */
+  if (es_safetensors_sniff (data, len) || (path != NULL && es_safetensors_index_sniff ((const char *) data, len)))
+    {
+      ctx.data = (const char *) data;
+      ctx.len = len;
+      ctx.warnings = _es_load_warnings_new ();
+      format = ES_FORMAT_SAFETENSORS;
+      if (!es_safetensors_sniff (data, len))
+        set = _es_safetensors_index_load (&ctx, error);
+      else if (!refuse_stream (name, stream_kind, ".safetensors", error))
+        set = _es_safetensors_reader_load (&ctx, error);
+      goto done;
     }
 
   /* (Raw float32 of a given shape may start with any bytes.) */
@@ -1061,6 +1077,8 @@ typedef struct
   char           *path;
   EsLoadOptions   options;
   char           *metadata_path;
+  char           *tensor_name;
+  char           *vocab_path;
   EsProgressFunc  progress;
   gpointer        progress_data;
 } LoadTaskData;
@@ -1072,6 +1090,8 @@ load_task_data_free (gpointer pointer)
 
   g_free (data->path);
   g_free (data->metadata_path);
+  g_free (data->tensor_name);
+  g_free (data->vocab_path);
   g_free (data);
 }
 
@@ -1116,6 +1136,10 @@ es_loader_load_path_async (const char          *path,
     es_load_options_init (&data->options);
   data->metadata_path = g_strdup (data->options.metadata_path);
   data->options.metadata_path = data->metadata_path;
+  data->tensor_name = g_strdup (data->options.tensor_name);
+  data->options.tensor_name = data->tensor_name;
+  data->vocab_path = g_strdup (data->options.vocab_path);
+  data->options.vocab_path = data->vocab_path;
   data->progress = progress;
   data->progress_data = progress_data;
 

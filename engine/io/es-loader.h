@@ -30,6 +30,17 @@ typedef struct
    * and for devices, only regular files load.
    */
   gboolean         allow_stream;
+  /* Layers × tokens × dims tensors (.npy): only layer @layer (0-based)
+   * when @select_layer, else every layer.
+   */
+  gboolean         select_layer;
+  guint            layer;
+  /* .safetensors: the tensor to load (NULL: the token embeddings, by
+   * their usual names) and its tokens (NULL: tokenizer.json, vocab.json
+   * or vocab.txt beside the file).
+   */
+  const char      *tensor_name;
+  const char      *vocab_path;
 } EsLoadOptions;
 
 void            es_load_options_init (EsLoadOptions        *options);

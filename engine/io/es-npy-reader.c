@@ -5,7 +5,9 @@
  * NumPy .npy: "\x93NUMPY", version bytes, a little-endian header length
  * (2 bytes in v1, 4 in v2/v3) and a Python dict literal such as
  * {'descr': '<f4', 'fortran_order': False, 'shape': (150, 4), }.
- * Only what an embedding is accepted: 2-D, C order, little-endian f4/f8.
+ * Accepted: C order, little-endian f2/f4/f8, 2-D (rows × dims) or 3-D
+ * (layers × tokens × dims: a transformer's hidden states), whose rows are
+ * keyed by position (es-tensor-rows.c).
  */
 
 #define G_LOG_DOMAIN "es-loader"
@@ -16,6 +18,7 @@
 
 #include "es-engine-error.h"
 #include "es-loader-private.h"
+#include "es-memory.h"
 
 /* The text after `'key':` (or `"key":`, which numpy reads too: the
  * header is a Python literal) in the header dict, blanks skipped.
@@ -76,8 +79,9 @@ _es_npy_reader_load (EsLoadContext  *ctx,
   guint8 major;
   gsize header_len, header_start;
   const char *dict, *dict_end, *p;
-  gsize itemsize;
-  guint64 shape[2];
+  EsRawType type;
+  guint64 shape[3];
+  guint64 rows, data_skip = 0;
   guint n_shape = 0;
   guint64 bytes;
   gsize wanted;
@@ -124,12 +128,14 @@ _es_npy_reader_load (EsLoadContext  *ctx,
       return NULL;
     }
   if (quoted_is (p, "<f4"))
-    itemsize = 4;
+    type = ES_RAW_F32;
   else if (quoted_is (p, "<f8"))
-    itemsize = 8;
+    type = ES_RAW_F64;
+  else if (quoted_is (p, "<f2"))
+    type = ES_RAW_F16;
   else
     {
-      npy_error (ctx, error, "dtype must be '<f4' or '<f8' (float32 or float64, little-endian)");
+      npy_error (ctx, error, "dtype must be '<f2', '<f4' or '<f8' (float16, float32 or float64, little-endian)");
       return NULL;
     }
 
@@ -157,43 +163,72 @@ _es_npy_reader_load (EsLoadContext  *ctx,
       start = p;
       while (p < dict_end && g_ascii_isdigit (*p))
         p++;
-      if (n_shape == 2 || !_es_parse_uint (start, p - start, &shape[n_shape]))
+      if (n_shape == 3 || !_es_parse_uint (start, p - start, &shape[n_shape]))
         {
-          npy_error (ctx, error, "the array must be 2-D (rows, dims)");
+          npy_error (ctx, error, "the array must be 2-D (rows, dims) or 3-D (layers, tokens, dims)");
           return NULL;
         }
       n_shape++;
       while (p < dict_end && *p == 'L')   /* Python 2 longs */
         p++;
     }
-  if (n_shape != 2 || p >= dict_end)
+  if (n_shape < 2 || p >= dict_end)
     {
-      npy_error (ctx, error, "the array must be 2-D (rows, dims)");
+      npy_error (ctx, error, "the array must be 2-D (rows, dims) or 3-D (layers, tokens, dims)");
       return NULL;
     }
-  if (shape[0] == 0 || shape[1] == 0)
+  if (n_shape == 2)
+    {
+      /* (rows, dims) as (1, rows, dims) from here on. */
+      shape[2] = shape[1];
+      shape[1] = shape[0];
+      shape[0] = 1;
+    }
+  if (shape[0] == 0 || shape[1] == 0 || shape[2] == 0)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_EMPTY,
-                   "%s: file contains no vectors (shape %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ")",
-                   ctx->name, shape[0], shape[1]);
+                   "%s: file contains no vectors (shape %s)", ctx->name,
+                   n_shape == 2 ? "with a zero" : "of layers × tokens × dims with a zero");
       return NULL;
     }
 
-  if (!es_matrix_byte_size (shape[0], shape[1], &bytes) ||
-      !g_uint64_checked_mul (&bytes, bytes, itemsize / 4) ||
+  if (!es_checked_mul (shape[0], shape[1], &rows) ||
+      !es_checked_mul (rows, shape[2], &bytes) ||
+      !es_checked_mul (bytes, _es_raw_type_size (type), &bytes) ||
       bytes > len - header_start - header_len)
     {
+      g_autofree char *shape_text = n_shape == 2
+        ? g_strdup_printf ("%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT, shape[1], shape[2])
+        : g_strdup_printf ("%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT,
+                           shape[0], shape[1], shape[2]);
+
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TRUNCATED,
-                   "%s: shape (%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ") needs more data than the %"
-                   G_GSIZE_FORMAT " bytes after the header",
-                   ctx->name, shape[0], shape[1], len - header_start - header_len);
+                   "%s: shape (%s) needs more data than the %" G_GSIZE_FORMAT " bytes after the header",
+                   ctx->name, shape_text, len - header_start - header_len);
       return NULL;
     }
 
-  wanted = ctx->options->limit > 0 ? MIN (shape[0], ctx->options->limit) : shape[0];
-  if (!_es_row_builder_init (&builder, ctx, shape[1], wanted, error) ||
-      !_es_read_raw_rows (ctx, &builder, dict_end, wanted, itemsize, error))
+  if (n_shape == 3 && ctx->options->select_layer)
+    {
+      if (ctx->options->layer >= shape[0])
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT,
+                       "%s: layer %u of a tensor with %" G_GUINT64_FORMAT " layers (0 to %"
+                       G_GUINT64_FORMAT ")", ctx->name, ctx->options->layer, shape[0], shape[0] - 1);
+          return NULL;
+        }
+      rows = shape[1];
+      data_skip = (guint64) ctx->options->layer * shape[1] * shape[2] * _es_raw_type_size (type);
+    }
+
+  wanted = ctx->options->limit > 0 ? MIN (rows, ctx->options->limit) : rows;
+  if (!_es_row_builder_init (&builder, ctx, shape[2], wanted, error) ||
+      !_es_read_raw_rows (ctx, &builder, dict_end + data_skip, wanted, type, error))
     return NULL;
 
+  if (n_shape == 3)
+    return _es_tensor_rows_finish (ctx, &builder, shape[1],
+                                   ctx->options->select_layer ? ctx->options->layer : 0,
+                                   ctx->metadata_path, error);
   return _es_attach_projector_metadata (ctx, &builder, ctx->metadata_path, error);
 }

@@ -265,6 +265,7 @@ locate_values (EsTextReader  *r,
     case ES_FORMAT_WORD2VEC_BINARY:
     case ES_FORMAT_PROJECTOR_BYTES:
     case ES_FORMAT_NPY:
+    case ES_FORMAT_SAFETENSORS:
     default:
       g_assert_not_reached ();
     }

@@ -294,6 +294,30 @@ test_moved (void)
   by_overlap = es_change_scores_rank_by_overlap (scores);
   g_assert_true ((by_overlap[0] == 7 && by_overlap[1] == 300) || (by_overlap[0] == 300 && by_overlap[1] == 7));
   g_assert_cmpfloat (es_change_scores_get_distances (scores)[order[2]], <, 0.01);
+
+  /* Over the fit's own pairs the scores' pass gives the fit's figures
+   * (what `compare` reports when the fit skips its measuring pass), and a
+   * fit that skips it leaves them 0 but maps the same.
+   */
+  g_assert_cmpfloat_with_epsilon (es_change_scores_get_residual (scores),
+                                  es_alignment_get_residual (alignment),
+                                  1e-5 * es_alignment_get_residual (alignment));
+  g_assert_cmpfloat_with_epsilon (es_change_scores_get_relative_residual (scores),
+                                  es_alignment_get_relative_residual (alignment), 1e-6);
+  g_assert_cmpfloat_with_epsilon (es_change_scores_get_mean_cosine (scores),
+                                  es_alignment_get_mean_cosine (alignment), 1e-6);
+  {
+    EsAlignOptions options;
+    g_autoptr(EsAlignment) skipped = NULL;
+
+    es_align_options_init (&options);
+    options.skip_fit_measures = TRUE;
+    skipped = es_alignment_fit (a, b, pairs, &options, NULL, NULL);
+    g_assert_nonnull (skipped);
+    g_assert_cmpfloat (es_alignment_get_residual (skipped), ==, 0);
+    g_assert_cmpmem (es_alignment_get_matrix (skipped), d * d * sizeof (double),
+                     es_alignment_get_matrix (alignment), d * d * sizeof (double));
+  }
   g_rand_free (rand);
 }
 

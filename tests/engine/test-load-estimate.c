@@ -91,6 +91,26 @@ test_estimate_glove_gzip (void)
 }
 
 static void
+test_estimate_safetensors (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("es-estimate-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "model.safetensors", NULL);
+  /* A header, then data holding a line break and what reads as a
+   * "first line" of two huge counts.
+   */
+  static const char file[] = "\x10\0\0\0\0\0\0\0{}              \n99999999999 99999\nx";
+  EsLoadEstimate e;
+
+  g_test_summary ("a safetensors file has no first line to estimate from: nothing to ask");
+  g_assert_true (g_file_set_contents (path, file, sizeof file - 1, NULL));
+  g_assert_true (es_loader_estimate (path, &e, NULL));
+  g_assert_cmpuint (e.rows, ==, 0);
+  g_assert_false (e.from_header);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
 test_estimate_missing (void)
 {
   g_autoptr(GError) error = NULL;
@@ -126,6 +146,7 @@ main (int   argc,
   g_test_add_func ("/load-estimate/header", test_estimate_header);
   g_test_add_func ("/load-estimate/implausible", test_estimate_implausible);
   g_test_add_func ("/load-estimate/glove-gzip", test_estimate_glove_gzip);
+  g_test_add_func ("/load-estimate/safetensors", test_estimate_safetensors);
   g_test_add_func ("/load-estimate/missing", test_estimate_missing);
   g_test_add_func ("/load-estimate/find-metadata", test_find_metadata);
 

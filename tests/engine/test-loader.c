@@ -713,6 +713,81 @@ test_loader_projector_metadata (void)
   g_rmdir (tmp);
 }
 
+/* Rank 3 (layers × tokens × dims): rows keyed by position, labels
+ * "TOKEN #POS @LAYER", metadata token/position/layer; float16 read exactly.
+ */
+static void
+test_loader_npy_rank3 (void)
+{
+  g_autofree char *flat = data_path ("npy", "iris_f4.npy", NULL);
+  g_autofree char *iris3 = data_path ("npy", "iris_3d.npy", NULL);
+  g_autofree char *hidden = data_path ("npy", "hidden_f16.npy", NULL);
+  g_autofree char *tokens = data_path ("npy", "hidden.tokens.tsv", NULL);
+  g_autofree char *labels = data_path ("projector", "iris_labels.tsv", NULL);
+  g_autoptr(EsEmbeddingSet) reference = load_ok (flat, NULL);
+  g_autoptr(EsEmbeddingSet) set3 = load_ok (iris3, NULL);
+  g_autoptr(EsEmbeddingSet) h = NULL;
+  g_autoptr(EsEmbeddingSet) layer = NULL;
+  g_autoptr(GError) error = NULL;
+  EsMetadata *metadata;
+  EsLoadOptions options;
+  /* /usr/bin/python3 (numpy 1.24.2): h = ((np.arange(60.).reshape(3, 4, 5) - 29.5) / 7)
+   * .astype('<f2').astype(np.float32).reshape(12, 5); rows 0, 7 and 11, '%.9g'.
+   */
+  static const float row0[] = { -4.21484375f, -4.0703125f, -3.92773438f, -3.78515625f, -3.64257812f };
+  static const float row7[] = { 0.785644531f, 0.928710938f, 1.07128906f, 1.21386719f, 1.35742188f };
+  static const float row11[] = { 3.64257812f, 3.78515625f, 3.92773438f, 4.0703125f, 4.21484375f };
+
+  g_test_summary ("a rank-3 .npy loads as layers·tokens rows keyed by position (labels may repeat), "
+                  "float16 exactly, one layer with select_layer; a tokens TSV of the wrong length is refused");
+
+  /* The same floats as the 2-D file, 150 × 2 positions of 2 dims. */
+  g_assert_cmpuint (es_embedding_set_get_rows (set3), ==, 300);
+  g_assert_cmpuint (es_embedding_set_get_dims (set3), ==, 2);
+  g_assert_true (memcmp (es_matrix_get_data (es_embedding_set_get_matrix (reference)),
+                         es_matrix_get_data (es_embedding_set_get_matrix (set3)),
+                         600 * sizeof (float)) == 0);
+  g_assert_cmpstr (es_embedding_set_get_word (set3, 0), ==, "#0 @0");
+  g_assert_cmpstr (es_embedding_set_get_word (set3, 5), ==, "#1 @2");
+
+  es_load_options_init (&options);
+  options.metadata_path = tokens;
+  h = load_ok (hidden, &options);
+  g_assert_cmpuint (es_embedding_set_get_rows (h), ==, 12);
+  g_assert_cmpuint (es_embedding_set_get_dims (h), ==, 5);
+  g_assert_cmpmem (es_embedding_set_get_vector (h, 0), sizeof row0, row0, sizeof row0);
+  g_assert_cmpmem (es_embedding_set_get_vector (h, 7), sizeof row7, row7, sizeof row7);
+  g_assert_cmpmem (es_embedding_set_get_vector (h, 11), sizeof row11, row11, sizeof row11);
+  g_assert_cmpstr (es_embedding_set_get_word (h, 0), ==, "the #0 @0");
+  g_assert_cmpstr (es_embedding_set_get_word (h, 2), ==, "the #2 @0");
+  g_assert_cmpstr (es_embedding_set_get_word (h, 7), ==, "mat #3 @1");
+  metadata = es_embedding_set_get_metadata (h);
+  g_assert_nonnull (metadata);
+  g_assert_cmpint (es_metadata_find_column (metadata, "layer"), ==, 2);
+  g_assert_cmpstr (es_metadata_get_value (metadata, 6, 0), ==, "the");
+  g_assert_cmpstr (es_metadata_get_value (metadata, 6, 1), ==, "2");
+  g_assert_cmpstr (es_metadata_get_value (metadata, 6, 2), ==, "1");
+
+  options.select_layer = TRUE;
+  options.layer = 2;
+  layer = load_ok (hidden, &options);
+  g_assert_cmpuint (es_embedding_set_get_rows (layer), ==, 4);
+  g_assert_cmpmem (es_embedding_set_get_vector (layer, 3), sizeof row11, row11, sizeof row11);
+  g_assert_cmpstr (es_embedding_set_get_word (layer, 3), ==, "mat #3 @2");
+
+  options.layer = 3;
+  g_assert_null (load (hidden, &options, &error));
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "3 layers"));
+  g_clear_error (&error);
+
+  es_load_options_init (&options);
+  options.metadata_path = labels;
+  g_assert_null (load (hidden, &options, &error));
+  g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_DIMENSION);
+  g_assert_nonnull (strstr (error->message, "per layer"));
+}
+
 static void
 test_loader_npy (void)
 {
@@ -720,9 +795,9 @@ test_loader_npy (void)
   g_autofree char *f4 = data_path ("npy", "iris_f4.npy", NULL);
   g_autofree char *f8 = data_path ("npy", "iris_f8_v2.npy", NULL);
   g_autofree char *labels = data_path ("projector", "iris_labels.tsv", NULL);
-  const char *bad[] = { "bad_fortran.npy", "bad_3d.npy", "bad_int.npy", "bad_big_endian.npy",
-                        "bad_truncated.npy" };
-  const char *bad_needles[] = { "fortran_order", "2-D", "dtype", "dtype", "needs more data" };
+  const char *bad[] = { "bad_fortran.npy", "bad_3d_big_endian.npy", "bad_int.npy",
+                        "bad_big_endian.npy", "bad_truncated.npy" };
+  const char *bad_needles[] = { "fortran_order", "dtype", "dtype", "dtype", "needs more data" };
   g_autoptr(EsEmbeddingSet) reference = load_ok (bytes, NULL);
   g_autoptr(EsEmbeddingSet) set4 = load_ok (f4, NULL);
   g_autoptr(EsEmbeddingSet) set8 = NULL;
@@ -1625,6 +1700,7 @@ main (int   argc,
   g_test_add_func ("/engine/loader/projector-metadata", test_loader_projector_metadata);
   g_test_add_func ("/engine/loader/projector-config", test_loader_projector_config_scan);
   g_test_add_func ("/engine/loader/npy", test_loader_npy);
+  g_test_add_func ("/engine/loader/npy-rank3", test_loader_npy_rank3);
   g_test_add_func ("/engine/loader/gzip", test_loader_gzip);
   g_test_add_func ("/engine/loader/decimal-comma", test_loader_decimal_comma);
   g_test_add_func ("/engine/loader/random-floats", test_loader_random_floats);

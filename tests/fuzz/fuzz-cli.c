@@ -27,7 +27,7 @@
 
 static const char *const commands[] = {
   "info", "neighbors", "analogy", "similarity", "evaluate", "project", "render", "infos",
-  "neighbours", "rendr", "help", "bogus",
+  "neighbours", "rendr", "help", "bogus", "transform",
 };
 
 /* Every option of every command and the common ones; values follow. */
@@ -41,7 +41,8 @@ static const char *const words[] = {
   "-1", "0", "-0", "0x10", "1,2,3", "1,1", "0,1", "99999999999", "pca", "svd", "axes",
   "identity", "cosine", "euclidean", "dot", "out.png", "out.svg", "out.pdf", "out.tsv",
   "-1x4", "4x-1", "150x4", "0x0", "king - man + woman", "avg(", "\"", "--azimuth=nan",
-  "--elevation=91", "--limit=-5", "-k0", "-k2147483648",
+  "--elevation=91", "--limit=-5", "-k0", "-k2147483648", "--layer", "--tensor", "--vocab",
+  "--matrix", "--remove-direction", "the - of", "--layer=4294967296", "out.npy",
 };
 
 static const char text_file[] =

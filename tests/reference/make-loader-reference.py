@@ -58,9 +58,18 @@ def npy():
     with open('data/npy/iris_f8_v2.npy', 'wb') as f:
         np.lib.format.write_array(f, iris.astype('<f8'), version=(2, 0))
     np.save('data/npy/bad_fortran.npy', np.asfortranarray(iris))
-    np.save('data/npy/bad_3d.npy', iris.reshape(150, 2, 2))
+    # Rank 3 (150 layers x 2 tokens x 2 dims): accepted since #14.
+    np.save('data/npy/iris_3d.npy', iris.reshape(150, 2, 2))
     np.save('data/npy/bad_int.npy', iris.astype('<i4'))
     np.save('data/npy/bad_big_endian.npy', iris.astype('>f4'))
+    # Hidden states as float16: 3 layers x 4 tokens x 5 dims, a repeated
+    # token, and the values numpy's float16 rounds to (the test reads them
+    # back exactly); the same as big-endian is refused like rank 2.
+    hidden = (np.arange(60, dtype=np.float64).reshape(3, 4, 5) - 29.5) / 7
+    np.save('data/npy/hidden_f16.npy', hidden.astype('<f2'))
+    np.save('data/npy/bad_3d_big_endian.npy', hidden.astype('>f2'))
+    with open('data/npy/hidden.tokens.tsv', 'w') as f:
+        f.write('the\ncat\nthe\nmat\n')
     with open('data/npy/iris_f4.npy', 'rb') as f:
         blob = f.read()
     with open('data/npy/bad_truncated.npy', 'wb') as f:

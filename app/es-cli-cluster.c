@@ -57,7 +57,7 @@ _es_cli_cluster (int    argc,
     { "clusters", 'k', 0, G_OPTION_ARG_STRING, &clusters_text, "Number of clusters (required)", "K" },
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text, "Random seed (default 42)", "S" },
     { "metric", 0, 0, G_OPTION_ARG_STRING, &metric_name, "cosine (default: spherical k-means) or euclidean", "METRIC" },
-    { "max-iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Most Lloyd rounds (default 100)", "N" },
+    { "max-iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Most Lloyd rounds (default 300)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write word, cluster and name per row to this TSV file", "FILE" },
     { NULL }
   };

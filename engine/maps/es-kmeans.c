@@ -2,21 +2,27 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Seeding: greedy k-means++ (Arthur & Vassilvitskii 2007, with 2 + ⌊ln k⌋
- * trials per centre keeping the one that lowers the potential most, as
- * scikit-learn does) on a seeded uniform sample of max (16384, 64 k) valid
- * rows, so seeding costs k passes over the sample, not over a 400k file.
+ * Seeding (es-kmeans-seed.c): greedy k-means++ on a sample of the rows.
  *
  * Lloyd rounds read the set's matrix in place (no copy: peak memory stays
- * near the matrix).  Assignment: one sgemm per fixed block of rows against
- * the k centroids (cosine: x·c with unit c; euclidean: ||c||² − 2x·c).  A row
- * only changes cluster when the new centroid is strictly closer in a double
- * recomputation, and the cost is summed in double, so the objective cannot
- * rise through float rounding: with exact means (accumulated in double)
- * Lloyd's objective never increases.  Each block of rows keeps its own
- * partial sums, added in block order: results do not depend on the thread
- * count.  An emptied cluster takes the row farthest from its centroid (its
- * cost drops to 0; the objective still does not rise).
+ * near the matrix).  Assignment, with Hamerly's bounds (Hamerly 2010): the
+ * exact cost of each row to its own centroid is recomputed in double every
+ * round (an upper bound); a row is scored against all k centroids only
+ * when that bound exceeds both half the gap from its centroid to the
+ * nearest other one and the row's lower bound (the distance to its second
+ * nearest centroid at its last full scoring, less the centroids' moves
+ * since).  Late rounds, where few rows can move, so cost O(n d), not
+ * O(n k d).  Rows that fail are gathered per fixed block of rows and scored
+ * by one sgemm against the k centroids (cosine: x·c with unit c;
+ * euclidean: ||c||² − 2x·c).  A row only changes cluster when the new
+ * centroid is strictly closer in a double recomputation, and the cost is
+ * summed in double, so the objective cannot rise through float rounding:
+ * with exact means (accumulated in double) Lloyd's objective never
+ * increases.  Each block of rows keeps its own partial sums, added in
+ * block order, and which rows a block gathers depends on its rows alone:
+ * results do not depend on the thread count.  An emptied cluster takes
+ * the row farthest from its centroid (its cost drops to 0; the objective
+ * still does not rise).
  */
 
 #define G_LOG_DOMAIN "es-kmeans"
@@ -24,19 +30,19 @@
 #include "config.h"
 
 #include "es-kmeans.h"
+#include "es-kmeans-private.h"
 
 #include "es-engine-error.h"
 #include "es-memory.h"
 #include "es-worker.h"
 
 #include <cblas.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
 #define BLOCK_ROWS   4096
 #define MAX_THREADS  8
-#define SAMPLE_MIN   16384
-#define SAMPLE_PER_K 64
 #define N_CENTRAL    3
 #define N_NAMING_MIN   25  /* naming looks at a cluster's first max (25, size / 10) rows */
 #define N_NAMING_SHARE 10
@@ -66,7 +72,7 @@ es_kmeans_options_init (EsKmeansOptions *options)
   memset (options, 0, sizeof *options);
   options->k = 20;
   options->metric = ES_METRIC_COSINE;
-  options->max_iterations = 100;
+  options->max_iterations = 300;
   options->seed = 42;
 }
 
@@ -149,159 +155,218 @@ es_kmeans_get_name (const EsKmeans *self,
 
 typedef struct
 {
-  EsEmbeddingSet *set;
-  const float *x;        /* the matrix */
-  gsize rows, dims;
-  guint k;
-  gboolean cosine;
-  double *inv_norm;      /* rows: 1/|x| (cosine; 0 for zero rows) */
-  float *cent;           /* k × dims */
-  double *cent_d;        /* k × dims, the same in double */
-  float *cent_norm2;     /* euclidean: ||c||² */
-  gint32 *assign;
-  double *cost;          /* rows */
-  gsize n_blocks;
-  double *block_sum;     /* n_blocks × k × dims */
-  gsize *block_count;    /* n_blocks × k */
-  double *block_obj;     /* n_blocks */
-  gsize *block_changes;  /* n_blocks */
-  GCancellable *cancellable;
-} Km;
-
-typedef struct
-{
-  Km *km;
+  EsKm *km;
   gsize b_lo, b_hi;
-  float *scores;
+  float *scores;   /* BLOCK_ROWS × k */
+  float *gather;   /* BLOCK_ROWS × dims: the rows whose bounds failed */
+  gsize *full;     /* BLOCK_ROWS: their row numbers */
+  gint32 *prev;    /* BLOCK_ROWS: their clusters before */
 } KmPart;
 
-/* Cost of row @r in cluster @c, in double. */
+/* Squared metric distance from the sgemm score of row @r against a
+ * centroid (cosine: x·c; euclidean: |c|² − 2 x·c, already combined),
+ * less the worst float error of that score, so a lower bound built from
+ * it stays a lower bound.
+ */
 static inline double
-row_cost (const Km *km,
-          gsize     r,
-          guint     c)
+bound_from_score (const EsKm *km,
+                  gsize       r,
+                  double      v)
 {
-  const float *x = km->x + r * km->dims;
-  const double *cd = km->cent_d + (gsize) c * km->dims;
-  double s = 0.0;
+  double d2, tol;
 
   if (km->cosine)
     {
-      for (gsize j = 0; j < km->dims; j++)
-        s += x[j] * cd[j];
-      return 1.0 - s * km->inv_norm[r];
+      d2 = 2.0 - 2.0 * v * km->inv_norm[r];
+      tol = 4.0 * km->dims * FLT_EPSILON;
     }
-  for (gsize j = 0; j < km->dims; j++)
+  else
     {
-      double t = x[j] - cd[j];
-      s += t * t;
+      d2 = km->norm2[r] + v;
+      tol = 2.0 * km->dims * FLT_EPSILON * (km->norm2[r] + km->max_cent_norm2);
     }
-  return s;
+  return sqrt (MAX (d2 - tol, 0.0));
+}
+
+/* Adds (@sign 1) or removes (−1) row @r to cluster @c's sums in block @b. */
+static void
+block_move (EsKm    *km,
+                  gsize    b,
+                  gsize    r,
+                  guint    c,
+                  double   sign)
+{
+  gsize d = km->dims;
+  const float *x = km->x + r * d;
+  double w = sign * (km->cosine ? km->inv_norm[r] : 1.0);
+  double *sc = km->block_sum + (b * km->k + c) * d;
+
+  km->block_count[b * km->k + c] += sign > 0 ? 1 : -1;
+  for (gsize j = 0; j < d; j++)
+    sc[j] += x[j] * w;
+}
+
+/* Rows whose bounds failed: scored against every centroid by one sgemm
+ * (in place when the whole block failed, as in the first round).  A row
+ * only changes cluster when the new centroid is strictly closer in double.
+ */
+static gsize
+assign_full (KmPart *part,
+             gsize   r0,
+             gsize   nr,
+             gsize   nf)
+{
+  EsKm *km = part->km;
+  gsize d = km->dims, changes = 0;
+  guint k = km->k;
+  const float *a;
+
+  if (nf == 0)
+    return 0;
+  if (nf == nr)
+    a = km->x + r0 * d;
+  else
+    {
+      for (gsize g = 0; g < nf; g++)
+        memcpy (part->gather + g * d, km->x + part->full[g] * d, d * sizeof (float));
+      a = part->gather;
+    }
+  /* Straight out of sgemm: −x·c (cosine) or |c|² − 2 x·c (euclidean),
+   * the smallest first.
+   */
+  if (!km->cosine)
+    for (gsize g = 0; g < nf; g++)
+      memcpy (part->scores + g * k, km->cent_norm2, k * sizeof (float));
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+               nf, k, d, km->cosine ? -1.0f : -2.0f, a, d, km->cent, d,
+               km->cosine ? 0.0f : 1.0f, part->scores, k);
+
+  for (gsize g = 0; g < nf; g++)
+    {
+      gsize r = part->full[g];
+      const float *s = part->scores + g * k;
+      guint best = 0;
+      float vb = INFINITY, v2 = INFINITY;
+      gint32 cur = km->assign[r];
+      double cost;
+
+      part->prev[g] = cur;
+      for (guint c = 0; c < k; c++)
+        if (s[c] < v2)
+          {
+            if (s[c] < vb)
+              {
+                v2 = vb;
+                vb = s[c], best = c;
+              }
+            else
+              v2 = s[c];
+          }
+
+      if (cur < 0)
+        {
+          cur = best;
+          cost = es_km_row_cost (km, r, best);
+          changes++;
+        }
+      else
+        {
+          cost = km->cost[r];
+          if ((guint) cur != best)
+            {
+              double alt = es_km_row_cost (km, r, best);
+
+              if (alt < cost)
+                {
+                  cur = best;
+                  cost = alt;
+                  changes++;
+                }
+            }
+        }
+      km->assign[r] = cur;
+      km->cost[r] = cost;
+      /* The nearest centroid other than the row's own. */
+      {
+        float other = (guint) cur == best ? v2 : vb;
+
+        if (isinf (other))
+          km->lower[r] = INFINITY;
+        else
+          km->lower[r] = bound_from_score (km, r, km->cosine ? -(double) other : (double) other);
+      }
+    }
+
+  return changes;
 }
 
 static gpointer
 assign_part_run (gpointer data)
 {
   KmPart *part = data;
-  Km *km = part->km;
-  gsize d = km->dims;
-  guint k = km->k;
+  EsKm *km = part->km;
 
   es_worker_enter ();
 
   for (gsize b = part->b_lo; b < part->b_hi; b++)
     {
-      gsize r0 = b * BLOCK_ROWS, nr = MIN (BLOCK_ROWS, km->rows - r0);
-      double *sum = km->block_sum + b * k * d;
-      gsize *count = km->block_count + b * k;
+      gsize r0 = b * BLOCK_ROWS, nr = MIN (BLOCK_ROWS, km->rows - r0), nf = 0;
       double obj = 0.0;
-      gsize changes = 0;
 
       if (g_cancellable_is_cancelled (km->cancellable))
         return NULL;
 
-      memset (sum, 0, k * d * sizeof (double));
-      memset (count, 0, k * sizeof (gsize));
-
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                   nr, k, d,
-                   1.0f, km->x + r0 * d, d,
-                   km->cent, d,
-                   0.0f, part->scores, k);
-
+      /* Hamerly (2010): the exact cost to the own centroid is an upper
+       * bound u; no other centroid can be nearer when u ≤ half the gap
+       * to the nearest other centroid or u ≤ the row's lower bound.
+       */
       for (gsize i = 0; i < nr; i++)
         {
           gsize r = r0 + i;
-          const float *s = part->scores + i * k;
-          guint best = 0;
-          float best_v;
           gint32 cur = km->assign[r];
-          double cost;
-          const float *x = km->x + r * d;
-          double w;
+          double u;
 
           if (!es_embedding_set_is_row_valid (km->set, r))
             continue;
-
-          if (km->cosine)
-            {
-              best_v = s[0];
-              for (guint c = 1; c < k; c++)
-                if (s[c] > best_v)
-                  best_v = s[c], best = c;
-            }
-          else
-            {
-              best_v = km->cent_norm2[0] - 2.0f * s[0];
-              for (guint c = 1; c < k; c++)
-                {
-                  float v = km->cent_norm2[c] - 2.0f * s[c];
-
-                  if (v < best_v)
-                    best_v = v, best = c;
-                }
-            }
-
           if (cur < 0)
             {
-              cur = best;
-              cost = row_cost (km, r, best);
-              changes++;
+              part->full[nf++] = r;
+              continue;
             }
-          else
-            {
-              cost = row_cost (km, r, cur);
-              if ((guint) cur != best)
-                {
-                  double alt = row_cost (km, r, best);
-
-                  if (alt < cost)
-                    {
-                      cur = best;
-                      cost = alt;
-                      changes++;
-                    }
-                }
-            }
-          km->assign[r] = cur;
-          km->cost[r] = cost;
-          obj += cost;
-
-          w = km->cosine ? km->inv_norm[r] : 1.0;
-          count[cur]++;
-          for (gsize j = 0; j < d; j++)
-            sum[(gsize) cur * d + j] += x[j] * w;
+          km->cost[r] = es_km_row_cost (km, r, cur);
+          if (km->cosine && km->inv_norm[r] == 0.0)
+            continue;   /* a zero row costs 1 everywhere: it never moves */
+          km->lower[r] -= (guint) cur == km->move_arg ? km->move2 : km->move1;
+          u = sqrt (MAX (km->cost[r], 0.0) * (km->cosine ? 2.0 : 1.0));
+          if (u > km->half_sep[cur] && u > km->lower[r])
+            part->full[nf++] = r;
         }
+      km->block_full[b] = nf;
+      km->block_changes[b] = assign_full (part, r0, nr, nf);
 
+      /* The block's sums follow the rows that moved, in row order. */
+      for (gsize g = 0; g < nf; g++)
+        {
+          gsize r = part->full[g];
+          gint32 from = part->prev[g], to = km->assign[r];
+
+          if (from == to)
+            continue;
+          if (from >= 0)
+            block_move (km, b, r, from, -1.0);
+          block_move (km, b, r, to, 1.0);
+        }
+      for (gsize i = 0; i < nr; i++)
+        if (km->assign[r0 + i] >= 0)
+          obj += km->cost[r0 + i];
       km->block_obj[b] = obj;
-      km->block_changes[b] = changes;
     }
 
   return NULL;
 }
 
 static void
-run_assign (Km      *km,
+run_assign (EsKm    *km,
             KmPart  *parts,
             guint    n_threads)
 {
@@ -319,13 +384,13 @@ run_assign (Km      *km,
     g_thread_join (threads[t]);
 }
 
-static void
-set_centroid (Km           *km,
-              guint         c,
-              const double *v)
+void
+es_km_set_centroid (EsKm         *km,
+                    guint         c,
+                    const double *v)
 {
   gsize d = km->dims;
-  double scale = 1.0, n2 = 0.0;
+  double scale = 1.0, n2 = 0.0, move = 0.0;
 
   if (km->cosine)
     {
@@ -338,136 +403,64 @@ set_centroid (Km           *km,
   n2 = 0.0;
   for (gsize j = 0; j < d; j++)
     {
+      double t = v[j] * scale - km->cent_d[c * d + j];
+
+      move += t * t;
       km->cent_d[c * d + j] = v[j] * scale;
       km->cent[c * d + j] = (float) km->cent_d[c * d + j];
       n2 += (double) km->cent[c * d + j] * km->cent[c * d + j];
     }
+  km->moves[c] += sqrt (move);
   if (km->cent_norm2 != NULL)
     km->cent_norm2[c] = (float) n2;
 }
 
-/* Greedy k-means++ on a sample of the valid rows. */
-static gboolean
-seed_centroids (Km       *km,
-                guint64   seed,
-                GError  **error)
+/* After the centroids moved: the bounds' inputs for the next round. */
+static void
+update_bounds (EsKm *km)
 {
-  gsize d = km->dims, n_valid = 0, m;
-  guint k = km->k, trials = 2 + (guint) log ((double) k);
-  g_autofree gint32 *valid = NULL;
-  g_autofree double *dmin = NULL;
-  g_autofree double *dtrial = NULL;
-  g_autofree double *best_d = NULL;
-  g_autofree double *vec = g_new (double, d);
-  GRand *rand = g_rand_new_with_seed_array ((const guint32 *) &seed, 2);
-  double potential = 0.0;
+  gsize d = km->dims;
+  guint k = km->k;
 
-  valid = es_memory_try_alloc (MAX (km->rows, 1), sizeof (gint32), "k-means seeding", error);
-  if (valid == NULL)
+  km->move1 = km->move2 = 0.0;
+  km->move_arg = 0;
+  for (guint c = 0; c < k; c++)
     {
-      g_rand_free (rand);
-      return FALSE;
-    }
-  for (gsize r = 0; r < km->rows; r++)
-    if (es_embedding_set_is_row_valid (km->set, r))
-      valid[n_valid++] = (gint32) r;
+      /* Grown a little: the float centroids the sgemm sees are within
+       * rounding of the double ones the bounds are about.
+       */
+      double m = km->moves[c] * (1.0 + 1e-6) + 1e-7;
 
-  /* A uniform sample: the first m of a partial Fisher-Yates shuffle. */
-  m = MIN (n_valid, MAX ((gsize) SAMPLE_MIN, (gsize) SAMPLE_PER_K * k));
-  for (gsize i = 0; i < m && m < n_valid; i++)
-    {
-      gsize j = i + (gsize) (g_rand_double (rand) * (n_valid - i));
-      gint32 t = valid[i];
-
-      j = MIN (j, n_valid - 1);
-      valid[i] = valid[j];
-      valid[j] = t;
-    }
-
-  dmin = g_new (double, m);
-  dtrial = g_new (double, m);
-  best_d = g_new (double, m);
-
-  /* The first centre uniformly. */
-  {
-    gsize pick = MIN ((gsize) (g_rand_double (rand) * m), m - 1);
-    const float *x = km->x + (gsize) valid[pick] * d;
-
-    for (gsize j = 0; j < d; j++)
-      vec[j] = x[j] * (km->cosine ? km->inv_norm[valid[pick]] : 1.0);
-    if (km->cosine && km->inv_norm[valid[pick]] == 0.0)
-      vec[0] = 1.0;   /* a zero row: any unit direction */
-    set_centroid (km, 0, vec);
-    for (gsize i = 0; i < m; i++)
-      {
-        dmin[i] = MAX (row_cost (km, valid[i], 0), 0.0);
-        potential += dmin[i];
-      }
-  }
-
-  for (guint c = 1; c < k; c++)
-    {
-      double best_pot = INFINITY;
-      gsize best_pick = 0;
-
-      if (g_cancellable_is_cancelled (km->cancellable))
-        break;
-
-      for (guint t = 0; t < trials; t++)
+      if (m > km->move1)
         {
-          double target = g_rand_double (rand) * potential, acc = 0.0, pot = 0.0;
-          gsize pick = m - 1;
-          const float *x;
-
-          if (potential > 0.0)
-            {
-              for (gsize i = 0; i < m; i++)
-                {
-                  acc += dmin[i];
-                  if (acc > target)
-                    {
-                      pick = i;
-                      break;
-                    }
-                }
-            }
-          else
-            pick = MIN ((gsize) (g_rand_double (rand) * m), m - 1);
-
-          x = km->x + (gsize) valid[pick] * d;
-          for (gsize j = 0; j < d; j++)
-            vec[j] = x[j] * (km->cosine ? km->inv_norm[valid[pick]] : 1.0);
-          if (km->cosine && km->inv_norm[valid[pick]] == 0.0)
-            vec[c % d] = 1.0;
-          set_centroid (km, c, vec);
-          for (gsize i = 0; i < m; i++)
-            {
-              dtrial[i] = MIN (dmin[i], MAX (row_cost (km, valid[i], c), 0.0));
-              pot += dtrial[i];
-            }
-          if (pot < best_pot)
-            {
-              best_pot = pot;
-              best_pick = pick;
-              memcpy (best_d, dtrial, m * sizeof (double));
-            }
+          km->move2 = km->move1;
+          km->move1 = m;
+          km->move_arg = c;
         }
-
-      {
-        const float *x = km->x + (gsize) valid[best_pick] * d;
-
-        for (gsize j = 0; j < d; j++)
-          vec[j] = x[j] * (km->cosine ? km->inv_norm[valid[best_pick]] : 1.0);
-        if (km->cosine && km->inv_norm[valid[best_pick]] == 0.0)
-          vec[c % d] = 1.0;
-        set_centroid (km, c, vec);
-        memcpy (dmin, best_d, m * sizeof (double));
-        potential = best_pot;
-      }
+      else if (m > km->move2)
+        km->move2 = m;
+      km->moves[c] = 0.0;
+      km->half_sep[c] = INFINITY;
     }
+  km->max_cent_norm2 = 0.0;
+  for (guint c = 0; c < k; c++)
+    {
+      const double *a = km->cent_d + (gsize) c * d;
 
-  g_rand_free (rand);
-  return !g_cancellable_set_error_if_cancelled (km->cancellable, error);
+      if (km->cent_norm2 != NULL)
+        km->max_cent_norm2 = MAX (km->max_cent_norm2, km->cent_norm2[c]);
+      for (guint e = c + 1; e < k; e++)
+        {
+          const double *b = km->cent_d + (gsize) e * d;
+          double s = 0.0, h;
+
+          for (gsize j = 0; j < d; j++)
+            s += (a[j] - b[j]) * (a[j] - b[j]);
+          h = 0.5 * sqrt (s) * (1.0 - 1e-6);
+          km->half_sep[c] = MIN (km->half_sep[c], h);
+          km->half_sep[e] = MIN (km->half_sep[e], h);
+        }
+    }
 }
 
 EsKmeans *
@@ -480,7 +473,7 @@ es_kmeans_compute (EsEmbeddingSet         *set,
 {
   EsKmeansOptions defaults;
   g_autoptr(EsKmeans) self = NULL;
-  Km km = { 0 };
+  EsKm km = { 0 };
   KmPart parts[MAX_THREADS] = { { 0 } };
   guint n_threads, k;
   gsize n_valid, d;
@@ -529,8 +522,10 @@ es_kmeans_compute (EsEmbeddingSet         *set,
   n_threads = (guint) MIN ((gsize) n_threads, MAX (km.n_blocks, 1));
 
   /* Everything sized by the input, checked at once. */
-  bytes = (guint64) km.rows * (sizeof (double) * 2 + sizeof (gint32))
+  bytes = (guint64) km.rows * (sizeof (double) * 3 + sizeof (gint32))
         + (guint64) km.n_blocks * k * (d * sizeof (double) + sizeof (gsize))
+        + (guint64) n_threads * BLOCK_ROWS * (d * sizeof (float) + sizeof (gsize))
+        + (guint64) MIN (km.rows, MAX ((gsize) 65536, (gsize) 64 * k)) * d * sizeof (float)
         + (guint64) k * d * (sizeof (float) + sizeof (double))
         + (guint64) n_threads * BLOCK_ROWS * k * sizeof (float);
   if (!es_memory_check (bytes, 1, "k-means", NULL, error))
@@ -545,40 +540,51 @@ es_kmeans_compute (EsEmbeddingSet         *set,
   self->history = g_array_new (FALSE, FALSE, sizeof (double));
 
   km.inv_norm = g_new0 (double, MAX (km.rows, 1));
+  km.norm2 = g_new0 (double, MAX (km.rows, 1));
+  km.lower = g_new0 (double, MAX (km.rows, 1));
+  km.half_sep = g_new0 (double, k);
+  km.moves = g_new0 (double, k);
+  km.block_full = g_new0 (gsize, km.n_blocks);
   km.cost = g_new0 (double, MAX (km.rows, 1));
   km.assign = g_new (gint32, MAX (km.rows, 1));
   km.cent = g_new0 (float, (gsize) k * d);
   km.cent_d = g_new0 (double, (gsize) k * d);
   km.cent_norm2 = km.cosine ? NULL : g_new0 (float, k);
-  km.block_sum = g_new (double, km.n_blocks * k * d);
-  km.block_count = g_new (gsize, km.n_blocks * k);
+  km.block_sum = g_new0 (double, km.n_blocks * k * d);
+  km.block_count = g_new0 (gsize, km.n_blocks * k);
   km.block_obj = g_new0 (double, km.n_blocks);
   km.block_changes = g_new0 (gsize, km.n_blocks);
   for (guint t = 0; t < n_threads; t++)
     {
       parts[t].km = &km;
       parts[t].scores = g_new (float, (gsize) BLOCK_ROWS * k);
+      parts[t].gather = g_new (float, (gsize) BLOCK_ROWS * d);
+      parts[t].full = g_new (gsize, BLOCK_ROWS);
+      parts[t].prev = g_new (gint32, BLOCK_ROWS);
     }
 
   for (gsize r = 0; r < km.rows; r++)
     {
       km.assign[r] = -1;
-      if (km.cosine && es_embedding_set_is_row_valid (set, r))
+      if (es_embedding_set_is_row_valid (set, r))
         {
           const float *x = km.x + r * d;
           double s = 0.0;
 
           for (gsize j = 0; j < d; j++)
             s += (double) x[j] * x[j];
-          km.inv_norm[r] = s > 0.0 ? 1.0 / sqrt (s) : 0.0;
+          km.norm2[r] = s;
+          if (km.cosine)
+            km.inv_norm[r] = s > 0.0 ? 1.0 / sqrt (s) : 0.0;
         }
     }
 
   t0 = g_get_monotonic_time ();
   if (progress != NULL)
     progress (0.0, progress_data);
-  if (!seed_centroids (&km, options->seed, error))
+  if (!es_km_seed (&km, options->seed, error))
     goto out;
+  update_bounds (&km);
   self->timings.seeding = (g_get_monotonic_time () - t0) / 1e6;
 
   t0 = g_get_monotonic_time ();
@@ -587,7 +593,7 @@ es_kmeans_compute (EsEmbeddingSet         *set,
       g_autofree double *total = NULL;
       g_autofree gsize *count = NULL;
       double obj = 0.0;
-      gsize changes = 0;
+      gsize changes = 0, full = 0;
 
       if (progress != NULL)
         progress (0.1 + 0.85 * it / MAX (options->max_iterations, 1), progress_data);
@@ -603,6 +609,7 @@ es_kmeans_compute (EsEmbeddingSet         *set,
         {
           obj += km.block_obj[b];
           changes += km.block_changes[b];
+          full += km.block_full[b];
           for (guint c = 0; c < k; c++)
             {
               gsize nb = km.block_count[b * k + c];
@@ -639,6 +646,8 @@ es_kmeans_compute (EsEmbeddingSet         *set,
           if (far == G_MAXSIZE)
             break;
           from = km.assign[far];
+          block_move (&km, far / BLOCK_ROWS, far, from, -1.0);
+          block_move (&km, far / BLOCK_ROWS, far, c, 1.0);
           x = km.x + far * d;
           w = km.cosine ? km.inv_norm[far] : 1.0;
           for (gsize j = 0; j < d; j++)
@@ -650,6 +659,7 @@ es_kmeans_compute (EsEmbeddingSet         *set,
           count[c]++;
           km.assign[far] = c;
           km.cost[far] = 0.0;
+          km.lower[far] = 0.0;   /* its old centroid is now an other one */
           changes++;
         }
 
@@ -658,10 +668,12 @@ es_kmeans_compute (EsEmbeddingSet         *set,
           {
             for (gsize j = 0; j < d; j++)
               total[c * d + j] /= km.cosine ? 1.0 : (double) count[c];
-            set_centroid (&km, c, total + (gsize) c * d);
+            es_km_set_centroid (&km, c, total + (gsize) c * d);
           }
 
-      g_debug ("k-means round %u: objective %.6f, %" G_GSIZE_FORMAT " changes", it + 1, obj, changes);
+      update_bounds (&km);
+      g_debug ("k-means round %u: objective %.6f, %" G_GSIZE_FORMAT " changes, %"
+               G_GSIZE_FORMAT " rows scored in full", it + 1, obj, changes, full);
       if (changes == 0)
         {
           self->converged = TRUE;
@@ -702,7 +714,7 @@ es_kmeans_compute (EsEmbeddingSet         *set,
          */
         if (c < 0 || seen[c]++ >= es_kmeans_naming_pool (self->sizes[c]))
           continue;
-        cost = row_cost (&km, r, c);
+        cost = es_km_row_cost (&km, r, c);
         ids = self->central + (gsize) c * N_CENTRAL;
         costs = central_cost + (gsize) c * N_CENTRAL;
         if (!(cost < costs[N_CENTRAL - 1]))
@@ -745,6 +757,11 @@ es_kmeans_compute (EsEmbeddingSet         *set,
 
 out:
   g_free (km.inv_norm);
+  g_free (km.norm2);
+  g_free (km.lower);
+  g_free (km.half_sep);
+  g_free (km.moves);
+  g_free (km.block_full);
   g_free (km.cost);
   g_free (km.assign);
   g_free (km.cent);
@@ -755,7 +772,12 @@ out:
   g_free (km.block_obj);
   g_free (km.block_changes);
   for (guint t = 0; t < n_threads; t++)
-    g_free (parts[t].scores);
+    {
+      g_free (parts[t].scores);
+      g_free (parts[t].gather);
+      g_free (parts[t].full);
+      g_free (parts[t].prev);
+    }
 
   return ok ? g_steal_pointer (&self) : NULL;
 }

@@ -18,7 +18,7 @@ typedef struct
 {
   guint    k;               /* clusters */
   EsMetric metric;          /* COSINE (default): spherical k-means; EUCLIDEAN: plain */
-  guint    max_iterations;  /* Lloyd rounds; default 100 */
+  guint    max_iterations;  /* Lloyd rounds; default 300, as scikit-learn */
   guint64  seed;
   guint    n_threads;       /* 0 = default; the result does not depend on it */
 } EsKmeansOptions;

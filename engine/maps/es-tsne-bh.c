@@ -8,6 +8,15 @@
  * tree is built serially in point order (so it is the same for every
  * thread count) and then only read, one fixed part of the points per
  * thread; the per-point sums of Z are added in point order.
+ *
+ * The traversal reads a compact copy of the tree (32-byte nodes: centre of
+ * mass, the squared width over θ², count, children, leaf point), walks it
+ * with an explicit stack and never descends into an empty child.  A leaf
+ * of one point has that point as its centre of mass, so leaves cost no
+ * lookup of y.  Points are visited in the tree's depth-first order
+ * (neighbours one after another, so the nodes they open stay in cache);
+ * each point's sums depend on the tree alone, so any order and any split
+ * over the threads give the same bits.
  */
 
 #define G_LOG_DOMAIN "es-tsne"
@@ -33,9 +42,24 @@ typedef struct
   gint32  point;      /* a leaf's first point (then next[]), or −1 */
 } Node;
 
+/* The traversal's node. */
+typedef struct
+{
+  float   com[3];
+  float   open2;      /* (2 half)² / θ²: summarised when r² > open2 */
+  guint32 count;
+  gint32  child;      /* first of 2^d children, or −1 for a leaf */
+  gint32  point;      /* a leaf's first point (then next[]) */
+  gint32  pad;
+} TNode;
+
+#define STACK_SIZE (8 * (MAX_DEPTH + 2))
+
 typedef struct
 {
   const float *y;
+  TNode       *tnodes;
+  gint32      *order;   /* points in depth-first leaf order */
   gsize        n;
   guint        dims;
   double       theta2;
@@ -156,55 +180,79 @@ insert (Tree    *tree,
     }
 }
 
+/* The repulsion on point @i: Σ w² (y_i − y_j) and Σ w over j ≠ i. */
 static void
 visit (const Tree *tree,
-       gsize       at,
        gsize       i,
        double     *rep,
        double     *sum_w)
 {
-  const Node *node = &tree->nodes[at];
+  const TNode *nodes = tree->tnodes;
   const float *yi = tree->y + i * tree->dims;
-  double diff[3], r2 = 0;
+  gboolean three = tree->dims == 3;
+  guint n_children = 1u << tree->dims;
+  double y0 = yi[0], y1 = yi[1], y2 = three ? yi[2] : 0.0;
+  double r0 = 0, r1 = 0, r2s = 0, sw = 0;
+  gint32 stack[STACK_SIZE];
+  guint top = 0;
 
-  if (node->count == 0)
-    return;
-  if (node->child < 0)
+  stack[top++] = 0;
+  while (top > 0)
     {
-      for (gint32 p = node->point; p >= 0; p = tree->next[p])
+      const TNode *node = &nodes[stack[--top]];
+      double d0 = y0 - node->com[0], d1 = y1 - node->com[1];
+      double d2 = three ? y2 - node->com[2] : 0.0;
+      double r2 = d0 * d0 + d1 * d1 + d2 * d2, w, q;
+
+      if (node->child < 0 && node->count > 1)
         {
-          double w = 1;
-
-          if ((gsize) p == i)
-            continue;
-          for (guint d = 0; d < tree->dims; d++)
+          /* Points piled up at MAX_DEPTH: each on its own. */
+          for (gint32 p = node->point; p >= 0; p = tree->next[p])
             {
-              diff[d] = (double) yi[d] - tree->y[(gsize) p * tree->dims + d];
-              w += diff[d] * diff[d];
-            }
-          w = 1 / w;
-          *sum_w += w;
-          for (guint d = 0; d < tree->dims; d++)
-            rep[d] += w * w * diff[d];
-        }
-      return;
-    }
-  for (guint d = 0; d < tree->dims; d++)
-    {
-      diff[d] = yi[d] - node->com[d];
-      r2 += diff[d] * diff[d];
-    }
-  if (4.0 * node->half * node->half < tree->theta2 * r2)
-    {
-      double w = 1 / (1 + r2);
+              const float *yp = tree->y + (gsize) p * tree->dims;
+              double e0, e1, e2;
 
-      *sum_w += node->count * w;
-      for (guint d = 0; d < tree->dims; d++)
-        rep[d] += node->count * w * w * diff[d];
-      return;
+              if ((gsize) p == i)
+                continue;
+              e0 = y0 - yp[0];
+              e1 = y1 - yp[1];
+              e2 = three ? y2 - yp[2] : 0.0;
+              w = 1 / (1 + e0 * e0 + e1 * e1 + e2 * e2);
+              sw += w;
+              r0 += w * w * e0;
+              r1 += w * w * e1;
+              r2s += w * w * e2;
+            }
+          continue;
+        }
+      if (node->child < 0 || node->open2 < r2)
+        {
+          /* A one-point leaf (its centre of mass is the point) or a cell
+           * far enough to stand for its points.
+           */
+          if (node->child < 0 && (gsize) node->point == i)
+            continue;
+          w = 1 / (1 + r2);
+          q = node->count * w;
+          sw += q;
+          q *= w;
+          r0 += q * d0;
+          r1 += q * d1;
+          r2s += q * d2;
+          continue;
+        }
+      for (guint c = n_children; c-- > 0;)
+        {
+          gint32 ch = node->child + (gint32) c;
+
+          if (nodes[ch].count > 0)
+            stack[top++] = ch;
+        }
     }
-  for (guint c = 0; c < (1u << tree->dims); c++)
-    visit (tree, node->child + c, i, rep, sum_w);
+  rep[0] = r0;
+  rep[1] = r1;
+  rep[2] = r2s;
+  *sum_w = sw;
 }
 
 static void
@@ -215,15 +263,60 @@ traverse_part (guint    part,
   gsize begin, end;
 
   _es_tsne_part_range (tree->n, part, &begin, &end);
-  for (gsize i = begin; i < end; i++)
+  for (gsize k = begin; k < end; k++)
     {
-      double rep[3] = { 0, 0, 0 }, sum_w = 0;
+      gsize i = (gsize) tree->order[k];
+      double rep[3], sum_w;
 
-      visit (tree, 0, i, rep, &sum_w);
+      visit (tree, i, rep, &sum_w);
       for (guint d = 0; d < tree->dims; d++)
         tree->rep[i * tree->dims + d] = (float) rep[d];
       tree->sum_w[i] = sum_w;
     }
+}
+
+/* The compact copy for the traversal, and the points in depth-first leaf
+ * order.
+ */
+static void
+compact (Tree *tree)
+{
+  guint n_children = 1u << tree->dims;
+  gsize n_order = 0;
+  gint32 stack[STACK_SIZE];
+  guint top = 0;
+
+  for (gsize a = 0; a < tree->n_nodes; a++)
+    {
+      const Node *node = &tree->nodes[a];
+      TNode *t = &tree->tnodes[a];
+      double open = 2.0 * node->half;
+
+      for (guint d = 0; d < 3; d++)
+        t->com[d] = d < tree->dims ? (float) node->com[d] : 0.0f;
+      t->open2 = (float) (open * open / tree->theta2);
+      t->count = node->count;
+      t->child = node->child;
+      t->point = node->point;
+      t->pad = 0;
+    }
+
+  stack[top++] = 0;
+  while (top > 0)
+    {
+      const Node *node = &tree->nodes[stack[--top]];
+
+      if (node->child < 0)
+        {
+          for (gint32 p = node->point; p >= 0; p = tree->next[p])
+            tree->order[n_order++] = p;
+          continue;
+        }
+      for (guint c = n_children; c-- > 0;)
+        if (tree->nodes[node->child + c].count > 0)
+          stack[top++] = node->child + (gint32) c;
+    }
+  g_assert (n_order == tree->n);
 }
 
 gboolean
@@ -236,7 +329,7 @@ _es_tsne_bh_repulsion (const float *y,
                        double      *z,
                        GError     **error)
 {
-  Tree tree = { y, n, dims, theta * theta, NULL, 1, 0, NULL, rep, NULL };
+  Tree tree = { y, NULL, NULL, n, dims, theta * theta, NULL, 1, 0, NULL, rep, NULL };
   float lo[3], hi[3], half = 0;
   gboolean ok = FALSE;
   double sum = 0;
@@ -247,7 +340,8 @@ _es_tsne_bh_repulsion (const float *y,
   tree.cap = MAX (16, 2 * n);
   if (!(tree.nodes = es_memory_try_alloc (tree.cap, sizeof (Node), "t-SNE Barnes-Hut tree", error)) ||
       !(tree.next = es_memory_try_alloc (n, sizeof (gint32), "t-SNE Barnes-Hut tree", error)) ||
-      !(tree.sum_w = es_memory_try_alloc (n, sizeof (double), "t-SNE Barnes-Hut tree", error)))
+      !(tree.sum_w = es_memory_try_alloc (n, sizeof (double), "t-SNE Barnes-Hut tree", error)) ||
+      !(tree.order = es_memory_try_alloc (n, sizeof (gint32), "t-SNE Barnes-Hut tree", error)))
     goto out;
 
   for (guint d = 0; d < dims; d++)
@@ -273,6 +367,9 @@ _es_tsne_bh_repulsion (const float *y,
   for (gsize a = 0; a < tree.n_nodes; a++)
     for (guint d = 0; d < dims && tree.nodes[a].count > 0; d++)
       tree.nodes[a].com[d] /= tree.nodes[a].count;
+  if (!(tree.tnodes = es_memory_try_alloc (tree.n_nodes, sizeof (TNode), "t-SNE Barnes-Hut tree", error)))
+    goto out;
+  compact (&tree);
 
   _es_tsne_parallel (pool, traverse_part, &tree);
   for (gsize i = 0; i < n; i++)
@@ -284,5 +381,7 @@ out:
   g_free (tree.nodes);
   g_free (tree.next);
   g_free (tree.sum_w);
+  g_free (tree.tnodes);
+  g_free (tree.order);
   return ok;
 }

@@ -11,7 +11,10 @@ n_neighbors 15, min_dist 0.1, cosine, default epochs.  Times include the
 kNN graph, not the file load.  Quality: kNN-10 preservation (the share of
 each sampled point's 10 nearest cosine neighbours among its 10 nearest in
 the layout), computed here the same way for every layout.  Prints TSV:
-tool, seconds, knn10, ratio (peer / ours).
+tool, seconds, knn10, ratio (peer / ours).  FILE may be any word2vec binary,
+e.g. structured data from `es-bench-generate -b --clusters 50
+--intrinsic-dim 20`.  The load average is printed before and after (the
+machine is shared).
 """
 import argparse
 import json
@@ -90,6 +93,8 @@ def main():
     args = ap.parse_args()
 
     words, x = read_w2v_bin(args.file)
+    print(f"# {args.file}: {x.shape[0]} x {x.shape[1]}; load average {os.getloadavg()[0]:.1f}",
+          file=sys.stderr, flush=True)
     tmp = tempfile.mkdtemp(prefix="es-bench-umap-")
     npy = os.path.join(tmp, "x.npy")
     raw = os.path.join(tmp, "x.f32")
@@ -127,6 +132,7 @@ def main():
         q = knn10_preservation(x, runs[0][1])
         print(f"{tool}\t{best:.2f}\t{q:.4f}\t{best / ours:.2f}")
     print("embedscope detail:", json.dumps(results["embedscope"][0][2]), file=sys.stderr)
+    print(f"# load average after: {os.getloadavg()[0]:.1f}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 /* es-bench-ui.c: the frame rate of the real window while a big file loads
  *
  *   xvfb-run -a -s "-screen 0 1400x900x24" es-bench-ui FILE [--after S] [--first F]
- *     [--frames-tsv F] [--default-priority]
+ *     [--frames-tsv F] [--default-priority] [--animate tsne|umap]
  *
  * Opens EsWindow on the bundled sample (or --first), then keeps the plot moving (a pan
  * and zoom every frame, from a tick callback) while FILE loads and is
@@ -9,6 +9,15 @@
  * The interval between two ticks is one frame as the user sees it: any
  * main-thread stall (starved by the workers, flooded by progress, or busy
  * swapping in the data) makes it longer.
+ *
+ * --animate METHOD: FILE is loaded first (not timed); the frames are timed
+ * for --before seconds of pan and zoom alone (fps_still=), then the
+ * window's method becomes METHOD and they are timed while the map animates
+ * (the engine's frames shown every 200 ms), until the map is done or
+ * --after seconds have passed.  load_s is then the animation's length and
+ * fps_load the frame rate during it; maps= counts the map frames shown.
+ * The ratio of the two rates says what the animation costs on a machine
+ * whose load changes between runs.
  *
  * Prints a human summary on stderr and one es-bench line on stdout:
  *   MEAN_FRAME_S  fps=..  worst_ms=..  over33=..  frames=..  load_s=..  swap_ms=..  fps_load=..
@@ -45,6 +54,12 @@ typedef struct
   gint64          stop_after;
   EsViewport      home;
   gboolean        done;
+  gboolean        animate;
+  EsProjection   *last_map;  /* animate: the projection last seen */
+  guint           maps;      /* animate: map frames shown */
+  const char     *method;    /* animate: started after @before us */
+  gint64          before;
+  gint64          started;   /* when the map was started */
 } Bench;
 
 static gint64
@@ -89,8 +104,35 @@ tick_cb (GtkWidget     *widget,
     g_array_append_val (bench->waited, waited);
   }
 
+  if (bench->animate && bench->started == 0)
+    {
+      if (now - bench->start >= bench->before)
+        {
+          bench->started = now;
+          g_object_set (bench->window, "method", bench->method, NULL);
+          bench->last_map = es_window_get_projection (bench->window);
+        }
+    }
+  else if (bench->animate)
+    {
+      EsProjection *projection = es_window_get_projection (bench->window);
+
+      if (projection != bench->last_map)
+        {
+          bench->last_map = projection;
+          bench->maps++;
+        }
+      /* Done: the map finished (the job is gone), or time is up. */
+      if ((!es_window_get_busy (bench->window) && now - bench->started > G_USEC_PER_SEC / 2) ||
+          now - bench->started >= bench->stop_after)
+        {
+          bench->arrived = now;
+          bench->done = TRUE;
+          return G_SOURCE_REMOVE;
+        }
+    }
   /* Shown: the plot draws FILE's points (maybe built in a worker). */
-  if (bench->arrived == 0 && shown != NULL && shown != bench->old_set &&
+  else if (bench->arrived == 0 && shown != NULL && shown != bench->old_set &&
       shown == es_window_get_view_set (bench->window))
     {
       bench->arrived = now;
@@ -180,7 +222,13 @@ main (int   argc,
   double timeout = 300.0;
   g_autofree char *frames_tsv = NULL;
   g_autofree char *first = NULL;
+  g_autofree char *animate = NULL;
+  double before = 10.0;
   const GOptionEntry entries[] = {
+    { "before", 0, 0, G_OPTION_ARG_DOUBLE, &before,
+      "--animate: seconds of pan and zoom alone before the map starts (10)", "S" },
+    { "animate", 0, 0, G_OPTION_ARG_STRING, &animate,
+      "Load FILE, then time the frames while a tsne or umap map animates", "METHOD" },
     { "after", 0, 0, G_OPTION_ARG_DOUBLE, &after,
       "Seconds to keep measuring once FILE is shown (1)", "S" },
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
@@ -200,7 +248,8 @@ main (int   argc,
   Bench bench = { 0 };
   double worst_cpu = 0.0;
   double worst = 0.0, swap = 0.0, sum = 0.0, sum_load = 0.0;
-  guint over = 0, n = 0, n_load = 0;
+  guint over = 0, n = 0, n_load = 0, n_still = 0;
+  double sum_still = 0.0;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
@@ -254,14 +303,33 @@ main (int   argc,
   bench.old_set = es_window_get_view_set (bench.window);
   es_scatter_view_get_viewport (bench.plot, &bench.home);
 
+  if (animate != NULL)
+    {
+      /* FILE first, untimed; the frames are timed while the map runs. */
+      _es_window_load_path (bench.window, argv[1], 0, NULL);
+      if (!wait_ready (bench.window, (gint64) (timeout * G_USEC_PER_SEC)))
+        {
+          g_printerr ("%s: %s\n", argv[1], es_window_get_error (bench.window));
+          return 1;
+        }
+      settle (300);
+      es_scatter_view_get_viewport (bench.plot, &bench.home);
+      bench.animate = TRUE;
+      bench.method = animate;
+      bench.before = (gint64) (before * G_USEC_PER_SEC);
+      if (after <= 1.0)
+        after = timeout;
+    }
+
   bench.ticks = g_array_new (FALSE, FALSE, sizeof (gint64));
   bench.cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   bench.waited = g_array_new (FALSE, FALSE, sizeof (gint64));
   bench.stop_after = (gint64) (after * G_USEC_PER_SEC);
   bench.start = g_get_monotonic_time ();
   gtk_widget_add_tick_callback (GTK_WIDGET (bench.plot), tick_cb, &bench, NULL);
-  /* Not es_window_open: it would ask whether to load only the first rows. */
-  _es_window_load_path (bench.window, argv[1], 0, NULL);
+  if (animate == NULL)
+    /* Not es_window_open: it would ask whether to load only the first rows. */
+    _es_window_load_path (bench.window, argv[1], 0, NULL);
 
   while (!bench.done)
     {
@@ -292,13 +360,18 @@ main (int   argc,
         sum += gap;
         worst = MAX (worst, gap);
         over += gap > 1000.0 / 30.0;
-        if (t[i] <= bench.arrived)
+        if (bench.animate && t[i] <= bench.started)
+          {
+            n_still++;
+            sum_still += gap;
+          }
+        else if (t[i] <= bench.arrived)
           {
             n_load++;
             sum_load += gap;
           }
         /* The frame that swaps the data in, and the first draws of it. */
-        if (t[i] >= bench.arrived && t[i - 1] <= bench.arrived + G_USEC_PER_SEC / 2)
+        if (!bench.animate && t[i] >= bench.arrived && t[i - 1] <= bench.arrived + G_USEC_PER_SEC / 2)
           swap = MAX (swap, gap);
         worst_cpu = MAX (worst_cpu, (double) (c[i] - c[i - 1]) / 1000.0);
         g_string_append_printf (frames, "%.2f\t%.2f\t%.2f\t%.2f\n",
@@ -316,7 +389,8 @@ main (int   argc,
     }
 
   {
-    double load_s = (double) (bench.arrived - bench.start) / G_USEC_PER_SEC;
+    double load_s = (double) (bench.arrived - (bench.animate ? bench.started : bench.start)) / G_USEC_PER_SEC;
+    double fps_still = n_still > 0 ? n_still / (sum_still / 1000.0) : 0.0;
     double mean = sum / n / 1000.0;
     double fps_load = n_load > 0 ? n_load / (sum_load / 1000.0) : 0.0;
     EsEmbeddingSet *set = es_window_get_embedding_set (bench.window);
@@ -326,6 +400,11 @@ main (int   argc,
     double cpu_s = (double) (c[last] - c[0]) / G_USEC_PER_SEC;
     double waited_s = (double) (w[last] - w[0]) / G_USEC_PER_SEC;
 
+    if (bench.animate)
+      g_printerr ("%s: %s map animated for %.2f s, %u map frames shown; %.1f fps while it ran, "
+                  "%.1f fps before it (pan and zoom alone), ratio %.2f\n",
+                  argv[1], animate, load_s, bench.maps, fps_load, fps_still,
+                  fps_still > 0 ? fps_load / fps_still : 0.0);
     g_printerr ("%s: %zu rows shown after %.2f s (load + reduce); %u frames, "
                 "%.1f fps overall, %.1f fps until shown, worst frame %.1f ms, %u over 33 ms, "
                 "worst around the swap %.1f ms; main thread: %.2f s CPU, worst frame %.1f ms "
@@ -333,8 +412,9 @@ main (int   argc,
                 argv[1], set != NULL ? es_embedding_set_get_rows (set) : 0, load_s, n, 1.0 / mean,
                 fps_load, worst, over, swap, cpu_s, worst_cpu, waited_s);
     printf ("%.6f\tfps=%.2f\tworst_ms=%.2f\tover33=%u\tframes=%u\tload_s=%.3f\tswap_ms=%.2f"
-            "\tfps_load=%.2f\tmain_cpu_s=%.3f\tworst_cpu_ms=%.2f\tmain_waited_s=%.3f\n",
-            mean, 1.0 / mean, worst, over, n, load_s, swap, fps_load, cpu_s, worst_cpu, waited_s);
+            "\tfps_load=%.2f\tmain_cpu_s=%.3f\tworst_cpu_ms=%.2f\tmain_waited_s=%.3f\tmaps=%u\tfps_still=%.2f\n",
+            mean, 1.0 / mean, worst, over, n, load_s, swap, fps_load, cpu_s, worst_cpu, waited_s,
+            bench.maps, fps_still);
   }
 
   g_array_unref (bench.ticks);

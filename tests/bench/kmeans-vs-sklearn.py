@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """k-means: embedscope cluster against scikit-learn KMeans on the same file.
 
-    tests/bench/kmeans-vs-sklearn.py EMBEDSCOPE FILE.bin K [THREADS]
+    tests/bench/kmeans-vs-sklearn.py EMBEDSCOPE FILE.bin K [THREADS] [SEEDS]
 
 Both euclidean (scikit-learn has no spherical k-means), n_init=1, Lloyd,
 k-means++ seeding, the same K; times include seeding and iterations, not
 loading.  Prints both objectives (sum of squared distances: ours is
-computed by our CLI, theirs is inertia_) and the time ratio.  Run it on
+computed by our CLI, theirs is inertia_) and the time ratio.  SEEDS (default
+3): both run with seeds 0 .. SEEDS-1, alternating, and the sums of times and
+objectives are compared (one seed's objective is mostly seeding luck).  Run it on
 Debian's /usr/bin/python3 (python3-sklearn).
 """
 
@@ -39,26 +41,34 @@ def read_w2v_binary(path):
 def main():
     exe, path, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
     threads = sys.argv[4] if len(sys.argv) > 4 else "2"
+    seeds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS=threads)
-
-    out = subprocess.run([exe, "cluster", path, "--clusters", str(k), "--metric", "euclidean", "--json"],
-                         check=True, capture_output=True, env=env).stdout
-    ours = json.loads(out)
-    ours_time = ours["timings"]["seeding"] + ours["timings"]["iterations"]
 
     from threadpoolctl import threadpool_limits
     from sklearn.cluster import KMeans
     x = read_w2v_binary(path)
-    with threadpool_limits(limits=int(threads)):
-        t0 = time.perf_counter()
-        km = KMeans(n_clusters=k, n_init=1, algorithm="lloyd", random_state=0).fit(x)
-        theirs_time = time.perf_counter() - t0
-
-    print(f"{path}: {x.shape[0]} x {x.shape[1]}, K = {k}")
-    print(f"  embedscope: {ours_time:.2f} s, {ours['iterations']} iterations, objective {ours['objective']:.6g}")
-    print(f"  sklearn:    {theirs_time:.2f} s, {km.n_iter_} iterations, inertia {km.inertia_:.6g}")
-    print(f"  speed ratio (sklearn / embedscope): {theirs_time / ours_time:.2f}x; "
-          f"objective ratio (ours / theirs): {ours['objective'] / km.inertia_:.4f}")
+    print(f"{path}: {x.shape[0]} x {x.shape[1]}, K = {k}, {seeds} seeds; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    totals = [0.0, 0.0, 0.0, 0.0]   # our time, objective, their time, inertia
+    for seed in range(seeds):
+        out = subprocess.run([exe, "cluster", path, "--clusters", str(k), "--metric", "euclidean",
+                              "--seed", str(seed), "--json"],
+                             check=True, capture_output=True, env=env).stdout
+        ours = json.loads(out)
+        ours_time = ours["timings"]["seeding"] + ours["timings"]["iterations"]
+        with threadpool_limits(limits=int(threads)):
+            t0 = time.perf_counter()
+            km = KMeans(n_clusters=k, n_init=1, algorithm="lloyd", random_state=seed).fit(x)
+            theirs_time = time.perf_counter() - t0
+        print(f"  seed {seed}: embedscope {ours_time:.2f} s, {ours['iterations']} iterations, "
+              f"objective {ours['objective']:.6g}; sklearn {theirs_time:.2f} s, {km.n_iter_} iterations, "
+              f"inertia {km.inertia_:.6g}")
+        for i, v in enumerate((ours_time, ours["objective"], theirs_time, km.inertia_)):
+            totals[i] += v
+    print(f"  total: embedscope {totals[0]:.2f} s, sklearn {totals[2]:.2f} s; "
+          f"speed ratio (sklearn / embedscope) {totals[2] / totals[0]:.2f}x; "
+          f"objective ratio (ours / theirs) {totals[1] / totals[3]:.4f}; "
+          f"load average after {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

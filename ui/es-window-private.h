@@ -96,6 +96,14 @@ struct _EsWindow
   guint                 filter_source;
   guint                 update_plot_source;
   guint                 plot_generation;  /* the newest plot data asked for */
+  gsize                 plot_shown;       /* rows the filters let through, of the plot's data */
+  gboolean              plot_filtered;    /* a filter (text, regex, top N, category) is on */
+  char                 *filter_valid_regex; /* the last regex that compiled: kept while the entry's is invalid */
+
+  /* es-window-feedback.c: "Saved FILE" for a few seconds over the plot. */
+  GtkRevealer          *feedback_revealer;
+  GtkLabel             *feedback_label;
+  guint                 feedback_source;
   gsize                 plot_async_rows;  /* from this many rows, built in a worker */
 };
 
@@ -167,6 +175,12 @@ void      _es_window_apply_projection   (EsWindow       *self,
                                          EsEmbeddingSet *view_set,
                                          EsProjection   *projection,
                                          char          **axes);
+
+/* es-window-feedback.c: a short note over the plot ("Saved FILE"). */
+void      _es_window_feedback_init      (EsWindow       *self);
+void      _es_window_feedback_dispose   (EsWindow       *self);
+void      _es_window_show_feedback      (EsWindow       *self,
+                                         const char     *message);
 
 /* es-window-drop.c: files dropped on the window, handed to the engine. */
 gboolean  _es_window_drop_cb            (GtkDropTarget  *target,

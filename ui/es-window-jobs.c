@@ -197,6 +197,7 @@ fill_projection_options (EsWindow            *self,
   options->n_components = (guint) MIN (MIN ((gsize) MAX_COMPONENTS, dims),
                                        MAX (es_embedding_set_get_n_valid (set), 2) - 1);
   options->n_components = MAX (options->n_components, 1);
+  _es_window_preprocess_apply (self, options);
 
   if (method == ES_METHOD_AXES)
     {

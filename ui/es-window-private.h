@@ -104,6 +104,11 @@ struct _EsWindow
   GtkRevealer          *feedback_revealer;
   GtkLabel             *feedback_label;
   guint                 feedback_source;
+
+  /* es-window-preprocess.c: the CLI's --center / --normalize. */
+  GSimpleActionGroup   *preprocess_actions;
+  gboolean              preprocess_center;
+  gboolean              preprocess_normalize;
   gsize                 plot_async_rows;  /* from this many rows, built in a worker */
 };
 
@@ -181,6 +186,12 @@ void      _es_window_feedback_init      (EsWindow       *self);
 void      _es_window_feedback_dispose   (EsWindow       *self);
 void      _es_window_show_feedback      (EsWindow       *self,
                                          const char     *message);
+
+/* es-window-preprocess.c: centre / L2-normalise the rows before reducing. */
+void      _es_window_preprocess_init    (EsWindow       *self);
+void      _es_window_preprocess_apply   (EsWindow       *self,
+                                         EsProjectionOptions *options);
+char     *_es_window_preprocess_describe (EsWindow      *self);
 
 /* es-window-drop.c: files dropped on the window, handed to the engine. */
 gboolean  _es_window_drop_cb            (GtkDropTarget  *target,

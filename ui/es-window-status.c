@@ -64,6 +64,13 @@ _es_window_update_status (EsWindow *self)
       g_string_append_printf (status, _(" — %" G_GSIZE_FORMAT " box-selected"), n_selected);
   }
 
+  {
+    g_autofree char *preprocess = _es_window_preprocess_describe (self);
+
+    if (preprocess != NULL)
+      g_string_append_printf (status, " — %s", preprocess);
+  }
+
   if (es_document_get_projection (self->document) != NULL &&
       (es_method_is_layout (es_projection_get_method (es_document_get_projection (self->document))) ||
        (self->layout_note != NULL && g_str_has_prefix (self->layout_note, "PCA"))) &&

@@ -286,6 +286,7 @@ es_window_finalize (GObject *object)
   g_clear_pointer (&self->layout_note, g_free);
   g_clear_pointer (&self->filter_text, g_free);
   g_clear_pointer (&self->filter_valid_regex, g_free);
+  g_clear_object (&self->preprocess_actions);
 
   G_OBJECT_CLASS (es_window_parent_class)->finalize (object);
 }
@@ -637,6 +638,7 @@ es_window_init (EsWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->z_dropdown), FALSE);
 
   _es_window_feedback_init (self);
+  _es_window_preprocess_init (self);
   _es_window_set_component_factories (self->x_dropdown);
   _es_window_set_component_factories (self->y_dropdown);
   _es_window_set_component_factories (self->z_dropdown);

@@ -381,6 +381,78 @@ test_huge_headers (void)
 }
 
 static void
+check_preprocessed (EsWindow *window,
+                    gboolean  center,
+                    gboolean  normalize)
+{
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsProjection *shown = es_window_get_projection (window);
+  EsProjectionOptions options;
+  g_autoptr(EsProjection) reference = NULL;
+  g_autoptr(GError) error = NULL;
+  const float *a, *b;
+  guint n = es_projection_get_n_components (shown);
+
+  g_test_message ("center %d normalize %d", center, normalize);
+  /* As `embedscope project --center --normalize` computes it. */
+  es_projection_options_init (&options);
+  options.method = ES_METHOD_SVD;
+  options.center = center;
+  options.normalize = normalize;
+  options.n_components = n;
+  reference = es_projection_compute (set, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_projection_get_rows (reference), ==, es_projection_get_rows (shown));
+  a = es_projection_get_coords (shown);
+  b = es_projection_get_coords (reference);
+  for (gsize i = 0; i < es_projection_get_rows (shown) * n; i++)
+    if (isfinite (a[i]) || isfinite (b[i]))
+      g_assert_cmpfloat_with_epsilon (a[i], b[i], 1e-4);
+}
+
+static void
+test_center_normalize (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  const char *status;
+
+  g_test_summary ("The CLI's --center and --normalize in the GUI: menu toggles (Spherize is both) "
+                  "that reduce the loaded set again with the same pre-processing as `embedscope "
+                  "project`, stated in the status bar (issue 11)");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
+  wait_for (settled, window);
+  check_preprocessed (window, FALSE, FALSE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.normalize", NULL));
+  wait_for (settled, window);
+  check_preprocessed (window, FALSE, TRUE);
+  status = gtk_label_get_text (window->status_label);
+  g_assert_true (text_contains (status, "rows L2-normalised"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.center", NULL));
+  wait_for (settled, window);
+  check_preprocessed (window, TRUE, TRUE);
+  g_assert_true (text_contains (gtk_label_get_text (window->status_label), "spherized"));
+
+  /* Both on is Spherize: unchecking it turns both off, checking both on. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.spherize", NULL));
+  wait_for (settled, window);
+  check_preprocessed (window, FALSE, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.spherize", NULL));
+  wait_for (settled, window);
+  check_preprocessed (window, TRUE, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.center", NULL));
+  wait_for (settled, window);
+  check_preprocessed (window, FALSE, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.normalize", NULL));
+  wait_for (settled, window);
+  check_preprocessed (window, FALSE, FALSE);
+  g_assert_null (strstr (gtk_label_get_text (window->status_label), "normalised"));
+  destroy_window (window);
+}
+
+static void
 test_no_display (void)
 {
   if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
@@ -438,6 +510,7 @@ main (int   argc,
   g_test_add_func ("/ui/symptoms/export-feedback", test_export_feedback);
   g_test_add_func ("/ui/symptoms/search-box", test_search_box);
   g_test_add_func ("/ui/symptoms/huge-headers", test_huge_headers);
+  g_test_add_func ("/ui/symptoms/center-normalize", test_center_normalize);
 
   status = g_test_run ();
   remove_tree (home);

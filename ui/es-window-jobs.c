@@ -421,6 +421,17 @@ _es_window_load_path (EsWindow   *self,
                       guint64     limit,
                       const char *metadata_path)
 {
+  _es_window_load_path_shaped (self, path, limit, metadata_path, 0, 0);
+}
+
+void
+_es_window_load_path_shaped (EsWindow   *self,
+                             const char *path,
+                             guint64     limit,
+                             const char *metadata_path,
+                             guint64     shape_rows,
+                             guint64     shape_dims)
+{
   g_autoptr(EsJob) job = NULL;
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *message = g_strdup_printf (_("Loading %s…"), base);
@@ -441,6 +452,8 @@ _es_window_load_path (EsWindow   *self,
   es_load_options_init (&options);
   options.limit = (gsize) limit;
   options.metadata_path = metadata_path;
+  options.shape_rows = (gsize) shape_rows;
+  options.shape_dims = (gsize) shape_dims;
 
   request = g_new0 (Request, 1);
   request->self = g_object_ref (self);

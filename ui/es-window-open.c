@@ -12,6 +12,8 @@
 
 #include "es-window-private.h"
 
+#include "es-bytes-shape.h"
+#include "es-bytes-shape-dialog.h"
 #include "es-dialogs.h"
 #include "es-loader.h"
 
@@ -48,6 +50,18 @@ ask_limit_ready_cb (GObject      *object,
     _es_window_load_path (request->self, request->path, limit, NULL);
 }
 
+static void
+ask_shape_ready_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(LimitRequest) request = user_data;
+  guint64 rows = 0, dims = 0;
+
+  if (es_bytes_shape_dialog_ask_finish (result, &rows, &dims, NULL))
+    _es_window_load_path_shaped (request->self, request->path, 0, NULL, rows, dims);
+}
+
 void
 es_window_open (EsWindow *self,
                 GFile    *file)
@@ -71,6 +85,24 @@ es_window_open (EsWindow *self,
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
                             G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  /* Raw float32 without its config: its shape from the user, not an
+   * error naming a command-line flag.
+   */
+  {
+    g_autoptr(GArray) shapes = info != NULL ? es_bytes_shape_guess (path, 64) : NULL;
+
+    if (shapes != NULL)
+      {
+        LimitRequest *request = g_new0 (LimitRequest, 1);
+
+        request->self = g_object_ref (self);
+        request->path = g_steal_pointer (&path);
+        es_bytes_shape_dialog_ask_async (GTK_WINDOW (self), g_file_info_get_display_name (info),
+                                         (guint64) g_file_info_get_size (info), shapes,
+                                         self->dialog_cancellable, ask_shape_ready_cb, request);
+        return;
+      }
+  }
   /* Big on disk, or big once in memory by its header: ask first.  A
    * header the file cannot hold is no question: the load reports it.
    */

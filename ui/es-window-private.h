@@ -118,6 +118,13 @@ void      _es_window_load_path          (EsWindow       *self,
                                          const char     *path,
                                          guint64         limit,
                                          const char     *metadata_path);
+/* A raw projector .bytes file with the shape the user gave. */
+void      _es_window_load_path_shaped   (EsWindow       *self,
+                                         const char     *path,
+                                         guint64         limit,
+                                         const char     *metadata_path,
+                                         guint64         shape_rows,
+                                         guint64         shape_dims);
 /* NULL: the current view (or the new file still on its way). */
 void      _es_window_reproject          (EsWindow       *self,
                                          EsEmbeddingSet *view_set);

@@ -452,6 +452,110 @@ test_center_normalize (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+other_toplevel (EsWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (w != GTK_WIDGET (window) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+another_set (gpointer data)
+{
+  EsWindow *window = data;
+
+  return settled (window) && (es_window_get_error (window) != NULL ||
+                              g_object_get_data (G_OBJECT (window), "reference") != es_window_get_embedding_set (window));
+}
+
+static void
+test_bytes_shape_dialog (void)
+{
+  g_autofree char *iris_bytes = data_file ("projector", "iris_tensors.bytes");
+  g_autofree char *iris_labels = data_file ("projector", "iris_labels.tsv");
+  g_autofree char *iris_tsv = data_file ("projector", "iris_tensors.tsv");
+  g_autofree char *dir = g_dir_make_tmp ("es-shape-XXXXXX", NULL);
+  g_autofree char *bytes = g_build_filename (dir, "iris.bytes", NULL);
+  g_autofree char *labels = g_build_filename (dir, "iris_labels.tsv", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  EsWindow *window = open_window_on (iris_tsv);
+  g_autoptr(EsEmbeddingSet) reference = es_embedding_set_ref (es_window_get_embedding_set (window));
+  EsEmbeddingSet *set;
+  GtkWidget *dialog;
+  GtkSpinButton *rows, *dims;
+
+  g_test_summary ("A projector .bytes file without its config, opened from the GUI, asks for "
+                  "ROWS × DIMS (150 × 4 preselected from the labels file beside it) and loads "
+                  "the same numbers as the TSV tensors; a wrong product cannot be confirmed "
+                  "(issue 11)");
+
+  g_assert_true (g_file_get_contents (iris_bytes, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (bytes, contents, (gssize) len, NULL));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (iris_labels, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (labels, contents, (gssize) len, NULL));
+
+  g_object_set_data (G_OBJECT (window), "reference", reference);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", bytes));
+  dialog = other_toplevel (window);
+  g_assert_nonnull (dialog);
+  g_assert_null (es_window_get_error (window));
+  rows = GTK_SPIN_BUTTON (find_named (dialog, "rows"));
+  dims = GTK_SPIN_BUTTON (find_named (dialog, "dims"));
+  g_assert_cmpfloat (gtk_spin_button_get_value (rows), ==, 150);
+  g_assert_cmpfloat (gtk_spin_button_get_value (dims), ==, 4);
+
+  /* 100 rows: 6 dimensions fill it in; 7 does not fit. */
+  gtk_spin_button_set_value (rows, 100);
+  g_assert_cmpfloat (gtk_spin_button_get_value (dims), ==, 6);
+  gtk_spin_button_set_value (dims, 7);
+  g_assert_false (gtk_widget_get_sensitive (find_named (dialog, "ok")));
+  gtk_spin_button_set_value (rows, 150);
+  g_assert_true (gtk_widget_get_sensitive (find_named (dialog, "ok")));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  wait_for (another_set, window);
+
+  g_assert_null (es_window_get_error (window));
+  set = es_window_get_embedding_set (window);
+  g_assert_true (set != reference);
+  g_assert_cmpuint (es_embedding_set_get_rows (set), ==, 150);
+  g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 4);
+  for (gsize r = 0; r < 150; r++)
+    g_assert_cmpmem (es_embedding_set_get_vector (set, r), 4 * sizeof (float),
+                     es_embedding_set_get_vector (reference, r), 4 * sizeof (float));
+
+  g_unlink (bytes);
+  g_unlink (labels);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -511,6 +615,7 @@ main (int   argc,
   g_test_add_func ("/ui/symptoms/search-box", test_search_box);
   g_test_add_func ("/ui/symptoms/huge-headers", test_huge_headers);
   g_test_add_func ("/ui/symptoms/center-normalize", test_center_normalize);
+  g_test_add_func ("/ui/symptoms/bytes-shape-dialog", test_bytes_shape_dialog);
 
   status = g_test_run ();
   remove_tree (home);

@@ -29,6 +29,7 @@ typedef struct
   GArray        *shapes;
   guint64        n_floats;
   gboolean       updating;
+  gboolean       answered;
 } ShapeDialog;
 
 static void
@@ -104,6 +105,7 @@ response_cb (GtkDialog *dialog,
 {
   ShapeDialog *sd = g_task_get_task_data (task);
 
+  sd->answered = TRUE;
   if (response == GTK_RESPONSE_ACCEPT && gtk_widget_get_sensitive (sd->ok))
     {
       guint64 *answer = g_new (guint64, 2);
@@ -115,6 +117,22 @@ response_cb (GtkDialog *dialog,
   else
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
   gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (task);
+}
+
+/* Destroyed with its parent window, unanswered: a cancellation, so that
+ * the caller's data (and the window it holds) is released.
+ */
+static void
+destroy_cb (GtkWidget *dialog,
+            GTask     *task)
+{
+  ShapeDialog *sd = g_task_get_task_data (task);
+
+  if (sd->answered)
+    return;
+  sd->answered = TRUE;
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
   g_object_unref (task);
 }
 
@@ -136,7 +154,10 @@ es_bytes_shape_dialog_ask_async (GtkWindow           *parent,
 
   g_return_if_fail (shapes != NULL && shapes->len > 0);
 
-  task = g_task_new (parent, cancellable, callback, user_data);
+  /* No reference to @parent: closing it must dispose it, which destroys
+   * the dialog with it.
+   */
+  task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, es_bytes_shape_dialog_ask_async);
   sd->shapes = g_array_ref (shapes);
   sd->n_floats = file_size / 4;
@@ -211,6 +232,7 @@ es_bytes_shape_dialog_ask_async (GtkWindow           *parent,
   shape_chosen_cb (sd->shapes_dropdown, NULL, sd);
 
   g_signal_connect (sd->dialog, "response", G_CALLBACK (response_cb), task);
+  g_signal_connect (sd->dialog, "destroy", G_CALLBACK (destroy_cb), task);
   gtk_window_present (GTK_WINDOW (sd->dialog));
 }
 

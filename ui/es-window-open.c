@@ -50,16 +50,36 @@ ask_limit_ready_cb (GObject      *object,
     _es_window_load_path (request->self, request->path, limit, NULL);
 }
 
+/* A .bytes file waiting for its shape; the window only weakly: closed
+ * meanwhile, it goes, and its dialog with it.
+ */
+typedef struct
+{
+  GWeakRef  self;
+  char     *path;
+} ShapeRequest;
+
+static void
+shape_request_free (ShapeRequest *request)
+{
+  g_weak_ref_clear (&request->self);
+  g_free (request->path);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShapeRequest, shape_request_free)
+
 static void
 ask_shape_ready_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(LimitRequest) request = user_data;
+  g_autoptr(ShapeRequest) request = user_data;
+  g_autoptr(EsWindow) self = g_weak_ref_get (&request->self);
   guint64 rows = 0, dims = 0;
 
-  if (es_bytes_shape_dialog_ask_finish (result, &rows, &dims, NULL))
-    _es_window_load_path_shaped (request->self, request->path, 0, NULL, rows, dims);
+  if (es_bytes_shape_dialog_ask_finish (result, &rows, &dims, NULL) && self != NULL)
+    _es_window_load_path_shaped (self, request->path, 0, NULL, rows, dims);
 }
 
 void
@@ -93,9 +113,9 @@ es_window_open (EsWindow *self,
 
     if (shapes != NULL)
       {
-        LimitRequest *request = g_new0 (LimitRequest, 1);
+        ShapeRequest *request = g_new0 (ShapeRequest, 1);
 
-        request->self = g_object_ref (self);
+        g_weak_ref_init (&request->self, self);
         request->path = g_steal_pointer (&path);
         es_bytes_shape_dialog_ask_async (GTK_WINDOW (self), g_file_info_get_display_name (info),
                                          (guint64) g_file_info_get_size (info), shapes,

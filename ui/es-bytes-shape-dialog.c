@@ -233,6 +233,12 @@ es_bytes_shape_dialog_ask_async (GtkWindow           *parent,
 
   g_signal_connect (sd->dialog, "response", G_CALLBACK (response_cb), task);
   g_signal_connect (sd->dialog, "destroy", G_CALLBACK (destroy_cb), task);
+  /* Closing the window closes its question too (destroy-with-parent waits
+   * for the parent's dispose, which a mapped modal child can hold off).
+   */
+  if (parent != NULL)
+    g_signal_connect_object (parent, "unrealize", G_CALLBACK (gtk_window_destroy), sd->dialog,
+                             G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (sd->dialog));
 }
 

@@ -103,9 +103,14 @@ destroy_window (EsWindow *window)
 {
   GtkWidget *widget = GTK_WIDGET (window);
 
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  /* Worker callbacks hold references until they have run (slow under
+   * ASan on a busy machine).
+   */
   g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
   gtk_window_destroy (GTK_WINDOW (window));
-  for (guint i = 0; widget != NULL && i < 2000; i++)
+  while (widget != NULL && g_get_monotonic_time () < end)
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);

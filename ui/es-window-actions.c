@@ -353,6 +353,18 @@ with_extension (const char *path,
   return g_strconcat (path, suffix, NULL);
 }
 
+/* The path an export of @kind to @path writes. */
+static char *
+export_path (const char *kind,
+             const char *path)
+{
+  if (g_str_equal (kind, "png") || g_str_equal (kind, "svg") || g_str_equal (kind, "pdf"))
+    return with_extension (path, kind);
+  if (g_str_equal (kind, "png-2x"))
+    return with_extension (path, "png");
+  return g_strdup (path);
+}
+
 gboolean
 _es_window_export (EsWindow    *self,
                    const char  *kind,
@@ -418,6 +430,17 @@ export_request_free (ExportRequest *request)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportRequest, export_request_free)
 
+/* Nothing on screen changes after an export: say where it went. */
+static void
+saved_feedback (EsWindow   *self,
+                const char *path)
+{
+  g_autofree char *display = g_filename_display_basename (path);
+  g_autofree char *message = g_strdup_printf (_("Saved %s"), display);
+
+  _es_window_show_feedback (self, message);
+}
+
 static void
 export_ready_cb (GObject      *object,
                  GAsyncResult *result,
@@ -427,6 +450,7 @@ export_ready_cb (GObject      *object,
   g_autoptr(GFile) file = es_dialogs_save_finish (result, NULL);
   g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *named = NULL;
   gboolean done;
 
   if (path == NULL)
@@ -434,15 +458,19 @@ export_ready_cb (GObject      *object,
 
   if (request->width > 0 && request->height > 0)
     {
-      g_autofree char *named = with_extension (path, "png");
-
+      named = with_extension (path, "png");
       done = es_scatter_view_export (request->self->plot, named, request->width, request->height, &error);
     }
   else
-    done = _es_window_export (request->self, request->kind, path, &error);
+    {
+      named = export_path (request->kind, path);
+      done = _es_window_export (request->self, request->kind, path, &error);
+    }
 
   if (!done)
     es_dialogs_show_error (GTK_WINDOW (request->self), _("Could not export"), error->message);
+  else
+    saved_feedback (request->self, named);
 }
 
 static char *
@@ -544,6 +572,12 @@ export_to_action (GtkWidget  *widget,
   g_variant_get (param, "(&s&s)", &kind, &path);
   if (!_es_window_export (self, kind, path, &error))
     _es_window_show_error (self, error->message);
+  else
+    {
+      g_autofree char *named = export_path (kind, path);
+
+      saved_feedback (self, named);
+    }
 }
 
 /* Its own action, so the menu item is greyed out without a neighbour list. */
@@ -572,6 +606,8 @@ export_png_to_action (GtkWidget  *widget,
     _es_window_show_error (self, _("The image needs a width and a height"));
   else if (!es_scatter_view_export (self->plot, named, width, height, &error))
     _es_window_show_error (self, error->message);
+  else
+    saved_feedback (self, named);
 }
 
 static void

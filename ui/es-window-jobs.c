@@ -199,6 +199,7 @@ fill_projection_options (EsWindow            *self,
   options->n_components = (guint) MIN (MIN ((gsize) MAX_COMPONENTS, dims),
                                        MAX (es_embedding_set_get_n_valid (set), 2) - 1);
   options->n_components = MAX (options->n_components, 1);
+  _es_window_preprocess_apply (self, options);
 
   if (method == ES_METHOD_AXES)
     {
@@ -429,6 +430,17 @@ _es_window_load_path (EsWindow   *self,
                       guint64     limit,
                       const char *metadata_path)
 {
+  _es_window_load_path_shaped (self, path, limit, metadata_path, 0, 0);
+}
+
+void
+_es_window_load_path_shaped (EsWindow   *self,
+                             const char *path,
+                             guint64     limit,
+                             const char *metadata_path,
+                             guint64     shape_rows,
+                             guint64     shape_dims)
+{
   g_autoptr(EsJob) job = NULL;
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *message = g_strdup_printf (_("Loading %s…"), base);
@@ -452,6 +464,8 @@ _es_window_load_path (EsWindow   *self,
   self->pending_limit = limit;
   g_free (self->pending_metadata);
   self->pending_metadata = metadata_path != NULL ? g_canonicalize_filename (metadata_path, NULL) : NULL;
+  options.shape_rows = (gsize) shape_rows;
+  options.shape_dims = (gsize) shape_dims;
 
   request = g_new0 (Request, 1);
   request->self = g_object_ref (self);

@@ -12,6 +12,8 @@
 
 #include "es-window-private.h"
 
+#include "es-bytes-shape.h"
+#include "es-bytes-shape-dialog.h"
 #include "es-dialogs.h"
 #include "es-loader.h"
 #include "es-session.h"
@@ -49,6 +51,38 @@ ask_limit_ready_cb (GObject      *object,
     _es_window_load_path (request->self, request->path, limit, NULL);
 }
 
+/* A .bytes file waiting for its shape; the window only weakly: closed
+ * meanwhile, it goes, and its dialog with it.
+ */
+typedef struct
+{
+  GWeakRef  self;
+  char     *path;
+} ShapeRequest;
+
+static void
+shape_request_free (ShapeRequest *request)
+{
+  g_weak_ref_clear (&request->self);
+  g_free (request->path);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShapeRequest, shape_request_free)
+
+static void
+ask_shape_ready_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ShapeRequest) request = user_data;
+  g_autoptr(EsWindow) self = g_weak_ref_get (&request->self);
+  guint64 rows = 0, dims = 0;
+
+  if (es_bytes_shape_dialog_ask_finish (result, &rows, &dims, NULL) && self != NULL)
+    _es_window_load_path_shaped (self, request->path, 0, NULL, rows, dims);
+}
+
 void
 es_window_open (EsWindow *self,
                 GFile    *file)
@@ -79,6 +113,24 @@ es_window_open (EsWindow *self,
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
                             G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  /* Raw float32 without its config: its shape from the user, not an
+   * error naming a command-line flag.
+   */
+  {
+    g_autoptr(GArray) shapes = info != NULL ? es_bytes_shape_guess (path, 64) : NULL;
+
+    if (shapes != NULL)
+      {
+        ShapeRequest *request = g_new0 (ShapeRequest, 1);
+
+        g_weak_ref_init (&request->self, self);
+        request->path = g_steal_pointer (&path);
+        es_bytes_shape_dialog_ask_async (GTK_WINDOW (self), g_file_info_get_display_name (info),
+                                         (guint64) g_file_info_get_size (info), shapes,
+                                         self->dialog_cancellable, ask_shape_ready_cb, request);
+        return;
+      }
+  }
   /* Big on disk, or big once in memory by its header: ask first.  A
    * header the file cannot hold is no question: the load reports it.
    */

@@ -86,6 +86,7 @@ mask_spec_init (MaskSpec *spec,
     }
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->filter_entry), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry), NULL);
   if (text[0] != '\0' && self->filter_regex)
     {
       g_autoptr(GError) error = NULL;
@@ -93,12 +94,26 @@ mask_spec_init (MaskSpec *spec,
       spec->regex = g_regex_new (text, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error);
       if (spec->regex == NULL)
         {
+          g_autofree char *tip = g_strdup_printf (_("Invalid regular expression: %s"), error->message);
+
           gtk_widget_add_css_class (GTK_WIDGET (self->filter_entry), "error");
-          gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry), error->message);
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry), tip);
+          /* Half-typed ("[a-"): the last valid filter stays, not everything. */
+          if (self->filter_valid_regex != NULL)
+            spec->regex = g_regex_new (self->filter_valid_regex, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+        }
+      else
+        {
+          g_free (self->filter_valid_regex);
+          self->filter_valid_regex = g_strdup (text);
         }
     }
-  else if (text[0] != '\0')
-    spec->needle = g_ascii_strdown (text, -1);
+  else
+    {
+      g_clear_pointer (&self->filter_valid_regex, g_free);
+      if (text[0] != '\0')
+        spec->needle = g_ascii_strdown (text, -1);
+    }
 }
 
 /* Which rows of @view_set pass; any thread (a regex over 400k words takes
@@ -195,6 +210,8 @@ typedef struct
   EsKmeans       *clusters;       /* colour by cluster (of the whole file), or NULL */
   EsEmbeddingSet *set;            /* the whole file the clusters index */
   char           *titles[3];
+  gsize           n_shown;        /* out: valid rows the filters let through */
+  gboolean        filtered;       /* out: a filter is on */
 } PlotBuild;
 
 static void
@@ -259,10 +276,16 @@ plot_build_run (PlotBuild *build)
   /* Filtered rows become NaN: the plot masks them like invalid rows. */
   coords = g_memdup2 (es_projection_get_coords (build->projection),
                       rows * n_components * sizeof (float));
+  build->n_shown = 0;
   for (gsize r = 0; r < rows; r++)
     if (!mask[r])
       for (guint c = 0; c < n_components; c++)
         coords[r * n_components + c] = NAN;
+    else if (es_embedding_set_is_row_valid (build->view_set, r))
+      build->n_shown++;
+  build->filtered = (build->mask.top_n > 0 && build->mask.top_n < rows) ||
+                    build->mask.category_name != NULL || build->mask.regex != NULL ||
+                    build->mask.needle != NULL;
 
   if (build->label_column != G_MAXUINT)
     {
@@ -353,7 +376,10 @@ plot_build_apply (PlotBuild     *build,
   es_scatter_view_set_data (self->plot, data);
   es_scatter_view_set_selected (self->plot, es_document_get_focus (self->document));
   self->switching--;
+  self->plot_shown = build->n_shown;
+  self->plot_filtered = build->filtered;
   _es_window_plot_update_marks (self);
+  _es_window_update_status (self);
 }
 
 static void

@@ -116,6 +116,19 @@ struct _EsWindow
   guint                 filter_source;
   guint                 update_plot_source;
   guint                 plot_generation;  /* the newest plot data asked for */
+  gsize                 plot_shown;       /* rows the filters let through, of the plot's data */
+  gboolean              plot_filtered;    /* a filter (text, regex, top N, category) is on */
+  char                 *filter_valid_regex; /* the last regex that compiled: kept while the entry's is invalid */
+
+  /* es-window-feedback.c: "Saved FILE" for a few seconds over the plot. */
+  GtkRevealer          *feedback_revealer;
+  GtkLabel             *feedback_label;
+  guint                 feedback_source;
+
+  /* es-window-preprocess.c: the CLI's --center / --normalize. */
+  GSimpleActionGroup   *preprocess_actions;
+  gboolean              preprocess_center;
+  gboolean              preprocess_normalize;
   gsize                 plot_async_rows;  /* from this many rows, built in a worker */
 };
 
@@ -125,6 +138,13 @@ void      _es_window_load_path          (EsWindow       *self,
                                          const char     *path,
                                          guint64         limit,
                                          const char     *metadata_path);
+/* A raw projector .bytes file with the shape the user gave. */
+void      _es_window_load_path_shaped   (EsWindow       *self,
+                                         const char     *path,
+                                         guint64         limit,
+                                         const char     *metadata_path,
+                                         guint64         shape_rows,
+                                         guint64         shape_dims);
 /* NULL: the current view (or the new file still on its way). */
 void      _es_window_reproject          (EsWindow       *self,
                                          EsEmbeddingSet *view_set);
@@ -210,6 +230,17 @@ gboolean  _es_window_save_session       (EsWindow       *self,
                                          GError        **error);
 /* What the window shows as a session (NULL: nothing shown). */
 EsSession *_es_window_dup_session     (EsWindow       *self);
+/* es-window-feedback.c: a short note over the plot ("Saved FILE"). */
+void      _es_window_feedback_init      (EsWindow       *self);
+void      _es_window_feedback_dispose   (EsWindow       *self);
+void      _es_window_show_feedback      (EsWindow       *self,
+                                         const char     *message);
+
+/* es-window-preprocess.c: centre / L2-normalise the rows before reducing. */
+void      _es_window_preprocess_init    (EsWindow       *self);
+void      _es_window_preprocess_apply   (EsWindow       *self,
+                                         EsProjectionOptions *options);
+char     *_es_window_preprocess_describe (EsWindow      *self);
 
 /* es-window-drop.c: files dropped on the window, handed to the engine. */
 gboolean  _es_window_drop_cb            (GtkDropTarget  *target,

@@ -43,12 +43,32 @@ _es_window_update_status (EsWindow *self)
   if (es_document_get_view_set (self->document) != NULL && es_document_get_view_set (self->document) != es_document_get_set (self->document))
     g_string_append_printf (status, _(" — isolated: %zu words"),
                             es_embedding_set_get_rows (es_document_get_view_set (self->document)));
+  /* The filters hide rows: say so, with how many remain. */
+  if (self->plot_filtered && _es_window_plot_is_current (self))
+    {
+      EsFormat format = es_embedding_set_get_format (es_document_get_set (self->document));
+      gboolean words = format != ES_FORMAT_PROJECTOR_TSV && format != ES_FORMAT_PROJECTOR_BYTES &&
+                       format != ES_FORMAT_NPY;
+      g_autofree char *shown = g_strdup_printf ("%'" G_GSIZE_FORMAT, self->plot_shown);
+      g_autofree char *total = g_strdup_printf ("%'" G_GSIZE_FORMAT,
+                                                es_embedding_set_get_n_valid (es_document_get_view_set (self->document)));
+
+      g_string_append_printf (status, words ? _(" — %s of %s words shown (filter)")
+                                            : _(" — %s of %s points shown (filter)"), shown, total);
+    }
   {
     gsize n_selected = 0;
 
     es_document_get_selection (self->document, &n_selected);
     if (n_selected > 0)
       g_string_append_printf (status, _(" — %'" G_GSIZE_FORMAT " selected"), n_selected);
+  }
+
+  {
+    g_autofree char *preprocess = _es_window_preprocess_describe (self);
+
+    if (preprocess != NULL)
+      g_string_append_printf (status, " — %s", preprocess);
   }
 
   if (es_document_get_projection (self->document) != NULL &&
@@ -169,8 +189,12 @@ _es_window_update_components (EsWindow *self)
     {
       if (x >= n || y >= n || x == y)
         x = 0, y = MIN (1, n - 1);
-      if (z >= n)
-        z = MIN (2, n - 1);
+      /* Z repeating X or Y is a flat sheet: after a 2-component
+       * projection clamped it, take the first component that is neither.
+       */
+      if (z >= n || ((z == x || z == y) && n >= 3))
+        for (z = 0; z < n - 1 && (z == x || z == y); z++)
+          ;
     }
   self->component_x = G_MAXUINT;
   self->component_y = G_MAXUINT;

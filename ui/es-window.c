@@ -85,6 +85,9 @@ sync_focus (EsWindow *self)
   else
     es_neighbors_panel_set_row (self->neighbors_panel, -1);
 
+  /* The search box names the selected word, not the one searched before. */
+  es_word_search_show_word (self->search, word);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
@@ -112,6 +115,12 @@ document_changed_cb (EsWindow   *self,
 {
   if (changes & (ES_DOCUMENT_CHANGE_FOCUS | ES_DOCUMENT_CHANGE_DATA))
     sync_focus (self);
+  /* A word chosen (in the plot, a list, the search): an old "not in the
+   * vocabulary" or failed action above it is stale.
+   */
+  if ((changes & ES_DOCUMENT_CHANGE_FOCUS) && !(changes & ES_DOCUMENT_CHANGE_DATA) &&
+      es_document_get_focus (document) >= 0 && self->error != NULL)
+    _es_window_show_error (self, NULL);
   if (changes & ES_DOCUMENT_CHANGE_CLUSTERS)
     {
       EsMetadata *metadata = es_embedding_set_get_metadata (es_document_get_set (document));
@@ -271,6 +280,7 @@ es_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->filter_source, g_source_remove);
   g_clear_handle_id (&self->update_plot_source, g_source_remove);
+  _es_window_feedback_dispose (self);
   if (self->load_job != NULL)
     es_job_cancel (self->load_job);
   g_clear_object (&self->load_job);
@@ -323,6 +333,8 @@ es_window_finalize (GObject *object)
   g_clear_pointer (&self->filter_text, g_free);
   g_clear_pointer (&self->loaded_metadata, g_free);
   g_clear_pointer (&self->pending_metadata, g_free);
+  g_clear_pointer (&self->filter_valid_regex, g_free);
+  g_clear_object (&self->preprocess_actions);
 
   G_OBJECT_CLASS (es_window_parent_class)->finalize (object);
 }
@@ -692,6 +704,8 @@ es_window_init (EsWindow *self)
   gtk_widget_set_visible (self->z_label, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->z_dropdown), FALSE);
 
+  _es_window_feedback_init (self);
+  _es_window_preprocess_init (self);
   _es_window_set_component_factories (self->x_dropdown);
   _es_window_set_component_factories (self->y_dropdown);
   _es_window_set_component_factories (self->z_dropdown);

@@ -35,6 +35,12 @@ struct _EsWordSearch
   GCancellable   *index_cancellable;
 
   GArray         *hits;        /* gsize rows, best rank first */
+  char           *hits_text;   /* the text the hits are for */
+  /* The word chosen (Enter, a click) or selected elsewhere: its text
+   * brings no completion popup, whatever triggers an update later (the
+   * entry's delayed search-changed, a new file's index).
+   */
+  char           *accepted;
 };
 
 G_DEFINE_FINAL_TYPE (EsWordSearch, es_word_search, GTK_TYPE_WIDGET)
@@ -133,8 +139,10 @@ compare_gsize (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* @typed: the user changed the text (only then may the popup open). */
 static void
-es_word_search_update (EsWordSearch *self)
+es_word_search_update (EsWordSearch *self,
+                       gboolean      typed)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
   g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
@@ -142,7 +150,18 @@ es_word_search_update (EsWordSearch *self)
   gsize lo = 0;
   gsize hi = self->n_index;
 
+  /* A chosen word keeps its hits (none when chosen elsewhere) and stays
+   * closed.
+   */
+  if (self->accepted != NULL && g_str_equal (text, self->accepted))
+    {
+      gtk_popover_popdown (self->popover);
+      return;
+    }
+
   g_array_set_size (self->hits, 0);
+  g_free (self->hits_text);
+  self->hits_text = g_strdup (text);
 
   if (len > 0 && self->index != NULL)
     {
@@ -193,7 +212,7 @@ es_word_search_update (EsWordSearch *self)
                           g_list_model_get_n_items (G_LIST_MODEL (self->words)),
                           (const char * const *) shown->pdata);
 
-  if (self->hits->len > 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (typed && self->hits->len > 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_popover_popup (self->popover);
   else
     gtk_popover_popdown (self->popover);
@@ -226,7 +245,7 @@ index_ready_cb (GObject      *object,
   self->index = packed;
   self->n_index = n;
 
-  es_word_search_update (self);
+  es_word_search_update (self, FALSE);
 }
 
 static void
@@ -236,6 +255,8 @@ activate_word (EsWordSearch *self,
   if (word == NULL || *word == '\0')
     return;
 
+  g_free (self->accepted);
+  self->accepted = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry)));
   gtk_popover_popdown (self->popover);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.select-word", "s", word);
 }
@@ -244,14 +265,21 @@ static void
 search_changed_cb (EsWordSearch   *self,
                    GtkSearchEntry *entry)
 {
-  es_word_search_update (self);
+  es_word_search_update (self, TRUE);
 }
 
 static void
 entry_activate_cb (EsWordSearch   *self,
                    GtkSearchEntry *entry)
 {
-  guint position = gtk_single_selection_get_selected (self->selection);
+  guint position;
+
+  /* Enter before the entry's delayed search-changed: the hits are still
+   * those of an earlier text; find the ones of this text now.
+   */
+  if (g_strcmp0 (self->hits_text, gtk_editable_get_text (GTK_EDITABLE (entry))) != 0)
+    es_word_search_update (self, FALSE);
+  position = gtk_single_selection_get_selected (self->selection);
 
   if (self->hits->len > 0 && position != GTK_INVALID_LIST_POSITION)
     activate_word (self, gtk_string_list_get_string (self->words, position));
@@ -387,6 +415,8 @@ es_word_search_finalize (GObject *object)
 
   g_clear_pointer (&self->index, g_free);
   g_clear_pointer (&self->hits, g_array_unref);
+  g_clear_pointer (&self->hits_text, g_free);
+  g_clear_pointer (&self->accepted, g_free);
 
   G_OBJECT_CLASS (es_word_search_parent_class)->finalize (object);
 }
@@ -474,10 +504,14 @@ es_word_search_set_embedding_set (EsWordSearch   *self,
   g_clear_pointer (&self->set, es_embedding_set_unref);
   g_clear_pointer (&self->index, g_free);
   self->n_index = 0;
+  /* Hits are rows of the old set: gone, and marked nowhere. */
+  g_array_set_size (self->hits, 0);
+  g_clear_pointer (&self->hits_text, g_free);
+  g_signal_emit (self, signals[HITS_CHANGED], 0);
 
   if (set == NULL)
     {
-      es_word_search_update (self);
+      es_word_search_update (self, FALSE);
       return;
     }
 
@@ -523,7 +557,26 @@ es_word_search_set_text (EsWordSearch *self,
   g_return_if_fail (ES_IS_WORD_SEARCH (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->entry), text != NULL ? text : "");
-  es_word_search_update (self);
+  es_word_search_update (self, TRUE);
+}
+
+void
+es_word_search_show_word (EsWordSearch *self,
+                          const char   *word)
+{
+  g_return_if_fail (ES_IS_WORD_SEARCH (self));
+
+  if (g_strcmp0 (word, gtk_editable_get_text (GTK_EDITABLE (self->entry))) == 0 &&
+      g_strcmp0 (word, self->accepted) == 0)
+    return;
+  g_free (self->accepted);
+  self->accepted = g_strdup (word != NULL ? word : "");
+  g_array_set_size (self->hits, 0);
+  g_clear_pointer (&self->hits_text, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), self->accepted);
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+  gtk_popover_popdown (self->popover);
+  g_signal_emit (self, signals[HITS_CHANGED], 0);
 }
 
 gboolean

@@ -33,6 +33,11 @@ GtkEditable  *es_word_search_get_editable      (EsWordSearch   *self);
 void          es_word_search_set_text          (EsWordSearch   *self,
                                                 const char     *text);
 gboolean      es_word_search_is_ready          (EsWordSearch   *self);
+/* The word selected elsewhere (NULL: none): shown in the entry, no
+ * completion, no hits.
+ */
+void          es_word_search_show_word         (EsWordSearch   *self,
+                                                const char     *word);
 
 #define ES_WORD_SEARCH_MAX_HITS 200
 

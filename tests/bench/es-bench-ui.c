@@ -60,6 +60,7 @@ typedef struct
   const char     *method;    /* animate: started after @before us */
   gint64          before;
   gint64          started;   /* when the map was started */
+  gboolean        still;     /* no pan or zoom: a user waiting for the file */
 } Bench;
 
 static gint64
@@ -145,6 +146,9 @@ tick_cb (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
 
+  if (bench->still)
+    return G_SOURCE_CONTINUE;
+
   /* A slow circle and a breathing zoom: every frame differs. */
   t = (double) (now - bench->start) / G_USEC_PER_SEC;
   viewport.center_x += 0.02 * cos (t * 2.0);
@@ -219,6 +223,7 @@ main (int   argc,
 {
   double after = 1.0;
   gboolean default_priority = FALSE;
+  gboolean still = FALSE;
   double timeout = 300.0;
   g_autofree char *frames_tsv = NULL;
   g_autofree char *first = NULL;
@@ -235,6 +240,8 @@ main (int   argc,
       "Give up after this many seconds (300)", "S" },
     { "default-priority", 0, 0, G_OPTION_ARG_NONE, &default_priority,
       "Do not lower the workers' priority (the app does)", NULL },
+    { "still", 0, 0, G_OPTION_ARG_NONE, &still,
+      "Do not move the plot (load+reduce as when the user just waits: tests/bench/ui-vs-cli)", NULL },
     { "first", 0, 0, G_OPTION_ARG_FILENAME, &first,
       "Show this file before FILE (the bundled sample)", "F" },
     { "frames-tsv", 0, 0, G_OPTION_ARG_FILENAME, &frames_tsv,
@@ -325,6 +332,7 @@ main (int   argc,
   bench.cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   bench.waited = g_array_new (FALSE, FALSE, sizeof (gint64));
   bench.stop_after = (gint64) (after * G_USEC_PER_SEC);
+  bench.still = still;
   bench.start = g_get_monotonic_time ();
   gtk_widget_add_tick_callback (GTK_WIDGET (bench.plot), tick_cb, &bench, NULL);
   if (animate == NULL)

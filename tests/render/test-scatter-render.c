@@ -949,6 +949,149 @@ test_style_point_contrast (void)
     }
 }
 
+/* Renders @data with the selection on row 0 and rows 1..n_highlighted as
+ * its neighbours, no other labels.
+ */
+static cairo_surface_t *
+render_focus (EsScatterData  *data,
+              const guint32  *highlighted,
+              gsize           n_highlighted,
+              int             w,
+              int             h)
+{
+  g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  EsPlotStyle style;
+  EsPlotOverlay overlay;
+  EsViewport vp;
+  double lo[3], hi[3];
+
+  plain_style (&style);
+  es_plot_overlay_init (&overlay);
+  overlay.selected = 0;
+  overlay.highlighted = highlighted;
+  overlay.n_highlighted = n_highlighted;
+  es_viewport_init (&vp, w, h, FALSE);
+  es_scatter_data_get_bounds (data, lo, hi);
+  es_viewport_fit (&vp, lo, hi, 20);
+  es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, &overlay);
+  cairo_surface_flush (surface);
+
+  return surface;
+}
+
+static void
+test_labels_focus_on_top (void)
+{
+  enum { N = 80, SW = 220, SH = 160 };
+  float xy[2 * N + 4];
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  guint32 neighbours[N - 1];
+  g_autoptr(EsScatterData) data = NULL;
+  cairo_surface_t *alone, *crowd;
+  guint ink = 0, kept = 0;
+
+  g_test_summary ("At k ≥ 50 in a crowd with no free spot left, the selected word's own label "
+                  "stays readable: every pixel of its text drawn alone is the same with 79 "
+                  "neighbour labels around it (it is drawn last, on top) (issue 11)");
+
+  for (guint i = 0; i < N; i++)
+    {
+      xy[2 * i] = 0.5f + 0.0005f * (float) (i % 9);
+      xy[2 * i + 1] = 0.5f - 0.0005f * (float) (i / 9);
+      g_ptr_array_add (words, g_strdup_printf (i == 0 ? "SELECTEDWORD" : "neighbour%u", i));
+      if (i > 0)
+        neighbours[i - 1] = i;
+    }
+  xy[2 * N] = 0; xy[2 * N + 1] = 0; xy[2 * N + 2] = 1; xy[2 * N + 3] = 1;
+  g_ptr_array_add (words, g_strdup ("left"));
+  g_ptr_array_add (words, g_strdup ("right"));
+  g_ptr_array_add (words, NULL);
+  data = make_data (xy, N + 2, (const char * const *) words->pdata);
+
+  alone = render_focus (data, NULL, 0, SW, SH);
+  crowd = render_focus (data, neighbours, N - 1, SW, SH);
+  /* The text's ink: dark pixels of the label drawn alone (the points are
+   * a blue that is not this dark).
+   */
+  for (int y = 0; y < SH; y++)
+    for (int x = 0; x < SW; x++)
+      {
+        guint32 a = pixel_at (alone, x, y);
+        guint32 b = pixel_at (crowd, x, y);
+        gboolean dark = ((a >> 16) & 0xff) < 80 && ((a >> 8) & 0xff) < 80 && (a & 0xff) < 80;
+
+        if (!dark)
+          continue;
+        ink++;
+        kept += ABS ((int) ((a >> 16) & 0xff) - (int) ((b >> 16) & 0xff)) <= 24 &&
+                ABS ((int) ((a >> 8) & 0xff) - (int) ((b >> 8) & 0xff)) <= 24 &&
+                ABS ((int) (a & 0xff) - (int) (b & 0xff)) <= 24;
+      }
+  g_test_message ("text pixels %u, unchanged in the crowd %u", ink, kept);
+  g_assert_cmpuint (ink, >, 30);
+  /* Text edges blend with what lies under the halo: 96 % here, 42 % when
+   * neighbours were drawn over it.
+   */
+  g_assert_cmpuint (kept, >=, ink * 9 / 10);
+
+  cairo_surface_destroy (alone);
+  cairo_surface_destroy (crowd);
+}
+
+static void
+test_dark_gradient_contrast (void)
+{
+  const float xy[] = { 0, 0, 1, 0, 2, 0 };
+  const double values[] = { -3, 7, 2 };
+  g_autoptr(EsScatterData) data = make_data (xy, 3, NULL);
+
+  g_test_summary ("In the dark style the lowest value's colour stands out from the background by "
+                  "at least 3:1 (WCAG, graphics): viridis' dark purple end is trimmed; the light "
+                  "style keeps matplotlib's end points (issue 11)");
+
+  es_scatter_data_set_values (data, values, "score");
+  for (guint dark = 0; dark <= 1; dark++)
+    {
+      g_autoptr(EsScatterRenderer) renderer = es_scatter_renderer_new ();
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+      EsPlotStyle style;
+      EsViewport vp;
+      double lo[3], hi[3], sx, sy, lp, lb, ratio;
+      guint32 point, background;
+
+      es_plot_style_init (&style, dark);
+      style.opacity = 1;
+      style.point_size = 10;
+      style.show_labels = FALSE;
+      style.show_axes = FALSE;
+      style.show_legend = FALSE;
+      es_viewport_init (&vp, W, H, FALSE);
+      es_scatter_data_get_bounds (data, lo, hi);
+      es_viewport_fit (&vp, lo, hi, 40);
+      es_scatter_renderer_render_image (renderer, surface, data, &vp, &style, NULL);
+      cairo_surface_flush (surface);
+
+      /* Coordinates are normalised: x 0, 1, 2 become 0, 0.5, 1. */
+      es_viewport_project (&vp, 0.0, 0.5, 0.5, &sx, &sy, NULL);
+      point = pixel_at (surface, (int) sx, (int) sy);
+      background = pixel_at (surface, 5, 5);
+      lp = relative_luminance (point);
+      lb = relative_luminance (background);
+      ratio = (MAX (lp, lb) + 0.05) / (MIN (lp, lb) + 0.05);
+      g_test_message ("%s: lowest value %06x on %06x, contrast %.2f", dark ? "dark" : "light",
+                      point & 0xffffff, background & 0xffffff, ratio);
+      if (dark)
+        g_assert_cmpfloat (ratio, >=, 3.0);
+      else
+        assert_pixel_near (point, 68, 1, 84, 2);
+      /* The top of the ramp is viridis' yellow in both. */
+      es_viewport_project (&vp, 0.5, 0.5, 0.5, &sx, &sy, NULL);
+      assert_pixel_near (pixel_at (surface, (int) sx, (int) sy), 253, 231, 37, 2);
+      cairo_surface_destroy (surface);
+    }
+}
+
 static void
 test_labels_priority (void)
 {
@@ -1654,6 +1797,8 @@ main (int   argc,
   g_test_add_func ("/render/export/png-scaled", test_export_png_scaled);
   g_test_add_func ("/render/export/atomic", test_export_atomic);
   g_test_add_func ("/render/category-names", test_category_names);
+  g_test_add_func ("/render/labels/focus-on-top", test_labels_focus_on_top);
+  g_test_add_func ("/render/style/dark-gradient-contrast", test_dark_gradient_contrast);
 
   return g_test_run ();
 }

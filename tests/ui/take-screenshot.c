@@ -3,7 +3,7 @@
  *   xvfb-run -a -s "-screen 0 1400x900x24" build/tests/take-screenshot docs/screenshot.png \
  *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d] [--dark]
  *     [--clusters K] [--density]
- *     [--search TEXT] [--width PX] [--hold MS]
+ *     [--search TEXT] [--width PX] [--hold MS] [--filter TEXT] [--color N] [--export TSV]
  *
  * Opens the main window (on the bundled sample by default), selects a
  * word, solves an analogy and renders the window with GTK's own renderer.
@@ -20,6 +20,7 @@
 #include "es-analogy-panel.h"
 #include "es-neighbors-panel.h"
 #include "es-window.h"
+#include "es-window-private.h"
 #include "es-word-search.h"
 
 static GtkWidget *
@@ -71,6 +72,9 @@ main (int   argc,
   gboolean dark = FALSE;
   gboolean density = FALSE;
   g_autofree char *search = NULL;
+  g_autofree char *filter = NULL;
+  g_autofree char *export = NULL;
+  int color = -1;
   int hold = 0;
   int window_width = 1280;
   const GOptionEntry entries[] = {
@@ -84,6 +88,9 @@ main (int   argc,
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "density", 0, 0, G_OPTION_ARG_NONE, &density, "Turn the density map on (its menu action)", NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Text typed into the search entry", "TEXT" },
+    { "filter", 0, 0, G_OPTION_ARG_STRING, &filter, "Filter text (a regex when it starts with ^)", "TEXT" },
+    { "color", 0, 0, G_OPTION_ARG_INT, &color, "Colour menu entry (1: the first metadata column)", "N" },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &export, "Export the coordinates there (shows the note)", "TSV" },
     { "width", 0, 0, G_OPTION_ARG_INT, &window_width, "Window width (1280; a narrow one shows the compact header)", "PX" },
     { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "Keep the window up this many ms (for `import`, which also shows popovers)", "MS" },
     { NULL }
@@ -165,6 +172,15 @@ main (int   argc,
         g_main_context_iteration (NULL, TRUE);
       gtk_widget_grab_focus (GTK_WIDGET (entry));
       es_word_search_set_text (entry, search);
+    }
+  if (filter != NULL)
+    g_object_set (window, "filter-regex", filter[0] == '^', "filter-text", filter, NULL);
+  if (color >= 0)
+    gtk_drop_down_set_selected (window->color_dropdown, (guint) color);
+  if (export != NULL)
+    {
+      spin (500);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)", "coordinates", export);
     }
   spin (1500);
   if (es_window_get_error (window) != NULL)

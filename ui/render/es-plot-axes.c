@@ -10,6 +10,7 @@
 #include "es-plot-axes-private.h"
 
 #include "es-plot-labels-private.h"
+#include "es-plot-palette-private.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -415,8 +416,8 @@ _es_scatter_renderer_draw_legend (EsScatterRenderer *self,
         {
           double rgb[3];
 
-          /* The gradient's own stops, exactly. */
-          es_scatter_renderer_gradient_color (s / 16.0, rgb);
+          /* The points' own colours, exactly. */
+          _es_plot_gradient_color (lc->style, s / 16.0, rgb);
           cairo_pattern_add_color_stop_rgb (pattern, s / 16.0, rgb[0], rgb[1], rgb[2]);
         }
       cairo_rectangle (cr, x, y + lc->height / 2, swatch * 1.5, bar_h - lc->height / 2);

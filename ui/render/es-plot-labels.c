@@ -416,15 +416,21 @@ _es_scatter_renderer_draw_labels (EsScatterRenderer   *self,
   cairo_stroke (lc->cr);
   cairo_restore (lc->cr);
 
-  for (guint i = 0; i < self->labels->len; i++)
-    {
-      const EsLabelBox *box = &g_array_index (self->labels, EsLabelBox, i);
-      gboolean selected = overlay->selected >= 0 && box->row == (guint32) overlay->selected;
+  /* The selected word's label last: in a crowd (k ≥ 50 neighbours with no
+   * free spot left) the others overlap it, and it must stay readable.
+   */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->labels->len; i++)
+      {
+        const EsLabelBox *box = &g_array_index (self->labels, EsLabelBox, i);
+        gboolean selected = overlay->selected >= 0 && box->row == (guint32) overlay->selected;
 
-      _es_plot_select_font (lc->cr, lc->style, lc->font_size / lc->style->font_size, selected);
-      _es_scatter_renderer_show_text_halo (self, lc->cr, lc->style, box->x, box->y + lc->ascent,
-                                           es_scatter_data_get_label (lc->data, box->row), lc->style->foreground);
-    }
+        if (selected != (pass == 1))
+          continue;
+        _es_plot_select_font (lc->cr, lc->style, lc->font_size / lc->style->font_size, selected);
+        _es_scatter_renderer_show_text_halo (self, lc->cr, lc->style, box->x, box->y + lc->ascent,
+                                             es_scatter_data_get_label (lc->data, box->row), lc->style->foreground);
+      }
 }
 
 gboolean

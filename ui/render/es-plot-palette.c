@@ -39,6 +39,29 @@ static const double viridis[17][3] = {
 
 static const double missing_rgb[3] = { 0.62, 0.62, 0.62 };
 
+/* On a dark background viridis' purple end vanishes (1.1:1 against the
+ * dark style's grey): there the ramp starts at its 7th stop, the first
+ * with 3:1 (WCAG's minimum for graphics).
+ */
+#define DARK_RAMP_START (6.0 / 16.0)
+
+static gboolean
+style_is_dark (const EsPlotStyle *style)
+{
+  return style != NULL &&
+         0.2126 * style->background[0] + 0.7152 * style->background[1] + 0.0722 * style->background[2] < 0.5;
+}
+
+void
+_es_plot_gradient_color (const EsPlotStyle *style,
+                         double             t,
+                         double             rgb[3])
+{
+  if (isfinite (t) && style_is_dark (style))
+    t = DARK_RAMP_START + (1.0 - DARK_RAMP_START) * CLAMP (t, 0.0, 1.0);
+  es_scatter_renderer_gradient_color (t, rgb);
+}
+
 void
 es_scatter_renderer_category_color (guint  category,
                                     double rgb[3])
@@ -97,7 +120,7 @@ _es_plot_key_color (const EsScatterData *data,
       break;
 
     case ES_SCATTER_COLOR_VALUES:
-      es_scatter_renderer_gradient_color (key / 255.0, rgb);
+      _es_plot_gradient_color (style, key / 255.0, rgb);
       break;
 
     case ES_SCATTER_COLOR_NONE:

@@ -275,6 +275,8 @@ check_invariants (Run *run)
              run->step, es_scatter_view_get_selected (plot), es_document_get_focus (document));
   check_marks_in_range (plot->highlighted, n_points, "neighbour", run->step);
   check_marks_in_range (plot->search_hits, n_points, "search", run->step);
+  check_marks_in_range (plot->selection, n_points, "selection", run->step);
+  check_marks_in_range (plot->path, n_points, "path", run->step);
   check_marks_in_range (plot->pinned, n_points, "pinned", run->step);
   for (guint i = 0; i < 4; i++)
     g_assert_cmpint (plot->analogy[i], <, (gint64) n_points);
@@ -284,7 +286,7 @@ check_invariants (Run *run)
     {
       guint32 row;
 
-      if (to_view (document, selected[i], &row) && !marks_contain (plot->search_hits, row))
+      if (to_view (document, selected[i], &row) && !marks_contain (plot->selection, row))
         g_error ("step %u: selected row %" G_GSIZE_FORMAT " is not marked", run->step, selected[i]);
     }
 
@@ -362,7 +364,7 @@ random_action (Run *run)
   EsWindow *window = run->window;
   static const char * const methods[] = { "pca", "svd", "axes", "identity", "tsne", "umap" };
   static const char * const filters[] = { "", "th", "^th", "([", "e$", "king", "[a-", "zz" };
-  guint which = g_rand_int_range (run->rand, 0, 24);
+  guint which = g_rand_int_range (run->rand, 0, 29);
 
   switch (which)
     {
@@ -521,6 +523,49 @@ random_action (Run *run)
     case 22:
       activate (run, "win.open-metadata-path", "s", run->iris_labels);
       return g_strdup ("metadata iris_labels.tsv");
+    case 23:
+      {
+        /* A click on a cluster or class name in the plot (any index). */
+        guint category = (guint) g_rand_int_range (run->rand, 0, 8);
+        int mode = g_rand_int_range (run->rand, 0, 3);
+
+        g_signal_emit_by_name (window->plot, "category-activated", category, mode);
+        return g_strdup_printf ("category %u, mode %d", category, mode);
+      }
+    case 24:
+      {
+        const char *tool = (const char *[]) { "pan", "box", "lasso" }[g_rand_int_range (run->rand, 0, 3)];
+
+        gtk_widget_activate_action (GTK_WIDGET (window->plot), "plot.tool", "s", tool);
+        return g_strdup_printf ("tool %s", tool);
+      }
+    case 25:
+      {
+        int layer = g_rand_int_range (run->rand, -1, 4);
+
+        es_layer_bar_set_layer (window->layer_bar, layer);
+        return g_strdup_printf ("layer %d", layer);
+      }
+    case 26:
+      {
+        g_autofree char *path = g_build_filename (run->tmpdir, "selection.tsv", NULL);
+
+        activate (run, "win.export-to", "(ss)", "selection", path);
+        return g_strdup ("export selection");
+      }
+    case 27:
+      {
+        g_autofree char *path = g_build_filename (run->tmpdir, "view.embedscope", NULL);
+        g_autoptr(GError) error = NULL;
+
+        /* Save what is shown; open it again half the time. */
+        if (_es_window_save_session (window, path, &error) && g_rand_boolean (run->rand))
+          {
+            _es_window_open_session (window, path);
+            return g_strdup ("save and open session");
+          }
+        return g_strdup ("save session");
+      }
     default:
       activate (run, "win.clear-selection", NULL);
       return g_strdup ("clear-selection");
@@ -597,7 +642,8 @@ run_sequence (guint32 seed,
   g_ptr_array_add (run.files, data_path ("bad", "empty.txt", NULL));
   g_ptr_array_add (run.files, data_path ("bad", "non_numeric.txt", NULL));
   g_ptr_array_add (run.files, data_path ("bad", "nan.bin", NULL));
-  g_ptr_array_add (run.files, data_path ("npy", "bad_3d.npy", NULL));
+  g_ptr_array_add (run.files, data_path ("npy", "iris_3d.npy", NULL));
+  g_ptr_array_add (run.files, data_path ("npy", "bad_3d_big_endian.npy", NULL));
   g_ptr_array_add (run.files, data_path ("projector", "iris_tensors.bytes", NULL));
   g_ptr_array_add (run.files, g_build_filename (run.tmpdir, "missing.txt", NULL));
   run.iris_labels = data_path ("projector", "iris_labels.tsv", NULL);

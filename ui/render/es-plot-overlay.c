@@ -58,7 +58,8 @@ _es_plot_draw_overlay (cairo_t             *cr,
              _es_plot_project_row (data, &t, (gsize) overlay->selected, &sel_x, &sel_y, &depth);
 
   /* The selection under everything else: a dot in the accent colour with
-   * a rim of the background, so it reads on any point colour.
+   * a rim in the text colour, so it reads on any point colour (the accent
+   * may also be a category's colour).
    */
   if (overlay->n_selection > 0)
     {
@@ -77,7 +78,7 @@ _es_plot_draw_overlay (cairo_t             *cr,
                          0, 2 * G_PI);
             }
           if (pass == 0)
-            _es_plot_set_source (cr, style->background, 0.9);
+            _es_plot_set_source (cr, style->foreground, 0.85);
           else
             _es_plot_set_source (cr, style->accent, 1);
           cairo_fill (cr);

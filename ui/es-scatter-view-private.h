@@ -35,6 +35,7 @@ struct _EsScatterView
   GArray            *pinned;
   GArray            *search_hits;
   GArray            *selection;
+  GArray            *links;          /* (from, to) row pairs, guint32 each */
   gint64             analogy[4];
 
   EsViewport         viewport;

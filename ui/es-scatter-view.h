@@ -70,6 +70,10 @@ void           es_scatter_view_set_search_hits   (EsScatterView  *self,
 void           es_scatter_view_set_selection     (EsScatterView  *self,
                                                   const guint32  *rows,
                                                   gsize           n_rows);
+/* Arrows from row to row: @pairs holds @n_links (from, to) pairs (copied). */
+void           es_scatter_view_set_links         (EsScatterView  *self,
+                                                  const guint32  *pairs,
+                                                  gsize           n_links);
 /* What a drag does: "pan" (pans or orbits; Shift or Ctrl + drag boxes),
  * "box" or "lasso" (select; Shift adds, Ctrl subtracts).
  */

@@ -171,6 +171,23 @@ _es_plot_draw_overlay (cairo_t             *cr,
     cairo_stroke (cr);
   }
 
+  /* Links (from, to): arrows in the foreground colour, so they read over
+   * points of any category colour; a zero-length link draws nothing.
+   */
+  if (overlay->links != NULL && overlay->n_links > 0)
+    {
+      _es_plot_set_source (cr, style->foreground, 0.85);
+      cairo_set_line_width (cr, 1.5 * scale);
+      for (gsize i = 0; i < overlay->n_links; i++)
+        {
+          double x0, y0, x1, y1, d0, d1;
+
+          if (_es_plot_project_row (data, &t, overlay->links[2 * i], &x0, &y0, &d0) &&
+              _es_plot_project_row (data, &t, overlay->links[2 * i + 1], &x1, &y1, &d1))
+            draw_arrow (cr, x0, y0, x1, y1, 7 * scale);
+        }
+    }
+
   if (have_sel)
     {
       double r = ring * _es_plot_depth_size_factor (vp, depth) + 1.5 * scale;

@@ -74,6 +74,9 @@ typedef struct
                                    * colour, labelled first where there is room */
   gsize          n_selection;
   gint64         analogy[4];      /* a - b + c = result: arrows b->a and c->result */
+  const guint32 *links;           /* n_links (from, to) row pairs, 2 * n_links entries:
+                                   * arrows from -> to (a word's move between two spaces) */
+  gsize          n_links;
 } EsPlotOverlay;
 
 void es_plot_overlay_init (EsPlotOverlay *overlay);

@@ -831,7 +831,7 @@ build (EsCompareWindow *self)
   gtk_widget_set_margin_end (side, 8);
   gtk_widget_set_margin_top (side, 8);
   gtk_widget_set_margin_bottom (side, 8);
-  gtk_widget_set_size_request (side, 380, -1);
+  gtk_widget_set_size_request (side, 440, -1);
   gtk_paned_set_end_child (GTK_PANED (paned), side);
   gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
   gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
@@ -840,7 +840,7 @@ build (EsCompareWindow *self)
 
   self->status = GTK_LABEL (gtk_label_new (_("Comparing…")));
   gtk_label_set_xalign (self->status, 0);
-  gtk_label_set_ellipsize (self->status, PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (self->status, TRUE);
   gtk_label_set_selectable (self->status, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->status), TRUE);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status));

@@ -142,10 +142,33 @@ make_data (EsComparison *comparison,
   const char *names[] = { "A", "B" };
   EsScatterData *data;
 
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+
+  for (gsize i = 0; i < 2 * m * nc; i++)
+    {
+      lo = MIN (lo, coords[i]);
+      hi = MAX (hi, coords[i]);
+    }
   for (gsize i = 0; i < 2 * m; i++)
     {
       words[i] = es_comparison_get_word (comparison, plotted[i % m]);
       categories[i] = i < m ? 0 : 1;
+    }
+  /* B's copy of a label only where the word visibly moved: unmoved words
+   * would otherwise show every label twice.
+   */
+  for (gsize j = 0; j < m; j++)
+    {
+      double d2 = 0;
+
+      for (guint c = 0; c < nc; c++)
+        {
+          double d = (double) coords[j * nc + c] - coords[(m + j) * nc + c];
+
+          d2 += d * d;
+        }
+      if (!(d2 >= 1e-4 * (hi - lo) * (hi - lo)))
+        words[m + j] = "";
     }
   data = es_scatter_data_new_from_coords (coords, 2 * m, nc, 0, 1, three_d && nc >= 3 ? 2 : -1, NULL,
                                           (const char * const *) words);

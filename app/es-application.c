@@ -302,9 +302,9 @@ run_compare (EsApplication *app,
   if (!g_application_register (G_APPLICATION (app), NULL, NULL))
     return 1;
   g_action_group_activate_action (G_ACTION_GROUP (app), "compare", g_variant_new ("(ss)", path_a, path_b));
-  if (g_application_get_is_remote (G_APPLICATION (app)))
-    return 0;
-  /* The compare window holds the application; run it without files. */
+  /* Without files: here the compare window holds the application; when
+   * remote, this only raises that window and unregisters cleanly.
+   */
   return g_application_run (G_APPLICATION (app), 1, argv);
 }
 

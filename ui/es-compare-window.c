@@ -236,6 +236,26 @@ pair_of_plot_row (EsCompareWindow *self,
   return (gint64) es_comparison_get_plotted (self->comparison)[(gsize) row % m];
 }
 
+/* The hover card: which space, and how far the word moved (B's copy of
+ * an unmoved word has no label of its own, so the word is repeated).
+ */
+static char *
+detail_cb (gsize    row,
+           gpointer user_data)
+{
+  EsCompareWindow *self = user_data;
+  gint64 pair = pair_of_plot_row (self, (gint64) row);
+  const float *dist;
+
+  if (pair < 0)
+    return NULL;
+  dist = es_change_scores_get_distances (es_comparison_get_scores (self->comparison));
+  return g_strdup_printf (row < es_comparison_get_n_plotted (self->comparison)
+                          ? _("%s in A\ncosine distance %.4f after alignment")
+                          : _("%s in B (aligned onto A)\ncosine distance %.4f after alignment"),
+                          es_comparison_get_word (self->comparison, (gsize) pair), dist[pair]);
+}
+
 static void
 add_link (EsCompareWindow *self,
           gsize            pair)
@@ -826,6 +846,7 @@ build (EsCompareWindow *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->plot), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->plot), TRUE);
   g_signal_connect (self->plot, "point-activated", G_CALLBACK (point_activated_cb), self);
+  es_scatter_view_set_detail_func (self->plot, detail_cb, self, NULL);
   g_signal_connect (self->plot, "rows-selected", G_CALLBACK (rows_selected_cb), self);
   gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (self->plot));
   gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);

@@ -11,6 +11,8 @@
 
 #include "es-application.h"
 
+#include "es-compare-window.h"
+
 #include "es-settings.h"
 #include "es-window.h"
 
@@ -73,7 +75,23 @@ dark_style_action (GSimpleAction *action,
   es_application_set_dark (ES_APPLICATION (user_data), dark);
 }
 
+/* (A, B): absolute paths; from `embedscope A --compare B`, maybe remote. */
+static void
+compare_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  const char *a, *b;
+  EsCompareWindow *window;
+
+  g_variant_get (param, "(&s&s)", &a, &b);
+  window = es_compare_window_new (GTK_APPLICATION (user_data), NULL, a);
+  gtk_window_present (GTK_WINDOW (window));
+  es_compare_window_compare_path (window, b);
+}
+
 static const GActionEntry app_entries[] = {
+  { "compare", compare_action, "(ss)" },
   { "about", about_action },
   { "quit", quit_action },
   { "new-window", new_window_action },

@@ -255,10 +255,65 @@ es_application_set_dark (EsApplication *self,
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (self->dark));
 }
 
+/* `embedscope A --compare B`: A and B resolved here, then compared by the
+ * running instance (app.compare over D-Bus) or by this one.  -1 when the
+ * command line has no --compare.
+ */
+static int
+run_compare (EsApplication *app,
+             int            argc,
+             char         **argv)
+{
+  g_autofree char *compare = NULL;
+  const GOptionEntry entries[] = {
+    { "compare", 0, 0, G_OPTION_ARG_FILENAME, &compare, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_auto(GStrv) args = g_new0 (char *, argc + 1);
+  g_autoptr(GFile) file_a = NULL;
+  g_autoptr(GFile) file_b = NULL;
+  g_autofree char *path_a = NULL;
+  g_autofree char *path_b = NULL;
+  char **rest = args;
+  int n = argc;
+
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &n, &rest, NULL) || compare == NULL)
+    return -1;
+  if (n != 2 || rest[1][0] == '-')
+    {
+      g_printerr (_("Usage: embedscope A --compare B (one file A)\n"));
+      return 2;
+    }
+  file_a = g_file_new_for_commandline_arg (rest[1]);
+  file_b = g_file_new_for_commandline_arg (compare);
+  path_a = g_file_get_path (file_a);
+  path_b = g_file_get_path (file_b);
+  if (path_a == NULL || path_b == NULL)
+    {
+      g_printerr (_("embedscope: --compare needs local files\n"));
+      return 1;
+    }
+  if (!g_application_register (G_APPLICATION (app), NULL, NULL))
+    return 1;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "compare", g_variant_new ("(ss)", path_a, path_b));
+  /* Without files: here the compare window holds the application; when
+   * remote, this only raises that window and unregisters cleanly.
+   */
+  return g_application_run (G_APPLICATION (app), 1, argv);
+}
+
 int
 es_application_run_gui (int    argc,
                         char **argv)
 {
+  int status;
+
   g_autoptr(EsApplication) app = NULL;
 
   setlocale (LC_ALL, "");
@@ -268,6 +323,10 @@ es_application_run_gui (int    argc,
   es_thread_policy_install ();
 
   app = es_application_new ();
+  g_application_add_main_option (G_APPLICATION (app), "compare", 0, 0, G_OPTION_ARG_FILENAME,
+                                 _("Compare the file given with FILE in a compare window"), _("FILE"));
+  if ((status = run_compare (app, argc, argv)) >= 0)
+    return status;
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -275,3 +275,33 @@ es_result_list_activate_row (EsResultList *self,
   if (row != NULL)
     g_signal_emit_by_name (self->list_box, "row-activated", row);
 }
+
+void
+es_result_list_set_marked (EsResultList *self,
+                           guint         index,
+                           gboolean      marked)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (ES_IS_RESULT_LIST (self));
+
+  row = gtk_list_box_get_row_at_index (self->list_box, (int) MIN (index, G_MAXINT));
+  if (row == NULL)
+    return;
+  if (marked)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "es-marked");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "es-marked");
+}
+
+gboolean
+es_result_list_get_marked (EsResultList *self,
+                           guint         index)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (ES_IS_RESULT_LIST (self), FALSE);
+
+  row = gtk_list_box_get_row_at_index (self->list_box, (int) MIN (index, G_MAXINT));
+  return row != NULL && gtk_widget_has_css_class (GTK_WIDGET (row), "es-marked");
+}

@@ -32,6 +32,14 @@ guint       es_result_list_get_n_rows    (EsResultList   *self);
 /* The word a row selects, or NULL past the end. */
 const char *es_result_list_get_word      (EsResultList   *self,
                                           guint           index);
+/* Marks a row (e.g. a neighbour shared by two spaces): bold on a tint,
+ * the "es-marked" style class.  Reset by set_results.
+ */
+void        es_result_list_set_marked    (EsResultList   *self,
+                                          guint           index,
+                                          gboolean        marked);
+gboolean    es_result_list_get_marked    (EsResultList   *self,
+                                          guint           index);
 /* As if the row were clicked. */
 void        es_result_list_activate_row  (EsResultList   *self,
                                           guint           index);

@@ -36,6 +36,7 @@ struct _EsScatterView
   GArray            *search_hits;
   GArray            *selection;
   GArray            *path;
+  GArray            *links;          /* (from, to) row pairs, guint32 each */
   gint64             analogy[4];
 
   EsViewport         viewport;

@@ -100,6 +100,8 @@ fill_overlay (EsScatterView *self,
   overlay->n_path = self->path->len;
   overlay->selection = (const guint32 *) (gpointer) self->selection->data;
   overlay->n_selection = self->selection->len;
+  overlay->links = (const guint32 *) (gpointer) self->links->data;
+  overlay->n_links = self->links->len / 2;
   memcpy (overlay->analogy, self->analogy, sizeof self->analogy);
 }
 
@@ -309,6 +311,7 @@ es_scatter_view_finalize (GObject *object)
   g_array_unref (self->search_hits);
   g_array_unref (self->selection);
   g_array_unref (self->path);
+  g_array_unref (self->links);
   g_array_unref (self->closeness);
   if (self->detail_destroy != NULL)
     self->detail_destroy (self->detail_data);
@@ -491,6 +494,7 @@ es_scatter_view_init (EsScatterView *self)
   self->search_hits = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->selection = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->path = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->links = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->closeness = g_array_new (FALSE, FALSE, sizeof (float));
   self->lasso = g_array_new (FALSE, FALSE, sizeof (double));
   self->tool = g_intern_static_string ("pan");
@@ -815,6 +819,19 @@ es_scatter_view_set_selection (EsScatterView *self,
   g_return_if_fail (rows != NULL || n_rows == 0);
 
   set_rows (self->selection, rows, n_rows);
+  _es_scatter_view_invalidate (self);
+}
+
+void
+es_scatter_view_set_links (EsScatterView *self,
+                           const guint32 *pairs,
+                           gsize          n_links)
+{
+  g_return_if_fail (ES_IS_SCATTER_VIEW (self));
+  g_return_if_fail (pairs != NULL || n_links == 0);
+  g_return_if_fail (n_links <= G_MAXUINT / 2);
+
+  set_rows (self->links, pairs, 2 * n_links);
   _es_scatter_view_invalidate (self);
 }
 

@@ -76,6 +76,10 @@ const guint32 *es_scatter_view_get_path          (EsScatterView  *self,
 void           es_scatter_view_set_selection     (EsScatterView  *self,
                                                   const guint32  *rows,
                                                   gsize           n_rows);
+/* Arrows from row to row: @pairs holds @n_links (from, to) pairs (copied). */
+void           es_scatter_view_set_links         (EsScatterView  *self,
+                                                  const guint32  *pairs,
+                                                  gsize           n_links);
 /* What a drag does: "pan" (pans or orbits; Shift or Ctrl + drag boxes),
  * "box" or "lasso" (select; Shift adds, Ctrl subtracts).
  */

@@ -14,6 +14,7 @@
 
 #include "es-output.h"
 
+#include "es-compare-window.h"
 #include "es-dialogs.h"
 #include "es-neighbors.h"
 #include "es-settings.h"
@@ -39,6 +40,38 @@ open_action (GtkWidget  *widget,
 
   es_dialogs_open_async (GTK_WINDOW (self), ES_FILE_KIND_EMBEDDING, self->dialog_cancellable,
                          open_ready_cb, g_object_ref (self));
+}
+
+static void
+compare_with_ready_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(EsWindow) self = user_data;
+  g_autoptr(GFile) file = es_dialogs_open_finish (result, NULL);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  EsEmbeddingSet *set = es_document_get_set (self->document);
+  EsCompareWindow *compare;
+
+  if (path == NULL || set == NULL)
+    return;
+  /* Its own window: A is this window's file, B the chosen one. */
+  compare = es_compare_window_new (gtk_window_get_application (GTK_WINDOW (self)), set, NULL);
+  gtk_window_present (GTK_WINDOW (compare));
+  es_compare_window_compare_path (compare, path);
+}
+
+static void
+compare_with_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+
+  if (es_document_get_set (self->document) == NULL)
+    return;
+  es_dialogs_open_async (GTK_WINDOW (self), ES_FILE_KIND_EMBEDDING, self->dialog_cancellable,
+                         compare_with_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -666,6 +699,7 @@ _es_window_actions_update (EsWindow *self)
                                    busy || n_sel > 0 || es_document_get_focus (self->document) >= 0);
   }
   gtk_widget_action_set_enabled (widget, "win.back", es_document_can_go_back (self->document));
+  gtk_widget_action_set_enabled (widget, "win.compare-with", es_document_get_set (self->document) != NULL);
   gtk_widget_action_set_enabled (widget, "win.forward", es_document_can_go_forward (self->document));
   {
     gboolean is_map = g_strcmp0 (self->method, "tsne") == 0 || g_strcmp0 (self->method, "umap") == 0;
@@ -708,6 +742,7 @@ _es_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-path", "s", open_path_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-with", NULL, compare_with_action);
   gtk_widget_class_install_action (widget_class, "win.open-metadata", NULL, open_metadata_action);
   gtk_widget_class_install_action (widget_class, "win.open-metadata-path", "s", open_metadata_path_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);

@@ -210,6 +210,27 @@ _es_plot_draw_overlay (cairo_t             *cr,
     cairo_stroke (cr);
   }
 
+  /* Links (from, to): arrows in the foreground colour on a halo of the
+   * background, so they read over dense points of any colour; a
+   * zero-length link draws nothing.
+   */
+  for (guint pass = 0; overlay->links != NULL && pass < 2; pass++)
+    {
+      if (pass == 0)
+        _es_plot_set_source (cr, style->background, 0.8);
+      else
+        _es_plot_set_source (cr, style->foreground, 0.9);
+      cairo_set_line_width (cr, (pass == 0 ? 4.5 : 1.75) * scale);
+      for (gsize i = 0; i < overlay->n_links; i++)
+        {
+          double x0, y0, x1, y1, d0, d1;
+
+          if (_es_plot_project_row (data, &t, overlay->links[2 * i], &x0, &y0, &d0) &&
+              _es_plot_project_row (data, &t, overlay->links[2 * i + 1], &x1, &y1, &d1))
+            draw_arrow (cr, x0, y0, x1, y1, (pass == 0 ? 9 : 7.5) * scale);
+        }
+    }
+
   if (have_sel)
     {
       double r = ring * _es_plot_depth_size_factor (vp, depth) + 1.5 * scale;

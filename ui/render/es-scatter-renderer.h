@@ -77,6 +77,9 @@ typedef struct
   const guint32 *path;            /* a polyline through these rows in order (a token across
                                    * a tensor's layers), with a dot at each */
   gsize          n_path;
+  const guint32 *links;           /* n_links (from, to) row pairs, 2 * n_links entries:
+                                   * arrows from -> to (a word's move between two spaces) */
+  gsize          n_links;
 } EsPlotOverlay;
 
 void es_plot_overlay_init (EsPlotOverlay *overlay);

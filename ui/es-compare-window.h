@@ -1,0 +1,61 @@
+/* es-compare-window.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "es-comparison.h"
+#include "es-embedding-set.h"
+
+G_BEGIN_DECLS
+
+#define ES_TYPE_COMPARE_WINDOW (es_compare_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (EsCompareWindow, es_compare_window, ES, COMPARE_WINDOW, GtkApplicationWindow)
+
+/* A window comparing two embedding sets: B is loaded (when given as a
+ * path), aligned onto A and scored in a worker; the plot shows both
+ * spaces in one projection with arrows from A's position of a word to
+ * B's.  @a may be NULL with @path_a set: then A is loaded too.
+ */
+EsCompareWindow *es_compare_window_new           (GtkApplication  *application,
+                                                  EsEmbeddingSet  *a,
+                                                  const char      *path_a);
+/* Loads @path_b and compares; a failure shows the error and keeps A. */
+void             es_compare_window_compare_path  (EsCompareWindow *self,
+                                                  const char      *path_b);
+void             es_compare_window_compare_set   (EsCompareWindow *self,
+                                                  EsEmbeddingSet  *b);
+
+/* TRUE while a load or the comparison runs. */
+gboolean         es_compare_window_get_busy      (EsCompareWindow *self);
+/* The last failure, or NULL. */
+const char      *es_compare_window_get_error     (EsCompareWindow *self);
+/* The finished comparison, or NULL. */
+EsComparison    *es_compare_window_get_comparison (EsCompareWindow *self);
+/* The focus word (selected in the lists or the plot), or NULL. */
+const char      *es_compare_window_get_focus     (EsCompareWindow *self);
+gboolean         es_compare_window_select_word   (EsCompareWindow *self,
+                                                  const char      *word);
+/* The arrows drawn: (from, to) plot rows, *n_links pairs. */
+const guint32   *es_compare_window_get_links     (EsCompareWindow *self,
+                                                  gsize           *n_links);
+GtkWidget       *es_compare_window_get_plot      (EsCompareWindow *self);
+/* The side lists: 0 most moved, 1 most stable, 2 neighbours in A,
+ * 3 neighbours in B (EsResultList).
+ */
+GtkWidget       *es_compare_window_get_list      (EsCompareWindow *self,
+                                                  guint            which);
+/* Whether row @index of the B (@in_b) or A neighbour list is a shared neighbour. */
+gboolean         es_compare_window_is_shared_neighbor (EsCompareWindow *self,
+                                                  gboolean         in_b,
+                                                  guint            index);
+/* The change scores as TSV (es_output: atomic). */
+gboolean         es_compare_window_export_scores (EsCompareWindow *self,
+                                                  const char      *path,
+                                                  GError         **error);
+
+G_END_DECLS

@@ -36,11 +36,14 @@ typedef struct
   EsEmbeddingSet *set;
   EsEmbeddingSet *view;
   gboolean        stored;   /* the projection is the session's own map */
+  gboolean        borrowed; /* @self not held: the plot's tick callback owns us */
 } Restore;
 
 static void
 restore_free (Restore *restore)
 {
+  if (restore->borrowed)
+    restore->self = NULL;
   g_clear_object (&restore->self);
   g_clear_object (&restore->job);
   g_clear_pointer (&restore->session, es_session_free);
@@ -255,6 +258,13 @@ restore_finish (Restore      *restore,
   CameraWait *wait = g_new0 (CameraWait, 1);
 
   restore_apply (restore, projection);
+  /* The plot's tick callback holds the wait, and the plot goes with the
+   * window: a strong reference here would be a cycle that keeps a closed
+   * window (and its data) alive until the camera settles, which it never
+   * does once the window is unmapped.
+   */
+  restore->borrowed = TRUE;
+  g_object_unref (self);
   wait->restore = restore;
   g_object_set_data (G_OBJECT (self), CAMERA_PENDING, GINT_TO_POINTER (TRUE));
   gtk_widget_add_tick_callback (GTK_WIDGET (self->plot), camera_tick_cb, wait, camera_wait_free);

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
@@ -19,37 +21,13 @@
 #include "es-scatter-data.h"
 #include "es-scatter-view.h"
 
-#define TIMEOUT_S 60
 /* Rows of the sample whose vectors the copy swaps: a frequent and a
  * rarer word, far apart.
  */
 #define SWAP_1 40
 #define SWAP_2 3000
 
-typedef gboolean (*Condition) (gpointer data);
-
 static char *tmp_dir;
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
 
 static gboolean
 not_busy (gpointer data)
@@ -119,7 +97,7 @@ compare (const char *path_b)
   gtk_window_present (GTK_WINDOW (window));
   es_compare_window_compare_path (window, path_b);
   g_assert_true (es_compare_window_get_busy (window));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   return window;
 }
 
@@ -187,7 +165,7 @@ test_swapped_words_move_most (void)
       found |= links[2 * i] == (guint32) j && links[2 * i + 1] == (guint32) (j + m);
     g_assert_true (found);
   }
-  wait_for (neighbors_shown, window);
+  ui_test_wait_for (neighbors_shown, window);
 
   /* The scores as TSV: every shared word once, most moved first. */
   {
@@ -262,7 +240,7 @@ test_self_compare (void)
     }
 
   /* The same space: every neighbour is shared. */
-  wait_for (neighbors_shown, window);
+  ui_test_wait_for (neighbors_shown, window);
   for (guint i = 0; i < 10; i++)
     {
       g_assert_true (es_compare_window_is_shared_neighbor (window, FALSE, i));
@@ -293,10 +271,10 @@ test_bad_b (void)
 
   /* A missing file too; then a good one works in the same window. */
   es_compare_window_compare_path (window, missing);
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_nonnull (es_compare_window_get_error (window));
   es_compare_window_compare_path (window, good);
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_null (es_compare_window_get_error (window));
   g_assert_nonnull (es_compare_window_get_comparison (window));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -323,7 +301,7 @@ test_close_mid_job (void)
         g_main_context_iteration (NULL, FALSE);
       gtk_window_destroy (GTK_WINDOW (window));
       /* The worker finishes, drops its result and the window goes. */
-      wait_for (is_null, &weak);
+      ui_test_wait_for (is_null, &weak);
     }
 }
 

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <signal.h>
@@ -595,24 +597,6 @@ data_path (const char *first,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 run_sequence (guint32 seed,
               guint   steps,
               gdouble budget_s)
@@ -689,7 +673,7 @@ run_sequence (guint32 seed,
     }
   g_assert_null (widget);
 
-  remove_tree (run.tmpdir);
+  ui_test_remove_tree (run.tmpdir);
   g_free (run.tmpdir);
   g_free (run.iris_labels);
   g_ptr_array_unref (run.files);
@@ -749,14 +733,14 @@ main (int   argc,
     {
       g_test_add_func ("/ui/window/random/no-display", test_no_display);
       status = g_test_run ();
-      remove_tree (home);
+      ui_test_remove_tree (home);
       return status;
     }
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/ui/window/random", test_window_random);
   status = g_test_run ();
-  remove_tree (home);
+  ui_test_remove_tree (home);
 
   return status;
 }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
@@ -17,7 +19,6 @@
 #include "es-window.h"
 #include "es-window-private.h"
 
-#define TIMEOUT_S 60
 #define WIDTH     900
 #define HEIGHT    640
 
@@ -28,20 +29,6 @@ timeout_cb (gpointer data)
 {
   *(gboolean *) data = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (gboolean (*condition) (gpointer),
-          gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
 }
 
 /* Not busy, the plot showing the current view, the neighbours found. */
@@ -146,10 +133,10 @@ open_session (const char *path)
   EsWindow *window = new_window ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   /* The camera is put in place once the window has settled. */
-  wait_for (camera_placed, window);
-  wait_for (settled, window);
+  ui_test_wait_for (camera_placed, window);
+  ui_test_wait_for (settled, window);
   return window;
 }
 
@@ -168,19 +155,19 @@ test_round_trip_tsne (void)
                   "same pixels; the stored t-SNE map is used, not computed again");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.open-path", "s", data));
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.select-word", "s", "school"));
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   es_document_select_rows (a->document, rows, G_N_ELEMENTS (rows), ES_SELECT_ADD);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.isolate", NULL));
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   g_assert_true (es_window_get_view_set (a) != es_window_get_embedding_set (a));
   g_object_set (a, "method", "tsne", NULL);
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (a)), ==, ES_METHOD_TSNE);
   g_object_set (a, "filter-text", "o", NULL);
   spin (400);
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.save-session-to", "s", session));
   g_assert_null (es_window_get_error (a));
@@ -218,11 +205,11 @@ test_round_trip_pca_camera (void)
   g_test_summary ("PCA, other components, a zoomed and panned camera, point size: same pixels");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.open-path", "s", data));
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   g_object_set (a, "component-x", 1u, "component-y", 2u, NULL);
   spin (400);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.select-word", "s", "police"));
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   gtk_adjustment_set_value (a->point_size_adjustment, 9);
   es_scatter_view_get_viewport (a->plot, &viewport);
   es_viewport_zoom_at (&viewport, 1.7, viewport.width * 0.3, viewport.height * 0.6);
@@ -250,7 +237,7 @@ window_with_bad_session (const char  *name,
   *path = g_build_filename (tmp_dir, name, NULL);
   g_assert_true (g_file_set_contents (*path, text, -1, NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", data));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   return window;
 }
 
@@ -268,7 +255,7 @@ test_malformed_keeps_view (void)
                   "the current view stays");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_nonnull (es_window_get_error (window));
   g_assert_nonnull (strstr (es_window_get_error (window), "bad.embedscope:4:"));
   g_assert_true (es_window_get_embedding_set (window) == before);
@@ -288,7 +275,7 @@ test_newer_version_keeps_view (void)
   g_test_summary ("A session of a newer version: refused saying so, the current view stays");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_nonnull (strstr (es_window_get_error (window), "newer"));
   g_assert_true (es_window_get_embedding_set (window) == before);
   destroy_window (window);
@@ -308,7 +295,7 @@ test_missing_file_named (void)
                   "current view stays");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_nonnull (strstr (es_window_get_error (window), "gone-words.vec"));
   g_assert_true (es_window_get_embedding_set (window) == before);
   destroy_window (window);
@@ -329,13 +316,13 @@ test_changed_file_warns (void)
   g_assert_true (g_file_get_contents (data, &contents, NULL, NULL));
   g_assert_true (g_file_set_contents (copy, contents, -1, NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.open-path", "s", copy));
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.select-word", "s", "school"));
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.isolate", NULL));
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   g_object_set (a, "method", "umap", NULL);
-  wait_for (settled, a);
+  ui_test_wait_for (settled, a);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.save-session-to", "s", session));
 
   /* One digit of the first vector changed: same size, another checksum. */
@@ -359,24 +346,6 @@ test_no_display (void)
       return;
     }
   g_test_skip ("no display");
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 int
@@ -410,7 +379,7 @@ main (int   argc,
     }
 
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  ui_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

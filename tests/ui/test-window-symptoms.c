@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
@@ -21,30 +23,6 @@
 #include "es-window-private.h"
 #include "es-word-search.h"
 
-#define TIMEOUT_S 60
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
 
 /* Spins the main loop for @ms (the search entry's delayed signal). */
 static void
@@ -83,7 +61,7 @@ open_window_on (const char *path)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_null (es_window_get_error (window));
 
   return window;
@@ -144,12 +122,12 @@ test_axes_pca_three_d (void)
   g_test_summary ("Custom Axes → PCA → 3D shows PC3 as Z, not PC2 again (a flat sheet) (issue 11)");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "axes"));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_cmpuint (es_projection_get_n_components (es_window_get_projection (window)), ==, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
 
   g_object_get (window, "component-x", &x, "component-y", &y, "component-z", &z, NULL);
   g_assert_cmpuint (x, ==, 0);
@@ -197,18 +175,18 @@ test_filter_status_and_invalid_regex (void)
   g_assert_cmpuint (with_king, >, 1);
 
   g_object_set (window, "filter-text", "king", NULL);
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_cmpuint (finite_points (window), ==, with_king);
   expected = g_strdup_printf ("%'" G_GSIZE_FORMAT " of %'" G_GSIZE_FORMAT " words shown (filter)", with_king, total);
   g_assert_true (text_contains (gtk_label_get_text (window->status_label), expected));
 
   /* A regex matching one word, then one that does not compile. */
   g_object_set (window, "filter-regex", TRUE, "filter-text", "^king$", NULL);
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_cmpuint (finite_points (window), ==, 1);
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_object_set (window, "filter-text", "^king$|([", NULL);
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   g_assert_nonnull (gtk_widget_get_tooltip_text (entry));
   g_assert_cmpuint (finite_points (window), ==, 1);
@@ -218,11 +196,11 @@ test_filter_status_and_invalid_regex (void)
 
   /* Fixed: the mark goes; cleared: everything, and the status says no filter. */
   g_object_set (window, "filter-text", "^kings?$", NULL);
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_null (gtk_widget_get_tooltip_text (entry));
   g_object_set (window, "filter-text", "", NULL);
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   g_assert_cmpuint (finite_points (window), ==, total);
   g_assert_null (strstr (gtk_label_get_text (window->status_label), "(filter)"));
   destroy_window (window);
@@ -306,7 +284,7 @@ test_search_box (void)
   g_assert_true (es_embedding_set_lookup (set, "king", &king));
   g_assert_true (es_embedding_set_lookup (set, "queen", &queen));
   g_assert_true (es_embedding_set_lookup (set, "hamlet", &hamlet));
-  wait_for ((Condition) es_word_search_is_ready, search);
+  ui_test_wait_for ((Condition) es_word_search_is_ready, search);
 
   /* Typed "kin" (completions listed), then "queen" and Enter at once,
    * before the entry's delayed search-changed.
@@ -335,8 +313,8 @@ test_search_box (void)
 
   /* Another file: its index comes, the completion stays closed. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
-  wait_for (settled, window);
-  wait_for ((Condition) es_word_search_is_ready, search);
+  ui_test_wait_for (settled, window);
+  ui_test_wait_for ((Condition) es_word_search_is_ready, search);
   spin_ms (300);
   g_assert_false (popover_visible (window));
 
@@ -367,14 +345,14 @@ test_huge_headers (void)
 
       g_object_ref (toplevels);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", paths[i]));
-      wait_for (settled, window);
+      ui_test_wait_for (settled, window);
       all = g_timer_elapsed (timer, NULL);
       g_assert_nonnull (es_window_get_error (window));
       g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, 1);
 
       g_timer_start (timer);
       _es_window_load_path (window, paths[i], 1000, NULL);
-      wait_for (settled, window);
+      ui_test_wait_for (settled, window);
       first = g_timer_elapsed (timer, NULL);
       g_assert_nonnull (es_window_get_error (window));
       g_test_message ("%s: error after %.3f s (load all), %.3f s (first 1,000)", paths[i], all, first);
@@ -426,32 +404,32 @@ test_center_normalize (void)
                   "project`, stated in the status bar (issue 11)");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   check_preprocessed (window, FALSE, FALSE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.normalize", NULL));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   check_preprocessed (window, FALSE, TRUE);
   status = gtk_label_get_text (window->status_label);
   g_assert_true (text_contains (status, "rows L2-normalised"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.center", NULL));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   check_preprocessed (window, TRUE, TRUE);
   g_assert_true (text_contains (gtk_label_get_text (window->status_label), "spherized"));
 
   /* Both on is Spherize: unchecking it turns both off, checking both on. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.spherize", NULL));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   check_preprocessed (window, FALSE, FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.spherize", NULL));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   check_preprocessed (window, TRUE, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.center", NULL));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   check_preprocessed (window, FALSE, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.normalize", NULL));
-  wait_for (settled, window);
+  ui_test_wait_for (settled, window);
   check_preprocessed (window, FALSE, FALSE);
   g_assert_null (strstr (gtk_label_get_text (window->status_label), "normalised"));
   destroy_window (window);
@@ -544,7 +522,7 @@ test_bytes_shape_dialog (void)
   gtk_spin_button_set_value (rows, 150);
   g_assert_true (gtk_widget_get_sensitive (find_named (dialog, "ok")));
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  wait_for (another_set, window);
+  ui_test_wait_for (another_set, window);
 
   g_assert_null (es_window_get_error (window));
   set = es_window_get_embedding_set (window);
@@ -579,24 +557,6 @@ test_no_display (void)
   g_test_skip ("no display");
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -616,7 +576,7 @@ main (int   argc,
     {
       g_test_add_func ("/ui/symptoms/no-display", test_no_display);
       status = g_test_run ();
-      remove_tree (home);
+      ui_test_remove_tree (home);
       return status;
     }
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
@@ -630,7 +590,7 @@ main (int   argc,
   g_test_add_func ("/ui/symptoms/bytes-shape-dialog", test_bytes_shape_dialog);
 
   status = g_test_run ();
-  remove_tree (home);
+  ui_test_remove_tree (home);
 
   return status;
 }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "ui-test-util.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
@@ -29,31 +31,6 @@
 #include "es-window-private.h"
 #include "es-word-search.h"
 
-#define TIMEOUT_S 60
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main loop until @condition holds; fails after a minute. */
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
 
 static gboolean
 not_busy (gpointer data)
@@ -143,7 +120,7 @@ open_window_on_sample (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
   g_assert_true (es_window_get_busy (window));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_null (es_window_get_error (window));
   g_assert_nonnull (es_window_get_embedding_set (window));
 
@@ -259,7 +236,7 @@ test_window_methods (void)
   g_test_summary ("win.method switches the reduction, win.three-d the plot");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   projection = es_window_get_projection (window);
   g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_SVD);
   {
@@ -271,7 +248,7 @@ test_window_methods (void)
 
   /* Identity: the coordinates are the file's own numbers. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "identity"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   projection = es_window_get_projection (window);
   g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_IDENTITY);
   coords = es_projection_get_coords (projection);
@@ -279,7 +256,7 @@ test_window_methods (void)
   g_assert_cmpfloat_with_epsilon (coords[1], -0.126398, 1e-6);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "axes"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   projection = es_window_get_projection (window);
   g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_AXES);
   g_assert_cmpuint (es_projection_get_n_components (projection), ==, 2);
@@ -288,7 +265,7 @@ test_window_methods (void)
 
   /* Custom axes in 3D need a third expression: a new reduction. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_object_get (window, "three-d", &three_d, NULL);
   g_assert_true (three_d);
   g_assert_cmpuint (es_projection_get_n_components (es_window_get_projection (window)), ==, 3);
@@ -298,7 +275,7 @@ test_window_methods (void)
 
   /* Back to PCA in 3D, and to 2D. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
   g_assert_true (es_scatter_data_is_3d (data));
   g_assert_true (es_embedding_set_lookup (set, "king", &row));
@@ -342,7 +319,7 @@ test_window_select_and_neighbors (void)
                    (gint64) king);
 
   panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
   neighbors = es_neighbors_panel_get_neighbors (panel);
   g_assert_cmpuint (neighbors->len, ==, 10);
   g_assert_cmpuint (reference->len, >=, 10);
@@ -357,10 +334,10 @@ test_window_select_and_neighbors (void)
 
   /* k from the panel's property; metric through its action. */
   es_neighbors_panel_set_k (panel, 5);
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
   g_assert_cmpuint (es_neighbors_panel_get_neighbors (panel)->len, ==, 5);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.metric", "s", "euclidean"));
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
   {
     g_autoptr(GPtrArray) euclid = load_reference ("euclidean", "king", "");
     const EsNeighbor *n = &g_array_index (es_neighbors_panel_get_neighbors (panel), EsNeighbor, 0);
@@ -371,11 +348,11 @@ test_window_select_and_neighbors (void)
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.metric", "s", "cosine"));
   es_neighbors_panel_set_k (panel, 10);
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
 
   /* Isolate: the reduction re-runs on king and its 10 neighbours. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 11);
   g_assert_cmpuint (es_projection_get_rows (es_window_get_projection (window)), ==, 11);
   g_assert_cmpuint (es_scatter_data_get_n_points (
@@ -384,10 +361,10 @@ test_window_select_and_neighbors (void)
   g_assert_cmpstr (es_embedding_set_get_word (es_window_get_view_set (window),
                                               (gsize) es_window_get_selected (window)), ==, "king");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (es_window_get_view_set (window) == set);
   g_assert_cmpint (es_window_get_selected (window), ==, (gint64) king);
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
 
   /* Activating the first neighbour's row selects that word. */
   neighbors = es_neighbors_panel_get_neighbors (panel);
@@ -417,13 +394,13 @@ test_window_box_selection (void)
     g_array_append_val (rows, r);
   g_signal_emit_by_name (es_window_get_plot (window), "rows-selected", rows, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 40);
   g_assert_cmpstr (es_embedding_set_get_word (es_window_get_view_set (window), 0), ==,
                    es_embedding_set_get_word (es_window_get_embedding_set (window), 100));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-selection", NULL));
   /* Nothing selected, nothing boxed: Isolate is off. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL);
@@ -528,7 +505,7 @@ test_window_selection_tools (void)
     g_autofree char *iris = g_test_build_filename (G_TEST_DIST, "data", "projector", "iris_tensors.tsv", NULL);
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", iris));
-    wait_for (not_busy, window);
+    ui_test_wait_for (not_busy, window);
     g_assert_cmpuint (es_selection_panel_get_n_words (panel), ==, 0);
   }
 
@@ -552,7 +529,7 @@ test_window_analogy (void)
   panel = ES_ANALOGY_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_ANALOGY_PANEL));
   es_analogy_panel_set_expression (panel, "king - man + woman");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.analogy", NULL));
-  wait_for (analogy_done, panel);
+  ui_test_wait_for (analogy_done, panel);
   g_assert_null (es_analogy_panel_get_error (panel));
   results = es_analogy_panel_get_results (panel);
   g_assert_cmpuint (results->len, ==, 10);
@@ -568,7 +545,7 @@ test_window_analogy (void)
   /* An unknown word is an error shown in the panel, not a crash. */
   es_analogy_panel_set_expression (panel, "king - zzzznotaword");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.analogy", NULL));
-  wait_for (analogy_done, panel);
+  ui_test_wait_for (analogy_done, panel);
   g_assert_nonnull (strstr (es_analogy_panel_get_error (panel), "zzzznotaword"));
   g_assert_null (es_analogy_panel_get_results (panel));
 
@@ -608,7 +585,7 @@ test_window_export (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
   panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)", "png", png));
   g_assert_null (es_window_get_error (window));
@@ -707,7 +684,7 @@ test_window_bad_file (void)
                   "engine's message with the file and line");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", bad));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (es_window_get_embedding_set (window) == set);
   g_assert_true (es_window_get_projection (window) == projection);
   g_assert_cmpuint (es_scatter_data_get_n_points (
@@ -725,7 +702,7 @@ test_window_bad_file (void)
     GPtrArray *warnings;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", dup));
-    wait_for (not_busy, window);
+    ui_test_wait_for (not_busy, window);
     g_assert_false (es_window_get_embedding_set (window) == set);
     warnings = es_embedding_set_get_warnings (es_window_get_embedding_set (window));
     g_assert_nonnull (warnings);
@@ -753,7 +730,7 @@ test_window_method_during_load (void)
   /* During the load. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", other));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_false (es_window_get_embedding_set (window) == old_set);
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_SVD);
 
@@ -761,7 +738,7 @@ test_window_method_during_load (void)
    * TRUE, FALSE, TRUE) but the old file is still shown.
    */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   old_set = es_window_get_embedding_set (window);
   {
     guint notifies = 0;
@@ -775,7 +752,7 @@ test_window_method_during_load (void)
   g_assert_true (es_window_get_busy (window));
   g_assert_true (es_window_get_embedding_set (window) == old_set);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_false (es_window_get_embedding_set (window) == old_set);
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
   g_assert_true (es_projection_get_rows (es_window_get_projection (window)) ==
@@ -796,7 +773,7 @@ test_window_cancel (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
   g_assert_true (es_window_get_busy (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   /* Either the cancel won, or the tiny file had already loaded. */
   if (es_window_get_embedding_set (window) == set)
     g_assert_null (es_window_get_error (window));
@@ -828,7 +805,7 @@ test_window_filters (void)
 
   expected = 100;
   g_object_set (window, "top-n", 100u, NULL);
-  wait_for (filter_applied, window);
+  ui_test_wait_for (filter_applied, window);
 
   /* Substring, ignoring case, counted here by a plain scan. */
   g_object_set (window, "top-n", 0u, NULL);
@@ -838,7 +815,7 @@ test_window_filters (void)
       expected++;
   g_assert_cmpuint (expected, >, 10);
   g_object_set (window, "filter-text", "ING", NULL);
-  wait_for (filter_applied, window);
+  ui_test_wait_for (filter_applied, window);
 
   expected = 0;
   for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
@@ -847,11 +824,11 @@ test_window_filters (void)
   g_assert_cmpuint (expected, >, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter-regex", NULL));
   g_object_set (window, "filter-text", "^k.*g$", NULL);
-  wait_for (filter_applied, window);
+  ui_test_wait_for (filter_applied, window);
 
   expected = 5000;
   g_object_set (window, "filter-text", "", NULL);
-  wait_for (filter_applied, window);
+  ui_test_wait_for (filter_applied, window);
 
   destroy_window (window);
 }
@@ -875,7 +852,7 @@ test_window_search (void)
 
   g_test_summary ("The search completes a prefix over the whole vocabulary, most frequent first");
 
-  wait_for (search_ready, search);
+  ui_test_wait_for (search_ready, search);
   es_word_search_set_text (search, "KIN");
   hits = es_word_search_get_hits (search, &n_hits);
 
@@ -915,7 +892,7 @@ test_window_remembers (void)
   g_test_summary ("Method and recent files survive the window (atomic key file)");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   close_window (window);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "method=svd"));
@@ -1000,9 +977,9 @@ test_window_metadata (void)
     gsize row;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
-    wait_for (panel_has_neighbors, panel);
+    ui_test_wait_for (panel_has_neighbors, panel);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
-    wait_for (not_busy, window);
+    ui_test_wait_for (not_busy, window);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", path));
     view = es_window_get_view_set (window);
     g_assert_cmpuint (es_embedding_set_get_rows (view), ==, 11);
@@ -1061,7 +1038,7 @@ test_window_large_file (void)
   /* 1 KB cannot hold 15e9 values: straight to the error, current data kept. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
   g_assert_null (find_message_dialog ());
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_nonnull (es_window_get_error (window));
   g_assert_true (es_window_get_embedding_set (window) == set);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-error", NULL));
@@ -1240,7 +1217,7 @@ test_window_export_png_size (void)
    * size; a new width keeps the view's proportions.
    */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", "s", "png"));
-  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
+  ui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
   dialog = find_toplevel (GTK_TYPE_DIALOG);
   g_assert_false (GTK_IS_FILE_CHOOSER (dialog));
   spin = find_named (dialog, "width");
@@ -1254,18 +1231,18 @@ test_window_export_png_size (void)
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
 
   /* Then where: the file chooser (a dialog without a portal). */
-  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  ui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
   chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   choose_file (chooser, dir, "chosen.png");
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-  wait_for (file_exists, chosen);
+  ui_test_wait_for (file_exists, chosen);
   read_png_size (chosen, &width, &height);
   g_assert_cmpuint (width, ==, 1000);
   g_assert_cmpuint (height, ==, (guint32) round (1000.0 * plot_height / plot_width));
 
   /* The 2× button: twice the view's pixels. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", "s", "png"));
-  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
+  ui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
   dialog = find_toplevel (GTK_TYPE_DIALOG);
   {
     GtkWidget *button = NULL;
@@ -1284,11 +1261,11 @@ test_window_export_png_size (void)
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
   }
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  ui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG));
   chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   choose_file (chooser, dir, "doubled.png");
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-  wait_for (file_exists, doubled);
+  ui_test_wait_for (file_exists, doubled);
   read_png_size (doubled, &width, &height);
   g_assert_cmpuint (width, ==, 2 * plot_width);
   g_assert_cmpuint (height, ==, 2 * plot_height);
@@ -1365,7 +1342,7 @@ test_window_drop (void)
     g_value_set_object (&value, gfile);
     g_assert_true (drop_value (drop, &value));
     g_assert_true (es_window_get_busy (window));
-    wait_for (not_busy, window);
+    ui_test_wait_for (not_busy, window);
     g_assert_null (es_window_get_error (window));
     set = es_window_get_embedding_set (window);
     g_assert_true (set != sample);
@@ -1384,7 +1361,7 @@ test_window_drop (void)
     g_object_unref (pair[0]);
     g_object_unref (pair[1]);
     g_assert_true (drop_value (drop, &value));
-    wait_for (not_busy, window);
+    ui_test_wait_for (not_busy, window);
     g_assert_null (es_window_get_error (window));
     set = es_window_get_embedding_set (window);
     g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/iris_tensors.tsv"));
@@ -1401,7 +1378,7 @@ test_window_drop (void)
     g_value_take_boxed (&value, gdk_file_list_new_from_array (one, 1));
     g_object_unref (one[0]);
     g_assert_true (drop_value (drop, &value));
-    wait_for (not_busy, window);
+    ui_test_wait_for (not_busy, window);
     g_assert_nonnull (es_window_get_error (window));
     g_assert_nonnull (strstr (es_window_get_error (window), "row_too_few.txt:"));
     g_assert_true (es_window_get_embedding_set (window) == set);
@@ -1464,9 +1441,9 @@ test_window_label_column (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", tensors));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", labels));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_null (es_window_get_error (window));
 
   label_column = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "label-column"));
@@ -1487,7 +1464,7 @@ test_window_label_column (void)
   gtk_drop_down_set_selected (label_column, 5);
   lw.row = 0;
   lw.label = "Iris-setosa";
-  wait_for (plot_label_is, &lw);
+  ui_test_wait_for (plot_label_is, &lw);
   lw.row = 120;
   lw.label = "Iris-virginica";
   g_assert_true (plot_label_is (&lw));
@@ -1496,13 +1473,13 @@ test_window_label_column (void)
   gtk_drop_down_set_selected (label_column, 1);
   lw.row = 0;
   lw.label = "5.1";
-  wait_for (plot_label_is, &lw);
+  ui_test_wait_for (plot_label_is, &lw);
 
   /* Keep one class: 50 of 150 points stay visible. */
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (category)), ==, 4);
   gtk_drop_down_set_selected (category, 2);
   lw.row = 50;
-  wait_for (plot_visible_is, &lw);
+  ui_test_wait_for (plot_visible_is, &lw);
 
   destroy_window (window);
 }
@@ -1594,7 +1571,7 @@ test_window_main_menu (void)
 
   /* "iris_tensors.tsv", not "iristensors.tsv" with a mnemonic "t". */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", tensors));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   {
     GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
 
@@ -1640,12 +1617,12 @@ test_window_warnings_popover (void)
   g_assert_nonnull (button);
   g_assert_false (gtk_widget_get_visible (button));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", dup));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (gtk_widget_get_visible (button));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-warnings", NULL));
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
-  wait_for (widget_mapped, popover);
+  ui_test_wait_for (widget_mapped, popover);
   label = find_descendant (popover, GTK_TYPE_LABEL);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "duplicate"));
   /* Wrapped labels alone would let it shrink to a few pixels. */
@@ -1706,7 +1683,7 @@ test_window_header_fits (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1280);
 
@@ -1758,24 +1735,6 @@ test_no_display (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 test_window_axis_error_once (void)
 {
   EsWindow *window = open_window_on_sample ();
@@ -1787,24 +1746,24 @@ test_window_axis_error_once (void)
                   "panel shows them, in the window banner when it is hidden");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "axes"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   es_axes_editor_set_axes (editor, bad);
   _es_window_reproject (window, NULL);
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_nonnull (es_axes_editor_get_error (editor));
   g_assert_nonnull (strstr (es_axes_editor_get_error (editor), "zzzznotaword"));
   g_assert_null (es_window_get_error (window));
 
   g_object_set (window, "show-sidebar", FALSE, NULL);
   _es_window_reproject (window, NULL);
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_null (es_axes_editor_get_error (editor));
   g_assert_nonnull (es_window_get_error (window));
   g_assert_nonnull (strstr (es_window_get_error (window), "zzzznotaword"));
 
   es_axes_editor_set_axes (editor, good);
   _es_window_reproject (window, NULL);
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_null (es_window_get_error (window));
   g_assert_null (es_axes_editor_get_error (editor));
 
@@ -1827,7 +1786,7 @@ drop_pair (EsWindow   *window,
   g_object_unref (pair[1]);
   g_assert_true (drop_value (find_drop_target (GTK_WIDGET (window)), &value));
   g_assert_true (es_window_get_busy (window));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   if (es_window_get_error (window) != NULL)
     g_test_message ("error: %s", es_window_get_error (window));
   g_assert_null (es_window_get_error (window));
@@ -1954,7 +1913,7 @@ test_window_plot_in_worker (void)
   _es_window_set_plot_async_rows (window, 0);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
 
   /* Two requests in a row: the plot keeps its data until the last one is built. */
@@ -1964,7 +1923,7 @@ test_window_plot_in_worker (void)
   g_object_set (window, "component-x", 2u, NULL);
   _es_window_plot_update (window);
   g_assert_true (es_scatter_view_get_data (plot) == before);
-  wait_for (plot_shows_view, window);
+  ui_test_wait_for (plot_shows_view, window);
 
   data = es_scatter_view_get_data (plot);
   n = es_scatter_data_get_n_points (data);
@@ -2008,33 +1967,33 @@ switch_file_with (const char *what)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 2631);
 
   /* Step 2: a word selected, its neighbours listed (row numbers of this file). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "Hamlet"));
   panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
   es_neighbors_panel_set_k (panel, 50);
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
   if (g_str_equal (what, "analogy"))
     {
       analogy = ES_ANALOGY_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_ANALOGY_PANEL));
       es_analogy_panel_set_expression (analogy, "Hamlet - King + Queen");
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (analogy), "panel.analogy", NULL));
-      wait_for (analogy_done, analogy);
+      ui_test_wait_for (analogy_done, analogy);
     }
   else if (g_str_equal (what, "isolate"))
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
-      wait_for (not_busy, window);
+      ui_test_wait_for (not_busy, window);
     }
   else if (g_str_equal (what, "three-d"))
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
 
   /* Step 3: a smaller file, whose rows the old numbers overrun. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", small));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 150);
   check_marks_in_range (window);
   /* "Hamlet" is no word of the iris file: nothing stays selected. */
@@ -2042,7 +2001,7 @@ switch_file_with (const char *what)
 
   /* And back: the word is found again by name. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   check_marks_in_range (window);
 
   destroy_window (window);
@@ -2099,12 +2058,12 @@ test_window_maps (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", iris));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-row", "x", (gint64) 7));
 
   handler = g_signal_connect (plot, "notify::data", G_CALLBACK (count_frames_cb), &count);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "tsne"));
-  wait_for (plot_shows_method, window);
+  ui_test_wait_for (plot_shows_method, window);
   projection = es_window_get_projection (window);
   tsne = projection;
   g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_TSNE);
@@ -2115,15 +2074,15 @@ test_window_maps (void)
 
   count.frames = 0;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "umap"));
-  wait_for (plot_shows_method, window);
+  ui_test_wait_for (plot_shows_method, window);
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_UMAP);
   g_test_message ("UMAP frames shown while running: %u", count.frames);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
-  wait_for (plot_shows_method, window);
+  ui_test_wait_for (plot_shows_method, window);
   g_assert_cmpuint (es_projection_get_n_components (es_window_get_projection (window)), ==, 3);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
-  wait_for (plot_shows_method, window);
+  ui_test_wait_for (plot_shows_method, window);
   g_signal_handler_disconnect (plot, handler);
 
   /* Isolate 4 points: too few for a map. */
@@ -2131,16 +2090,16 @@ test_window_maps (void)
     g_autofree char *bytes = NULL;
     EsNeighborsPanel *panel = ES_NEIGHBORS_PANEL (find_descendant (GTK_WIDGET (window), ES_TYPE_NEIGHBORS_PANEL));
 
-    wait_for (panel_has_neighbors, panel);
+    ui_test_wait_for (panel_has_neighbors, panel);
     es_neighbors_panel_set_k (panel, 3);
-    wait_for (panel_has_neighbors, panel);
+    ui_test_wait_for (panel_has_neighbors, panel);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
-    wait_for (not_busy, window);
+    ui_test_wait_for (not_busy, window);
     g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 4);
     g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
-  wait_for (plot_shows_method, window);
+  ui_test_wait_for (plot_shows_method, window);
 
   /* Back to t-SNE: the map of before, at once, from the document's cache. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "tsne"));
@@ -2148,7 +2107,7 @@ test_window_maps (void)
   g_assert_true (es_window_get_projection (window) == tsne);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
   destroy_window (window);
 }
@@ -2170,10 +2129,10 @@ test_window_map_settings (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", iris));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->map_settings_button)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "tsne"));
-  wait_for (plot_shows_method, window);
+  ui_test_wait_for (plot_shows_method, window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->map_settings_button)));
   first = es_window_get_projection (window);
 
@@ -2183,7 +2142,7 @@ test_window_map_settings (void)
   params.seed = 7;
   es_map_settings_set_params (window->map_settings, &params);
   g_signal_emit_by_name (window->map_settings, "apply");
-  wait_for (plot_shows_method, window);
+  ui_test_wait_for (plot_shows_method, window);
   tuned = es_window_get_projection (window);
   g_assert_true (tuned != first);
 
@@ -2208,7 +2167,7 @@ test_window_map_settings (void)
   g_assert_true (es_window_get_projection (window) == first);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->map_settings_button)));
   destroy_window (window);
 }
@@ -2231,34 +2190,34 @@ test_window_view_history (void)
                   "filters as well as the selection");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-word", "s", "king"));
-  wait_for (panel_has_neighbors, panel);
+  ui_test_wait_for (panel_has_neighbors, panel);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 11);
 
   /* Back: the whole file again; forward: the same 11 words. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (es_window_get_view_set (window) == set);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, 11);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
 
   /* The method. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_SVD);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
   g_assert_true (es_window_get_view_set (window) == set);
 
   /* A filter (debounced: one step when it applies). */
   g_object_set (window, "filter-text", "kin", NULL);
   g_assert_cmpuint (window->filter_source, !=, 0);
-  wait_for (filter_settled, window);
+  ui_test_wait_for (filter_settled, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
   g_object_get (window, "filter-text", &filter, NULL);
   g_assert_cmpstr (filter, ==, "");
@@ -2310,10 +2269,10 @@ test_window_layers (void)
   gtk_window_present (GTK_WINDOW (window));
   g_object_set_data (G_OBJECT (window), "expected-visible", &expected);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", tensors));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_null (es_window_get_error (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-metadata-path", "s", meta));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_null (es_window_get_error (window));
   g_assert_cmpuint (es_layer_bar_get_n_layers (window->layer_bar), ==, 3);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->layer_bar)));
@@ -2321,7 +2280,7 @@ test_window_layers (void)
   /* Layer 1 alone: its 5 tokens. */
   es_layer_bar_set_layer (window->layer_bar, 1);
   expected = 5;
-  wait_for (layer_plot_visible_is, window);
+  ui_test_wait_for (layer_plot_visible_is, window);
 
   /* The focus "sat" of layer 1 (row 7): its path is rows 2, 7, 12, and
    * those stay visible with layer 1.
@@ -2338,12 +2297,12 @@ test_window_layers (void)
   }
   _es_window_plot_queue_update (window);
   expected = 7;
-  wait_for (layer_plot_visible_is, window);
+  ui_test_wait_for (layer_plot_visible_is, window);
 
   /* All layers again. */
   es_layer_bar_set_layer (window->layer_bar, -1);
   expected = 15;
-  wait_for (layer_plot_visible_is, window);
+  ui_test_wait_for (layer_plot_visible_is, window);
 
   destroy_window (window);
   g_unlink (tensors);
@@ -2362,7 +2321,7 @@ test_window_map_cancel_pause (void)
                   "consistent picture and no job");
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   before = es_window_get_projection (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "umap"));
   g_assert_true (es_window_get_busy (window));
@@ -2372,7 +2331,7 @@ test_window_map_cancel_pause (void)
   g_assert_true (es_window_get_busy (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_nonnull (es_window_get_projection (window));
   g_assert_cmpuint (es_projection_get_rows (es_window_get_projection (window)), ==,
                     es_embedding_set_get_rows (es_window_get_view_set (window)));
@@ -2382,7 +2341,7 @@ test_window_map_cancel_pause (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.rerun-map", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   destroy_window (window);
 }
 
@@ -2414,16 +2373,16 @@ test_window_clusters (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   document = window->document;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clusters", "u", 8u));
   g_assert_true (es_window_get_busy (window));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   clusters = es_document_get_clusters (document);
   g_assert_nonnull (clusters);
   g_assert_cmpuint (es_kmeans_get_k (clusters), ==, 8);
-  wait_for (plot_shows_clusters, window);
+  ui_test_wait_for (plot_shows_clusters, window);
   data = es_scatter_view_get_data (plot);
   g_assert_cmpuint (es_scatter_data_get_n_categories (data), ==, 8);
   for (guint c = 0; c < 8; c++)
@@ -2438,15 +2397,15 @@ test_window_clusters (void)
 
   /* On a UMAP map the colours stay. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "umap"));
-  wait_for (plot_shows_method, window);
-  wait_for (plot_shows_clusters, window);
+  ui_test_wait_for (plot_shows_method, window);
+  ui_test_wait_for (plot_shows_clusters, window);
   g_assert_cmpuint (es_scatter_data_get_n_categories (es_scatter_view_get_data (plot)), ==, 8);
 
   /* Too many for the file: an error, nothing else changes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", iris));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_null (es_document_get_clusters (document));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clusters", "u", 500u));
   g_assert_nonnull (es_window_get_error (window));
@@ -2508,7 +2467,7 @@ test_window_load_while_redrawing (void)
   gtk_window_present (GTK_WINDOW (window));
   tick = gtk_widget_add_tick_callback (es_window_get_plot (window), slow_frame_tick_cb, NULL, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
-  wait_for (not_busy, window);
+  ui_test_wait_for (not_busy, window);
   g_assert_true (es_window_get_embedding_set (window) != before);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 2631);
   gtk_widget_remove_tick_callback (es_window_get_plot (window), tick);
@@ -2536,7 +2495,7 @@ main (int   argc,
     {
       g_test_add_func ("/ui/window/no-display", test_no_display);
       status = g_test_run ();
-      remove_tree (home);
+      ui_test_remove_tree (home);
       return status;
     }
 
@@ -2582,7 +2541,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/map-cancel-pause", test_window_map_cancel_pause);
 
   status = g_test_run ();
-  remove_tree (home);
+  ui_test_remove_tree (home);
 
   return status;
 }

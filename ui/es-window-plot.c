@@ -17,6 +17,7 @@
 #include "es-writer.h"
 
 #include "es-neighbors.h"
+#include "es-row-filter.h"
 #include "es-scatter-data.h"
 #include "es-worker.h"
 
@@ -25,163 +26,70 @@
 /* Frames after which the renderer has let go of replaced plot data. */
 #define RETIRE_FRAMES 3
 
-/* The filters (top N, text, category), taken from the widgets in the main
- * thread so that any thread can apply them to the rows.
+/* The filters (top N, text, category, layer), taken from the widgets in
+ * the main thread so that any thread can apply them to the rows.
  */
-typedef struct
+static EsRowFilter *
+window_row_filter (EsWindow *self)
 {
-  EsMetadata *metadata;       /* of the view set, which the caller keeps */
-  guint       top_n;          /* 0: all; only when the view is the whole file */
-  guint       color_column;   /* the category's column */
-  char       *category_name;
-  GRegex     *regex;
-  char       *needle;         /* lower case */
-  int         layer_column;   /* a layered tensor's: only @layer passes, */
-  char       *layer;
-  int         position_column;/* ... and the focus token's path */
-  char       *keep_position;
-} MaskSpec;
-
-static void
-mask_spec_clear (MaskSpec *spec)
-{
-  g_clear_pointer (&spec->category_name, g_free);
-  g_clear_pointer (&spec->regex, g_regex_unref);
-  g_clear_pointer (&spec->needle, g_free);
-  g_clear_pointer (&spec->layer, g_free);
-  g_clear_pointer (&spec->keep_position, g_free);
-}
-
-static void
-mask_spec_init (MaskSpec *spec,
-                EsWindow *self)
-{
+  EsRowFilter *filter = es_row_filter_new ();
   const char *text = self->filter_text != NULL ? self->filter_text : "";
   guint category = gtk_drop_down_get_selected (self->category_dropdown);
   guint color = gtk_drop_down_get_selected (self->color_dropdown);
+  EsEmbeddingSet *view_set = es_document_get_view_set (self->document);
+  EsMetadata *metadata = es_embedding_set_get_metadata (view_set);
+  g_autoptr(GError) error = NULL;
 
-  memset (spec, 0, sizeof *spec);
-  spec->metadata = es_embedding_set_get_metadata (es_document_get_view_set (self->document));
   /* The isolated subset keeps every word: top N is about the file. */
-  spec->top_n = es_document_get_view_set (self->document) == es_document_get_set (self->document) ? self->top_n : 0;
-  if (category != GTK_INVALID_LIST_POSITION && category > 0 && spec->metadata != NULL &&
+  es_row_filter_set_top_n (filter, view_set == es_document_get_set (self->document) ? self->top_n : 0);
+  if (category != GTK_INVALID_LIST_POSITION && category > 0 && metadata != NULL &&
       color != GTK_INVALID_LIST_POSITION && color > 0)
-    {
-      spec->category_name = g_strdup (gtk_string_list_get_string (self->category_names, category));
-      spec->color_column = color - 1;
-    }
+    es_row_filter_set_category (filter, (int) color - 1,
+                                gtk_string_list_get_string (self->category_names, category));
 
-  spec->layer_column = -1;
-  if (self->layer_column >= 0 && es_layer_bar_get_layer (self->layer_bar) >= 0 && spec->metadata != NULL &&
-      (guint) self->layer_column < es_metadata_get_n_columns (spec->metadata))
+  if (self->layer_column >= 0 && es_layer_bar_get_layer (self->layer_bar) >= 0 && metadata != NULL &&
+      (guint) self->layer_column < es_metadata_get_n_columns (metadata))
     {
       gint64 focus = es_document_get_focus (self->document);
+      g_autofree char *layer = g_strdup_printf ("%d", es_layer_bar_get_layer (self->layer_bar));
+      const char *keep_position = NULL;
 
-      spec->layer_column = self->layer_column;
-      spec->layer = g_strdup_printf ("%d", es_layer_bar_get_layer (self->layer_bar));
-      spec->position_column = self->position_column;
-      if (focus >= 0 && self->position_column >= 0 && (gsize) focus < es_metadata_get_n_rows (spec->metadata))
-        spec->keep_position = g_strdup (es_metadata_get_value (spec->metadata, (gsize) focus,
-                                                               (guint) self->position_column));
+      /* One layer, but the focus token in every layer (its path). */
+      if (focus >= 0 && self->position_column >= 0 && (gsize) focus < es_metadata_get_n_rows (metadata))
+        keep_position = es_metadata_get_value (metadata, (gsize) focus, (guint) self->position_column);
+      es_row_filter_set_layer (filter, self->layer_column, layer, self->position_column, keep_position);
     }
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->filter_entry), "error");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry), NULL);
-  if (text[0] != '\0' && self->filter_regex)
+  if (!es_row_filter_set_text (filter, text, self->filter_regex, &error))
     {
-      g_autoptr(GError) error = NULL;
+      g_autofree char *tip = g_strdup_printf (_("Invalid regular expression: %s"), error->message);
 
-      spec->regex = g_regex_new (text, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error);
-      if (spec->regex == NULL)
-        {
-          g_autofree char *tip = g_strdup_printf (_("Invalid regular expression: %s"), error->message);
-
-          gtk_widget_add_css_class (GTK_WIDGET (self->filter_entry), "error");
-          gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry), tip);
-          /* Half-typed ("[a-"): the last valid filter stays, not everything. */
-          if (self->filter_valid_regex != NULL)
-            spec->regex = g_regex_new (self->filter_valid_regex, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
-        }
-      else
-        {
-          g_free (self->filter_valid_regex);
-          self->filter_valid_regex = g_strdup (text);
-        }
+      gtk_widget_add_css_class (GTK_WIDGET (self->filter_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry), tip);
+      /* Half-typed ("[a-"): the last valid filter stays, not everything. */
+      if (self->filter_valid_regex != NULL)
+        es_row_filter_set_text (filter, self->filter_valid_regex, TRUE, NULL);
+    }
+  else if (text[0] != '\0' && self->filter_regex)
+    {
+      g_free (self->filter_valid_regex);
+      self->filter_valid_regex = g_strdup (text);
     }
   else
-    {
-      g_clear_pointer (&self->filter_valid_regex, g_free);
-      if (text[0] != '\0')
-        spec->needle = g_ascii_strdown (text, -1);
-    }
-}
+    g_clear_pointer (&self->filter_valid_regex, g_free);
 
-/* Which rows of @view_set pass; any thread (a regex over 400k words takes
- * tens of milliseconds).
- */
-static guint8 *
-mask_spec_run (const MaskSpec *spec,
-               EsEmbeddingSet *view_set,
-               gsize           rows)
-{
-  guint8 *mask = g_new (guint8, MAX (rows, 1));
-
-  memset (mask, 1, rows);
-  for (gsize r = 0; r < rows; r++)
-    {
-      const char *word;
-
-      if (spec->top_n > 0 && r >= spec->top_n)
-        {
-          mask[r] = 0;
-          continue;
-        }
-      /* One layer, but the focus token in every layer (its path). */
-      if (spec->layer_column >= 0 &&
-          g_strcmp0 (es_metadata_get_value (spec->metadata, r, (guint) spec->layer_column), spec->layer) != 0 &&
-          (spec->keep_position == NULL ||
-           g_strcmp0 (es_metadata_get_value (spec->metadata, r, (guint) spec->position_column),
-                      spec->keep_position) != 0))
-        {
-          mask[r] = 0;
-          continue;
-        }
-      if (spec->category_name != NULL &&
-          g_strcmp0 (es_metadata_get_value (spec->metadata, r, spec->color_column),
-                     spec->category_name) != 0)
-        {
-          mask[r] = 0;
-          continue;
-        }
-      if (spec->regex == NULL && spec->needle == NULL)
-        continue;
-
-      word = es_embedding_set_get_word (view_set, r);
-      if (spec->regex != NULL)
-        mask[r] = g_utf8_validate (word, -1, NULL) && g_regex_match (spec->regex, word, 0, NULL);
-      else
-        {
-          g_autofree char *lower = g_ascii_strdown (word, -1);
-
-          mask[r] = strstr (lower, spec->needle) != NULL;
-        }
-    }
-
-  return mask;
+  return filter;
 }
 
 static guint8 *
 compute_mask (EsWindow *self,
               gsize     rows)
 {
-  MaskSpec spec;
-  guint8 *mask;
+  g_autoptr(EsRowFilter) filter = window_row_filter (self);
 
-  mask_spec_init (&spec, self);
-  mask = mask_spec_run (&spec, es_document_get_view_set (self->document), rows);
-  mask_spec_clear (&spec);
-
-  return mask;
+  return es_row_filter_run (filter, es_document_get_view_set (self->document), rows);
 }
 
 static gboolean
@@ -202,7 +110,7 @@ typedef struct
   guint           generation;
   EsProjection   *projection;
   EsEmbeddingSet *view_set;
-  MaskSpec        mask;
+  EsRowFilter    *filter;
   guint           cx, cy;
   gint            cz;
   guint           label_column;   /* G_MAXUINT: the words */
@@ -222,7 +130,7 @@ plot_build_free (PlotBuild *build)
   g_clear_pointer (&build->view_set, es_embedding_set_unref);
   g_clear_pointer (&build->clusters, es_kmeans_unref);
   g_clear_pointer (&build->set, es_embedding_set_unref);
-  mask_spec_clear (&build->mask);
+  g_clear_pointer (&build->filter, es_row_filter_free);
   for (guint a = 0; a < 3; a++)
     g_free (build->titles[a]);
   g_free (build);
@@ -270,7 +178,7 @@ plot_build_run (PlotBuild *build)
   gsize rows = es_projection_get_rows (build->projection);
   guint n_components = es_projection_get_n_components (build->projection);
   g_autofree float *coords = NULL;
-  g_autofree guint8 *mask = mask_spec_run (&build->mask, build->view_set, rows);
+  g_autofree guint8 *mask = es_row_filter_run (build->filter, build->view_set, rows);
   g_autoptr(GPtrArray) labels = NULL;
 
   /* Filtered rows become NaN: the plot masks them like invalid rows. */
@@ -283,9 +191,7 @@ plot_build_run (PlotBuild *build)
         coords[r * n_components + c] = NAN;
     else if (es_embedding_set_is_row_valid (build->view_set, r))
       build->n_shown++;
-  build->filtered = (build->mask.top_n > 0 && build->mask.top_n < rows) ||
-                    build->mask.category_name != NULL || build->mask.regex != NULL ||
-                    build->mask.needle != NULL;
+  build->filtered = es_row_filter_is_filtering (build->filter, rows);
 
   if (build->label_column != G_MAXUINT)
     {
@@ -441,7 +347,7 @@ _es_window_plot_update (EsWindow *self)
   build->generation = ++self->plot_generation;
   build->projection = es_projection_ref (es_document_get_projection (self->document));
   build->view_set = es_embedding_set_ref (es_document_get_view_set (self->document));
-  mask_spec_init (&build->mask, self);
+  build->filter = window_row_filter (self);
   build->cx = self->component_x;
   build->cy = self->component_y;
   build->cz = self->three_d ? (gint) self->component_z : -1;

@@ -10,6 +10,7 @@
 #include "es-session.h"
 
 #include "es-metadata.h"
+#include "es-row-filter.h"
 
 #include <string.h>
 
@@ -117,48 +118,15 @@ es_session_filter_mask (const EsSession *self,
                         EsEmbeddingSet  *view_set,
                         gboolean         whole_file)
 {
-  gsize rows = es_embedding_set_get_rows (view_set);
   EsMetadata *metadata = es_embedding_set_get_metadata (view_set);
-  const char *text = self->filter_text != NULL ? self->filter_text : "";
-  g_autoptr(GRegex) regex = NULL;
-  g_autofree char *needle = NULL;
-  guint8 *mask = g_new (guint8, MAX (rows, 1));
-  int category_column = -1;
+  g_autoptr(EsRowFilter) filter = es_row_filter_new ();
 
-  memset (mask, 1, rows);
+  if (whole_file)
+    es_row_filter_set_top_n (filter, self->top_n);
   if (self->category != NULL && metadata != NULL && self->color_column != NULL)
-    category_column = es_metadata_find_column (metadata, self->color_column);
-  if (text[0] != '\0' && self->filter_regex)
-    regex = g_regex_new (text, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
-  else if (text[0] != '\0')
-    needle = g_ascii_strdown (text, -1);
-
-  for (gsize r = 0; r < rows; r++)
-    {
-      const char *word;
-
-      if (whole_file && self->top_n > 0 && r >= self->top_n)
-        {
-          mask[r] = 0;
-          continue;
-        }
-      if (category_column >= 0 &&
-          g_strcmp0 (es_metadata_get_value (metadata, r, (guint) category_column), self->category) != 0)
-        {
-          mask[r] = 0;
-          continue;
-        }
-      if (regex == NULL && needle == NULL)
-        continue;
-      word = es_embedding_set_get_word (view_set, r);
-      if (regex != NULL)
-        mask[r] = g_utf8_validate (word, -1, NULL) && g_regex_match (regex, word, 0, NULL);
-      else
-        {
-          g_autofree char *lower = g_ascii_strdown (word, -1);
-
-          mask[r] = strstr (lower, needle) != NULL;
-        }
-    }
-  return mask;
+    es_row_filter_set_category (filter, es_metadata_find_column (metadata, self->color_column), self->category);
+  /* An invalid regex filters nothing, as the window shows before one is valid. */
+  if (!es_row_filter_set_text (filter, self->filter_text, self->filter_regex, NULL))
+    es_row_filter_set_text (filter, NULL, FALSE, NULL);
+  return es_row_filter_run (filter, view_set, es_embedding_set_get_rows (view_set));
 }

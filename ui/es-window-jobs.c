@@ -179,35 +179,38 @@ _es_window_apply_projection (EsWindow       *self,
   _es_window_record_view (self);
 }
 
-static void
-fill_projection_options (EsWindow            *self,
-                         EsEmbeddingSet      *set,
-                         EsProjectionOptions *options,
-                         char              ***axes,
-                         guint              **columns)
+/* The rule for a reduction's options, the window's and a reopened
+ * session's alike, so that a session computes what was on screen.
+ * @method a layout: its PCA start (a map of fewer than 5 points is no map:
+ * PCA shows them).  @columns gets what options->columns points to.
+ */
+void
+_es_window_projection_options (EsEmbeddingSet      *set,
+                               EsMethod             method,
+                               const char * const  *axes,
+                               gboolean             orthogonalize,
+                               gboolean             center,
+                               gboolean             normalize,
+                               EsProjectionOptions *options,
+                               guint              **columns)
 {
-  EsMethod method = ES_METHOD_PCA;
   gsize dims = es_embedding_set_get_dims (set);
 
-  es_method_from_string (self->method, &method);
-  /* A map of fewer than 5 points is no map: PCA shows them (start_layout). */
-  if (es_method_is_layout (method))
-    method = ES_METHOD_PCA;
   es_projection_options_init (options);
-  options->method = method;
+  options->method = es_method_is_layout (method) ? ES_METHOD_PCA : method;
   /* An isolated handful of words has fewer components than dimensions. */
   options->n_components = (guint) MIN (MIN ((gsize) MAX_COMPONENTS, dims),
                                        MAX (es_embedding_set_get_n_valid (set), 2) - 1);
   options->n_components = MAX (options->n_components, 1);
-  _es_window_preprocess_apply (self, options);
+  options->center = center;
+  options->normalize = normalize;
 
-  if (method == ES_METHOD_AXES)
+  if (options->method == ES_METHOD_AXES)
     {
-      *axes = es_axes_editor_dup_axes (self->axes_editor);
-      options->axes = (const char * const *) *axes;
-      options->orthogonalize = es_axes_editor_get_orthogonalize (self->axes_editor);
+      options->axes = axes;
+      options->orthogonalize = orthogonalize;
     }
-  else if (method == ES_METHOD_IDENTITY)
+  else if (options->method == ES_METHOD_IDENTITY)
     {
       guint n = (guint) MIN ((gsize) MAX_IDENTITY_COLUMNS, dims);
 
@@ -217,6 +220,23 @@ fill_projection_options (EsWindow            *self,
       options->columns = *columns;
       options->n_columns = n;
     }
+}
+
+static void
+fill_projection_options (EsWindow            *self,
+                         EsEmbeddingSet      *set,
+                         EsProjectionOptions *options,
+                         char              ***axes,
+                         guint              **columns)
+{
+  EsMethod method = ES_METHOD_PCA;
+
+  es_method_from_string (self->method, &method);
+  if (method == ES_METHOD_AXES)
+    *axes = es_axes_editor_dup_axes (self->axes_editor);
+  _es_window_projection_options (set, method, (const char * const *) *axes,
+                                 es_axes_editor_get_orthogonalize (self->axes_editor),
+                                 self->preprocess_center, self->preprocess_normalize, options, columns);
 }
 
 /* The end of any reduction job (a projection or a layout): applies the

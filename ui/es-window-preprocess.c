@@ -32,13 +32,11 @@ set_preprocess (EsWindow *self,
                 gboolean  center,
                 gboolean  normalize)
 {
-  show_state (self, "center", center);
-  show_state (self, "normalize", normalize);
-  show_state (self, "spherize", center && normalize);
-  if (self->preprocess_center == center && self->preprocess_normalize == normalize)
+  gboolean same = self->preprocess_center == center && self->preprocess_normalize == normalize;
+
+  _es_window_preprocess_set (self, center, normalize);
+  if (same)
     return;
-  self->preprocess_center = center;
-  self->preprocess_normalize = normalize;
   _es_window_update_status (self);
   if (es_document_get_set (self->document) != NULL)
     _es_window_reproject (self, NULL);
@@ -77,12 +75,17 @@ _es_window_preprocess_init (EsWindow *self)
   gtk_widget_insert_action_group (GTK_WIDGET (self), "prep", G_ACTION_GROUP (self->preprocess_actions));
 }
 
+/* A session's flags, for a projection computed with them: no reduction. */
 void
-_es_window_preprocess_apply (EsWindow            *self,
-                             EsProjectionOptions *options)
+_es_window_preprocess_set (EsWindow *self,
+                           gboolean  center,
+                           gboolean  normalize)
 {
-  options->center = self->preprocess_center;
-  options->normalize = self->preprocess_normalize;
+  show_state (self, "center", center);
+  show_state (self, "normalize", normalize);
+  show_state (self, "spherize", center && normalize);
+  self->preprocess_center = center;
+  self->preprocess_normalize = normalize;
 }
 
 /* What was done to the rows before this reduction, or NULL. */

@@ -181,6 +181,14 @@ void      _es_window_finish_projection  (EsWindow       *self,
                                          EsProjection   *projection,
                                          char          **axes,
                                          const GError   *error);
+void      _es_window_projection_options (EsEmbeddingSet      *set,
+                                         EsMethod             method,
+                                         const char * const  *axes,
+                                         gboolean             orthogonalize,
+                                         gboolean             center,
+                                         gboolean             normalize,
+                                         EsProjectionOptions *options,
+                                         guint              **columns);
 /* es-window-layout.c: FALSE when @view_set is too small for a map (PCA then). */
 gboolean  _es_window_start_layout       (EsWindow       *self,
                                          EsJob          *job,
@@ -238,8 +246,9 @@ void      _es_window_show_feedback      (EsWindow       *self,
 
 /* es-window-preprocess.c: centre / L2-normalise the rows before reducing. */
 void      _es_window_preprocess_init    (EsWindow       *self);
-void      _es_window_preprocess_apply   (EsWindow       *self,
-                                         EsProjectionOptions *options);
+void      _es_window_preprocess_set     (EsWindow       *self,
+                                         gboolean        center,
+                                         gboolean        normalize);
 char     *_es_window_preprocess_describe (EsWindow      *self);
 
 /* es-window-drop.c: files dropped on the window, handed to the engine. */

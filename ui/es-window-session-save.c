@@ -70,6 +70,8 @@ _es_window_dup_session (EsWindow *self)
   session->components[2] = self->component_z;
   session->axes = es_axes_editor_dup_axes (self->axes_editor);
   session->orthogonalize = es_axes_editor_get_orthogonalize (self->axes_editor);
+  session->center = self->preprocess_center;
+  session->normalize = self->preprocess_normalize;
   session->seed = self->layout_seed;
   /* The finished map itself (not a frame of a running one, nor the PCA a
    * too-small view falls back to).

@@ -175,9 +175,11 @@ restore_apply (Restore      *restore,
   g_object_set (self, "method", es_method_to_string (session->method), "three-d", session->three_d, NULL);
   if (session->axes != NULL)
     es_axes_editor_set_axes (self->axes_editor, (const char * const *) session->axes);
+  g_object_set (self->axes_editor, "orthogonalize", session->orthogonalize, NULL);
   if (session->method == ES_METHOD_AXES)
     axes = g_strdupv (session->axes);
   self->layout_seed = session->seed;
+  _es_window_preprocess_set (self, session->center, session->normalize);
   g_free (self->loaded_metadata);
   self->loaded_metadata = g_strdup (session->metadata_path);
   self->loaded_limit = session->limit;
@@ -300,8 +302,6 @@ static void
 start_projection (Restore *restore)
 {
   EsSession *session = restore->session;
-  EsEmbeddingSet *view = restore->view;
-  gsize dims = es_embedding_set_get_dims (view);
   g_autofree guint *columns = NULL;
   g_autoptr(EsJob) job = es_job_new (_("Reducing"));
   EsProjectionOptions options;
@@ -310,28 +310,11 @@ start_projection (Restore *restore)
   _es_window_set_job (restore->self, &restore->self->project_job, job);
   g_set_object (&restore->job, job);
 
-  es_projection_options_init (&options);
   /* A map not stored is computed after the restore, from a PCA start. */
-  options.method = es_method_is_layout (session->method) ? ES_METHOD_PCA : session->method;
-  options.n_components = (guint) MIN (MIN ((gsize) MAX_COMPONENTS, dims),
-                                      MAX (es_embedding_set_get_n_valid (view), 2) - 1);
-  options.n_components = MAX (options.n_components, 1);
-  if (options.method == ES_METHOD_AXES)
-    {
-      options.axes = (const char * const *) session->axes;
-      options.orthogonalize = session->orthogonalize;
-    }
-  else if (options.method == ES_METHOD_IDENTITY)
-    {
-      guint n = (guint) MIN ((gsize) MAX_IDENTITY_COLUMNS, dims);
-
-      columns = g_new (guint, n);
-      for (guint i = 0; i < n; i++)
-        columns[i] = i;
-      options.columns = columns;
-      options.n_columns = n;
-    }
-  es_projection_compute_async (view, &options, es_job_get_cancellable (job), es_job_progress_cb, job,
+  _es_window_projection_options (restore->view, session->method, (const char * const *) session->axes,
+                                 session->orthogonalize, session->center, session->normalize,
+                                 &options, &columns);
+  es_projection_compute_async (restore->view, &options, es_job_get_cancellable (job), es_job_progress_cb, job,
                                projection_ready_cb, restore);
 }
 

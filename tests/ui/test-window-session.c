@@ -225,6 +225,50 @@ test_round_trip_pca_camera (void)
   destroy_window (b);
 }
 
+static void
+test_round_trip_spherized (void)
+{
+  g_autofree char *data = data_path ();
+  g_autofree char *session = g_build_filename (tmp_dir, "spherized.embedscope", NULL);
+  EsWindow *a = new_window ();
+  EsWindow *b, *plain;
+  EsProjection *pa, *pb, *pplain;
+  gsize n;
+
+  g_test_summary ("Spherize and orthogonalised axes are saved and reopened: the same coordinates");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.open-path", "s", data));
+  ui_test_wait_for (settled, a);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "prep.spherize", NULL));
+  g_object_set (a->axes_editor, "orthogonalize", FALSE, NULL);
+  spin (200);
+  ui_test_wait_for (settled, a);
+  g_assert_true (a->preprocess_center && a->preprocess_normalize);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.save-session-to", "s", session));
+  b = open_session (session);
+  g_assert_true (b->preprocess_center);
+  g_assert_true (b->preprocess_normalize);
+  g_assert_false (es_axes_editor_get_orthogonalize (b->axes_editor));
+
+  /* The same numbers as the window saved, and not those of a plain PCA. */
+  pa = es_document_get_projection (a->document);
+  pb = es_document_get_projection (b->document);
+  n = es_projection_get_rows (pa) * es_projection_get_n_components (pa);
+  g_assert_cmpuint (es_projection_get_rows (pb) * es_projection_get_n_components (pb), ==, n);
+  g_assert_cmpmem (es_projection_get_coords (pa), n * sizeof (float),
+                   es_projection_get_coords (pb), n * sizeof (float));
+  plain = new_window ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (plain), "win.open-path", "s", data));
+  ui_test_wait_for (settled, plain);
+  pplain = es_document_get_projection (plain->document);
+  g_assert_true (memcmp (es_projection_get_coords (pplain), es_projection_get_coords (pa),
+                         2 * sizeof (float)) != 0);
+  destroy_window (plain);
+  destroy_window (a);
+  destroy_window (b);
+}
+
 /* A window showing the data file, and a session path with @text in it. */
 static EsWindow *
 window_with_bad_session (const char  *name,
@@ -372,6 +416,7 @@ main (int   argc,
       g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
       g_test_add_func ("/ui/session/round-trip-tsne", test_round_trip_tsne);
       g_test_add_func ("/ui/session/round-trip-pca-camera", test_round_trip_pca_camera);
+      g_test_add_func ("/ui/session/round-trip-spherized", test_round_trip_spherized);
       g_test_add_func ("/ui/session/malformed", test_malformed_keeps_view);
       g_test_add_func ("/ui/session/newer-version", test_newer_version_keeps_view);
       g_test_add_func ("/ui/session/missing-file", test_missing_file_named);

@@ -36,22 +36,8 @@ _es_cli_convert (int    argc,
 
   if ((status = _es_cli_parse (context, command, &common, &argc, &argv, 2)) >= 0)
     goto out;
-  if (format_name != NULL)
-    {
-      if (!es_embedding_format_from_name (format_name, &format))
-        {
-          status = _es_cli_usage_error (command, "unknown format '%s' (w2v-text, w2v-binary, glove or npy)",
-                                        format_name);
-          goto out;
-        }
-    }
-  else
-    format = es_embedding_format_for_path (argv[2]);
-  if (words != NULL && format != ES_FORMAT_NPY)
-    {
-      status = _es_cli_usage_error (command, "--words is for --format npy only");
-      goto out;
-    }
+  if ((status = _es_cli_vectors_format (command, format_name, words, argv[2], &format)) >= 0)
+    goto out;
 
   if (!(set = _es_cli_load (argv[1], &common, &error)))
     {
@@ -61,9 +47,7 @@ _es_cli_convert (int    argc,
   if (!common.json)
     _es_cli_print_warnings (set);
 
-  if (format == ES_FORMAT_NPY)
-    words_path = words != NULL ? g_strdup (words) : es_embedding_writer_words_path (argv[2]);
-  if (!es_embedding_writer_write (set, argv[2], format, words_path, NULL, NULL, NULL, &error))
+  if (!_es_cli_write_vectors (set, argv[2], format, words, &words_path, &error))
     {
       status = _es_cli_input_error (argv[2], error);
       goto out;
@@ -74,31 +58,12 @@ _es_cli_convert (int    argc,
       EsJsonBuilder *builder = es_json_builder_new ();
 
       es_json_builder_begin_object (builder);
-      es_json_builder_member (builder, "output");
-      es_json_builder_string (builder, argv[2], -1);
-      es_json_builder_member (builder, "format");
-      es_json_builder_string (builder, es_embedding_format_to_name (format), -1);
-      if (words_path != NULL)
-        {
-          es_json_builder_member (builder, "words");
-          es_json_builder_string (builder, words_path, -1);
-        }
-      es_json_builder_member (builder, "rows");
-      es_json_builder_int (builder, es_embedding_set_get_rows (set));
-      es_json_builder_member (builder, "dims");
-      es_json_builder_int (builder, es_embedding_set_get_dims (set));
+      _es_cli_vectors_written_json (builder, set, argv[2], format, words_path);
       es_json_builder_end_object (builder);
       _es_cli_print_json (builder);
     }
   else
-    {
-      fprintf (stderr, "Wrote %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT " (%s) to %s",
-               es_embedding_set_get_rows (set), es_embedding_set_get_dims (set),
-               es_embedding_format_to_name (format), argv[2]);
-      if (words_path != NULL)
-        fprintf (stderr, " and the words to %s", words_path);
-      fprintf (stderr, "\n");
-    }
+    _es_cli_print_vectors_written (set, argv[2], format, words_path);
   status = ES_CLI_EXIT_OK;
 
 out:

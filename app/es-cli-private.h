@@ -137,6 +137,30 @@ int _es_cli_cooccur    (int argc, char **argv);
 int _es_cli_lsa        (int argc, char **argv);
 int _es_cli_nmf        (int argc, char **argv);
 int _es_cli_convert    (int argc, char **argv);
+
+/* es-cli-vectors-output.c: an embedding set written as convert/transform do.
+ * _es_cli_vectors_format: -1, or the exit status of a bad --format/--words.
+ */
+int      _es_cli_vectors_format        (const EsCliCommand *command,
+                                        const char         *format_name,
+                                        const char         *words,
+                                        const char         *output,
+                                        EsFormat           *format);
+gboolean _es_cli_write_vectors         (EsEmbeddingSet     *set,
+                                        const char         *output,
+                                        EsFormat            format,
+                                        const char         *words,
+                                        char              **words_path,
+                                        GError            **error);
+void     _es_cli_vectors_written_json  (EsJsonBuilder      *builder,
+                                        EsEmbeddingSet     *set,
+                                        const char         *output,
+                                        EsFormat            format,
+                                        const char         *words_path);
+void     _es_cli_print_vectors_written (EsEmbeddingSet     *set,
+                                        const char         *output,
+                                        EsFormat            format,
+                                        const char         *words_path);
 int _es_cli_compare    (int argc, char **argv);
 int _es_cli_transform  (int argc, char **argv);
 

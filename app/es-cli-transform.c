@@ -112,22 +112,8 @@ _es_cli_transform (int    argc,
       status = _es_cli_usage_error (command, "--output is required");
       goto out;
     }
-  if (format_name != NULL)
-    {
-      if (!es_embedding_format_from_name (format_name, &format))
-        {
-          status = _es_cli_usage_error (command, "unknown format '%s' (w2v-text, w2v-binary, glove or npy)",
-                                        format_name);
-          goto out;
-        }
-    }
-  else
-    format = es_embedding_format_for_path (output);
-  if (words != NULL && format != ES_FORMAT_NPY)
-    {
-      status = _es_cli_usage_error (command, "--words is for --format npy only");
-      goto out;
-    }
+  if ((status = _es_cli_vectors_format (command, format_name, words, output, &format)) >= 0)
+    goto out;
 
   if (!(set = _es_cli_load (argv[1], &common, &error)))
     {
@@ -161,9 +147,7 @@ _es_cli_transform (int    argc,
       goto out;
     }
 
-  if (format == ES_FORMAT_NPY)
-    words_path = words != NULL ? g_strdup (words) : es_embedding_writer_words_path (output);
-  if (!es_embedding_writer_write (result, output, format, words_path, NULL, NULL, NULL, &error))
+  if (!_es_cli_write_vectors (result, output, format, words, &words_path, &error))
     {
       status = _es_cli_input_error (output, error);
       goto out;
@@ -174,29 +158,14 @@ _es_cli_transform (int    argc,
       EsJsonBuilder *builder = es_json_builder_new ();
 
       es_json_builder_begin_object (builder);
-      es_json_builder_member (builder, "output");
-      es_json_builder_string (builder, output, -1);
-      es_json_builder_member (builder, "format");
-      es_json_builder_string (builder, es_embedding_format_to_name (format), -1);
-      if (words_path != NULL)
-        {
-          es_json_builder_member (builder, "words");
-          es_json_builder_string (builder, words_path, -1);
-        }
-      es_json_builder_member (builder, "rows");
-      es_json_builder_int (builder, es_embedding_set_get_rows (result));
-      es_json_builder_member (builder, "dims");
-      es_json_builder_int (builder, es_embedding_set_get_dims (result));
+      _es_cli_vectors_written_json (builder, result, output, format, words_path);
       es_json_builder_member (builder, "removed_directions");
       es_json_builder_int (builder, n_remove);
       es_json_builder_end_object (builder);
       _es_cli_print_json (builder);
     }
   else
-    fprintf (stderr, "Wrote %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT " (%s) to %s%s%s\n",
-             es_embedding_set_get_rows (result), es_embedding_set_get_dims (result),
-             es_embedding_format_to_name (format), output,
-             words_path != NULL ? " and the words to " : "", words_path != NULL ? words_path : "");
+    _es_cli_print_vectors_written (result, output, format, words_path);
   status = ES_CLI_EXIT_OK;
 
 out:

@@ -705,6 +705,8 @@ _es_window_actions_update (EsWindow *self)
     gboolean is_map = g_strcmp0 (self->method, "tsne") == 0 || g_strcmp0 (self->method, "umap") == 0;
 
     gtk_widget_action_set_enabled (widget, "win.pause-map", is_map && self->project_job != NULL);
+    gtk_widget_set_visible (self->pause_button, is_map && self->project_job != NULL);
+    gtk_button_set_label (GTK_BUTTON (self->pause_button), self->layout_paused ? _("_Resume") : _("_Pause"));
     gtk_widget_action_set_enabled (widget, "win.rerun-map", is_map && es_document_get_set (self->document) != NULL);
     gtk_widget_action_set_enabled (widget, "win.clusters", es_document_get_set (self->document) != NULL);
     gtk_widget_action_set_enabled (widget, "win.ask-clusters", es_document_get_set (self->document) != NULL);

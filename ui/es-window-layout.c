@@ -354,6 +354,9 @@ _es_window_start_layout (EsWindow       *self,
   self->layout_note = g_steal_pointer (&clamped);
 
   g_object_set_qdata (G_OBJECT (self), current_run_quark (), run);
+  /* A new run starts running, whatever the one it replaces was doing. */
+  self->layout_paused = FALSE;
+  _es_window_actions_update (self);
   task = g_task_new (NULL, es_job_get_cancellable (job), layout_ready_cb, run);
   g_task_set_source_tag (task, _es_window_start_layout);
   g_task_set_task_data (task, layout_run_ref (run), (GDestroyNotify) layout_run_unref);

@@ -42,6 +42,7 @@ struct _EsWindow
   GtkRevealer          *progress_revealer;
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
+  GtkWidget            *pause_button;   /* while a map optimises */
   GtkPaned             *paned;
   EsScatterView        *plot;
   GtkLabel             *status_label;

@@ -630,6 +630,7 @@ es_window_class_init (EsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, EsWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, plot);
   gtk_widget_class_bind_template_child (widget_class, EsWindow, status_label);

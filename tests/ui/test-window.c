@@ -2325,13 +2325,23 @@ test_window_map_cancel_pause (void)
   before = es_window_get_projection (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "umap"));
   g_assert_true (es_window_get_busy (window));
+  g_assert_true (gtk_widget_get_visible (window->pause_button));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (window->pause_button)), ==, "_Resume");
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (es_window_get_busy (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (window->pause_button)), ==, "_Pause");
+
+  /* Paused, then another method: the new map runs, and says so. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "tsne"));
+  g_assert_true (es_window_get_busy (window));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (window->pause_button)), ==, "_Pause");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
   ui_test_wait_for (not_busy, window);
+  g_assert_false (gtk_widget_get_visible (window->pause_button));
   g_assert_nonnull (es_window_get_projection (window));
   g_assert_cmpuint (es_projection_get_rows (es_window_get_projection (window)), ==,
                     es_embedding_set_get_rows (es_window_get_view_set (window)));

@@ -86,11 +86,17 @@ _es_cli_density_check (const EsCliCommand *command)
   return -1;
 }
 
+gboolean
+_es_cli_density_shown (void)
+{
+  /* A level or bandwidth asks for the map too. */
+  return density || levels_text != NULL || bandwidth_given;
+}
+
 void
 _es_cli_density_apply (EsPlotStyle *style)
 {
-  /* A level or bandwidth asks for the map too. */
-  style->show_density = density || levels_text != NULL || bandwidth_given;
+  style->show_density = _es_cli_density_shown ();
   style->density_bandwidth = bandwidth;
   if (n_levels > 0)
     {

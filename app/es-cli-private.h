@@ -174,6 +174,7 @@ int      _es_cli_render_umap  (int argc, char **argv);
  */
 void     _es_cli_density_add_entries (GOptionContext     *context);
 int      _es_cli_density_check       (const EsCliCommand *command);
+gboolean _es_cli_density_shown       (void);
 void     _es_cli_density_apply       (EsPlotStyle        *style);
 
 /* es-cli-render.c */

@@ -83,6 +83,47 @@ apply_clusters (EsEmbeddingSet *set,
  * neighbours are searched in; a session (nullable) adds its selection,
  * neighbour count and metric, style and camera.
  */
+/* A session's analogy drawn as the window draws it: arrows b → a and
+ * c → the best answer, for a - b + c.  Words no longer in the file leave
+ * it out, as the window would show the expression's error.
+ */
+static void
+session_analogy (EsEmbeddingSet *set,
+                 EsScatterData  *data,
+                 const char     *text,
+                 gint64          analogy[4])
+{
+  g_autoptr(EsExpression) expression = es_expression_parse_for_set (text, set, NULL);
+  g_autoptr(GArray) results = NULL;
+  g_autofree gsize *rows = NULL;
+  guint n = expression != NULL ? es_expression_get_n_terms (expression) : 0;
+  gint64 a = -1, b = -1, c = -1;
+  gsize row;
+
+  rows = g_new0 (gsize, MAX (n, 1));
+  if (expression == NULL || !es_expression_resolve (expression, set, FALSE, rows, NULL) ||
+      !(results = es_neighbors_of_expression (set, text, ES_METRIC_COSINE, 1, NULL, NULL)))
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      double weight = es_expression_get_term_weight (expression, i);
+
+      if (!es_scatter_data_lookup (data, es_embedding_set_get_word (set, rows[i]), &row))
+        continue;
+      if (weight > 0 && a < 0)
+        a = (gint64) row;
+      else if (weight < 0 && b < 0)
+        b = (gint64) row;
+      else if (weight > 0 && c < 0)
+        c = (gint64) row;
+    }
+  analogy[0] = a, analogy[1] = b, analogy[2] = c;
+  if (results->len > 0 &&
+      es_scatter_data_lookup (data, es_embedding_set_get_word (set, g_array_index (results, EsNeighbor, 0).row),
+                              &row))
+    analogy[3] = (gint64) row;
+}
+
 gboolean
 _es_cli_render_data (EsEmbeddingSet  *set,
                      EsEmbeddingSet  *view,
@@ -120,6 +161,9 @@ _es_cli_render_data (EsEmbeddingSet  *set,
         style.opacity = session->opacity;
       if (session->font_size > 0)
         style.font_size = session->font_size;
+      style.show_density = style.show_density || session->show_density;
+      if (session->analogy != NULL)
+        session_analogy (set, data, session->analogy, overlay.analogy);
       /* The selected words are marked as the window marks them. */
       for (guint i = 0; session->selection != NULL && session->selection[i] != NULL; i++)
         if (es_scatter_data_lookup (data, session->selection[i], &row))

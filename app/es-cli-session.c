@@ -50,6 +50,8 @@ _es_cli_session_new (const char          *input,
   session->three_d = three_d;
   session->azimuth = azimuth;
   session->elevation = elevation;
+  /* The map itself: its levels and bandwidth are the window's defaults. */
+  session->show_density = _es_cli_density_shown ();
   if (highlight != NULL && (es_embedding_set_lookup (set, highlight, &row) ||
                             es_embedding_set_lookup_ignore_case (set, highlight, &row)))
     session->focus = g_strdup (es_embedding_set_get_word (set, row));

@@ -131,6 +131,10 @@ _es_window_dup_session (EsWindow *self)
   session->point_size = gtk_adjustment_get_value (self->point_size_adjustment);
   session->opacity = gtk_adjustment_get_value (self->opacity_adjustment);
   session->font_size = gtk_adjustment_get_value (self->font_size_adjustment);
+  session->show_density = es_scatter_view_get_show_density (self->plot);
+  /* Only an expression that was solved: a half-typed one is not the view. */
+  if (es_analogy_panel_get_results (self->analogy_panel) != NULL)
+    session->analogy = g_strdup (es_analogy_panel_get_expression (self->analogy_panel));
   return session;
 }
 

@@ -208,6 +208,9 @@ restore_apply (Restore      *restore,
     es_neighbors_panel_set_metric (self->neighbors_panel, session->metric);
   if (session->neighbors_k > 0)
     es_neighbors_panel_set_k (self->neighbors_panel, session->neighbors_k);
+  es_scatter_view_set_show_density (self->plot, session->show_density);
+  es_analogy_panel_set_expression (self->analogy_panel, session->analogy);
+  gtk_widget_activate_action (GTK_WIDGET (self->analogy_panel), "panel.analogy", NULL);
 
   rows = es_session_lookup_words (session, restore->set, (const char * const *) session->selection,
                                   "selected", &n);

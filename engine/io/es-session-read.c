@@ -380,6 +380,7 @@ read_root (Reader     *reader,
   get_string (reader, view, "label-column", &self->label_column);
   get_string (reader, view, "color-column", &self->color_column);
   get_guint (reader, view, "clusters", &self->clusters);
+  get_string (reader, view, "analogy", &self->analogy);
   if (camera != NULL && json_object_has_member (camera, "zoom"))
     {
       self->has_camera = TRUE;
@@ -404,6 +405,7 @@ read_root (Reader     *reader,
   get_double (reader, style, "point-size", 0, 1000, &self->point_size);
   get_double (reader, style, "opacity", 0, 1, &self->opacity);
   get_double (reader, style, "font-size", 0, 1000, &self->font_size);
+  get_bool (reader, style, "density", &self->show_density);
 
   return !reader->failed;
 }

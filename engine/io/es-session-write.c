@@ -219,6 +219,7 @@ es_session_to_json (EsSession   *self,
   add_string (builder, "label-column", self->label_column);
   add_string (builder, "color-column", self->color_column);
   add_int (builder, "clusters", self->clusters);
+  add_string (builder, "analogy", self->analogy);
   json_builder_set_member_name (builder, "camera");
   json_builder_begin_object (builder);
   if (self->has_camera)
@@ -250,6 +251,7 @@ es_session_to_json (EsSession   *self,
   add_double (builder, "point-size", self->point_size);
   add_double (builder, "opacity", self->opacity);
   add_double (builder, "font-size", self->font_size);
+  add_bool (builder, "density", self->show_density);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 

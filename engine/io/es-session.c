@@ -12,10 +12,10 @@
  *                     "layout": { "rows", "dims", "float32le-base64" } },
  *     "view": { "isolate", "selection", "focus", "neighbors", "metric",
  *               "filter": { "text", "regex", "top-n", "category" },
- *               "label-column", "color-column", "clusters",
+ *               "label-column", "color-column", "clusters", "analogy",
  *               "camera": { "zoom", "center", "target", "size", "scale", "distance",
  *                           "azimuth", "elevation" },
- *               "style": { "point-size", "opacity", "font-size" } } }
+ *               "style": { "point-size", "opacity", "font-size", "density" } } }
  * Unknown keys are ignored, so a later version 1 writer may add some.
  */
 
@@ -82,6 +82,7 @@ es_session_free (EsSession *self)
   g_free (self->category);
   g_free (self->label_column);
   g_free (self->color_column);
+  g_free (self->analogy);
   g_ptr_array_unref (self->warnings);
   g_free (self);
 }

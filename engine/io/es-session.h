@@ -84,6 +84,7 @@ typedef struct
   char      *label_column;    /* a metadata column; NULL: the words */
   char      *color_column;    /* a metadata column, "cluster", or NULL */
   guint      clusters;        /* k-means K (re-run on open); 0: none */
+  char      *analogy;         /* the solved expression ("king - man + woman"), or NULL */
 
   /* The camera, independent of the picture's size: the zoom against the
    * view that fits the points, and where it looks (normalised plot
@@ -107,6 +108,7 @@ typedef struct
   double     point_size;
   double     opacity;
   double     font_size;
+  gboolean   show_density;    /* the density map and its contours */
 
   /* What reading it found wrong but survivable, one sentence each. */
   GPtrArray *warnings;

@@ -205,6 +205,69 @@ test_missing_data (void)
 }
 
 static void
+test_density (void)
+{
+  const char *args[] = { "--density", "--highlight", "police", "--highlight", "police", "--highlight", "police",
+                         "--density" };
+
+  g_test_summary ("render --density, saved and reopened: the density map comes back, same PNG bytes");
+  round_trip ("density", args, TRUE);
+}
+
+/* A copy of @session with "analogy": @expression in its view. */
+static char *
+with_analogy (const char *session,
+              const char *expression,
+              const char *name)
+{
+  g_autofree char *path = tmp (session);
+  g_autofree char *text = NULL;
+  g_autofree char *member = g_strdup_printf ("\"analogy\" : \"%s\"", expression);
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *edited = NULL;
+  char *out = tmp (name);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  parts = g_strsplit (text, "\"analogy\" : null", 2);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  edited = g_strjoin (member, parts[0], parts[1], NULL);
+  g_assert_true (g_file_set_contents (out, edited, -1, NULL));
+  return out;
+}
+
+static void
+test_analogy (void)
+{
+  const char *args[] = { "--highlight", "police", "--highlight", "police", "--highlight", "police",
+                         "--highlight", "police" };
+  g_auto(RunResult) run = { 0 };
+  g_autofree char *solved = NULL;
+  g_autofree char *unknown = NULL;
+  g_autofree char *p_plain = tmp ("analogy-saving.png");
+  g_autofree char *p_solved = tmp ("analogy-solved.png");
+  g_autofree char *p_unknown = tmp ("analogy-unknown.png");
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) drawn = NULL;
+
+  g_test_summary ("A session's analogy is drawn (arrows); one whose words are gone is left out, not an error");
+  round_trip ("analogy", args, FALSE);
+  solved = with_analogy ("analogy.embedscope", "police - man + government", "solved.embedscope");
+  unknown = with_analogy ("analogy.embedscope", "police - zzzunknown + government", "unknown.embedscope");
+
+  cli_test_run_in (&run, tmp_dir, "render", "--session", solved, "--width", "640", "--height", "480",
+                   "-o", p_solved, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  plain = read_bytes (p_plain);
+  drawn = read_bytes (p_solved);
+  g_assert_false (g_bytes_equal (plain, drawn));
+
+  cli_test_run_in (&run, tmp_dir, "render", "--session", unknown, "--width", "640", "--height", "480",
+                   "-o", p_unknown, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_same_file (p_plain, p_unknown);
+}
+
+static void
 test_usage (void)
 {
   g_auto(RunResult) run = { 0 };
@@ -232,6 +295,8 @@ main (int   argc,
   g_test_add_func ("/cli/session/malformed", test_malformed);
   g_test_add_func ("/cli/session/missing-data", test_missing_data);
   g_test_add_func ("/cli/session/usage", test_usage);
+  g_test_add_func ("/cli/session/density", test_density);
+  g_test_add_func ("/cli/session/analogy", test_analogy);
 
   status = g_test_run ();
   cli_test_remove_dir (tmp_dir);

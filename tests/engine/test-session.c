@@ -117,6 +117,8 @@ full_session (const char *data_path)
   s->label_column = g_strdup ("gloss");
   s->color_column = g_strdup ("kind");
   s->clusters = 2;
+  s->analogy = g_strdup ("king - man + woman");
+  s->show_density = TRUE;
   s->has_camera = TRUE;
   s->zoom = 2.0 / 3.0;
   s->center_xy[0] = 0.1;
@@ -178,6 +180,8 @@ test_round_trip (Fixture       *f,
   g_assert_cmpstr (read->label_column, ==, "gloss");
   g_assert_cmpstr (read->color_column, ==, "kind");
   g_assert_cmpuint (read->clusters, ==, 2);
+  g_assert_cmpstr (read->analogy, ==, "king - man + woman");
+  g_assert_true (read->show_density);
   g_assert_true (read->has_camera);
   /* Doubles exactly: json-glib writes 17 significant digits. */
   g_assert_cmpfloat (read->zoom, ==, 2.0 / 3.0);

@@ -269,6 +269,52 @@ test_round_trip_spherized (void)
   destroy_window (b);
 }
 
+static gboolean
+analogy_solved (gpointer data)
+{
+  EsWindow *window = data;
+
+  return !es_analogy_panel_get_busy (window->analogy_panel) &&
+         es_analogy_panel_get_results (window->analogy_panel) != NULL && settled (window);
+}
+
+static void
+test_round_trip_analogy_density (void)
+{
+  g_autofree char *data = data_path ();
+  g_autofree char *session = g_build_filename (tmp_dir, "analogy.embedscope", NULL);
+  g_autofree char *plain = g_build_filename (tmp_dir, "plain.embedscope", NULL);
+  EsWindow *a = new_window ();
+  EsWindow *b;
+
+  g_test_summary ("A solved analogy and the density map come back with the session: same pixels");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.open-path", "s", data));
+  ui_test_wait_for (settled, a);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.save-session-to", "s", plain));
+  es_analogy_panel_set_expression (a->analogy_panel, "police - man + government");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a->analogy_panel), "panel.analogy", NULL));
+  ui_test_wait_for (analogy_solved, a);
+  es_scatter_view_set_show_density (a->plot, TRUE);
+  spin (200);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.save-session-to", "s", session));
+  b = open_session (session);
+  ui_test_wait_for (analogy_solved, b);
+  g_assert_cmpstr (es_analogy_panel_get_expression (b->analogy_panel), ==, "police - man + government");
+  g_assert_true (es_scatter_view_get_show_density (b->plot));
+  assert_same_picture (a, b, "analogy");
+
+  /* A session without them clears both from the window it opens in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (b), "win.open-path", "s", plain));
+  ui_test_wait_for (settled, b);
+  ui_test_wait_for (camera_placed, b);
+  g_assert_false (es_scatter_view_get_show_density (b->plot));
+  g_assert_null (es_analogy_panel_get_results (b->analogy_panel));
+  destroy_window (a);
+  destroy_window (b);
+}
+
 /* A window showing the data file, and a session path with @text in it. */
 static EsWindow *
 window_with_bad_session (const char  *name,
@@ -417,6 +463,7 @@ main (int   argc,
       g_test_add_func ("/ui/session/round-trip-tsne", test_round_trip_tsne);
       g_test_add_func ("/ui/session/round-trip-pca-camera", test_round_trip_pca_camera);
       g_test_add_func ("/ui/session/round-trip-spherized", test_round_trip_spherized);
+      g_test_add_func ("/ui/session/round-trip-analogy-density", test_round_trip_analogy_density);
       g_test_add_func ("/ui/session/malformed", test_malformed_keeps_view);
       g_test_add_func ("/ui/session/newer-version", test_newer_version_keeps_view);
       g_test_add_func ("/ui/session/missing-file", test_missing_file_named);

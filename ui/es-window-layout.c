@@ -40,6 +40,7 @@ typedef struct
   guint           dims;
   EsTsneOptions   tsne;
   EsUmapOptions   umap;
+  char           *clamped;   /* "perplexity lowered to …", or NULL; main thread */
 
   GMutex          lock;      /* the fields below */
   GCond           resume;
@@ -69,6 +70,7 @@ layout_run_unref (LayoutRun *run)
   g_clear_pointer (&run->set, es_embedding_set_unref);
   g_free (run->frame);
   g_free (run->note);
+  g_free (run->clamped);
   g_mutex_clear (&run->lock);
   g_cond_clear (&run->resume);
   g_free (run);
@@ -243,7 +245,11 @@ layout_ready_cb (GObject      *object,
       g_autofree char *key = _es_window_layout_key (self, run->method, run->dims);
 
       g_free (self->layout_note);
-      self->layout_note = g_strdup (run->note);
+      /* The clamp stays said after the map is done, beside its quality. */
+      if (run->note != NULL && run->clamped != NULL)
+        self->layout_note = g_strdup_printf ("%s · %s", run->note, run->clamped);
+      else
+        self->layout_note = g_strdup (run->note != NULL ? run->note : run->clamped);
       if (!run->replaces_set)
         es_document_cache_layout (self->document, run->set, key, projection);
     }
@@ -299,7 +305,6 @@ _es_window_start_layout (EsWindow       *self,
                          EsMethod        method)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *clamped = NULL;
   gsize n_valid = es_embedding_set_get_n_valid (view_set);
   LayoutRun *run;
 
@@ -349,9 +354,9 @@ _es_window_start_layout (EsWindow       *self,
   run->umap.n_neighbors = self->map_params.n_neighbors;
   run->umap.min_dist = self->map_params.min_dist;
   run->umap.n_epochs = self->map_params.epochs;
-  clamped = clamp_options (run, n_valid);
+  run->clamped = clamp_options (run, n_valid);
   g_free (self->layout_note);
-  self->layout_note = g_steal_pointer (&clamped);
+  self->layout_note = g_strdup (run->clamped);
 
   g_object_set_qdata (G_OBJECT (self), current_run_quark (), run);
   /* A new run starts running, whatever the one it replaces was doing. */

@@ -409,6 +409,58 @@ test_window_box_selection (void)
   destroy_window (window);
 }
 
+/* Isolates rows [@first, @end) of the file under @method and waits. */
+static void
+isolate_under (EsWindow   *window,
+               const char *method,
+               guint32     first,
+               guint32     end)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-all", NULL));
+  ui_test_wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
+  ui_test_wait_for (not_busy, window);
+  for (guint32 r = first; r < end; r++)
+    g_array_append_val (rows, r);
+  g_signal_emit_by_name (es_window_get_plot (window), "rows-selected", rows, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL));
+  ui_test_wait_for (not_busy, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", method));
+  ui_test_wait_for (not_busy, window);
+  g_assert_null (es_window_get_error (window));
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_view_set (window)), ==, end - first);
+}
+
+static void
+test_window_map_small_subsets (void)
+{
+  EsWindow *window = open_window_on_sample ();
+  g_autofree char *perplexity = g_strdup_printf ("perplexity lowered to %.1f for 12 points",
+                                                 (12.0 - 1.0) / 3.0);
+
+  g_test_summary ("On a small isolated subset a map lowers perplexity to (N-1)/3 and neighbours to "
+                  "N-1 and says so; below 5 points PCA shows them");
+
+  /* 12 points: perplexity 30 > 11/3, 15 neighbours > 11. */
+  isolate_under (window, "tsne", 200, 212);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_TSNE);
+  g_assert_nonnull (window->layout_note);
+  g_assert_nonnull (strstr (window->layout_note, perplexity));
+
+  isolate_under (window, "umap", 200, 212);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_UMAP);
+  g_assert_nonnull (strstr (window->layout_note, "neighbours lowered to 11 for 12 points"));
+
+  /* 4 points: no map, the PCA of the four. */
+  isolate_under (window, "umap", 300, 304);
+  g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
+  g_assert_cmpuint (es_projection_get_rows (es_window_get_projection (window)), ==, 4);
+
+  destroy_window (window);
+}
+
 static void
 emit_rows (EsWindow *window,
            guint32   first,
@@ -2549,6 +2601,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/escape-back-forward", test_window_escape_back_forward);
   g_test_add_func ("/ui/window/load-while-redrawing", test_window_load_while_redrawing);
   g_test_add_func ("/ui/window/map-cancel-pause", test_window_map_cancel_pause);
+  g_test_add_func ("/ui/window/map-small-subsets", test_window_map_small_subsets);
 
   status = g_test_run ();
   ui_test_remove_tree (home);

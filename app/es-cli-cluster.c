@@ -12,6 +12,7 @@
 
 #include "es-cli-private.h"
 #include "es-kmeans.h"
+#include "es-output.h"
 
 /* A whole decimal number in [min, max], nothing else. */
 static gboolean
@@ -143,8 +144,8 @@ _es_cli_cluster (int    argc,
       g_autoptr(GString) tsv = build_tsv (set, km);
 
       if (output == NULL)
-        fwrite (tsv->str, 1, tsv->len, stdout);
-      else if (!g_file_set_contents (output, tsv->str, tsv->len, &error))
+        fflush (stdout);
+      if (!es_output_write_file (output != NULL ? output : "-", tsv->str, tsv->len, &error))
         {
           status = _es_cli_input_error (output, error);
           goto out;

@@ -119,7 +119,17 @@ int       _es_cli_render_tsne       (const char          *path,
                                      int                  height,
                                      const char          *save_session);
 
-/* Quality figures of any map (es-cli-layout-quality.c): "quality" member. */
+/* What any map prints (es-cli-layout-quality.c): its coordinates as TSV
+ * (stdout when @output is NULL) and its "quality" member.
+ */
+gboolean  _es_cli_write_coords_tsv    (EsEmbeddingSet    *set,
+                                       const EsMatrix    *coords,
+                                       const char        *prefix,
+                                       const char        *output,
+                                       GError           **error);
+void      _es_cli_print_layout_quality (EsEmbeddingSet   *set,
+                                        const EsMatrix   *coords,
+                                        EsMetric          metric);
 void      _es_cli_layout_quality_json (EsJsonBuilder     *builder,
                                        EsEmbeddingSet    *set,
                                        const EsMatrix    *coords,

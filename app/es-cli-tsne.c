@@ -147,32 +147,9 @@ _es_cli_project_tsne (const EsCliCommand  *command,
   if (!common->json)
     _es_cli_print_warnings (set);
 
-  if (output != NULL || !common->json)
-    {
-      g_autoptr(GString) tsv = g_string_sized_new (rows * 32);
-      const float *data = es_matrix_get_data (coords);
-
-      g_string_append (tsv, "word");
-      for (guint d = 0; d < dims; d++)
-        g_string_append_printf (tsv, "\ttsne%u", d + 1);
-      g_string_append_c (tsv, '\n');
-      for (gsize i = 0; i < rows; i++)
-        {
-          g_string_append_len (tsv, es_embedding_set_get_word (set, i), es_embedding_set_get_word_len (set, i));
-          for (guint d = 0; d < dims; d++)
-            {
-              g_autofree char *value = es_format_float (data[i * dims + d]);
-
-              g_string_append_c (tsv, '\t');
-              g_string_append (tsv, value);
-            }
-          g_string_append_c (tsv, '\n');
-        }
-      if (output == NULL)
-        fwrite (tsv->str, 1, tsv->len, stdout);
-      else if (!g_file_set_contents (output, tsv->str, tsv->len, &error))
-        return _es_cli_input_error (output, error);
-    }
+  if ((output != NULL || !common->json) &&
+      !_es_cli_write_coords_tsv (set, coords, "tsne", output, &error))
+    return _es_cli_input_error (output, error);
 
   if (common->json)
     {
@@ -203,8 +180,11 @@ _es_cli_project_tsne (const EsCliCommand  *command,
       _es_cli_print_json (builder);
     }
   else if (output != NULL)
-    printf ("Method: tsne, %" G_GSIZE_FORMAT " rows mapped\nCoordinates written to %s\n",
-            es_embedding_set_get_n_valid (set), output);
+    {
+      printf ("Method: tsne, %" G_GSIZE_FORMAT " rows mapped\n", es_embedding_set_get_n_valid (set));
+      _es_cli_print_layout_quality (set, coords, options->metric);
+      printf ("Coordinates written to %s\n", output);
+    }
 
   return ES_CLI_EXIT_OK;
 }

@@ -193,7 +193,6 @@ _es_cli_project_umap (int    argc,
   EsUmapOptions options;
   EsUmapInfo info;
   EsLayoutTimings timings;
-  EsLayoutQuality quality;
   int status;
 
   umap_flags_init (&flags);
@@ -226,51 +225,12 @@ _es_cli_project_umap (int    argc,
   if (!common.json)
     _es_cli_print_warnings (set);
 
-  if (output != NULL || !common.json)
+  if ((output != NULL || !common.json) &&
+      !_es_cli_write_coords_tsv (set, coords, "UMAP", output, &error))
     {
-      gsize rows = es_embedding_set_get_rows (set);
-      const float *xy = es_matrix_get_data (coords);
-      g_autoptr(GString) tsv = g_string_sized_new (rows * 32);
-
-      g_string_append (tsv, "word");
-      for (guint d = 0; d < options.dims; d++)
-        g_string_append_printf (tsv, "\tUMAP%u", d + 1);
-      g_string_append_c (tsv, '\n');
-      for (gsize i = 0; i < rows; i++)
-        {
-          g_string_append_len (tsv, es_embedding_set_get_word (set, i), es_embedding_set_get_word_len (set, i));
-          for (guint d = 0; d < options.dims; d++)
-            {
-              g_autofree char *value = es_format_float (xy[i * options.dims + d]);
-
-              g_string_append_c (tsv, '\t');
-              g_string_append (tsv, value);
-            }
-          g_string_append_c (tsv, '\n');
-        }
-      if (output == NULL)
-        fwrite (tsv->str, 1, tsv->len, stdout);
-      else if (!g_file_set_contents (output, tsv->str, tsv->len, &error))
-        {
-          status = _es_cli_input_error (output, error);
-          goto out;
-        }
+      status = _es_cli_input_error (output, error);
+      goto out;
     }
-
-  /* The quality figures: 10 nearest neighbours kept, trustworthiness. */
-  {
-    EsLayoutQualityOptions qopts;
-
-    es_layout_quality_options_init (&qopts);
-    qopts.metric = options.metric;
-    qopts.seed = options.seed;
-    if (!es_layout_quality_compute (set, es_matrix_get_data (coords), options.dims, &qopts, NULL,
-                                    &quality, &error))
-      {
-        status = _es_cli_input_error (argv[1], error);
-        goto out;
-      }
-  }
 
   if (common.json)
     {
@@ -278,19 +238,7 @@ _es_cli_project_umap (int    argc,
 
       es_json_builder_begin_object (builder);
       add_info_json (builder, &options, &info, &timings);
-      es_json_builder_member (builder, "quality");
-      es_json_builder_begin_object (builder);
-      es_json_builder_member (builder, "knn10_preservation");
-      es_json_builder_double (builder, quality.knn_preservation);
-      es_json_builder_member (builder, "trustworthiness");
-      es_json_builder_double (builder, quality.trustworthiness);
-      es_json_builder_member (builder, "chance_knn10_preservation");
-      es_json_builder_double (builder, quality.chance_knn_preservation);
-      es_json_builder_member (builder, "chance_trustworthiness");
-      es_json_builder_double (builder, quality.chance_trustworthiness);
-      es_json_builder_member (builder, "rows_sampled");
-      es_json_builder_int (builder, quality.n_sampled);
-      es_json_builder_end_object (builder);
+      _es_cli_layout_quality_json (builder, set, coords, options.metric);
       es_json_builder_end_object (builder);
       _es_cli_print_json (builder);
     }
@@ -300,8 +248,7 @@ _es_cli_project_umap (int    argc,
               info.init == ES_UMAP_INIT_SPECTRAL ? "spectral" : "PCA");
       if (info.init_note[0] != '\0')
         printf ("  %s\n", info.init_note);
-      printf ("  10-NN preservation %.3f, trustworthiness %.3f (%" G_GSIZE_FORMAT " rows sampled)\n",
-              quality.knn_preservation, quality.trustworthiness, quality.n_sampled);
+      _es_cli_print_layout_quality (set, coords, options.metric);
       printf ("Coordinates written to %s\n", output);
     }
 

@@ -84,7 +84,7 @@ test_project_json_and_tsv (void)
   g_assert_nonnull (strstr (out, "\"method\": \"umap\""));
   g_assert_nonnull (strstr (out, "\"n_neighbors\": 15"));
   g_assert_nonnull (strstr (out, "\"epochs\": 500"));
-  g_assert_nonnull (strstr (out, "\"knn10_preservation\": "));
+  g_assert_nonnull (strstr (out, "\"knn_preservation\": "));
   g_assert_nonnull (strstr (out, "\"trustworthiness\": "));
   for (guint i = 0; i < 5; i++)
     {
@@ -203,6 +203,49 @@ test_render_png (void)
                             "--output", png_path, NULL), ==, 2);
 }
 
+static void
+test_small_and_outputs (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *small_path = write_data ("es-umap-cli-small.txt", 12);
+  g_autofree char *dir = g_dir_make_tmp ("es-umap-cli-XXXXXX", NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_test_summary ("12 rows: a map without quality figures (said), not a failure; an output that "
+                  "cannot be written (a folder) is an error naming it");
+
+  g_assert_cmpint (run_cli (&out, &err, "project", small_path, "--method", "umap", "--neighbors", "11",
+                            "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"quality\": {\"error\": \"the layout quality at 10 neighbours needs"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The TSV on stdout: a header and the 12 rows. */
+  g_assert_cmpint (run_cli (&out, &err, "project", small_path, "--method", "umap", "--neighbors", "11",
+                            NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 12 + 1);
+  g_assert_cmpstr (lines[0], ==, "word\tUMAP1\tUMAP2");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&out, &err, "project", small_path, "--method", "umap", "--neighbors", "11",
+                            "--output", dir, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, dir));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "cluster", small_path, "--clusters", "3", "--output", dir, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, dir));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "project", small_path, "--method", "tsne", "--perplexity", "3",
+                            "--output", dir, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, dir));
+
+  g_rmdir (dir);
+  g_unlink (small_path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -216,6 +259,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/umap/project-3d", test_project_3d_stdout);
   g_test_add_func ("/cli/umap/bad-values", test_bad_values);
   g_test_add_func ("/cli/umap/render-png", test_render_png);
+  g_test_add_func ("/cli/umap/small-and-outputs", test_small_and_outputs);
 
   status = g_test_run ();
   g_unlink (data_path);

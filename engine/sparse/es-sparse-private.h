@@ -9,6 +9,7 @@
 
 #include "es-engine-types.h"
 #include "es-sparse-matrix.h"
+#include "es-tokenizer.h"
 
 G_BEGIN_DECLS
 
@@ -89,6 +90,18 @@ _es_pair_map_add (EsPairMap  *self,
         }
     }
 }
+
+/* The tokeniser's definition, one character at a time, without the ASCII
+ * fast path of es_tokenize_foreach (tests compare the two).
+ */
+gsize _es_tokenize_foreach_reference (const char  *text,
+                                      gsize        len,
+                                      GString     *scratch,
+                                      EsTokenFunc  func,
+                                      gpointer     user_data);
+
+/* Tests: the pair keys buffered per thread before a sort (0: the default). */
+void _es_cooccur_set_pair_buffer (gsize keys);
 
 /* ---- threads: run @func (index, data) for index 0..n-1 on up to two cores ---- */
 typedef void (*EsSparseTask) (guint    index,

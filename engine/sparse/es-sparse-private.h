@@ -35,62 +35,6 @@ gboolean      _es_line_source_is_gzip  (EsLineSource  *self);
 void          _es_line_source_free     (EsLineSource  *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsLineSource, _es_line_source_free)
 
-/* ---- a guint64 → guint64 hash map, open addressing (es-pair-map.c) ---- */
-typedef struct
-{
-  guint64 *keys;   /* ES_PAIR_MAP_EMPTY where free */
-  guint64 *values;
-  gsize    capacity; /* power of two */
-  gsize    size;
-} EsPairMap;
-
-#define ES_PAIR_MAP_EMPTY G_MAXUINT64
-
-gboolean _es_pair_map_init  (EsPairMap  *self,
-                             gsize       capacity,
-                             GError    **error);
-void     _es_pair_map_clear (EsPairMap  *self);
-gboolean _es_pair_map_grow  (EsPairMap  *self,
-                             GError    **error);
-
-static inline guint64
-_es_pair_map_hash (guint64 key)
-{
-  key ^= key >> 33;
-  key *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  key ^= key >> 33;
-  return key;
-}
-
-/* Adds @value to @key's count; FALSE (error set) only when growing fails. */
-static inline gboolean
-_es_pair_map_add (EsPairMap  *self,
-                  guint64     key,
-                  guint64     value,
-                  GError    **error)
-{
-  gsize mask, i;
-
-  if (G_UNLIKELY ((self->size + 1) * 2 > self->capacity) && !_es_pair_map_grow (self, error))
-    return FALSE;
-  mask = self->capacity - 1;
-  for (i = _es_pair_map_hash (key) & mask;; i = (i + 1) & mask)
-    {
-      if (self->keys[i] == key)
-        {
-          self->values[i] += value;
-          return TRUE;
-        }
-      if (self->keys[i] == ES_PAIR_MAP_EMPTY)
-        {
-          self->keys[i] = key;
-          self->values[i] = value;
-          self->size++;
-          return TRUE;
-        }
-    }
-}
-
 /* The tokeniser's definition, one character at a time, without the ASCII
  * fast path of es_tokenize_foreach (tests compare the two).
  */

@@ -136,6 +136,7 @@ typedef struct
   guint64       *temp;
   gsize          fill;
   gsize          capacity;
+  gsize          max_capacity;  /* the buffer doubles up to this, then flushes */
   guint          key_bits;      /* bits of a buffered key */
   guint          distance_bits; /* its low bits holding the distance, or 0 */
   const guint64 *units;         /* the count of distance d, when weighted */
@@ -151,6 +152,12 @@ gboolean _es_pair_sorter_init  (EsPairSorter   *self,
                                 const guint64  *units,
                                 GError        **error);
 void     _es_pair_sorter_clear (EsPairSorter   *self);
+/* Room for @need more keys: the buffer doubles while below its maximum,
+ * else it is flushed; FALSE (error set) only when memory is short.
+ */
+gboolean _es_pair_sorter_reserve (EsPairSorter  *self,
+                                  gsize          need,
+                                  GError       **error);
 /* Sorts and merges the buffer into the accumulator; FALSE (error set) only
  * when memory is short.
  */

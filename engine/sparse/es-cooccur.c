@@ -123,7 +123,7 @@ count_pairs (Job          *job,
       guint64 *out;
 
       if (sorter->fill + job->window > sorter->capacity &&
-          !_es_pair_sorter_flush (sorter, &state->error))
+          !_es_pair_sorter_reserve (sorter, job->window, &state->error))
         return FALSE;
       out = sorter->buffer + sorter->fill;
       for (guint u = t + 1; u <= last; u++)

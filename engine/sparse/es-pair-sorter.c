@@ -49,7 +49,8 @@ _es_pair_sorter_init (EsPairSorter   *self,
                       GError        **error)
 {
   memset (self, 0, sizeof *self);
-  self->capacity = MAX (capacity, 2 * ES_COOCCUR_MAX_WINDOW);
+  self->max_capacity = MAX (capacity, 2 * ES_COOCCUR_MAX_WINDOW);
+  self->capacity = MIN (self->max_capacity, 1 << 16);
   self->key_bits = MAX (key_bits, 1);
   self->distance_bits = distance_bits;
   self->units = units;
@@ -205,6 +206,34 @@ _es_pair_run_merge (EsPairRun  *a,
   out.counts = g_realloc (out.counts, MAX (out.len, 1) * sizeof (guint64));
   out.alloc = out.len;
   *into = out;
+  return TRUE;
+}
+
+gboolean
+_es_pair_sorter_reserve (EsPairSorter  *self,
+                         gsize          need,
+                         GError       **error)
+{
+  gsize c = MIN (self->capacity * 2, self->max_capacity);
+  guint64 *buffer;
+
+  if (self->fill + need <= self->capacity)
+    return TRUE;
+  if (c == self->capacity || c < self->fill + need)
+    return _es_pair_sorter_flush (self, error);
+  /* Small corpora never allocate the whole buffer. */
+  if (!es_memory_check (c, 3 * sizeof (guint64), "The co-occurrence buffer", NULL, error))
+    return FALSE;
+  buffer = g_realloc (self->buffer, c * sizeof (guint64));
+  self->buffer = buffer;
+  g_free (self->temp);
+  g_free (self->run_counts);
+  self->temp = g_malloc (c * sizeof (guint64));
+  self->run_counts = g_malloc (c * sizeof (guint64));
+  self->capacity = c;
+  _es_advise_huge_pages (self->buffer, c * sizeof (guint64));
+  _es_advise_huge_pages (self->temp, c * sizeof (guint64));
+  _es_advise_huge_pages (self->run_counts, c * sizeof (guint64));
   return TRUE;
 }
 

@@ -85,4 +85,34 @@ _es_sparse_rand_next (guint64 *state)
 }
 double _es_sparse_rand_normal (guint64 *state);
 
+/* ---- the SVD's pieces (es-sparse-svd.c, es-sparse-krylov.c) ---- */
+/* @out[i] = the i-th standard normal from @seed, on two threads. */
+void     _es_sparse_fill_normal     (float          *out,
+                                     guint64         n,
+                                     guint64         seed);
+/* @y (rows × l, row-major) ← an orthonormal basis of its columns in
+ * float32: one Cholesky QR (Gram in double), Householder when @y is
+ * ill-conditioned (then *@householder, if given, is TRUE).
+ */
+gboolean _es_sparse_normalize_float (float          *y,
+                                     gsize           rows,
+                                     guint           l,
+                                     gboolean       *householder,
+                                     GError        **error);
+/* @y (rows(a) × l) ← the top-@l Ritz vectors of A Aᵀ on the block Krylov
+ * space [A Ω, (A Aᵀ) A Ω, …, (A Aᵀ)^q A Ω], Ω cols × @block normal from
+ * @seed, l ≤ block·(q + 1) ≤ min (rows, cols).
+ */
+gboolean _es_sparse_krylov_range    (const EsSparseMatrix *a,
+                                     const EsSparseMatrix *at,
+                                     guint           block,
+                                     guint           q,
+                                     guint           l,
+                                     guint64         seed,
+                                     float          *y,
+                                     GCancellable   *cancellable,
+                                     EsProgressFunc  progress,
+                                     gpointer        progress_data,
+                                     GError        **error);
+
 G_END_DECLS

@@ -145,8 +145,10 @@ typedef struct
   EsPairRun      spare;         /* the next merge's output, swapped with acc */
 } EsPairSorter;
 
+/* @capacity keys at most, @expected (when known) from the start. */
 gboolean _es_pair_sorter_init  (EsPairSorter   *self,
                                 gsize           capacity,
+                                gsize           expected,
                                 guint           key_bits,
                                 guint           distance_bits,
                                 const guint64  *units,

@@ -480,7 +480,14 @@ es_cooccur_count (const char              *path,
   for (guint i = 0; i < 2; i++)
     {
       job.state[i].ids = g_array_new (FALSE, FALSE, sizeof (guint32));
-      if (!_es_pair_sorter_init (&job.state[i].pairs, pair_buffer_keys, 2 * job.key_shift + job.distance_bits,
+      /* A thread reads the same lines as in pass 1: at most its tokens ×
+       * window pairs, so the buffer starts at that size (no copies as it
+       * grows) unless that is over its maximum.
+       */
+      guint64 expected = job.state[i].tokens * job.window + job.window;
+
+      if (!_es_pair_sorter_init (&job.state[i].pairs, pair_buffer_keys, MIN (expected, G_MAXSIZE),
+                                 2 * job.key_shift + job.distance_bits,
                                  job.distance_bits, job.units, error))
         goto fail_labels;
     }

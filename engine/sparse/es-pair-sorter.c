@@ -43,6 +43,7 @@ _es_advise_huge_pages (gpointer p,
 gboolean
 _es_pair_sorter_init (EsPairSorter   *self,
                       gsize           capacity,
+                      gsize           expected,
                       guint           key_bits,
                       guint           distance_bits,
                       const guint64  *units,
@@ -50,7 +51,7 @@ _es_pair_sorter_init (EsPairSorter   *self,
 {
   memset (self, 0, sizeof *self);
   self->max_capacity = MAX (capacity, 2 * ES_COOCCUR_MAX_WINDOW);
-  self->capacity = MIN (self->max_capacity, 1 << 16);
+  self->capacity = MIN (self->max_capacity, MAX (expected, 1 << 16));
   self->key_bits = MAX (key_bits, 1);
   self->distance_bits = distance_bits;
   self->units = units;

@@ -19,7 +19,7 @@ the accuracy reference) shows the two accuracies beside the times.  NMF runs the
 same number of iterations on both sides (no early stop: the two stopping
 rules differ) from NNDSVDa, and prints both errors.
 """
-import argparse, glob, json, os, re, subprocess, sys, tempfile, time, warnings
+import argparse, glob, json, os, re, resource, subprocess, sys, tempfile, time, warnings
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD, NMF
@@ -71,8 +71,13 @@ def ppmi(m, alpha=0.75, shift=1.0):
 
 
 def run(cli, *args):
+    """The command's JSON, with its CPU seconds (user + sys, whole process) as "_cpu"."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(['nice', '-n', '0', cli, *args, '--json'], check=True, capture_output=True, text=True).stdout
-    return json.loads(out.splitlines()[0])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(out.splitlines()[0])
+    result['_cpu'] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result
 
 
 def best(times):

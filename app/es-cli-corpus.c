@@ -374,7 +374,7 @@ _es_cli_lsa (int    argc,
   const GOptionEntry entries[] = {
     { "dims", 'd', 0, G_OPTION_ARG_STRING, &dims_text, "Dimensions of the vectors (default 100)", "K" },
     { "power", 0, 0, G_OPTION_ARG_STRING, &power_text, "Vectors are U·Σ^P (default 0.5)", "P" },
-    { "iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Power iterations of the randomized SVD (default 5)", "N" },
+    { "iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Block Krylov iterations of the SVD (default 8)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = _es_cli_context_new (command, &common, entries);
@@ -484,6 +484,19 @@ _es_cli_lsa (int    argc,
           es_json_builder_member (builder, "output");
           es_json_builder_string (builder, f.output, -1);
         }
+      es_json_builder_member (builder, "svd");
+      es_json_builder_begin_object (builder);
+      es_json_builder_member (builder, "method");
+      es_json_builder_string (builder, es_sparse_svd_get_method_name (svd), -1);
+      es_json_builder_member (builder, "block");
+      es_json_builder_int (builder, es_sparse_svd_get_block (svd));
+      es_json_builder_member (builder, "iterations");
+      es_json_builder_int (builder, es_sparse_svd_get_iterations (svd));
+      es_json_builder_member (builder, "space_dims");
+      es_json_builder_int (builder, es_sparse_svd_get_space_dims (svd));
+      es_json_builder_member (builder, "max_relative_residual");
+      es_json_builder_double (builder, es_sparse_svd_get_max_residual (svd));
+      es_json_builder_end_object (builder);
       es_json_builder_member (builder, "timings");
       es_json_builder_begin_object (builder);
       es_json_builder_member (builder, "matrix");

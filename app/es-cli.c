@@ -70,8 +70,8 @@ static const EsCliCommand commands[] = {
     "  embedscope cooccur corpus.txt --window 5 --min-count 5 --output counts.mtx", _es_cli_cooccur },
   { "lsa", "[M.mtx]", "Word vectors by truncated SVD of a (PPMI-weighted) sparse matrix",
     "The matrix is a Matrix Market file (points are its rows; --transpose for columns) or\n"
-    "--corpus TEXT counted as by cooccur and PPMI-weighted (α = 0.75). Randomized SVD (Halko et\n"
-    "al. 2011); vectors U·Σ^P. Example:\n"
+    "--corpus TEXT counted as by cooccur and PPMI-weighted (α = 0.75). Randomized block Krylov\n"
+    "SVD (Musco & Musco 2015); vectors U·Σ^P. Example:\n"
     "  embedscope lsa --corpus corpus.txt --dims 100 --output vectors.txt", _es_cli_lsa, TRUE },
   { "nmf", "[M.mtx]", "Topics by non-negative matrix factorisation of a sparse matrix or a corpus",
     "HALS coordinate descent (Cichocki & Phan 2009) from an NNDSVDa start, Frobenius loss.\n"

@@ -3,11 +3,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each block of whole lines is cut in two at a line break; each half is
- * tokenised by its own thread into its own tables (word counts in the
- * first pass, pair counts in the second), merged at the end.  Counts are
+ * tokenised by its own thread into its own tables (word counts in a word
+ * table in the first pass; pair keys sorted and reduced into a sorted run
+ * in the second, es-pair-sorter.c), merged at the end.  Counts are
  * integers (a 1/d weight is counted in units of 1/lcm(1..window)), so the
  * sums are exact and do not depend on the order or the thread count.
- * Pairs are kept once per unordered pair (i ≤ j) and mirrored at the end.
+ * Pairs are kept once per unordered pair (i ≤ j), packed as i·2^b + j,
+ * and mirrored when the CSR rows are filled, in order, from the sorted run.
  */
 
 #define G_LOG_DOMAIN "es-sparse"
@@ -18,12 +20,23 @@
 
 #include "es-engine-error.h"
 #include "es-memory.h"
+#include "es-cooccur-private.h"
 #include "es-sparse-private.h"
 #include "es-tokenizer.h"
 
 #include <string.h>
 
 #define BLOCK_SIZE (16u << 20)
+/* Pair keys per thread before a sort (32 MB, and twice as much to sort and reduce). */
+#define PAIR_BUFFER (1u << 22)
+
+static gsize pair_buffer_keys = PAIR_BUFFER;
+
+void
+_es_cooccur_set_pair_buffer (gsize keys)
+{
+  pair_buffer_keys = keys > 0 ? keys : PAIR_BUFFER;
+}
 
 void
 es_cooccur_options_init (EsCooccurOptions *options)
@@ -33,37 +46,32 @@ es_cooccur_options_init (EsCooccurOptions *options)
   options->min_count = 5;
 }
 
-/* A word and its count in one block: the table's value; its key is word. */
 typedef struct
 {
-  guint64 count;
-  char    word[];
-} Entry;
-
-typedef struct
-{
-  GHashTable *counts;       /* pass 1: word → Entry */
-  GString    *scratch;
-  guint64     invalid;
-  guint64     first_invalid_line;
-  guint64     tokens;
-  GArray     *ids;          /* pass 2: the current line's word ids */
-  EsPairMap   pairs;
-  GError     *error;
+  EsWordTable  words;       /* pass 1: word → count */
+  GString     *scratch;
+  guint64      invalid;
+  guint64      first_invalid_line;
+  guint64      tokens;
+  GArray      *ids;         /* pass 2: the current line's word ids */
+  EsPairSorter pairs;
+  GError      *error;
 } ThreadState;
 
 typedef struct
 {
-  const char  *block;
-  gsize        len;
-  gsize        split;
-  guint64      first_line;
-  guint64      split_line;
-  ThreadState  state[2];
-  GHashTable  *vocab;       /* word → id + 1 */
-  guint        window;
-  guint64      units[ES_COOCCUR_MAX_WINDOW + 1];
-  int          pass;
+  const char        *block;
+  gsize              len;
+  gsize              split;
+  guint64            first_line;
+  guint64            split_line;
+  ThreadState        state[2];
+  const EsWordTable *vocab;   /* the vocabulary's words and their ids */
+  guint              window;
+  guint              key_shift;  /* bits of a word id in a pair key */
+  guint              distance_bits;
+  guint64            units[ES_COOCCUR_MAX_WINDOW + 1];
+  int                pass;
 } Job;
 
 static void
@@ -72,24 +80,20 @@ count_word_cb (const char *word,
                gpointer    user_data)
 {
   ThreadState *state = user_data;
-  Entry *entry;
+  EsWordSlot *slot;
 
   state->tokens++;
-  entry = g_hash_table_lookup (state->counts, word);
-  if (entry == NULL)
-    {
-      entry = g_malloc (sizeof (Entry) + len + 1);
-      entry->count = 0;
-      memcpy (entry->word, word, len + 1);
-      g_hash_table_insert (state->counts, entry->word, entry);
-    }
-  entry->count++;
+  if (G_UNLIKELY (state->error != NULL))
+    return;
+  slot = _es_word_table_add (&state->words, word, len, _es_word_hash (word, len), &state->error);
+  if (slot != NULL)
+    slot->count++;
 }
 
 typedef struct
 {
-  ThreadState *state;
-  GHashTable  *vocab;
+  ThreadState       *state;
+  const EsWordTable *vocab;
 } IdsData;
 
 static void
@@ -98,13 +102,10 @@ id_word_cb (const char *word,
             gpointer    user_data)
 {
   IdsData *data = user_data;
-  gsize id = GPOINTER_TO_SIZE (g_hash_table_lookup (data->vocab, word));
+  const EsWordSlot *slot = _es_word_table_find (data->vocab, word, len, _es_word_hash (word, len));
 
-  if (id > 0)
-    {
-      guint32 v = (guint32) (id - 1);
-      g_array_append_val (data->state->ids, v);
-    }
+  if (slot != NULL)
+    g_array_append_val (data->state->ids, slot->id);
 }
 
 static gboolean
@@ -112,21 +113,27 @@ count_pairs (Job          *job,
              ThreadState  *state)
 {
   const guint32 *ids = (const guint32 *) state->ids->data;
-  guint n = state->ids->len;
+  EsPairSorter *sorter = &state->pairs;
+  guint n = state->ids->len, shift = job->key_shift, dbits = job->distance_bits;
 
-  for (guint t = 0; t < n; t++)
+  for (guint t = 0; t + 1 < n; t++)
     {
       guint last = MIN (n - 1, t + job->window);
-      guint32 a = ids[t];
+      guint64 a = ids[t];
+      guint64 *out;
 
+      if (sorter->fill + job->window > sorter->capacity &&
+          !_es_pair_sorter_reserve (sorter, job->window, &state->error))
+        return FALSE;
+      out = sorter->buffer + sorter->fill;
       for (guint u = t + 1; u <= last; u++)
         {
-          guint32 b = ids[u];
-          guint64 key = a <= b ? ((guint64) a << 32) | b : ((guint64) b << 32) | a;
+          guint64 b = ids[u];
+          guint64 key = a <= b ? (a << shift) | b : (b << shift) | a;
 
-          if (!_es_pair_map_add (&state->pairs, key, job->units[u - t], &state->error))
-            return FALSE;
+          *out++ = (key << dbits) | (dbits ? u - t : 0);
         }
+      sorter->fill += last - t;
     }
   return TRUE;
 }
@@ -151,7 +158,11 @@ block_half (guint    index,
       gsize invalid;
 
       if (job->pass == 1)
-        invalid = es_tokenize_foreach (p, stop - p, state->scratch, count_word_cb, state);
+        {
+          invalid = es_tokenize_foreach (p, stop - p, state->scratch, count_word_cb, state);
+          if (state->error != NULL)
+            return;
+        }
       else
         {
           g_array_set_size (state->ids, 0);
@@ -227,19 +238,26 @@ run_pass (Job           *job,
 
 typedef struct
 {
-  char    *word;
-  guint64  count;
+  const char *word;
+  guint32     len;
+  guint64     count;
+  EsWordSlot *slot;
 } WordCount;
 
+/* Decreasing count, ties by byte order (as strcmp: a prefix first). */
 static int
 compare_words (gconstpointer a,
                gconstpointer b)
 {
   const WordCount *x = a, *y = b;
+  int c;
 
   if (x->count != y->count)
     return x->count > y->count ? -1 : 1;
-  return strcmp (x->word, y->word);
+  c = memcmp (x->word, y->word, MIN (x->len, y->len));
+  if (c != 0)
+    return c;
+  return x->len < y->len ? -1 : x->len > y->len;
 }
 
 static guint64
@@ -260,14 +278,73 @@ job_clear (Job *job)
 {
   for (guint i = 0; i < 2; i++)
     {
-      g_clear_pointer (&job->state[i].counts, g_hash_table_unref);
+      _es_word_table_clear (&job->state[i].words);
       if (job->state[i].scratch != NULL)
         g_string_free (job->state[i].scratch, TRUE);
+      job->state[i].scratch = NULL;
       g_clear_pointer (&job->state[i].ids, g_array_unref);
-      _es_pair_map_clear (&job->state[i].pairs);
+      _es_pair_sorter_clear (&job->state[i].pairs);
       g_clear_error (&job->state[i].error);
     }
-  g_clear_pointer (&job->vocab, g_hash_table_unref);
+}
+
+/* The symmetric CSR matrix from the sorted pairs i ≤ j: row r gets (r, x)
+ * for every pair (x, r), x < r, then every pair (r, j), in that order, so
+ * a cursor per row fills it sorted.  A diagonal pair counts twice (the
+ * word is on both sides).
+ */
+static EsSparseMatrix *
+matrix_from_pairs (const EsPairRun  *pairs,
+                   gsize             n,
+                   guint             shift,
+                   guint64           scale,
+                   GError          **error)
+{
+  g_autoptr(EsSparseMatrix) m = NULL;
+  g_autofree guint64 *next = NULL;
+  guint64 nnz = 0, low = ((guint64) 1 << shift) - 1;
+  guint64 *offsets;
+  guint32 *columns;
+  float *values;
+
+  for (gsize p = 0; p < pairs->len; p++)
+    nnz += (pairs->keys[p] >> shift) == (pairs->keys[p] & low) ? 1 : 2;
+  if (!(m = es_sparse_matrix_new (n, n, nnz, error)) ||
+      !(next = es_memory_try_alloc0 (n + 1, sizeof (guint64), "The co-occurrence matrix", error)))
+    return NULL;
+  offsets = es_sparse_matrix_get_offsets_mut (m);
+  columns = es_sparse_matrix_get_columns_mut (m);
+  values = es_sparse_matrix_get_values_mut (m);
+  _es_advise_huge_pages (columns, nnz * sizeof (guint32));
+  _es_advise_huge_pages (values, nnz * sizeof (float));
+  for (gsize p = 0; p < pairs->len; p++)
+    {
+      guint64 a = pairs->keys[p] >> shift, b = pairs->keys[p] & low;
+
+      next[a + 1]++;
+      if (a != b)
+        next[b + 1]++;
+    }
+  for (gsize i = 0; i < n; i++)
+    next[i + 1] += next[i];
+  memcpy (offsets, next, (n + 1) * sizeof (guint64));
+  for (gsize p = 0; p < pairs->len; p++)
+    {
+      guint64 a = pairs->keys[p] >> shift, b = pairs->keys[p] & low, q;
+      float v = scale == 1 ? (float) pairs->counts[p]
+                           : (float) ((double) pairs->counts[p] / (double) scale);
+
+      q = next[a]++;
+      columns[q] = (guint32) b;
+      values[q] = a == b ? 2 * v : v;
+      if (a != b)
+        {
+          q = next[b]++;
+          columns[q] = (guint32) a;
+          values[q] = v;
+        }
+    }
+  return g_steal_pointer (&m);
 }
 
 EsSparseMatrix *
@@ -282,16 +359,13 @@ es_cooccur_count (const char              *path,
   EsCooccurOptions defaults;
   Job job = { 0 };
   g_autoptr(GArray) words = NULL;
-  g_autofree guint32 *ri = NULL;
-  g_autofree guint32 *ci = NULL;
-  g_autofree float *values = NULL;
   g_autoptr(EsSparseMatrix) m = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-  guint64 scale = 1, tokens, invalid, n_triplets = 0, distinct;
+  EsWordTable *table;
+  EsWordTable vocab = { 0 };
+  EsPairRun pairs = { 0 };
+  guint64 scale = 1, tokens, invalid, distinct;
   gsize vocab_size;
   char **labels = NULL;
-  EsPairMap *pairs;
 
   if (options == NULL)
     {
@@ -315,7 +389,8 @@ es_cooccur_count (const char              *path,
 
   for (guint i = 0; i < 2; i++)
     {
-      job.state[i].counts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      if (!_es_word_table_init (&job.state[i].words, 1 << 14, error))
+        goto fail;
       job.state[i].scratch = g_string_sized_new (64);
     }
 
@@ -333,30 +408,33 @@ es_cooccur_count (const char              *path,
                                                                : job.state[1].first_invalid_line,
                                       invalid));
 
-  g_hash_table_iter_init (&iter, job.state[1].counts);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  table = &job.state[0].words;
+  for (gsize s = 0; s < job.state[1].words.capacity; s++)
     {
-      Entry *into = g_hash_table_lookup (job.state[0].counts, key);
+      const EsWordSlot *from = &job.state[1].words.slots[s];
+      EsWordSlot *into;
 
-      if (into != NULL)
-        into->count += ((Entry *) value)->count;
-      else
+      if (from->len == 0)
+        continue;
+      into = _es_word_table_add (table, job.state[1].words.arena + from->offset, from->len, from->hash, error);
+      if (into == NULL)
+        goto fail;
+      into->count += from->count;
+    }
+  _es_word_table_clear (&job.state[1].words);
+
+  distinct = table->size;
+  words = g_array_new (FALSE, FALSE, sizeof (WordCount));
+  for (gsize s = 0; s < table->capacity; s++)
+    {
+      EsWordSlot *slot = &table->slots[s];
+
+      if (slot->len != 0 && slot->count >= MAX (options->min_count, 1))
         {
-          g_hash_table_iter_steal (&iter);
-          g_hash_table_insert (job.state[0].counts, key, value);
+          WordCount wc = { table->arena + slot->offset, slot->len, slot->count, slot };
+          g_array_append_val (words, wc);
         }
     }
-  g_clear_pointer (&job.state[1].counts, g_hash_table_unref);
-
-  distinct = g_hash_table_size (job.state[0].counts);
-  words = g_array_new (FALSE, FALSE, sizeof (WordCount));
-  g_hash_table_iter_init (&iter, job.state[0].counts);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (((Entry *) value)->count >= MAX (options->min_count, 1))
-      {
-        WordCount wc = { key, ((Entry *) value)->count };
-        g_array_append_val (words, wc);
-      }
   g_array_sort (words, compare_words);
   if (options->max_vocab > 0 && words->len > options->max_vocab)
     g_array_set_size (words, options->max_vocab);
@@ -368,72 +446,71 @@ es_cooccur_count (const char              *path,
                    " words, %" G_GUINT64_FORMAT " distinct)", path, MAX (options->min_count, 1), tokens, distinct);
       goto fail;
     }
-  if (vocab_size > G_MAXUINT32 - 1)
+  /* A pair key holds two ids of key_shift bits (and a distance of 5). */
+  job.key_shift = g_bit_storage (MAX (vocab_size - 1, 1));
+  job.distance_bits = options->distance_weighting ? g_bit_storage (ES_COOCCUR_MAX_WEIGHTED_WINDOW) : 0;
+  if (vocab_size > G_MAXUINT32 - 1 || 2 * job.key_shift + job.distance_bits > 64)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE, "%s: too many words", path);
       goto fail;
     }
 
-  job.vocab = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Pass 2 looks words up in a table of the vocabulary alone, small
+   * enough to stay in cache.
+   */
   labels = g_new0 (char *, vocab_size + 1);
+  if (!_es_word_table_init (&vocab, 2 * vocab_size, error))
+    goto fail_labels;
   for (gsize i = 0; i < vocab_size; i++)
     {
       WordCount *wc = &g_array_index (words, WordCount, i);
+      EsWordSlot *slot;
 
-      labels[i] = g_strdup (wc->word);
-      g_hash_table_insert (job.vocab, labels[i], GSIZE_TO_POINTER (i + 1));
+      labels[i] = g_strndup (wc->word, wc->len);
+      if (!(slot = _es_word_table_add (&vocab, wc->word, wc->len, wc->slot->hash, error)))
+        goto fail_labels;
+      slot->id = (guint32) i;
     }
-  g_clear_pointer (&job.state[0].counts, g_hash_table_unref);
   g_clear_pointer (&words, g_array_unref);
+  _es_word_table_clear (table);
+  job.vocab = &vocab;
 
   /* Pass 2: the pairs. */
   job.pass = 2;
   for (guint i = 0; i < 2; i++)
     {
       job.state[i].ids = g_array_new (FALSE, FALSE, sizeof (guint32));
-      if (!_es_pair_map_init (&job.state[i].pairs, 1 << 16, error))
+      /* A thread reads the same lines as in pass 1: at most its tokens ×
+       * window pairs, so the buffer starts at that size (no copies as it
+       * grows) unless that is over its maximum.
+       */
+      guint64 expected = job.state[i].tokens * job.window + job.window;
+
+      if (!_es_pair_sorter_init (&job.state[i].pairs, pair_buffer_keys, MIN (expected, G_MAXSIZE),
+                                 2 * job.key_shift + job.distance_bits,
+                                 job.distance_bits, job.units, error))
         goto fail_labels;
     }
   if (!run_pass (&job, path, cancellable, progress, progress_data, 0.45, error))
     goto fail_labels;
-
-  pairs = &job.state[0].pairs;
-  for (gsize s = 0; s < job.state[1].pairs.capacity; s++)
-    if (job.state[1].pairs.keys[s] != ES_PAIR_MAP_EMPTY &&
-        !_es_pair_map_add (pairs, job.state[1].pairs.keys[s], job.state[1].pairs.values[s], error))
-      goto fail_labels;
-  _es_pair_map_clear (&job.state[1].pairs);
-
-  if (!(ri = es_memory_try_alloc (pairs->size, 2 * sizeof (guint32), "The co-occurrence matrix", error)) ||
-      !(ci = es_memory_try_alloc (pairs->size, 2 * sizeof (guint32), "The co-occurrence matrix", error)) ||
-      !(values = es_memory_try_alloc (pairs->size, 2 * sizeof (float), "The co-occurrence matrix", error)))
-    goto fail_labels;
-  for (gsize s = 0; s < pairs->capacity; s++)
+  for (guint i = 0; i < 2; i++)
     {
-      guint64 k = pairs->keys[s];
-      guint32 a, b;
-      float v;
-
-      if (k == ES_PAIR_MAP_EMPTY)
-        continue;
-      a = (guint32) (k >> 32);
-      b = (guint32) k;
-      v = (float) ((double) pairs->values[s] / (double) scale);
-      ri[n_triplets] = a;
-      ci[n_triplets] = b;
-      values[n_triplets++] = a == b ? 2 * v : v;
-      if (a != b)
-        {
-          ri[n_triplets] = b;
-          ci[n_triplets] = a;
-          values[n_triplets++] = v;
-        }
+      if (!_es_pair_sorter_flush (&job.state[i].pairs, error))
+        goto fail_labels;
+      g_clear_pointer (&job.state[i].pairs.buffer, g_free);
+      g_clear_pointer (&job.state[i].pairs.temp, g_free);
+      g_clear_pointer (&job.state[i].pairs.run_counts, g_free);
+      _es_pair_run_clear (&job.state[i].pairs.spare);
     }
+  if (!_es_pair_run_merge (&job.state[0].pairs.acc, &job.state[1].pairs.acc, &pairs, error))
+    goto fail_labels;
   job_clear (&job);
+  _es_word_table_clear (&vocab);
   if (progress != NULL)
     progress (0.92, progress_data);
 
-  m = es_sparse_matrix_new_from_triplets (vocab_size, vocab_size, ri, ci, values, n_triplets, NULL, error);
+  m = matrix_from_pairs (&pairs, vocab_size, job.key_shift, scale, error);
+  _es_pair_run_clear (&pairs);
   if (m == NULL)
     {
       g_strfreev (labels);
@@ -450,5 +527,6 @@ fail_labels:
   g_strfreev (labels);
 fail:
   job_clear (&job);
+  _es_word_table_clear (&vocab);
   return NULL;
 }

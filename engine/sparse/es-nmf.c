@@ -109,7 +109,10 @@ init_nndsvd (EsNmf                *self,
   es_sparse_svd_options_init (&options);
   options.dims = k;
   options.seed = seed;
-  /* scikit-learn's randomized_svd n_iter='auto' */
+  /* scikit-learn's randomized_svd: subspace iteration, 10 oversamples,
+   * n_iter='auto' (NNDSVD needs no more accuracy than that). */
+  options.method = ES_SPARSE_SVD_SUBSPACE;
+  options.oversamples = 10;
   options.power_iterations = k < 0.1 * MIN (self->rows, self->cols) ? 7 : 4;
   if (!(svd = es_sparse_svd_compute (x, &options, NULL, NULL, NULL, error)))
     return FALSE;

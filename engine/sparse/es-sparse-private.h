@@ -9,6 +9,7 @@
 
 #include "es-engine-types.h"
 #include "es-sparse-matrix.h"
+#include "es-tokenizer.h"
 
 G_BEGIN_DECLS
 
@@ -34,61 +35,17 @@ gboolean      _es_line_source_is_gzip  (EsLineSource  *self);
 void          _es_line_source_free     (EsLineSource  *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsLineSource, _es_line_source_free)
 
-/* ---- a guint64 → guint64 hash map, open addressing (es-pair-map.c) ---- */
-typedef struct
-{
-  guint64 *keys;   /* ES_PAIR_MAP_EMPTY where free */
-  guint64 *values;
-  gsize    capacity; /* power of two */
-  gsize    size;
-} EsPairMap;
+/* The tokeniser's definition, one character at a time, without the ASCII
+ * fast path of es_tokenize_foreach (tests compare the two).
+ */
+gsize _es_tokenize_foreach_reference (const char  *text,
+                                      gsize        len,
+                                      GString     *scratch,
+                                      EsTokenFunc  func,
+                                      gpointer     user_data);
 
-#define ES_PAIR_MAP_EMPTY G_MAXUINT64
-
-gboolean _es_pair_map_init  (EsPairMap  *self,
-                             gsize       capacity,
-                             GError    **error);
-void     _es_pair_map_clear (EsPairMap  *self);
-gboolean _es_pair_map_grow  (EsPairMap  *self,
-                             GError    **error);
-
-static inline guint64
-_es_pair_map_hash (guint64 key)
-{
-  key ^= key >> 33;
-  key *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  key ^= key >> 33;
-  return key;
-}
-
-/* Adds @value to @key's count; FALSE (error set) only when growing fails. */
-static inline gboolean
-_es_pair_map_add (EsPairMap  *self,
-                  guint64     key,
-                  guint64     value,
-                  GError    **error)
-{
-  gsize mask, i;
-
-  if (G_UNLIKELY ((self->size + 1) * 2 > self->capacity) && !_es_pair_map_grow (self, error))
-    return FALSE;
-  mask = self->capacity - 1;
-  for (i = _es_pair_map_hash (key) & mask;; i = (i + 1) & mask)
-    {
-      if (self->keys[i] == key)
-        {
-          self->values[i] += value;
-          return TRUE;
-        }
-      if (self->keys[i] == ES_PAIR_MAP_EMPTY)
-        {
-          self->keys[i] = key;
-          self->values[i] = value;
-          self->size++;
-          return TRUE;
-        }
-    }
-}
+/* Tests: the pair keys buffered per thread before a sort (0: the default). */
+void _es_cooccur_set_pair_buffer (gsize keys);
 
 /* ---- threads: run @func (index, data) for index 0..n-1 on up to two cores ---- */
 typedef void (*EsSparseTask) (guint    index,
@@ -127,5 +84,35 @@ _es_sparse_rand_next (guint64 *state)
   return z ^ (z >> 31);
 }
 double _es_sparse_rand_normal (guint64 *state);
+
+/* ---- the SVD's pieces (es-sparse-svd.c, es-sparse-krylov.c) ---- */
+/* @out[i] = the i-th standard normal from @seed, on two threads. */
+void     _es_sparse_fill_normal     (float          *out,
+                                     guint64         n,
+                                     guint64         seed);
+/* @y (rows × l, row-major) ← an orthonormal basis of its columns in
+ * float32: one Cholesky QR (Gram in double), Householder when @y is
+ * ill-conditioned (then *@householder, if given, is TRUE).
+ */
+gboolean _es_sparse_normalize_float (float          *y,
+                                     gsize           rows,
+                                     guint           l,
+                                     gboolean       *householder,
+                                     GError        **error);
+/* @y (rows(a) × l) ← the top-@l Ritz vectors of A Aᵀ on the block Krylov
+ * space [A Ω, (A Aᵀ) A Ω, …, (A Aᵀ)^q A Ω], Ω cols × @block normal from
+ * @seed, l ≤ block·(q + 1) ≤ min (rows, cols).
+ */
+gboolean _es_sparse_krylov_range    (const EsSparseMatrix *a,
+                                     const EsSparseMatrix *at,
+                                     guint           block,
+                                     guint           q,
+                                     guint           l,
+                                     guint64         seed,
+                                     float          *y,
+                                     GCancellable   *cancellable,
+                                     EsProgressFunc  progress,
+                                     gpointer        progress_data,
+                                     GError        **error);
 
 G_END_DECLS

@@ -26,15 +26,21 @@ struct _EsSparseSvd
   double *s;
   double *u;   /* rows × k */
   double *v;   /* cols × k */
+  EsSparseSvdMethod method;
+  guint   block;
+  guint   iterations;
+  guint   space_dims;
+  double  max_residual;
 };
 
 void
 es_sparse_svd_options_init (EsSparseSvdOptions *options)
 {
   options->dims = 100;
-  options->oversamples = 10;
-  options->power_iterations = 5;
+  options->oversamples = 4;
+  options->power_iterations = 8;
   options->seed = 42;
+  options->method = ES_SPARSE_SVD_BLOCK_KRYLOV;
 }
 
 void
@@ -52,6 +58,16 @@ guint         es_sparse_svd_get_dims            (const EsSparseSvd *self) { retu
 const double *es_sparse_svd_get_singular_values (const EsSparseSvd *self) { return self->s; }
 const double *es_sparse_svd_get_u               (const EsSparseSvd *self) { return self->u; }
 const double *es_sparse_svd_get_v               (const EsSparseSvd *self) { return self->v; }
+guint         es_sparse_svd_get_block           (const EsSparseSvd *self) { return self->block; }
+guint         es_sparse_svd_get_iterations      (const EsSparseSvd *self) { return self->iterations; }
+guint         es_sparse_svd_get_space_dims      (const EsSparseSvd *self) { return self->space_dims; }
+double        es_sparse_svd_get_max_residual    (const EsSparseSvd *self) { return self->max_residual; }
+
+const char *
+es_sparse_svd_get_method_name (const EsSparseSvd *self)
+{
+  return self->method == ES_SPARSE_SVD_BLOCK_KRYLOV ? "block Krylov" : "subspace iteration";
+}
 
 /* All the tall matrices (rows × l) are row-major, and every step on them
  * is BLAS 3: Cholesky QR (R = chol (YᵀY), Y ← Y R⁻¹) instead of
@@ -160,11 +176,12 @@ cholesky_qr2 (double *y,
  * l × l factorisation in double): the basis only has to stay well
  * conditioned; the final one is made in double.
  */
-static gboolean
-normalize_float (float   *y,
-                 gsize    rows,
-                 guint    l,
-                 GError **error)
+gboolean
+_es_sparse_normalize_float (float    *y,
+                            gsize     rows,
+                            guint     l,
+                            gboolean *householder,
+                            GError  **error)
 {
   g_autofree float *gf = g_new0 (float, (gsize) l * l);
   g_autofree double *g = g_new (double, (gsize) l * l);
@@ -172,8 +189,14 @@ normalize_float (float   *y,
   cblas_ssyrk (CblasRowMajor, CblasUpper, CblasTrans, l, rows, 1.0f, y, l, 0.0f, gf, l);
   for (gsize i = 0; i < (gsize) l * l; i++)
     g[i] = gf[i];
+  if (householder != NULL)
+    *householder = FALSE;
   if (!cholesky_well_conditioned (g, l))
-    return householder_float (y, rows, l, error);
+    {
+      if (householder != NULL)
+        *householder = TRUE;
+      return householder_float (y, rows, l, error);
+    }
   for (gsize i = 0; i < (gsize) l * l; i++)
     gf[i] = (float) g[i];
   cblas_strsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, 1.0f, gf, l, y, l);
@@ -202,14 +225,43 @@ normal_part (guint    index,
     job->out[i] = (float) _es_sparse_rand_normal (&state);
 }
 
-static void
-fill_normal (float   *out,
+void
+_es_sparse_fill_normal (float   *out,
              guint64  n,
              guint64  seed)
 {
   NormalJob job = { out, n, seed };
 
   _es_sparse_run_parallel (2, normal_part, &job);
+}
+
+/* max_i ‖A v_i − σ_i u_i‖ / σ_i, through one product A V. */
+static gboolean
+measure_residual (EsSparseSvd           *self,
+                  const EsSparseMatrix  *a,
+                  GError               **error)
+{
+  g_autofree float *vf = es_memory_try_alloc (self->cols, (guint64) self->k * sizeof (float), "The SVD check", error);
+  g_autofree double *av = NULL;
+  g_autofree double *sq = g_new0 (double, self->k);
+
+  if (vf == NULL ||
+      !(av = es_memory_try_alloc (self->rows, (guint64) self->k * sizeof (double), "The SVD check", error)))
+    return FALSE;
+  for (gsize i = 0; i < self->cols * self->k; i++)
+    vf[i] = (float) self->v[i];
+  _es_sparse_spmm_double (a, vf, self->k, av);
+  for (gsize i = 0; i < self->rows; i++)
+    for (guint c = 0; c < self->k; c++)
+      {
+        double e = av[i * self->k + c] - self->s[c] * self->u[i * self->k + c];
+        sq[c] += e * e;
+      }
+  self->max_residual = 0;
+  for (guint c = 0; c < self->k; c++)
+    if (self->s[c] > 0)
+      self->max_residual = MAX (self->max_residual, sqrt (sq[c]) / self->s[c]);
+  return TRUE;
 }
 
 EsSparseSvd *
@@ -234,7 +286,7 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
   EsSparseSvdOptions defaults;
   gsize m = es_sparse_matrix_get_rows (a), n = es_sparse_matrix_get_cols (a);
   gboolean householder_c = FALSE;
-  guint k, l;
+  guint k, l, iterations, space_dims;
   lapack_int info;
 
   if (options == NULL)
@@ -256,27 +308,46 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
   l = (guint) MIN ((guint64) k + options->oversamples, MIN (m, n));
   if ((l + 7) / 8 * 8 <= MIN (m, n))
     l = (l + 7) / 8 * 8;
+  /* Block Krylov where not even two blocks fit: one block of all
+   * min (rows, cols) columns spans A's range.
+   */
+  if (options->method == ES_SPARSE_SVD_BLOCK_KRYLOV && MIN (m, n) < 2 * (gsize) l)
+    l = MIN (m, n);
 
   if (!(y = es_memory_try_alloc (m, (guint64) l * sizeof (float), "The SVD sketch", error)) ||
       !(z = es_memory_try_alloc (n, (guint64) l * sizeof (float), "The SVD sketch", error)) ||
       !(at = es_sparse_matrix_transpose (a, error)))
     return NULL;
 
-  /* Y = A Ω with Ω standard normal (cols × l), then q times
-   * Y ← A (Aᵀ Y), all in float32.  Only Y is re-normalised: Aᵀ Y, with Y
-   * orthonormal, is no worse conditioned than A's top l singular values.
-   */
-  fill_normal (z, (guint64) n * l, options->seed);
-  _es_sparse_spmm_float (a, z, l, y);
-  for (guint it = 0; it < options->power_iterations; it++)
+  if (options->method == ES_SPARSE_SVD_BLOCK_KRYLOV)
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !normalize_float (y, m, l, error))
+      /* As many blocks as fit in min (rows, cols). */
+      iterations = MIN (options->power_iterations, (guint) (MIN (m, n) / l) - 1);
+      if (!_es_sparse_krylov_range (a, at, l, iterations, l, options->seed, y,
+                                    cancellable, progress, progress_data, error))
         return NULL;
-      _es_sparse_spmm_float (at, y, l, z);
+      space_dims = l * (iterations + 1);
+    }
+  else
+    {
+      /* Y = A Ω with Ω standard normal (cols × l), then q times
+       * Y ← A (Aᵀ Y), all in float32.  Only Y is re-normalised: Aᵀ Y, with Y
+       * orthonormal, is no worse conditioned than A's top l singular values.
+       */
+      _es_sparse_fill_normal (z, (guint64) n * l, options->seed);
       _es_sparse_spmm_float (a, z, l, y);
-      if (progress != NULL)
-        progress (0.9 * (it + 1) / (options->power_iterations + 1), progress_data);
+      for (guint it = 0; it < options->power_iterations; it++)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+              !_es_sparse_normalize_float (y, m, l, NULL, error))
+            return NULL;
+          _es_sparse_spmm_float (at, y, l, z);
+          _es_sparse_spmm_float (a, z, l, y);
+          if (progress != NULL)
+            progress (0.9 * (it + 1) / (options->power_iterations + 1), progress_data);
+        }
+      iterations = options->power_iterations;
+      space_dims = l;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -324,6 +395,10 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
     }
 
   self = g_new0 (EsSparseSvd, 1);
+  self->method = options->method;
+  self->block = l;
+  self->iterations = iterations;
+  self->space_dims = space_dims;
   self->rows = m;
   self->cols = n;
   self->k = k;
@@ -355,6 +430,8 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
             self->v[j * k + col] = -self->v[j * k + col];
         }
     }
+  if (!measure_residual (self, a, error))
+    return NULL;
   if (progress != NULL)
     progress (1.0, progress_data);
 

@@ -1,4 +1,4 @@
-/* es-sparse-util.c: the pair hash map, threads and random numbers of engine/sparse
+/* es-sparse-util.c: threads and random numbers of engine/sparse
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,62 +14,6 @@
 
 #include <math.h>
 #include <string.h>
-
-gboolean
-_es_pair_map_init (EsPairMap  *self,
-                   gsize       capacity,
-                   GError    **error)
-{
-  gsize c = 1024;
-
-  while (c < capacity)
-    c *= 2;
-  memset (self, 0, sizeof *self);
-  self->keys = es_memory_try_alloc (c, sizeof (guint64), "The co-occurrence table", error);
-  if (self->keys == NULL)
-    return FALSE;
-  self->values = es_memory_try_alloc (c, sizeof (guint64), "The co-occurrence table", error);
-  if (self->values == NULL)
-    {
-      g_clear_pointer (&self->keys, g_free);
-      return FALSE;
-    }
-  memset (self->keys, 0xff, c * sizeof (guint64));
-  self->capacity = c;
-  return TRUE;
-}
-
-void
-_es_pair_map_clear (EsPairMap *self)
-{
-  g_clear_pointer (&self->keys, g_free);
-  g_clear_pointer (&self->values, g_free);
-  self->capacity = self->size = 0;
-}
-
-gboolean
-_es_pair_map_grow (EsPairMap  *self,
-                   GError    **error)
-{
-  EsPairMap bigger;
-
-  if (!_es_pair_map_init (&bigger, self->capacity * 2, error))
-    return FALSE;
-  for (gsize i = 0; i < self->capacity; i++)
-    if (self->keys[i] != ES_PAIR_MAP_EMPTY)
-      {
-        gsize mask = bigger.capacity - 1, j;
-
-        for (j = _es_pair_map_hash (self->keys[i]) & mask; bigger.keys[j] != ES_PAIR_MAP_EMPTY; j = (j + 1) & mask)
-          ;
-        bigger.keys[j] = self->keys[i];
-        bigger.values[j] = self->values[i];
-        bigger.size++;
-      }
-  _es_pair_map_clear (self);
-  *self = bigger;
-  return TRUE;
-}
 
 static guint forced_threads;
 

@@ -253,6 +253,150 @@ test_svd (void)
   g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_INVALID_ARGUMENT);
 }
 
+/* The largest relative difference of the first k singular values from
+ * LAPACKE's dense SVD of the same matrix.
+ */
+static double
+svd_error (EsSparseMatrix           *m,
+           const EsSparseSvdOptions *options,
+           const double             *s,
+           EsSparseSvd             **out)
+{
+  g_autoptr(GError) error = NULL;
+  EsSparseSvd *svd = es_sparse_svd_compute (m, options, NULL, NULL, NULL, &error);
+  double worst = 0;
+
+  g_assert_no_error (error);
+  for (guint c = 0; c < options->dims; c++)
+    worst = MAX (worst, fabs (es_sparse_svd_get_singular_values (svd)[c] - s[c]) / s[c]);
+  *out = svd;
+  return worst;
+}
+
+static void
+test_svd_krylov (void)
+{
+  /* Uniform noise, 8 % dense: a Marchenko-Pastur spectrum, flat at the
+   * top after σ1 (σ20 / σ40 ≈ 1.1 here), the case power iterations are
+   * slow on.
+   */
+  gsize rows = 700, cols = 500;
+  GRand *rand = g_rand_new_with_seed (5);
+  g_autoptr(GArray) ri = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) ci = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) v = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(EsSparseMatrix) m = NULL;
+  g_autoptr(EsSparseSvd) krylov = NULL;
+  g_autoptr(EsSparseSvd) subspace = NULL;
+  g_autofree double *dense = NULL;
+  g_autofree double *s = g_new (double, cols);
+  g_autofree double *superb = g_new (double, cols);
+  g_autoptr(GError) error = NULL;
+  EsSparseSvdOptions options;
+  double err_krylov, err_subspace;
+
+  g_test_summary ("Block Krylov SVD on a flat spectrum: σ1..σ20 equal LAPACKE's dense SVD to 1e-4, "
+                  "U and V orthonormal to 1e-5, the reported residual bounds the error; subspace "
+                  "iteration with as many products by A is at least 10× further off");
+  for (guint32 i = 0; i < rows; i++)
+    for (guint32 j = 0; j < cols; j++)
+      if (g_rand_double (rand) < 0.08)
+        {
+          float value = (float) g_rand_double (rand);
+
+          g_array_append_val (ri, i);
+          g_array_append_val (ci, j);
+          g_array_append_val (v, value);
+        }
+  g_rand_free (rand);
+  m = es_sparse_matrix_new_from_triplets (rows, cols, (guint32 *) ri->data, (guint32 *) ci->data,
+                                          (float *) v->data, ri->len, NULL, &error);
+  g_assert_no_error (error);
+  dense = densify (m);
+  g_assert_cmpint (LAPACKE_dgesvd (LAPACK_ROW_MAJOR, 'N', 'N', rows, cols, dense, cols, s,
+                                   NULL, 1, NULL, 1, superb), ==, 0);
+
+  es_sparse_svd_options_init (&options);
+  options.dims = 20;
+  options.power_iterations = 12;
+  err_krylov = svd_error (m, &options, s, &krylov);
+  g_assert_cmpstr (es_sparse_svd_get_method_name (krylov), ==, "block Krylov");
+  /* 24 columns a block, 13 blocks: 312 of 500 dimensions searched. */
+  g_assert_cmpuint (es_sparse_svd_get_space_dims (krylov), ==, 24 * 13);
+  /* Subspace iteration with the same 26 products by A or Aᵀ (12 power
+   * iterations of two, plus the first and the last). */
+  options.method = ES_SPARSE_SVD_SUBSPACE;
+  err_subspace = svd_error (m, &options, s, &subspace);
+  g_test_message ("σ1 %.6g σ20 %.6g σ40 %.6g; relative error: block Krylov %.3g (residual %.3g), "
+                  "subspace iteration %.3g", s[0], s[19], s[39], err_krylov,
+                  es_sparse_svd_get_max_residual (krylov), err_subspace);
+  g_assert_cmpfloat (err_krylov, <=, 1e-4);
+  g_assert_cmpfloat (err_krylov, <=, es_sparse_svd_get_max_residual (krylov));
+  g_assert_cmpfloat (err_subspace, >=, 10 * err_krylov);
+  check_orthonormal (es_sparse_svd_get_u (krylov), rows, 20);
+  check_orthonormal (es_sparse_svd_get_v (krylov), cols, 20);
+}
+
+/* A rank-@rank matrix: row i is Σ_r c_ir · pattern_r, small integers. */
+static EsSparseMatrix *
+make_low_rank (gsize rows,
+               gsize cols,
+               guint rank)
+{
+  g_autoptr(GArray) ri = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) ci = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) v = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(GError) error = NULL;
+  EsSparseMatrix *m;
+
+  for (guint32 i = 0; i < rows; i++)
+    for (guint32 j = 0; j < cols; j++)
+      {
+        float value = 0;
+
+        for (guint r = 0; r < rank; r++)
+          value += (float) (((i * 7 + r * 3) % 5) * ((j * 11 + r * 5) % 4 == 0 ? (r + 1) : 0));
+        if (value != 0)
+          {
+            g_array_append_val (ri, i);
+            g_array_append_val (ci, j);
+            g_array_append_val (v, value);
+          }
+      }
+  m = es_sparse_matrix_new_from_triplets (rows, cols, (guint32 *) ri->data, (guint32 *) ci->data,
+                                          (float *) v->data, ri->len, NULL, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+test_svd_krylov_rank (void)
+{
+  g_autoptr(EsSparseMatrix) m = make_low_rank (160, 120, 3);
+  g_autofree double *dense = densify (m);
+  g_autofree double *s = g_new (double, 120);
+  g_autofree double *superb = g_new (double, 120);
+  g_autoptr(EsSparseSvd) svd = NULL;
+  g_autoptr(GError) error = NULL;
+  EsSparseSvdOptions options;
+
+  g_test_summary ("Block Krylov on a rank-3 matrix (the Krylov space runs out after one block): "
+                  "σ1..σ3 equal LAPACKE's, the rest are zero, U and V stay orthonormal");
+  g_assert_cmpint (LAPACKE_dgesvd (LAPACK_ROW_MAJOR, 'N', 'N', 160, 120, dense, 120, s,
+                                   NULL, 1, NULL, 1, superb), ==, 0);
+  g_assert_cmpfloat (s[3], <, 1e-9 * s[0]);
+  es_sparse_svd_options_init (&options);
+  options.dims = 10;
+  svd = es_sparse_svd_compute (m, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint c = 0; c < 3; c++)
+    g_assert_cmpfloat_with_epsilon (es_sparse_svd_get_singular_values (svd)[c], s[c], 1e-4 * s[c]);
+  for (guint c = 3; c < 10; c++)
+    g_assert_cmpfloat (es_sparse_svd_get_singular_values (svd)[c], <, 1e-5 * s[0]);
+  check_orthonormal (es_sparse_svd_get_u (svd), 160, 10);
+  check_orthonormal (es_sparse_svd_get_v (svd), 120, 10);
+}
+
 static void
 test_svd_scipy (void)
 {
@@ -398,6 +542,8 @@ main (int    argc,
   g_test_add_func ("/sparse/spmm/dense-reference", test_spmm);
   g_test_add_func ("/sparse/svd/dense-reference", test_svd);
   g_test_add_func ("/sparse/svd/numpy", test_svd_scipy);
+  g_test_add_func ("/sparse/svd/block-krylov", test_svd_krylov);
+  g_test_add_func ("/sparse/svd/block-krylov-rank", test_svd_krylov_rank);
   g_test_add_func ("/sparse/nmf/sklearn", test_nmf);
   g_test_add_func ("/sparse/nmf/planted", test_nmf_planted);
   g_test_add_func ("/sparse/nmf/negative", test_nmf_negative);

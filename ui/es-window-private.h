@@ -10,6 +10,7 @@
 
 #include "es-analogy-panel.h"
 #include "es-axes-editor.h"
+#include "es-compare-window.h"
 #include "es-job.h"
 #include "es-layer-bar.h"
 #include "es-map-settings.h"
@@ -130,6 +131,9 @@ struct _EsWindow
   gboolean              preprocess_center;
   gboolean              preprocess_normalize;
   gsize                 plot_async_rows;  /* from this many rows, built in a worker */
+
+  /* es-window-compare.c: the last compare window opened from here (weak). */
+  EsCompareWindow      *compare;
 };
 
 void      _es_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -248,6 +252,18 @@ gboolean  _es_window_drop_cb            (GtkDropTarget  *target,
                                          double          x,
                                          double          y,
                                          EsWindow       *self);
+/* What a drop of @files does with the modifiers @state (Ctrl: compare). */
+gboolean  _es_window_drop_files         (EsWindow       *self,
+                                         GPtrArray      *files,
+                                         GdkModifierType state);
+
+/* es-window-compare.c: a compare window from this one, its selection
+ * linked to the document.  @path_a NULL: A is the window's data.
+ */
+EsCompareWindow *_es_window_compare_with_path (EsWindow  *self,
+                                         const char     *path_a,
+                                         const char     *path_b);
+void      _es_window_compare_dispose    (EsWindow       *self);
 
 /* es-window-status.c: the window around the plot. */
 void      _es_window_update_status      (EsWindow       *self);

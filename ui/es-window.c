@@ -281,6 +281,7 @@ es_window_dispose (GObject *object)
   g_clear_handle_id (&self->filter_source, g_source_remove);
   g_clear_handle_id (&self->update_plot_source, g_source_remove);
   _es_window_feedback_dispose (self);
+  _es_window_compare_dispose (self);
   if (self->load_job != NULL)
     es_job_cancel (self->load_job);
   g_clear_object (&self->load_job);

@@ -340,6 +340,29 @@ neighbors_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Each listed word's neighbour overlap (Gonen et al.), where the
+ * comparison has it: the words of @list looked up as words of A.
+ */
+static void
+note_overlaps (EsCompareWindow *self,
+               EsResultList    *list)
+{
+  guint n = es_result_list_get_n_rows (list);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 pair = es_comparison_pair_of_word (self->comparison, es_result_list_get_word (list, i));
+      double overlap = pair >= 0 ? es_comparison_get_overlap (self->comparison, (gsize) pair) : -1;
+      g_autofree char *note = NULL;
+
+      if (overlap < 0)
+        continue;
+      /* Translators: the neighbour overlap of a word, 0…1. */
+      note = g_strdup_printf (_("overlap %.2f"), overlap);
+      es_result_list_set_note (list, i, note);
+    }
+}
+
 static void
 neighbors_ready_cb (GObject      *source,
                     GAsyncResult *result,
@@ -372,6 +395,8 @@ neighbors_ready_cb (GObject      *source,
             es_result_list_set_marked (ES_RESULT_LIST (self->lists[3]), j, TRUE);
           }
       }
+  note_overlaps (self, ES_RESULT_LIST (self->lists[2]));
+  note_overlaps (self, ES_RESULT_LIST (self->lists[3]));
 }
 
 static void
@@ -399,8 +424,15 @@ set_focus (EsCompareWindow *self,
     g_autofree char *text = NULL;
     const float *dist = es_change_scores_get_distances (es_comparison_get_scores (self->comparison));
 
-    text = g_strdup_printf (_("%s: cosine distance %.4f after alignment"),
-                            es_comparison_get_word (self->comparison, (gsize) pair), dist[pair]);
+    double overlap = es_comparison_get_overlap (self->comparison, (gsize) pair);
+
+    if (overlap >= 0)
+      text = g_strdup_printf (_("%s: cosine distance %.4f after alignment\nneighbour overlap %.2f (k = %u)"),
+                              es_comparison_get_word (self->comparison, (gsize) pair), dist[pair], overlap,
+                              es_change_scores_get_k (es_comparison_get_scores (self->comparison)));
+    else
+      text = g_strdup_printf (_("%s: cosine distance %.4f after alignment"),
+                              es_comparison_get_word (self->comparison, (gsize) pair), dist[pair]);
     gtk_label_set_text (self->focus_label, text);
   }
 
@@ -435,6 +467,8 @@ fill_ranked (EsCompareWindow *self)
     }
   es_result_list_set_results (ES_RESULT_LIST (self->lists[0]), self->a, moved);
   es_result_list_set_results (ES_RESULT_LIST (self->lists[1]), self->a, stable);
+  note_overlaps (self, ES_RESULT_LIST (self->lists[0]));
+  note_overlaps (self, ES_RESULT_LIST (self->lists[1]));
 }
 
 static void
@@ -873,7 +907,8 @@ build (EsCompareWindow *self)
   gtk_widget_set_vexpand (ranked, TRUE);
   gtk_box_append (GTK_BOX (side), ranked);
   self->focus_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->focus_label, TRUE);
+  /* Not wrapped: a wrapping label here upsets the paned's height-for-width. */
+  gtk_label_set_ellipsize (self->focus_label, PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (self->focus_label, 0);
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->focus_label));
   gtk_box_set_homogeneous (GTK_BOX (pairs), TRUE);

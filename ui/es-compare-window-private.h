@@ -83,6 +83,9 @@ GtkWidget *_es_compare_options_build         (EsCompareWindow *self);
 void      _es_compare_options_sync           (EsCompareWindow *self);
 void      _es_compare_options_update_fit     (EsCompareWindow *self);
 
+/* es-compare-session.c */
+void      _es_compare_session_class_init     (GtkWidgetClass  *widget_class);
+
 /* es-compare-link.c */
 void      _es_compare_link_selection_to_document (EsCompareWindow *self);
 void      _es_compare_link_dispose           (EsCompareWindow *self);

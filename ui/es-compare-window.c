@@ -562,6 +562,7 @@ compare_ready_cb (GObject      *source,
   fill_ranked (self);
   show_data (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-session", TRUE);
   _es_compare_options_update_fit (self);
   {
     gint64 keep = self->keep_focus != NULL ? es_comparison_pair_of_word (self->comparison, self->keep_focus) : -1;
@@ -876,6 +877,7 @@ build (EsCompareWindow *self)
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), GTK_WIDGET (self->three_d));
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), _es_compare_options_build (self));
   g_menu_append (menu, _("Compare A With…"), "win.compare-with");
+  g_menu_append (menu, _("Save Session…"), "win.save-session");
   g_menu_append (menu, _("Export Image as PNG…"), "win.export::png");
   g_menu_append (menu, _("Export Image as SVG…"), "win.export::svg");
   g_menu_append (menu, _("Export Image as PDF…"), "win.export::pdf");
@@ -1003,6 +1005,7 @@ es_compare_window_class_init (EsCompareWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.select-word", "s", select_word_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.compare-with", NULL, compare_with_action);
+  _es_compare_session_class_init (widget_class);
 }
 
 static void
@@ -1015,6 +1018,7 @@ es_compare_window_init (EsCompareWindow *self)
   self->dialog_cancellable = g_cancellable_new ();
   build (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-session", FALSE);
   gtk_label_set_text (self->focus_label, _("Click a word in the plot or a list"));
 }
 

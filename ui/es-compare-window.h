@@ -10,6 +10,7 @@
 #include "es-comparison.h"
 #include "es-document.h"
 #include "es-embedding-set.h"
+#include "es-session.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +73,18 @@ void             es_compare_window_link_document (EsCompareWindow *self,
  * NULL-terminated.
  */
 char           **es_compare_window_dup_selected_words (EsCompareWindow *self);
+
+/* Sessions: B's file, the options and the focus word into @session
+ * (nothing when B has no file); the same back from @session, before
+ * es_compare_window_compare_path (); a session of A and the comparison.
+ */
+void             es_compare_window_add_to_session (EsCompareWindow *self,
+                                                  EsSession       *session);
+void             es_compare_window_apply_session (EsCompareWindow *self,
+                                                  const EsSession *session);
+gboolean         es_compare_window_save_session  (EsCompareWindow *self,
+                                                  const char      *path,
+                                                  GError         **error);
 
 /* The change scores as TSV (es_output: atomic). */
 gboolean         es_compare_window_export_scores (EsCompareWindow *self,

@@ -13,10 +13,11 @@
 
 #include "es-window-private.h"
 
-EsCompareWindow *
-_es_window_compare_with_path (EsWindow   *self,
-                              const char *path_a,
-                              const char *path_b)
+static EsCompareWindow *
+compare_with (EsWindow        *self,
+              const char      *path_a,
+              const char      *path_b,
+              const EsSession *session)
 {
   EsEmbeddingSet *set = es_document_get_set (self->document);
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
@@ -28,6 +29,8 @@ _es_window_compare_with_path (EsWindow   *self,
     return NULL;
   /* Its own window: A is this window's file (or @path_a), B the other. */
   compare = es_compare_window_new (application, path_a == NULL ? set : NULL, path_a);
+  if (session != NULL)
+    es_compare_window_apply_session (compare, session);
   if (path_a == NULL)
     es_compare_window_link_document (compare, self->document);
   if (self->compare != NULL)
@@ -37,6 +40,22 @@ _es_window_compare_with_path (EsWindow   *self,
   gtk_window_present (GTK_WINDOW (compare));
   es_compare_window_compare_path (compare, path_b);
   return compare;
+}
+
+EsCompareWindow *
+_es_window_compare_with_path (EsWindow   *self,
+                              const char *path_a,
+                              const char *path_b)
+{
+  return compare_with (self, path_a, path_b, NULL);
+}
+
+void
+_es_window_compare_from_session (EsWindow  *self,
+                                 EsSession *session)
+{
+  if (session->compare_path != NULL)
+    compare_with (self, NULL, session->compare_path, session);
 }
 
 void

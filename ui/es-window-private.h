@@ -264,6 +264,9 @@ EsCompareWindow *_es_window_compare_with_path (EsWindow  *self,
                                          const char     *path_a,
                                          const char     *path_b);
 void      _es_window_compare_dispose    (EsWindow       *self);
+/* A session's comparison (if any): its compare window again. */
+void      _es_window_compare_from_session (EsWindow     *self,
+                                         EsSession      *session);
 
 /* es-window-status.c: the window around the plot. */
 void      _es_window_update_status      (EsWindow       *self);

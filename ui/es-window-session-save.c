@@ -129,6 +129,10 @@ _es_window_dup_session (EsWindow *self)
   session->point_size = gtk_adjustment_get_value (self->point_size_adjustment);
   session->opacity = gtk_adjustment_get_value (self->opacity_adjustment);
   session->font_size = gtk_adjustment_get_value (self->font_size_adjustment);
+  /* A compare window of this file: the pair and its options. */
+  if (self->compare != NULL && es_compare_window_get_comparison (self->compare) != NULL &&
+      es_comparison_get_a (es_compare_window_get_comparison (self->compare)) == set)
+    es_compare_window_add_to_session (self->compare, session);
   return session;
 }
 

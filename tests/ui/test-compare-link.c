@@ -197,6 +197,89 @@ test_linked_selection (void)
   }
 }
 
+/* Opens @session in a new main window; returns it with its compare
+ * window finished.
+ */
+static EsWindow *
+reopen (const char *session)
+{
+  EsWindow *window = es_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  _es_window_open_session (window, session);
+  ui_test_wait_for (window_not_busy, window);
+  g_assert_nonnull (window->compare);
+  ui_test_wait_for (compare_not_busy, window->compare);
+  g_assert_null (es_compare_window_get_error (window->compare));
+  return window;
+}
+
+static void
+test_session (void)
+{
+  g_autofree char *sample = NULL;
+  EsWindow *window = open_window_on_sample (&sample);
+  g_autofree char *dir = g_dir_make_tmp ("es-compare-session-XXXXXX", NULL);
+  g_autofree char *anchors = g_build_filename (dir, "anchors.txt", NULL);
+  g_autofree char *from_main = g_build_filename (dir, "main.embedscope", NULL);
+  g_autofree char *from_compare = g_build_filename (dir, "compare.embedscope", NULL);
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  EsComparisonOptions options;
+  EsCompareWindow *compare;
+  const char *focus;
+  EsWindow *again;
+
+  g_test_summary ("Saving a session with a compare window open stores B and the alignment options; "
+                  "reopening it shows A and restores the comparison with those options and its focus "
+                  "word; the compare window's own session does the same");
+
+  for (gsize i = 0; i < 300; i++)
+    g_string_append_printf (list, "%s\n", es_embedding_set_get_word (set, i));
+  g_assert_true (g_file_set_contents (anchors, list->str, -1, NULL));
+  focus = es_embedding_set_get_word (set, 123);
+
+  compare = _es_window_compare_with_path (window, NULL, sample);
+  ui_test_wait_for (compare_not_busy, compare);
+  es_comparison_options_init (&options);
+  options.method = ES_ALIGN_LINEAR;
+  options.center = TRUE;
+  options.k = 5;
+  options.anchors = anchors;
+  es_compare_window_set_options (compare, &options);
+  ui_test_wait_for (compare_not_busy, compare);
+  g_assert_cmpuint (es_comparison_get_n_anchors (es_compare_window_get_comparison (compare)), ==, 300);
+  g_assert_true (es_compare_window_select_word (compare, focus));
+
+  g_assert_true (_es_window_save_session (window, from_main, &error));
+  g_assert_no_error (error);
+  g_assert_true (es_compare_window_save_session (compare, from_compare, &error));
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      EsComparison *c;
+
+      again = reopen (round == 0 ? from_main : from_compare);
+      c = es_compare_window_get_comparison (again->compare);
+      g_assert_true (es_comparison_get_a (c) == es_window_get_embedding_set (again));
+      g_assert_cmpstr (es_compare_window_get_path_b (again->compare), ==, sample);
+      g_assert_true (es_comparison_options_equal (es_compare_window_get_options (again->compare), &options));
+      g_assert_true (es_comparison_options_equal (es_comparison_get_options (c), &options));
+      g_assert_cmpint (es_alignment_get_method (es_comparison_get_alignment (c)), ==, ES_ALIGN_LINEAR);
+      g_assert_cmpuint (es_comparison_get_n_anchors (c), ==, 300);
+      g_assert_cmpuint (es_change_scores_get_k (es_comparison_get_scores (c)), ==, 5);
+      g_assert_cmpstr (es_compare_window_get_focus (again->compare), ==, focus);
+      destroy (GTK_WIDGET (again->compare));
+      destroy (GTK_WIDGET (again));
+    }
+
+  destroy (GTK_WIDGET (compare));
+  destroy (GTK_WIDGET (window));
+  ui_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -211,5 +294,6 @@ main (int   argc,
 
   g_test_add_func ("/ui/compare-link/ctrl-drop", test_ctrl_drop);
   g_test_add_func ("/ui/compare-link/selection", test_linked_selection);
+  g_test_add_func ("/ui/compare-link/session", test_session);
   return g_test_run ();
 }

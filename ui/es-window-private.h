@@ -257,6 +257,9 @@ gboolean  _es_window_drop_files         (EsWindow       *self,
                                          GPtrArray      *files,
                                          GdkModifierType state);
 
+/* es-window-layer-neighbors.c: a layered tensor's neighbours within one layer. */
+void      _es_window_update_neighbor_range (EsWindow    *self);
+
 /* es-window-compare.c: a compare window from this one, its selection
  * linked to the document.  @path_a NULL: A is the window's data.
  */

@@ -357,8 +357,8 @@ note_overlaps (EsCompareWindow *self,
 
       if (overlap < 0)
         continue;
-      /* Translators: the neighbour overlap of a word, 0…1. */
-      note = g_strdup_printf (_("overlap %.2f"), overlap);
+      /* Translators: the neighbour overlap of a word, 0…1 (∩: intersection). */
+      note = g_strdup_printf (_("∩ %.2f"), overlap);
       es_result_list_set_note (list, i, note);
     }
 }
@@ -902,9 +902,9 @@ build (EsCompareWindow *self)
       self->lists[i] = es_result_list_new ();
       es_result_list_set_show_rank (ES_RESULT_LIST (self->lists[i]), i < 2);
     }
-  gtk_notebook_append_page (GTK_NOTEBOOK (ranked), titled (_("Cosine distance after alignment"), self->lists[0], TRUE),
+  gtk_notebook_append_page (GTK_NOTEBOOK (ranked), titled (_("Cosine distance after alignment · ∩ neighbour overlap"), self->lists[0], TRUE),
                             gtk_label_new (_("Most Moved")));
-  gtk_notebook_append_page (GTK_NOTEBOOK (ranked), titled (_("Cosine distance after alignment"), self->lists[1], TRUE),
+  gtk_notebook_append_page (GTK_NOTEBOOK (ranked), titled (_("Cosine distance after alignment · ∩ neighbour overlap"), self->lists[1], TRUE),
                             gtk_label_new (_("Most Stable")));
   gtk_widget_set_vexpand (ranked, TRUE);
   gtk_box_append (GTK_BOX (side), ranked);

@@ -331,9 +331,13 @@ es_result_list_set_note (EsResultList *self,
     }
   if (label == NULL)
     {
+      GtkWidget *word = g_object_get_data (G_OBJECT (box), "word-label");
+
       label = gtk_label_new (NULL);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_widget_add_css_class (label, "caption");
+      /* A narrow list keeps a few letters of the word beside the note. */
+      gtk_label_set_width_chars (GTK_LABEL (word), 5);
       gtk_box_insert_child_after (GTK_BOX (box), label, g_object_get_data (G_OBJECT (box), "word-label"));
       g_object_set_data (G_OBJECT (row), "note-label", label);
     }

@@ -503,7 +503,7 @@ test_overlap_notes (void)
         g_autofree char *expected = NULL;
 
         g_assert_true (es_embedding_set_lookup (a, es_result_list_get_word (l, i), &row));
-        expected = g_strdup_printf ("overlap %.2f", brute_overlap (a, b, row, n, 10) / 10.0);
+        expected = g_strdup_printf ("∩ %.2f", brute_overlap (a, b, row, n, 10) / 10.0);
         g_assert_cmpstr (es_result_list_get_note (l, i), ==, expected);
       }
   /* A swapped word's neighbours are the other word's: little overlap. */
@@ -521,7 +521,7 @@ test_overlap_notes (void)
       g_autofree char *expected = NULL;
 
       g_assert_true (es_embedding_set_lookup (a, es_result_list_get_word (l, 0), &row));
-      expected = g_strdup_printf ("overlap %.2f", brute_overlap (a, b, row, n, 10) / 10.0);
+      expected = g_strdup_printf ("∩ %.2f", brute_overlap (a, b, row, n, 10) / 10.0);
       g_assert_cmpstr (es_result_list_get_note (l, 0), ==, expected);
     }
   gtk_window_destroy (GTK_WINDOW (window));

@@ -612,9 +612,11 @@ set_job (EsCompareWindow *self,
 static void
 start (EsCompareWindow *self,
        EsEmbeddingSet  *b,
-       const char      *path_b)
+       const char      *path_b_arg)
 {
   g_autoptr(EsJob) job = es_job_new (_("Comparing…"));
+  /* A copy: a re-run passes self->path_b, which is replaced below. */
+  g_autofree char *path_b = g_strdup (path_b_arg);
   Work *work = g_new0 (Work, 1);
   GTask *task;
 

@@ -12,6 +12,8 @@
 
 #include "es-embedding-set-private.h"
 
+#include "es-token-vocab.h"
+
 struct _EsEmbeddingSet
 {
   gatomicrefcount ref_count;
@@ -24,6 +26,7 @@ struct _EsEmbeddingSet
   EsCompression compression;
   GPtrArray *warnings;
   EsMetadata *metadata;
+  EsTokenDisplay token_display;
 
   /* Derived lazily, under the mutex, then read-only. */
   GMutex lazy_lock;
@@ -252,7 +255,9 @@ es_embedding_set_get_word_len (const EsEmbeddingSet *self,
   return len;
 }
 
-/* Words keep their bytes exactly; for display, invalid UTF-8 becomes U+FFFD. */
+/* Words keep their bytes exactly; for display, invalid UTF-8 becomes
+ * U+FFFD and tokens are decoded.
+ */
 char *
 es_embedding_set_dup_display_word (const EsEmbeddingSet *self,
                                    gsize                 row)
@@ -260,7 +265,26 @@ es_embedding_set_dup_display_word (const EsEmbeddingSet *self,
   gsize len = 0;
   const char *word = es_vocabulary_get_word (self->vocabulary, row, &len);
 
+  if (self->token_display != ES_TOKEN_DISPLAY_NONE)
+    return es_token_display_text (word, len, self->token_display == ES_TOKEN_DISPLAY_BYTE_LEVEL);
   return g_utf8_make_valid (word, len);
+}
+
+void
+es_embedding_set_set_token_display (EsEmbeddingSet *self,
+                                    EsTokenDisplay  display)
+{
+  g_return_if_fail (self != NULL);
+
+  self->token_display = display;
+}
+
+EsTokenDisplay
+es_embedding_set_get_token_display (const EsEmbeddingSet *self)
+{
+  g_return_val_if_fail (self != NULL, ES_TOKEN_DISPLAY_NONE);
+
+  return self->token_display;
 }
 
 const EsVocabulary *
@@ -429,6 +453,7 @@ es_embedding_set_subset (const EsEmbeddingSet *self,
 
   subset = es_embedding_set_new (g_steal_pointer (&matrix), g_steal_pointer (&vocabulary));
   es_embedding_set_set_source (subset, self->path, self->format, self->compression);
+  subset->token_display = self->token_display;
 
   if (self->metadata != NULL)
     {

@@ -85,6 +85,22 @@ EsFormat          es_embedding_set_get_format       (const EsEmbeddingSet *self)
 EsCompression     es_embedding_set_get_compression  (const EsEmbeddingSet *self);
 GPtrArray        *es_embedding_set_get_warnings     (const EsEmbeddingSet *self);
 EsMetadata       *es_embedding_set_get_metadata     (const EsEmbeddingSet *self);
+
+/* Words that are a tokenizer's tokens are shown decoded
+ * (es_embedding_set_dup_display_word): SentencePiece's '▁' as a space, or byte-level
+ * BPE's "Ġthe" as "the".  The words themselves stay byte-exact.  Kept by
+ * subsets.
+ */
+typedef enum
+{
+  ES_TOKEN_DISPLAY_NONE,
+  ES_TOKEN_DISPLAY_PIECES,      /* '▁' */
+  ES_TOKEN_DISPLAY_BYTE_LEVEL,  /* GPT-2's byte-to-character table, and '▁' */
+} EsTokenDisplay;
+
+void              es_embedding_set_set_token_display (EsEmbeddingSet     *self,
+                                                     EsTokenDisplay      display);
+EsTokenDisplay    es_embedding_set_get_token_display (const EsEmbeddingSet *self);
 EsEmbeddingSet   *es_embedding_set_subset           (const EsEmbeddingSet *self,
                                                      const gsize          *rows,
                                                      gsize                 n_rows);

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "es-compare-window.h"
+#include "es-compare-window-private.h"
 
 #include <glib/gi18n.h>
 
@@ -19,42 +19,6 @@
 #include "es-result-list.h"
 #include "es-scatter-view.h"
 
-/* Plotted: the most frequent shared words, plus the most moved. */
-#define MAX_PLOTTED   20000
-#define N_TOP_PLOTTED 200
-#define N_LISTED      100
-#define N_ARROWS      10
-#define K_NEIGHBORS   10
-
-struct _EsCompareWindow
-{
-  GtkApplicationWindow parent_instance;
-
-  EsEmbeddingSet *a;
-  char           *path_a;
-  char           *name_b;
-  EsComparison   *comparison;
-  EsScatterData  *data_2d;
-  EsScatterData  *data_3d;
-  EsJob          *job;
-  char           *error;
-  gint64          focus;         /* pair, or -1 */
-  GArray         *selected;      /* pairs selected in the plot */
-  GArray         *links;         /* guint32 (from, to) plot rows */
-  GCancellable   *neighbors_cancellable;
-  GCancellable   *dialog_cancellable;
-  gboolean        shared_a[K_NEIGHBORS];
-  gboolean        shared_b[K_NEIGHBORS];
-
-  EsScatterView  *plot;
-  GtkLabel       *status;
-  GtkProgressBar *progress;
-  GtkWidget      *progress_box;
-  GtkToggleButton *three_d;
-  GtkLabel       *focus_label;
-  GtkWidget      *lists[4];
-};
-
 G_DEFINE_FINAL_TYPE (EsCompareWindow, es_compare_window, GTK_TYPE_APPLICATION_WINDOW)
 
 /* ---- the worker ---------------------------------------------------------- */
@@ -65,6 +29,8 @@ typedef struct
   char           *path_a;
   EsEmbeddingSet *b;
   char           *path_b;
+  EsComparisonOptions options;
+  char           *anchors;
   EsJob          *job;
 } Work;
 
@@ -90,6 +56,7 @@ work_free (Work *work)
   g_clear_pointer (&work->b, es_embedding_set_unref);
   g_free (work->path_a);
   g_free (work->path_b);
+  g_free (work->anchors);
   g_clear_object (&work->job);
   g_free (work);
 }
@@ -207,7 +174,7 @@ compare_thread (GTask        *task,
   span.base = 0.5;
   span.span = 0.5;
   es_job_update (work->job, 0.5, _("Aligning and projecting…"));
-  outcome->comparison = es_comparison_compute (outcome->a, b, MAX_PLOTTED, N_TOP_PLOTTED, cancellable,
+  outcome->comparison = es_comparison_compute (outcome->a, b, &work->options, MAX_PLOTTED, N_TOP_PLOTTED, cancellable,
                                                span_progress, &span, &error);
   if (outcome->comparison == NULL)
     {
@@ -314,6 +281,12 @@ update_overlay (EsCompareWindow *self)
   }
 }
 
+void
+_es_compare_window_update_overlay (EsCompareWindow *self)
+{
+  update_overlay (self);
+}
+
 static GArray *
 neighbors_in (EsEmbeddingSet *set,
               gsize           row,
@@ -367,6 +340,29 @@ neighbors_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Each listed word's neighbour overlap (Gonen et al.), where the
+ * comparison has it: the words of @list looked up as words of A.
+ */
+static void
+note_overlaps (EsCompareWindow *self,
+               EsResultList    *list)
+{
+  guint n = es_result_list_get_n_rows (list);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 pair = es_comparison_pair_of_word (self->comparison, es_result_list_get_word (list, i));
+      double overlap = pair >= 0 ? es_comparison_get_overlap (self->comparison, (gsize) pair) : -1;
+      g_autofree char *note = NULL;
+
+      if (overlap < 0)
+        continue;
+      /* Translators: the neighbour overlap of a word, 0…1 (∩: intersection). */
+      note = g_strdup_printf (_("∩ %.2f"), overlap);
+      es_result_list_set_note (list, i, note);
+    }
+}
+
 static void
 neighbors_ready_cb (GObject      *source,
                     GAsyncResult *result,
@@ -399,6 +395,8 @@ neighbors_ready_cb (GObject      *source,
             es_result_list_set_marked (ES_RESULT_LIST (self->lists[3]), j, TRUE);
           }
       }
+  note_overlaps (self, ES_RESULT_LIST (self->lists[2]));
+  note_overlaps (self, ES_RESULT_LIST (self->lists[3]));
 }
 
 static void
@@ -426,8 +424,15 @@ set_focus (EsCompareWindow *self,
     g_autofree char *text = NULL;
     const float *dist = es_change_scores_get_distances (es_comparison_get_scores (self->comparison));
 
-    text = g_strdup_printf (_("%s: cosine distance %.4f after alignment"),
-                            es_comparison_get_word (self->comparison, (gsize) pair), dist[pair]);
+    double overlap = es_comparison_get_overlap (self->comparison, (gsize) pair);
+
+    if (overlap >= 0)
+      text = g_strdup_printf (_("%s: cosine distance %.4f after alignment\nneighbour overlap %.2f (k = %u)"),
+                              es_comparison_get_word (self->comparison, (gsize) pair), dist[pair], overlap,
+                              es_change_scores_get_k (es_comparison_get_scores (self->comparison)));
+    else
+      text = g_strdup_printf (_("%s: cosine distance %.4f after alignment"),
+                              es_comparison_get_word (self->comparison, (gsize) pair), dist[pair]);
     gtk_label_set_text (self->focus_label, text);
   }
 
@@ -462,6 +467,8 @@ fill_ranked (EsCompareWindow *self)
     }
   es_result_list_set_results (ES_RESULT_LIST (self->lists[0]), self->a, moved);
   es_result_list_set_results (ES_RESULT_LIST (self->lists[1]), self->a, stable);
+  note_overlaps (self, ES_RESULT_LIST (self->lists[0]));
+  note_overlaps (self, ES_RESULT_LIST (self->lists[1]));
 }
 
 static void
@@ -532,6 +539,7 @@ compare_ready_cb (GObject      *source,
           g_autofree char *text = g_strdup_printf (_("Comparison failed: %s"), error->message);
 
           gtk_label_set_text (self->status, text);
+          gtk_label_set_text (self->fit_label, text);
           es_dialogs_show_error (GTK_WINDOW (self), _("Could not compare"), error->message);
         }
       else
@@ -554,8 +562,17 @@ compare_ready_cb (GObject      *source,
   fill_ranked (self);
   show_data (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
-  set_focus (self, es_comparison_get_n_shared (self->comparison) > 0
-                   ? (gint64) es_comparison_get_ranking (self->comparison)[0] : -1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-session", TRUE);
+  _es_compare_options_update_fit (self);
+  {
+    gint64 keep = self->keep_focus != NULL ? es_comparison_pair_of_word (self->comparison, self->keep_focus) : -1;
+
+    g_clear_pointer (&self->keep_focus, g_free);
+    set_focus (self, keep >= 0 ? keep : es_comparison_get_n_shared (self->comparison) > 0
+                                        ? (gint64) es_comparison_get_ranking (self->comparison)[0] : -1);
+  }
+  /* The document's selection, if linked, in the new comparison. */
+  _es_compare_window_selection_changed (self, TRUE);
 }
 
 static void
@@ -595,15 +612,25 @@ set_job (EsCompareWindow *self,
 static void
 start (EsCompareWindow *self,
        EsEmbeddingSet  *b,
-       const char      *path_b)
+       const char      *path_b_arg)
 {
   g_autoptr(EsJob) job = es_job_new (_("Comparing…"));
+  /* A copy: a re-run passes self->path_b, which is replaced below. */
+  g_autofree char *path_b = g_strdup (path_b_arg);
   Work *work = g_new0 (Work, 1);
   GTask *task;
 
   g_free (self->name_b);
   self->name_b = path_b != NULL ? g_path_get_basename (path_b)
                  : g_strdup (es_embedding_set_get_path (b) != NULL ? es_embedding_set_get_path (b) : "B");
+  if (path_b != NULL || (b != NULL && es_embedding_set_get_path (b) != NULL))
+    {
+      g_autofree char *old = self->path_b;
+
+      self->path_b = g_strdup (path_b != NULL ? path_b : es_embedding_set_get_path (b));
+    }
+  work->options = self->options;
+  work->options.anchors = work->anchors = g_strdup (self->options.anchors);
   work->a = self->a != NULL ? es_embedding_set_ref (self->a) : NULL;
   work->path_a = g_strdup (self->path_a);
   work->b = b != NULL ? es_embedding_set_ref (b) : NULL;
@@ -619,6 +646,23 @@ start (EsCompareWindow *self,
   g_task_set_task_data (task, work, (GDestroyNotify) work_free);
   g_task_run_in_thread (task, compare_thread);
   g_object_unref (task);
+}
+
+/* The options changed: the same A and B again, keeping the focus word. */
+void
+_es_compare_window_rerun (EsCompareWindow *self)
+{
+  const char *focus = es_compare_window_get_focus (self);
+
+  if (focus != NULL)
+    {
+      g_free (self->keep_focus);
+      self->keep_focus = g_strdup (focus);
+    }
+  if (self->comparison != NULL)
+    start (self, es_comparison_get_b (self->comparison), self->path_b);
+  else if (self->path_b != NULL)
+    start (self, NULL, self->path_b);
 }
 
 void
@@ -668,7 +712,9 @@ rows_selected_cb (EsScatterView   *plot,
                   int              mode,
                   EsCompareWindow *self)
 {
-  /* A box or lasso: the words under it get arrows (either of their points). */
+  /* A box or lasso: the words under it get arrows (either of their points);
+   * a linked document selects them too.
+   */
   if (mode == 0)
     g_array_set_size (self->selected, 0);
   for (guint i = 0; rows != NULL && i < rows->len; i++)
@@ -687,7 +733,7 @@ rows_selected_cb (EsScatterView   *plot,
       else if (self->selected->len < 500)
         g_array_append_val (self->selected, p);
     }
-  update_overlay (self);
+  _es_compare_window_selection_changed (self, FALSE);
 }
 
 static void
@@ -831,7 +877,9 @@ build (EsCompareWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->three_d), _("Show the first three components"));
   g_signal_connect (self->three_d, "toggled", G_CALLBACK (three_d_toggled_cb), self);
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), GTK_WIDGET (self->three_d));
+  gtk_header_bar_pack_start (GTK_HEADER_BAR (header), _es_compare_options_build (self));
   g_menu_append (menu, _("Compare A With…"), "win.compare-with");
+  g_menu_append (menu, _("Save Session…"), "win.save-session");
   g_menu_append (menu, _("Export Image as PNG…"), "win.export::png");
   g_menu_append (menu, _("Export Image as SVG…"), "win.export::svg");
   g_menu_append (menu, _("Export Image as PDF…"), "win.export::pdf");
@@ -856,14 +904,15 @@ build (EsCompareWindow *self)
       self->lists[i] = es_result_list_new ();
       es_result_list_set_show_rank (ES_RESULT_LIST (self->lists[i]), i < 2);
     }
-  gtk_notebook_append_page (GTK_NOTEBOOK (ranked), titled (_("Cosine distance after alignment"), self->lists[0], TRUE),
+  gtk_notebook_append_page (GTK_NOTEBOOK (ranked), titled (_("Cosine distance after alignment · ∩ neighbour overlap"), self->lists[0], TRUE),
                             gtk_label_new (_("Most Moved")));
-  gtk_notebook_append_page (GTK_NOTEBOOK (ranked), titled (_("Cosine distance after alignment"), self->lists[1], TRUE),
+  gtk_notebook_append_page (GTK_NOTEBOOK (ranked), titled (_("Cosine distance after alignment · ∩ neighbour overlap"), self->lists[1], TRUE),
                             gtk_label_new (_("Most Stable")));
   gtk_widget_set_vexpand (ranked, TRUE);
   gtk_box_append (GTK_BOX (side), ranked);
   self->focus_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->focus_label, TRUE);
+  /* Not wrapped: a wrapping label here upsets the paned's height-for-width. */
+  gtk_label_set_ellipsize (self->focus_label, PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (self->focus_label, 0);
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->focus_label));
   gtk_box_set_homogeneous (GTK_BOX (pairs), TRUE);
@@ -914,6 +963,7 @@ es_compare_window_dispose (GObject *object)
 
   /* Running work sees self->plot == NULL and drops its result. */
   set_job (self, NULL);
+  _es_compare_link_dispose (self);
   self->progress_box = NULL;
   self->plot = NULL;
   g_cancellable_cancel (self->neighbors_cancellable);
@@ -935,6 +985,9 @@ es_compare_window_finalize (GObject *object)
   g_clear_pointer (&self->a, es_embedding_set_unref);
   g_free (self->path_a);
   g_free (self->name_b);
+  g_free (self->path_b);
+  g_free (self->anchors);
+  g_free (self->keep_focus);
   g_free (self->error);
   g_array_unref (self->selected);
   g_array_unref (self->links);
@@ -954,17 +1007,20 @@ es_compare_window_class_init (EsCompareWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.select-word", "s", select_word_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.compare-with", NULL, compare_with_action);
+  _es_compare_session_class_init (widget_class);
 }
 
 static void
 es_compare_window_init (EsCompareWindow *self)
 {
   self->focus = -1;
+  es_comparison_options_init (&self->options);
   self->selected = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->links = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->dialog_cancellable = g_cancellable_new ();
   build (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-session", FALSE);
   gtk_label_set_text (self->focus_label, _("Click a word in the plot or a list"));
 }
 
@@ -1039,6 +1095,14 @@ es_compare_window_get_links (EsCompareWindow *self,
 
   *n_links = self->links->len / 2;
   return (const guint32 *) (gpointer) self->links->data;
+}
+
+const char *
+es_compare_window_get_path_b (EsCompareWindow *self)
+{
+  g_return_val_if_fail (ES_IS_COMPARE_WINDOW (self), NULL);
+
+  return self->path_b;
 }
 
 GtkWidget *

@@ -8,7 +8,9 @@
 #include <gtk/gtk.h>
 
 #include "es-comparison.h"
+#include "es-document.h"
 #include "es-embedding-set.h"
+#include "es-session.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +55,37 @@ GtkWidget       *es_compare_window_get_list      (EsCompareWindow *self,
 gboolean         es_compare_window_is_shared_neighbor (EsCompareWindow *self,
                                                   gboolean         in_b,
                                                   guint            index);
+/* The alignment options; a change runs the comparison again (a job,
+ * keeping the focus word).  Anchors are copied.
+ */
+void             es_compare_window_set_options   (EsCompareWindow *self,
+                                                  const EsComparisonOptions *options);
+const EsComparisonOptions *es_compare_window_get_options (EsCompareWindow *self);
+/* B's file (NULL when B came as a set without a path). */
+const char      *es_compare_window_get_path_b    (EsCompareWindow *self);
+/* Links this window's selection with @document's while @document's set
+ * is A (the window compares that set): a box or lasso here selects the
+ * words there and back.  NULL unlinks; the link ends with the document.
+ */
+void             es_compare_window_link_document (EsCompareWindow *self,
+                                                  EsDocument      *document);
+/* The words selected in the plot (box, lasso or the linked document),
+ * NULL-terminated.
+ */
+char           **es_compare_window_dup_selected_words (EsCompareWindow *self);
+
+/* Sessions: B's file, the options and the focus word into @session
+ * (nothing when B has no file); the same back from @session, before
+ * es_compare_window_compare_path (); a session of A and the comparison.
+ */
+void             es_compare_window_add_to_session (EsCompareWindow *self,
+                                                  EsSession       *session);
+void             es_compare_window_apply_session (EsCompareWindow *self,
+                                                  const EsSession *session);
+gboolean         es_compare_window_save_session  (EsCompareWindow *self,
+                                                  const char      *path,
+                                                  GError         **error);
+
 /* The change scores as TSV (es_output: atomic). */
 gboolean         es_compare_window_export_scores (EsCompareWindow *self,
                                                   const char      *path,

@@ -32,6 +32,8 @@ struct _EsNeighborsPanel
 
   EsEmbeddingSet *set;
   gint64          row;
+  gsize           range_first;   /* candidates: rows [first, first + n); n = 0: all */
+  gsize           range_n;
   char           *metric;
   guint           k;
 
@@ -88,6 +90,11 @@ set_neighbors (EsNeighborsPanel *self,
   g_signal_emit (self, signals[NEIGHBORS_CHANGED], 0);
 }
 
+static void search_done (EsNeighborsPanel *self,
+                         GAsyncResult     *result,
+                         GArray           *neighbors,
+                         GError           *error);
+
 static void
 search_ready_cb (GObject      *object,
                  GAsyncResult *result,
@@ -95,10 +102,83 @@ search_ready_cb (GObject      *object,
 {
   g_autoptr(EsNeighborsPanel) self = user_data;
   g_autoptr(GError) error = NULL;
+  GArray *neighbors = es_neighbors_of_expression_finish (result, &error);
+
+  search_done (self, result, neighbors, error);
+}
+
+/* Within a row range: the range as a set of its own, the word's vector
+ * as the query, the rows mapped back.
+ */
+typedef struct
+{
+  EsEmbeddingSet *set;
+  gsize           row;
+  gsize           first;
+  gsize           n;
+  EsMetric        metric;
+  guint           k;
+} RangeSearch;
+
+static void
+range_search_free (RangeSearch *search)
+{
+  es_embedding_set_unref (search->set);
+  g_free (search);
+}
+
+static void
+range_search_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  RangeSearch *search = task_data;
+  gsize dims = es_embedding_set_get_dims (search->set);
+  g_autofree gsize *rows = g_new (gsize, search->n);
+  g_autofree double *query = g_new (double, MAX (dims, 1));
+  const float *v = es_embedding_set_get_vector (search->set, search->row);
+  g_autoptr(EsEmbeddingSet) subset = NULL;
+  GError *error = NULL;
+  gsize self_row = search->row - search->first;
+  gboolean inside = search->row >= search->first && self_row < search->n;
   GArray *neighbors;
 
-  neighbors = es_neighbors_of_expression_finish (result, &error);
+  for (gsize i = 0; i < search->n; i++)
+    rows[i] = search->first + i;
+  for (gsize d = 0; d < dims; d++)
+    query[d] = v[d];
+  subset = es_embedding_set_subset (search->set, rows, search->n);
+  neighbors = es_neighbors_search (subset, query, search->metric, search->k, inside ? &self_row : NULL,
+                                   inside ? 1 : 0, 0, cancellable, &error);
+  if (neighbors == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < neighbors->len; i++)
+    g_array_index (neighbors, EsNeighbor, i).row += search->first;
+  g_task_return_pointer (task, neighbors, (GDestroyNotify) g_array_unref);
+}
 
+static void
+range_ready_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(EsNeighborsPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GArray *neighbors = g_task_propagate_pointer (G_TASK (result), &error);
+
+  search_done (self, result, neighbors, error);
+}
+
+static void
+search_done (EsNeighborsPanel *self,
+             GAsyncResult     *result,
+             GArray           *neighbors,
+             GError           *error)
+{
   /* Only the current search may touch the panel. */
   if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
     {
@@ -162,8 +242,24 @@ es_neighbors_panel_search (EsNeighborsPanel *self)
   }
 
   self->cancellable = g_cancellable_new ();
-  es_neighbors_of_expression_async (self->set, quoted, current_metric (self), self->k,
-                                    self->cancellable, search_ready_cb, g_object_ref (self));
+  if (self->range_n > 0 && self->range_first + self->range_n <= es_embedding_set_get_rows (self->set) &&
+      es_embedding_set_is_row_valid (self->set, (gsize) self->row))
+    {
+      RangeSearch *search = g_new0 (RangeSearch, 1);
+      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, range_ready_cb, g_object_ref (self));
+
+      search->set = es_embedding_set_ref (self->set);
+      search->row = (gsize) self->row;
+      search->first = self->range_first;
+      search->n = self->range_n;
+      search->metric = current_metric (self);
+      search->k = self->k;
+      g_task_set_task_data (task, search, (GDestroyNotify) range_search_free);
+      g_task_run_in_thread (task, range_search_thread);
+    }
+  else
+    es_neighbors_of_expression_async (self->set, quoted, current_metric (self), self->k,
+                                      self->cancellable, search_ready_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -388,6 +484,34 @@ es_neighbors_panel_set_row (EsNeighborsPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROW]);
   /* A new word is searched at once; only parameter changes are debounced. */
   es_neighbors_panel_search (self);
+}
+
+void
+es_neighbors_panel_set_row_range (EsNeighborsPanel *self,
+                                  gsize             first,
+                                  gsize             n)
+{
+  g_return_if_fail (ES_IS_NEIGHBORS_PANEL (self));
+
+  if (n == 0)
+    first = 0;
+  if (self->range_first == first && self->range_n == n)
+    return;
+  self->range_first = first;
+  self->range_n = n;
+  if (self->row >= 0)
+    es_neighbors_panel_search (self);
+}
+
+void
+es_neighbors_panel_get_row_range (EsNeighborsPanel *self,
+                                  gsize            *first,
+                                  gsize            *n)
+{
+  g_return_if_fail (ES_IS_NEIGHBORS_PANEL (self));
+
+  *first = self->range_first;
+  *n = self->range_n;
 }
 
 gint64

@@ -37,6 +37,15 @@ GArray     *es_neighbors_panel_get_neighbors     (EsNeighborsPanel *self);
 gboolean    es_neighbors_panel_get_busy          (EsNeighborsPanel *self);
 /* "rank\tword\tscore" lines with a header naming the metric. */
 char       *es_neighbors_panel_dup_tsv           (EsNeighborsPanel *self);
+/* Candidates only rows [@first, @first + @n) (a tensor's layer); @n = 0:
+ * every row.  The word's own row may lie outside.
+ */
+void        es_neighbors_panel_set_row_range     (EsNeighborsPanel *self,
+                                                  gsize             first,
+                                                  gsize             n);
+void        es_neighbors_panel_get_row_range     (EsNeighborsPanel *self,
+                                                  gsize            *first,
+                                                  gsize            *n);
 /* Lines under the word (its row, norm, metadata); NULL hides them. */
 void        es_neighbors_panel_set_details       (EsNeighborsPanel *self,
                                                   const char       *details);

@@ -57,6 +57,7 @@ make_row (EsResultList     *self,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), label);
+  g_object_set_data (G_OBJECT (box), "word-label", label);
   /* The score as a bar too, from 0 to the list's largest magnitude, so
    * gaps between neighbours show at a glance.
    */
@@ -304,4 +305,55 @@ es_result_list_get_marked (EsResultList *self,
 
   row = gtk_list_box_get_row_at_index (self->list_box, (int) MIN (index, G_MAXINT));
   return row != NULL && gtk_widget_has_css_class (GTK_WIDGET (row), "es-marked");
+}
+
+void
+es_result_list_set_note (EsResultList *self,
+                         guint         index,
+                         const char   *note)
+{
+  GtkListBoxRow *row;
+  GtkWidget *box, *label;
+
+  g_return_if_fail (ES_IS_RESULT_LIST (self));
+
+  row = gtk_list_box_get_row_at_index (self->list_box, (int) MIN (index, G_MAXINT));
+  if (row == NULL)
+    return;
+  box = gtk_list_box_row_get_child (row);
+  label = g_object_get_data (G_OBJECT (row), "note-label");
+  if (note == NULL)
+    {
+      if (label != NULL)
+        gtk_box_remove (GTK_BOX (box), label);
+      g_object_set_data (G_OBJECT (row), "note-label", NULL);
+      return;
+    }
+  if (label == NULL)
+    {
+      GtkWidget *word = g_object_get_data (G_OBJECT (box), "word-label");
+
+      label = gtk_label_new (NULL);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "caption");
+      /* A narrow list keeps a few letters of the word beside the note. */
+      gtk_label_set_width_chars (GTK_LABEL (word), 5);
+      gtk_box_insert_child_after (GTK_BOX (box), label, g_object_get_data (G_OBJECT (box), "word-label"));
+      g_object_set_data (G_OBJECT (row), "note-label", label);
+    }
+  gtk_label_set_text (GTK_LABEL (label), note);
+}
+
+const char *
+es_result_list_get_note (EsResultList *self,
+                         guint         index)
+{
+  GtkListBoxRow *row;
+  GtkWidget *label;
+
+  g_return_val_if_fail (ES_IS_RESULT_LIST (self), NULL);
+
+  row = gtk_list_box_get_row_at_index (self->list_box, (int) MIN (index, G_MAXINT));
+  label = row != NULL ? g_object_get_data (G_OBJECT (row), "note-label") : NULL;
+  return label != NULL ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
 }

@@ -40,6 +40,15 @@ void        es_result_list_set_marked    (EsResultList   *self,
                                           gboolean        marked);
 gboolean    es_result_list_get_marked    (EsResultList   *self,
                                           guint           index);
+/* A short dim text beside a row's score (e.g. "overlap 0.40"); NULL
+ * removes it.  Reset by set_results.
+ */
+void        es_result_list_set_note      (EsResultList   *self,
+                                          guint           index,
+                                          const char     *note);
+/* The note of a row, or NULL. */
+const char *es_result_list_get_note      (EsResultList   *self,
+                                          guint           index);
 /* As if the row were clicked. */
 void        es_result_list_activate_row  (EsResultList   *self,
                                           guint           index);

@@ -50,15 +50,9 @@ compare_with_ready_cb (GObject      *object,
   g_autoptr(EsWindow) self = user_data;
   g_autoptr(GFile) file = es_dialogs_open_finish (result, NULL);
   g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-  EsEmbeddingSet *set = es_document_get_set (self->document);
-  EsCompareWindow *compare;
 
-  if (path == NULL || set == NULL)
-    return;
-  /* Its own window: A is this window's file, B the chosen one. */
-  compare = es_compare_window_new (gtk_window_get_application (GTK_WINDOW (self)), set, NULL);
-  gtk_window_present (GTK_WINDOW (compare));
-  es_compare_window_compare_path (compare, path);
+  if (path != NULL && es_document_get_set (self->document) != NULL)
+    _es_window_compare_with_path (self, NULL, path);
 }
 
 static void

@@ -2,7 +2,8 @@
  *
  * Two files are a tensors + metadata pair when the engine says so
  * (es_loader_find_metadata ()); it reads both files, so it runs in a
- * worker.  This file only hands the files on.
+ * worker.  This file only hands the files on.  Ctrl+drop compares
+ * (es-window-compare.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -79,7 +80,7 @@ pair_ready_cb (GObject      *object,
 }
 
 /* A file manager offers a file list (text/uri-list); other sources a single
- * file.
+ * file.  The modifiers are those of the drop itself.
  */
 gboolean
 _es_window_drop_cb (GtkDropTarget *target,
@@ -101,8 +102,42 @@ _es_window_drop_cb (GtkDropTarget *target,
   else if (G_VALUE_HOLDS (value, G_TYPE_FILE) && g_value_get_object (value) != NULL)
     g_ptr_array_add (files, g_object_ref (g_value_get_object (value)));
 
+  return _es_window_drop_files (self, files,
+                                gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (target)));
+}
+
+/* Ctrl: compare instead of replacing.  One file is compared with what the
+ * window shows (or just opened when it shows nothing); two files with
+ * each other.
+ */
+static gboolean
+drop_compare (EsWindow  *self,
+              GPtrArray *files)
+{
+  g_autofree char *a = NULL, *b = NULL;
+
+  if (files->len == 1 && es_document_get_set (self->document) != NULL)
+    {
+      b = g_file_get_path (g_ptr_array_index (files, 0));
+      return b != NULL && _es_window_compare_with_path (self, NULL, b) != NULL;
+    }
+  if (files->len != 2)
+    return FALSE;
+  a = g_file_get_path (g_ptr_array_index (files, 0));
+  b = g_file_get_path (g_ptr_array_index (files, 1));
+  return a != NULL && b != NULL && _es_window_compare_with_path (self, a, b) != NULL;
+}
+
+gboolean
+_es_window_drop_files (EsWindow       *self,
+                       GPtrArray      *files,
+                       GdkModifierType state)
+{
   if (files->len == 0)
     return FALSE;
+
+  if ((state & GDK_CONTROL_MASK) != 0 && drop_compare (self, files))
+    return TRUE;
 
   if (files->len == 2)
     {
@@ -120,7 +155,7 @@ _es_window_drop_cb (GtkDropTarget *target,
       request->files[0] = g_object_ref (g_ptr_array_index (files, 0));
       request->files[1] = g_object_ref (g_ptr_array_index (files, 1));
       task = g_task_new (NULL, es_job_get_cancellable (job), pair_ready_cb, NULL);
-      g_task_set_source_tag (task, _es_window_drop_cb);
+      g_task_set_source_tag (task, _es_window_drop_files);
       g_task_set_task_data (task, request, (GDestroyNotify) pair_request_free);
       g_task_run_in_thread (task, pair_thread_cb);
       return TRUE;

@@ -453,6 +453,7 @@ _es_window_update_layers (EsWindow *self)
       max_layer = MAX (max_layer, layer);
     }
   es_layer_bar_set_n_layers (self->layer_bar, (guint) (max_layer + 1));
+  _es_window_update_neighbor_range (self);
 }
 
 typedef struct
@@ -817,6 +818,17 @@ _es_window_describe_row (EsWindow       *self,
       g_string_append_printf (text, _(" · norm %.4g"), sqrt (sum));
     }
   metadata = es_embedding_set_get_metadata (view);
+  /* A token shown decoded: the raw one here (unless a column has it). */
+  if (es_embedding_set_get_token_display (view) != ES_TOKEN_DISPLAY_NONE &&
+      (metadata == NULL || es_metadata_find_column (metadata, "token") < 0))
+    {
+      g_autofree char *decoded = es_embedding_set_dup_display_word (view, row);
+      g_autofree char *raw = g_utf8_make_valid (es_embedding_set_get_word (view, row),
+                                                es_embedding_set_get_word_len (view, row));
+
+      if (!g_str_equal (decoded, raw))
+        g_string_append_printf (text, _("\ntoken: %s"), raw);
+    }
   for (guint c = 0; metadata != NULL && c < es_metadata_get_n_columns (metadata) && shown < 6; c++)
     {
       const char *name = es_metadata_get_column_name (metadata, c);

@@ -10,6 +10,7 @@
 
 #include "es-analogy-panel.h"
 #include "es-axes-editor.h"
+#include "es-compare-window.h"
 #include "es-job.h"
 #include "es-layer-bar.h"
 #include "es-map-settings.h"
@@ -131,6 +132,9 @@ struct _EsWindow
   gboolean              preprocess_center;
   gboolean              preprocess_normalize;
   gsize                 plot_async_rows;  /* from this many rows, built in a worker */
+
+  /* es-window-compare.c: the last compare window opened from here (weak). */
+  EsCompareWindow      *compare;
 };
 
 void      _es_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -258,6 +262,24 @@ gboolean  _es_window_drop_cb            (GtkDropTarget  *target,
                                          double          x,
                                          double          y,
                                          EsWindow       *self);
+/* What a drop of @files does with the modifiers @state (Ctrl: compare). */
+gboolean  _es_window_drop_files         (EsWindow       *self,
+                                         GPtrArray      *files,
+                                         GdkModifierType state);
+
+/* es-window-layer-neighbors.c: a layered tensor's neighbours within one layer. */
+void      _es_window_update_neighbor_range (EsWindow    *self);
+
+/* es-window-compare.c: a compare window from this one, its selection
+ * linked to the document.  @path_a NULL: A is the window's data.
+ */
+EsCompareWindow *_es_window_compare_with_path (EsWindow  *self,
+                                         const char     *path_a,
+                                         const char     *path_b);
+void      _es_window_compare_dispose    (EsWindow       *self);
+/* A session's comparison (if any): its compare window again. */
+void      _es_window_compare_from_session (EsWindow     *self,
+                                         EsSession      *session);
 
 /* es-window-status.c: the window around the plot. */
 void      _es_window_update_status      (EsWindow       *self);

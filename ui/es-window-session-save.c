@@ -135,6 +135,10 @@ _es_window_dup_session (EsWindow *self)
   /* Only an expression that was solved: a half-typed one is not the view. */
   if (es_analogy_panel_get_results (self->analogy_panel) != NULL)
     session->analogy = g_strdup (es_analogy_panel_get_expression (self->analogy_panel));
+  /* A compare window of this file: the pair and its options. */
+  if (self->compare != NULL && es_compare_window_get_comparison (self->compare) != NULL &&
+      es_comparison_get_a (es_compare_window_get_comparison (self->compare)) == set)
+    es_compare_window_add_to_session (self->compare, session);
   return session;
 }
 

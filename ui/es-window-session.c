@@ -234,6 +234,7 @@ restore_apply (Restore      *restore,
   /* A map not stored (or dropped): computed again on the shown words. */
   if (es_method_is_layout (session->method) && !restore->stored)
     _es_window_reproject (self, NULL);
+  _es_window_compare_from_session (self, session);
 
   if (session->warnings->len > 0)
     {

@@ -84,6 +84,7 @@ sync_focus (EsWindow *self)
     es_neighbors_panel_set_row (self->neighbors_panel, (gint64) full_row);
   else
     es_neighbors_panel_set_row (self->neighbors_panel, -1);
+  _es_window_update_neighbor_range (self);
 
   /* The search box names the selected word, not the one searched before. */
   es_word_search_show_word (self->search, word);
@@ -281,6 +282,7 @@ es_window_dispose (GObject *object)
   g_clear_handle_id (&self->filter_source, g_source_remove);
   g_clear_handle_id (&self->update_plot_source, g_source_remove);
   _es_window_feedback_dispose (self);
+  _es_window_compare_dispose (self);
   if (self->load_job != NULL)
     es_job_cancel (self->load_job);
   g_clear_object (&self->load_job);
@@ -686,6 +688,7 @@ es_window_init (EsWindow *self)
   self->layout_seed = 1;
   self->layer_column = self->position_column = -1;
   g_signal_connect_swapped (self->layer_bar, "notify::layer", G_CALLBACK (_es_window_plot_queue_update), self);
+  g_signal_connect_swapped (self->layer_bar, "notify::layer", G_CALLBACK (_es_window_update_neighbor_range), self);
   es_map_params_init (&self->map_params);
   self->map_settings = ES_MAP_SETTINGS (es_map_settings_new ());
   gtk_menu_button_set_popover (self->map_settings_button, GTK_WIDGET (self->map_settings));

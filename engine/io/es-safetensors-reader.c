@@ -210,6 +210,9 @@ _es_safetensors_reader_load (EsLoadContext  *ctx,
 
   set = _es_row_builder_finish (&builder);
   es_embedding_set_set_metadata (set, metadata);
+  if (vocab != NULL)
+    es_embedding_set_set_token_display (set, es_token_vocab_is_byte_level (vocab) ? ES_TOKEN_DISPLAY_BYTE_LEVEL
+                                                                                  : ES_TOKEN_DISPLAY_PIECES);
 
   return set;
 }

@@ -296,6 +296,33 @@ decode_coords (Reader     *reader,
 }
 
 static gboolean
+read_compare (Reader     *reader,
+              JsonObject *compare,
+              const char *session_dir,
+              EsSession  *self)
+{
+  JsonObject *anchors = get_object (reader, compare, "anchors");
+  guint64 words = self->compare_overlap_top;
+
+  self->compare_path = get_file (reader, compare, session_dir);
+  get_string (reader, compare, "method", &self->compare_method);
+  if (self->compare_method != NULL && !g_str_equal (self->compare_method, "auto") &&
+      !g_str_equal (self->compare_method, "orthogonal") && !g_str_equal (self->compare_method, "linear"))
+    return fail (reader, "method", "auto, orthogonal or linear");
+  get_bool (reader, compare, "center", &self->compare_center);
+  get_bool (reader, compare, "scale", &self->compare_scale);
+  if (anchors != NULL)
+    self->compare_anchors = get_file (reader, anchors, session_dir);
+  get_guint (reader, compare, "k", &self->compare_k);
+  if (self->compare_k > G_MAXUINT16)
+    return fail (reader, "k", "a neighbour count up to 65535");
+  get_uint (reader, compare, "overlap-words", G_MAXINT64, &words);
+  self->compare_overlap_top = words;
+  get_string (reader, compare, "focus", &self->compare_focus);
+  return !reader->failed;
+}
+
+static gboolean
 read_root (Reader     *reader,
            JsonObject *root,
            const char *session_dir,
@@ -309,6 +336,7 @@ read_root (Reader     *reader,
   JsonObject *filter = get_object (reader, view, "filter");
   JsonObject *camera = get_object (reader, view, "camera");
   JsonObject *style = get_object (reader, view, "style");
+  JsonObject *compare = get_object (reader, root, "compare");
   g_autofree char *method = NULL;
   g_autofree char *seed = NULL;
   guint64 value;
@@ -406,6 +434,8 @@ read_root (Reader     *reader,
   get_double (reader, style, "opacity", 0, 1, &self->opacity);
   get_double (reader, style, "font-size", 0, 1000, &self->font_size);
   get_bool (reader, style, "density", &self->show_density);
+  if (compare != NULL && !read_compare (reader, compare, session_dir, self))
+    return FALSE;
 
   return !reader->failed;
 }

@@ -121,6 +121,37 @@ encode_coords (const float *coords,
   return g_base64_encode ((const guchar *) le, n * 4);
 }
 
+static void
+write_compare (JsonBuilder *builder,
+               EsSession   *self,
+               const char  *session_dir)
+{
+  json_builder_set_member_name (builder, "compare");
+  if (self->compare_path == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  add_file (builder, self->compare_path, session_dir);
+  add_string (builder, "method", self->compare_method != NULL ? self->compare_method : "auto");
+  add_bool (builder, "center", self->compare_center);
+  add_bool (builder, "scale", self->compare_scale);
+  json_builder_set_member_name (builder, "anchors");
+  if (self->compare_anchors != NULL)
+    {
+      json_builder_begin_object (builder);
+      add_file (builder, self->compare_anchors, session_dir);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  add_int (builder, "k", self->compare_k);
+  add_int (builder, "overlap-words", (gint64) self->compare_overlap_top);
+  add_string (builder, "focus", self->compare_focus);
+  json_builder_end_object (builder);
+}
+
 char *
 es_session_to_json (EsSession   *self,
                     const char  *session_dir,
@@ -254,6 +285,8 @@ es_session_to_json (EsSession   *self,
   add_bool (builder, "density", self->show_density);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
+
+  write_compare (builder, self, session_dir);
 
   json_builder_end_object (builder);
 

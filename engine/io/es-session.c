@@ -15,7 +15,10 @@
  *               "label-column", "color-column", "clusters", "analogy",
  *               "camera": { "zoom", "center", "target", "size", "scale", "distance",
  *                           "azimuth", "elevation" },
- *               "style": { "point-size", "opacity", "font-size", "density" } } }
+ *               "style": { "point-size", "opacity", "font-size", "density" } },
+ *     "compare": null or { "path", "absolute-path", "method", "center", "scale",
+ *                  "anchors": null or { "path", "absolute-path" }, "k",
+ *                  "overlap-words", "focus" } }
  * Unknown keys are ignored, so a later version 1 writer may add some.
  */
 
@@ -58,6 +61,8 @@ es_session_new (void)
   self->zoom = 1;
   self->azimuth = 30;
   self->elevation = 20;
+  self->compare_k = 10;
+  self->compare_overlap_top = 20000;
   self->warnings = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
@@ -83,6 +88,10 @@ es_session_free (EsSession *self)
   g_free (self->label_column);
   g_free (self->color_column);
   g_free (self->analogy);
+  g_free (self->compare_path);
+  g_free (self->compare_method);
+  g_free (self->compare_anchors);
+  g_free (self->compare_focus);
   g_ptr_array_unref (self->warnings);
   g_free (self);
 }
@@ -404,6 +413,27 @@ es_session_check_files (EsSession  *self,
       if (fd < 0)
         return FALSE;
       close (fd);
+    }
+
+  /* The comparison is an extra: without B (or its anchors) the session
+   * still opens, with a warning.
+   */
+  if (self->compare_path != NULL && !g_file_test (self->compare_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *b = display (self->compare_path);
+
+      es_session_add_warning (self, "%s, compared with in the session, is missing: the comparison "
+                              "is not restored", b);
+      g_clear_pointer (&self->compare_path, g_free);
+    }
+  if (self->compare_path != NULL && self->compare_anchors != NULL &&
+      !g_file_test (self->compare_anchors, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *anchors = display (self->compare_anchors);
+
+      es_session_add_warning (self, "the anchor list %s is missing: the comparison fits on every "
+                              "shared word", anchors);
+      g_clear_pointer (&self->compare_anchors, g_free);
     }
 
   name = display (self->data_path);

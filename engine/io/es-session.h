@@ -110,6 +110,20 @@ typedef struct
   double     font_size;
   gboolean   show_density;    /* the density map and its contours */
 
+  /* A comparison with a second file (the compare window), or
+   * compare_path NULL: B's file, the alignment ("auto", "orthogonal" or
+   * "linear"; NULL: auto), centring, scaling, the anchor list (a file or
+   * NULL), the neighbour overlap's k and word count, and the focus word.
+   */
+  char      *compare_path;
+  char      *compare_method;
+  gboolean   compare_center;
+  gboolean   compare_scale;
+  char      *compare_anchors;
+  guint      compare_k;
+  guint64    compare_overlap_top;
+  char      *compare_focus;
+
   /* What reading it found wrong but survivable, one sentence each. */
   GPtrArray *warnings;
 } EsSession;

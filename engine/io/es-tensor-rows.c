@@ -33,6 +33,7 @@ _es_tensor_rows_finish (EsLoadContext  *ctx,
   g_autoptr(EsMetadata) metadata = es_metadata_new (columns);
   g_autoptr(GString) word = g_string_new (NULL);
   EsEmbeddingSet *set;
+  EsTokenDisplay display = ES_TOKEN_DISPLAY_NONE;
 
   if (tokens_path != NULL)
     {
@@ -54,6 +55,12 @@ _es_tensor_rows_finish (EsLoadContext  *ctx,
       gsize position = i % tokens;
       gsize layer = first_layer + i / tokens;
       const char *token = table != NULL ? es_metadata_get_value (table, position, 0) : "";
+
+      /* A tokenizer's pieces: shown decoded ("Ġthe" → "the", '▁' → ' '). */
+      if (strstr (token, "\xC4\xA0") != NULL)
+        display = ES_TOKEN_DISPLAY_BYTE_LEVEL;
+      else if (display == ES_TOKEN_DISPLAY_NONE && strstr (token, "\xE2\x96\x81") != NULL)
+        display = ES_TOKEN_DISPLAY_PIECES;
       char position_text[24], layer_text[24];
       const char *values[] = { token, position_text, layer_text };
 
@@ -75,6 +82,7 @@ _es_tensor_rows_finish (EsLoadContext  *ctx,
 
   set = _es_row_builder_finish (builder);
   es_embedding_set_set_metadata (set, metadata);
+  es_embedding_set_set_token_display (set, display);
 
   return set;
 }

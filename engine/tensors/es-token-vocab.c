@@ -285,6 +285,46 @@ byte_of_char (gunichar c)
 }
 
 char *
+es_token_display_text (const char *token,
+                       gsize       len,
+                       gboolean    byte_level)
+{
+  g_autofree char *valid = g_utf8_make_valid (token, len);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (byte_level)
+    {
+      for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          int b = c == ' ' ? ' ' : byte_of_char (c);
+
+          if (b < 0)
+            {
+              g_string_assign (text, valid);
+              break;
+            }
+          g_string_append_c (text, (char) b);
+        }
+      if (!g_utf8_validate_len (text->str, text->len, NULL))
+        g_string_assign (text, valid);
+    }
+  else
+    g_string_assign (text, valid);
+  if (strstr (text->str, "\xE2\x96\x81") != NULL)   /* ▁ */
+    {
+      g_auto(GStrv) parts = g_strsplit (text->str, "\xE2\x96\x81", -1);
+      g_autofree char *joined = g_strjoinv (" ", parts);
+
+      g_string_assign (text, joined);
+    }
+  g_strstrip (text->str);
+  if (text->str[0] == '\0')
+    return g_steal_pointer (&valid);
+  return g_strdup (text->str);
+}
+
+char *
 es_token_vocab_decode (const EsTokenVocab *self,
                        const char         *token)
 {

@@ -45,6 +45,15 @@ gboolean      es_token_vocab_is_byte_level (const EsTokenVocab  *self);
 char         *es_token_vocab_decode        (const EsTokenVocab  *self,
                                             const char          *token);
 
+/* A token as a label: decoded as above (byte-level only with
+ * @byte_level; a plain space stays a space, so "Ġthe #3 @1" decodes too),
+ * then without leading and trailing white space.  The token itself when
+ * that leaves nothing ("Ġ", "Ċ") or the bytes are not text.
+ */
+char         *es_token_display_text        (const char          *token,
+                                            gsize                len,
+                                            gboolean             byte_level);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTokenVocab, es_token_vocab_free)
 
 G_END_DECLS

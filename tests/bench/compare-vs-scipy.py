@@ -14,7 +14,7 @@ shared word; (2) neighbour overlap, k = 10, on the first 20000 shared
 words (exact cosine top-k by blocked matrix products + argpartition).
 Ours come from `compare --json` timings (align, scores): run once with
 --overlap-words 0 for (1) and once with 20000 for (2).  Both sides use
-OpenBLAS with its default threads.  Prints the ratios peer / ours (bigger
+OpenBLAS with its default threads.  ES_BENCH_RUNS=N sets the runs (default 3).  Prints the ratios peer / ours (bigger
 is better for us) and checks that both find the swapped words first.
 """
 import json
@@ -115,7 +115,8 @@ def main():
         words_a2, a2 = read_w2v_binary(pa)
         words_b2, b2 = read_w2v_binary(pb)
         runs = []
-        for _ in range(3):
+        n_runs = int(os.environ.get("ES_BENCH_RUNS", "3"))
+        for _ in range(n_runs):
             o1 = ours(cli, pa, pb, 0)
             o2 = ours(cli, pa, pb, 20000)
             t_align, ia, ib, dist = peer_align(words_a2, a2, words_b2, b2)
@@ -125,7 +126,7 @@ def main():
         top_peer = {words_a2[ia[i]] for i in np.argsort(-dist)[:2]}
         top_ours = {w["word"] for w in o1["most_moved"]}
         best = [min(r[i] for r in runs) for i in range(4)]
-        print(f"{rows} x {dims}, best of 3 (machine shared and busy; threads: OpenBLAS default)")
+        print(f"{rows} x {dims}, best of {n_runs} (machine shared and busy; threads: OpenBLAS default)")
         print(f"lookup + Procrustes + cosine: ours {best[0]:.3f} s, numpy/scipy {best[2]:.3f} s, "
               f"ratio {best[2] / best[0]:.2f}")
         print(f"neighbour overlap top 20k, k=10: ours {best[1]:.3f} s, numpy {best[3]:.3f} s, "

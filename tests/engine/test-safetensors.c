@@ -195,6 +195,75 @@ test_tiny (void)
 }
 
 static void
+test_display_tokens (void)
+{
+  g_autofree char *path = data_path ("tiny", "model.safetensors");
+  g_autofree char *npy = g_build_filename (g_test_get_dir (G_TEST_DIST), "data", "npy", "hidden_f16.npy", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("es-tokens-XXXXXX", NULL);
+  g_autofree char *pieces = g_build_filename (dir, "pieces.tsv", NULL);
+  g_autoptr(EsEmbeddingSet) set = NULL;
+  g_autoptr(EsEmbeddingSet) sub = NULL;
+  g_autoptr(EsEmbeddingSet) hidden = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *expected[] = { "the", "the", "caf\xC3\xA9", "\xC4\x8A", "<|endoftext|>", "#5" };
+  const gsize rows[] = { 2, 1 };
+  EsLoadOptions options;
+
+  g_test_summary ("Tokens are shown decoded (GPT-2's byte table backwards: \"Ġthe\" → \"the\", "
+                  "\"ĠcafÃ©\" → \"café\"; SentencePiece '▁' → space), trimmed; a token that decodes "
+                  "to white space alone (\"Ċ\") shows raw; the words stay byte-exact");
+
+  set = load (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (es_embedding_set_get_token_display (set), ==, ES_TOKEN_DISPLAY_BYTE_LEVEL);
+  for (gsize r = 0; r < G_N_ELEMENTS (expected); r++)
+    {
+      g_autofree char *shown = es_embedding_set_dup_display_word (set, r);
+
+      g_assert_cmpstr (shown, ==, expected[r]);
+    }
+  g_assert_cmpstr (es_embedding_set_get_word (set, 1), ==, "\xC4\xA0the");
+  /* A subset (an isolated view) keeps the decoding. */
+  sub = es_embedding_set_subset (set, rows, 2);
+  {
+    g_autofree char *shown = es_embedding_set_dup_display_word (sub, 0);
+
+    g_assert_cmpstr (shown, ==, "caf\xC3\xA9");
+  }
+
+  /* Hidden states whose tokens are SentencePiece pieces: "▁the #0 @0" → "the #0 @0". */
+  g_assert_true (g_file_set_contents (pieces, "\xE2\x96\x81the\n\xE2\x96\x81" "cat\ns\n\xE2\x96\x81mat\n", -1, NULL));
+  es_load_options_init (&options);
+  options.metadata_path = pieces;
+  hidden = es_loader_load_path (npy, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (es_embedding_set_get_token_display (hidden), ==, ES_TOKEN_DISPLAY_PIECES);
+  {
+    g_autofree char *shown0 = es_embedding_set_dup_display_word (hidden, 0);
+    g_autofree char *shown6 = es_embedding_set_dup_display_word (hidden, 6);
+
+    g_assert_cmpstr (es_embedding_set_get_word (hidden, 0), ==, "\xE2\x96\x81the #0 @0");
+    g_assert_cmpstr (shown0, ==, "the #0 @0");
+    g_assert_cmpstr (shown6, ==, "s #2 @1");
+  }
+
+  /* Byte-level with the position suffix; undecodable stays raw. */
+  {
+    g_autofree char *a = es_token_display_text ("\xC4\xA0the #3 @1", strlen ("\xC4\xA0the #3 @1"), TRUE);
+    g_autofree char *b = es_token_display_text ("\xC4\xA0", 2, TRUE);
+    g_autofree char *c = es_token_display_text ("\xE4\xB8\xAD", 3, TRUE);   /* 中: not in the table */
+    g_autofree char *d = es_token_display_text ("plain", 5, FALSE);
+
+    g_assert_cmpstr (a, ==, "the #3 @1");
+    g_assert_cmpstr (b, ==, "\xC4\xA0");
+    g_assert_cmpstr (c, ==, "\xE4\xB8\xAD");
+    g_assert_cmpstr (d, ==, "plain");
+  }
+  g_unlink (pieces);
+  g_rmdir (dir);
+}
+
+static void
 test_sharded (void)
 {
   g_autofree char *path = data_path ("sharded", "model.safetensors.index.json");
@@ -418,6 +487,7 @@ main (int    argc,
   g_test_add_func ("/safetensors/float16-all", test_float16_all);
   g_test_add_func ("/safetensors/bfloat16-all", test_bfloat16_all);
   g_test_add_func ("/safetensors/tiny", test_tiny);
+  g_test_add_func ("/safetensors/display-tokens", test_display_tokens);
   g_test_add_func ("/safetensors/sharded", test_sharded);
   g_test_add_func ("/safetensors/vocab-kinds", test_vocab_kinds);
   g_test_add_func ("/safetensors/vocab-errors", test_vocab_errors);

@@ -492,6 +492,73 @@ test_wrong_types (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "“selection” should be a list of strings"));
 }
 
+static void
+test_compare (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "pair.embedscope", NULL);
+  g_autofree char *b = g_build_filename (f->dir, "other.txt", NULL);
+  g_autofree char *anchors = g_build_filename (f->dir, "anchors.txt", NULL);
+  g_autoptr(EsSession) s = es_session_new ();
+  g_autoptr(EsSession) back = NULL;
+  g_autoptr(EsSession) lost = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A session stores the compared file, the alignment options and the compare focus, "
+                  "reads them back; a missing B or anchor list is a warning, a bad method an error");
+
+  write_file (b, "2 3\nking 1 0 0\nman 0 1 0\n");
+  write_file (anchors, "king\nman\n");
+  s->data_path = g_strdup (f->data);
+  s->compare_path = g_strdup (b);
+  s->compare_method = g_strdup ("linear");
+  s->compare_center = TRUE;
+  s->compare_scale = TRUE;
+  s->compare_anchors = g_strdup (anchors);
+  s->compare_k = 7;
+  s->compare_overlap_top = 1234;
+  s->compare_focus = g_strdup ("man");
+  g_assert_true (es_session_save (s, path, &error));
+  g_assert_no_error (error);
+
+  back = es_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->compare_path, ==, b);
+  g_assert_cmpstr (back->compare_method, ==, "linear");
+  g_assert_true (back->compare_center);
+  g_assert_true (back->compare_scale);
+  g_assert_cmpstr (back->compare_anchors, ==, anchors);
+  g_assert_cmpuint (back->compare_k, ==, 7);
+  g_assert_cmpuint (back->compare_overlap_top, ==, 1234);
+  g_assert_cmpstr (back->compare_focus, ==, "man");
+  g_assert_cmpuint (back->warnings->len, ==, 0);
+
+  /* Without B: the session opens, the comparison is dropped with a warning. */
+  g_unlink (anchors);
+  g_unlink (b);
+  lost = es_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_null (lost->compare_path);
+  g_assert_cmpuint (lost->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (lost->warnings, 0), "other.txt"));
+
+  /* No comparison: "compare" is null and reads back as none. */
+  g_clear_pointer (&s->compare_path, g_free);
+  g_assert_true (es_session_save (s, path, &error));
+  g_clear_pointer (&back, es_session_free);
+  back = es_session_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_null (back->compare_path);
+
+  write_file (path, "{\"format\": \"embedscope-session\", \"version\": 1, "
+                    "\"data\": {\"path\": \"words.txt\"}, "
+                    "\"compare\": {\"path\": \"words.txt\", \"method\": \"rotate\"}}");
+  g_clear_pointer (&back, es_session_free);
+  g_assert_null (es_session_read (path, &error));
+  g_assert_error (error, ES_SESSION_ERROR, ES_SESSION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“method” should be auto, orthogonal or linear"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +579,7 @@ main (int   argc,
   ADD ("fifo", test_fifo);
   ADD ("derived", test_derived);
   ADD ("wrong-types", test_wrong_types);
+  ADD ("compare", test_compare);
 #undef ADD
 
   return g_test_run ();

@@ -68,7 +68,7 @@ test_rotation_recovered (void)
   gsize m;
 
   make_pair (&a, &b, -1, -1);
-  c = es_comparison_compute (a, b, 100, 10, NULL, NULL, NULL, &error);
+  c = es_comparison_compute (a, b, NULL, 100, 10, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (es_comparison_get_n_shared (c), ==, ROWS);
   dist = es_change_scores_get_distances (es_comparison_get_scores (c));
@@ -100,7 +100,7 @@ test_swapped_on_top_and_plotted (void)
 
   make_pair (&a, &b, 5, 350);
   /* Only the first 50 words plotted, plus the 3 most moved. */
-  c = es_comparison_compute (a, b, 50, 3, NULL, NULL, NULL, &error);
+  c = es_comparison_compute (a, b, NULL, 50, 3, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   ranking = es_comparison_get_ranking (c);
   g_assert_true ((ranking[0] == 5 && ranking[1] == 350) || (ranking[0] == 350 && ranking[1] == 5));
@@ -126,11 +126,11 @@ test_no_shared_words (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
-  g_assert_null (es_comparison_compute (a, b, 10, 10, NULL, NULL, NULL, &error));
+  g_assert_null (es_comparison_compute (a, b, NULL, 10, 10, NULL, NULL, NULL, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_cancellable_cancel (cancellable);
-  g_assert_null (es_comparison_compute (a, a, 10, 10, cancellable, NULL, NULL, &error));
+  g_assert_null (es_comparison_compute (a, a, NULL, 10, 10, cancellable, NULL, NULL, &error));
   g_assert_nonnull (error);
 }
 

@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "es-compare-window.h"
+#include "es-compare-window-private.h"
 #include "es-embedding-set.h"
 #include "es-loader.h"
 #include "es-result-list.h"
@@ -305,6 +305,229 @@ test_close_mid_job (void)
     }
 }
 
+static char *
+anchors_file (EsEmbeddingSet *a,
+              gsize           n,
+              gboolean        with_missing)
+{
+  char *path = g_build_filename (tmp_dir, with_missing ? "bad-anchors.txt" : "anchors.txt", NULL);
+  g_autoptr(GString) text = g_string_new ("# anchors\n");
+
+  for (gsize i = 0; i < n; i++)
+    if (i != SWAP_1 && i != SWAP_2)
+      g_string_append_printf (text, "%s\n", es_embedding_set_get_word (a, i));
+  if (with_missing)
+    g_string_append (text, "no-such-word-anywhere\n");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  return path;
+}
+
+static EsEmbeddingSet *
+load_file (const char *path)
+{
+  EsLoadOptions options;
+  EsEmbeddingSet *set;
+
+  es_load_options_init (&options);
+  set = es_loader_load_path (path, &options, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (set);
+  return set;
+}
+
+static void
+test_options (void)
+{
+  g_autofree char *path_b = swapped_copy ();
+  g_autofree char *sample = sample_path ();
+  g_autoptr(EsEmbeddingSet) a = load_file (sample);
+  g_autofree char *anchors = anchors_file (a, 200, FALSE);
+  g_autofree char *bad_anchors = NULL;
+  EsCompareWindow *window = compare (path_b);
+  const char *focus_word = es_embedding_set_get_word (a, 100);
+  EsComparisonOptions options = *es_compare_window_get_options (window);
+  EsComparison *c;
+  const float *dist;
+
+  g_test_summary ("The alignment options re-run the comparison as a job and keep the focus word: an "
+                  "orthogonal fit on 199 anchors of a copy with two vectors swapped is the identity, "
+                  "so every other word's distance is 0; linear + centred fits exactly too; k = 0 drops "
+                  "the overlap; bad anchors are an error and clearing them recovers");
+
+  g_assert_cmpint (options.method, ==, -1);
+  g_assert_true (es_compare_window_select_word (window, focus_word));
+
+  options.method = ES_ALIGN_ORTHOGONAL;
+  options.anchors = anchors;
+  es_compare_window_set_options (window, &options);
+  g_assert_true (es_compare_window_get_busy (window));
+  ui_test_wait_for (not_busy, window);
+  g_assert_null (es_compare_window_get_error (window));
+  c = es_compare_window_get_comparison (window);
+  g_assert_cmpstr (es_compare_window_get_focus (window), ==, focus_word);
+  g_assert_cmpuint (es_comparison_get_n_anchors (c), ==, 199);
+  g_assert_cmpuint (es_alignment_get_n_fit (es_comparison_get_alignment (c)), ==, 199);
+  g_assert_cmpfloat (es_alignment_get_mean_cosine (es_comparison_get_alignment (c)), >, 1 - 1e-5);
+  dist = es_change_scores_get_distances (es_comparison_get_scores (c));
+  for (gsize i = 0; i < es_comparison_get_n_shared (c); i++)
+    {
+      const char *word = es_comparison_get_word (c, i);
+      gsize row;
+
+      g_assert_true (es_embedding_set_lookup (a, word, &row));
+      if (row == SWAP_1 || row == SWAP_2)
+        g_assert_cmpfloat (dist[i], >, 0.2);
+      else
+        g_assert_cmpfloat (dist[i], <, 1e-5);
+    }
+  g_assert_nonnull (strstr (gtk_label_get_text (window->fit_label), "199 anchors"));
+  g_assert_cmpstr (gtk_label_get_text (window->anchors_label), ==, "anchors.txt");
+
+  /* The popover's widgets drive the same: linear, centred. */
+  gtk_drop_down_set_selected (window->method_dropdown, 2);
+  ui_test_wait_for (not_busy, window);
+  gtk_check_button_set_active (window->center_check, TRUE);
+  g_assert_true (es_compare_window_get_busy (window));
+  ui_test_wait_for (not_busy, window);
+  c = es_compare_window_get_comparison (window);
+  g_assert_cmpint (es_alignment_get_method (es_comparison_get_alignment (c)), ==, ES_ALIGN_LINEAR);
+  g_assert_nonnull (es_alignment_get_mean_a (es_comparison_get_alignment (c)));
+  g_assert_true (es_comparison_get_options (c)->center);
+  g_assert_cmpfloat (es_alignment_get_mean_cosine (es_comparison_get_alignment (c)), >, 1 - 1e-4);
+  g_assert_nonnull (strstr (gtk_label_get_text (window->fit_label), "Linear"));
+  g_assert_cmpstr (es_compare_window_get_focus (window), ==, focus_word);
+  g_assert_cmpfloat (es_comparison_get_overlap (c, 0), >=, 0);
+
+  /* k = 0: no overlap, no notes. */
+  gtk_spin_button_set_value (window->k_spin, 0);
+  ui_test_wait_for (not_busy, window);
+  c = es_compare_window_get_comparison (window);
+  g_assert_cmpfloat (es_comparison_get_overlap (c, 0), <, 0);
+  g_assert_null (es_result_list_get_note (ES_RESULT_LIST (es_compare_window_get_list (window, 0)), 0));
+
+  /* Anchors naming a missing word: the error names it; clearing recovers. */
+  bad_anchors = anchors_file (a, 50, TRUE);
+  options = *es_compare_window_get_options (window);
+  options.anchors = bad_anchors;
+  es_compare_window_set_options (window, &options);
+  ui_test_wait_for (not_busy, window);
+  g_assert_nonnull (es_compare_window_get_error (window));
+  g_assert_nonnull (strstr (es_compare_window_get_error (window), "no-such-word-anywhere"));
+  options.anchors = NULL;
+  es_compare_window_set_options (window, &options);
+  ui_test_wait_for (not_busy, window);
+  g_assert_null (es_compare_window_get_error (window));
+  g_assert_cmpuint (es_comparison_get_n_anchors (es_compare_window_get_comparison (window)), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (anchors);
+  g_unlink (bad_anchors);
+  g_unlink (path_b);
+}
+
+/* |top-k(A) ∩ top-k(B)| among the first @n rows by cosine, brute force. */
+static guint
+brute_overlap (EsEmbeddingSet *a,
+               EsEmbeddingSet *b,
+               gsize           row,
+               gsize           n,
+               guint           k)
+{
+  gsize *top[2];
+  EsEmbeddingSet *sets[2] = { a, b };
+  guint count = 0;
+
+  for (guint s = 0; s < 2; s++)
+    {
+      gsize dims = es_embedding_set_get_dims (sets[s]);
+      const float *q = es_embedding_set_get_vector (sets[s], row);
+      double *best = g_new (double, k);
+
+      top[s] = g_new (gsize, k);
+      for (guint t = 0; t < k; t++)
+        best[t] = -G_MAXDOUBLE;
+      for (gsize i = 0; i < n; i++)
+        {
+          const float *v = es_embedding_set_get_vector (sets[s], i);
+          double dot = 0, qq = 0, vv = 0, cosine;
+          guint t;
+
+          if (i == row)
+            continue;
+          for (gsize d = 0; d < dims; d++)
+            {
+              dot += (double) q[d] * v[d];
+              qq += (double) q[d] * q[d];
+              vv += (double) v[d] * v[d];
+            }
+          cosine = dot / sqrt (qq * vv);
+          if (cosine <= best[k - 1])
+            continue;
+          for (t = k - 1; t > 0 && best[t - 1] < cosine; t--)
+            {
+              best[t] = best[t - 1];
+              top[s][t] = top[s][t - 1];
+            }
+          best[t] = cosine;
+          top[s][t] = i;
+        }
+      g_free (best);
+    }
+  for (guint p = 0; p < k; p++)
+    for (guint q = 0; q < k; q++)
+      count += top[0][p] == top[1][q];
+  g_free (top[0]);
+  g_free (top[1]);
+  return count;
+}
+
+static void
+test_overlap_notes (void)
+{
+  g_autofree char *path_b = swapped_copy ();
+  g_autofree char *sample = sample_path ();
+  g_autoptr(EsEmbeddingSet) a = load_file (sample);
+  g_autoptr(EsEmbeddingSet) b = load_file (path_b);
+  EsCompareWindow *window = compare (path_b);
+  EsResultList *moved = ES_RESULT_LIST (es_compare_window_get_list (window, 0));
+  EsResultList *stable = ES_RESULT_LIST (es_compare_window_get_list (window, 1));
+  gsize n = es_embedding_set_get_rows (a);
+
+  g_test_summary ("The Most Moved / Most Stable lists and the neighbour lists show each word's "
+                  "neighbour overlap (k = 10 over the 5,000 shared words), equal to a brute-force count");
+
+  for (guint list = 0; list < 2; list++)
+    for (guint i = 0; i < 4; i++)
+      {
+        EsResultList *l = list == 0 ? moved : stable;
+        gsize row;
+        g_autofree char *expected = NULL;
+
+        g_assert_true (es_embedding_set_lookup (a, es_result_list_get_word (l, i), &row));
+        expected = g_strdup_printf ("∩ %.2f", brute_overlap (a, b, row, n, 10) / 10.0);
+        g_assert_cmpstr (es_result_list_get_note (l, i), ==, expected);
+      }
+  /* A swapped word's neighbours are the other word's: little overlap. */
+  {
+    gsize row;
+
+    g_assert_true (es_embedding_set_lookup (a, es_result_list_get_word (moved, 0), &row));
+    g_assert_cmpuint (brute_overlap (a, b, row, n, 10), <=, 2);
+  }
+  ui_test_wait_for (neighbors_shown, window);
+  for (guint side = 2; side < 4; side++)
+    {
+      EsResultList *l = ES_RESULT_LIST (es_compare_window_get_list (window, side));
+      gsize row;
+      g_autofree char *expected = NULL;
+
+      g_assert_true (es_embedding_set_lookup (a, es_result_list_get_word (l, 0), &row));
+      expected = g_strdup_printf ("∩ %.2f", brute_overlap (a, b, row, n, 10) / 10.0);
+      g_assert_cmpstr (es_result_list_get_note (l, 0), ==, expected);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path_b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -324,6 +547,8 @@ main (int   argc,
   g_test_add_func ("/ui/compare/self", test_self_compare);
   g_test_add_func ("/ui/compare/bad-b", test_bad_b);
   g_test_add_func ("/ui/compare/close-mid-job", test_close_mid_job);
+  g_test_add_func ("/ui/compare/options", test_options);
+  g_test_add_func ("/ui/compare/overlap-notes", test_overlap_notes);
   status = g_test_run ();
   g_rmdir (tmp_dir);
   g_free (tmp_dir);

@@ -25,6 +25,9 @@ struct _EsComparison
   EsWordPairs    *pairs;       /* rows of A, rows of B, in A's order */
   EsAlignment    *alignment;   /* B onto A */
   EsChangeScores *scores;
+  EsComparisonOptions options;
+  char           *anchors;     /* options.anchors points here */
+  gsize           n_anchors;
   gsize          *ranking;
   gint64         *pair_of_row; /* per row of A */
   gsize           n_plotted;
@@ -60,6 +63,7 @@ comparison_free (EsComparison *self)
   g_clear_pointer (&self->pairs, es_word_pairs_free);
   g_clear_pointer (&self->alignment, es_alignment_free);
   g_clear_pointer (&self->scores, es_change_scores_free);
+  g_free (self->anchors);
   g_free (self->ranking);
   g_free (self->pair_of_row);
   g_free (self->plotted);
@@ -152,9 +156,46 @@ choose_plotted (EsComparison  *self,
   return TRUE;
 }
 
+void
+es_comparison_options_init (EsComparisonOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->method = -1;
+  options->k = 10;
+  options->overlap_top = 20000;
+}
+
+gboolean
+es_comparison_options_equal (const EsComparisonOptions *a,
+                             const EsComparisonOptions *b)
+{
+  return a->method == b->method && !a->center == !b->center && !a->scale == !b->scale &&
+         g_strcmp0 (a->anchors, b->anchors) == 0 && a->k == b->k && a->overlap_top == b->overlap_top;
+}
+
+/* The pairs to fit B onto A on: the anchors (read as A's word, B's word,
+ * then swapped) or every shared word.
+ */
+static EsWordPairs *
+fit_pairs (EsComparison  *self,
+           GError       **error)
+{
+  g_autoptr(EsWordPairs) anchors = NULL;
+
+  if (self->anchors == NULL)
+    return es_word_pairs_new (es_word_pairs_get_rows_b (self->pairs), es_word_pairs_get_rows_a (self->pairs),
+                              es_word_pairs_get_n (self->pairs));
+  if (!(anchors = es_word_pairs_new_from_file (self->a, self->b, self->anchors, error)))
+    return NULL;
+  self->n_anchors = es_word_pairs_get_n (anchors);
+  return es_word_pairs_new (es_word_pairs_get_rows_b (anchors), es_word_pairs_get_rows_a (anchors),
+                            es_word_pairs_get_n (anchors));
+}
+
 EsComparison *
 es_comparison_compute (EsEmbeddingSet  *a,
                        EsEmbeddingSet  *b,
+                       const EsComparisonOptions *compare_options,
                        gsize            max_plotted,
                        gsize            n_top,
                        GCancellable    *cancellable,
@@ -164,18 +205,24 @@ es_comparison_compute (EsEmbeddingSet  *a,
 {
   g_autoptr(EsComparison) self = NULL;
   g_autoptr(EsWordPairs) b_onto_a = NULL;
+  g_autoptr(EsWordPairs) fit = NULL;
   g_autoptr(EsEmbeddingSet) stacked = NULL;
   g_autoptr(EsProjection) projection = NULL;
   EsAlignOptions options;
   EsProjectionOptions popts;
   Stage stage = { progress, progress_data, 0, 0 };
-  gsize n, rows_a;
+  gsize n, rows_a, overlap_top;
 
   g_return_val_if_fail (a != NULL && b != NULL, NULL);
 
   self = g_atomic_rc_box_new0 (EsComparison);
   self->a = es_embedding_set_ref (a);
   self->b = es_embedding_set_ref (b);
+  if (compare_options != NULL)
+    self->options = *compare_options;
+  else
+    es_comparison_options_init (&self->options);
+  self->options.anchors = self->anchors = g_strdup (self->options.anchors);
 
   if (!(self->pairs = es_word_pairs_new_shared (a, b, cancellable, error)))
     return NULL;
@@ -192,16 +239,28 @@ es_comparison_compute (EsEmbeddingSet  *a,
   /* B onto A: the pairs swapped, so A's coordinates stay as they are. */
   b_onto_a = es_word_pairs_new (es_word_pairs_get_rows_b (self->pairs),
                                 es_word_pairs_get_rows_a (self->pairs), n);
+  if (!(fit = fit_pairs (self, error)))
+    return NULL;
   es_align_options_init (&options);
-  options.method = es_embedding_set_get_dims (a) == es_embedding_set_get_dims (b) ? ES_ALIGN_ORTHOGONAL
-                                                                                    : ES_ALIGN_LINEAR;
-  if (!(self->alignment = es_alignment_fit (b, a, b_onto_a, &options, cancellable, error)))
+  if (self->options.method >= 0)
+    options.method = (EsAlignMethod) self->options.method;
+  else
+    options.method = es_embedding_set_get_dims (a) == es_embedding_set_get_dims (b) ? ES_ALIGN_ORTHOGONAL
+                                                                                      : ES_ALIGN_LINEAR;
+  options.center = self->options.center;
+  options.scale = self->options.scale;
+  if (!(self->alignment = es_alignment_fit (b, a, fit, &options, cancellable, error)))
     return NULL;
   stage_progress (0.2, &stage);
 
   stage.base = 0.2;
   stage.span = 0.3;
-  if (!(self->scores = es_change_scores_compute (b, a, b_onto_a, self->alignment, 10, 0, cancellable,
+  /* The overlap needs more words than k; a tiny pair goes without. */
+  overlap_top = MIN (self->options.overlap_top, n);
+  if (self->options.k == 0 || self->options.k > G_MAXUINT16 || self->options.k >= overlap_top)
+    overlap_top = 0;
+  if (!(self->scores = es_change_scores_compute (b, a, b_onto_a, self->alignment,
+                                                 CLAMP (self->options.k, 1, G_MAXUINT16), overlap_top, cancellable,
                                                  stage_progress, &stage, error)))
     return NULL;
   self->ranking = es_change_scores_rank_by_distance (self->scores);
@@ -287,6 +346,27 @@ const EsChangeScores *
 es_comparison_get_scores (const EsComparison *self)
 {
   return self->scores;
+}
+
+const EsComparisonOptions *
+es_comparison_get_options (const EsComparison *self)
+{
+  return &self->options;
+}
+
+gsize
+es_comparison_get_n_anchors (const EsComparison *self)
+{
+  return self->n_anchors;
+}
+
+double
+es_comparison_get_overlap (const EsComparison *self,
+                           gsize               pair)
+{
+  if (pair >= es_change_scores_get_n_overlap (self->scores))
+    return -1;
+  return (double) es_change_scores_get_overlap (self->scores)[pair] / es_change_scores_get_k (self->scores);
 }
 
 gsize

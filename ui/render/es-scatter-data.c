@@ -290,19 +290,28 @@ es_scatter_data_new_from_coords (const float        *coords,
 
   if (set != NULL)
     {
+      gboolean tokens = es_embedding_set_get_token_display (set) != ES_TOKEN_DISPLAY_NONE;
+
       self->set = es_embedding_set_ref (set);
+      /* Labels differ from the words for invalid UTF-8 and decoded tokens. */
       for (gsize i = 0; i < n_points; i++)
         {
           gsize len = 0;
           const char *w = es_embedding_set_get_word (set, i);
 
           len = es_embedding_set_get_word_len (set, i);
-          if (!g_utf8_validate (w, len, NULL))
+          if (tokens || !g_utf8_validate (w, len, NULL))
             {
+              char *shown = es_embedding_set_dup_display_word (set, i);
+
+              if (strlen (shown) == len && memcmp (shown, w, len) == 0)
+                {
+                  g_free (shown);
+                  continue;
+                }
               if (self->fixed_words == NULL)
                 self->fixed_words = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-              g_hash_table_insert (self->fixed_words, GSIZE_TO_POINTER (i),
-                                   es_embedding_set_dup_display_word (set, i));
+              g_hash_table_insert (self->fixed_words, GSIZE_TO_POINTER (i), shown);
             }
         }
     }

@@ -40,7 +40,14 @@
  */
 #define MAX_CANDIDATES  24
 #define MAX_CANDIDATES_LARGE_K 20
+/* Pairs scored per piece of a join, at most: each thread's buffers hold a
+ * piece's updates (12 bytes each) for every owner.  Small sets get small
+ * pieces (and buffers); the cut does not change the result, as a row's
+ * list is a function of the set of candidates offered to it.
+ */
 #define PAIRS_PER_PIECE (1u << 18)
+#define PAIRS_PER_POINT 64
+#define PIECE_SLACK     (128 * 128)   /* one group over: a leaf of ≤ 128 points */
 #define NND_DELTA       0.001
 
 /* ---- approximate path: the joins ------------------------------------- */
@@ -84,14 +91,16 @@ struct _Nnd
   guint         mc;          /* max candidates */
   guint         n_threads;
   guint64       seed;
-  float        *hkey;        /* n × k max-heaps */
+  guint64       piece_pairs;
+  float        *hkey;        /* n × k max-heaps: the caller's output arrays */
   gint32       *hid;
   guint8       *hflag;       /* 0 old; 1 new; 2 new, inserted this round */
   float        *thresh;      /* heap tops, updated in apply phases only */
-  gint32       *new_id;      /* n × mc */
-  guint64      *new_pri;
+  /* n × mc: while sampling, heaps of ids (priorities recomputed from the
+   * hash, not stored); then each row's sampled ids, compacted to the front.
+   */
+  gint32       *new_id;
   gint32       *old_id;
-  guint64      *old_pri;
   guint        *n_new, *n_old;
   gsize         bounds[ES_KNN_MAX_THREADS + 1];
   NndPart       parts[ES_KNN_MAX_THREADS];
@@ -221,7 +230,7 @@ run_joins (Nnd          *nnd,
 
           nnd->parts[t].groups = groups;
           nnd->parts[t].g_lo = cursor;
-          while (cursor < n_groups && (pairs == 0 || pairs + group_pairs (&groups[cursor]) <= PAIRS_PER_PIECE))
+          while (cursor < n_groups && (pairs == 0 || pairs + group_pairs (&groups[cursor]) <= nnd->piece_pairs))
             pairs += group_pairs (&groups[cursor++]);
           nnd->parts[t].g_hi = cursor;
           if (nnd->parts[t].g_hi > nnd->parts[t].g_lo)
@@ -238,43 +247,63 @@ run_joins (Nnd          *nnd,
   return TRUE;
 }
 
-/* Bounded max-heap of 64-bit keys (priority << 32 | id), empty = MAXUINT64. */
-static inline void
-cand_offer (guint64 *heap,
-            guint    n,
-            guint64  key)
-{
-  if (key >= heap[0])
-    return;
-  for (guint j = 0; j < n; j++)
-    if (heap[j] == key)
-      return;
-  heap[0] = key;
-  for (guint i = 0;;)
-    {
-      guint l = 2 * i + 1, r = l + 1, m = i;
-      guint64 t;
-
-      if (l < n && heap[l] > heap[m])
-        m = l;
-      if (r < n && heap[r] > heap[m])
-        m = r;
-      if (m == i)
-        break;
-      t = heap[i]; heap[i] = heap[m]; heap[m] = t;
-      i = m;
-    }
-}
-
+/* A candidate's sampling key: (hash priority << 32 | id), so the order is
+ * total; empty slots (-1) are the largest.
+ */
 static inline guint64
 cand_key (const Nnd *nnd,
           guint      iteration,
           gint32     owner,
           gint32     cand)
 {
-  guint64 pri = _es_knn_hash4 (nnd->seed, iteration, (guint32) owner, (guint32) cand) >> 32;
+  guint64 pri;
 
+  if (cand < 0)
+    return G_MAXUINT64;
+  pri = _es_knn_hash4 (nnd->seed, iteration, (guint32) owner, (guint32) cand) >> 32;
   return (pri << 32) | (guint32) cand;
+}
+
+/* Offers @cand to @owner's bounded max-heap of @n ids (by cand_key): the
+ * keys are recomputed instead of stored, which halves the sampling arrays
+ * (n × mc × 2 ids, where ids plus 64-bit keys took three times that).
+ */
+static inline void
+cand_offer (const Nnd *nnd,
+            guint      iteration,
+            gint32     owner,
+            gint32    *heap,
+            guint      n,
+            gint32     cand)
+{
+  guint64 key = cand_key (nnd, iteration, owner, cand);
+  guint64 top = cand_key (nnd, iteration, owner, heap[0]);
+
+  if (key >= top)
+    return;
+  for (guint j = 0; j < n; j++)
+    if (heap[j] == cand)
+      return;
+  for (guint i = 0;;)
+    {
+      guint l = 2 * i + 1, r = l + 1, m = i;
+      guint64 km = key, kl, kr;
+
+      if (l < n && (kl = cand_key (nnd, iteration, owner, heap[l])) > km)
+        {
+          m = l;
+          km = kl;
+        }
+      if (r < n && (kr = cand_key (nnd, iteration, owner, heap[r])) > km)
+        m = r;
+      if (m == i)
+        {
+          heap[i] = cand;
+          break;
+        }
+      heap[i] = heap[m];
+      i = m;
+    }
 }
 
 /* Samples the new and old candidates of the owned points. */
@@ -289,8 +318,8 @@ sample_run (gpointer data)
   for (gsize v = lo; v < hi; v++)
     for (guint j = 0; j < mc; j++)
       {
-        nnd->new_pri[v * mc + j] = G_MAXUINT64;
-        nnd->old_pri[v * mc + j] = G_MAXUINT64;
+        nnd->new_id[v * mc + j] = -1;
+        nnd->old_id[v * mc + j] = -1;
       }
 
   for (gsize v = 0; v < n; v++)
@@ -298,14 +327,14 @@ sample_run (gpointer data)
       {
         gint32 u = nnd->hid[v * k + j];
         gboolean is_new = nnd->hflag[v * k + j];
-        guint64 *pri = is_new ? nnd->new_pri : nnd->old_pri;
+        gint32 *heap = is_new ? nnd->new_id : nnd->old_id;
 
         if (u < 0)
           continue;
         if (v >= lo && v < hi)
-          cand_offer (pri + v * mc, mc, cand_key (nnd, part->iteration, (gint32) v, u));
+          cand_offer (nnd, part->iteration, (gint32) v, heap + v * mc, mc, u);
         if ((gsize) u >= lo && (gsize) u < hi)
-          cand_offer (pri + (gsize) u * mc, mc, cand_key (nnd, part->iteration, u, (gint32) v));
+          cand_offer (nnd, part->iteration, u, heap + (gsize) u * mc, mc, (gint32) v);
       }
 
   for (gsize v = lo; v < hi; v++)
@@ -314,12 +343,13 @@ sample_run (gpointer data)
 
       for (guint j = 0; j < mc; j++)
         {
-          guint64 a = nnd->new_pri[v * mc + j], b = nnd->old_pri[v * mc + j];
+          gint32 a = nnd->new_id[v * mc + j], b = nnd->old_id[v * mc + j];
 
-          if (a != G_MAXUINT64)
-            nnd->new_id[v * mc + nn++] = (gint32) (guint32) a;
-          if (b != G_MAXUINT64)
-            nnd->old_id[v * mc + no++] = (gint32) (guint32) b;
+          /* In place: nn, no ≤ j. */
+          if (a >= 0)
+            nnd->new_id[v * mc + nn++] = a;
+          if (b >= 0)
+            nnd->old_id[v * mc + no++] = b;
         }
       nnd->n_new[v] = nn;
       nnd->n_old[v] = no;
@@ -436,26 +466,28 @@ _es_knn_approximate (const EsKnnPoints *P,
   nnd.mc = k <= 40 ? MAX_CANDIDATES : MAX_CANDIDATES_LARGE_K;
   nnd.n_threads = n_threads;
   nnd.seed = seed;
+  nnd.piece_pairs = CLAMP ((guint64) n * PAIRS_PER_POINT, 1u << 14, PAIRS_PER_PIECE);
   for (guint t = 0; t <= n_threads; t++)
     nnd.bounds[t] = n * t / n_threads;
 
-  /* Everything sized by n, asked for at once. */
-  bytes = (guint64) n * k * (sizeof (float) + sizeof (gint32) + 1)
-        + (guint64) n * nnd.mc * 2 * (sizeof (gint32) + sizeof (guint64))
-        + (guint64) n * n_trees * sizeof (gint32)
+  /* The peak past the caller's output (n × k ids and distances, which
+   * are the heaps here) and the points, asked for at once: the flags, per
+   * point numbers, the join buffers, and the larger of the trees'
+   * permutations (freed once their leaves are joined) and the sampled
+   * candidates (allocated only then).
+   */
+  bytes = (guint64) n * k
         + (guint64) n * (sizeof (float) + 2 * sizeof (guint) + sizeof (Group))
-        + (guint64) n_threads * n_threads * (PAIRS_PER_PIECE + 128 * 128) * sizeof (Update);
+        + (guint64) n_threads * n_threads * (nnd.piece_pairs + PIECE_SLACK) * sizeof (Update)
+        + MAX ((guint64) n * n_trees * sizeof (gint32),
+               (guint64) n * nnd.mc * 2 * sizeof (gint32));
   if (!es_memory_check (bytes, 1, "the approximate kNN graph", NULL, error))
     return FALSE;
 
-  nnd.hkey = g_new (float, n * k);
-  nnd.hid = g_new (gint32, n * k);
+  nnd.hkey = out_key;
+  nnd.hid = out_id;
   nnd.hflag = g_new0 (guint8, n * k);
   nnd.thresh = g_new (float, n);
-  nnd.new_id = g_new (gint32, n * nnd.mc);
-  nnd.old_id = g_new (gint32, n * nnd.mc);
-  nnd.new_pri = g_new (guint64, n * nnd.mc);
-  nnd.old_pri = g_new (guint64, n * nnd.mc);
   nnd.n_new = g_new0 (guint, n);
   nnd.n_old = g_new0 (guint, n);
   for (gsize i = 0; i < n * k; i++)
@@ -475,7 +507,7 @@ _es_knn_approximate (const EsKnnPoints *P,
       part->lo = nnd.bounds[t];
       part->hi = nnd.bounds[t + 1];
       for (guint o = 0; o < n_threads; o++)
-        part->buf[o] = g_new (Update, (gsize) PAIRS_PER_PIECE + 128 * 128);
+        part->buf[o] = g_new (Update, (gsize) nnd.piece_pairs + PIECE_SLACK);
     }
 
   /* Trees. */
@@ -511,7 +543,12 @@ _es_knn_approximate (const EsKnnPoints *P,
   _es_knn_run_parts (count_new_run, nnd.parts, sizeof nnd.parts[0], n_threads);
   g_debug ("leaves joined");
   for (guint t = 0; t < n_trees; t++)
-    g_clear_pointer (&perms[t], g_free);
+    {
+      g_clear_pointer (&perms[t], g_free);
+      g_clear_pointer (&leaves[t], g_array_unref);
+    }
+  nnd.new_id = g_new (gint32, n * nnd.mc);
+  nnd.old_id = g_new (gint32, n * nnd.mc);
 
   /* NN-descent rounds. */
   threshold = (guint64) (NND_DELTA * n * k);
@@ -544,14 +581,14 @@ _es_knn_approximate (const EsKnnPoints *P,
         break;
     }
 
-  /* Sorted output. */
+  /* Sorted output, each heap in place. */
   {
     g_autofree EsKnnKeyId *items = g_new (EsKnnKeyId, k);
 
     for (gsize p = 0; p < n; p++)
       {
         for (guint j = 0; j < k; j++)
-          items[j] = (EsKnnKeyId) { nnd.hkey[p * k + j], nnd.hid[p * k + j] };
+          items[j] = (EsKnnKeyId) { out_key[p * k + j], out_id[p * k + j] };
         _es_knn_sort_key_id (items, k);
         for (guint j = 0; j < k; j++)
           {
@@ -568,7 +605,8 @@ out:
   for (guint t = 0; t < n_trees && perms != NULL; t++)
     {
       g_free (perms[t]);
-      g_array_unref (leaves[t]);
+      if (leaves[t] != NULL)
+        g_array_unref (leaves[t]);
     }
   g_free (perms);
   g_free (leaves);
@@ -576,14 +614,10 @@ out:
   for (guint t = 0; t < n_threads; t++)
     for (guint o = 0; o < n_threads; o++)
       g_free (nnd.parts[t].buf[o]);
-  g_free (nnd.hkey);
-  g_free (nnd.hid);
   g_free (nnd.hflag);
   g_free (nnd.thresh);
   g_free (nnd.new_id);
   g_free (nnd.old_id);
-  g_free (nnd.new_pri);
-  g_free (nnd.old_pri);
   g_free (nnd.n_new);
   g_free (nnd.n_old);
 

@@ -51,8 +51,9 @@ exact_part_run (gpointer data)
 {
   ExactPart *part = data;
   const EsKnnPoints *P = part->P;
-  gsize n = P->n, d = P->d;
+  gsize rows = P->rows, d = P->d;
   guint kk = part->kk;
+  g_autofree float *queries = NULL;
   g_autofree float *scores = NULL;
   g_autofree float *hkey = NULL;
   g_autofree gint32 *hid = NULL;
@@ -60,11 +61,12 @@ exact_part_run (gpointer data)
 
   es_worker_enter ();
 
+  queries = g_try_new (float, (gsize) QUERY_BLOCK * MAX (d, 1));
   scores = g_try_new (float, (gsize) QUERY_BLOCK * COLUMN_BLOCK);
   hkey = g_try_new (float, (gsize) QUERY_BLOCK * kk);
   hid = g_try_new (gint32, (gsize) QUERY_BLOCK * kk);
   cand = g_try_new (EsKnnKeyId, kk);
-  if (scores == NULL || hkey == NULL || hid == NULL || cand == NULL)
+  if (queries == NULL || scores == NULL || hkey == NULL || hid == NULL || cand == NULL)
     {
       g_set_error (&part->error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
                    "cannot allocate the kNN search buffers");
@@ -90,14 +92,21 @@ exact_part_run (gpointer data)
           hid[i] = -1;
         }
 
-      for (gsize c0 = 0; c0 < n; c0 += COLUMN_BLOCK)
+      /* The queries gathered (a block of points need not be a block of
+       * rows); the columns are the matrix's rows in place, the invalid
+       * and zero ones skipped.
+       */
+      for (gsize qi = 0; qi < nq; qi++)
+        memcpy (queries + qi * d, _es_knn_point (P, q0 + qi), d * sizeof (float));
+
+      for (gsize c0 = 0; c0 < rows; c0 += COLUMN_BLOCK)
         {
-          gsize nc = MIN (COLUMN_BLOCK, n - c0);
+          gsize nc = MIN (COLUMN_BLOCK, rows - c0);
 
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                        nq, nc, d,
-                       1.0f, P->x + q0 * d, d,
-                       P->x + c0 * d, d,
+                       1.0f, queries, d,
+                       P->x + c0 * P->ld, P->ld,
                        0.0f, scores, nc);
 
           for (gsize qi = 0; qi < nq; qi++)
@@ -109,13 +118,17 @@ exact_part_run (gpointer data)
 
               for (gsize cj = 0; cj < nc; cj++)
                 {
-                  gsize c = c0 + cj;
-                  float v = P->kind == ES_KNN_DIST_DOT ? -s[cj] : P->norm2[c] - 2.0f * s[cj];
+                  gint32 c = P->point[c0 + cj];
+                  float v;
 
-                  if (c == q || !_es_knn_pair_less (v, (gint32) c, key[0], id[0]))
+                  if (c < 0 || (gsize) c == q)
+                    continue;
+                  /* Cosine: −x·y/|y| ranks as 1 − cos (|x| is the query's). */
+                  v = P->kind == ES_KNN_DIST_DOT ? -s[cj] * P->scale[c] : P->norm2[c] - 2.0f * s[cj];
+                  if (!_es_knn_pair_less (v, c, key[0], id[0]))
                     continue;
                   key[0] = v;
-                  id[0] = (gint32) c;
+                  id[0] = c;
                   _es_knn_heap_sift_down (key, id, NULL, kk, 0);
                 }
             }

@@ -16,19 +16,33 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  ES_KNN_DIST_DOT,       /* 1 − x·y of unit rows */
+  ES_KNN_DIST_DOT,       /* 1 − x·y / (|x| |y|) */
   ES_KNN_DIST_SQUARED,   /* ||x − y||² */
 } EsKnnDist;
 
+/* The points: the set's valid rows (cosine: of non-zero norm), read in
+ * place from the set's matrix (or the PCA coordinates), never copied.
+ */
 typedef struct
 {
   gsize n;            /* points */
   gsize d;
-  float *x;           /* n × d */
-  float *norm2;       /* ES_KNN_DIST_SQUARED: squared norms, for the sgemm score */
-  gint32 *row;        /* point → set row */
+  const float *x;     /* the matrix: rows × ld floats, row r at x + r × ld */
+  gsize rows;
+  gsize ld;
+  gint32 *row;        /* point → row of x */
+  gint32 *point;      /* row of x → point, or -1 (invalid or zero rows) */
+  float *scale;       /* ES_KNN_DIST_DOT: 1/|x| per point */
+  float *norm2;       /* ES_KNN_DIST_SQUARED: squared norms per point, for the sgemm score */
   EsKnnDist kind;
 } EsKnnPoints;
+
+static inline const float *
+_es_knn_point (const EsKnnPoints *P,
+               gsize              p)
+{
+  return P->x + (gsize) P->row[p] * P->ld;
+}
 
 typedef struct
 {
@@ -66,16 +80,16 @@ _es_knn_hash4 (guint64 a,
   return _es_knn_splitmix64 (&s);
 }
 
-/* Same bits for (a, b) and (b, a): the products and differences commute and
- * the sum runs in one fixed order.
+/* Same bits for (a, b) and (b, a): the products, differences and the
+ * product of the two scales commute, and the sum runs in one fixed order.
  */
 static inline float
 _es_knn_pair_distance (const EsKnnPoints *P,
-               gsize         a,
-               gsize         b)
+                       gsize              a,
+                       gsize              b)
 {
-  const float *x = P->x + a * P->d;
-  const float *y = P->x + b * P->d;
+  const float *x = _es_knn_point (P, a);
+  const float *y = _es_knn_point (P, b);
   gsize d = P->d, j = 0;
   float acc[8] = { 0 };
   float sum;
@@ -105,7 +119,7 @@ _es_knn_pair_distance (const EsKnnPoints *P,
 
   sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
   if (P->kind == ES_KNN_DIST_DOT)
-    return CLAMP (1.0f - sum, 0.0f, 2.0f);
+    return CLAMP (1.0f - sum * (P->scale[a] * P->scale[b]), 0.0f, 2.0f);
   return sum;
 }
 

@@ -253,46 +253,59 @@ resolve_threads (guint requested)
 static void
 points_clear (EsKnnPoints *P)
 {
-  g_clear_pointer (&P->x, g_free);
-  g_clear_pointer (&P->norm2, g_free);
   g_clear_pointer (&P->row, g_free);
+  g_clear_pointer (&P->point, g_free);
+  g_clear_pointer (&P->scale, g_free);
+  g_clear_pointer (&P->norm2, g_free);
 }
 
-/* Fills @P from the set (or from @pca coordinates, rows × @pdims), and
- * @zero_rows (cosine: valid rows of norm 0; a sorted list).
+/* Fills @P over the set's matrix (or over @pca coordinates, rows × @pdims),
+ * in place, and @zero_rows (cosine: valid rows of norm 0; a sorted list).
+ * What it allocates is a few numbers per row, not the vectors: the graph
+ * needs no copy of the matrix.
  */
 static gboolean
 points_prepare (EsEmbeddingSet *set,
                 EsMetric        metric,
                 const float    *pca,
                 guint           pdims,
-                EsKnnPoints         *P,
+                EsKnnPoints    *P,
                 GArray         *zero_rows,
                 GError        **error)
 {
   gsize rows = es_embedding_set_get_rows (set);
   gsize dims = es_embedding_set_get_dims (set);
+  gsize n_valid = MAX (es_embedding_set_get_n_valid (set), 1);
   gsize d = pca != NULL ? pdims : dims;
   gsize n = 0;
 
   P->d = d;
+  P->ld = d;
+  P->rows = rows;
+  P->x = pca != NULL ? pca : es_matrix_get_data (es_embedding_set_get_matrix (set));
   P->kind = (metric == ES_METRIC_COSINE && pca == NULL) ? ES_KNN_DIST_DOT : ES_KNN_DIST_SQUARED;
-  P->row = es_memory_try_alloc (MAX (es_embedding_set_get_n_valid (set), 1), sizeof (gint32),
-                                "the kNN graph's row map", error);
-  if (P->row == NULL)
+  if (!(P->row = es_memory_try_alloc (n_valid, sizeof (gint32), "the kNN graph's row map", error)) ||
+      !(P->point = es_memory_try_alloc (MAX (rows, 1), sizeof (gint32), "the kNN graph's row map", error)) ||
+      !(P->scale = es_memory_try_alloc (P->kind == ES_KNN_DIST_DOT ? n_valid : 1, sizeof (float),
+                                        "the kNN graph's norms", error)) ||
+      !(P->norm2 = es_memory_try_alloc (P->kind == ES_KNN_DIST_SQUARED ? n_valid : 1, sizeof (float),
+                                        "the kNN graph's norms", error)))
     return FALSE;
 
   for (gsize i = 0; i < rows; i++)
     {
+      const float *v = P->x + i * P->ld;
+      double s = 0.0;
+
+      P->point[i] = -1;
       if (!es_embedding_set_is_row_valid (set, i))
         continue;
       if (metric == ES_METRIC_COSINE)
         {
-          const float *v = es_embedding_set_get_vector (set, i);
-          double s = 0.0;
+          const float *raw = es_embedding_set_get_vector (set, i);
 
           for (gsize j = 0; j < dims; j++)
-            s += (double) v[j] * v[j];
+            s += (double) raw[j] * raw[j];
           if (!(s > 0.0))
             {
               gint32 r = (gint32) i;
@@ -300,56 +313,20 @@ points_prepare (EsEmbeddingSet *set,
               continue;
             }
         }
+      if (P->kind == ES_KNN_DIST_DOT)
+        P->scale[n] = (float) (1.0 / sqrt (s));
+      else
+        {
+          float f = 0.0f;
+
+          for (gsize j = 0; j < d; j++)
+            f += v[j] * v[j];
+          P->norm2[n] = f;
+        }
+      P->point[i] = (gint32) n;
       P->row[n++] = (gint32) i;
     }
   P->n = n;
-
-  P->x = es_memory_try_alloc ((guint64) MAX (n, 1) * d, sizeof (float),
-                              "the kNN graph's copy of the vectors", error);
-  if (P->x == NULL)
-    return FALSE;
-
-  for (gsize p = 0; p < n; p++)
-    {
-      float *dst = P->x + p * d;
-      gsize r = P->row[p];
-
-      if (pca != NULL)
-        memcpy (dst, pca + r * d, d * sizeof (float));
-      else
-        {
-          const float *v = es_embedding_set_get_vector (set, r);
-
-          if (P->kind == ES_KNN_DIST_DOT)
-            {
-              double s = 0.0, scale;
-
-              for (gsize j = 0; j < d; j++)
-                s += (double) v[j] * v[j];
-              scale = 1.0 / sqrt (s);
-              for (gsize j = 0; j < d; j++)
-                dst[j] = (float) (v[j] * scale);
-            }
-          else
-            memcpy (dst, v, d * sizeof (float));
-        }
-    }
-
-  if (P->kind == ES_KNN_DIST_SQUARED)
-    {
-      P->norm2 = es_memory_try_alloc (MAX (n, 1), sizeof (float), "the kNN graph's norms", error);
-      if (P->norm2 == NULL)
-        return FALSE;
-      for (gsize p = 0; p < n; p++)
-        {
-          const float *v = P->x + p * d;
-          float s = 0.0f;
-
-          for (gsize j = 0; j < d; j++)
-            s += v[j] * v[j];
-          P->norm2[p] = s;
-        }
-    }
 
   return TRUE;
 }
@@ -409,7 +386,6 @@ knn_build (EsEmbeddingSet      *set,
                        projection != NULL ? es_projection_get_coords (projection) : NULL,
                        pca_dims, &P, zero_rows, error))
     goto out;
-  g_clear_pointer (&projection, es_projection_unref);
 
   kp = (guint) MIN ((gsize) k, P.n > 0 ? P.n - 1 : 0);
   pt_id = es_memory_try_alloc ((guint64) MAX (P.n, 1) * MAX (kp, 1), sizeof (gint32),
@@ -434,6 +410,59 @@ knn_build (EsEmbeddingSet      *set,
         goto out;
     }
 
+  g_clear_pointer (&projection, es_projection_unref);
+
+  /* The graph in row space (rows × k) in the same two arrays, grown and
+   * filled from the last point back: row[p] ≥ p and k ≥ kp, so no point's
+   * list is overwritten before it is read, and the search's lists and the
+   * graph are never held twice.
+   */
+  if ((guint64) rows * k > (guint64) MAX (P.n, 1) * MAX (kp, 1))
+    {
+      gpointer grown;
+
+      if (!es_memory_check ((guint64) rows * k, sizeof (gint32), "the kNN graph", NULL, error))
+        goto out;
+      if ((grown = g_try_realloc (pt_id, (gsize) rows * k * sizeof (gint32))) != NULL)
+        pt_id = grown;
+      if (grown == NULL || (grown = g_try_realloc (pt_key, (gsize) rows * k * sizeof (float))) == NULL)
+        {
+          g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                       "cannot allocate the kNN graph of %" G_GSIZE_FORMAT " rows", rows);
+          goto out;
+        }
+      pt_key = grown;
+    }
+
+  merged = g_new (EsKnnKeyId, (gsize) kp + MIN ((gsize) k, zero_rows->len) + 1);
+  for (gsize p = P.n; p-- > 0;)
+    {
+      gsize r = P.row[p];
+      guint m = 0, zi = 0, nz = MIN (k, zero_rows->len);
+
+      for (guint j = 0; j < kp; j++)
+        if (pt_id[p * kp + j] >= 0)
+          merged[m++] = (EsKnnKeyId) { final_distance (P.kind, pca_dims > 0 && options->metric == ES_METRIC_COSINE,
+                                                       pt_key[p * kp + j]),
+                                       P.row[pt_id[p * kp + j]] };
+      /* Zero rows are at distance 1 from every row (cosine). */
+      for (; zi < nz; zi++)
+        merged[m++] = (EsKnnKeyId) { 1.0f, g_array_index (zero_rows, gint32, zi) };
+      _es_knn_sort_key_id (merged, m);
+      for (guint j = 0; j < k; j++)
+        {
+          pt_id[r * k + j] = j < m ? merged[j].id : ES_KNN_NONE;
+          pt_key[r * k + j] = j < m ? merged[j].key : INFINITY;
+        }
+    }
+  for (gsize r = 0; r < rows; r++)
+    if (P.point[r] < 0)
+      for (guint j = 0; j < k; j++)
+        {
+          pt_id[r * k + j] = ES_KNN_NONE;
+          pt_key[r * k + j] = INFINITY;
+        }
+
   graph = g_new0 (EsKnnGraph, 1);
   g_atomic_ref_count_init (&graph->ref_count);
   graph->rows = rows;
@@ -442,42 +471,9 @@ knn_build (EsEmbeddingSet      *set,
   graph->metric = options->metric;
   graph->exact = exact;
   graph->pca_dims = pca_dims;
-  graph->indices = es_memory_try_alloc ((guint64) rows * k, sizeof (gint32), "the kNN graph", error);
-  graph->distances = graph->indices != NULL
-    ? es_memory_try_alloc ((guint64) rows * k, sizeof (float), "the kNN graph", error) : NULL;
-  if (graph->distances == NULL)
-    {
-      es_knn_graph_unref (graph);
-      ok = FALSE;
-      goto out;
-    }
-  for (gsize i = 0; i < rows * k; i++)
-    {
-      graph->indices[i] = ES_KNN_NONE;
-      graph->distances[i] = INFINITY;
-    }
+  graph->indices = g_steal_pointer (&pt_id);
+  graph->distances = g_steal_pointer (&pt_key);
 
-  merged = g_new (EsKnnKeyId, (gsize) kp + MIN ((gsize) k, zero_rows->len) + 1);
-  for (gsize p = 0; p < P.n; p++)
-    {
-      gsize r = P.row[p];
-      guint m = 0, zi = 0, nz = MIN (k, zero_rows->len);
-
-      for (guint j = 0; j < kp; j++)
-        if (pt_id[p * kp + j] >= 0)
-          merged[m++] = (EsKnnKeyId) { final_distance (P.kind, pca_dims > 0 && options->metric == ES_METRIC_COSINE,
-                                                pt_key[p * kp + j]),
-                                P.row[pt_id[p * kp + j]] };
-      /* Zero rows are at distance 1 from every row (cosine). */
-      for (; zi < nz; zi++)
-        merged[m++] = (EsKnnKeyId) { 1.0f, g_array_index (zero_rows, gint32, zi) };
-      _es_knn_sort_key_id (merged, m);
-      for (guint j = 0; j < MIN (m, k); j++)
-        {
-          graph->indices[r * k + j] = merged[j].id;
-          graph->distances[r * k + j] = merged[j].key;
-        }
-    }
   /* A zero row: every other valid row at distance 1, so by row number. */
   for (guint z = 0; z < zero_rows->len; z++)
     {

@@ -130,7 +130,7 @@ build_tree (const EsKnnPoints *P,
       for (gsize i = 0; i < m; i++)
         {
           gint32 p = perm[node.lo + i];
-          const float *x = P->x + (gsize) p * d;
+          const float *x = _es_knn_point (P, p);
           float acc[8] = { 0 };
           gsize j = 0;
 

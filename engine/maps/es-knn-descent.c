@@ -194,7 +194,7 @@ join_apply_run (gpointer data)
           gsize p = u[i].p;
 
           if (_es_knn_heap_offer (nnd->hkey + p * k, nnd->hid + p * k, nnd->hflag + p * k, k,
-                          u[i].d, u[i].q, 2))
+                                  u[i].d, u[i].q, 2))
             nnd->thresh[p] = nnd->hkey[p * k];
         }
     }
@@ -427,7 +427,7 @@ fill_random_run (gpointer data)
           if ((gsize) q == p)
             continue;
           if (_es_knn_heap_offer (nnd->hkey + p * k, nnd->hid + p * k, nnd->hflag + p * k, k,
-                          _es_knn_pair_distance (nnd->P, p, q), q, 1))
+                                  _es_knn_pair_distance (nnd->P, p, q), q, 1))
             nnd->thresh[p] = nnd->hkey[p * k];
         }
     }

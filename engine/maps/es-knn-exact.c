@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Exact path.  Blocked brute force: a block of query points against a block
- * of all points through one sgemm; for cosine the score is −x·y, for
- * euclidean ||y||² − 2x·y (||x||² is constant per query).  A bounded max-heap
+ * Exact path.  Blocked brute force: a block of query points (gathered)
+ * against a block of the matrix's rows (in place; invalid and zero rows
+ * skipped) through one sgemm; for cosine the score is −x·y/|y|, for
+ * euclidean ||y||² − 2x·y (|x| and ||x||² are constant per query).  A bounded max-heap
  * per query keeps k + SLACK candidates; these are rescored with the direct
  * pair distance (the same function the approximate path uses, summed in a
  * fixed order) and sorted by (distance, row), so the result does not depend
@@ -33,17 +34,17 @@
 
 typedef struct
 {
-  const EsKnnPoints   *P;
-  guint           k;        /* min (k, n − 1) */
-  guint           kk;       /* candidates kept: min (k + SLACK, n − 1) */
-  gsize           lo, hi;   /* query points */
-  gint32         *out_id;   /* n × k, point indices */
-  float          *out_key;  /* n × k, internal distances */
-  GCancellable   *cancellable;
-  EsProgressFunc  progress;
-  gpointer        progress_data;
-  gboolean        failed;
-  GError         *error;
+  const EsKnnPoints *P;
+  guint              k;        /* min (k, n − 1) */
+  guint              kk;       /* candidates kept: min (k + SLACK, n − 1) */
+  gsize              lo, hi;   /* query points */
+  gint32            *out_id;   /* n × k, point indices */
+  float             *out_key;  /* n × k, internal distances */
+  GCancellable      *cancellable;
+  EsProgressFunc     progress;
+  gpointer           progress_data;
+  gboolean           failed;
+  GError            *error;
 } ExactPart;
 
 static gpointer

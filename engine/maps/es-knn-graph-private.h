@@ -68,9 +68,9 @@ _es_knn_splitmix64 (guint64 *state)
 
 static inline guint64
 _es_knn_hash4 (guint64 a,
-       guint64 b,
-       guint64 c,
-       guint64 d)
+               guint64 b,
+               guint64 c,
+               guint64 d)
 {
   guint64 s = a;
 
@@ -126,9 +126,9 @@ _es_knn_pair_distance (const EsKnnPoints *P,
 /* (key, id) total order. */
 static inline gboolean
 _es_knn_pair_less (float  ka,
-           gint32 ia,
-           float  kb,
-           gint32 ib)
+                   gint32 ia,
+                   float  kb,
+                   gint32 ib)
 {
   return ka < kb || (ka == kb && (guint32) ia < (guint32) ib);
 }
@@ -138,10 +138,10 @@ _es_knn_pair_less (float  ka,
  */
 static inline void
 _es_knn_heap_sift_down (float  *key,
-                gint32 *id,
-                guint8 *flag,
-                guint   n,
-                guint   i)
+                        gint32 *id,
+                        guint8 *flag,
+                        guint   n,
+                        guint   i)
 {
   for (;;)
     {
@@ -165,12 +165,12 @@ _es_knn_heap_sift_down (float  *key,
 /* Offers (k, i) to a full heap of @n slots; TRUE if taken. */
 static inline gboolean
 _es_knn_heap_offer (float  *key,
-            gint32 *id,
-            guint8 *flag,
-            guint   n,
-            float   k,
-            gint32  i,
-            guint8  f)
+                    gint32 *id,
+                    guint8 *flag,
+                    guint   n,
+                    float   k,
+                    gint32  i,
+                    guint8  f)
 {
   if (!_es_knn_pair_less (k, i, key[0], id[0]))
     return FALSE;

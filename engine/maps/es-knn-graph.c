@@ -3,14 +3,19 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Points.  The valid rows are copied once into a compact float matrix: unit
- * rows for cosine (so 1 − x·y is the distance), the rows as they are for
- * euclidean, or their top principal components (pca_dims).  Under cosine a
- * zero vector has no direction; we define its distance to every other row as
- * exactly 1 (what 1 − x·y gives for a zero unit-row, i.e. "orthogonal to
- * everything"): zero rows are kept out of the point set and merged in at
- * distance 1 at the end, so they never produce NaN and rank after every row
- * closer than orthogonal.
+ * Points.  The valid rows, read in place from the set's matrix (or its top
+ * principal components, pca_dims), never copied: at 400k × 300 a copy was
+ * 480 MB, the matrix's own size.  Per point only a 1/|x| (cosine: the
+ * distance is 1 − x·y/(|x||y|)) or a squared norm (euclidean, for the sgemm
+ * score).  Under cosine a zero vector has no direction; we define its
+ * distance to every other row as exactly 1 ("orthogonal to everything"):
+ * zero rows are kept out of the point set and merged in at distance 1 at
+ * the end, so they never produce NaN and rank after every row closer than
+ * orthogonal.
+ *
+ * Memory.  The search's output (points × k ids and distances; NN-descent's
+ * heaps) is grown in place into the graph (rows × k), so the lists are
+ * never held twice; NN-descent's own peak is stated in es-knn-descent.c.
  *
  * Cache.  A graph is stored on the set per (metric, exact/approximate,
  * pca_dims, seed for approximate ones); a request for a smaller k gets a
@@ -405,7 +410,7 @@ knn_build (EsEmbeddingSet      *set,
         ok = _es_knn_exact (&P, kp, n_threads, pt_id, pt_key, cancellable, progress, progress_data, error);
       else
         ok = _es_knn_approximate (&P, kp, options->seed, n_threads, pt_id, pt_key,
-                              cancellable, progress, progress_data, error);
+                                  cancellable, progress, progress_data, error);
       if (!ok)
         goto out;
     }

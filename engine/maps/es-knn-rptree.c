@@ -76,22 +76,22 @@ select_nth (ProjId *a,
 typedef struct
 {
   const EsKnnPoints *P;
-  guint         first_tree, n_trees_total, step;
-  guint         leaf_size;
-  guint64       seed;
-  gint32      **perms;      /* per tree: n point ids */
-  GArray      **leaves;     /* per tree: EsKnnLeaf */
-  GCancellable *cancellable;
+  guint              first_tree, n_trees_total, step;
+  guint              leaf_size;
+  guint64            seed;
+  gint32           **perms;      /* per tree: n point ids */
+  GArray           **leaves;     /* per tree: EsKnnLeaf */
+  GCancellable      *cancellable;
 } TreePart;
 
 static void
 build_tree (const EsKnnPoints *P,
-            guint64       seed,
-            guint         leaf_size,
-            gint32       *perm,
-            GArray       *leaves,
-            ProjId       *scratch,
-            float        *dir)
+            guint64            seed,
+            guint              leaf_size,
+            gint32            *perm,
+            GArray            *leaves,
+            ProjId            *scratch,
+            float             *dir)
 {
   gsize n = P->n, d = P->d;
   guint64 state = seed;

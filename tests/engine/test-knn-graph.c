@@ -501,7 +501,7 @@ test_in_place_memory (void)
           assert_exact (set, graph, metrics[i]);
         else
           {
-            double r = recall (set, graph, metrics[i], 7);
+            double r = recall (set, graph, metrics[i], 13);
 
             g_test_message ("%s under a %.1f MB ceiling: recall@15 %.4f",
                             es_metric_to_string (metrics[i]), matrix * 0.75 / 1e6, r);

@@ -101,6 +101,8 @@ struct _Nnd
    */
   gint32       *new_id;
   gint32       *old_id;
+  guint64      *new_top;     /* n: the key at each heap's root */
+  guint64      *old_top;
   guint        *n_new, *n_old;
   gsize         bounds[ES_KNN_MAX_THREADS + 1];
   NndPart       parts[ES_KNN_MAX_THREADS];
@@ -265,21 +267,23 @@ cand_key (const Nnd *nnd,
 }
 
 /* Offers @cand to @owner's bounded max-heap of @n ids (by cand_key): the
- * keys are recomputed instead of stored, which halves the sampling arrays
- * (n × mc × 2 ids, where ids plus 64-bit keys took three times that).
+ * keys are recomputed instead of stored, which shrinks the sampling arrays
+ * to a third (n × mc × 2 ids, where ids plus 64-bit keys took three times
+ * that); only the root's key is kept (*top), so that a refused offer, the
+ * common case, costs one hash as before.
  */
 static inline void
 cand_offer (const Nnd *nnd,
             guint      iteration,
             gint32     owner,
             gint32    *heap,
+            guint64   *top,
             guint      n,
             gint32     cand)
 {
   guint64 key = cand_key (nnd, iteration, owner, cand);
-  guint64 top = cand_key (nnd, iteration, owner, heap[0]);
 
-  if (key >= top)
+  if (key >= *top)
     return;
   for (guint j = 0; j < n; j++)
     if (heap[j] == cand)
@@ -295,7 +299,12 @@ cand_offer (const Nnd *nnd,
           km = kl;
         }
       if (r < n && (kr = cand_key (nnd, iteration, owner, heap[r])) > km)
-        m = r;
+        {
+          m = r;
+          km = kr;
+        }
+      if (i == 0)
+        *top = km;
       if (m == i)
         {
           heap[i] = cand;
@@ -321,6 +330,8 @@ sample_run (gpointer data)
         nnd->new_id[v * mc + j] = -1;
         nnd->old_id[v * mc + j] = -1;
       }
+  for (gsize v = lo; v < hi; v++)
+    nnd->new_top[v] = nnd->old_top[v] = G_MAXUINT64;
 
   for (gsize v = 0; v < n; v++)
     for (guint j = 0; j < k; j++)
@@ -328,13 +339,14 @@ sample_run (gpointer data)
         gint32 u = nnd->hid[v * k + j];
         gboolean is_new = nnd->hflag[v * k + j];
         gint32 *heap = is_new ? nnd->new_id : nnd->old_id;
+        guint64 *top = is_new ? nnd->new_top : nnd->old_top;
 
         if (u < 0)
           continue;
         if (v >= lo && v < hi)
-          cand_offer (nnd, part->iteration, (gint32) v, heap + v * mc, mc, u);
+          cand_offer (nnd, part->iteration, (gint32) v, heap + v * mc, top + v, mc, u);
         if ((gsize) u >= lo && (gsize) u < hi)
-          cand_offer (nnd, part->iteration, u, heap + (gsize) u * mc, mc, (gint32) v);
+          cand_offer (nnd, part->iteration, u, heap + (gsize) u * mc, top + u, mc, (gint32) v);
       }
 
   for (gsize v = lo; v < hi; v++)
@@ -480,7 +492,7 @@ _es_knn_approximate (const EsKnnPoints *P,
         + (guint64) n * (sizeof (float) + 2 * sizeof (guint) + sizeof (Group))
         + (guint64) n_threads * n_threads * (nnd.piece_pairs + PIECE_SLACK) * sizeof (Update)
         + MAX ((guint64) n * n_trees * sizeof (gint32),
-               (guint64) n * nnd.mc * 2 * sizeof (gint32));
+               (guint64) n * (nnd.mc * 2 * sizeof (gint32) + 2 * sizeof (guint64)));
   if (!es_memory_check (bytes, 1, "the approximate kNN graph", NULL, error))
     return FALSE;
 
@@ -549,6 +561,8 @@ _es_knn_approximate (const EsKnnPoints *P,
     }
   nnd.new_id = g_new (gint32, n * nnd.mc);
   nnd.old_id = g_new (gint32, n * nnd.mc);
+  nnd.new_top = g_new (guint64, n);
+  nnd.old_top = g_new (guint64, n);
 
   /* NN-descent rounds. */
   threshold = (guint64) (NND_DELTA * n * k);
@@ -618,6 +632,8 @@ out:
   g_free (nnd.thresh);
   g_free (nnd.new_id);
   g_free (nnd.old_id);
+  g_free (nnd.new_top);
+  g_free (nnd.old_top);
   g_free (nnd.n_new);
   g_free (nnd.n_old);
 

@@ -180,7 +180,7 @@ _es_tsne_affinities_build (gsize             n,
   g_autofree Entry *row = NULL;
   guint64 nk;
   CalibrateJob job;
-  gsize *row_ptr, longest = 0, w = 0;
+  gsize *row_ptr, longest = 0, w = 0, listed;
   double scale = 1.0 / (2.0 * n);
 
   memset (out, 0, sizeof *out);
@@ -260,7 +260,21 @@ _es_tsne_affinities_build (gsize             n,
         }
       row_ptr[i] = row_start;
     }
+  listed = row_ptr[n];
   row_ptr[n] = w;
+
+  /* Pairs listed from both sides were merged: give back the unused tail (up
+   * to half of 2 n k entries).
+   */
+  if (w < listed && w > 0)
+    {
+      gpointer shrunk;
+
+      if ((shrunk = g_try_realloc (out->cols, w * sizeof (gint32))) != NULL)
+        out->cols = shrunk;
+      if ((shrunk = g_try_realloc (out->vals, w * sizeof (float))) != NULL)
+        out->vals = shrunk;
+    }
   return TRUE;
 
 fail:

@@ -382,6 +382,8 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   g_autofree gint32 *compact = NULL;
   g_autofree gint32 *idx = NULL;
   g_autofree float *dist = NULL;
+  const gint32 *gi_all = NULL;
+  const float *gd_all = NULL;
   g_autofree float *y = NULL;
   g_auto(EsTsneAffinities) p = { 0 };
   g_autoptr(EsMatrix) result = NULL;
@@ -418,8 +420,6 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   if (!(result = es_matrix_new (rows, dims, error)) ||
       !(valid_rows = es_memory_try_alloc (MAX (n_valid, 1), sizeof (gsize), "t-SNE", error)) ||
       !(compact = es_memory_try_alloc (rows, sizeof (gint32), "t-SNE", error)) ||
-      !(idx = es_memory_try_alloc ((guint64) n_valid * k, sizeof (gint32), "t-SNE neighbours", error)) ||
-      !(dist = es_memory_try_alloc ((guint64) n_valid * k, sizeof (float), "t-SNE neighbours", error)) ||
       !(y = es_memory_try_alloc ((guint64) n_valid * dims, sizeof (float), "t-SNE coordinates", error)))
     return NULL;
   n = 0;
@@ -435,7 +435,19 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   g_assert (n == n_valid);
 
   start = g_get_monotonic_time ();
-  for (gsize i = 0; i < n; i++)
+  if (n == rows && es_knn_graph_get_k (graph) == k &&
+      (rows < 2 || es_knn_graph_get_row_indices (graph, 1) == es_knn_graph_get_row_indices (graph, 0) + k))
+    {
+      /* Every row valid and k per row: the graph's own arrays (cached on the
+       * set) are the compact lists, missing entries last; no copy.
+       */
+      gi_all = es_knn_graph_get_row_indices (graph, 0);
+      gd_all = es_knn_graph_get_row_distances (graph, 0);
+    }
+  else if (!(idx = es_memory_try_alloc ((guint64) n_valid * k, sizeof (gint32), "t-SNE neighbours", error)) ||
+           !(dist = es_memory_try_alloc ((guint64) n_valid * k, sizeof (float), "t-SNE neighbours", error)))
+    return NULL;
+  for (gsize i = 0; i < n && idx != NULL; i++)
     {
       const gint32 *gi = es_knn_graph_get_row_indices (graph, valid_rows[i]);
       const float *gd = es_knn_graph_get_row_distances (graph, valid_rows[i]);
@@ -454,7 +466,12 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
           dist[i * k + m] = 0;
         }
     }
-  if (!_es_tsne_affinities_build (n, k, idx, dist, options->metric, options->perplexity,
+  if (idx != NULL)
+    {
+      gi_all = idx;
+      gd_all = dist;
+    }
+  if (!_es_tsne_affinities_build (n, k, gi_all, gd_all, options->metric, options->perplexity,
                                   pool, cancellable, &p, error))
     return NULL;
   g_clear_pointer (&idx, g_free);

@@ -178,21 +178,21 @@ _es_umap_fuzzy_graph (const gint32  *indices,
   g_autofree float *rho = NULL, *sigma = NULL;
   g_autofree Entry *a = NULL;            /* n × k, each row sorted by column */
   g_autofree guint32 *a_len = NULL;
-  g_autofree guint64 *t_ptr = NULL;      /* Aᵀ in CSR */
-  g_autofree Entry *t = NULL;
+  g_autofree guint64 *t_ptr = NULL;      /* Aᵀ in CSR, */
+  g_autofree guint32 *t = NULL;          /* as positions in a (column: position / k) */
   g_autofree guint64 *t_fill = NULL;
   guint64 nk, total;
   float max_val = 0;
 
   memset (graph, 0, sizeof *graph);
-  if (!es_checked_mul (n, k, &nk) ||
+  if (!es_checked_mul (n, k, &nk) || nk > G_MAXUINT32 ||
       !(rho = es_memory_try_alloc (n, sizeof (float), "The UMAP graph", error)) ||
       !(sigma = es_memory_try_alloc (n, sizeof (float), "The UMAP graph", error)) ||
       !(a = es_memory_try_alloc (nk, sizeof (Entry), "The UMAP graph", error)) ||
       !(a_len = es_memory_try_alloc0 (n, sizeof (guint32), "The UMAP graph", error)) ||
       !(t_ptr = es_memory_try_alloc0 (n + 1, sizeof (guint64), "The UMAP graph", error)) ||
       !(t_fill = es_memory_try_alloc (n, sizeof (guint64), "The UMAP graph", error)) ||
-      !(t = es_memory_try_alloc (nk, sizeof (Entry), "The UMAP graph", error)))
+      !(t = es_memory_try_alloc (nk, sizeof (guint32), "The UMAP graph", error)))
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE, "The UMAP graph is too large");
@@ -241,9 +241,7 @@ _es_umap_fuzzy_graph (const gint32  *indices,
       {
         const Entry *e = &a[i * k + q];
 
-        t[t_fill[e->col]].col = (gint32) i;
-        t[t_fill[e->col]].val = e->val;
-        t_fill[e->col]++;
+        t[t_fill[e->col]++] = (guint32) (i * k + q);
       }
 
   /* Two passes over the merged rows: count, then fill. */
@@ -254,7 +252,8 @@ _es_umap_fuzzy_graph (const gint32  *indices,
     {
       for (gsize i = 0; i < n; i++)
         {
-          const Entry *x = a + i * k, *y = t + t_ptr[i];
+          const Entry *x = a + i * k;
+          const guint32 *y = t + t_ptr[i];
           guint nx = a_len[i];
           guint64 ny = t_ptr[i + 1] - t_ptr[i], p = 0, q = 0, m = 0;
           guint64 out = graph->row_ptr[i];
@@ -264,12 +263,14 @@ _es_umap_fuzzy_graph (const gint32  *indices,
               gint32 c;
               double u = 0, v = 0, w;
 
-              if (q >= ny || (p < nx && x[p].col < y[q].col))
+              gint32 yc = q < ny ? (gint32) (y[q] / k) : 0;
+
+              if (q >= ny || (p < nx && x[p].col < yc))
                 c = x[p].col, u = x[p++].val;
-              else if (p >= nx || y[q].col < x[p].col)
-                c = y[q].col, v = y[q++].val;
+              else if (p >= nx || yc < x[p].col)
+                c = yc, v = a[y[q++]].val;
               else
-                c = x[p].col, u = x[p++].val, v = y[q++].val;
+                c = x[p].col, u = x[p++].val, v = a[y[q++]].val;
               w = u + v - u * v;
               if (pass == 1)
                 {

@@ -46,7 +46,7 @@ typedef struct
   const EsUmapSgdParams *params;
   const float           *coords;
   float                 *grad;
-  const float           *eps;        /* epochs per sample */
+  float                  max_w;      /* epochs per sample: max_w / val, computed, not stored */
   float                 *next;       /* epoch of the next sample */
   float                 *next_neg;   /* epoch of the next negative samples */
   guint                  epoch;
@@ -79,7 +79,7 @@ epoch_part (gpointer data)
       for (guint64 e = graph->row_ptr[i]; e < graph->row_ptr[i + 1]; e++)
         {
           const float *yj;
-          float d2 = 0, diff[MAX_DIMS], eps_neg;
+          float d2 = 0, diff[MAX_DIMS], eps, eps_neg;
           int n_neg;
 
           if (p->next[e] > epoch)
@@ -99,9 +99,10 @@ epoch_part (gpointer data)
               for (guint d = 0; d < dims; d++)
                 g[d] += clip (coeff * diff[d]);
             }
-          p->next[e] += p->eps[e];
+          eps = p->graph->val[e] > 0 ? p->max_w / p->graph->val[e] : INFINITY;
+          p->next[e] += eps;
 
-          eps_neg = p->eps[e] / neg_rate;
+          eps_neg = eps / neg_rate;
           n_neg = (int) ((epoch - p->next_neg[e]) / eps_neg);
           for (int s = 0; s < n_neg; s++)
             {
@@ -152,7 +153,7 @@ _es_umap_optimize (const EsUmapGraph     *graph,
   gsize n = graph->n;
   guint dims = params->dims;
   guint64 n_edges = graph->row_ptr[n], nd;
-  g_autofree float *eps = NULL, *next = NULL, *next_neg = NULL;
+  g_autofree float *next = NULL, *next_neg = NULL;
   g_autofree float *grad = NULL, *m1 = NULL, *m2 = NULL;
   guint n_threads = CLAMP (params->n_threads, 1, 2);
   float max_w = 0;
@@ -162,7 +163,6 @@ _es_umap_optimize (const EsUmapGraph     *graph,
   g_return_val_if_fail (dims >= 1 && dims <= MAX_DIMS, FALSE);
 
   if (!es_checked_mul (n, dims, &nd) ||
-      !(eps = es_memory_try_alloc (n_edges, sizeof (float), "The UMAP optimisation", error)) ||
       !(next = es_memory_try_alloc (n_edges, sizeof (float), "The UMAP optimisation", error)) ||
       !(next_neg = es_memory_try_alloc (n_edges, sizeof (float), "The UMAP optimisation", error)) ||
       !(grad = es_memory_try_alloc (nd, sizeof (float), "The UMAP optimisation", error)) ||
@@ -174,9 +174,10 @@ _es_umap_optimize (const EsUmapGraph     *graph,
     max_w = MAX (max_w, graph->val[e]);
   for (guint64 e = 0; e < n_edges; e++)
     {
-      eps[e] = graph->val[e] > 0 ? max_w / graph->val[e] : INFINITY;
-      next[e] = eps[e];
-      next_neg[e] = eps[e] / params->negative_sample_rate;
+      float eps = graph->val[e] > 0 ? max_w / graph->val[e] : INFINITY;
+
+      next[e] = eps;
+      next_neg[e] = eps / params->negative_sample_rate;
     }
 
   for (guint epoch = 0; epoch < params->n_epochs; epoch++)
@@ -192,7 +193,7 @@ _es_umap_optimize (const EsUmapGraph     *graph,
         return FALSE;
 
       for (guint i = 0; i < t; i++)
-        parts[i] = (EpochPart) { graph, params, coords, grad, eps, next, next_neg, epoch,
+        parts[i] = (EpochPart) { graph, params, coords, grad, max_w, next, next_neg, epoch,
                                  n * i / t, n * (i + 1) / t };
       if (t > 1)
         thread = g_thread_new ("es-umap", epoch_thread, &parts[1]);

@@ -272,37 +272,53 @@ es_umap_run (EsEmbeddingSet        *set,
 
   /* 2. The fuzzy graph over the valid rows, numbered compactly. */
   t0 = g_get_monotonic_time ();
-  if (!(valid_rows = es_memory_try_alloc (n_valid, sizeof (gsize), "The UMAP graph", error)) ||
-      !(compact = es_memory_try_alloc (rows, sizeof (gint32), "The UMAP graph", error)) ||
-      !(indices = es_memory_try_alloc ((guint64) n_valid * k, sizeof (gint32), "The UMAP graph", error)) ||
-      !(distances = es_memory_try_alloc ((guint64) n_valid * k, sizeof (float), "The UMAP graph", error)))
+  if (!(valid_rows = es_memory_try_alloc (n_valid, sizeof (gsize), "The UMAP graph", error)))
     return NULL;
   c = 0;
   for (gsize i = 0; i < rows; i++)
-    {
-      compact[i] = es_embedding_set_is_row_valid (set, i) ? (gint32) c : ES_KNN_NONE;
-      if (compact[i] != ES_KNN_NONE)
-        valid_rows[c++] = i;
-    }
+    if (es_embedding_set_is_row_valid (set, i))
+      valid_rows[c++] = i;
   g_assert (c == n_valid);
-  for (c = 0; c < n_valid; c++)
+  if (n_valid == rows &&
+      (rows < 2 || es_knn_graph_get_row_indices (knn, 1) == es_knn_graph_get_row_indices (knn, 0) + k))
     {
-      const gint32 *idx = es_knn_graph_get_row_indices (knn, valid_rows[c]);
-      const float *dist = es_knn_graph_get_row_distances (knn, valid_rows[c]);
-
-      for (guint j = 0; j < k; j++)
+      /* Every row valid, k per row: the graph's own arrays are the compact
+       * ones (the set keeps them cached; no copy).
+       */
+      ok = _es_umap_fuzzy_graph (es_knn_graph_get_row_indices (knn, 0),
+                                 es_knn_graph_get_row_distances (knn, 0),
+                                 n_valid, k, info.n_epochs, &graph, error);
+    }
+  else
+    {
+      if (!(compact = es_memory_try_alloc (rows, sizeof (gint32), "The UMAP graph", error)) ||
+          !(indices = es_memory_try_alloc ((guint64) n_valid * k, sizeof (gint32), "The UMAP graph", error)) ||
+          !(distances = es_memory_try_alloc ((guint64) n_valid * k, sizeof (float), "The UMAP graph", error)))
+        return NULL;
+      for (gsize i = 0; i < rows; i++)
+        compact[i] = ES_KNN_NONE;
+      for (c = 0; c < n_valid; c++)
+        compact[valid_rows[c]] = (gint32) c;
+      for (c = 0; c < n_valid; c++)
         {
-          gint32 r = idx[j];
+          const gint32 *idx = es_knn_graph_get_row_indices (knn, valid_rows[c]);
+          const float *dist = es_knn_graph_get_row_distances (knn, valid_rows[c]);
 
-          indices[c * k + j] = r >= 0 && (gsize) r < rows ? compact[r] : ES_KNN_NONE;
-          distances[c * k + j] = dist[j];
+          for (guint j = 0; j < k; j++)
+            {
+              gint32 r = idx[j];
+
+              indices[c * k + j] = r >= 0 && (gsize) r < rows ? compact[r] : ES_KNN_NONE;
+              distances[c * k + j] = dist[j];
+            }
         }
+      g_clear_pointer (&compact, g_free);
+      ok = _es_umap_fuzzy_graph (indices, distances, n_valid, k, info.n_epochs, &graph, error);
     }
   g_clear_pointer (&knn, es_knn_graph_unref);
-  g_clear_pointer (&compact, g_free);
-
-  if (!_es_umap_fuzzy_graph (indices, distances, n_valid, k, info.n_epochs, &graph, error))
+  if (!ok)
     goto out;
+  ok = FALSE;
   g_clear_pointer (&indices, g_free);
   g_clear_pointer (&distances, g_free);
   info.n_edges = graph.row_ptr[n_valid];

@@ -11,10 +11,14 @@
  * so the change is exact through |S_A − x| and |S_B + x|.  One pass visits
  * the rows in order and moves a row when another cluster lowers the
  * objective, updating the sums at once: sequential, so the result depends
- * on nothing but the input.  Most rows cannot move and are ruled out in
- * O(d) by the Hamerly lower bound of the Lloyd rounds (less how far the
- * centroids drifted during the pass); the rest are scored against every
- * centroid in double.
+ * on nothing but the input.  Most rows cannot move: each block of rows is
+ * scored against the pass's starting centroids by one sgemm, and a row is
+ * ruled out when those distances (less their float error and how far each
+ * centroid has drifted since) leave no cluster that could win; the rest
+ * are scored against the centroids that could, in double.  (The Lloyd
+ * rounds' Hamerly bound is too loose by then to rule out many.)  After a
+ * full pass, the next passes visit only the rows the last one could not
+ * rule out; the caller ends with a full pass that moves nothing.
  */
 
 #define G_LOG_DOMAIN "es-kmeans"

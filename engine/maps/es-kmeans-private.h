@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+#define ES_KM_BLOCK_ROWS 4096   /* rows per block of partial sums */
+
 typedef struct
 {
   EsEmbeddingSet *set;
@@ -94,6 +96,18 @@ void     es_km_set_centroid (EsKm          *km,
                              const double  *v);
 gboolean es_km_seed         (EsKm          *km,
                              guint64        seed,
+                             guint          trials,
                              GError       **error);
+void     es_km_block_move   (EsKm          *km,
+                             gsize          b,
+                             gsize          r,
+                             guint          c,
+                             double         sign);
+gsize    es_km_hartigan     (EsKm          *km,
+                             const gint32  *rows,
+                             gsize          n_rows,
+                             gint32        *cand,
+                             gsize         *n_cand,
+                             float         *gather);
 
 G_END_DECLS

@@ -49,10 +49,12 @@ candidate (const EsKm *km,
 gboolean
 es_km_seed (EsKm     *km,
             guint64   seed,
+            guint     n_trials,
             GError  **error)
 {
   gsize d = km->dims, n_valid = 0, m;
-  guint k = km->k, trials = MIN (2 + (guint) log ((double) k), MAX_TRIALS);
+  guint k = km->k;
+  guint trials = MIN (n_trials > 0 ? n_trials : 2 + (guint) log ((double) k), MAX_TRIALS);
   g_autofree gint32 *valid = NULL;
   g_autofree float *xs = NULL;
   g_autofree double *xs_norm2 = NULL;

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Seeding (es-kmeans-seed.c): greedy k-means++ on a sample of the rows.
+ * Refinement (es-kmeans-hartigan.c): Hartigan's moves at Lloyd's fixed points.
  *
  * Lloyd rounds read the set's matrix in place (no copy: peak memory stays
  * near the matrix).  Assignment, with Hamerly's bounds (Hamerly 2010): the
@@ -41,7 +42,6 @@
 #include <math.h>
 #include <string.h>
 
-#define BLOCK_ROWS   4096
 #define MAX_THREADS  8
 #define N_CENTRAL    3
 #define N_NAMING_MIN   25  /* naming looks at a cluster's first max (25, size / 10) rows */
@@ -74,6 +74,7 @@ es_kmeans_options_init (EsKmeansOptions *options)
   options->metric = ES_METRIC_COSINE;
   options->max_iterations = 300;
   options->seed = 42;
+  options->max_refinements = 100;
 }
 
 EsKmeans *
@@ -157,10 +158,10 @@ typedef struct
 {
   EsKm *km;
   gsize b_lo, b_hi;
-  float *scores;   /* BLOCK_ROWS × k */
-  float *gather;   /* BLOCK_ROWS × dims: the rows whose bounds failed */
-  gsize *full;     /* BLOCK_ROWS: their row numbers */
-  gint32 *prev;    /* BLOCK_ROWS: their clusters before */
+  float *scores;   /* ES_KM_BLOCK_ROWS × k */
+  float *gather;   /* ES_KM_BLOCK_ROWS × dims: the rows whose bounds failed */
+  gsize *full;     /* ES_KM_BLOCK_ROWS: their row numbers */
+  gint32 *prev;    /* ES_KM_BLOCK_ROWS: their clusters before */
 } KmPart;
 
 /* Squared metric distance from the sgemm score of row @r against a
@@ -189,8 +190,8 @@ bound_from_score (const EsKm *km,
 }
 
 /* Adds (@sign 1) or removes (−1) row @r to cluster @c's sums in block @b. */
-static void
-block_move (EsKm    *km,
+void
+es_km_block_move (EsKm    *km,
                   gsize    b,
                   gsize    r,
                   guint    c,
@@ -310,7 +311,7 @@ assign_part_run (gpointer data)
 
   for (gsize b = part->b_lo; b < part->b_hi; b++)
     {
-      gsize r0 = b * BLOCK_ROWS, nr = MIN (BLOCK_ROWS, km->rows - r0), nf = 0;
+      gsize r0 = b * ES_KM_BLOCK_ROWS, nr = MIN (ES_KM_BLOCK_ROWS, km->rows - r0), nf = 0;
       double obj = 0.0;
 
       if (g_cancellable_is_cancelled (km->cancellable))
@@ -353,8 +354,8 @@ assign_part_run (gpointer data)
           if (from == to)
             continue;
           if (from >= 0)
-            block_move (km, b, r, from, -1.0);
-          block_move (km, b, r, to, 1.0);
+            es_km_block_move (km, b, r, from, -1.0);
+          es_km_block_move (km, b, r, to, 1.0);
         }
       for (gsize i = 0; i < nr; i++)
         if (km->assign[r0 + i] >= 0)
@@ -475,7 +476,10 @@ es_kmeans_compute (EsEmbeddingSet         *set,
   g_autoptr(EsKmeans) self = NULL;
   EsKm km = { 0 };
   KmPart parts[MAX_THREADS] = { { 0 } };
-  guint n_threads, k;
+  guint n_threads, k, refinements;
+  gint32 *h_rows = NULL, *h_next = NULL;   /* Hartigan's rows to visit */
+  gsize h_n = 0;
+  gboolean stable = FALSE;
   gsize n_valid, d;
   guint64 bytes;
   gint64 t0;
@@ -518,16 +522,16 @@ es_kmeans_compute (EsEmbeddingSet         *set,
   km.k = k;
   km.cosine = options->metric == ES_METRIC_COSINE;
   km.cancellable = cancellable;
-  km.n_blocks = (km.rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+  km.n_blocks = (km.rows + ES_KM_BLOCK_ROWS - 1) / ES_KM_BLOCK_ROWS;
   n_threads = (guint) MIN ((gsize) n_threads, MAX (km.n_blocks, 1));
 
   /* Everything sized by the input, checked at once. */
-  bytes = (guint64) km.rows * (sizeof (double) * 3 + sizeof (gint32))
+  bytes = (guint64) km.rows * (sizeof (double) * 3 + sizeof (gint32) * 3)
         + (guint64) km.n_blocks * k * (d * sizeof (double) + sizeof (gsize))
-        + (guint64) n_threads * BLOCK_ROWS * (d * sizeof (float) + sizeof (gsize))
+        + (guint64) n_threads * ES_KM_BLOCK_ROWS * (d * sizeof (float) + sizeof (gsize))
         + (guint64) MIN (km.rows, MAX ((gsize) 65536, (gsize) 64 * k)) * d * sizeof (float)
         + (guint64) k * d * (sizeof (float) + sizeof (double))
-        + (guint64) n_threads * BLOCK_ROWS * k * sizeof (float);
+        + (guint64) n_threads * ES_KM_BLOCK_ROWS * k * sizeof (float);
   if (!es_memory_check (bytes, 1, "k-means", NULL, error))
     return NULL;
 
@@ -557,10 +561,10 @@ es_kmeans_compute (EsEmbeddingSet         *set,
   for (guint t = 0; t < n_threads; t++)
     {
       parts[t].km = &km;
-      parts[t].scores = g_new (float, (gsize) BLOCK_ROWS * k);
-      parts[t].gather = g_new (float, (gsize) BLOCK_ROWS * d);
-      parts[t].full = g_new (gsize, BLOCK_ROWS);
-      parts[t].prev = g_new (gint32, BLOCK_ROWS);
+      parts[t].scores = g_new (float, (gsize) ES_KM_BLOCK_ROWS * k);
+      parts[t].gather = g_new (float, (gsize) ES_KM_BLOCK_ROWS * d);
+      parts[t].full = g_new (gsize, ES_KM_BLOCK_ROWS);
+      parts[t].prev = g_new (gint32, ES_KM_BLOCK_ROWS);
     }
 
   for (gsize r = 0; r < km.rows; r++)
@@ -582,12 +586,18 @@ es_kmeans_compute (EsEmbeddingSet         *set,
   t0 = g_get_monotonic_time ();
   if (progress != NULL)
     progress (0.0, progress_data);
-  if (!es_km_seed (&km, options->seed, error))
+  if (!es_km_seed (&km, options->seed, options->seed_trials, error))
     goto out;
   update_bounds (&km);
   self->timings.seeding = (g_get_monotonic_time () - t0) / 1e6;
 
   t0 = g_get_monotonic_time ();
+  refinements = 0;
+  if (options->max_refinements > 0)
+    {
+      h_rows = g_new (gint32, MAX (km.rows, 1));
+      h_next = g_new (gint32, MAX (km.rows, 1));
+    }
   for (guint it = 0; it < MAX (options->max_iterations, 1); it++)
     {
       g_autofree double *total = NULL;
@@ -646,8 +656,8 @@ es_kmeans_compute (EsEmbeddingSet         *set,
           if (far == G_MAXSIZE)
             break;
           from = km.assign[far];
-          block_move (&km, far / BLOCK_ROWS, far, from, -1.0);
-          block_move (&km, far / BLOCK_ROWS, far, c, 1.0);
+          es_km_block_move (&km, far / ES_KM_BLOCK_ROWS, far, from, -1.0);
+          es_km_block_move (&km, far / ES_KM_BLOCK_ROWS, far, c, 1.0);
           x = km.x + far * d;
           w = km.cosine ? km.inv_norm[far] : 1.0;
           for (gsize j = 0; j < d; j++)
@@ -674,8 +684,38 @@ es_kmeans_compute (EsEmbeddingSet         *set,
       update_bounds (&km);
       g_debug ("k-means round %u: objective %.6f, %" G_GSIZE_FORMAT " changes, %"
                G_GSIZE_FORMAT " rows scored in full", it + 1, obj, changes, full);
+      if (changes > 0)
+        stable = FALSE;
       if (changes == 0)
         {
+          /* A fixed point of Lloyd's; Hartigan's moves may leave it.  A
+           * full pass, then passes over the rows it could not rule out
+           * until none moves, then a full pass again to be sure.
+           * Hartigan's fixed points are Lloyd's too: the round after
+           * confirms it.
+           */
+          gsize moved = 0, m;
+          gboolean all = TRUE;
+
+          while (!stable && refinements < options->max_refinements)
+            {
+              gsize n_next;
+
+              refinements++;
+              m = es_km_hartigan (&km, all ? NULL : h_rows, h_n, h_next, &n_next, parts[0].gather);
+              if (g_cancellable_set_error_if_cancelled (cancellable, error))
+                goto out;
+              moved += m;
+              if (m > 0)
+                update_bounds (&km);
+              if (m == 0 && all)
+                stable = TRUE;
+              all = m == 0;
+              { gint32 *t = h_rows; h_rows = h_next; h_next = t; }
+              h_n = n_next;
+            }
+          if (moved > 0)
+            continue;
           self->converged = TRUE;
           break;
         }
@@ -756,6 +796,8 @@ es_kmeans_compute (EsEmbeddingSet         *set,
   ok = TRUE;
 
 out:
+  g_free (h_rows);
+  g_free (h_next);
   g_free (km.inv_norm);
   g_free (km.norm2);
   g_free (km.lower);

@@ -21,6 +21,9 @@ typedef struct
   guint    max_iterations;  /* Lloyd rounds; default 300, as scikit-learn */
   guint64  seed;
   guint    n_threads;       /* 0 = default; the result does not depend on it */
+  guint    seed_trials;     /* k-means++ candidates per centre, the best kept;
+                             * 0 (default) = greedy 2 + ⌊ln k⌋, 1 = plain k-means++ */
+  guint    max_refinements; /* Hartigan passes after Lloyd converges (default 100; 0 = none) */
 } EsKmeansOptions;
 
 /* Per phase wall-clock seconds. */
@@ -33,11 +36,14 @@ typedef struct
 
 void          es_kmeans_options_init (EsKmeansOptions *options);
 
-/* Lloyd's algorithm in the original space from greedy k-means++ seeds.
+/* Lloyd's algorithm in the original space from greedy k-means++ seeds,
+ * then Hartigan's single-row moves until none lowers the objective (each
+ * followed by Lloyd rounds).
  * Cosine: spherical k-means (unit centroids, cost 1 − cos; a zero vector
  * costs 1 in every cluster and joins cluster 0 unless already placed).
  * Euclidean: squared distances.  Invalid rows get cluster -1.  Stops when no
- * row changes cluster or after max_iterations.  k > valid rows is
+ * row changes cluster (in a Lloyd round and the Hartigan pass after it) or
+ * after max_iterations Lloyd rounds.  k > valid rows is
  * ES_ENGINE_ERROR_INVALID_ARGUMENT.
  */
 EsKmeans     *es_kmeans_compute      (EsEmbeddingSet         *set,

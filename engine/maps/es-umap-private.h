@@ -85,6 +85,15 @@ _es_umap_hash (guint64 seed, guint64 a, guint64 b, guint64 c)
   return z ^ (z >> 32);
 }
 
+/* A uniform integer in [0, n) from a 64-bit hash: the high half of the
+ * 128-bit product (Lemire 2019), not a 64-bit division.
+ */
+static inline guint64
+_es_umap_range (guint64 h, guint64 n)
+{
+  return (guint64) (((unsigned __int128) h * n) >> 64);
+}
+
 /* A standard normal draw from two hashed uniforms (Box-Muller). */
 double   _es_umap_normal            (guint64        seed,
                                      guint64        a,

@@ -39,6 +39,7 @@
 #define ADAM_BETA2    0.9
 #define ADAM_EPS      1e-7
 #define FRAME_USEC    (100 * 1000)
+#define NEG_CHUNK     8
 
 typedef struct
 {
@@ -104,26 +105,40 @@ epoch_part (gpointer data)
 
           eps_neg = eps / neg_rate;
           n_neg = (int) ((epoch - p->next_neg[e]) / eps_neg);
-          for (int s = 0; s < n_neg; s++)
+          for (int s0 = 0; s0 < n_neg; s0 += NEG_CHUNK)
             {
-              gsize r = _es_umap_hash (params->seed, e, p->epoch, s) % nv;
-              const float *yr = p->coords + r * dims;
+              gsize picks[NEG_CHUNK];
+              int nc = MIN (NEG_CHUNK, n_neg - s0);
 
-              if (r == i)
-                continue;
-              d2 = 0;
-              for (guint d = 0; d < dims; d++)
+              /* The samples' rows first, fetched together: the points
+               * they read are random, so each would be a cache miss in turn.
+               */
+              for (int s = 0; s < nc; s++)
                 {
-                  diff[d] = yi[d] - yr[d];
-                  d2 += diff[d] * diff[d];
+                  picks[s] = _es_umap_range (_es_umap_hash (params->seed, e, p->epoch, s0 + s), nv);
+                  __builtin_prefetch (p->coords + picks[s] * dims);
                 }
-              if (d2 > 0)
+              for (int s = 0; s < nc; s++)
                 {
-                  float coeff = 2.0f * gamma * b / ((0.001f + d2) * (a * powf (d2, b) + 1.0f));
+                  gsize r = picks[s];
+                  const float *yr = p->coords + r * dims;
 
-                  if (coeff > 0)
-                    for (guint d = 0; d < dims; d++)
-                      g[d] += clip (coeff * diff[d]);
+                  if (r == i)
+                    continue;
+                  d2 = 0;
+                  for (guint d = 0; d < dims; d++)
+                    {
+                      diff[d] = yi[d] - yr[d];
+                      d2 += diff[d] * diff[d];
+                    }
+                  if (d2 > 0)
+                    {
+                      float coeff = 2.0f * gamma * b / ((0.001f + d2) * (a * powf (d2, b) + 1.0f));
+
+                      if (coeff > 0)
+                        for (guint d = 0; d < dims; d++)
+                          g[d] += clip (coeff * diff[d]);
+                    }
                 }
             }
           if (n_neg > 0)

@@ -131,6 +131,166 @@ test_objective_never_increases (void)
     }
 }
 
+static EsKmeans *
+run_with (EsEmbeddingSet *set,
+          guint           k,
+          EsMetric        metric,
+          guint64         seed,
+          guint           seed_trials,
+          guint           max_iterations,
+          guint           max_refinements)
+{
+  g_autoptr(GError) error = NULL;
+  EsKmeansOptions options;
+  EsKmeans *km;
+
+  es_kmeans_options_init (&options);
+  options.k = k;
+  options.metric = metric;
+  options.seed = seed;
+  options.seed_trials = seed_trials;
+  options.max_iterations = max_iterations;
+  options.max_refinements = max_refinements;
+  km = es_kmeans_compute (set, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (km);
+
+  return km;
+}
+
+/* The largest drop of the euclidean objective any single row's move to
+ * another cluster would give (Hartigan's criterion), by brute force over
+ * rows and clusters, with the means recomputed here from the assignment.
+ */
+static double
+best_single_move (EsEmbeddingSet *set,
+                  const gint32   *assign,
+                  guint           k)
+{
+  gsize rows = es_embedding_set_get_rows (set), d = es_embedding_set_get_dims (set);
+  g_autofree double *mean = g_new0 (double, (gsize) k * d);
+  g_autofree double *n = g_new0 (double, k);
+  double best = 0.0;
+
+  for (gsize r = 0; r < rows; r++)
+    {
+      n[assign[r]]++;
+      for (gsize j = 0; j < d; j++)
+        mean[(gsize) assign[r] * d + j] += es_embedding_set_get_vector (set, r)[j];
+    }
+  for (guint c = 0; c < k; c++)
+    for (gsize j = 0; j < d; j++)
+      mean[(gsize) c * d + j] /= MAX (n[c], 1.0);
+  for (gsize r = 0; r < rows; r++)
+    {
+      const float *x = es_embedding_set_get_vector (set, r);
+      guint a = assign[r];
+      double da = 0.0;
+
+      if (n[a] <= 1)
+        continue;
+      for (gsize j = 0; j < d; j++)
+        da += (x[j] - mean[a * d + j]) * (x[j] - mean[a * d + j]);
+      for (guint c = 0; c < k; c++)
+        {
+          double dc = 0.0;
+
+          if (c == a)
+            continue;
+          for (gsize j = 0; j < d; j++)
+            dc += (x[j] - mean[c * d + j]) * (x[j] - mean[c * d + j]);
+          best = MAX (best, n[a] / (n[a] - 1) * da - n[c] / (n[c] + 1) * dc);
+        }
+    }
+
+  return best;
+}
+
+/* Seeding and refinement on overlapping planted clusters, against two
+ * independent references: the objective of the planted partition (the
+ * rows' own clusters with their sample means, computed here), and a brute
+ * force check that no single row's move lowers the final objective.
+ * Greedy k-means++ (the best of 2 + ln k candidates) must leave a seeding
+ * potential (one assignment round) no worse than plain k-means++ summed
+ * over the seeds; Hartigan's moves never end above plain Lloyd from the
+ * same seeds, and over the seeds the runs reach the planted objective.
+ */
+static void
+test_seeding_and_refinement (void)
+{
+  gsize rows = 3000, dims = 10;
+  guint k = 20, n_seeds = 8, at_planted = 0;
+  g_autofree float *data = maps_test_mixture (rows, dims, k, dims, 3.0, 0.25, 11);
+  g_autoptr(EsEmbeddingSet) set = maps_test_set_new (rows, dims, data);
+  g_autofree gint32 *planted = g_new (gint32, rows);
+  double planted_obj, greedy_pot = 0.0, plain_pot = 0.0;
+
+  for (gsize r = 0; r < rows; r++)
+    planted[r] = r % k;
+  {
+    /* The planted objective: best_single_move's means, summed costs. */
+    g_autofree double *mean = g_new0 (double, (gsize) k * dims);
+    planted_obj = 0.0;
+    for (gsize r = 0; r < rows; r++)
+      for (gsize j = 0; j < dims; j++)
+        mean[planted[r] * dims + j] += data[r * dims + j] / (rows / k);
+    for (gsize r = 0; r < rows; r++)
+      for (gsize j = 0; j < dims; j++)
+        planted_obj += (data[r * dims + j] - mean[planted[r] * dims + j]) *
+                       (data[r * dims + j] - mean[planted[r] * dims + j]);
+  }
+
+  for (guint64 seed = 1; seed <= n_seeds; seed++)
+    {
+      g_autoptr(EsKmeans) greedy = run_with (set, k, ES_METRIC_EUCLIDEAN, seed, 0, 1, 0);
+      g_autoptr(EsKmeans) plain = run_with (set, k, ES_METRIC_EUCLIDEAN, seed, 1, 1, 0);
+      g_autoptr(EsKmeans) lloyd = run_with (set, k, ES_METRIC_EUCLIDEAN, seed, 0, 300, 0);
+      g_autoptr(EsKmeans) refined = run_with (set, k, ES_METRIC_EUCLIDEAN, seed, 0, 300, 100);
+      double obj = es_kmeans_get_objective (refined), move;
+
+      greedy_pot += es_kmeans_get_objective (greedy);
+      plain_pot += es_kmeans_get_objective (plain);
+      g_assert_cmpfloat (obj, <=, es_kmeans_get_objective (lloyd));
+      g_assert_cmpfloat (fabs (objective_of (set, refined) - obj), <=, 1e-6 * obj);
+      move = best_single_move (set, es_kmeans_get_assignments (refined), k);
+      g_test_message ("seed %" G_GUINT64_FORMAT ": potential greedy %.1f plain %.1f; Lloyd %.3f, "
+                      "refined %.3f, planted %.3f; best single move %.3g", seed,
+                      es_kmeans_get_objective (greedy), es_kmeans_get_objective (plain),
+                      es_kmeans_get_objective (lloyd), obj, planted_obj, move);
+      g_assert_cmpfloat (move, <=, 1e-6 * obj);
+      if (obj <= planted_obj * (1.0 + 1e-9))
+        at_planted++;
+    }
+  g_test_message ("potentials summed: greedy %.1f, plain %.1f; %u of %u seeds at or below the planted objective",
+                  greedy_pot, plain_pot, at_planted, n_seeds);
+  g_assert_cmpfloat (greedy_pot, <=, plain_pot);
+  g_assert_cmpuint (at_planted, >=, n_seeds / 2);
+
+  /* Overlapping clusters, where Hartigan's moves matter, in both metrics:
+   * never above Lloyd from the same seeds; euclidean: no single move left.
+   */
+  {
+    g_autofree float *mixed = maps_test_mixture (rows, dims, k, dims, 1.2, 0.25, 11);
+    g_autoptr(EsEmbeddingSet) mset = maps_test_set_new (rows, dims, mixed);
+    EsMetric metrics[] = { ES_METRIC_EUCLIDEAN, ES_METRIC_COSINE };
+
+    for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+      for (guint64 seed = 1; seed <= 3; seed++)
+        {
+          g_autoptr(EsKmeans) lloyd = run_with (mset, k, metrics[m], seed, 0, 300, 0);
+          g_autoptr(EsKmeans) refined = run_with (mset, k, metrics[m], seed, 0, 300, 100);
+          double obj = es_kmeans_get_objective (refined);
+
+          g_test_message ("overlapping, %s, seed %" G_GUINT64_FORMAT ": Lloyd %.4f, refined %.4f",
+                          es_metric_to_string (metrics[m]), seed, es_kmeans_get_objective (lloyd), obj);
+          g_assert_cmpfloat (obj, <=, es_kmeans_get_objective (lloyd));
+          g_assert_cmpfloat (fabs (objective_of (mset, refined) - obj), <=, 1e-6 * obj);
+          if (metrics[m] == ES_METRIC_EUCLIDEAN)
+            g_assert_cmpfloat (best_single_move (mset, es_kmeans_get_assignments (refined), k), <=, 1e-6 * obj);
+        }
+  }
+}
+
 /* Same seed, 1 or 2 threads: the same assignments and centroids. */
 static void
 test_deterministic (void)
@@ -255,6 +415,7 @@ main (int   argc,
   g_test_add_func ("/kmeans/planted", test_planted);
   g_test_add_func ("/kmeans/objective-never-increases", test_objective_never_increases);
   g_test_add_func ("/kmeans/deterministic", test_deterministic);
+  g_test_add_func ("/kmeans/seeding-and-refinement", test_seeding_and_refinement);
   g_test_add_func ("/kmeans/names-and-invalid", test_names_and_invalid);
   g_test_add_func ("/kmeans/errors", test_errors);
 

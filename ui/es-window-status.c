@@ -25,8 +25,12 @@ _es_window_update_status (EsWindow *self)
       return;
     }
 
-  base = g_path_get_basename (es_embedding_set_get_path (es_document_get_set (self->document)) != NULL
-                              ? es_embedding_set_get_path (es_document_get_set (self->document)) : _("Untitled"));
+  /* A computed set (a corpus's LSA vectors) is named by the document. */
+  if (es_document_get_title (self->document) != NULL)
+    base = g_strdup (es_document_get_title (self->document));
+  else
+    base = g_path_get_basename (es_embedding_set_get_path (es_document_get_set (self->document)) != NULL
+                                ? es_embedding_set_get_path (es_document_get_set (self->document)) : _("Untitled"));
   {
     EsFormat format = es_embedding_set_get_format (es_document_get_set (self->document));
     gboolean words = format != ES_FORMAT_PROJECTOR_TSV && format != ES_FORMAT_PROJECTOR_BYTES &&

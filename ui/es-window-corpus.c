@@ -418,8 +418,9 @@ topic_activated_cb (EsTopicsPanel *panel,
   _es_window_color_by_topic (self, topic);
 }
 
-/* Colours the words by @topic's weight (its metadata column): where the
- * topic lives on the map, beyond its ten listed words.
+/* Colours the words by @topic's weight (its metadata column) and makes it
+ * the Y axis: where the topic lives on the map, beyond its ten listed
+ * words.
  */
 void
 _es_window_color_by_topic (EsWindow *self,
@@ -433,6 +434,11 @@ _es_window_color_by_topic (EsWindow *self,
   if (metadata == NULL || topic >= es_metadata_get_n_columns (metadata))
     return;
   gtk_drop_down_set_selected (self->color_dropdown, topic + 1);
+  /* And up the Y axis: coloured alone, most of a topic's words stay in
+   * the pile at the origin of two other topics.
+   */
+  if (topic != self->component_x && topic < g_list_model_get_n_items (G_LIST_MODEL (self->component_names)))
+    gtk_drop_down_set_selected (self->y_dropdown, topic);
   es_topics_panel_set_active (self->corpus->panel, (int) topic);
 }
 

@@ -57,6 +57,17 @@ open_window_on_sample (void)
   return window;
 }
 
+/* An empty window: what a user who has only a corpus starts from. */
+static EsWindow *
+open_empty_window (void)
+{
+  EsWindow *window = es_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_for (settled, window);
+  return window;
+}
+
 static void
 destroy_window (EsWindow *window)
 {
@@ -202,7 +213,7 @@ test_open_corpus (void)
   g_autofree char *saved_npy = g_build_filename (dir, "saved.npy", NULL);
   g_autofree char *out = NULL;
   g_autofree char *a = NULL, *b = NULL;
-  EsWindow *window = open_window_on_sample ();
+  EsWindow *window = open_empty_window ();
   GtkWidget *dialog;
   EsEmbeddingSet *set;
 
@@ -334,7 +345,7 @@ test_topics (void)
   g_autofree char *corpus = corpus_path ();
   g_autofree char *out = NULL;
   g_autofree char *compact = NULL;
-  EsWindow *window = open_window_on_sample ();
+  EsWindow *window = open_empty_window ();
   EsTopicsPanel *panel = _es_window_get_topics_panel (window);
   GtkWidget *dialog;
   EsEmbeddingSet *lsa;
@@ -342,7 +353,7 @@ test_topics (void)
   g_test_summary ("NMF Topics (k = 10) on an opened corpus: the topics panel lists per topic the top "
                   "words of `embedscope nmf --corpus --components 10 --json`; the words are placed by "
                   "topic weights (Identity of W) and coloured by topic 1; clicking topic 3 colours by "
-                  "it; a file opened next drops the panel and the matrix");
+                  "it and makes it the Y axis; a file opened next drops the panel and the matrix");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
   dialog = open_corpus_dialog (window, corpus);
   set_spin (dialog, "dims", 10);
@@ -399,6 +410,7 @@ test_topics (void)
   g_assert_cmpint (es_topics_panel_get_active (panel), ==, 0);
   g_signal_emit_by_name (panel, "topic-activated", 2u);
   g_assert_cmpuint (gtk_drop_down_get_selected (window->color_dropdown), ==, 3);
+  g_assert_cmpuint (window->component_y, ==, 2);
   g_assert_cmpint (es_topics_panel_get_active (panel), ==, 2);
 
   /* Another file: no topics, no matrix. */
@@ -421,7 +433,7 @@ test_open_mtx (void)
   g_autofree char *mm = g_test_build_filename (G_TEST_DIST, "data", "gensim", "dtm_test.mm", NULL);
   g_autofree char *copy = g_build_filename (dir, "dtm.mm", NULL);
   g_autofree char *contents = NULL;
-  EsWindow *window = open_window_on_sample ();
+  EsWindow *window = open_empty_window ();
   GtkWidget *dialog;
   gsize len = 0;
 

@@ -109,14 +109,14 @@ test_text_equals_cli (void)
                   "column's squared norm is σ² ᵖ (U orthonormal); progress runs counting → weighting → "
                   "SVD, never backwards");
   es_corpus_options_init (&options, FALSE);
-  options.svd.dims = 40;
+  options.svd.dims = 16;
   lsa = es_corpus_vectors_from_text (corpus, &options, NULL, NULL, progress_cb, &progress, &error);
   g_assert_no_error (error);
   set = es_corpus_vectors_get_set (lsa);
   rows = es_embedding_set_get_rows (set);
   g_assert_cmpuint (rows, ==, es_sparse_matrix_get_rows (es_corpus_vectors_get_matrix (lsa)));
-  g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 40);
-  g_assert_cmpstr (es_corpus_vectors_get_title (lsa), ==, "lee_background.cor — LSA 40d");
+  g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 16);
+  g_assert_cmpstr (es_corpus_vectors_get_title (lsa), ==, "lee_background.cor — LSA 16d");
   g_assert_null (es_embedding_set_get_path (set));
   g_assert_true (progress.monotonic);
   g_assert_cmpint (progress.last, ==, ES_CORPUS_STAGE_SVD);
@@ -124,7 +124,7 @@ test_text_equals_cli (void)
 
   g_assert_true (es_embedding_writer_write (set, ours, ES_FORMAT_WORD2VEC_TEXT, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  out = run_cli ("lsa", "--corpus", corpus, "--dims", "40", "--output", cli, NULL);
+  out = run_cli ("lsa", "--corpus", corpus, "--dims", "16", "--output", cli, NULL);
   assert_files_equal (ours, cli);
 
   back = es_loader_load_path (ours, NULL, NULL, NULL, NULL, &error);
@@ -133,13 +133,13 @@ test_text_equals_cli (void)
   for (gsize r = 0; r < rows; r++)
     {
       g_assert_cmpstr (es_embedding_set_get_word (back, r), ==, es_embedding_set_get_word (set, r));
-      g_assert_cmpmem (es_embedding_set_get_vector (back, r), 40 * sizeof (float),
-                       es_embedding_set_get_vector (set, r), 40 * sizeof (float));
+      g_assert_cmpmem (es_embedding_set_get_vector (back, r), 16 * sizeof (float),
+                       es_embedding_set_get_vector (set, r), 16 * sizeof (float));
     }
 
   /* U·Σ^0.5: column c has squared norm σ_c. */
   s = es_sparse_svd_get_singular_values (es_corpus_vectors_get_svd (lsa));
-  for (guint c = 0; c < 40; c++)
+  for (guint c = 0; c < 16; c++)
     {
       double sum = 0;
 
@@ -307,6 +307,35 @@ test_topics_equal_cli (void)
 }
 
 static void
+test_repeated_labels (void)
+{
+  g_autofree char *mtx = g_build_filename (dir, "rep.mtx", NULL);
+  g_autofree char *rows = g_build_filename (dir, "rep.rows.tsv", NULL);
+  g_autoptr(EsCorpusVectors) lsa = NULL;
+  g_autoptr(GError) error = NULL;
+  EsCorpusOptions options;
+  EsEmbeddingSet *set;
+  GPtrArray *warnings;
+
+  g_test_summary ("A labels file that repeats a label (rows 1 and 3 are both 'a') gives a set with the "
+                  "repeat renamed after its row and a warning naming it, not a critical");
+  g_assert_true (g_file_set_contents (mtx, "%%MatrixMarket matrix coordinate real general\n"
+                                      "4 3 6\n1 1 1\n2 2 2\n3 3 3\n4 1 1\n4 2 1\n1 3 0.5\n", -1, NULL));
+  g_assert_true (g_file_set_contents (rows, "a\nb\na\nc\n", -1, NULL));
+  es_corpus_options_init (&options, TRUE);
+  options.svd.dims = 2;
+  lsa = es_corpus_vectors_from_matrix (mtx, &options, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  set = es_corpus_vectors_get_set (lsa);
+  g_assert_cmpstr (es_embedding_set_get_word (set, 0), ==, "a");
+  g_assert_cmpstr (es_embedding_set_get_word (set, 2), ==, "a#3");
+  warnings = es_embedding_set_get_warnings (set);
+  g_assert_nonnull (warnings);
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_nonnull (strstr (warnings->pdata[0], "row 3"));
+}
+
+static void
 test_document_keeps_matrix (void)
 {
   g_autofree char *corpus = corpus_path ();
@@ -360,6 +389,7 @@ main (int   argc,
   g_test_add_func ("/model/corpus/matrix-equals-cli", test_matrix_equals_cli);
   g_test_add_func ("/model/corpus/errors", test_errors);
   g_test_add_func ("/model/corpus/topics-equal-cli", test_topics_equal_cli);
+  g_test_add_func ("/model/corpus/repeated-labels", test_repeated_labels);
   g_test_add_func ("/model/corpus/document-keeps-matrix", test_document_keeps_matrix);
   status = g_test_run ();
   {

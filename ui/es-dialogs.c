@@ -110,7 +110,9 @@ file_chooser_response_cb (GtkNativeDialog *native,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       GFile *file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      const char *open_as = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (native), "open-as");
+      /* Only Open… has the choice (asking another chooser warns). */
+      const char *open_as = g_object_get_data (G_OBJECT (native), "es-open-as") != NULL
+                            ? gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (native), "open-as") : NULL;
 
       if (file != NULL && g_strcmp0 (open_as, "corpus") == 0)
         g_object_set_data (G_OBJECT (file), "es-open-as-corpus", GINT_TO_POINTER (TRUE));
@@ -148,6 +150,8 @@ run_chooser (GtkWindow            *parent,
   native = gtk_file_chooser_native_new (title, parent, action, accept, _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   add_filters (GTK_FILE_CHOOSER (native), kind);
+  if (kind == ES_FILE_KIND_EMBEDDING_OR_CORPUS)
+    g_object_set_data (G_OBJECT (native), "es-open-as", GINT_TO_POINTER (TRUE));
   if (suggested_name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested_name);
   g_signal_connect (native, "response", G_CALLBACK (file_chooser_response_cb), task);

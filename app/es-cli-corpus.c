@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "es-cli-private.h"
+#include "es-corpus-topics.h"
+#include "es-corpus-vectors.h"
 #include "es-embedding-writer.h"
 #include "es-nmf.h"
 
@@ -246,24 +248,6 @@ matrix_not_mtx_error (const char *path)
   return ES_CLI_EXIT_INPUT;
 }
 
-/* Rows as an embedding set: labels or "row_17". */
-static EsEmbeddingSet *
-make_set (const EsSparseMatrix *m,
-          const float          *data,
-          gsize                 dims)
-{
-  gsize rows = es_sparse_matrix_get_rows (m);
-  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
-
-  for (gsize i = 0; i < rows; i++)
-    {
-      const char *label = es_sparse_matrix_get_row_label (m, i);
-      g_ptr_array_add (words, label != NULL ? g_strdup (label) : g_strdup_printf ("row_%" G_GSIZE_FORMAT, i + 1));
-    }
-  g_ptr_array_add (words, NULL);
-  return es_embedding_set_new_from_arrays (rows, dims, (const char * const *) words->pdata, data);
-}
-
 static gboolean
 write_vectors (EsEmbeddingSet  *set,
                CorpusFlags     *f,
@@ -379,17 +363,16 @@ _es_cli_lsa (int    argc,
   };
   g_autoptr(GOptionContext) context = _es_cli_context_new (command, &common, entries);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(EsSparseMatrix) m = NULL;
-  g_autoptr(EsSparseSvd) svd = NULL;
-  g_autoptr(EsEmbeddingSet) set = NULL;
+  g_autoptr(EsCorpusVectors) lsa = NULL;
+  EsSparseMatrix *m = NULL;
+  const EsSparseSvd *svd = NULL;
+  EsEmbeddingSet *set = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree float *vectors = NULL;
   EsSparseSvdOptions options;
   const char *path = NULL;
   gboolean is_corpus = FALSE;
   double power = 0.5, load_seconds, svd_seconds;
   guint64 v;
-  gint64 t0;
   int status;
 
   es_sparse_svd_options_init (&options);
@@ -432,23 +415,38 @@ _es_cli_lsa (int    argc,
       goto out;
     }
 
-  t0 = g_get_monotonic_time ();
-  if (!(m = load_matrix (path, &f, is_corpus, warnings, &error)))
-    {
-      status = _es_cli_input_error (path, error);
-      goto out;
-    }
-  load_seconds = (g_get_monotonic_time () - t0) / 1e6;
+  /* The window's Open Corpus runs the same pipeline (es-corpus-vectors.h). */
+  {
+    EsCorpusOptions corpus;
+
+    es_corpus_options_init (&corpus, !is_corpus);
+    corpus.cooccur = f.cooccur;
+    corpus.matrix.row_labels = f.row_labels;
+    corpus.matrix.col_labels = f.col_labels;
+    corpus.matrix.transpose = f.transpose;
+    if (is_corpus || f.weight_given)
+      corpus.weighting = f.weighting;
+    else
+      {
+        corpus.weighting = f.weighting;
+        corpus.weighting.weighting = ES_WEIGHTING_NONE;
+      }
+    corpus.svd = options;
+    corpus.power = power;
+    lsa = is_corpus ? es_corpus_vectors_from_text (path, &corpus, warnings, NULL, NULL, NULL, &error)
+                    : es_corpus_vectors_from_matrix (path, &corpus, warnings, NULL, NULL, NULL, &error);
+  }
   print_warnings (warnings);
-  t0 = g_get_monotonic_time ();
-  if (!(svd = es_sparse_svd_compute (m, &options, NULL, NULL, NULL, &error)) ||
-      !(vectors = es_sparse_svd_dup_row_vectors (svd, power, &error)))
+  if (lsa == NULL)
     {
       status = _es_cli_input_error (path, error);
       goto out;
     }
-  svd_seconds = (g_get_monotonic_time () - t0) / 1e6;
-  set = make_set (m, vectors, options.dims);
+  m = es_corpus_vectors_get_matrix (lsa);
+  svd = es_corpus_vectors_get_svd (lsa);
+  set = es_corpus_vectors_get_set (lsa);
+  load_seconds = es_corpus_vectors_get_matrix_seconds (lsa);
+  svd_seconds = es_corpus_vectors_get_svd_seconds (lsa);
   if (f.output != NULL && !write_vectors (set, &f, &error))
     {
       status = _es_cli_input_error (f.output, error);
@@ -528,23 +526,6 @@ out:
   return status;
 }
 
-typedef struct
-{
-  double value;
-  gsize  index;
-} Ranked;
-
-static int
-compare_ranked (gconstpointer a,
-                gconstpointer b)
-{
-  const Ranked *x = a, *y = b;
-
-  if (x->value != y->value)
-    return x->value > y->value ? -1 : 1;
-  return x->index < y->index ? -1 : x->index > y->index;
-}
-
 int
 _es_cli_nmf (int    argc,
              char **argv)
@@ -570,7 +551,6 @@ _es_cli_nmf (int    argc,
   g_autoptr(EsSparseMatrix) m = NULL;
   g_autoptr(EsNmf) nmf = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree Ranked *ranked = NULL;
   EsNmfOptions options;
   const char *path = NULL;
   gboolean is_corpus = FALSE;
@@ -650,8 +630,7 @@ _es_cli_nmf (int    argc,
 
       for (gsize i = 0; i < es_sparse_matrix_get_rows (m) * k; i++)
         w[i] = (float) es_nmf_get_w (nmf)[i];
-      set = make_set (m, w, k);
-      if (!write_vectors (set, &f, &error))
+      if (!(set = es_corpus_make_set (m, w, k, &error)) || !write_vectors (set, &f, &error))
         {
           status = _es_cli_input_error (f.output, error);
           goto out;
@@ -679,21 +658,22 @@ _es_cli_nmf (int    argc,
     printf ("%u components, ‖X − WH‖ = %.6g after %u iterations%s (%.2f s)\n", k, es_nmf_get_error (nmf),
             es_nmf_get_iterations (nmf), es_nmf_get_converged (nmf) ? "" : " (not converged)", seconds);
 
-  /* Each component by the columns it weighs most (H's row). */
-  ranked = g_new (Ranked, cols);
+  /* Each component by the columns it weighs most (H's row); the window's
+   * topics panel lists the same (es-corpus-topics.h).
+   */
   for (guint r = 0; r < k; r++)
     {
-      for (gsize j = 0; j < cols; j++)
-        ranked[j] = (Ranked) { es_nmf_get_ht (nmf)[j * k + r], j };
-      qsort (ranked, cols, sizeof (Ranked), compare_ranked);
+      gsize n = 0;
+      g_autofree gsize *best = es_nmf_dup_top_columns (nmf, cols, r, top, &n);
+
       if (builder != NULL)
         es_json_builder_begin_array (builder);
       else
         printf ("  %3u ", r);
-      for (guint64 t = 0; t < top; t++)
+      for (gsize t = 0; t < n; t++)
         {
-          const char *label = es_sparse_matrix_get_col_label (m, ranked[t].index);
-          g_autofree char *fallback = label == NULL ? g_strdup_printf ("col_%" G_GSIZE_FORMAT, ranked[t].index + 1) : NULL;
+          const char *label = es_sparse_matrix_get_col_label (m, best[t]);
+          g_autofree char *fallback = label == NULL ? g_strdup_printf ("col_%" G_GSIZE_FORMAT, best[t] + 1) : NULL;
 
           if (builder != NULL)
             es_json_builder_string (builder, label != NULL ? label : fallback, -1);

@@ -44,6 +44,31 @@ add_filters (GtkFileChooser *chooser,
       add_filter (chooser, _("All files"), "*");
       break;
 
+    case ES_FILE_KIND_EMBEDDING_OR_CORPUS:
+      add_filters (chooser, ES_FILE_KIND_EMBEDDING);
+      add_filter (chooser, _("Text corpus or Matrix Market (.txt, .mtx)"), "*.txt;*.cor;*.mtx;*.gz");
+      /* A text file opens as a corpus only when asked: never by sniffing. */
+      {
+        const char *ids[] = { "embedding", "corpus", NULL };
+        const char *labels[] = { _("Embedding (recognised by its content)"),
+                                 _("Text corpus (count words → LSA vectors)"), NULL };
+
+        gtk_file_chooser_add_choice (chooser, "open-as", _("Open as"), ids, labels);
+        gtk_file_chooser_set_choice (chooser, "open-as", "embedding");
+      }
+      break;
+
+    case ES_FILE_KIND_CORPUS:
+      add_filter (chooser, _("Text corpus or Matrix Market (.txt, .mtx)"), "*.txt;*.cor;*.mtx;*.gz;*.mtx.gz");
+      add_filter (chooser, _("All files"), "*");
+      break;
+
+    case ES_FILE_KIND_VECTORS:
+      add_filter (chooser, _("word2vec text (.txt), binary (.bin), GloVe (glove in the name), NumPy (.npy)"),
+                  "*.txt;*.vec;*.bin;*.npy");
+      add_filter (chooser, _("All files"), "*");
+      break;
+
     case ES_FILE_KIND_METADATA:
       add_filter (chooser, _("Metadata (.tsv, .txt)"), "*.tsv;*.txt");
       add_filter (chooser, _("All files"), "*");
@@ -85,7 +110,12 @@ file_chooser_response_cb (GtkNativeDialog *native,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       GFile *file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      /* Only Open… has the choice (asking another chooser warns). */
+      const char *open_as = g_object_get_data (G_OBJECT (native), "es-open-as") != NULL
+                            ? gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (native), "open-as") : NULL;
 
+      if (file != NULL && g_strcmp0 (open_as, "corpus") == 0)
+        g_object_set_data (G_OBJECT (file), "es-open-as-corpus", GINT_TO_POINTER (TRUE));
       if (file != NULL)
         g_task_return_pointer (task, file, g_object_unref);
       else
@@ -120,6 +150,8 @@ run_chooser (GtkWindow            *parent,
   native = gtk_file_chooser_native_new (title, parent, action, accept, _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   add_filters (GTK_FILE_CHOOSER (native), kind);
+  if (kind == ES_FILE_KIND_EMBEDDING_OR_CORPUS)
+    g_object_set_data (G_OBJECT (native), "es-open-as", GINT_TO_POINTER (TRUE));
   if (suggested_name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested_name);
   g_signal_connect (native, "response", G_CALLBACK (file_chooser_response_cb), task);
@@ -134,10 +166,17 @@ es_dialogs_open_async (GtkWindow           *parent,
                        gpointer             user_data)
 {
   const char *title = kind == ES_FILE_KIND_METADATA ? _("Open Metadata") :
+                      kind == ES_FILE_KIND_CORPUS ? _("Open Corpus") :
                       kind == ES_FILE_KIND_SESSION ? _("Open Session") : _("Open Embedding");
 
   run_chooser (parent, GTK_FILE_CHOOSER_ACTION_OPEN, title, _("_Open"), kind, NULL,
                es_dialogs_open_async, cancellable, callback, user_data);
+}
+
+gboolean
+es_dialogs_file_is_corpus (GFile *file)
+{
+  return file != NULL && g_object_get_data (G_OBJECT (file), "es-open-as-corpus") != NULL;
 }
 
 GFile *

@@ -18,7 +18,15 @@ typedef enum
   ES_FILE_KIND_PDF,
   ES_FILE_KIND_TSV,
   ES_FILE_KIND_SESSION,
+  ES_FILE_KIND_CORPUS,                /* a plain-text corpus or a .mtx */
+  ES_FILE_KIND_VECTORS,               /* word2vec text/binary, GloVe, .npy (save) */
+  ES_FILE_KIND_EMBEDDING_OR_CORPUS,   /* Open…: with an "Open as" choice */
 } EsFileKind;
+
+/* For ES_FILE_KIND_EMBEDDING_OR_CORPUS: TRUE when the user chose to open
+ * the file as a text corpus (the GFile from es_dialogs_open_finish).
+ */
+gboolean  es_dialogs_file_is_corpus   (GFile                *file);
 
 /* GTK 4.8 dialogs behind one async API, so that moving to GtkFileDialog
  * and GtkAlertDialog (4.10) touches this file only.  _finish returns NULL

@@ -26,8 +26,12 @@ open_ready_cb (GObject      *object,
 {
   g_autoptr(EsWindow) self = user_data;
   g_autoptr(GFile) file = es_dialogs_open_finish (result, NULL);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
-  if (file != NULL)
+  /* "Open as: text corpus" in the dialog; never guessed from the text. */
+  if (path != NULL && es_dialogs_file_is_corpus (file))
+    _es_window_open_corpus_path (self, path, FALSE);
+  else if (file != NULL)
     es_window_open (self, file);
 }
 
@@ -38,7 +42,7 @@ open_action (GtkWidget  *widget,
 {
   EsWindow *self = ES_WINDOW (widget);
 
-  es_dialogs_open_async (GTK_WINDOW (self), ES_FILE_KIND_EMBEDDING, self->dialog_cancellable,
+  es_dialogs_open_async (GTK_WINDOW (self), ES_FILE_KIND_EMBEDDING_OR_CORPUS, self->dialog_cancellable,
                          open_ready_cb, g_object_ref (self));
 }
 
@@ -723,6 +727,7 @@ _es_window_actions_update (EsWindow *self)
                                  ((has_neighbors && es_document_get_focus (self->document) >= 0) || n_selected > 0));
   gtk_widget_action_set_enabled (widget, "win.show-all",
                                  es_document_get_view_set (self->document) != NULL && es_document_get_view_set (self->document) != es_document_get_set (self->document));
+  _es_window_corpus_actions_update (self);
   gtk_widget_action_set_enabled (widget, "win.show-warnings",
                                  es_document_get_set (self->document) != NULL && es_embedding_set_get_warnings (es_document_get_set (self->document)) != NULL &&
                                  es_embedding_set_get_warnings (es_document_get_set (self->document))->len > 0);

@@ -158,6 +158,7 @@ _es_window_apply_projection (EsWindow       *self,
       es_analogy_panel_set_embedding_set (self->analogy_panel, set);
       _es_window_update_warnings (self);
       _es_window_update_metadata_choices (self);
+      _es_window_corpus_set_changed (self, set);
     }
   if (axes != self->projection_axes)
     {
@@ -442,6 +443,15 @@ load_ready_cb (GObject      *object,
   _es_window_actions_update (self);
 
   start_projection (self, set, TRUE, request->path);
+}
+
+void
+_es_window_reduce_new_set (EsWindow       *self,
+                           EsEmbeddingSet *set)
+{
+  g_return_if_fail (ES_IS_WINDOW (self));
+
+  start_projection (self, set, TRUE, NULL);
 }
 
 void

@@ -16,6 +16,7 @@
 #include "es-bytes-shape-dialog.h"
 #include "es-dialogs.h"
 #include "es-loader.h"
+#include "es-matrix-market.h"
 #include "es-session.h"
 
 /* Files bigger than this get the row-limit question first. */
@@ -108,6 +109,13 @@ es_window_open (EsWindow *self,
   if (es_session_sniff (path))
     {
       _es_window_open_session (self, path);
+      return;
+    }
+
+  /* A sparse matrix by its banner: the LSA dialog (transpose, dims). */
+  if (es_matrix_market_sniff (path))
+    {
+      _es_window_open_corpus_path (self, path, TRUE);
       return;
     }
 

@@ -18,6 +18,7 @@
 #include "es-session.h"
 #include "es-scatter-view.h"
 #include "es-selection-panel.h"
+#include "es-topics-panel.h"
 #include "es-word-search.h"
 
 G_BEGIN_DECLS
@@ -135,6 +136,8 @@ struct _EsWindow
 
   /* es-window-compare.c: the last compare window opened from here (weak). */
   EsCompareWindow      *compare;
+  /* es-window-corpus.c: Open Corpus…, .mtx, NMF topics. */
+  struct _EsWindowCorpus *corpus;
 };
 
 void      _es_window_class_actions_init (GtkWidgetClass *widget_class);
@@ -255,6 +258,34 @@ void      _es_window_preprocess_set     (EsWindow       *self,
                                          gboolean        center,
                                          gboolean        normalize);
 char     *_es_window_preprocess_describe (EsWindow      *self);
+
+/* es-window-corpus.c: a corpus or .mtx → LSA vectors, NMF topics, Save Vectors. */
+typedef struct _EsWindowCorpus EsWindowCorpus;
+void      _es_window_class_corpus_init  (GtkWidgetClass *widget_class);
+void      _es_window_corpus_init        (EsWindow       *self);
+void      _es_window_corpus_dispose     (EsWindow       *self);
+void      _es_window_corpus_actions_update (EsWindow    *self);
+void      _es_window_corpus_set_changed (EsWindow       *self,
+                                         EsEmbeddingSet *set);
+void      _es_window_open_corpus_path   (EsWindow       *self,
+                                         const char     *path,
+                                         gboolean        is_matrix);
+void      _es_window_compute_corpus     (EsWindow       *self,
+                                         const char     *path,
+                                         gboolean        is_matrix,
+                                         const EsCorpusOptions *options);
+void      _es_window_compute_topics     (EsWindow       *self,
+                                         guint           k);
+void      _es_window_color_by_topic     (EsWindow       *self,
+                                         guint           topic);
+gboolean  _es_window_save_vectors       (EsWindow       *self,
+                                         const char     *path,
+                                         GError        **error);
+/* For tests: the NMF topics list of the side panel. */
+EsTopicsPanel *_es_window_get_topics_panel (EsWindow    *self);
+/* es-window-jobs.c: a computed set (no file) shown like a new file. */
+void      _es_window_reduce_new_set     (EsWindow       *self,
+                                         EsEmbeddingSet *set);
 
 /* es-window-drop.c: files dropped on the window, handed to the engine. */
 gboolean  _es_window_drop_cb            (GtkDropTarget  *target,

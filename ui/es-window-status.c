@@ -25,13 +25,23 @@ _es_window_update_status (EsWindow *self)
       return;
     }
 
-  base = g_path_get_basename (es_embedding_set_get_path (es_document_get_set (self->document)) != NULL
-                              ? es_embedding_set_get_path (es_document_get_set (self->document)) : _("Untitled"));
+  /* A computed set (a corpus's LSA vectors) is named by the document. */
+  if (es_document_get_title (self->document) != NULL)
+    base = g_strdup (es_document_get_title (self->document));
+  else
+    base = g_path_get_basename (es_embedding_set_get_path (es_document_get_set (self->document)) != NULL
+                                ? es_embedding_set_get_path (es_document_get_set (self->document)) : _("Untitled"));
   {
     EsFormat format = es_embedding_set_get_format (es_document_get_set (self->document));
     gboolean words = format != ES_FORMAT_PROJECTOR_TSV && format != ES_FORMAT_PROJECTOR_BYTES &&
                      format != ES_FORMAT_NPY;
 
+    /* A computed set has no file format to name. */
+    if (es_document_get_title (self->document) != NULL)
+      g_string_append_printf (status, _("%s — %zu words × %zu dimensions"), base,
+                              es_embedding_set_get_n_valid (es_document_get_set (self->document)),
+                              es_embedding_set_get_dims (es_document_get_set (self->document)));
+    else
     g_string_append_printf (status, words ? _("%s — %zu words × %zu dimensions (%s%s)")
                                           : _("%s — %zu points × %zu dimensions (%s%s)"),
                             base, es_embedding_set_get_n_valid (es_document_get_set (self->document)),
@@ -153,6 +163,11 @@ _es_window_component_name (EsWindow *self,
       return g_strdup_printf (_("Axis %u"), i + 1);
 
     case ES_METHOD_IDENTITY:
+      /* NMF topics: a dimension is a topic, named by its top words. */
+      if (es_document_get_corpus (self->document) != NULL &&
+          es_embedding_set_get_metadata (es_document_get_set (self->document)) != NULL &&
+          i < es_metadata_get_n_columns (es_embedding_set_get_metadata (es_document_get_set (self->document))))
+        return g_strdup (es_metadata_get_column_name (es_embedding_set_get_metadata (es_document_get_set (self->document)), i));
       return g_strdup_printf (_("Dim %u"), i + 1);
 
     case ES_METHOD_TSNE:

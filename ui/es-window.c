@@ -283,6 +283,7 @@ es_window_dispose (GObject *object)
   g_clear_handle_id (&self->update_plot_source, g_source_remove);
   _es_window_feedback_dispose (self);
   _es_window_compare_dispose (self);
+  _es_window_corpus_dispose (self);
   if (self->load_job != NULL)
     es_job_cancel (self->load_job);
   g_clear_object (&self->load_job);
@@ -665,6 +666,7 @@ es_window_class_init (EsWindowClass *klass)
 
   _es_window_class_actions_init (widget_class);
   _es_window_class_session_init (widget_class);
+  _es_window_class_corpus_init (widget_class);
 }
 
 static void
@@ -710,6 +712,7 @@ es_window_init (EsWindow *self)
 
   _es_window_feedback_init (self);
   _es_window_preprocess_init (self);
+  _es_window_corpus_init (self);
   _es_window_set_component_factories (self->x_dropdown);
   _es_window_set_component_factories (self->y_dropdown);
   _es_window_set_component_factories (self->z_dropdown);

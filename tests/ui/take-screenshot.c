@@ -4,6 +4,11 @@
  *     [--file F] [--metadata M] [--word W] [--analogy A] [--method M] [--three-d] [--dark]
  *     [--clusters K] [--density]
  *     [--search TEXT] [--width PX] [--hold MS] [--filter TEXT] [--color N] [--export TSV]
+ *     [--corpus TEXT [--dims K] [--dialog-hold MS] [--progress PNG] [--topics K [--topic N]]]
+ *
+ * --corpus opens a plain-text corpus through Open Corpus's dialog (held up
+ * --dialog-hold ms, for `xwd -id`), --progress renders the window while the
+ * job counts, --topics runs NMF and --topic clicks one topic.
  *
  * Opens the main window (on the bundled sample by default), selects a
  * word, solves an analogy and renders the window with GTK's own renderer.
@@ -18,6 +23,7 @@
 #include <gtk/gtk.h>
 
 #include "es-analogy-panel.h"
+#include "es-job.h"
 #include "es-neighbors-panel.h"
 #include "es-window.h"
 #include "es-window-private.h"
@@ -52,6 +58,81 @@ spin (guint ms)
     }
 }
 
+static gboolean
+save_window (EsWindow   *window,
+             const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gdk_texture_save_to_png (texture, path);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Open Corpus… as a user runs it: the dialog, then the job. */
+static void
+open_corpus (EsWindow   *window,
+             const char *corpus,
+             int         dims,
+             int         dialog_hold,
+             const char *progress)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+  gboolean shot = FALSE;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-corpus-path", "s", corpus);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (w != GTK_WIDGET (window) && gtk_widget_get_visible (w))
+        dialog = w;
+    }
+  if (dialog == NULL)
+    return;
+  if (dims > 0)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_named (dialog, "dims")), dims);
+  spin ((guint) MAX (dialog_hold, 200));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  while (window->load_job == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  while (es_window_get_busy (window))
+    {
+      if (progress != NULL && !shot && window->load_job != NULL && es_job_get_fraction (window->load_job) > 0.2)
+        {
+          spin (50);
+          shot = save_window (window, progress);
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -76,6 +157,9 @@ main (int   argc,
   g_autofree char *export = NULL;
   int color = -1;
   int hold = 0;
+  g_autofree char *corpus = NULL;
+  g_autofree char *progress = NULL;
+  int dims = 0, dialog_hold = 0, topics = 0, topic = -1;
   int window_width = 1280;
   const GOptionEntry entries[] = {
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "Embedding to open", "FILE" },
@@ -92,6 +176,12 @@ main (int   argc,
     { "color", 0, 0, G_OPTION_ARG_INT, &color, "Colour menu entry (1: the first metadata column)", "N" },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &export, "Export the coordinates there (shows the note)", "TSV" },
     { "width", 0, 0, G_OPTION_ARG_INT, &window_width, "Window width (1280; a narrow one shows the compact header)", "PX" },
+    { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Open this text corpus (Open Corpus…)", "TEXT" },
+    { "dims", 0, 0, G_OPTION_ARG_INT, &dims, "Dimensions asked in the corpus dialog", "K" },
+    { "dialog-hold", 0, 0, G_OPTION_ARG_INT, &dialog_hold, "Keep the corpus dialog up this many ms", "MS" },
+    { "progress", 0, 0, G_OPTION_ARG_FILENAME, &progress, "Render the window while the corpus job runs", "PNG" },
+    { "topics", 0, 0, G_OPTION_ARG_INT, &topics, "NMF topics of the corpus", "K" },
+    { "topic", 0, 0, G_OPTION_ARG_INT, &topic, "Topic clicked (0: the first)", "N" },
     { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "Keep the window up this many ms (for `import`, which also shows popovers)", "MS" },
     { NULL }
   };
@@ -106,7 +196,7 @@ main (int   argc,
       g_printerr ("%s\n", error != NULL ? error->message : "usage: take-screenshot OUTPUT.png");
       return 2;
     }
-  if (file == NULL)
+  if (file == NULL && corpus == NULL)
     {
       word = word != NULL ? word : g_strdup ("king");
       analogy = analogy != NULL ? analogy : g_strdup ("king - man + woman");
@@ -129,7 +219,21 @@ main (int   argc,
   if (three_d)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL);
   spin (100);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample);
+  if (corpus != NULL)
+    {
+      open_corpus (window, corpus, dims, dialog_hold, progress);
+      if (topics > 0)
+        {
+          gtk_widget_activate_action (GTK_WIDGET (window), "win.nmf-k", "u", (guint32) topics);
+          spin (100);
+          while (es_window_get_busy (window))
+            g_main_context_iteration (NULL, TRUE);
+          if (topic >= 0)
+            _es_window_color_by_topic (window, (guint) topic);
+        }
+    }
+  else
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample);
   while (es_window_get_busy (window) || es_window_get_projection (window) == NULL)
     {
       if (es_window_get_error (window) != NULL)

@@ -92,6 +92,8 @@ typedef struct
   char             *tmpdir;
   GPtrArray        *files;     /* paths, good and bad */
   char             *iris_labels;
+  char             *corpus;    /* lee_background.cor */
+  char             *matrix;    /* dtm_test.mm */
   guint             step;
 } Run;
 
@@ -245,6 +247,12 @@ check_invariants (Run *run)
 
   if (!es_document_check (document, &message))
     g_error ("step %u: document: %s", run->step, message);
+  /* A corpus's matrix comes only with its own set; the topics list only with NMF. */
+  if (es_document_get_corpus (document) != NULL)
+    g_assert_cmpuint (es_embedding_set_get_rows (set), ==,
+                      es_sparse_matrix_get_rows (es_corpus_vectors_get_matrix (es_document_get_corpus (document))));
+  if (gtk_widget_get_visible (GTK_WIDGET (_es_window_get_topics_panel (window))))
+    g_assert_nonnull (es_document_get_corpus (document));
 
   g_assert_true (es_window_get_embedding_set (window) == set);
   g_assert_true (es_window_get_view_set (window) == view);
@@ -366,7 +374,7 @@ random_action (Run *run)
   EsWindow *window = run->window;
   static const char * const methods[] = { "pca", "svd", "axes", "identity", "tsne", "umap" };
   static const char * const filters[] = { "", "th", "^th", "([", "e$", "king", "[a-", "zz" };
-  guint which = g_rand_int_range (run->rand, 0, 29);
+  guint which = g_rand_int_range (run->rand, 0, 33);
 
   switch (which)
     {
@@ -568,6 +576,49 @@ random_action (Run *run)
           }
         return g_strdup ("save session");
       }
+    case 28:
+      {
+        /* Open Corpus (or a .mtx) as the dialog would send it; cancelled
+         * at once sometimes.  Small dimensions keep a step short.
+         */
+        gboolean matrix = g_rand_int_range (run->rand, 0, 4) == 0;
+        gboolean cancel = g_rand_int_range (run->rand, 0, 4) == 0;
+        EsCorpusOptions options;
+
+        es_corpus_options_init (&options, matrix);
+        options.svd.dims = (guint) g_rand_int_range (run->rand, 1, 9);
+        options.cooccur.max_vocab = (gsize) (g_rand_boolean (run->rand) ? 0 : g_rand_int_range (run->rand, 2, 400));
+        options.matrix.transpose = g_rand_boolean (run->rand);
+        _es_window_compute_corpus (window, matrix ? run->matrix : run->corpus, matrix, &options);
+        if (cancel)
+          activate (run, "win.cancel", NULL);
+        return g_strdup_printf ("corpus %s dims %u max-vocab %zu%s%s", matrix ? "mtx" : "text", options.svd.dims,
+                                options.cooccur.max_vocab, options.matrix.transpose ? " transposed" : "",
+                                cancel ? " cancelled" : "");
+      }
+    case 29:
+      {
+        guint32 k = (guint32) g_rand_int_range (run->rand, 1, 7);
+
+        activate (run, "win.nmf-k", "u", k);
+        return g_strdup_printf ("nmf %u", k);
+      }
+    case 30:
+      {
+        guint topic = (guint) g_rand_int_range (run->rand, 0, 8);
+
+        _es_window_color_by_topic (window, topic);
+        return g_strdup_printf ("topic %u", topic);
+      }
+    case 31:
+      {
+        static const char * const names[] = { "v.txt", "v.bin", "v.npy", "v-glove.txt" };
+        const char *name = names[g_rand_int_range (run->rand, 0, G_N_ELEMENTS (names))];
+        g_autofree char *path = g_build_filename (run->tmpdir, name, NULL);
+
+        activate (run, "win.save-vectors-to", "s", path);
+        return g_strdup_printf ("save vectors %s", name);
+      }
     default:
       activate (run, "win.clear-selection", NULL);
       return g_strdup ("clear-selection");
@@ -631,6 +682,10 @@ run_sequence (guint32 seed,
   g_ptr_array_add (run.files, data_path ("projector", "iris_tensors.bytes", NULL));
   g_ptr_array_add (run.files, g_build_filename (run.tmpdir, "missing.txt", NULL));
   run.iris_labels = data_path ("projector", "iris_labels.tsv", NULL);
+  run.corpus = data_path ("gensim", "lee_background.cor", NULL);
+  run.matrix = data_path ("gensim", "dtm_test.mm", NULL);
+  /* A .mtx opened like any file: its dialog is dismissed (destroyed with the window). */
+  g_ptr_array_add (run.files, data_path ("gensim", "dtm_test.mm", NULL));
 
   replay_len = 0;
   replay_append ("# seed %u: replay with ES_RANDOM_SEED=%u ES_RANDOM_STEPS=%u\n", seed, seed, steps);
@@ -676,6 +731,8 @@ run_sequence (guint32 seed,
   ui_test_remove_tree (run.tmpdir);
   g_free (run.tmpdir);
   g_free (run.iris_labels);
+  g_free (run.corpus);
+  g_free (run.matrix);
   g_ptr_array_unref (run.files);
   g_rand_free (run.rand);
 }
@@ -690,7 +747,8 @@ test_window_random (void)
 
   g_test_summary ("Seeded random sequences of user actions on a real window (open good and bad "
                   "files, cancel a load, select, search, analogy, isolate, show all, methods, "
-                  "3D, filters, colours, back/forward, Esc, export): after every step the "
+                  "3D, filters, colours, back/forward, Esc, export, corpus and .mtx → LSA, NMF "
+                  "topics, save vectors): after every step the "
                   "document is consistent, the plot shows the view's rows with the model's "
                   "marks, no critical or warning is logged (issue 11)");
   run_sequence (seed, steps, steps_env != NULL ? 0 : DEFAULT_BUDGET_S);

@@ -34,6 +34,8 @@ struct _EsDocument
   EsEmbeddingSet *view_set;
   EsProjection   *projection;
   EsKmeans       *clusters;    /* of set, or NULL */
+  EsCorpusVectors *corpus;     /* the matrix set was computed from, or NULL */
+  char           *title;       /* a computed set's name, or NULL */
   GHashTable     *layouts;     /* "VIEW-POINTER KEY" -> CachedLayout */
 
   gint64          focus;       /* row of view_set, -1 */
@@ -284,6 +286,8 @@ es_document_dispose (GObject *object)
   EsDocument *self = ES_DOCUMENT (object);
 
   g_clear_pointer (&self->clusters, es_kmeans_unref);
+  g_clear_pointer (&self->corpus, es_corpus_vectors_unref);
+  g_clear_pointer (&self->title, g_free);
   if (self->layouts != NULL)
     g_hash_table_remove_all (self->layouts);
   g_clear_pointer (&self->projection, es_projection_unref);
@@ -383,6 +387,9 @@ es_document_set_data (EsDocument     *self,
       self->set = set;
       take_selection (self, rows_of_words (set, words));
       g_hash_table_remove_all (self->layouts);
+      /* A corpus and a title belong to the set they came with. */
+      g_clear_pointer (&self->corpus, es_corpus_vectors_unref);
+      g_clear_pointer (&self->title, g_free);
       if (self->clusters != NULL)
         {
           g_clear_pointer (&self->clusters, es_kmeans_unref);
@@ -673,6 +680,43 @@ es_document_get_clusters (EsDocument *self)
   g_return_val_if_fail (ES_IS_DOCUMENT (self), NULL);
 
   return self->clusters;
+}
+
+void
+es_document_set_corpus (EsDocument      *self,
+                        EsCorpusVectors *corpus,
+                        const char      *title)
+{
+  g_return_if_fail (ES_IS_DOCUMENT (self));
+
+  if (corpus != NULL)
+    es_corpus_vectors_ref (corpus);
+  g_clear_pointer (&self->corpus, es_corpus_vectors_unref);
+  self->corpus = corpus;
+  g_free (self->title);
+  self->title = g_strdup (title);
+  self->pending |= ES_DOCUMENT_CHANGE_DATA;
+  if (self->depth == 0)
+    {
+      es_document_begin (self);
+      es_document_end (self);
+    }
+}
+
+EsCorpusVectors *
+es_document_get_corpus (EsDocument *self)
+{
+  g_return_val_if_fail (ES_IS_DOCUMENT (self), NULL);
+
+  return self->corpus;
+}
+
+const char *
+es_document_get_title (EsDocument *self)
+{
+  g_return_val_if_fail (ES_IS_DOCUMENT (self), NULL);
+
+  return self->title;
 }
 
 static char *

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "es-corpus-vectors.h"
 #include "es-embedding-set.h"
 #include "es-kmeans.h"
 #include "es-projection.h"
@@ -102,6 +103,17 @@ gboolean        es_document_go_forward         (EsDocument      *self);
 void            es_document_set_clusters       (EsDocument      *self,
                                                 EsKmeans        *clusters);
 EsKmeans       *es_document_get_clusters       (EsDocument      *self);
+
+/* The matrix the current set was computed from (Open Corpus, a .mtx: its
+ * LSA vectors, or NMF topics of it), kept for NMF, and the set's name
+ * ("corpus.txt — LSA 100d").  Set after es_document_set_data in the same
+ * transaction: a new set drops both.  NULL: none.
+ */
+void            es_document_set_corpus         (EsDocument      *self,
+                                                EsCorpusVectors *corpus,
+                                                const char      *title);
+EsCorpusVectors *es_document_get_corpus        (EsDocument      *self);
+const char     *es_document_get_title          (EsDocument      *self);
 
 /* Maps already computed (t-SNE, UMAP) for a view of the current file, by
  * a key naming the method and its parameters: switching back to one is

@@ -1,0 +1,513 @@
+/* test-window-corpus.c: Open Corpus…, a .mtx, NMF topics and Save Vectors
+ * As… in a real window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-window-corpus"
+
+#include "config.h"
+
+#include "ui-test-util.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
+
+#include "es-corpus-vectors.h"
+#include "es-embedding-set.h"
+#include "es-loader.h"
+#include "es-projection.h"
+#include "es-scatter-data.h"
+#include "es-scatter-view.h"
+#include "es-topics-panel.h"
+#include "es-window.h"
+#include "es-window-private.h"
+
+static char *dir;
+
+/* Nothing running and the debounced plot data built. */
+static gboolean
+settled (gpointer data)
+{
+  EsWindow *window = data;
+
+  return !es_window_get_busy (window) && window->filter_source == 0 &&
+         (es_window_get_projection (window) == NULL || _es_window_plot_is_current (window));
+}
+
+static char *
+corpus_path (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "gensim", "lee_background.cor", NULL);
+}
+
+static EsWindow *
+open_window_on_sample (void)
+{
+  g_autofree char *sample = es_window_find_sample ();
+  EsWindow *window = es_window_new (NULL);
+
+  g_assert_nonnull (sample);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+  ui_test_wait_for (settled, window);
+  g_assert_null (es_window_get_error (window));
+  return window;
+}
+
+/* An empty window: what a user who has only a corpus starts from. */
+static EsWindow *
+open_empty_window (void)
+{
+  EsWindow *window = es_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_for (settled, window);
+  return window;
+}
+
+static void
+destroy_window (EsWindow *window)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  /* Worker callbacks hold references until they have run. */
+  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (widget != NULL && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (widget);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+other_toplevel (EsWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (w != GTK_WIDGET (window) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+another_set (gpointer data)
+{
+  EsWindow *window = data;
+
+  return settled (window) && (es_window_get_error (window) != NULL ||
+                              g_object_get_data (G_OBJECT (window), "reference") != es_window_get_embedding_set (window));
+}
+
+/* win.open-corpus-path, then the dialog's fields, then Compute. */
+static GtkWidget *
+open_corpus_dialog (EsWindow   *window,
+                    const char *path)
+{
+  GtkWidget *dialog;
+
+  g_object_set_data (G_OBJECT (window), "reference", es_window_get_embedding_set (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-corpus-path", "s", path));
+  dialog = other_toplevel (window);
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static void
+set_spin (GtkWidget  *dialog,
+          const char *name,
+          double      value)
+{
+  GtkWidget *spin = find_named (dialog, name);
+
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+}
+
+static gsize
+finite_points (EsWindow *window)
+{
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  gsize n = 0;
+
+  for (gsize r = 0; r < es_scatter_data_get_n_points (data); r++)
+    {
+      double x, y;
+
+      es_scatter_data_get_point (data, r, &x, &y, NULL);
+      n += isfinite (x) && isfinite (y);
+    }
+  return n;
+}
+
+static char *
+run_cli (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = -1;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("ES_CLI"));
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_nonnull (argv->pdata[0]);
+  g_assert_true (g_spawn_sync (dir, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static char *
+without_spaces (const char *text)
+{
+  char *copy = g_strdup (text), *w = copy;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p != ' ' && *p != '\n')
+      *w++ = *p;
+  *w = '\0';
+  return copy;
+}
+
+static void
+test_open_corpus (void)
+{
+  g_autofree char *corpus = corpus_path ();
+  g_autofree char *saved = g_build_filename (dir, "saved.txt", NULL);
+  g_autofree char *cli = g_build_filename (dir, "cli.txt", NULL);
+  g_autofree char *saved_bin = g_build_filename (dir, "saved.bin", NULL);
+  g_autofree char *saved_npy = g_build_filename (dir, "saved.npy", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *a = NULL, *b = NULL;
+  EsWindow *window = open_empty_window ();
+  GtkWidget *dialog;
+  EsEmbeddingSet *set;
+
+  g_test_summary ("Open Corpus… through its dialog (window 5, min count 5, 12 dimensions) counts, "
+                  "weights and factorises lee_background.cor in a job; the map shows every word of "
+                  "the vocabulary, the title names the corpus and LSA; Save Vectors As… writes what "
+                  "`embedscope lsa --corpus` writes, byte for byte, and .bin/.npy read back equal");
+  dialog = open_corpus_dialog (window, corpus);
+  g_assert_false (gtk_widget_get_visible (find_named (dialog, "transpose")));
+  g_assert_true (gtk_widget_get_visible (find_named (dialog, "min-count")));
+  set_spin (dialog, "dims", 12);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  ui_test_wait_for (another_set, window);
+  g_assert_null (es_window_get_error (window));
+
+  set = es_window_get_embedding_set (window);
+  g_assert_nonnull (es_document_get_corpus (window->document));
+  g_assert_cmpuint (es_embedding_set_get_rows (set), ==,
+                    es_sparse_matrix_get_rows (es_corpus_vectors_get_matrix (es_document_get_corpus (window->document))));
+  g_assert_cmpuint (es_embedding_set_get_rows (set), >, 1000);
+  g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 12);
+  g_assert_cmpuint (finite_points (window), ==, es_embedding_set_get_rows (set));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "lee_background.cor — LSA 12d — Embedscope");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", saved));
+  g_assert_null (es_window_get_error (window));
+  out = run_cli ("lsa", "--corpus", corpus, "--dims", "12", "--output", cli, NULL);
+  g_assert_true (g_file_get_contents (saved, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (cli, &b, NULL, NULL));
+  g_assert_cmpstr (a, ==, b);
+
+  for (guint f = 0; f < 2; f++)
+    {
+      const char *path = f == 0 ? saved_bin : saved_npy;
+      g_autoptr(EsEmbeddingSet) back = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", path));
+      g_assert_null (es_window_get_error (window));
+      back = es_loader_load_path (path, NULL, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (es_embedding_set_get_rows (back), ==, es_embedding_set_get_rows (set));
+      for (gsize r = 0; r < es_embedding_set_get_rows (set); r += 7)
+        g_assert_cmpmem (es_embedding_set_get_vector (back, r), 12 * sizeof (float),
+                         es_embedding_set_get_vector (set, r), 12 * sizeof (float));
+      if (f == 0)
+        g_assert_cmpstr (es_embedding_set_get_word (back, 5), ==, es_embedding_set_get_word (set, 5));
+    }
+
+  destroy_window (window);
+}
+
+static gboolean
+has_load_job (gpointer data)
+{
+  return ((EsWindow *) data)->load_job != NULL;
+}
+
+static void
+cancel_on_progress_cb (EsJob      *job,
+                       GParamSpec *pspec,
+                       gpointer    user_data)
+{
+  guint *cancelled = user_data;
+
+  if (*cancelled == 0 && es_job_get_fraction (job) > 0.0)
+    {
+      (*cancelled)++;
+      es_job_cancel (job);
+    }
+}
+
+static void
+test_cancel_and_errors (void)
+{
+  g_autofree char *corpus = corpus_path ();
+  g_autofree char *big = g_build_filename (dir, "big.txt", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) many = g_string_new (NULL);
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *reference = es_window_get_embedding_set (window);
+  g_autofree char *title = g_strdup (gtk_window_get_title (GTK_WINDOW (window)));
+  GtkWidget *dialog;
+  guint cancelled = 0;
+  gsize len = 0;
+
+  g_test_summary ("Cancelling Open Corpus while it counts, an empty vocabulary (min count 10⁶) and "
+                  "more dimensions than words each leave the previous view as it was; the errors are "
+                  "shown in the window");
+  /* Three copies: counting takes long enough to be cancelled midway. */
+  g_assert_true (g_file_get_contents (corpus, &text, &len, NULL));
+  for (guint i = 0; i < 3; i++)
+    g_string_append_len (many, text, (gssize) len);
+  g_assert_true (g_file_set_contents (big, many->str, (gssize) many->len, NULL));
+
+  dialog = open_corpus_dialog (window, big);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  ui_test_wait_for (has_load_job, window);
+  g_signal_connect (window->load_job, "notify::fraction", G_CALLBACK (cancel_on_progress_cb), &cancelled);
+  ui_test_wait_for (settled, window);
+  g_assert_cmpuint (cancelled, ==, 1);
+  g_assert_null (es_window_get_error (window));
+  g_assert_true (es_window_get_embedding_set (window) == reference);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
+  g_assert_null (es_document_get_corpus (window->document));
+
+  dialog = open_corpus_dialog (window, corpus);
+  set_spin (dialog, "min-count", 1000000);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  ui_test_wait_for (another_set, window);
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_true (es_window_get_embedding_set (window) == reference);
+
+  dialog = open_corpus_dialog (window, corpus);
+  set_spin (dialog, "max-vocab", 20);
+  set_spin (dialog, "dims", 25);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  ui_test_wait_for (another_set, window);
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_true (es_window_get_embedding_set (window) == reference);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
+
+  destroy_window (window);
+}
+
+static void
+test_topics (void)
+{
+  g_autofree char *corpus = corpus_path ();
+  g_autofree char *out = NULL;
+  g_autofree char *compact = NULL;
+  EsWindow *window = open_empty_window ();
+  EsTopicsPanel *panel = _es_window_get_topics_panel (window);
+  GtkWidget *dialog;
+  EsEmbeddingSet *lsa;
+
+  g_test_summary ("NMF Topics (k = 10) on an opened corpus: the topics panel lists per topic the top "
+                  "words of `embedscope nmf --corpus --max-vocab 400 --components 10 --json`; the words are placed by "
+                  "topic weights (Identity of W) and coloured by topic 1; clicking topic 3 colours by "
+                  "it and makes it the Y axis; a file opened next drops the panel and the matrix");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
+  dialog = open_corpus_dialog (window, corpus);
+  set_spin (dialog, "dims", 10);
+  /* The 400 most frequent words: NMF stays quick under ASan. */
+  set_spin (dialog, "max-vocab", 400);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  ui_test_wait_for (another_set, window);
+  g_assert_null (es_window_get_error (window));
+  lsa = es_window_get_embedding_set (window);
+  g_assert_cmpuint (es_embedding_set_get_rows (lsa), ==, 400);
+
+  g_object_set_data (G_OBJECT (window), "reference", lsa);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.nmf-k", "u", 10));
+  ui_test_wait_for (another_set, window);
+  g_assert_null (es_window_get_error (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
+  g_assert_cmpuint (es_topics_panel_get_n_topics (panel), ==, 10);
+  g_assert_cmpuint (es_embedding_set_get_dims (es_window_get_embedding_set (window)), ==, 10);
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==,
+                    es_embedding_set_get_rows (lsa));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "lee_background.cor — NMF 10 topics — Embedscope");
+  g_assert_nonnull (es_document_get_corpus (window->document));
+
+  out = run_cli ("nmf", "--corpus", corpus, "--max-vocab", "400", "--components", "10", "--json", NULL);
+  compact = without_spaces (out);
+  for (guint t = 0; t < 10; t++)
+    {
+      g_auto(GStrv) words = g_strsplit (es_topics_panel_get_words (panel, t), " ", -1);
+      g_autoptr(GString) want = g_string_new ("[");
+      g_autofree char *needle = NULL;
+
+      g_assert_cmpuint (g_strv_length (words), ==, 10);
+      for (guint i = 0; words[i] != NULL; i++)
+        g_string_append_printf (want, "%s\"%s\"", i ? "," : "", words[i]);
+      g_string_append (want, "]");
+      needle = without_spaces (want->str);
+      if (strstr (compact, needle) == NULL)
+        g_error ("topic %u (%s) is not in the CLI's output:\n%s", t, want->str, out);
+    }
+
+  /* Identity of W: the coordinates are the topic weights. */
+  {
+    EsProjection *projection = es_window_get_projection (window);
+    EsEmbeddingSet *w = es_window_get_embedding_set (window);
+    guint n = es_projection_get_n_components (projection);
+
+    g_assert_cmpstr (window->method, ==, "identity");
+    g_assert_cmpuint (window->component_x, ==, 0);
+    g_assert_cmpuint (window->component_y, ==, 1);
+    for (gsize r = 0; r < es_embedding_set_get_rows (w); r += 11)
+      for (guint c = 0; c < MIN (n, 10); c++)
+        g_assert_cmpfloat (es_projection_get_coords (projection)[r * n + c], ==, es_embedding_set_get_vector (w, r)[c]);
+    g_assert_cmpuint (finite_points (window), ==, es_embedding_set_get_rows (w));
+  }
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->color_dropdown), ==, 1);
+  g_assert_cmpint (es_topics_panel_get_active (panel), ==, 0);
+  g_signal_emit_by_name (panel, "topic-activated", 2u);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->color_dropdown), ==, 3);
+  g_assert_cmpuint (window->component_y, ==, 2);
+  g_assert_cmpint (es_topics_panel_get_active (panel), ==, 2);
+
+  /* Another file: no topics, no matrix. */
+  {
+    g_autofree char *sample = es_window_find_sample ();
+
+    g_object_set_data (G_OBJECT (window), "reference", es_window_get_embedding_set (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
+    ui_test_wait_for (another_set, window);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
+    g_assert_null (es_document_get_corpus (window->document));
+  }
+  destroy_window (window);
+}
+
+static void
+test_open_mtx (void)
+{
+  g_autofree char *corpus = corpus_path ();
+  g_autofree char *mm = g_test_build_filename (G_TEST_DIST, "data", "gensim", "dtm_test.mm", NULL);
+  g_autofree char *copy = g_build_filename (dir, "dtm.mm", NULL);
+  g_autofree char *contents = NULL;
+  EsWindow *window = open_empty_window ();
+  GtkWidget *dialog;
+  gsize len = 0;
+
+  g_test_summary ("A Matrix Market file opened like any file (by its banner, whatever its name) asks "
+                  "for LSA with a Transpose toggle: gensim's 10 × 546 dtm_test.mm, transposed, shows "
+                  "its 546 columns as points (row_1 … row_546), 5 dimensions");
+  g_assert_true (g_file_get_contents (mm, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) len, NULL));
+  g_object_set_data (G_OBJECT (window), "reference", es_window_get_embedding_set (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", copy));
+  dialog = other_toplevel (window);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (find_named (dialog, "transpose")));
+  g_assert_false (gtk_widget_get_visible (find_named (dialog, "min-count")));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (dialog, "transpose")), TRUE);
+  set_spin (dialog, "dims", 5);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  ui_test_wait_for (another_set, window);
+  g_assert_null (es_window_get_error (window));
+  g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 546);
+  g_assert_cmpuint (es_embedding_set_get_dims (es_window_get_embedding_set (window)), ==, 5);
+  g_assert_cmpuint (finite_points (window), ==, 546);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "dtm.mm — LSA 5d — Embedscope");
+  destroy_window (window);
+}
+
+static void
+test_no_display (void)
+{
+  if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
+    {
+      g_test_fail_printf ("no display, and ES_REQUIRE_DISPLAY is set");
+      return;
+    }
+  g_test_skip ("no display");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+  g_autofree char *home = g_dir_make_tmp ("es-test-window-corpus-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+
+  g_mkdir_with_parents (config, 0700);
+  g_mkdir_with_parents (data, 0700);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  dir = g_build_filename (home, "files", NULL);
+  g_mkdir_with_parents (dir, 0700);
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/ui/corpus/no-display", test_no_display);
+      status = g_test_run ();
+      ui_test_remove_tree (home);
+      return status;
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/ui/corpus/open-corpus", test_open_corpus);
+  g_test_add_func ("/ui/corpus/cancel-and-errors", test_cancel_and_errors);
+  g_test_add_func ("/ui/corpus/topics", test_topics);
+  g_test_add_func ("/ui/corpus/open-mtx", test_open_mtx);
+
+  status = g_test_run ();
+  ui_test_remove_tree (home);
+  g_free (dir);
+
+  return status;
+}

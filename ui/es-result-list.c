@@ -73,6 +73,7 @@ make_row (EsResultList     *self,
     gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
     gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
     gtk_box_append (GTK_BOX (box), bar);
+    g_object_set_data (G_OBJECT (box), "score-bar", bar);
   }
   g_ascii_formatd (score, sizeof score, "%.4f", n->score);
   label = gtk_label_new (score);
@@ -325,7 +326,11 @@ es_result_list_set_note (EsResultList *self,
   if (note == NULL)
     {
       if (label != NULL)
-        gtk_box_remove (GTK_BOX (box), label);
+        {
+          gtk_box_remove (GTK_BOX (box), label);
+          gtk_label_set_width_chars (GTK_LABEL (g_object_get_data (G_OBJECT (box), "word-label")), -1);
+          gtk_widget_set_size_request (g_object_get_data (G_OBJECT (box), "score-bar"), 56, -1);
+        }
       g_object_set_data (G_OBJECT (row), "note-label", NULL);
       return;
     }
@@ -336,8 +341,11 @@ es_result_list_set_note (EsResultList *self,
       label = gtk_label_new (NULL);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_widget_add_css_class (label, "caption");
-      /* A narrow list keeps a few letters of the word beside the note. */
-      gtk_label_set_width_chars (GTK_LABEL (word), 5);
+      /* A narrow list keeps most of the word beside the note: the bar
+       * gives up half its width (the score is still written beside it).
+       */
+      gtk_label_set_width_chars (GTK_LABEL (word), 7);
+      gtk_widget_set_size_request (g_object_get_data (G_OBJECT (box), "score-bar"), 24, -1);
       gtk_box_insert_child_after (GTK_BOX (box), label, g_object_get_data (G_OBJECT (box), "word-label"));
       g_object_set_data (G_OBJECT (row), "note-label", label);
     }

@@ -181,12 +181,20 @@ merge_into (EsPairRun       *out,
           out->counts[o++] = a->counts[i++] + b->counts[j++];
         }
     }
-  memcpy (out->keys + o, a->keys + i, (a->len - i) * sizeof (guint64));
-  memcpy (out->counts + o, a->counts + i, (a->len - i) * sizeof (guint64));
-  o += a->len - i;
-  memcpy (out->keys + o, b->keys + j, (b->len - j) * sizeof (guint64));
-  memcpy (out->counts + o, b->counts + j, (b->len - j) * sizeof (guint64));
-  out->len = o + b->len - j;
+  /* The tails; an empty run may have no arrays at all (memcpy wants them). */
+  if (i < a->len)
+    {
+      memcpy (out->keys + o, a->keys + i, (a->len - i) * sizeof (guint64));
+      memcpy (out->counts + o, a->counts + i, (a->len - i) * sizeof (guint64));
+      o += a->len - i;
+    }
+  if (j < b->len)
+    {
+      memcpy (out->keys + o, b->keys + j, (b->len - j) * sizeof (guint64));
+      memcpy (out->counts + o, b->counts + j, (b->len - j) * sizeof (guint64));
+      o += b->len - j;
+    }
+  out->len = o;
 }
 
 gboolean

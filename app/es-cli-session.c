@@ -159,6 +159,7 @@ session_projection (EsSession       *session,
           EsUmapOptions umap;
 
           es_umap_options_init (&umap);
+          umap.one_shot = TRUE;
           umap.dims = dims;
           if (session->n_neighbors > 0)
             umap.n_neighbors = session->n_neighbors;

@@ -74,6 +74,7 @@ umap_options_from_flags (const EsCliCommand *command,
                          EsUmapOptions      *options)
 {
   es_umap_options_init (options);
+  options->one_shot = TRUE;  /* one run per process: no cached kNN graph to keep */
   if (flags->neighbors != -1 && flags->neighbors < 2)
     return _es_cli_usage_error (command, "--neighbors must be at least 2, not %d", flags->neighbors);
   if (!(flags->min_dist >= 0) || flags->min_dist > 1e6)

@@ -594,6 +594,9 @@ es_knn_graph_build (EsEmbeddingSet      *set,
   if (!knn_build (set, options, exact, pca_dims, cancellable, progress, progress_data, &graph, error))
     return NULL;
 
+  if (options->one_shot)
+    return graph;
+
   /* Keep the largest: another thread may have stored a larger one meanwhile. */
   g_clear_pointer (&cached, es_knn_graph_unref);
   cached = _es_embedding_set_dup_attached (set, key, graph_ref_cb);

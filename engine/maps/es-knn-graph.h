@@ -34,6 +34,8 @@ typedef struct
   guint       pca_dims;   /* 0: original space; else on the top exact PCs (stated, never hidden) */
   guint64     seed;       /* approximate path only */
   guint       n_threads;  /* 0 = default; the result does not depend on it */
+  gboolean    one_shot;   /* don't keep the graph in the set's cache: it is freed with its last
+                           * reference (a CLI run never asks twice; 48 MB at 400k × k = 15) */
 } EsKnnOptions;
 
 void        es_knn_options_init     (EsKnnOptions         *options);

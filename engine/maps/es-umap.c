@@ -262,6 +262,7 @@ es_umap_run (EsEmbeddingSet        *set,
   knn_options.method = options->knn_method;
   knn_options.seed = options->seed;
   knn_options.n_threads = options->n_threads;
+  knn_options.one_shot = options->one_shot;
   stage.start = 0;
   stage.span = 0.4;
   knn = es_knn_graph_build (set, &knn_options, cancellable, stage_progress, &stage, error);

@@ -27,6 +27,8 @@ typedef struct
   EsMetric metric;                /* cosine (default) or euclidean */
   EsKnnMethod knn_method;         /* default ES_KNN_AUTO */
   guint    n_threads;             /* 0: the number of cores (at most 2); the result does not depend on it */
+  gboolean one_shot;              /* free the kNN graph once the fuzzy graph is built instead of
+                                   * caching it in the set (see EsKnnOptions.one_shot) */
 } EsUmapOptions;
 
 typedef enum

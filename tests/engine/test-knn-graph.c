@@ -385,6 +385,39 @@ test_cache_prefix (void)
   g_assert_cmpint (es_knn_graph_get_row_indices (small, 499)[6], >=, 0);
 }
 
+/* A one-shot build is not kept: the next build recomputes it (a new
+ * object, equal content), and a cached build never hands it out.
+ */
+static void
+test_one_shot (void)
+{
+  g_autoptr(EsEmbeddingSet) set = awkward_set (300, 8);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsKnnGraph) first = NULL;
+  g_autoptr(EsKnnGraph) second = NULL;
+  g_autoptr(EsKnnGraph) cached = NULL;
+  g_autoptr(EsKnnGraph) cached_again = NULL;
+  EsKnnOptions options;
+
+  es_knn_options_init (&options);
+  options.k = 9;
+  options.method = ES_KNN_EXACT;
+  options.one_shot = TRUE;
+  first = es_knn_graph_build (set, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  second = es_knn_graph_build (set, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (first != second);
+  for (gsize q = 0; q < 300; q++)
+    g_assert_cmpmem (es_knn_graph_get_row_indices (first, q), 9 * sizeof (gint32),
+                     es_knn_graph_get_row_indices (second, q), 9 * sizeof (gint32));
+
+  cached = build (set, 9, ES_METRIC_COSINE, ES_KNN_EXACT, 2, 1);
+  cached_again = build (set, 9, ES_METRIC_COSINE, ES_KNN_EXACT, 2, 1);
+  g_assert_true (cached != first && cached != second);
+  g_assert_true (cached_again == cached);
+}
+
 /* Data lying in a 3-D subspace of 10 dimensions: the graph on the top 3
  * principal components is the exact graph of the full space.
  */
@@ -552,6 +585,7 @@ main (int   argc,
   g_test_add_func ("/knn-graph/approximate-recall", test_approximate_recall);
   g_test_add_func ("/knn-graph/approximate-deterministic", test_approximate_deterministic);
   g_test_add_func ("/knn-graph/cache-prefix", test_cache_prefix);
+  g_test_add_func ("/knn-graph/one-shot", test_one_shot);
   g_test_add_func ("/knn-graph/pca-dims", test_pca_dims);
   g_test_add_func ("/knn-graph/cancel", test_cancel);
   g_test_add_func ("/knn-graph/progress", test_progress);

@@ -28,7 +28,6 @@
 #include "es-memory.h"
 #include "es-worker.h"
 
-#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <string.h>
@@ -37,6 +36,32 @@
 #define DOT_BLOCK         4096
 #define MAX_MATVECS       4000
 
+/* Level-1 work is ours, not OpenBLAS's: on long vectors OpenBLAS hands each
+ * ddot/daxpy to its thread pool, and on a loaded machine those hand-offs
+ * (threads spinning for a core) made the spectral start 5-7 times slower
+ * (en30k: 6.6-9.6 s against 1.3 s single-threaded, load 10).  Our loops
+ * also sum in a fixed order, whatever the thread count.
+ */
+static double
+dot_block (const double *x,
+           const double *y,
+           gsize         n)
+{
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    {
+      s0 += x[i] * y[i];
+      s1 += x[i + 1] * y[i + 1];
+      s2 += x[i + 2] * y[i + 2];
+      s3 += x[i + 3] * y[i + 3];
+    }
+  for (; i < n; i++)
+    s0 += x[i] * y[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
 static double
 vdot (const double *x,
       const double *y,
@@ -44,12 +69,28 @@ vdot (const double *x,
 {
   double s = 0;
 
-  /* OpenBLAS may thread one long ddot (its sum then depends on its thread
-   * count); blocks this short never are.
-   */
   for (gsize i = 0; i < n; i += DOT_BLOCK)
-    s += cblas_ddot (MIN (DOT_BLOCK, n - i), x + i, 1, y + i, 1);
+    s += dot_block (x + i, y + i, MIN (DOT_BLOCK, n - i));
   return s;
+}
+
+static void
+vaxpy (gsize         n,
+       double        a,
+       const double *x,
+       double       *y)
+{
+  for (gsize i = 0; i < n; i++)
+    y[i] += a * x[i];
+}
+
+static void
+vscal (gsize   n,
+       double  a,
+       double *x)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] *= a;
 }
 
 typedef struct
@@ -104,8 +145,12 @@ matvec (const EsUmapGraph *graph,
     g_thread_join (thread);
 }
 
-/* Removes from @w its components along the first @j columns of @basis (n
- * doubles each) and along @trivial, twice; adds the coefficients to @h.
+/* Removes from @w its components along @trivial and the first @j columns
+ * of @basis (n doubles each): classical Gram-Schmidt, twice (CGS2, as
+ * stable as modified Gram-Schmidt for orthogonality).  Each pass reads the
+ * basis once, a block of DOT_BLOCK rows at a time with that block of @w in
+ * cache: all the coefficients first, then all the subtractions.  Adds the
+ * coefficients to @h.
  */
 static void
 orthogonalize (double       *basis,
@@ -115,18 +160,30 @@ orthogonalize (double       *basis,
                double       *w,
                double       *h)
 {
+  g_autofree double *c = g_new (double, j + 1);
+
   for (int pass = 0; pass < 2; pass++)
     {
-      double c = vdot (trivial, w, n);
-
-      cblas_daxpy (n, -c, trivial, 1, w, 1);
-      for (guint i = 0; i < j; i++)
+      memset (c, 0, (j + 1) * sizeof (double));
+      for (gsize b = 0; b < n; b += DOT_BLOCK)
         {
-          c = vdot (basis + i * n, w, n);
-          cblas_daxpy (n, -c, basis + i * n, 1, w, 1);
-          if (h != NULL)
-            h[i] += c;
+          gsize len = MIN (DOT_BLOCK, n - b);
+
+          c[0] += dot_block (trivial + b, w + b, len);
+          for (guint i = 0; i < j; i++)
+            c[i + 1] += dot_block (basis + i * n + b, w + b, len);
         }
+      for (gsize b = 0; b < n; b += DOT_BLOCK)
+        {
+          gsize len = MIN (DOT_BLOCK, n - b);
+
+          vaxpy (len, -c[0], trivial + b, w + b);
+          for (guint i = 0; i < j; i++)
+            vaxpy (len, -c[i + 1], basis + i * n + b, w + b);
+        }
+      if (h != NULL)
+        for (guint i = 0; i < j; i++)
+          h[i] += c[i + 1];
     }
 }
 
@@ -145,7 +202,7 @@ add_random (double       *basis,
     v[i] = _es_umap_normal (seed, 0x5EC7 + stream, i);
   orthogonalize (basis, n, j, trivial, v, NULL);
   b = sqrt (vdot (v, v, n));
-  cblas_dscal (n, 1 / b, v, 1);
+  vscal (n, 1 / b, v);
 }
 
 static gboolean
@@ -250,8 +307,11 @@ _es_spectral_embed (const EsUmapGraph *graph,
   m = MIN (n - 1 - bs, MAX (3 * p + bs, 48));
   if (m < p + 2 * bs)
     return dense_embed (graph, scale, dims, out, eigenvalues, error);
-  /* Past 64 MB of basis, fewer vectors (slower convergence, bounded memory). */
-  while (m > p + 3 * bs && (guint64) (m + bs) * n * sizeof (double) > 64ull << 20)
+  /* Past 64 MB of basis, fewer vectors (slower convergence, bounded
+   * memory), but at least 20: with 13 (1M rows), each restart kept 5 and
+   * added 6, and the start needed about twice the products.
+   */
+  while (m > p + 3 * bs && m + bs > 20 && (guint64) (m + bs) * n * sizeof (double) > 64ull << 20)
     m--;
 
   if (!(basis = es_memory_try_alloc ((guint64) (m + bs) * n, sizeof (double), "The spectral layout", error)) ||
@@ -304,7 +364,7 @@ _es_spectral_embed (const EsUmapGraph *graph,
               else
                 {
                   memcpy (basis + (gsize) filled * n, w, n * sizeof (double));
-                  cblas_dscal (n, 1 / beta, basis + (gsize) filled * n, 1);
+                  vscal (n, 1 / beta, basis + (gsize) filled * n);
                 }
               filled++;
             }
@@ -324,16 +384,21 @@ _es_spectral_embed (const EsUmapGraph *graph,
           return FALSE;
         }
 
-      /* Ritz vectors: basis[0..m) × s, the k largest (ascending). */
-      cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m,
-                   1.0, s, m, basis, n, 0.0, ritz, n);
+      /* Ritz vectors: basis[0..m) × s, the k largest (ascending); a thin
+       * product (k ≤ 6 columns), in blocks so that ritz stays in cache.
+       */
+      memset (ritz, 0, (gsize) k * n * sizeof (double));
+      for (gsize b = 0; b < n; b += DOT_BLOCK)
+        for (guint q = 0; q < k; q++)
+          for (guint r = 0; r < m; r++)
+            vaxpy (MIN (DOT_BLOCK, n - b), s[r * m + q], basis + (gsize) r * n + b, ritz + (gsize) q * n + b);
 
       /* Explicit residuals ||M x − θ x|| of the wanted ones. */
       for (guint q = k - dims; q < k; q++)
         {
           matvec (graph, scale, n_threads, ritz + (gsize) q * n, w);
           n_matvecs++;
-          cblas_daxpy (n, -theta[q], ritz + (gsize) q * n, 1, w, 1);
+          vaxpy (n, -theta[q], ritz + (gsize) q * n, w);
           worst = MAX (worst, sqrt (vdot (w, w, n)));
         }
 
@@ -355,7 +420,7 @@ _es_spectral_embed (const EsUmapGraph *graph,
               if (eigenvalues != NULL)
                 eigenvalues[c] = theta[q];
             }
-          g_debug ("spectral layout: %u products, residual %.2g", n_matvecs, worst);
+          g_debug ("spectral layout: basis %u, %u products, residual %.2g", m + bs, n_matvecs, worst);
           return TRUE;
         }
 

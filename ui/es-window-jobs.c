@@ -87,7 +87,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
 static void
 update_progress (EsWindow *self)
 {
-  EsJob *job = self->load_job != NULL ? self->load_job :
+  /* A save was asked for last: its progress first. */
+  EsJob *job = self->save_job != NULL ? self->save_job :
+               self->load_job != NULL ? self->load_job :
                self->project_job != NULL ? self->project_job : self->cluster_job;
 
   /* The bindings carry fraction and message from whichever job runs. */

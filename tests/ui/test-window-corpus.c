@@ -239,6 +239,7 @@ test_open_corpus (void)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "lee_background.cor — LSA 12d — Embedscope");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", saved));
+  ui_test_wait_for (settled, window);
   g_assert_null (es_window_get_error (window));
   out = run_cli ("lsa", "--corpus", corpus, "--dims", "12", "--output", cli, NULL);
   g_assert_true (g_file_get_contents (saved, &a, NULL, NULL));
@@ -252,6 +253,7 @@ test_open_corpus (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", path));
+      ui_test_wait_for (settled, window);
       g_assert_null (es_window_get_error (window));
       back = es_loader_load_path (path, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
@@ -463,6 +465,122 @@ test_open_mtx (void)
   destroy_window (window);
 }
 
+/* ---- Save Vectors As… as a job ---- */
+
+static gint save_started;
+static gint save_on_main_thread;
+static gint save_hold;  /* the worker waits for Cancel */
+
+static void
+save_hook (GCancellable *cancellable)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  if (g_main_context_is_owner (g_main_context_default ()))
+    g_atomic_int_set (&save_on_main_thread, 1);
+  g_atomic_int_set (&save_started, 1);
+  while (g_atomic_int_get (&save_hold) && !g_cancellable_is_cancelled (cancellable) && g_get_monotonic_time () < end)
+    g_usleep (1000);
+}
+
+static gboolean
+save_has_started (gpointer data)
+{
+  return g_atomic_int_get (&save_started) != 0;
+}
+
+static guint
+count_files (const char *folder)
+{
+  g_autoptr(GDir) d = g_dir_open (folder, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_save_vectors_job (void)
+{
+  g_autofree char *folder = g_build_filename (dir, "save-job", NULL);
+  g_autofree char *saved = g_build_filename (folder, "saved.txt", NULL);
+  g_autofree char *cancelled = g_build_filename (folder, "cancelled.txt", NULL);
+  g_autofree char *kept = g_build_filename (folder, "kept.bin", NULL);
+  g_autofree char *bad = g_build_filename (folder, "none", "x.txt", NULL);
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsProjection *projection = es_window_get_projection (window);
+  g_autoptr(EsEmbeddingSet) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize dims = es_embedding_set_get_dims (set);
+
+  g_test_summary ("Save Vectors As… writes in a worker (not the main thread) as a job with progress: "
+                  "the file reads back with every word and vector equal to the window's set; a save "
+                  "cancelled with Cancel (win.cancel) leaves no file, and an existing file under that "
+                  "name as it was; a failed save shows its error in the window; the view stays");
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  _es_window_save_vectors_hook = save_hook;
+
+  /* Completes: the same words and floats back. */
+  save_started = 0;
+  g_atomic_int_set (&save_hold, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", saved));
+  g_assert_true (es_window_get_busy (window));
+  g_assert_true (gtk_revealer_get_reveal_child (window->progress_revealer));
+  g_assert_nonnull (strstr (gtk_label_get_label (window->progress_label), "saved.txt"));
+  ui_test_wait_for (settled, window);
+  g_assert_true (save_started);
+  g_assert_false (save_on_main_thread);
+  g_assert_null (es_window_get_error (window));
+  back = es_loader_load_path (saved, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_embedding_set_get_rows (back), ==, es_embedding_set_get_rows (set));
+  g_assert_cmpuint (es_embedding_set_get_dims (back), ==, dims);
+  for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
+    {
+      g_assert_cmpstr (es_embedding_set_get_word (back, r), ==, es_embedding_set_get_word (set, r));
+      g_assert_cmpmem (es_embedding_set_get_vector (back, r), dims * sizeof (float),
+                       es_embedding_set_get_vector (set, r), dims * sizeof (float));
+    }
+
+  /* Cancelled while it writes: no file, and the view as it was. */
+  g_assert_true (g_file_set_contents (kept, "old contents\n", -1, NULL));
+  for (guint round = 0; round < 2; round++)
+    {
+      const char *path = round == 0 ? cancelled : kept;
+
+      save_started = 0;
+      g_atomic_int_set (&save_hold, TRUE);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", path));
+      ui_test_wait_for (save_has_started, NULL);
+      g_assert_true (es_window_get_busy (window));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+      ui_test_wait_for (settled, window);
+      g_assert_null (es_window_get_error (window));
+      g_assert_true (es_window_get_embedding_set (window) == set);
+      g_assert_true (es_window_get_projection (window) == projection);
+    }
+  g_atomic_int_set (&save_hold, FALSE);
+  g_assert_false (g_file_test (cancelled, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (kept, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "old contents\n");
+  /* No temporary left beside them: saved.txt and kept.bin only. */
+  g_assert_cmpuint (count_files (folder), ==, 2);
+
+  /* A folder that does not exist: the error in the window, the view kept. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", bad));
+  ui_test_wait_for (settled, window);
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_true (es_window_get_embedding_set (window) == set);
+  g_assert_true (es_window_get_projection (window) == projection);
+
+  _es_window_save_vectors_hook = NULL;
+  destroy_window (window);
+}
+
 static void
 test_no_display (void)
 {
@@ -504,6 +622,7 @@ main (int   argc,
   g_test_add_func ("/ui/corpus/cancel-and-errors", test_cancel_and_errors);
   g_test_add_func ("/ui/corpus/topics", test_topics);
   g_test_add_func ("/ui/corpus/open-mtx", test_open_mtx);
+  g_test_add_func ("/ui/corpus/save-vectors-job", test_save_vectors_job);
 
   status = g_test_run ();
   ui_test_remove_tree (home);

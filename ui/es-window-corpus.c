@@ -328,9 +328,23 @@ nmf_ready_cb (GObject      *object,
   g_clear_pointer (&self->corpus->topics_corpus, es_corpus_vectors_unref);
   self->corpus->topics = g_steal_pointer (&topics);
   self->corpus->topics_corpus = es_corpus_vectors_ref (request->corpus);
-  _es_window_reduce_new_set (self, es_corpus_topics_get_set (self->corpus->topics));
-  /* The words in component coordinates: X and Y are two topics. */
+  /* The words in component coordinates: X and Y are two topics.  Set
+   * before the reduction (held back meanwhile) so that it runs once, and
+   * marked as the topics' so that the next file gets PCA again.
+   */
+  self->restoring++;
   g_object_set (self, "method", "identity", NULL);
+  self->restoring--;
+  self->method_from_topics = TRUE;
+  _es_window_reduce_new_set (self, es_corpus_topics_get_set (self->corpus->topics));
+}
+
+gboolean
+_es_window_is_topics_set (EsWindow       *self,
+                          EsEmbeddingSet *set)
+{
+  return self->corpus != NULL && self->corpus->topics != NULL &&
+         es_corpus_topics_get_set (self->corpus->topics) == set;
 }
 
 /* NMF with @k components of the document's matrix, in a job. */

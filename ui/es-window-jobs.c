@@ -336,6 +336,16 @@ start_projection (EsWindow       *self,
       self->pending_path = g_steal_pointer (&keep_path);
     }
 
+  /* Identity was the NMF topics' view: another file gets what a new file
+   * gets (a session sets its own method, which clears the mark).
+   */
+  if (replaces_set && self->method_from_topics && !_es_window_is_topics_set (self, view_set))
+    {
+      self->restoring++;
+      g_object_set (self, "method", "pca", NULL);
+      self->restoring--;
+    }
+
   job = es_job_new (_("Reducing"));
   {
     g_autofree char *message = g_strdup_printf (_("Computing the %s projection…"),

@@ -99,6 +99,10 @@ struct _EsWindow
 
   /* Properties */
   char                 *method;
+  /* "identity" came with NMF topics, not from the user: the next file
+   * (not a session) gets PCA again, and the setting keeps PCA.
+   */
+  gboolean              method_from_topics;
   gboolean              three_d;
   guint                 component_x;
   guint                 component_y;
@@ -279,6 +283,8 @@ void      _es_window_compute_topics     (EsWindow       *self,
                                          guint           k);
 void      _es_window_color_by_topic     (EsWindow       *self,
                                          guint           topic);
+gboolean  _es_window_is_topics_set      (EsWindow       *self,
+                                         EsEmbeddingSet *set);
 /* es-window-vectors.c: Save Vectors As… in a job (FALSE: nothing to save). */
 void      _es_window_class_vectors_init (GtkWidgetClass *widget_class);
 gboolean  _es_window_save_vectors       (EsWindow       *self,

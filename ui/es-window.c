@@ -254,7 +254,7 @@ es_window_save_state (EsWindow *self)
   es_settings_set_int ("window-width", width);
   es_settings_set_int ("window-height", height);
   es_settings_set_boolean ("window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
-  es_settings_set_string ("method", self->method);
+  es_settings_set_string ("method", self->method_from_topics ? "pca" : self->method);
   es_settings_set_string ("metric", es_neighbors_panel_get_metric (self->neighbors_panel));
   es_settings_set_int ("k", (int) es_neighbors_panel_get_k (self->neighbors_panel));
   es_settings_set_boolean ("show-sidebar", self->show_sidebar);
@@ -447,6 +447,7 @@ es_window_set_property (GObject      *object,
           break;
         g_free (self->method);
         self->method = g_strdup (es_method_to_string (parsed));
+        self->method_from_topics = FALSE;
         gtk_menu_button_set_label (self->method_button,
                                    parsed == ES_METHOD_PCA ? _("PCA") :
                                    parsed == ES_METHOD_SVD ? _("SVD") :

@@ -341,6 +341,53 @@ test_cancel_and_errors (void)
   destroy_window (window);
 }
 
+/* The window's method is PCA and the plot shows PCA coordinates: the two
+ * plotted components are uncorrelated, the first has the larger variance
+ * (PCA's defining properties), and they are not the raw dimensions 0 and
+ * 1 that Identity would show.
+ */
+static void
+assert_shows_pca (EsWindow *window)
+{
+  EsProjection *projection = es_window_get_projection (window);
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  guint n = es_projection_get_n_components (projection);
+  gsize rows = es_projection_get_rows (projection);
+  const float *coords = es_projection_get_coords (projection);
+  double mean[2] = { 0 }, var[2] = { 0 }, cov = 0, raw_mean[2] = { 0 }, raw_cov = 0, raw_var[2] = { 0 };
+
+  g_assert_cmpstr (window->method, ==, "pca");
+  g_assert_cmpstr (gtk_menu_button_get_label (window->method_button), ==, "PCA");
+  g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_PCA);
+  g_assert_true (_es_window_plot_is_current (window));
+  g_assert_cmpuint (es_scatter_data_get_n_points (data), ==, rows);
+  g_assert_cmpuint (rows, ==, es_embedding_set_get_rows (set));
+  for (gsize r = 0; r < rows; r++)
+    for (guint c = 0; c < 2; c++)
+      {
+        mean[c] += coords[r * n + c] / (double) rows;
+        raw_mean[c] += es_embedding_set_get_vector (set, r)[c] / (double) rows;
+      }
+  for (gsize r = 0; r < rows; r++)
+    {
+      double d0 = coords[r * n] - mean[0], d1 = coords[r * n + 1] - mean[1];
+      double e0 = es_embedding_set_get_vector (set, r)[0] - raw_mean[0];
+      double e1 = es_embedding_set_get_vector (set, r)[1] - raw_mean[1];
+
+      var[0] += d0 * d0;
+      var[1] += d1 * d1;
+      cov += d0 * d1;
+      raw_var[0] += e0 * e0;
+      raw_var[1] += e1 * e1;
+      raw_cov += e0 * e1;
+    }
+  g_assert_cmpfloat (var[0], >=, var[1]);
+  g_assert_cmpfloat (fabs (cov) / sqrt (var[0] * var[1]), <, 1e-3);
+  /* The raw dimensions are correlated: Identity would not pass the above. */
+  g_assert_cmpfloat (fabs (raw_cov) / sqrt (raw_var[0] * raw_var[1]), >, 1e-2);
+}
+
 static void
 test_topics (void)
 {
@@ -355,7 +402,9 @@ test_topics (void)
   g_test_summary ("NMF Topics (k = 10) on an opened corpus: the topics panel lists per topic the top "
                   "words of `embedscope nmf --corpus --max-vocab 400 --components 10 --json`; the words are placed by "
                   "topic weights (Identity of W) and coloured by topic 1; clicking topic 3 colours by "
-                  "it and makes it the Y axis; a file opened next drops the panel and the matrix");
+                  "it and makes it the Y axis; a file opened next drops the panel and the matrix, and "
+                  "is reduced by PCA again (not Identity): the menu says PCA and the plotted "
+                  "coordinates are uncorrelated with decreasing variance, unlike its raw dimensions");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
   dialog = open_corpus_dialog (window, corpus);
   set_spin (dialog, "dims", 10);
@@ -427,6 +476,7 @@ test_topics (void)
     ui_test_wait_for (another_set, window);
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
     g_assert_null (es_document_get_corpus (window->document));
+    assert_shows_pca (window);
   }
   destroy_window (window);
 }

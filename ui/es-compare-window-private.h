@@ -69,6 +69,9 @@ struct _EsCompareWindow
   EsDocument     *document;
   gulong          document_changed_id;
   guint           linking;          /* > 0 while passing a selection across */
+  /* ... and the window that shows it, for sessions saved here (weak). */
+  GObject        *view_owner;
+  EsCompareViewSessionFunc view_session;
 };
 
 /* es-compare-window.c */
@@ -89,5 +92,8 @@ void      _es_compare_session_class_init     (GtkWidgetClass  *widget_class);
 /* es-compare-link.c */
 void      _es_compare_link_selection_to_document (EsCompareWindow *self);
 void      _es_compare_link_dispose           (EsCompareWindow *self);
+gboolean  _es_compare_link_is_live           (EsCompareWindow *self);
+/* A session of what the linked window shows A with, or NULL (unlinked). */
+EsSession *_es_compare_link_dup_view_session (EsCompareWindow *self);
 
 G_END_DECLS

@@ -280,6 +280,61 @@ test_session (void)
   ui_test_remove_tree (dir);
 }
 
+static void
+test_session_main_view (void)
+{
+  g_autofree char *sample = NULL;
+  EsWindow *window = open_window_on_sample (&sample);
+  g_autofree char *dir = g_dir_make_tmp ("es-compare-view-XXXXXX", NULL);
+  g_autofree char *from_compare = g_build_filename (dir, "compare.embedscope", NULL);
+  g_autoptr(GError) error = NULL;
+  EsCompareWindow *compare;
+  EsProjection *pa, *pb;
+  EsWindow *again;
+  gsize n;
+
+  g_test_summary ("A session saved from the compare window stores A as the main window shows it: "
+                  "reopened, the main window has the same method (SVD), components (2, 3), "
+                  "centre + normalise, filter and top N, and the same coordinates; the comparison "
+                  "comes back too");
+
+  g_object_set (window, "method", "svd", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.spherize", NULL));
+  ui_test_wait_for (window_not_busy, window);
+  g_object_set (window, "component-x", 1u, "component-y", 2u, "filter-text", "th", "top-n", 3000u, NULL);
+  ui_test_wait_for (window_not_busy, window);
+  g_assert_true (window->preprocess_center && window->preprocess_normalize);
+
+  compare = _es_window_compare_with_path (window, NULL, sample);
+  ui_test_wait_for (compare_not_busy, compare);
+  g_assert_null (es_compare_window_get_error (compare));
+  g_assert_true (es_compare_window_save_session (compare, from_compare, &error));
+  g_assert_no_error (error);
+
+  again = reopen (from_compare);
+  g_assert_cmpstr (again->method, ==, "svd");
+  g_assert_cmpuint (again->component_x, ==, 1);
+  g_assert_cmpuint (again->component_y, ==, 2);
+  g_assert_true (again->preprocess_center);
+  g_assert_true (again->preprocess_normalize);
+  g_assert_cmpstr (again->filter_text, ==, "th");
+  g_assert_cmpuint (again->top_n, ==, 3000);
+  g_assert_cmpstr (es_compare_window_get_path_b (again->compare), ==, sample);
+  pa = es_document_get_projection (window->document);
+  pb = es_document_get_projection (again->document);
+  g_assert_cmpint (es_projection_get_method (pb), ==, ES_METHOD_SVD);
+  n = es_projection_get_rows (pa) * es_projection_get_n_components (pa);
+  g_assert_cmpuint (es_projection_get_rows (pb) * es_projection_get_n_components (pb), ==, n);
+  g_assert_cmpmem (es_projection_get_coords (pa), n * sizeof (float), es_projection_get_coords (pb),
+                   n * sizeof (float));
+
+  destroy (GTK_WIDGET (again->compare));
+  destroy (GTK_WIDGET (again));
+  destroy (GTK_WIDGET (compare));
+  destroy (GTK_WIDGET (window));
+  ui_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,5 +350,6 @@ main (int   argc,
   g_test_add_func ("/ui/compare-link/ctrl-drop", test_ctrl_drop);
   g_test_add_func ("/ui/compare-link/selection", test_linked_selection);
   g_test_add_func ("/ui/compare-link/session", test_session);
+  g_test_add_func ("/ui/compare-link/session-main-view", test_session_main_view);
   return g_test_run ();
 }

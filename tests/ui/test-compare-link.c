@@ -33,12 +33,6 @@ compare_not_busy (gpointer data)
   return !es_compare_window_get_busy (data);
 }
 
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
 static EsWindow *
 open_window_on_sample (char **sample_out)
 {
@@ -52,16 +46,6 @@ open_window_on_sample (char **sample_out)
   g_assert_null (es_window_get_error (window));
   *sample_out = sample;
   return window;
-}
-
-static void
-destroy (GtkWidget *widget)
-{
-  gpointer weak = widget;
-
-  g_object_add_weak_pointer (G_OBJECT (widget), &weak);
-  gtk_window_destroy (GTK_WINDOW (widget));
-  ui_test_wait_for (is_null, &weak);
 }
 
 static GPtrArray *
@@ -108,7 +92,7 @@ test_ctrl_drop (void)
   g_assert_cmpstr (es_compare_window_get_path_b (compare), ==, sample);
   /* The main window kept its data. */
   g_assert_true (es_window_get_embedding_set (window) == set);
-  destroy (GTK_WIDGET (compare));
+  ui_test_destroy_window (GTK_WIDGET (compare));
   g_assert_null (window->compare);
 
   /* Ctrl + two files: those two, in their own window. */
@@ -118,14 +102,14 @@ test_ctrl_drop (void)
   ui_test_wait_for (compare_not_busy, compare);
   g_assert_nonnull (es_compare_window_get_comparison (compare));
   g_assert_true (es_comparison_get_a (es_compare_window_get_comparison (compare)) != set);
-  destroy (GTK_WIDGET (compare));
+  ui_test_destroy_window (GTK_WIDGET (compare));
 
   /* No Ctrl: the file replaces the data, no compare window. */
   g_assert_true (_es_window_drop_files (window, plain, GDK_SHIFT_MASK));
   ui_test_wait_for (window_not_busy, window);
   g_assert_null (window->compare);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 150);
-  destroy (GTK_WIDGET (window));
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -190,10 +174,10 @@ test_linked_selection (void)
     gpointer weak = compare;
 
     g_object_add_weak_pointer (G_OBJECT (compare), &weak);
-    destroy (GTK_WIDGET (window));
+    ui_test_destroy_window (GTK_WIDGET (window));
     g_signal_emit_by_name (plot, "rows-selected", rows, 0);
     g_assert_nonnull (weak);
-    destroy (GTK_WIDGET (compare));
+    ui_test_destroy_window (GTK_WIDGET (compare));
   }
 }
 
@@ -271,12 +255,12 @@ test_session (void)
       g_assert_cmpuint (es_comparison_get_n_anchors (c), ==, 300);
       g_assert_cmpuint (es_change_scores_get_k (es_comparison_get_scores (c)), ==, 5);
       g_assert_cmpstr (es_compare_window_get_focus (again->compare), ==, focus);
-      destroy (GTK_WIDGET (again->compare));
-      destroy (GTK_WIDGET (again));
+      ui_test_destroy_window (GTK_WIDGET (again->compare));
+      ui_test_destroy_window (GTK_WIDGET (again));
     }
 
-  destroy (GTK_WIDGET (compare));
-  destroy (GTK_WIDGET (window));
+  ui_test_destroy_window (GTK_WIDGET (compare));
+  ui_test_destroy_window (GTK_WIDGET (window));
   ui_test_remove_tree (dir);
 }
 
@@ -328,10 +312,10 @@ test_session_main_view (void)
   g_assert_cmpmem (es_projection_get_coords (pa), n * sizeof (float), es_projection_get_coords (pb),
                    n * sizeof (float));
 
-  destroy (GTK_WIDGET (again->compare));
-  destroy (GTK_WIDGET (again));
-  destroy (GTK_WIDGET (compare));
-  destroy (GTK_WIDGET (window));
+  ui_test_destroy_window (GTK_WIDGET (again->compare));
+  ui_test_destroy_window (GTK_WIDGET (again));
+  ui_test_destroy_window (GTK_WIDGET (compare));
+  ui_test_destroy_window (GTK_WIDGET (window));
   ui_test_remove_tree (dir);
 }
 
@@ -339,17 +323,21 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display");
-      return g_test_run ();
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  gboolean display;
+  g_autofree char *home = ui_test_init (&argc, &argv, "es-test-compare-link", &display);
+  int status;
 
-  g_test_add_func ("/ui/compare-link/ctrl-drop", test_ctrl_drop);
-  g_test_add_func ("/ui/compare-link/selection", test_linked_selection);
-  g_test_add_func ("/ui/compare-link/session", test_session);
-  g_test_add_func ("/ui/compare-link/session-main-view", test_session_main_view);
-  return g_test_run ();
+  if (!display)
+    ui_test_add_no_display ("/ui/compare-link/no-display");
+  else
+    {
+      g_test_add_func ("/ui/compare-link/ctrl-drop", test_ctrl_drop);
+      g_test_add_func ("/ui/compare-link/selection", test_linked_selection);
+      g_test_add_func ("/ui/compare-link/session", test_session);
+      g_test_add_func ("/ui/compare-link/session-main-view", test_session_main_view);
+    }
+  status = g_test_run ();
+  ui_test_remove_tree (home);
+
+  return status;
 }

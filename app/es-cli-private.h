@@ -208,11 +208,11 @@ gboolean _es_cli_render_file (const char                 *input,
                          const char                 *save_session,
                          GError                    **error);
 
-/* The same for coordinates computed elsewhere (t-SNE, UMAP): @coords holds
+/* es-cli-plot.c: the same for coordinates computed elsewhere (t-SNE, UMAP): @coords holds
  * rows × @dims floats for the rows of @set (NaN: not drawn); axes are
  * titled "@axis_name 1", "@axis_name 2"….
  */
-/* es-cli-render.c: --clusters K for every render method. */
+/* es-cli-plot.c: --clusters K for every render method. */
 void     _es_cli_render_add_cluster_entry (GOptionContext     *context);
 /* -1 when fine, else the exit status of a usage error. */
 int      _es_cli_render_check_clusters    (const EsCliCommand *command);
@@ -228,7 +228,7 @@ gboolean _es_cli_render_coords (EsEmbeddingSet             *set,
                            int                         height,
                            GError                    **error);
 
-/* What every render shares: highlight, fit, export (see es-cli-render.c). */
+/* What every render shares: highlight, fit, export (es-cli-plot.c). */
 gboolean _es_cli_render_data (EsEmbeddingSet             *set,
                               EsEmbeddingSet             *view,
                               EsScatterData              *data,
@@ -243,13 +243,13 @@ gboolean _es_cli_render_data (EsEmbeddingSet             *set,
                               int                         height,
                               GError                    **error);
 
-/* es-cli-session.c: `render --session S` and `render … --save-session S`. */
+/* es-cli-session.c: `render --session S`. */
 gboolean   _es_cli_session_given          (int                         argc,
                                            char                      **argv);
 int        _es_cli_render_session         (int                         argc,
                                            char                      **argv);
-/* A session of what `render` draws from @input (the focus: @highlight as
- * the file spells it).
+/* es-cli-save-session.c: `render … --save-session S`, a session of what
+ * `render` draws from @input (the focus: @highlight as the file spells it).
  */
 EsSession *_es_cli_session_new            (const char                 *input,
                                            const EsLoadOptions        *load_options,

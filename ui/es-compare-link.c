@@ -20,8 +20,8 @@
 #include "es-word-pairs.h"
 
 /* The document shows A: the link is live. */
-static gboolean
-linked (EsCompareWindow *self)
+gboolean
+_es_compare_link_is_live (EsCompareWindow *self)
 {
   return self->document != NULL && self->comparison != NULL &&
          es_document_get_set (self->document) == es_comparison_get_a (self->comparison);
@@ -53,7 +53,7 @@ _es_compare_link_selection_to_document (EsCompareWindow *self)
   const gsize *rows_a;
   g_autofree gsize *rows = NULL;
 
-  if (!linked (self))
+  if (!_es_compare_link_is_live (self))
     return;
   rows_a = es_word_pairs_get_rows_a (es_comparison_get_pairs (self->comparison));
   rows = g_new (gsize, self->selected->len + 1);
@@ -71,7 +71,7 @@ void
 _es_compare_window_selection_changed (EsCompareWindow *self,
                                       gboolean         from_document)
 {
-  if (from_document && linked (self))
+  if (from_document && _es_compare_link_is_live (self))
     selection_from_document (self);
   else if (!from_document)
     _es_compare_link_selection_to_document (self);
@@ -85,7 +85,7 @@ document_changed_cb (EsDocument      *document,
 {
   if (self->linking > 0 || (changes & (ES_DOCUMENT_CHANGE_SELECTION | ES_DOCUMENT_CHANGE_DATA)) == 0)
     return;
-  if (linked (self))
+  if (_es_compare_link_is_live (self))
     _es_compare_window_selection_changed (self, TRUE);
 }
 
@@ -102,6 +102,10 @@ document_gone_cb (gpointer  data,
 void
 _es_compare_link_dispose (EsCompareWindow *self)
 {
+  if (self->view_owner != NULL)
+    g_object_remove_weak_pointer (self->view_owner, (gpointer *) &self->view_owner);
+  self->view_owner = NULL;
+  self->view_session = NULL;
   if (self->document == NULL)
     return;
   g_clear_signal_handler (&self->document_changed_id, self->document);
@@ -138,4 +142,28 @@ es_compare_window_dup_selected_words (EsCompareWindow *self)
                                                                 g_array_index (self->selected, gsize, i))));
   g_ptr_array_add (words, NULL);
   return (char **) g_ptr_array_free (words, FALSE);
+}
+
+void
+es_compare_window_set_view_session (EsCompareWindow          *self,
+                                    GObject                  *owner,
+                                    EsCompareViewSessionFunc  func)
+{
+  g_return_if_fail (ES_IS_COMPARE_WINDOW (self));
+  g_return_if_fail (owner == NULL || G_IS_OBJECT (owner));
+
+  if (self->view_owner != NULL)
+    g_object_remove_weak_pointer (self->view_owner, (gpointer *) &self->view_owner);
+  self->view_owner = owner;
+  self->view_session = func;
+  if (owner != NULL)
+    g_object_add_weak_pointer (owner, (gpointer *) &self->view_owner);
+}
+
+EsSession *
+_es_compare_link_dup_view_session (EsCompareWindow *self)
+{
+  if (self->view_owner == NULL || self->view_session == NULL || !_es_compare_link_is_live (self))
+    return NULL;
+  return self->view_session (self->view_owner);
 }

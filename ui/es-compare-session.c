@@ -3,7 +3,8 @@
  * A session names A as its data file and, under "compare", B's file, the
  * alignment options and the focus word (es-session.h).  The main window
  * adds these when it has a compare window of its file open; the compare
- * window saves a session of its own (A with the default view, and the
+ * window saves a session of its own (A as the linked main window shows
+ * it, or with the default view when no window shows A, and the
  * comparison).  Opening either in the main window shows A and opens the
  * compare window again.
  *
@@ -85,15 +86,23 @@ es_compare_window_save_session (EsCompareWindow *self,
                    _("A session names the files it compares, and one of these was not opened from a file"));
       return FALSE;
     }
-  session = es_session_new ();
-  session->data_path = g_canonicalize_filename (self->path_a, NULL);
-  /* The linked main window's selection and focus are the compare view's. */
-  {
-    g_auto(GStrv) words = es_compare_window_dup_selected_words (self);
+  /* A as the main window shows it (its writer: one place knows the view),
+   * when that window shows A; else A with the default view.
+   */
+  session = _es_compare_link_dup_view_session (self);
+  if (session == NULL)
+    {
+      g_auto(GStrv) words = es_compare_window_dup_selected_words (self);
 
-    session->selection = g_steal_pointer (&words);
-    session->focus = g_strdup (es_compare_window_get_focus (self));
-  }
+      session = es_session_new ();
+      session->data_path = g_canonicalize_filename (self->path_a, NULL);
+      /* The linked main window's selection and focus are the compare view's. */
+      session->selection = g_steal_pointer (&words);
+      session->focus = g_strdup (es_compare_window_get_focus (self));
+    }
+  /* This window's pair and options, whichever compare window the main
+   * window last opened.
+   */
   es_compare_window_add_to_session (self, session);
   return es_session_save (session, path, error);
 }

@@ -69,14 +69,37 @@ struct _EsCompareWindow
   EsDocument     *document;
   gulong          document_changed_id;
   guint           linking;          /* > 0 while passing a selection across */
+  /* ... and the window that shows it, for sessions saved here (weak). */
+  GObject        *view_owner;
+  EsCompareViewSessionFunc view_session;
 };
 
-/* es-compare-window.c */
+/* es-compare-window.c: the comparison job. */
 void      _es_compare_window_rerun           (EsCompareWindow *self);
-/* After a box or lasso (or a linked document) changed self->selected. */
+/* es-compare-link.c: after a box or lasso (or a linked document) changed
+ * self->selected.
+ */
 void      _es_compare_window_selection_changed (EsCompareWindow *self,
                                                gboolean         from_document);
+/* es-compare-focus.c */
 void      _es_compare_window_update_overlay  (EsCompareWindow *self);
+
+/* es-compare-focus.c: the focus word, its neighbours, the arrows, the
+ * ranked lists and the status line.
+ */
+gint64    _es_compare_window_pair_of_plot_row (EsCompareWindow *self,
+                                               gint64           row);
+char     *_es_compare_window_detail_cb       (gsize            row,
+                                              gpointer         user_data);
+void      _es_compare_window_set_focus       (EsCompareWindow *self,
+                                              gint64           pair);
+void      _es_compare_window_fill_ranked     (EsCompareWindow *self);
+void      _es_compare_window_update_status   (EsCompareWindow *self);
+void      _es_compare_window_show_data       (EsCompareWindow *self);
+
+/* es-compare-actions.c: the widgets, their signals and the actions. */
+void      _es_compare_window_build           (EsCompareWindow *self);
+void      _es_compare_actions_class_init     (GtkWidgetClass  *widget_class);
 
 /* es-compare-options.c */
 GtkWidget *_es_compare_options_build         (EsCompareWindow *self);
@@ -89,5 +112,8 @@ void      _es_compare_session_class_init     (GtkWidgetClass  *widget_class);
 /* es-compare-link.c */
 void      _es_compare_link_selection_to_document (EsCompareWindow *self);
 void      _es_compare_link_dispose           (EsCompareWindow *self);
+gboolean  _es_compare_link_is_live           (EsCompareWindow *self);
+/* A session of what the linked window shows A with, or NULL (unlinked). */
+EsSession *_es_compare_link_dup_view_session (EsCompareWindow *self);
 
 G_END_DECLS

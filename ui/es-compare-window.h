@@ -69,6 +69,15 @@ const char      *es_compare_window_get_path_b    (EsCompareWindow *self);
  */
 void             es_compare_window_link_document (EsCompareWindow *self,
                                                   EsDocument      *document);
+/* What the window showing A (linked above) shows, as a session: a
+ * session saved here stores A with that view (method, axes, centre and
+ * normalise, filters, camera…), not the default one.  Asked only while
+ * @owner lives and the link is live; the link's end forgets it.
+ */
+typedef EsSession *(*EsCompareViewSessionFunc) (gpointer owner);
+void             es_compare_window_set_view_session (EsCompareWindow          *self,
+                                                  GObject                  *owner,
+                                                  EsCompareViewSessionFunc  func);
 /* The words selected in the plot (box, lasso or the linked document),
  * NULL-terminated.
  */

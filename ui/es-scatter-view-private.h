@@ -85,6 +85,7 @@ enum {
 
 extern guint _es_scatter_view_signals[N_SIGNALS];
 
+/* es-scatter-view-draw.c */
 void _es_scatter_view_invalidate (EsScatterView *self);
 void _es_scatter_view_invalidate_view (EsScatterView *self);
 void _es_scatter_view_fit (EsScatterView *self);
@@ -92,6 +93,20 @@ void _es_scatter_view_ensure_viewport_size (EsScatterView *self);
 void _es_scatter_view_ensure_texture (EsScatterView *self);
 void _es_scatter_view_ensure_index (EsScatterView *self);
 void _es_scatter_view_update_style (EsScatterView *self);
+void _es_scatter_view_snapshot (GtkWidget   *widget,
+                                GtkSnapshot *snapshot);
+void _es_scatter_view_size_allocate (GtkWidget *widget,
+                                     int        width,
+                                     int        height,
+                                     int        baseline);
+void _es_scatter_view_measure (GtkWidget      *widget,
+                               GtkOrientation  orientation,
+                               int             for_size,
+                               int            *minimum,
+                               int            *natural,
+                               int            *minimum_baseline,
+                               int            *natural_baseline);
+/* es-scatter-view-actions.c */
 void _es_scatter_view_update_actions (EsScatterView *self);
 void _es_scatter_view_class_init_actions (GtkWidgetClass *widget_class);
 void _es_scatter_view_init_controllers (EsScatterView *self);

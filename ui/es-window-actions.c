@@ -199,9 +199,7 @@ cancel_action (GtkWidget  *widget,
                GVariant   *param)
 {
   EsWindow *self = ES_WINDOW (widget);
-  gboolean busy = self->load_job != NULL || self->project_job != NULL || self->cluster_job != NULL;
-
-  if (!busy)
+  if (!es_window_get_busy (self))
     {
       es_document_begin (self->document);
       es_document_clear_selection (self->document);
@@ -216,6 +214,8 @@ cancel_action (GtkWidget  *widget,
     es_job_cancel (self->project_job);
   if (self->cluster_job != NULL)
     es_job_cancel (self->cluster_job);
+  if (self->save_job != NULL)
+    es_job_cancel (self->save_job);
   self->layout_paused = FALSE;
 }
 
@@ -683,7 +683,7 @@ void
 _es_window_actions_update (EsWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean busy = self->load_job != NULL || self->project_job != NULL || self->cluster_job != NULL;
+  gboolean busy = es_window_get_busy (self);
   gboolean has_view = es_document_get_projection (self->document) != NULL;
   gboolean has_neighbors = es_neighbors_panel_get_neighbors (self->neighbors_panel) != NULL;
   gsize n_selected = 0;

@@ -32,7 +32,12 @@ compare_with (EsWindow        *self,
   if (session != NULL)
     es_compare_window_apply_session (compare, session);
   if (path_a == NULL)
-    es_compare_window_link_document (compare, self->document);
+    {
+      es_compare_window_link_document (compare, self->document);
+      /* A session saved there stores A as this window shows it. */
+      es_compare_window_set_view_session (compare, G_OBJECT (self),
+                                          (EsCompareViewSessionFunc) _es_window_dup_session);
+    }
   if (self->compare != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->compare), (gpointer *) &self->compare);
   self->compare = compare;

@@ -1,5 +1,4 @@
-/* es-window-corpus.c: Open Corpus…, a .mtx, NMF topics and Save Vectors
- * As…
+/* es-window-corpus.c: Open Corpus…, a .mtx and NMF topics
  *
  * A corpus (or a Matrix Market file) becomes LSA vectors in a job through
  * the engine's pipeline (es-corpus-vectors.h, the CLI's `lsa`); the set
@@ -23,7 +22,6 @@
 #include "es-corpus-topics.h"
 #include "es-corpus-vectors.h"
 #include "es-dialogs.h"
-#include "es-embedding-writer.h"
 #include "es-matrix-market.h"
 #include "es-topics-panel.h"
 #include "es-worker.h"
@@ -330,9 +328,23 @@ nmf_ready_cb (GObject      *object,
   g_clear_pointer (&self->corpus->topics_corpus, es_corpus_vectors_unref);
   self->corpus->topics = g_steal_pointer (&topics);
   self->corpus->topics_corpus = es_corpus_vectors_ref (request->corpus);
-  _es_window_reduce_new_set (self, es_corpus_topics_get_set (self->corpus->topics));
-  /* The words in component coordinates: X and Y are two topics. */
+  /* The words in component coordinates: X and Y are two topics.  Set
+   * before the reduction (held back meanwhile) so that it runs once, and
+   * marked as the topics' so that the next file gets PCA again.
+   */
+  self->restoring++;
   g_object_set (self, "method", "identity", NULL);
+  self->restoring--;
+  self->method_from_topics = TRUE;
+  _es_window_reduce_new_set (self, es_corpus_topics_get_set (self->corpus->topics));
+}
+
+gboolean
+_es_window_is_topics_set (EsWindow       *self,
+                          EsEmbeddingSet *set)
+{
+  return self->corpus != NULL && self->corpus->topics != NULL &&
+         es_corpus_topics_get_set (self->corpus->topics) == set;
 }
 
 /* NMF with @k components of the document's matrix, in a job. */
@@ -442,98 +454,6 @@ _es_window_color_by_topic (EsWindow *self,
   es_topics_panel_set_active (self->corpus->panel, (int) topic);
 }
 
-/* ---- saving the vectors ---- */
-
-gboolean
-_es_window_save_vectors (EsWindow    *self,
-                         const char  *path,
-                         GError     **error)
-{
-  EsEmbeddingSet *set = es_document_get_set (self->document);
-  g_autofree char *words_path = NULL;
-  EsFormat format;
-
-  if (set == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Nothing to save"));
-      return FALSE;
-    }
-  format = es_embedding_format_for_path (path);
-  if (format == ES_FORMAT_NPY)
-    words_path = es_embedding_writer_words_path (path);
-  return es_embedding_writer_write (set, path, format, words_path, NULL, NULL, NULL, error);
-}
-
-static void
-save_vectors_ready_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(EsWindow) self = user_data;
-  g_autoptr(GFile) file = es_dialogs_save_finish (result, NULL);
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (path == NULL)
-    return;
-  if (!_es_window_save_vectors (self, path, &error))
-    es_dialogs_show_error (GTK_WINDOW (self), _("Could not save the vectors"), error->message);
-  else
-    {
-      g_autofree char *name = g_filename_display_basename (path);
-      g_autofree char *note = g_strdup_printf (_("Saved %s"), name);
-
-      _es_window_show_feedback (self, note);
-    }
-}
-
-static void
-save_vectors_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *param)
-{
-  EsWindow *self = ES_WINDOW (widget);
-  const char *title = es_document_get_title (self->document);
-  EsEmbeddingSet *set = es_document_get_set (self->document);
-  g_autofree char *name = NULL;
-
-  if (set == NULL)
-    return;
-  if (title != NULL)
-    {
-      g_autoptr(GString) s = g_string_new (NULL);
-
-      /* "lee.txt — LSA 100d" → "lee-lsa-100d.txt" */
-      for (const char *p = title; *p != '\0'; p = g_utf8_next_char (p))
-        {
-          gunichar c = g_utf8_get_char (p);
-
-          if (g_unichar_isalnum (c))
-            g_string_append_unichar (s, g_unichar_tolower (c));
-          else if (s->len > 0 && s->str[s->len - 1] != '-')
-            g_string_append_c (s, '-');
-        }
-      g_string_append (s, ".txt");
-      name = g_string_free (g_steal_pointer (&s), FALSE);
-    }
-  else
-    name = g_strdup ("vectors.txt");
-  es_dialogs_save_async (GTK_WINDOW (self), ES_FILE_KIND_VECTORS, name, self->dialog_cancellable,
-                         save_vectors_ready_cb, g_object_ref (self));
-}
-
-static void
-save_vectors_to_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *param)
-{
-  EsWindow *self = ES_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (!_es_window_save_vectors (self, g_variant_get_string (param, NULL), &error))
-    _es_window_show_error (self, error->message);
-}
-
 /* ---- the window's side ---- */
 
 /* Inside the document transaction that brings @set: the corpus or the
@@ -621,6 +541,4 @@ _es_window_class_corpus_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-corpus-path", "s", open_corpus_path_action);
   gtk_widget_class_install_action (widget_class, "win.nmf", NULL, nmf_action);
   gtk_widget_class_install_action (widget_class, "win.nmf-k", "u", nmf_k_action);
-  gtk_widget_class_install_action (widget_class, "win.save-vectors", NULL, save_vectors_action);
-  gtk_widget_class_install_action (widget_class, "win.save-vectors-to", "s", save_vectors_to_action);
 }

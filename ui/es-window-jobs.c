@@ -87,7 +87,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
 static void
 update_progress (EsWindow *self)
 {
-  EsJob *job = self->load_job != NULL ? self->load_job :
+  /* A save was asked for last: its progress first. */
+  EsJob *job = self->save_job != NULL ? self->save_job :
+               self->load_job != NULL ? self->load_job :
                self->project_job != NULL ? self->project_job : self->cluster_job;
 
   /* The bindings carry fraction and message from whichever job runs. */
@@ -332,6 +334,16 @@ start_projection (EsWindow       *self,
       g_free (self->pending_path);
       self->pending_set = g_steal_pointer (&keep);
       self->pending_path = g_steal_pointer (&keep_path);
+    }
+
+  /* Identity was the NMF topics' view: another file gets what a new file
+   * gets (a session sets its own method, which clears the mark).
+   */
+  if (replaces_set && self->method_from_topics && !_es_window_is_topics_set (self, view_set))
+    {
+      self->restoring++;
+      g_object_set (self, "method", "pca", NULL);
+      self->restoring--;
     }
 
   job = es_job_new (_("Reducing"));

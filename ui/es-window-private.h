@@ -99,6 +99,10 @@ struct _EsWindow
 
   /* Properties */
   char                 *method;
+  /* "identity" came with NMF topics, not from the user: the next file
+   * (not a session) gets PCA again, and the setting keeps PCA.
+   */
+  gboolean              method_from_topics;
   gboolean              three_d;
   guint                 component_x;
   guint                 component_y;
@@ -113,6 +117,7 @@ struct _EsWindow
   EsJob                *load_job;
   EsJob                *project_job;
   EsJob                *cluster_job;
+  EsJob                *save_job;        /* es-window-vectors.c */
   GCancellable         *metadata_cancellable;
   GCancellable         *dialog_cancellable;
   char                 *error;
@@ -259,7 +264,7 @@ void      _es_window_preprocess_set     (EsWindow       *self,
                                          gboolean        normalize);
 char     *_es_window_preprocess_describe (EsWindow      *self);
 
-/* es-window-corpus.c: a corpus or .mtx → LSA vectors, NMF topics, Save Vectors. */
+/* es-window-corpus.c: a corpus or .mtx → LSA vectors, NMF topics. */
 typedef struct _EsWindowCorpus EsWindowCorpus;
 void      _es_window_class_corpus_init  (GtkWidgetClass *widget_class);
 void      _es_window_corpus_init        (EsWindow       *self);
@@ -278,9 +283,15 @@ void      _es_window_compute_topics     (EsWindow       *self,
                                          guint           k);
 void      _es_window_color_by_topic     (EsWindow       *self,
                                          guint           topic);
+gboolean  _es_window_is_topics_set      (EsWindow       *self,
+                                         EsEmbeddingSet *set);
+/* es-window-vectors.c: Save Vectors As… in a job (FALSE: nothing to save). */
+void      _es_window_class_vectors_init (GtkWidgetClass *widget_class);
 gboolean  _es_window_save_vectors       (EsWindow       *self,
                                          const char     *path,
                                          GError        **error);
+/* For tests: called in the worker before it writes. */
+extern void (*_es_window_save_vectors_hook) (GCancellable *cancellable);
 /* For tests: the NMF topics list of the side panel. */
 EsTopicsPanel *_es_window_get_topics_panel (EsWindow    *self);
 /* es-window-jobs.c: a computed set (no file) shown like a new file. */

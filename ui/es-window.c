@@ -254,7 +254,7 @@ es_window_save_state (EsWindow *self)
   es_settings_set_int ("window-width", width);
   es_settings_set_int ("window-height", height);
   es_settings_set_boolean ("window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
-  es_settings_set_string ("method", self->method);
+  es_settings_set_string ("method", self->method_from_topics ? "pca" : self->method);
   es_settings_set_string ("metric", es_neighbors_panel_get_metric (self->neighbors_panel));
   es_settings_set_int ("k", (int) es_neighbors_panel_get_k (self->neighbors_panel));
   es_settings_set_boolean ("show-sidebar", self->show_sidebar);
@@ -270,6 +270,7 @@ es_window_close_request (GtkWindow *window)
   _es_window_set_job (self, &self->load_job, NULL);
   _es_window_set_job (self, &self->project_job, NULL);
   _es_window_set_job (self, &self->cluster_job, NULL);
+  _es_window_set_job (self, &self->save_job, NULL);
 
   return GTK_WINDOW_CLASS (es_window_parent_class)->close_request (window);
 }
@@ -293,6 +294,9 @@ es_window_dispose (GObject *object)
   if (self->cluster_job != NULL)
     es_job_cancel (self->cluster_job);
   g_clear_object (&self->cluster_job);
+  if (self->save_job != NULL)
+    es_job_cancel (self->save_job);
+  g_clear_object (&self->save_job);
   if (self->job_bindings != NULL)
     g_binding_group_set_source (self->job_bindings, NULL);
   g_clear_object (&self->job_bindings);
@@ -443,6 +447,7 @@ es_window_set_property (GObject      *object,
           break;
         g_free (self->method);
         self->method = g_strdup (es_method_to_string (parsed));
+        self->method_from_topics = FALSE;
         gtk_menu_button_set_label (self->method_button,
                                    parsed == ES_METHOD_PCA ? _("PCA") :
                                    parsed == ES_METHOD_SVD ? _("SVD") :
@@ -667,6 +672,7 @@ es_window_class_init (EsWindowClass *klass)
   _es_window_class_actions_init (widget_class);
   _es_window_class_session_init (widget_class);
   _es_window_class_corpus_init (widget_class);
+  _es_window_class_vectors_init (widget_class);
 }
 
 static void
@@ -805,7 +811,8 @@ es_window_get_busy (EsWindow *self)
 {
   g_return_val_if_fail (ES_IS_WINDOW (self), FALSE);
 
-  return self->load_job != NULL || self->project_job != NULL || self->cluster_job != NULL;
+  return self->load_job != NULL || self->project_job != NULL || self->cluster_job != NULL ||
+         self->save_job != NULL;
 }
 
 const char *

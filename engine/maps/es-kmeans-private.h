@@ -10,6 +10,7 @@
 G_BEGIN_DECLS
 
 #define ES_KM_BLOCK_ROWS 4096   /* rows per block of partial sums */
+#define ES_KM_MAX_THREADS 8
 
 typedef struct
 {
@@ -91,6 +92,22 @@ es_km_row_cost (const EsKm *km,
   return (s0 + s1) + (s2 + s3);
 }
 
+/* One thread's share of an assignment round: blocks [b_lo, b_hi). */
+typedef struct
+{
+  EsKm *km;
+  gsize b_lo, b_hi;
+  float *scores;   /* ES_KM_BLOCK_ROWS × k */
+  float *gather;   /* ES_KM_BLOCK_ROWS × dims: the rows whose bounds failed */
+  gsize *full;     /* ES_KM_BLOCK_ROWS: their row numbers */
+  gint32 *prev;    /* ES_KM_BLOCK_ROWS: their clusters before */
+} EsKmPart;
+
+/* es-kmeans-assign.c */
+void     es_km_run_assign   (EsKm          *km,
+                             EsKmPart      *parts,
+                             guint          n_threads);
+void     es_km_update_bounds (EsKm         *km);
 void     es_km_set_centroid (EsKm          *km,
                              guint          c,
                              const double  *v);

@@ -5,10 +5,12 @@
  *     [--clusters K] [--density]
  *     [--search TEXT] [--width PX] [--hold MS] [--filter TEXT] [--color N] [--export TSV]
  *     [--corpus TEXT [--dims K] [--dialog-hold MS] [--progress PNG] [--topics K [--topic N]]]
+ *     [--save-vectors OUT [--progress PNG]]
  *
  * --corpus opens a plain-text corpus through Open Corpus's dialog (held up
  * --dialog-hold ms, for `xwd -id`), --progress renders the window while the
- * job counts, --topics runs NMF and --topic clicks one topic.
+ * job counts, --topics runs NMF and --topic clicks one topic.  --save-vectors
+ * runs Save Vectors As… to OUT (--progress: the window while it writes).
  *
  * Opens the main window (on the bundled sample by default), selects a
  * word, solves an analogy and renders the window with GTK's own renderer.
@@ -155,6 +157,7 @@ main (int   argc,
   g_autofree char *search = NULL;
   g_autofree char *filter = NULL;
   g_autofree char *export = NULL;
+  g_autofree char *save_vectors = NULL;
   int color = -1;
   int hold = 0;
   g_autofree char *corpus = NULL;
@@ -175,11 +178,12 @@ main (int   argc,
     { "filter", 0, 0, G_OPTION_ARG_STRING, &filter, "Filter text (a regex when it starts with ^)", "TEXT" },
     { "color", 0, 0, G_OPTION_ARG_INT, &color, "Colour menu entry (1: the first metadata column)", "N" },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &export, "Export the coordinates there (shows the note)", "TSV" },
+    { "save-vectors", 0, 0, G_OPTION_ARG_FILENAME, &save_vectors, "Save Vectors As… there (a job)", "OUT" },
     { "width", 0, 0, G_OPTION_ARG_INT, &window_width, "Window width (1280; a narrow one shows the compact header)", "PX" },
     { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Open this text corpus (Open Corpus…)", "TEXT" },
     { "dims", 0, 0, G_OPTION_ARG_INT, &dims, "Dimensions asked in the corpus dialog", "K" },
     { "dialog-hold", 0, 0, G_OPTION_ARG_INT, &dialog_hold, "Keep the corpus dialog up this many ms", "MS" },
-    { "progress", 0, 0, G_OPTION_ARG_FILENAME, &progress, "Render the window while the corpus job runs", "PNG" },
+    { "progress", 0, 0, G_OPTION_ARG_FILENAME, &progress, "Render the window while the corpus or save job runs", "PNG" },
     { "topics", 0, 0, G_OPTION_ARG_INT, &topics, "NMF topics of the corpus", "K" },
     { "topic", 0, 0, G_OPTION_ARG_INT, &topic, "Topic clicked (0: the first)", "N" },
     { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "Keep the window up this many ms (for `import`, which also shows popovers)", "MS" },
@@ -285,6 +289,23 @@ main (int   argc,
     {
       spin (500);
       gtk_widget_activate_action (GTK_WIDGET (window), "win.export-to", "(ss)", "coordinates", export);
+    }
+  if (save_vectors != NULL)
+    {
+      gboolean shot = FALSE;
+
+      spin (500);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", save_vectors);
+      while (es_window_get_busy (window))
+        {
+          if (progress != NULL && !shot && window->save_job != NULL && es_job_get_fraction (window->save_job) > 0.2)
+            {
+              spin (50);
+              shot = save_window (window, progress);
+            }
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (1000);
+        }
     }
   spin (1500);
   if (es_window_get_error (window) != NULL)

@@ -33,12 +33,6 @@ compare_not_busy (gpointer data)
   return !es_compare_window_get_busy (data);
 }
 
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
 static EsWindow *
 open_window_on_sample (char **sample_out)
 {
@@ -52,16 +46,6 @@ open_window_on_sample (char **sample_out)
   g_assert_null (es_window_get_error (window));
   *sample_out = sample;
   return window;
-}
-
-static void
-destroy (GtkWidget *widget)
-{
-  gpointer weak = widget;
-
-  g_object_add_weak_pointer (G_OBJECT (widget), &weak);
-  gtk_window_destroy (GTK_WINDOW (widget));
-  ui_test_wait_for (is_null, &weak);
 }
 
 static GPtrArray *
@@ -108,7 +92,7 @@ test_ctrl_drop (void)
   g_assert_cmpstr (es_compare_window_get_path_b (compare), ==, sample);
   /* The main window kept its data. */
   g_assert_true (es_window_get_embedding_set (window) == set);
-  destroy (GTK_WIDGET (compare));
+  ui_test_destroy_window (GTK_WIDGET (compare));
   g_assert_null (window->compare);
 
   /* Ctrl + two files: those two, in their own window. */
@@ -118,14 +102,14 @@ test_ctrl_drop (void)
   ui_test_wait_for (compare_not_busy, compare);
   g_assert_nonnull (es_compare_window_get_comparison (compare));
   g_assert_true (es_comparison_get_a (es_compare_window_get_comparison (compare)) != set);
-  destroy (GTK_WIDGET (compare));
+  ui_test_destroy_window (GTK_WIDGET (compare));
 
   /* No Ctrl: the file replaces the data, no compare window. */
   g_assert_true (_es_window_drop_files (window, plain, GDK_SHIFT_MASK));
   ui_test_wait_for (window_not_busy, window);
   g_assert_null (window->compare);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 150);
-  destroy (GTK_WIDGET (window));
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -190,10 +174,10 @@ test_linked_selection (void)
     gpointer weak = compare;
 
     g_object_add_weak_pointer (G_OBJECT (compare), &weak);
-    destroy (GTK_WIDGET (window));
+    ui_test_destroy_window (GTK_WIDGET (window));
     g_signal_emit_by_name (plot, "rows-selected", rows, 0);
     g_assert_nonnull (weak);
-    destroy (GTK_WIDGET (compare));
+    ui_test_destroy_window (GTK_WIDGET (compare));
   }
 }
 
@@ -271,12 +255,67 @@ test_session (void)
       g_assert_cmpuint (es_comparison_get_n_anchors (c), ==, 300);
       g_assert_cmpuint (es_change_scores_get_k (es_comparison_get_scores (c)), ==, 5);
       g_assert_cmpstr (es_compare_window_get_focus (again->compare), ==, focus);
-      destroy (GTK_WIDGET (again->compare));
-      destroy (GTK_WIDGET (again));
+      ui_test_destroy_window (GTK_WIDGET (again->compare));
+      ui_test_destroy_window (GTK_WIDGET (again));
     }
 
-  destroy (GTK_WIDGET (compare));
-  destroy (GTK_WIDGET (window));
+  ui_test_destroy_window (GTK_WIDGET (compare));
+  ui_test_destroy_window (GTK_WIDGET (window));
+  ui_test_remove_tree (dir);
+}
+
+static void
+test_session_main_view (void)
+{
+  g_autofree char *sample = NULL;
+  EsWindow *window = open_window_on_sample (&sample);
+  g_autofree char *dir = g_dir_make_tmp ("es-compare-view-XXXXXX", NULL);
+  g_autofree char *from_compare = g_build_filename (dir, "compare.embedscope", NULL);
+  g_autoptr(GError) error = NULL;
+  EsCompareWindow *compare;
+  EsProjection *pa, *pb;
+  EsWindow *again;
+  gsize n;
+
+  g_test_summary ("A session saved from the compare window stores A as the main window shows it: "
+                  "reopened, the main window has the same method (SVD), components (2, 3), "
+                  "centre + normalise, filter and top N, and the same coordinates; the comparison "
+                  "comes back too");
+
+  g_object_set (window, "method", "svd", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.spherize", NULL));
+  ui_test_wait_for (window_not_busy, window);
+  g_object_set (window, "component-x", 1u, "component-y", 2u, "filter-text", "th", "top-n", 3000u, NULL);
+  ui_test_wait_for (window_not_busy, window);
+  g_assert_true (window->preprocess_center && window->preprocess_normalize);
+
+  compare = _es_window_compare_with_path (window, NULL, sample);
+  ui_test_wait_for (compare_not_busy, compare);
+  g_assert_null (es_compare_window_get_error (compare));
+  g_assert_true (es_compare_window_save_session (compare, from_compare, &error));
+  g_assert_no_error (error);
+
+  again = reopen (from_compare);
+  g_assert_cmpstr (again->method, ==, "svd");
+  g_assert_cmpuint (again->component_x, ==, 1);
+  g_assert_cmpuint (again->component_y, ==, 2);
+  g_assert_true (again->preprocess_center);
+  g_assert_true (again->preprocess_normalize);
+  g_assert_cmpstr (again->filter_text, ==, "th");
+  g_assert_cmpuint (again->top_n, ==, 3000);
+  g_assert_cmpstr (es_compare_window_get_path_b (again->compare), ==, sample);
+  pa = es_document_get_projection (window->document);
+  pb = es_document_get_projection (again->document);
+  g_assert_cmpint (es_projection_get_method (pb), ==, ES_METHOD_SVD);
+  n = es_projection_get_rows (pa) * es_projection_get_n_components (pa);
+  g_assert_cmpuint (es_projection_get_rows (pb) * es_projection_get_n_components (pb), ==, n);
+  g_assert_cmpmem (es_projection_get_coords (pa), n * sizeof (float), es_projection_get_coords (pb),
+                   n * sizeof (float));
+
+  ui_test_destroy_window (GTK_WIDGET (again->compare));
+  ui_test_destroy_window (GTK_WIDGET (again));
+  ui_test_destroy_window (GTK_WIDGET (compare));
+  ui_test_destroy_window (GTK_WIDGET (window));
   ui_test_remove_tree (dir);
 }
 
@@ -284,16 +323,21 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display");
-      return g_test_run ();
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  gboolean display;
+  g_autofree char *home = ui_test_init (&argc, &argv, "es-test-compare-link", &display);
+  int status;
 
-  g_test_add_func ("/ui/compare-link/ctrl-drop", test_ctrl_drop);
-  g_test_add_func ("/ui/compare-link/selection", test_linked_selection);
-  g_test_add_func ("/ui/compare-link/session", test_session);
-  return g_test_run ();
+  if (!display)
+    ui_test_add_no_display ("/ui/compare-link/no-display");
+  else
+    {
+      g_test_add_func ("/ui/compare-link/ctrl-drop", test_ctrl_drop);
+      g_test_add_func ("/ui/compare-link/selection", test_linked_selection);
+      g_test_add_func ("/ui/compare-link/session", test_session);
+      g_test_add_func ("/ui/compare-link/session-main-view", test_session_main_view);
+    }
+  status = g_test_run ();
+  ui_test_remove_tree (home);
+
+  return status;
 }

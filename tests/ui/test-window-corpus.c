@@ -27,16 +27,6 @@
 
 static char *dir;
 
-/* Nothing running and the debounced plot data built. */
-static gboolean
-settled (gpointer data)
-{
-  EsWindow *window = data;
-
-  return !es_window_get_busy (window) && window->filter_source == 0 &&
-         (es_window_get_projection (window) == NULL || _es_window_plot_is_current (window));
-}
-
 static char *
 corpus_path (void)
 {
@@ -52,7 +42,7 @@ open_window_on_sample (void)
   g_assert_nonnull (sample);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   g_assert_null (es_window_get_error (window));
   return window;
 }
@@ -64,66 +54,8 @@ open_empty_window (void)
   EsWindow *window = es_window_new (NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   return window;
-}
-
-static void
-destroy_window (EsWindow *window)
-{
-  GtkWidget *widget = GTK_WIDGET (window);
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  /* Worker callbacks hold references until they have run. */
-  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (widget != NULL && g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_null (widget);
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-other_toplevel (EsWindow *window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (w != GTK_WIDGET (window) && gtk_widget_get_visible (w))
-        return w;
-    }
-  return NULL;
-}
-
-static gboolean
-another_set (gpointer data)
-{
-  EsWindow *window = data;
-
-  return settled (window) && (es_window_get_error (window) != NULL ||
-                              g_object_get_data (G_OBJECT (window), "reference") != es_window_get_embedding_set (window));
 }
 
 /* win.open-corpus-path, then the dialog's fields, then Compute. */
@@ -135,7 +67,7 @@ open_corpus_dialog (EsWindow   *window,
 
   g_object_set_data (G_OBJECT (window), "reference", es_window_get_embedding_set (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-corpus-path", "s", path));
-  dialog = other_toplevel (window);
+  dialog = ui_test_other_toplevel (GTK_WIDGET (window));
   g_assert_nonnull (dialog);
   return dialog;
 }
@@ -145,26 +77,10 @@ set_spin (GtkWidget  *dialog,
           const char *name,
           double      value)
 {
-  GtkWidget *spin = find_named (dialog, name);
+  GtkWidget *spin = ui_test_find_named (dialog, name);
 
   g_assert_nonnull (spin);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
-}
-
-static gsize
-finite_points (EsWindow *window)
-{
-  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
-  gsize n = 0;
-
-  for (gsize r = 0; r < es_scatter_data_get_n_points (data); r++)
-    {
-      double x, y;
-
-      es_scatter_data_get_point (data, r, &x, &y, NULL);
-      n += isfinite (x) && isfinite (y);
-    }
-  return n;
 }
 
 static char *
@@ -222,11 +138,11 @@ test_open_corpus (void)
                   "the vocabulary, the title names the corpus and LSA; Save Vectors As… writes what "
                   "`embedscope lsa --corpus` writes, byte for byte, and .bin/.npy read back equal");
   dialog = open_corpus_dialog (window, corpus);
-  g_assert_false (gtk_widget_get_visible (find_named (dialog, "transpose")));
-  g_assert_true (gtk_widget_get_visible (find_named (dialog, "min-count")));
+  g_assert_false (gtk_widget_get_visible (ui_test_find_named (dialog, "transpose")));
+  g_assert_true (gtk_widget_get_visible (ui_test_find_named (dialog, "min-count")));
   set_spin (dialog, "dims", 12);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  ui_test_wait_for (another_set, window);
+  ui_test_wait_for (ui_test_window_another_set, window);
   g_assert_null (es_window_get_error (window));
 
   set = es_window_get_embedding_set (window);
@@ -235,10 +151,11 @@ test_open_corpus (void)
                     es_sparse_matrix_get_rows (es_corpus_vectors_get_matrix (es_document_get_corpus (window->document))));
   g_assert_cmpuint (es_embedding_set_get_rows (set), >, 1000);
   g_assert_cmpuint (es_embedding_set_get_dims (set), ==, 12);
-  g_assert_cmpuint (finite_points (window), ==, es_embedding_set_get_rows (set));
+  g_assert_cmpuint (ui_test_finite_points (window), ==, es_embedding_set_get_rows (set));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "lee_background.cor — LSA 12d — Embedscope");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", saved));
+  ui_test_wait_for (ui_test_window_settled, window);
   g_assert_null (es_window_get_error (window));
   out = run_cli ("lsa", "--corpus", corpus, "--dims", "12", "--output", cli, NULL);
   g_assert_true (g_file_get_contents (saved, &a, NULL, NULL));
@@ -252,6 +169,7 @@ test_open_corpus (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", path));
+      ui_test_wait_for (ui_test_window_settled, window);
       g_assert_null (es_window_get_error (window));
       back = es_loader_load_path (path, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
@@ -263,7 +181,7 @@ test_open_corpus (void)
         g_assert_cmpstr (es_embedding_set_get_word (back, 5), ==, es_embedding_set_get_word (set, 5));
     }
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -313,7 +231,7 @@ test_cancel_and_errors (void)
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   ui_test_wait_for (has_load_job, window);
   g_signal_connect (window->load_job, "notify::fraction", G_CALLBACK (cancel_on_progress_cb), &cancelled);
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   g_assert_cmpuint (cancelled, ==, 1);
   g_assert_null (es_window_get_error (window));
   g_assert_true (es_window_get_embedding_set (window) == reference);
@@ -323,7 +241,7 @@ test_cancel_and_errors (void)
   dialog = open_corpus_dialog (window, corpus);
   set_spin (dialog, "min-count", 1000000);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  ui_test_wait_for (another_set, window);
+  ui_test_wait_for (ui_test_window_another_set, window);
   g_assert_nonnull (es_window_get_error (window));
   g_assert_true (es_window_get_embedding_set (window) == reference);
 
@@ -331,12 +249,59 @@ test_cancel_and_errors (void)
   set_spin (dialog, "max-vocab", 20);
   set_spin (dialog, "dims", 25);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  ui_test_wait_for (another_set, window);
+  ui_test_wait_for (ui_test_window_another_set, window);
   g_assert_nonnull (es_window_get_error (window));
   g_assert_true (es_window_get_embedding_set (window) == reference);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
+}
+
+/* The window's method is PCA and the plot shows PCA coordinates: the two
+ * plotted components are uncorrelated, the first has the larger variance
+ * (PCA's defining properties), and they are not the raw dimensions 0 and
+ * 1 that Identity would show.
+ */
+static void
+assert_shows_pca (EsWindow *window)
+{
+  EsProjection *projection = es_window_get_projection (window);
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
+  guint n = es_projection_get_n_components (projection);
+  gsize rows = es_projection_get_rows (projection);
+  const float *coords = es_projection_get_coords (projection);
+  double mean[2] = { 0 }, var[2] = { 0 }, cov = 0, raw_mean[2] = { 0 }, raw_cov = 0, raw_var[2] = { 0 };
+
+  g_assert_cmpstr (window->method, ==, "pca");
+  g_assert_cmpstr (gtk_menu_button_get_label (window->method_button), ==, "PCA");
+  g_assert_cmpint (es_projection_get_method (projection), ==, ES_METHOD_PCA);
+  g_assert_true (_es_window_plot_is_current (window));
+  g_assert_cmpuint (es_scatter_data_get_n_points (data), ==, rows);
+  g_assert_cmpuint (rows, ==, es_embedding_set_get_rows (set));
+  for (gsize r = 0; r < rows; r++)
+    for (guint c = 0; c < 2; c++)
+      {
+        mean[c] += coords[r * n + c] / (double) rows;
+        raw_mean[c] += es_embedding_set_get_vector (set, r)[c] / (double) rows;
+      }
+  for (gsize r = 0; r < rows; r++)
+    {
+      double d0 = coords[r * n] - mean[0], d1 = coords[r * n + 1] - mean[1];
+      double e0 = es_embedding_set_get_vector (set, r)[0] - raw_mean[0];
+      double e1 = es_embedding_set_get_vector (set, r)[1] - raw_mean[1];
+
+      var[0] += d0 * d0;
+      var[1] += d1 * d1;
+      cov += d0 * d1;
+      raw_var[0] += e0 * e0;
+      raw_var[1] += e1 * e1;
+      raw_cov += e0 * e1;
+    }
+  g_assert_cmpfloat (var[0], >=, var[1]);
+  g_assert_cmpfloat (fabs (cov) / sqrt (var[0] * var[1]), <, 1e-3);
+  /* The raw dimensions are correlated: Identity would not pass the above. */
+  g_assert_cmpfloat (fabs (raw_cov) / sqrt (raw_var[0] * raw_var[1]), >, 1e-2);
 }
 
 static void
@@ -353,21 +318,23 @@ test_topics (void)
   g_test_summary ("NMF Topics (k = 10) on an opened corpus: the topics panel lists per topic the top "
                   "words of `embedscope nmf --corpus --max-vocab 400 --components 10 --json`; the words are placed by "
                   "topic weights (Identity of W) and coloured by topic 1; clicking topic 3 colours by "
-                  "it and makes it the Y axis; a file opened next drops the panel and the matrix");
+                  "it and makes it the Y axis; a file opened next drops the panel and the matrix, and "
+                  "is reduced by PCA again (not Identity): the menu says PCA and the plotted "
+                  "coordinates are uncorrelated with decreasing variance, unlike its raw dimensions");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
   dialog = open_corpus_dialog (window, corpus);
   set_spin (dialog, "dims", 10);
   /* The 400 most frequent words: NMF stays quick under ASan. */
   set_spin (dialog, "max-vocab", 400);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  ui_test_wait_for (another_set, window);
+  ui_test_wait_for (ui_test_window_another_set, window);
   g_assert_null (es_window_get_error (window));
   lsa = es_window_get_embedding_set (window);
   g_assert_cmpuint (es_embedding_set_get_rows (lsa), ==, 400);
 
   g_object_set_data (G_OBJECT (window), "reference", lsa);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.nmf-k", "u", 10));
-  ui_test_wait_for (another_set, window);
+  ui_test_wait_for (ui_test_window_another_set, window);
   g_assert_null (es_window_get_error (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
   g_assert_cmpuint (es_topics_panel_get_n_topics (panel), ==, 10);
@@ -407,7 +374,7 @@ test_topics (void)
     for (gsize r = 0; r < es_embedding_set_get_rows (w); r += 11)
       for (guint c = 0; c < MIN (n, 10); c++)
         g_assert_cmpfloat (es_projection_get_coords (projection)[r * n + c], ==, es_embedding_set_get_vector (w, r)[c]);
-    g_assert_cmpuint (finite_points (window), ==, es_embedding_set_get_rows (w));
+    g_assert_cmpuint (ui_test_finite_points (window), ==, es_embedding_set_get_rows (w));
   }
   g_assert_cmpuint (gtk_drop_down_get_selected (window->color_dropdown), ==, 1);
   g_assert_cmpint (es_topics_panel_get_active (panel), ==, 0);
@@ -422,11 +389,12 @@ test_topics (void)
 
     g_object_set_data (G_OBJECT (window), "reference", es_window_get_embedding_set (window));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", sample));
-    ui_test_wait_for (another_set, window);
+    ui_test_wait_for (ui_test_window_another_set, window);
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
     g_assert_null (es_document_get_corpus (window->document));
+    assert_shows_pca (window);
   }
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -447,64 +415,159 @@ test_open_mtx (void)
   g_assert_true (g_file_set_contents (copy, contents, (gssize) len, NULL));
   g_object_set_data (G_OBJECT (window), "reference", es_window_get_embedding_set (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", copy));
-  dialog = other_toplevel (window);
+  dialog = ui_test_other_toplevel (GTK_WIDGET (window));
   g_assert_nonnull (dialog);
-  g_assert_true (gtk_widget_get_visible (find_named (dialog, "transpose")));
-  g_assert_false (gtk_widget_get_visible (find_named (dialog, "min-count")));
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (dialog, "transpose")), TRUE);
+  g_assert_true (gtk_widget_get_visible (ui_test_find_named (dialog, "transpose")));
+  g_assert_false (gtk_widget_get_visible (ui_test_find_named (dialog, "min-count")));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (ui_test_find_named (dialog, "transpose")), TRUE);
   set_spin (dialog, "dims", 5);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  ui_test_wait_for (another_set, window);
+  ui_test_wait_for (ui_test_window_another_set, window);
   g_assert_null (es_window_get_error (window));
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 546);
   g_assert_cmpuint (es_embedding_set_get_dims (es_window_get_embedding_set (window)), ==, 5);
-  g_assert_cmpuint (finite_points (window), ==, 546);
+  g_assert_cmpuint (ui_test_finite_points (window), ==, 546);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "dtm.mm — LSA 5d — Embedscope");
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
+}
+
+/* ---- Save Vectors As… as a job ---- */
+
+static gint save_started;
+static gint save_on_main_thread;
+static gint save_hold;  /* the worker waits for Cancel */
+
+static void
+save_hook (GCancellable *cancellable)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  if (g_main_context_is_owner (g_main_context_default ()))
+    g_atomic_int_set (&save_on_main_thread, 1);
+  g_atomic_int_set (&save_started, 1);
+  while (g_atomic_int_get (&save_hold) && !g_cancellable_is_cancelled (cancellable) && g_get_monotonic_time () < end)
+    g_usleep (1000);
+}
+
+static gboolean
+save_has_started (gpointer data)
+{
+  return g_atomic_int_get (&save_started) != 0;
+}
+
+static guint
+count_files (const char *folder)
+{
+  g_autoptr(GDir) d = g_dir_open (folder, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
 }
 
 static void
-test_no_display (void)
+test_save_vectors_job (void)
 {
-  if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
+  g_autofree char *folder = g_build_filename (dir, "save-job", NULL);
+  g_autofree char *saved = g_build_filename (folder, "saved.txt", NULL);
+  g_autofree char *cancelled = g_build_filename (folder, "cancelled.txt", NULL);
+  g_autofree char *kept = g_build_filename (folder, "kept.bin", NULL);
+  g_autofree char *bad = g_build_filename (folder, "none", "x.txt", NULL);
+  EsWindow *window = open_window_on_sample ();
+  EsEmbeddingSet *set = es_window_get_embedding_set (window);
+  EsProjection *projection = es_window_get_projection (window);
+  g_autoptr(EsEmbeddingSet) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize dims = es_embedding_set_get_dims (set);
+
+  g_test_summary ("Save Vectors As… writes in a worker (not the main thread) as a job with progress: "
+                  "the file reads back with every word and vector equal to the window's set; a save "
+                  "cancelled with Cancel (win.cancel) leaves no file, and an existing file under that "
+                  "name as it was; a failed save shows its error in the window; the view stays");
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  _es_window_save_vectors_hook = save_hook;
+
+  /* Completes: the same words and floats back. */
+  save_started = 0;
+  g_atomic_int_set (&save_hold, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", saved));
+  g_assert_true (es_window_get_busy (window));
+  g_assert_true (gtk_revealer_get_reveal_child (window->progress_revealer));
+  g_assert_nonnull (strstr (gtk_label_get_label (window->progress_label), "saved.txt"));
+  ui_test_wait_for (ui_test_window_settled, window);
+  g_assert_true (save_started);
+  g_assert_false (save_on_main_thread);
+  g_assert_null (es_window_get_error (window));
+  back = es_loader_load_path (saved, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_embedding_set_get_rows (back), ==, es_embedding_set_get_rows (set));
+  g_assert_cmpuint (es_embedding_set_get_dims (back), ==, dims);
+  for (gsize r = 0; r < es_embedding_set_get_rows (set); r++)
     {
-      g_test_fail_printf ("no display, and ES_REQUIRE_DISPLAY is set");
-      return;
+      g_assert_cmpstr (es_embedding_set_get_word (back, r), ==, es_embedding_set_get_word (set, r));
+      g_assert_cmpmem (es_embedding_set_get_vector (back, r), dims * sizeof (float),
+                       es_embedding_set_get_vector (set, r), dims * sizeof (float));
     }
-  g_test_skip ("no display");
+
+  /* Cancelled while it writes: no file, and the view as it was. */
+  g_assert_true (g_file_set_contents (kept, "old contents\n", -1, NULL));
+  for (guint round = 0; round < 2; round++)
+    {
+      const char *path = round == 0 ? cancelled : kept;
+
+      save_started = 0;
+      g_atomic_int_set (&save_hold, TRUE);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", path));
+      ui_test_wait_for (save_has_started, NULL);
+      g_assert_true (es_window_get_busy (window));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+      ui_test_wait_for (ui_test_window_settled, window);
+      g_assert_null (es_window_get_error (window));
+      g_assert_true (es_window_get_embedding_set (window) == set);
+      g_assert_true (es_window_get_projection (window) == projection);
+    }
+  g_atomic_int_set (&save_hold, FALSE);
+  g_assert_false (g_file_test (cancelled, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (kept, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "old contents\n");
+  /* No temporary left beside them: saved.txt and kept.bin only. */
+  g_assert_cmpuint (count_files (folder), ==, 2);
+
+  /* A folder that does not exist: the error in the window, the view kept. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-vectors-to", "s", bad));
+  ui_test_wait_for (ui_test_window_settled, window);
+  g_assert_nonnull (es_window_get_error (window));
+  g_assert_true (es_window_get_embedding_set (window) == set);
+  g_assert_true (es_window_get_projection (window) == projection);
+
+  _es_window_save_vectors_hook = NULL;
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  gboolean display;
+  g_autofree char *home = ui_test_init (&argc, &argv, "es-test-window-corpus", &display);
   int status;
-  g_autofree char *home = g_dir_make_tmp ("es-test-window-corpus-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
 
-  g_mkdir_with_parents (config, 0700);
-  g_mkdir_with_parents (data, 0700);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
   dir = g_build_filename (home, "files", NULL);
   g_mkdir_with_parents (dir, 0700);
 
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
+  if (!display)
+    ui_test_add_no_display ("/ui/corpus/no-display");
+  else
     {
-      g_test_add_func ("/ui/corpus/no-display", test_no_display);
-      status = g_test_run ();
-      ui_test_remove_tree (home);
-      return status;
+      g_test_add_func ("/ui/corpus/open-corpus", test_open_corpus);
+      g_test_add_func ("/ui/corpus/cancel-and-errors", test_cancel_and_errors);
+      g_test_add_func ("/ui/corpus/topics", test_topics);
+      g_test_add_func ("/ui/corpus/open-mtx", test_open_mtx);
+      g_test_add_func ("/ui/corpus/save-vectors-job", test_save_vectors_job);
     }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  g_test_add_func ("/ui/corpus/open-corpus", test_open_corpus);
-  g_test_add_func ("/ui/corpus/cancel-and-errors", test_cancel_and_errors);
-  g_test_add_func ("/ui/corpus/topics", test_topics);
-  g_test_add_func ("/ui/corpus/open-mtx", test_open_mtx);
-
   status = g_test_run ();
   ui_test_remove_tree (home);
   g_free (dir);

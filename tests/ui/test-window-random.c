@@ -754,17 +754,6 @@ test_window_random (void)
   run_sequence (seed, steps, steps_env != NULL ? 0 : DEFAULT_BUDGET_S);
 }
 
-static void
-test_no_display (void)
-{
-  if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
-    {
-      g_test_fail_printf ("no display, and ES_REQUIRE_DISPLAY is set");
-      return;
-    }
-  g_test_skip ("no display");
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -789,7 +778,7 @@ main (int   argc,
 
   if (!gtk_init_check ())
     {
-      g_test_add_func ("/ui/window/random/no-display", test_no_display);
+      ui_test_add_no_display ("/ui/window/random/no-display");
       status = g_test_run ();
       ui_test_remove_tree (home);
       return status;

@@ -74,15 +74,6 @@ new_window (void)
   return window;
 }
 
-static void
-destroy_window (EsWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (window != NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static guint8 *
 pixels (const char *path,
         gsize      *size)
@@ -189,8 +180,8 @@ test_round_trip_tsne (void)
   g_assert_nonnull (strstr (b->layout_note, "restored from the session"));
 
   assert_same_picture (a, b, "tsne");
-  destroy_window (a);
-  destroy_window (b);
+  ui_test_destroy_window (GTK_WIDGET (a));
+  ui_test_destroy_window (GTK_WIDGET (b));
 }
 
 static void
@@ -221,8 +212,8 @@ test_round_trip_pca_camera (void)
   g_assert_cmpuint (b->component_x, ==, 1);
   g_assert_cmpfloat (gtk_adjustment_get_value (b->point_size_adjustment), ==, 9);
   assert_same_picture (a, b, "pca");
-  destroy_window (a);
-  destroy_window (b);
+  ui_test_destroy_window (GTK_WIDGET (a));
+  ui_test_destroy_window (GTK_WIDGET (b));
 }
 
 static void
@@ -264,9 +255,9 @@ test_round_trip_spherized (void)
   pplain = es_document_get_projection (plain->document);
   g_assert_true (memcmp (es_projection_get_coords (pplain), es_projection_get_coords (pa),
                          2 * sizeof (float)) != 0);
-  destroy_window (plain);
-  destroy_window (a);
-  destroy_window (b);
+  ui_test_destroy_window (GTK_WIDGET (plain));
+  ui_test_destroy_window (GTK_WIDGET (a));
+  ui_test_destroy_window (GTK_WIDGET (b));
 }
 
 static gboolean
@@ -311,8 +302,8 @@ test_round_trip_analogy_density (void)
   ui_test_wait_for (camera_placed, b);
   g_assert_false (es_scatter_view_get_show_density (b->plot));
   g_assert_null (es_analogy_panel_get_results (b->analogy_panel));
-  destroy_window (a);
-  destroy_window (b);
+  ui_test_destroy_window (GTK_WIDGET (a));
+  ui_test_destroy_window (GTK_WIDGET (b));
 }
 
 /* A window showing the data file, and a session path with @text in it. */
@@ -350,7 +341,7 @@ test_malformed_keeps_view (void)
   g_assert_nonnull (strstr (es_window_get_error (window), "bad.embedscope:4:"));
   g_assert_true (es_window_get_embedding_set (window) == before);
   g_assert_true (es_window_get_projection (window) == projection);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -368,7 +359,7 @@ test_newer_version_keeps_view (void)
   ui_test_wait_for (settled, window);
   g_assert_nonnull (strstr (es_window_get_error (window), "newer"));
   g_assert_true (es_window_get_embedding_set (window) == before);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -388,7 +379,7 @@ test_missing_file_named (void)
   ui_test_wait_for (settled, window);
   g_assert_nonnull (strstr (es_window_get_error (window), "gone-words.vec"));
   g_assert_true (es_window_get_embedding_set (window) == before);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -423,43 +414,22 @@ test_changed_file_warns (void)
   g_assert_nonnull (strstr (es_window_get_error (b), "has changed"));
   g_assert_null (strstr (b->layout_note != NULL ? b->layout_note : "", "restored from the session"));
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (b)), ==, ES_METHOD_UMAP);
-  destroy_window (a);
-  destroy_window (b);
-}
-
-static void
-test_no_display (void)
-{
-  if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
-    {
-      g_test_fail_printf ("no display, and ES_REQUIRE_DISPLAY is set");
-      return;
-    }
-  g_test_skip ("no display");
+  ui_test_destroy_window (GTK_WIDGET (a));
+  ui_test_destroy_window (GTK_WIDGET (b));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  gboolean display;
   int status;
-  g_autofree char *config = NULL;
-  g_autofree char *data = NULL;
 
-  tmp_dir = g_dir_make_tmp ("es-test-window-session-XXXXXX", NULL);
-  config = g_build_filename (tmp_dir, "config", NULL);
-  data = g_build_filename (tmp_dir, "data", NULL);
-  g_mkdir_with_parents (config, 0700);
-  g_mkdir_with_parents (data, 0700);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    g_test_add_func ("/ui/session/no-display", test_no_display);
+  tmp_dir = ui_test_init (&argc, &argv, "es-test-window-session", &display);
+  if (!display)
+    ui_test_add_no_display ("/ui/session/no-display");
   else
     {
-      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
       g_test_add_func ("/ui/session/round-trip-tsne", test_round_trip_tsne);
       g_test_add_func ("/ui/session/round-trip-pca-camera", test_round_trip_pca_camera);
       g_test_add_func ("/ui/session/round-trip-spherized", test_round_trip_spherized);
@@ -469,9 +439,9 @@ main (int   argc,
       g_test_add_func ("/ui/session/missing-file", test_missing_file_named);
       g_test_add_func ("/ui/session/changed-file", test_changed_file_warns);
     }
-
   status = g_test_run ();
   ui_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
+
   return status;
 }

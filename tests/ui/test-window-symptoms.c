@@ -37,16 +37,6 @@ spin_ms (guint ms)
     }
 }
 
-/* Nothing running and the debounced plot data built. */
-static gboolean
-settled (gpointer data)
-{
-  EsWindow *window = data;
-
-  return !es_window_get_busy (window) && window->filter_source == 0 &&
-         (es_window_get_projection (window) == NULL || _es_window_plot_is_current (window));
-}
-
 static char *
 data_file (const char *dir,
            const char *name)
@@ -61,7 +51,7 @@ open_window_on (const char *path)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", path));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   g_assert_null (es_window_get_error (window));
 
   return window;
@@ -77,42 +67,6 @@ open_window_on_sample (void)
 }
 
 static void
-destroy_window (EsWindow *window)
-{
-  GtkWidget *widget = GTK_WIDGET (window);
-
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  /* Worker callbacks hold references until they have run (slow under
-   * ASan on a busy machine).
-   */
-  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (widget != NULL && g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_null (widget);
-}
-
-static gsize
-finite_points (EsWindow *window)
-{
-  EsScatterData *data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
-  gsize n = 0;
-
-  for (gsize r = 0; r < es_scatter_data_get_n_points (data); r++)
-    {
-      double x, y;
-
-      es_scatter_data_get_point (data, r, &x, &y, NULL);
-      n += isfinite (x) && isfinite (y);
-    }
-  return n;
-}
-
-static void
 test_axes_pca_three_d (void)
 {
   EsWindow *window = open_window_on_sample ();
@@ -122,12 +76,12 @@ test_axes_pca_three_d (void)
   g_test_summary ("Custom Axes → PCA → 3D shows PC3 as Z, not PC2 again (a flat sheet) (issue 11)");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "axes"));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   g_assert_cmpuint (es_projection_get_n_components (es_window_get_projection (window)), ==, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.three-d", NULL));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
 
   g_object_get (window, "component-x", &x, "component-y", &y, "component-z", &z, NULL);
   g_assert_cmpuint (x, ==, 0);
@@ -135,7 +89,7 @@ test_axes_pca_three_d (void)
   g_assert_cmpuint (z, ==, 2);
   data = es_scatter_view_get_data (ES_SCATTER_VIEW (es_window_get_plot (window)));
   g_assert_true (es_scatter_data_is_3d (data));
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -175,35 +129,35 @@ test_filter_status_and_invalid_regex (void)
   g_assert_cmpuint (with_king, >, 1);
 
   g_object_set (window, "filter-text", "king", NULL);
-  ui_test_wait_for (settled, window);
-  g_assert_cmpuint (finite_points (window), ==, with_king);
+  ui_test_wait_for (ui_test_window_settled, window);
+  g_assert_cmpuint (ui_test_finite_points (window), ==, with_king);
   expected = g_strdup_printf ("%'" G_GSIZE_FORMAT " of %'" G_GSIZE_FORMAT " words shown (filter)", with_king, total);
   g_assert_true (text_contains (gtk_label_get_text (window->status_label), expected));
 
   /* A regex matching one word, then one that does not compile. */
   g_object_set (window, "filter-regex", TRUE, "filter-text", "^king$", NULL);
-  ui_test_wait_for (settled, window);
-  g_assert_cmpuint (finite_points (window), ==, 1);
+  ui_test_wait_for (ui_test_window_settled, window);
+  g_assert_cmpuint (ui_test_finite_points (window), ==, 1);
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_object_set (window, "filter-text", "^king$|([", NULL);
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   g_assert_nonnull (gtk_widget_get_tooltip_text (entry));
-  g_assert_cmpuint (finite_points (window), ==, 1);
+  g_assert_cmpuint (ui_test_finite_points (window), ==, 1);
   g_clear_pointer (&expected, g_free);
   expected = g_strdup_printf ("1 of %'" G_GSIZE_FORMAT " words shown (filter)", total);
   g_assert_true (text_contains (gtk_label_get_text (window->status_label), expected));
 
   /* Fixed: the mark goes; cleared: everything, and the status says no filter. */
   g_object_set (window, "filter-text", "^kings?$", NULL);
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_null (gtk_widget_get_tooltip_text (entry));
   g_object_set (window, "filter-text", "", NULL);
-  ui_test_wait_for (settled, window);
-  g_assert_cmpuint (finite_points (window), ==, total);
+  ui_test_wait_for (ui_test_window_settled, window);
+  g_assert_cmpuint (ui_test_finite_points (window), ==, total);
   g_assert_null (strstr (gtk_label_get_text (window->status_label), "(filter)"));
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -239,7 +193,7 @@ test_export_feedback (void)
   g_unlink (path);
   g_unlink (png_named);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static GtkWidget *
@@ -313,7 +267,7 @@ test_search_box (void)
 
   /* Another file: its index comes, the completion stays closed. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", big));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   ui_test_wait_for ((Condition) es_word_search_is_ready, search);
   spin_ms (300);
   g_assert_false (popover_visible (window));
@@ -321,7 +275,7 @@ test_search_box (void)
   /* Esc clears the selection and the box. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
   g_assert_cmpstr (gtk_editable_get_text (editable), ==, "");
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -345,14 +299,14 @@ test_huge_headers (void)
 
       g_object_ref (toplevels);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", paths[i]));
-      ui_test_wait_for (settled, window);
+      ui_test_wait_for (ui_test_window_settled, window);
       all = g_timer_elapsed (timer, NULL);
       g_assert_nonnull (es_window_get_error (window));
       g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, 1);
 
       g_timer_start (timer);
       _es_window_load_path (window, paths[i], 1000, NULL);
-      ui_test_wait_for (settled, window);
+      ui_test_wait_for (ui_test_window_settled, window);
       first = g_timer_elapsed (timer, NULL);
       g_assert_nonnull (es_window_get_error (window));
       g_test_message ("%s: error after %.3f s (load all), %.3f s (first 1,000)", paths[i], all, first);
@@ -360,7 +314,7 @@ test_huge_headers (void)
       /* The old picture stays. */
       g_assert_nonnull (es_window_get_projection (window));
     }
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -404,76 +358,35 @@ test_center_normalize (void)
                   "project`, stated in the status bar (issue 11)");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "svd"));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   check_preprocessed (window, FALSE, FALSE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.normalize", NULL));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   check_preprocessed (window, FALSE, TRUE);
   status = gtk_label_get_text (window->status_label);
   g_assert_true (text_contains (status, "rows L2-normalised"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.center", NULL));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   check_preprocessed (window, TRUE, TRUE);
   g_assert_true (text_contains (gtk_label_get_text (window->status_label), "spherized"));
 
   /* Both on is Spherize: unchecking it turns both off, checking both on. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.spherize", NULL));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   check_preprocessed (window, FALSE, FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.spherize", NULL));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   check_preprocessed (window, TRUE, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.center", NULL));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   check_preprocessed (window, FALSE, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "prep.normalize", NULL));
-  ui_test_wait_for (settled, window);
+  ui_test_wait_for (ui_test_window_settled, window);
   check_preprocessed (window, FALSE, FALSE);
   g_assert_null (strstr (gtk_label_get_text (window->status_label), "normalised"));
-  destroy_window (window);
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-other_toplevel (EsWindow *window)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (w != GTK_WIDGET (window) && gtk_widget_get_visible (w))
-        return w;
-    }
-  return NULL;
-}
-
-static gboolean
-another_set (gpointer data)
-{
-  EsWindow *window = data;
-
-  return settled (window) && (es_window_get_error (window) != NULL ||
-                              g_object_get_data (G_OBJECT (window), "reference") != es_window_get_embedding_set (window));
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -506,11 +419,11 @@ test_bytes_shape_dialog (void)
 
   g_object_set_data (G_OBJECT (window), "reference", reference);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", bytes));
-  dialog = other_toplevel (window);
+  dialog = ui_test_other_toplevel (GTK_WIDGET (window));
   g_assert_nonnull (dialog);
   g_assert_null (es_window_get_error (window));
-  rows = GTK_SPIN_BUTTON (find_named (dialog, "rows"));
-  dims = GTK_SPIN_BUTTON (find_named (dialog, "dims"));
+  rows = GTK_SPIN_BUTTON (ui_test_find_named (dialog, "rows"));
+  dims = GTK_SPIN_BUTTON (ui_test_find_named (dialog, "dims"));
   g_assert_cmpfloat (gtk_spin_button_get_value (rows), ==, 150);
   g_assert_cmpfloat (gtk_spin_button_get_value (dims), ==, 4);
 
@@ -518,11 +431,11 @@ test_bytes_shape_dialog (void)
   gtk_spin_button_set_value (rows, 100);
   g_assert_cmpfloat (gtk_spin_button_get_value (dims), ==, 6);
   gtk_spin_button_set_value (dims, 7);
-  g_assert_false (gtk_widget_get_sensitive (find_named (dialog, "ok")));
+  g_assert_false (gtk_widget_get_sensitive (ui_test_find_named (dialog, "ok")));
   gtk_spin_button_set_value (rows, 150);
-  g_assert_true (gtk_widget_get_sensitive (find_named (dialog, "ok")));
+  g_assert_true (gtk_widget_get_sensitive (ui_test_find_named (dialog, "ok")));
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  ui_test_wait_for (another_set, window);
+  ui_test_wait_for (ui_test_window_another_set, window);
 
   g_assert_null (es_window_get_error (window));
   set = es_window_get_embedding_set (window);
@@ -537,58 +450,35 @@ test_bytes_shape_dialog (void)
    * finalized, nothing keeps it).
    */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-path", "s", bytes));
-  g_assert_nonnull (other_toplevel (window));
-  destroy_window (window);
-  g_assert_null (other_toplevel (NULL));
+  g_assert_nonnull (ui_test_other_toplevel (GTK_WIDGET (window)));
+  ui_test_destroy_window (GTK_WIDGET (window));
+  g_assert_null (ui_test_other_toplevel (NULL));
 
   g_unlink (bytes);
   g_unlink (labels);
   g_rmdir (dir);
 }
 
-static void
-test_no_display (void)
-{
-  if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
-    {
-      g_test_fail_printf ("no display, and ES_REQUIRE_DISPLAY is set");
-      return;
-    }
-  g_test_skip ("no display");
-}
-
 int
 main (int   argc,
       char *argv[])
 {
+  gboolean display;
+  g_autofree char *home = ui_test_init (&argc, &argv, "es-test-window-symptoms", &display);
   int status;
-  g_autofree char *home = g_dir_make_tmp ("es-test-window-symptoms-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
 
-  g_mkdir_with_parents (config, 0700);
-  g_mkdir_with_parents (data, 0700);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
+  if (!display)
+    ui_test_add_no_display ("/ui/symptoms/no-display");
+  else
     {
-      g_test_add_func ("/ui/symptoms/no-display", test_no_display);
-      status = g_test_run ();
-      ui_test_remove_tree (home);
-      return status;
+      g_test_add_func ("/ui/symptoms/axes-pca-three-d", test_axes_pca_three_d);
+      g_test_add_func ("/ui/symptoms/filter-status-invalid-regex", test_filter_status_and_invalid_regex);
+      g_test_add_func ("/ui/symptoms/export-feedback", test_export_feedback);
+      g_test_add_func ("/ui/symptoms/search-box", test_search_box);
+      g_test_add_func ("/ui/symptoms/huge-headers", test_huge_headers);
+      g_test_add_func ("/ui/symptoms/center-normalize", test_center_normalize);
+      g_test_add_func ("/ui/symptoms/bytes-shape-dialog", test_bytes_shape_dialog);
     }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  g_test_add_func ("/ui/symptoms/axes-pca-three-d", test_axes_pca_three_d);
-  g_test_add_func ("/ui/symptoms/filter-status-invalid-regex", test_filter_status_and_invalid_regex);
-  g_test_add_func ("/ui/symptoms/export-feedback", test_export_feedback);
-  g_test_add_func ("/ui/symptoms/search-box", test_search_box);
-  g_test_add_func ("/ui/symptoms/huge-headers", test_huge_headers);
-  g_test_add_func ("/ui/symptoms/center-normalize", test_center_normalize);
-  g_test_add_func ("/ui/symptoms/bytes-shape-dialog", test_bytes_shape_dialog);
-
   status = g_test_run ();
   ui_test_remove_tree (home);
 

@@ -33,22 +33,6 @@ panel_done (gpointer data)
          es_neighbors_panel_get_neighbors (window->neighbors_panel) != NULL;
 }
 
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-static void
-destroy (EsWindow *window)
-{
-  gpointer weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_wait_for (is_null, &weak);
-}
-
 static EsWindow *
 open_window (const char *path,
              const char *metadata)
@@ -84,7 +68,7 @@ test_decoded_labels (void)
   g_assert_cmpstr (es_scatter_data_get_label (data, 2), ==, "caf\xC3\xA9");
   card = _es_window_describe_row (window, es_window_get_embedding_set (window), 2);
   g_assert_nonnull (strstr (card, "token: \xC4\xA0" "caf\xC3\x83\xC2\xA9"));
-  destroy (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 /* Cosine of rows @a and @b, in double. */
@@ -157,22 +141,26 @@ test_neighbors_within_layer (void)
       g_assert_cmpuint (nb->row, >=, 8);
       g_assert_cmpfloat (fabs (nb->score - cosine (set, 5, nb->row)), <, 1e-5);
     }
-  destroy (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display");
-      return g_test_run ();
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  gboolean display;
+  g_autofree char *home = ui_test_init (&argc, &argv, "es-test-window-tokens", &display);
+  int status;
 
-  g_test_add_func ("/ui/tokens/decoded-labels", test_decoded_labels);
-  g_test_add_func ("/ui/tokens/neighbors-within-layer", test_neighbors_within_layer);
-  return g_test_run ();
+  if (!display)
+    ui_test_add_no_display ("/ui/tokens/no-display");
+  else
+    {
+      g_test_add_func ("/ui/tokens/decoded-labels", test_decoded_labels);
+      g_test_add_func ("/ui/tokens/neighbors-within-layer", test_neighbors_within_layer);
+    }
+  status = g_test_run ();
+  ui_test_remove_tree (home);
+
+  return status;
 }

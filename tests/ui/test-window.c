@@ -127,22 +127,6 @@ open_window_on_sample (void)
   return window;
 }
 
-static void
-destroy_window (EsWindow *window)
-{
-  GtkWidget *widget = GTK_WIDGET (window);
-
-  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
-  gtk_window_destroy (GTK_WINDOW (window));
-  /* Worker callbacks still hold references until they have run. */
-  for (guint i = 0; widget != NULL && i < 2000; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_null (widget);
-}
-
 /* Like the close button: close-request saves the state, then destroys. */
 static void
 close_window (EsWindow *window)
@@ -218,7 +202,7 @@ test_window_open_sample (void)
   /* The X picker names PC1 with its share of the variance (13.3 %). */
   g_assert_cmpstr (es_scatter_data_get_axis_title (data, 0), ==, "PC1 (13.3 %)");
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -295,7 +279,7 @@ test_window_methods (void)
   g_object_get (window, "three-d", &three_d, NULL);
   g_assert_false (three_d);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -379,7 +363,7 @@ test_window_select_and_neighbors (void)
   g_assert_cmpint (es_window_get_selected (window), ==, (gint64) first);
   g_assert_nonnull (strstr (es_window_get_error (window), "zzzznotaword"));
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -406,7 +390,7 @@ test_window_box_selection (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.isolate", NULL);
   g_assert_false (es_window_get_busy (window));
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 /* Isolates rows [@first, @end) of the file under @method and waits. */
@@ -458,7 +442,7 @@ test_window_map_small_subsets (void)
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
   g_assert_cmpuint (es_projection_get_rows (es_window_get_projection (window)), ==, 4);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -564,7 +548,7 @@ test_window_selection_tools (void)
   g_unlink (out);
   g_unlink (groups);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -601,7 +585,7 @@ test_window_analogy (void)
   g_assert_nonnull (strstr (es_analogy_panel_get_error (panel), "zzzznotaword"));
   g_assert_null (es_analogy_panel_get_results (panel));
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static char *
@@ -720,7 +704,7 @@ test_window_export (void)
   g_remove (tsv);
   g_remove (ntsv);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -761,7 +745,7 @@ test_window_bad_file (void)
     g_assert_cmpuint (warnings->len, >, 0);
   }
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -810,7 +794,7 @@ test_window_method_during_load (void)
   g_assert_true (es_projection_get_rows (es_window_get_projection (window)) ==
                  es_embedding_set_get_rows (es_window_get_embedding_set (window)));
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -830,7 +814,7 @@ test_window_cancel (void)
   if (es_window_get_embedding_set (window) == set)
     g_assert_null (es_window_get_error (window));
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -882,7 +866,7 @@ test_window_filters (void)
   g_object_set (window, "filter-text", "", NULL);
   ui_test_wait_for (filter_applied, window);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -930,7 +914,7 @@ test_window_search (void)
   g_signal_emit_by_name (es_word_search_get_editable (search), "activate");
   g_assert_cmpint (es_window_get_selected (window), ==, (gint64) king);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -1049,7 +1033,7 @@ test_window_metadata (void)
 
   g_remove (path);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static GtkWidget *
@@ -1114,7 +1098,7 @@ test_window_large_file (void)
 
   g_remove (path);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static GtkWidget *
@@ -1131,9 +1115,6 @@ find_toplevel (GType type)
     }
   return NULL;
 }
-
-static GtkWidget *find_named (GtkWidget  *widget,
-                              const char *name);
 
 /* The drop-down whose second entry starts with @label. */
 static GtkWidget *
@@ -1217,7 +1198,7 @@ test_window_open_dialog (void)
     for (guint i = 0; i < 2000 && question == NULL; i++)
       {
         question = find_toplevel (GTK_TYPE_MESSAGE_DIALOG);
-        if (question != NULL && find_named (question, "min-count") == NULL)
+        if (question != NULL && ui_test_find_named (question, "min-count") == NULL)
           question = NULL;
         g_main_context_iteration (NULL, FALSE);
         g_usleep (1000);
@@ -1229,7 +1210,7 @@ test_window_open_dialog (void)
     g_assert_true (es_window_get_embedding_set (window) == set);
   }
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 /* Width and height from a PNG's IHDR chunk, which must come first. */
@@ -1249,26 +1230,6 @@ read_png_size (const char *path,
   p = (const guchar *) contents + 16;
   *width = ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
   *height = ((guint32) p[4] << 24) | ((guint32) p[5] << 16) | ((guint32) p[6] << 8) | p[7];
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static gboolean
@@ -1347,12 +1308,12 @@ test_window_export_png_size (void)
   ui_test_wait_for (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_DIALOG));
   dialog = find_toplevel (GTK_TYPE_DIALOG);
   g_assert_false (GTK_IS_FILE_CHOOSER (dialog));
-  spin = find_named (dialog, "width");
+  spin = ui_test_find_named (dialog, "width");
   g_assert_true (GTK_IS_SPIN_BUTTON (spin));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==,
                    plot_width * gtk_widget_get_scale_factor (plot));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1000);
-  spin = find_named (dialog, "height");
+  spin = ui_test_find_named (dialog, "height");
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==,
                    (int) round (1000.0 * plot_height / plot_width));
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
@@ -1374,7 +1335,7 @@ test_window_export_png_size (void)
   {
     GtkWidget *button = NULL;
 
-    for (GtkWidget *w = find_named (dialog, "width");
+    for (GtkWidget *w = ui_test_find_named (dialog, "width");
          w != NULL && button == NULL;
          w = gtk_widget_get_parent (w))
       if (GTK_IS_GRID (w))
@@ -1401,7 +1362,7 @@ test_window_export_png_size (void)
   g_remove (chosen);
   g_remove (doubled);
   g_rmdir (dir);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static GtkDropTarget *
@@ -1520,7 +1481,7 @@ test_window_drop (void)
     g_assert_false (drop_value (drop, &value));
   }
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 typedef struct
@@ -1573,9 +1534,9 @@ test_window_label_column (void)
   ui_test_wait_for (not_busy, window);
   g_assert_null (es_window_get_error (window));
 
-  label_column = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "label-column"));
-  colour_column = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "colour-column"));
-  category = GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "category-column"));
+  label_column = GTK_DROP_DOWN (ui_test_find_named (GTK_WIDGET (window), "label-column"));
+  colour_column = GTK_DROP_DOWN (ui_test_find_named (GTK_WIDGET (window), "colour-column"));
+  category = GTK_DROP_DOWN (ui_test_find_named (GTK_WIDGET (window), "category-column"));
   g_assert_nonnull (label_column);
 
   /* Columns: the word (a row number here), then the five of the TSV. The
@@ -1608,7 +1569,7 @@ test_window_label_column (void)
   lw.row = 50;
   ui_test_wait_for (plot_visible_is, &lw);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static GtkWidget *
@@ -1721,7 +1682,7 @@ test_window_main_menu (void)
   g_assert_true (found);
   g_object_unref (recent);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -1757,7 +1718,7 @@ test_window_warnings_popover (void)
   g_assert_cmpint (gtk_widget_get_width (label), >=, 300);
   gtk_popover_popdown (GTK_POPOVER (popover));
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static GtkWidget *
@@ -1847,18 +1808,7 @@ test_window_header_fits (void)
   for (guint i = 0; i < collapsing->len; i++)
     g_assert_false (es_collapsing_label_get_expanded (g_ptr_array_index (collapsing, i)));
 
-  destroy_window (window);
-}
-
-static void
-test_no_display (void)
-{
-  if (g_getenv ("ES_REQUIRE_DISPLAY") != NULL)
-    {
-      g_test_fail_printf ("no display, and ES_REQUIRE_DISPLAY is set");
-      return;
-    }
-  g_test_skip ("no display");
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -1895,7 +1845,7 @@ test_window_axis_error_once (void)
   g_assert_null (es_axes_editor_get_error (editor));
 
   g_object_set (window, "show-sidebar", TRUE, NULL);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 /* Drops two files and waits for what they opened. */
@@ -1974,7 +1924,7 @@ test_window_drop_by_content (void)
   g_assert_true (g_str_has_suffix (es_embedding_set_get_path (set), "/more-points.tsv"));
   g_assert_null (es_embedding_set_get_metadata (set));
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
   g_unlink (tensors);
   g_unlink (tensors_copy);
   g_unlink (labels);
@@ -2064,7 +2014,7 @@ test_window_plot_in_worker (void)
   g_assert_cmpmem (es_scatter_data_get_xyz (data), n * 3 * sizeof (float),
                    es_scatter_data_get_xyz (reference), n * 3 * sizeof (float));
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 /* The crash of issue 11: a selection (and its neighbour list, an analogy,
@@ -2131,7 +2081,7 @@ switch_file_with (const char *what)
   ui_test_wait_for (not_busy, window);
   check_marks_in_range (window);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -2236,7 +2186,7 @@ test_window_maps (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
   ui_test_wait_for (not_busy, window);
   g_assert_cmpint (es_projection_get_method (es_window_get_projection (window)), ==, ES_METHOD_PCA);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -2296,7 +2246,7 @@ test_window_map_settings (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.method", "s", "pca"));
   ui_test_wait_for (not_busy, window);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->map_settings_button)));
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -2353,7 +2303,7 @@ test_window_view_history (void)
   g_object_get (window, "filter-text", &filter, NULL);
   g_assert_cmpstr (filter, ==, "kin");
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -2431,7 +2381,7 @@ test_window_layers (void)
   expected = 15;
   ui_test_wait_for (layer_plot_visible_is, window);
 
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
   g_unlink (tensors);
   g_unlink (meta);
   g_rmdir (dir);
@@ -2479,7 +2429,7 @@ test_window_map_cancel_pause (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.pause-map", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
   ui_test_wait_for (not_busy, window);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -2547,7 +2497,7 @@ test_window_clusters (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clusters", "u", 500u));
   g_assert_nonnull (es_window_get_error (window));
   g_assert_false (es_window_get_busy (window));
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static void
@@ -2575,7 +2525,7 @@ test_window_escape_back_forward (void)
   g_assert_cmpint (es_window_get_selected (window), ==, (gint64) queen);
   g_assert_cmpint (es_scatter_view_get_selected (ES_SCATTER_VIEW (es_window_get_plot (window))), ==,
                    (gint64) queen);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -2608,76 +2558,61 @@ test_window_load_while_redrawing (void)
   g_assert_true (es_window_get_embedding_set (window) != before);
   g_assert_cmpuint (es_embedding_set_get_rows (es_window_get_embedding_set (window)), ==, 2631);
   gtk_widget_remove_tick_callback (es_window_get_plot (window), tick);
-  destroy_window (window);
+  ui_test_destroy_window (GTK_WIDGET (window));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  gboolean display;
+  g_autofree char *home = ui_test_init (&argc, &argv, "es-test-window", &display);
   int status;
-  g_autofree char *home = g_dir_make_tmp ("es-test-window-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
 
-  /* Settings and recent files go to a private, existing home. */
-  g_mkdir_with_parents (config, 0700);
-  g_mkdir_with_parents (data, 0700);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
+  if (!display)
+    ui_test_add_no_display ("/ui/window/no-display");
+  else
     {
-      g_test_add_func ("/ui/window/no-display", test_no_display);
-      status = g_test_run ();
-      ui_test_remove_tree (home);
-      return status;
+      g_test_add_func ("/ui/window/open-sample", test_window_open_sample);
+      g_test_add_func ("/ui/window/methods", test_window_methods);
+      g_test_add_func ("/ui/window/select-and-neighbors", test_window_select_and_neighbors);
+      g_test_add_func ("/ui/window/analogy", test_window_analogy);
+      g_test_add_func ("/ui/window/box-selection", test_window_box_selection);
+      g_test_add_func ("/ui/window/selection-tools", test_window_selection_tools);
+      g_test_add_func ("/ui/window/map-settings", test_window_map_settings);
+      g_test_add_func ("/ui/window/view-history", test_window_view_history);
+      g_test_add_func ("/ui/window/layers", test_window_layers);
+      g_test_add_func ("/ui/window/export", test_window_export);
+      g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
+      g_test_add_func ("/ui/window/cancel", test_window_cancel);
+      g_test_add_func ("/ui/window/method-during-load", test_window_method_during_load);
+      g_test_add_func ("/ui/window/filters", test_window_filters);
+      g_test_add_func ("/ui/window/search", test_window_search);
+      g_test_add_func ("/ui/window/remembers", test_window_remembers);
+      g_test_add_func ("/ui/window/metadata", test_window_metadata);
+      g_test_add_func ("/ui/window/large-file", test_window_large_file);
+      g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
+      g_test_add_func ("/ui/window/export-png-size", test_window_export_png_size);
+      g_test_add_func ("/ui/window/drop", test_window_drop);
+      g_test_add_func ("/ui/window/label-column", test_window_label_column);
+      g_test_add_func ("/ui/window/main-menu", test_window_main_menu);
+      g_test_add_func ("/ui/window/warnings-popover", test_window_warnings_popover);
+      g_test_add_func ("/ui/window/header-fits", test_window_header_fits);
+      g_test_add_func ("/ui/window/plot-in-worker", test_window_plot_in_worker);
+      g_test_add_func ("/ui/window/shortcuts-window", test_window_shortcuts_window);
+      g_test_add_func ("/ui/window/axis-error-once", test_window_axis_error_once);
+      g_test_add_func ("/ui/window/drop-by-content", test_window_drop_by_content);
+      g_test_add_data_func ("/ui/window/switch-file/selection", "selection", test_window_switch_file);
+      g_test_add_data_func ("/ui/window/switch-file/analogy", "analogy", test_window_switch_file);
+      g_test_add_data_func ("/ui/window/switch-file/isolate", "isolate", test_window_switch_file);
+      g_test_add_data_func ("/ui/window/switch-file/three-d", "three-d", test_window_switch_file);
+      g_test_add_func ("/ui/window/maps", test_window_maps);
+      g_test_add_func ("/ui/window/clusters", test_window_clusters);
+      g_test_add_func ("/ui/window/escape-back-forward", test_window_escape_back_forward);
+      g_test_add_func ("/ui/window/load-while-redrawing", test_window_load_while_redrawing);
+      g_test_add_func ("/ui/window/map-cancel-pause", test_window_map_cancel_pause);
+      g_test_add_func ("/ui/window/map-small-subsets", test_window_map_small_subsets);
     }
-
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  g_test_add_func ("/ui/window/open-sample", test_window_open_sample);
-  g_test_add_func ("/ui/window/methods", test_window_methods);
-  g_test_add_func ("/ui/window/select-and-neighbors", test_window_select_and_neighbors);
-  g_test_add_func ("/ui/window/analogy", test_window_analogy);
-  g_test_add_func ("/ui/window/box-selection", test_window_box_selection);
-  g_test_add_func ("/ui/window/selection-tools", test_window_selection_tools);
-  g_test_add_func ("/ui/window/map-settings", test_window_map_settings);
-  g_test_add_func ("/ui/window/view-history", test_window_view_history);
-  g_test_add_func ("/ui/window/layers", test_window_layers);
-  g_test_add_func ("/ui/window/export", test_window_export);
-  g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
-  g_test_add_func ("/ui/window/cancel", test_window_cancel);
-  g_test_add_func ("/ui/window/method-during-load", test_window_method_during_load);
-  g_test_add_func ("/ui/window/filters", test_window_filters);
-  g_test_add_func ("/ui/window/search", test_window_search);
-  g_test_add_func ("/ui/window/remembers", test_window_remembers);
-  g_test_add_func ("/ui/window/metadata", test_window_metadata);
-  g_test_add_func ("/ui/window/large-file", test_window_large_file);
-  g_test_add_func ("/ui/window/open-dialog", test_window_open_dialog);
-  g_test_add_func ("/ui/window/export-png-size", test_window_export_png_size);
-  g_test_add_func ("/ui/window/drop", test_window_drop);
-  g_test_add_func ("/ui/window/label-column", test_window_label_column);
-  g_test_add_func ("/ui/window/main-menu", test_window_main_menu);
-  g_test_add_func ("/ui/window/warnings-popover", test_window_warnings_popover);
-  g_test_add_func ("/ui/window/header-fits", test_window_header_fits);
-  g_test_add_func ("/ui/window/plot-in-worker", test_window_plot_in_worker);
-  g_test_add_func ("/ui/window/shortcuts-window", test_window_shortcuts_window);
-  g_test_add_func ("/ui/window/axis-error-once", test_window_axis_error_once);
-  g_test_add_func ("/ui/window/drop-by-content", test_window_drop_by_content);
-  g_test_add_data_func ("/ui/window/switch-file/selection", "selection", test_window_switch_file);
-  g_test_add_data_func ("/ui/window/switch-file/analogy", "analogy", test_window_switch_file);
-  g_test_add_data_func ("/ui/window/switch-file/isolate", "isolate", test_window_switch_file);
-  g_test_add_data_func ("/ui/window/switch-file/three-d", "three-d", test_window_switch_file);
-  g_test_add_func ("/ui/window/maps", test_window_maps);
-  g_test_add_func ("/ui/window/clusters", test_window_clusters);
-  g_test_add_func ("/ui/window/escape-back-forward", test_window_escape_back_forward);
-  g_test_add_func ("/ui/window/load-while-redrawing", test_window_load_while_redrawing);
-  g_test_add_func ("/ui/window/map-cancel-pause", test_window_map_cancel_pause);
-  g_test_add_func ("/ui/window/map-small-subsets", test_window_map_small_subsets);
-
   status = g_test_run ();
   ui_test_remove_tree (home);
 

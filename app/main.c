@@ -9,6 +9,7 @@
 
 #include "es-blas.h"
 #include "es-cli.h"
+#include "es-memory.h"
 
 #include "es-application.h"
 
@@ -18,6 +19,7 @@ main (int   argc,
 {
   /* Before any thread: see es-blas.c. */
   es_blas_settle ();
+  es_memory_settle ();
 
   /* Headless commands never initialise GTK and never need a display. */
   if (argc > 1 && (es_cli_is_command (argv[1]) || es_cli_misspelt_command (argv[1]) != NULL ||

@@ -10,10 +10,30 @@
 #include "es-memory.h"
 
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "es-engine-error.h"
 
 static guint64 ceiling_override;
+
+/* glibc serves a block below its mmap threshold from the heap, and a freed
+ * block there stays in the process unless it sits at the top.  The
+ * threshold also rises (up to 32 MB) each time an mmapped block is freed,
+ * so after the first big free, arrays of tens of MB (a kNN graph, a
+ * phase's scratch) stay resident when freed, and the next phase's peak
+ * stacks on top of them: UMAP's at 400k rows kept the freed 48 MB kNN
+ * graph.  A fixed threshold stops the rise; blocks of 1 MB and more are
+ * mapped and given back on free.
+ */
+void
+es_memory_settle (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_MMAP_THRESHOLD, 1 << 20);
+#endif
+}
 
 static guint64
 default_ceiling (void)

@@ -27,6 +27,11 @@ gboolean es_memory_check        (guint64      count,
                                  const char  *what,
                                  guint64     *bytes,
                                  GError     **error);
+/* Makes freed large blocks go back to the system at once (glibc: a fixed
+ * mmap threshold).  Call at the start of main(), before any thread.
+ */
+void     es_memory_settle       (void);
+
 /* es_memory_check(), then g_try_malloc(); NULL with the error set on refusal
  * or failure.  Free with g_free().  count == 0 gives a 1-byte block.
  */

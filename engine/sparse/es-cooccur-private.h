@@ -12,9 +12,10 @@
 
 G_BEGIN_DECLS
 
-/* ---- words → counts and ids: open addressing over 8-byte slots (a hash
- * tag and an entry index), entries in insertion order, strings in one
- * arena (es-word-table.c) ---- */
+/* ---- words → counts and ids: open addressing over 16-byte slots holding
+ * a word's first 8 bytes, so a word of up to 8 bytes (most of them) is
+ * matched without leaving the slot; entries in insertion order, strings in
+ * one arena (es-word-table.c) ---- */
 typedef struct
 {
   guint64 hash;
@@ -26,7 +27,8 @@ typedef struct
 
 typedef struct
 {
-  guint32 tag;      /* the hash's high half */
+  guint64 first8;   /* the first 8 bytes, zero-padded (a word has no NUL) */
+  guint32 tag;      /* the hash's bits 40..63, then MIN (len, 255) */
   guint32 index;    /* entry index + 1; 0 where the slot is free */
 } EsWordSlot;
 
@@ -48,44 +50,68 @@ gboolean _es_word_table_init  (EsWordTable  *self,
                                gsize         capacity,
                                GError      **error);
 void     _es_word_table_clear (EsWordTable  *self);
-/* Grows the table and adds the word (count 0); ES_WORD_TABLE_NONE only
- * when memory is short (@error set).  Call when _es_word_table_lookup ()
- * found nothing at *@slot.
+/* Adds a word known to be absent (count 0); ES_WORD_TABLE_NONE only when
+ * memory is short (@error set).
  */
 guint32  _es_word_table_insert (EsWordTable  *self,
                                 const char   *word,
                                 gsize         len,
+                                guint64       first8,
                                 guint64       hash,
                                 GError      **error);
 
-/* A multiply-xorshift hash of the bytes, 8 at a time. */
+/* The first 8 bytes of @word, zero-padded.  @readable: the bytes from
+ * @word that may be read (at least @len); with 8 of them, one load.
+ */
+static inline guint64
+_es_word_first8 (const char *word,
+                 gsize       len,
+                 gsize       readable)
+{
+  guint64 w = 0;
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (readable >= 8)
+    {
+      memcpy (&w, word, 8);
+      return len >= 8 ? w : w & ((G_GUINT64_CONSTANT (1) << (8 * len)) - 1);
+    }
+#endif
+  for (gsize i = 0; i < MIN (len, 8); i++)
+    ((guint8 *) &w)[i] = (guint8) word[i];
+  return w;
+}
+
+/* A multiply-xorshift hash: of @first8 and @len, then the bytes after the
+ * 8th, 8 at a time.
+ */
 static inline guint64
 _es_word_hash (const char *word,
-               gsize       len)
+               gsize       len,
+               guint64     first8)
 {
   const guint64 k = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-  guint64 h = len * k;
-  gsize i = 0;
+  guint64 h = ((len * k) ^ first8) * k;
 
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 w;
-
-      memcpy (&w, word + i, 8);
-      h = (h ^ w) * k;
-      h ^= h >> 29;
-    }
-  if (i < len)
+  for (gsize i = 8; i < len; i += 8)
     {
       guint64 w = 0;
 
-      memcpy (&w, word + i, len - i);
+      memcpy (&w, word + i, MIN (8, len - i));
+      h ^= h >> 29;
       h = (h ^ w) * k;
     }
   h ^= h >> 32;
   h *= G_GUINT64_CONSTANT (0xd6e8feb86659fd93);
   h ^= h >> 32;
   return h;
+}
+
+static inline guint32
+_es_word_tag (guint64 hash,
+              gsize   len)
+{
+  return (guint32) ((hash >> 40) << 8) | (guint32) MIN (len, 255);
 }
 
 /* memcmp () == 0 inline: words are short, a libc call costs more. */
@@ -114,10 +140,11 @@ static inline guint32
 _es_word_table_find (const EsWordTable *self,
                      const char        *word,
                      gsize              len,
+                     guint64            first8,
                      guint64            hash)
 {
   gsize mask = self->capacity - 1;
-  guint32 tag = (guint32) (hash >> 32);
+  guint32 tag = _es_word_tag (hash, len);
 
   for (gsize i = hash & mask;; i = (i + 1) & mask)
     {
@@ -125,11 +152,14 @@ _es_word_table_find (const EsWordTable *self,
 
       if (slot->index == 0)
         return ES_WORD_TABLE_NONE;
-      if (slot->tag == tag)
+      if (slot->tag == tag && slot->first8 == first8)
         {
-          const EsWordEntry *e = &self->entries[slot->index - 1];
+          const EsWordEntry *e;
 
-          if (e->len == len && _es_word_equal (self->arena + e->offset, word, len))
+          if (len <= 8)
+            return slot->index - 1;
+          e = &self->entries[slot->index - 1];
+          if (e->len == len && _es_word_equal (self->arena + e->offset + 8, word + 8, len - 8))
             return slot->index - 1;
         }
     }
@@ -142,14 +172,15 @@ static inline guint32
 _es_word_table_add (EsWordTable  *self,
                     const char   *word,
                     gsize         len,
+                    guint64       first8,
                     guint64       hash,
                     GError      **error)
 {
-  guint32 index = _es_word_table_find (self, word, len, hash);
+  guint32 index = _es_word_table_find (self, word, len, first8, hash);
 
   if (G_LIKELY (index != ES_WORD_TABLE_NONE))
     return index;
-  return _es_word_table_insert (self, word, len, hash, error);
+  return _es_word_table_insert (self, word, len, first8, hash, error);
 }
 
 /* ---- pair counts by bucket and accumulate (es-pair-counter.c) ----

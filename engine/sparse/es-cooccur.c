@@ -66,21 +66,43 @@ typedef struct
   ThreadState        state[2];
 } Job;
 
+/* A word → its entry index, appended to the thread's stream; the counts
+ * come from the stream afterwards, so the entry is not touched here.
+ */
 static void
 count_word_cb (const char *word,
                gsize       len,
                gpointer    user_data)
 {
   ThreadState *state = user_data;
+  const GString *scratch = state->scratch;
+  gsize readable = len;
+  guint64 first8, hash;
   guint32 index;
 
   if (G_UNLIKELY (state->error != NULL))
     return;
-  index = _es_word_table_add (&state->words, word, len, _es_word_hash (word, len), &state->error);
-  if (index == ES_WORD_TABLE_NONE)
-    return;
-  state->words.entries[index].count++;
-  _es_id_stream_append (&state->ids, index, &state->error);
+  /* The tokeniser hands out its scratch buffer: 8 bytes may be read in one go. */
+  if (word >= scratch->str && word < scratch->str + scratch->allocated_len)
+    readable = scratch->allocated_len - (gsize) (word - scratch->str);
+  first8 = _es_word_first8 (word, len, readable);
+  hash = _es_word_hash (word, len, first8);
+  index = _es_word_table_add (&state->words, word, len, first8, hash, &state->error);
+  if (index != ES_WORD_TABLE_NONE)
+    _es_id_stream_append (&state->ids, index, &state->error);
+}
+
+/* Each entry's count, from the stream. */
+static void
+tally_task (guint    index,
+            gpointer data)
+{
+  ThreadState *state = &((Job *) data)->state[index];
+  EsWordEntry *entries = state->words.entries;
+
+  for (gsize i = 0; i < state->ids.len; i++)
+    if (state->ids.ids[i] != ES_WORD_TABLE_NONE)
+      entries[state->ids.ids[i]].count++;
 }
 
 static void
@@ -300,6 +322,7 @@ es_cooccur_count (const char              *path,
   /* The one pass over the text. */
   if (!run_pass (&job, path, cancellable, progress, progress_data, 0.0, error))
     goto fail;
+  _es_sparse_run_parallel (2, tally_task, &job);
   tokens = 0;
   for (guint i = 0; i < 2; i++)
     for (gsize e = 0; e < job.state[i].words.size; e++)
@@ -321,7 +344,8 @@ es_cooccur_count (const char              *path,
     {
       const EsWordTable *from = &job.state[1].words;
       const EsWordEntry *x = &from->entries[e];
-      guint32 into = _es_word_table_add (table, from->arena + x->offset, x->len, x->hash, error);
+      const char *word = from->arena + x->offset;
+      guint32 into = _es_word_table_add (table, word, x->len, _es_word_first8 (word, x->len, x->len), x->hash, error);
 
       if (into == ES_WORD_TABLE_NONE)
         goto fail;

@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * GHashTable with g_str_hash costs a pointer chase and a strcmp per
- * token; here a slot is 8 bytes (a 32-bit hash tag and an entry index),
- * so the slots of a large vocabulary stay in cache, a probe touches an
- * entry only when the tags agree, and the words sit in one arena.
+ * token; here a slot holds a hash tag, the length and the first 8 bytes,
+ * so a short word is found in its slot alone and a longer one touches its
+ * entry only when all of those agree; the words sit in one arena.
  */
 
 #define G_LOG_DOMAIN "es-sparse"
@@ -79,7 +79,8 @@ grow (EsWordTable  *self,
 
       while (slots[j].index != 0)
         j = (j + 1) & mask;
-      slots[j].tag = (guint32) (hash >> 32);
+      slots[j].first8 = _es_word_first8 (self->arena + entries[e].offset, entries[e].len, entries[e].len);
+      slots[j].tag = _es_word_tag (hash, entries[e].len);
       slots[j].index = (guint32) (e + 1);
     }
   g_free (self->slots);
@@ -92,6 +93,7 @@ guint32
 _es_word_table_insert (EsWordTable  *self,
                        const char   *word,
                        gsize         len,
+                       guint64       first8,
                        guint64       hash,
                        GError      **error)
 {
@@ -128,7 +130,8 @@ _es_word_table_insert (EsWordTable  *self,
   e->len = (guint32) len;
   e->id = ES_WORD_TABLE_NONE;
   self->arena_len += len;
-  self->slots[i].tag = (guint32) (hash >> 32);
+  self->slots[i].first8 = first8;
+  self->slots[i].tag = _es_word_tag (hash, len);
   self->slots[i].index = (guint32) ++self->size;
   return (guint32) (self->size - 1);
 }

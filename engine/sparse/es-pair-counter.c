@@ -23,6 +23,9 @@
 #include "es-memory.h"
 #include "es-sparse-private.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
@@ -44,13 +47,51 @@ _es_advise_huge_pages (gpointer p,
 #endif
 }
 
+/* Large blocks aligned to 2 MB and advised, so every page of them can be
+ * huge: on a virtual machine a fresh 4 kB page costs about as much to
+ * fault in as the counting does to fill it.  From malloc: free with
+ * g_free () (free ()), resize with g_realloc ().
+ */
+gpointer
+_es_alloc_huge (guint64      count,
+                guint64      size,
+                gboolean     zero,
+                const char  *what,
+                GError     **error)
+{
+  const guint64 huge = 2u << 20;
+  guint64 bytes;
+  gpointer p = NULL;
+
+  if (!es_memory_check (count, size, what, &bytes, error))
+    return NULL;
+  if (bytes < huge)
+    return zero ? es_memory_try_alloc0 (count, size, what, error) : es_memory_try_alloc (count, size, what, error);
+  bytes = (bytes + huge - 1) & ~(huge - 1);
+  if (bytes > G_MAXSIZE || posix_memalign (&p, huge, bytes) != 0)
+    {
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE, "%s: out of memory", what);
+      return NULL;
+    }
+  _es_advise_huge_pages (p, bytes);
+  if (zero)
+    memset (p, 0, count * size);
+  return p;
+}
+
 gboolean
 _es_id_stream_grow (EsIdStream  *self,
                     GError     **error)
 {
-  gsize alloc = MAX (self->alloc * 2, 1 << 16);
+  gsize alloc = MAX (self->alloc * 2, 1 << 20);
   guint32 *ids;
 
+  if (self->ids == NULL)
+    {
+      self->ids = _es_alloc_huge (alloc, sizeof (guint32), FALSE, "The words of the corpus", error);
+      self->alloc = self->ids != NULL ? alloc : 0;
+      return self->ids != NULL;
+    }
   if (!es_memory_check (alloc, sizeof (guint32), "The words of the corpus", NULL, error))
     return FALSE;
   if (!(ids = g_try_realloc (self->ids, alloc * sizeof (guint32))))
@@ -92,7 +133,8 @@ typedef struct
   guint64          *hist;       /* n_streams × n: each stream's entries per row */
   guint64          *start;      /* the sweep's rows: where each starts in buffer (span + 1) */
   guint64          *pos;        /* n_streams × span: each stream's next place per row */
-  guint32          *buffer;
+  gpointer          buffer;     /* guint16 entries when narrow, else guint32 */
+  gboolean          narrow;
   gsize             r0, r1;     /* the sweep's rows */
   gsize             mid;        /* accumulator 0 takes [r0, mid), 1 [mid, r1) */
   guint64          *offsets;    /* n + 1: each row's entries, summed at the end */
@@ -129,7 +171,35 @@ histogram_task (guint    index,
     }
 }
 
-/* Each entry of the sweep's rows to its place. */
+/* Each entry of the sweep's rows to its place: a column (and a distance),
+ * 16 bits when the vocabulary fits and there is no distance, else 32.
+ */
+#define SCATTER(T)                                                            \
+  for (gsize s = 0; s < n;)                                                   \
+    {                                                                         \
+      gsize e = s;                                                            \
+                                                                              \
+      while (e < n && ids[e] != ES_WORD_TABLE_NONE)                           \
+        e++;                                                                  \
+      for (gsize t = s; t < e; t++)                                           \
+        {                                                                     \
+          gsize last = MIN (e, t + w + 1), a = ids[t];                        \
+          gboolean a_in = a - r0 < span;                                      \
+                                                                              \
+          for (gsize u = t + 1; u < last; u++)                                \
+            {                                                                 \
+              gsize b = ids[u];                                               \
+              guint32 d = dbits ? (guint32) (u - t) : 0;                      \
+                                                                              \
+              if (a_in)                                                       \
+                ((T *) c->buffer)[pos[a - r0]++] = (T) ((b << dbits) | d);    \
+              if (b - r0 < span)                                              \
+                ((T *) c->buffer)[pos[b - r0]++] = (T) ((a << dbits) | d);    \
+            }                                                                 \
+        }                                                                     \
+      s = e + 1;                                                              \
+    }
+
 static void
 scatter_task (guint    index,
               gpointer data)
@@ -138,33 +208,12 @@ scatter_task (guint    index,
   const guint32 *ids = c->streams[index].ids;
   gsize n = c->streams[index].len, w = c->window, r0 = c->r0, span = c->r1 - c->r0;
   guint64 *pos = c->pos + (gsize) index * span;
-  guint32 *buffer = c->buffer;
   guint dbits = c->dbits;
 
-  for (gsize s = 0; s < n;)
-    {
-      gsize e = s;
-
-      while (e < n && ids[e] != ES_WORD_TABLE_NONE)
-        e++;
-      for (gsize t = s; t < e; t++)
-        {
-          gsize last = MIN (e, t + w + 1), a = ids[t];
-          gboolean a_in = a - r0 < span;
-
-          for (gsize u = t + 1; u < last; u++)
-            {
-              gsize b = ids[u];
-              guint32 d = dbits ? (guint32) (u - t) : 0;
-
-              if (a_in)
-                buffer[pos[a - r0]++] = ((guint32) b << dbits) | d;
-              if (b - r0 < span)
-                buffer[pos[b - r0]++] = ((guint32) a << dbits) | d;
-            }
-        }
-      s = e + 1;
-    }
+  if (c->narrow)
+    SCATTER (guint16)
+  else
+    SCATTER (guint32)
 }
 
 static gboolean
@@ -196,7 +245,7 @@ accumulate_task (guint    index,
 
   for (gsize r = from; r < to; r++)
     {
-      const guint32 *e = c->buffer + c->start[r - c->r0], *end = c->buffer + c->start[r + 1 - c->r0];
+      gsize e = c->start[r - c->r0], end = c->start[r + 1 - c->r0];
       guint32 lo = G_MAXUINT32, hi = 0;
       gsize first = o;
 
@@ -205,16 +254,27 @@ accumulate_task (guint    index,
           c->offsets[r + 1] = 0;
           continue;
         }
-      for (; e < end; e++)
-        {
-          guint32 col = *e >> dbits;
-
-          acc[col] += dbits ? c->units[*e & dmask] : 1;
-          bits[col >> 6] |= (guint64) 1 << (col & 63);
-          words[col >> 12] |= (guint64) 1 << ((col >> 6) & 63);
-          lo = MIN (lo, col);
-          hi = MAX (hi, col);
-        }
+#define MARK(col, add)                                          \
+      G_STMT_START {                                            \
+        acc[col] += (add);                                      \
+        bits[(col) >> 6] |= (guint64) 1 << ((col) & 63);        \
+        words[(col) >> 12] |= (guint64) 1 << (((col) >> 6) & 63); \
+        lo = MIN (lo, col);                                     \
+        hi = MAX (hi, col);                                     \
+      } G_STMT_END
+      if (c->narrow)
+        for (const guint16 *x = (const guint16 *) c->buffer + e, *xend = (const guint16 *) c->buffer + end; x < xend; x++)
+          {
+            guint32 col = *x;
+            MARK (col, 1);
+          }
+      else
+        for (const guint32 *x = (const guint32 *) c->buffer + e, *xend = (const guint32 *) c->buffer + end; x < xend; x++)
+          {
+            guint32 col = *x >> dbits;
+            MARK (col, dbits ? c->units[*x & dmask] : 1);
+          }
+#undef MARK
       for (gsize w2 = lo >> 12; w2 <= hi >> 12; w2++)
         for (guint64 x2 = words[w2]; x2 != 0; x2 &= x2 - 1)
           {
@@ -337,16 +397,14 @@ _es_pair_count (const EsIdStream *streams,
   /* The columns and values get room for the bound; the pages past the
    * real count are never touched, and given back at the end.
    */
-  if (!(c.buffer = es_memory_try_alloc (MAX (max_sweep, 1), sizeof (guint32), "The co-occurrence buffer", error)) ||
+  c.narrow = c.dbits == 0 && n <= 65536;
+  if (!(c.buffer = _es_alloc_huge (MAX (max_sweep, 1), c.narrow ? 2 : 4, FALSE, "The co-occurrence buffer", error)) ||
       !(c.start = es_memory_try_alloc (max_span + 1, sizeof (guint64), "The co-occurrence rows", error)) ||
       !(c.pos = es_memory_try_alloc (max_span, n_streams * sizeof (guint64), "The co-occurrence rows", error)) ||
-      !(c.cols = es_memory_try_alloc (MAX (bound, 1), sizeof (guint32), "The co-occurrence matrix", error)) ||
-      !(c.vals = es_memory_try_alloc (MAX (bound, 1), sizeof (float), "The co-occurrence matrix", error)) ||
+      !(c.cols = _es_alloc_huge (MAX (bound, 1), sizeof (guint32), FALSE, "The co-occurrence matrix", error)) ||
+      !(c.vals = _es_alloc_huge (MAX (bound, 1), sizeof (float), FALSE, "The co-occurrence matrix", error)) ||
       !accumulator_init (&c.accs[0], n, error) || !accumulator_init (&c.accs[1], n, error))
     goto fail;
-  _es_advise_huge_pages (c.buffer, MAX (max_sweep, 1) * sizeof (guint32));
-  _es_advise_huge_pages (c.cols, MAX (bound, 1) * sizeof (guint32));
-  _es_advise_huge_pages (c.vals, MAX (bound, 1) * sizeof (float));
 
   for (gsize r1; c.r0 < n; c.r0 = r1)
     {

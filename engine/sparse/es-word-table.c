@@ -27,7 +27,7 @@ _es_word_table_init (EsWordTable  *self,
   while (c < 2 * capacity)
     c *= 2;
   memset (self, 0, sizeof *self);
-  self->slots = es_memory_try_alloc0 (c, sizeof (EsWordSlot), "The word table", error);
+  self->slots = _es_alloc_huge (c, sizeof (EsWordSlot), TRUE, "The word table", error);
   self->entries_alloc = c / 2;
   self->entries = self->slots != NULL ? es_memory_try_alloc (self->entries_alloc, sizeof (EsWordEntry),
                                                               "The word table", error)
@@ -62,7 +62,7 @@ grow (EsWordTable  *self,
   EsWordEntry *entries;
 
   if (!es_memory_check (c / 2, sizeof (EsWordEntry), "The word table", NULL, error) ||
-      !(slots = es_memory_try_alloc0 (c, sizeof (EsWordSlot), "The word table", error)))
+      !(slots = _es_alloc_huge (c, sizeof (EsWordSlot), TRUE, "The word table", error)))
     return FALSE;
   if (!(entries = g_try_realloc (self->entries, c / 2 * sizeof (EsWordEntry))))
     {

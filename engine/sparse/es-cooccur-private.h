@@ -12,10 +12,11 @@
 
 G_BEGIN_DECLS
 
-/* ---- words → counts and ids: open addressing over 16-byte slots holding
- * a word's first 8 bytes, so a word of up to 8 bytes (most of them) is
- * matched without leaving the slot; entries in insertion order, strings in
- * one arena (es-word-table.c) ---- */
+/* ---- words → counts and ids: open addressing over 8-byte slots (a hash
+ * tag with the length, an entry index); each entry's first 8 bytes in a
+ * dense array beside, so a word of up to 8 bytes (most of them) is matched
+ * without its entry or the arena; entries in order of first sight, which
+ * puts the frequent words together (es-word-table.c) ---- */
 typedef struct
 {
   guint64 hash;
@@ -27,7 +28,6 @@ typedef struct
 
 typedef struct
 {
-  guint64 first8;   /* the first 8 bytes, zero-padded (a word has no NUL) */
   guint32 tag;      /* the hash's bits 40..63, then MIN (len, 255) */
   guint32 index;    /* entry index + 1; 0 where the slot is free */
 } EsWordSlot;
@@ -37,6 +37,7 @@ typedef struct
   EsWordSlot  *slots;
   gsize        capacity;  /* power of two */
   EsWordEntry *entries;
+  guint64     *first8;    /* each entry's first 8 bytes, zero-padded */
   gsize        size;
   gsize        entries_alloc;
   char        *arena;
@@ -152,7 +153,7 @@ _es_word_table_find (const EsWordTable *self,
 
       if (slot->index == 0)
         return ES_WORD_TABLE_NONE;
-      if (slot->tag == tag && slot->first8 == first8)
+      if (slot->tag == tag && self->first8[slot->index - 1] == first8)
         {
           const EsWordEntry *e;
 

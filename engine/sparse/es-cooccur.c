@@ -314,7 +314,7 @@ es_cooccur_count (const char              *path,
 
   for (guint i = 0; i < 2; i++)
     {
-      if (!_es_word_table_init (&job.state[i].words, 1 << 16, error))
+      if (!_es_word_table_init (&job.state[i].words, 1 << 15, error))
         goto fail;
       job.state[i].scratch = g_string_sized_new (64);
     }

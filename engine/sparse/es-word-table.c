@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * GHashTable with g_str_hash costs a pointer chase and a strcmp per
- * token; here a slot holds a hash tag, the length and the first 8 bytes,
- * so a short word is found in its slot alone and a longer one touches its
- * entry only when all of those agree; the words sit in one arena.
+ * token; here a slot is 8 bytes (a hash tag with the length, an entry
+ * index), the first 8 bytes of each word sit in a dense array, so a short
+ * word is found without touching its entry or its string, and the slots
+ * of a large vocabulary stay in cache; the words sit in one arena.
  */
 
 #define G_LOG_DOMAIN "es-sparse"
@@ -24,15 +25,18 @@ _es_word_table_init (EsWordTable  *self,
 {
   gsize c = 1024;
 
-  while (c < 2 * capacity)
+  while (c < capacity + capacity / 2)
     c *= 2;
   memset (self, 0, sizeof *self);
   self->slots = _es_alloc_huge (c, sizeof (EsWordSlot), TRUE, "The word table", error);
-  self->entries_alloc = c / 2;
+  self->entries_alloc = c / 4 * 3;
   self->entries = self->slots != NULL ? es_memory_try_alloc (self->entries_alloc, sizeof (EsWordEntry),
                                                               "The word table", error)
                                       : NULL;
-  if (self->entries == NULL)
+  self->first8 = self->entries != NULL ? es_memory_try_alloc (self->entries_alloc, sizeof (guint64),
+                                                               "The word table", error)
+                                       : NULL;
+  if (self->first8 == NULL)
     {
       _es_word_table_clear (self);
       return FALSE;
@@ -48,30 +52,36 @@ _es_word_table_clear (EsWordTable *self)
 {
   g_clear_pointer (&self->slots, g_free);
   g_clear_pointer (&self->entries, g_free);
+  g_clear_pointer (&self->first8, g_free);
   g_clear_pointer (&self->arena, g_free);
   memset (self, 0, sizeof *self);
 }
 
-/* Doubles the slots (and the entries: at most one entry per two slots). */
+/* Doubles the slots (and the entries: at most 3 per 4 slots). */
 static gboolean
 grow (EsWordTable  *self,
       GError      **error)
 {
-  gsize c = self->capacity * 2, mask = c - 1;
+  gsize c = self->capacity * 2, mask = c - 1, alloc = c / 4 * 3;
   EsWordSlot *slots;
   EsWordEntry *entries;
+  guint64 *first8;
 
-  if (!es_memory_check (c / 2, sizeof (EsWordEntry), "The word table", NULL, error) ||
+  if (!es_memory_check (alloc, sizeof (EsWordEntry) + sizeof (guint64), "The word table", NULL, error) ||
       !(slots = _es_alloc_huge (c, sizeof (EsWordSlot), TRUE, "The word table", error)))
     return FALSE;
-  if (!(entries = g_try_realloc (self->entries, c / 2 * sizeof (EsWordEntry))))
+  entries = g_try_realloc (self->entries, alloc * sizeof (EsWordEntry));
+  if (entries != NULL)
+    self->entries = entries;
+  first8 = entries != NULL ? g_try_realloc (self->first8, alloc * sizeof (guint64)) : NULL;
+  if (first8 == NULL)
     {
       g_free (slots);
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE, "The word table: out of memory");
       return FALSE;
     }
-  self->entries = entries;
-  self->entries_alloc = c / 2;
+  self->first8 = first8;
+  self->entries_alloc = alloc;
   for (gsize e = 0; e < self->size; e++)
     {
       guint64 hash = entries[e].hash;
@@ -79,7 +89,6 @@ grow (EsWordTable  *self,
 
       while (slots[j].index != 0)
         j = (j + 1) & mask;
-      slots[j].first8 = _es_word_first8 (self->arena + entries[e].offset, entries[e].len, entries[e].len);
       slots[j].tag = _es_word_tag (hash, entries[e].len);
       slots[j].index = (guint32) (e + 1);
     }
@@ -108,7 +117,7 @@ _es_word_table_insert (EsWordTable  *self,
                    len > G_MAXUINT32 ? len : self->size);
       return ES_WORD_TABLE_NONE;
     }
-  if (G_UNLIKELY ((self->size + 1) * 2 > self->capacity) && !grow (self, error))
+  if (G_UNLIKELY (self->size + 1 > self->capacity / 4 * 3) && !grow (self, error))
     return ES_WORD_TABLE_NONE;
   if (self->arena_len + len > self->arena_alloc)
     {
@@ -130,7 +139,7 @@ _es_word_table_insert (EsWordTable  *self,
   e->len = (guint32) len;
   e->id = ES_WORD_TABLE_NONE;
   self->arena_len += len;
-  self->slots[i].first8 = first8;
+  self->first8[self->size] = first8;
   self->slots[i].tag = _es_word_tag (hash, len);
   self->slots[i].index = (guint32) ++self->size;
   return (guint32) (self->size - 1);

@@ -214,8 +214,10 @@ _es_id_stream_append (EsIdStream  *self,
 /* The symmetric co-occurrence matrix (vocab_size²) of the pairs within
  * @window of each other in @streams (@n_streams of them); @units[d] is
  * the count of a pair at distance d and @scale the unit (1, or
- * lcm(1..window) with distance weighting).  The same result for any
- * thread count.
+ * lcm(1..window) with distance weighting).  Rows go in sweeps of at most
+ * @budget entries (a row with more takes a sweep alone); entries are 16
+ * bits when @narrow allows and the vocabulary fits.  The same result for
+ * any thread count.
  */
 EsSparseMatrix *_es_pair_count (const EsIdStream *streams,
                                 guint             n_streams,
@@ -224,6 +226,7 @@ EsSparseMatrix *_es_pair_count (const EsIdStream *streams,
                                 const guint64    *units,
                                 guint64           scale,
                                 guint64           budget,
+                                gboolean          narrow,
                                 GCancellable     *cancellable,
                                 GError          **error);
 

@@ -402,7 +402,8 @@ es_cooccur_count (const char              *path,
   {
     EsIdStream streams[2] = { job.state[0].ids, job.state[1].ids };
 
-    m = _es_pair_count (streams, 2, vocab_size, options->window, units, scale, pair_budget, cancellable, error);
+    m = _es_pair_count (streams, 2, vocab_size, options->window, units, scale, pair_budget,
+                        pair_budget == PAIR_BUDGET, cancellable, error);
   }
   job_clear (&job);
   if (m == NULL)

@@ -350,6 +350,7 @@ _es_pair_count (const EsIdStream *streams,
                 const guint64    *units,
                 guint64           scale,
                 guint64           budget,
+                gboolean          narrow,
                 GCancellable     *cancellable,
                 GError          **error)
 {
@@ -397,7 +398,7 @@ _es_pair_count (const EsIdStream *streams,
   /* The columns and values get room for the bound; the pages past the
    * real count are never touched, and given back at the end.
    */
-  c.narrow = c.dbits == 0 && n <= 65536;
+  c.narrow = narrow && c.dbits == 0 && n <= 65536;
   if (!(c.buffer = _es_alloc_huge (MAX (max_sweep, 1), c.narrow ? 2 : 4, FALSE, "The co-occurrence buffer", error)) ||
       !(c.start = es_memory_try_alloc (max_span + 1, sizeof (guint64), "The co-occurrence rows", error)) ||
       !(c.pos = es_memory_try_alloc (max_span, n_streams * sizeof (guint64), "The co-occurrence rows", error)) ||

@@ -215,8 +215,8 @@ _es_id_stream_append (EsIdStream  *self,
  * @window of each other in @streams (@n_streams of them); @units[d] is
  * the count of a pair at distance d and @scale the unit (1, or
  * lcm(1..window) with distance weighting).  Rows go in sweeps of at most
- * @budget entries (a row with more takes a sweep alone); entries are 16
- * bits when @narrow allows and the vocabulary fits.  The same result for
+ * @budget entries (0: chosen here; a row with more takes a sweep alone),
+ * of 16 bits when @narrow allows and the vocabulary fits.  The same result for
  * any thread count.
  */
 EsSparseMatrix *_es_pair_count (const EsIdStream *streams,

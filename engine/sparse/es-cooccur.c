@@ -27,15 +27,16 @@
 #include <string.h>
 
 #define BLOCK_SIZE (16u << 20)
-/* Pair entries (4 bytes each) counted per sweep over the rows. */
-#define PAIR_BUDGET (1u << 26)
 
-static gsize pair_budget = PAIR_BUDGET;
+/* Pair entries counted per sweep over the rows: 0 lets es-pair-counter.c
+ * choose.
+ */
+static gsize pair_budget = 0;
 
 void
 _es_cooccur_set_pair_buffer (gsize keys)
 {
-  pair_budget = keys > 0 ? keys : PAIR_BUDGET;
+  pair_budget = keys;
 }
 
 void
@@ -403,7 +404,7 @@ es_cooccur_count (const char              *path,
     EsIdStream streams[2] = { job.state[0].ids, job.state[1].ids };
 
     m = _es_pair_count (streams, 2, vocab_size, options->window, units, scale, pair_budget,
-                        pair_budget == PAIR_BUDGET, cancellable, error);
+                        pair_budget == 0, cancellable, error);
   }
   job_clear (&job);
   if (m == NULL)

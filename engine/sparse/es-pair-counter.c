@@ -356,7 +356,7 @@ _es_pair_count (const EsIdStream *streams,
 {
   Counter c = { 0 };
   g_autofree guint64 *total = NULL;
-  guint64 max_sweep = 0, max_span = 0, bound = 0, at = 0;
+  guint64 max_sweep = 0, max_span = 0, bound = 0, at = 0, entries = 0;
   EsSparseMatrix *m;
   gsize n = vocab_size;
 
@@ -382,7 +382,15 @@ _es_pair_count (const EsIdStream *streams,
     {
       total[r] = c.hist[r] + c.hist[n + r];
       bound += row_bound (total, r, n);
+      entries += total[r];
     }
+  /* Each sweep enumerates every pair again, and every page of the buffer
+   * is fresh memory to fault in: 8M entries (32 MB) per sweep or an eighth
+   * of them, whichever is more, cost about the same time as one sweep and
+   * far less memory (measured in tests/bench/RESULTS-corpus.md).
+   */
+  if (budget == 0)
+    budget = MAX (G_GUINT64_CONSTANT (1) << 23, entries / 8 + 1);
 
   /* The sweeps' largest size and span, for one buffer. */
   for (gsize r0 = 0, r1; r0 < n; r0 = r1)

@@ -1,77 +1,118 @@
-/* es-cooccur-private.h: the word table and the pair sorter of es-cooccur.c
+/* es-cooccur-private.h: the word table and the pair counter of es-cooccur.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <string.h>
+
+#include "es-sparse-matrix.h"
 
 G_BEGIN_DECLS
 
-/* ---- words → counts and ids: open addressing, strings in one arena
- * (es-word-table.c) ---- */
+/* ---- words → counts and ids: open addressing over 8-byte slots (a hash
+ * tag with the length, an entry index); each entry's first 8 bytes in a
+ * dense array beside, so a word of up to 8 bytes (most of them) is matched
+ * without its entry or the arena; entries in order of first sight, which
+ * puts the frequent words together (es-word-table.c) ---- */
 typedef struct
 {
   guint64 hash;
   guint64 count;
   guint64 offset;   /* into the arena */
-  guint32 len;      /* 0 where the slot is free (a word has ≥ 1 byte) */
-  guint32 id;       /* in the vocabulary, or G_MAXUINT32 */
+  guint32 len;
+  guint32 id;       /* free for the caller */
+} EsWordEntry;
+
+typedef struct
+{
+  guint32 tag;      /* the hash's bits 40..63, then MIN (len, 255) */
+  guint32 index;    /* entry index + 1; 0 where the slot is free */
 } EsWordSlot;
 
 typedef struct
 {
-  EsWordSlot *slots;
-  gsize       capacity;  /* power of two */
-  gsize       size;
-  char       *arena;
-  guint64     arena_len;
-  guint64     arena_alloc;
+  EsWordSlot  *slots;
+  gsize        capacity;  /* power of two */
+  EsWordEntry *entries;
+  guint64     *first8;    /* each entry's first 8 bytes, zero-padded */
+  gsize        size;
+  gsize        entries_alloc;
+  char        *arena;
+  guint64      arena_len;
+  guint64      arena_alloc;
 } EsWordTable;
+
+#define ES_WORD_TABLE_NONE G_MAXUINT32
 
 gboolean _es_word_table_init  (EsWordTable  *self,
                                gsize         capacity,
                                GError      **error);
 void     _es_word_table_clear (EsWordTable  *self);
-/* The word's slot, added with count 0 when absent; NULL only when growing
- * fails (@error set).
+/* Adds a word known to be absent (count 0); ES_WORD_TABLE_NONE only when
+ * memory is short (@error set).
  */
-EsWordSlot *_es_word_table_add (EsWordTable  *self,
+guint32  _es_word_table_insert (EsWordTable  *self,
                                 const char   *word,
                                 gsize         len,
+                                guint64       first8,
                                 guint64       hash,
                                 GError      **error);
 
-/* A multiply-xorshift hash of the bytes, 8 at a time. */
+/* The first 8 bytes of @word, zero-padded.  @readable: the bytes from
+ * @word that may be read (at least @len); with 8 of them, one load.
+ */
+static inline guint64
+_es_word_first8 (const char *word,
+                 gsize       len,
+                 gsize       readable)
+{
+  guint64 w = 0;
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (readable >= 8)
+    {
+      memcpy (&w, word, 8);
+      return len >= 8 ? w : w & ((G_GUINT64_CONSTANT (1) << (8 * len)) - 1);
+    }
+#endif
+  for (gsize i = 0; i < MIN (len, 8); i++)
+    ((guint8 *) &w)[i] = (guint8) word[i];
+  return w;
+}
+
+/* A multiply-xorshift hash: of @first8 and @len, then the bytes after the
+ * 8th, 8 at a time.
+ */
 static inline guint64
 _es_word_hash (const char *word,
-               gsize       len)
+               gsize       len,
+               guint64     first8)
 {
   const guint64 k = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-  guint64 h = len * k;
-  gsize i = 0;
+  guint64 h = ((len * k) ^ first8) * k;
 
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 w;
-
-      memcpy (&w, word + i, 8);
-      h = (h ^ w) * k;
-      h ^= h >> 29;
-    }
-  if (i < len)
+  for (gsize i = 8; i < len; i += 8)
     {
       guint64 w = 0;
 
-      memcpy (&w, word + i, len - i);
+      memcpy (&w, word + i, MIN (8, len - i));
+      h ^= h >> 29;
       h = (h ^ w) * k;
     }
   h ^= h >> 32;
   h *= G_GUINT64_CONSTANT (0xd6e8feb86659fd93);
   h ^= h >> 32;
   return h;
+}
+
+static inline guint32
+_es_word_tag (guint64 hash,
+              gsize   len)
+{
+  return (guint32) ((hash >> 40) << 8) | (guint32) MIN (len, 255);
 }
 
 /* memcmp () == 0 inline: words are short, a libc call costs more. */
@@ -95,84 +136,120 @@ _es_word_equal (const char *a,
   return TRUE;
 }
 
-/* The slot of a word already in the table, or NULL. */
-static inline const EsWordSlot *
+/* The word's entry index, or ES_WORD_TABLE_NONE. */
+static inline guint32
 _es_word_table_find (const EsWordTable *self,
                      const char        *word,
                      gsize              len,
+                     guint64            first8,
                      guint64            hash)
 {
   gsize mask = self->capacity - 1;
+  guint32 tag = _es_word_tag (hash, len);
 
   for (gsize i = hash & mask;; i = (i + 1) & mask)
     {
       const EsWordSlot *slot = &self->slots[i];
 
-      if (slot->len == 0)
-        return NULL;
-      if (slot->hash == hash && slot->len == len && _es_word_equal (self->arena + slot->offset, word, len))
-        return slot;
+      if (slot->index == 0)
+        return ES_WORD_TABLE_NONE;
+      if (slot->tag == tag && self->first8[slot->index - 1] == first8)
+        {
+          const EsWordEntry *e;
+
+          if (len <= 8)
+            return slot->index - 1;
+          e = &self->entries[slot->index - 1];
+          if (e->len == len && _es_word_equal (self->arena + e->offset + 8, word + 8, len - 8))
+            return slot->index - 1;
+        }
     }
 }
 
-/* ---- pair counts by sort and reduce (es-pair-sorter.c) ----
- * Each pair is one 64-bit key (with the distance in its low bits when
- * weighted).  Keys go into a buffer; a full buffer is radix-sorted on the
- * key's bits only, reduced to (pair, count) and merged into a sorted
- * accumulator.  Counts are integers, so the result does not depend on the
- * order of the pairs.
+/* The word's entry index, added with count 0 when absent;
+ * ES_WORD_TABLE_NONE only when memory is short (@error set).
+ */
+static inline guint32
+_es_word_table_add (EsWordTable  *self,
+                    const char   *word,
+                    gsize         len,
+                    guint64       first8,
+                    guint64       hash,
+                    GError      **error)
+{
+  guint32 index = _es_word_table_find (self, word, len, first8, hash);
+
+  if (G_LIKELY (index != ES_WORD_TABLE_NONE))
+    return index;
+  return _es_word_table_insert (self, word, len, first8, hash, error);
+}
+
+/* ---- pair counts by bucket and accumulate (es-pair-counter.c) ----
+ * Each thread's words, as vocabulary ids in text order with
+ * ES_WORD_TABLE_NONE after each line.
  */
 typedef struct
 {
-  guint64 *keys;     /* pair keys, strictly increasing */
-  guint64 *counts;
+  guint32 *ids;
   gsize    len;
   gsize    alloc;
-} EsPairRun;
+} EsIdStream;
 
-typedef struct
+/* Room for one more id (doubling); FALSE (@error set) when memory is short. */
+gboolean _es_id_stream_grow  (EsIdStream  *self,
+                              GError     **error);
+void     _es_id_stream_clear (EsIdStream  *self);
+
+static inline gboolean
+_es_id_stream_append (EsIdStream  *self,
+                      guint32      id,
+                      GError     **error)
 {
-  guint64       *buffer;
-  guint64       *temp;
-  gsize          fill;
-  gsize          capacity;
-  gsize          max_capacity;  /* the buffer doubles up to this, then flushes */
-  guint          key_bits;      /* bits of a buffered key */
-  guint          distance_bits; /* its low bits holding the distance, or 0 */
-  const guint64 *units;         /* the count of distance d, when weighted */
-  guint64       *run_counts;    /* a flushed buffer's counts (capacity) */
-  EsPairRun      acc;
-  EsPairRun      spare;         /* the next merge's output, swapped with acc */
-} EsPairSorter;
+  if (G_UNLIKELY (self->len == self->alloc) && !_es_id_stream_grow (self, error))
+    return FALSE;
+  self->ids[self->len++] = id;
+  return TRUE;
+}
 
-/* @capacity keys at most, @expected (when known) from the start. */
-gboolean _es_pair_sorter_init  (EsPairSorter   *self,
-                                gsize           capacity,
-                                gsize           expected,
-                                guint           key_bits,
-                                guint           distance_bits,
-                                const guint64  *units,
-                                GError        **error);
-void     _es_pair_sorter_clear (EsPairSorter   *self);
-/* Room for @need more keys: the buffer doubles while below its maximum,
- * else it is flushed; FALSE (error set) only when memory is short.
+/* The symmetric co-occurrence matrix (vocab_size²) of the pairs within
+ * @window of each other in @streams (@n_streams of them); @units[d] is
+ * the count of a pair at distance d and @scale the unit (1, or
+ * lcm(1..window) with distance weighting).  Rows go in sweeps of at most
+ * @budget entries (0: chosen here; a row with more takes a sweep alone),
+ * of 16 bits when @narrow allows and the vocabulary fits.  The same result for
+ * any thread count.
  */
-gboolean _es_pair_sorter_reserve (EsPairSorter  *self,
-                                  gsize          need,
-                                  GError       **error);
-/* Sorts and merges the buffer into the accumulator; FALSE (error set) only
- * when memory is short.
+EsSparseMatrix *_es_pair_count (const EsIdStream *streams,
+                                guint             n_streams,
+                                gsize             vocab_size,
+                                guint             window,
+                                const guint64    *units,
+                                guint64           scale,
+                                guint64           budget,
+                                gboolean          narrow,
+                                GCancellable     *cancellable,
+                                GError          **error);
+
+/* A matrix taking @offsets (rows + 1), @columns and @values (nnz each, or
+ * 1 when nnz is 0), all from g_malloc (es-sparse-matrix.c).
  */
-gboolean _es_pair_sorter_flush (EsPairSorter   *self,
-                                GError        **error);
-/* *@into ← the merge of @a and @b (their counts summed), allocated to
- * size; @a and @b are freed.
+EsSparseMatrix *_es_sparse_matrix_new_take (gsize     rows,
+                                            gsize     cols,
+                                            guint64   nnz,
+                                            guint64  *offsets,
+                                            guint32  *columns,
+                                            float    *values);
+
+/* @count × @size bytes (checked against the memory ceiling), aligned to
+ * and advised for huge pages when 2 MB or more; zeroed if @zero.  Free
+ * with g_free (), resize with g_realloc ().
  */
-gboolean _es_pair_run_merge    (EsPairRun      *a,
-                                EsPairRun      *b,
-                                EsPairRun      *into,
-                                GError        **error);
-void     _es_pair_run_clear    (EsPairRun      *run);
+gpointer _es_alloc_huge (guint64      count,
+                         guint64      size,
+                         gboolean     zero,
+                         const char  *what,
+                         GError     **error);
+
 /* madvise (MADV_HUGEPAGE) on the whole 2 MB pages inside [p, p + bytes). */
 void     _es_advise_huge_pages (gpointer        p,
                                 gsize           bytes);

@@ -1,15 +1,15 @@
-/* es-cooccur.c: counting, two passes over the text, two threads per block
+/* es-cooccur.c: counting, one pass over the text, two threads per block
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each block of whole lines is cut in two at a line break; each half is
- * tokenised by its own thread into its own tables (word counts in a word
- * table in the first pass; pair keys sorted and reduced into a sorted run
- * in the second, es-pair-sorter.c), merged at the end.  Counts are
- * integers (a 1/d weight is counted in units of 1/lcm(1..window)), so the
- * sums are exact and do not depend on the order or the thread count.
- * Pairs are kept once per unordered pair (i ≤ j), packed as i·2^b + j,
- * and mirrored when the CSR rows are filled, in order, from the sorted run.
+ * tokenised by its own thread into its own word table, and its words are
+ * kept as that table's ids (4 bytes a word, a separator after each line),
+ * so the text is read and tokenised once.  The tables are merged, the
+ * vocabulary chosen, the ids mapped to it (dropping the other words), and
+ * the pairs counted from the ids (es-pair-counter.c).  Counts are integers
+ * (a 1/d weight is counted in units of 1/lcm(1..window)), so the sums are
+ * exact and do not depend on the order or the thread count.
  */
 
 #define G_LOG_DOMAIN "es-sparse"
@@ -27,15 +27,16 @@
 #include <string.h>
 
 #define BLOCK_SIZE (16u << 20)
-/* Pair keys per thread before a sort (32 MB, and twice as much to sort and reduce). */
-#define PAIR_BUFFER (1u << 22)
 
-static gsize pair_buffer_keys = PAIR_BUFFER;
+/* Pair entries counted per sweep over the rows: 0 lets es-pair-counter.c
+ * choose.
+ */
+static gsize pair_budget = 0;
 
 void
 _es_cooccur_set_pair_buffer (gsize keys)
 {
-  pair_buffer_keys = keys > 0 ? keys : PAIR_BUFFER;
+  pair_budget = keys;
 }
 
 void
@@ -48,13 +49,11 @@ es_cooccur_options_init (EsCooccurOptions *options)
 
 typedef struct
 {
-  EsWordTable  words;       /* pass 1: word → count */
+  EsWordTable  words;       /* word → count, in order of first sight */
+  EsIdStream   ids;         /* the words as entry indices of words */
   GString     *scratch;
   guint64      invalid;
   guint64      first_invalid_line;
-  guint64      tokens;
-  GArray      *ids;         /* pass 2: the current line's word ids */
-  EsPairSorter pairs;
   GError      *error;
 } ThreadState;
 
@@ -66,76 +65,45 @@ typedef struct
   guint64            first_line;
   guint64            split_line;
   ThreadState        state[2];
-  const EsWordTable *vocab;   /* the vocabulary's words and their ids */
-  guint              window;
-  guint              key_shift;  /* bits of a word id in a pair key */
-  guint              distance_bits;
-  guint64            units[ES_COOCCUR_MAX_WINDOW + 1];
-  int                pass;
 } Job;
 
+/* A word → its entry index, appended to the thread's stream; the counts
+ * come from the stream afterwards, so the entry is not touched here.
+ */
 static void
 count_word_cb (const char *word,
                gsize       len,
                gpointer    user_data)
 {
   ThreadState *state = user_data;
-  EsWordSlot *slot;
+  const GString *scratch = state->scratch;
+  gsize readable = len;
+  guint64 first8, hash;
+  guint32 index;
 
-  state->tokens++;
   if (G_UNLIKELY (state->error != NULL))
     return;
-  slot = _es_word_table_add (&state->words, word, len, _es_word_hash (word, len), &state->error);
-  if (slot != NULL)
-    slot->count++;
+  /* The tokeniser hands out its scratch buffer: 8 bytes may be read in one go. */
+  if (word >= scratch->str && word < scratch->str + scratch->allocated_len)
+    readable = scratch->allocated_len - (gsize) (word - scratch->str);
+  first8 = _es_word_first8 (word, len, readable);
+  hash = _es_word_hash (word, len, first8);
+  index = _es_word_table_add (&state->words, word, len, first8, hash, &state->error);
+  if (index != ES_WORD_TABLE_NONE)
+    _es_id_stream_append (&state->ids, index, &state->error);
 }
 
-typedef struct
-{
-  ThreadState       *state;
-  const EsWordTable *vocab;
-} IdsData;
-
+/* Each entry's count, from the stream. */
 static void
-id_word_cb (const char *word,
-            gsize       len,
-            gpointer    user_data)
+tally_task (guint    index,
+            gpointer data)
 {
-  IdsData *data = user_data;
-  const EsWordSlot *slot = _es_word_table_find (data->vocab, word, len, _es_word_hash (word, len));
+  ThreadState *state = &((Job *) data)->state[index];
+  EsWordEntry *entries = state->words.entries;
 
-  if (slot != NULL)
-    g_array_append_val (data->state->ids, slot->id);
-}
-
-static gboolean
-count_pairs (Job          *job,
-             ThreadState  *state)
-{
-  const guint32 *ids = (const guint32 *) state->ids->data;
-  EsPairSorter *sorter = &state->pairs;
-  guint n = state->ids->len, shift = job->key_shift, dbits = job->distance_bits;
-
-  for (guint t = 0; t + 1 < n; t++)
-    {
-      guint last = MIN (n - 1, t + job->window);
-      guint64 a = ids[t];
-      guint64 *out;
-
-      if (sorter->fill + job->window > sorter->capacity &&
-          !_es_pair_sorter_reserve (sorter, job->window, &state->error))
-        return FALSE;
-      out = sorter->buffer + sorter->fill;
-      for (guint u = t + 1; u <= last; u++)
-        {
-          guint64 b = ids[u];
-          guint64 key = a <= b ? (a << shift) | b : (b << shift) | a;
-
-          *out++ = (key << dbits) | (dbits ? u - t : 0);
-        }
-      sorter->fill += last - t;
-    }
-  return TRUE;
+  for (gsize i = 0; i < state->ids.len; i++)
+    if (state->ids.ids[i] != ES_WORD_TABLE_NONE)
+      entries[state->ids.ids[i]].count++;
 }
 
 static void
@@ -147,7 +115,6 @@ block_half (guint    index,
   const char *p = job->block + (index == 0 ? 0 : job->split);
   const char *end = job->block + (index == 0 ? job->split : job->len);
   guint64 line = index == 0 ? job->first_line : job->split_line;
-  IdsData ids_data = { state, job->vocab };
 
   if (state->error != NULL)
     return;
@@ -155,22 +122,15 @@ block_half (guint    index,
     {
       const char *nl = memchr (p, '\n', end - p);
       const char *stop = nl != NULL ? nl : end;
-      gsize invalid;
+      gsize invalid, before = state->ids.len;
 
-      if (job->pass == 1)
-        {
-          invalid = es_tokenize_foreach (p, stop - p, state->scratch, count_word_cb, state);
-          if (state->error != NULL)
-            return;
-        }
-      else
-        {
-          g_array_set_size (state->ids, 0);
-          invalid = es_tokenize_foreach (p, stop - p, state->scratch, id_word_cb, &ids_data);
-          if (!count_pairs (job, state))
-            return;
-        }
-      if (invalid > 0 && job->pass == 1)
+      invalid = es_tokenize_foreach (p, stop - p, state->scratch, count_word_cb, state);
+      if (state->error != NULL)
+        return;
+      /* Pairs never span lines. */
+      if (state->ids.len > before && !_es_id_stream_append (&state->ids, ES_WORD_TABLE_NONE, &state->error))
+        return;
+      if (invalid > 0)
         {
           if (state->invalid == 0)
             state->first_invalid_line = line;
@@ -226,7 +186,7 @@ run_pass (Job           *job,
             return FALSE;
           }
       if (progress != NULL)
-        progress (base + 0.45 * _es_line_source_fraction (source), progress_data);
+        progress (base + 0.6 * _es_line_source_fraction (source), progress_data);
     }
   if (local_error != NULL)
     {
@@ -240,8 +200,8 @@ typedef struct
 {
   const char *word;
   guint32     len;
+  guint32     index;   /* in the merged word table */
   guint64     count;
-  EsWordSlot *slot;
 } WordCount;
 
 /* Decreasing count, ties by byte order (as strcmp: a prefix first). */
@@ -282,69 +242,34 @@ job_clear (Job *job)
       if (job->state[i].scratch != NULL)
         g_string_free (job->state[i].scratch, TRUE);
       job->state[i].scratch = NULL;
-      g_clear_pointer (&job->state[i].ids, g_array_unref);
-      _es_pair_sorter_clear (&job->state[i].pairs);
+      _es_id_stream_clear (&job->state[i].ids);
       g_clear_error (&job->state[i].error);
     }
 }
 
-/* The symmetric CSR matrix from the sorted pairs i ≤ j: row r gets (r, x)
- * for every pair (x, r), x < r, then every pair (r, j), in that order, so
- * a cursor per row fills it sorted.  A diagonal pair counts twice (the
- * word is on both sides).
+/* A stream's entry indices → vocabulary ids in place, dropping the words
+ * out of it and empty lines.
  */
-static EsSparseMatrix *
-matrix_from_pairs (const EsPairRun  *pairs,
-                   gsize             n,
-                   guint             shift,
-                   guint64           scale,
-                   GError          **error)
+static void
+map_ids (EsIdStream     *stream,
+         const guint32  *map)
 {
-  g_autoptr(EsSparseMatrix) m = NULL;
-  g_autofree guint64 *next = NULL;
-  guint64 nnz = 0, low = ((guint64) 1 << shift) - 1;
-  guint64 *offsets;
-  guint32 *columns;
-  float *values;
+  guint32 *ids = stream->ids;
+  gsize o = 0;
 
-  for (gsize p = 0; p < pairs->len; p++)
-    nnz += (pairs->keys[p] >> shift) == (pairs->keys[p] & low) ? 1 : 2;
-  if (!(m = es_sparse_matrix_new (n, n, nnz, error)) ||
-      !(next = es_memory_try_alloc0 (n + 1, sizeof (guint64), "The co-occurrence matrix", error)))
-    return NULL;
-  offsets = es_sparse_matrix_get_offsets_mut (m);
-  columns = es_sparse_matrix_get_columns_mut (m);
-  values = es_sparse_matrix_get_values_mut (m);
-  _es_advise_huge_pages (columns, nnz * sizeof (guint32));
-  _es_advise_huge_pages (values, nnz * sizeof (float));
-  for (gsize p = 0; p < pairs->len; p++)
+  for (gsize i = 0; i < stream->len; i++)
     {
-      guint64 a = pairs->keys[p] >> shift, b = pairs->keys[p] & low;
+      guint32 x = ids[i];
 
-      next[a + 1]++;
-      if (a != b)
-        next[b + 1]++;
-    }
-  for (gsize i = 0; i < n; i++)
-    next[i + 1] += next[i];
-  memcpy (offsets, next, (n + 1) * sizeof (guint64));
-  for (gsize p = 0; p < pairs->len; p++)
-    {
-      guint64 a = pairs->keys[p] >> shift, b = pairs->keys[p] & low, q;
-      float v = scale == 1 ? (float) pairs->counts[p]
-                           : (float) ((double) pairs->counts[p] / (double) scale);
-
-      q = next[a]++;
-      columns[q] = (guint32) b;
-      values[q] = a == b ? 2 * v : v;
-      if (a != b)
+      if (x == ES_WORD_TABLE_NONE)
         {
-          q = next[b]++;
-          columns[q] = (guint32) a;
-          values[q] = v;
+          if (o > 0 && ids[o - 1] != ES_WORD_TABLE_NONE)
+            ids[o++] = x;
         }
+      else if ((x = map[x]) != ES_WORD_TABLE_NONE)
+        ids[o++] = x;
     }
-  return g_steal_pointer (&m);
+  stream->len = o;
 }
 
 EsSparseMatrix *
@@ -360,9 +285,10 @@ es_cooccur_count (const char              *path,
   Job job = { 0 };
   g_autoptr(GArray) words = NULL;
   g_autoptr(EsSparseMatrix) m = NULL;
+  g_autofree guint32 *map0 = NULL;
+  g_autofree guint32 *map1 = NULL;
   EsWordTable *table;
-  EsWordTable vocab = { 0 };
-  EsPairRun pairs = { 0 };
+  guint64 units[ES_COOCCUR_MAX_WINDOW + 1];
   guint64 scale = 1, tokens, invalid, distinct;
   gsize vocab_size;
   char **labels = NULL;
@@ -381,24 +307,27 @@ es_cooccur_count (const char              *path,
       return NULL;
     }
 
-  job.window = options->window;
-  for (guint d = 1; options->distance_weighting && d <= job.window; d++)
+  for (guint d = 1; options->distance_weighting && d <= options->window; d++)
     scale = scale / gcd (scale, d) * d;
-  for (guint d = 1; d <= job.window; d++)
-    job.units[d] = options->distance_weighting ? scale / d : 1;
+  units[0] = 0;
+  for (guint d = 1; d <= options->window; d++)
+    units[d] = options->distance_weighting ? scale / d : 1;
 
   for (guint i = 0; i < 2; i++)
     {
-      if (!_es_word_table_init (&job.state[i].words, 1 << 14, error))
+      if (!_es_word_table_init (&job.state[i].words, 1 << 15, error))
         goto fail;
       job.state[i].scratch = g_string_sized_new (64);
     }
 
-  /* Pass 1: the words. */
-  job.pass = 1;
+  /* The one pass over the text. */
   if (!run_pass (&job, path, cancellable, progress, progress_data, 0.0, error))
     goto fail;
-  tokens = job.state[0].tokens + job.state[1].tokens;
+  _es_sparse_run_parallel (2, tally_task, &job);
+  tokens = 0;
+  for (guint i = 0; i < 2; i++)
+    for (gsize e = 0; e < job.state[i].words.size; e++)
+      tokens += job.state[i].words.entries[e].count;
   invalid = job.state[0].invalid + job.state[1].invalid;
   if (invalid > 0 && warnings != NULL)
     g_ptr_array_add (warnings,
@@ -408,30 +337,32 @@ es_cooccur_count (const char              *path,
                                                                : job.state[1].first_invalid_line,
                                       invalid));
 
+  /* Thread 1's words into thread 0's table; map1: its entries there. */
   table = &job.state[0].words;
-  for (gsize s = 0; s < job.state[1].words.capacity; s++)
+  if (!(map1 = es_memory_try_alloc (MAX (job.state[1].words.size, 1), sizeof (guint32), "The word table", error)))
+    goto fail;
+  for (gsize e = 0; e < job.state[1].words.size; e++)
     {
-      const EsWordSlot *from = &job.state[1].words.slots[s];
-      EsWordSlot *into;
+      const EsWordTable *from = &job.state[1].words;
+      const EsWordEntry *x = &from->entries[e];
+      const char *word = from->arena + x->offset;
+      guint32 into = _es_word_table_add (table, word, x->len, _es_word_first8 (word, x->len, x->len), x->hash, error);
 
-      if (from->len == 0)
-        continue;
-      into = _es_word_table_add (table, job.state[1].words.arena + from->offset, from->len, from->hash, error);
-      if (into == NULL)
+      if (into == ES_WORD_TABLE_NONE)
         goto fail;
-      into->count += from->count;
+      table->entries[into].count += x->count;
+      map1[e] = into;
     }
-  _es_word_table_clear (&job.state[1].words);
 
   distinct = table->size;
   words = g_array_new (FALSE, FALSE, sizeof (WordCount));
-  for (gsize s = 0; s < table->capacity; s++)
+  for (gsize e = 0; e < table->size; e++)
     {
-      EsWordSlot *slot = &table->slots[s];
+      const EsWordEntry *x = &table->entries[e];
 
-      if (slot->len != 0 && slot->count >= MAX (options->min_count, 1))
+      if (x->count >= MAX (options->min_count, 1))
         {
-          WordCount wc = { table->arena + slot->offset, slot->len, slot->count, slot };
+          WordCount wc = { table->arena + x->offset, x->len, (guint32) e, x->count };
           g_array_append_val (words, wc);
         }
     }
@@ -446,76 +377,38 @@ es_cooccur_count (const char              *path,
                    " words, %" G_GUINT64_FORMAT " distinct)", path, MAX (options->min_count, 1), tokens, distinct);
       goto fail;
     }
-  /* A pair key holds two ids of key_shift bits (and a distance of 5). */
-  job.key_shift = g_bit_storage (MAX (vocab_size - 1, 1));
-  job.distance_bits = options->distance_weighting ? g_bit_storage (ES_COOCCUR_MAX_WEIGHTED_WINDOW) : 0;
-  if (vocab_size > G_MAXUINT32 - 1 || 2 * job.key_shift + job.distance_bits > 64)
-    {
-      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE, "%s: too many words", path);
-      goto fail;
-    }
 
-  /* Pass 2 looks words up in a table of the vocabulary alone, small
-   * enough to stay in cache.
-   */
+  /* map0: the merged table's entries → vocabulary ids; map1 through it. */
   labels = g_new0 (char *, vocab_size + 1);
-  if (!_es_word_table_init (&vocab, 2 * vocab_size, error))
+  if (!(map0 = es_memory_try_alloc (table->size, sizeof (guint32), "The word table", error)))
     goto fail_labels;
+  memset (map0, 0xff, table->size * sizeof (guint32));
   for (gsize i = 0; i < vocab_size; i++)
     {
       WordCount *wc = &g_array_index (words, WordCount, i);
-      EsWordSlot *slot;
 
       labels[i] = g_strndup (wc->word, wc->len);
-      if (!(slot = _es_word_table_add (&vocab, wc->word, wc->len, wc->slot->hash, error)))
-        goto fail_labels;
-      slot->id = (guint32) i;
+      map0[wc->index] = (guint32) i;
     }
+  for (gsize e = 0; e < job.state[1].words.size; e++)
+    map1[e] = map0[map1[e]];
   g_clear_pointer (&words, g_array_unref);
-  _es_word_table_clear (table);
-  job.vocab = &vocab;
-
-  /* Pass 2: the pairs. */
-  job.pass = 2;
   for (guint i = 0; i < 2; i++)
-    {
-      job.state[i].ids = g_array_new (FALSE, FALSE, sizeof (guint32));
-      /* A thread reads the same lines as in pass 1: at most its tokens ×
-       * window pairs, so the buffer starts at that size (no copies as it
-       * grows) unless that is over its maximum.
-       */
-      guint64 expected = job.state[i].tokens * job.window + job.window;
-
-      if (!_es_pair_sorter_init (&job.state[i].pairs, pair_buffer_keys, MIN (expected, G_MAXSIZE),
-                                 2 * job.key_shift + job.distance_bits,
-                                 job.distance_bits, job.units, error))
-        goto fail_labels;
-    }
-  if (!run_pass (&job, path, cancellable, progress, progress_data, 0.45, error))
-    goto fail_labels;
-  for (guint i = 0; i < 2; i++)
-    {
-      if (!_es_pair_sorter_flush (&job.state[i].pairs, error))
-        goto fail_labels;
-      g_clear_pointer (&job.state[i].pairs.buffer, g_free);
-      g_clear_pointer (&job.state[i].pairs.temp, g_free);
-      g_clear_pointer (&job.state[i].pairs.run_counts, g_free);
-      _es_pair_run_clear (&job.state[i].pairs.spare);
-    }
-  if (!_es_pair_run_merge (&job.state[0].pairs.acc, &job.state[1].pairs.acc, &pairs, error))
-    goto fail_labels;
-  job_clear (&job);
-  _es_word_table_clear (&vocab);
+    _es_word_table_clear (&job.state[i].words);
+  map_ids (&job.state[0].ids, map0);
+  map_ids (&job.state[1].ids, map1);
   if (progress != NULL)
-    progress (0.92, progress_data);
+    progress (0.65, progress_data);
 
-  m = matrix_from_pairs (&pairs, vocab_size, job.key_shift, scale, error);
-  _es_pair_run_clear (&pairs);
+  {
+    EsIdStream streams[2] = { job.state[0].ids, job.state[1].ids };
+
+    m = _es_pair_count (streams, 2, vocab_size, options->window, units, scale, pair_budget,
+                        pair_budget == 0, cancellable, error);
+  }
+  job_clear (&job);
   if (m == NULL)
-    {
-      g_strfreev (labels);
-      return NULL;
-    }
+    goto fail_labels;
   es_sparse_matrix_take_row_labels (m, labels);
   es_sparse_matrix_take_col_labels (m, g_strdupv (labels));
   if (progress != NULL)
@@ -527,6 +420,5 @@ fail_labels:
   g_strfreev (labels);
 fail:
   job_clear (&job);
-  _es_word_table_clear (&vocab);
   return NULL;
 }

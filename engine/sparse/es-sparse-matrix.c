@@ -12,6 +12,7 @@
 #include "es-engine-error.h"
 #include "es-memory.h"
 #include "es-sparse-private.h"
+#include "es-cooccur-private.h"
 
 #include <string.h>
 
@@ -233,6 +234,27 @@ es_sparse_matrix_get (const EsSparseMatrix *self,
         hi = mid;
     }
   return 0.0f;
+}
+
+/* es-cooccur-private.h: a matrix around arrays already filled (taken). */
+EsSparseMatrix *
+_es_sparse_matrix_new_take (gsize     rows,
+                            gsize     cols,
+                            guint64   nnz,
+                            guint64  *offsets,
+                            guint32  *columns,
+                            float    *values)
+{
+  EsSparseMatrix *self = g_new0 (EsSparseMatrix, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->rows = rows;
+  self->cols = cols;
+  self->nnz = nnz;
+  self->offsets = offsets;
+  self->columns = columns;
+  self->values = values;
+  return self;
 }
 
 EsSparseMatrix *

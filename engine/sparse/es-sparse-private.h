@@ -44,7 +44,10 @@ gsize _es_tokenize_foreach_reference (const char  *text,
                                       EsTokenFunc  func,
                                       gpointer     user_data);
 
-/* Tests: the pair keys buffered per thread before a sort (0: the default). */
+/* Tests: the pair entries counted per sweep over the rows (0: the
+ * default); a value set also turns off the 16-bit entries, so the tests
+ * cover both widths.
+ */
 void _es_cooccur_set_pair_buffer (gsize keys);
 
 /* ---- threads: run @func (index, data) for index 0..n-1 on up to two cores ---- */

@@ -258,8 +258,8 @@ test_counts (void)
   g_autofree char *gz = sparse_test_write ("corpus.txt.gz", text, -1, TRUE);
 
   g_test_summary ("Counts equal a brute-force count over es_tokenize's words: windows 1, 2, 5, "
-                  "plain and 1/d, one and two threads, a tiny pair buffer (many sorted runs "
-                  "merged), plain and gzip");
+                  "plain and 1/d, one and two threads, a tiny sweep budget (many sweeps over "
+                  "the rows, 32-bit entries), plain and gzip");
   for (guint w = 1; w <= 5; w += (w == 2 ? 3 : 1))
     for (int weighted = 0; weighted < 2; weighted++)
       {
@@ -270,8 +270,8 @@ test_counts (void)
             g_autoptr(EsSparseMatrix) m = NULL;
             g_autoptr(EsSparseMatrix) mz = NULL;
 
-            /* 3: two threads with a pair buffer of 200 keys, so the
-             * sorted runs are flushed and merged many times. */
+            /* 3: two threads with sweeps of 200 entries (many sweeps,
+             * some rows alone in theirs) and 32-bit entries. */
             _es_sparse_set_n_threads (MIN (threads, 2));
             _es_cooccur_set_pair_buffer (threads == 3 ? 200 : 0);
             m = count_file (path, w, 5, weighted, NULL);

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "es-engine.h"
@@ -119,6 +120,69 @@ test_round_trip_gzip (void)
   g_assert_cmpuint (es_sparse_matrix_get_rows (t), ==, 546);
   g_assert_cmpfloat (es_sparse_matrix_get (t, 23, 0), ==, 5.0f);
   g_assert_cmpstr (es_sparse_matrix_get_col_label (t, 3), ==, "doc3");
+}
+
+static void
+test_write_values (void)
+{
+  /* Integers (plain, with trailing zeros, at and past 2^24), fractions,
+   * negatives, the float32 extremes. */
+  static const float values[] = { 1, 7, 10, 12, 100, 120, 1000, 1010, 65536, 1e6f, 1234567, 16777215,
+                                  16777216, 123456792, 3e9f, -3, -10, -120, 0.5f, 2.5f, 0.1f, 1.0f / 3,
+                                  1e-7f, 1e-45f, 3.4028235e38f, -0.25f, 0 };
+  const guint n = G_N_ELEMENTS (values);
+  g_autofree guint32 *rows = g_new (guint32, n);
+  g_autofree guint32 *cols = g_new (guint32, n);
+  g_autofree char *out = g_build_filename (sparse_test_dir (), "values.mtx", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsSparseMatrix) m = NULL;
+  g_autoptr(EsSparseMatrix) back = NULL;
+
+  g_test_summary ("Each written value is es_format_float's shortest decimal, and the matrix reads "
+                  "back with the same rows, columns and float32 bits");
+  for (guint i = 0; i < n; i++)
+    {
+      rows[i] = i % 5;
+      cols[i] = (i * 7) % n;
+    }
+  m = es_sparse_matrix_new_from_triplets (5, n, rows, cols, values, n, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (es_matrix_market_write (m, out, FALSE, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3 + n + 1);
+  for (guint k = 3; k < 3 + n; k++)
+    {
+      guint r, c;
+      char text[64], expected[ES_FLOAT_BUF_SIZE];
+      const float *v = es_sparse_matrix_get_values (m);
+      const guint64 *offsets = es_sparse_matrix_get_offsets (m);
+      const guint32 *columns = es_sparse_matrix_get_columns (m);
+      guint64 p;
+
+      g_assert_cmpint (sscanf (lines[k], "%u %u %63s", &r, &c, text), ==, 3);
+      for (p = offsets[r - 1]; p < offsets[r] && columns[p] != c - 1; p++)
+        ;
+      g_assert_cmpuint (p, <, offsets[r]);
+      es_format_float_buf (v[p], expected);
+      g_assert_cmpstr (text, ==, expected);
+    }
+
+  back = es_matrix_market_read (out, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_sparse_matrix_get_rows (back), ==, 5);
+  g_assert_cmpuint (es_sparse_matrix_get_cols (back), ==, n);
+  g_assert_cmpuint (es_sparse_matrix_get_nnz (back), ==, es_sparse_matrix_get_nnz (m));
+  g_assert_cmpmem (es_sparse_matrix_get_offsets (back), 6 * sizeof (guint64),
+                   es_sparse_matrix_get_offsets (m), 6 * sizeof (guint64));
+  g_assert_cmpmem (es_sparse_matrix_get_columns (back), n * sizeof (guint32),
+                   es_sparse_matrix_get_columns (m), n * sizeof (guint32));
+  g_assert_cmpmem (es_sparse_matrix_get_values (back), n * sizeof (float),
+                   es_sparse_matrix_get_values (m), n * sizeof (float));
 }
 
 static void
@@ -232,6 +296,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sparse/matrix-market/dtm", test_read_dtm);
   g_test_add_func ("/sparse/matrix-market/round-trip-gzip", test_round_trip_gzip);
+  g_test_add_func ("/sparse/matrix-market/write-values", test_write_values);
   g_test_add_func ("/sparse/matrix-market/symmetric-pattern-duplicates", test_symmetric_pattern_duplicates);
   g_test_add_func ("/sparse/matrix-market/labels-mismatch", test_labels_mismatch);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)

@@ -39,13 +39,18 @@ void     _es_umap_smooth_knn        (const gint32  *indices,
 
 /* The fuzzy simplicial set: memberships exp (-(d - rho) / sigma), then the
  * union A + Aᵀ − A∘Aᵀ.  Entries below max / n_epochs are dropped when
- * n_epochs > 0 (umap-learn drops them before optimising).
+ * n_epochs > 0 (umap-learn drops them before optimising).  @release
+ * (nullable) gets @release_data exactly once, as soon as @indices and
+ * @distances are no longer read (before the union, the step that needs
+ * the most memory), or on failure.
  */
 gboolean _es_umap_fuzzy_graph       (const gint32  *indices,
                                      const float   *distances,
                                      gsize          n,
                                      guint          k,
                                      guint          n_epochs,
+                                     GDestroyNotify release,
+                                     gpointer       release_data,
                                      EsUmapGraph   *graph,
                                      GError       **error);
 

@@ -286,9 +286,15 @@ es_umap_run (EsEmbeddingSet        *set,
       /* Every row valid, k per row: the graph's own arrays are the compact
        * ones (the set keeps them cached; no copy).
        */
-      ok = _es_umap_fuzzy_graph (es_knn_graph_get_row_indices (knn, 0),
-                                 es_knn_graph_get_row_distances (knn, 0),
-                                 n_valid, k, info.n_epochs, &graph, error);
+      const gint32 *knn_indices = es_knn_graph_get_row_indices (knn, 0);
+      const float *knn_distances = es_knn_graph_get_row_distances (knn, 0);
+
+      /* Our reference goes once the memberships are read: a one-shot graph
+       * is then freed before the union allocates its own.
+       */
+      ok = _es_umap_fuzzy_graph (knn_indices, knn_distances, n_valid, k, info.n_epochs,
+                                 (GDestroyNotify) es_knn_graph_unref, g_steal_pointer (&knn),
+                                 &graph, error);
     }
   else
     {
@@ -314,7 +320,8 @@ es_umap_run (EsEmbeddingSet        *set,
             }
         }
       g_clear_pointer (&compact, g_free);
-      ok = _es_umap_fuzzy_graph (indices, distances, n_valid, k, info.n_epochs, &graph, error);
+      g_clear_pointer (&knn, es_knn_graph_unref);
+      ok = _es_umap_fuzzy_graph (indices, distances, n_valid, k, info.n_epochs, NULL, NULL, &graph, error);
     }
   g_clear_pointer (&knn, es_knn_graph_unref);
   if (!ok)

@@ -144,6 +144,27 @@ test_find_ab (void)
   }
 }
 
+typedef struct
+{
+  gint32 *idx;
+  float  *dist;
+  gsize   count;
+  guint   calls;
+} Poison;
+
+static void
+poison_inputs (gpointer data)
+{
+  Poison *p = data;
+
+  for (gsize q = 0; q < p->count; q++)
+    {
+      p->idx[q] = G_MAXINT32;
+      p->dist[q] = NAN;
+    }
+  p->calls++;
+}
+
 /* The memberships and the union, entry by entry, against a dense copy. */
 static void
 test_fuzzy_union_dense (void)
@@ -159,6 +180,7 @@ test_fuzzy_union_dense (void)
   g_autofree double *dense = g_new0 (double, n * n);
   EsUmapGraph graph;
   guint64 nnz = 0;
+  Poison poison = { 0 };
 
   brute_knn (x, n, d, k, idx, dist);
   /* A row with a missing neighbour and an invalid row are skipped. */
@@ -171,7 +193,12 @@ test_fuzzy_union_dense (void)
       if (idx[i * k + j] != ES_KNN_NONE)
         dense[i * n + idx[i * k + j]] = exp (-MAX (0, dist[i * k + j] - rho[i]) / sigma[i]);
 
-  g_assert_true (_es_umap_fuzzy_graph (idx, dist, n, k, 0, &graph, NULL));
+  /* The inputs are poisoned when released: a read after it would show. */
+  poison.idx = idx;
+  poison.dist = dist;
+  poison.count = n * k;
+  g_assert_true (_es_umap_fuzzy_graph (idx, dist, n, k, 0, poison_inputs, &poison, &graph, NULL));
+  g_assert_cmpuint (poison.calls, ==, 1);
   g_assert_cmpuint (graph.n, ==, n);
   for (gsize i = 0; i < n; i++)
     {
@@ -206,7 +233,7 @@ test_fuzzy_all_duplicates (void)
   for (gsize i = 0; i < n; i++)
     for (guint j = 0; j < k; j++)
       idx[i * k + j] = (i + j + 1) % n;
-  g_assert_true (_es_umap_fuzzy_graph (idx, dist, n, k, 200, &graph, NULL));
+  g_assert_true (_es_umap_fuzzy_graph (idx, dist, n, k, 200, NULL, NULL, &graph, NULL));
   for (guint64 e = 0; e < graph.row_ptr[n]; e++)
     g_assert_cmpfloat (graph.val[e], ==, 1.0f);
   g_assert_cmpuint (_es_umap_graph_components (&graph, comp), ==, 1);
@@ -265,7 +292,7 @@ test_spectral_vs_dense (void)
   for (gsize i = 0; i < n; i++)
     x[i * d] += 4.0 * (i % 3);
   brute_knn (x, n, d, k, idx, dist);
-  g_assert_true (_es_umap_fuzzy_graph (idx, dist, n, k, 0, &graph, NULL));
+  g_assert_true (_es_umap_fuzzy_graph (idx, dist, n, k, 0, NULL, NULL, &graph, NULL));
   g_assert_cmpuint (_es_umap_graph_components (&graph, comp), ==, 1);
 
   for (gsize i = 0; i < n; i++)

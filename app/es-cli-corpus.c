@@ -358,7 +358,7 @@ _es_cli_lsa (int    argc,
   const GOptionEntry entries[] = {
     { "dims", 'd', 0, G_OPTION_ARG_STRING, &dims_text, "Dimensions of the vectors (default 100)", "K" },
     { "power", 0, 0, G_OPTION_ARG_STRING, &power_text, "Vectors are U·Σ^P (default 0.5)", "P" },
-    { "iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Block Krylov iterations of the SVD (default 8)", "N" },
+    { "iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Block Krylov iterations of the SVD: more is more accurate, fewer is faster (default 8)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = _es_cli_context_new (command, &common, entries);

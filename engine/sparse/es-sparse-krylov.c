@@ -16,7 +16,7 @@
  * project_out), and then
  * within itself; the coefficients Y_jᵀ W are the blocks T_ji of the
  * projected matrix T = Qᵀ A Aᵀ Q (symmetric, so its upper half is all we
- * need).  The blocks are float32 (their products with A are ours, AVX2),
+ * need).  The blocks are float32 (their products with A are ours, AVX2 or AVX-512),
  * T and its eigenvectors double (LAPACKE).  The top Ritz vectors are then
  * handed to es-sparse-svd.c's final step, which re-orthonormalises them
  * in double and takes the SVD of Aᵀ Q.

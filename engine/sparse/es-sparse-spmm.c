@@ -9,7 +9,9 @@
  * streamed, each adding value × (a contiguous piece of one row of X).  So
  * X is only read, A's row stays in L1 between chunks and no partial sums
  * go through memory.  The loops use GCC vector types, compiled twice
- * (AVX2 + FMA and the baseline) and chosen at run time.
+ * (AVX2 + FMA and the baseline) and chosen at run time; float32 sums also
+ * have an AVX-512 version (rows_float_avx512) that keeps up to 136
+ * columns in registers and streams each row's entries once.
  *
  * Threads: the rows are split where half the entries are done; each row
  * is summed by one thread in entry order, so the result is the same on

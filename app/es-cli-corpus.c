@@ -358,7 +358,7 @@ _es_cli_lsa (int    argc,
   const GOptionEntry entries[] = {
     { "dims", 'd', 0, G_OPTION_ARG_STRING, &dims_text, "Dimensions of the vectors (default 100)", "K" },
     { "power", 0, 0, G_OPTION_ARG_STRING, &power_text, "Vectors are U·Σ^P (default 0.5)", "P" },
-    { "iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Block Krylov iterations of the SVD (default 8)", "N" },
+    { "iterations", 0, 0, G_OPTION_ARG_STRING, &iterations_text, "Block Krylov iterations of the SVD: more is more accurate, fewer is faster (default 8)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = _es_cli_context_new (command, &common, entries);
@@ -501,6 +501,8 @@ _es_cli_lsa (int    argc,
       es_json_builder_double (builder, load_seconds);
       es_json_builder_member (builder, "svd");
       es_json_builder_double (builder, svd_seconds);
+      es_json_builder_member (builder, "svd_cpu");
+      es_json_builder_double (builder, es_corpus_vectors_get_svd_cpu_seconds (lsa));
       es_json_builder_end_object (builder);
       es_json_builder_end_object (builder);
       _es_cli_print_json (builder);
@@ -558,7 +560,7 @@ _es_cli_nmf (int    argc,
   gsize cols;
   guint k;
   gint64 t0;
-  double seconds;
+  double seconds, cpu_seconds, cpu0;
   EsJsonBuilder *builder = NULL;
   int status;
 
@@ -613,12 +615,14 @@ _es_cli_nmf (int    argc,
     }
   print_warnings (warnings);
   t0 = g_get_monotonic_time ();
+  cpu0 = es_corpus_process_cpu_seconds ();
   if (!(nmf = es_nmf_compute (m, &options, NULL, NULL, NULL, &error)))
     {
       status = _es_cli_input_error (path, error);
       goto out;
     }
   seconds = (g_get_monotonic_time () - t0) / 1e6;
+  cpu_seconds = es_corpus_process_cpu_seconds () - cpu0;
   k = options.components;
   cols = es_sparse_matrix_get_cols (m);
   top = MIN (top, cols);
@@ -651,6 +655,8 @@ _es_cli_nmf (int    argc,
       es_json_builder_boolean (builder, es_nmf_get_converged (nmf));
       es_json_builder_member (builder, "seconds");
       es_json_builder_double (builder, seconds);
+      es_json_builder_member (builder, "cpu_seconds");
+      es_json_builder_double (builder, cpu_seconds);
       es_json_builder_member (builder, "topics");
       es_json_builder_begin_array (builder);
     }

@@ -14,6 +14,7 @@
 #include "es-memory.h"
 
 #include <string.h>
+#include <time.h>
 
 struct _EsCorpusVectors
 {
@@ -27,6 +28,7 @@ struct _EsCorpusVectors
   double           power;
   double           matrix_seconds;
   double           svd_seconds;
+  double           svd_cpu_seconds;
 };
 
 /* Where each stage sits in the whole run's fraction: counting a corpus
@@ -138,6 +140,7 @@ finish (const char            *path,
   g_autofree float *vectors = NULL;
   g_autofree char *base = g_path_get_basename (path);
   gint64 t1;
+  double cpu1;
 
   g_atomic_ref_count_init (&self->ref_count);
   self->path = g_strdup (path);
@@ -154,11 +157,13 @@ finish (const char            *path,
     return NULL;
 
   t1 = g_get_monotonic_time ();
+  cpu1 = es_corpus_process_cpu_seconds ();
   stage_enter (stage, ES_CORPUS_STAGE_SVD, stage->start + stage->span, 1.0 - (stage->start + stage->span));
   if (!(self->svd = es_sparse_svd_compute (self->matrix, &options->svd, cancellable, stage_progress_cb, stage, error)) ||
       !(vectors = es_sparse_svd_dup_row_vectors (self->svd, options->power, error)))
     return NULL;
   self->svd_seconds = (g_get_monotonic_time () - t1) / 1e6;
+  self->svd_cpu_seconds = es_corpus_process_cpu_seconds () - cpu1;
   if (!(self->set = es_corpus_make_set (self->matrix, vectors, es_sparse_svd_get_dims (self->svd), error)))
     return NULL;
   if (warnings != NULL && warnings->len > 0)
@@ -303,6 +308,23 @@ es_corpus_vectors_get_matrix_seconds (EsCorpusVectors *self)
 {
   g_return_val_if_fail (self != NULL, 0.0);
   return self->matrix_seconds;
+}
+
+double
+es_corpus_vectors_get_svd_cpu_seconds (EsCorpusVectors *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->svd_cpu_seconds;
+}
+
+double
+es_corpus_process_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 double

@@ -85,6 +85,11 @@ const char        *es_corpus_vectors_get_path    (EsCorpusVectors       *self);
 /* Seconds spent making the matrix (count or read, and weight) and in the SVD. */
 double             es_corpus_vectors_get_matrix_seconds (EsCorpusVectors *self);
 double             es_corpus_vectors_get_svd_seconds    (EsCorpusVectors *self);
+/* CPU seconds (user + system, all threads of the process) in the SVD:
+ * the fair figure on a shared machine. */
+double             es_corpus_vectors_get_svd_cpu_seconds (EsCorpusVectors *self);
+/* The process's CPU seconds so far (all threads). */
+double             es_corpus_process_cpu_seconds        (void);
 
 /* Rows of @m as an embedding set: its row labels, else "row_17". */
 EsEmbeddingSet    *es_corpus_make_set            (const EsSparseMatrix  *m,

@@ -179,23 +179,27 @@ init_nndsvd (EsNmf                *self,
 
 /* One row's sweep: a[r] ← max (0, a[r] + (p[r] − a·g[r]) / g[r,r]) for
  * r = 0..k−1 in order (G is symmetric: its row r is its column r), each
- * new value rounded to float32.
+ * new value rounded to float32.  The residual e = p − G a is formed once
+ * (k independent dot products) and kept up to date as a[r] moves by δ
+ * (e −= δ G[r]): the chain from one update to the next is then one
+ * multiply-add, not a dot product and a division.  @inv holds 1 / g[r,r]
+ * (0 where g[r,r] ≤ 0: such a column is left alone).
  */
 ES_ALWAYS_INLINE void
 hals_row (double       *row,
           guint         k,
           const double *prow,
-          const double *g)
+          const double *g,
+          const double *inv,
+          double       *e)
 {
   for (guint r = 0; r < k; r++)
     {
       const double *gr = g + (gsize) r * k;
       EsV4d acc = { 0 };
-      double dot, value;
+      double dot;
       guint s = 0;
 
-      if (gr[r] <= 0)
-        continue;
       for (; s + 4 <= k; s += 4)
         {
           EsV4d a, b;
@@ -207,8 +211,22 @@ hals_row (double       *row,
       dot = (acc[0] + acc[1]) + (acc[2] + acc[3]);
       for (; s < k; s++)
         dot += row[s] * gr[s];
-      value = row[r] + (prow[r] - dot) / gr[r];
-      row[r] = (float) MAX (0.0, value);
+      e[r] = prow[r] - dot;
+    }
+  for (guint r = 0; r < k; r++)
+    {
+      const double *gr = g + (gsize) r * k;
+      double value, delta;
+
+      if (inv[r] == 0)
+        continue;
+      value = (float) MAX (0.0, row[r] + e[r] * inv[r]);
+      delta = value - row[r];
+      if (delta == 0)
+        continue;
+      row[r] = value;
+      for (guint s = 0; s < k; s++)
+        e[s] -= delta * gr[s];
     }
 }
 
@@ -249,6 +267,8 @@ typedef struct
   gsize                 stride;
   gsize                 split;
   double               *p[2];    /* per part: a row of X · other (stride) */
+  double               *e[2];    /* per part: its HALS residual (k) */
+  double               *inv;     /* 1 / g[r,r], 0 where g[r,r] ≤ 0 (k) */
   double               *gram[2]; /* per part: Σ a_i a_iᵀ of the new rows */
   double                inner[2];/* per part: Σ a_i · p_i of the new rows */
 } SweepJob;
@@ -267,7 +287,7 @@ typedef struct
     const guint32 *columns = es_sparse_matrix_get_columns (job->x);                 \
     const float *values = es_sparse_matrix_get_values (job->x);                     \
     guint k = job->k;                                                               \
-    double *p = job->p[part], inner = 0;                                            \
+    double *p = job->p[part], *e = job->e[part], inner = 0;                         \
                                                                                     \
     for (gsize i = from; i < to; i++)                                               \
       {                                                                             \
@@ -275,7 +295,7 @@ typedef struct
                                                                                     \
         spmm_row_double (columns, values, offsets[i], offsets[i + 1], job->other,   \
                          job->stride, p);                                           \
-        hals_row (row, k, p, job->g);                                               \
+        hals_row (row, k, p, job->g, job->inv, e);                                  \
         for (guint r = 0; r < k; r++)                                               \
           {                                                                         \
             job->copy[i * job->stride + r] = (float) row[r];                        \
@@ -290,6 +310,7 @@ ES_NMF_SWEEP (sweep_rows)
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_AVX2_SWEEP 1
 __attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2)
+
 #endif
 
 static void
@@ -322,8 +343,10 @@ sweep_job_clear (SweepJob *job)
   for (guint part = 0; part < 2; part++)
     {
       g_clear_pointer (&job->p[part], g_free);
+      g_clear_pointer (&job->e[part], g_free);
       g_clear_pointer (&job->gram[part], g_free);
     }
+  g_clear_pointer (&job->inv, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SweepJob, sweep_job_clear)
 
@@ -344,6 +367,8 @@ sweep (SweepJob             *job,
   job->a = a;
   job->copy = copy;
   job->split = _es_sparse_split_rows (x);
+  for (guint r = 0; r < k; r++)
+    job->inv[r] = g[(gsize) r * k + r] > 0 ? 1.0 / g[(gsize) r * k + r] : 0.0;
   _es_sparse_run_parallel (2, sweep_part, job);
   for (gsize e = 0; e < (gsize) k * k; e++)
     gram[e] = job->gram[0][e] + job->gram[1][e];
@@ -452,9 +477,11 @@ es_nmf_compute (const EsSparseMatrix  *x,
   f = g_new (double, (gsize) k * k);
   job.k = k;
   job.stride = stride;
+  job.inv = g_new (double, k);
   for (guint part = 0; part < 2; part++)
     {
       job.p[part] = g_new (double, stride);
+      job.e[part] = g_new (double, k);
       job.gram[part] = g_new (double, (gsize) k * k);
     }
 

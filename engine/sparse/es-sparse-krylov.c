@@ -12,10 +12,11 @@
  * σ100 / σ120 ≈ 1.02 on Brown) needs.
  *
  * Each new block W = A (Aᵀ Y_i) is orthogonalised against every earlier
- * block twice (block Gram-Schmidt, BLAS 3; "twice is enough") and then
+ * block once, or twice where needed (block Gram-Schmidt, BLAS 3; see
+ * project_out), and then
  * within itself; the coefficients Y_jᵀ W are the blocks T_ji of the
  * projected matrix T = Qᵀ A Aᵀ Q (symmetric, so its upper half is all we
- * need).  The blocks are float32 (their products with A are ours, AVX2),
+ * need).  The blocks are float32 (their products with A are ours, AVX2 or AVX-512),
  * T and its eigenvectors double (LAPACKE).  The top Ritz vectors are then
  * handed to es-sparse-svd.c's final step, which re-orthonormalises them
  * in double and takes the SVD of Aᵀ Q.
@@ -32,15 +33,53 @@
 
 #include <cblas.h>
 #include <lapacke.h>
+#include <math.h>
 #include <string.h>
 
-/* W (rows × b) -= Q_c (Q_cᵀ W) twice, Q_c = the first @cols columns of
- * the basis @basis (rows × d); two calls to sgemm per pass, so OpenBLAS
- * sees one tall product, not one per block.  The coefficients are added
- * to column block @col of @t (d × d, row-major) when @t is given.
+/* The squared norms of @w's @b columns (rows × b, row-major). */
+static void
+column_norms_sq (const float *w,
+                 gsize        rows,
+                 guint        b,
+                 double      *sq)
+{
+  memset (sq, 0, b * sizeof (double));
+  for (gsize i = 0; i < rows; i++)
+    for (guint c = 0; c < b; c++)
+      sq[c] += (double) w[i * b + c] * w[i * b + c];
+}
+
+/* Reorthogonalise when a column kept less than this share of its norm
+ * (see project_out).
+ */
+#define KEPT_MIN 1e-3
+
+/* W (rows × b) -= Q_c (Q_cᵀ W), Q_c = the first @cols columns of the
+ * basis @basis (rows × d); two calls to sgemm per pass, so OpenBLAS sees
+ * one tall product, not one per block.  The coefficients are added to
+ * column block @col of @t (d × d, row-major) when @t is given.
+ *
+ * One pass of classical Gram-Schmidt leaves a column that kept a share
+ * κ of its norm about u/κ off orthogonal (u = 6e-8 in float32; Daniel,
+ * Gragg, Kaufman & Stewart 1976 reorthogonalise below κ = 1/√2 to keep
+ * it at u).  The Ritz values need far less: the basis only chooses the
+ * subspace, and the final Rayleigh-Ritz step in double is exact for
+ * whatever subspace it gets.  So a second pass runs only when some
+ * column kept less than KEPT_MIN (orthogonality worse than ~6e-5).  The
+ * share is taken of the largest column seen so far (*@scale_sq, about
+ * σ1²), not of the column itself: when the Krylov space runs out (a
+ * low-rank matrix), W = A Aᵀ Y is rounding noise of size u σ1² whose
+ * "kept share" of itself says nothing.  Once a block needed the second
+ * pass, *@twice is set and every later block gets two: a block made
+ * from rounding noise and normalised carries that noise's
+ * non-orthogonality into the next products (a rank-3 test matrix loses
+ * 0.5 % of σ1 otherwise).  On the Brown PPMI no block needs the second
+ * pass (1.5e-4 from ARPACK either way; the smallest share kept is
+ * 6.5e-3), and the passes were half of the SVD's BLAS time.
  */
 static void
 project_out (const float *basis,
+             gboolean    *twice,
              gsize        d,
              gsize        cols,
              float       *w,
@@ -48,8 +87,18 @@ project_out (const float *basis,
              guint        b,
              double      *t,
              guint        col,
-             float       *h)
+             float       *h,
+             double      *scale_sq)
 {
+  g_autofree double *before = g_new (double, b);
+  g_autofree double *after = g_new (double, b);
+
+  if (!*twice)
+    {
+      column_norms_sq (w, rows, b, before);
+      for (guint c = 0; c < b; c++)
+        *scale_sq = MAX (*scale_sq, before[c]);
+    }
   for (guint pass = 0; pass < 2; pass++)
     {
       cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cols, b, rows, 1.0f, basis, d, w, b, 0.0f, h, b);
@@ -58,6 +107,17 @@ project_out (const float *basis,
         for (gsize r = 0; r < cols; r++)
           for (guint c = 0; c < b; c++)
             t[r * d + (gsize) col * b + c] += h[r * b + c];
+      if (pass == 0 && !*twice)
+        {
+          gboolean enough = TRUE;
+
+          column_norms_sq (w, rows, b, after);
+          for (guint c = 0; c < b && enough; c++)
+            enough = after[c] >= KEPT_MIN * KEPT_MIN * *scale_sq;
+          if (enough)
+            break;
+          *twice = TRUE;
+        }
     }
 }
 
@@ -96,8 +156,13 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
   g_autofree float *h = NULL;       /* d × b */
   g_autofree double *t = NULL;      /* d × d */
   g_autofree double *lambda = NULL;
+  g_autofree double *vectors = NULL; /* d × l: T's top eigenvectors, ascending */
+  g_autofree lapack_int *isuppz = NULL;
+  lapack_int found = 0;
   g_autofree float *s = NULL;       /* d × l: the top Ritz vectors' coefficients */
   gboolean householder = FALSE;
+  double scale_sq = 0;
+  gboolean twice = FALSE, twice_always = TRUE;
   lapack_int info;
 
   g_return_val_if_fail (l <= d && d <= MIN (m, n), FALSE);
@@ -127,7 +192,7 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
       /* W = A Aᵀ Y_i; its coefficients on Y_0 … Y_i are T's column block i. */
       _es_sparse_spmm_float (at, block, b, z);
       _es_sparse_spmm_float (a, z, b, w);
-      project_out (basis, d, (gsize) (i + 1) * b, w, m, b, t, i, h);
+      project_out (basis, &twice, d, (gsize) (i + 1) * b, w, m, b, t, i, h, &scale_sq);
       if (i < q)
         {
           /* Y_{i+1} = orth (W) (CholeskyQR2).  A block that lost its rank
@@ -141,7 +206,7 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
             return FALSE;
           if (householder || again)
             {
-              project_out (basis, d, (gsize) (i + 1) * b, block, m, b, NULL, 0, h);
+              project_out (basis, &twice_always, d, (gsize) (i + 1) * b, block, m, b, NULL, 0, h, &scale_sq);
               if (!_es_sparse_normalize_float (block, m, b, NULL, error))
                 return FALSE;
             }
@@ -152,7 +217,9 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
     }
 
   /* T: the upper block triangle was computed; mirror it (averaging the
-   * two halves of each diagonal block).  Eigenvalues ascend.
+   * two halves of each diagonal block).  Only the top l eigenpairs are
+   * needed: dsyevr (MRRR) finds them after the tridiagonal reduction
+   * for a fraction of dsyevd's cost for all d (d = 936 by default).
    */
   for (gsize r = 0; r < d; r++)
     for (gsize c = 0; c < r; c++)
@@ -163,7 +230,12 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
           t[r * d + c] = t[c * d + r] = 0.5 * (t[r * d + c] + t[c * d + r]);
       }
   lambda = g_new (double, d);
-  info = LAPACKE_dsyevd (LAPACK_ROW_MAJOR, 'V', 'U', d, t, d, lambda);
+  vectors = g_new (double, d * l);
+  isuppz = g_new (lapack_int, 2 * (gsize) l);
+  info = LAPACKE_dsyevr (LAPACK_ROW_MAJOR, 'V', 'I', 'U', d, t, d, 0, 0, d - l + 1, d, 0, &found,
+                         lambda, vectors, l, isuppz);
+  if (info == 0 && found != (lapack_int) l)
+    info = -1;
   if (info != 0)
     {
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_NUMERIC,
@@ -175,7 +247,7 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
   s = g_new (float, d * l);
   for (gsize r = 0; r < d; r++)
     for (guint c = 0; c < l; c++)
-      s[r * l + c] = (float) t[r * d + (d - 1 - c)];
+      s[r * l + c] = (float) vectors[r * l + (l - 1 - c)];
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, l, d, 1.0f, basis, d, s, l, 0.0f, y, l);
   return TRUE;
 }

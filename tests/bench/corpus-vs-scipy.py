@@ -6,6 +6,7 @@ be shared and busy, so compare the ratios, not the seconds).
 
   /usr/bin/python3 tests/bench/corpus-vs-scipy.py build/app/embedscope [CORPUS]
       [--repeat N] [--arpack] [--nmf 10,50] [--nmf-iterations 100]
+      [--svd-iterations 8,3] [--skip-count]
 
 Without CORPUS, one is made from the licence texts every Debian has
 (/usr/share/common-licenses/* and /usr/share/doc/*/copyright).  The peer
@@ -92,6 +93,8 @@ def main():
     ap.add_argument('--arpack', action='store_true', help="also sklearn's ARPACK SVD as the accuracy reference")
     ap.add_argument('--nmf', default='10,50', help='NMF component counts (default 10,50)')
     ap.add_argument('--nmf-iterations', type=int, default=100, help='NMF iterations on both sides, no early stop')
+    ap.add_argument('--svd-iterations', default='8,3', help='our block Krylov iterations to run (default 8,3)')
+    ap.add_argument('--skip-count', action='store_true', help='count once, untimed (for SVD and NMF runs)')
     args = ap.parse_args()
     cli = args.cli
     tmp = tempfile.mkdtemp(prefix='es-bench-corpus-')
@@ -106,7 +109,7 @@ def main():
     # Counting: ours is the count alone (JSON "seconds", without writing
     # the .mtx), the peer's is reading, tokenising and the COO sum.
     t_ours, t_np = [], []
-    for _ in range(args.repeat):
+    for _ in range(1 if args.skip_count else args.repeat):
         ours = run(cli, 'cooccur', corpus, '--output', mtx)
         t_ours.append(ours['seconds'])
         t = time.perf_counter(); counts = numpy_count(corpus); t_np.append(time.perf_counter() - t)
@@ -115,42 +118,52 @@ def main():
     rows.append(('count', best(t_ours), 'numpy/scipy', best(t_np)))
 
     t = time.perf_counter(); p = ppmi(counts); t_ppmi = time.perf_counter() - t
-    t_svd, t_sk = [], []
+    its = [int(x) for x in args.svd_iterations.split(',') if x]
+    t_svd, c_svd, lsa = {q: [] for q in its}, {q: [] for q in its}, {}
+    t_sk, c_sk = [], []
     for _ in range(args.repeat):
-        lsa = run(cli, 'lsa', mtx, '--weight', 'ppmi', '--dims', str(DIMS))
-        t_svd.append(lsa['timings']['svd'])
-        t = time.perf_counter()
+        for q in its:
+            lsa[q] = run(cli, 'lsa', mtx, '--weight', 'ppmi', '--dims', str(DIMS), '--iterations', str(q))
+            t_svd[q].append(lsa[q]['timings']['svd'])
+            c_svd[q].append(lsa[q]['timings'].get('svd_cpu', float('nan')))
+        t, c = time.perf_counter(), time.process_time()
         svd = TruncatedSVD(DIMS, algorithm='randomized', n_iter=5, random_state=0).fit(p)
-        t_sk.append(time.perf_counter() - t)
-    s_ours, s_sk = np.array(lsa['singular_values']), svd.singular_values_
-    print(f'PPMI (scipy) {t_ppmi:.2f} s, nnz {p.nnz}; embedscope matrix read + PPMI {lsa["timings"]["matrix"]:.2f} s')
-    print(f'SVD k={DIMS}: embedscope {best(t_svd):.2f} s, sklearn TruncatedSVD {best(t_sk):.2f} s, '
-          f'ratio {best(t_sk) / best(t_svd):.1f}x; σ1 {s_ours[0]:.4f} vs {s_sk[0]:.4f}, '
-          f'σ{DIMS} {s_ours[-1]:.4f} vs {s_sk[-1]:.4f}')
-    rows.append((f'SVD k={DIMS}', best(t_svd), 'sklearn randomized', best(t_sk)))
+        t_sk.append(time.perf_counter() - t); c_sk.append(time.process_time() - c)
+    s_sk = svd.singular_values_
+    ref = None
     if args.arpack:
         t = time.perf_counter()
         ref = TruncatedSVD(DIMS, algorithm='arpack', random_state=0).fit(p).singular_values_
-        print(f'ARPACK {time.perf_counter() - t:.1f} s: largest relative difference of σ: '
-              f'embedscope {np.max(np.abs(s_ours - ref) / ref):.2e}, '
-              f'sklearn randomized {np.max(np.abs(s_sk - ref) / ref):.2e}')
+        print(f'ARPACK {time.perf_counter() - t:.1f} s; sklearn randomized σ error {np.max(np.abs(s_sk - ref) / ref):.2e}')
+    print(f'PPMI (scipy) {t_ppmi:.2f} s, nnz {p.nnz}; sklearn TruncatedSVD {best(t_sk):.2f} s (CPU {best(c_sk):.2f} s)')
+    for q in its:
+        s_ours = np.array(lsa[q]['singular_values'])
+        err = f', σ error {np.max(np.abs(s_ours - ref) / ref):.2e}' if ref is not None else ''
+        print(f'SVD k={DIMS} --iterations {q}: embedscope {best(t_svd[q]):.2f} s (CPU {best(c_svd[q]):.2f} s){err}, '
+              f'ratio {best(t_sk) / best(t_svd[q]):.1f}x (CPU {best(c_sk) / best(c_svd[q]):.1f}x); '
+              f'σ1 {s_ours[0]:.4f} vs {s_sk[0]:.4f}, σ{DIMS} {s_ours[-1]:.4f} vs {s_sk[-1]:.4f}')
+        rows.append((f'SVD k={DIMS}, --iterations {q}', best(t_svd[q]), 'sklearn randomized', best(t_sk)))
+        rows.append((f'  CPU seconds', best(c_svd[q]), 'sklearn randomized', best(c_sk)))
 
     for k in [int(x) for x in args.nmf.split(',') if x]:
-        t_nmf, t_skn = [], []
+        t_nmf, t_skn, c_nmf, c_skn = [], [], [], []
         for _ in range(args.repeat):
             nmf = run(cli, 'nmf', mtx, '--weight', 'ppmi', '--components', str(k),
                       '--max-iterations', str(args.nmf_iterations), '--tolerance', '0')
             t_nmf.append(nmf['seconds'])
-            t = time.perf_counter()
+            c_nmf.append(nmf.get('cpu_seconds', float('nan')))
+            t, c = time.perf_counter(), time.process_time()
             with warnings.catch_warnings():
                 warnings.simplefilter('ignore')
                 model = NMF(k, init='nndsvda', solver='cd', tol=0, max_iter=args.nmf_iterations,
                             random_state=0).fit(p)
-            t_skn.append(time.perf_counter() - t)
+            t_skn.append(time.perf_counter() - t); c_skn.append(time.process_time() - c)
         print(f'NMF k={k}, {args.nmf_iterations} iterations: embedscope {best(t_nmf):.2f} s '
               f'(error {nmf["error"]:.2f}, {nmf["iterations"]} it), sklearn {best(t_skn):.2f} s '
-              f'(error {model.reconstruction_err_:.2f}, {model.n_iter_} it), ratio {best(t_skn) / best(t_nmf):.1f}x')
+              f'(error {model.reconstruction_err_:.2f}, {model.n_iter_} it), ratio {best(t_skn) / best(t_nmf):.1f}x; '
+              f'CPU {best(c_nmf):.2f} s vs {best(c_skn):.2f} s ({best(c_skn) / best(c_nmf):.1f}x)', flush=True)
         rows.append((f'NMF k={k}', best(t_nmf), 'sklearn cd', best(t_skn)))
+        rows.append((f'  CPU seconds', best(c_nmf), 'sklearn cd', best(c_skn)))
 
     print(f'\nload average at the end {os.getloadavg()[0]:.1f}')
     print('| | ours | peer | ratio |\n|---|---|---|---|')

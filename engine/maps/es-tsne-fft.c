@@ -18,10 +18,16 @@
  * Coordinates are taken relative to the square's centre, so |y|² stays
  * small and float keeps its precision.
  *
- * Determinism: the points are spread in order by one thread while the
- * other transforms the kernel; the four charges are convolved two per
- * thread, and the potentials gathered in fixed parts of the points; plans
- * are FFTW_ESTIMATE (measured plans differ run to run).
+ * The kernel is even in both offsets, so its transform is real: only the
+ * real part is kept and multiplied in.
+ *
+ * Determinism: the interpolation weights are computed in fixed parts of
+ * the points; the spreading is cut between the parts by boxes along the
+ * first axis (a box's nodes belong to it alone), each part visiting every
+ * point in order and spreading those in its boxes, so every node sums its
+ * charges in point order whoever runs which part; the four charges are
+ * convolved two per part, and the potentials gathered in fixed parts of
+ * the points; plans are FFTW_ESTIMATE (measured plans differ run to run).
  */
 
 #define G_LOG_DOMAIN "es-tsne"
@@ -52,9 +58,9 @@ struct _EsTsneFft
   guint          m;                           /* padded: 2 nn */
   float         *kernel;                      /* m × m */
   fftwf_complex *kernel_hat;                  /* m × (m/2 + 1) */
+  float         *kernel_re;                   /* its real part */
   float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
   fftwf_complex *hat[N_TERMS];                /* m × (m/2 + 1) */
-  float         *spread;                      /* N_TERMS × nn × nn */
   fftwf_plan     kernel_plan;                 /* 2D r2c of the kernel */
   fftwf_plan     rows_r2c;                    /* nn rows → hat rows 0 … nn − 1 */
   fftwf_plan     cols_forward;                /* m/2 + 1 columns, in place */
@@ -66,6 +72,8 @@ struct _EsTsneFft
   guint32       *base;                        /* n × 2 first node per dim */
   float         *weights;                     /* n × 2 × N_INTERP */
   double        *sum_w;                       /* n */
+  guint32       *box_count;                   /* points per box on the first axis */
+  guint          box_cap;
 };
 
 static void
@@ -80,12 +88,12 @@ free_grids (EsTsneFft *self)
   g_mutex_unlock (&planner_lock);
   g_clear_pointer (&self->kernel, fftwf_free);
   g_clear_pointer (&self->kernel_hat, fftwf_free);
+  g_clear_pointer (&self->kernel_re, g_free);
   for (guint t = 0; t < N_TERMS; t++)
     {
       g_clear_pointer (&self->real[t], fftwf_free);
       g_clear_pointer (&self->hat[t], fftwf_free);
     }
-  g_clear_pointer (&self->spread, g_free);
   self->nn = self->m = 0;
   self->kernel_box = 0;
 }
@@ -105,6 +113,7 @@ _es_tsne_fft_free (EsTsneFft *self)
   g_free (self->base);
   g_free (self->weights);
   g_free (self->sum_w);
+  g_free (self->box_count);
   g_free (self);
 }
 
@@ -121,7 +130,7 @@ alloc_grids (EsTsneFft *self,
   /* Everything at once, checked against the ceiling before FFTW's
    * allocator (which must be used for its alignment) is asked.
    */
-  if (!es_memory_check (real_n + (N_TERMS + 1) * 2 * hat_n + N_TERMS * (gsize) nn * (m + nn),
+  if (!es_memory_check (real_n + (N_TERMS + 1) * 2 * hat_n + hat_n + N_TERMS * (gsize) nn * m,
                         sizeof (float), "t-SNE interpolation grid", &bytes, error))
     return FALSE;
 
@@ -135,9 +144,8 @@ alloc_grids (EsTsneFft *self,
       self->real[t] = fftwf_alloc_real ((gsize) nn * m);
       self->hat[t] = fftwf_alloc_complex (hat_n);
     }
-  self->spread = es_memory_try_alloc ((gsize) N_TERMS * nn * nn, sizeof (float),
-                                      "t-SNE interpolation grid", error);
-  if (self->spread == NULL)
+  self->kernel_re = es_memory_try_alloc (hat_n, sizeof (float), "t-SNE interpolation grid", error);
+  if (self->kernel_re == NULL)
     {
       free_grids (self);
       return FALSE;
@@ -202,7 +210,7 @@ typedef struct
   float        box;       /* box width */
   float        denom[N_INTERP];
   float       *rep;
-  gboolean     need_kernel;
+  guint        split_box;  /* part 0 spreads the boxes below, part 1 the rest */
 } FftJob;
 
 static inline void
@@ -221,19 +229,20 @@ lagrange (const FftJob *job,
     }
 }
 
-/* All points in order, into one grid: the same sums for any thread count. */
+/* Each point's box and interpolation weights, in fixed parts of the points. */
 static void
-spread (FftJob *job)
+weights_part (guint    part,
+              gpointer data)
 {
+  FftJob *job = data;
   EsTsneFft *self = job->self;
-  gsize nn2 = (gsize) self->nn * self->nn;
-  float *grid = self->spread;
   guint boxes = self->nn / N_INTERP;
+  gsize begin, end;
 
-  memset (grid, 0, N_TERMS * nn2 * sizeof (float));
-  for (gsize i = 0; i < job->n; i++)
+  _es_tsne_part_range (job->n, part, &begin, &end);
+  for (gsize i = begin; i < end; i++)
     {
-      float q[N_TERMS], *w = self->weights + i * 2 * N_INTERP;
+      float *w = self->weights + i * 2 * N_INTERP;
       guint32 *base = self->base + i * 2;
 
       for (guint d = 0; d < 2; d++)
@@ -245,6 +254,35 @@ spread (FftJob *job)
           base[d] = b * N_INTERP;
           lagrange (job, u - b, w + d * N_INTERP);
         }
+    }
+}
+
+/* The charges of the points in this part's boxes, in point order, straight
+ * into the rows of the transforms' inputs (zeroed first, padding included).
+ */
+static void
+spread_part (guint    part,
+             gpointer data)
+{
+  FftJob *job = data;
+  EsTsneFft *self = job->self;
+  guint m = self->m, boxes = self->nn / N_INTERP;
+  guint box_lo = part == 0 ? 0 : job->split_box, box_hi = part == 0 ? job->split_box : boxes;
+
+  if (part > 1 || box_lo >= box_hi)
+    return;
+  for (guint t = 0; t < N_TERMS; t++)
+    memset (self->real[t] + (gsize) box_lo * N_INTERP * m, 0,
+            (gsize) (box_hi - box_lo) * N_INTERP * m * sizeof (float));
+  for (gsize i = 0; i < job->n; i++)
+    {
+      const float *w = self->weights + i * 2 * N_INTERP;
+      const guint32 *base = self->base + i * 2;
+      guint box = base[0] / N_INTERP;
+      float q[N_TERMS];
+
+      if (box < box_lo || box >= box_hi)
+        continue;
       q[0] = 1;
       q[1] = job->y[i * 2] - job->center;
       q[2] = job->y[i * 2 + 1] - job->center;
@@ -253,10 +291,10 @@ spread (FftJob *job)
         for (guint ky = 0; ky < N_INTERP; ky++)
           {
             float c = w[kx] * w[N_INTERP + ky];
-            gsize node = (gsize) (base[0] + kx) * self->nn + base[1] + ky;
+            gsize node = (gsize) (base[0] + kx) * m + base[1] + ky;
 
             for (guint t = 0; t < N_TERMS; t++)
-              grid[t * nn2 + node] += c * q[t];
+              self->real[t][node] += c * q[t];
           }
     }
 }
@@ -287,18 +325,8 @@ kernel (FftJob *job)
         self->kernel[(gsize) ix * m + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
       }
   fftwf_execute_dft_r2c (self->kernel_plan, self->kernel, self->kernel_hat);
-}
-
-static void
-kernel_and_spread_part (guint    part,
-                        gpointer data)
-{
-  FftJob *job = data;
-
-  if (part == 0 && job->need_kernel)
-    kernel (job);
-  else if (part == 1)
-    spread (job);
+  for (gsize e = 0; e < (gsize) m * (m / 2 + 1); e++)
+    self->kernel_re[e] = self->kernel_hat[e][0];
 }
 
 static void
@@ -308,28 +336,20 @@ convolve_part (guint    part,
   FftJob *job = data;
   EsTsneFft *self = job->self;
   guint nn = self->nn, m = self->m, mc = m / 2 + 1;
-  gsize nn2 = (gsize) nn * nn, hat_n = (gsize) m * mc;
+  gsize hat_n = (gsize) m * mc;
 
   for (guint t = part; t < N_TERMS; t += ES_TSNE_N_PARTS)
     {
       float *real = self->real[t];
       fftwf_complex *hat = self->hat[t];
 
-      for (guint ix = 0; ix < nn; ix++)
-        {
-          memcpy (real + (gsize) ix * m, self->spread + t * nn2 + (gsize) ix * nn, nn * sizeof (float));
-          memset (real + (gsize) ix * m + nn, 0, (m - nn) * sizeof (float));
-        }
       fftwf_execute_dft_r2c (self->rows_r2c, real, hat);
       memset (hat + (gsize) nn * mc, 0, (gsize) (m - nn) * mc * sizeof (fftwf_complex));
       fftwf_execute_dft (self->cols_forward, hat, hat);
       for (gsize e = 0; e < hat_n; e++)
         {
-          float a = hat[e][0], b = hat[e][1];
-          float c = self->kernel_hat[e][0], d = self->kernel_hat[e][1];
-
-          hat[e][0] = a * c - b * d;
-          hat[e][1] = a * d + b * c;
+          hat[e][0] *= self->kernel_re[e];
+          hat[e][1] *= self->kernel_re[e];
         }
       fftwf_execute_dft (self->cols_backward, hat, hat);
       fftwf_execute_dft_c2r (self->rows_c2r, hat, real);
@@ -380,7 +400,9 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
                         double      *z,
                         GError     **error)
 {
-  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep, FALSE };
+  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep, 0 };
+  gboolean need_kernel;
+  gsize below = 0;
   float lo = INFINITY, hi = -INFINITY, range;
   double box;
   guint boxes, nn;
@@ -425,7 +447,7 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
   job.center = lo + range / 2;
   job.box = (float) box;
   job.lo = job.center - (float) (boxes * box / 2);
-  job.need_kernel = self->kernel_box != job.box;
+  need_kernel = self->kernel_box != job.box;
   self->kernel_box = job.box;
   for (guint k = 0; k < N_INTERP; k++)
     {
@@ -437,7 +459,22 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
       job.denom[k] = (float) (1 / v);
     }
 
-  _es_tsne_parallel (pool, kernel_and_spread_part, &job);
+  if (boxes > self->box_cap)
+    {
+      g_free (self->box_count);
+      self->box_count = g_new (guint32, boxes);
+      self->box_cap = boxes;
+    }
+  if (need_kernel)
+    kernel (&job);
+  _es_tsne_parallel (pool, weights_part, &job);
+  /* Split the boxes where half the points are below. */
+  memset (self->box_count, 0, boxes * sizeof (guint32));
+  for (gsize i = 0; i < n; i++)
+    self->box_count[self->base[i * 2] / N_INTERP]++;
+  for (job.split_box = 0; job.split_box < boxes && 2 * below < n; job.split_box++)
+    below += self->box_count[job.split_box];
+  _es_tsne_parallel (pool, spread_part, &job);
   _es_tsne_parallel (pool, convolve_part, &job);
   _es_tsne_parallel (pool, gather_part, &job);
 

@@ -15,7 +15,7 @@
  * Tiles hold at most TILE_MADDS multiply-adds: OpenBLAS runs a product
  * that small on the calling thread (its default GEMM_MULTITHREAD_THRESHOLD,
  * 4 × 65536), so the search threads don't queue for its one pool (they
- * did: on 2 cores, a quarter of the time went to its threads' sched_yield).
+ * did: on 2 cores, a sixth of the CPU time went to its sched_yield).
  * The scores are scanned eight at a time against the heap's largest key,
  * with the per-column factor in a row-indexed array (NaN for skipped rows,
  * which compares false), so only the few that can enter the heap are

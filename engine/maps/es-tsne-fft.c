@@ -27,10 +27,11 @@
  * real part is kept and multiplied in.
  *
  * Determinism: the interpolation weights are computed in fixed parts of
- * the points; the spreading is cut between the parts by boxes along the
- * first axis (a box's nodes belong to it alone), each part visiting every
- * point in order and spreading those in its boxes, so every node sums its
- * charges in point order whoever runs which part; the three charges'
+ * the points; the spreading is cut between the parts by the same rows as
+ * the row transforms, at a box boundary along the first axis (a box's
+ * nodes belong to it alone), each part visiting every point in order and
+ * spreading those in its boxes, so every node sums its charges in point
+ * order whoever runs which part; the three charges'
  * transforms are cut between the parts by rows (the row transforms) and
  * by columns (the column transforms and the product with the kernel), at
  * fixed places, with one plan per part and stage; the potentials are
@@ -85,8 +86,6 @@ struct _EsTsneFft
   guint32       *base;                        /* n × 2 first node per dim */
   float         *weights;                     /* n × 2 × N_INTERP */
   double        *sum_w;                       /* n */
-  guint32       *box_count;                   /* points per box on the first axis */
-  guint          box_cap;
 };
 
 static void
@@ -128,21 +127,22 @@ _es_tsne_fft_free (EsTsneFft *self)
   g_free (self->base);
   g_free (self->weights);
   g_free (self->sum_w);
-  g_free (self->box_count);
   g_free (self);
 }
 
 /* Where part p's share of @total starts: about p / parts of it, rounded
- * down to a multiple of 4 so every part's first row or column keeps the
- * 32-byte alignment FFTW's SIMD codelets were planned with.
+ * down to a multiple of @unit: 4 keeps every part's first row or column at
+ * the 32-byte alignment FFTW's SIMD codelets were planned with; rows also
+ * start at a box (12 = 4 × N_INTERP), so that a part spreads its own rows.
  */
 static guint
 split_at (guint total,
-          guint p)
+          guint p,
+          guint unit)
 {
   if (p >= ES_TSNE_N_PARTS)
     return total;
-  return (guint) ((gsize) total * p / ES_TSNE_N_PARTS) / 4 * 4;
+  return (guint) ((gsize) total * p / ES_TSNE_N_PARTS) / unit * unit;
 }
 
 static gboolean
@@ -193,8 +193,8 @@ alloc_grids (EsTsneFft *self,
   self->kernel_plan = fftwf_plan_dft_r2c_2d (len, len, self->kernel, self->kernel_hat, FFTW_ESTIMATE);
   for (guint p = 0; p < ES_TSNE_N_PARTS + 1; p++)
     {
-      self->row_split[p] = split_at (nn, p);
-      self->col_split[p] = split_at ((guint) mc, p);
+      self->row_split[p] = split_at (nn, p, 4 * N_INTERP);
+      self->col_split[p] = split_at ((guint) mc, p, 4);
     }
   for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
     {
@@ -265,7 +265,6 @@ typedef struct
   float        box;       /* box width */
   float        denom[N_INTERP];
   float       *rep;
-  guint        split_box;  /* part 0 spreads the boxes below, part 1 the rest */
 } FftJob;
 
 static inline void
@@ -322,9 +321,10 @@ spread_part (guint    part,
   FftJob *job = data;
   EsTsneFft *self = job->self;
   guint m = self->m, boxes = self->nn / N_INTERP;
-  guint box_lo = part == 0 ? 0 : job->split_box, box_hi = part == 0 ? job->split_box : boxes;
+  guint box_lo = self->row_split[part] / N_INTERP, box_hi = self->row_split[part + 1] / N_INTERP;
 
-  if (part > 1 || box_lo >= box_hi)
+  g_assert (boxes * N_INTERP == self->nn);
+  if (box_lo >= box_hi)
     return;
   for (guint t = 0; t < N_TERMS; t++)
     memset (self->real[t] + (gsize) box_lo * N_INTERP * m, 0,
@@ -383,8 +383,9 @@ kernel (FftJob *job)
     self->kernel_re[e] = self->kernel_hat[e][0];
 }
 
-/* The row transforms of the part's rows, every term; the padding rows of
- * the transforms (which the column transforms overwrite) zeroed again.
+/* The part's rows: spread, then their row transforms, every term; the
+ * padding rows of the transforms (which the column transforms overwrite)
+ * zeroed again.
  */
 static void
 rows_forward_part (guint    part,
@@ -395,6 +396,7 @@ rows_forward_part (guint    part,
   guint nn = self->nn, m = self->m, mc = m / 2 + 1;
   gsize pad = m - nn, lo = pad * part / ES_TSNE_N_PARTS, hi = pad * (part + 1) / ES_TSNE_N_PARTS;
 
+  spread_part (part, data);
   if (self->rows_r2c[part] != NULL)
     fftwf_execute (self->rows_r2c[part]);
   for (guint t = 0; t < N_TERMS; t++)
@@ -484,9 +486,8 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
                         double      *z,
                         GError     **error)
 {
-  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep, 0 };
+  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep };
   gboolean need_kernel;
-  gsize below = 0;
   float lo = INFINITY, hi = -INFINITY, range;
   double box;
   guint boxes, nn;
@@ -543,22 +544,9 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
       job.denom[k] = (float) (1 / v);
     }
 
-  if (boxes > self->box_cap)
-    {
-      g_free (self->box_count);
-      self->box_count = g_new (guint32, boxes);
-      self->box_cap = boxes;
-    }
   if (need_kernel)
     kernel (&job);
   _es_tsne_parallel (pool, weights_part, &job);
-  /* Split the boxes where half the points are below. */
-  memset (self->box_count, 0, boxes * sizeof (guint32));
-  for (gsize i = 0; i < n; i++)
-    self->box_count[self->base[i * 2] / N_INTERP]++;
-  for (job.split_box = 0; job.split_box < boxes && 2 * below < n; job.split_box++)
-    below += self->box_count[job.split_box];
-  _es_tsne_parallel (pool, spread_part, &job);
   _es_tsne_parallel (pool, rows_forward_part, &job);
   _es_tsne_parallel (pool, columns_part, &job);
   _es_tsne_parallel (pool, rows_backward_part, &job);

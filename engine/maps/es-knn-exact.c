@@ -11,6 +11,15 @@
  * fixed order) and sorted by (distance, row), so the result does not depend
  * on BLAS rounding, blocking or thread count.  Threads own fixed ranges of
  * query points.
+ *
+ * Tiles hold at most TILE_MADDS multiply-adds: OpenBLAS runs a product
+ * that small on the calling thread (its default GEMM_MULTITHREAD_THRESHOLD,
+ * 4 × 65536), so the search threads don't queue for its one pool (they
+ * did: on 2 cores, a sixth of the CPU time went to its sched_yield).
+ * The scores are scanned eight at a time against the heap's largest key,
+ * with the per-column factor in a row-indexed array (NaN for skipped rows,
+ * which compares false), so only the few that can enter the heap are
+ * looked at one by one.
  */
 
 #define G_LOG_DOMAIN "es-knn-graph"
@@ -20,6 +29,7 @@
 #include "es-knn-graph-private.h"
 
 #include "es-engine-error.h"
+#include "es-memory.h"
 #include "es-worker.h"
 
 #include <cblas.h>
@@ -27,8 +37,13 @@
 #include <string.h>
 
 #define SLACK           16
-#define QUERY_BLOCK     64
+#define QUERY_BLOCK     32
+#define TILE_MADDS      262144
 #define COLUMN_BLOCK    2048
+#define SCAN_WIDTH      8
+
+typedef float EsKnnV4 __attribute__ ((vector_size (16)));
+typedef gint32 EsKnnV4i __attribute__ ((vector_size (16)));
 
 /* ---- exact path ------------------------------------------------------- */
 
@@ -38,6 +53,8 @@ typedef struct
   guint              k;        /* min (k, n − 1) */
   guint              kk;       /* candidates kept: min (k + SLACK, n − 1) */
   gsize              lo, hi;   /* query points */
+  gsize              nc_max;   /* columns per tile */
+  const float       *factor;   /* per row of x: the score's factor or offset, NaN if skipped */
   gint32            *out_id;   /* n × k, point indices */
   float             *out_key;  /* n × k, internal distances */
   GCancellable      *cancellable;
@@ -54,6 +71,7 @@ exact_part_run (gpointer data)
   const EsKnnPoints *P = part->P;
   gsize rows = P->rows, d = P->d;
   guint kk = part->kk;
+  gboolean dot = P->kind == ES_KNN_DIST_DOT;
   g_autofree float *queries = NULL;
   g_autofree float *scores = NULL;
   g_autofree float *hkey = NULL;
@@ -63,7 +81,7 @@ exact_part_run (gpointer data)
   es_worker_enter ();
 
   queries = g_try_new (float, (gsize) QUERY_BLOCK * MAX (d, 1));
-  scores = g_try_new (float, (gsize) QUERY_BLOCK * COLUMN_BLOCK);
+  scores = g_try_new (float, (gsize) QUERY_BLOCK * part->nc_max + SCAN_WIDTH);
   hkey = g_try_new (float, (gsize) QUERY_BLOCK * kk);
   hid = g_try_new (gint32, (gsize) QUERY_BLOCK * kk);
   cand = g_try_new (EsKnnKeyId, kk);
@@ -100,9 +118,9 @@ exact_part_run (gpointer data)
       for (gsize qi = 0; qi < nq; qi++)
         memcpy (queries + qi * d, _es_knn_point (P, q0 + qi), d * sizeof (float));
 
-      for (gsize c0 = 0; c0 < rows; c0 += COLUMN_BLOCK)
+      for (gsize c0 = 0; c0 < rows; c0 += part->nc_max)
         {
-          gsize nc = MIN (COLUMN_BLOCK, rows - c0);
+          gsize nc = MIN (part->nc_max, rows - c0);
 
           cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                        nq, nc, d,
@@ -112,25 +130,59 @@ exact_part_run (gpointer data)
 
           for (gsize qi = 0; qi < nq; qi++)
             {
-              const float *s = scores + qi * nc;
+              const float *sc = scores + qi * nc;
+              const float *f = part->factor + c0;
               float *key = hkey + qi * kk;
               gint32 *id = hid + qi * kk;
               gsize q = q0 + qi;
 
-              for (gsize cj = 0; cj < nc; cj++)
+              for (gsize cj0 = 0; cj0 < nc; cj0 += SCAN_WIDTH)
                 {
-                  gint32 c = P->point[c0 + cj];
-                  float v;
+                  guint width = (guint) MIN (SCAN_WIDTH, nc - cj0);
+                  float v[SCAN_WIDTH];
 
-                  if (c < 0 || (gsize) c == q)
-                    continue;
-                  /* Cosine: −x·y/|y| ranks as 1 − cos (|x| is the query's). */
-                  v = P->kind == ES_KNN_DIST_DOT ? -s[cj] * P->scale[c] : P->norm2[c] - 2.0f * s[cj];
-                  if (!_es_knn_pair_less (v, c, key[0], id[0]))
-                    continue;
-                  key[0] = v;
-                  id[0] = c;
-                  _es_knn_heap_sift_down (key, id, NULL, kk, 0);
+                  if (width == SCAN_WIDTH)
+                    {
+                      EsKnnV4 s0, s1, f0, f1, v0, v1;
+                      EsKnnV4i below;
+                      guint64 lanes[2];
+
+                      memcpy (&s0, sc + cj0, sizeof s0);
+                      memcpy (&s1, sc + cj0 + 4, sizeof s1);
+                      memcpy (&f0, f + cj0, sizeof f0);
+                      memcpy (&f1, f + cj0 + 4, sizeof f1);
+                      /* Cosine: −x·y/|y| ranks as 1 − cos (|x| is the query's). */
+                      if (dot)
+                        {
+                          v0 = -s0 * f0;
+                          v1 = -s1 * f1;
+                        }
+                      else
+                        {
+                          v0 = f0 - 2.0f * s0;
+                          v1 = f1 - 2.0f * s1;
+                        }
+                      below = (v0 <= key[0]) | (v1 <= key[0]);
+                      memcpy (lanes, &below, sizeof lanes);
+                      if ((lanes[0] | lanes[1]) == 0)
+                        continue;
+                      memcpy (v, &v0, sizeof v0);
+                      memcpy (v + 4, &v1, sizeof v1);
+                    }
+                  else
+                    for (guint l = 0; l < width; l++)
+                      v[l] = dot ? -sc[cj0 + l] * f[cj0 + l] : f[cj0 + l] - 2.0f * sc[cj0 + l];
+
+                  for (guint l = 0; l < width; l++)
+                    {
+                      gint32 c = P->point[c0 + cj0 + l];
+
+                      if (c < 0 || (gsize) c == q || !_es_knn_pair_less (v[l], c, key[0], id[0]))
+                        continue;
+                      key[0] = v[l];
+                      id[0] = c;
+                      _es_knn_heap_sift_down (key, id, NULL, kk, 0);
+                    }
                 }
             }
         }
@@ -176,11 +228,22 @@ _es_knn_exact (const EsKnnPoints *P,
                GError           **error)
 {
   ExactPart parts[ES_KNN_MAX_THREADS];
-  gsize n = P->n;
+  gsize n = P->n, nc_max;
   gboolean ok = TRUE;
+  g_autofree float *factor = NULL;
 
   if (n < 2 || k == 0)
     return TRUE;
+
+  if (!(factor = es_memory_try_alloc (P->rows + SCAN_WIDTH, sizeof (float), "the kNN search", error)))
+    return FALSE;
+  for (gsize r = 0; r < P->rows + SCAN_WIDTH; r++)
+    {
+      gint32 c = r < P->rows ? P->point[r] : -1;
+
+      factor[r] = c < 0 ? NAN : P->kind == ES_KNN_DIST_DOT ? P->scale[c] : P->norm2[c];
+    }
+  nc_max = CLAMP (TILE_MADDS / (QUERY_BLOCK * MAX (P->d, 1)), 8, COLUMN_BLOCK);
 
   n_threads = (guint) MIN ((gsize) n_threads, MAX (n / QUERY_BLOCK, 1));
   memset (parts, 0, sizeof parts);
@@ -189,6 +252,8 @@ _es_knn_exact (const EsKnnPoints *P,
       parts[t].P = P;
       parts[t].k = k;
       parts[t].kk = (guint) MIN ((gsize) k + SLACK, n - 1);
+      parts[t].nc_max = nc_max;
+      parts[t].factor = factor;
       parts[t].lo = n * t / n_threads;
       parts[t].hi = n * (t + 1) / n_threads;
       parts[t].out_id = out_id;

@@ -7,21 +7,36 @@
  * points is cut into B × B boxes of width at most 1, each holding p × p
  * equispaced interpolation nodes ((k + ½) / p of the box), so all nodes lie
  * on one equispaced grid.  Every point spreads its charges
- * q = (1, y₁, y₂, |y|²) to the nodes of its box with Lagrange polynomial
+ * q = (1, y₁, y₂) to the nodes of its box with Lagrange polynomial
  * weights; the kernel w² = 1 / (1 + r²)² between all node pairs is a
  * Toeplitz matrix, applied as a circular convolution on the zero-padded
  * 2n × 2n grid by FFT; the node potentials are interpolated back with the
  * same weights.  Then, with φ_t(i) ≈ Σ_j w_ij² q_t(j) (self included),
  *   Σ_j w_ij² (y_i − y_j)  = y_i φ₀ − (φ₁, φ₂)
  *   Σ_j w_ij               = (1 + |y_i|²) φ₀ − 2 y_i·(φ₁, φ₂) + φ₃
- * since w²(1 + r²) = w; Z is the sum of the latter minus the n self terms.
+ * since w²(1 + r²) = w, with φ₃ the potential of the charge |y|²; Z is the
+ * sum of the latter over i minus the n self terms.  The interpolated
+ * kernel is a symmetric matrix A (spreading, the node kernel, the same
+ * weights back), so Σ_i φ₃(i) = Σ_i Σ_j A_ij |y_j|² = Σ_j |y_j|² φ₀(j): Z
+ * needs no fourth charge (FIt-SNE convolves four), and
+ *   Z + n = Σ_i (1 + 2 |y_i|²) φ₀ − 2 y_i·(φ₁, φ₂).
  * Coordinates are taken relative to the square's centre, so |y|² stays
  * small and float keeps its precision.
  *
- * Determinism: the points are spread in order by one thread while the
- * other transforms the kernel; the four charges are convolved two per
- * thread, and the potentials gathered in fixed parts of the points; plans
- * are FFTW_ESTIMATE (measured plans differ run to run).
+ * The kernel is even in both offsets, so its transform is real: only the
+ * real part is kept and multiplied in.
+ *
+ * Determinism: the interpolation weights are computed in fixed parts of
+ * the points; the spreading is cut between the parts by the same rows as
+ * the row transforms, at a box boundary along the first axis (a box's
+ * nodes belong to it alone), each part visiting every point in order and
+ * spreading those in its boxes, so every node sums its charges in point
+ * order whoever runs which part; the three charges'
+ * transforms are cut between the parts by rows (the row transforms) and
+ * by columns (the column transforms and the product with the kernel), at
+ * fixed places, with one plan per part and stage; the potentials are
+ * gathered in fixed parts of the points; plans are FFTW_ESTIMATE (measured
+ * plans differ run to run).
  */
 
 #define G_LOG_DOMAIN "es-tsne"
@@ -40,7 +55,7 @@
 #define N_INTERP   3      /* nodes per box and dimension */
 #define MIN_BOXES  50     /* per dimension */
 #define MAX_BOXES  512    /* beyond, boxes get wider than 1 (less accurate) */
-#define N_TERMS    4
+#define N_TERMS    3
 #define BOX_LADDER 8      /* box widths step by 2^(1/8) */
 
 /* FFTW's planner is not thread-safe; only execution is. */
@@ -52,14 +67,19 @@ struct _EsTsneFft
   guint          m;                           /* padded: 2 nn */
   float         *kernel;                      /* m × m */
   fftwf_complex *kernel_hat;                  /* m × (m/2 + 1) */
+  float         *kernel_re;                   /* its real part */
+  float         *real_block;                  /* the terms' real grids, real_stride apart */
+  fftwf_complex *hat_block;                   /* the terms' transforms, hat_stride apart */
   float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
   fftwf_complex *hat[N_TERMS];                /* m × (m/2 + 1) */
-  float         *spread;                      /* N_TERMS × nn × nn */
   fftwf_plan     kernel_plan;                 /* 2D r2c of the kernel */
-  fftwf_plan     rows_r2c;                    /* nn rows → hat rows 0 … nn − 1 */
-  fftwf_plan     cols_forward;                /* m/2 + 1 columns, in place */
-  fftwf_plan     cols_backward;
-  fftwf_plan     rows_c2r;                    /* hat rows 0 … nn − 1 → nn rows */
+  /* Per part, every term: */
+  fftwf_plan     rows_r2c[ES_TSNE_N_PARTS];   /* its rows → hat rows 0 … nn − 1 */
+  fftwf_plan     cols_forward[ES_TSNE_N_PARTS]; /* its columns of the m/2 + 1, in place */
+  fftwf_plan     cols_backward[ES_TSNE_N_PARTS];
+  fftwf_plan     rows_c2r[ES_TSNE_N_PARTS];   /* hat rows → its rows */
+  guint          row_split[ES_TSNE_N_PARTS + 1];
+  guint          col_split[ES_TSNE_N_PARTS + 1];
   float          kernel_box;                  /* the box width kernel_hat is for; 0: none */
 
   gsize          n_cap;
@@ -73,19 +93,21 @@ free_grids (EsTsneFft *self)
 {
   g_mutex_lock (&planner_lock);
   g_clear_pointer (&self->kernel_plan, fftwf_destroy_plan);
-  g_clear_pointer (&self->rows_r2c, fftwf_destroy_plan);
-  g_clear_pointer (&self->cols_forward, fftwf_destroy_plan);
-  g_clear_pointer (&self->cols_backward, fftwf_destroy_plan);
-  g_clear_pointer (&self->rows_c2r, fftwf_destroy_plan);
+  for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
+    {
+      g_clear_pointer (&self->rows_r2c[p], fftwf_destroy_plan);
+      g_clear_pointer (&self->cols_forward[p], fftwf_destroy_plan);
+      g_clear_pointer (&self->cols_backward[p], fftwf_destroy_plan);
+      g_clear_pointer (&self->rows_c2r[p], fftwf_destroy_plan);
+    }
   g_mutex_unlock (&planner_lock);
   g_clear_pointer (&self->kernel, fftwf_free);
   g_clear_pointer (&self->kernel_hat, fftwf_free);
-  for (guint t = 0; t < N_TERMS; t++)
-    {
-      g_clear_pointer (&self->real[t], fftwf_free);
-      g_clear_pointer (&self->hat[t], fftwf_free);
-    }
-  g_clear_pointer (&self->spread, g_free);
+  g_clear_pointer (&self->kernel_re, g_free);
+  g_clear_pointer (&self->real_block, fftwf_free);
+  g_clear_pointer (&self->hat_block, fftwf_free);
+  memset (self->real, 0, sizeof self->real);
+  memset (self->hat, 0, sizeof self->hat);
   self->nn = self->m = 0;
   self->kernel_box = 0;
 }
@@ -108,6 +130,21 @@ _es_tsne_fft_free (EsTsneFft *self)
   g_free (self);
 }
 
+/* Where part p's share of @total starts: about p / parts of it, rounded
+ * down to a multiple of @unit: 4 keeps every part's first row or column at
+ * the 32-byte alignment FFTW's SIMD codelets were planned with; rows also
+ * start at a box (12 = 4 × N_INTERP), so that a part spreads its own rows.
+ */
+static guint
+split_at (guint total,
+          guint p,
+          guint unit)
+{
+  if (p >= ES_TSNE_N_PARTS)
+    return total;
+  return (guint) ((gsize) total * p / ES_TSNE_N_PARTS) / unit * unit;
+}
+
 static gboolean
 alloc_grids (EsTsneFft *self,
              guint      nn,
@@ -116,12 +153,14 @@ alloc_grids (EsTsneFft *self,
   guint m = 2 * nn;
   int mc = (int) (m / 2 + 1), len = (int) m;
   gsize real_n = (gsize) m * m, hat_n = (gsize) m * mc;
+  /* Term strides rounded up to 32 bytes, for the same alignment. */
+  gsize real_stride = ((gsize) nn * m + 7) / 8 * 8, hat_stride = (hat_n + 3) / 4 * 4;
   guint64 bytes;
 
   /* Everything at once, checked against the ceiling before FFTW's
    * allocator (which must be used for its alignment) is asked.
    */
-  if (!es_memory_check (real_n + (N_TERMS + 1) * 2 * hat_n + N_TERMS * (gsize) nn * (m + nn),
+  if (!es_memory_check (real_n + 2 * hat_n + hat_n + N_TERMS * (real_stride + 2 * hat_stride),
                         sizeof (float), "t-SNE interpolation grid", &bytes, error))
     return FALSE;
 
@@ -130,24 +169,21 @@ alloc_grids (EsTsneFft *self,
   self->m = m;
   self->kernel = fftwf_alloc_real (real_n);
   self->kernel_hat = fftwf_alloc_complex (hat_n);
-  for (guint t = 0; t < N_TERMS; t++)
-    {
-      self->real[t] = fftwf_alloc_real ((gsize) nn * m);
-      self->hat[t] = fftwf_alloc_complex (hat_n);
-    }
-  self->spread = es_memory_try_alloc ((gsize) N_TERMS * nn * nn, sizeof (float),
-                                      "t-SNE interpolation grid", error);
-  if (self->spread == NULL)
+  self->real_block = fftwf_alloc_real (N_TERMS * real_stride);
+  self->hat_block = fftwf_alloc_complex (N_TERMS * hat_stride);
+  self->kernel_re = es_memory_try_alloc (hat_n, sizeof (float), "t-SNE interpolation grid", error);
+  if (self->kernel_re == NULL)
     {
       free_grids (self);
       return FALSE;
     }
-  if (self->kernel == NULL || self->kernel_hat == NULL || self->real[N_TERMS - 1] == NULL ||
-      self->hat[N_TERMS - 1] == NULL)
+  if (self->kernel == NULL || self->kernel_hat == NULL || self->real_block == NULL || self->hat_block == NULL)
     goto oom;
   for (guint t = 0; t < N_TERMS; t++)
-    if (self->real[t] == NULL || self->hat[t] == NULL)
-      goto oom;
+    {
+      self->real[t] = self->real_block + t * real_stride;
+      self->hat[t] = self->hat_block + t * hat_stride;
+    }
 
   /* The charges' 2D transforms by rows then columns: only the nn rows
    * that are not padding are transformed forward, and only those needed
@@ -155,17 +191,44 @@ alloc_grids (EsTsneFft *self,
    */
   g_mutex_lock (&planner_lock);
   self->kernel_plan = fftwf_plan_dft_r2c_2d (len, len, self->kernel, self->kernel_hat, FFTW_ESTIMATE);
-  self->rows_r2c = fftwf_plan_many_dft_r2c (1, &len, (int) nn, self->real[0], NULL, 1, len,
-                                            self->hat[0], NULL, 1, mc, FFTW_ESTIMATE);
-  self->cols_forward = fftwf_plan_many_dft (1, &len, mc, self->hat[0], NULL, mc, 1,
-                                            self->hat[0], NULL, mc, 1, FFTW_FORWARD, FFTW_ESTIMATE);
-  self->cols_backward = fftwf_plan_many_dft (1, &len, mc, self->hat[0], NULL, mc, 1,
-                                             self->hat[0], NULL, mc, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
-  self->rows_c2r = fftwf_plan_many_dft_c2r (1, &len, (int) nn, self->hat[0], NULL, 1, mc,
-                                            self->real[0], NULL, 1, len, FFTW_ESTIMATE);
+  for (guint p = 0; p < ES_TSNE_N_PARTS + 1; p++)
+    {
+      self->row_split[p] = split_at (nn, p, 4 * N_INTERP);
+      self->col_split[p] = split_at ((guint) mc, p, 4);
+    }
+  for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
+    {
+      guint r0 = self->row_split[p], c0 = self->col_split[p];
+      int rows = (int) (self->row_split[p + 1] - r0), cols = (int) (self->col_split[p + 1] - c0);
+      fftwf_iodim row_dim = { len, 1, 1 }, col_dim = { len, mc, mc };
+      fftwf_iodim rows_fwd[2] = { { N_TERMS, (int) real_stride, (int) hat_stride }, { rows, len, mc } };
+      fftwf_iodim rows_bwd[2] = { { N_TERMS, (int) hat_stride, (int) real_stride }, { rows, mc, len } };
+      fftwf_iodim cols_many[2] = { { N_TERMS, (int) hat_stride, (int) hat_stride }, { cols, 1, 1 } };
+      fftwf_complex *hat_rows = self->hat_block + (gsize) r0 * mc, *hat_cols = self->hat_block + c0;
+
+      if (rows > 0)
+        {
+          self->rows_r2c[p] = fftwf_plan_guru_dft_r2c (1, &row_dim, 2, rows_fwd, self->real_block + (gsize) r0 * m,
+                                                       hat_rows, FFTW_ESTIMATE);
+          self->rows_c2r[p] = fftwf_plan_guru_dft_c2r (1, &row_dim, 2, rows_bwd, hat_rows,
+                                                       self->real_block + (gsize) r0 * m, FFTW_ESTIMATE);
+        }
+      if (cols > 0)
+        {
+          self->cols_forward[p] = fftwf_plan_guru_dft (1, &col_dim, 2, cols_many, hat_cols, hat_cols,
+                                                       FFTW_FORWARD, FFTW_ESTIMATE);
+          self->cols_backward[p] = fftwf_plan_guru_dft (1, &col_dim, 2, cols_many, hat_cols, hat_cols,
+                                                        FFTW_BACKWARD, FFTW_ESTIMATE);
+        }
+      if ((rows > 0 && (self->rows_r2c[p] == NULL || self->rows_c2r[p] == NULL)) ||
+          (cols > 0 && (self->cols_forward[p] == NULL || self->cols_backward[p] == NULL)))
+        {
+          g_mutex_unlock (&planner_lock);
+          goto oom;
+        }
+    }
   g_mutex_unlock (&planner_lock);
-  if (self->kernel_plan == NULL || self->rows_r2c == NULL || self->cols_forward == NULL ||
-      self->cols_backward == NULL || self->rows_c2r == NULL)
+  if (self->kernel_plan == NULL)
     goto oom;
   return TRUE;
 
@@ -202,7 +265,6 @@ typedef struct
   float        box;       /* box width */
   float        denom[N_INTERP];
   float       *rep;
-  gboolean     need_kernel;
 } FftJob;
 
 static inline void
@@ -221,19 +283,20 @@ lagrange (const FftJob *job,
     }
 }
 
-/* All points in order, into one grid: the same sums for any thread count. */
+/* Each point's box and interpolation weights, in fixed parts of the points. */
 static void
-spread (FftJob *job)
+weights_part (guint    part,
+              gpointer data)
 {
+  FftJob *job = data;
   EsTsneFft *self = job->self;
-  gsize nn2 = (gsize) self->nn * self->nn;
-  float *grid = self->spread;
   guint boxes = self->nn / N_INTERP;
+  gsize begin, end;
 
-  memset (grid, 0, N_TERMS * nn2 * sizeof (float));
-  for (gsize i = 0; i < job->n; i++)
+  _es_tsne_part_range (job->n, part, &begin, &end);
+  for (gsize i = begin; i < end; i++)
     {
-      float q[N_TERMS], *w = self->weights + i * 2 * N_INTERP;
+      float *w = self->weights + i * 2 * N_INTERP;
       guint32 *base = self->base + i * 2;
 
       for (guint d = 0; d < 2; d++)
@@ -245,18 +308,47 @@ spread (FftJob *job)
           base[d] = b * N_INTERP;
           lagrange (job, u - b, w + d * N_INTERP);
         }
+    }
+}
+
+/* The charges of the points in this part's boxes, in point order, straight
+ * into the rows of the transforms' inputs (zeroed first, padding included).
+ */
+static void
+spread_part (guint    part,
+             gpointer data)
+{
+  FftJob *job = data;
+  EsTsneFft *self = job->self;
+  guint m = self->m, boxes = self->nn / N_INTERP;
+  guint box_lo = self->row_split[part] / N_INTERP, box_hi = self->row_split[part + 1] / N_INTERP;
+
+  g_assert (boxes * N_INTERP == self->nn);
+  if (box_lo >= box_hi)
+    return;
+  for (guint t = 0; t < N_TERMS; t++)
+    memset (self->real[t] + (gsize) box_lo * N_INTERP * m, 0,
+            (gsize) (box_hi - box_lo) * N_INTERP * m * sizeof (float));
+  for (gsize i = 0; i < job->n; i++)
+    {
+      const float *w = self->weights + i * 2 * N_INTERP;
+      const guint32 *base = self->base + i * 2;
+      guint box = base[0] / N_INTERP;
+      float q[N_TERMS];
+
+      if (box < box_lo || box >= box_hi)
+        continue;
       q[0] = 1;
       q[1] = job->y[i * 2] - job->center;
       q[2] = job->y[i * 2 + 1] - job->center;
-      q[3] = q[1] * q[1] + q[2] * q[2];
       for (guint kx = 0; kx < N_INTERP; kx++)
         for (guint ky = 0; ky < N_INTERP; ky++)
           {
             float c = w[kx] * w[N_INTERP + ky];
-            gsize node = (gsize) (base[0] + kx) * self->nn + base[1] + ky;
+            gsize node = (gsize) (base[0] + kx) * m + base[1] + ky;
 
             for (guint t = 0; t < N_TERMS; t++)
-              grid[t * nn2 + node] += c * q[t];
+              self->real[t][node] += c * q[t];
           }
     }
 }
@@ -287,53 +379,66 @@ kernel (FftJob *job)
         self->kernel[(gsize) ix * m + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
       }
   fftwf_execute_dft_r2c (self->kernel_plan, self->kernel, self->kernel_hat);
+  for (gsize e = 0; e < (gsize) m * (m / 2 + 1); e++)
+    self->kernel_re[e] = self->kernel_hat[e][0];
 }
 
+/* The part's rows: spread, then their row transforms, every term; the
+ * padding rows of the transforms (which the column transforms overwrite)
+ * zeroed again.
+ */
 static void
-kernel_and_spread_part (guint    part,
-                        gpointer data)
-{
-  FftJob *job = data;
-
-  if (part == 0 && job->need_kernel)
-    kernel (job);
-  else if (part == 1)
-    spread (job);
-}
-
-static void
-convolve_part (guint    part,
-               gpointer data)
+rows_forward_part (guint    part,
+                   gpointer data)
 {
   FftJob *job = data;
   EsTsneFft *self = job->self;
   guint nn = self->nn, m = self->m, mc = m / 2 + 1;
-  gsize nn2 = (gsize) nn * nn, hat_n = (gsize) m * mc;
+  gsize pad = m - nn, lo = pad * part / ES_TSNE_N_PARTS, hi = pad * (part + 1) / ES_TSNE_N_PARTS;
 
-  for (guint t = part; t < N_TERMS; t += ES_TSNE_N_PARTS)
-    {
-      float *real = self->real[t];
-      fftwf_complex *hat = self->hat[t];
+  spread_part (part, data);
+  if (self->rows_r2c[part] != NULL)
+    fftwf_execute (self->rows_r2c[part]);
+  for (guint t = 0; t < N_TERMS; t++)
+    memset (self->hat[t] + (nn + lo) * mc, 0, (hi - lo) * mc * sizeof (fftwf_complex));
+}
 
-      for (guint ix = 0; ix < nn; ix++)
-        {
-          memcpy (real + (gsize) ix * m, self->spread + t * nn2 + (gsize) ix * nn, nn * sizeof (float));
-          memset (real + (gsize) ix * m + nn, 0, (m - nn) * sizeof (float));
-        }
-      fftwf_execute_dft_r2c (self->rows_r2c, real, hat);
-      memset (hat + (gsize) nn * mc, 0, (gsize) (m - nn) * mc * sizeof (fftwf_complex));
-      fftwf_execute_dft (self->cols_forward, hat, hat);
-      for (gsize e = 0; e < hat_n; e++)
-        {
-          float a = hat[e][0], b = hat[e][1];
-          float c = self->kernel_hat[e][0], d = self->kernel_hat[e][1];
+/* The part's columns, every term: forward, times the kernel, backward. */
+static void
+columns_part (guint    part,
+              gpointer data)
+{
+  FftJob *job = data;
+  EsTsneFft *self = job->self;
+  guint m = self->m, mc = m / 2 + 1, c0 = self->col_split[part], c1 = self->col_split[part + 1];
 
-          hat[e][0] = a * c - b * d;
-          hat[e][1] = a * d + b * c;
-        }
-      fftwf_execute_dft (self->cols_backward, hat, hat);
-      fftwf_execute_dft_c2r (self->rows_c2r, hat, real);
-    }
+  if (self->cols_forward[part] == NULL)
+    return;
+  fftwf_execute (self->cols_forward[part]);
+  for (guint t = 0; t < N_TERMS; t++)
+    for (guint r = 0; r < m; r++)
+      {
+        fftwf_complex *hat = self->hat[t] + (gsize) r * mc;
+        const float *k = self->kernel_re + (gsize) r * mc;
+
+        for (guint c = c0; c < c1; c++)
+          {
+            hat[c][0] *= k[c];
+            hat[c][1] *= k[c];
+          }
+      }
+  fftwf_execute (self->cols_backward[part]);
+}
+
+static void
+rows_backward_part (guint    part,
+                    gpointer data)
+{
+  FftJob *job = data;
+  EsTsneFft *self = job->self;
+
+  if (self->rows_c2r[part] != NULL)
+    fftwf_execute (self->rows_c2r[part]);
 }
 
 static void
@@ -351,7 +456,7 @@ gather_part (guint    part,
     {
       const float *w = self->weights + i * 2 * N_INTERP;
       const guint32 *base = self->base + i * 2;
-      float phi[N_TERMS] = { 0, 0, 0, 0 };
+      float phi[N_TERMS] = { 0, 0, 0 };
       float y1 = job->y[i * 2] - job->center, y2 = job->y[i * 2 + 1] - job->center;
 
       for (guint kx = 0; kx < N_INTERP; kx++)
@@ -367,7 +472,8 @@ gather_part (guint    part,
         phi[t] *= scale;
       job->rep[i * 2] = y1 * phi[0] - phi[1];
       job->rep[i * 2 + 1] = y2 * phi[0] - phi[2];
-      self->sum_w[i] = (1.0 + y1 * y1 + y2 * y2) * phi[0] - 2.0 * (y1 * phi[1] + y2 * phi[2]) + phi[3];
+      /* Σ_j w_ij with φ₃(i) replaced by |y_i|² φ₀(i): the same total. */
+      self->sum_w[i] = (1.0 + 2.0 * (y1 * y1 + y2 * y2)) * phi[0] - 2.0 * (y1 * phi[1] + y2 * phi[2]);
     }
 }
 
@@ -380,7 +486,8 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
                         double      *z,
                         GError     **error)
 {
-  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep, FALSE };
+  FftJob job = { self, y, n, 0, 0, 0, { 0 }, rep };
+  gboolean need_kernel;
   float lo = INFINITY, hi = -INFINITY, range;
   double box;
   guint boxes, nn;
@@ -425,7 +532,7 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
   job.center = lo + range / 2;
   job.box = (float) box;
   job.lo = job.center - (float) (boxes * box / 2);
-  job.need_kernel = self->kernel_box != job.box;
+  need_kernel = self->kernel_box != job.box;
   self->kernel_box = job.box;
   for (guint k = 0; k < N_INTERP; k++)
     {
@@ -437,8 +544,12 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
       job.denom[k] = (float) (1 / v);
     }
 
-  _es_tsne_parallel (pool, kernel_and_spread_part, &job);
-  _es_tsne_parallel (pool, convolve_part, &job);
+  if (need_kernel)
+    kernel (&job);
+  _es_tsne_parallel (pool, weights_part, &job);
+  _es_tsne_parallel (pool, rows_forward_part, &job);
+  _es_tsne_parallel (pool, columns_part, &job);
+  _es_tsne_parallel (pool, rows_backward_part, &job);
   _es_tsne_parallel (pool, gather_part, &job);
 
   for (gsize i = 0; i < n; i++)

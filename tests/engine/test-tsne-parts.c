@@ -294,6 +294,67 @@ test_bh_repulsion (gconstpointer data)
   g_assert_true (z == z2);
 }
 
+/* The attraction (2D: four entries at a time; 3D: one) against a double
+ * sum over the same sparse rows written here; rows of 0 to 13 entries, so
+ * every tail length after the groups of four occurs.
+ */
+static void
+test_attraction (void)
+{
+  const gsize n = 400;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_auto(EsTsneAffinities) p = { 0 };
+  g_autofree float *y = g_new (float, n * 3);
+  g_autofree float *attr = g_new (float, n * 3);
+  gsize nnz = 0;
+
+  g_test_summary ("Σ_j P_ij (y_i − y_j) / (1 + |y_i − y_j|²) per point agrees with a double "
+                  "sum to 1e-5 of the sum of the terms' magnitudes, in 2D and 3D");
+
+  p.n = n;
+  p.row_ptr = g_new (gsize, n + 1);
+  p.cols = g_new (gint32, n * 14);
+  p.vals = g_new (float, n * 14);
+  p.row_ptr[0] = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      guint len = i % 14;
+
+      for (guint e = 0; e < len; e++)
+        {
+          p.cols[nnz] = g_rand_int_range (rand, 0, (gint32) n);
+          p.vals[nnz++] = (float) g_rand_double_range (rand, 1e-6, 1e-3);
+        }
+      p.row_ptr[i + 1] = nnz;
+    }
+  for (gsize e = 0; e < n * 3; e++)
+    y[e] = (float) g_rand_double_range (rand, -20, 20);
+
+  for (guint dims = 2; dims <= 3; dims++)
+    {
+      _es_tsne_attraction (&p, y, dims, 0, n / 3, attr);
+      _es_tsne_attraction (&p, y, dims, n / 3, n, attr);
+      for (gsize i = 0; i < n; i++)
+        for (guint d = 0; d < dims; d++)
+          {
+            double sum = 0, scale = 1e-30;
+
+            for (gsize e = p.row_ptr[i]; e < p.row_ptr[i + 1]; e++)
+              {
+                gsize j = (gsize) p.cols[e];
+                double r2 = 1, diff;
+
+                for (guint c = 0; c < dims; c++)
+                  r2 += ((double) y[i * dims + c] - y[j * dims + c]) * ((double) y[i * dims + c] - y[j * dims + c]);
+                diff = (double) y[i * dims + d] - y[j * dims + d];
+                sum += p.vals[e] * diff / r2;
+                scale += fabs (p.vals[e] * diff / r2);
+              }
+            g_assert_cmpfloat (fabs (attr[i * dims + d] - sum), <=, 1e-5 * scale);
+          }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -311,6 +372,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/engine/tsne/calibration-entropy", test_calibration_entropy);
   g_test_add_func ("/engine/tsne/affinities-symmetric", test_affinities_symmetric);
+  g_test_add_func ("/engine/tsne/attraction", test_attraction);
   for (guint i = 0; i < G_N_ELEMENTS (fft_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/engine/tsne/fft-repulsion/n%zu-scale%g",

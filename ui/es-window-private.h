@@ -358,6 +358,14 @@ void      _es_window_plot_rows_selected_cb (EsWindow    *self,
                                          GArray         *rows,
                                          int             mode,
                                          EsScatterView  *plot);
+/* es-window-plot.c, shared with es-window-export.c */
+gboolean  _es_window_plot_components_valid (EsWindow *self);
+guint8   *_es_window_plot_compute_mask     (EsWindow *self,
+                                            gsize     rows);
+gboolean  _es_window_plot_to_view_row      (EsWindow *self,
+                                            gsize     full_row,
+                                            guint32  *view_row);
+/* es-window-export.c */
 gboolean  _es_window_plot_export_selection_tsv (EsWindow *self,
                                          const char     *path,
                                          GError        **error);

@@ -1,5 +1,5 @@
-/* es-window-export.c: the window's coordinates (all shown rows, or the
- * selection with its metadata columns) as a TSV file
+/* es-window-export.c: Export… and its actions; the window's coordinates
+ * (all shown rows, or the selection with its metadata columns) as TSV
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +15,8 @@
 
 #include "es-output.h"
 #include "es-writer.h"
+
+#include "es-dialogs.h"
 
 /* The metadata columns after the coordinates, row by row: the writer's
  * lines are the masked rows in order, after the header.
@@ -166,4 +168,309 @@ _es_window_plot_export_selection_tsv (EsWindow    *self,
       return FALSE;
     }
   return export_tsv (self, path, TRUE, error);
+}
+
+static const char *
+kind_extension (const char *kind)
+{
+  if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors") ||
+      g_str_equal (kind, "selection"))
+    return "tsv";
+  if (g_str_equal (kind, "png-2x"))
+    return "png";
+
+  return kind;
+}
+
+/* The image format follows the name, so a name without it gets it. */
+static char *
+with_extension (const char *path,
+                const char *extension)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *suffix = g_strconcat (".", extension, NULL);
+
+  if (g_str_has_suffix (lower, suffix))
+    return g_strdup (path);
+
+  return g_strconcat (path, suffix, NULL);
+}
+
+/* The path an export of @kind to @path writes. */
+static char *
+export_path (const char *kind,
+             const char *path)
+{
+  if (g_str_equal (kind, "png") || g_str_equal (kind, "svg") || g_str_equal (kind, "pdf"))
+    return with_extension (path, kind);
+  if (g_str_equal (kind, "png-2x"))
+    return with_extension (path, "png");
+  return g_strdup (path);
+}
+
+gboolean
+_es_window_export (EsWindow    *self,
+                   const char  *kind,
+                   const char  *path,
+                   GError     **error)
+{
+  if (g_str_equal (kind, "png") || g_str_equal (kind, "svg") || g_str_equal (kind, "pdf"))
+    {
+      g_autofree char *named = with_extension (path, kind);
+
+      return es_scatter_view_export (self->plot, named, 0, 0, error);
+    }
+
+  if (g_str_equal (kind, "png-2x"))
+    {
+      g_autofree char *named = with_extension (path, "png");
+      int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self->plot)) * 2;
+
+      /* The same view at twice the pixels, for print and slides. */
+      return es_scatter_view_export (self->plot, named,
+                                     gtk_widget_get_width (GTK_WIDGET (self->plot)) * scale,
+                                     gtk_widget_get_height (GTK_WIDGET (self->plot)) * scale,
+                                     error);
+    }
+
+  if (g_str_equal (kind, "coordinates"))
+    return _es_window_plot_export_tsv (self, path, error);
+  if (g_str_equal (kind, "selection"))
+    return _es_window_plot_export_selection_tsv (self, path, error);
+
+  if (g_str_equal (kind, "neighbors"))
+    {
+      g_autofree char *tsv = es_neighbors_panel_dup_tsv (self->neighbors_panel);
+
+      if (tsv == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                       _("Select a word first: there is no neighbour list"));
+          return FALSE;
+        }
+      return es_output_write_file (path, tsv, strlen (tsv), error);
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown export kind “%s”", kind);
+  return FALSE;
+}
+
+typedef struct
+{
+  EsWindow *self;
+  char     *kind;
+  int       width;    /* PNG only: 0 for the view's size */
+  int       height;
+} ExportRequest;
+
+static void
+export_request_free (ExportRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request->kind);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportRequest, export_request_free)
+
+/* Nothing on screen changes after an export: say where it went. */
+static void
+saved_feedback (EsWindow   *self,
+                const char *path)
+{
+  g_autofree char *display = g_filename_display_basename (path);
+  g_autofree char *message = g_strdup_printf (_("Saved %s"), display);
+
+  _es_window_show_feedback (self, message);
+}
+
+static void
+export_ready_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ExportRequest) request = user_data;
+  g_autoptr(GFile) file = es_dialogs_save_finish (result, NULL);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *named = NULL;
+  gboolean done;
+
+  if (path == NULL)
+    return;
+
+  if (request->width > 0 && request->height > 0)
+    {
+      named = with_extension (path, "png");
+      done = es_scatter_view_export (request->self->plot, named, request->width, request->height, &error);
+    }
+  else
+    {
+      named = export_path (request->kind, path);
+      done = _es_window_export (request->self, request->kind, path, &error);
+    }
+
+  if (!done)
+    es_dialogs_show_error (GTK_WINDOW (request->self), _("Could not export"), error->message);
+  else
+    saved_feedback (request->self, named);
+}
+
+static char *
+export_name (EsWindow   *self,
+             const char *kind)
+{
+  g_autofree char *base = NULL;
+  char *dot;
+
+  base = g_path_get_basename (es_document_get_set (self->document) != NULL && es_embedding_set_get_path (es_document_get_set (self->document)) != NULL
+                              ? es_embedding_set_get_path (es_document_get_set (self->document)) : "embedding");
+  if ((dot = strchr (base, '.')) != NULL)
+    *dot = '\0';
+  if (g_str_equal (kind, "selection"))
+    return g_strdup_printf ("%s-selection.tsv", base);
+  if (g_str_equal (kind, "neighbors"))
+    return g_strdup_printf ("%s-neighbours-%s.tsv", base,
+                            es_document_get_focus_word (self->document) != NULL ? es_document_get_focus_word (self->document) : "");
+
+  return g_strdup_printf ("%s-%s.%s", base, self->method, kind_extension (kind));
+}
+
+static void
+image_size_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ExportRequest) request = user_data;
+  g_autofree char *name = NULL;
+  int width = 0, height = 0;
+  EsWindow *self;
+
+  if (!es_dialogs_ask_image_size_finish (result, &width, &height, NULL))
+    return;
+
+  self = request->self;
+  request->width = width;
+  request->height = height;
+  name = export_name (self, request->kind);
+  es_dialogs_save_async (GTK_WINDOW (self), ES_FILE_KIND_PNG, name, self->dialog_cancellable,
+                         export_ready_cb, g_steal_pointer (&request));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  const char *kind = g_variant_get_string (param, NULL);
+  g_autofree char *name = NULL;
+  ExportRequest *request;
+  EsFileKind file_kind;
+
+  if (g_str_equal (kind, "png") || g_str_equal (kind, "png-2x"))
+    file_kind = ES_FILE_KIND_PNG;
+  else if (g_str_equal (kind, "svg"))
+    file_kind = ES_FILE_KIND_SVG;
+  else if (g_str_equal (kind, "pdf"))
+    file_kind = ES_FILE_KIND_PDF;
+  else if (g_str_equal (kind, "coordinates") || g_str_equal (kind, "neighbors") ||
+           g_str_equal (kind, "selection"))
+    file_kind = ES_FILE_KIND_TSV;
+  else
+    return;
+
+  request = g_new0 (ExportRequest, 1);
+  request->self = g_object_ref (self);
+  request->kind = g_strdup (kind);
+
+  /* A PNG's pixel size first (the view's, at a scale, or any), then where. */
+  if (g_str_equal (kind, "png"))
+    {
+      GtkWidget *plot = GTK_WIDGET (self->plot);
+
+      es_dialogs_ask_image_size_async (GTK_WINDOW (self),
+                                       MAX (gtk_widget_get_width (plot), 1),
+                                       MAX (gtk_widget_get_height (plot), 1),
+                                       gtk_widget_get_scale_factor (plot),
+                                       self->dialog_cancellable, image_size_ready_cb, request);
+      return;
+    }
+
+  name = export_name (self, kind);
+  es_dialogs_save_async (GTK_WINDOW (self), file_kind, name, self->dialog_cancellable,
+                         export_ready_cb, request);
+}
+
+static void
+export_to_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  const char *kind;
+  const char *path;
+
+  g_variant_get (param, "(&s&s)", &kind, &path);
+  if (!_es_window_export (self, kind, path, &error))
+    _es_window_show_error (self, error->message);
+  else
+    {
+      g_autofree char *named = export_path (kind, path);
+
+      saved_feedback (self, named);
+    }
+}
+
+/* Its own action, so the menu item is greyed out without a neighbour list. */
+static void
+export_neighbors_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  gtk_widget_activate_action (widget, "win.export", "s", "neighbors");
+}
+
+static void
+export_png_to_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  EsWindow *self = ES_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *named = NULL;
+  const char *path;
+  int width, height;
+
+  g_variant_get (param, "(&sii)", &path, &width, &height);
+  named = with_extension (path, "png");
+  if (width <= 0 || height <= 0)
+    _es_window_show_error (self, _("The image needs a width and a height"));
+  else if (!es_scatter_view_export (self->plot, named, width, height, &error))
+    _es_window_show_error (self, error->message);
+  else
+    saved_feedback (self, named);
+}
+
+static void
+export_selection_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  gtk_widget_activate_action (widget, "win.export", "s", "selection");
+}
+
+/* The export actions: Export… (a file chooser, then the writer its kind
+ * names), the scripted export-to and export-png-to, the neighbour list and
+ * the selection.
+ */
+void
+_es_window_export_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.export-selection", NULL, export_selection_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-to", "(ss)", export_to_action);
+  gtk_widget_class_install_action (widget_class, "win.export-neighbors", NULL, export_neighbors_action);
+  gtk_widget_class_install_action (widget_class, "win.export-png-to", "(sii)", export_png_to_action);
 }

@@ -366,6 +366,7 @@ gboolean  _es_window_plot_to_view_row      (EsWindow *self,
                                             gsize     full_row,
                                             guint32  *view_row);
 /* es-window-export.c */
+void      _es_window_export_actions_init (GtkWidgetClass *widget_class);
 gboolean  _es_window_plot_export_selection_tsv (EsWindow *self,
                                          const char     *path,
                                          GError        **error);

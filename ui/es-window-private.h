@@ -145,6 +145,10 @@ struct _EsWindow
   struct _EsWindowCorpus *corpus;
 };
 
+/* es-window-sync.c: the panels and plot follow the document. */
+void      _es_window_sync_document_init (EsWindow       *self);
+void      _es_window_class_sync_init    (GtkWidgetClass *widget_class);
+void      _es_window_sync_init          (EsWindow       *self);
 void      _es_window_class_actions_init (GtkWidgetClass *widget_class);
 void      _es_window_actions_update     (EsWindow       *self);
 void      _es_window_load_path          (EsWindow       *self,

@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 #include <string.h>
 
 #include "es-window-private.h"
@@ -411,97 +410,6 @@ _es_window_plot_to_view_row (EsWindow *self,
   return TRUE;
 }
 
-/* A whole number, or -1. */
-static gint64
-parse_index (const char *text)
-{
-  guint64 value;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT32, &value, NULL))
-    return -1;
-  return (gint64) value;
-}
-
-void
-_es_window_update_layers (EsWindow *self)
-{
-  EsEmbeddingSet *set = es_document_get_set (self->document);
-  EsMetadata *metadata = set != NULL ? es_embedding_set_get_metadata (set) : NULL;
-  gint64 max_layer = -1;
-
-  self->layer_column = self->position_column = -1;
-  if (metadata != NULL)
-    {
-      self->layer_column = es_metadata_find_column (metadata, "layer");
-      self->position_column = es_metadata_find_column (metadata, "position");
-    }
-  if (self->layer_column < 0 || self->position_column < 0)
-    self->layer_column = self->position_column = -1;
-  for (gsize r = 0; self->layer_column >= 0 && r < es_metadata_get_n_rows (metadata); r++)
-    {
-      gint64 layer = parse_index (es_metadata_get_value (metadata, r, (guint) self->layer_column));
-
-      /* Not whole numbers: no layers after all. */
-      if (layer < 0)
-        {
-          self->layer_column = self->position_column = -1;
-          max_layer = -1;
-          break;
-        }
-      max_layer = MAX (max_layer, layer);
-    }
-  es_layer_bar_set_n_layers (self->layer_bar, (guint) (max_layer + 1));
-  _es_window_update_neighbor_range (self);
-}
-
-typedef struct
-{
-  gint64  layer;
-  guint32 row;
-} PathPoint;
-
-static int
-compare_path_points (gconstpointer a,
-                     gconstpointer b)
-{
-  const PathPoint *pa = a, *pb = b;
-
-  return pa->layer < pb->layer ? -1 : pa->layer > pb->layer;
-}
-
-/* The focus token at every layer, in layer order. */
-static void
-update_path (EsWindow *self)
-{
-  EsEmbeddingSet *view = es_document_get_view_set (self->document);
-  EsMetadata *metadata = view != NULL ? es_embedding_set_get_metadata (view) : NULL;
-  gint64 focus = es_document_get_focus (self->document);
-  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (PathPoint));
-  g_autofree guint32 *rows = NULL;
-  const char *position;
-
-  if (self->layer_column < 0 || metadata == NULL || focus < 0 ||
-      (gsize) focus >= es_metadata_get_n_rows (metadata) ||
-      (guint) MAX (self->layer_column, self->position_column) >= es_metadata_get_n_columns (metadata))
-    {
-      es_scatter_view_set_path (self->plot, NULL, 0);
-      return;
-    }
-  position = es_metadata_get_value (metadata, (gsize) focus, (guint) self->position_column);
-  for (gsize r = 0; r < es_metadata_get_n_rows (metadata) && r < es_embedding_set_get_rows (view); r++)
-    if (g_strcmp0 (es_metadata_get_value (metadata, r, (guint) self->position_column), position) == 0)
-      {
-        PathPoint p = { parse_index (es_metadata_get_value (metadata, r, (guint) self->layer_column)), (guint32) r };
-
-        g_array_append_val (points, p);
-      }
-  g_array_sort (points, compare_path_points);
-  rows = g_new (guint32, MAX (points->len, 1));
-  for (guint i = 0; i < points->len; i++)
-    rows[i] = g_array_index (points, PathPoint, i).row;
-  es_scatter_view_set_path (self->plot, rows, points->len);
-}
-
 void
 _es_window_plot_update_marks (EsWindow *self)
 {
@@ -597,7 +505,7 @@ _es_window_plot_update_marks (EsWindow *self)
         result = row;
     }
   es_scatter_view_set_analogy (self->plot, a, b, c, result);
-  update_path (self);
+  _es_window_update_path (self);
 }
 
 static gboolean
@@ -617,84 +525,6 @@ _es_window_plot_queue_update (EsWindow *self)
 {
   g_clear_handle_id (&self->filter_source, g_source_remove);
   self->filter_source = g_timeout_add (FILTER_DEBOUNCE_MS, filter_timeout_cb, self);
-}
-
-/* The hover card's lines: where the word is in the file, its length, its
- * metadata and its cluster.  From the plot's own data, so a card drawn
- * during a switch still describes the point under the pointer.
- */
-char *
-_es_window_plot_point_detail (gsize    row,
-                              gpointer user_data)
-{
-  EsWindow *self = user_data;
-  EsScatterData *data = es_scatter_view_get_data (self->plot);
-
-  return _es_window_describe_row (self, data != NULL ? es_scatter_data_get_embedding_set (data) : NULL, row);
-}
-
-char *
-_es_window_describe_row (EsWindow       *self,
-                         EsEmbeddingSet *view,
-                         gsize           row)
-{
-  EsEmbeddingSet *set = es_document_get_set (self->document);
-  EsMetadata *metadata;
-  GString *text;
-  gsize full = row;
-  guint shown = 0;
-
-  if (view == NULL || row >= es_embedding_set_get_rows (view))
-    return NULL;
-  text = g_string_new (NULL);
-  if (set != NULL && view != set &&
-      !es_embedding_set_lookup (set, es_embedding_set_get_word (view, row), &full))
-    set = NULL;
-  if (set == NULL)
-    set = view;
-  g_string_append_printf (text, _("row %'" G_GSIZE_FORMAT " of %'" G_GSIZE_FORMAT), full + 1,
-                          es_embedding_set_get_rows (set));
-  if (es_embedding_set_is_row_valid (view, row))
-    {
-      const float *v = es_embedding_set_get_vector (view, row);
-      double sum = 0;
-
-      for (gsize j = 0; j < es_embedding_set_get_dims (view); j++)
-        sum += (double) v[j] * v[j];
-      g_string_append_printf (text, _(" · norm %.4g"), sqrt (sum));
-    }
-  metadata = es_embedding_set_get_metadata (view);
-  /* A token shown decoded: the raw one here (unless a column has it). */
-  if (es_embedding_set_get_token_display (view) != ES_TOKEN_DISPLAY_NONE &&
-      (metadata == NULL || es_metadata_find_column (metadata, "token") < 0))
-    {
-      g_autofree char *decoded = es_embedding_set_dup_display_word (view, row);
-      g_autofree char *raw = g_utf8_make_valid (es_embedding_set_get_word (view, row),
-                                                es_embedding_set_get_word_len (view, row));
-
-      if (!g_str_equal (decoded, raw))
-        g_string_append_printf (text, _("\ntoken: %s"), raw);
-    }
-  for (guint c = 0; metadata != NULL && c < es_metadata_get_n_columns (metadata) && shown < 6; c++)
-    {
-      const char *name = es_metadata_get_column_name (metadata, c);
-      const char *value = row < es_metadata_get_n_rows (metadata) ? es_metadata_get_value (metadata, row, c) : NULL;
-
-      if (value == NULL || *value == '\0' || g_ascii_strcasecmp (name, "word") == 0)
-        continue;
-      g_string_append_printf (text, "\n%s: %s", name, value);
-      shown++;
-    }
-  if (es_document_get_clusters (self->document) != NULL && set == es_document_get_set (self->document))
-    {
-      EsKmeans *clusters = es_document_get_clusters (self->document);
-
-      if (full < es_kmeans_get_rows (clusters) && es_kmeans_get_assignments (clusters)[full] >= 0)
-        g_string_append_printf (text, _("\ncluster: %s"),
-                                es_kmeans_get_name (clusters, (guint) es_kmeans_get_assignments (clusters)[full]));
-    }
-
-  return g_string_free (text, FALSE);
 }
 
 void

@@ -233,8 +233,8 @@ void      _es_window_apply_projection   (EsWindow       *self,
                                          EsProjection   *projection,
                                          char          **axes);
 
-/* es-window-plot.c: a layers × tokens tensor (metadata "layer" and
- * "position"): the layer bar, and a token's path across the layers.
+/* es-window-layers.c: a layers × tokens tensor (metadata "layer" and
+ * "position"): the layer bar.
  */
 void      _es_window_update_layers      (EsWindow       *self);
 
@@ -313,8 +313,11 @@ gboolean  _es_window_drop_files         (EsWindow       *self,
                                          GPtrArray      *files,
                                          GdkModifierType state);
 
-/* es-window-layer-neighbors.c: a layered tensor's neighbours within one layer. */
+/* es-window-layers.c: a layered tensor's neighbours within one layer, and
+ * the focus token's path through the layers.
+ */
 void      _es_window_update_neighbor_range (EsWindow    *self);
+void      _es_window_update_path        (EsWindow       *self);
 
 /* es-window-compare.c: a compare window from this one, its selection
  * linked to the document.  @path_a NULL: A is the window's data.
@@ -346,6 +349,7 @@ void      _es_window_plot_update_marks  (EsWindow       *self);
 gboolean  _es_window_plot_is_current    (EsWindow       *self);
 /* Debounced: filters, components and colours change in bursts. */
 void      _es_window_plot_queue_update  (EsWindow       *self);
+/* es-window-describe.c: the hover card's text. */
 char     *_es_window_plot_point_detail  (gsize           row,
                                          gpointer        user_data);
 /* A row of @view (a view of the document's file): its place in the file,

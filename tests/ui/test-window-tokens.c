@@ -114,6 +114,16 @@ test_neighbors_within_layer (void)
   g_assert_cmpuint (n, ==, 4);
   neighbors = es_neighbors_panel_get_neighbors (window->neighbors_panel);
   g_assert_cmpuint (neighbors->len, ==, 3);
+  /* The plot draws the token's path: position 1 in layers 0, 1, 2. */
+  {
+    gsize n_path = 0;
+    const guint32 *path = es_scatter_view_get_path (window->plot, &n_path);
+
+    g_assert_cmpuint (n_path, ==, 3);
+    g_assert_cmpuint (path[0], ==, 1);
+    g_assert_cmpuint (path[1], ==, 5);
+    g_assert_cmpuint (path[2], ==, 9);
+  }
   for (guint i = 0; i < neighbors->len; i++)
     {
       const EsNeighbor *nb = &g_array_index (neighbors, EsNeighbor, i);

@@ -651,6 +651,17 @@ _es_cli_nmf (int    argc,
       es_json_builder_double (builder, es_nmf_get_error (nmf));
       es_json_builder_member (builder, "iterations");
       es_json_builder_int (builder, es_nmf_get_iterations (nmf));
+      /* ‖X − WH‖ after the start (index 0) and each iteration. */
+      es_json_builder_member (builder, "errors");
+      es_json_builder_begin_array (builder);
+      {
+        guint n_losses;
+        const double *losses = es_nmf_get_losses (nmf, &n_losses);
+
+        for (guint i = 0; i < n_losses; i++)
+          es_json_builder_double (builder, sqrt (MAX (losses[i], 0.0)));
+      }
+      es_json_builder_end_array (builder);
       es_json_builder_member (builder, "converged");
       es_json_builder_boolean (builder, es_nmf_get_converged (nmf));
       es_json_builder_member (builder, "seconds");

@@ -225,34 +225,62 @@ hals_row (double       *row,
       if (delta == 0)
         continue;
       row[r] = value;
-      for (guint s = 0; s < k; s++)
-        e[s] -= delta * gr[s];
+      {
+        EsV4d d4 = { delta, delta, delta, delta };
+        guint s = 0;
+
+        for (; s + 4 <= k; s += 4)
+          {
+            EsV4d es, gs;
+
+            memcpy (&es, e + s, sizeof es);
+            memcpy (&gs, gr + s, sizeof gs);
+            es -= d4 * gs;
+            memcpy (e + s, &es, sizeof es);
+          }
+        for (; s < k; s++)
+          e[s] -= delta * gr[s];
+      }
     }
 }
 
-/* @gram (k × k) += @row @rowᵀ */
+/* The upper triangle of @gram (k × k; from each row's diagonal, rounded
+ * down to a whole vector) += Σ_j @rows_j @rows_jᵀ over @n consecutive rows
+ * (k apart), added in row order: each entry of the Gram matrix is loaded
+ * and stored once per @n rows, not once per row.
+ */
 ES_ALWAYS_INLINE void
 add_outer (double       *gram,
-           const double *row,
-           guint         k)
+           const double *rows,
+           guint         k,
+           const int     n)
 {
   for (guint r = 0; r < k; r++)
     {
       double *gr = gram + (gsize) r * k;
-      double a = row[r];
-      guint s = 0;
+      EsV4d a[4];
+      guint s = r / 4 * 4;
 
+#pragma GCC unroll 4
+      for (int j = 0; j < n; j++)
+        a[j] = (EsV4d) { 0 } + rows[(gsize) j * k + r];
       for (; s + 4 <= k; s += 4)
         {
           EsV4d g, b;
 
           memcpy (&g, gr + s, sizeof g);
-          memcpy (&b, row + s, sizeof b);
-          g += a * b;
+#pragma GCC unroll 4
+          for (int j = 0; j < n; j++)
+            {
+              memcpy (&b, rows + (gsize) j * k + s, sizeof b);
+              g += a[j] * b;
+            }
           memcpy (gr + s, &g, sizeof g);
         }
       for (; s < k; s++)
-        gr[s] += a * row[s];
+#pragma GCC unroll 4
+        for (int j = 0; j < n; j++)
+          gr[s] += a[j][0] * rows[(gsize) j * k + s];
     }
 }
 
@@ -301,8 +329,11 @@ typedef struct
             job->copy[i * job->stride + r] = (float) row[r];                        \
             inner += row[r] * p[r];                                                 \
           }                                                                         \
-        add_outer (job->gram[part], row, k);                                        \
+        if ((i - from) % 4 == 3)                                                    \
+          add_outer (job->gram[part], job->a + (i - 3) * k, k, 4);                  \
       }                                                                             \
+    for (gsize i = to - (to - from) % 4; i < to; i++)                               \
+      add_outer (job->gram[part], job->a + i * k, k, 1);                            \
     job->inner[part] = inner;                                                       \
   }
 
@@ -372,6 +403,10 @@ sweep (SweepJob             *job,
   _es_sparse_run_parallel (2, sweep_part, job);
   for (gsize e = 0; e < (gsize) k * k; e++)
     gram[e] = job->gram[0][e] + job->gram[1][e];
+  /* add_outer made the upper triangle. */
+  for (guint r = 1; r < k; r++)
+    for (guint c = 0; c < r; c++)
+      gram[(gsize) r * k + c] = gram[(gsize) c * k + r];
   return job->inner[0] + job->inner[1];
 }
 

@@ -352,9 +352,12 @@ out:
  * them (measured: twice the CPU of the SVD and 10–15 % more wall time),
  * and the dense steps between them are too thin to gain from that pool.
  * So these commands give BLAS one thread unless OPENBLAS_NUM_THREADS
- * says otherwise.  The GUI keeps BLAS's default: it runs jobs side by
- * side, and the setting is global.  Results do not depend on it
- * (test-cli-corpus /cli/lsa/blas-threads).
+ * says otherwise; the engine splits its dense steps over its own two
+ * threads (es-sparse-tall.c).  The GUI keeps BLAS's default: it runs
+ * jobs side by side, and the setting is global.  OpenBLAS's sums depend
+ * on its thread count (last float digits: 1e-4 of the largest vector
+ * entry on Brown), so on one thread the CLI gives the same vectors on
+ * every machine.
  */
 static void
 blas_one_thread (void)

@@ -304,7 +304,7 @@ typedef struct
 /* Rows from..to: p = X_i · other, the HALS update of row i, its float32
  * copy, and its share of the new Gram matrix and of ⟨a, X·other⟩.
  */
-#define ES_NMF_SWEEP(NAME)                                                          \
+#define ES_NMF_SWEEP(NAME, ROW_PRODUCT)                                             \
   static void                                                                       \
   NAME (SweepJob *job,                                                              \
         guint     part,                                                             \
@@ -321,8 +321,8 @@ typedef struct
       {                                                                             \
         double *row = job->a + i * k;                                               \
                                                                                     \
-        spmm_row_double (columns, values, offsets[i], offsets[i + 1], job->other,   \
-                         job->stride, p);                                           \
+        ROW_PRODUCT (columns, values, offsets[i], offsets[i + 1], job->other,       \
+                     job->stride, p);                                               \
         hals_row (row, k, p, job->g, job->inv, e);                                  \
         for (guint r = 0; r < k; r++)                                               \
           {                                                                         \
@@ -337,10 +337,98 @@ typedef struct
     job->inner[part] = inner;                                                       \
   }
 
-ES_NMF_SWEEP (sweep_rows)
+ES_NMF_SWEEP (sweep_rows, spmm_row_double)
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_AVX2_SWEEP 1
-__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2)
+__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2, spmm_row_double)
+
+/* AVX-512: eight doubles per vector and up to 64 columns (k ≤ 64, the
+ * stride a whole number of 8) in one pass over the row's entries, even
+ * and odd entries in two sets of sums (see chunk_double).  At k = 50
+ * the AVX2 loop streams each row's entries four times.
+ */
+typedef double EsV8d __attribute__ ((vector_size (64)));
+
+#define LOAD8_AS_DOUBLE(p) ((EsV8d) { (p)[0], (p)[1], (p)[2], (p)[3], (p)[4], (p)[5], (p)[6], (p)[7] })
+
+__attribute__ ((target ("avx512f,avx2,fma"), always_inline)) static inline void
+chunk_double8 (const guint32 *columns,
+               const float   *values,
+               guint64        p0,
+               guint64        p1,
+               const float   *x,
+               gsize          width,
+               gsize          c,
+               double        *yi,
+               const int      nv)
+{
+  EsV8d acc[8], odd[8];
+  guint64 p = p0;
+
+#pragma GCC unroll 8
+  for (int t = 0; t < nv; t++)
+    acc[t] = odd[t] = (EsV8d) { 0 };
+  for (; p + 2 <= p1; p += 2)
+    {
+      const float *xp = x + (gsize) columns[p] * width + c;
+      const float *xq = x + (gsize) columns[p + 1] * width + c;
+      double v = values[p], w = values[p + 1];
+
+#pragma GCC unroll 8
+      for (int t = 0; t < nv; t++)
+        {
+          acc[t] += v * LOAD8_AS_DOUBLE (xp + 8 * t);
+          odd[t] += w * LOAD8_AS_DOUBLE (xq + 8 * t);
+        }
+    }
+  if (p < p1)
+    {
+      const float *xp = x + (gsize) columns[p] * width + c;
+      double v = values[p];
+
+#pragma GCC unroll 8
+      for (int t = 0; t < nv; t++)
+        acc[t] += v * LOAD8_AS_DOUBLE (xp + 8 * t);
+    }
+#pragma GCC unroll 8
+  for (int t = 0; t < nv; t++)
+    {
+      acc[t] += odd[t];
+      memcpy (yi + c + 8 * t, &acc[t], sizeof acc[t]);
+    }
+}
+
+__attribute__ ((target ("avx512f,avx2,fma"), always_inline)) static inline void
+spmm_row_double8 (const guint32 *columns,
+                  const float   *values,
+                  guint64        p0,
+                  guint64        p1,
+                  const float   *x,
+                  gsize          width,
+                  double        *yi)
+{
+  switch (width / 8)
+    {
+    case 8: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 8); break;
+    case 7: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 7); break;
+    case 6: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 6); break;
+    case 5: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 5); break;
+    case 4: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 4); break;
+    case 3: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 3); break;
+    case 2: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 2); break;
+    case 1: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 1); break;
+    default: g_assert_not_reached ();
+    }
+}
+
+__attribute__ ((target ("avx512f,avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx512, spmm_row_double8)
+
+/* The AVX-512 sweep where the CPU has it and k ≤ 64. */
+static gboolean
+use_avx512 (guint k)
+{
+  return k <= 64 && __builtin_cpu_supports ("avx512f");
+}
 
 #endif
 
@@ -354,6 +442,11 @@ sweep_part (guint    index,
 
   memset (job->gram[index], 0, (gsize) job->k * job->k * sizeof (double));
 #ifdef HAVE_AVX2_SWEEP
+  if (job->stride % 8 == 0 && use_avx512 (job->k))
+    {
+      sweep_rows_avx512 (job, index, from, to);
+      return;
+    }
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     {
       sweep_rows_avx2 (job, index, from, to);
@@ -501,6 +594,10 @@ es_nmf_compute (const EsSparseMatrix  *x,
   self->losses = g_array_new (FALSE, FALSE, sizeof (double));
   /* The products' rows are whole vectors wide (four lanes). */
   stride = (k + 3) / 4 * 4;
+#ifdef HAVE_AVX2_SWEEP
+  if (use_avx512 (k))
+    stride = (k + 7) / 8 * 8;
+#endif
   if (!(self->w = es_memory_try_alloc (m, (guint64) k * sizeof (double), "The NMF factors", error)) ||
       !(self->ht = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The NMF factors", error)) ||
       !(q = es_memory_try_alloc (n, (guint64) stride * sizeof (double), "The NMF factors", error)) ||

@@ -100,8 +100,8 @@ project_out (const float *basis,
     }
   for (guint pass = 0; pass < 2; pass++)
     {
-      _es_tall_sgemm_tn (rows, cols, b, basis, d, w, b, h);
-      _es_tall_sgemm_nn (rows, b, cols, -1.0f, basis, d, h, b, 1.0f, w, b);
+      _es_sparse_tall_sgemm_tn (rows, cols, b, basis, d, w, b, h);
+      _es_sparse_tall_sgemm_nn (rows, b, cols, -1.0f, basis, d, h, b, 1.0f, w, b);
       if (t != NULL)
         for (gsize r = 0; r < cols; r++)
           for (guint c = 0; c < b; c++)
@@ -247,6 +247,6 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
   for (gsize r = 0; r < d; r++)
     for (guint c = 0; c < l; c++)
       s[r * l + c] = (float) vectors[r * l + (l - 1 - c)];
-  _es_tall_sgemm_nn (m, l, d, 1.0f, basis, d, s, l, 0.0f, y, l);
+  _es_sparse_tall_sgemm_nn (m, l, d, 1.0f, basis, d, s, l, 0.0f, y, l);
   return TRUE;
 }

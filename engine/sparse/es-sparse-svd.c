@@ -146,10 +146,10 @@ cholesky_qr_double (double *y,
                     double *r)
 {
   memset (r, 0, (gsize) l * l * sizeof (double));
-  _es_tall_dsyrk (rows, l, y, r);
+  _es_sparse_tall_dsyrk (rows, l, y, r);
   if (!cholesky_well_conditioned (r, l))
     return FALSE;
-  _es_tall_dtrsm (rows, l, r, y);
+  _es_sparse_tall_dtrsm (rows, l, r, y);
   return TRUE;
 }
 
@@ -186,7 +186,7 @@ _es_sparse_normalize_float (float    *y,
   g_autofree float *gf = g_new0 (float, (gsize) l * l);
   g_autofree double *g = g_new (double, (gsize) l * l);
 
-  _es_tall_ssyrk (rows, l, y, gf);
+  _es_sparse_tall_ssyrk (rows, l, y, gf);
   for (gsize i = 0; i < (gsize) l * l; i++)
     g[i] = gf[i];
   if (householder != NULL)
@@ -199,7 +199,7 @@ _es_sparse_normalize_float (float    *y,
     }
   for (gsize i = 0; i < (gsize) l * l; i++)
     gf[i] = (float) g[i];
-  _es_tall_strsm (rows, l, gf, y);
+  _es_sparse_tall_strsm (rows, l, gf, y);
   return TRUE;
 }
 
@@ -443,12 +443,12 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
       !(self->v = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The SVD vectors", error)))
     return NULL;
   /* U = Q P (first k columns; Pᵀ is row-major). */
-  _es_tall_dgemm (m, TRUE, k, l, q, l, pt, l, self->u, k);
+  _es_sparse_tall_dgemm (m, TRUE, k, l, q, l, pt, l, self->u, k);
   if (householder_c)
     for (gsize j = 0; j < n; j++)
       memcpy (self->v + j * k, c + j * l, k * sizeof (double));
   else
-    _es_tall_dgemm (n, FALSE, k, l, c, l, ur, l, self->v, k);
+    _es_sparse_tall_dgemm (n, FALSE, k, l, c, l, ur, l, self->v, k);
 
   /* Signs: the largest-magnitude entry of each column of U positive (the
    * first such entry on ties), found in one pass over U's rows.

@@ -124,14 +124,14 @@ tall_run (TallJob *job,
 }
 
 void
-_es_tall_sgemm_tn (gsize        rows,
-                   guint        m,
-                   guint        n,
-                   const float *a,
-                   gsize        lda,
-                   const float *b,
-                   gsize        ldb,
-                   float       *c)
+_es_sparse_tall_sgemm_tn (gsize        rows,
+                          guint        m,
+                          guint        n,
+                          const float *a,
+                          gsize        lda,
+                          const float *b,
+                          gsize        ldb,
+                          float       *c)
 {
   TallJob job = { .op = TALL_SGEMM_TN, .rows = rows, .m = m, .n = n, .a = a, .lda = lda, .b = b, .ldb = ldb };
 
@@ -139,17 +139,17 @@ _es_tall_sgemm_tn (gsize        rows,
 }
 
 void
-_es_tall_sgemm_nn (gsize        rows,
-                   guint        n,
-                   guint        k,
-                   float        alpha,
-                   const float *a,
-                   gsize        lda,
-                   const float *b,
-                   gsize        ldb,
-                   float        beta,
-                   float       *c,
-                   gsize        ldc)
+_es_sparse_tall_sgemm_nn (gsize        rows,
+                          guint        n,
+                          guint        k,
+                          float        alpha,
+                          const float *a,
+                          gsize        lda,
+                          const float *b,
+                          gsize        ldb,
+                          float        beta,
+                          float       *c,
+                          gsize        ldc)
 {
   TallJob job = { .op = TALL_SGEMM_NN, .rows = rows, .n = n, .k = k, .alpha = alpha, .beta = beta,
                   .a = a, .lda = lda, .b = b, .ldb = ldb, .c = c, .ldc = ldc };
@@ -158,10 +158,10 @@ _es_tall_sgemm_nn (gsize        rows,
 }
 
 void
-_es_tall_ssyrk (gsize        rows,
-                guint        n,
-                const float *a,
-                float       *g)
+_es_sparse_tall_ssyrk (gsize        rows,
+                       guint        n,
+                       const float *a,
+                       float       *g)
 {
   TallJob job = { .op = TALL_SSYRK, .rows = rows, .n = n, .a = a, .lda = n };
 
@@ -169,10 +169,10 @@ _es_tall_ssyrk (gsize        rows,
 }
 
 void
-_es_tall_strsm (gsize        rows,
-                guint        n,
-                const float *r,
-                float       *y)
+_es_sparse_tall_strsm (gsize        rows,
+                       guint        n,
+                       const float *r,
+                       float       *y)
 {
   TallJob job = { .op = TALL_STRSM, .rows = rows, .n = n, .b = r, .ldb = n, .c = y, .ldc = n };
 
@@ -180,10 +180,10 @@ _es_tall_strsm (gsize        rows,
 }
 
 void
-_es_tall_dsyrk (gsize         rows,
-                guint         n,
-                const double *a,
-                double       *g)
+_es_sparse_tall_dsyrk (gsize         rows,
+                       guint         n,
+                       const double *a,
+                       double       *g)
 {
   TallJob job = { .op = TALL_DSYRK, .rows = rows, .n = n, .a = a, .lda = n };
 
@@ -191,10 +191,10 @@ _es_tall_dsyrk (gsize         rows,
 }
 
 void
-_es_tall_dtrsm (gsize         rows,
-                guint         n,
-                const double *r,
-                double       *y)
+_es_sparse_tall_dtrsm (gsize         rows,
+                       guint         n,
+                       const double *r,
+                       double       *y)
 {
   TallJob job = { .op = TALL_DTRSM, .rows = rows, .n = n, .b = r, .ldb = n, .c = y, .ldc = n };
 
@@ -202,16 +202,16 @@ _es_tall_dtrsm (gsize         rows,
 }
 
 void
-_es_tall_dgemm (gsize         rows,
-                gboolean      trans_b,
-                guint         n,
-                guint         k,
-                const double *a,
-                gsize         lda,
-                const double *b,
-                gsize         ldb,
-                double       *c,
-                gsize         ldc)
+_es_sparse_tall_dgemm (gsize         rows,
+                       gboolean      trans_b,
+                       guint         n,
+                       guint         k,
+                       const double *a,
+                       gsize         lda,
+                       const double *b,
+                       gsize         ldb,
+                       double       *c,
+                       gsize         ldc)
 {
   TallJob job = { .op = trans_b ? TALL_DGEMM_NT : TALL_DGEMM_NN, .rows = rows, .n = n, .k = k,
                   .a = a, .lda = lda, .b = b, .ldb = ldb, .c = c, .ldc = ldc };

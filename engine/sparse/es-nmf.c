@@ -225,34 +225,62 @@ hals_row (double       *row,
       if (delta == 0)
         continue;
       row[r] = value;
-      for (guint s = 0; s < k; s++)
-        e[s] -= delta * gr[s];
+      {
+        EsV4d d4 = { delta, delta, delta, delta };
+        guint s = 0;
+
+        for (; s + 4 <= k; s += 4)
+          {
+            EsV4d es, gs;
+
+            memcpy (&es, e + s, sizeof es);
+            memcpy (&gs, gr + s, sizeof gs);
+            es -= d4 * gs;
+            memcpy (e + s, &es, sizeof es);
+          }
+        for (; s < k; s++)
+          e[s] -= delta * gr[s];
+      }
     }
 }
 
-/* @gram (k × k) += @row @rowᵀ */
+/* The upper triangle of @gram (k × k; from each row's diagonal, rounded
+ * down to a whole vector) += Σ_j @rows_j @rows_jᵀ over @n consecutive rows
+ * (k apart), added in row order: each entry of the Gram matrix is loaded
+ * and stored once per @n rows, not once per row.
+ */
 ES_ALWAYS_INLINE void
 add_outer (double       *gram,
-           const double *row,
-           guint         k)
+           const double *rows,
+           guint         k,
+           const int     n)
 {
   for (guint r = 0; r < k; r++)
     {
       double *gr = gram + (gsize) r * k;
-      double a = row[r];
-      guint s = 0;
+      EsV4d a[4];
+      guint s = r / 4 * 4;
 
+#pragma GCC unroll 4
+      for (int j = 0; j < n; j++)
+        a[j] = (EsV4d) { 0 } + rows[(gsize) j * k + r];
       for (; s + 4 <= k; s += 4)
         {
           EsV4d g, b;
 
           memcpy (&g, gr + s, sizeof g);
-          memcpy (&b, row + s, sizeof b);
-          g += a * b;
+#pragma GCC unroll 4
+          for (int j = 0; j < n; j++)
+            {
+              memcpy (&b, rows + (gsize) j * k + s, sizeof b);
+              g += a[j] * b;
+            }
           memcpy (gr + s, &g, sizeof g);
         }
       for (; s < k; s++)
-        gr[s] += a * row[s];
+#pragma GCC unroll 4
+        for (int j = 0; j < n; j++)
+          gr[s] += a[j][0] * rows[(gsize) j * k + s];
     }
 }
 
@@ -276,7 +304,7 @@ typedef struct
 /* Rows from..to: p = X_i · other, the HALS update of row i, its float32
  * copy, and its share of the new Gram matrix and of ⟨a, X·other⟩.
  */
-#define ES_NMF_SWEEP(NAME)                                                          \
+#define ES_NMF_SWEEP(NAME, ROW_PRODUCT)                                             \
   static void                                                                       \
   NAME (SweepJob *job,                                                              \
         guint     part,                                                             \
@@ -293,23 +321,114 @@ typedef struct
       {                                                                             \
         double *row = job->a + i * k;                                               \
                                                                                     \
-        spmm_row_double (columns, values, offsets[i], offsets[i + 1], job->other,   \
-                         job->stride, p);                                           \
+        ROW_PRODUCT (columns, values, offsets[i], offsets[i + 1], job->other,       \
+                     job->stride, p);                                               \
         hals_row (row, k, p, job->g, job->inv, e);                                  \
         for (guint r = 0; r < k; r++)                                               \
           {                                                                         \
             job->copy[i * job->stride + r] = (float) row[r];                        \
             inner += row[r] * p[r];                                                 \
           }                                                                         \
-        add_outer (job->gram[part], row, k);                                        \
+        if ((i - from) % 4 == 3)                                                    \
+          add_outer (job->gram[part], job->a + (i - 3) * k, k, 4);                  \
       }                                                                             \
+    for (gsize i = to - (to - from) % 4; i < to; i++)                               \
+      add_outer (job->gram[part], job->a + i * k, k, 1);                            \
     job->inner[part] = inner;                                                       \
   }
 
-ES_NMF_SWEEP (sweep_rows)
+ES_NMF_SWEEP (sweep_rows, spmm_row_double)
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_AVX2_SWEEP 1
-__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2)
+__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2, spmm_row_double)
+
+/* AVX-512: eight doubles per vector and up to 64 columns (k ≤ 64, the
+ * stride a whole number of 8) in one pass over the row's entries, even
+ * and odd entries in two sets of sums (see chunk_double).  At k = 50
+ * the AVX2 loop streams each row's entries four times.
+ */
+typedef double EsV8d __attribute__ ((vector_size (64)));
+
+#define LOAD8_AS_DOUBLE(p) ((EsV8d) { (p)[0], (p)[1], (p)[2], (p)[3], (p)[4], (p)[5], (p)[6], (p)[7] })
+
+__attribute__ ((target ("avx512f,avx2,fma"), always_inline)) static inline void
+chunk_double8 (const guint32 *columns,
+               const float   *values,
+               guint64        p0,
+               guint64        p1,
+               const float   *x,
+               gsize          width,
+               gsize          c,
+               double        *yi,
+               const int      nv)
+{
+  EsV8d acc[8], odd[8];
+  guint64 p = p0;
+
+#pragma GCC unroll 8
+  for (int t = 0; t < nv; t++)
+    acc[t] = odd[t] = (EsV8d) { 0 };
+  for (; p + 2 <= p1; p += 2)
+    {
+      const float *xp = x + (gsize) columns[p] * width + c;
+      const float *xq = x + (gsize) columns[p + 1] * width + c;
+      double v = values[p], w = values[p + 1];
+
+#pragma GCC unroll 8
+      for (int t = 0; t < nv; t++)
+        {
+          acc[t] += v * LOAD8_AS_DOUBLE (xp + 8 * t);
+          odd[t] += w * LOAD8_AS_DOUBLE (xq + 8 * t);
+        }
+    }
+  if (p < p1)
+    {
+      const float *xp = x + (gsize) columns[p] * width + c;
+      double v = values[p];
+
+#pragma GCC unroll 8
+      for (int t = 0; t < nv; t++)
+        acc[t] += v * LOAD8_AS_DOUBLE (xp + 8 * t);
+    }
+#pragma GCC unroll 8
+  for (int t = 0; t < nv; t++)
+    {
+      acc[t] += odd[t];
+      memcpy (yi + c + 8 * t, &acc[t], sizeof acc[t]);
+    }
+}
+
+__attribute__ ((target ("avx512f,avx2,fma"), always_inline)) static inline void
+spmm_row_double8 (const guint32 *columns,
+                  const float   *values,
+                  guint64        p0,
+                  guint64        p1,
+                  const float   *x,
+                  gsize          width,
+                  double        *yi)
+{
+  switch (width / 8)
+    {
+    case 8: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 8); break;
+    case 7: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 7); break;
+    case 6: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 6); break;
+    case 5: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 5); break;
+    case 4: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 4); break;
+    case 3: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 3); break;
+    case 2: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 2); break;
+    case 1: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 1); break;
+    default: g_assert_not_reached ();
+    }
+}
+
+__attribute__ ((target ("avx512f,avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx512, spmm_row_double8)
+
+/* The AVX-512 sweep where the CPU has it and k ≤ 64. */
+static gboolean
+use_avx512 (guint k)
+{
+  return k <= 64 && __builtin_cpu_supports ("avx512f");
+}
 
 #endif
 
@@ -323,6 +442,11 @@ sweep_part (guint    index,
 
   memset (job->gram[index], 0, (gsize) job->k * job->k * sizeof (double));
 #ifdef HAVE_AVX2_SWEEP
+  if (job->stride % 8 == 0 && use_avx512 (job->k))
+    {
+      sweep_rows_avx512 (job, index, from, to);
+      return;
+    }
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     {
       sweep_rows_avx2 (job, index, from, to);
@@ -372,6 +496,10 @@ sweep (SweepJob             *job,
   _es_sparse_run_parallel (2, sweep_part, job);
   for (gsize e = 0; e < (gsize) k * k; e++)
     gram[e] = job->gram[0][e] + job->gram[1][e];
+  /* add_outer made the upper triangle. */
+  for (guint r = 1; r < k; r++)
+    for (guint c = 0; c < r; c++)
+      gram[(gsize) r * k + c] = gram[(gsize) c * k + r];
   return job->inner[0] + job->inner[1];
 }
 
@@ -466,6 +594,10 @@ es_nmf_compute (const EsSparseMatrix  *x,
   self->losses = g_array_new (FALSE, FALSE, sizeof (double));
   /* The products' rows are whole vectors wide (four lanes). */
   stride = (k + 3) / 4 * 4;
+#ifdef HAVE_AVX2_SWEEP
+  if (use_avx512 (k))
+    stride = (k + 7) / 8 * 8;
+#endif
   if (!(self->w = es_memory_try_alloc (m, (guint64) k * sizeof (double), "The NMF factors", error)) ||
       !(self->ht = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The NMF factors", error)) ||
       !(q = es_memory_try_alloc (n, (guint64) stride * sizeof (double), "The NMF factors", error)) ||

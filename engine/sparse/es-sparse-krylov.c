@@ -31,7 +31,6 @@
 #include "es-engine-error.h"
 #include "es-memory.h"
 
-#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <string.h>
@@ -55,8 +54,8 @@ column_norms_sq (const float *w,
 #define KEPT_MIN 1e-3
 
 /* W (rows × b) -= Q_c (Q_cᵀ W), Q_c = the first @cols columns of the
- * basis @basis (rows × d); two calls to sgemm per pass, so OpenBLAS sees
- * one tall product, not one per block.  The coefficients are added to
+ * basis @basis (rows × d); two tall products per pass (es-sparse-tall.c:
+ * one per row half and thread), not one per block.  The coefficients are added to
  * column block @col of @t (d × d, row-major) when @t is given.
  *
  * One pass of classical Gram-Schmidt leaves a column that kept a share
@@ -101,8 +100,8 @@ project_out (const float *basis,
     }
   for (guint pass = 0; pass < 2; pass++)
     {
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, cols, b, rows, 1.0f, basis, d, w, b, 0.0f, h, b);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, b, cols, -1.0f, basis, d, h, b, 1.0f, w, b);
+      _es_sparse_tall_sgemm_tn (rows, cols, b, basis, d, w, b, h);
+      _es_sparse_tall_sgemm_nn (rows, b, cols, -1.0f, basis, d, h, b, 1.0f, w, b);
       if (t != NULL)
         for (gsize r = 0; r < cols; r++)
           for (guint c = 0; c < b; c++)
@@ -248,6 +247,6 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
   for (gsize r = 0; r < d; r++)
     for (guint c = 0; c < l; c++)
       s[r * l + c] = (float) vectors[r * l + (l - 1 - c)];
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, l, d, 1.0f, basis, d, s, l, 0.0f, y, l);
+  _es_sparse_tall_sgemm_nn (m, l, d, 1.0f, basis, d, s, l, 0.0f, y, l);
   return TRUE;
 }

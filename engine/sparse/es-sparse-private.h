@@ -119,3 +119,19 @@ gboolean _es_sparse_krylov_range    (const EsSparseMatrix *a,
                                      GError        **error);
 
 G_END_DECLS
+
+/* es-sparse-tall.c: BLAS on tall row-major matrices, split into two
+ * fixed row halves (one per thread; the same result on one thread).
+ * C (m × n) = Aᵀ B over @rows rows; C = α A B + β C (A rows × k); G (n × n,
+ * upper) = AᵀA; Y ← Y R⁻¹ (R n × n upper); C = A B or A Bᵀ in double.
+ */
+void _es_sparse_tall_sgemm_tn (gsize rows, guint m, guint n, const float *a, gsize lda, const float *b,
+                               gsize ldb, float *c);
+void _es_sparse_tall_sgemm_nn (gsize rows, guint n, guint k, float alpha, const float *a, gsize lda,
+                               const float *b, gsize ldb, float beta, float *c, gsize ldc);
+void _es_sparse_tall_ssyrk    (gsize rows, guint n, const float *a, float *g);
+void _es_sparse_tall_strsm    (gsize rows, guint n, const float *r, float *y);
+void _es_sparse_tall_dsyrk    (gsize rows, guint n, const double *a, double *g);
+void _es_sparse_tall_dtrsm    (gsize rows, guint n, const double *r, double *y);
+void _es_sparse_tall_dgemm    (gsize rows, gboolean trans_b, guint n, guint k, const double *a, gsize lda,
+                               const double *b, gsize ldb, double *c, gsize ldc);

@@ -146,10 +146,10 @@ cholesky_qr_double (double *y,
                     double *r)
 {
   memset (r, 0, (gsize) l * l * sizeof (double));
-  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, l, rows, 1.0, y, l, 0.0, r, l);
+  _es_sparse_tall_dsyrk (rows, l, y, r);
   if (!cholesky_well_conditioned (r, l))
     return FALSE;
-  cblas_dtrsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, 1.0, r, l, y, l);
+  _es_sparse_tall_dtrsm (rows, l, r, y);
   return TRUE;
 }
 
@@ -186,7 +186,7 @@ _es_sparse_normalize_float (float    *y,
   g_autofree float *gf = g_new0 (float, (gsize) l * l);
   g_autofree double *g = g_new (double, (gsize) l * l);
 
-  cblas_ssyrk (CblasRowMajor, CblasUpper, CblasTrans, l, rows, 1.0f, y, l, 0.0f, gf, l);
+  _es_sparse_tall_ssyrk (rows, l, y, gf);
   for (gsize i = 0; i < (gsize) l * l; i++)
     g[i] = gf[i];
   if (householder != NULL)
@@ -199,7 +199,7 @@ _es_sparse_normalize_float (float    *y,
     }
   for (gsize i = 0; i < (gsize) l * l; i++)
     gf[i] = (float) g[i];
-  cblas_strsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, l, 1.0f, gf, l, y, l);
+  _es_sparse_tall_strsm (rows, l, gf, y);
   return TRUE;
 }
 
@@ -246,8 +246,33 @@ _es_sparse_fill_normal (float   *out,
   _es_sparse_run_parallel (2, normal_part, &job);
 }
 
+typedef struct
+{
+  const EsSparseSvd *self;
+  const float       *av;
+  double            *sq[2];  /* per row half: Σ_i (A V − U Σ)²_ic */
+} ResidualJob;
+
+static void
+residual_half (guint    index,
+               gpointer data)
+{
+  ResidualJob *job = data;
+  const EsSparseSvd *self = job->self;
+  gsize from = index == 0 ? 0 : self->rows / 2, to = index == 0 ? self->rows / 2 : self->rows;
+  double *sq = job->sq[index];
+
+  for (gsize i = from; i < to; i++)
+    for (guint c = 0; c < self->k; c++)
+      {
+        double e = job->av[i * self->k + c] - self->s[c] * self->u[i * self->k + c];
+        sq[c] += e * e;
+      }
+}
+
 /* max_i ‖A v_i − σ_i u_i‖ / σ_i, through one product A V (float32 sums:
- * accurate to ~1e-6 relative, and the residual is a bound of 1e-2..1e-4).
+ * accurate to ~1e-6 relative, and the residual is a bound of 1e-2..1e-4);
+ * the rows' sums in two fixed halves.
  */
 static gboolean
 measure_residual (EsSparseSvd           *self,
@@ -256,7 +281,9 @@ measure_residual (EsSparseSvd           *self,
 {
   g_autofree float *vf = es_memory_try_alloc (self->cols, (guint64) self->k * sizeof (float), "The SVD check", error);
   g_autofree float *av = NULL;
-  g_autofree double *sq = g_new0 (double, self->k);
+  g_autofree double *sq0 = g_new0 (double, self->k);
+  g_autofree double *sq1 = g_new0 (double, self->k);
+  ResidualJob job = { self, NULL, { sq0, sq1 } };
 
   if (vf == NULL ||
       !(av = es_memory_try_alloc (self->rows, (guint64) self->k * sizeof (float), "The SVD check", error)))
@@ -264,16 +291,12 @@ measure_residual (EsSparseSvd           *self,
   for (gsize i = 0; i < self->cols * self->k; i++)
     vf[i] = (float) self->v[i];
   _es_sparse_spmm_float (a, vf, self->k, av);
-  for (gsize i = 0; i < self->rows; i++)
-    for (guint c = 0; c < self->k; c++)
-      {
-        double e = av[i * self->k + c] - self->s[c] * self->u[i * self->k + c];
-        sq[c] += e * e;
-      }
+  job.av = av;
+  _es_sparse_run_parallel (2, residual_half, &job);
   self->max_residual = 0;
   for (guint c = 0; c < self->k; c++)
     if (self->s[c] > 0)
-      self->max_residual = MAX (self->max_residual, sqrt (sq[c]) / self->s[c]);
+      self->max_residual = MAX (self->max_residual, sqrt (sq0[c] + sq1[c]) / self->s[c]);
   return TRUE;
 }
 
@@ -420,12 +443,12 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
       !(self->v = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The SVD vectors", error)))
     return NULL;
   /* U = Q P (first k columns; Pᵀ is row-major). */
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, k, l, 1.0, q, l, pt, l, 0.0, self->u, k);
+  _es_sparse_tall_dgemm (m, TRUE, k, l, q, l, pt, l, self->u, k);
   if (householder_c)
     for (gsize j = 0; j < n; j++)
       memcpy (self->v + j * k, c + j * l, k * sizeof (double));
   else
-    cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, l, 1.0, c, l, ur, l, 0.0, self->v, k);
+    _es_sparse_tall_dgemm (n, FALSE, k, l, c, l, ur, l, self->v, k);
 
   /* Signs: the largest-magnitude entry of each column of U positive (the
    * first such entry on ties), found in one pass over U's rows.

@@ -96,6 +96,34 @@ test_pipeline (void)
     g_assert_true ((g_strstr_len (topics, second - topics, "\"cat\"") != NULL) !=
                    (g_strstr_len (topics, second - topics, "\"car\"") != NULL));
   }
+  /* "errors": the start and each iteration, never increasing, ending at "error". */
+  {
+    const char *p = strstr (nmf.out, "\"errors\": [");
+    const char *it = strstr (nmf.out, "\"iterations\": ");
+    const char *err = strstr (nmf.out, "\"error\": ");
+    double last = G_MAXDOUBLE;
+    guint n = 0;
+
+    g_assert_nonnull (p);
+    g_assert_nonnull (it);
+    g_assert_nonnull (err);
+    p += strlen ("\"errors\": [");
+    while (*p != ']')
+      {
+        char *end;
+        double e = g_ascii_strtod (p, &end);
+
+        g_assert_true (end != p);
+        g_assert_cmpfloat (e, <=, last * (1 + 1e-12));
+        last = e;
+        n++;
+        p = end;
+        while (*p == ',' || *p == ' ')
+          p++;
+      }
+    g_assert_cmpuint (n, ==, g_ascii_strtoull (it + strlen ("\"iterations\": "), NULL, 10) + 1);
+    g_assert_cmpfloat (last, ==, g_ascii_strtod (err + strlen ("\"error\": "), NULL));
+  }
 }
 
 typedef struct

@@ -190,6 +190,7 @@ _es_tsne_repulsion_exact (const float *y,
  * order, so the result depends only on the row.
  */
 typedef float EsV4 __attribute__ ((vector_size (16)));
+typedef float EsV2 __attribute__ ((vector_size (8)));
 
 static void
 attraction_2d (const EsTsneAffinities *p,
@@ -207,11 +208,18 @@ attraction_2d (const EsTsneAffinities *p,
       for (; e + 4 <= stop; e += 4)
         {
           const gint32 *c = p->cols + e;
-          EsV4 x0 = { y[2 * (gsize) c[0]], y[2 * (gsize) c[1]], y[2 * (gsize) c[2]], y[2 * (gsize) c[3]] };
-          EsV4 x1 = { y[2 * (gsize) c[0] + 1], y[2 * (gsize) c[1] + 1],
-                      y[2 * (gsize) c[2] + 1], y[2 * (gsize) c[3] + 1] };
-          EsV4 v, d0, d1, q;
+          EsV2 p0, p1, p2, p3;
+          EsV4 a, b, x0, x1, v, d0, d1, q;
 
+          /* Each point's two coordinates in one load, then split. */
+          memcpy (&p0, y + 2 * (gsize) c[0], sizeof p0);
+          memcpy (&p1, y + 2 * (gsize) c[1], sizeof p1);
+          memcpy (&p2, y + 2 * (gsize) c[2], sizeof p2);
+          memcpy (&p3, y + 2 * (gsize) c[3], sizeof p3);
+          a = __builtin_shufflevector (p0, p1, 0, 1, 2, 3);
+          b = __builtin_shufflevector (p2, p3, 0, 1, 2, 3);
+          x0 = __builtin_shufflevector (a, b, 0, 2, 4, 6);
+          x1 = __builtin_shufflevector (a, b, 1, 3, 5, 7);
           memcpy (&v, p->vals + e, sizeof v);
           d0 = yi0 - x0;
           d1 = yi1 - x1;

@@ -285,3 +285,110 @@ _es_tsne_attraction (const EsTsneAffinities *p,
   else
     attraction_3d (p, y, begin, end, attr);
 }
+
+void
+_es_tsne_affinities_to_upper (EsTsneAffinities *p)
+{
+  gsize w = 0, half;
+
+  g_return_if_fail (!p->upper);
+
+  /* Columns are sorted: the upper entries are each row's tail, and the
+   * write position never passes the read position.
+   */
+  for (gsize i = 0; i < p->n; i++)
+    {
+      gsize e = p->row_ptr[i], stop = p->row_ptr[i + 1];
+
+      while (e < stop && (gsize) p->cols[e] <= i)
+        e++;
+      p->row_ptr[i] = w;
+      for (; e < stop; e++, w++)
+        {
+          p->cols[w] = p->cols[e];
+          p->vals[w] = p->vals[e];
+        }
+    }
+  p->row_ptr[p->n] = w;
+  half = w / 2;
+  p->split = 0;
+  while (p->split < p->n && p->row_ptr[p->split] < half)
+    p->split++;
+  p->upper = TRUE;
+}
+
+/* As attraction_2d, each of the four lanes' products also taken away from
+ * the column's row, one at a time in entry order.
+ */
+void
+_es_tsne_attraction_upper (const EsTsneAffinities *p,
+                           const float            *y,
+                           guint                   part,
+                           float                  *attr,
+                           float                  *remote)
+{
+  gsize split = p->split, begin = part == 0 ? 0 : split, end = part == 0 ? split : p->n;
+  float *far = part == 0 ? remote : attr;   /* where columns from split on go */
+
+  g_return_if_fail (p->upper);
+
+  if (part >= 2)
+    return;
+  memset (attr + 2 * begin, 0, 2 * (end - begin) * sizeof (float));
+  if (part == 0)
+    memset (remote + 2 * split, 0, 2 * (p->n - split) * sizeof (float));
+  for (gsize i = begin; i < end; i++)
+    {
+      float yi0 = y[2 * i], yi1 = y[2 * i + 1], a0, a1;
+      EsV4 s0 = { 0, 0, 0, 0 }, s1 = { 0, 0, 0, 0 };
+      gsize e = p->row_ptr[i], stop = p->row_ptr[i + 1];
+
+      for (; e + 4 <= stop; e += 4)
+        {
+          const gint32 *c = p->cols + e;
+          EsV2 p0, p1, p2, p3;
+          EsV4 a, b, x0, x1, v, d0, d1, q, f0, f1;
+
+          memcpy (&p0, y + 2 * (gsize) c[0], sizeof p0);
+          memcpy (&p1, y + 2 * (gsize) c[1], sizeof p1);
+          memcpy (&p2, y + 2 * (gsize) c[2], sizeof p2);
+          memcpy (&p3, y + 2 * (gsize) c[3], sizeof p3);
+          a = __builtin_shufflevector (p0, p1, 0, 1, 2, 3);
+          b = __builtin_shufflevector (p2, p3, 0, 1, 2, 3);
+          x0 = __builtin_shufflevector (a, b, 0, 2, 4, 6);
+          x1 = __builtin_shufflevector (a, b, 1, 3, 5, 7);
+          memcpy (&v, p->vals + e, sizeof v);
+          d0 = yi0 - x0;
+          d1 = yi1 - x1;
+          q = v / (1 + d0 * d0 + d1 * d1);
+          f0 = q * d0;
+          f1 = q * d1;
+          s0 += f0;
+          s1 += f1;
+          for (guint l = 0; l < 4; l++)
+            {
+              float *t = (gsize) c[l] < split ? attr : far;
+
+              t[2 * (gsize) c[l]] -= f0[l];
+              t[2 * (gsize) c[l] + 1] -= f1[l];
+            }
+        }
+      a0 = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+      a1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
+      for (; e < stop; e++)
+        {
+          gsize j = (gsize) p->cols[e];
+          float d0 = yi0 - y[2 * j], d1 = yi1 - y[2 * j + 1];
+          float q = p->vals[e] / (1 + d0 * d0 + d1 * d1);
+          float *t = j < split ? attr : far;
+
+          a0 += q * d0;
+          a1 += q * d1;
+          t[2 * j] -= q * d0;
+          t[2 * j + 1] -= q * d1;
+        }
+      /* What the rows above added comes first, then this row's own sum. */
+      attr[2 * i] += a0;
+      attr[2 * i + 1] += a1;
+    }
+}

@@ -44,6 +44,11 @@ typedef struct
   gsize  *row_ptr;   /* n + 1 */
   gint32 *cols;
   float  *vals;
+  /* After _es_tsne_affinities_to_upper(): each row keeps only its columns
+   * above the diagonal, and rows [0, split) hold about half the entries.
+   */
+  gboolean upper;
+  gsize    split;
 } EsTsneAffinities;
 
 void      _es_tsne_affinities_clear  (EsTsneAffinities *p);
@@ -117,6 +122,25 @@ void       _es_tsne_attraction       (const EsTsneAffinities *p,
                                       gsize            begin,
                                       gsize            end,
                                       float           *attr);
+
+/* Keeps, in place, only the entries of P above the diagonal (P is
+ * symmetric: the others are their mirror) and sets the split.
+ */
+void       _es_tsne_affinities_to_upper (EsTsneAffinities *p);
+
+/* The 2D attraction from the upper half of P, each pair once: part 0 runs
+ * rows [0, split), part 1 rows [split, n), in row order, each entry adding
+ * to its row and subtracting from its column.  Part 0 writes attr for its
+ * rows and @remote for the others, part 1 attr for its rows (both zero
+ * what they write first); then the attraction of row i is attr[i], plus
+ * remote[i] for i ≥ split.  The parts write disjoint memory, so they may
+ * run at the same time and the result does not depend on their order.
+ */
+void       _es_tsne_attraction_upper (const EsTsneAffinities *p,
+                                      const float     *y,
+                                      guint            part,
+                                      float           *attr,
+                                      float           *remote);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsneFft, _es_tsne_fft_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsnePool, _es_tsne_pool_free)

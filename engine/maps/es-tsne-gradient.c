@@ -318,25 +318,23 @@ _es_tsne_affinities_to_upper (EsTsneAffinities *p)
 }
 
 /* As attraction_2d, each of the four lanes' products also taken away from
- * the column's row, one at a time in entry order.
+ * the column's row, one at a time in entry order.  Each part writes one
+ * array only, whatever the column (choosing an array per column was a
+ * branch mispredicted half the time).
  */
 void
 _es_tsne_attraction_upper (const EsTsneAffinities *p,
                            const float            *y,
                            guint                   part,
-                           float                  *attr,
-                           float                  *remote)
+                           float                  *acc)
 {
   gsize split = p->split, begin = part == 0 ? 0 : split, end = part == 0 ? split : p->n;
-  float *far = part == 0 ? remote : attr;   /* where columns from split on go */
 
   g_return_if_fail (p->upper);
 
   if (part >= 2)
     return;
-  memset (attr + 2 * begin, 0, 2 * (end - begin) * sizeof (float));
-  if (part == 0)
-    memset (remote + 2 * split, 0, 2 * (p->n - split) * sizeof (float));
+  memset (acc + 2 * begin, 0, 2 * (p->n - begin) * sizeof (float));
   for (gsize i = begin; i < end; i++)
     {
       float yi0 = y[2 * i], yi1 = y[2 * i + 1], a0, a1;
@@ -365,13 +363,14 @@ _es_tsne_attraction_upper (const EsTsneAffinities *p,
           f1 = q * d1;
           s0 += f0;
           s1 += f1;
-          for (guint l = 0; l < 4; l++)
-            {
-              float *t = (gsize) c[l] < split ? attr : far;
-
-              t[2 * (gsize) c[l]] -= f0[l];
-              t[2 * (gsize) c[l] + 1] -= f1[l];
-            }
+          acc[2 * (gsize) c[0]] -= f0[0];
+          acc[2 * (gsize) c[0] + 1] -= f1[0];
+          acc[2 * (gsize) c[1]] -= f0[1];
+          acc[2 * (gsize) c[1] + 1] -= f1[1];
+          acc[2 * (gsize) c[2]] -= f0[2];
+          acc[2 * (gsize) c[2] + 1] -= f1[2];
+          acc[2 * (gsize) c[3]] -= f0[3];
+          acc[2 * (gsize) c[3] + 1] -= f1[3];
         }
       a0 = (s0[0] + s0[1]) + (s0[2] + s0[3]);
       a1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
@@ -380,15 +379,14 @@ _es_tsne_attraction_upper (const EsTsneAffinities *p,
           gsize j = (gsize) p->cols[e];
           float d0 = yi0 - y[2 * j], d1 = yi1 - y[2 * j + 1];
           float q = p->vals[e] / (1 + d0 * d0 + d1 * d1);
-          float *t = j < split ? attr : far;
 
           a0 += q * d0;
           a1 += q * d1;
-          t[2 * j] -= q * d0;
-          t[2 * j + 1] -= q * d1;
+          acc[2 * j] -= q * d0;
+          acc[2 * j + 1] -= q * d1;
         }
       /* What the rows above added comes first, then this row's own sum. */
-      attr[2 * i] += a0;
-      attr[2 * i + 1] += a1;
+      acc[2 * i] += a0;
+      acc[2 * i + 1] += a1;
     }
 }

@@ -130,17 +130,16 @@ void       _es_tsne_affinities_to_upper (EsTsneAffinities *p);
 
 /* The 2D attraction from the upper half of P, each pair once: part 0 runs
  * rows [0, split), part 1 rows [split, n), in row order, each entry adding
- * to its row and subtracting from its column.  Part 0 writes attr for its
- * rows and @remote for the others, part 1 attr for its rows (both zero
- * what they write first); then the attraction of row i is attr[i], plus
- * remote[i] for i ≥ split.  The parts write disjoint memory, so they may
- * run at the same time and the result does not depend on their order.
+ * to its row and subtracting from its column, all in the part's own @acc
+ * (2 n floats; part 0 zeroes and writes rows 0 … n − 1, part 1 rows split
+ * … n − 1).  The attraction of row i is acc₀[i], plus acc₁[i] for
+ * i ≥ split.  The parts write disjoint memory, so they may run at the same
+ * time and the result does not depend on their order.
  */
 void       _es_tsne_attraction_upper (const EsTsneAffinities *p,
                                       const float     *y,
                                       guint            part,
-                                      float           *attr,
-                                      float           *remote);
+                                      float           *acc);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsneFft, _es_tsne_fft_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsnePool, _es_tsne_pool_free)

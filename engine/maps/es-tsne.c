@@ -209,7 +209,7 @@ typedef struct
   float       *grad;
   float       *update;
   float       *gains;
-  float       *remote;      /* 2D: the upper attraction's other half */
+  float       *remote;      /* 2D: part 0's upper attraction (part 1's in grad) */
   float        exaggeration;
   float        momentum;
   float        learning_rate;
@@ -229,8 +229,8 @@ gradient_part (guint    part,
     job->grad[e] = 4 * (job->exaggeration * job->grad[e] - job->rep[e] * job->inv_z);
 }
 
-/* 2D: the attraction from the upper half of P, each pair once, into grad
- * and remote (combined in apply_part).
+/* 2D: the attraction from the upper half of P, each pair once, part 0's
+ * into remote and part 1's into grad (combined in apply_part).
  */
 static void
 attraction_part (guint    part,
@@ -238,7 +238,7 @@ attraction_part (guint    part,
 {
   StepJob *job = data;
 
-  _es_tsne_attraction_upper (job->p, job->y, part, job->grad, job->remote);
+  _es_tsne_attraction_upper (job->p, job->y, part, part == 0 ? job->remote : job->grad);
 }
 
 static void
@@ -252,10 +252,10 @@ apply_part (guint    part,
   if (job->remote != NULL)
     for (gsize e = begin * 2; e < end * 2; e++)
       {
-        float a = job->grad[e];
+        float a = job->remote[e];
 
         if (e / 2 >= job->p->split)
-          a += job->remote[e];
+          a += job->grad[e];
         job->grad[e] = 4 * (job->exaggeration * a - job->rep[e] * job->inv_z);
       }
   for (gsize e = begin * job->dims; e < end * job->dims; e++)

@@ -429,12 +429,12 @@ test_attraction_upper (void)
 
   for (gsize e = 0; e < n * 2; e++)
     attr[e] = remote[e] = NAN;   /* the parts must zero what they use */
-  _es_tsne_attraction_upper (&p, y, 1, attr, remote);
-  _es_tsne_attraction_upper (&p, y, 0, attr, remote);
+  _es_tsne_attraction_upper (&p, y, 1, attr);
+  _es_tsne_attraction_upper (&p, y, 0, remote);
   for (gsize i = 0; i < n; i++)
     for (guint d = 0; d < 2; d++)
       {
-        double a = attr[2 * i + d] + (i >= p.split ? remote[2 * i + d] : 0);
+        double a = remote[2 * i + d] + (i >= p.split ? attr[2 * i + d] : 0);
 
         g_assert_cmpfloat (fabs (a - exact[2 * i + d]), <=, 1e-5 * (scale[2 * i + d] + 1e-30));
       }

@@ -73,7 +73,7 @@ struct _EsTsneFft
   fftwf_complex *col_buf[ES_TSNE_N_PARTS];    /* COL_BLOCK columns of m, contiguous */
   float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
   fftwf_complex *hat[N_TERMS];                /* nn × (m/2 + 1): the rows needed */
-  fftwf_plan     kernel_plan;                 /* 2D r2c of the kernel, in the terms' blocks */
+  fftwf_plan     kernel_plan;                 /* 2D DCT-I of the kernel's quarter, in the real block */
   /* Per part, every term: */
   fftwf_plan     rows_r2c[ES_TSNE_N_PARTS];   /* its rows → hat rows */
   fftwf_plan     rows_c2r[ES_TSNE_N_PARTS];   /* hat rows → its rows */
@@ -210,6 +210,15 @@ alloc_blocks (EsTsneFft *self,
   return TRUE;
 }
 
+/* The kernel's quarter transform: after its input, 32-byte aligned. */
+static float *
+kernel_out (EsTsneFft *self)
+{
+  gsize q = (gsize) (self->nn + 1) * (self->nn + 1);
+
+  return self->real_block + (q + 7) / 8 * 8;
+}
+
 static gboolean
 alloc_grids (EsTsneFft *self,
              guint      nn,
@@ -239,7 +248,8 @@ alloc_grids (EsTsneFft *self,
    * and the unneeded rows dropped.
    */
   g_mutex_lock (&planner_lock);
-  self->kernel_plan = fftwf_plan_dft_r2c_2d (len, len, self->real_block, self->hat_block, FFTW_ESTIMATE);
+  self->kernel_plan = fftwf_plan_r2r_2d ((int) nn + 1, (int) nn + 1, self->real_block, kernel_out (self),
+                                         FFTW_REDFT00, FFTW_REDFT00, FFTW_ESTIMATE);
   for (guint p = 0; p < ES_TSNE_N_PARTS + 1; p++)
     {
       self->row_split[p] = split_at (nn, p, 4 * N_INTERP);
@@ -400,36 +410,39 @@ spread_part (guint    part,
 
 /* The kernel between node offsets, wrapped for the circular convolution;
  * offset nn is never used by an nn-long input and stays 0.  It is even in
- * both offsets, so its transform is real up to rounding.  Computed in the
- * terms' blocks (spreading overwrites them next), kept by columns.
+ * both offsets, so its transform is real and even too: the 2D DFT of the
+ * m × m grid is the 2D DCT-I (REDFT00) of its (nn + 1) × (nn + 1) quarter,
+ * a quarter of the points and a real transform (k̂ at r and m − r are
+ * equal).  Computed in the terms' real block (spreading overwrites it
+ * next), kept by columns.
  */
 static void
 kernel (FftJob *job)
 {
   EsTsneFft *self = job->self;
-  guint nn = self->nn, m = self->m, mc = m / 2 + 1;
+  guint nn = self->nn, m = self->m, mc = m / 2 + 1, q = nn + 1;
   float spacing = job->box / N_INTERP;
-  float *k = self->real_block;
-  fftwf_complex *k_hat = self->hat_block;
-  g_autofree float *d2 = g_new (float, m);
+  float *k = self->real_block, *k_hat = kernel_out (self);
+  g_autofree float *d2 = g_new (float, q);
 
-  for (guint i = 0; i < m; i++)
+  g_assert (mc == q);
+  for (guint i = 0; i < q; i++)
     {
-      float d = (float) (i < nn ? (int) i : (int) i - (int) m) * spacing;
+      float d = (float) i * spacing;
 
       d2[i] = d * d;
     }
-  for (guint ix = 0; ix < m; ix++)
-    for (guint iy = 0; iy < m; iy++)
+  for (guint ix = 0; ix < q; ix++)
+    for (guint iy = 0; iy < q; iy++)
       {
         float r = 1 + d2[ix] + d2[iy];
 
-        k[(gsize) ix * m + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
+        k[(gsize) ix * q + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
       }
-  fftwf_execute_dft_r2c (self->kernel_plan, k, k_hat);
-  for (guint r = 0; r < m; r++)
-    for (guint c = 0; c < mc; c++)
-      self->kernel_t[(gsize) c * m + r] = k_hat[(gsize) r * mc + c][0];
+  fftwf_execute_r2r (self->kernel_plan, k, k_hat);
+  for (guint c = 0; c < mc; c++)
+    for (guint r = 0; r < m; r++)
+      self->kernel_t[(gsize) c * m + r] = k_hat[(gsize) MIN (r, m - r) * q + c];
 }
 
 /* The part's rows: spread, then their row transforms, every term. */

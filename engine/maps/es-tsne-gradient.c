@@ -29,6 +29,12 @@ _es_tsne_part_range (gsize  n,
   *end = n * (part + 1) / ES_TSNE_N_PARTS;
 }
 
+/* The parts are claimed, not assigned: the caller and the pool's threads
+ * take the next unclaimed part until none is left, so when a thread is
+ * not running (a busy machine), the others do its parts instead of
+ * waiting for it to be scheduled at every stage.  A part's work does not
+ * depend on who runs it, so neither does the result.
+ */
 struct _EsTsnePool
 {
   guint          n_threads;
@@ -38,7 +44,8 @@ struct _EsTsnePool
   EsTsnePartFunc func;
   gpointer       data;
   guint64        generation;        /* work handed out */
-  guint          pending;           /* parts not finished yet */
+  gint           next;              /* the next part to claim (atomic) */
+  guint          busy;              /* pool threads claiming this generation's parts */
   gboolean       quit;
 };
 
@@ -48,12 +55,26 @@ typedef struct
   guint       part;
 } Worker;
 
+static void
+claim_parts (EsTsnePool     *pool,
+             EsTsnePartFunc  func,
+             gpointer        data)
+{
+  for (;;)
+    {
+      gint part = g_atomic_int_add (&pool->next, 1);
+
+      if (part >= ES_TSNE_N_PARTS)
+        return;
+      func ((guint) part, data);
+    }
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
   Worker *worker = data;
   EsTsnePool *pool = worker->pool;
-  guint part = worker->part;
   guint64 seen = 0;
 
   g_free (worker);
@@ -68,15 +89,19 @@ worker_thread (gpointer data)
         g_cond_wait (&pool->cond, &pool->lock);
       if (pool->quit)
         break;
+      /* Registered under the lock: the caller cannot finish this
+       * generation (and reset the claims) while we claim.
+       */
       seen = pool->generation;
       func = pool->func;
       job = pool->data;
+      pool->busy++;
       g_mutex_unlock (&pool->lock);
 
-      func (part, job);
+      claim_parts (pool, func, job);
 
       g_mutex_lock (&pool->lock);
-      if (--pool->pending == 0)
+      if (--pool->busy == 0)
         g_cond_broadcast (&pool->cond);
     }
   g_mutex_unlock (&pool->lock);
@@ -129,23 +154,23 @@ _es_tsne_parallel (EsTsnePool     *pool,
       return;
     }
 
-  /* Parts the pool has no thread for (none while ES_TSNE_N_PARTS == 2)
-   * run here after part 0.
-   */
   g_mutex_lock (&pool->lock);
+  /* A thread that woke late registered for the last generation: it finds
+   * nothing left to claim, but must be done before the claims are reset.
+   */
+  while (pool->busy > 0)
+    g_cond_wait (&pool->cond, &pool->lock);
   pool->func = func;
   pool->data = data;
-  pool->pending = pool->n_threads - 1;
+  g_atomic_int_set (&pool->next, 0);
   pool->generation++;
   g_cond_broadcast (&pool->cond);
   g_mutex_unlock (&pool->lock);
 
-  func (0, data);
-  for (guint part = pool->n_threads; part < ES_TSNE_N_PARTS; part++)
-    func (part, data);
+  claim_parts (pool, func, data);
 
   g_mutex_lock (&pool->lock);
-  while (pool->pending > 0)
+  while (pool->busy > 0)
     g_cond_wait (&pool->cond, &pool->lock);
   g_mutex_unlock (&pool->lock);
 }

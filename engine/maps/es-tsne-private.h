@@ -15,10 +15,11 @@ G_BEGIN_DECLS
  */
 #define ES_TSNE_N_PARTS 2
 
-/* Runs func (part, data) for part 0 … ES_TSNE_N_PARTS − 1: part 0 on the
- * caller's thread, the others on the pool's threads, started once per run
- * (a thousand iterations would otherwise start thousands of threads).  A
- * pool of one thread, or NULL, runs every part on the caller's.
+/* Runs func (part, data) for part 0 … ES_TSNE_N_PARTS − 1 on the caller's
+ * thread and the pool's (started once per run: a thousand iterations would
+ * otherwise start thousands of threads), each taking the next unclaimed
+ * part; returns when all are done.  A pool of one thread, or NULL, runs
+ * every part on the caller's.
  */
 typedef void (*EsTsnePartFunc) (guint    part,
                                 gpointer data);

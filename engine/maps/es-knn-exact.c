@@ -234,6 +234,9 @@ _es_knn_exact (const EsKnnPoints *P,
 
   if (n < 2 || k == 0)
     return TRUE;
+  if (_es_knn_exact_symmetric_applies (P))
+    return _es_knn_exact_symmetric (P, k, n_threads, out_id, out_key, cancellable,
+                                    progress, progress_data, error);
 
   if (!(factor = es_memory_try_alloc (P->rows + SCAN_WIDTH, sizeof (float), "the kNN search", error)))
     return FALSE;

@@ -197,6 +197,20 @@ void     _es_knn_run_parts   (EsKnnPartFunc   func,
                               gsize           part_size,
                               guint           n_threads);
 
+/* Exact from half the score matrix (es-knn-exact-sym.c), when every row
+ * is a point, in order; _es_knn_exact() takes it then.
+ */
+gboolean _es_knn_exact_symmetric_applies (const EsKnnPoints *P);
+gboolean _es_knn_exact_symmetric (const EsKnnPoints *P,
+                                  guint           k,
+                                  guint           n_threads,
+                                  gint32         *out_id,
+                                  float          *out_key,
+                                  GCancellable   *cancellable,
+                                  EsProgressFunc  progress,
+                                  gpointer        progress_data,
+                                  GError        **error);
+
 /* Exact: blocked brute force (es-knn-exact.c). */
 gboolean _es_knn_exact       (const EsKnnPoints *P,
                               guint           k,

@@ -57,6 +57,7 @@
 #define MAX_BOXES  512    /* beyond, boxes get wider than 1 (less accurate) */
 #define N_TERMS    3
 #define BOX_LADDER 8      /* box widths step by 2^(1/8) */
+#define COL_BLOCK  8      /* columns per contiguous transform batch */
 
 /* FFTW's planner is not thread-safe; only execution is. */
 static GMutex planner_lock;
@@ -65,22 +66,23 @@ struct _EsTsneFft
 {
   guint          nn;                          /* nodes per dimension */
   guint          m;                           /* padded: 2 nn */
-  float         *kernel;                      /* m × m */
-  fftwf_complex *kernel_hat;                  /* m × (m/2 + 1) */
-  float         *kernel_re;                   /* its real part */
+  guint          nn_cap;                      /* the blocks below hold this many */
+  float         *kernel_t;                    /* the kernel's transform (real), column c at c × m */
   float         *real_block;                  /* the terms' real grids, real_stride apart */
-  fftwf_complex *hat_block;                   /* the terms' transforms, hat_stride apart */
+  fftwf_complex *hat_block;                   /* the terms' row transforms, hat_stride apart */
+  fftwf_complex *col_buf[ES_TSNE_N_PARTS];    /* COL_BLOCK columns of m, contiguous */
   float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
-  fftwf_complex *hat[N_TERMS];                /* m × (m/2 + 1) */
-  fftwf_plan     kernel_plan;                 /* 2D r2c of the kernel */
+  fftwf_complex *hat[N_TERMS];                /* nn × (m/2 + 1): the rows needed */
+  fftwf_plan     kernel_plan;                 /* 2D DCT-I of the kernel's quarter, in the real block */
   /* Per part, every term: */
-  fftwf_plan     rows_r2c[ES_TSNE_N_PARTS];   /* its rows → hat rows 0 … nn − 1 */
-  fftwf_plan     cols_forward[ES_TSNE_N_PARTS]; /* its columns of the m/2 + 1, in place */
-  fftwf_plan     cols_backward[ES_TSNE_N_PARTS];
+  fftwf_plan     rows_r2c[ES_TSNE_N_PARTS];   /* its rows → hat rows */
   fftwf_plan     rows_c2r[ES_TSNE_N_PARTS];   /* hat rows → its rows */
+  /* Per part: COL_BLOCK columns, and one (the part's last few). */
+  fftwf_plan     cols_forward[ES_TSNE_N_PARTS][2];
+  fftwf_plan     cols_backward[ES_TSNE_N_PARTS][2];
   guint          row_split[ES_TSNE_N_PARTS + 1];
   guint          col_split[ES_TSNE_N_PARTS + 1];
-  float          kernel_box;                  /* the box width kernel_hat is for; 0: none */
+  float          kernel_box;                  /* the box width kernel_t is for; 0: none */
 
   gsize          n_cap;
   guint32       *base;                        /* n × 2 first node per dim */
@@ -89,27 +91,37 @@ struct _EsTsneFft
 };
 
 static void
-free_grids (EsTsneFft *self)
+free_plans (EsTsneFft *self)
 {
   g_mutex_lock (&planner_lock);
   g_clear_pointer (&self->kernel_plan, fftwf_destroy_plan);
   for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
     {
       g_clear_pointer (&self->rows_r2c[p], fftwf_destroy_plan);
-      g_clear_pointer (&self->cols_forward[p], fftwf_destroy_plan);
-      g_clear_pointer (&self->cols_backward[p], fftwf_destroy_plan);
       g_clear_pointer (&self->rows_c2r[p], fftwf_destroy_plan);
+      for (guint b = 0; b < 2; b++)
+        {
+          g_clear_pointer (&self->cols_forward[p][b], fftwf_destroy_plan);
+          g_clear_pointer (&self->cols_backward[p][b], fftwf_destroy_plan);
+        }
     }
   g_mutex_unlock (&planner_lock);
-  g_clear_pointer (&self->kernel, fftwf_free);
-  g_clear_pointer (&self->kernel_hat, fftwf_free);
-  g_clear_pointer (&self->kernel_re, g_free);
-  g_clear_pointer (&self->real_block, fftwf_free);
-  g_clear_pointer (&self->hat_block, fftwf_free);
-  memset (self->real, 0, sizeof self->real);
-  memset (self->hat, 0, sizeof self->hat);
   self->nn = self->m = 0;
   self->kernel_box = 0;
+}
+
+static void
+free_grids (EsTsneFft *self)
+{
+  free_plans (self);
+  g_clear_pointer (&self->kernel_t, fftwf_free);
+  g_clear_pointer (&self->real_block, fftwf_free);
+  g_clear_pointer (&self->hat_block, fftwf_free);
+  for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
+    g_clear_pointer (&self->col_buf[p], fftwf_free);
+  memset (self->real, 0, sizeof self->real);
+  memset (self->hat, 0, sizeof self->hat);
+  self->nn_cap = 0;
 }
 
 EsTsneFft *
@@ -131,8 +143,8 @@ _es_tsne_fft_free (EsTsneFft *self)
 }
 
 /* Where part p's share of @total starts: about p / parts of it, rounded
- * down to a multiple of @unit: 4 keeps every part's first row or column at
- * the 32-byte alignment FFTW's SIMD codelets were planned with; rows also
+ * down to a multiple of @unit: 4 keeps every part's first row at the
+ * 32-byte alignment FFTW's SIMD codelets were planned with; rows also
  * start at a box (12 = 4 × N_INTERP), so that a part spreads its own rows.
  */
 static guint
@@ -145,6 +157,68 @@ split_at (guint total,
   return (guint) ((gsize) total * p / ES_TSNE_N_PARTS) / unit * unit;
 }
 
+/* Term strides, rounded up to 32 bytes for the alignment. */
+static gsize
+real_stride (guint nn)
+{
+  return ((gsize) nn * 2 * nn + 7) / 8 * 8;
+}
+
+static gsize
+hat_stride (guint nn)
+{
+  return ((gsize) nn * (nn + 1) + 3) / 4 * 4;
+}
+
+/* The blocks for up to @nn_cap nodes per dimension (a quarter more than
+ * asked, up to the largest grid, so that a growing map does not map and
+ * fault in new blocks at every step), checked against the ceiling before
+ * FFTW's allocator (which must be used for its alignment) is asked.  The
+ * kernel's 2D transform runs in the terms' blocks: m × m reals fit in the
+ * N_TERMS × nn × m, m × (m/2 + 1) complex in the N_TERMS × nn × (nn + 1).
+ */
+static gboolean
+alloc_blocks (EsTsneFft *self,
+              guint      nn,
+              GError   **error)
+{
+  guint nn_cap = MIN (nn + nn / 4, N_INTERP * MAX_BOXES);
+  gsize m = 2 * (gsize) MAX (nn_cap, nn), mc = m / 2 + 1;
+  guint64 bytes;
+
+  nn_cap = MAX (nn_cap, nn);
+  if (!es_memory_check (N_TERMS * (real_stride (nn_cap) + 2 * hat_stride (nn_cap)) + m * mc +
+                        ES_TSNE_N_PARTS * 2 * COL_BLOCK * m,
+                        sizeof (float), "t-SNE interpolation grid", &bytes, error))
+    return FALSE;
+
+  free_grids (self);
+  self->kernel_t = fftwf_alloc_real (m * mc);
+  self->real_block = fftwf_alloc_real (N_TERMS * real_stride (nn_cap));
+  self->hat_block = fftwf_alloc_complex (N_TERMS * hat_stride (nn_cap));
+  for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
+    self->col_buf[p] = fftwf_alloc_complex (COL_BLOCK * m);
+  if (self->kernel_t == NULL || self->real_block == NULL || self->hat_block == NULL ||
+      self->col_buf[0] == NULL || self->col_buf[ES_TSNE_N_PARTS - 1] == NULL)
+    {
+      free_grids (self);
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "t-SNE interpolation grid: out of memory (%.1f GB)", bytes / 1e9);
+      return FALSE;
+    }
+  self->nn_cap = nn_cap;
+  return TRUE;
+}
+
+/* The kernel's quarter transform: after its input, 32-byte aligned. */
+static float *
+kernel_out (EsTsneFft *self)
+{
+  gsize q = (gsize) (self->nn + 1) * (self->nn + 1);
+
+  return self->real_block + (q + 7) / 8 * 8;
+}
+
 static gboolean
 alloc_grids (EsTsneFft *self,
              guint      nn,
@@ -152,59 +226,43 @@ alloc_grids (EsTsneFft *self,
 {
   guint m = 2 * nn;
   int mc = (int) (m / 2 + 1), len = (int) m;
-  gsize real_n = (gsize) m * m, hat_n = (gsize) m * mc;
-  /* Term strides rounded up to 32 bytes, for the same alignment. */
-  gsize real_stride = ((gsize) nn * m + 7) / 8 * 8, hat_stride = (hat_n + 3) / 4 * 4;
-  guint64 bytes;
+  gsize rs = real_stride (nn), hs = hat_stride (nn);
+  gboolean ok = TRUE;
 
-  /* Everything at once, checked against the ceiling before FFTW's
-   * allocator (which must be used for its alignment) is asked.
-   */
-  if (!es_memory_check (real_n + 2 * hat_n + hat_n + N_TERMS * (real_stride + 2 * hat_stride),
-                        sizeof (float), "t-SNE interpolation grid", &bytes, error))
+  if (nn > self->nn_cap && !alloc_blocks (self, nn, error))
     return FALSE;
-
-  free_grids (self);
+  free_plans (self);
   self->nn = nn;
   self->m = m;
-  self->kernel = fftwf_alloc_real (real_n);
-  self->kernel_hat = fftwf_alloc_complex (hat_n);
-  self->real_block = fftwf_alloc_real (N_TERMS * real_stride);
-  self->hat_block = fftwf_alloc_complex (N_TERMS * hat_stride);
-  self->kernel_re = es_memory_try_alloc (hat_n, sizeof (float), "t-SNE interpolation grid", error);
-  if (self->kernel_re == NULL)
-    {
-      free_grids (self);
-      return FALSE;
-    }
-  if (self->kernel == NULL || self->kernel_hat == NULL || self->real_block == NULL || self->hat_block == NULL)
-    goto oom;
   for (guint t = 0; t < N_TERMS; t++)
     {
-      self->real[t] = self->real_block + t * real_stride;
-      self->hat[t] = self->hat_block + t * hat_stride;
+      self->real[t] = self->real_block + t * rs;
+      self->hat[t] = self->hat_block + t * hs;
     }
 
   /* The charges' 2D transforms by rows then columns: only the nn rows
    * that are not padding are transformed forward, and only those needed
-   * backward (a quarter of the grid holds data, a quarter is read).
+   * backward; the columns go through a contiguous buffer a few at a time
+   * (FFTW_ESTIMATE plans strided column transforms one column at a time,
+   * at half the speed of contiguous ones), where the zero padding is added
+   * and the unneeded rows dropped.
    */
   g_mutex_lock (&planner_lock);
-  self->kernel_plan = fftwf_plan_dft_r2c_2d (len, len, self->kernel, self->kernel_hat, FFTW_ESTIMATE);
+  self->kernel_plan = fftwf_plan_r2r_2d ((int) nn + 1, (int) nn + 1, self->real_block, kernel_out (self),
+                                         FFTW_REDFT00, FFTW_REDFT00, FFTW_ESTIMATE);
   for (guint p = 0; p < ES_TSNE_N_PARTS + 1; p++)
     {
       self->row_split[p] = split_at (nn, p, 4 * N_INTERP);
-      self->col_split[p] = split_at ((guint) mc, p, 4);
+      self->col_split[p] = split_at ((guint) mc, p, 1);
     }
   for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
     {
-      guint r0 = self->row_split[p], c0 = self->col_split[p];
-      int rows = (int) (self->row_split[p + 1] - r0), cols = (int) (self->col_split[p + 1] - c0);
-      fftwf_iodim row_dim = { len, 1, 1 }, col_dim = { len, mc, mc };
-      fftwf_iodim rows_fwd[2] = { { N_TERMS, (int) real_stride, (int) hat_stride }, { rows, len, mc } };
-      fftwf_iodim rows_bwd[2] = { { N_TERMS, (int) hat_stride, (int) real_stride }, { rows, mc, len } };
-      fftwf_iodim cols_many[2] = { { N_TERMS, (int) hat_stride, (int) hat_stride }, { cols, 1, 1 } };
-      fftwf_complex *hat_rows = self->hat_block + (gsize) r0 * mc, *hat_cols = self->hat_block + c0;
+      guint r0 = self->row_split[p];
+      int rows = (int) (self->row_split[p + 1] - r0);
+      fftwf_iodim row_dim = { len, 1, 1 };
+      fftwf_iodim rows_fwd[2] = { { N_TERMS, (int) rs, (int) hs }, { rows, len, mc } };
+      fftwf_iodim rows_bwd[2] = { { N_TERMS, (int) hs, (int) rs }, { rows, mc, len } };
+      fftwf_complex *hat_rows = self->hat_block + (gsize) r0 * mc;
 
       if (rows > 0)
         {
@@ -212,31 +270,28 @@ alloc_grids (EsTsneFft *self,
                                                        hat_rows, FFTW_ESTIMATE);
           self->rows_c2r[p] = fftwf_plan_guru_dft_c2r (1, &row_dim, 2, rows_bwd, hat_rows,
                                                        self->real_block + (gsize) r0 * m, FFTW_ESTIMATE);
+          ok = ok && self->rows_r2c[p] != NULL && self->rows_c2r[p] != NULL;
         }
-      if (cols > 0)
+      for (guint b = 0; b < 2; b++)
         {
-          self->cols_forward[p] = fftwf_plan_guru_dft (1, &col_dim, 2, cols_many, hat_cols, hat_cols,
-                                                       FFTW_FORWARD, FFTW_ESTIMATE);
-          self->cols_backward[p] = fftwf_plan_guru_dft (1, &col_dim, 2, cols_many, hat_cols, hat_cols,
-                                                        FFTW_BACKWARD, FFTW_ESTIMATE);
-        }
-      if ((rows > 0 && (self->rows_r2c[p] == NULL || self->rows_c2r[p] == NULL)) ||
-          (cols > 0 && (self->cols_forward[p] == NULL || self->cols_backward[p] == NULL)))
-        {
-          g_mutex_unlock (&planner_lock);
-          goto oom;
+          int howmany = b == 0 ? COL_BLOCK : 1;
+
+          self->cols_forward[p][b] = fftwf_plan_many_dft (1, &len, howmany, self->col_buf[p], NULL, 1, len,
+                                                          self->col_buf[p], NULL, 1, len, FFTW_FORWARD, FFTW_ESTIMATE);
+          self->cols_backward[p][b] = fftwf_plan_many_dft (1, &len, howmany, self->col_buf[p], NULL, 1, len,
+                                                           self->col_buf[p], NULL, 1, len, FFTW_BACKWARD, FFTW_ESTIMATE);
+          ok = ok && self->cols_forward[p][b] != NULL && self->cols_backward[p][b] != NULL;
         }
     }
   g_mutex_unlock (&planner_lock);
-  if (self->kernel_plan == NULL)
-    goto oom;
+  if (!ok || self->kernel_plan == NULL)
+    {
+      free_grids (self);
+      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
+                   "t-SNE interpolation grid: FFTW could not plan %u × %u transforms", m, m);
+      return FALSE;
+    }
   return TRUE;
-
-oom:
-  free_grids (self);
-  g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,
-               "t-SNE interpolation grid: out of memory (%.1f GB)", bytes / 1e9);
-  return FALSE;
 }
 
 /* The smallest b' ≥ b with no prime factor above 7: FFTs of 2 × 3 × b'. */
@@ -355,79 +410,108 @@ spread_part (guint    part,
 
 /* The kernel between node offsets, wrapped for the circular convolution;
  * offset nn is never used by an nn-long input and stays 0.  It is even in
- * both offsets, so its transform is real up to rounding.
+ * both offsets, so its transform is real and even too: the 2D DFT of the
+ * m × m grid is the 2D DCT-I (REDFT00) of its (nn + 1) × (nn + 1) quarter,
+ * a quarter of the points and a real transform (k̂ at r and m − r are
+ * equal).  Computed in the terms' real block (spreading overwrites it
+ * next), kept by columns.
  */
 static void
 kernel (FftJob *job)
 {
   EsTsneFft *self = job->self;
-  guint nn = self->nn, m = self->m;
+  guint nn = self->nn, m = self->m, mc = m / 2 + 1, q = nn + 1;
   float spacing = job->box / N_INTERP;
-  g_autofree float *d2 = g_new (float, m);
+  float *k = self->real_block, *k_hat = kernel_out (self);
+  g_autofree float *d2 = g_new (float, q);
 
-  for (guint i = 0; i < m; i++)
+  g_assert (mc == q);
+  for (guint i = 0; i < q; i++)
     {
-      float d = (float) (i < nn ? (int) i : (int) i - (int) m) * spacing;
+      float d = (float) i * spacing;
 
       d2[i] = d * d;
     }
-  for (guint ix = 0; ix < m; ix++)
-    for (guint iy = 0; iy < m; iy++)
+  for (guint ix = 0; ix < q; ix++)
+    for (guint iy = 0; iy < q; iy++)
       {
         float r = 1 + d2[ix] + d2[iy];
 
-        self->kernel[(gsize) ix * m + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
+        k[(gsize) ix * q + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
       }
-  fftwf_execute_dft_r2c (self->kernel_plan, self->kernel, self->kernel_hat);
-  for (gsize e = 0; e < (gsize) m * (m / 2 + 1); e++)
-    self->kernel_re[e] = self->kernel_hat[e][0];
+  fftwf_execute_r2r (self->kernel_plan, k, k_hat);
+  for (guint c = 0; c < mc; c++)
+    for (guint r = 0; r < m; r++)
+      self->kernel_t[(gsize) c * m + r] = k_hat[(gsize) MIN (r, m - r) * q + c];
 }
 
-/* The part's rows: spread, then their row transforms, every term; the
- * padding rows of the transforms (which the column transforms overwrite)
- * zeroed again.
- */
+/* The part's rows: spread, then their row transforms, every term. */
 static void
 rows_forward_part (guint    part,
                    gpointer data)
 {
   FftJob *job = data;
   EsTsneFft *self = job->self;
-  guint nn = self->nn, m = self->m, mc = m / 2 + 1;
-  gsize pad = m - nn, lo = pad * part / ES_TSNE_N_PARTS, hi = pad * (part + 1) / ES_TSNE_N_PARTS;
 
   spread_part (part, data);
   if (self->rows_r2c[part] != NULL)
     fftwf_execute (self->rows_r2c[part]);
-  for (guint t = 0; t < N_TERMS; t++)
-    memset (self->hat[t] + (nn + lo) * mc, 0, (hi - lo) * mc * sizeof (fftwf_complex));
 }
 
-/* The part's columns, every term: forward, times the kernel, backward. */
+/* The part's columns, every term, COL_BLOCK at a time through the part's
+ * buffer: the nn rows in, zero padding to m, forward, times the kernel,
+ * backward, the nn rows out.  A column's arithmetic depends only on
+ * whether it falls in a full block, which the fixed split decides.
+ */
 static void
 columns_part (guint    part,
               gpointer data)
 {
   FftJob *job = data;
   EsTsneFft *self = job->self;
-  guint m = self->m, mc = m / 2 + 1, c0 = self->col_split[part], c1 = self->col_split[part + 1];
+  guint nn = self->nn, m = self->m, mc = m / 2 + 1, c0 = self->col_split[part], c1 = self->col_split[part + 1];
+  fftwf_complex *buf = self->col_buf[part];
 
-  if (self->cols_forward[part] == NULL)
-    return;
-  fftwf_execute (self->cols_forward[part]);
   for (guint t = 0; t < N_TERMS; t++)
-    for (guint r = 0; r < m; r++)
+    for (guint cb = c0; cb < c1; cb += COL_BLOCK)
       {
-        fftwf_complex *hat = self->hat[t] + (gsize) r * mc;
-        const float *k = self->kernel_re + (gsize) r * mc;
+        guint nb = MIN (COL_BLOCK, c1 - cb), plan = nb == COL_BLOCK ? 0 : 1;
+        fftwf_complex *hat = self->hat[t] + cb;
 
-        for (guint c = c0; c < c1; c++)
+        /* A part of fewer than COL_BLOCK left goes one column at a time. */
+        for (guint j0 = 0; j0 < nb; j0 += plan == 0 ? COL_BLOCK : 1)
           {
-            hat[c][0] *= k[c];
-            hat[c][1] *= k[c];
+            guint w = plan == 0 ? COL_BLOCK : 1;
+
+            for (guint r = 0; r < nn; r++)
+              for (guint j = 0; j < w; j++)
+                {
+                  buf[(gsize) j * m + r][0] = hat[(gsize) r * mc + j0 + j][0];
+                  buf[(gsize) j * m + r][1] = hat[(gsize) r * mc + j0 + j][1];
+                }
+            for (guint j = 0; j < w; j++)
+              memset (buf + (gsize) j * m + nn, 0, (m - nn) * sizeof (fftwf_complex));
+            fftwf_execute (self->cols_forward[part][plan]);
+            for (guint j = 0; j < w; j++)
+              {
+                fftwf_complex *x = buf + (gsize) j * m;
+                const float *k = self->kernel_t + (gsize) (cb + j0 + j) * m;
+
+                for (guint r = 0; r < m; r++)
+                  {
+                    x[r][0] *= k[r];
+                    x[r][1] *= k[r];
+                  }
+              }
+            fftwf_execute (self->cols_backward[part][plan]);
+            for (guint r = 0; r < nn; r++)
+              for (guint j = 0; j < w; j++)
+                {
+                  hat[(gsize) r * mc + j0 + j][0] = buf[(gsize) j * m + r][0];
+                  hat[(gsize) r * mc + j0 + j][1] = buf[(gsize) j * m + r][1];
+                }
           }
       }
-  fftwf_execute (self->cols_backward[part]);
 }
 
 static void

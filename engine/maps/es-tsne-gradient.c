@@ -29,6 +29,12 @@ _es_tsne_part_range (gsize  n,
   *end = n * (part + 1) / ES_TSNE_N_PARTS;
 }
 
+/* The parts are claimed, not assigned: the caller and the pool's threads
+ * take the next unclaimed part until none is left, so when a thread is
+ * not running (a busy machine), the others do its parts instead of
+ * waiting for it to be scheduled at every stage.  A part's work does not
+ * depend on who runs it, so neither does the result.
+ */
 struct _EsTsnePool
 {
   guint          n_threads;
@@ -38,7 +44,8 @@ struct _EsTsnePool
   EsTsnePartFunc func;
   gpointer       data;
   guint64        generation;        /* work handed out */
-  guint          pending;           /* parts not finished yet */
+  gint           next;              /* the next part to claim (atomic) */
+  guint          busy;              /* pool threads claiming this generation's parts */
   gboolean       quit;
 };
 
@@ -48,12 +55,26 @@ typedef struct
   guint       part;
 } Worker;
 
+static void
+claim_parts (EsTsnePool     *pool,
+             EsTsnePartFunc  func,
+             gpointer        data)
+{
+  for (;;)
+    {
+      gint part = g_atomic_int_add (&pool->next, 1);
+
+      if (part >= ES_TSNE_N_PARTS)
+        return;
+      func ((guint) part, data);
+    }
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
   Worker *worker = data;
   EsTsnePool *pool = worker->pool;
-  guint part = worker->part;
   guint64 seen = 0;
 
   g_free (worker);
@@ -68,15 +89,19 @@ worker_thread (gpointer data)
         g_cond_wait (&pool->cond, &pool->lock);
       if (pool->quit)
         break;
+      /* Registered under the lock: the caller cannot finish this
+       * generation (and reset the claims) while we claim.
+       */
       seen = pool->generation;
       func = pool->func;
       job = pool->data;
+      pool->busy++;
       g_mutex_unlock (&pool->lock);
 
-      func (part, job);
+      claim_parts (pool, func, job);
 
       g_mutex_lock (&pool->lock);
-      if (--pool->pending == 0)
+      if (--pool->busy == 0)
         g_cond_broadcast (&pool->cond);
     }
   g_mutex_unlock (&pool->lock);
@@ -129,23 +154,23 @@ _es_tsne_parallel (EsTsnePool     *pool,
       return;
     }
 
-  /* Parts the pool has no thread for (none while ES_TSNE_N_PARTS == 2)
-   * run here after part 0.
-   */
   g_mutex_lock (&pool->lock);
+  /* A thread that woke late registered for the last generation: it finds
+   * nothing left to claim, but must be done before the claims are reset.
+   */
+  while (pool->busy > 0)
+    g_cond_wait (&pool->cond, &pool->lock);
   pool->func = func;
   pool->data = data;
-  pool->pending = pool->n_threads - 1;
+  g_atomic_int_set (&pool->next, 0);
   pool->generation++;
   g_cond_broadcast (&pool->cond);
   g_mutex_unlock (&pool->lock);
 
-  func (0, data);
-  for (guint part = pool->n_threads; part < ES_TSNE_N_PARTS; part++)
-    func (part, data);
+  claim_parts (pool, func, data);
 
   g_mutex_lock (&pool->lock);
-  while (pool->pending > 0)
+  while (pool->busy > 0)
     g_cond_wait (&pool->cond, &pool->lock);
   g_mutex_unlock (&pool->lock);
 }
@@ -190,6 +215,7 @@ _es_tsne_repulsion_exact (const float *y,
  * order, so the result depends only on the row.
  */
 typedef float EsV4 __attribute__ ((vector_size (16)));
+typedef float EsV2 __attribute__ ((vector_size (8)));
 
 static void
 attraction_2d (const EsTsneAffinities *p,
@@ -207,11 +233,18 @@ attraction_2d (const EsTsneAffinities *p,
       for (; e + 4 <= stop; e += 4)
         {
           const gint32 *c = p->cols + e;
-          EsV4 x0 = { y[2 * (gsize) c[0]], y[2 * (gsize) c[1]], y[2 * (gsize) c[2]], y[2 * (gsize) c[3]] };
-          EsV4 x1 = { y[2 * (gsize) c[0] + 1], y[2 * (gsize) c[1] + 1],
-                      y[2 * (gsize) c[2] + 1], y[2 * (gsize) c[3] + 1] };
-          EsV4 v, d0, d1, q;
+          EsV2 p0, p1, p2, p3;
+          EsV4 a, b, x0, x1, v, d0, d1, q;
 
+          /* Each point's two coordinates in one load, then split. */
+          memcpy (&p0, y + 2 * (gsize) c[0], sizeof p0);
+          memcpy (&p1, y + 2 * (gsize) c[1], sizeof p1);
+          memcpy (&p2, y + 2 * (gsize) c[2], sizeof p2);
+          memcpy (&p3, y + 2 * (gsize) c[3], sizeof p3);
+          a = __builtin_shufflevector (p0, p1, 0, 1, 2, 3);
+          b = __builtin_shufflevector (p2, p3, 0, 1, 2, 3);
+          x0 = __builtin_shufflevector (a, b, 0, 2, 4, 6);
+          x1 = __builtin_shufflevector (a, b, 1, 3, 5, 7);
           memcpy (&v, p->vals + e, sizeof v);
           d0 = yi0 - x0;
           d1 = yi1 - x1;
@@ -276,4 +309,109 @@ _es_tsne_attraction (const EsTsneAffinities *p,
     attraction_2d (p, y, begin, end, attr);
   else
     attraction_3d (p, y, begin, end, attr);
+}
+
+void
+_es_tsne_affinities_to_upper (EsTsneAffinities *p)
+{
+  gsize w = 0, half;
+
+  g_return_if_fail (!p->upper);
+
+  /* Columns are sorted: the upper entries are each row's tail, and the
+   * write position never passes the read position.
+   */
+  for (gsize i = 0; i < p->n; i++)
+    {
+      gsize e = p->row_ptr[i], stop = p->row_ptr[i + 1];
+
+      while (e < stop && (gsize) p->cols[e] <= i)
+        e++;
+      p->row_ptr[i] = w;
+      for (; e < stop; e++, w++)
+        {
+          p->cols[w] = p->cols[e];
+          p->vals[w] = p->vals[e];
+        }
+    }
+  p->row_ptr[p->n] = w;
+  half = w / 2;
+  p->split = 0;
+  while (p->split < p->n && p->row_ptr[p->split] < half)
+    p->split++;
+  p->upper = TRUE;
+}
+
+/* As attraction_2d, each of the four lanes' products also taken away from
+ * the column's row, one at a time in entry order.  Each part writes one
+ * array only, whatever the column (choosing an array per column was a
+ * branch mispredicted half the time).
+ */
+void
+_es_tsne_attraction_upper (const EsTsneAffinities *p,
+                           const float            *y,
+                           guint                   part,
+                           float                  *acc)
+{
+  gsize split = p->split, begin = part == 0 ? 0 : split, end = part == 0 ? split : p->n;
+
+  g_return_if_fail (p->upper);
+
+  if (part >= 2)
+    return;
+  memset (acc + 2 * begin, 0, 2 * (p->n - begin) * sizeof (float));
+  for (gsize i = begin; i < end; i++)
+    {
+      float yi0 = y[2 * i], yi1 = y[2 * i + 1], a0, a1;
+      EsV4 s0 = { 0, 0, 0, 0 }, s1 = { 0, 0, 0, 0 };
+      gsize e = p->row_ptr[i], stop = p->row_ptr[i + 1];
+
+      for (; e + 4 <= stop; e += 4)
+        {
+          const gint32 *c = p->cols + e;
+          EsV2 p0, p1, p2, p3;
+          EsV4 a, b, x0, x1, v, d0, d1, q, f0, f1;
+
+          memcpy (&p0, y + 2 * (gsize) c[0], sizeof p0);
+          memcpy (&p1, y + 2 * (gsize) c[1], sizeof p1);
+          memcpy (&p2, y + 2 * (gsize) c[2], sizeof p2);
+          memcpy (&p3, y + 2 * (gsize) c[3], sizeof p3);
+          a = __builtin_shufflevector (p0, p1, 0, 1, 2, 3);
+          b = __builtin_shufflevector (p2, p3, 0, 1, 2, 3);
+          x0 = __builtin_shufflevector (a, b, 0, 2, 4, 6);
+          x1 = __builtin_shufflevector (a, b, 1, 3, 5, 7);
+          memcpy (&v, p->vals + e, sizeof v);
+          d0 = yi0 - x0;
+          d1 = yi1 - x1;
+          q = v / (1 + d0 * d0 + d1 * d1);
+          f0 = q * d0;
+          f1 = q * d1;
+          s0 += f0;
+          s1 += f1;
+          acc[2 * (gsize) c[0]] -= f0[0];
+          acc[2 * (gsize) c[0] + 1] -= f1[0];
+          acc[2 * (gsize) c[1]] -= f0[1];
+          acc[2 * (gsize) c[1] + 1] -= f1[1];
+          acc[2 * (gsize) c[2]] -= f0[2];
+          acc[2 * (gsize) c[2] + 1] -= f1[2];
+          acc[2 * (gsize) c[3]] -= f0[3];
+          acc[2 * (gsize) c[3] + 1] -= f1[3];
+        }
+      a0 = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+      a1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
+      for (; e < stop; e++)
+        {
+          gsize j = (gsize) p->cols[e];
+          float d0 = yi0 - y[2 * j], d1 = yi1 - y[2 * j + 1];
+          float q = p->vals[e] / (1 + d0 * d0 + d1 * d1);
+
+          a0 += q * d0;
+          a1 += q * d1;
+          acc[2 * j] -= q * d0;
+          acc[2 * j + 1] -= q * d1;
+        }
+      /* What the rows above added comes first, then this row's own sum. */
+      acc[2 * i] += a0;
+      acc[2 * i + 1] += a1;
+    }
 }

@@ -15,10 +15,11 @@ G_BEGIN_DECLS
  */
 #define ES_TSNE_N_PARTS 2
 
-/* Runs func (part, data) for part 0 … ES_TSNE_N_PARTS − 1: part 0 on the
- * caller's thread, the others on the pool's threads, started once per run
- * (a thousand iterations would otherwise start thousands of threads).  A
- * pool of one thread, or NULL, runs every part on the caller's.
+/* Runs func (part, data) for part 0 … ES_TSNE_N_PARTS − 1 on the caller's
+ * thread and the pool's (started once per run: a thousand iterations would
+ * otherwise start thousands of threads), each taking the next unclaimed
+ * part; returns when all are done.  A pool of one thread, or NULL, runs
+ * every part on the caller's.
  */
 typedef void (*EsTsnePartFunc) (guint    part,
                                 gpointer data);
@@ -44,6 +45,11 @@ typedef struct
   gsize  *row_ptr;   /* n + 1 */
   gint32 *cols;
   float  *vals;
+  /* After _es_tsne_affinities_to_upper(): each row keeps only its columns
+   * above the diagonal, and rows [0, split) hold about half the entries.
+   */
+  gboolean upper;
+  gsize    split;
 } EsTsneAffinities;
 
 void      _es_tsne_affinities_clear  (EsTsneAffinities *p);
@@ -117,6 +123,24 @@ void       _es_tsne_attraction       (const EsTsneAffinities *p,
                                       gsize            begin,
                                       gsize            end,
                                       float           *attr);
+
+/* Keeps, in place, only the entries of P above the diagonal (P is
+ * symmetric: the others are their mirror) and sets the split.
+ */
+void       _es_tsne_affinities_to_upper (EsTsneAffinities *p);
+
+/* The 2D attraction from the upper half of P, each pair once: part 0 runs
+ * rows [0, split), part 1 rows [split, n), in row order, each entry adding
+ * to its row and subtracting from its column, all in the part's own @acc
+ * (2 n floats; part 0 zeroes and writes rows 0 … n − 1, part 1 rows split
+ * … n − 1).  The attraction of row i is acc₀[i], plus acc₁[i] for
+ * i ≥ split.  The parts write disjoint memory, so they may run at the same
+ * time and the result does not depend on their order.
+ */
+void       _es_tsne_attraction_upper (const EsTsneAffinities *p,
+                                      const float     *y,
+                                      guint            part,
+                                      float           *acc);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsneFft, _es_tsne_fft_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsnePool, _es_tsne_pool_free)

@@ -209,6 +209,7 @@ typedef struct
   float       *grad;
   float       *update;
   float       *gains;
+  float       *remote;      /* 2D: part 0's upper attraction (part 1's in grad) */
   float        exaggeration;
   float        momentum;
   float        learning_rate;
@@ -228,6 +229,18 @@ gradient_part (guint    part,
     job->grad[e] = 4 * (job->exaggeration * job->grad[e] - job->rep[e] * job->inv_z);
 }
 
+/* 2D: the attraction from the upper half of P, each pair once, part 0's
+ * into remote and part 1's into grad (combined in apply_part).
+ */
+static void
+attraction_part (guint    part,
+                 gpointer data)
+{
+  StepJob *job = data;
+
+  _es_tsne_attraction_upper (job->p, job->y, part, part == 0 ? job->remote : job->grad);
+}
+
 static void
 apply_part (guint    part,
             gpointer data)
@@ -236,6 +249,15 @@ apply_part (guint    part,
   gsize begin, end;
 
   _es_tsne_part_range (job->n, part, &begin, &end);
+  if (job->remote != NULL)
+    for (gsize e = begin * 2; e < end * 2; e++)
+      {
+        float a = job->remote[e];
+
+        if (e / 2 >= job->p->split)
+          a += job->grad[e];
+        job->grad[e] = 4 * (job->exaggeration * a - job->rep[e] * job->inv_z);
+      }
   for (gsize e = begin * job->dims; e < end * job->dims; e++)
     {
       float g = job->grad[e], u = job->update[e];
@@ -285,7 +307,7 @@ optimize (const EsTsneAffinities *p,
 {
   gsize n = p->n;
   guint dims = options->dims;
-  g_autofree float *rep = NULL, *grad = NULL, *update = NULL, *gains = NULL;
+  g_autofree float *rep = NULL, *grad = NULL, *update = NULL, *gains = NULL, *remote = NULL;
   g_autofree double *rep_exact = NULL;
   g_autoptr(EsTsneFft) fft = NULL;
   gint64 last_frame = g_get_monotonic_time ();
@@ -298,6 +320,8 @@ optimize (const EsTsneAffinities *p,
       !(update = es_memory_try_alloc0 (n, dims * sizeof (float), "t-SNE gradient", error)) ||
       !(gains = es_memory_try_alloc (n, dims * sizeof (float), "t-SNE gradient", error)))
     return FALSE;
+  if (p->upper && !(remote = es_memory_try_alloc (n, 2 * sizeof (float), "t-SNE gradient", error)))
+    return FALSE;
   for (gsize e = 0; e < n * dims; e++)
     gains[e] = 1;
   if (n <= EXACT_MAX_ROWS)
@@ -308,7 +332,7 @@ optimize (const EsTsneAffinities *p,
   if (learning_rate == 0)
     learning_rate = MAX (n / options->early_exaggeration / 4, 50);
 
-  job = (StepJob) { p, n, dims, y, rep, grad, update, gains, 0, 0, (float) learning_rate, 0 };
+  job = (StepJob) { p, n, dims, y, rep, grad, update, gains, remote, 0, 0, (float) learning_rate, 0 };
   for (guint it = 0; it < options->n_iterations; it++)
     {
       gboolean early = it < options->early_iterations;
@@ -335,7 +359,7 @@ optimize (const EsTsneAffinities *p,
       job.exaggeration = (float) (early ? options->early_exaggeration : options->exaggeration);
       job.momentum = (float) (early ? options->momentum_early : options->momentum);
       job.inv_z = (float) (1 / MAX (z, 1e-300));
-      _es_tsne_parallel (pool, gradient_part, &job);
+      _es_tsne_parallel (pool, remote != NULL ? attraction_part : gradient_part, &job);
       _es_tsne_parallel (pool, apply_part, &job);
 
       percent = (int) (100.0 * (it + 1) / options->n_iterations);
@@ -476,6 +500,9 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
     return NULL;
   g_clear_pointer (&idx, g_free);
   g_clear_pointer (&dist, g_free);
+  /* 2D: each pair's attraction once (half the entries to stream). */
+  if (dims == 2)
+    _es_tsne_affinities_to_upper (&p);
   if (timings != NULL)
     timings->affinities = seconds_since (start);
   report (progress, progress_data, PROGRESS_AFFINITIES);

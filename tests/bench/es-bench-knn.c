@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   es-bench-knn FILE [--k 15,90] [--sample 1000] [--metric cosine] [--threads T] [--pca P]
+ *                [--approximate-only | --exact-only]
  *
  * For each k: builds the graph with the exact path and with the
  * approximate path forced (fresh sets, so no cache is shared), and
@@ -107,7 +108,7 @@ main (int   argc,
   g_autofree char *metric_name = g_strdup ("cosine");
   gint n_sample = 1000, threads = 0, pca = 0;
   gint64 seed = 42;
-  gboolean approximate_only = FALSE;
+  gboolean approximate_only = FALSE, exact_only = FALSE;
   const GOptionEntry entries[] = {
     { "k", 'k', 0, G_OPTION_ARG_STRING, &ks, "Comma-separated k values (default 15,90)", "K" },
     { "sample", 's', 0, G_OPTION_ARG_INT, &n_sample, "Rows checked against brute force", "N" },
@@ -116,6 +117,7 @@ main (int   argc,
     { "pca", 'p', 0, G_OPTION_ARG_INT, &pca, "Build on the top P principal components", "P" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the approximate path", "S" },
     { "approximate-only", 'a', 0, G_OPTION_ARG_NONE, &approximate_only, "Skip the exact path", NULL },
+    { "exact-only", 'e', 0, G_OPTION_ARG_NONE, &exact_only, "Skip the approximate path", NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -137,7 +139,7 @@ main (int   argc,
     {
       guint k = (guint) g_ascii_strtoull (kv[i], NULL, 10);
 
-      for (guint exact = approximate_only ? 0 : 1; exact <= 1; exact--)
+      for (guint exact = approximate_only ? 0 : 1; exact <= 1 && !(exact_only && exact == 0); exact--)
         {
           g_autoptr(EsEmbeddingSet) set = es_loader_load_path (argv[1], NULL, NULL, NULL, NULL, &error);
           g_autoptr(EsKnnGraph) graph = NULL;

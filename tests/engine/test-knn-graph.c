@@ -214,6 +214,53 @@ test_exact_brute_force (void)
     }
 }
 
+/* Every row valid: the exact path from half the score matrix
+ * (es-knn-exact-sym.c), with an odd and an even number of block groups
+ * and a last block cut short, against brute force; 1 and 2 threads agree.
+ */
+static void
+test_exact_symmetric (void)
+{
+  static const gsize shapes[][2] = { { 1000, 12 }, { 700, 300 } };
+  EsMetric metrics[] = { ES_METRIC_COSINE, ES_METRIC_EUCLIDEAN };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      gsize rows = shapes[s][0], dims = shapes[s][1];
+      g_autofree float *data = maps_test_mixture (rows, dims, 5, 4, 1.0, 0.2, 13);
+      g_autoptr(EsEmbeddingSet) set = NULL, twin = NULL;
+
+      /* Duplicates: ties broken by row. */
+      memcpy (data + 20 * dims, data + 21 * dims, dims * sizeof (float));
+      memcpy (data + 22 * dims, data + 21 * dims, dims * sizeof (float));
+      set = maps_test_set_new (rows, dims, data);
+      twin = maps_test_set_new (rows, dims, data);
+      for (guint i = 0; i < G_N_ELEMENTS (metrics); i++)
+        {
+          g_autoptr(EsKnnGraph) graph = build (set, 40, metrics[i], ES_KNN_EXACT, 2, 1);
+          g_autoptr(EsKnnGraph) one = NULL;
+          g_autoptr(GError) error = NULL;
+          EsKnnOptions options;
+
+          assert_exact (set, graph, metrics[i]);
+          /* One thread, on a twin set (not the graph cached on this one). */
+          es_knn_options_init (&options);
+          options.k = 40;
+          options.metric = metrics[i];
+          options.method = ES_KNN_EXACT;
+          options.n_threads = 1;
+          options.one_shot = TRUE;
+          one = es_knn_graph_build (twin, &options, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_true (one != graph);
+          g_assert_cmpmem (es_knn_graph_get_row_indices (one, 0), rows * 40 * sizeof (gint32),
+                           es_knn_graph_get_row_indices (graph, 0), rows * 40 * sizeof (gint32));
+          g_assert_cmpmem (es_knn_graph_get_row_distances (one, 0), rows * 40 * sizeof (float),
+                           es_knn_graph_get_row_distances (graph, 0), rows * 40 * sizeof (float));
+        }
+    }
+}
+
 /* Zero vectors (cosine): distance 1 to everything, never NaN; they rank
  * after every closer-than-orthogonal row and list the first rows.
  */
@@ -579,6 +626,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/knn-graph/exact-brute-force", test_exact_brute_force);
+  g_test_add_func ("/knn-graph/exact-symmetric", test_exact_symmetric);
   g_test_add_func ("/knn-graph/zero-vectors", test_zero_vectors);
   g_test_add_func ("/knn-graph/small-sets", test_small_sets);
   g_test_add_func ("/knn-graph/invalid-options", test_invalid_options);

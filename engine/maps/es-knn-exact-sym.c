@@ -1,0 +1,402 @@
+/* es-knn-exact-sym.c: the exact kNN graph from half the score matrix
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * When every row of the matrix is a point, in order, the score matrix
+ * X Xᵀ is symmetric: the points are cut into square blocks, each pair of
+ * blocks I < J gets one sgemm tile, scanned by rows for I's points and by
+ * columns for J's; a diagonal tile is scanned by rows only.  Half the
+ * multiply-adds, and half the packing, of the blocked brute force in
+ * es-knn-exact.c.  Every point keeps a bounded max-heap of k + SLACK
+ * candidates for the whole search, and a copy of its root in one array,
+ * so the column scan compares eight scores with eight roots at once.
+ *
+ * A tile writes the heaps of two blocks.  Blocks are grouped in runs of
+ * GROUP_POINTS points, whose heaps stay in cache while all the tiles
+ * between two groups run (a schedule by single blocks spent half its time
+ * fetching heaps); the pairs of groups run in the rounds of a round-robin
+ * tournament (the circle method): in a round no group is in two pairs,
+ * the threads split the round's pairs, and all wait for each other
+ * between rounds.  A heap keeps the k + SLACK
+ * smallest (score, point) pairs it was offered, whatever the order, and
+ * every pair's score comes from its one tile, so the candidates do not
+ * depend on the thread count; they are then rescored with the direct
+ * distance and sorted by (distance, point), as on the other paths.
+ */
+
+#define G_LOG_DOMAIN "es-knn-graph"
+
+#include "config.h"
+
+#include "es-knn-graph-private.h"
+
+#include "es-engine-error.h"
+#include "es-memory.h"
+#include "es-worker.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#define SLACK       16
+#define TILE_MADDS  262144   /* see es-knn-exact.c: OpenBLAS runs these on the calling thread */
+#define SCAN_WIDTH  8
+#define GROUP_POINTS 192     /* two super-blocks' heaps at k = 90: 330 kB */
+
+typedef float EsKnnV4 __attribute__ ((vector_size (16)));
+typedef gint32 EsKnnV4i __attribute__ ((vector_size (16)));
+
+typedef struct
+{
+  GMutex        lock;
+  GCond         cond;
+  guint         n_threads;
+  guint         waiting;
+  guint64       generation;
+  gboolean      stop;          /* cancelled: every thread leaves at the next round */
+  GCancellable *cancellable;
+} SymShared;
+
+typedef struct
+{
+  const EsKnnPoints *P;
+  SymShared         *shared;
+  guint              t;
+  guint              k, kk;
+  gsize              block, n_blocks;
+  gsize              group;    /* blocks per super-block */
+  const float       *factor;   /* per point: the score's factor (cosine) or offset */
+  float             *hkey;     /* n × kk heaps */
+  gint32            *hid;
+  float             *root;     /* n: each heap's largest key */
+  float             *scores;   /* block × block */
+  EsKnnKeyId        *cand;     /* kk */
+  gint32            *out_id;
+  float             *out_key;
+  EsProgressFunc     progress;
+  gpointer           progress_data;
+} SymPart;
+
+/* Waits for every thread; TRUE when all go on. */
+static gboolean
+barrier (SymShared *s,
+         gboolean   cancelled)
+{
+  gboolean stop;
+
+  g_mutex_lock (&s->lock);
+  s->stop = s->stop || cancelled;
+  if (++s->waiting == s->n_threads)
+    {
+      s->waiting = 0;
+      s->generation++;
+      g_cond_broadcast (&s->cond);
+    }
+  else
+    {
+      guint64 gen = s->generation;
+
+      while (gen == s->generation)
+        g_cond_wait (&s->cond, &s->lock);
+    }
+  stop = s->stop;
+  g_mutex_unlock (&s->lock);
+  return !stop;
+}
+
+static inline __attribute__ ((always_inline)) void
+offer (SymPart *part,
+       gsize    q,
+       float    v,
+       gint32   c)
+{
+  float *key = part->hkey + q * part->kk;
+  gint32 *id = part->hid + q * part->kk;
+
+  if (!_es_knn_pair_less (v, c, key[0], id[0]))
+    return;
+  key[0] = v;
+  id[0] = c;
+  _es_knn_heap_sift_down (key, id, NULL, part->kk, 0);
+  part->root[q] = key[0];
+}
+
+static inline float
+score_key (gboolean dot,
+           float    s,
+           float    f)
+{
+  /* Cosine: −x·y/|y| ranks as 1 − cos (|x| is the heap owner's). */
+  return dot ? -s * f : f - 2.0f * s;
+}
+
+/* Blocks bi ≤ bj: one sgemm, then bi's heaps by rows and (bi < bj) bj's by columns. */
+static void
+tile (SymPart *part,
+      gsize    bi,
+      gsize    bj)
+{
+  const EsKnnPoints *P = part->P;
+  gsize n = P->n, d = P->d, B = part->block;
+  gsize i0 = bi * B, j0 = bj * B, ni = MIN (B, n - i0), nj = MIN (B, n - j0);
+  gboolean dot = P->kind == ES_KNN_DIST_DOT;
+  const float *f = part->factor;
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, ni, nj, d,
+               1.0f, P->x + i0 * P->ld, P->ld, P->x + j0 * P->ld, P->ld,
+               0.0f, part->scores, nj);
+
+  /* Rows: point i0 + ii against J's points, eight scores to its root. */
+  for (gsize ii = 0; ii < ni; ii++)
+    {
+      const float *sc = part->scores + ii * nj;
+      gsize q = i0 + ii;
+
+      for (gsize c0 = 0; c0 < nj; c0 += SCAN_WIDTH)
+        {
+          guint width = (guint) MIN (SCAN_WIDTH, nj - c0);
+          float v[SCAN_WIDTH];
+
+          if (width == SCAN_WIDTH)
+            {
+              EsKnnV4 s0, s1, f0, f1, v0, v1;
+              EsKnnV4i below;
+              guint64 lanes[2];
+              float r = part->root[q];
+
+              memcpy (&s0, sc + c0, sizeof s0);
+              memcpy (&s1, sc + c0 + 4, sizeof s1);
+              memcpy (&f0, f + j0 + c0, sizeof f0);
+              memcpy (&f1, f + j0 + c0 + 4, sizeof f1);
+              if (dot)
+                {
+                  v0 = -s0 * f0;
+                  v1 = -s1 * f1;
+                }
+              else
+                {
+                  v0 = f0 - 2.0f * s0;
+                  v1 = f1 - 2.0f * s1;
+                }
+              below = (v0 <= r) | (v1 <= r);
+              memcpy (lanes, &below, sizeof lanes);
+              if ((lanes[0] | lanes[1]) == 0)
+                continue;
+              memcpy (v, &v0, sizeof v0);
+              memcpy (v + 4, &v1, sizeof v1);
+            }
+          else
+            for (guint l = 0; l < width; l++)
+              v[l] = score_key (dot, sc[c0 + l], f[j0 + c0 + l]);
+
+          for (guint l = 0; l < width; l++)
+            if (j0 + c0 + l != q)
+              offer (part, q, v[l], (gint32) (j0 + c0 + l));
+        }
+    }
+  if (bi == bj)
+    return;
+
+  /* Columns: J's points against point i0 + ii, eight scores to eight roots. */
+  for (gsize ii = 0; ii < ni; ii++)
+    {
+      const float *sc = part->scores + ii * nj;
+      gsize q = i0 + ii;
+      float fq = f[q];
+
+      for (gsize c0 = 0; c0 < nj; c0 += SCAN_WIDTH)
+        {
+          guint width = (guint) MIN (SCAN_WIDTH, nj - c0);
+          float v[SCAN_WIDTH];
+
+          if (width == SCAN_WIDTH)
+            {
+              EsKnnV4 s0, s1, r0, r1, v0, v1;
+              EsKnnV4i below;
+              guint64 lanes[2];
+
+              memcpy (&s0, sc + c0, sizeof s0);
+              memcpy (&s1, sc + c0 + 4, sizeof s1);
+              memcpy (&r0, part->root + j0 + c0, sizeof r0);
+              memcpy (&r1, part->root + j0 + c0 + 4, sizeof r1);
+              if (dot)
+                {
+                  v0 = -s0 * fq;
+                  v1 = -s1 * fq;
+                }
+              else
+                {
+                  v0 = fq - 2.0f * s0;
+                  v1 = fq - 2.0f * s1;
+                }
+              below = (v0 <= r0) | (v1 <= r1);
+              memcpy (lanes, &below, sizeof lanes);
+              if ((lanes[0] | lanes[1]) == 0)
+                continue;
+              memcpy (v, &v0, sizeof v0);
+              memcpy (v + 4, &v1, sizeof v1);
+            }
+          else
+            for (guint l = 0; l < width; l++)
+              v[l] = score_key (dot, sc[c0 + l], fq);
+
+          for (guint l = 0; l < width; l++)
+            offer (part, j0 + c0 + l, v[l], (gint32) q);
+        }
+    }
+}
+
+/* Every tile between super-blocks sa ≤ sb (runs of GROUP_POINTS points):
+ * their heaps, a few hundred kB, stay in the core's cache meanwhile.
+ */
+static void
+group_pair (SymPart *part,
+            gsize    sa,
+            gsize    sb)
+{
+  gsize g = part->group, nb = part->n_blocks;
+
+  for (gsize a = sa * g; a < MIN ((sa + 1) * g, nb); a++)
+    for (gsize b = sa == sb ? a : sb * g; b < MIN ((sb + 1) * g, nb); b++)
+      tile (part, a, b);
+}
+
+static gpointer
+sym_part_run (gpointer data)
+{
+  SymPart *part = data;
+  SymShared *s = part->shared;
+  gsize n = part->P->n, ng = (part->n_blocks + part->group - 1) / part->group, nt = s->n_threads;
+  gsize np = ng + (ng & 1);   /* with a dummy super-block when odd */
+  gsize lo, hi;
+
+  es_worker_enter ();
+
+  /* Within each super-block, then between them in the tournament's rounds. */
+  for (gsize g = part->t; g < ng; g += nt)
+    group_pair (part, g, g);
+  if (!barrier (s, g_cancellable_is_cancelled (s->cancellable)))
+    return NULL;
+  for (gsize r = 0; r + 1 < np; r++)
+    {
+      for (gsize p = part->t; p < np / 2; p += nt)
+        {
+          gsize a = p == 0 ? np - 1 : (r + p) % (np - 1);
+          gsize b = p == 0 ? r : (r + np - 1 - p) % (np - 1);
+
+          if (a < ng && b < ng)
+            group_pair (part, MIN (a, b), MAX (a, b));
+        }
+      if (part->progress != NULL)
+        part->progress ((double) (r + 1) / np, part->progress_data);
+      if (!barrier (s, g_cancellable_is_cancelled (s->cancellable)))
+        return NULL;
+    }
+
+  /* Rescore each heap's candidates with the direct distance; keep k. */
+  lo = n * part->t / nt;
+  hi = n * (part->t + 1) / nt;
+  for (gsize q = lo; q < hi; q++)
+    {
+      guint m = 0;
+
+      for (guint j = 0; j < part->kk; j++)
+        {
+          gint32 c = part->hid[q * part->kk + j];
+
+          if (c < 0)
+            continue;
+          part->cand[m].key = _es_knn_pair_distance (part->P, q, c);
+          part->cand[m].id = c;
+          m++;
+        }
+      _es_knn_sort_key_id (part->cand, m);
+      g_assert (m >= part->k);
+      for (guint j = 0; j < part->k; j++)
+        {
+          part->out_id[q * part->k + j] = part->cand[j].id;
+          part->out_key[q * part->k + j] = part->cand[j].key;
+        }
+    }
+  return NULL;
+}
+
+gboolean
+_es_knn_exact_symmetric_applies (const EsKnnPoints *P)
+{
+  if (P->n != P->rows || P->n < 2)
+    return FALSE;
+  for (gsize p = 0; p < P->n; p++)
+    if ((gsize) P->row[p] != p)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+_es_knn_exact_symmetric (const EsKnnPoints *P,
+                         guint              k,
+                         guint              n_threads,
+                         gint32            *out_id,
+                         float             *out_key,
+                         GCancellable      *cancellable,
+                         EsProgressFunc     progress,
+                         gpointer           progress_data,
+                         GError           **error)
+{
+  SymPart parts[ES_KNN_MAX_THREADS];
+  SymShared shared = { 0 };
+  gsize n = P->n, kk = MIN ((gsize) k + SLACK, n - 1), block;
+  g_autofree float *factor = NULL, *hkey = NULL, *root = NULL, *scores = NULL;
+  g_autofree gint32 *hid = NULL;
+  g_autofree EsKnnKeyId *cand = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (_es_knn_exact_symmetric_applies (P), FALSE);
+
+  /* Square tiles of at most TILE_MADDS, a multiple of 8 points wide. */
+  block = (gsize) sqrt ((double) TILE_MADDS / MAX (P->d, 1)) / SCAN_WIDTH * SCAN_WIDTH;
+  block = CLAMP (block, SCAN_WIDTH, 256);
+  n_threads = CLAMP (n_threads, 1, ES_KNN_MAX_THREADS);
+
+  if (!(factor = es_memory_try_alloc (n + SCAN_WIDTH, sizeof (float), "the kNN search", error)) ||
+      !(root = es_memory_try_alloc (n + SCAN_WIDTH, sizeof (float), "the kNN search", error)) ||
+      !(hkey = es_memory_try_alloc (n, kk * sizeof (float), "the kNN search", error)) ||
+      !(hid = es_memory_try_alloc (n, kk * sizeof (gint32), "the kNN search", error)) ||
+      !(scores = es_memory_try_alloc (n_threads, (block * block + SCAN_WIDTH) * sizeof (float), "the kNN search", error)) ||
+      !(cand = es_memory_try_alloc (n_threads, kk * sizeof (EsKnnKeyId), "the kNN search", error)))
+    return FALSE;
+  for (gsize p = 0; p < n + SCAN_WIDTH; p++)
+    {
+      factor[p] = p < n ? (P->kind == ES_KNN_DIST_DOT ? P->scale[p] : P->norm2[p]) : 0;
+      root[p] = INFINITY;
+    }
+  for (gsize e = 0; e < n * kk; e++)
+    {
+      hkey[e] = INFINITY;
+      hid[e] = -1;
+    }
+
+  g_mutex_init (&shared.lock);
+  g_cond_init (&shared.cond);
+  shared.n_threads = n_threads;
+  shared.cancellable = cancellable;
+  memset (parts, 0, sizeof parts);
+  for (guint t = 0; t < n_threads; t++)
+    parts[t] = (SymPart) {
+      .P = P, .shared = &shared, .t = t, .k = k, .kk = (guint) kk,
+      .block = block, .n_blocks = (n + block - 1) / block, .group = MAX (GROUP_POINTS / block, 1),
+      .factor = factor, .hkey = hkey, .hid = hid, .root = root,
+      .scores = scores + t * (block * block + SCAN_WIDTH), .cand = cand + t * kk,
+      .out_id = out_id, .out_key = out_key,
+      .progress = t == 0 ? progress : NULL, .progress_data = progress_data,
+    };
+
+  _es_knn_run_parts (sym_part_run, parts, sizeof parts[0], n_threads);
+
+  ok = !shared.stop;
+  g_mutex_clear (&shared.lock);
+  g_cond_clear (&shared.cond);
+  if (!ok)
+    g_cancellable_set_error_if_cancelled (cancellable, error);
+  return ok;
+}

@@ -247,4 +247,13 @@ gboolean _es_knn_approximate (const EsKnnPoints *P,
                               gpointer        progress_data,
                               GError        **error);
 
+/* ES_KNN_AUTO's choice: exact up to es_knn_exact_max_rows (); from k = 50
+ * with every row valid, as long as N² d stays below the point where the
+ * exact search from half the score matrix stops being the quicker one.
+ */
+gboolean _es_knn_auto_is_exact (gsize n_valid,
+                                gsize rows,
+                                gsize search_dims,
+                                guint k);
+
 G_END_DECLS

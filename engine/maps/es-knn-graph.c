@@ -55,6 +55,18 @@
  */
 #define EXACT_MAX_ROWS  50000
 
+/* From k = 50 (t-SNE's 90) with every row valid, the exact search runs
+ * from half the score matrix (es-knn-exact-sym.c) and stays the quicker
+ * one well past 50k rows: on the 100k × 100 structured file at k = 90,
+ * exact 16.9 s against approximate 27.5 s (es-bench-knn, idle, session 8).
+ * The exact cost grows as N² d; NN-descent's about as N log N and less than
+ * linearly in d (400k × 300: 198 s).  They cross near N² d = 2.25e12:
+ * 150k rows at d = 100, 86k at d = 300.  (At k = 15 the approximate path
+ * is several times quicker from 50k rows on, so UMAP keeps the first rule.)
+ */
+#define EXACT_LARGE_K    50
+#define EXACT_MAX_N2D    2.25e12
+
 struct _EsKnnGraph
 {
   gatomicrefcount ref_count;
@@ -87,6 +99,18 @@ gsize
 es_knn_exact_max_rows (void)
 {
   return EXACT_MAX_ROWS;
+}
+
+gboolean
+_es_knn_auto_is_exact (gsize n_valid,
+                       gsize rows,
+                       gsize search_dims,
+                       guint k)
+{
+  if (n_valid <= EXACT_MAX_ROWS)
+    return TRUE;
+  return k >= EXACT_LARGE_K && n_valid == rows &&
+         (double) n_valid * (double) n_valid * (double) search_dims <= EXACT_MAX_N2D;
 }
 
 /* ---- the graph object ------------------------------------------------ */
@@ -571,7 +595,8 @@ es_knn_graph_build (EsEmbeddingSet      *set,
       break;
     case ES_KNN_AUTO:
     default:
-      exact = n_valid <= es_knn_exact_max_rows ();
+      exact = _es_knn_auto_is_exact (n_valid, es_embedding_set_get_rows (set),
+                                     pca_dims > 0 ? pca_dims : dims, options->k);
       break;
     }
 

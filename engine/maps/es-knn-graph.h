@@ -21,7 +21,8 @@ typedef struct _EsKnnGraph EsKnnGraph;
 
 typedef enum
 {
-  ES_KNN_AUTO,        /* exact below es_knn_exact_max_rows(), approximate above */
+  ES_KNN_AUTO,        /* exact below es_knn_exact_max_rows() (further at k ≥ 50, see
+                       * es-knn-graph.c), approximate above */
   ES_KNN_EXACT,       /* blocked brute force through sgemm */
   ES_KNN_APPROXIMATE, /* random-projection trees + NN-descent */
 } EsKnnMethod;

@@ -7,6 +7,7 @@
 
 #include "es-engine-error.h"
 #include "es-knn-graph.h"
+#include "es-knn-graph-private.h"
 #include "es-memory.h"
 #include "maps-test-util.h"
 
@@ -619,6 +620,26 @@ test_progress (void)
   g_assert_cmpfloat (last, ==, 1.0);
 }
 
+static void
+test_auto_choice (void)
+{
+  g_test_summary ("ES_KNN_AUTO: exact up to 50k rows; at t-SNE's k = 90 with every row valid, "
+                  "exact while N² d ≤ 2.25e12 (es-bench-knn at 100k × 100: exact 16.9 s, "
+                  "approximate 27.5 s); UMAP's k = 15 and masked rows keep the 50k rule");
+
+  g_assert_cmpuint (es_knn_exact_max_rows (), ==, 50000);
+  g_assert_true (_es_knn_auto_is_exact (50000, 50000, 768, 15));
+  g_assert_true (_es_knn_auto_is_exact (50000, 60000, 300, 90));
+  g_assert_false (_es_knn_auto_is_exact (50001, 50001, 100, 15));
+  g_assert_true (_es_knn_auto_is_exact (100000, 100000, 100, 90));
+  g_assert_true (_es_knn_auto_is_exact (150000, 150000, 100, 90));
+  g_assert_false (_es_knn_auto_is_exact (150001, 150001, 100, 90));
+  g_assert_false (_es_knn_auto_is_exact (100000, 100001, 100, 90));   /* a masked row */
+  g_assert_true (_es_knn_auto_is_exact (86000, 86000, 300, 90));
+  g_assert_false (_es_knn_auto_is_exact (100000, 100000, 300, 90));
+  g_assert_false (_es_knn_auto_is_exact (400000, 400000, 300, 90));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,6 +659,7 @@ main (int   argc,
   g_test_add_func ("/knn-graph/cancel", test_cancel);
   g_test_add_func ("/knn-graph/progress", test_progress);
   g_test_add_func ("/knn-graph/in-place-memory", test_in_place_memory);
+  g_test_add_func ("/knn-graph/auto-choice", test_auto_choice);
 
   return g_test_run ();
 }

@@ -121,6 +121,8 @@ add_timings_json (EsJsonBuilder         *builder,
   es_json_builder_member (builder, "total");
   es_json_builder_double (builder, t->knn + t->affinities + t->init + t->optimize);
   es_json_builder_end_object (builder);
+  es_json_builder_member (builder, "knn_exact");
+  es_json_builder_boolean (builder, t->knn_exact);
 }
 
 int

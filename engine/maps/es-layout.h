@@ -21,13 +21,16 @@ typedef void (*EsLayoutFrameFunc) (const float *coords,
                                    guint        n_iterations,
                                    gpointer     user_data);
 
-/* Wall-clock seconds of each phase, for --json and the benchmarks. */
+/* Wall-clock seconds of each phase, for --json and the benchmarks, and
+ * how the neighbours were found (stated, never hidden).
+ */
 typedef struct
 {
-  double knn;
-  double affinities;
-  double init;
-  double optimize;
+  double   knn;
+  double   affinities;
+  double   init;
+  double   optimize;
+  gboolean knn_exact;
 } EsLayoutTimings;
 
 G_END_DECLS

@@ -504,7 +504,10 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
   if (dims == 2)
     _es_tsne_affinities_to_upper (&p);
   if (timings != NULL)
-    timings->affinities = seconds_since (start);
+    {
+      timings->affinities = seconds_since (start);
+      timings->knn_exact = es_knn_graph_is_exact (graph);
+    }
   report (progress, progress_data, PROGRESS_AFFINITIES);
 
   start = g_get_monotonic_time ();

@@ -136,6 +136,8 @@ test_project_json_3d (void)
 
       g_assert_nonnull (strstr (r.out, keys[i]));
     }
+  /* 45 rows: the neighbours were searched exactly, and the JSON says so. */
+  g_assert_nonnull (strstr (r.out, "\"knn_exact\": true"));
 
   cli_test_run (&r, "project", input, "--method", "tsne", "--perplexity", "4", "--iterations", "100", "--3d", NULL);
   g_assert_cmpint (r.status, ==, 0);

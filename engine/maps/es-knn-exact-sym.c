@@ -43,8 +43,6 @@
 #define SCAN_WIDTH  8
 #define GROUP_POINTS 192     /* two super-blocks' heaps at k = 90: 330 kB */
 
-typedef float EsKnnV4 __attribute__ ((vector_size (16)));
-typedef gint32 EsKnnV4i __attribute__ ((vector_size (16)));
 
 typedef struct
 {
@@ -159,31 +157,12 @@ tile (SymPart *part,
 
           if (width == SCAN_WIDTH)
             {
-              EsKnnV4 s0, s1, f0, f1, v0, v1;
-              EsKnnV4i below;
-              guint64 lanes[2];
-              float r = part->root[q];
+              EsKnnV4 f0, f1, r = (EsKnnV4) { 0 } + part->root[q];
 
-              memcpy (&s0, sc + c0, sizeof s0);
-              memcpy (&s1, sc + c0 + 4, sizeof s1);
               memcpy (&f0, f + j0 + c0, sizeof f0);
               memcpy (&f1, f + j0 + c0 + 4, sizeof f1);
-              if (dot)
-                {
-                  v0 = -s0 * f0;
-                  v1 = -s1 * f1;
-                }
-              else
-                {
-                  v0 = f0 - 2.0f * s0;
-                  v1 = f1 - 2.0f * s1;
-                }
-              below = (v0 <= r) | (v1 <= r);
-              memcpy (lanes, &below, sizeof lanes);
-              if ((lanes[0] | lanes[1]) == 0)
+              if (!_es_knn_keys8 (dot, sc + c0, f0, f1, r, r, v))
                 continue;
-              memcpy (v, &v0, sizeof v0);
-              memcpy (v + 4, &v1, sizeof v1);
             }
           else
             for (guint l = 0; l < width; l++)
@@ -211,30 +190,12 @@ tile (SymPart *part,
 
           if (width == SCAN_WIDTH)
             {
-              EsKnnV4 s0, s1, r0, r1, v0, v1;
-              EsKnnV4i below;
-              guint64 lanes[2];
+              EsKnnV4 r0, r1, fv = (EsKnnV4) { 0 } + fq;
 
-              memcpy (&s0, sc + c0, sizeof s0);
-              memcpy (&s1, sc + c0 + 4, sizeof s1);
               memcpy (&r0, part->root + j0 + c0, sizeof r0);
               memcpy (&r1, part->root + j0 + c0 + 4, sizeof r1);
-              if (dot)
-                {
-                  v0 = -s0 * fq;
-                  v1 = -s1 * fq;
-                }
-              else
-                {
-                  v0 = fq - 2.0f * s0;
-                  v1 = fq - 2.0f * s1;
-                }
-              below = (v0 <= r0) | (v1 <= r1);
-              memcpy (lanes, &below, sizeof lanes);
-              if ((lanes[0] | lanes[1]) == 0)
+              if (!_es_knn_keys8 (dot, sc + c0, fv, fv, r0, r1, v))
                 continue;
-              memcpy (v, &v0, sizeof v0);
-              memcpy (v + 4, &v1, sizeof v1);
             }
           else
             for (guint l = 0; l < width; l++)

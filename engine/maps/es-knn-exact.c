@@ -42,9 +42,6 @@
 #define COLUMN_BLOCK    2048
 #define SCAN_WIDTH      8
 
-typedef float EsKnnV4 __attribute__ ((vector_size (16)));
-typedef gint32 EsKnnV4i __attribute__ ((vector_size (16)));
-
 /* ---- exact path ------------------------------------------------------- */
 
 typedef struct
@@ -143,31 +140,14 @@ exact_part_run (gpointer data)
 
                   if (width == SCAN_WIDTH)
                     {
-                      EsKnnV4 s0, s1, f0, f1, v0, v1;
-                      EsKnnV4i below;
-                      guint64 lanes[2];
+                      EsKnnV4 f0, f1;
 
-                      memcpy (&s0, sc + cj0, sizeof s0);
-                      memcpy (&s1, sc + cj0 + 4, sizeof s1);
                       memcpy (&f0, f + cj0, sizeof f0);
                       memcpy (&f1, f + cj0 + 4, sizeof f1);
                       /* Cosine: −x·y/|y| ranks as 1 − cos (|x| is the query's). */
-                      if (dot)
-                        {
-                          v0 = -s0 * f0;
-                          v1 = -s1 * f1;
-                        }
-                      else
-                        {
-                          v0 = f0 - 2.0f * s0;
-                          v1 = f1 - 2.0f * s1;
-                        }
-                      below = (v0 <= key[0]) | (v1 <= key[0]);
-                      memcpy (lanes, &below, sizeof lanes);
-                      if ((lanes[0] | lanes[1]) == 0)
+                      if (!_es_knn_keys8 (dot, sc + cj0, f0, f1, (EsKnnV4) { 0 } + key[0],
+                                          (EsKnnV4) { 0 } + key[0], v))
                         continue;
-                      memcpy (v, &v0, sizeof v0);
-                      memcpy (v + 4, &v1, sizeof v1);
                     }
                   else
                     for (guint l = 0; l < width; l++)

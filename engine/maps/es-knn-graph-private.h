@@ -9,8 +9,52 @@
 #include "es-knn-graph.h"
 
 #include <math.h>
+#include <string.h>
 
 G_BEGIN_DECLS
+
+typedef float EsKnnV4 __attribute__ ((vector_size (16)));
+typedef gint32 EsKnnV4i __attribute__ ((vector_size (16)));
+
+/* The exact scans' eight-wide step: the keys of eight scores s (−s f for
+ * dot products, f − 2 s for squared distances) into v, and whether any is
+ * at most its lane's root.  Most steps fail that one compare and offer
+ * nothing, so v is written only when one passes.
+ */
+static inline gboolean
+_es_knn_keys8 (gboolean     dot,
+               const float *s,
+               EsKnnV4      f0,
+               EsKnnV4      f1,
+               EsKnnV4      r0,
+               EsKnnV4      r1,
+               float       *v)
+{
+  EsKnnV4 s0, s1, v0, v1;
+  EsKnnV4i below;
+  guint64 lanes[2];
+
+  memcpy (&s0, s, sizeof s0);
+  memcpy (&s1, s + 4, sizeof s1);
+  if (dot)
+    {
+      v0 = -s0 * f0;
+      v1 = -s1 * f1;
+    }
+  else
+    {
+      v0 = f0 - 2.0f * s0;
+      v1 = f1 - 2.0f * s1;
+    }
+  below = (v0 <= r0) | (v1 <= r1);
+  memcpy (lanes, &below, sizeof lanes);
+  if ((lanes[0] | lanes[1]) == 0)
+    return FALSE;
+  memcpy (v, &v0, sizeof v0);
+  memcpy (v + 4, &v1, sizeof v1);
+  return TRUE;
+}
+
 
 #define ES_KNN_MAX_THREADS 8
 

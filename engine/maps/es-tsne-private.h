@@ -105,6 +105,12 @@ gboolean   _es_tsne_fft_repulsion    (EsTsneFft       *self,
                                       float           *rep,
                                       double          *z,
                                       GError         **error);
+/* Nodes per box and dimension: 0 chooses by how crowded the boxes are (the
+ * default), 3 or 4 force it (tests).
+ */
+void       _es_tsne_fft_force_nodes  (EsTsneFft       *self,
+                                      guint            p);
+guint      _es_tsne_fft_nodes        (const EsTsneFft *self);
 
 /* By Barnes-Hut (an octree in 3D, a quadtree in 2D), opening angle @theta. */
 gboolean   _es_tsne_bh_repulsion     (const float     *y,

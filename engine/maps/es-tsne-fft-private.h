@@ -1,0 +1,64 @@
+/* es-tsne-fft-private.h: the FFT repulsion's state, shared by its grid code
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "es-tsne-private.h"
+
+#include <fftw3.h>
+
+G_BEGIN_DECLS
+
+#define MAX_INTERP 4      /* nodes per box and dimension: 3, or 4 in crowded maps */
+#define MAX_BOXES  512    /* beyond, boxes get wider than 1 (less accurate) */
+#define N_TERMS    3
+#define COL_BLOCK  8      /* columns per contiguous transform batch */
+
+struct _EsTsneFft
+{
+  guint          nn;                          /* nodes per dimension */
+  guint          m;                           /* padded: 2 nn */
+  guint          nn_cap;                      /* the blocks below hold this many */
+  float         *kernel_t;                    /* the kernel's transform (real), column c at c × m */
+  float         *real_block;                  /* the terms' real grids, real_stride apart */
+  fftwf_complex *hat_block;                   /* the terms' row transforms, hat_stride apart */
+  fftwf_complex *col_buf[ES_TSNE_N_PARTS];    /* COL_BLOCK columns of m, contiguous */
+  float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
+  fftwf_complex *hat[N_TERMS];                /* nn × (m/2 + 1): the rows needed */
+  fftwf_plan     kernel_plan;                 /* 2D DCT-I of the kernel's quarter, in the real block */
+  /* Per part, every term: */
+  fftwf_plan     rows_r2c[ES_TSNE_N_PARTS];   /* its rows → hat rows */
+  fftwf_plan     rows_c2r[ES_TSNE_N_PARTS];   /* hat rows → its rows */
+  /* Per part: COL_BLOCK columns, and one (the part's last few). */
+  fftwf_plan     cols_forward[ES_TSNE_N_PARTS][2];
+  fftwf_plan     cols_backward[ES_TSNE_N_PARTS][2];
+  guint          row_split[ES_TSNE_N_PARTS + 1];
+  guint          col_split[ES_TSNE_N_PARTS + 1];
+  float          kernel_box;                  /* the box width kernel_t is for; 0: none */
+  guint          kernel_p;                    /* and the nodes per box */
+  guint          p;                           /* nodes per box and dimension now */
+  guint          forced_p;                    /* 0, or the p a test asked for */
+  guint          calls;
+  guint32       *crowd;                       /* boxes² point counts */
+  gsize          crowd_cap;
+
+  gsize          n_cap;
+  guint32       *base;                        /* n × 2 first node per dim */
+  float         *weights;                     /* n × 2 × MAX_INTERP */
+  double        *sum_w;                       /* n */
+};
+
+/* The grids, blocks and plans for @nn nodes per dimension (the blocks
+ * reused while they are large enough); on failure, none.
+ */
+gboolean _es_tsne_fft_alloc_grids (EsTsneFft *self,
+                                   guint      nn,
+                                   GError   **error);
+void     _es_tsne_fft_free_grids  (EsTsneFft *self);
+/* Where the kernel's quarter transform goes in the real block. */
+float   *_es_tsne_fft_kernel_out  (EsTsneFft *self);
+guint    _es_tsne_fft_smooth_size (guint      b);
+
+G_END_DECLS

@@ -217,6 +217,34 @@ _es_tsne_repulsion_exact (const float *y,
 typedef float EsV4 __attribute__ ((vector_size (16)));
 typedef float EsV2 __attribute__ ((vector_size (8)));
 
+/* Four entries of row i from entry e: their offsets y_i − y_j in @d0,
+ * @d1 and P_ij w_ij.  Each point's two coordinates in one load, then split.
+ */
+static inline EsV4
+four_pairs (const EsTsneAffinities *p,
+            const float            *y,
+            gsize                   e,
+            float                   yi0,
+            float                   yi1,
+            EsV4                   *d0,
+            EsV4                   *d1)
+{
+  const gint32 *c = p->cols + e;
+  EsV2 p0, p1, p2, p3;
+  EsV4 a, b, v;
+
+  memcpy (&p0, y + 2 * (gsize) c[0], sizeof p0);
+  memcpy (&p1, y + 2 * (gsize) c[1], sizeof p1);
+  memcpy (&p2, y + 2 * (gsize) c[2], sizeof p2);
+  memcpy (&p3, y + 2 * (gsize) c[3], sizeof p3);
+  a = __builtin_shufflevector (p0, p1, 0, 1, 2, 3);
+  b = __builtin_shufflevector (p2, p3, 0, 1, 2, 3);
+  *d0 = yi0 - __builtin_shufflevector (a, b, 0, 2, 4, 6);
+  *d1 = yi1 - __builtin_shufflevector (a, b, 1, 3, 5, 7);
+  memcpy (&v, p->vals + e, sizeof v);
+  return v / (1 + *d0 * *d0 + *d1 * *d1);
+}
+
 static void
 attraction_2d (const EsTsneAffinities *p,
                const float            *y,
@@ -232,23 +260,8 @@ attraction_2d (const EsTsneAffinities *p,
 
       for (; e + 4 <= stop; e += 4)
         {
-          const gint32 *c = p->cols + e;
-          EsV2 p0, p1, p2, p3;
-          EsV4 a, b, x0, x1, v, d0, d1, q;
+          EsV4 d0, d1, q = four_pairs (p, y, e, yi0, yi1, &d0, &d1);
 
-          /* Each point's two coordinates in one load, then split. */
-          memcpy (&p0, y + 2 * (gsize) c[0], sizeof p0);
-          memcpy (&p1, y + 2 * (gsize) c[1], sizeof p1);
-          memcpy (&p2, y + 2 * (gsize) c[2], sizeof p2);
-          memcpy (&p3, y + 2 * (gsize) c[3], sizeof p3);
-          a = __builtin_shufflevector (p0, p1, 0, 1, 2, 3);
-          b = __builtin_shufflevector (p2, p3, 0, 1, 2, 3);
-          x0 = __builtin_shufflevector (a, b, 0, 2, 4, 6);
-          x1 = __builtin_shufflevector (a, b, 1, 3, 5, 7);
-          memcpy (&v, p->vals + e, sizeof v);
-          d0 = yi0 - x0;
-          d1 = yi1 - x1;
-          q = v / (1 + d0 * d0 + d1 * d1);
           s0 += q * d0;
           s1 += q * d1;
         }
@@ -369,21 +382,8 @@ _es_tsne_attraction_upper (const EsTsneAffinities *p,
       for (; e + 4 <= stop; e += 4)
         {
           const gint32 *c = p->cols + e;
-          EsV2 p0, p1, p2, p3;
-          EsV4 a, b, x0, x1, v, d0, d1, q, f0, f1;
+          EsV4 d0, d1, q = four_pairs (p, y, e, yi0, yi1, &d0, &d1), f0, f1;
 
-          memcpy (&p0, y + 2 * (gsize) c[0], sizeof p0);
-          memcpy (&p1, y + 2 * (gsize) c[1], sizeof p1);
-          memcpy (&p2, y + 2 * (gsize) c[2], sizeof p2);
-          memcpy (&p3, y + 2 * (gsize) c[3], sizeof p3);
-          a = __builtin_shufflevector (p0, p1, 0, 1, 2, 3);
-          b = __builtin_shufflevector (p2, p3, 0, 1, 2, 3);
-          x0 = __builtin_shufflevector (a, b, 0, 2, 4, 6);
-          x1 = __builtin_shufflevector (a, b, 1, 3, 5, 7);
-          memcpy (&v, p->vals + e, sizeof v);
-          d0 = yi0 - x0;
-          d1 = yi1 - x1;
-          q = v / (1 + d0 * d0 + d1 * d1);
           f0 = q * d0;
           f1 = q * d1;
           s0 += f0;

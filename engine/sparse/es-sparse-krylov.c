@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include "es-sparse-private.h"
+#include "es-cooccur-private.h"
 
 #include "es-engine-error.h"
 #include "es-memory.h"
@@ -166,11 +167,11 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
 
   g_return_val_if_fail (l <= d && d <= MIN (m, n), FALSE);
 
-  if (!(basis = es_memory_try_alloc (m, (guint64) d * sizeof (float), "The Krylov basis", error)) ||
-      !(block = es_memory_try_alloc (m, (guint64) b * sizeof (float), "The Krylov basis", error)) ||
-      !(z = es_memory_try_alloc (n, (guint64) b * sizeof (float), "The Krylov basis", error)) ||
-      !(w = es_memory_try_alloc (m, (guint64) b * sizeof (float), "The Krylov basis", error)) ||
-      !(t = es_memory_try_alloc0 (d, d * sizeof (double), "The Krylov projection", error)))
+  if (!(basis = _es_alloc_huge (m, (guint64) d * sizeof (float), FALSE, "The Krylov basis", error)) ||
+      !(block = _es_alloc_huge (m, (guint64) b * sizeof (float), FALSE, "The Krylov basis", error)) ||
+      !(z = _es_alloc_huge (n, (guint64) b * sizeof (float), FALSE, "The Krylov basis", error)) ||
+      !(w = _es_alloc_huge (m, (guint64) b * sizeof (float), FALSE, "The Krylov basis", error)) ||
+      !(t = _es_alloc_huge (d, d * sizeof (double), TRUE, "The Krylov projection", error)))
     return FALSE;
   h = g_new (float, d * b);
 

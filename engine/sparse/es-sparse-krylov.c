@@ -175,8 +175,13 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
     return FALSE;
   h = g_new (float, d * b);
 
-  /* Y_0 = orth (A Ω). */
-  _es_sparse_fill_normal (z, (guint64) n * b, seed);
+  /* Y_0 = orth (A Ω), Ω random signs (Rademacher) rather than normals:
+   * any start with a component along each top singular vector will do,
+   * and signs cost a fifth of Box–Muller's logs and sines.  Measured on
+   * Brown's PPMI against ARPACK, max σ error at 3 iterations 4.53e-2
+   * (normals 4.56e-2), at 8 2.2e-4 (normals 1.6e-4).
+   */
+  _es_sparse_fill_signs (z, (guint64) n * b, seed);
   _es_sparse_spmm_float (a, z, b, block);
   if (!_es_sparse_normalize_float (block, m, b, NULL, error) ||
       !_es_sparse_normalize_float (block, m, b, NULL, error))

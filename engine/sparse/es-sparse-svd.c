@@ -267,6 +267,39 @@ _es_sparse_fill_normal (float   *out,
   _es_sparse_run_parallel (2, normal_part, &job);
 }
 
+/* Entry e is bit e % 64 of splitmix64's draw e / 64 from @seed: 1 → −1,
+ * 0 → +1.  Each half starts at its own draw (the state after i draws is
+ * seed + i·γ).
+ */
+static void
+sign_part (guint    index,
+           gpointer data)
+{
+  NormalJob *job = data;
+  guint64 draws = (job->n + 63) / 64;
+  guint64 from = index == 0 ? 0 : draws / 2, to = index == 0 ? draws / 2 : draws;
+  guint64 state = job->seed + from * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  for (guint64 j = from; j < to; j++)
+    {
+      guint64 bits = _es_sparse_rand_next (&state);
+      guint64 end = MIN (64, job->n - 64 * j);
+
+      for (guint64 b = 0; b < end; b++)
+        job->out[64 * j + b] = (bits >> b) & 1 ? -1.0f : 1.0f;
+    }
+}
+
+void
+_es_sparse_fill_signs (float   *out,
+                       guint64  n,
+                       guint64  seed)
+{
+  NormalJob job = { out, n, seed };
+
+  _es_sparse_run_parallel (2, sign_part, &job);
+}
+
 typedef struct
 {
   const EsSparseSvd *self;

@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include "es-sparse-private.h"
+#include "es-cooccur-private.h"
 
 #include "es-engine-error.h"
 #include "es-memory.h"
@@ -154,8 +155,9 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
   g_autofree float *w = NULL;       /* rows × b */
   g_autofree float *h = NULL;       /* d × b */
   g_autofree double *t = NULL;      /* d × d */
-  g_autofree double *lambda = NULL;
-  g_autofree double *vectors = NULL; /* d × l: T's top eigenvectors, ascending */
+  g_autofree float *tf = NULL;      /* T in float32 */
+  g_autofree float *lambda = NULL;
+  g_autofree float *vectors = NULL;  /* T's top l eigenvectors, ascending, column-major (d × l) */
   g_autofree lapack_int *isuppz = NULL;
   lapack_int found = 0;
   g_autofree float *s = NULL;       /* d × l: the top Ritz vectors' coefficients */
@@ -166,16 +168,21 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
 
   g_return_val_if_fail (l <= d && d <= MIN (m, n), FALSE);
 
-  if (!(basis = es_memory_try_alloc (m, (guint64) d * sizeof (float), "The Krylov basis", error)) ||
-      !(block = es_memory_try_alloc (m, (guint64) b * sizeof (float), "The Krylov basis", error)) ||
-      !(z = es_memory_try_alloc (n, (guint64) b * sizeof (float), "The Krylov basis", error)) ||
-      !(w = es_memory_try_alloc (m, (guint64) b * sizeof (float), "The Krylov basis", error)) ||
-      !(t = es_memory_try_alloc0 (d, d * sizeof (double), "The Krylov projection", error)))
+  if (!(basis = _es_alloc_huge (m, (guint64) d * sizeof (float), FALSE, "The Krylov basis", error)) ||
+      !(block = _es_alloc_huge (m, (guint64) b * sizeof (float), FALSE, "The Krylov basis", error)) ||
+      !(z = _es_alloc_huge (n, (guint64) b * sizeof (float), FALSE, "The Krylov basis", error)) ||
+      !(w = _es_alloc_huge (m, (guint64) b * sizeof (float), FALSE, "The Krylov basis", error)) ||
+      !(t = _es_alloc_huge (d, d * sizeof (double), TRUE, "The Krylov projection", error)))
     return FALSE;
   h = g_new (float, d * b);
 
-  /* Y_0 = orth (A Ω). */
-  _es_sparse_fill_normal (z, (guint64) n * b, seed);
+  /* Y_0 = orth (A Ω), Ω random signs (Rademacher) rather than normals:
+   * any start with a component along each top singular vector will do,
+   * and signs cost a fifth of Box–Muller's logs and sines.  Measured on
+   * Brown's PPMI against ARPACK, max σ error at 3 iterations 4.53e-2
+   * (normals 4.56e-2), at 8 2.2e-4 (normals 1.6e-4).
+   */
+  _es_sparse_fill_signs (z, (guint64) n * b, seed);
   _es_sparse_spmm_float (a, z, b, block);
   if (!_es_sparse_normalize_float (block, m, b, NULL, error) ||
       !_es_sparse_normalize_float (block, m, b, NULL, error))
@@ -217,8 +224,13 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
 
   /* T: the upper block triangle was computed; mirror it (averaging the
    * two halves of each diagonal block).  Only the top l eigenpairs are
-   * needed: dsyevr (MRRR) finds them after the tridiagonal reduction
-   * for a fraction of dsyevd's cost for all d (d = 936 by default).
+   * needed: ssyevr (MRRR) finds them after the tridiagonal reduction
+   * for a fraction of the cost for all d (d = 936 by default).  In
+   * float32: T's entries are float32 sums already, and the eigenvectors
+   * only pick the subspace Y, whose singular values are then found in
+   * double (Brown: σ moves by < 1e-7 relative against dsyevr, in about
+   * half its time).  T is symmetric, so its row-major upper half is the
+   * column-major lower half LAPACK reads without a transposed copy.
    */
   for (gsize r = 0; r < d; r++)
     for (gsize c = 0; c < r; c++)
@@ -228,11 +240,14 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
         else
           t[r * d + c] = t[c * d + r] = 0.5 * (t[r * d + c] + t[c * d + r]);
       }
-  lambda = g_new (double, d);
-  vectors = g_new (double, d * l);
+  tf = g_new (float, d * d);
+  for (gsize e = 0; e < d * d; e++)
+    tf[e] = (float) t[e];
+  lambda = g_new (float, d);
+  vectors = g_new (float, d * l);
   isuppz = g_new (lapack_int, 2 * (gsize) l);
-  info = LAPACKE_dsyevr (LAPACK_ROW_MAJOR, 'V', 'I', 'U', d, t, d, 0, 0, d - l + 1, d, 0, &found,
-                         lambda, vectors, l, isuppz);
+  info = LAPACKE_ssyevr (LAPACK_COL_MAJOR, 'V', 'I', 'L', d, tf, d, 0, 0, d - l + 1, d, 0, &found,
+                         lambda, vectors, d, isuppz);
   if (info == 0 && found != (lapack_int) l)
     info = -1;
   if (info != 0)
@@ -246,7 +261,7 @@ _es_sparse_krylov_range (const EsSparseMatrix *a,
   s = g_new (float, d * l);
   for (gsize r = 0; r < d; r++)
     for (guint c = 0; c < l; c++)
-      s[r * l + c] = (float) vectors[r * l + (l - 1 - c)];
+      s[r * l + c] = vectors[(l - 1 - c) * d + r];
   _es_sparse_tall_sgemm_nn (m, l, d, 1.0f, basis, d, s, l, 0.0f, y, l);
   return TRUE;
 }

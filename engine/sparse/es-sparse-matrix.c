@@ -49,8 +49,8 @@ es_sparse_matrix_new (gsize    rows,
       return NULL;
     }
   if (!(self->offsets = es_memory_try_alloc0 (n_offsets, sizeof (guint64), "The sparse matrix", error)) ||
-      !(self->columns = es_memory_try_alloc (nnz, sizeof (guint32), "The sparse matrix", error)) ||
-      !(self->values = es_memory_try_alloc (nnz, sizeof (float), "The sparse matrix", error)))
+      !(self->columns = _es_alloc_huge (nnz, sizeof (guint32), FALSE, "The sparse matrix", error)) ||
+      !(self->values = _es_alloc_huge (nnz, sizeof (float), FALSE, "The sparse matrix", error)))
     return NULL;
 
   return g_steal_pointer (&self);

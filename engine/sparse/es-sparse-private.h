@@ -93,6 +93,10 @@ double _es_sparse_rand_normal (guint64 *state);
 void     _es_sparse_fill_normal     (float          *out,
                                      guint64         n,
                                      guint64         seed);
+/* @out[i] = ±1, the i-th random sign from @seed, on two threads. */
+void     _es_sparse_fill_signs      (float          *out,
+                                     guint64         n,
+                                     guint64         seed);
 /* @y (rows × l, row-major) ← an orthonormal basis of its columns in
  * float32: one Cholesky QR (Gram in double), Householder when @y is
  * ill-conditioned (then *@householder, if given, is TRUE).
@@ -103,7 +107,7 @@ gboolean _es_sparse_normalize_float (float          *y,
                                      gboolean       *householder,
                                      GError        **error);
 /* @y (rows(a) × l) ← the top-@l Ritz vectors of A Aᵀ on the block Krylov
- * space [A Ω, (A Aᵀ) A Ω, …, (A Aᵀ)^q A Ω], Ω cols × @block normal from
+ * space [A Ω, (A Aᵀ) A Ω, …, (A Aᵀ)^q A Ω], Ω cols × @block random signs from
  * @seed, l ≤ block·(q + 1) ≤ min (rows, cols).
  */
 gboolean _es_sparse_krylov_range    (const EsSparseMatrix *a,

@@ -12,6 +12,7 @@
 #include "es-engine-error.h"
 #include "es-memory.h"
 #include "es-sparse-private.h"
+#include "es-cooccur-private.h"
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -74,8 +75,9 @@ es_sparse_svd_get_method_name (const EsSparseSvd *self)
  * Householder, whose panels go column by column through BLAS 2.  It
  * squares the condition number, so it is used only where the basis is
  * well conditioned (cond < 1e6, checked on R's diagonal), twice where the
- * result must be orthonormal to double precision (CholeskyQR2, Yamamoto
- * et al. 2015); else Householder (LAPACKE's row-major QR) takes over.
+ * result must be orthonormal to double precision and one pass is not
+ * enough (CholeskyQR2, Yamamoto et al. 2015); else Householder (LAPACKE's
+ * row-major QR) takes over.
  */
 
 static gboolean
@@ -138,24 +140,35 @@ cholesky_well_conditioned (double *r,
   return lo > 1e-6 * hi;
 }
 
-/* One Cholesky QR in double; @r (l × l) gets R.  @y is untouched on FALSE. */
+/* One Cholesky QR in double; @r (l × l) gets R.  @y is untouched on FALSE.
+ * *@well_conditioned: LAPACK's estimate of R's condition number (1-norm)
+ * is below 100.  Q's distance from orthonormal is about u·cond (Y)²
+ * (Yamamoto et al. 2015), so such a Q is orthonormal to ~1e-12 already
+ * and a second pass would not change it (measured on Brown: 6e-15 with one
+ * pass or two, the Ritz vectors' cond 1.0, Aᵀ Q's 9).
+ */
 static gboolean
-cholesky_qr_double (double *y,
-                    gsize   rows,
-                    guint   l,
-                    double *r)
+cholesky_qr_double (double   *y,
+                    gsize     rows,
+                    guint     l,
+                    double   *r,
+                    gboolean *well_conditioned)
 {
+  double rcond = 0;
+
   memset (r, 0, (gsize) l * l * sizeof (double));
   _es_sparse_tall_dsyrk (rows, l, y, r);
   if (!cholesky_well_conditioned (r, l))
     return FALSE;
+  *well_conditioned = LAPACKE_dtrcon (LAPACK_ROW_MAJOR, '1', 'U', 'N', l, r, l, &rcond) == 0 && rcond > 1e-2;
   _es_sparse_tall_dtrsm (rows, l, r, y);
   return TRUE;
 }
 
-/* CholeskyQR2: Y = Q R with Q orthonormal to double precision; @r (l × l,
- * upper) gets R.  FALSE when Y is too ill-conditioned (then @y may hold
- * a first, less accurate Q).
+/* CholeskyQR2: Y = Q R with Q orthonormal to double precision (~1e-12
+ * or better); @r (l × l, upper) gets R.  FALSE when Y is too
+ * ill-conditioned (then @y may hold a first, less accurate Q).  The
+ * second pass only where the first R is not well conditioned.
  */
 static gboolean
 cholesky_qr2 (double *y,
@@ -164,8 +177,16 @@ cholesky_qr2 (double *y,
               double *r)
 {
   g_autofree double *r1 = g_new (double, (gsize) l * l);
+  gboolean well_conditioned;
 
-  if (!cholesky_qr_double (y, rows, l, r1) || !cholesky_qr_double (y, rows, l, r))
+  if (!cholesky_qr_double (y, rows, l, r1, &well_conditioned))
+    return FALSE;
+  if (well_conditioned)
+    {
+      memcpy (r, r1, (gsize) l * l * sizeof (double));
+      return TRUE;
+    }
+  if (!cholesky_qr_double (y, rows, l, r, &well_conditioned))
     return FALSE;
   /* Y = Q₁ R₁ = Q R₂ R₁ */
   cblas_dtrmm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, l, l, 1.0, r1, l, r, l);
@@ -246,10 +267,44 @@ _es_sparse_fill_normal (float   *out,
   _es_sparse_run_parallel (2, normal_part, &job);
 }
 
+/* Entry e is bit e % 64 of splitmix64's draw e / 64 from @seed: 1 → −1,
+ * 0 → +1.  Each half starts at its own draw (the state after i draws is
+ * seed + i·γ).
+ */
+static void
+sign_part (guint    index,
+           gpointer data)
+{
+  NormalJob *job = data;
+  guint64 draws = (job->n + 63) / 64;
+  guint64 from = index == 0 ? 0 : draws / 2, to = index == 0 ? draws / 2 : draws;
+  guint64 state = job->seed + from * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  for (guint64 j = from; j < to; j++)
+    {
+      guint64 bits = _es_sparse_rand_next (&state);
+      guint64 end = MIN (64, job->n - 64 * j);
+
+      for (guint64 b = 0; b < end; b++)
+        job->out[64 * j + b] = (bits >> b) & 1 ? -1.0f : 1.0f;
+    }
+}
+
+void
+_es_sparse_fill_signs (float   *out,
+                       guint64  n,
+                       guint64  seed)
+{
+  NormalJob job = { out, n, seed };
+
+  _es_sparse_run_parallel (2, sign_part, &job);
+}
+
 typedef struct
 {
   const EsSparseSvd *self;
-  const float       *av;
+  const float       *av;     /* rows × width */
+  guint              width;
   double            *sq[2];  /* per row half: Σ_i (A V − U Σ)²_ic */
 } ResidualJob;
 
@@ -265,32 +320,37 @@ residual_half (guint    index,
   for (gsize i = from; i < to; i++)
     for (guint c = 0; c < self->k; c++)
       {
-        double e = job->av[i * self->k + c] - self->s[c] * self->u[i * self->k + c];
+        double e = job->av[i * job->width + c] - self->s[c] * self->u[i * self->k + c];
         sq[c] += e * e;
       }
 }
 
 /* max_i ‖A v_i − σ_i u_i‖ / σ_i, through one product A V (float32 sums:
  * accurate to ~1e-6 relative, and the residual is a bound of 1e-2..1e-4);
- * the rows' sums in two fixed halves.
+ * the rows' sums in two fixed halves.  V is padded with zero columns to
+ * a whole number of 8-float vectors: the product's kernels take the
+ * columns past the last whole vector one at a time (k = 100: 4 more
+ * passes over every row).
  */
 static gboolean
 measure_residual (EsSparseSvd           *self,
                   const EsSparseMatrix  *a,
                   GError               **error)
 {
-  g_autofree float *vf = es_memory_try_alloc (self->cols, (guint64) self->k * sizeof (float), "The SVD check", error);
+  guint width = (self->k + 7) / 8 * 8;
+  g_autofree float *vf = _es_alloc_huge (self->cols, (guint64) width * sizeof (float), FALSE, "The SVD check", error);
   g_autofree float *av = NULL;
   g_autofree double *sq0 = g_new0 (double, self->k);
   g_autofree double *sq1 = g_new0 (double, self->k);
-  ResidualJob job = { self, NULL, { sq0, sq1 } };
+  ResidualJob job = { self, NULL, width, { sq0, sq1 } };
 
   if (vf == NULL ||
-      !(av = es_memory_try_alloc (self->rows, (guint64) self->k * sizeof (float), "The SVD check", error)))
+      !(av = _es_alloc_huge (self->rows, (guint64) width * sizeof (float), FALSE, "The SVD check", error)))
     return FALSE;
-  for (gsize i = 0; i < self->cols * self->k; i++)
-    vf[i] = (float) self->v[i];
-  _es_sparse_spmm_float (a, vf, self->k, av);
+  for (gsize j = 0; j < self->cols; j++)
+    for (guint c = 0; c < width; c++)
+      vf[j * width + c] = c < self->k ? (float) self->v[j * self->k + c] : 0.0f;
+  _es_sparse_spmm_float (a, vf, width, av);
   job.av = av;
   _es_sparse_run_parallel (2, residual_half, &job);
   self->max_residual = 0;
@@ -350,8 +410,12 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
   if (options->method == ES_SPARSE_SVD_BLOCK_KRYLOV && MIN (m, n) < 2 * (gsize) l)
     l = MIN (m, n);
 
-  if (!(y = es_memory_try_alloc (m, (guint64) l * sizeof (float), "The SVD sketch", error)) ||
-      !(z = es_memory_try_alloc (n, (guint64) l * sizeof (float), "The SVD sketch", error)) ||
+  /* Every large buffer here is on huge pages (_es_alloc_huge): on a
+   * virtual machine a fresh 4 kB page costs ~16 µs to fault in, and the
+   * SVD of Brown touched ~20k of them (a third of its CPU time).
+   */
+  if (!(y = _es_alloc_huge (m, (guint64) l * sizeof (float), FALSE, "The SVD sketch", error)) ||
+      !(z = _es_alloc_huge (n, (guint64) l * sizeof (float), FALSE, "The SVD sketch", error)) ||
       !(at = es_sparse_matrix_transpose (a, error)))
     return NULL;
 
@@ -390,8 +454,8 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
 
   /* Q: Y's orthonormal basis, in double. */
   r = g_new (double, (gsize) l * l);
-  if (!(q = es_memory_try_alloc (m, (guint64) l * sizeof (double), "The SVD sketch", error)) ||
-      !(c = es_memory_try_alloc (n, (guint64) l * sizeof (double), "The SVD sketch", error)))
+  if (!(q = _es_alloc_huge (m, (guint64) l * sizeof (double), FALSE, "The SVD sketch", error)) ||
+      !(c = _es_alloc_huge (n, (guint64) l * sizeof (double), FALSE, "The SVD sketch", error)))
     return NULL;
   for (gsize i = 0; i < m * l; i++)
     q[i] = y[i];
@@ -439,8 +503,8 @@ es_sparse_svd_compute (const EsSparseMatrix      *a,
   self->cols = n;
   self->k = k;
   self->s = g_memdup2 (s, k * sizeof (double));
-  if (!(self->u = es_memory_try_alloc (m, (guint64) k * sizeof (double), "The SVD vectors", error)) ||
-      !(self->v = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The SVD vectors", error)))
+  if (!(self->u = _es_alloc_huge (m, (guint64) k * sizeof (double), FALSE, "The SVD vectors", error)) ||
+      !(self->v = _es_alloc_huge (n, (guint64) k * sizeof (double), FALSE, "The SVD vectors", error)))
     return NULL;
   /* U = Q P (first k columns; Pᵀ is row-major). */
   _es_sparse_tall_dgemm (m, TRUE, k, l, q, l, pt, l, self->u, k);
@@ -482,7 +546,7 @@ es_sparse_svd_dup_row_vectors (const EsSparseSvd  *self,
                                double              power,
                                GError            **error)
 {
-  float *out = es_memory_try_alloc (self->rows, (guint64) self->k * sizeof (float), "The word vectors", error);
+  float *out = _es_alloc_huge (self->rows, (guint64) self->k * sizeof (float), FALSE, "The word vectors", error);
   g_autofree double *scale = g_new (double, self->k);
 
   if (out == NULL)

@@ -22,6 +22,14 @@
 #include <cblas.h>
 #include <string.h>
 
+/* Y ← Y R⁻¹ goes through OpenBLAS in runs of this many rows: it packs all
+ * the rows it is given into its own buffer, and a whole half (7k rows ×
+ * 104 doubles) is 6 MB of that buffer faulted in on first use (~16 µs a
+ * page on a VM) and far outside L2.  Each row's result does not depend
+ * on the others, so the runs change nothing.
+ */
+#define TRSM_ROWS 512
+
 typedef enum
 {
   TALL_SGEMM_TN,
@@ -76,16 +84,18 @@ tall_half (guint    index,
                    (const float *) job->a + from * job->lda, job->lda, 0.0f, job->part[index], job->n);
       break;
     case TALL_STRSM:
-      cblas_strsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, h, job->n, 1.0f,
-                   job->b, job->ldb, (float *) job->c + from * job->ldc, job->ldc);
+      for (gsize i = from; i < to; i += TRSM_ROWS)
+        cblas_strsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, MIN (TRSM_ROWS, to - i),
+                     job->n, 1.0f, job->b, job->ldb, (float *) job->c + i * job->ldc, job->ldc);
       break;
     case TALL_DSYRK:
       cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, job->n, h, 1.0,
                    (const double *) job->a + from * job->lda, job->lda, 0.0, job->part[index], job->n);
       break;
     case TALL_DTRSM:
-      cblas_dtrsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, h, job->n, 1.0,
-                   job->b, job->ldb, (double *) job->c + from * job->ldc, job->ldc);
+      for (gsize i = from; i < to; i += TRSM_ROWS)
+        cblas_dtrsm (CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, MIN (TRSM_ROWS, to - i),
+                     job->n, 1.0, job->b, job->ldb, (double *) job->c + i * job->ldc, job->ldc);
       break;
     case TALL_DGEMM_NN:
     case TALL_DGEMM_NT:

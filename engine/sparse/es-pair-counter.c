@@ -26,58 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
-/* Large buffers are written once, in order: transparent huge pages (where
- * the system gives them on request) save most of the page faults, which
- * cost as much as the counting on a virtual machine.
- */
-void
-_es_advise_huge_pages (gpointer p,
-                       gsize    bytes)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  const guintptr huge = 2u << 20;
-  guintptr from = ((guintptr) p + huge - 1) & ~(huge - 1), to = ((guintptr) p + bytes) & ~(huge - 1);
-
-  if (p != NULL && to > from)
-    madvise ((void *) from, to - from, MADV_HUGEPAGE);
-#endif
-}
-
-/* Large blocks aligned to 2 MB and advised, so every page of them can be
- * huge: on a virtual machine a fresh 4 kB page costs about as much to
- * fault in as the counting does to fill it.  From malloc: free with
- * g_free () (free ()), resize with g_realloc ().
- */
-gpointer
-_es_alloc_huge (guint64      count,
-                guint64      size,
-                gboolean     zero,
-                const char  *what,
-                GError     **error)
-{
-  const guint64 huge = 2u << 20;
-  guint64 bytes;
-  gpointer p = NULL;
-
-  if (!es_memory_check (count, size, what, &bytes, error))
-    return NULL;
-  if (bytes < huge)
-    return zero ? es_memory_try_alloc0 (count, size, what, error) : es_memory_try_alloc (count, size, what, error);
-  bytes = (bytes + huge - 1) & ~(huge - 1);
-  if (bytes > G_MAXSIZE || posix_memalign (&p, huge, bytes) != 0)
-    {
-      g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE, "%s: out of memory", what);
-      return NULL;
-    }
-  _es_advise_huge_pages (p, bytes);
-  if (zero)
-    memset (p, 0, count * size);
-  return p;
-}
 
 gboolean
 _es_id_stream_grow (EsIdStream  *self,

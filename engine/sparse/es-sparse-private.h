@@ -122,6 +122,20 @@ gboolean _es_sparse_krylov_range    (const EsSparseMatrix *a,
                                      gpointer        progress_data,
                                      GError        **error);
 
+/* @count × @size bytes (checked against the memory ceiling), aligned to
+ * and advised for huge pages when 2 MB or more; zeroed if @zero.  Free
+ * with g_free (), resize with g_realloc ().
+ */
+gpointer _es_alloc_huge (guint64      count,
+                         guint64      size,
+                         gboolean     zero,
+                         const char  *what,
+                         GError     **error);
+
+/* madvise (MADV_HUGEPAGE) on the whole 2 MB pages inside [p, p + bytes). */
+void     _es_advise_huge_pages (gpointer        p,
+                                gsize           bytes);
+
 G_END_DECLS
 
 /* es-sparse-tall.c: BLAS on tall row-major matrices, split into two

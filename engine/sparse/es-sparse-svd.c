@@ -12,7 +12,6 @@
 #include "es-engine-error.h"
 #include "es-memory.h"
 #include "es-sparse-private.h"
-#include "es-cooccur-private.h"
 
 #include <cblas.h>
 #include <lapacke.h>

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "es-cooccur-private.h"
+#include "es-sparse-private.h"
 
 #include "es-engine-error.h"
 #include "es-memory.h"

@@ -111,11 +111,6 @@ typedef struct
   float       *rep;
 } FftJob;
 
-/* The loops over a point's nodes are compiled once per p (3 and 4), so
- * that they unroll as they did when p was a constant.
- */
-#define ES_FOR_P(p, call) ((p) == 3 ? call (3) : call (4))
-
 static inline void
 lagrange (const FftJob *job,
           float         t,
@@ -165,7 +160,7 @@ weights_part (guint    part,
 /* The charges of the points in this part's boxes, in point order, straight
  * into the rows of the transforms' inputs (zeroed first, padding included).
  */
-static inline __attribute__ ((always_inline)) gboolean
+static inline __attribute__ ((always_inline)) void
 spread_points (FftJob *job,
                guint   part,
                guint   p)
@@ -176,7 +171,7 @@ spread_points (FftJob *job,
 
   g_assert (boxes * p == self->nn);
   if (box_lo >= box_hi)
-    return TRUE;
+    return;
   for (guint t = 0; t < N_TERMS; t++)
     memset (self->real[t] + (gsize) box_lo * p * m, 0, (gsize) (box_hi - box_lo) * p * m * sizeof (float));
   for (gsize i = 0; i < job->n; i++)
@@ -201,7 +196,6 @@ spread_points (FftJob *job,
               self->real[t][node] += c * q[t];
           }
     }
-  return TRUE;
 }
 
 static void
@@ -210,9 +204,11 @@ spread_part (guint    part,
 {
   FftJob *job = data;
 
-#define SPREAD(p) spread_points (job, part, p)
-  ES_FOR_P (job->p, SPREAD);
-#undef SPREAD
+  /* Compiled once per p, unrolled as when p was a constant. */
+  if (job->p == 3)
+    spread_points (job, part, 3);
+  else
+    spread_points (job, part, 4);
 }
 
 /* The kernel between node offsets, wrapped for the circular convolution;
@@ -332,7 +328,7 @@ rows_backward_part (guint    part,
     fftwf_execute (self->rows_c2r[part]);
 }
 
-static inline __attribute__ ((always_inline)) gboolean
+static inline __attribute__ ((always_inline)) void
 gather_points (FftJob *job,
                guint   part,
                guint   p)
@@ -366,7 +362,6 @@ gather_points (FftJob *job,
       /* Σ_j w_ij with φ₃(i) replaced by |y_i|² φ₀(i): the same total. */
       self->sum_w[i] = (1.0 + 2.0 * (y1 * y1 + y2 * y2)) * phi[0] - 2.0 * (y1 * phi[1] + y2 * phi[2]);
     }
-  return TRUE;
 }
 
 static void
@@ -375,9 +370,10 @@ gather_part (guint    part,
 {
   FftJob *job = data;
 
-#define GATHER(p) gather_points (job, part, p)
-  ES_FOR_P (job->p, GATHER);
-#undef GATHER
+  if (job->p == 3)
+    gather_points (job, part, 3);
+  else
+    gather_points (job, part, 4);
 }
 
 /* How crowded the boxes are: h³ times the number of points in a point's

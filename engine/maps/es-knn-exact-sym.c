@@ -144,11 +144,11 @@ score_key (gboolean dot,
            float    s,
            float    f)
 {
-  /* Cosine: −x·y/|y| ranks as 1 − cos (|x| is the heap owner's). */
+  /* Cosine: −x·y/|y| ranks as 1 − cos (|x| is the owner's). */
   return dot ? -s * f : f - 2.0f * s;
 }
 
-/* Blocks bi ≤ bj: one sgemm, then bi's heaps by rows and (bi < bj) bj's by columns. */
+/* Blocks bi ≤ bj: one sgemm, then bi's buffers by rows and (bi < bj) bj's by columns. */
 static void
 tile (SymPart *part,
       gsize    bi,

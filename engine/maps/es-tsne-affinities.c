@@ -154,13 +154,79 @@ typedef struct
   float  val;
 } Entry;
 
-static int
-compare_entry (gconstpointer a,
-               gconstpointer b)
+typedef struct
 {
-  gint32 x = ((const Entry *) a)->col, y = ((const Entry *) b)->col;
+  gsize        n;
+  double       scale;
+  const gsize *row_ptr;
+  const gsize *own;      /* n × 2: [begin, end) of row i's own list in its segment */
+  gsize       *len;      /* n: merged length */
+  gint32      *cols;
+  float       *vals;
+  Entry       *tmp;      /* per part: longest entries */
+  gsize        longest;
+} MergeJob;
 
-  return (x > y) - (x < y);
+/* Row i's segment holds, in the order they were listed, the pairs from
+ * the lists of rows before i (columns < i, ascending), i's own list
+ * (unsorted) and the pairs from the rows after i (columns > i,
+ * ascending): sorting the own list and merging the three, earlier runs
+ * first on equal columns, is the stable sort by column.  A column is
+ * listed at most twice; the two are summed in that order.
+ */
+static void
+merge_part (guint    part,
+            gpointer data)
+{
+  MergeJob *job = data;
+  Entry *row = job->tmp + part * job->longest;
+  gsize begin, end;
+
+  _es_tsne_part_range (job->n, part, &begin, &end);
+  for (gsize i = begin; i < end; i++)
+    {
+      gsize r0 = job->row_ptr[i], len = job->row_ptr[i + 1] - r0;
+      gsize na = job->own[2 * i] - r0, nb = job->own[2 * i + 1] - r0;
+      gsize a = 0, b = na, c = nb, w = r0;
+
+      for (gsize e = 0; e < len; e++)
+        row[e] = (Entry) { job->cols[r0 + e], job->vals[r0 + e] };
+
+      /* The own list, row[na, nb) (distinct columns), by insertion sort. */
+      for (gsize e = na + 1; e < nb; e++)
+        {
+          Entry t = row[e];
+          gsize j = e;
+
+          while (j > na && row[j - 1].col > t.col)
+            {
+              row[j] = row[j - 1];
+              j--;
+            }
+          row[j] = t;
+        }
+
+      while (a < na || b < nb || c < len)
+        {
+          Entry t;
+
+          if (a < na && (b == nb || row[a].col <= row[b].col) && (c == len || row[a].col <= row[c].col))
+            t = row[a++];
+          else if (b < nb && (c == len || row[b].col <= row[c].col))
+            t = row[b++];
+          else
+            t = row[c++];
+
+          if (w > r0 && job->cols[w - 1] == t.col)
+            job->vals[w - 1] = (float) (job->vals[w - 1] + t.val * job->scale);
+          else
+            {
+              job->cols[w] = t.col;
+              job->vals[w++] = (float) (t.val * job->scale);
+            }
+        }
+      job->len[i] = w - r0;
+    }
 }
 
 gboolean
@@ -176,10 +242,11 @@ _es_tsne_affinities_build (gsize             n,
                            GError          **error)
 {
   g_autofree float *cond = NULL;
-  g_autofree gsize *fill = NULL;
+  g_autofree gsize *fill = NULL, *own = NULL;
   g_autofree Entry *row = NULL;
   guint64 nk;
   CalibrateJob job;
+  MergeJob merge;
   gsize *row_ptr, longest = 0, w = 0, listed;
   double scale = 1.0 / (2.0 * n);
 
@@ -199,9 +266,9 @@ _es_tsne_affinities_build (gsize             n,
     return FALSE;
 
   /* Symmetrise: every (i, j) of the kNN lists lands in row i and in row j
-   * (at most 2 n k entries); each row is then sorted by column and the
-   * pairs listed from both sides (at most two per column, so the sum does
-   * not depend on their order) merged, compacting in place.
+   * (at most 2 n k entries); each row is then sorted by column (stably:
+   * merge_part), the pairs listed from both sides summed, and the rows
+   * compacted in place.
    */
   out->n = n;
   if (!(out->row_ptr = es_memory_try_alloc0 (n + 1, sizeof (gsize), "t-SNE affinities", error)) ||
@@ -224,41 +291,41 @@ _es_tsne_affinities_build (gsize             n,
 
   if (!(out->cols = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (gint32), "t-SNE affinities", error)) ||
       !(out->vals = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (float), "t-SNE affinities", error)) ||
-      !(row = es_memory_try_alloc (MAX (longest, 1), sizeof (Entry), "t-SNE affinities", error)))
+      !(own = es_memory_try_alloc (n, 2 * sizeof (gsize), "t-SNE affinities", error)) ||
+      !(row = es_memory_try_alloc (ES_TSNE_N_PARTS, MAX (longest, 1) * sizeof (Entry), "t-SNE affinities", error)))
     goto fail;
   for (gsize i = 0; i < n; i++)
-    for (guint j = 0; j < k; j++)
-      {
-        gint32 c = idx[i * k + j];
-        float v = cond[i * k + j];
+    {
+      own[2 * i] = fill[i];
+      for (guint j = 0; j < k; j++)
+        {
+          gint32 c = idx[i * k + j];
+          float v = cond[i * k + j];
 
-        if (c == ES_KNN_NONE || !(v > 0))
-          continue;
-        out->cols[fill[i]] = c;
-        out->vals[fill[i]++] = v;
-        out->cols[fill[c]] = (gint32) i;
-        out->vals[fill[c]++] = v;
-      }
+          if (c == ES_KNN_NONE || !(v > 0))
+            continue;
+          out->cols[fill[i]] = c;
+          out->vals[fill[i]++] = v;
+          out->cols[fill[c]] = (gint32) i;
+          out->vals[fill[c]++] = v;
+        }
+      own[2 * i + 1] = fill[i];
+    }
   g_clear_pointer (&cond, g_free);
 
+  merge = (MergeJob) {
+    .n = n, .scale = scale, .row_ptr = row_ptr, .own = own, .len = fill,
+    .cols = out->cols, .vals = out->vals, .tmp = row, .longest = MAX (longest, 1),
+  };
+  _es_tsne_parallel (pool, merge_part, &merge);
   for (gsize i = 0; i < n; i++)
     {
-      gsize begin = row_ptr[i], len = row_ptr[i + 1] - begin, row_start = w;
+      gsize begin = row_ptr[i], len = fill[i];
 
-      for (gsize e = 0; e < len; e++)
-        row[e] = (Entry) { out->cols[begin + e], out->vals[begin + e] };
-      qsort (row, len, sizeof (Entry), compare_entry);
-      for (gsize e = 0; e < len; e++)
-        {
-          if (w > row_start && out->cols[w - 1] == row[e].col)
-            out->vals[w - 1] = (float) (out->vals[w - 1] + row[e].val * scale);
-          else
-            {
-              out->cols[w] = row[e].col;
-              out->vals[w++] = (float) (row[e].val * scale);
-            }
-        }
-      row_ptr[i] = row_start;
+      memmove (out->cols + w, out->cols + begin, len * sizeof (gint32));
+      memmove (out->vals + w, out->vals + begin, len * sizeof (float));
+      row_ptr[i] = w;
+      w += len;
     }
   listed = row_ptr[n];
   row_ptr[n] = w;

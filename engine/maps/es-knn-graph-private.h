@@ -231,14 +231,9 @@ _es_knn_heap_offer (float  *key,
   return TRUE;
 }
 
-/* Sorts by (key, id); the select moves the m smallest of n to the
- * front, the m-th smallest at items[m − 1].
- */
+/* Sorts by (key, id). */
 void     _es_knn_sort_key_id (EsKnnKeyId     *items,
                               guint           n);
-void     _es_knn_select_key_id (EsKnnKeyId   *items,
-                                guint         n,
-                                guint         m);
 
 /* Runs func (parts + t * part_size) for t in [0, n_threads), t = 0 on this thread. */
 typedef gpointer (*EsKnnPartFunc) (gpointer data);

@@ -322,54 +322,6 @@ _es_knn_sort_key_id (EsKnnKeyId *items,
 }
 
 void
-_es_knn_select_key_id (EsKnnKeyId *items,
-                       guint       n,
-                       guint       m)
-{
-  guint lo = 0, hi = n, target = m - 1, rounds = 0;
-
-  g_return_if_fail (m >= 1 && m <= n);
-
-  /* Quickselect for the m-th smallest, partitioning without branches on
-   * the data (the compares are coin flips a predictor keeps missing); a
-   * run that partitions badly too often is sorted instead, which bounds
-   * the work at O(n²) for these short lists.
-   */
-  while (hi - lo > 16 && rounds++ < 48)
-    {
-      guint mid = lo + (hi - lo) / 2, last = hi - 1, j = lo;
-      EsKnnKeyId pivot;
-
-      /* The median of three to the end. */
-      if (key_id_less (&items[mid], &items[lo]))
-        swap_key_id (&items[mid], &items[lo]);
-      if (key_id_less (&items[last], &items[mid]))
-        swap_key_id (&items[last], &items[mid]);
-      if (key_id_less (&items[mid], &items[lo]))
-        swap_key_id (&items[mid], &items[lo]);
-      swap_key_id (&items[mid], &items[last]);
-      pivot = items[last];
-      for (guint i = lo; i < last; i++)
-        {
-          EsKnnKeyId t = items[i];
-          guint below = (t.key < pivot.key) | ((t.key == pivot.key) & ((guint32) t.id < (guint32) pivot.id));
-
-          items[i] = items[j];
-          items[j] = t;
-          j += below;
-        }
-      swap_key_id (&items[j], &items[last]);
-      if (j == target)
-        return;
-      if (j > target)
-        hi = j;
-      else
-        lo = j + 1;
-    }
-  insertion_sort_key_id (items + lo, hi - lo);
-}
-
-void
 _es_knn_run_parts (EsKnnPartFunc func,
                    gpointer      parts,
                    gsize         part_size,

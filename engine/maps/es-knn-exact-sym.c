@@ -251,7 +251,7 @@ tile (SymPart *part,
 
       for (gsize c0 = 0; c0 < nj; c0 += SCAN_WIDTH)
         {
-          guint width = (guint) MIN (SCAN_WIDTH, nj - c0);
+          guint width = (guint) MIN (SCAN_WIDTH, nj - c0), mask;
           float v[SCAN_WIDTH];
 
           if (width == SCAN_WIDTH)
@@ -260,16 +260,24 @@ tile (SymPart *part,
 
               memcpy (&f0, f + j0 + c0, sizeof f0);
               memcpy (&f1, f + j0 + c0 + 4, sizeof f1);
-              if (!_es_knn_keys8 (dot, sc + c0, f0, f1, r, r, v))
+              if (!(mask = _es_knn_keys8 (dot, sc + c0, f0, f1, r, r, v)))
                 continue;
             }
           else
-            for (guint l = 0; l < width; l++)
-              v[l] = score_key (dot, sc[c0 + l], f[j0 + c0 + l]);
+            {
+              mask = (1u << width) - 1;
+              for (guint l = 0; l < width; l++)
+                v[l] = score_key (dot, sc[c0 + l], f[j0 + c0 + l]);
+            }
 
-          for (guint l = 0; l < width; l++)
-            if (j0 + c0 + l != q)
-              offer (part, q, v[l], (gint32) (j0 + c0 + l));
+          /* Only the lanes that passed (the threshold may drop meanwhile). */
+          for (; mask != 0; mask &= mask - 1)
+            {
+              guint l = (guint) __builtin_ctz (mask);
+
+              if (j0 + c0 + l != q)
+                offer (part, q, v[l], (gint32) (j0 + c0 + l));
+            }
         }
     }
   if (bi == bj)
@@ -284,7 +292,7 @@ tile (SymPart *part,
 
       for (gsize c0 = 0; c0 < nj; c0 += SCAN_WIDTH)
         {
-          guint width = (guint) MIN (SCAN_WIDTH, nj - c0);
+          guint width = (guint) MIN (SCAN_WIDTH, nj - c0), mask;
           float v[SCAN_WIDTH];
 
           if (width == SCAN_WIDTH)
@@ -293,15 +301,23 @@ tile (SymPart *part,
 
               memcpy (&r0, part->root + j0 + c0, sizeof r0);
               memcpy (&r1, part->root + j0 + c0 + 4, sizeof r1);
-              if (!_es_knn_keys8 (dot, sc + c0, fv, fv, r0, r1, v))
+              if (!(mask = _es_knn_keys8 (dot, sc + c0, fv, fv, r0, r1, v)))
                 continue;
             }
           else
-            for (guint l = 0; l < width; l++)
-              v[l] = score_key (dot, sc[c0 + l], fq);
+            {
+              mask = (1u << width) - 1;
+              for (guint l = 0; l < width; l++)
+                v[l] = score_key (dot, sc[c0 + l], fq);
+            }
 
-          for (guint l = 0; l < width; l++)
-            offer (part, j0 + c0 + l, v[l], (gint32) q);
+          /* Eight points, each root unchanged by the others' offers. */
+          for (; mask != 0; mask &= mask - 1)
+            {
+              guint l = (guint) __builtin_ctz (mask);
+
+              offer (part, j0 + c0 + l, v[l], (gint32) q);
+            }
         }
     }
 }

@@ -383,9 +383,14 @@ sym_part_run (gpointer data)
       guint64 *b = part->buf + q * part->cap;
       guint m = part->count[q];
 
-      g_assert (m >= part->kk);
-      select_codes (b, m, part->kk);
-      m = part->kk;
+      /* Fewer than kk only if some keys were NaN (refused), as the heaps
+       * kept empty slots then.
+       */
+      if (m > part->kk)
+        {
+          select_codes (b, m, part->kk);
+          m = part->kk;
+        }
       for (guint j = 0; j < m; j++)
         {
           gint32 c = (gint32) (guint32) b[j];

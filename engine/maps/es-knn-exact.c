@@ -135,7 +135,7 @@ exact_part_run (gpointer data)
 
               for (gsize cj0 = 0; cj0 < nc; cj0 += SCAN_WIDTH)
                 {
-                  guint width = (guint) MIN (SCAN_WIDTH, nc - cj0);
+                  guint width = (guint) MIN (SCAN_WIDTH, nc - cj0), mask;
                   float v[SCAN_WIDTH];
 
                   if (width == SCAN_WIDTH)
@@ -145,16 +145,21 @@ exact_part_run (gpointer data)
                       memcpy (&f0, f + cj0, sizeof f0);
                       memcpy (&f1, f + cj0 + 4, sizeof f1);
                       /* Cosine: −x·y/|y| ranks as 1 − cos (|x| is the query's). */
-                      if (!_es_knn_keys8 (dot, sc + cj0, f0, f1, (EsKnnV4) { 0 } + key[0],
-                                          (EsKnnV4) { 0 } + key[0], v))
+                      if (!(mask = _es_knn_keys8 (dot, sc + cj0, f0, f1, (EsKnnV4) { 0 } + key[0],
+                                                  (EsKnnV4) { 0 } + key[0], v)))
                         continue;
                     }
                   else
-                    for (guint l = 0; l < width; l++)
-                      v[l] = dot ? -sc[cj0 + l] * f[cj0 + l] : f[cj0 + l] - 2.0f * sc[cj0 + l];
-
-                  for (guint l = 0; l < width; l++)
                     {
+                      mask = (1u << width) - 1;
+                      for (guint l = 0; l < width; l++)
+                        v[l] = dot ? -sc[cj0 + l] * f[cj0 + l] : f[cj0 + l] - 2.0f * sc[cj0 + l];
+                    }
+
+                  /* Only the lanes that passed (the root only drops meanwhile). */
+                  for (; mask != 0; mask &= mask - 1)
+                    {
+                      guint l = (guint) __builtin_ctz (mask);
                       gint32 c = P->point[c0 + cj0 + l];
 
                       if (c < 0 || (gsize) c == q || !_es_knn_pair_less (v[l], c, key[0], id[0]))

@@ -17,11 +17,12 @@ typedef float EsKnnV4 __attribute__ ((vector_size (16)));
 typedef gint32 EsKnnV4i __attribute__ ((vector_size (16)));
 
 /* The exact scans' eight-wide step: the keys of eight scores s (−s f for
- * dot products, f − 2 s for squared distances) into v, and whether any is
- * at most its lane's root.  Most steps fail that one compare and offer
- * nothing, so v is written only when one passes.
+ * dot products, f − 2 s for squared distances) into v, and a mask of the
+ * lanes at most their root (bit l for lane l; 0 for none).  Most steps
+ * fail that one compare and offer nothing, so v and the mask are written
+ * only when one passes.
  */
-static inline gboolean
+static inline guint
 _es_knn_keys8 (gboolean     dot,
                const float *s,
                EsKnnV4      f0,
@@ -31,8 +32,9 @@ _es_knn_keys8 (gboolean     dot,
                float       *v)
 {
   EsKnnV4 s0, s1, v0, v1;
-  EsKnnV4i below;
+  EsKnnV4i b0, b1, below;
   guint64 lanes[2];
+  guint mask = 0;
 
   memcpy (&s0, s, sizeof s0);
   memcpy (&s1, s + 4, sizeof s1);
@@ -46,15 +48,18 @@ _es_knn_keys8 (gboolean     dot,
       v0 = f0 - 2.0f * s0;
       v1 = f1 - 2.0f * s1;
     }
-  below = (v0 <= r0) | (v1 <= r1);
+  b0 = v0 <= r0;
+  b1 = v1 <= r1;
+  below = b0 | b1;
   memcpy (lanes, &below, sizeof lanes);
   if ((lanes[0] | lanes[1]) == 0)
-    return FALSE;
+    return 0;
   memcpy (v, &v0, sizeof v0);
   memcpy (v + 4, &v1, sizeof v1);
-  return TRUE;
+  for (guint l = 0; l < 4; l++)
+    mask |= ((guint) b0[l] & 1) << l | ((guint) b1[l] & 1) << (l + 4);
+  return mask;
 }
-
 
 #define ES_KNN_MAX_THREADS 8
 
@@ -231,6 +236,7 @@ _es_knn_heap_offer (float  *key,
   return TRUE;
 }
 
+/* Sorts by (key, id). */
 void     _es_knn_sort_key_id (EsKnnKeyId     *items,
                               guint           n);
 

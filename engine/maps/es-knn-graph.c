@@ -224,34 +224,101 @@ graph_new_prefix (EsKnnGraph *parent,
 
 /* ---- shared helpers --------------------------------------------------- */
 
-static int
-compare_key_id (const void *a,
-                const void *b)
+static inline void
+swap_key_id (EsKnnKeyId *a,
+             EsKnnKeyId *b)
 {
-  const EsKnnKeyId *x = a, *y = b;
+  EsKnnKeyId t = *a;
 
-  if (_es_knn_pair_less (x->key, x->id, y->key, y->id))
-    return -1;
-  return _es_knn_pair_less (y->key, y->id, x->key, x->id);
+  *a = *b;
+  *b = t;
 }
 
-void
-_es_knn_sort_key_id (EsKnnKeyId *items,
-                     guint       n)
+static inline gboolean
+key_id_less (const EsKnnKeyId *a,
+             const EsKnnKeyId *b)
 {
-  /* Insertion sort: lists are short (k + SLACK). */
+  return _es_knn_pair_less (a->key, a->id, b->key, b->id);
+}
+
+static void
+insertion_sort_key_id (EsKnnKeyId *items,
+                       guint       n)
+{
   for (guint i = 1; i < n; i++)
     {
       EsKnnKeyId t = items[i];
       guint j = i;
 
-      while (j > 0 && compare_key_id (&t, &items[j - 1]) < 0)
+      while (j > 0 && key_id_less (&t, &items[j - 1]))
         {
           items[j] = items[j - 1];
           j--;
         }
       items[j] = t;
     }
+}
+
+/* Partitions items[0, n), n ≥ 3, around the median of its first, middle
+ * and last items; returns the pivot's final place (everything before it
+ * is less, everything after it greater: the (key, id) are distinct).
+ */
+static guint
+partition_key_id (EsKnnKeyId *items,
+                  guint       n)
+{
+  guint mid = n / 2, last = n - 1, i, j;
+  EsKnnKeyId pivot;
+
+  if (key_id_less (&items[mid], &items[0]))
+    swap_key_id (&items[mid], &items[0]);
+  if (key_id_less (&items[last], &items[0]))
+    swap_key_id (&items[last], &items[0]);
+  if (key_id_less (&items[last], &items[mid]))
+    swap_key_id (&items[last], &items[mid]);
+  /* items[0] ≤ pivot ≤ items[last]: sentinels for the two scans. */
+  swap_key_id (&items[mid], &items[last - 1]);
+  pivot = items[last - 1];
+  i = 0;
+  j = last - 1;
+  for (;;)
+    {
+      while (key_id_less (&items[++i], &pivot))
+        ;
+      while (key_id_less (&pivot, &items[--j]))
+        ;
+      if (i >= j)
+        break;
+      swap_key_id (&items[i], &items[j]);
+    }
+  swap_key_id (&items[i], &items[last - 1]);
+  return i;
+}
+
+void
+_es_knn_sort_key_id (EsKnnKeyId *items,
+                     guint       n)
+{
+  /* Quicksort down to short runs (every run's pivot is a median of three),
+   * then insertion sort; lists are k + SLACK long.
+   */
+  while (n > 24)
+    {
+      guint p = partition_key_id (items, n);
+
+      if (p < n - 1 - p)
+        {
+          _es_knn_sort_key_id (items, p);
+          items += p + 1;
+          n -= p + 1;
+        }
+      else
+        {
+          _es_knn_sort_key_id (items + p + 1, n - p - 1);
+          n = p;
+        }
+    }
+  insertion_sort_key_id (items, n);
 }
 
 void

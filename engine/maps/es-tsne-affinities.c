@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each row's Gaussian precision β is found by bisection (van der Maaten
- * 2014): the entropy of p_j|i ∝ exp (−β d_ij) falls monotonically as β grows,
+ * Each row's Gaussian precision β is found by Newton's method kept inside
+ * a bisection's bracket (van der Maaten 2014 bisects): the entropy of p_j|i ∝ exp (−β d_ij) falls monotonically as β grows,
  * from log k at β = 0 to log (ties at the smallest distance) as β → ∞.
  * Distances are shifted by the row's smallest first (the p do not change,
  * and nothing underflows), so zero and duplicate vectors are ordinary.
@@ -25,14 +25,17 @@
 #define CALIBRATION_MAX_STEPS  200
 #define BETA_MAX               1e250
 
+/* The entropy of p_j ∝ exp (−β s_j), s_j = d_j − dmin, and its derivative
+ * in β, −β Var (s) under p.
+ */
 static double
 row_entropy (const float *d,
              guint        k,
              double       dmin,
              double       beta,
-             float       *p)
+             double      *slope)
 {
-  double sum = 0, weighted = 0;
+  double sum = 0, m1 = 0, m2 = 0, mean;
 
   for (guint j = 0; j < k; j++)
     {
@@ -40,14 +43,13 @@ row_entropy (const float *d,
       double e = exp (-beta * s);
 
       sum += e;
-      weighted += s * e;
-      p[j] = (float) e;
+      m1 += s * e;
+      m2 += s * s * e;
     }
   /* sum ≥ 1: the smallest distance gives exp (0). */
-  for (guint j = 0; j < k; j++)
-    p[j] = (float) (p[j] / sum);
-
-  return log (sum) + beta * weighted / sum;
+  mean = m1 / sum;
+  *slope = -beta * MAX (m2 / sum - mean * mean, 0.0);
+  return log (sum) + beta * mean;
 }
 
 double
@@ -58,8 +60,8 @@ _es_tsne_calibrate_row (const float *d,
                         double      *entropy)
 {
   double target = log (perplexity);
-  double dmin = INFINITY, mean = 0;
-  double beta, lo = 0, hi = INFINITY, h = 0;
+  double dmin = INFINITY, mean = 0, sum = 0;
+  double beta, lo = 0, hi = INFINITY, h = 0, slope;
 
   g_return_val_if_fail (k > 0, 0);
 
@@ -78,25 +80,39 @@ _es_tsne_calibrate_row (const float *d,
       return 0;
     }
 
+  /* Newton's steps while they stay inside the bracket [lo, hi] of β
+   * that the signs of h − target have shown; otherwise bisection (or
+   * doubling while there is no upper end).  Some 4 steps instead of 25.
+   */
   beta = 1 / mean;
   for (guint step = 0; step < CALIBRATION_MAX_STEPS; step++)
     {
-      h = row_entropy (d, k, dmin, beta, p);
+      double next;
+
+      h = row_entropy (d, k, dmin, beta, &slope);
       if (fabs (h - target) < CALIBRATION_TOL)
         break;
       if (h > target)
-        {
-          lo = beta;
-          beta = isinf (hi) ? beta * 2 : (beta + hi) / 2;
-          if (beta > BETA_MAX)
-            break;
-        }
+        lo = beta;
       else
-        {
-          hi = beta;
-          beta = (lo + beta) / 2;
-        }
+        hi = beta;
+      next = slope < 0 ? beta - (h - target) / slope : NAN;
+      if (!(next > lo && next < hi))
+        next = h > target ? (isinf (hi) ? beta * 2 : (beta + hi) / 2) : (lo + beta) / 2;
+      beta = next;
+      if (beta > BETA_MAX)
+        break;
     }
+
+  for (guint j = 0; j < k; j++)
+    {
+      double e = exp (-beta * (d[j] - dmin));
+
+      sum += e;
+      p[j] = (float) e;
+    }
+  for (guint j = 0; j < k; j++)
+    p[j] = (float) (p[j] / sum);
 
   if (entropy != NULL)
     *entropy = h;
@@ -154,13 +170,79 @@ typedef struct
   float  val;
 } Entry;
 
-static int
-compare_entry (gconstpointer a,
-               gconstpointer b)
+typedef struct
 {
-  gint32 x = ((const Entry *) a)->col, y = ((const Entry *) b)->col;
+  gsize        n;
+  double       scale;
+  const gsize *row_ptr;
+  const gsize *own;      /* n × 2: [begin, end) of row i's own list in its segment */
+  gsize       *len;      /* n: merged length */
+  gint32      *cols;
+  float       *vals;
+  Entry       *tmp;      /* per part: longest entries */
+  gsize        longest;
+} MergeJob;
 
-  return (x > y) - (x < y);
+/* Row i's segment holds, in the order they were listed, the pairs from
+ * the lists of rows before i (columns < i, ascending), i's own list
+ * (unsorted) and the pairs from the rows after i (columns > i,
+ * ascending): sorting the own list and merging the three, earlier runs
+ * first on equal columns, is the stable sort by column.  A column is
+ * listed at most twice; the two are summed in that order.
+ */
+static void
+merge_part (guint    part,
+            gpointer data)
+{
+  MergeJob *job = data;
+  Entry *row = job->tmp + part * job->longest;
+  gsize begin, end;
+
+  _es_tsne_part_range (job->n, part, &begin, &end);
+  for (gsize i = begin; i < end; i++)
+    {
+      gsize r0 = job->row_ptr[i], len = job->row_ptr[i + 1] - r0;
+      gsize na = job->own[2 * i] - r0, nb = job->own[2 * i + 1] - r0;
+      gsize a = 0, b = na, c = nb, w = r0;
+
+      for (gsize e = 0; e < len; e++)
+        row[e] = (Entry) { job->cols[r0 + e], job->vals[r0 + e] };
+
+      /* The own list, row[na, nb) (distinct columns), by insertion sort. */
+      for (gsize e = na + 1; e < nb; e++)
+        {
+          Entry t = row[e];
+          gsize j = e;
+
+          while (j > na && row[j - 1].col > t.col)
+            {
+              row[j] = row[j - 1];
+              j--;
+            }
+          row[j] = t;
+        }
+
+      while (a < na || b < nb || c < len)
+        {
+          Entry t;
+
+          if (a < na && (b == nb || row[a].col <= row[b].col) && (c == len || row[a].col <= row[c].col))
+            t = row[a++];
+          else if (b < nb && (c == len || row[b].col <= row[c].col))
+            t = row[b++];
+          else
+            t = row[c++];
+
+          if (w > r0 && job->cols[w - 1] == t.col)
+            job->vals[w - 1] = (float) (job->vals[w - 1] + t.val * job->scale);
+          else
+            {
+              job->cols[w] = t.col;
+              job->vals[w++] = (float) (t.val * job->scale);
+            }
+        }
+      job->len[i] = w - r0;
+    }
 }
 
 gboolean
@@ -176,10 +258,11 @@ _es_tsne_affinities_build (gsize             n,
                            GError          **error)
 {
   g_autofree float *cond = NULL;
-  g_autofree gsize *fill = NULL;
+  g_autofree gsize *fill = NULL, *own = NULL;
   g_autofree Entry *row = NULL;
   guint64 nk;
   CalibrateJob job;
+  MergeJob merge;
   gsize *row_ptr, longest = 0, w = 0, listed;
   double scale = 1.0 / (2.0 * n);
 
@@ -199,9 +282,9 @@ _es_tsne_affinities_build (gsize             n,
     return FALSE;
 
   /* Symmetrise: every (i, j) of the kNN lists lands in row i and in row j
-   * (at most 2 n k entries); each row is then sorted by column and the
-   * pairs listed from both sides (at most two per column, so the sum does
-   * not depend on their order) merged, compacting in place.
+   * (at most 2 n k entries); each row is then sorted by column (stably:
+   * merge_part), the pairs listed from both sides summed, and the rows
+   * compacted in place.
    */
   out->n = n;
   if (!(out->row_ptr = es_memory_try_alloc0 (n + 1, sizeof (gsize), "t-SNE affinities", error)) ||
@@ -224,41 +307,41 @@ _es_tsne_affinities_build (gsize             n,
 
   if (!(out->cols = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (gint32), "t-SNE affinities", error)) ||
       !(out->vals = es_memory_try_alloc (MAX (row_ptr[n], 1), sizeof (float), "t-SNE affinities", error)) ||
-      !(row = es_memory_try_alloc (MAX (longest, 1), sizeof (Entry), "t-SNE affinities", error)))
+      !(own = es_memory_try_alloc (n, 2 * sizeof (gsize), "t-SNE affinities", error)) ||
+      !(row = es_memory_try_alloc (ES_TSNE_N_PARTS, MAX (longest, 1) * sizeof (Entry), "t-SNE affinities", error)))
     goto fail;
   for (gsize i = 0; i < n; i++)
-    for (guint j = 0; j < k; j++)
-      {
-        gint32 c = idx[i * k + j];
-        float v = cond[i * k + j];
+    {
+      own[2 * i] = fill[i];
+      for (guint j = 0; j < k; j++)
+        {
+          gint32 c = idx[i * k + j];
+          float v = cond[i * k + j];
 
-        if (c == ES_KNN_NONE || !(v > 0))
-          continue;
-        out->cols[fill[i]] = c;
-        out->vals[fill[i]++] = v;
-        out->cols[fill[c]] = (gint32) i;
-        out->vals[fill[c]++] = v;
-      }
+          if (c == ES_KNN_NONE || !(v > 0))
+            continue;
+          out->cols[fill[i]] = c;
+          out->vals[fill[i]++] = v;
+          out->cols[fill[c]] = (gint32) i;
+          out->vals[fill[c]++] = v;
+        }
+      own[2 * i + 1] = fill[i];
+    }
   g_clear_pointer (&cond, g_free);
 
+  merge = (MergeJob) {
+    .n = n, .scale = scale, .row_ptr = row_ptr, .own = own, .len = fill,
+    .cols = out->cols, .vals = out->vals, .tmp = row, .longest = MAX (longest, 1),
+  };
+  _es_tsne_parallel (pool, merge_part, &merge);
   for (gsize i = 0; i < n; i++)
     {
-      gsize begin = row_ptr[i], len = row_ptr[i + 1] - begin, row_start = w;
+      gsize begin = row_ptr[i], len = fill[i];
 
-      for (gsize e = 0; e < len; e++)
-        row[e] = (Entry) { out->cols[begin + e], out->vals[begin + e] };
-      qsort (row, len, sizeof (Entry), compare_entry);
-      for (gsize e = 0; e < len; e++)
-        {
-          if (w > row_start && out->cols[w - 1] == row[e].col)
-            out->vals[w - 1] = (float) (out->vals[w - 1] + row[e].val * scale);
-          else
-            {
-              out->cols[w] = row[e].col;
-              out->vals[w++] = (float) (row[e].val * scale);
-            }
-        }
-      row_ptr[i] = row_start;
+      memmove (out->cols + w, out->cols + begin, len * sizeof (gint32));
+      memmove (out->vals + w, out->vals + begin, len * sizeof (float));
+      row_ptr[i] = w;
+      w += len;
     }
   listed = row_ptr[n];
   row_ptr[n] = w;

@@ -114,10 +114,9 @@ typedef struct
 static inline void
 lagrange (const FftJob *job,
           float         t,
+          guint         p,
           float        *w)
 {
-  guint p = job->p;
-
   for (guint k = 0; k < p; k++)
     {
       float v = job->denom[k];
@@ -130,13 +129,13 @@ lagrange (const FftJob *job,
 }
 
 /* Each point's box and interpolation weights, in fixed parts of the points. */
-static void
-weights_part (guint    part,
-              gpointer data)
+static inline __attribute__ ((always_inline)) void
+weights_points (FftJob *job,
+                guint   part,
+                guint   p)
 {
-  FftJob *job = data;
   EsTsneFft *self = job->self;
-  guint boxes = self->nn / job->p;
+  guint boxes = self->nn / p;
   gsize begin, end;
 
   _es_tsne_part_range (job->n, part, &begin, &end);
@@ -151,10 +150,23 @@ weights_part (guint    part,
           guint b = (guint) CLAMP (u, 0.0f, (float) (boxes - 1));
 
           b = MIN (b, boxes - 1);
-          base[d] = b * job->p;
-          lagrange (job, u - b, w + d * MAX_INTERP);
+          base[d] = b * p;
+          lagrange (job, u - b, p, w + d * MAX_INTERP);
         }
     }
+}
+
+static void
+weights_part (guint    part,
+              gpointer data)
+{
+  FftJob *job = data;
+
+  /* Compiled once per p, unrolled as when p was a constant. */
+  if (job->p == 3)
+    weights_points (job, part, 3);
+  else
+    weights_points (job, part, 4);
 }
 
 /* The charges of the points in this part's boxes, in point order, straight
@@ -204,7 +216,6 @@ spread_part (guint    part,
 {
   FftJob *job = data;
 
-  /* Compiled once per p, unrolled as when p was a constant. */
   if (job->p == 3)
     spread_points (job, part, 3);
   else

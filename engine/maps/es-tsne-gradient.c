@@ -245,6 +245,23 @@ four_pairs (const EsTsneAffinities *p,
   return v / (1 + *d0 * *d0 + *d1 * *d1);
 }
 
+/* The same for entry e alone (a row's last one to three). */
+static inline float
+one_pair (const EsTsneAffinities *p,
+          const float            *y,
+          gsize                   e,
+          float                   yi0,
+          float                   yi1,
+          float                  *d0,
+          float                  *d1)
+{
+  gsize j = (gsize) p->cols[e];
+
+  *d0 = yi0 - y[2 * j];
+  *d1 = yi1 - y[2 * j + 1];
+  return p->vals[e] / (1 + *d0 * *d0 + *d1 * *d1);
+}
+
 static void
 attraction_2d (const EsTsneAffinities *p,
                const float            *y,
@@ -269,9 +286,7 @@ attraction_2d (const EsTsneAffinities *p,
       a1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
       for (; e < stop; e++)
         {
-          gsize j = (gsize) p->cols[e];
-          float d0 = yi0 - y[2 * j], d1 = yi1 - y[2 * j + 1];
-          float q = p->vals[e] / (1 + d0 * d0 + d1 * d1);
+          float d0, d1, q = one_pair (p, y, e, yi0, yi1, &d0, &d1);
 
           a0 += q * d0;
           a1 += q * d1;
@@ -402,8 +417,7 @@ _es_tsne_attraction_upper (const EsTsneAffinities *p,
       for (; e < stop; e++)
         {
           gsize j = (gsize) p->cols[e];
-          float d0 = yi0 - y[2 * j], d1 = yi1 - y[2 * j + 1];
-          float q = p->vals[e] / (1 + d0 * d0 + d1 * d1);
+          float d0, d1, q = one_pair (p, y, e, yi0, yi1, &d0, &d1);
 
           a0 += q * d0;
           a1 += q * d1;

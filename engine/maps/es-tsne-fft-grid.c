@@ -75,15 +75,41 @@ split_at (guint total,
 
 /* Term strides, rounded up to 32 bytes for the alignment. */
 static gsize
-real_stride (guint nn)
+real_stride (guint nn,
+             guint m)
 {
-  return ((gsize) nn * 2 * nn + 7) / 8 * 8;
+  return ((gsize) nn * m + 7) / 8 * 8;
 }
 
 static gsize
-hat_stride (guint nn)
+hat_stride (guint nn,
+            guint m)
 {
-  return ((gsize) nn * (nn + 1) + 3) / 4 * 4;
+  return ((gsize) nn * (m / 2 + 1) + 3) / 4 * 4;
+}
+
+/* The transforms' length for @nn nodes: the smallest 2^a, 3 × 2^a or
+ * 5 × 2^a of at least 2 nn (the zero padding of the circular convolution
+ * only needs 2 nn − 1).  FFTW's codelets run these about twice as fast per
+ * point as lengths with factors 7, 9 or 15 (720: 1.30 µs a transform,
+ * 768: 0.94; 1008: 1.56, 1024: 0.87; tests/bench/RESULTS-maps.md), which
+ * more than pays for the longer padding.
+ */
+guint
+_es_tsne_fft_length (guint nn)
+{
+  guint best = G_MAXUINT;
+
+  for (guint f = 1; f <= 5; f += 2)
+    {
+      guint64 m = f;
+
+      while (m < 2 * (guint64) nn)
+        m *= 2;
+      if (m % 2 == 0 && m < best)
+        best = (guint) m;
+    }
+  return best;
 }
 
 /* The blocks for up to @nn_cap nodes per dimension (a quarter more than
@@ -98,20 +124,23 @@ alloc_blocks (EsTsneFft *self,
               guint      nn,
               GError   **error)
 {
-  guint nn_cap = MIN (nn + nn / 4, MAX_INTERP * MAX_BOXES);
-  gsize m = 2 * (gsize) MAX (nn_cap, nn), mc = m / 2 + 1;
+  guint nn_cap = MIN (nn + nn / 4, MAX_INTERP * MAX_BOXES), m_cap;
+  gsize m, mc;
   guint64 bytes;
 
   nn_cap = MAX (nn_cap, nn);
-  if (!es_memory_check (N_TERMS * (real_stride (nn_cap) + 2 * hat_stride (nn_cap)) + m * mc +
+  m_cap = _es_tsne_fft_length (nn_cap);
+  m = m_cap;
+  mc = m / 2 + 1;
+  if (!es_memory_check (N_TERMS * (real_stride (nn_cap, m_cap) + 2 * hat_stride (nn_cap, m_cap)) + m * mc +
                         ES_TSNE_N_PARTS * 2 * COL_BLOCK * m,
                         sizeof (float), "t-SNE interpolation grid", &bytes, error))
     return FALSE;
 
   _es_tsne_fft_free_grids (self);
   self->kernel_t = fftwf_alloc_real (m * mc);
-  self->real_block = fftwf_alloc_real (N_TERMS * real_stride (nn_cap));
-  self->hat_block = fftwf_alloc_complex (N_TERMS * hat_stride (nn_cap));
+  self->real_block = fftwf_alloc_real (N_TERMS * real_stride (nn_cap, m_cap));
+  self->hat_block = fftwf_alloc_complex (N_TERMS * hat_stride (nn_cap, m_cap));
   for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
     self->col_buf[p] = fftwf_alloc_complex (COL_BLOCK * m);
   if (self->kernel_t == NULL || self->real_block == NULL || self->hat_block == NULL ||
@@ -130,7 +159,7 @@ alloc_blocks (EsTsneFft *self,
 float *
 _es_tsne_fft_kernel_out (EsTsneFft *self)
 {
-  gsize q = (gsize) (self->nn + 1) * (self->nn + 1);
+  gsize q = (gsize) (self->m / 2 + 1) * (self->m / 2 + 1);
 
   return self->real_block + (q + 7) / 8 * 8;
 }
@@ -140,11 +169,12 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
              guint      nn,
              GError   **error)
 {
-  guint m = 2 * nn;
+  guint m = _es_tsne_fft_length (nn);
   int mc = (int) (m / 2 + 1), len = (int) m;
-  gsize rs = real_stride (nn), hs = hat_stride (nn);
+  gsize rs = real_stride (nn, m), hs = hat_stride (nn, m);
   gboolean ok = TRUE;
 
+  /* The blocks' length for nn_cap is at least m (both grow with nn). */
   if (nn > self->nn_cap && !alloc_blocks (self, nn, error))
     return FALSE;
   free_plans (self);
@@ -164,7 +194,7 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
    * and the unneeded rows dropped.
    */
   g_mutex_lock (&planner_lock);
-  self->kernel_plan = fftwf_plan_r2r_2d ((int) nn + 1, (int) nn + 1, self->real_block, _es_tsne_fft_kernel_out (self),
+  self->kernel_plan = fftwf_plan_r2r_2d (mc, mc, self->real_block, _es_tsne_fft_kernel_out (self),
                                          FFTW_REDFT00, FFTW_REDFT00, FFTW_ESTIMATE);
   for (guint p = 0; p < ES_TSNE_N_PARTS + 1; p++)
     {

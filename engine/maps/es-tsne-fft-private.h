@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 struct _EsTsneFft
 {
   guint          nn;                          /* nodes per dimension */
-  guint          m;                           /* padded: 2 nn */
+  guint          m;                           /* padded: _es_tsne_fft_length (nn) ≥ 2 nn */
   guint          nn_cap;                      /* the blocks below hold this many */
   float         *kernel_t;                    /* the kernel's transform (real), column c at c × m */
   float         *real_block;                  /* the terms' real grids, real_stride apart */
@@ -60,5 +60,6 @@ void     _es_tsne_fft_free_grids  (EsTsneFft *self);
 /* Where the kernel's quarter transform goes in the real block. */
 float   *_es_tsne_fft_kernel_out  (EsTsneFft *self);
 guint    _es_tsne_fft_smooth_size (guint      b);
+guint    _es_tsne_fft_length      (guint      nn);
 
 G_END_DECLS

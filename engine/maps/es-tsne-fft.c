@@ -12,9 +12,9 @@
  * cluster's inner neighbourhoods.  Every point spreads its charges
  * q = (1, y₁, y₂) to the nodes of its box with Lagrange polynomial
  * weights; the kernel w² = 1 / (1 + r²)² between all node pairs is a
- * Toeplitz matrix, applied as a circular convolution on the zero-padded
- * 2n × 2n grid by FFT; the node potentials are interpolated back with the
- * same weights.  Then, with φ_t(i) ≈ Σ_j w_ij² q_t(j) (self included),
+ * Toeplitz matrix, applied as a circular convolution on the grid
+ * zero-padded to m × m (m ≥ 2n) by FFT; the node potentials are
+ * interpolated back with the same weights.  Then, with φ_t(i) ≈ Σ_j w_ij² q_t(j) (self included),
  *   Σ_j w_ij² (y_i − y_j)  = y_i φ₀ − (φ₁, φ₂)
  *   Σ_j w_ij               = (1 + |y_i|²) φ₀ − 2 y_i·(φ₁, φ₂) + φ₃
  * since w²(1 + r²) = w, with φ₃ the potential of the charge |y|²; Z is the
@@ -223,9 +223,10 @@ spread_part (guint    part,
 }
 
 /* The kernel between node offsets, wrapped for the circular convolution;
- * offset nn is never used by an nn-long input and stays 0.  It is even in
- * both offsets, so its transform is real and even too: the 2D DFT of the
- * m × m grid is the 2D DCT-I (REDFT00) of its (nn + 1) × (nn + 1) quarter,
+ * offsets nn … m − nn are never used by an nn-long input and stay 0.  It
+ * is even in both offsets, so its transform is real and even too: the 2D
+ * DFT of the m × m grid is the 2D DCT-I (REDFT00) of its
+ * (m/2 + 1) × (m/2 + 1) quarter,
  * a quarter of the points and a real transform (k̂ at r and m − r are
  * equal).  Computed in the terms' real block (spreading overwrites it
  * next), kept by columns.
@@ -234,12 +235,11 @@ static void
 kernel (FftJob *job)
 {
   EsTsneFft *self = job->self;
-  guint nn = self->nn, m = self->m, mc = m / 2 + 1, q = nn + 1;
+  guint nn = self->nn, m = self->m, mc = m / 2 + 1, q = mc;
   float spacing = job->box / job->p;
   float *k = self->real_block, *k_hat = _es_tsne_fft_kernel_out (self);
   g_autofree float *d2 = g_new (float, q);
 
-  g_assert (mc == q);
   for (guint i = 0; i < q; i++)
     {
       float d = (float) i * spacing;
@@ -251,7 +251,7 @@ kernel (FftJob *job)
       {
         float r = 1 + d2[ix] + d2[iy];
 
-        k[(gsize) ix * q + iy] = (ix == nn || iy == nn) ? 0 : 1 / (r * r);
+        k[(gsize) ix * q + iy] = (ix >= nn || iy >= nn) ? 0 : 1 / (r * r);
       }
   fftwf_execute_r2r (self->kernel_plan, k, k_hat);
   for (guint c = 0; c < mc; c++)
@@ -468,8 +468,8 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
   range = hi - lo;
   if (!(range > 1e-6f))
     range = 1e-6f;
-  /* B = max (MIN_BOXES, ⌈range⌉) boxes, rounded up to an FFT-friendly
-   * count, of a width at least range / B (at most 1 when B is ⌈range⌉)
+  /* B = max (MIN_BOXES, ⌈range⌉) boxes, rounded up to a 7-smooth count
+   * (fewer distinct grids, so fewer plans), of a width at least range / B (at most 1 when B is ⌈range⌉)
    * rounded up on a ladder 2^(1/BOX_LADDER) apart, the grid centred on the
    * points: the grid size changes only when ⌈range⌉ passes a friendly
    * count, the kernel's transform only when the width steps.

@@ -148,6 +148,20 @@ void       _es_tsne_attraction_upper (const EsTsneAffinities *p,
                                       guint            part,
                                       float           *acc);
 
+gboolean   _es_tsne_map_order        (const float     *y,
+                                      gsize            n,
+                                      guint            dims,
+                                      gsize           *order,
+                                      GError         **error);
+gboolean   _es_tsne_affinities_permute (EsTsneAffinities *p,
+                                      const gsize     *order,
+                                      GError         **error);
+void       _es_tsne_permute_rows     (float           *x,
+                                      gsize            n,
+                                      guint            width,
+                                      const gsize     *order,
+                                      float           *tmp);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsneFft, _es_tsne_fft_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsnePool, _es_tsne_pool_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsTsneAffinities, _es_tsne_affinities_clear)

@@ -290,14 +290,57 @@ emit_frame (EsLayoutFrameFunc  frame,
     frame (out, rows, dims, iteration, n_iterations, frame_data);
 }
 
+/* The points renumbered in map order (es-tsne-order.c): P, the state the
+ * steps carry and which row each point is.
+ */
 static gboolean
-optimize (const EsTsneAffinities *p,
+renumber (EsTsneAffinities *p,
+          float            *y,
+          float            *update,
+          float            *gains,
+          gsize            *valid_rows,
+          guint             dims,
+          GError          **error)
+{
+  gsize n = p->n;
+  g_autofree gsize *order = NULL, *rows = NULL;
+  g_autofree float *tmp = NULL;
+
+  if (!(order = es_memory_try_alloc (MAX (n, 1), sizeof (gsize), "t-SNE order", error)) ||
+      !(rows = es_memory_try_alloc (MAX (n, 1), sizeof (gsize), "t-SNE order", error)) ||
+      !(tmp = es_memory_try_alloc (MAX (n, 1), dims * sizeof (float), "t-SNE order", error)) ||
+      !_es_tsne_map_order (y, n, dims, order, error) ||
+      !_es_tsne_affinities_permute (p, order, error))
+    return FALSE;
+  _es_tsne_permute_rows (y, n, dims, order, tmp);
+  _es_tsne_permute_rows (update, n, dims, order, tmp);
+  _es_tsne_permute_rows (gains, n, dims, order, tmp);
+  for (gsize i = 0; i < n; i++)
+    rows[i] = valid_rows[order[i]];
+  memcpy (valid_rows, rows, n * sizeof (gsize));
+  return TRUE;
+}
+
+/* When the points are renumbered: at the start (the initial layout's
+ * order), then each time the map has taken as many steps again as it had
+ * (64, 128, 256, 512): often while it forms, rarely once it has.  Each
+ * renumbering streams P twice (some 20 ms at 30k); it saves 15–35 % of
+ * the attraction's, spreading's and gathering's time.
+ */
+static gboolean
+renumber_at (guint it)
+{
+  return it == 0 || (it >= 64 && it <= 512 && (it & (it - 1)) == 0);
+}
+
+static gboolean
+optimize (EsTsneAffinities       *p,
           const EsTsneOptions    *options,
           EsTsnePool             *pool,
           float                  *y,
           float                  *out,
           gsize                   rows,
-          const gsize            *valid_rows,
+          gsize                  *valid_rows,
           GCancellable           *cancellable,
           EsProgressFunc          progress,
           gpointer                progress_data,
@@ -340,6 +383,9 @@ optimize (const EsTsneAffinities *p,
       int percent;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (renumber_at (it) && n > EXACT_MAX_ROWS &&
+          !renumber (p, y, update, gains, valid_rows, dims, error))
         return FALSE;
 
       if (rep_exact != NULL)

@@ -327,16 +327,19 @@ test_cancel (void)
 static void
 test_invalid_rows (void)
 {
-  const gsize n = 120, dims = 8;
+  const gsize n = 400, dims = 8;   /* above the exact repulsion's 256: renumbered */
   g_autoptr(GRand) rand = g_rand_new_with_seed (2);
   g_autofree float *data = g_new (float, n * dims);
   g_autoptr(EsEmbeddingSet) set = NULL;
   g_autoptr(EsMatrix) coords = NULL;
   g_autoptr(GError) error = NULL;
   EsTsneOptions options;
+  const float *xy;
+  double copies, others;
 
   g_test_summary ("NaN rows get NaN coordinates; zero vectors and 20 copies of one vector "
-                  "(more duplicates than the perplexity) get finite ones");
+                  "(more duplicates than the perplexity) get finite ones, placed "
+                  "around the original (under a quarter of the rows' mean distance to it)");
 
   for (gsize e = 0; e < n * dims; e++)
     data[e] = (float) gaussian (rand);
@@ -359,16 +362,30 @@ test_invalid_rows (void)
       options.metric = metric ? ES_METRIC_EUCLIDEAN : ES_METRIC_COSINE;
       coords = es_tsne_run (set, &options, NULL, NULL, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
+      xy = es_matrix_get_data (coords);
       for (gsize i = 0; i < n; i++)
         for (guint d = 0; d < 2; d++)
           {
-            float v = es_matrix_get_data (coords)[i * 2 + d];
+            float v = xy[i * 2 + d];
 
             if (i == 3 || i == 50)
               g_assert_true (isnan (v));
             else
               g_assert_true (isfinite (v));
           }
+      /* The copies of row 10 around it: the rows kept their coordinates. */
+      copies = others = 0;
+      for (gsize i = 0; i < n; i++)
+        if (i != 3 && i != 50 && i != 10)
+          {
+            double r = hypot (xy[i * 2] - xy[20], xy[i * 2 + 1] - xy[21]);
+
+            if (i >= 20 && i < 40)
+              copies += r / 20;
+            else
+              others += r / (n - 23);
+          }
+      g_assert_cmpfloat (copies, <, others / 4);
       g_clear_pointer (&coords, es_matrix_unref);
     }
 }

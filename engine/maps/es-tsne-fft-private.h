@@ -24,7 +24,7 @@ struct _EsTsneFft
   float         *kernel_t;                    /* the kernel's transform (real), column c at c × m */
   float         *real_block;                  /* the terms' real grids, real_stride apart */
   fftwf_complex *hat_block;                   /* the terms' row transforms, hat_stride apart */
-  fftwf_complex *col_buf[ES_TSNE_N_PARTS];    /* COL_BLOCK columns of m, contiguous */
+  fftwf_complex *col_buf[ES_TSNE_N_PARTS];    /* 2 × COL_BLOCK columns of m: in, transformed */
   float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
   fftwf_complex *hat[N_TERMS];                /* nn × (m/2 + 1): the rows needed */
   fftwf_plan     kernel_plan;                 /* 2D DCT-I of the kernel's quarter, in the real block */

@@ -308,7 +308,7 @@ columns_part (guint    part,
             fftwf_execute (self->cols_forward[part][plan]);
             for (guint j = 0; j < w; j++)
               {
-                fftwf_complex *x = buf + (gsize) j * m;
+                fftwf_complex *x = buf + (gsize) (COL_BLOCK + j) * m;
                 const float *k = self->kernel_t + (gsize) (cb + j0 + j) * m;
 
                 for (guint r = 0; r < m; r++)

@@ -125,6 +125,7 @@ _es_tsne_affinities_clear (EsTsneAffinities *p)
   g_clear_pointer (&p->row_ptr, g_free);
   g_clear_pointer (&p->cols, g_free);
   g_clear_pointer (&p->vals, g_free);
+  g_clear_pointer (&p->row_of, g_free);
   p->n = 0;
 }
 

@@ -29,12 +29,12 @@
  * The kernel is even in both offsets, so its transform is real: only the
  * real part is kept and multiplied in.
  *
- * Determinism: the interpolation weights are computed in fixed parts of
- * the points; the spreading is cut between the parts by the same rows as
+ * Determinism: the spreading is cut between the parts by the same rows as
  * the row transforms, at a box boundary along the first axis (a box's
  * nodes belong to it alone), each part visiting every point in order and
- * spreading those in its boxes, so every node sums its charges in point
- * order whoever runs which part; the three charges'
+ * spreading those in its boxes (their weights computed there too), so
+ * every node sums its charges in point order whoever runs which part;
+ * the three charges'
  * transforms are cut between the parts by rows (the row transforms) and
  * by columns (the column transforms and the product with the kernel), at
  * fixed places, with one plan per part and stage; the potentials are
@@ -128,49 +128,28 @@ lagrange (const FftJob *job,
     }
 }
 
-/* Each point's box and interpolation weights, in fixed parts of the points. */
+/* Point i's box along dimension d and its interpolation weights there. */
 static inline __attribute__ ((always_inline)) void
-weights_points (FftJob *job,
-                guint   part,
-                guint   p)
+weights_point (FftJob  *job,
+               gsize    i,
+               guint    d,
+               guint    p,
+               guint    boxes,
+               guint32 *base,
+               float   *w)
 {
-  EsTsneFft *self = job->self;
-  guint boxes = self->nn / p;
-  gsize begin, end;
+  float u = (job->y[i * 2 + d] - job->lo) / job->box;
+  guint b = (guint) CLAMP (u, 0.0f, (float) (boxes - 1));
 
-  _es_tsne_part_range (job->n, part, &begin, &end);
-  for (gsize i = begin; i < end; i++)
-    {
-      float *w = self->weights + i * 2 * MAX_INTERP;
-      guint32 *base = self->base + i * 2;
-
-      for (guint d = 0; d < 2; d++)
-        {
-          float u = (job->y[i * 2 + d] - job->lo) / job->box;
-          guint b = (guint) CLAMP (u, 0.0f, (float) (boxes - 1));
-
-          b = MIN (b, boxes - 1);
-          base[d] = b * p;
-          lagrange (job, u - b, p, w + d * MAX_INTERP);
-        }
-    }
-}
-
-static void
-weights_part (guint    part,
-              gpointer data)
-{
-  FftJob *job = data;
-
-  /* Compiled once per p, unrolled as when p was a constant. */
-  if (job->p == 3)
-    weights_points (job, part, 3);
-  else
-    weights_points (job, part, 4);
+  b = MIN (b, boxes - 1);
+  *base = b * p;
+  lagrange (job, u - b, p, w);
 }
 
 /* The charges of the points in this part's boxes, in point order, straight
- * into the rows of the transforms' inputs (zeroed first, padding included).
+ * into the rows of the transforms' inputs (zeroed first, padding included);
+ * their boxes and weights are kept for the gathering (every point is in
+ * one part's boxes).
  */
 static inline __attribute__ ((always_inline)) void
 spread_points (FftJob *job,
@@ -188,13 +167,16 @@ spread_points (FftJob *job,
     memset (self->real[t] + (gsize) box_lo * p * m, 0, (gsize) (box_hi - box_lo) * p * m * sizeof (float));
   for (gsize i = 0; i < job->n; i++)
     {
-      const float *w = self->weights + i * 2 * MAX_INTERP;
-      const guint32 *base = self->base + i * 2;
-      guint box = base[0] / p;
-      float q[N_TERMS];
+      float *w = self->weights + i * 2 * MAX_INTERP;
+      guint32 *base = self->base + i * 2;
+      float q[N_TERMS], u = (job->y[i * 2] - job->lo) / job->box;
+      guint box = (guint) CLAMP (u, 0.0f, (float) (boxes - 1));
 
+      box = MIN (box, boxes - 1);
       if (box < box_lo || box >= box_hi)
         continue;
+      weights_point (job, i, 0, p, boxes, base, w);
+      weights_point (job, i, 1, p, boxes, base + 1, w + MAX_INTERP);
       q[0] = 1;
       q[1] = job->y[i * 2] - job->center;
       q[2] = job->y[i * 2 + 1] - job->center;
@@ -519,7 +501,6 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
 
   if (need_kernel)
     kernel (&job);
-  _es_tsne_parallel (pool, weights_part, &job);
   _es_tsne_parallel (pool, rows_forward_part, &job);
   _es_tsne_parallel (pool, columns_part, &job);
   _es_tsne_parallel (pool, rows_backward_part, &job);

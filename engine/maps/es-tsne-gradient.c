@@ -273,7 +273,7 @@ attraction_2d (const EsTsneAffinities *p,
     {
       float yi0 = y[2 * i], yi1 = y[2 * i + 1], a0, a1;
       EsV4 s0 = { 0, 0, 0, 0 }, s1 = { 0, 0, 0, 0 };
-      gsize e = p->row_ptr[i], stop = p->row_ptr[i + 1];
+      gsize r = p->row_of != NULL ? p->row_of[i] : i, e = p->row_ptr[r], stop = p->row_ptr[r + 1];
 
       for (; e + 4 <= stop; e += 4)
         {
@@ -307,7 +307,9 @@ attraction_3d (const EsTsneAffinities *p,
     {
       float yi0 = y[3 * i], yi1 = y[3 * i + 1], yi2 = y[3 * i + 2], a0 = 0, a1 = 0, a2 = 0;
 
-      for (gsize e = p->row_ptr[i]; e < p->row_ptr[i + 1]; e++)
+      gsize r = p->row_of != NULL ? p->row_of[i] : i;
+
+      for (gsize e = p->row_ptr[r]; e < p->row_ptr[r + 1]; e++)
         {
           gsize j = (gsize) p->cols[e];
           float d0 = yi0 - y[3 * j], d1 = yi1 - y[3 * j + 1], d2 = yi2 - y[3 * j + 2];
@@ -337,95 +339,4 @@ _es_tsne_attraction (const EsTsneAffinities *p,
     attraction_2d (p, y, begin, end, attr);
   else
     attraction_3d (p, y, begin, end, attr);
-}
-
-void
-_es_tsne_affinities_to_upper (EsTsneAffinities *p)
-{
-  gsize w = 0, half;
-
-  g_return_if_fail (!p->upper);
-
-  /* Columns are sorted: the upper entries are each row's tail, and the
-   * write position never passes the read position.
-   */
-  for (gsize i = 0; i < p->n; i++)
-    {
-      gsize e = p->row_ptr[i], stop = p->row_ptr[i + 1];
-
-      while (e < stop && (gsize) p->cols[e] <= i)
-        e++;
-      p->row_ptr[i] = w;
-      for (; e < stop; e++, w++)
-        {
-          p->cols[w] = p->cols[e];
-          p->vals[w] = p->vals[e];
-        }
-    }
-  p->row_ptr[p->n] = w;
-  half = w / 2;
-  p->split = 0;
-  while (p->split < p->n && p->row_ptr[p->split] < half)
-    p->split++;
-  p->upper = TRUE;
-}
-
-/* As attraction_2d, each of the four lanes' products also taken away from
- * the column's row, one at a time in entry order.  Each part writes one
- * array only, whatever the column (choosing an array per column was a
- * branch mispredicted half the time).
- */
-void
-_es_tsne_attraction_upper (const EsTsneAffinities *p,
-                           const float            *y,
-                           guint                   part,
-                           float                  *acc)
-{
-  gsize split = p->split, begin = part == 0 ? 0 : split, end = part == 0 ? split : p->n;
-
-  g_return_if_fail (p->upper);
-
-  if (part >= 2)
-    return;
-  memset (acc + 2 * begin, 0, 2 * (p->n - begin) * sizeof (float));
-  for (gsize i = begin; i < end; i++)
-    {
-      float yi0 = y[2 * i], yi1 = y[2 * i + 1], a0, a1;
-      EsV4 s0 = { 0, 0, 0, 0 }, s1 = { 0, 0, 0, 0 };
-      gsize e = p->row_ptr[i], stop = p->row_ptr[i + 1];
-
-      for (; e + 4 <= stop; e += 4)
-        {
-          const gint32 *c = p->cols + e;
-          EsV4 d0, d1, q = four_pairs (p, y, e, yi0, yi1, &d0, &d1), f0, f1;
-
-          f0 = q * d0;
-          f1 = q * d1;
-          s0 += f0;
-          s1 += f1;
-          acc[2 * (gsize) c[0]] -= f0[0];
-          acc[2 * (gsize) c[0] + 1] -= f1[0];
-          acc[2 * (gsize) c[1]] -= f0[1];
-          acc[2 * (gsize) c[1] + 1] -= f1[1];
-          acc[2 * (gsize) c[2]] -= f0[2];
-          acc[2 * (gsize) c[2] + 1] -= f1[2];
-          acc[2 * (gsize) c[3]] -= f0[3];
-          acc[2 * (gsize) c[3] + 1] -= f1[3];
-        }
-      a0 = (s0[0] + s0[1]) + (s0[2] + s0[3]);
-      a1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
-      for (; e < stop; e++)
-        {
-          gsize j = (gsize) p->cols[e];
-          float d0, d1, q = one_pair (p, y, e, yi0, yi1, &d0, &d1);
-
-          a0 += q * d0;
-          a1 += q * d1;
-          acc[2 * j] -= q * d0;
-          acc[2 * j + 1] -= q * d1;
-        }
-      /* What the rows above added comes first, then this row's own sum. */
-      acc[2 * i] += a0;
-      acc[2 * i + 1] += a1;
-    }
 }

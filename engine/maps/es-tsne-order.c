@@ -73,10 +73,8 @@ _es_tsne_map_order (const float *y,
   return TRUE;
 }
 
-/* P's rows and columns renumbered: new point i is old point order[i].  The
- * upper form stays upper (a pair goes to its lower new number's row), its
- * split recomputed; a row's entries keep a fixed order (by the old rows in
- * new order), not sorted, which nothing after the build needs.
+/* P renumbered: new point i is old point order[i].  Columns are relabelled
+ * in place, rows only looked up through row_of.
  */
 gboolean
 _es_tsne_affinities_permute (EsTsneAffinities *p,
@@ -85,65 +83,20 @@ _es_tsne_affinities_permute (EsTsneAffinities *p,
 {
   gsize n = p->n, nnz = p->row_ptr[n];
   g_autofree gint32 *inv = NULL;
-  g_autofree gsize *ptr = NULL;
-  gint32 *cols = NULL;
-  float *vals = NULL;
+  g_autofree gsize *row_of = NULL;
 
   if (!(inv = es_memory_try_alloc (MAX (n, 1), sizeof (gint32), "t-SNE order", error)) ||
-      !(ptr = es_memory_try_alloc0 (n + 1, sizeof (gsize), "t-SNE order", error)) ||
-      !(cols = es_memory_try_alloc (MAX (nnz, 1), sizeof (gint32), "t-SNE affinities", error)) ||
-      !(vals = es_memory_try_alloc (MAX (nnz, 1), sizeof (float), "t-SNE affinities", error)))
-    {
-      g_free (cols);
-      return FALSE;
-    }
+      !(row_of = es_memory_try_alloc (MAX (n, 1), sizeof (gsize), "t-SNE order", error)))
+    return FALSE;
   for (gsize i = 0; i < n; i++)
-    inv[order[i]] = (gint32) i;
-
-  /* Count per new row, then place, visiting the old rows in new order. */
-  for (gsize r = 0; r < n; r++)
     {
-      gsize old = order[r];
-
-      for (gsize e = p->row_ptr[old]; e < p->row_ptr[old + 1]; e++)
-        {
-          gsize c = (gsize) inv[p->cols[e]];
-
-          ptr[(p->upper ? MIN (r, c) : r) + 1]++;
-        }
+      inv[order[i]] = (gint32) i;
+      row_of[i] = p->row_of != NULL ? p->row_of[order[i]] : order[i];
     }
-  for (gsize r = 0; r < n; r++)
-    ptr[r + 1] += ptr[r];
-  for (gsize r = 0; r < n; r++)
-    {
-      gsize old = order[r];
-
-      for (gsize e = p->row_ptr[old]; e < p->row_ptr[old + 1]; e++)
-        {
-          gsize c = (gsize) inv[p->cols[e]], row = p->upper ? MIN (r, c) : r;
-          gsize w = ptr[row]++;
-
-          cols[w] = (gint32) (p->upper ? MAX (r, c) : c);
-          vals[w] = p->vals[e];
-        }
-    }
-  /* ptr[r] now holds row r's end: shift back to starts. */
-  memmove (ptr + 1, ptr, n * sizeof (gsize));
-  ptr[0] = 0;
-  g_free (p->cols);
-  g_free (p->vals);
-  g_free (p->row_ptr);
-  p->cols = cols;
-  p->vals = vals;
-  p->row_ptr = g_steal_pointer (&ptr);
-  if (p->upper)
-    {
-      gsize half = nnz / 2;
-
-      p->split = 0;
-      while (p->split < n && p->row_ptr[p->split] < half)
-        p->split++;
-    }
+  for (gsize e = 0; e < nnz; e++)
+    p->cols[e] = inv[p->cols[e]];
+  g_free (p->row_of);
+  p->row_of = g_steal_pointer (&row_of);
   return TRUE;
 }
 

@@ -45,11 +45,11 @@ typedef struct
   gsize  *row_ptr;   /* n + 1 */
   gint32 *cols;
   float  *vals;
-  /* After _es_tsne_affinities_to_upper(): each row keeps only its columns
-   * above the diagonal, and rows [0, split) hold about half the entries.
+  /* Point i's entries are row row_of[i] (NULL: row i): renumbering
+   * relabels the columns in place and leaves the rows where they are, so
+   * it needs no second copy of P.
    */
-  gboolean upper;
-  gsize    split;
+  gsize  *row_of;
 } EsTsneAffinities;
 
 void      _es_tsne_affinities_clear  (EsTsneAffinities *p);
@@ -130,24 +130,10 @@ void       _es_tsne_attraction       (const EsTsneAffinities *p,
                                       gsize            end,
                                       float           *attr);
 
-/* Keeps, in place, only the entries of P above the diagonal (P is
- * symmetric: the others are their mirror) and sets the split.
+/* The points renumbered in map order (es-tsne-order.c): @order[i] is the
+ * point to become point i, along a snake through a 256 × 256 grid over the
+ * first two coordinates; P relabelled to match; rows of @x put in @order.
  */
-void       _es_tsne_affinities_to_upper (EsTsneAffinities *p);
-
-/* The 2D attraction from the upper half of P, each pair once: part 0 runs
- * rows [0, split), part 1 rows [split, n), in row order, each entry adding
- * to its row and subtracting from its column, all in the part's own @acc
- * (2 n floats; part 0 zeroes and writes rows 0 … n − 1, part 1 rows split
- * … n − 1).  The attraction of row i is acc₀[i], plus acc₁[i] for
- * i ≥ split.  The parts write disjoint memory, so they may run at the same
- * time and the result does not depend on their order.
- */
-void       _es_tsne_attraction_upper (const EsTsneAffinities *p,
-                                      const float     *y,
-                                      guint            part,
-                                      float           *acc);
-
 gboolean   _es_tsne_map_order        (const float     *y,
                                       gsize            n,
                                       guint            dims,

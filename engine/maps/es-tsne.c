@@ -204,63 +204,33 @@ typedef struct
   const EsTsneAffinities *p;
   gsize        n;
   guint        dims;
-  float       *y;
-  float       *rep;
-  float       *grad;
+  const float *y;
+  float       *y_next;
+  const float *rep;
+  float       *attr;
   float       *update;
   float       *gains;
-  float       *remote;      /* 2D: part 0's upper attraction (part 1's in grad) */
   float        exaggeration;
   float        momentum;
   float        learning_rate;
   float        inv_z;
 } StepJob;
 
-static void
-gradient_part (guint    part,
-               gpointer data)
-{
-  StepJob *job = data;
-  gsize begin, end;
-
-  _es_tsne_part_range (job->n, part, &begin, &end);
-  _es_tsne_attraction (job->p, job->y, job->dims, begin, end, job->grad);
-  for (gsize e = begin * job->dims; e < end * job->dims; e++)
-    job->grad[e] = 4 * (job->exaggeration * job->grad[e] - job->rep[e] * job->inv_z);
-}
-
-/* 2D: the attraction from the upper half of P, each pair once, part 0's
- * into remote and part 1's into grad (combined in apply_part).
+/* A part's points: their gradient and their step, into y_next (every
+ * part reads all of y for the attraction, so y itself must stay).
  */
 static void
-attraction_part (guint    part,
-                 gpointer data)
-{
-  StepJob *job = data;
-
-  _es_tsne_attraction_upper (job->p, job->y, part, part == 0 ? job->remote : job->grad);
-}
-
-static void
-apply_part (guint    part,
-            gpointer data)
+step_part (guint    part,
+           gpointer data)
 {
   StepJob *job = data;
   gsize begin, end;
 
   _es_tsne_part_range (job->n, part, &begin, &end);
-  if (job->remote != NULL)
-    for (gsize e = begin * 2; e < end * 2; e++)
-      {
-        float a = job->remote[e];
-
-        if (e / 2 >= job->p->split)
-          a += job->grad[e];
-        job->grad[e] = 4 * (job->exaggeration * a - job->rep[e] * job->inv_z);
-      }
+  _es_tsne_attraction (job->p, job->y, job->dims, begin, end, job->attr);
   for (gsize e = begin * job->dims; e < end * job->dims; e++)
     {
-      float g = job->grad[e], u = job->update[e];
+      float g = 4 * (job->exaggeration * job->attr[e] - job->rep[e] * job->inv_z), u = job->update[e];
       /* Delta-bar-delta as scikit-learn has it: grow where the step turned. */
       float gain = u * g < 0 ? job->gains[e] + 0.2f : job->gains[e] * 0.8f;
 
@@ -268,7 +238,7 @@ apply_part (guint    part,
       job->gains[e] = gain;
       u = job->momentum * u - job->learning_rate * gain * g;
       job->update[e] = u;
-      job->y[e] += u;
+      job->y_next[e] = job->y[e] + u;
     }
 }
 
@@ -324,8 +294,8 @@ renumber (EsTsneAffinities *p,
 /* When the points are renumbered: at the start (the initial layout's
  * order), then each time the map has taken as many steps again as it had
  * (64, 128, 256, 512): often while it forms, rarely once it has.  Each
- * renumbering streams P twice (some 20 ms at 30k); it saves 15–35 % of
- * the attraction's, spreading's and gathering's time.
+ * renumbering relabels P's columns in one pass; it saves 15–40 % of the
+ * attraction's, spreading's and gathering's time.
  */
 static gboolean
 renumber_at (guint it)
@@ -350,7 +320,8 @@ optimize (EsTsneAffinities       *p,
 {
   gsize n = p->n;
   guint dims = options->dims;
-  g_autofree float *rep = NULL, *grad = NULL, *update = NULL, *gains = NULL, *remote = NULL;
+  g_autofree float *rep = NULL, *attr = NULL, *update = NULL, *gains = NULL, *spare = NULL;
+  float *y_next;
   g_autofree double *rep_exact = NULL;
   g_autoptr(EsTsneFft) fft = NULL;
   gint64 last_frame = g_get_monotonic_time ();
@@ -359,11 +330,10 @@ optimize (EsTsneAffinities       *p,
   StepJob job;
 
   if (!(rep = es_memory_try_alloc (n, dims * sizeof (float), "t-SNE gradient", error)) ||
-      !(grad = es_memory_try_alloc (n, dims * sizeof (float), "t-SNE gradient", error)) ||
+      !(attr = es_memory_try_alloc (n, dims * sizeof (float), "t-SNE gradient", error)) ||
+      !(spare = es_memory_try_alloc (n, dims * sizeof (float), "t-SNE coordinates", error)) ||
       !(update = es_memory_try_alloc0 (n, dims * sizeof (float), "t-SNE gradient", error)) ||
       !(gains = es_memory_try_alloc (n, dims * sizeof (float), "t-SNE gradient", error)))
-    return FALSE;
-  if (p->upper && !(remote = es_memory_try_alloc (n, 2 * sizeof (float), "t-SNE gradient", error)))
     return FALSE;
   for (gsize e = 0; e < n * dims; e++)
     gains[e] = 1;
@@ -375,7 +345,9 @@ optimize (EsTsneAffinities       *p,
   if (learning_rate == 0)
     learning_rate = MAX (n / options->early_exaggeration / 4, 50);
 
-  job = (StepJob) { p, n, dims, y, rep, grad, update, gains, remote, 0, 0, (float) learning_rate, 0 };
+  /* The step writes the other buffer; y is whichever holds the map now. */
+  y_next = spare;
+  job = (StepJob) { p, n, dims, y, y_next, rep, attr, update, gains, 0, 0, (float) learning_rate, 0 };
   for (guint it = 0; it < options->n_iterations; it++)
     {
       gboolean early = it < options->early_iterations;
@@ -405,8 +377,11 @@ optimize (EsTsneAffinities       *p,
       job.exaggeration = (float) (early ? options->early_exaggeration : options->exaggeration);
       job.momentum = (float) (early ? options->momentum_early : options->momentum);
       job.inv_z = (float) (1 / MAX (z, 1e-300));
-      _es_tsne_parallel (pool, remote != NULL ? attraction_part : gradient_part, &job);
-      _es_tsne_parallel (pool, apply_part, &job);
+      job.y = y;
+      job.y_next = y_next;
+      _es_tsne_parallel (pool, step_part, &job);
+      y_next = y;
+      y = job.y_next;
 
       percent = (int) (100.0 * (it + 1) / options->n_iterations);
       if (percent != last_percent)
@@ -546,9 +521,6 @@ es_tsne_run_on_graph (EsEmbeddingSet      *set,
     return NULL;
   g_clear_pointer (&idx, g_free);
   g_clear_pointer (&dist, g_free);
-  /* 2D: each pair's attraction once (half the entries to stream). */
-  if (dims == 2)
-    _es_tsne_affinities_to_upper (&p);
   if (timings != NULL)
     {
       timings->affinities = seconds_since (start);

@@ -453,91 +453,6 @@ test_attraction (void)
     }
 }
 
-/* The 2D attraction from the upper half of a symmetric P (each pair once,
- * both directions) against the double sum over the full rows; the parts
- * run in reverse order, since they must not depend on it.
- */
-static void
-test_attraction_upper (void)
-{
-  const gsize n = 300;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
-  g_auto(EsTsneAffinities) p = { 0 };
-  g_autofree float *dense = g_new0 (float, n * n);
-  g_autofree float *y = g_new (float, n * 2);
-  g_autofree float *attr = g_new (float, n * 2);
-  g_autofree float *remote = g_new (float, n * 2);
-  g_autofree double *exact = g_new0 (double, n * 2);
-  g_autofree double *scale = g_new0 (double, n * 2);
-  gsize nnz = 0, full_nnz;
-
-  g_test_summary ("The 2D attraction over the upper half of a symmetric P, each pair added "
-                  "to its row and taken from its column, agrees with a double sum over the "
-                  "full rows to 1e-5 of the sum of the terms' magnitudes");
-
-  /* Symmetric, 0 to 25 entries a row (every tail length after fours). */
-  for (gsize i = 0; i < n; i++)
-    for (guint t = 0; t < i % 13; t++)
-      {
-        gsize j = (gsize) g_rand_int_range (rand, 0, (gint32) n);
-        float v = (float) g_rand_double_range (rand, 1e-6, 1e-3);
-
-        if (j != i)
-          dense[i * n + j] = dense[j * n + i] = v;
-      }
-  p.n = n;
-  p.row_ptr = g_new (gsize, n + 1);
-  p.cols = g_new (gint32, n * n);
-  p.vals = g_new (float, n * n);
-  for (gsize i = 0; i < n; i++)
-    {
-      p.row_ptr[i] = nnz;
-      for (gsize j = 0; j < n; j++)
-        if (dense[i * n + j] > 0)
-          {
-            p.cols[nnz] = (gint32) j;
-            p.vals[nnz++] = dense[i * n + j];
-          }
-    }
-  p.row_ptr[n] = nnz;
-  full_nnz = nnz;
-  for (gsize e = 0; e < n * 2; e++)
-    y[e] = (float) g_rand_double_range (rand, -20, 20);
-  for (gsize i = 0; i < n; i++)
-    for (gsize e = p.row_ptr[i]; e < p.row_ptr[i + 1]; e++)
-      {
-        gsize j = (gsize) p.cols[e];
-        double d0 = (double) y[2 * i] - y[2 * j], d1 = (double) y[2 * i + 1] - y[2 * j + 1];
-        double q = p.vals[e] / (1 + d0 * d0 + d1 * d1);
-
-        exact[2 * i] += q * d0;
-        exact[2 * i + 1] += q * d1;
-        scale[2 * i] += fabs (q * d0);
-        scale[2 * i + 1] += fabs (q * d1);
-      }
-
-  _es_tsne_affinities_to_upper (&p);
-  g_assert_true (p.upper);
-  g_assert_cmpuint (2 * p.row_ptr[n], ==, full_nnz);
-  g_assert_cmpuint (p.split, >, 0);
-  g_assert_cmpuint (p.split, <, n);
-  for (gsize i = 0; i < n; i++)
-    for (gsize e = p.row_ptr[i]; e < p.row_ptr[i + 1]; e++)
-      g_assert_cmpint (p.cols[e], >, (gint32) i);
-
-  for (gsize e = 0; e < n * 2; e++)
-    attr[e] = remote[e] = NAN;   /* the parts must zero what they use */
-  _es_tsne_attraction_upper (&p, y, 1, attr);
-  _es_tsne_attraction_upper (&p, y, 0, remote);
-  for (gsize i = 0; i < n; i++)
-    for (guint d = 0; d < 2; d++)
-      {
-        double a = remote[2 * i + d] + (i >= p.split ? attr[2 * i + d] : 0);
-
-        g_assert_cmpfloat (fabs (a - exact[2 * i + d]), <=, 1e-5 * (scale[2 * i + d] + 1e-30));
-      }
-}
-
 int
 main (int argc, char **argv)
 {
@@ -556,7 +471,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/tsne/calibration-entropy", test_calibration_entropy);
   g_test_add_func ("/engine/tsne/affinities-symmetric", test_affinities_symmetric);
   g_test_add_func ("/engine/tsne/attraction", test_attraction);
-  g_test_add_func ("/engine/tsne/attraction-upper", test_attraction_upper);
   g_test_add_func ("/engine/tsne/fft-crowded", test_fft_crowded);
   for (guint i = 0; i < G_N_ELEMENTS (fft_cases); i++)
     {

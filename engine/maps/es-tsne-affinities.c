@@ -125,7 +125,6 @@ _es_tsne_affinities_clear (EsTsneAffinities *p)
   g_clear_pointer (&p->row_ptr, g_free);
   g_clear_pointer (&p->cols, g_free);
   g_clear_pointer (&p->vals, g_free);
-  g_clear_pointer (&p->row_of, g_free);
   p->n = 0;
 }
 

@@ -273,7 +273,7 @@ attraction_2d (const EsTsneAffinities *p,
     {
       float yi0 = y[2 * i], yi1 = y[2 * i + 1], a0, a1;
       EsV4 s0 = { 0, 0, 0, 0 }, s1 = { 0, 0, 0, 0 };
-      gsize r = p->row_of != NULL ? p->row_of[i] : i, e = p->row_ptr[r], stop = p->row_ptr[r + 1];
+      gsize e = p->row_ptr[i], stop = p->row_ptr[i + 1];
 
       for (; e + 4 <= stop; e += 4)
         {
@@ -307,9 +307,7 @@ attraction_3d (const EsTsneAffinities *p,
     {
       float yi0 = y[3 * i], yi1 = y[3 * i + 1], yi2 = y[3 * i + 2], a0 = 0, a1 = 0, a2 = 0;
 
-      gsize r = p->row_of != NULL ? p->row_of[i] : i;
-
-      for (gsize e = p->row_ptr[r]; e < p->row_ptr[r + 1]; e++)
+      for (gsize e = p->row_ptr[i]; e < p->row_ptr[i + 1]; e++)
         {
           gsize j = (gsize) p->cols[e];
           float d0 = yi0 - y[3 * j], d1 = yi1 - y[3 * j + 1], d2 = yi2 - y[3 * j + 2];

@@ -45,11 +45,6 @@ typedef struct
   gsize  *row_ptr;   /* n + 1 */
   gint32 *cols;
   float  *vals;
-  /* Point i's entries are row row_of[i] (NULL: row i): renumbering
-   * relabels the columns in place and leaves the rows where they are, so
-   * it needs no second copy of P.
-   */
-  gsize  *row_of;
 } EsTsneAffinities;
 
 void      _es_tsne_affinities_clear  (EsTsneAffinities *p);
@@ -130,25 +125,31 @@ void       _es_tsne_attraction       (const EsTsneAffinities *p,
                                       gsize            end,
                                       float           *attr);
 
-/* The points renumbered in map order (es-tsne-order.c): @order[i] is the
- * point to become point i, along a snake through a 256 × 256 grid over the
- * first two coordinates; P relabelled to match; rows of @x put in @order.
+/* The points renumbered in map order (es-tsne-order.c), with the buffers
+ * for it allocated once: compute the order of @y (along a snake through a
+ * 256 × 256 grid over its first two coordinates; _get gives it, and tests
+ * may replace it), then apply it to P and to every per-point array.
  */
-gboolean   _es_tsne_map_order        (const float     *y,
-                                      gsize            n,
-                                      guint            dims,
-                                      gsize           *order,
-                                      GError         **error);
-gboolean   _es_tsne_affinities_permute (EsTsneAffinities *p,
-                                      const gsize     *order,
-                                      GError         **error);
-void       _es_tsne_permute_rows     (float           *x,
-                                      gsize            n,
-                                      guint            width,
-                                      const gsize     *order,
-                                      float           *tmp);
+typedef struct _EsTsneOrder EsTsneOrder;
+
+EsTsneOrder *_es_tsne_order_new     (gsize            n,
+                                     gsize            nnz,
+                                     GError         **error);
+void       _es_tsne_order_free       (EsTsneOrder     *self);
+gsize     *_es_tsne_order_get        (EsTsneOrder     *self);
+void       _es_tsne_order_compute    (EsTsneOrder     *self,
+                                      const float     *y,
+                                      guint            dims);
+void       _es_tsne_order_permute_affinities (EsTsneOrder      *self,
+                                              EsTsneAffinities *p);
+void       _es_tsne_order_permute_rows (EsTsneOrder   *self,
+                                        float         *x,
+                                        guint          width);
+void       _es_tsne_order_permute_indices (EsTsneOrder *self,
+                                           gsize       *x);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsneFft, _es_tsne_fft_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsneOrder, _es_tsne_order_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsTsnePool, _es_tsne_pool_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EsTsneAffinities, _es_tsne_affinities_clear)
 

@@ -263,44 +263,36 @@ emit_frame (EsLayoutFrameFunc  frame,
 /* The points renumbered in map order (es-tsne-order.c): P, the state the
  * steps carry and which row each point is.
  */
-static gboolean
-renumber (EsTsneAffinities *p,
+static void
+renumber (EsTsneOrder      *order,
+          EsTsneAffinities *p,
           float            *y,
           float            *update,
           float            *gains,
           gsize            *valid_rows,
-          guint             dims,
-          GError          **error)
+          guint             dims)
 {
-  gsize n = p->n;
-  g_autofree gsize *order = NULL, *rows = NULL;
-  g_autofree float *tmp = NULL;
-
-  if (!(order = es_memory_try_alloc (MAX (n, 1), sizeof (gsize), "t-SNE order", error)) ||
-      !(rows = es_memory_try_alloc (MAX (n, 1), sizeof (gsize), "t-SNE order", error)) ||
-      !(tmp = es_memory_try_alloc (MAX (n, 1), dims * sizeof (float), "t-SNE order", error)) ||
-      !_es_tsne_map_order (y, n, dims, order, error) ||
-      !_es_tsne_affinities_permute (p, order, error))
-    return FALSE;
-  _es_tsne_permute_rows (y, n, dims, order, tmp);
-  _es_tsne_permute_rows (update, n, dims, order, tmp);
-  _es_tsne_permute_rows (gains, n, dims, order, tmp);
-  for (gsize i = 0; i < n; i++)
-    rows[i] = valid_rows[order[i]];
-  memcpy (valid_rows, rows, n * sizeof (gsize));
-  return TRUE;
+  _es_tsne_order_compute (order, y, dims);
+  _es_tsne_order_permute_affinities (order, p);
+  _es_tsne_order_permute_rows (order, y, dims);
+  _es_tsne_order_permute_rows (order, update, dims);
+  _es_tsne_order_permute_rows (order, gains, dims);
+  _es_tsne_order_permute_indices (order, valid_rows);
 }
 
 /* When the points are renumbered: at the start (the initial layout's
  * order), then each time the map has taken as many steps again as it had
  * (64, 128, 256, 512): often while it forms, rarely once it has.  Each
- * renumbering relabels P's columns in one pass; it saves 15–40 % of the
- * attraction's, spreading's and gathering's time.
+ * renumbering moves P's rows (through one extra array of nnz, freed after
+ * the last); it saves 15–40 % of the attraction's, spreading's and
+ * gathering's time.
  */
+#define RENUMBER_LAST 512
+
 static gboolean
 renumber_at (guint it)
 {
-  return it == 0 || (it >= 64 && it <= 512 && (it & (it - 1)) == 0);
+  return it == 0 || (it >= 64 && it <= RENUMBER_LAST && (it & (it - 1)) == 0);
 }
 
 static gboolean
@@ -324,6 +316,7 @@ optimize (EsTsneAffinities       *p,
   float *y_next;
   g_autofree double *rep_exact = NULL;
   g_autoptr(EsTsneFft) fft = NULL;
+  g_autoptr(EsTsneOrder) order = NULL;
   gint64 last_frame = g_get_monotonic_time ();
   int last_percent = -1;
   double learning_rate = options->learning_rate;
@@ -334,6 +327,8 @@ optimize (EsTsneAffinities       *p,
       !(spare = es_memory_try_alloc (n, dims * sizeof (float), "t-SNE coordinates", error)) ||
       !(update = es_memory_try_alloc0 (n, dims * sizeof (float), "t-SNE gradient", error)) ||
       !(gains = es_memory_try_alloc (n, dims * sizeof (float), "t-SNE gradient", error)))
+    return FALSE;
+  if (n > EXACT_MAX_ROWS && !(order = _es_tsne_order_new (n, p->row_ptr[n], error)))
     return FALSE;
   for (gsize e = 0; e < n * dims; e++)
     gains[e] = 1;
@@ -356,9 +351,10 @@ optimize (EsTsneAffinities       *p,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (renumber_at (it) && n > EXACT_MAX_ROWS &&
-          !renumber (p, y, update, gains, valid_rows, dims, error))
-        return FALSE;
+      if (order != NULL && renumber_at (it))
+        renumber (order, p, y, update, gains, valid_rows, dims);
+      if (it == RENUMBER_LAST)
+        g_clear_pointer (&order, _es_tsne_order_free);
 
       if (rep_exact != NULL)
         {

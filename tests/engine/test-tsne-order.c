@@ -61,14 +61,13 @@ test_renumber (void)
   g_autofree float *dense = g_new0 (float, n * n);
   g_autofree float *y = g_new (float, n * 2);
   g_autofree float *y2 = g_new (float, n * 2);
-  g_autofree float *tmp = g_new (float, n * 2);
   g_autofree float *before = g_new (float, n * 2);
   g_autofree float *after = g_new (float, n * 2);
   g_autofree gsize *order = g_new (gsize, n);
-  g_autofree gsize *second = g_new (gsize, n);
   g_autofree gboolean *seen = g_new0 (gboolean, n);
+  g_autoptr(EsTsneOrder) renumber = NULL;
   g_autoptr(GError) error = NULL;
-  gsize nnz;
+  gsize nnz, *second;
 
   g_test_summary ("Renumbering the points in map order is a relabelling: a permutation, "
                   "every entry of P kept with its value, the attraction on each point the "
@@ -80,26 +79,26 @@ test_renumber (void)
     y[e] = (float) g_rand_double_range (rand, -30, 30);
   attraction (&p, y, before);
 
-  g_assert_true (_es_tsne_map_order (y, n, 2, order, &error));
+  renumber = _es_tsne_order_new (n, nnz, &error);
   g_assert_no_error (error);
+  _es_tsne_order_compute (renumber, y, 2);
+  memcpy (order, _es_tsne_order_get (renumber), n * sizeof (gsize));
   for (gsize i = 0; i < n; i++)
     {
       g_assert_cmpuint (order[i], <, n);
       g_assert_false (seen[order[i]]);
       seen[order[i]] = TRUE;
     }
-  g_assert_true (_es_tsne_affinities_permute (&p, order, &error));
-  g_assert_no_error (error);
+  _es_tsne_order_permute_affinities (renumber, &p);
   g_assert_cmpuint (p.row_ptr[n], ==, nnz);
-  g_assert_nonnull (p.row_of);
   for (gsize i = 0; i < n; i++)
     {
-      gsize count = 0, r = p.row_of[i];
+      gsize count = 0;
 
       for (gsize j = 0; j < n; j++)
         count += dense[order[i] * n + j] > 0;
-      g_assert_cmpuint (p.row_ptr[r + 1] - p.row_ptr[r], ==, count);
-      for (gsize e = p.row_ptr[r]; e < p.row_ptr[r + 1]; e++)
+      g_assert_cmpuint (p.row_ptr[i + 1] - p.row_ptr[i], ==, count);
+      for (gsize e = p.row_ptr[i]; e < p.row_ptr[i + 1]; e++)
         {
           gsize j = (gsize) p.cols[e];
 
@@ -109,7 +108,7 @@ test_renumber (void)
     }
 
   memcpy (y2, y, n * 2 * sizeof (float));
-  _es_tsne_permute_rows (y2, n, 2, order, tmp);
+  _es_tsne_order_permute_rows (renumber, y2, 2);
   attraction (&p, y2, after);
   for (gsize i = 0; i < n; i++)
     for (guint d = 0; d < 2; d++)
@@ -120,6 +119,7 @@ test_renumber (void)
       }
 
   /* A second renumbering (a random one) composes with the first. */
+  second = _es_tsne_order_get (renumber);
   for (gsize i = 0; i < n; i++)
     second[i] = i;
   for (gsize i = n - 1; i > 0; i--)
@@ -129,9 +129,8 @@ test_renumber (void)
       second[i] = second[j];
       second[j] = t;
     }
-  g_assert_true (_es_tsne_affinities_permute (&p, second, &error));
-  g_assert_no_error (error);
-  _es_tsne_permute_rows (y2, n, 2, second, tmp);
+  _es_tsne_order_permute_affinities (renumber, &p);
+  _es_tsne_order_permute_rows (renumber, y2, 2);
   attraction (&p, y2, after);
   for (gsize i = 0; i < n; i++)
     for (guint d = 0; d < 2; d++)
@@ -152,8 +151,7 @@ test_map_order_local (void)
   const gsize n = 20000;
   g_autoptr(GRand) rand = g_rand_new_with_seed (9);
   g_autofree float *y = g_new (float, n * 3);
-  g_autofree gsize *order = g_new (gsize, n);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(EsTsneOrder) renumber = _es_tsne_order_new (n, 1, NULL);
   double before = 0, after = 0;
 
   g_test_summary ("Map order puts consecutive points near each other: the mean step "
@@ -161,11 +159,13 @@ test_map_order_local (void)
 
   for (guint dims = 2; dims <= 3; dims++)
     {
+      const gsize *order;
+
       before = after = 0;
       for (gsize e = 0; e < n * dims; e++)
         y[e] = (float) g_rand_double_range (rand, 0, 60);
-      g_assert_true (_es_tsne_map_order (y, n, dims, order, &error));
-      g_assert_no_error (error);
+      _es_tsne_order_compute (renumber, y, dims);
+      order = _es_tsne_order_get (renumber);
       for (gsize i = 1; i < n; i++)
         {
           before += hypot (y[i * dims] - y[(i - 1) * dims], y[i * dims + 1] - y[(i - 1) * dims + 1]);

@@ -49,10 +49,12 @@ _es_tsne_fft_free_grids (EsTsneFft *self)
   free_plans (self);
   g_clear_pointer (&self->kernel_t, fftwf_free);
   g_clear_pointer (&self->real_block, fftwf_free);
+  g_clear_pointer (&self->out_block, fftwf_free);
   g_clear_pointer (&self->hat_block, fftwf_free);
   for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
     g_clear_pointer (&self->col_buf[p], fftwf_free);
   memset (self->real, 0, sizeof self->real);
+  memset (self->out, 0, sizeof self->out);
   memset (self->hat, 0, sizeof self->hat);
   self->nn_cap = 0;
 }
@@ -132,7 +134,7 @@ alloc_blocks (EsTsneFft *self,
   m_cap = _es_tsne_fft_length (nn_cap);
   m = m_cap;
   mc = m / 2 + 1;
-  if (!es_memory_check (N_TERMS * (real_stride (nn_cap, m_cap) + 2 * hat_stride (nn_cap, m_cap)) + m * mc +
+  if (!es_memory_check (N_TERMS * (2 * real_stride (nn_cap, m_cap) + 2 * hat_stride (nn_cap, m_cap)) + m * mc +
                         ES_TSNE_N_PARTS * 4 * COL_BLOCK * m,
                         sizeof (float), "t-SNE interpolation grid", &bytes, error))
     return FALSE;
@@ -140,10 +142,11 @@ alloc_blocks (EsTsneFft *self,
   _es_tsne_fft_free_grids (self);
   self->kernel_t = fftwf_alloc_real (m * mc);
   self->real_block = fftwf_alloc_real (N_TERMS * real_stride (nn_cap, m_cap));
+  self->out_block = fftwf_alloc_real (N_TERMS * real_stride (nn_cap, m_cap));
   self->hat_block = fftwf_alloc_complex (N_TERMS * hat_stride (nn_cap, m_cap));
   for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
     self->col_buf[p] = fftwf_alloc_complex (2 * COL_BLOCK * m);
-  if (self->kernel_t == NULL || self->real_block == NULL || self->hat_block == NULL ||
+  if (self->kernel_t == NULL || self->real_block == NULL || self->out_block == NULL || self->hat_block == NULL ||
       self->col_buf[0] == NULL || self->col_buf[ES_TSNE_N_PARTS - 1] == NULL)
     {
       _es_tsne_fft_free_grids (self);
@@ -161,7 +164,7 @@ _es_tsne_fft_kernel_out (EsTsneFft *self)
 {
   gsize q = (gsize) (self->m / 2 + 1) * (self->m / 2 + 1);
 
-  return self->real_block + (q + 7) / 8 * 8;
+  return self->out_block + (q + 7) / 8 * 8;
 }
 
 gboolean
@@ -183,8 +186,13 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
   for (guint t = 0; t < N_TERMS; t++)
     {
       self->real[t] = self->real_block + t * rs;
+      self->out[t] = self->out_block + t * rs;
       self->hat[t] = self->hat_block + t * hs;
     }
+  /* The charges' padding (columns nn … m − 1 of each row) stays 0: the
+   * spreading writes, and zeroes, only the first nn columns.
+   */
+  memset (self->real_block, 0, N_TERMS * rs * sizeof (float));
 
   /* The charges' 2D transforms by rows then columns: only the nn rows
    * that are not padding are transformed forward, and only those needed
@@ -196,7 +204,7 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
    * its own: a quarter slower).
    */
   g_mutex_lock (&planner_lock);
-  self->kernel_plan = fftwf_plan_r2r_2d (mc, mc, self->real_block, _es_tsne_fft_kernel_out (self),
+  self->kernel_plan = fftwf_plan_r2r_2d (mc, mc, self->out_block, _es_tsne_fft_kernel_out (self),
                                          FFTW_REDFT00, FFTW_REDFT00, FFTW_ESTIMATE);
   for (guint p = 0; p < ES_TSNE_N_PARTS + 1; p++)
     {
@@ -217,7 +225,7 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
           self->rows_r2c[p] = fftwf_plan_guru_dft_r2c (1, &row_dim, 2, rows_fwd, self->real_block + (gsize) r0 * m,
                                                        hat_rows, FFTW_ESTIMATE);
           self->rows_c2r[p] = fftwf_plan_guru_dft_c2r (1, &row_dim, 2, rows_bwd, hat_rows,
-                                                       self->real_block + (gsize) r0 * m, FFTW_ESTIMATE);
+                                                       self->out_block + (gsize) r0 * m, FFTW_ESTIMATE);
           ok = ok && self->rows_r2c[p] != NULL && self->rows_c2r[p] != NULL;
         }
       for (guint b = 0; b < 2; b++)

@@ -22,10 +22,12 @@ struct _EsTsneFft
   guint          m;                           /* padded: _es_tsne_fft_length (nn) ≥ 2 nn */
   guint          nn_cap;                      /* the blocks below hold this many */
   float         *kernel_t;                    /* the kernel's transform (real), column c at c × m */
-  float         *real_block;                  /* the terms' real grids, real_stride apart */
+  float         *real_block;                  /* the terms' charges on the grid, real_stride apart */
+  float         *out_block;                   /* and their potentials, the same shape */
   fftwf_complex *hat_block;                   /* the terms' row transforms, hat_stride apart */
   fftwf_complex *col_buf[ES_TSNE_N_PARTS];    /* 2 × COL_BLOCK columns of m: in, transformed */
   float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
+  float         *out[N_TERMS];
   fftwf_complex *hat[N_TERMS];                /* nn × (m/2 + 1): the rows needed */
   fftwf_plan     kernel_plan;                 /* 2D DCT-I of the kernel's quarter, in the real block */
   /* Per part, every term: */

@@ -147,7 +147,7 @@ weights_point (FftJob  *job,
 }
 
 /* The charges of the points in this part's boxes, in point order, straight
- * into the rows of the transforms' inputs (zeroed first, padding included);
+ * into the rows of the transforms' inputs (zeroed first; the padding is 0);
  * their boxes and weights are kept for the gathering (every point is in
  * one part's boxes).
  */
@@ -164,7 +164,8 @@ spread_points (FftJob *job,
   if (box_lo >= box_hi)
     return;
   for (guint t = 0; t < N_TERMS; t++)
-    memset (self->real[t] + (gsize) box_lo * p * m, 0, (gsize) (box_hi - box_lo) * p * m * sizeof (float));
+    for (guint r = box_lo * p; r < box_hi * p; r++)
+      memset (self->real[t] + (gsize) r * m, 0, self->nn * sizeof (float));
   for (gsize i = 0; i < job->n; i++)
     {
       float *w = self->weights + i * 2 * MAX_INTERP;
@@ -210,8 +211,8 @@ spread_part (guint    part,
  * DFT of the m × m grid is the 2D DCT-I (REDFT00) of its
  * (m/2 + 1) × (m/2 + 1) quarter,
  * a quarter of the points and a real transform (k̂ at r and m − r are
- * equal).  Computed in the terms' real block (spreading overwrites it
- * next), kept by columns.
+ * equal).  Computed in the potentials' block (the row transforms overwrite
+ * it next), kept by columns.
  */
 static void
 kernel (FftJob *job)
@@ -219,7 +220,7 @@ kernel (FftJob *job)
   EsTsneFft *self = job->self;
   guint nn = self->nn, m = self->m, mc = m / 2 + 1, q = mc;
   float spacing = job->box / job->p;
-  float *k = self->real_block, *k_hat = _es_tsne_fft_kernel_out (self);
+  float *k = self->out_block, *k_hat = _es_tsne_fft_kernel_out (self);
   g_autofree float *d2 = g_new (float, q);
 
   for (guint i = 0; i < q; i++)
@@ -346,7 +347,7 @@ gather_points (FftJob *job,
             gsize node = (gsize) (base[0] + kx) * m + base[1] + ky;
 
             for (guint t = 0; t < N_TERMS; t++)
-              phi[t] += c * self->real[t][node];
+              phi[t] += c * self->out[t][node];
           }
       for (guint t = 0; t < N_TERMS; t++)
         phi[t] *= scale;

@@ -135,7 +135,7 @@ alloc_blocks (EsTsneFft *self,
   m = m_cap;
   mc = m / 2 + 1;
   if (!es_memory_check (N_TERMS * (2 * real_stride (nn_cap, m_cap) + 2 * hat_stride (nn_cap, m_cap)) + m * mc +
-                        ES_TSNE_N_PARTS * 4 * COL_BLOCK * m,
+                        ES_TSNE_N_PARTS * 6 * COL_BLOCK * m,
                         sizeof (float), "t-SNE interpolation grid", &bytes, error))
     return FALSE;
 
@@ -145,7 +145,7 @@ alloc_blocks (EsTsneFft *self,
   self->out_block = fftwf_alloc_real (N_TERMS * real_stride (nn_cap, m_cap));
   self->hat_block = fftwf_alloc_complex (N_TERMS * hat_stride (nn_cap, m_cap));
   for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
-    self->col_buf[p] = fftwf_alloc_complex (2 * COL_BLOCK * m);
+    self->col_buf[p] = fftwf_alloc_complex (3 * COL_BLOCK * m);
   if (self->kernel_t == NULL || self->real_block == NULL || self->out_block == NULL || self->hat_block == NULL ||
       self->col_buf[0] == NULL || self->col_buf[ES_TSNE_N_PARTS - 1] == NULL)
     {
@@ -193,15 +193,17 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
    * spreading writes, and zeroes, only the first nn columns.
    */
   memset (self->real_block, 0, N_TERMS * rs * sizeof (float));
+  for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
+    memset (self->col_buf[p], 0, (gsize) COL_BLOCK * m * sizeof (fftwf_complex));
 
   /* The charges' 2D transforms by rows then columns: only the nn rows
    * that are not padding are transformed forward, and only those needed
    * backward; the columns go through a contiguous buffer a few at a time
    * (FFTW_ESTIMATE plans strided column transforms one column at a time,
    * at half the speed of contiguous ones), where the zero padding is added
-   * and the unneeded rows dropped; out of place, into the buffer's second
-   * half and back (in place, FFTW copies each column through a buffer of
-   * its own: a quarter slower).
+   * and the unneeded rows dropped; out of place, through the buffer's
+   * three thirds (in place, FFTW copies each column through a buffer of
+   * its own: a quarter slower), so the input's padding stays 0.
    */
   g_mutex_lock (&planner_lock);
   self->kernel_plan = fftwf_plan_r2r_2d (mc, mc, self->out_block, _es_tsne_fft_kernel_out (self),
@@ -232,12 +234,12 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
         {
           int howmany = b == 0 ? COL_BLOCK : 1;
 
-          fftwf_complex *in = self->col_buf[p], *out = in + (gsize) COL_BLOCK * m;
+          fftwf_complex *in = self->col_buf[p], *mid = in + (gsize) COL_BLOCK * m, *back = mid + (gsize) COL_BLOCK * m;
 
           self->cols_forward[p][b] = fftwf_plan_many_dft (1, &len, howmany, in, NULL, 1, len,
-                                                          out, NULL, 1, len, FFTW_FORWARD, FFTW_ESTIMATE);
-          self->cols_backward[p][b] = fftwf_plan_many_dft (1, &len, howmany, out, NULL, 1, len,
-                                                           in, NULL, 1, len, FFTW_BACKWARD, FFTW_ESTIMATE);
+                                                          mid, NULL, 1, len, FFTW_FORWARD, FFTW_ESTIMATE);
+          self->cols_backward[p][b] = fftwf_plan_many_dft (1, &len, howmany, mid, NULL, 1, len,
+                                                           back, NULL, 1, len, FFTW_BACKWARD, FFTW_ESTIMATE);
           ok = ok && self->cols_forward[p][b] != NULL && self->cols_backward[p][b] != NULL;
         }
     }

@@ -25,7 +25,7 @@ struct _EsTsneFft
   float         *real_block;                  /* the terms' charges on the grid, real_stride apart */
   float         *out_block;                   /* and their potentials, the same shape */
   fftwf_complex *hat_block;                   /* the terms' row transforms, hat_stride apart */
-  fftwf_complex *col_buf[ES_TSNE_N_PARTS];    /* 2 × COL_BLOCK columns of m: in, transformed */
+  fftwf_complex *col_buf[ES_TSNE_N_PARTS];    /* 3 × COL_BLOCK columns of m: in, transformed, back */
   float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
   float         *out[N_TERMS];
   fftwf_complex *hat[N_TERMS];                /* nn × (m/2 + 1): the rows needed */

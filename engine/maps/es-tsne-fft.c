@@ -256,8 +256,8 @@ rows_forward_part (guint    part,
 }
 
 /* The part's columns, every term, COL_BLOCK at a time through the part's
- * buffer: the nn rows in, zero padding to m, forward, times the kernel,
- * backward, the nn rows out.  A column's arithmetic depends only on
+ * buffer: the nn rows in (the padding to m stays 0), forward, times the
+ * kernel, backward, the nn rows out.  A column's arithmetic depends only on
  * whether it falls in a full block, which the fixed split decides.
  */
 static void
@@ -286,8 +286,6 @@ columns_part (guint    part,
                   buf[(gsize) j * m + r][0] = hat[(gsize) r * mc + j0 + j][0];
                   buf[(gsize) j * m + r][1] = hat[(gsize) r * mc + j0 + j][1];
                 }
-            for (guint j = 0; j < w; j++)
-              memset (buf + (gsize) j * m + nn, 0, (m - nn) * sizeof (fftwf_complex));
             fftwf_execute (self->cols_forward[part][plan]);
             for (guint j = 0; j < w; j++)
               {
@@ -304,8 +302,8 @@ columns_part (guint    part,
             for (guint r = 0; r < nn; r++)
               for (guint j = 0; j < w; j++)
                 {
-                  hat[(gsize) r * mc + j0 + j][0] = buf[(gsize) j * m + r][0];
-                  hat[(gsize) r * mc + j0 + j][1] = buf[(gsize) j * m + r][1];
+                  hat[(gsize) r * mc + j0 + j][0] = buf[(gsize) (2 * COL_BLOCK + j) * m + r][0];
+                  hat[(gsize) r * mc + j0 + j][1] = buf[(gsize) (2 * COL_BLOCK + j) * m + r][1];
                 }
           }
       }

@@ -27,9 +27,10 @@ static void
 free_plans (EsTsneFft *self)
 {
   g_mutex_lock (&planner_lock);
-  g_clear_pointer (&self->kernel_plan, fftwf_destroy_plan);
   for (guint p = 0; p < ES_TSNE_N_PARTS; p++)
     {
+      g_clear_pointer (&self->kernel_rows[p], fftwf_destroy_plan);
+      g_clear_pointer (&self->kernel_columns[p], fftwf_destroy_plan);
       g_clear_pointer (&self->rows_r2c[p], fftwf_destroy_plan);
       g_clear_pointer (&self->rows_c2r[p], fftwf_destroy_plan);
       for (guint b = 0; b < 2; b++)
@@ -118,8 +119,8 @@ _es_tsne_fft_length (guint nn)
  * asked, up to the largest grid, so that a growing map does not map and
  * fault in new blocks at every step), checked against the ceiling before
  * FFTW's allocator (which must be used for its alignment) is asked.  The
- * kernel's 2D transform runs in the terms' blocks: m × m reals fit in the
- * N_TERMS × nn × m, m × (m/2 + 1) complex in the N_TERMS × nn × (nn + 1).
+ * kernel's quarter, (m/2 + 1)² reals, is transformed in the potentials'
+ * block of N_TERMS × nn × m (m ≤ 8/3 × 2 nn).
  */
 static gboolean
 alloc_blocks (EsTsneFft *self,
@@ -156,15 +157,6 @@ alloc_blocks (EsTsneFft *self,
     }
   self->nn_cap = nn_cap;
   return TRUE;
-}
-
-/* The kernel's quarter transform: after its input, 32-byte aligned. */
-float *
-_es_tsne_fft_kernel_out (EsTsneFft *self)
-{
-  gsize q = (gsize) (self->m / 2 + 1) * (self->m / 2 + 1);
-
-  return self->out_block + (q + 7) / 8 * 8;
 }
 
 gboolean
@@ -206,8 +198,6 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
    * its own: a quarter slower), so the input's padding stays 0.
    */
   g_mutex_lock (&planner_lock);
-  self->kernel_plan = fftwf_plan_r2r_2d (mc, mc, self->out_block, _es_tsne_fft_kernel_out (self),
-                                         FFTW_REDFT00, FFTW_REDFT00, FFTW_ESTIMATE);
   for (guint p = 0; p < ES_TSNE_N_PARTS + 1; p++)
     {
       self->row_split[p] = split_at (nn, p, 12);
@@ -221,7 +211,26 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
       fftwf_iodim rows_fwd[2] = { { N_TERMS, (int) rs, (int) hs }, { rows, len, mc } };
       fftwf_iodim rows_bwd[2] = { { N_TERMS, (int) hs, (int) rs }, { rows, mc, len } };
       fftwf_complex *hat_rows = self->hat_block + (gsize) r0 * mc;
+      guint c0 = self->col_split[p];
+      int cols = (int) (self->col_split[p + 1] - c0);
+      fftw_r2r_kind dct = FFTW_REDFT00;
+      fftwf_iodim kernel_row = { mc, 1, 1 }, kernel_rows = { rows, mc, mc };
+      fftwf_iodim kernel_col = { mc, mc, mc }, kernel_cols = { cols, 1, 1 };
 
+      if (rows > 0)
+        {
+          float *k = self->out_block + (gsize) r0 * mc;
+
+          self->kernel_rows[p] = fftwf_plan_guru_r2r (1, &kernel_row, 1, &kernel_rows, k, k, &dct, FFTW_ESTIMATE);
+          ok = ok && self->kernel_rows[p] != NULL;
+        }
+      if (cols > 0)
+        {
+          float *k = self->out_block + c0;
+
+          self->kernel_columns[p] = fftwf_plan_guru_r2r (1, &kernel_col, 1, &kernel_cols, k, k, &dct, FFTW_ESTIMATE);
+          ok = ok && self->kernel_columns[p] != NULL;
+        }
       if (rows > 0)
         {
           self->rows_r2c[p] = fftwf_plan_guru_dft_r2c (1, &row_dim, 2, rows_fwd, self->real_block + (gsize) r0 * m,
@@ -244,7 +253,7 @@ _es_tsne_fft_alloc_grids (EsTsneFft *self,
         }
     }
   g_mutex_unlock (&planner_lock);
-  if (!ok || self->kernel_plan == NULL)
+  if (!ok)
     {
       _es_tsne_fft_free_grids (self);
       g_set_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_TOO_LARGE,

@@ -29,7 +29,11 @@ struct _EsTsneFft
   float         *real[N_TERMS];               /* nn × m: the rows that are not padding */
   float         *out[N_TERMS];
   fftwf_complex *hat[N_TERMS];                /* nn × (m/2 + 1): the rows needed */
-  fftwf_plan     kernel_plan;                 /* 2D DCT-I of the kernel's quarter, in the real block */
+  /* Per part: the DCT-I of its rows of the kernel's quarter, then of its
+   * columns, in place at the start of the potentials' block.
+   */
+  fftwf_plan     kernel_rows[ES_TSNE_N_PARTS];
+  fftwf_plan     kernel_columns[ES_TSNE_N_PARTS];
   /* Per part, every term: */
   fftwf_plan     rows_r2c[ES_TSNE_N_PARTS];   /* its rows → hat rows */
   fftwf_plan     rows_c2r[ES_TSNE_N_PARTS];   /* hat rows → its rows */
@@ -59,8 +63,6 @@ gboolean _es_tsne_fft_alloc_grids (EsTsneFft *self,
                                    guint      nn,
                                    GError   **error);
 void     _es_tsne_fft_free_grids  (EsTsneFft *self);
-/* Where the kernel's quarter transform goes in the real block. */
-float   *_es_tsne_fft_kernel_out  (EsTsneFft *self);
 guint    _es_tsne_fft_smooth_size (guint      b);
 guint    _es_tsne_fft_length      (guint      nn);
 

@@ -209,37 +209,52 @@ spread_part (guint    part,
  * offsets nn … m − nn are never used by an nn-long input and stay 0.  It
  * is even in both offsets, so its transform is real and even too: the 2D
  * DFT of the m × m grid is the 2D DCT-I (REDFT00) of its
- * (m/2 + 1) × (m/2 + 1) quarter,
- * a quarter of the points and a real transform (k̂ at r and m − r are
- * equal).  Computed in the potentials' block (the row transforms overwrite
- * it next), kept by columns.
+ * (m/2 + 1) × (m/2 + 1) quarter, a quarter of the points and a real
+ * transform (k̂ at r and m − r are equal).  Computed in the potentials'
+ * block (the row transforms overwrite it next) by rows, then by columns,
+ * each stage cut between the parts like the charges' (rows nn and after
+ * are 0, and so is their transform); kept by columns.
  */
 static void
-kernel (FftJob *job)
+kernel_rows_part (guint    part,
+                  gpointer data)
 {
+  FftJob *job = data;
   EsTsneFft *self = job->self;
-  guint nn = self->nn, m = self->m, mc = m / 2 + 1, q = mc;
-  float spacing = job->box / job->p;
-  float *k = self->out_block, *k_hat = _es_tsne_fft_kernel_out (self);
-  g_autofree float *d2 = g_new (float, q);
+  guint nn = self->nn, q = self->m / 2 + 1, r0 = self->row_split[part], r1 = self->row_split[part + 1];
+  float spacing = job->box / job->p, *k = self->out_block;
 
-  for (guint i = 0; i < q; i++)
+  for (guint ix = r0; ix < r1; ix++)
     {
-      float d = (float) i * spacing;
+      float dx = (float) ix * spacing;
 
-      d2[i] = d * d;
+      for (guint iy = 0; iy < q; iy++)
+        {
+          float dy = (float) iy * spacing, r = 1 + dx * dx + dy * dy;
+
+          k[(gsize) ix * q + iy] = iy >= nn ? 0 : 1 / (r * r);
+        }
     }
-  for (guint ix = 0; ix < q; ix++)
-    for (guint iy = 0; iy < q; iy++)
-      {
-        float r = 1 + d2[ix] + d2[iy];
+  if (self->kernel_rows[part] != NULL)
+    fftwf_execute (self->kernel_rows[part]);
+  if (part == ES_TSNE_N_PARTS - 1)
+    memset (k + (gsize) nn * q, 0, (gsize) (q - nn) * q * sizeof (float));
+}
 
-        k[(gsize) ix * q + iy] = (ix >= nn || iy >= nn) ? 0 : 1 / (r * r);
-      }
-  fftwf_execute_r2r (self->kernel_plan, k, k_hat);
-  for (guint c = 0; c < mc; c++)
+static void
+kernel_columns_part (guint    part,
+                     gpointer data)
+{
+  FftJob *job = data;
+  EsTsneFft *self = job->self;
+  guint m = self->m, q = m / 2 + 1, c0 = self->col_split[part], c1 = self->col_split[part + 1];
+  const float *k = self->out_block;
+
+  if (self->kernel_columns[part] != NULL)
+    fftwf_execute (self->kernel_columns[part]);
+  for (guint c = c0; c < c1; c++)
     for (guint r = 0; r < m; r++)
-      self->kernel_t[(gsize) c * m + r] = k_hat[(gsize) MIN (r, m - r) * q + c];
+      self->kernel_t[(gsize) c * m + r] = k[(gsize) MIN (r, m - r) * q + c];
 }
 
 /* The part's rows: spread, then their row transforms, every term. */
@@ -499,7 +514,10 @@ _es_tsne_fft_repulsion (EsTsneFft   *self,
     }
 
   if (need_kernel)
-    kernel (&job);
+    {
+      _es_tsne_parallel (pool, kernel_rows_part, &job);
+      _es_tsne_parallel (pool, kernel_columns_part, &job);
+    }
   _es_tsne_parallel (pool, rows_forward_part, &job);
   _es_tsne_parallel (pool, columns_part, &job);
   _es_tsne_parallel (pool, rows_backward_part, &job);

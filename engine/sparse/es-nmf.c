@@ -18,9 +18,10 @@
  *
  * Passes: each half-iteration is one pass over the rows of X (or Xᵀ):
  * row i's product with the other factor, its HALS update, its float32
- * copy and its share of the new Gram matrix and of the loss, on two
- * threads with fixed parts (split by entries) whose sums add in a fixed
- * order: the same result on one thread.
+ * copy and its share of the new Gram matrix and of the loss, in fixed
+ * chunks claimed by two threads, whose sums add in a fixed order: the
+ * same result on one thread.  The initial loss comes from the first
+ * pass too (⟨W, X Ht⟩ before the rows move).
  */
 
 #define G_LOG_DOMAIN "es-sparse"
@@ -97,6 +98,7 @@ es_nmf_get_losses (const EsNmf *self,
 static gboolean
 init_nndsvd (EsNmf                *self,
              const EsSparseMatrix *x,
+             const EsSparseMatrix *xt,
              double                fill,
              guint64               seed,
              GError              **error)
@@ -114,7 +116,8 @@ init_nndsvd (EsNmf                *self,
   options.method = ES_SPARSE_SVD_SUBSPACE;
   options.oversamples = 10;
   options.power_iterations = k < 0.1 * MIN (self->rows, self->cols) ? 7 : 4;
-  if (!(svd = es_sparse_svd_compute (x, &options, NULL, NULL, NULL, error)))
+  /* Xᵀ is NMF's too; the residual check would be one more product. */
+  if (!(svd = _es_sparse_svd_compute_with (x, xt, FALSE, &options, NULL, NULL, NULL, error)))
     return FALSE;
   u = es_sparse_svd_get_u (svd);
   v = es_sparse_svd_get_v (svd);
@@ -284,6 +287,15 @@ add_outer (double       *gram,
     }
 }
 
+/* The rows of a sweep go in chunks of about equal work, claimed by
+ * whichever thread is free (the machine may be busy, and a row's HALS
+ * and Gram work, ~k² whatever its entries, made a split by entries
+ * alone twice as slow on one side); each chunk sums its share of the
+ * Gram matrix and of the inner products on its own, and the chunks add
+ * in a fixed order, so the result does not depend on the threads.
+ */
+#define ES_NMF_MAX_CHUNKS 32
+
 typedef struct
 {
   const EsSparseMatrix *x;       /* the rows to sweep: X for W, Xᵀ for Ht */
@@ -293,21 +305,27 @@ typedef struct
   float                *copy;    /* its float32 copy (n × stride) */
   guint                 k;
   gsize                 stride;
-  gsize                 split;
-  double               *p[2];    /* per part: a row of X · other (stride) */
-  double               *e[2];    /* per part: its HALS residual (k) */
+  guint                 chunks;
+  gsize                 bounds[ES_NMF_MAX_CHUNKS + 1];
+  gint                  next;    /* the next chunk to claim (atomic) */
+  double               *p[2];    /* per thread: a row of X · other (stride) */
+  double               *e[2];    /* per thread: its HALS residual (k) */
   double               *inv;     /* 1 / g[r,r], 0 where g[r,r] ≤ 0 (k) */
-  double               *gram[2]; /* per part: Σ a_i a_iᵀ of the new rows */
-  double                inner[2];/* per part: Σ a_i · p_i of the new rows */
+  double               *gram;    /* per chunk: Σ a_i a_iᵀ of the new rows (k × k) */
+  double                inner[ES_NMF_MAX_CHUNKS];  /* per chunk: Σ a_i · p_i of the new rows */
+  gboolean              before;  /* also Σ a_i · p_i of the old rows: */
+  double                inner_before[ES_NMF_MAX_CHUNKS];
 } SweepJob;
 
-/* Rows from..to: p = X_i · other, the HALS update of row i, its float32
- * copy, and its share of the new Gram matrix and of ⟨a, X·other⟩.
+/* Rows from..to (chunk @c, scratch of thread @t): p = X_i · other, the
+ * HALS update of row i, its float32 copy, and its share of the new Gram
+ * matrix and of ⟨a, X·other⟩.
  */
 #define ES_NMF_SWEEP(NAME, ROW_PRODUCT)                                             \
   static void                                                                       \
   NAME (SweepJob *job,                                                              \
-        guint     part,                                                             \
+        guint     t,                                                                \
+        guint     c,                                                                \
         gsize     from,                                                             \
         gsize     to)                                                               \
   {                                                                                 \
@@ -315,7 +333,8 @@ typedef struct
     const guint32 *columns = es_sparse_matrix_get_columns (job->x);                 \
     const float *values = es_sparse_matrix_get_values (job->x);                     \
     guint k = job->k;                                                               \
-    double *p = job->p[part], *e = job->e[part], inner = 0;                         \
+    double *p = job->p[t], *e = job->e[t], inner = 0, before = 0;                   \
+    double *gram = job->gram + (gsize) c * k * k;                                   \
                                                                                     \
     for (gsize i = from; i < to; i++)                                               \
       {                                                                             \
@@ -323,6 +342,9 @@ typedef struct
                                                                                     \
         ROW_PRODUCT (columns, values, offsets[i], offsets[i + 1], job->other,       \
                      job->stride, p);                                               \
+        if (job->before)                                                            \
+          for (guint r = 0; r < k; r++)                                             \
+            before += row[r] * p[r];                                                \
         hals_row (row, k, p, job->g, job->inv, e);                                  \
         for (guint r = 0; r < k; r++)                                               \
           {                                                                         \
@@ -330,11 +352,12 @@ typedef struct
             inner += row[r] * p[r];                                                 \
           }                                                                         \
         if ((i - from) % 4 == 3)                                                    \
-          add_outer (job->gram[part], job->a + (i - 3) * k, k, 4);                  \
+          add_outer (gram, job->a + (i - 3) * k, k, 4);                             \
       }                                                                             \
     for (gsize i = to - (to - from) % 4; i < to; i++)                               \
-      add_outer (job->gram[part], job->a + i * k, k, 1);                            \
-    job->inner[part] = inner;                                                       \
+      add_outer (gram, job->a + i * k, k, 1);                                       \
+    job->inner[c] = inner;                                                          \
+    job->inner_before[c] = before;                                                  \
   }
 
 ES_NMF_SWEEP (sweep_rows, spmm_row_double)
@@ -433,34 +456,64 @@ use_avx512 (guint k)
 #endif
 
 static void
-sweep_part (guint    index,
-            gpointer data)
+sweep_chunk (SweepJob *job,
+             guint     t,
+             guint     c)
 {
-  SweepJob *job = data;
-  gsize from = index == 0 ? 0 : job->split;
-  gsize to = index == 0 ? job->split : es_sparse_matrix_get_rows (job->x);
+  gsize from = job->bounds[c], to = job->bounds[c + 1];
 
-  memset (job->gram[index], 0, (gsize) job->k * job->k * sizeof (double));
+  memset (job->gram + (gsize) c * job->k * job->k, 0, (gsize) job->k * job->k * sizeof (double));
 #ifdef HAVE_AVX2_SWEEP
   if (job->stride % 8 == 0 && use_avx512 (job->k))
     {
-      sweep_rows_avx512 (job, index, from, to);
+      sweep_rows_avx512 (job, t, c, from, to);
       return;
     }
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     {
-      sweep_rows_avx2 (job, index, from, to);
+      sweep_rows_avx2 (job, t, c, from, to);
       return;
     }
 #endif
-  sweep_rows (job, index, from, to);
+  sweep_rows (job, t, c, from, to);
 }
 
-/* One half-iteration in one pass over @x's rows (two threads, split by
- * entries, each part summed on its own, so the result does not depend
- * on the thread count): @a ← HALS (@a; @x · @other, @g); @gram ← @aᵀ@a;
- * returns ⟨@a, @x · @other⟩.
+static void
+sweep_part (guint    index,
+            gpointer data)
+{
+  SweepJob *job = data;
+  guint c;
+
+  while ((c = (guint) g_atomic_int_add (&job->next, 1)) < job->chunks)
+    sweep_chunk (job, index, c);
+}
+
+/* Chunk bounds: equal shares of Σ_i (entries of row i + a row's own
+ * work in entries, ~2k: its HALS update and Gram share against the
+ * product's stride-wide sums per entry).
  */
+static void
+split_chunks (SweepJob             *job,
+              const EsSparseMatrix *x)
+{
+  const guint64 *offsets = es_sparse_matrix_get_offsets (x);
+  gsize rows = es_sparse_matrix_get_rows (x), i = 0;
+  guint64 row_cost = 2 * (guint64) job->k + 16;
+  double total = (double) offsets[rows] + (double) row_cost * rows;
+
+  job->bounds[0] = 0;
+  for (guint c = 1; c < job->chunks; c++)
+    {
+      double target = total * c / job->chunks;
+
+      while (i < rows && (double) offsets[i] + (double) row_cost * i < target)
+        i++;
+      job->bounds[c] = i;
+    }
+  job->bounds[job->chunks] = rows;
+}
+
 static void
 sweep_job_clear (SweepJob *job)
 {
@@ -468,12 +521,17 @@ sweep_job_clear (SweepJob *job)
     {
       g_clear_pointer (&job->p[part], g_free);
       g_clear_pointer (&job->e[part], g_free);
-      g_clear_pointer (&job->gram[part], g_free);
     }
+  g_clear_pointer (&job->gram, g_free);
   g_clear_pointer (&job->inv, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SweepJob, sweep_job_clear)
 
+/* One half-iteration in one pass over @x's rows (in chunks, see
+ * SweepJob): @a ← HALS (@a; @x · @other, @g); @gram ← @aᵀ@a; returns
+ * ⟨@a, @x · @other⟩, and ⟨old @a, @x · @other⟩ in *@inner_before if
+ * job->before.
+ */
 static double
 sweep (SweepJob             *job,
        const EsSparseMatrix *x,
@@ -481,26 +539,38 @@ sweep (SweepJob             *job,
        const double         *g,
        double               *a,
        float                *copy,
-       double               *gram)
+       double               *gram,
+       double               *inner_before)
 {
   guint k = job->k;
+  double inner, before;
 
   job->x = x;
   job->other = other;
   job->g = g;
   job->a = a;
   job->copy = copy;
-  job->split = _es_sparse_split_rows (x);
+  split_chunks (job, x);
   for (guint r = 0; r < k; r++)
     job->inv[r] = g[(gsize) r * k + r] > 0 ? 1.0 / g[(gsize) r * k + r] : 0.0;
+  g_atomic_int_set (&job->next, 0);
   _es_sparse_run_parallel (2, sweep_part, job);
-  for (gsize e = 0; e < (gsize) k * k; e++)
-    gram[e] = job->gram[0][e] + job->gram[1][e];
+  memcpy (gram, job->gram, (gsize) k * k * sizeof (double));
+  for (guint c = 1; c < job->chunks; c++)
+    for (gsize e = 0; e < (gsize) k * k; e++)
+      gram[e] += job->gram[(gsize) c * k * k + e];
+  inner = before = 0;
+  for (guint c = 0; c < job->chunks; c++)
+    {
+      inner += job->inner[c];
+      before += job->inner_before[c];
+    }
+  *inner_before = before;
   /* add_outer made the upper triangle. */
   for (guint r = 1; r < k; r++)
     for (guint c = 0; c < r; c++)
       gram[(gsize) r * k + c] = gram[(gsize) c * k + r];
-  return job->inner[0] + job->inner[1];
+  return inner;
 }
 
 /* @copy (n × stride) ← @a (n × k) in float32, rounding @a to it. */
@@ -519,20 +589,30 @@ round_to_float (double *a,
       }
 }
 
-/* Σ a∘b with @a n × k and @b n × @stride. */
-static double
-inner (const double *a,
-       const double *b,
-       gsize         n,
-       guint         k,
-       gsize         stride)
+/* Σ x and Σ x² over @x's entries, in four lanes added in a fixed order. */
+static void
+sum_entries (const EsSparseMatrix *x,
+             double               *sum,
+             double               *sum_sq)
 {
-  double sum = 0;
+  const float *v = es_sparse_matrix_get_values (x);
+  guint64 nnz = es_sparse_matrix_get_nnz (x), p = 0;
+  EsV4d s = { 0 }, sq = { 0 };
 
-  for (gsize i = 0; i < n; i++)
-    for (guint r = 0; r < k; r++)
-      sum += a[i * k + r] * b[i * stride + r];
-  return sum;
+  for (; p + 4 <= nnz; p += 4)
+    {
+      EsV4d a = { v[p], v[p + 1], v[p + 2], v[p + 3] };
+
+      s += a;
+      sq += a * a;
+    }
+  *sum = (s[0] + s[1]) + (s[2] + s[3]);
+  *sum_sq = (sq[0] + sq[1]) + (sq[2] + sq[3]);
+  for (; p < nnz; p++)
+    {
+      *sum += v[p];
+      *sum_sq += (double) v[p] * v[p];
+    }
 }
 
 static void
@@ -554,7 +634,6 @@ es_nmf_compute (const EsSparseMatrix  *x,
 {
   g_autoptr(EsNmf) self = NULL;
   g_autoptr(EsSparseMatrix) xt = NULL;
-  g_autofree double *q = NULL;      /* cols × stride */
   g_autofree float *wf = NULL;      /* rows × stride, zero padded */
   g_autofree float *htf = NULL;     /* cols × stride */
   g_autofree double *g = NULL;
@@ -598,11 +677,11 @@ es_nmf_compute (const EsSparseMatrix  *x,
   if (use_avx512 (k))
     stride = (k + 7) / 8 * 8;
 #endif
-  if (!(self->w = es_memory_try_alloc (m, (guint64) k * sizeof (double), "The NMF factors", error)) ||
-      !(self->ht = es_memory_try_alloc (n, (guint64) k * sizeof (double), "The NMF factors", error)) ||
-      !(q = es_memory_try_alloc (n, (guint64) stride * sizeof (double), "The NMF factors", error)) ||
-      !(wf = es_memory_try_alloc0 (m, (guint64) stride * sizeof (float), "The NMF factors", error)) ||
-      !(htf = es_memory_try_alloc0 (n, (guint64) stride * sizeof (float), "The NMF factors", error)) ||
+  /* On huge pages: at k = 50 their 4 kB faults alone took ~0.1 s. */
+  if (!(self->w = _es_alloc_huge (m, (guint64) k * sizeof (double), FALSE, "The NMF factors", error)) ||
+      !(self->ht = _es_alloc_huge (n, (guint64) k * sizeof (double), FALSE, "The NMF factors", error)) ||
+      !(wf = _es_alloc_huge (m, (guint64) stride * sizeof (float), TRUE, "The NMF factors", error)) ||
+      !(htf = _es_alloc_huge (n, (guint64) stride * sizeof (float), TRUE, "The NMF factors", error)) ||
       !(xt = es_sparse_matrix_transpose (x, error)))
     return NULL;
   g = g_new (double, (gsize) k * k);
@@ -610,22 +689,21 @@ es_nmf_compute (const EsSparseMatrix  *x,
   job.k = k;
   job.stride = stride;
   job.inv = g_new (double, k);
+  /* Up to 32 chunks, their Gram matrices within 2 MB. */
+  job.chunks = (guint) CLAMP ((2u << 20) / ((guint64) k * k * sizeof (double)), 2, ES_NMF_MAX_CHUNKS);
+  job.gram = g_new (double, (gsize) job.chunks * k * k);
   for (guint part = 0; part < 2; part++)
     {
       job.p[part] = g_new (double, stride);
       job.e[part] = g_new (double, k);
-      job.gram[part] = g_new (double, (gsize) k * k);
     }
 
-  norm_x = es_sparse_matrix_frobenius_sq (x);
-  mean = 0;
-  for (guint64 e = 0; e < es_sparse_matrix_get_nnz (x); e++)
-    mean += es_sparse_matrix_get_values (x)[e];
+  sum_entries (x, &mean, &norm_x);
   mean /= (double) m * n;
 
   if (options->init == ES_NMF_INIT_NNDSVDA)
     {
-      if (!init_nndsvd (self, x, mean, options->seed, error))
+      if (!init_nndsvd (self, x, xt, mean, options->seed, error))
         return NULL;
     }
   else
@@ -642,24 +720,28 @@ es_nmf_compute (const EsSparseMatrix  *x,
   round_to_float (self->w, m, k, wf, stride);
   round_to_float (self->ht, n, k, htf, stride);
 
-  /* The loss of the initial factors. */
-  _es_sparse_spmm_double (xt, wf, stride, q);
   gram (self->w, m, k, f);
   gram (self->ht, n, k, g);
-  loss = norm_x - 2 * inner (self->ht, q, n, k, stride) + cblas_ddot (k * k, f, 1, g, 1);
-  g_array_append_val (self->losses, loss);
-
-  for (guint it = 0; it < options->max_iterations; it++)
+  loss = 0;
+  for (guint it = 0; it < MAX (options->max_iterations, 1); it++)
     {
-      double inner_ht_q;
+      double inner_ht_q, before, fg = cblas_ddot (k * k, f, 1, g, 1);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       /* W from P = X Ht and G = HtᵀHt, giving F = WᵀW; then Ht from
-       * Q = Xᵀ W and F, giving G and ⟨Ht, Q⟩ for the loss.
+       * Q = Xᵀ W and F, giving G and ⟨Ht, Q⟩ for the loss.  The first
+       * pass also gives ⟨W, P⟩ of the initial W: the initial loss
+       * without a product of its own.
        */
-      sweep (&job, x, htf, g, self->w, wf, f);
-      inner_ht_q = sweep (&job, xt, wf, f, self->ht, htf, g);
+      job.before = it == 0;
+      sweep (&job, x, htf, g, self->w, wf, f, &before);
+      if (it == 0)
+        {
+          loss = norm_x - 2 * before + fg;
+          g_array_append_val (self->losses, loss);
+        }
+      inner_ht_q = sweep (&job, xt, wf, f, self->ht, htf, g, &before);
 
       previous = loss;
       loss = norm_x - 2 * inner_ht_q + cblas_ddot (k * k, f, 1, g, 1);

@@ -180,72 +180,122 @@ init_nndsvd (EsNmf                *self,
   return TRUE;
 }
 
-/* One row's sweep: a[r] ← max (0, a[r] + (p[r] − a·g[r]) / g[r,r]) for
- * r = 0..k−1 in order (G is symmetric: its row r is its column r), each
- * new value rounded to float32.  The residual e = p − G a is formed once
- * (k independent dot products) and kept up to date as a[r] moves by δ
- * (e −= δ G[r]): the chain from one update to the next is then one
- * multiply-add, not a dot product and a division.  @inv holds 1 / g[r,r]
- * (0 where g[r,r] ≤ 0: such a column is left alone).
+/* @n rows' sweeps (n = 1 or 2, interleaved: each row's k updates are
+ * one chain of dependent steps, and two independent chains keep the
+ * core busy): a[r] ← max (0, a[r] + (p[r] − a·g[r]) / g[r,r]) for
+ * r = 0..k−1 in order, each new value rounded to float32.  G (k rows,
+ * @gs apart, zero past column k; symmetric: its row r is its column r).
+ * The residual e = p − G a is formed once (Σ_s a[s] G[s], whole vectors
+ * of @gs) and kept up to date as a[r] moves by δ (e −= δ G[r]): the
+ * chain from one update to the next is then one multiply-add, not a dot
+ * product and a division.  @inv holds 1 / g[r,r] (0 where g[r,r] ≤ 0:
+ * such a column is left alone).  @p and @e hold @gs doubles per row.
  */
-ES_ALWAYS_INLINE void
-hals_row (double       *row,
-          guint         k,
-          const double *prow,
-          const double *g,
-          const double *inv,
-          double       *e)
-{
-  for (guint r = 0; r < k; r++)
-    {
-      const double *gr = g + (gsize) r * k;
-      EsV4d acc = { 0 };
-      double dot;
-      guint s = 0;
+#define ES_NMF_HALS(NAME, VT, VW)                                                   \
+  ES_ALWAYS_INLINE void                                                             \
+  NAME##_residual (const double *a0, const double *a1, guint k, const double *p,    \
+                   const double *g, gsize gs, double *e, const int n, const int nv) \
+  {                                                                                 \
+    VT acc0[8], acc1[8], gv;                                                        \
+                                                                                    \
+    _Pragma ("GCC unroll 8")                                                        \
+    for (int t = 0; t < nv; t++)                                                    \
+      {                                                                             \
+        memcpy (&acc0[t], p + t * VW, sizeof gv);                                   \
+        if (n == 2)                                                                 \
+          memcpy (&acc1[t], p + gs + t * VW, sizeof gv);                            \
+      }                                                                             \
+    for (guint s = 0; s < k; s++)                                                   \
+      {                                                                             \
+        VT b0 = (VT) { 0 } + a0[s], b1 = (VT) { 0 } + (n == 2 ? a1[s] : 0.0);       \
+                                                                                    \
+        _Pragma ("GCC unroll 8")                                                    \
+        for (int t = 0; t < nv; t++)                                                \
+          {                                                                         \
+            memcpy (&gv, g + s * gs + t * VW, sizeof gv);                           \
+            acc0[t] -= b0 * gv;                                                     \
+            if (n == 2)                                                             \
+              acc1[t] -= b1 * gv;                                                   \
+          }                                                                         \
+      }                                                                             \
+    _Pragma ("GCC unroll 8")                                                        \
+    for (int t = 0; t < nv; t++)                                                    \
+      {                                                                             \
+        memcpy (e + t * VW, &acc0[t], sizeof gv);                                   \
+        if (n == 2)                                                                 \
+          memcpy (e + gs + t * VW, &acc1[t], sizeof gv);                            \
+      }                                                                             \
+  }                                                                                 \
+                                                                                    \
+  /* e −= d · g over @gs doubles. */                                                \
+  ES_ALWAYS_INLINE void                                                             \
+  NAME##_axpy (double *e, double d, const double *g, gsize gs)                      \
+  {                                                                                 \
+    VT dv = (VT) { 0 } + d, ev, gv;                                                 \
+                                                                                    \
+    for (gsize c = 0; c < gs; c += VW)                                              \
+      {                                                                             \
+        memcpy (&ev, e + c, sizeof ev);                                             \
+        memcpy (&gv, g + c, sizeof gv);                                             \
+        ev -= dv * gv;                                                              \
+        memcpy (e + c, &ev, sizeof ev);                                             \
+      }                                                                             \
+  }                                                                                 \
+                                                                                    \
+  ES_ALWAYS_INLINE void                                                             \
+  NAME (double *a0, double *a1, guint k, const double *p, const double *g,          \
+        gsize gs, const double *inv, double *e, const int n)                        \
+  {                                                                                 \
+    switch (gs / VW)                                                                \
+      {                                                                             \
+      case 1: NAME##_residual (a0, a1, k, p, g, gs, e, n, 1); break;                \
+      case 2: NAME##_residual (a0, a1, k, p, g, gs, e, n, 2); break;                \
+      case 3: NAME##_residual (a0, a1, k, p, g, gs, e, n, 3); break;                \
+      case 4: NAME##_residual (a0, a1, k, p, g, gs, e, n, 4); break;                \
+      case 5: NAME##_residual (a0, a1, k, p, g, gs, e, n, 5); break;                \
+      case 6: NAME##_residual (a0, a1, k, p, g, gs, e, n, 6); break;                \
+      case 7: NAME##_residual (a0, a1, k, p, g, gs, e, n, 7); break;                \
+      case 8: NAME##_residual (a0, a1, k, p, g, gs, e, n, 8); break;                \
+      default:                                                                      \
+        /* Wider than the registers: e = p − Σ_s a[s] G[s] in memory. */            \
+        for (int j = 0; j < n; j++)                                                 \
+          {                                                                         \
+            const double *a = j == 0 ? a0 : a1;                                     \
+                                                                                    \
+            memcpy (e + j * gs, p + j * gs, gs * sizeof (double));                  \
+            for (guint s = 0; s < k; s++)                                           \
+              NAME##_axpy (e + j * gs, a[s], g + s * gs, gs);                       \
+          }                                                                         \
+        break;                                                                      \
+      }                                                                             \
+    for (guint r = 0; r < k; r++)                                                   \
+      {                                                                             \
+        const double *gr = g + (gsize) r * gs;                                      \
+        double v0, d0, v1 = 0, d1 = 0;                                              \
+                                                                                    \
+        if (inv[r] == 0)                                                            \
+          continue;                                                                 \
+        v0 = (float) MAX (0.0, a0[r] + e[r] * inv[r]);                              \
+        d0 = v0 - a0[r];                                                            \
+        if (n == 2)                                                                 \
+          {                                                                         \
+            v1 = (float) MAX (0.0, a1[r] + e[gs + r] * inv[r]);                     \
+            d1 = v1 - a1[r];                                                        \
+          }                                                                         \
+        if (d0 != 0)                                                                \
+          {                                                                         \
+            a0[r] = v0;                                                             \
+            NAME##_axpy (e, d0, gr, gs);                                            \
+          }                                                                         \
+        if (n == 2 && d1 != 0)                                                      \
+          {                                                                         \
+            a1[r] = v1;                                                             \
+            NAME##_axpy (e + gs, d1, gr, gs);                                       \
+          }                                                                         \
+      }                                                                             \
+  }
 
-      for (; s + 4 <= k; s += 4)
-        {
-          EsV4d a, b;
-
-          memcpy (&a, row + s, sizeof a);
-          memcpy (&b, gr + s, sizeof b);
-          acc += a * b;
-        }
-      dot = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-      for (; s < k; s++)
-        dot += row[s] * gr[s];
-      e[r] = prow[r] - dot;
-    }
-  for (guint r = 0; r < k; r++)
-    {
-      const double *gr = g + (gsize) r * k;
-      double value, delta;
-
-      if (inv[r] == 0)
-        continue;
-      value = (float) MAX (0.0, row[r] + e[r] * inv[r]);
-      delta = value - row[r];
-      if (delta == 0)
-        continue;
-      row[r] = value;
-      {
-        EsV4d d4 = { delta, delta, delta, delta };
-        guint s = 0;
-
-        for (; s + 4 <= k; s += 4)
-          {
-            EsV4d es, gs;
-
-            memcpy (&es, e + s, sizeof es);
-            memcpy (&gs, gr + s, sizeof gs);
-            es -= d4 * gs;
-            memcpy (e + s, &es, sizeof es);
-          }
-        for (; s < k; s++)
-          e[s] -= delta * gr[s];
-      }
-    }
-}
+ES_NMF_HALS (hals_rows4, EsV4d, 4)
 
 /* The upper triangle of @gram (k × k; from each row's diagonal, rounded
  * down to a whole vector) += Σ_j @rows_j @rows_jᵀ over @n consecutive rows
@@ -301,6 +351,7 @@ typedef struct
   const EsSparseMatrix *x;       /* the rows to sweep: X for W, Xᵀ for Ht */
   const float          *other;   /* the other factor in float32, stride */
   const double         *g;       /* its Gram matrix (k × k) */
+  double               *gp;      /* the same, rows @stride apart, zero padded */
   double               *a;       /* the factor updated (n × k) */
   float                *copy;    /* its float32 copy (n × stride) */
   guint                 k;
@@ -308,8 +359,8 @@ typedef struct
   guint                 chunks;
   gsize                 bounds[ES_NMF_MAX_CHUNKS + 1];
   gint                  next;    /* the next chunk to claim (atomic) */
-  double               *p[2];    /* per thread: a row of X · other (stride) */
-  double               *e[2];    /* per thread: its HALS residual (k) */
+  double               *p[2];    /* per thread: two rows of X · other (2 × stride) */
+  double               *e[2];    /* per thread: their HALS residuals (2 × stride) */
   double               *inv;     /* 1 / g[r,r], 0 where g[r,r] ≤ 0 (k) */
   double               *gram;    /* per chunk: Σ a_i a_iᵀ of the new rows (k × k) */
   double                inner[ES_NMF_MAX_CHUNKS];  /* per chunk: Σ a_i · p_i of the new rows */
@@ -321,7 +372,7 @@ typedef struct
  * HALS update of row i, its float32 copy, and its share of the new Gram
  * matrix and of ⟨a, X·other⟩.
  */
-#define ES_NMF_SWEEP(NAME, ROW_PRODUCT)                                             \
+#define ES_NMF_SWEEP(NAME, ROW_PRODUCT, HALS)                                             \
   static void                                                                       \
   NAME (SweepJob *job,                                                              \
         guint     t,                                                                \
@@ -336,23 +387,29 @@ typedef struct
     double *p = job->p[t], *e = job->e[t], inner = 0, before = 0;                   \
     double *gram = job->gram + (gsize) c * k * k;                                   \
                                                                                     \
-    for (gsize i = from; i < to; i++)                                               \
+    for (gsize i = from; i < to; i += 2)                                            \
       {                                                                             \
+        const int n = i + 1 < to ? 2 : 1;                                           \
         double *row = job->a + i * k;                                               \
                                                                                     \
-        ROW_PRODUCT (columns, values, offsets[i], offsets[i + 1], job->other,       \
-                     job->stride, p);                                               \
+        for (int j = 0; j < n; j++)                                                 \
+          ROW_PRODUCT (columns, values, offsets[i + j], offsets[i + j + 1],         \
+                       job->other, job->stride, p + j * job->stride);               \
         if (job->before)                                                            \
+          for (guint r = 0; r < n * k; r++)                                         \
+            before += row[r] * p[r / k * job->stride + r % k];                      \
+        if (n == 2)                                                                 \
+          HALS (row, row + k, k, p, job->gp, job->stride, job->inv, e, 2);          \
+        else                                                                        \
+          HALS (row, row, k, p, job->gp, job->stride, job->inv, e, 1);              \
+        for (int j = 0; j < n; j++)                                                 \
           for (guint r = 0; r < k; r++)                                             \
-            before += row[r] * p[r];                                                \
-        hals_row (row, k, p, job->g, job->inv, e);                                  \
-        for (guint r = 0; r < k; r++)                                               \
-          {                                                                         \
-            job->copy[i * job->stride + r] = (float) row[r];                        \
-            inner += row[r] * p[r];                                                 \
-          }                                                                         \
-        if ((i - from) % 4 == 3)                                                    \
-          add_outer (gram, job->a + (i - 3) * k, k, 4);                             \
+            {                                                                       \
+              job->copy[(i + j) * job->stride + r] = (float) row[j * k + r];        \
+              inner += row[j * k + r] * p[j * job->stride + r];                     \
+            }                                                                       \
+        if ((i - from) % 4 == 2 && n == 2)                                          \
+          add_outer (gram, job->a + (i - 2) * k, k, 4);                             \
       }                                                                             \
     for (gsize i = to - (to - from) % 4; i < to; i++)                               \
       add_outer (gram, job->a + i * k, k, 1);                                       \
@@ -360,10 +417,10 @@ typedef struct
     job->inner_before[c] = before;                                                  \
   }
 
-ES_NMF_SWEEP (sweep_rows, spmm_row_double)
+ES_NMF_SWEEP (sweep_rows, spmm_row_double, hals_rows4)
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_AVX2_SWEEP 1
-__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2, spmm_row_double)
+__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2, spmm_row_double, hals_rows4)
 
 /* AVX-512: eight doubles per vector and up to 64 columns (k ≤ 64, the
  * stride a whole number of 8) in one pass over the row's entries, even
@@ -444,7 +501,9 @@ spmm_row_double8 (const guint32 *columns,
     }
 }
 
-__attribute__ ((target ("avx512f,avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx512, spmm_row_double8)
+ES_NMF_HALS (hals_rows8, EsV8d, 8)
+
+__attribute__ ((target ("avx512f,avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx512, spmm_row_double8, hals_rows8)
 
 /* The AVX-512 sweep where the CPU has it and k ≤ 64. */
 static gboolean
@@ -523,6 +582,7 @@ sweep_job_clear (SweepJob *job)
       g_clear_pointer (&job->e[part], g_free);
     }
   g_clear_pointer (&job->gram, g_free);
+  g_clear_pointer (&job->gp, g_free);
   g_clear_pointer (&job->inv, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SweepJob, sweep_job_clear)
@@ -548,6 +608,9 @@ sweep (SweepJob             *job,
   job->x = x;
   job->other = other;
   job->g = g;
+  for (guint r = 0; r < k; r++)
+    for (gsize c = 0; c < job->stride; c++)
+      job->gp[r * job->stride + c] = c < k ? g[(gsize) r * k + c] : 0.0;
   job->a = a;
   job->copy = copy;
   split_chunks (job, x);
@@ -692,10 +755,11 @@ es_nmf_compute (const EsSparseMatrix  *x,
   /* Up to 32 chunks, their Gram matrices within 2 MB. */
   job.chunks = (guint) CLAMP ((2u << 20) / ((guint64) k * k * sizeof (double)), 2, ES_NMF_MAX_CHUNKS);
   job.gram = g_new (double, (gsize) job.chunks * k * k);
+  job.gp = g_new (double, (gsize) k * stride);
   for (guint part = 0; part < 2; part++)
     {
-      job.p[part] = g_new (double, stride);
-      job.e[part] = g_new (double, k);
+      job.p[part] = g_new (double, 2 * stride);
+      job.e[part] = g_new (double, 2 * stride);
     }
 
   sum_entries (x, &mean, &norm_x);

@@ -302,40 +302,43 @@ ES_NMF_HALS (hals_rows4, EsV4d, 4)
  * (k apart), added in row order: each entry of the Gram matrix is loaded
  * and stored once per @n rows, not once per row.
  */
-ES_ALWAYS_INLINE void
-add_outer (double       *gram,
-           const double *rows,
-           guint         k,
-           const int     n)
-{
-  for (guint r = 0; r < k; r++)
-    {
-      double *gr = gram + (gsize) r * k;
-      EsV4d a[4];
-      guint s = r / 4 * 4;
+#define ES_NMF_OUTER(NAME, VT, VW)                                                  \
+  ES_ALWAYS_INLINE void                                                             \
+  NAME (double       *gram,                                                         \
+        const double *rows,                                                         \
+        guint         k,                                                            \
+        const int     n)                                                            \
+  {                                                                                 \
+    for (guint r = 0; r < k; r++)                                                   \
+      {                                                                             \
+        double *gr = gram + (gsize) r * k;                                          \
+        VT a[4];                                                                    \
+        guint s = r / VW * VW;                                                      \
+                                                                                    \
+        _Pragma ("GCC unroll 4")                                                    \
+        for (int j = 0; j < n; j++)                                                 \
+          a[j] = (VT) { 0 } + rows[(gsize) j * k + r];                              \
+        for (; s + VW <= k; s += VW)                                                \
+          {                                                                         \
+            VT g, b;                                                                \
+                                                                                    \
+            memcpy (&g, gr + s, sizeof g);                                          \
+            _Pragma ("GCC unroll 4")                                                \
+            for (int j = 0; j < n; j++)                                             \
+              {                                                                     \
+                memcpy (&b, rows + (gsize) j * k + s, sizeof b);                    \
+                g += a[j] * b;                                                      \
+              }                                                                     \
+            memcpy (gr + s, &g, sizeof g);                                          \
+          }                                                                         \
+        for (; s < k; s++)                                                          \
+          _Pragma ("GCC unroll 4")                                                  \
+          for (int j = 0; j < n; j++)                                               \
+            gr[s] += a[j][0] * rows[(gsize) j * k + s];                             \
+      }                                                                             \
+  }
 
-#pragma GCC unroll 4
-      for (int j = 0; j < n; j++)
-        a[j] = (EsV4d) { 0 } + rows[(gsize) j * k + r];
-      for (; s + 4 <= k; s += 4)
-        {
-          EsV4d g, b;
-
-          memcpy (&g, gr + s, sizeof g);
-#pragma GCC unroll 4
-          for (int j = 0; j < n; j++)
-            {
-              memcpy (&b, rows + (gsize) j * k + s, sizeof b);
-              g += a[j] * b;
-            }
-          memcpy (gr + s, &g, sizeof g);
-        }
-      for (; s < k; s++)
-#pragma GCC unroll 4
-        for (int j = 0; j < n; j++)
-          gr[s] += a[j][0] * rows[(gsize) j * k + s];
-    }
-}
+ES_NMF_OUTER (add_outer4, EsV4d, 4)
 
 /* The rows of a sweep go in chunks of about equal work, claimed by
  * whichever thread is free (the machine may be busy, and a row's HALS
@@ -372,7 +375,7 @@ typedef struct
  * HALS update of row i, its float32 copy, and its share of the new Gram
  * matrix and of ⟨a, X·other⟩.
  */
-#define ES_NMF_SWEEP(NAME, ROW_PRODUCT, HALS)                                             \
+#define ES_NMF_SWEEP(NAME, ROW_PRODUCT, HALS, OUTER)                                \
   static void                                                                       \
   NAME (SweepJob *job,                                                              \
         guint     t,                                                                \
@@ -409,18 +412,18 @@ typedef struct
               inner += row[j * k + r] * p[j * job->stride + r];                     \
             }                                                                       \
         if ((i - from) % 4 == 2 && n == 2)                                          \
-          add_outer (gram, job->a + (i - 2) * k, k, 4);                             \
+          OUTER (gram, job->a + (i - 2) * k, k, 4);                                 \
       }                                                                             \
     for (gsize i = to - (to - from) % 4; i < to; i++)                               \
-      add_outer (gram, job->a + i * k, k, 1);                                       \
+      OUTER (gram, job->a + i * k, k, 1);                                           \
     job->inner[c] = inner;                                                          \
     job->inner_before[c] = before;                                                  \
   }
 
-ES_NMF_SWEEP (sweep_rows, spmm_row_double, hals_rows4)
+ES_NMF_SWEEP (sweep_rows, spmm_row_double, hals_rows4, add_outer4)
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_AVX2_SWEEP 1
-__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2, spmm_row_double, hals_rows4)
+__attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2, spmm_row_double, hals_rows4, add_outer4)
 
 /* AVX-512: eight doubles per vector and up to 64 columns (k ≤ 64, the
  * stride a whole number of 8) in one pass over the row's entries, even
@@ -502,8 +505,9 @@ spmm_row_double8 (const guint32 *columns,
 }
 
 ES_NMF_HALS (hals_rows8, EsV8d, 8)
+ES_NMF_OUTER (add_outer8, EsV8d, 8)
 
-__attribute__ ((target ("avx512f,avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx512, spmm_row_double8, hals_rows8)
+__attribute__ ((target ("avx512f,avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx512, spmm_row_double8, hals_rows8, add_outer8)
 
 /* The AVX-512 sweep where the CPU has it and k ≤ 64. */
 static gboolean

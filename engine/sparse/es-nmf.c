@@ -354,16 +354,17 @@ typedef struct
   const EsSparseMatrix *x;       /* the rows to sweep: X for W, Xᵀ for Ht */
   const float          *other;   /* the other factor in float32, stride */
   const double         *g;       /* its Gram matrix (k × k) */
-  double               *gp;      /* the same, rows @stride apart, zero padded */
+  double               *gp;      /* the same, rows @gs apart, zero padded */
   double               *a;       /* the factor updated (n × k) */
   float                *copy;    /* its float32 copy (n × stride) */
   guint                 k;
   gsize                 stride;
+  gsize                 gs;      /* the double rows' stride (≥ @stride, whole vectors) */
   guint                 chunks;
   gsize                 bounds[ES_NMF_MAX_CHUNKS + 1];
   gint                  next;    /* the next chunk to claim (atomic) */
-  double               *p[2];    /* per thread: two rows of X · other (2 × stride) */
-  double               *e[2];    /* per thread: their HALS residuals (2 × stride) */
+  double               *p[2];    /* per thread: two rows of X · other (2 × gs, zero past stride) */
+  double               *e[2];    /* per thread: their HALS residuals (2 × gs) */
   double               *inv;     /* 1 / g[r,r], 0 where g[r,r] ≤ 0 (k) */
   double               *gram;    /* per chunk: Σ a_i a_iᵀ of the new rows (k × k) */
   double                inner[ES_NMF_MAX_CHUNKS];  /* per chunk: Σ a_i · p_i of the new rows */
@@ -397,19 +398,19 @@ typedef struct
                                                                                     \
         for (int j = 0; j < n; j++)                                                 \
           ROW_PRODUCT (columns, values, offsets[i + j], offsets[i + j + 1],         \
-                       job->other, job->stride, p + j * job->stride);               \
+                       job->other, job->stride, p + j * job->gs);                   \
         if (job->before)                                                            \
           for (guint r = 0; r < n * k; r++)                                         \
-            before += row[r] * p[r / k * job->stride + r % k];                      \
+            before += row[r] * p[r / k * job->gs + r % k];                          \
         if (n == 2)                                                                 \
-          HALS (row, row + k, k, p, job->gp, job->stride, job->inv, e, 2);          \
+          HALS (row, row + k, k, p, job->gp, job->gs, job->inv, e, 2);              \
         else                                                                        \
-          HALS (row, row, k, p, job->gp, job->stride, job->inv, e, 1);              \
+          HALS (row, row, k, p, job->gp, job->gs, job->inv, e, 1);                  \
         for (int j = 0; j < n; j++)                                                 \
           for (guint r = 0; r < k; r++)                                             \
             {                                                                       \
               job->copy[(i + j) * job->stride + r] = (float) row[j * k + r];        \
-              inner += row[j * k + r] * p[j * job->stride + r];                     \
+              inner += row[j * k + r] * p[j * job->gs + r];                         \
             }                                                                       \
         if ((i - from) % 4 == 2 && n == 2)                                          \
           OUTER (gram, job->a + (i - 2) * k, k, 4);                                 \
@@ -425,10 +426,10 @@ ES_NMF_SWEEP (sweep_rows, spmm_row_double, hals_rows4, add_outer4)
 #define HAVE_AVX2_SWEEP 1
 __attribute__ ((target ("avx2,fma"))) ES_NMF_SWEEP (sweep_rows_avx2, spmm_row_double, hals_rows4, add_outer4)
 
-/* AVX-512: eight doubles per vector and up to 64 columns (k ≤ 64, the
- * stride a whole number of 8) in one pass over the row's entries, even
- * and odd entries in two sets of sums (see chunk_double).  At k = 50
- * the AVX2 loop streams each row's entries four times.
+/* AVX-512: eight doubles per vector and up to 64 columns (k ≤ 64; a
+ * stride of 8j + 4 ends in a vector of four) in one pass over the row's
+ * entries, even and odd entries in two sets of sums (see chunk_double).
+ * At k = 50 the AVX2 loop streams each row's entries four times.
  */
 typedef double EsV8d __attribute__ ((vector_size (64)));
 
@@ -441,11 +442,12 @@ chunk_double8 (const guint32 *columns,
                guint64        p1,
                const float   *x,
                gsize          width,
-               gsize          c,
                double        *yi,
-               const int      nv)
+               const int      nv,
+               const int      tail)
 {
   EsV8d acc[8], odd[8];
+  EsV4d acc4 = { 0 }, odd4 = { 0 };
   guint64 p = p0;
 
 #pragma GCC unroll 8
@@ -453,8 +455,8 @@ chunk_double8 (const guint32 *columns,
     acc[t] = odd[t] = (EsV8d) { 0 };
   for (; p + 2 <= p1; p += 2)
     {
-      const float *xp = x + (gsize) columns[p] * width + c;
-      const float *xq = x + (gsize) columns[p + 1] * width + c;
+      const float *xp = x + (gsize) columns[p] * width;
+      const float *xq = x + (gsize) columns[p + 1] * width;
       double v = values[p], w = values[p + 1];
 
 #pragma GCC unroll 8
@@ -463,24 +465,37 @@ chunk_double8 (const guint32 *columns,
           acc[t] += v * LOAD8_AS_DOUBLE (xp + 8 * t);
           odd[t] += w * LOAD8_AS_DOUBLE (xq + 8 * t);
         }
+      if (tail)
+        {
+          acc4 += v * LOAD4_AS_DOUBLE (xp + 8 * nv);
+          odd4 += w * LOAD4_AS_DOUBLE (xq + 8 * nv);
+        }
     }
   if (p < p1)
     {
-      const float *xp = x + (gsize) columns[p] * width + c;
+      const float *xp = x + (gsize) columns[p] * width;
       double v = values[p];
 
 #pragma GCC unroll 8
       for (int t = 0; t < nv; t++)
         acc[t] += v * LOAD8_AS_DOUBLE (xp + 8 * t);
+      if (tail)
+        acc4 += v * LOAD4_AS_DOUBLE (xp + 8 * nv);
     }
 #pragma GCC unroll 8
   for (int t = 0; t < nv; t++)
     {
       acc[t] += odd[t];
-      memcpy (yi + c + 8 * t, &acc[t], sizeof acc[t]);
+      memcpy (yi + 8 * t, &acc[t], sizeof acc[t]);
+    }
+  if (tail)
+    {
+      acc4 += odd4;
+      memcpy (yi + 8 * nv, &acc4, sizeof acc4);
     }
 }
 
+/* @width (a whole 4) floats of each entry's row; k ≤ 64. */
 __attribute__ ((target ("avx512f,avx2,fma"), always_inline)) static inline void
 spmm_row_double8 (const guint32 *columns,
                   const float   *values,
@@ -490,18 +505,25 @@ spmm_row_double8 (const guint32 *columns,
                   gsize          width,
                   double        *yi)
 {
-  switch (width / 8)
-    {
-    case 8: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 8); break;
-    case 7: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 7); break;
-    case 6: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 6); break;
-    case 5: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 5); break;
-    case 4: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 4); break;
-    case 3: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 3); break;
-    case 2: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 2); break;
-    case 1: chunk_double8 (columns, values, p0, p1, x, width, 0, yi, 1); break;
-    default: g_assert_not_reached ();
+#define ES_NMF_CHUNK8(TAIL)                                                                 \
+  switch (width / 8)                                                                        \
+    {                                                                                       \
+    case 8: chunk_double8 (columns, values, p0, p1, x, width, yi, 8, TAIL); break;          \
+    case 7: chunk_double8 (columns, values, p0, p1, x, width, yi, 7, TAIL); break;          \
+    case 6: chunk_double8 (columns, values, p0, p1, x, width, yi, 6, TAIL); break;          \
+    case 5: chunk_double8 (columns, values, p0, p1, x, width, yi, 5, TAIL); break;          \
+    case 4: chunk_double8 (columns, values, p0, p1, x, width, yi, 4, TAIL); break;          \
+    case 3: chunk_double8 (columns, values, p0, p1, x, width, yi, 3, TAIL); break;          \
+    case 2: chunk_double8 (columns, values, p0, p1, x, width, yi, 2, TAIL); break;          \
+    case 1: chunk_double8 (columns, values, p0, p1, x, width, yi, 1, TAIL); break;          \
+    case 0: chunk_double8 (columns, values, p0, p1, x, width, yi, 0, TAIL); break;          \
+    default: g_assert_not_reached ();                                                       \
     }
+  if (width % 8 != 0)
+    ES_NMF_CHUNK8 (1)
+  else
+    ES_NMF_CHUNK8 (0)
+#undef ES_NMF_CHUNK8
 }
 
 ES_NMF_HALS (hals_rows8, EsV8d, 8)
@@ -527,7 +549,7 @@ sweep_chunk (SweepJob *job,
 
   memset (job->gram + (gsize) c * job->k * job->k, 0, (gsize) job->k * job->k * sizeof (double));
 #ifdef HAVE_AVX2_SWEEP
-  if (job->stride % 8 == 0 && use_avx512 (job->k))
+  if (job->gs % 8 == 0 && use_avx512 (job->k))
     {
       sweep_rows_avx512 (job, t, c, from, to);
       return;
@@ -613,8 +635,8 @@ sweep (SweepJob             *job,
   job->other = other;
   job->g = g;
   for (guint r = 0; r < k; r++)
-    for (gsize c = 0; c < job->stride; c++)
-      job->gp[r * job->stride + c] = c < k ? g[(gsize) r * k + c] : 0.0;
+    for (gsize c = 0; c < job->gs; c++)
+      job->gp[r * job->gs + c] = c < k ? g[(gsize) r * k + c] : 0.0;
   job->a = a;
   job->copy = copy;
   split_chunks (job, x);
@@ -710,7 +732,7 @@ es_nmf_compute (const EsSparseMatrix  *x,
   gsize m = es_sparse_matrix_get_rows (x), n = es_sparse_matrix_get_cols (x);
   double norm_x, mean, loss, previous;
   guint k;
-  gsize stride;
+  gsize stride, gs;
 
   if (options == NULL)
     {
@@ -738,11 +760,15 @@ es_nmf_compute (const EsSparseMatrix  *x,
   self->cols = n;
   self->k = k;
   self->losses = g_array_new (FALSE, FALSE, sizeof (double));
-  /* The products' rows are whole vectors wide (four lanes). */
-  stride = (k + 3) / 4 * 4;
+  /* The float32 factors' rows are whole vectors of four wide, the
+   * double rows of the sweep (P, its residual, G) whole vectors of eight
+   * with AVX-512: at k = 10, 12 floats a row, not 16, are gathered and
+   * summed per entry.
+   */
+  stride = gs = (k + 3) / 4 * 4;
 #ifdef HAVE_AVX2_SWEEP
   if (use_avx512 (k))
-    stride = (k + 7) / 8 * 8;
+    gs = (k + 7) / 8 * 8;
 #endif
   /* On huge pages: at k = 50 their 4 kB faults alone took ~0.1 s. */
   if (!(self->w = _es_alloc_huge (m, (guint64) k * sizeof (double), FALSE, "The NMF factors", error)) ||
@@ -755,15 +781,16 @@ es_nmf_compute (const EsSparseMatrix  *x,
   f = g_new (double, (gsize) k * k);
   job.k = k;
   job.stride = stride;
+  job.gs = gs;
   job.inv = g_new (double, k);
   /* Up to 32 chunks, their Gram matrices within 2 MB. */
   job.chunks = (guint) CLAMP ((2u << 20) / ((guint64) k * k * sizeof (double)), 2, ES_NMF_MAX_CHUNKS);
   job.gram = g_new (double, (gsize) job.chunks * k * k);
-  job.gp = g_new (double, (gsize) k * stride);
+  job.gp = g_new (double, (gsize) k * gs);
   for (guint part = 0; part < 2; part++)
     {
-      job.p[part] = g_new (double, 2 * stride);
-      job.e[part] = g_new (double, 2 * stride);
+      job.p[part] = g_new0 (double, 2 * gs);
+      job.e[part] = g_new (double, 2 * gs);
     }
 
   sum_entries (x, &mean, &norm_x);

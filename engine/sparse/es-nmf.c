@@ -843,7 +843,7 @@ es_nmf_compute (const EsSparseMatrix  *x,
       g_array_append_val (self->losses, loss);
       self->iterations = it + 1;
       if (progress != NULL)
-        progress ((double) (it + 1) / options->max_iterations, progress_data);
+        progress ((double) (it + 1) / MAX (options->max_iterations, 1), progress_data);
       if (options->tolerance > 0 && previous - loss < options->tolerance * previous)
         {
           self->converged = TRUE;

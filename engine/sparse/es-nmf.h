@@ -21,7 +21,7 @@ typedef enum
 typedef struct
 {
   guint     components;      /* k; default 10 */
-  guint     max_iterations;  /* default 200 */
+  guint     max_iterations;  /* default 200; at least 1 is run */
   double    tolerance;       /* stop when the loss improves by less than this fraction; default 1e-4 */
   guint64   seed;            /* default 42 */
   EsNmfInit init;

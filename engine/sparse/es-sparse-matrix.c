@@ -155,12 +155,55 @@ copy_labels (char **labels)
   return labels != NULL ? g_strdupv (labels) : NULL;
 }
 
+typedef struct
+{
+  const EsSparseMatrix *a;
+  EsSparseMatrix       *t;
+  gsize                 split;
+  gboolean              count;
+  guint64              *next[2];  /* per half: its count, then where its next entry goes, per column */
+} TransposeJob;
+
+static void
+transpose_job_clear (TransposeJob *job)
+{
+  g_clear_pointer (&job->next[0], g_free);
+  g_clear_pointer (&job->next[1], g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TransposeJob, transpose_job_clear)
+
+/* Rows in increasing order, so each new row's columns come out sorted. */
+static void
+transpose_half (guint    index,
+                gpointer data)
+{
+  TransposeJob *job = data;
+  const EsSparseMatrix *a = job->a;
+  gsize from = index == 0 ? 0 : job->split, to = index == 0 ? job->split : a->rows;
+  guint64 *next = job->next[index];
+
+  if (job->count)
+    {
+      for (guint64 p = a->offsets[from]; p < a->offsets[to]; p++)
+        next[a->columns[p]]++;
+      return;
+    }
+  for (gsize i = from; i < to; i++)
+    for (guint64 p = a->offsets[i]; p < a->offsets[i + 1]; p++)
+      {
+        guint64 q = next[a->columns[p]]++;
+
+        job->t->columns[q] = (guint32) i;
+        job->t->values[q] = a->values[p];
+      }
+}
+
 EsSparseMatrix *
 es_sparse_matrix_transpose (const EsSparseMatrix  *self,
                             GError               **error)
 {
   g_autoptr(EsSparseMatrix) t = es_sparse_matrix_new (self->cols, self->rows, self->nnz, error);
-  guint64 *next;
+  g_auto(TransposeJob) job = { 0 };
 
   if (t == NULL)
     return NULL;
@@ -170,23 +213,28 @@ es_sparse_matrix_transpose (const EsSparseMatrix  *self,
                    "A sparse matrix of %" G_GSIZE_FORMAT " rows cannot be transposed", self->rows);
       return NULL;
     }
-  for (guint64 p = 0; p < self->nnz; p++)
-    t->offsets[self->columns[p] + 1]++;
-  for (gsize j = 0; j < self->cols; j++)
-    t->offsets[j + 1] += t->offsets[j];
-  if (!(next = es_memory_try_alloc (self->cols + 1, sizeof (guint64), "The transposed matrix", error)))
+  /* Two row halves (split by entries), each counting and then placing
+   * its own entries, half 0's first in each column: the same matrix as
+   * one pass, in about half the time (the placing is cache misses).
+   */
+  if (!(job.next[0] = es_memory_try_alloc0 (self->cols + 1, sizeof (guint64), "The transposed matrix", error)) ||
+      !(job.next[1] = es_memory_try_alloc0 (self->cols + 1, sizeof (guint64), "The transposed matrix", error)))
     return NULL;
-  memcpy (next, t->offsets, (self->cols + 1) * sizeof (guint64));
-  /* Rows in increasing order, so each new row's columns come out sorted. */
-  for (gsize i = 0; i < self->rows; i++)
-    for (guint64 p = self->offsets[i]; p < self->offsets[i + 1]; p++)
-      {
-        guint64 q = next[self->columns[p]]++;
+  job.a = self;
+  job.t = t;
+  job.split = _es_sparse_split_rows (self);
+  job.count = TRUE;
+  _es_sparse_run_parallel (2, transpose_half, &job);
+  for (gsize j = 0; j < self->cols; j++)
+    {
+      guint64 first = job.next[0][j], second = job.next[1][j];
 
-        t->columns[q] = (guint32) i;
-        t->values[q] = self->values[p];
-      }
-  g_free (next);
+      job.next[0][j] = t->offsets[j];
+      job.next[1][j] = t->offsets[j] + first;
+      t->offsets[j + 1] = t->offsets[j] + first + second;
+    }
+  job.count = FALSE;
+  _es_sparse_run_parallel (2, transpose_half, &job);
   t->row_labels = copy_labels (self->col_labels);
   t->col_labels = copy_labels (self->row_labels);
 

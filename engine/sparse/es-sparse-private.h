@@ -9,6 +9,7 @@
 
 #include "es-engine-types.h"
 #include "es-sparse-matrix.h"
+#include "es-sparse-svd.h"
 #include "es-tokenizer.h"
 
 G_BEGIN_DECLS
@@ -122,8 +123,22 @@ gboolean _es_sparse_krylov_range    (const EsSparseMatrix *a,
                                      gpointer        progress_data,
                                      GError        **error);
 
+/* es_sparse_svd_compute () with A's transpose @at given (or NULL: made
+ * here), and the residual check (one more product by A) only if @check
+ * (else the max residual is NaN).
+ */
+EsSparseSvd *_es_sparse_svd_compute_with (const EsSparseMatrix     *a,
+                                          const EsSparseMatrix     *at,
+                                          gboolean                  check,
+                                          const EsSparseSvdOptions *options,
+                                          GCancellable             *cancellable,
+                                          EsProgressFunc            progress,
+                                          gpointer                  progress_data,
+                                          GError                  **error);
+
 /* @count × @size bytes (checked against the memory ceiling), aligned to
- * and advised for huge pages when 2 MB or more; zeroed if @zero.  Free
+ * and advised for huge pages when 512 kB or more (rounded up to a whole
+ * 2 MB); zeroed if @zero.  Free
  * with g_free (), resize with g_realloc ().
  */
 gpointer _es_alloc_huge (guint64      count,

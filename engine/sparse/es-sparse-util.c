@@ -133,7 +133,10 @@ _es_alloc_huge (guint64      count,
 
   if (!es_memory_check (count, size, what, &bytes, error))
     return NULL;
-  if (bytes < huge)
+  /* From 512 kB up, a whole huge page: 128 faults of 4 kB cost ~2.5 ms
+   * here, one 2 MB page ~0.1 ms, for at most 1.5 MB more memory.
+   */
+  if (bytes < huge / 4)
     return zero ? es_memory_try_alloc0 (count, size, what, error) : es_memory_try_alloc (count, size, what, error);
   bytes = (bytes + huge - 1) & ~(huge - 1);
   if (bytes > G_MAXSIZE || posix_memalign (&p, huge, bytes) != 0)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "es-engine.h"
+#include "es-sparse-private.h"
 #include "sparse-test-util.h"
 
 static EsSparseMatrix *
@@ -267,6 +268,72 @@ test_labels_mismatch (void)
   g_assert_error (error, ES_ENGINE_ERROR, ES_ENGINE_ERROR_DIMENSION);
 }
 
+/* Entry by entry against the dense matrix, skewed rows so that the two
+ * halves of the transpose differ in rows; 1 and 2 threads agree. */
+static void
+test_transpose (void)
+{
+  const gsize rows = 700, cols = 90;
+  g_autofree float *dense = g_new0 (float, rows * cols);
+  g_autoptr(GArray) ri = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) ci = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) vi = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(EsSparseMatrix) a = NULL;
+  g_autoptr(EsSparseMatrix) t = NULL;
+  g_autoptr(EsSparseMatrix) t1 = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 state = 7;
+
+  g_test_summary ("Transpose: every entry moves to (j, i), rows sorted, the same with 1 and 2 threads");
+  for (guint32 i = 0; i < rows; i++)
+    for (guint32 j = 0; j < cols; j++)
+      {
+        state = state * 6364136223846793005u + 1442695040888963407u;
+        /* The first 20 rows dense, the rest ~5 % full. */
+        if (i < 20 || (state >> 33) % 20 == 0)
+          {
+            float v = (float) ((state >> 40) % 1000) + 1;
+
+            dense[i * cols + j] = v;
+            g_array_append_val (ri, i);
+            g_array_append_val (ci, j);
+            g_array_append_val (vi, v);
+          }
+      }
+  a = es_sparse_matrix_new_from_triplets (rows, cols, (guint32 *) ri->data, (guint32 *) ci->data,
+                                          (float *) vi->data, ri->len, NULL, &error);
+  g_assert_no_error (error);
+  t = es_sparse_matrix_transpose (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (es_sparse_matrix_get_rows (t), ==, cols);
+  g_assert_cmpuint (es_sparse_matrix_get_cols (t), ==, rows);
+  g_assert_cmpuint (es_sparse_matrix_get_nnz (t), ==, ri->len);
+  for (gsize j = 0; j < cols; j++)
+    {
+      const guint64 *off = es_sparse_matrix_get_offsets (t);
+      const guint32 *col = es_sparse_matrix_get_columns (t);
+      gsize n = 0;
+
+      for (guint64 p = off[j]; p < off[j + 1]; p++)
+        {
+          if (p > off[j])
+            g_assert_cmpuint (col[p - 1], <, col[p]);
+          g_assert_cmpfloat (es_sparse_matrix_get_values (t)[p], ==, dense[col[p] * cols + j]);
+        }
+      for (gsize i = 0; i < rows; i++)
+        n += dense[i * cols + j] != 0;
+      g_assert_cmpuint (off[j + 1] - off[j], ==, n);
+    }
+  _es_sparse_set_n_threads (1);
+  t1 = es_sparse_matrix_transpose (a, &error);
+  _es_sparse_set_n_threads (0);
+  g_assert_no_error (error);
+  g_assert_cmpmem (es_sparse_matrix_get_offsets (t1), (cols + 1) * sizeof (guint64),
+                   es_sparse_matrix_get_offsets (t), (cols + 1) * sizeof (guint64));
+  g_assert_cmpmem (es_sparse_matrix_get_columns (t1), ri->len * sizeof (guint32),
+                   es_sparse_matrix_get_columns (t), ri->len * sizeof (guint32));
+}
+
 static void
 test_multiply (void)
 {
@@ -305,6 +372,7 @@ main (int    argc,
       g_test_add_data_func (path, &bad_cases[i], test_bad);
     }
   g_test_add_func ("/sparse/matrix/multiply", test_multiply);
+  g_test_add_func ("/sparse/matrix/transpose", test_transpose);
   status = g_test_run ();
   sparse_test_cleanup ();
   return status;

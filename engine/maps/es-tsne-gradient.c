@@ -70,6 +70,24 @@ claim_parts (EsTsnePool     *pool,
     }
 }
 
+/* A stage's parts take from tens of microseconds to milliseconds, and a
+ * thread asleep on the condition wakes tens of microseconds late: on the
+ * English map each of the five stages a step ended 0.1–0.2 ms after its
+ * slower part.  So a thread that has finished its part first watches the
+ * counter for the next stage (and the caller for the threads' parts) for
+ * SPIN_LIMIT pauses (20–100 µs, by processor) before it sleeps: 0.3–0.9 s
+ * less of 9–10 s of optimisation in three idle pairs.
+ */
+#define SPIN_LIMIT 1000
+
+static inline void
+pause_briefly (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -79,32 +97,42 @@ worker_thread (gpointer data)
 
   g_free (worker);
   es_worker_enter ();
-  g_mutex_lock (&pool->lock);
   for (;;)
     {
       EsTsnePartFunc func;
       gpointer job;
 
+      for (guint spin = 0; spin < SPIN_LIMIT; spin++)
+        {
+          if (__atomic_load_n (&pool->generation, __ATOMIC_ACQUIRE) != seen ||
+              __atomic_load_n (&pool->quit, __ATOMIC_ACQUIRE))
+            break;
+          pause_briefly ();
+        }
+      g_mutex_lock (&pool->lock);
       while (!pool->quit && pool->generation == seen)
         g_cond_wait (&pool->cond, &pool->lock);
       if (pool->quit)
-        break;
+        {
+          g_mutex_unlock (&pool->lock);
+          break;
+        }
       /* Registered under the lock: the caller cannot finish this
        * generation (and reset the claims) while we claim.
        */
       seen = pool->generation;
       func = pool->func;
       job = pool->data;
-      pool->busy++;
+      __atomic_add_fetch (&pool->busy, 1, __ATOMIC_RELAXED);
       g_mutex_unlock (&pool->lock);
 
       claim_parts (pool, func, job);
 
       g_mutex_lock (&pool->lock);
-      if (--pool->busy == 0)
+      if (__atomic_sub_fetch (&pool->busy, 1, __ATOMIC_RELEASE) == 0)
         g_cond_broadcast (&pool->cond);
+      g_mutex_unlock (&pool->lock);
     }
-  g_mutex_unlock (&pool->lock);
   return NULL;
 }
 
@@ -132,7 +160,7 @@ _es_tsne_pool_free (EsTsnePool *pool)
   if (pool == NULL)
     return;
   g_mutex_lock (&pool->lock);
-  pool->quit = TRUE;
+  __atomic_store_n (&pool->quit, TRUE, __ATOMIC_RELEASE);
   g_cond_broadcast (&pool->cond);
   g_mutex_unlock (&pool->lock);
   for (guint part = 1; part < pool->n_threads; part++)
@@ -163,12 +191,18 @@ _es_tsne_parallel (EsTsnePool     *pool,
   pool->func = func;
   pool->data = data;
   g_atomic_int_set (&pool->next, 0);
-  pool->generation++;
+  __atomic_store_n (&pool->generation, pool->generation + 1, __ATOMIC_RELEASE);
   g_cond_broadcast (&pool->cond);
   g_mutex_unlock (&pool->lock);
 
   claim_parts (pool, func, data);
 
+  /* A thread that claimed a part registered first (under the lock, before
+   * its claim, which comes before ours that found none left), so busy
+   * counts it until its part is done.
+   */
+  for (guint spin = 0; spin < SPIN_LIMIT && __atomic_load_n (&pool->busy, __ATOMIC_ACQUIRE) > 0; spin++)
+    pause_briefly ();
   g_mutex_lock (&pool->lock);
   while (pool->busy > 0)
     g_cond_wait (&pool->cond, &pool->lock);

@@ -331,15 +331,32 @@ tile (SymPart *part,
  * es-bench-knn -k 90 --exact-only -t 2, CPU seconds at load 6–7, 192 →
  * 768 points: 4.15 → 3.55–3.71 at 30k × 100, 28.7 → 23.4 at 100k × 100.
  */
+static gsize
+n_groups (const SymPart *part)
+{
+  return (part->n_blocks + part->group - 1) / part->group;
+}
+
+/* Super-block g's first block: the blocks are dealt evenly (30k points in
+ * blocks of 48: 40 runs of 15 or 16 blocks, not 39 of 16 and one of 1,
+ * which left one thread a tiny pair in every round).
+ */
+static gsize
+group_start (const SymPart *part,
+             gsize          g)
+{
+  return g * part->n_blocks / n_groups (part);
+}
+
 static void
 group_pair (SymPart *part,
             gsize    sa,
             gsize    sb)
 {
-  gsize g = part->group, nb = part->n_blocks;
+  gsize a_end = group_start (part, sa + 1), b_end = group_start (part, sb + 1);
 
-  for (gsize a = sa * g; a < MIN ((sa + 1) * g, nb); a++)
-    for (gsize b = sa == sb ? a : sb * g; b < MIN ((sb + 1) * g, nb); b++)
+  for (gsize a = group_start (part, sa); a < a_end; a++)
+    for (gsize b = sa == sb ? a : group_start (part, sb); b < b_end; b++)
       tile (part, a, b);
 }
 
@@ -348,7 +365,7 @@ sym_part_run (gpointer data)
 {
   SymPart *part = data;
   SymShared *s = part->shared;
-  gsize n = part->P->n, ng = (part->n_blocks + part->group - 1) / part->group, nt = s->n_threads;
+  gsize n = part->P->n, ng = n_groups (part), nt = s->n_threads;
   gsize np = ng + (ng & 1);   /* with a dummy super-block when odd */
   gsize lo, hi;
 

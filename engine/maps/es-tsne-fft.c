@@ -128,7 +128,24 @@ lagrange (const FftJob *job,
     }
 }
 
-/* Point i's box along dimension d and its interpolation weights there. */
+/* Point i's box along dimension d, and its position there in box widths
+ * from the grid's start (@u).
+ */
+static inline guint
+box_of (const FftJob *job,
+        gsize         i,
+        guint         d,
+        guint         boxes,
+        float        *u)
+{
+  guint b;
+
+  *u = (job->y[i * 2 + d] - job->lo) / job->box;
+  b = (guint) CLAMP (*u, 0.0f, (float) (boxes - 1));
+  return MIN (b, boxes - 1);
+}
+
+/* Point i's first node along dimension d and its interpolation weights. */
 static inline __attribute__ ((always_inline)) void
 weights_point (FftJob  *job,
                gsize    i,
@@ -138,10 +155,9 @@ weights_point (FftJob  *job,
                guint32 *base,
                float   *w)
 {
-  float u = (job->y[i * 2 + d] - job->lo) / job->box;
-  guint b = (guint) CLAMP (u, 0.0f, (float) (boxes - 1));
+  float u;
+  guint b = box_of (job, i, d, boxes, &u);
 
-  b = MIN (b, boxes - 1);
   *base = b * p;
   lagrange (job, u - b, p, w);
 }
@@ -170,10 +186,9 @@ spread_points (FftJob *job,
     {
       float *w = self->weights + i * 2 * MAX_INTERP;
       guint32 *base = self->base + i * 2;
-      float q[N_TERMS], u = (job->y[i * 2] - job->lo) / job->box;
-      guint box = (guint) CLAMP (u, 0.0f, (float) (boxes - 1));
+      float q[N_TERMS], u;
+      guint box = box_of (job, i, 0, boxes, &u);
 
-      box = MIN (box, boxes - 1);
       if (box < box_lo || box >= box_hi)
         continue;
       weights_point (job, i, 0, p, boxes, base, w);
